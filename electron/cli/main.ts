@@ -1,0 +1,53 @@
+/**
+ * fiot-flash: the same core as the app, from a terminal. Each command lives in commands/<name>.ts
+ * and exports `run(argv, io)`; commands load lazily so `fiot-flash --help` starts fast.
+ * Exit status: 0 only when everything asked for succeeded, 2 for a usage error, 1 otherwise.
+ */
+import { FiotError, toErrorInfo } from '../../shared/errors';
+import { createIO, type CliIO } from './io';
+
+export type Command = { summary: string; run(argv: string[], io: CliIO): Promise<number> };
+type Loader = () => Promise<{ command: Command }>;
+
+const commands: Record<string, Loader> = {
+  drives: () => import('./commands/drives'),
+  flash: () => import('./commands/flash'),
+  station: () => import('./commands/station'),
+};
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: fiot-flash <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push('', 'Run `fiot-flash <command> --help` for a command’s options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const io = createIO(rest.includes('--json'));
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write((await usage()) + '\n');
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.result(false, {}, { code: 'USAGE', message: `Unknown command “${name}”.`, hint: 'Run fiot-flash --help to list the commands.' });
+    if (!io.json) process.stderr.write((await usage()) + '\n');
+    return EXIT_USAGE;
+  }
+  try {
+    const { command } = await load();
+    return await command.run(rest, io);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    io.result(false, {}, info);
+    return error instanceof FiotError && error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}

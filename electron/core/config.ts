@@ -1,0 +1,44 @@
+/**
+ * Where the app keeps its files and which outside sources it talks to. Everything can be moved by
+ * environment variables (see docs in README), so tests point the app at temp folders and loopback.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export interface AppConfig {
+  configDir: string;
+  cacheDir: string;
+  releasesUrl: string;
+  registryRepos: string[];
+  insecureRegistries: string[];
+  podman: string;
+}
+
+function platformDir(kind: 'config' | 'cache'): string {
+  const home = os.homedir();
+  if (process.platform === 'win32') {
+    const base = kind === 'config' ? process.env.APPDATA : process.env.LOCALAPPDATA;
+    return path.join(base ?? path.join(home, 'AppData', 'Roaming'), 'fedora-iot-flasher');
+  }
+  if (process.platform === 'darwin') {
+    return path.join(home, 'Library', kind === 'config' ? 'Application Support' : 'Caches', 'fedora-iot-flasher');
+  }
+  const xdg = kind === 'config' ? process.env.XDG_CONFIG_HOME : process.env.XDG_CACHE_HOME;
+  return path.join(xdg ?? path.join(home, kind === 'config' ? '.config' : '.cache'), 'fedora-iot-flasher');
+}
+
+function list(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return {
+    configDir: env.FIOT_CONFIG_DIR ?? platformDir('config'),
+    cacheDir: env.FIOT_CACHE_DIR ?? platformDir('cache'),
+    releasesUrl: env.FIOT_RELEASES_URL ?? 'https://fedoraproject.org/releases.json',
+    registryRepos: list(env.FIOT_REGISTRY_REPOS, ['quay.io/fedora/fedora-iot', 'quay.io/fedora/fedora-bootc']),
+    insecureRegistries: list(env.FIOT_INSECURE_REGISTRIES, []),
+    podman: env.FIOT_PODMAN ?? 'podman',
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The one API contract: every request channel and pushed event that crosses a process boundary
+ * (Electron IPC, the station's WebSocket, the renderer's window.fiot). Each domain declares its own
+ * channels in shared/api/<domain>.ts; this file only gathers them.
+ */
+import type { z } from 'zod';
+import { drivesEvents, drivesRequests } from './api/drives';
+import { flashEvents, flashRequests } from './api/flash';
+
+export const requests = {
+  ...drivesRequests,
+  ...flashRequests,
+};
+
+export const events = {
+  ...drivesEvents,
+  ...flashEvents,
+};
+
+export type Requests = typeof requests;
+export type Channel = keyof Requests;
+export type ArgsOf<C extends Channel> = z.input<Requests[C]['args']>;
+export type ParsedArgsOf<C extends Channel> = z.output<Requests[C]['args']>;
+export type ResultOf<C extends Channel> = z.output<Requests[C]['result']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+/** What window.fiot offers the renderer: one async function per channel, plus event subscriptions. */
+export type FiotApi = {
+  invoke<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const flashPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning', 'done']);
+export type FlashPhase = z.infer<typeof flashPhaseSchema>;
+
+export const flashRequestSchema = z.object({
+  /** A local file path, an http(s) URL, or a catalog reference such as fedora-iot:42@rpi4. */
+  source: z.string().min(1),
+  /** Devices as listed by drives:list, loop devices named explicitly, or regular file paths. */
+  targets: z.array(z.string().min(1)).min(1),
+  verify: z.boolean().default(true),
+  /** Expected sha256 of the source file as given (compressed or not). */
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  board: z.string().optional(),
+  /** Per-run provisioning; the profile schema lives in shared/domain/provisioning.ts. */
+  provisioning: z.unknown().optional(),
+  /** First value of {n} in hostname patterns. */
+  counterStart: z.number().int().nonnegative().default(1),
+});
+export type FlashRequest = z.input<typeof flashRequestSchema>;
+
+export const targetStateSchema = z.object({
+  device: z.string(),
+  state: z.enum(['pending', 'writing', 'verifying', 'provisioning', 'done', 'failed', 'cancelled']),
+  bytesWritten: z.number().nonnegative(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type TargetState = z.infer<typeof targetStateSchema>;
+
+export const flashProgressSchema = z.object({
+  jobId: z.string(),
+  phase: flashPhaseSchema,
+  /** Bytes of the decompressed image processed so far in this phase. */
+  bytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative().nullable(),
+  /** Bytes per second over the last few seconds. */
+  speed: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  targets: z.array(targetStateSchema),
+});
+export type FlashProgress = z.infer<typeof flashProgressSchema>;
+
+export const flashResultSchema = z.object({
+  jobId: z.string(),
+  ok: z.boolean(),
+  source: z.string(),
+  imageSize: z.number().nonnegative(),
+  /** sha256 of the source file as given, when it was computed. */
+  sourceSha256: z.string().optional(),
+  /** sha256 over every byte written to each card (the same for all cards of a run without per-card provisioning). */
+  targets: z.array(targetStateSchema.extend({ writtenSha256: z.string().optional(), verified: z.boolean(), hostname: z.string().optional() })),
+  durationMs: z.number().nonnegative(),
+});
+export type FlashResult = z.infer<typeof flashResultSchema>;

@@ -1,0 +1,72 @@
+/**
+ * Error codes that cross process boundaries, each with the words a person reads.
+ * Errors travel as data ({ code, message, hint }) and are rebuilt as FiotError on the other side,
+ * so the UI, the CLI and the station all say the same thing for the same failure.
+ */
+export const errorCatalog = {
+  USAGE: { title: 'That command is not quite right', hint: 'Run the command with --help to see what it takes.' },
+  INVALID_INPUT: { title: 'Some input is not valid', hint: 'Correct the field named in the message and try again.' },
+  SOURCE_NOT_FOUND: { title: 'The image file was not found', hint: 'Check the path, or pick the file again.' },
+  SOURCE_UNREADABLE: { title: 'The image file cannot be read', hint: 'Check the file permissions, or copy it somewhere you can read.' },
+  SOURCE_UNKNOWN_FORMAT: { title: 'This is not a disk image this app can write', hint: 'Use a .raw or .img disk image, plain or compressed with xz, gzip, bzip2, zstd or zip.' },
+  SOURCE_CORRUPT: { title: 'The image file is damaged or incomplete', hint: 'Download the image again; if you have its checksum, check it.' },
+  CHECKSUM_MISMATCH: { title: 'The image does not match its checksum', hint: 'The file is damaged or not the one expected. Download it again.' },
+  SIGNATURE_INVALID: { title: 'The image’s signature could not be verified', hint: 'Do not use this file. Download it again from a Fedora mirror.' },
+  TARGET_NOT_FOUND: { title: 'The drive is not there', hint: 'Check that the card or stick is plugged in, then refresh the list of drives.' },
+  TARGET_SYSTEM: { title: 'That is a system drive', hint: 'Writing it would destroy your computer’s operating system. Choose a removable card or stick.' },
+  TARGET_READ_ONLY: { title: 'The drive is write-protected', hint: 'Slide the lock switch on the SD card (or its adapter) away from “lock” and plug it in again.' },
+  TARGET_TOO_SMALL: { title: 'The drive is too small for this image', hint: 'Use a larger card or stick.' },
+  TARGET_IS_SOURCE: { title: 'The drive holds the image being written', hint: 'Copy the image elsewhere, or choose another drive.' },
+  TARGET_BUSY: { title: 'The drive is in use', hint: 'Close programs using the drive and unmount it, then try again.' },
+  TARGET_GONE: { title: 'The drive was removed while writing', hint: 'Plug it in again and write it again; its contents are incomplete.' },
+  WRITE_FAILED: { title: 'Writing to the drive failed', hint: 'The card may be worn out or faulty. Try another card.' },
+  VERIFY_FAILED: { title: 'The drive does not hold what was written', hint: 'The card may be faulty or counterfeit. Try another card; do not use this one.' },
+  PERMISSION_DENIED: { title: 'Permission to write the drive was refused', hint: 'Approve the administrator prompt, or run the command with sudo.' },
+  CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },
+  NETWORK: { title: 'The network request failed', hint: 'Check your connection and try again.' },
+  NOT_FEDORA_IOT: { title: 'This image is not a Fedora IoT image', hint: 'Provisioning needs a Fedora IoT raw image with an ext4 partition labelled “boot”.' },
+  ZEZERE_UNSUPPORTED: { title: 'This image cannot use Zezere', hint: 'Fedora IoT images since February 2025 do not ship zezere-ignition. Use an Ignition config or URL instead.' },
+  BUILD_FAILED: { title: 'Building the image failed', hint: 'Read the build log for the first error.' },
+  PREFLIGHT_FAILED: { title: 'This machine cannot do that yet', hint: 'Follow the fix in the message, then try again.' },
+  NOT_FOUND: { title: 'Not found', hint: 'Check the name and try again.' },
+  INTERNAL: { title: 'Something went wrong inside the app', hint: 'Try again; if it keeps happening, report it with the message below.' },
+} as const satisfies Record<string, { title: string; hint: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+export class FiotError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = 'FiotError';
+    this.code = code;
+    this.hint = hint ?? errorCatalog[code].hint;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+
+  static from(info: ErrorInfo): FiotError {
+    return new FiotError(info.code, info.message, info.hint);
+  }
+}
+
+/** Any thrown value as ErrorInfo; unknown errors become INTERNAL with their message kept. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof FiotError) return error.toInfo();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message, hint: errorCatalog.INTERNAL.hint };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCatalog, value);
+}

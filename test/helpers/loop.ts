@@ -1,0 +1,53 @@
+/**
+ * Loop devices over files the test itself created: the only block devices tests ever write.
+ * Every device is detached and its file removed when the test ends, pass or fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync, closeSync, ftruncateSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface LoopDevice {
+  device: string;
+  backingFile: string;
+  /** Sectors (512 B) written to the device since it was attached, from /sys/block/loopN/stat. */
+  sectorsWritten(): number;
+  sectorsRead(): number;
+  detach(): void;
+}
+
+export function attachLoop(backingFile: string): LoopDevice {
+  const device = execFileSync('losetup', ['-f', '--show', backingFile], { encoding: 'utf8' }).trim();
+  const name = path.basename(device);
+  const stat = () => readFileSync(`/sys/block/${name}/stat`, 'utf8').trim().split(/\s+/).map(Number);
+  let attached = true;
+  return {
+    device,
+    backingFile,
+    sectorsWritten: () => stat()[6] ?? 0,
+    sectorsRead: () => stat()[2] ?? 0,
+    detach() {
+      if (!attached) return;
+      attached = false;
+      execFileSync('losetup', ['-d', device]);
+    },
+  };
+}
+
+/** A fresh sparse file of `size` bytes in its own temp folder, attached as a loop device. */
+export function createLoopDisk(size: number, prefix = 'fiot-card-'): LoopDevice & { dir: string; dispose(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const backingFile = path.join(dir, 'card.img');
+  const fd = openSync(backingFile, 'w');
+  ftruncateSync(fd, size);
+  closeSync(fd);
+  const loop = attachLoop(backingFile);
+  return {
+    ...loop,
+    dir,
+    dispose() {
+      loop.detach();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
