@@ -1,0 +1,31 @@
+/**
+ * The app's core, shared by the Electron main process, the station and the CLI: configuration,
+ * the event bus, and the router over every domain's handlers. Each domain contributes its handlers
+ * from electron/core/handlers/<domain>.ts; this file only composes them.
+ */
+import { loadConfig, type AppConfig } from './config';
+import { createRouter, EventBus, type Handlers, type Router } from './router';
+
+export interface CoreContext {
+  config: AppConfig;
+  events: EventBus;
+}
+
+export interface Core extends CoreContext {
+  router: Router;
+}
+
+export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
+
+/** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
+const domains: HandlerFactory[] = [
+  // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
+];
+
+export function createCore(config: AppConfig = loadConfig()): Core {
+  const events = new EventBus();
+  const ctx: CoreContext = { config, events };
+  const handlers: Partial<Handlers> = {};
+  for (const factory of domains) Object.assign(handlers, factory(ctx));
+  return { ...ctx, router: createRouter(handlers, events) };
+}
