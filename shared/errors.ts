@@ -17,6 +17,7 @@ export const errorCatalog = {
   TARGET_READ_ONLY: { title: 'The drive is write-protected', hint: 'Slide the lock switch on the SD card (or its adapter) away from “lock” and plug it in again.' },
   TARGET_TOO_SMALL: { title: 'The drive is too small for this image', hint: 'Use a larger card or stick.' },
   TARGET_IS_SOURCE: { title: 'The drive holds the image being written', hint: 'Copy the image elsewhere, or choose another drive.' },
+  TARGET_LARGE: { title: 'The drive is unusually large for a card', hint: 'Check that it is the card or stick you mean to erase, not a backup or data disk.' },
   TARGET_BUSY: { title: 'The drive is in use', hint: 'Close programs using the drive and unmount it, then try again.' },
   TARGET_GONE: { title: 'The drive was removed while writing', hint: 'Plug it in again and write it again; its contents are incomplete.' },
   WRITE_FAILED: { title: 'Writing to the drive failed', hint: 'The card may be worn out or faulty. Try another card.' },

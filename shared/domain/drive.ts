@@ -14,5 +14,7 @@ export const driveSchema = z.object({
   kind: z.enum(['drive', 'loop', 'file']),
   mountpoints: z.array(z.string()).default([]),
   busType: z.string().optional(),
+  /** For a loop device, the file behind it: writing the loop device rewrites that file. */
+  backingFile: z.string().optional(),
 });
 export type Drive = z.infer<typeof driveSchema>;

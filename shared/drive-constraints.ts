@@ -1,0 +1,101 @@
+/**
+ * Whether an image may be written to a drive: small pure predicates, and `checkTarget` which
+ * gathers them into the errors (refuse) and warnings (ask) a person reads before anything is
+ * written. The UI, the CLI and the writer process all use these, so they refuse the same things
+ * with the same words.
+ */
+import type { Drive } from './domain/drive';
+import type { ErrorCode } from './errors';
+import { formatSize } from './format-size';
+
+/** Drives above this size are rarely SD cards or sticks: warn, because it may be a backup disk. */
+export const LARGE_DRIVE_BYTES = 128e9;
+
+/** The image about to be written: its decompressed size when known, and where it is read from. */
+export interface ImageInfo {
+  /** Bytes the image occupies once decompressed; null when not known before decoding. */
+  size: number | null;
+  /** The local path of the source file; absent for a download not yet on disk. */
+  path?: string;
+}
+
+export interface ConstraintIssue {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface TargetCheck {
+  ok: boolean;
+  errors: ConstraintIssue[];
+  warnings: ConstraintIssue[];
+}
+
+export function isSystemDrive(drive: Drive): boolean {
+  return drive.isSystem;
+}
+
+export function isReadOnly(drive: Drive): boolean {
+  return drive.isReadOnly;
+}
+
+/** A file target grows to fit, and an unknown size on either side cannot be judged yet. */
+export function isTooSmall(drive: Drive, imageSize: number | null): boolean {
+  if (drive.kind === 'file' || drive.size === null || imageSize === null) return false;
+  return drive.size < imageSize;
+}
+
+export function isLarge(drive: Drive): boolean {
+  return drive.kind !== 'file' && drive.size !== null && drive.size > LARGE_DRIVE_BYTES;
+}
+
+/** Both separators, no trailing separator, case kept: enough to compare POSIX and Windows paths. */
+function normalizePath(p: string): string {
+  const slashed = p.replace(/\\/g, '/');
+  return slashed.length > 1 ? slashed.replace(/\/+$/, '') : slashed;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const c = normalizePath(child);
+  const p = normalizePath(parent);
+  if (c === p) return true;
+  return c.startsWith(p.endsWith('/') ? p : p + '/');
+}
+
+/**
+ * True when writing the drive would destroy the image being read: the target is the source file
+ * itself (or a loop device over it), or the source lives on one of the drive's mounted filesystems.
+ */
+export function isSourceDrive(drive: Drive, sourcePath: string | undefined): boolean {
+  if (!sourcePath) return false;
+  if (normalizePath(drive.device) === normalizePath(sourcePath)) return true;
+  if (drive.backingFile && normalizePath(drive.backingFile) === normalizePath(sourcePath)) return true;
+  if (drive.kind === 'file') return false;
+  return drive.mountpoints.some((mountpoint) => isInside(sourcePath, mountpoint));
+}
+
+function describe(drive: Drive): string {
+  const details = drive.kind === 'file' ? '' : ` (${[drive.description, formatSize(drive.size)].filter(Boolean).join(' ')})`;
+  return `${drive.device}${details}`;
+}
+
+export function checkTarget(drive: Drive, image: ImageInfo): TargetCheck {
+  const errors: ConstraintIssue[] = [];
+  const warnings: ConstraintIssue[] = [];
+  const name = describe(drive);
+  if (isSystemDrive(drive)) {
+    errors.push({ code: 'TARGET_SYSTEM', message: `${name} is a system drive: it holds this computer’s operating system or data, so it is never written. Choose a removable card or stick.` });
+  }
+  if (isReadOnly(drive)) {
+    errors.push({ code: 'TARGET_READ_ONLY', message: `${name} is read-only. If it is an SD card, slide its lock switch away from “lock” and insert it again.` });
+  }
+  if (isTooSmall(drive, image.size)) {
+    errors.push({ code: 'TARGET_TOO_SMALL', message: `${name} is too small: the image needs ${formatSize(image.size)}. Use a card or stick of at least that size.` });
+  }
+  if (isSourceDrive(drive, image.path)) {
+    errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.path}). Copy the image to another drive, or choose another target.` });
+  }
+  if (isLarge(drive)) {
+    warnings.push({ code: 'TARGET_LARGE', message: `${name} is larger than ${formatSize(LARGE_DRIVE_BYTES)}: it may be a backup or data disk rather than a card. Check that it is the drive you mean.` });
+  }
+  return { ok: errors.length === 0, errors, warnings };
+}
