@@ -25,6 +25,7 @@ export const errorCatalog = {
   PERMISSION_DENIED: { title: 'Permission to write the drive was refused', hint: 'Approve the administrator prompt, or run the command with sudo.' },
   CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },
   NETWORK: { title: 'The network request failed', hint: 'Check your connection and try again.' },
+  DISK_FULL: { title: 'The disk is full', hint: 'Free some space (fiot-flash cache prune removes cached images), then try again; the download resumes where it stopped.' },
   NOT_FEDORA_IOT: { title: 'This image is not a Fedora IoT image', hint: 'Provisioning needs a Fedora IoT raw image with an ext4 partition labelled “boot”.' },
   ZEZERE_UNSUPPORTED: { title: 'This image cannot use Zezere', hint: 'Fedora IoT images since February 2025 do not ship zezere-ignition. Use an Ignition config or URL instead.' },
   BUILD_FAILED: { title: 'Building the image failed', hint: 'Read the build log for the first error.' },
