@@ -4,6 +4,7 @@
  * from electron/core/handlers/<domain>.ts; this file only composes them.
  */
 import { loadConfig, type AppConfig } from './config';
+import { drivesHandlers } from './handlers/drives';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
 export interface CoreContext {
@@ -19,6 +20,7 @@ export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
+  drivesHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
 

@@ -7,6 +7,11 @@ export const drivesRequests = defineRequests({
     args: z.object({ all: z.boolean().default(false) }),
     result: z.object({ drives: z.array(driveSchema) }),
   },
+  /** A target named by path (a loop device, or an image file to create): what drives:list cannot show. */
+  'drives:resolve': {
+    args: z.object({ path: z.string().min(1) }),
+    result: driveSchema,
+  },
 });
 
 export const drivesEvents = defineEvents({

@@ -1,0 +1,81 @@
+/**
+ * A target named by a person (CLI `--drive`, the UI's "add a device or image file by path"), as a
+ * Drive: a listed drive, an explicitly named loop device, or a regular file that receives an image
+ * (it may not exist yet). Anything else is refused here, before a single byte is written.
+ */
+import { accessSync, constants, existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { Drive } from '../../../shared/domain/drive';
+import { FiotError } from '../../../shared/errors';
+import { listAllDrives, type DriveLister } from './list-drives';
+import { isLoopDevicePath, readLoopDrive, type LoopSources } from './loop-device';
+
+export interface ResolveDeps extends LoopSources {
+  listAll?: DriveLister;
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function isWritable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function fileTarget(file: string, stats: Stats | null): Drive {
+  const folder = path.dirname(file);
+  return {
+    device: file,
+    description: stats ? 'Image file (will be overwritten)' : 'New image file',
+    size: stats ? stats.size : null,
+    isSystem: false,
+    isRemovable: false,
+    isReadOnly: !isWritable(stats ? file : folder),
+    isVirtual: false,
+    kind: 'file',
+    mountpoints: [],
+  };
+}
+
+async function blockDeviceTarget(device: string, deps: ResolveDeps): Promise<Drive> {
+  if (isLoopDevicePath(device)) return readLoopDrive(device, deps);
+  const listed = (await (deps.listAll ?? listAllDrives)()).find((d) => d.device === device);
+  if (listed) return listed;
+  const name = path.basename(device);
+  if (existsSync(path.join(deps.sysRoot ?? '/sys', 'class', 'block', name, 'partition'))) {
+    throw new FiotError('INVALID_INPUT', `${device} is a partition, not a whole drive.`, 'Name the whole drive (e.g. /dev/sdb, not /dev/sdb1): the image brings its own partitions.');
+  }
+  throw new FiotError('TARGET_NOT_FOUND', `${device} is not a drive this app can write.`, 'Run `fiot-flash drives` to see the drives that can be written.');
+}
+
+export async function resolveTarget(target: string, deps: ResolveDeps = {}): Promise<Drive> {
+  if (!target.trim()) throw new FiotError('INVALID_INPUT', 'No target was given.', 'Name a drive such as /dev/sdb, or an image file path.');
+  // Windows physical drives cannot be stat()ed: only drivelist knows them.
+  if (target.startsWith('\\\\.\\')) {
+    const listed = (await (deps.listAll ?? listAllDrives)()).find((d) => d.device.toLowerCase() === target.toLowerCase());
+    if (!listed) throw new FiotError('TARGET_NOT_FOUND', `${target} is not connected.`);
+    return listed;
+  }
+  const absolute = path.resolve(target);
+  const stats = statOrNull(absolute);
+  // /dev/disk/by-id/... names are symlinks: resolve them so the drive is recognised by its real path.
+  if (stats?.isBlockDevice()) return blockDeviceTarget(realpathSync(absolute), deps);
+  if (stats?.isDirectory()) throw new FiotError('INVALID_INPUT', `${absolute} is a folder.`, 'Give the path of an image file to create inside it, e.g. card.img.');
+  if (stats && !stats.isFile()) throw new FiotError('INVALID_INPUT', `${absolute} is neither a drive nor a regular file.`);
+  if (!stats && absolute.startsWith('/dev/')) {
+    throw new FiotError('TARGET_NOT_FOUND', `${absolute} does not exist.`, 'Check that the card or stick is plugged in, then run `fiot-flash drives`.');
+  }
+  if (!stats && !statOrNull(path.dirname(absolute))?.isDirectory()) {
+    throw new FiotError('TARGET_NOT_FOUND', `The folder ${path.dirname(absolute)} does not exist.`, 'Create the folder first, or choose another place for the image file.');
+  }
+  return fileTarget(absolute, stats);
+}
