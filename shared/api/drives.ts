@@ -10,7 +10,7 @@ export const drivesRequests = defineRequests({
   /** A target named by path (a loop device, or an image file to create): what drives:list cannot show. */
   'drives:resolve': {
     args: z.object({ path: z.string().min(1) }),
-    result: driveSchema,
+    result: z.object({ drive: driveSchema }),
   },
 });
 

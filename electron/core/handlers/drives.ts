@@ -21,6 +21,6 @@ export const drivesHandlers: HandlerFactory = ({ events }) => {
       watcher.start(all ? undefined : drives);
       return { drives };
     },
-    'drives:resolve': ({ path }) => resolveTarget(path),
+    'drives:resolve': async ({ path }) => ({ drive: await resolveTarget(path) }),
   };
 };
