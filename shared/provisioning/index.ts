@@ -1,0 +1,12 @@
+/** Provisioning, pure: the profile, hostname patterns, Ignition generation and validation. */
+export * from './problem';
+export * from './hostname';
+export * from './ssh-key';
+export * from './data-url';
+export * from './profile';
+export * from './network-keyfiles';
+export * from './bootc-switch';
+export * from './generate-ignition';
+export * from './validate-ignition';
+export * from './plan';
+export * from './saved-profile';

@@ -1,0 +1,48 @@
+/**
+ * NetworkManager keyfiles (Fedora IoT's network stack): Wi-Fi as arm-image-installer sets it up,
+ * and a static IPv4 address for the wired port. No uuid line: NetworkManager derives a stable one
+ * from the file name, which keeps the generated config (and its preview) deterministic.
+ */
+import type { StaticIpSettings, WifiSettings } from './profile';
+
+export const NM_CONNECTIONS_DIR = '/etc/NetworkManager/system-connections';
+
+/** GKeyFile string escaping: backslash first, then the characters a value may not hold raw. */
+function keyfileValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/^ /, '\\s').replace(/;/g, '\\;');
+}
+
+export function connectionFileName(id: string): string {
+  return `${id.replace(/[^A-Za-z0-9_-]/g, '_') || 'connection'}.nmconnection`;
+}
+
+function sections(parts: Record<string, Array<[string, string | undefined]>>): string {
+  return Object.entries(parts)
+    .map(([name, entries]) => [`[${name}]`, ...entries.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)].join('\n'))
+    .join('\n\n') + '\n';
+}
+
+export function wifiKeyfile(wifi: WifiSettings): { path: string; contents: string } {
+  const ssid = keyfileValue(wifi.ssid);
+  const security: Array<[string, string | undefined]> = wifi.security === 'none' ? [] : [['key-mgmt', wifi.security], ['psk', keyfileValue(wifi.psk ?? '')]];
+  const contents = sections({
+    connection: [['id', ssid], ['type', 'wifi'], ['autoconnect', 'true']],
+    wifi: [['mode', 'infrastructure'], ['ssid', ssid], ['hidden', wifi.hidden ? 'true' : undefined]],
+    ...(security.length ? { 'wifi-security': security } : {}),
+    ipv4: [['method', 'auto']],
+    ipv6: [['addr-gen-mode', 'default'], ['method', 'auto']],
+  });
+  return { path: `${NM_CONNECTIONS_DIR}/${connectionFileName(`wifi-${wifi.ssid}`)}`, contents };
+}
+
+export function staticIpKeyfile(ip: StaticIpSettings): { path: string; contents: string } {
+  const address = ip.gateway ? `${ip.address},${ip.gateway}` : ip.address;
+  const contents = sections({
+    // Higher priority than the image's default DHCP profile, so this one wins on the wired port.
+    connection: [['id', 'wired-static'], ['type', 'ethernet'], ['autoconnect', 'true'], ['autoconnect-priority', '10'], ['interface-name', ip.interface]],
+    ethernet: [],
+    ipv4: [['method', 'manual'], ['address1', address], ['dns', ip.dns.length ? ip.dns.join(';') + ';' : undefined]],
+    ipv6: [['addr-gen-mode', 'default'], ['method', 'auto']],
+  });
+  return { path: `${NM_CONNECTIONS_DIR}/${connectionFileName('wired-static')}`, contents };
+}
