@@ -23,6 +23,7 @@ export const errorCatalog = {
   WRITE_FAILED: { title: 'Writing to the drive failed', hint: 'The card may be worn out or faulty. Try another card.' },
   VERIFY_FAILED: { title: 'The drive does not hold what was written', hint: 'The card may be faulty or counterfeit. Try another card; do not use this one.' },
   PERMISSION_DENIED: { title: 'Permission to write the drive was refused', hint: 'Approve the administrator prompt, or run the command with sudo.' },
+  NOT_CONFIRMED: { title: 'Nothing was written: erasing was not confirmed', hint: 'Run it again and type yes when asked, or add --yes in a script once you are sure of the drive.' },
   CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },
   NETWORK: { title: 'The network request failed', hint: 'Check your connection and try again.' },
   DISK_FULL: { title: 'The disk is full', hint: 'Free some space (fiot-flash cache prune removes cached images), then try again; the download resumes where it stopped.' },
