@@ -4,15 +4,23 @@
  * channels in shared/api/<domain>.ts; this file only gathers them.
  */
 import type { z } from 'zod';
+import { buildEvents, buildRequests } from './api/build';
+import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
+import { sourceRequests } from './api/source';
 
 export const requests = {
+  ...buildRequests,
+  ...catalogRequests,
   ...drivesRequests,
   ...flashRequests,
+  ...sourceRequests,
 };
 
 export const events = {
+  ...buildEvents,
+  ...catalogEvents,
   ...drivesEvents,
   ...flashEvents,
 };

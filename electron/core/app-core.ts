@@ -4,7 +4,10 @@
  * from electron/core/handlers/<domain>.ts; this file only composes them.
  */
 import { loadConfig, type AppConfig } from './config';
+import { buildHandlers } from './handlers/build';
+import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
+import { sourceHandlers } from './handlers/source';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
 export interface CoreContext {
@@ -20,7 +23,10 @@ export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
+  buildHandlers,
+  catalogHandlers,
   drivesHandlers,
+  sourceHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
 

@@ -9,6 +9,8 @@ export interface AppConfig {
   configDir: string;
   cacheDir: string;
   releasesUrl: string;
+  /** Folder with one folder per IoT release (`<ver>/IoT/<arch>/images/`): the CHECKSUM files' home. */
+  iotImagesUrl: string;
   registryRepos: string[];
   insecureRegistries: string[];
   podman: string;
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     configDir: env.FIOT_CONFIG_DIR ?? platformDir('config'),
     cacheDir: env.FIOT_CACHE_DIR ?? platformDir('cache'),
     releasesUrl: env.FIOT_RELEASES_URL ?? 'https://fedoraproject.org/releases.json',
+    iotImagesUrl: env.FIOT_IOT_IMAGES_URL ?? 'https://dl.fedoraproject.org/pub/alt/iot/',
     registryRepos: list(env.FIOT_REGISTRY_REPOS, ['quay.io/fedora/fedora-iot', 'quay.io/fedora/fedora-bootc']),
     insecureRegistries: list(env.FIOT_INSECURE_REGISTRIES, []),
     podman: env.FIOT_PODMAN ?? 'podman',

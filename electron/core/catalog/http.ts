@@ -1,0 +1,70 @@
+/**
+ * The catalog's one way to ask a web server for text: a deadline on every request, ETag /
+ * Last-Modified validators so an unchanged index costs one 304, and failures as quiet NETWORK
+ * errors that name the URL (the catalog shows them as a notice, never a dialog).
+ */
+import { FiotError } from '../../../shared/errors';
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export type FetchLike = typeof fetch;
+
+export interface TextRequest {
+  timeoutMs: number;
+  validators?: Validators;
+  headers?: Record<string, string>;
+  fetchImpl?: FetchLike;
+}
+
+export type TextResponse = { notModified: true } | { notModified: false; text: string; validators: Validators };
+
+/** A short reason for a failed request, fit for a one-line notice. */
+export function describeFailure(url: string, error: unknown): string {
+  if (error instanceof FiotError) return error.message;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') return `${url} did not answer in time`;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return `${url} could not be reached (${cause || message})`;
+}
+
+/** fetch with a deadline; any transport failure or timeout becomes a NETWORK FiotError. */
+export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number, fetchImpl: FetchLike = fetch): Promise<Response> {
+  try {
+    return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new FiotError('NETWORK', describeFailure(url, error));
+  }
+}
+
+/** Reads a body; the request's deadline covers it too, since the same signal aborts the stream. */
+export async function readText(url: string, response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new FiotError('NETWORK', describeFailure(url, error));
+  }
+}
+
+/** GET a text document, conditionally when validators from an earlier answer are given. */
+export async function fetchText(url: string, request: TextRequest): Promise<TextResponse> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.validators?.etag) headers['If-None-Match'] = request.validators.etag;
+  if (request.validators?.lastModified) headers['If-Modified-Since'] = request.validators.lastModified;
+  const response = await fetchWithTimeout(url, { headers }, request.timeoutMs, request.fetchImpl);
+  if (response.status === 304) return { notModified: true };
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new FiotError('NETWORK', `${url} answered HTTP ${response.status}`);
+  }
+  const text = await readText(url, response);
+  const validators: Validators = {};
+  const etag = response.headers.get('etag');
+  const lastModified = response.headers.get('last-modified');
+  if (etag) validators.etag = etag;
+  if (lastModified) validators.lastModified = lastModified;
+  return { notModified: false, text, validators };
+}

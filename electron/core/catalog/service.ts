@@ -1,0 +1,129 @@
+/**
+ * The catalog service: `get()` answers at once from the on-disk cache or the embedded snapshot;
+ * `refresh()` asks every source in parallel, each under its own deadline, so one slow or broken
+ * source never blocks or breaks the others. A failed source keeps its earlier answer (stale) or,
+ * if it never answered, its part of the snapshot (failed), with a quiet reason for the notice.
+ */
+import type { AppConfig } from '../config';
+import type { Board } from '../../../shared/domain/board';
+import type { Catalog } from '../../../shared/domain/catalog';
+import { loadBoards, loadSnapshot, type Snapshot } from './assets';
+import { cacheFilePath, readCache, writeCache, type CachedSource, type CacheFile } from './cache-store';
+import { describeFailure, type FetchLike } from './http';
+import { buildCatalog } from './merge';
+import { checksumSource } from './releases/checksum-source';
+import { releasesSource } from './releases/releases-source';
+import { registrySource } from './registry/registry-source';
+import type { CatalogSource, SourceOutcome } from './source';
+
+export interface CatalogServiceOptions {
+  config: AppConfig;
+  /** Defaults to the sources named by the config (release index, CHECKSUM files, registries). */
+  sources?: CatalogSource[];
+  /** Deadline of each HTTP request. */
+  requestTimeoutMs?: number;
+  /** Deadline of a whole source (a registry source makes several requests). */
+  sourceTimeoutMs?: number;
+  fetchImpl?: FetchLike;
+  now?: () => Date;
+  onChange?: (catalog: Catalog) => void;
+}
+
+export function defaultSources(config: AppConfig): CatalogSource[] {
+  return [
+    releasesSource(config.releasesUrl),
+    checksumSource(config.iotImagesUrl),
+    ...config.registryRepos.map((repo) => registrySource({ repo, insecureRegistries: config.insecureRegistries })),
+  ];
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+export class CatalogService {
+  private readonly sources: CatalogSource[];
+  private readonly snapshot: Snapshot = loadSnapshot();
+  private readonly cacheFile: string;
+  private current: Catalog | undefined;
+  private cache: CacheFile | null | undefined;
+  private running: Promise<Catalog> | undefined;
+
+  constructor(private readonly options: CatalogServiceOptions) {
+    this.sources = options.sources ?? defaultSources(options.config);
+    this.cacheFile = cacheFilePath(options.config.cacheDir);
+  }
+
+  boards(): Board[] {
+    return loadBoards();
+  }
+
+  /** The catalog as known now, without touching the network. */
+  async get(): Promise<Catalog> {
+    if (this.current) return this.current;
+    this.cache ??= await readCache(this.cacheFile);
+    const origin = this.cache ? 'cache' : 'snapshot';
+    this.current = buildCatalog(origin, this.snapshot, this.sources, this.cache?.sources ?? {}, this.cache?.updatedAt ?? null);
+    return this.current;
+  }
+
+  /** Asks every source again; concurrent callers share one refresh. */
+  refresh(): Promise<Catalog> {
+    this.running ??= this.refreshAll().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async refreshAll(): Promise<Catalog> {
+    const known = (await this.get()).entries;
+    const previous = this.cache?.sources ?? {};
+    const requestTimeoutMs = this.options.requestTimeoutMs ?? 8000;
+    const sourceTimeoutMs = this.options.sourceTimeoutMs ?? 20000;
+    const outcomes = await Promise.allSettled(
+      this.sources.map((source) =>
+        withDeadline(
+          source.run({ previous: previous[source.id]?.state, known, timeoutMs: requestTimeoutMs, fetchImpl: this.options.fetchImpl }),
+          sourceTimeoutMs,
+          source.id,
+        ),
+      ),
+    );
+    const checkedAt = (this.options.now?.() ?? new Date()).toISOString();
+    const sources: Record<string, CachedSource> = {};
+    this.sources.forEach((source, i) => {
+      const outcome = outcomes[i] as PromiseSettledResult<SourceOutcome>;
+      sources[source.id] = this.settle(source.id, outcome, previous[source.id], checkedAt);
+    });
+    this.cache = { version: 1, updatedAt: checkedAt, sources };
+    const anyAnswered = Object.values(sources).some((s) => s.status.state === 'ok');
+    this.current = buildCatalog(anyAnswered ? 'live' : this.current?.origin ?? 'snapshot', this.snapshot, this.sources, sources, checkedAt);
+    await writeCache(this.cacheFile, this.cache);
+    this.options.onChange?.(this.current);
+    return this.current;
+  }
+
+  private settle(id: string, outcome: PromiseSettledResult<SourceOutcome>, before: CachedSource | undefined, checkedAt: string): CachedSource {
+    if (outcome.status === 'fulfilled') {
+      const { entries, validators, unchanged, note } = outcome.value;
+      const message = note ?? (unchanged ? 'unchanged since the last refresh' : undefined);
+      return {
+        status: { id, state: 'ok', checkedAt, entries: entries.length, ...(message ? { message } : {}) },
+        state: { entries, validators, checkedAt },
+      };
+    }
+    const reason = describeFailure(id, outcome.reason);
+    if (before?.state) {
+      const since = before.state.checkedAt ? ` (showing what it said on ${before.state.checkedAt.slice(0, 10)})` : '';
+      return { status: { id, state: 'stale', message: `${reason}${since}`, checkedAt, entries: before.state.entries.length }, state: before.state };
+    }
+    const snapshotCount = this.snapshot.entries.filter((e) => this.sources.find((s) => s.id === id)?.owns(e)).length;
+    return {
+      status: { id, state: 'failed', message: `${reason} (showing the snapshot of ${this.snapshot.snapshotDate})`, checkedAt, entries: snapshotCount },
+    };
+  }
+}
