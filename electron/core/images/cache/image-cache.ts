@@ -1,0 +1,172 @@
+/**
+ * The image cache: content-addressed by the sha256 of the downloaded file, in FIOT_CACHE_DIR.
+ *
+ *   index.json               committed entries (cache-index.ts)
+ *   objects/<sha256>.<ext>   downloaded files, entered by rename only after verification
+ *   objects/<sha256>.raw     decompressed sparse copy, and <sha256>.map.json its allocation map
+ *   downloads/<key>.part     downloads in progress (resumable), <key>.lock their owner
+ *
+ * A file becomes visible only when the index names it, and the index names it only after the
+ * file was renamed into place: no reader ever sees a half-written entry.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { FiotError } from '../../../../shared/errors';
+import type { CacheEntry, CacheSummary } from '../../../../shared/domain/images';
+import { readIndex, updateIndex } from './cache-index';
+import { isLocked } from './lock-file';
+import { diskUsage, entryFiles, findEntries } from './entry-files';
+
+/** Leftover files younger than this may belong to a commit in progress in another process. */
+const LEFTOVER_GRACE_MS = 10 * 60 * 1000;
+
+export interface CommitInput {
+  partPath: string;
+  name: string;
+  source: string;
+  verification: CacheEntry['verification'];
+  removeAfterWrite?: boolean;
+}
+
+export class ImageCache {
+  readonly objectsDir: string;
+  readonly downloadsDir: string;
+
+  constructor(readonly dir: string, readonly limitBytes: number | null = null) {
+    this.objectsDir = path.join(dir, 'objects');
+    this.downloadsDir = path.join(dir, 'downloads');
+  }
+
+  abs(relative: string): string {
+    return path.join(this.dir, relative);
+  }
+
+  async list(): Promise<CacheEntry[]> {
+    return readIndex(this.dir);
+  }
+
+  async summary(): Promise<CacheSummary> {
+    const entries = await this.list();
+    return { entries, totalBytes: entries.reduce((sum, e) => sum + e.diskBytes, 0), limitBytes: this.limitBytes, dir: this.dir };
+  }
+
+  /** The entry for a sha256, a URL or catalog reference it was fetched as, or its file name. */
+  async find(ref: string): Promise<CacheEntry | null> {
+    return findEntries(await this.list(), ref)[0] ?? null;
+  }
+
+  /** Moves a verified download into the cache and indexes it (or adds a source to an existing entry). */
+  async commit(input: CommitInput): Promise<CacheEntry> {
+    const { sha256 } = input.verification;
+    const ext = extensionOf(input.name);
+    const file = path.join('objects', `${sha256}${ext}`);
+    await fs.mkdir(this.objectsDir, { recursive: true });
+    await fs.rename(input.partPath, this.abs(file));
+    await fs.rm(`${input.partPath}.json`, { force: true });
+    const now = new Date().toISOString();
+    const entry = await updateIndex(this.dir, async (entries) => {
+      const existing = entries.find((e) => e.sha256 === sha256);
+      if (existing) {
+        if (!existing.sources.includes(input.source)) existing.sources.push(input.source);
+        existing.lastUsedAt = now;
+        return existing;
+      }
+      const { size } = await fs.stat(this.abs(file));
+      const added: CacheEntry = {
+        sha256, name: input.name, file, size, sources: [input.source], addedAt: now, lastUsedAt: now,
+        verification: input.verification, raw: null, diskBytes: 0, removeAfterWrite: input.removeAfterWrite ?? false,
+      };
+      added.diskBytes = await diskUsage(this.dir, added);
+      entries.push(added);
+      return added;
+    });
+    await this.prune(this.limitBytes, [sha256]);
+    return entry;
+  }
+
+  /** Applies a change to one entry under the index lock; returns the entry as stored. */
+  async update(sha256: string, change: (entry: CacheEntry) => void | Promise<void>): Promise<CacheEntry> {
+    return updateIndex(this.dir, async (entries) => {
+      const entry = entries.find((e) => e.sha256 === sha256);
+      if (!entry) throw new FiotError('NOT_FOUND', `Image ${sha256.slice(0, 12)} is no longer in the cache.`);
+      await change(entry);
+      entry.diskBytes = await diskUsage(this.dir, entry);
+      return entry;
+    });
+  }
+
+  /** Marks an entry used now, so LRU pruning keeps it. */
+  async touch(sha256: string): Promise<void> {
+    await this.update(sha256, (entry) => {
+      entry.lastUsedAt = new Date().toISOString();
+    }).catch(() => undefined);
+  }
+
+  async remove(ref: string): Promise<CacheEntry[]> {
+    const removed = await updateIndex(this.dir, (entries) => {
+      const matches = findEntries(entries, ref);
+      for (const match of matches) entries.splice(entries.indexOf(match), 1);
+      return matches;
+    });
+    if (removed.length === 0) throw new FiotError('NOT_FOUND', `No cached image matches “${ref}”.`, 'Run fiot-flash cache ls to see what is cached.');
+    await this.deleteFiles(removed);
+    return removed;
+  }
+
+  /**
+   * Removes least recently used entries until the cache fits `limitBytes` (null: no limit), never
+   * those in `keep`; then deletes leftovers no entry names (crashed commits, abandoned downloads).
+   */
+  async prune(limitBytes: number | null, keep: string[] = []): Promise<{ removed: CacheEntry[]; freedBytes: number }> {
+    const removed = await updateIndex(this.dir, (entries) => {
+      const evicted: CacheEntry[] = [];
+      if (limitBytes === null) return evicted;
+      let total = entries.reduce((sum, e) => sum + e.diskBytes, 0);
+      const byAge = [...entries].sort((a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt));
+      for (const entry of byAge) {
+        if (total <= limitBytes) break;
+        if (keep.includes(entry.sha256)) continue;
+        entries.splice(entries.indexOf(entry), 1);
+        evicted.push(entry);
+        total -= entry.diskBytes;
+      }
+      return evicted;
+    });
+    await this.deleteFiles(removed);
+    const leftoverBytes = await this.removeLeftovers();
+    return { removed, freedBytes: removed.reduce((sum, e) => sum + e.diskBytes, 0) + leftoverBytes };
+  }
+
+  private async deleteFiles(entries: CacheEntry[]): Promise<void> {
+    for (const entry of entries) {
+      for (const file of entryFiles(entry)) await fs.rm(this.abs(file), { force: true });
+    }
+  }
+
+  /** Files under objects/ and downloads/ that no entry or live download owns; returns bytes freed. */
+  private async removeLeftovers(): Promise<number> {
+    const named = new Set((await this.list()).flatMap((e) => entryFiles(e).map((f) => this.abs(f))));
+    let freed = 0;
+    const now = Date.now();
+    for (const dir of [this.objectsDir, this.downloadsDir]) {
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      for (const name of names) {
+        const full = path.join(dir, name);
+        if (named.has(full) || name.endsWith('.lock')) continue;
+        const stat = await fs.stat(full).catch(() => null);
+        if (!stat || now - stat.mtimeMs < LEFTOVER_GRACE_MS) continue;
+        const key = name.replace(/\.part(\.json)?$/, '').replace(/\..*$/, '');
+        if (await isLocked(path.join(this.downloadsDir, `${key}.lock`))) continue;
+        await fs.rm(full, { force: true });
+        freed += stat.blocks * 512;
+      }
+    }
+    return freed;
+  }
+}
+
+/** `.raw.xz`, `.img.gz`, `.raw`: the compound extension, so the format stays visible in the file name. */
+function extensionOf(name: string): string {
+  const match = /(\.(?:raw|img|iso))?(\.(?:xz|gz|bz2|zst|zip))?$/i.exec(name);
+  return match?.[0] || '.img';
+}

@@ -1,0 +1,177 @@
+/**
+ * Streaming download into a `.part` file with resume, retries and mirror failover.
+ *
+ * Policy, in order: resume what is on disk with `Range` + `If-Range` (a 200 instead of a 206 means
+ * the file changed or the server cannot resume: start again from zero); retry a dropped connection
+ * with exponential backoff; after a mirror keeps failing (or answers 4xx) move to the next one.
+ * A full disk or a cancel stops at once: the `.part` stays for a later resume, and nothing claims
+ * success unless every byte of the announced length arrived.
+ */
+import { promises as fs } from 'node:fs';
+import { FiotError } from '../../../../shared/errors';
+import { httpGet, type GetResponse } from './http-get';
+import { readPart, validatorOf, writePartState, type PartState } from './part-file';
+import { ProgressMeter, type TransferProgress } from './progress-meter';
+
+export interface DownloadProgress extends TransferProgress {
+  url: string;
+}
+
+export interface DownloadRequest {
+  /** The same file on several mirrors, in order of preference. */
+  urls: string[];
+  partPath: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Tries per mirror before failing over (default 4). */
+  attemptsPerUrl?: number;
+  /** First backoff delay; doubles on each retry (default 1 s). */
+  backoffMs?: number;
+}
+
+export interface DownloadOutcome {
+  path: string;
+  bytes: number;
+  url: string;
+  /** True when bytes from an earlier attempt or run were kept. */
+  resumed: boolean;
+}
+
+/** A failure worth another try on the same mirror (dropped connection, 5xx), as opposed to a 4xx. */
+class RetryableError extends Error {}
+
+const PROGRESS_INTERVAL_MS = 200;
+
+export async function download(request: DownloadRequest): Promise<DownloadOutcome> {
+  const { urls, attemptsPerUrl = 4, backoffMs = 1000, signal } = request;
+  if (urls.length === 0) throw new FiotError('INVALID_INPUT', 'No URL to download from.');
+  const meter = new ProgressMeter();
+  let resumed = false;
+  const failures: string[] = [];
+  for (const url of urls) {
+    for (let attempt = 1; attempt <= attemptsPerUrl; attempt++) {
+      throwIfCancelled(signal);
+      try {
+        const outcome = await attemptOnce(url, request, meter);
+        resumed ||= outcome.resumed;
+        return { ...outcome, resumed };
+      } catch (error) {
+        if (error instanceof FiotError) throw error;
+        throwIfCancelled(signal);
+        const message = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof RetryableError) && !isNetworkError(error)) {
+          failures.push(`${url}: ${message}`);
+          break;
+        }
+        if (attempt === attemptsPerUrl) failures.push(`${url}: ${message}`);
+        else await sleep(backoffMs * 2 ** (attempt - 1), signal);
+        resumed = true;
+      }
+    }
+  }
+  throw new FiotError('NETWORK', `The download failed on every mirror: ${failures.join('; ')}`);
+}
+
+async function attemptOnce(url: string, request: DownloadRequest, meter: ProgressMeter): Promise<Omit<DownloadOutcome, 'resumed'> & { resumed: boolean }> {
+  const { partPath, signal } = request;
+  const existing = await readPart(partPath);
+  const canResume = existing !== null && existing.bytes > 0 && existing.state.validator !== null;
+  const headers: Record<string, string> = canResume
+    ? { range: `bytes=${existing.bytes}-`, 'if-range': existing.state.validator! }
+    : {};
+  const response = await httpGet(url, headers, signal);
+  if (canResume && response.status === 416 && existing.state.totalBytes === existing.bytes) {
+    // Everything had already arrived before the last run stopped.
+    response.body.resume();
+    return { path: partPath, bytes: existing.bytes, url, resumed: true };
+  }
+  let offset: number;
+  let state: PartState;
+  if (canResume && response.status === 206) {
+    offset = existing.bytes;
+    state = existing.state;
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(response.headers['content-range'] ?? ''));
+    if (!range || Number(range[1]) !== offset) {
+      response.body.resume();
+      throw new RetryableError(`the server answered a different range (${response.headers['content-range'] ?? 'none'})`);
+    }
+    if (range[2] !== '*') state = { ...state, totalBytes: Number(range[2]) };
+  } else if (response.status === 200) {
+    offset = 0;
+    const length = Number(response.headers['content-length']);
+    state = { url, validator: validatorOf(response.headers), totalBytes: Number.isFinite(length) && length >= 0 ? length : null };
+    await fs.writeFile(partPath, '');
+    await writePartState(partPath, state);
+  } else {
+    response.body.resume();
+    const message = `HTTP ${response.status}`;
+    throw response.status >= 500 || response.status === 429 ? new RetryableError(message) : new Error(message);
+  }
+  const bytes = await receiveBody(response, partPath, offset, state.totalBytes, (received) =>
+    request.onProgress?.({ ...meter.sample(received, state.totalBytes), url }),
+  );
+  if (state.totalBytes !== null && bytes !== state.totalBytes) {
+    throw new RetryableError(`the connection closed after ${bytes} of ${state.totalBytes} bytes`);
+  }
+  request.onProgress?.({ ...meter.sample(bytes, bytes), url });
+  return { path: partPath, bytes, url, resumed: offset > 0 };
+}
+
+/** Appends the body to the part file; returns the bytes on disk. A dropped socket throws mid-way. */
+async function receiveBody(response: GetResponse, partPath: string, offset: number, total: number | null, progress: (bytes: number) => void): Promise<number> {
+  const file = await fs.open(partPath, 'r+');
+  let position = offset;
+  let lastReport = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      try {
+        await file.write(chunk, 0, chunk.length, position);
+      } catch (error) {
+        response.body.destroy();
+        throw diskError(error, partPath);
+      }
+      position += chunk.length;
+      if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+        lastReport = Date.now();
+        progress(position);
+      }
+      if (total !== null && position > total) throw new RetryableError('the server sent more bytes than it announced');
+    }
+  } catch (error) {
+    if (error instanceof FiotError || error instanceof RetryableError) throw error;
+    throw new RetryableError(`the connection dropped after ${position} bytes (${(error as Error).message})`);
+  } finally {
+    await file.close();
+  }
+  return position;
+}
+
+function diskError(error: unknown, partPath: string): FiotError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new FiotError('DISK_FULL', `The disk holding the image cache is full (writing ${partPath}). The partial download was kept and resumes once there is space.`);
+  }
+  return new FiotError('INTERNAL', `Could not write ${partPath}: ${(error as Error).message}`);
+}
+
+function isNetworkError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR)/.test(code)
+    || /no answer from|socket hang up/.test((error as Error).message ?? '');
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new FiotError('CANCELLED', 'The download was cancelled. What arrived so far is kept, so it resumes next time.', 'Start the download again to continue where it stopped.');
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Speed and ETA for a transfer: a sliding window of recent samples, so the figures follow the link
+ * as it is now (a mirror that slows down shows at once) instead of the average since the start.
+ */
+export interface TransferProgress {
+  bytes: number;
+  totalBytes: number | null;
+  /** Bytes per second over the last few seconds. */
+  speed: number;
+  etaSeconds: number | null;
+}
+
+const WINDOW_MS = 3000;
+
+export class ProgressMeter {
+  private samples: { at: number; bytes: number }[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records that `bytes` have arrived in total (a restart from zero clears the window). */
+  sample(bytes: number, totalBytes: number | null): TransferProgress {
+    const at = this.now();
+    const last = this.samples[this.samples.length - 1];
+    if (last && bytes < last.bytes) this.samples = [];
+    this.samples.push({ at, bytes });
+    while (this.samples.length > 2 && at - this.samples[0]!.at > WINDOW_MS) this.samples.shift();
+    const first = this.samples[0]!;
+    const elapsed = (at - first.at) / 1000;
+    const speed = elapsed > 0 ? (bytes - first.bytes) / elapsed : 0;
+    const etaSeconds = totalBytes !== null && speed > 0 ? Math.max(0, (totalBytes - bytes) / speed) : null;
+    return { bytes, totalBytes, speed, etaSeconds };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Download → verify → commit, once per image even when several processes ask at the same time:
+ * the download of one source is serialized by a lock file, and whoever gets the lock second finds
+ * the entry already committed and downloads nothing. A file that fails verification is deleted,
+ * never committed; a cancelled or failed transfer leaves its `.part` for the next try.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { FiotError } from '../../../shared/errors';
+import type { CacheEntry } from '../../../shared/domain/images';
+import type { ImageCache } from './cache/image-cache';
+import { acquireLock } from './cache/lock-file';
+import { download, type DownloadProgress } from './download/download';
+import { fetchText } from './download/fetch-text';
+import type { MirrorSource } from './download/mirrors';
+import type { ResolvedSource } from './resolve-source';
+import { checksumUrlFor } from './verify/checksum-file';
+import type { TrustedKeys } from './verify/trusted-keys';
+import { verifyImage } from './verify/verify-image';
+
+export interface FetchDeps {
+  cache: ImageCache;
+  mirrors: MirrorSource;
+  trustedKeys: () => Promise<TrustedKeys>;
+  /** The CHECKSUM file for an image URL, if any (default: Fedora's naming, next to the image). */
+  checksumUrl?: (imageUrl: string) => string | null;
+  attemptsPerUrl?: number;
+  backoffMs?: number;
+}
+
+export interface FetchEvents {
+  signal?: AbortSignal;
+  onPhase?: (phase: 'waiting' | 'downloading' | 'verifying') => void;
+  onProgress?: (progress: DownloadProgress) => void;
+  removeAfterWrite?: boolean;
+}
+
+/** The cached entry for a resolved source, downloading and verifying it when it is not cached yet. */
+export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<CacheEntry> {
+  const cached = await lookup(resolved, deps.cache);
+  if (cached) return cached;
+  const key = downloadKey(resolved);
+  await fs.mkdir(deps.cache.downloadsDir, { recursive: true });
+  const release = await acquireLock(path.join(deps.cache.downloadsDir, `${key}.lock`), { signal: events.signal, onWait: () => events.onPhase?.('waiting') });
+  try {
+    // Another process may have committed it while we waited for the lock.
+    const committed = await lookup(resolved, deps.cache);
+    if (committed) return committed;
+    return await downloadAndCommit(resolved, key, deps, events);
+  } finally {
+    await release();
+  }
+}
+
+async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<CacheEntry | null> {
+  const entries = await cache.list();
+  const hit = resolved.sha256
+    ? entries.find((e) => e.sha256 === resolved.sha256)
+    : entries.find((e) => e.sources.includes(resolved.source) || e.sources.includes(resolved.url));
+  if (!hit) return null;
+  // A known image asked for under a new name (another mirror, a catalog ref): remember that name too.
+  return remember(cache, hit, resolved.source);
+}
+
+async function remember(cache: ImageCache, entry: CacheEntry, source: string): Promise<CacheEntry> {
+  return cache.update(entry.sha256, (e) => {
+    if (!e.sources.includes(source)) e.sources.push(source);
+    e.lastUsedAt = new Date().toISOString();
+  });
+}
+
+/** Same image, same key: by its expected sha256 when known (any mirror), else by its URL. */
+function downloadKey(resolved: ResolvedSource): string {
+  return resolved.sha256 ?? createHash('sha256').update(resolved.url).digest('hex');
+}
+
+async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: FetchDeps, events: FetchEvents): Promise<CacheEntry> {
+  const partPath = path.join(deps.cache.downloadsDir, `${key}.part`);
+  events.onPhase?.('downloading');
+  const urls = await deps.mirrors(resolved.url, events.signal);
+  const outcome = await download({ urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs });
+  events.onPhase?.('verifying');
+  const checksumUrl = (deps.checksumUrl ?? checksumUrlFor)(resolved.url);
+  const checksumText = checksumUrl ? await fetchText(checksumUrl, events.signal) : null;
+  let verification;
+  try {
+    verification = await verifyImage({
+      file: outcome.path, name: resolved.name, expectedSha256: resolved.sha256, expectedFrom: resolved.expectedFrom,
+      checksumText, trusted: await deps.trustedKeys(), signal: events.signal,
+    });
+  } catch (error) {
+    // A file that is not what it claims must not be resumed from or cached: throw it away.
+    if (error instanceof FiotError && (error.code === 'CHECKSUM_MISMATCH' || error.code === 'SIGNATURE_INVALID')) {
+      await fs.rm(partPath, { force: true });
+      await fs.rm(`${partPath}.json`, { force: true });
+    }
+    throw error;
+  }
+  if (checksumUrl && checksumText === null) verification.notes.push(`No CHECKSUM file at ${checksumUrl}.`);
+  return deps.cache.commit({ partPath, name: resolved.name, source: resolved.source, verification, removeAfterWrite: events.removeAfterWrite });
+}

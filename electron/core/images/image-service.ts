@@ -1,0 +1,137 @@
+/**
+ * The images domain as other parts call it:
+ *   - `fetch(source, opts)`: the cached, verified image for a URL or catalog reference (downloads it once).
+ *   - `prepareSource(source, opts)`: what the flash pipeline writes: the sparse raw copy and its
+ *     map's data ranges for a cached image (decompressed once, on the first flash).
+ *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/flash/source/resolve.ts).
+ *   - `afterWrite(path)`: drops an entry marked "remove after writing" once a flash from it ended.
+ *   - `cache`: list / remove / prune.
+ */
+import path from 'node:path';
+import type { CacheEntry } from '../../../shared/domain/images';
+import type { AppConfig } from '../config';
+import type { PreparedSource, SourceResolver } from '../flash/source';
+import { ImageCache } from './cache/image-cache';
+import type { DownloadProgress } from './download/download';
+import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
+import { fetchImage } from './fetch-image';
+import { ensureRawCopy, readMapFile, type MapImage } from './raw-copy';
+import { isCatalogRef, isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
+import { loadTrustedKeys, shippedKeysDir } from './verify/trusted-keys';
+
+export type ImageStep = 'resolving' | 'waiting' | 'downloading' | 'verifying' | 'decompressing' | 'mapping';
+
+export interface StepProgress {
+  step: ImageStep;
+  bytes: number;
+  totalBytes: number | null;
+  speed: number;
+  etaSeconds: number | null;
+}
+
+export interface FetchOptions {
+  sha256?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: StepProgress) => void;
+  removeAfterWrite?: boolean;
+}
+
+export interface ImageServiceDeps {
+  cacheDir: string;
+  /** Folders of trusted OpenPGP keys (default: assets/keys and <configDir>/keys). */
+  keyDirs: string[];
+  limitBytes?: number | null;
+  mirrors?: MirrorSource;
+  resolveRef?: ResolveCatalogRef;
+  /** image-map's mapImage; without it cached images are flashed whole. */
+  mapImage?: MapImage;
+  checksumUrl?: (imageUrl: string) => string | null;
+  attemptsPerUrl?: number;
+  backoffMs?: number;
+}
+
+export interface PreparedImage extends PreparedSource {
+  entry: CacheEntry;
+  /** Bytes of the image the flash reads (the raw copy's size, or the downloaded file's). */
+  size: number;
+}
+
+export class ImageService {
+  readonly cache: ImageCache;
+
+  constructor(private readonly deps: ImageServiceDeps) {
+    this.cache = new ImageCache(deps.cacheDir, deps.limitBytes ?? null);
+  }
+
+  /** True for what this service fetches (URLs and catalog references), false for local paths. */
+  static handles(source: string): boolean {
+    return isUrl(source) || isCatalogRef(source);
+  }
+
+  async fetch(source: string, options: FetchOptions = {}): Promise<CacheEntry> {
+    const report = (step: ImageStep, p?: Partial<StepProgress>) =>
+      options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null, ...p });
+    report('resolving');
+    const resolved = await resolveSource(source, options.sha256, this.deps.resolveRef);
+    return fetchImage(resolved, {
+      cache: this.cache,
+      mirrors: this.deps.mirrors ?? directOnly,
+      trustedKeys: () => loadTrustedKeys(this.deps.keyDirs),
+      checksumUrl: this.deps.checksumUrl,
+      attemptsPerUrl: this.deps.attemptsPerUrl,
+      backoffMs: this.deps.backoffMs,
+    }, {
+      signal: options.signal,
+      removeAfterWrite: options.removeAfterWrite,
+      onPhase: (phase) => report(phase),
+      onProgress: (p: DownloadProgress) => report('downloading', p),
+    });
+  }
+
+  async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage> {
+    let entry = await this.fetch(source, options);
+    if (!this.deps.mapImage) return { path: this.cache.abs(entry.file), entry, size: entry.size };
+    entry = await ensureRawCopy(this.cache, entry, this.deps.mapImage, {
+      signal: options.signal,
+      onPhase: (step) => options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null }),
+      onBytes: (bytes, totalBytes) => options.onProgress?.({ step: 'decompressing', bytes, totalBytes, speed: 0, etaSeconds: null }),
+    });
+    const map = await readMapFile(this.cache, entry);
+    const raw = entry.raw!;
+    return { path: this.cache.abs(raw.file), entry, size: raw.size, ...(map ? { dataRanges: map.dataRanges } : {}) };
+  }
+
+  /** A flash SourceResolver for URLs and catalog references; local paths fall through (null). */
+  resolver(options: Omit<FetchOptions, 'signal'> = {}): SourceResolver {
+    return async (ref, signal) => (ImageService.handles(ref) ? this.prepareSource(ref, { ...options, signal }) : null);
+  }
+
+  /** Call when a flash from `sourcePath` has ended: entries marked "remove after writing" go. */
+  async afterWrite(sourcePath: string): Promise<void> {
+    const entries = await this.cache.list();
+    const used = entries.find((e) => [e.file, e.raw?.file].some((f) => f && this.cache.abs(f) === path.resolve(sourcePath)));
+    if (used?.removeAfterWrite) await this.cache.remove(used.sha256);
+  }
+}
+
+const GIB = 1024 ** 3;
+
+/** The service as the app configures it: FIOT_CACHE_DIR, keys in assets/keys and <configDir>/keys. */
+export function imageServiceFromConfig(config: AppConfig, extra: Partial<ImageServiceDeps> = {}): ImageService {
+  return new ImageService({
+    cacheDir: config.cacheDir,
+    keyDirs: [shippedKeysDir(), path.join(config.configDir, 'keys')],
+    limitBytes: cacheLimitFromEnv(),
+    mirrors: fedoraMirrors(),
+    ...extra,
+  });
+}
+
+/** FIOT_CACHE_LIMIT_GB (default 20 GiB; 0 or "none" for no limit). */
+function cacheLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number | null {
+  const value = env.FIOT_CACHE_LIMIT_GB;
+  if (value === undefined || value === '') return 20 * GIB;
+  if (value === 'none' || value === '0') return null;
+  const gib = Number(value);
+  return Number.isFinite(gib) && gib > 0 ? gib * GIB : 20 * GIB;
+}

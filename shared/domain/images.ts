@@ -1,0 +1,78 @@
+/**
+ * Downloaded images and the image cache, as every process sees them (CLI, UI, station).
+ */
+import { z } from 'zod';
+
+export const imageVerificationSchema = z.object({
+  sha256: z.string(),
+  /** signed: matched Fedora's (or a user-trusted) signed CHECKSUM; sha256: matched a given sha256; none: nothing to check against. */
+  checksum: z.enum(['signed', 'sha256', 'none']),
+  signature: z.object({ signedBy: z.string(), signer: z.string() }).nullable(),
+  notes: z.array(z.string()),
+});
+export type ImageVerification = z.infer<typeof imageVerificationSchema>;
+
+/** The decompressed, sparse copy kept next to a compressed image, with its allocation map. */
+export const rawCopySchema = z.object({
+  file: z.string(),
+  size: z.number().nonnegative(),
+  mapFile: z.string(),
+  /** Bytes the map says must be written: what a warm flash writes and verifies. */
+  dataBytes: z.number().nonnegative(),
+});
+
+export const cacheEntrySchema = z.object({
+  /** sha256 of the downloaded file: the entry's identity. */
+  sha256: z.string(),
+  name: z.string(),
+  /** Path relative to the cache folder. */
+  file: z.string(),
+  size: z.number().nonnegative(),
+  /** URLs and catalog references this image was fetched as: a second request for any of them reuses it. */
+  sources: z.array(z.string()),
+  addedAt: z.string(),
+  lastUsedAt: z.string(),
+  verification: imageVerificationSchema,
+  raw: rawCopySchema.nullable(),
+  /** Bytes the entry takes on disk (the sparse copy counts only its data). */
+  diskBytes: z.number().nonnegative(),
+  /** Remove the entry once a flash from it has finished. */
+  removeAfterWrite: z.boolean().default(false),
+});
+export type CacheEntry = z.infer<typeof cacheEntrySchema>;
+
+export const imagePhaseSchema = z.enum(['resolving', 'downloading', 'verifying', 'decompressing', 'mapping', 'done', 'failed', 'cancelled']);
+export type ImagePhase = z.infer<typeof imagePhaseSchema>;
+
+export const imageProgressSchema = z.object({
+  downloadId: z.string(),
+  source: z.string(),
+  phase: imagePhaseSchema,
+  bytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative().nullable(),
+  speed: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** Set when phase is done. */
+  entry: cacheEntrySchema.optional(),
+  /** Set when phase is failed or cancelled. */
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type ImageProgress = z.infer<typeof imageProgressSchema>;
+
+export const downloadRequestSchema = z.object({
+  /** An http(s) URL or a catalog reference such as fedora-iot:42@rpi4. */
+  source: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  /** Also keep a decompressed sparse copy (decompress once, flash many). */
+  prepareRaw: z.boolean().default(false),
+  removeAfterWrite: z.boolean().default(false),
+});
+export type DownloadRequest = z.input<typeof downloadRequestSchema>;
+
+export const cacheSummarySchema = z.object({
+  entries: z.array(cacheEntrySchema),
+  totalBytes: z.number().nonnegative(),
+  limitBytes: z.number().nonnegative().nullable(),
+  dir: z.string(),
+});
+export type CacheSummary = z.infer<typeof cacheSummarySchema>;
