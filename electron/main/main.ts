@@ -1,0 +1,35 @@
+/**
+ * The Electron main process: lifecycle only. Each concern lives in its own module with one
+ * setupX() call here: security rules for every web contents, the window, the IPC adapter over the
+ * core router, and the desktop-only dialogs.
+ */
+import { app, BrowserWindow } from 'electron';
+import { createCore } from '../core/app-core';
+import { setupSecurity } from './security';
+import { createMainWindow, getMainWindow } from './window';
+import { setupIpc } from './ipc';
+import { setupShellChannels } from './shell-channels';
+
+// A second instance would race the first for the same drives: hand over to the running one.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const window = getMainWindow();
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    const core = createCore();
+    setupSecurity();
+    setupIpc(core, getMainWindow);
+    setupShellChannels(getMainWindow);
+    createMainWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Advanced: a target the drive list cannot show, named by path: a loop device, or an image file to
+ * write (created if it does not exist). The core resolves it and applies the same rules.
+ */
+import { useState, type FormEvent } from 'react';
+import { drivesStore, useDrives } from '../../stores';
+import { ErrorNotice } from '../error-notice';
+
+export function AddTarget() {
+  const addError = useDrives((s) => s.addError);
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    if (await drivesStore.getState().addByPath(path)) setPath('');
+    setBusy(false);
+  };
+
+  return (
+    <details className="advanced" data-testid="add-target">
+      <summary>Add a device or image file by path…</summary>
+      <form className="path-row" onSubmit={(event) => void submit(event)}>
+        <label className="visually-hidden" htmlFor="add-target-path">
+          Device or image file path
+        </label>
+        <input
+          id="add-target-path"
+          className="input mono"
+          type="text"
+          placeholder="/dev/loop3 or /home/me/card.img"
+          value={path}
+          onChange={(event) => setPath(event.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="add-target-input"
+        />
+        <button type="submit" className="button" disabled={busy} data-testid="add-target-button">
+          Add
+        </button>
+      </form>
+      <p className="muted small">Loop devices are not listed by the system; an image file is created or overwritten.</p>
+      {addError && <ErrorNotice error={addError} testId="add-target-error" />}
+    </details>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Drive } from '../../../../shared/domain/drive';
+import type { TargetCheck } from '../../../../shared/drive-constraints';
+import { formatSize } from '../../format';
+
+const kindWords: Record<Drive['kind'], string> = { drive: 'Drive', loop: 'Loop device', file: 'Image file' };
+
+function badges(drive: Drive): string[] {
+  const list: string[] = [];
+  if (drive.isSystem) list.push('System');
+  if (drive.kind !== 'drive') list.push(kindWords[drive.kind]);
+  else if (drive.isRemovable) list.push('Removable');
+  if (drive.busType && drive.kind === 'drive') list.push(drive.busType);
+  if (drive.isReadOnly) list.push('Read-only');
+  return list;
+}
+
+interface DriveRowProps {
+  drive: Drive;
+  check: TargetCheck;
+  selected: boolean;
+  onToggle(): void;
+}
+
+export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
+  const blocked = !check.ok;
+  const id = `drive-${drive.device.replace(/[^a-zA-Z0-9]/g, '-')}`;
+  return (
+    <li className={`drive${selected ? ' selected' : ''}${blocked ? ' blocked' : ''}`} data-testid="drive-row" data-device={drive.device}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={selected && !blocked}
+        disabled={blocked}
+        onChange={onToggle}
+        aria-describedby={`${id}-notes`}
+        data-testid="drive-checkbox"
+      />
+      <label htmlFor={id} className="drive-main">
+        <span className="drive-name">{drive.description || kindWords[drive.kind]}</span>
+        <span className="drive-size">{drive.kind === 'file' && drive.size === null ? 'new file' : formatSize(drive.size)}</span>
+        <span className="drive-device mono">{drive.device}</span>
+        <span className="badges">
+          {badges(drive).map((badge) => (
+            <span key={badge} className={`badge${badge === 'System' || badge === 'Read-only' ? ' badge-danger' : ''}`}>
+              {badge}
+            </span>
+          ))}
+        </span>
+      </label>
+      <div id={`${id}-notes`} className="drive-notes">
+        {check.errors.map((issue) => (
+          <p key={issue.code} className="drive-reason" data-code={issue.code}>
+            {issue.message}
+          </p>
+        ))}
+        {check.warnings.map((issue) => (
+          <p key={issue.code} className="drive-warning" data-code={issue.code}>
+            {issue.message}
+          </p>
+        ))}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Step 2: the drives. The list refreshes by itself as cards come and go; system drives appear
+ * only with "Show all", and then cannot be chosen. Each drive is checked against the chosen image
+ * with the same rules the CLI and the writer apply (shared/drive-constraints.ts), and a drive that
+ * cannot be written says why.
+ */
+import { checkTarget } from '../../../../shared/drive-constraints';
+import { allDrives, selectedDrives } from '../../stores/drives';
+import { drivesStore, useDrives, useImage } from '../../stores';
+import { ErrorNotice } from '../error-notice';
+import { DriveRow } from './drive-row';
+import { AddTarget } from './add-target';
+import { useShallow } from 'zustand/react/shallow';
+
+/** The image facts the drive rules need. */
+export function useImageFacts() {
+  const info = useImage((s) => s.info);
+  return { size: info?.size ?? null, path: info?.path };
+}
+
+export function useDrivesReady(): boolean {
+  const image = useImageFacts();
+  const chosen = useDrives(useShallow(selectedDrives));
+  return chosen.length > 0 && chosen.every((drive) => checkTarget(drive, image).ok);
+}
+
+export function DrivesSummary() {
+  const chosen = useDrives(useShallow(selectedDrives));
+  if (chosen.length === 0) return <>None chosen yet</>;
+  if (chosen.length === 1) return <>{chosen[0]!.description || chosen[0]!.device}</>;
+  return <>{chosen.length} drives</>;
+}
+
+export function DrivesStep() {
+  const drives = useDrives(useShallow(allDrives));
+  const { selected, showAll, status, error } = useDrives(useShallow((s) => ({ selected: s.selected, showAll: s.showAll, status: s.status, error: s.error })));
+  const image = useImageFacts();
+  const { toggle, setShowAll, load } = drivesStore.getState();
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <span className="muted" role="status" aria-live="polite">
+          {status === 'loading' ? 'Looking for drives…' : `${drives.length} ${drives.length === 1 ? 'drive' : 'drives'} found`}
+        </span>
+        <span className="spacer" />
+        <label className="checkbox-label">
+          <input type="checkbox" checked={showAll} onChange={(e) => void setShowAll(e.target.checked)} data-testid="show-all" />
+          Show system drives
+        </label>
+        <button type="button" className="button small" onClick={() => void load()} data-testid="refresh-drives">
+          Refresh
+        </button>
+      </div>
+      {error && <ErrorNotice error={error} />}
+      {drives.length === 0 && status === 'ready' && (
+        <p className="empty" data-testid="no-drives">
+          No card or stick found. Insert one and it appears here by itself.
+        </p>
+      )}
+      <ul className="drive-list" aria-label="Drives" data-testid="drive-list">
+        {drives.map((drive) => (
+          <DriveRow key={drive.device} drive={drive} check={checkTarget(drive, image)} selected={selected.includes(drive.device)} onToggle={() => toggle(drive.device)} />
+        ))}
+      </ul>
+      <AddTarget />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * A local image file: typed or pasted path, the native dialog in the desktop app, or a file
+ * dropped anywhere on the drop zone (its path is known only in the desktop app).
+ */
+import { useState, type DragEvent, type FormEvent } from 'react';
+import { imageStore, useImage } from '../../stores';
+
+export function FileSource() {
+  const canBrowse = useImage((s) => s.canBrowse);
+  const chosenPath = useImage((s) => s.path);
+  const [path, setPath] = useState(chosenPath);
+  const [dragging, setDragging] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void imageStore.getState().choose(path);
+  };
+  const drop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void imageStore.getState().chooseDropped(file);
+  };
+  const browse = async () => {
+    if (await imageStore.getState().browse()) setPath(imageStore.getState().path);
+  };
+
+  return (
+    <div
+      className={`drop-zone${dragging ? ' dragging' : ''}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={drop}
+      data-testid="image-drop-zone"
+    >
+      <p className="drop-hint">
+        {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Type or paste the path of an image file on this computer.'}
+        <span className="muted"> .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip)</span>
+      </p>
+      <form className="path-row" onSubmit={submit}>
+        <label className="visually-hidden" htmlFor="image-path">
+          Image file path
+        </label>
+        <input
+          id="image-path"
+          className="input mono"
+          type="text"
+          placeholder="/home/me/Downloads/Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz"
+          value={path}
+          onChange={(event) => setPath(event.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="image-path-input"
+        />
+        <button type="submit" className="button primary" data-testid="image-use-button">
+          Use this file
+        </button>
+        {canBrowse && (
+          <button type="button" className="button" onClick={() => void browse()} data-testid="image-browse-button">
+            Browse…
+          </button>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * Step 1: the image. Sources are tabs (a local file today; the catalog, downloads and bootc builds
+ * add theirs to `imageSources`); whatever the source, it ends in the image store's `path`, and the
+ * summary below says what was chosen.
+ */
+import { useState, type ComponentType } from 'react';
+import { useImage } from '../../stores';
+import { formatSize } from '../../format';
+import { ErrorNotice } from '../error-notice';
+import { FileSource } from './file-source';
+import type { SourceInfo } from '../../../../shared/api/source';
+
+export interface ImageSource {
+  id: string;
+  label: string;
+  Component: ComponentType;
+}
+
+export const imageSources: ImageSource[] = [{ id: 'file', label: 'Image file', Component: FileSource }];
+
+const formatWords: Record<SourceInfo['format'], string> = {
+  raw: 'Disk image, not compressed',
+  xz: 'Disk image, xz-compressed',
+  gzip: 'Disk image, gzip-compressed',
+  bzip2: 'Disk image, bzip2-compressed',
+  zstd: 'Disk image, zstd-compressed',
+  zip: 'Disk image in a zip archive',
+};
+
+export function useImageReady(): boolean {
+  return useImage((s) => s.status === 'ready');
+}
+
+export function ImageSummary() {
+  const info = useImage((s) => s.info);
+  return <>{info ? info.name : 'Not chosen yet'}</>;
+}
+
+function ChosenImage() {
+  const { info, status, error } = useImage((s) => s);
+  if (status === 'inspecting') return <p className="muted" role="status">Reading the file…</p>;
+  if (status === 'error' && error) return <ErrorNotice error={error} testId="image-error" />;
+  if (!info) return null;
+  return (
+    <section className="chosen" aria-label="Chosen image" data-testid="image-summary">
+      <span className="file-icon" aria-hidden="true" />
+      <div className="chosen-text">
+        <strong className="chosen-name">{info.name}</strong>
+        <span className="muted">{formatWords[info.format]}</span>
+        <dl className="facts">
+          <div>
+            <dt>File</dt>
+            <dd>{formatSize(info.fileSize)}</dd>
+          </div>
+          <div>
+            <dt>Written to the card</dt>
+            <dd data-testid="image-size">{info.size !== null ? formatSize(info.size) : info.minSize > 0 ? `at least ${formatSize(info.minSize)}` : 'known once decompressed'}</dd>
+          </div>
+        </dl>
+        <span className="path" title={info.path}>{info.path}</span>
+      </div>
+    </section>
+  );
+}
+
+export function ImageStep() {
+  const [sourceId, setSourceId] = useState(imageSources[0]!.id);
+  const source = imageSources.find((s) => s.id === sourceId) ?? imageSources[0]!;
+  return (
+    <div className="stack">
+      {imageSources.length > 1 && (
+        <div className="tabs" role="tablist" aria-label="Where the image comes from">
+          {imageSources.map((s) => (
+            <button key={s.id} type="button" role="tab" aria-selected={s.id === source.id} className="tab" onClick={() => setSourceId(s.id)}>
+              {s.label}
+            </button>
+          ))}
+        </div>
+      )}
+      <div role={imageSources.length > 1 ? 'tabpanel' : undefined}>
+        <source.Component />
+      </div>
+      <ChosenImage />
+    </div>
+  );
+}

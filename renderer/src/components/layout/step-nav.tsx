@@ -1,0 +1,41 @@
+import type { StepDefinition } from '../../steps';
+
+interface StepNavProps {
+  steps: StepDefinition[];
+  current: string;
+  /** Steps at or before this index (the first step not ready) can be opened; -1 locks all. */
+  openUpTo: number;
+  onSelect(id: string): void;
+}
+
+export function StepNav({ steps, current, openUpTo, onSelect }: StepNavProps) {
+  return (
+    <nav className="step-nav" aria-label="Steps">
+      <ol>
+        {steps.map((step, index) => {
+          const isCurrent = step.id === current;
+          const done = index < openUpTo && !isCurrent;
+          return (
+            <li key={step.id} className={`step-item${isCurrent ? ' current' : ''}${done ? ' done' : ''}`}>
+              <button
+                type="button"
+                onClick={() => onSelect(step.id)}
+                disabled={!isCurrent && index > openUpTo}
+                aria-current={isCurrent ? 'step' : undefined}
+                data-testid={`nav-${step.id}`}
+              >
+                <span className="step-number" aria-hidden="true">{done ? '✓' : index + 1}</span>
+                <span className="step-text">
+                  <span className="step-title">{step.title}</span>
+                  <span className="step-summary">
+                    <step.Summary />
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}

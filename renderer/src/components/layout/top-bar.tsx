@@ -1,0 +1,27 @@
+import type { ConnectionState } from '../../api';
+import { useConnection } from '../../stores';
+
+const connectionWords: Record<ConnectionState, string> = {
+  connecting: 'Connecting to the station…',
+  open: '',
+  reconnecting: 'Connection to the station lost: reconnecting…',
+  unauthorized: 'The station refused this page. Open the address printed by `fiot-flash station` (it carries ?token=…).',
+};
+
+export function TopBar() {
+  const connection = useConnection((s) => s.state);
+  const host = useConnection((s) => s.host);
+  const words = connectionWords[connection];
+  return (
+    <header className="top-bar">
+      <span className="brand-mark" aria-hidden="true" />
+      <span className="brand">Fedora IoT Flasher</span>
+      {host === 'station' && <span className="host-badge" title="Running in a browser through fiot-flash station">Station</span>}
+      {words && (
+        <span className={`connection connection-${connection}`} role="status" data-testid="connection">
+          {words}
+        </span>
+      )}
+    </header>
+  );
+}

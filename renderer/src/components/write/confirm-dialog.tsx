@@ -1,0 +1,51 @@
+/**
+ * The last stop before erasing: a modal that names every drive (name, path, size). The safe
+ * button has the focus, so Enter alone never erases a card.
+ */
+import { useEffect, useRef } from 'react';
+import type { Drive } from '../../../../shared/domain/drive';
+import { formatSize } from '../../format';
+
+interface ConfirmDialogProps {
+  drives: Drive[];
+  imageName: string;
+  onConfirm(): void;
+  onCancel(): void;
+}
+
+export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: ConfirmDialogProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    element.showModal();
+    cancelButton.current?.focus();
+    return () => element.close();
+  }, []);
+
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby="confirm-title" onCancel={onCancel} data-testid="confirm-dialog">
+      <h2 id="confirm-title">Erase {drives.length === 1 ? 'this drive' : `these ${drives.length} drives`}?</h2>
+      <p>
+        Everything on {drives.length === 1 ? 'it' : 'them'} will be replaced by <strong>{imageName}</strong>.
+      </p>
+      <ul className="confirm-list">
+        {drives.map((drive) => (
+          <li key={drive.device}>
+            <strong>{drive.description || drive.device}</strong> <span className="mono">{drive.device}</span> <span className="muted">{formatSize(drive.size)}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="dialog-actions">
+        <button type="button" className="button" ref={cancelButton} onClick={onCancel} data-testid="confirm-cancel">
+          Cancel
+        </button>
+        <button type="button" className="button danger" onClick={onConfirm} data-testid="confirm-write">
+          Erase and write
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Step 3: write. Before: what will be written where, and a confirmation that names each drive.
+ * During: progress and cancel. After: the verified checksum per card, or what went wrong and what
+ * to do next.
+ */
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { selectedDrives } from '../../stores/drives';
+import { drivesStore, imageStore, jobStore, uiStore, useDrives, useImage, useJob } from '../../stores';
+import { formatSize } from '../../format';
+import { ErrorNotice } from '../error-notice';
+import { ConfirmDialog } from './confirm-dialog';
+import { ProgressView } from './progress-view';
+import { ResultView } from './result-view';
+
+export function useWriteReady(): boolean {
+  return useJob((s) => s.status === 'finished' && s.result?.ok === true);
+}
+
+export function WriteSummary() {
+  const status = useJob((s) => s.status);
+  const ok = useJob((s) => s.result?.ok);
+  if (status === 'finished') return <>{ok ? 'Written and verified' : 'Failed'}</>;
+  if (status === 'idle') return <>Ready when you are</>;
+  return <>Writing…</>;
+}
+
+function Plan() {
+  const info = useImage((s) => s.info);
+  const drives = useDrives(useShallow(selectedDrives));
+  const error = useJob((s) => s.error);
+  const [verify, setVerify] = useState(true);
+  const [confirming, setConfirming] = useState(false);
+
+  const start = () => {
+    setConfirming(false);
+    const source = imageStore.getState().path;
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify });
+  };
+
+  return (
+    <div className="stack" data-testid="write-plan">
+      <dl className="plan">
+        <div>
+          <dt>Image</dt>
+          <dd>
+            {info?.name ?? 'none'} <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{drives.length === 1 ? 'Drive' : `Drives (${drives.length})`}</dt>
+          <dd>
+            <ul className="plain-list">
+              {drives.map((d) => (
+                <li key={d.device}>
+                  {d.description || d.device} <span className="mono muted">{d.device}</span> <span className="muted">{formatSize(d.size)}</span>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      </dl>
+      <label className="checkbox-label">
+        <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
+        Verify every written byte (recommended)
+      </label>
+      {!verify && <p className="drive-warning">Without verification a faulty or counterfeit card can go unnoticed.</p>}
+      {error && <ErrorNotice error={error} testId="start-error" />}
+      <div>
+        <button type="button" className="button primary large" disabled={!info || drives.length === 0} onClick={() => setConfirming(true)} data-testid="flash-button">
+          Flash {drives.length === 1 ? 'the drive' : `${drives.length} drives`}
+        </button>
+      </div>
+      {confirming && <ConfirmDialog drives={drives} imageName={info?.name ?? ''} onConfirm={start} onCancel={() => setConfirming(false)} />}
+    </div>
+  );
+}
+
+export function WriteStep() {
+  const status = useJob((s) => s.status);
+  if (status === 'idle') return <Plan />;
+  if (status === 'finished') {
+    return (
+      <ResultView
+        onAgain={() => jobStore.getState().reset()}
+        onNewCards={() => {
+          jobStore.getState().reset();
+          drivesStore.getState().select([]);
+          uiStore.getState().goTo('drives');
+        }}
+      />
+    );
+  }
+  return <ProgressView />;
+}

@@ -1,0 +1,25 @@
+/**
+ * The flow, listed once: each step has a panel, a one-line summary for the step list, and whether
+ * its choice is made. Features add a step here (e.g. provisioning between drives and write).
+ */
+import type { ComponentType } from 'react';
+import { ImageStep, ImageSummary, useImageReady } from './components/image/image-step';
+import { DrivesStep, DrivesSummary, useDrivesReady } from './components/drives/drives-step';
+import { WriteStep, WriteSummary, useWriteReady } from './components/write/write-step';
+
+export interface StepDefinition {
+  id: string;
+  title: string;
+  /** One sentence under the title, saying what this step is for. */
+  lead: string;
+  Panel: ComponentType;
+  Summary: ComponentType;
+  /** True once this step's choice is made, so the next step can open. */
+  useReady(): boolean;
+}
+
+export const steps: StepDefinition[] = [
+  { id: 'image', title: 'Image', lead: 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useReady: useImageReady },
+  { id: 'drives', title: 'Drives', lead: 'Choose the cards or sticks to write. Everything on them will be erased.', Panel: DrivesStep, Summary: DrivesSummary, useReady: useDrivesReady },
+  { id: 'write', title: 'Write', lead: 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useReady: useWriteReady },
+];

@@ -1,0 +1,80 @@
+/**
+ * The image to write: a local file chosen by path, the desktop file dialog, or drag and drop.
+ * Choosing inspects the file at once (format, sizes), so a wrong file is refused with its reason
+ * before the user goes on to pick drives. Other sources (catalog, downloads, builds) set the same
+ * `path` when their file is ready.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi } from '../../../shared/contract';
+import type { SourceInfo } from '../../../shared/api/source';
+import type { FiotShell } from '../../../shared/bridge';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+
+export interface ImageState {
+  path: string;
+  info: SourceInfo | null;
+  status: 'empty' | 'inspecting' | 'ready' | 'error';
+  error: ErrorInfo | null;
+  /** True when a native file dialog is available (the desktop app). */
+  canBrowse: boolean;
+  choose(path: string): Promise<boolean>;
+  browse(): Promise<boolean>;
+  /** A file dropped on the page: its path is known in the desktop app only. */
+  chooseDropped(file: File): Promise<boolean>;
+  clear(): void;
+}
+
+export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotShell, 'openImage' | 'pathForFile'> | null = null) {
+  return createStore<ImageState>()((set, get) => ({
+    path: '',
+    info: null,
+    status: 'empty',
+    error: null,
+    canBrowse: shell !== null,
+
+    async choose(path) {
+      const trimmed = path.trim();
+      if (!trimmed) {
+        set({ status: 'error', info: null, error: { code: 'INVALID_INPUT', message: 'Type the path of an image file, or drop the file here.' } });
+        return false;
+      }
+      set({ path: trimmed, status: 'inspecting', error: null, info: null });
+      try {
+        const info = await api.invoke('source:inspect', { path: trimmed });
+        // A slower answer for an earlier choice must not replace the current one.
+        if (get().path !== trimmed) return false;
+        set({ info, status: 'ready' });
+        return true;
+      } catch (error) {
+        if (get().path === trimmed) set({ status: 'error', error: toErrorInfo(error) });
+        return false;
+      }
+    },
+
+    async browse() {
+      const path = await shell?.openImage();
+      return path ? get().choose(path) : false;
+    },
+
+    async chooseDropped(file) {
+      const path = shell?.pathForFile(file);
+      if (path) return get().choose(path);
+      set({
+        status: 'error',
+        info: null,
+        error: {
+          code: 'INVALID_INPUT',
+          message: `The browser does not tell the station where “${file.name}” is stored.`,
+          hint: 'Type or paste the full path of the file instead (on the station’s computer).',
+        },
+      });
+      return false;
+    },
+
+    clear() {
+      set({ path: '', info: null, status: 'empty', error: null });
+    },
+  }));
+}
+
+export type ImageStore = ReturnType<typeof createImageStore>;

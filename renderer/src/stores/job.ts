@@ -1,0 +1,100 @@
+/**
+ * The flash job the user started: its request, live progress, and the result. Progress and the
+ * result arrive as events that may beat the answer to flash:start (which carries the job id), so
+ * events for an unknown job are held until the id is known.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi } from '../../../shared/contract';
+import type { FlashProgress, FlashRequest, FlashResult } from '../../../shared/domain/flash';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+
+export type JobStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished';
+
+export interface JobState {
+  status: JobStatus;
+  jobId: string | null;
+  request: FlashRequest | null;
+  progress: FlashProgress | null;
+  result: FlashResult | null;
+  /** The job could not start (bad input, refused target): nothing was written. */
+  error: ErrorInfo | null;
+  start(request: FlashRequest): Promise<void>;
+  cancel(): Promise<void>;
+  reset(): void;
+  /** Subscribes to flash:progress and flash:done; returns the unsubscribe. */
+  watch(): () => void;
+}
+
+export function isBusy(status: JobStatus): boolean {
+  return status === 'starting' || status === 'running' || status === 'cancelling';
+}
+
+export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
+  return createStore<JobState>()((set, get) => {
+    const early = { progress: new Map<string, FlashProgress>(), done: new Map<string, FlashResult>() };
+
+    const applyProgress = (progress: FlashProgress) => {
+      if (get().status === 'running' || get().status === 'cancelling') set({ progress });
+    };
+    const applyDone = (result: FlashResult) => set({ result, status: 'finished' });
+
+    return {
+      status: 'idle',
+      jobId: null,
+      request: null,
+      progress: null,
+      result: null,
+      error: null,
+
+      async start(request) {
+        if (isBusy(get().status)) return;
+        early.progress.clear();
+        early.done.clear();
+        set({ status: 'starting', request, jobId: null, progress: null, result: null, error: null });
+        try {
+          const { jobId } = await api.invoke('flash:start', request);
+          set({ jobId, status: 'running' });
+          const progress = early.progress.get(jobId);
+          if (progress) applyProgress(progress);
+          const done = early.done.get(jobId);
+          if (done) applyDone(done);
+        } catch (error) {
+          set({ status: 'idle', error: toErrorInfo(error) });
+        }
+      },
+
+      async cancel() {
+        const { jobId, status } = get();
+        if (!jobId || status !== 'running') return;
+        set({ status: 'cancelling' });
+        try {
+          await api.invoke('flash:cancel', { jobId });
+        } catch (error) {
+          set({ status: 'running', error: toErrorInfo(error) });
+        }
+      },
+
+      reset() {
+        if (isBusy(get().status)) return;
+        set({ status: 'idle', jobId: null, request: null, progress: null, result: null, error: null });
+      },
+
+      watch() {
+        const offProgress = api.on('flash:progress', (progress) => {
+          if (progress.jobId === get().jobId) applyProgress(progress);
+          else if (get().status === 'starting') early.progress.set(progress.jobId, progress);
+        });
+        const offDone = api.on('flash:done', (result) => {
+          if (result.jobId === get().jobId) applyDone(result);
+          else if (get().status === 'starting') early.done.set(result.jobId, result);
+        });
+        return () => {
+          offProgress();
+          offDone();
+        };
+      },
+    };
+  });
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineRequests } from './define';
+
+/** How the file is packed; the image inside is a raw disk image (or an ISO) in every case. */
+export const sourceFormatSchema = z.enum(['raw', 'xz', 'gzip', 'bzip2', 'zstd', 'zip']);
+
+/** What the image step shows about a chosen file before anything is written. */
+export const sourceInfoSchema = z.object({
+  /** Absolute path of the file as given. */
+  path: z.string(),
+  name: z.string(),
+  format: sourceFormatSchema,
+  /** Bytes of the file itself. */
+  fileSize: z.number().int().nonnegative(),
+  /** Bytes of the decompressed image when the file records them; null for gzip, bzip2 and zstd. */
+  size: z.number().int().nonnegative().nullable(),
+  /** The image is at least this large (equals size when known). */
+  minSize: z.number().int().nonnegative(),
+  /** The image's name inside a zip archive. */
+  zipEntry: z.string().optional(),
+});
+export type SourceInfo = z.infer<typeof sourceInfoSchema>;
+
+export const sourceRequests = defineRequests({
+  /** Opens a local image file just enough to say what it is; refuses missing, unreadable and unknown files. */
+  'source:inspect': { args: z.object({ path: z.string().min(1) }), result: sourceInfoSchema },
+});
