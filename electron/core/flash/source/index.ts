@@ -1,0 +1,5 @@
+/** Sources of a flash: what a file is, how large its image is, and its decompressed bytes. */
+export { detectFormat, type SourceFormat } from './format';
+export { inspectSource, type SourceInfo } from './inspect';
+export { openDecodedStream, decoderProblem, type DecodedSource } from './decode';
+export { resolveSource, localFileResolver, type PreparedSource, type SourceResolver } from './resolve';

@@ -1,0 +1,78 @@
+/**
+ * Opens a local source file far enough to know what it is and how large its image is, so every
+ * check that can happen before writing does: missing, unreadable, unknown format, truncated xz or
+ * zip, image larger than the card.
+ */
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { FiotError } from '../../../../shared/errors';
+import { detectFormat, FORMAT_PROBE_BYTES, type SourceFormat } from './format';
+import { xzUncompressedSize } from './xz-index';
+import { findZipImage } from './zip-entry';
+import { zstdFrameContentSize } from './zstd-frame';
+
+export interface SourceInfo {
+  /** Absolute path of the file as given (compressed or not). */
+  path: string;
+  format: SourceFormat;
+  /** Bytes of the file itself. */
+  fileSize: number;
+  /** Bytes of the decompressed image when known exactly: raw files, the xz index, a zip entry. */
+  size: number | null;
+  /** What the image is at least (equals size when known); gzip and bzip2 do not record it. */
+  minSize: number;
+  /** The image's name inside a zip archive. */
+  zipEntry?: string;
+}
+
+function openError(file: string, error: unknown): FiotError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FiotError('SOURCE_NOT_FOUND', `There is no file at ${file}.`);
+  if (code === 'EACCES' || code === 'EPERM') return new FiotError('SOURCE_UNREADABLE', `${file} cannot be read: permission denied.`);
+  return new FiotError('SOURCE_UNREADABLE', `${file} cannot be read: ${(error as Error).message}`);
+}
+
+export async function inspectSource(file: string): Promise<SourceInfo> {
+  const absolute = path.resolve(file);
+  const name = path.basename(absolute);
+  let handle;
+  try {
+    const info = await stat(absolute);
+    if (info.isDirectory()) throw new FiotError('SOURCE_UNREADABLE', `${file} is a folder, not an image file.`);
+    handle = await open(absolute, 'r');
+  } catch (error) {
+    throw error instanceof FiotError ? error : openError(file, error);
+  }
+  try {
+    const fileSize = (await handle.stat()).size;
+    if (fileSize === 0) throw new FiotError('SOURCE_UNKNOWN_FORMAT', `${file} is empty.`);
+    const read = async (offset: number, length: number): Promise<Buffer> => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    };
+    const head = await read(0, Math.min(FORMAT_PROBE_BYTES, fileSize));
+    const format = detectFormat(head, name);
+    const base = { path: absolute, format, fileSize };
+    switch (format) {
+      case 'raw':
+        return { ...base, size: fileSize, minSize: fileSize };
+      case 'xz': {
+        const size = await xzUncompressedSize(read, fileSize, name);
+        return { ...base, size, minSize: size };
+      }
+      case 'zip': {
+        const entry = await findZipImage(absolute);
+        return { ...base, size: entry.uncompressedSize, minSize: entry.uncompressedSize, zipEntry: entry.name };
+      }
+      case 'zstd':
+        // The first frame's recorded size is a floor: a file may hold several frames.
+        return { ...base, size: null, minSize: zstdFrameContentSize(head) ?? 0 };
+      default:
+        // gzip records the size modulo 4 GiB and bzip2 not at all: known only once decoded.
+        return { ...base, size: null, minSize: 0 };
+    }
+  } finally {
+    await handle.close();
+  }
+}
