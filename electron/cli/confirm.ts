@@ -1,0 +1,39 @@
+/**
+ * The last question before erasing cards. It names each drive the way its label does, and it is
+ * never answered for the person: without a terminal to ask on, the answer is no.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Drive } from '../../shared/domain/drive';
+import { FiotError } from '../../shared/errors';
+import { formatSize } from '../../shared/format-size';
+
+export function describeTarget(drive: Drive): string {
+  if (drive.kind === 'file') return drive.device;
+  const details = [drive.description, formatSize(drive.size)].filter(Boolean).join(' ');
+  return `${drive.device} (${details})`;
+}
+
+export function erasePrompt(drives: Drive[]): string {
+  const names = drives.map(describeTarget);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `This will erase everything on ${list}. Type yes to continue: `;
+}
+
+export interface PromptStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** stderr, so a --json run keeps stdout for JSON. */
+  output: NodeJS.WritableStream;
+}
+
+export async function confirmErase(drives: Drive[], streams: PromptStreams): Promise<void> {
+  if (!streams.input.isTTY) {
+    throw new FiotError('NOT_CONFIRMED', `Not writing ${drives.map((d) => d.device).join(', ')}: confirmation is needed, and there is no terminal to ask on.`, 'Run it in a terminal to confirm, or add --yes once you are sure of the drive.');
+  }
+  const rl = createInterface({ input: streams.input, output: streams.output });
+  try {
+    const answer = await rl.question(erasePrompt(drives));
+    if (answer.trim().toLowerCase() !== 'yes') throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Type yes (the whole word) to erase the drive.');
+  } finally {
+    rl.close();
+  }
+}

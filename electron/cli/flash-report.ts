@@ -1,0 +1,49 @@
+/** The end of a flash as a person or a script reads it, and the exit status it earns. */
+import type { FlashResult } from '../../shared/domain/flash';
+import { errorCatalog, isErrorCode, type ErrorInfo } from '../../shared/errors';
+import type { CliIO } from './io';
+
+type TargetResult = FlashResult['targets'][number];
+
+/** Success means every card written (and verified, when asked): a card not proven good is a failure. */
+export function targetSucceeded(target: TargetResult, verify: boolean): boolean {
+  return target.state === 'done' && !target.error && (!verify || target.verified);
+}
+
+export function flashSucceeded(result: FlashResult, verify: boolean): boolean {
+  return result.ok && result.targets.length > 0 && result.targets.every((t) => targetSucceeded(t, verify));
+}
+
+function targetError(target: TargetResult): ErrorInfo {
+  if (target.error && isErrorCode(target.error.code)) return { code: target.error.code, message: target.error.message, hint: target.error.hint ?? errorCatalog[target.error.code].hint };
+  if (target.error) return { code: 'WRITE_FAILED', message: target.error.message, hint: target.error.hint };
+  if (target.state === 'cancelled') return { code: 'CANCELLED', message: `${target.device} was not finished: writing was cancelled.`, hint: errorCatalog.CANCELLED.hint };
+  return { code: 'VERIFY_FAILED', message: `${target.device} was not verified.`, hint: errorCatalog.VERIFY_FAILED.hint };
+}
+
+export function firstError(result: FlashResult, verify: boolean): ErrorInfo | undefined {
+  const failed = result.targets.find((t) => !targetSucceeded(t, verify));
+  if (failed) return targetError(failed);
+  if (!flashSucceeded(result, verify)) return { code: 'INTERNAL', message: 'The flash did not finish successfully.', hint: errorCatalog.INTERNAL.hint };
+  return undefined;
+}
+
+export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): boolean {
+  const ok = flashSucceeded(result, verify);
+  for (const target of result.targets) {
+    if (targetSucceeded(target, verify)) {
+      const how = verify ? 'written and verified' : 'written (not verified)';
+      const name = target.hostname ? ` as ${target.hostname}` : '';
+      io.say(`✔ ${target.device}: ${how}${name}${target.writtenSha256 ? `, sha256 ${target.writtenSha256}` : ''}`);
+    } else {
+      const error = targetError(target);
+      io.say(`✘ ${target.device}: ${error.message}${error.hint ? `\n    ${error.hint}` : ''}`);
+    }
+  }
+  if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
+  const { jobId, source, imageSize, sourceSha256, targets, durationMs } = result;
+  const error = firstError(result, verify);
+  // Without --json the per-card lines above already told the story; io.result adds the error line.
+  io.result(ok, { jobId, source, imageSize, sourceSha256, targets, durationMs }, error);
+  return ok;
+}

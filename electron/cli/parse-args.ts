@@ -1,0 +1,30 @@
+/**
+ * util.parseArgs for commands, with its errors turned into USAGE errors (exit 2, and a message
+ * that names the bad flag) and `--help` handled the same way by every command.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FiotError } from '../../shared/errors';
+import type { CliIO } from './io';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes and readable messages.
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.') : String(error);
+    throw new FiotError('USAGE', message);
+  }
+}
+
+/** Prints a command's help when asked; true means the command should stop there (exit 0). */
+export function printHelpIfAsked(values: { help?: unknown }, help: string, io: CliIO): boolean {
+  if (!values.help) return false;
+  io.stdout.write(help.trim() + '\n');
+  return true;
+}
+
+export function usageError(message: string): FiotError {
+  return new FiotError('USAGE', message, 'Run the command with --help to see what it takes.');
+}

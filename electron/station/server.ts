@@ -1,0 +1,133 @@
+/**
+ * The station: the renderer and the API for a browser, so a headless machine (or a machine
+ * without Electron) flashes cards from a browser tab. Loopback only unless asked otherwise, and
+ * nothing at all without the token printed in its URL.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { Core } from '../core/app-core';
+import { checkToken, cookieName, originAllowed } from './access';
+import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
+import { readStaticFile } from './static-files';
+import { createToken } from './token';
+
+export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+
+export interface StationOptions {
+  core: Core;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The address to listen on; 127.0.0.1 unless the person asks for another. */
+  listen?: string;
+  rendererDir?: string;
+  /** Fixed only by tests; normally a fresh random token per run. */
+  token?: string;
+}
+
+export interface Station {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function securityHeaders(response: ServerResponse): void {
+  response.setHeader('Content-Security-Policy', CSP);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  // The page URL holds the token: never send it on as a referrer.
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(text + '\n');
+}
+
+function urlOf(request: IncomingMessage): URL {
+  return new URL(request.url ?? '/', 'http://station.invalid');
+}
+
+export function displayHost(listen: string): string {
+  if (listen === '0.0.0.0' || listen === '::') return '127.0.0.1';
+  return listen.includes(':') ? `[${listen}]` : listen;
+}
+
+export async function startStation(options: StationOptions): Promise<Station> {
+  const listen = options.listen ?? '127.0.0.1';
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  const token = options.token ?? createToken();
+  let port = 0;
+
+  const server = createServer(async (request, response) => {
+    securityHeaders(response);
+    const url = urlOf(request);
+    const access = checkToken(request, url, token, port);
+    if (!access.ok) return sendText(response, access.status, access.reason);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Only GET is served here.');
+    const file = await readStaticFile(rendererDir, url.pathname);
+    if (!file) {
+      if (url.pathname === '/') return sendText(response, 503, `The app’s page is not built yet (${rendererDir} is missing). Run \`npm run build\`, then reload.`);
+      return sendText(response, 404, 'Not found.');
+    }
+    const headers: Record<string, string | number> = {
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+      'Cache-Control': file.isPage ? 'no-store' : 'private, max-age=3600',
+    };
+    if (access.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+    response.writeHead(200, headers);
+    response.end(request.method === 'HEAD' ? undefined : file.body);
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (request, socket, head) => {
+    const url = urlOf(request);
+    const refuse = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
+    };
+    if (url.pathname !== '/api') return refuse(404, 'The API is at /api.');
+    const access = checkToken(request, url, token, port);
+    if (!access.ok) return refuse(access.status, access.reason);
+    if (!originAllowed(request.headers.origin, request.headers.host, listen, port)) return refuse(403, 'This page’s origin may not use the station.');
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.core.router));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, listen, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${displayHost(listen)}:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
