@@ -10,6 +10,8 @@ export type Command = { summary: string; run(argv: string[], io: CliIO): Promise
 type Loader = () => Promise<{ command: Command }>;
 
 const commands: Record<string, Loader> = {
+  boards: () => import('./commands/boards'),
+  catalog: () => import('./commands/catalog'),
   drives: () => import('./commands/drives'),
   flash: () => import('./commands/flash'),
   station: () => import('./commands/station'),
