@@ -7,7 +7,7 @@ export interface TestKey {
 }
 
 export async function makeTestKey(name = 'Fiot Test Signing Key'): Promise<TestKey> {
-  const { privateKey, publicKey } = await generateKey({ type: 'ecc', curve: 'curve25519', userIDs: [{ name, email: 'test@example.invalid' }], format: 'armored' });
+  const { privateKey, publicKey } = await generateKey({ type: 'curve25519', userIDs: [{ name, email: 'test@example.invalid' }], format: 'armored' });
   const key = await readPrivateKey({ armoredKey: privateKey });
   return {
     publicArmored: publicKey,
