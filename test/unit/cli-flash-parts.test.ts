@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import type { Drive } from '../../shared/domain/drive';
+import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
+import { confirmErase, erasePrompt } from '../../electron/cli/confirm';
+import { flashSucceeded, reportFlash } from '../../electron/cli/flash-report';
+import { checkTargets } from '../../electron/cli/flash-targets';
+import { createProgressView, formatEta, progressLine } from '../../electron/cli/progress-view';
+import { captureIO } from '../helpers/cli-io';
+
+const card: Drive = { device: '/dev/sdb', description: 'SanDisk Ultra', size: 32e9, isSystem: false, isRemovable: true, isReadOnly: false, isVirtual: false, kind: 'drive', mountpoints: [] };
+
+function progress(overrides: Partial<FlashProgress> = {}): FlashProgress {
+  return { jobId: 'j1', phase: 'writing', bytes: 420e6, totalBytes: 1e9, speed: 35.2e6, etaSeconds: 16.5, targets: [], ...overrides };
+}
+
+function result(overrides: Partial<FlashResult> = {}, target: Partial<FlashResult['targets'][number]> = {}): FlashResult {
+  return {
+    jobId: 'j1',
+    ok: true,
+    source: '/images/fedora.raw.xz',
+    imageSize: 1e9,
+    targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1e9, verified: true, writtenSha256: 'ab'.repeat(32), ...target }],
+    durationMs: 12_300,
+    ...overrides,
+  };
+}
+
+describe('confirmation', () => {
+  it('names the drive as its label does', () => {
+    assert.equal(erasePrompt([card]), 'This will erase everything on /dev/sdb (SanDisk Ultra 32 GB). Type yes to continue: ');
+  });
+
+  it('names every drive of a multi-card run', () => {
+    const second = { ...card, device: '/dev/sdc', size: 16e9 };
+    assert.match(erasePrompt([card, second]), /\/dev\/sdb \(SanDisk Ultra 32 GB\) and \/dev\/sdc \(SanDisk Ultra 16 GB\)/);
+  });
+
+  it('refuses when there is no terminal to ask on', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: false });
+    await assert.rejects(confirmErase([card], { input, output: new PassThrough() }), (e: Error & { code?: string }) => e.code === 'NOT_CONFIRMED' && /--yes/.test((e as Error & { hint: string }).hint));
+  });
+
+  it('goes on when the person types yes on a terminal, and asks the question there', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const output = new PassThrough();
+    let asked = '';
+    output.on('data', (chunk: Buffer) => (asked += chunk.toString()));
+    const answered = confirmErase([card], { input, output });
+    input.write('yes\n');
+    await answered;
+    assert.match(asked, /erase everything on \/dev\/sdb/);
+  });
+
+  it('stops on any other answer', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const answered = confirmErase([card], { input, output: new PassThrough() });
+    input.write('y\n');
+    await assert.rejects(answered, { code: 'NOT_CONFIRMED' });
+  });
+});
+
+describe('target checks before writing', () => {
+  it('refuses a system drive whatever else is true, naming it', () => {
+    assert.throws(() => checkTargets([card, { ...card, device: '/dev/vda', isSystem: true }], { size: 1e9 }), (e: Error & { code?: string }) => e.code === 'TARGET_SYSTEM' && /\/dev\/vda/.test(e.message));
+  });
+
+  it('lists every refused drive in one message', () => {
+    assert.throws(
+      () => checkTargets([{ ...card, isReadOnly: true }, { ...card, device: '/dev/sdc', size: 1e6 }], { size: 1e9 }),
+      (e: Error) => /\/dev\/sdb.*read-only/s.test(e.message) && /\/dev\/sdc.*too small/s.test(e.message),
+    );
+  });
+
+  it('passes large drives through with a warning', () => {
+    const checked = checkTargets([{ ...card, size: 1e12 }], { size: 1e9 });
+    assert.deepEqual(checked.warnings.map((w) => w.code), ['TARGET_LARGE']);
+  });
+});
+
+describe('progress', () => {
+  it('shows phase, bar, percent, speed and ETA in one line', () => {
+    assert.equal(progressLine(progress(), 10), 'Writing       [####------]  42%  35.2 MB/s  ETA 0:17');
+  });
+
+  it('shows bytes instead of a percent when the total is unknown', () => {
+    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing' })), /^Decompressing .* 420 MB .* ETA --:--$/);
+  });
+
+  it('formats long ETAs with hours', () => {
+    assert.equal(formatEta(3725), '1:02:05');
+  });
+
+  it('writes one JSON object per update with --json', () => {
+    const captured = captureIO(true);
+    const view = createProgressView(captured.io);
+    view.update(progress());
+    view.update(progress({ bytes: 500e6 }));
+    assert.deepEqual(captured.jsonLines().map((l) => [l.type, l.bytes]), [['progress', 420e6], ['progress', 500e6]]);
+  });
+
+  it('redraws one line on a terminal', () => {
+    const captured = captureIO(false, { stdoutIsTTY: true });
+    const view = createProgressView(captured.io);
+    view.update(progress());
+    view.update(progress({ phase: 'done', bytes: 1e9 }));
+    view.finish();
+    const out = captured.stdout();
+    assert.equal(out.split('\n').length, 2, 'one line, ended once');
+    assert.equal(out.split('\r').length - 1, 2, 'drawn twice in place');
+  });
+
+  it('prints plain lines in a log: each phase, then every tenth', () => {
+    const captured = captureIO(false);
+    const view = createProgressView(captured.io);
+    for (let bytes = 0; bytes <= 1e9; bytes += 1e7) view.update(progress({ bytes }));
+    view.update(progress({ phase: 'verifying', bytes: 0 }));
+    const lines = captured.stdout().trim().split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('Writing')).length, 11);
+    assert.equal(lines.filter((l) => l.startsWith('Verifying')).length, 1);
+    assert.ok(!captured.stdout().includes('\r'));
+  });
+});
+
+describe('flash report', () => {
+  it('succeeds only when every card is written and verified', () => {
+    assert.equal(flashSucceeded(result(), true), true);
+    assert.equal(flashSucceeded(result({}, { verified: false }), true), false);
+    assert.equal(flashSucceeded(result({}, { verified: false }), false), true);
+    assert.equal(flashSucceeded(result({ ok: false }), true), false);
+    assert.equal(flashSucceeded(result({ targets: [] }), true), false);
+  });
+
+  it('never calls a card good when the job says ok but the card failed', () => {
+    const captured = captureIO(true);
+    const ok = reportFlash(result({}, { state: 'failed', verified: false, error: { code: 'VERIFY_FAILED', message: '/dev/sdb differs at byte 4096' } }), true, captured.io);
+    assert.equal(ok, false);
+    const last = captured.jsonLines().at(-1)!;
+    assert.equal(last.type, 'result');
+    assert.equal(last.ok, false);
+    assert.deepEqual((last.error as { code: string }).code, 'VERIFY_FAILED');
+  });
+
+  it('reports a cancelled card as incomplete', () => {
+    const captured = captureIO(false);
+    reportFlash(result({ ok: false }, { state: 'cancelled', verified: false }), true, captured.io);
+    assert.match(captured.stdout(), /✘ \/dev\/sdb: .*cancelled/);
+    assert.match(captured.stderr(), /write it again before using it/);
+  });
+
+  it('prints the verified checksum per card for people', () => {
+    const captured = captureIO(false);
+    assert.equal(reportFlash(result(), true, captured.io), true);
+    assert.match(captured.stdout(), /✔ \/dev\/sdb: written and verified, sha256 (ab){32}/);
+  });
+});

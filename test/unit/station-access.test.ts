@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { checkToken, cookieName, originAllowed } from '../../electron/station/access';
+import { readStaticFile, safeFilePath } from '../../electron/station/static-files';
+import { createToken, tokenMatches } from '../../electron/station/token';
+
+const request = (cookie?: string) => ({ headers: cookie ? { cookie } : {} }) as IncomingMessage;
+const url = (query: string) => new URL(`http://127.0.0.1:8000/${query}`);
+
+describe('station token', () => {
+  it('is 32 url-safe characters from 24 random bytes, different each time', () => {
+    const a = createToken();
+    assert.match(a, /^[A-Za-z0-9_-]{32}$/);
+    assert.notEqual(a, createToken());
+  });
+
+  it('matches only itself, whatever the length given', () => {
+    const token = createToken();
+    assert.equal(tokenMatches(token, token), true);
+    assert.equal(tokenMatches(token.slice(0, -1), token), false);
+    assert.equal(tokenMatches(token + 'x', token), false);
+    assert.equal(tokenMatches('', token), false);
+    assert.equal(tokenMatches(null, token), false);
+  });
+
+  it('answers 401 without a token, 403 with a wrong one, and accepts query or cookie', () => {
+    const token = createToken();
+    assert.deepEqual(checkToken(request(), url(''), token, 8000).ok, false);
+    assert.equal((checkToken(request(), url(''), token, 8000) as { status: number }).status, 401);
+    assert.equal((checkToken(request(), url('?token=nope'), token, 8000) as { status: number }).status, 403);
+    assert.equal((checkToken(request(`${cookieName(8000)}=nope`), url(''), token, 8000) as { status: number }).status, 403);
+    assert.deepEqual(checkToken(request(), url(`?token=${token}`), token, 8000), { ok: true, fromQuery: true });
+    assert.deepEqual(checkToken(request(`a=b; ${cookieName(8000)}=${token}`), url('assets/x.js'), token, 8000), { ok: true, fromQuery: false });
+  });
+
+  it('does not accept another station’s cookie', () => {
+    const token = createToken();
+    assert.equal(checkToken(request(`${cookieName(9000)}=${token}`), url(''), token, 8000).ok, false);
+  });
+});
+
+describe('WebSocket origin', () => {
+  it('accepts the station’s own loopback origins on its port', () => {
+    assert.equal(originAllowed('http://127.0.0.1:8000', '127.0.0.1:8000', '127.0.0.1', 8000), true);
+    assert.equal(originAllowed('http://localhost:8000', 'localhost:8000', '127.0.0.1', 8000), true);
+  });
+
+  it('refuses other sites, other ports and https look-alikes', () => {
+    assert.equal(originAllowed('http://evil.example', '127.0.0.1:8000', '127.0.0.1', 8000), false);
+    assert.equal(originAllowed('http://127.0.0.1:8001', '127.0.0.1:8000', '127.0.0.1', 8000), false);
+    assert.equal(originAllowed('https://127.0.0.1:8000', '127.0.0.1:8000', '127.0.0.1', 8000), false);
+    assert.equal(originAllowed('null', '127.0.0.1:8000', '127.0.0.1', 8000), false);
+  });
+
+  it('accepts the listen address when one is given', () => {
+    assert.equal(originAllowed('http://192.168.1.5:8000', '192.168.1.5:8000', '192.168.1.5', 8000), true);
+  });
+
+  it('on every address, accepts the IP the page came from but never a DNS name (rebinding)', () => {
+    assert.equal(originAllowed('http://10.0.0.7:8000', '10.0.0.7:8000', '0.0.0.0', 8000), true);
+    assert.equal(originAllowed('http://rebind.example:8000', 'rebind.example:8000', '0.0.0.0', 8000), false);
+    assert.equal(originAllowed('http://10.0.0.7:8000', '10.0.0.8:8000', '0.0.0.0', 8000), false);
+  });
+
+  it('lets clients that send no Origin (scripts) through: they still need the token', () => {
+    assert.equal(originAllowed(undefined, '127.0.0.1:8000', '127.0.0.1', 8000), true);
+  });
+});
+
+describe('static files', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-static-'));
+  const root = path.join(dir, 'renderer');
+  mkdirSync(path.join(root, 'assets'), { recursive: true });
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>x</title>');
+  writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'secret.txt'), 'secret');
+  symlinkSync(path.join(dir, 'secret.txt'), path.join(root, 'assets', 'link.txt'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the page at / and assets with their content types', async () => {
+    assert.equal((await readStaticFile(root, '/'))?.contentType, 'text/html; charset=utf-8');
+    assert.equal((await readStaticFile(root, '/'))?.isPage, true);
+    assert.equal((await readStaticFile(root, '/assets/app.js'))?.contentType, 'text/javascript; charset=utf-8');
+  });
+
+  it('never leaves the folder: .., encoded dots and slashes, backslashes, NUL, symlinks', async () => {
+    for (const attempt of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%5csecret.txt', '/assets/app.js%00.html', '/%E0%A4%A', '/assets/link.txt']) {
+      assert.equal(await readStaticFile(root, attempt), null, attempt);
+    }
+    assert.equal(safeFilePath(root, '/../secret.txt'), null);
+  });
+
+  it('answers null for a missing file or a folder', async () => {
+    assert.equal(await readStaticFile(root, '/missing.js'), null);
+    assert.equal(await readStaticFile(root, '/assets'), null);
+  });
+});
