@@ -1,7 +1,6 @@
 /** Every tag of a repository, following pagination (`Link: <...>; rel="next"`, or `n`/`last`). */
 import type { RegistryClient } from './client';
 
-const pageSize = 200;
 /** A registry that keeps sending "next" is broken; stop rather than loop. */
 const maxPages = 50;
 
@@ -14,7 +13,8 @@ export function nextLink(header: string | null): string | null {
   return null;
 }
 
-export async function listTags(client: RegistryClient, repository: string): Promise<string[]> {
+/** `pageSize` is what the client asks for; the registry may send fewer per page. */
+export async function listTags(client: RegistryClient, repository: string, pageSize = 200): Promise<string[]> {
   const tags: string[] = [];
   let next: string | null = `${repository}/tags/list?n=${pageSize}`;
   for (let page = 0; next && page < maxPages; page += 1) {
