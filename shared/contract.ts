@@ -8,6 +8,7 @@ import { buildEvents, buildRequests } from './api/build';
 import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
+import { imagesEvents, imagesRequests } from './api/images';
 import { sourceRequests } from './api/source';
 
 export const requests = {
@@ -15,6 +16,7 @@ export const requests = {
   ...catalogRequests,
   ...drivesRequests,
   ...flashRequests,
+  ...imagesRequests,
   ...sourceRequests,
 };
 
@@ -23,6 +25,7 @@ export const events = {
   ...catalogEvents,
   ...drivesEvents,
   ...flashEvents,
+  ...imagesEvents,
 };
 
 export type Requests = typeof requests;

@@ -1,0 +1,64 @@
+/**
+ * The images domain over the router: downloads run in the background (images:download answers with
+ * an id at once; images:progress follows each one to done, failed or cancelled), and the cache's
+ * list / remove / prune.
+ */
+import { randomUUID } from 'node:crypto';
+import { toErrorInfo } from '../../../shared/errors';
+import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
+import type { CoreContext, HandlerFactory } from '../app-core';
+import { resolveCatalogSource } from '../catalog/resolve-source';
+import { imageServiceFromConfig, type ImageService, type StepProgress } from '../images/image-service';
+import { createRouter } from '../router';
+import { catalogHandlers } from './catalog';
+
+/** Catalog references resolve through the catalog domain's own handlers, as any client would. */
+export function imageServiceFor(ctx: CoreContext): ImageService {
+  const catalog = { router: createRouter(catalogHandlers(ctx), ctx.events) };
+  return imageServiceFromConfig(ctx.config, { resolveRef: (ref) => resolveCatalogSource(ref, catalog) });
+}
+
+const stepPhase: Record<StepProgress['step'], ImagePhase> = {
+  resolving: 'resolving',
+  waiting: 'downloading',
+  downloading: 'downloading',
+  verifying: 'verifying',
+  decompressing: 'decompressing',
+  mapping: 'mapping',
+};
+
+export const imagesHandlers: HandlerFactory = (ctx) => {
+  const service = imageServiceFor(ctx);
+  const running = new Map<string, AbortController>();
+
+  return {
+    'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite }) => {
+      const downloadId = randomUUID();
+      const controller = new AbortController();
+      running.set(downloadId, controller);
+      const base = { downloadId, source, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null };
+      const emit = (progress: ImageProgress) => ctx.events.emit('images:progress', progress);
+      const options = {
+        sha256, removeAfterWrite, signal: controller.signal,
+        onProgress: (p: StepProgress) => emit({ ...base, ...p, phase: stepPhase[p.step] }),
+      };
+      const work = prepareRaw ? service.prepareSource(source, options).then((p) => p.entry) : service.fetch(source, options);
+      work
+        .then((entry) => emit({ ...base, phase: 'done', bytes: entry.size, totalBytes: entry.size, entry }))
+        .catch((error) => {
+          const info = toErrorInfo(error);
+          emit({ ...base, phase: info.code === 'CANCELLED' ? 'cancelled' : 'failed', error: info });
+        })
+        .finally(() => running.delete(downloadId));
+      return { downloadId };
+    },
+    'images:cancel': async ({ downloadId }) => {
+      const controller = running.get(downloadId);
+      controller?.abort();
+      return { cancelled: Boolean(controller) };
+    },
+    'cache:list': () => service.cache.summary(),
+    'cache:remove': async ({ ref }) => ({ removed: await service.cache.remove(ref) }),
+    'cache:prune': ({ limitBytes }) => service.cache.prune(limitBytes ?? service.cache.limitBytes),
+  };
+};
