@@ -11,6 +11,7 @@ type Loader = () => Promise<{ command: Command }>;
 
 const commands: Record<string, Loader> = {
   boards: () => import('./commands/boards'),
+  build: () => import('./commands/build'),
   catalog: () => import('./commands/catalog'),
   drives: () => import('./commands/drives'),
   flash: () => import('./commands/flash'),
