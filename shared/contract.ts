@@ -6,26 +6,26 @@
 import type { z } from 'zod';
 import { buildEvents, buildRequests } from './api/build';
 import { catalogEvents, catalogRequests } from './api/catalog';
-import { buildEvents, buildRequests } from './api/build';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
+import { imagesEvents, imagesRequests } from './api/images';
 import { sourceRequests } from './api/source';
 
 export const requests = {
   ...buildRequests,
-  ...buildRequests,
   ...catalogRequests,
   ...drivesRequests,
   ...flashRequests,
+  ...imagesRequests,
   ...sourceRequests,
 };
 
 export const events = {
   ...buildEvents,
-  ...buildEvents,
   ...catalogEvents,
   ...drivesEvents,
   ...flashEvents,
+  ...imagesEvents,
 };
 
 export type Requests = typeof requests;

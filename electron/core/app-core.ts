@@ -6,8 +6,8 @@
 import { loadConfig, type AppConfig } from './config';
 import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
-import { buildHandlers } from './handlers/build';
 import { drivesHandlers } from './handlers/drives';
+import { imagesHandlers } from './handlers/images';
 import { sourceHandlers } from './handlers/source';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
@@ -25,9 +25,9 @@ export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
   buildHandlers,
-  buildHandlers,
   catalogHandlers,
   drivesHandlers,
+  imagesHandlers,
   sourceHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
