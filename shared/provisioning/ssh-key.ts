@@ -5,22 +5,30 @@
  */
 import { decodeBase64 } from './base64';
 
-const KEY_TYPES = [
-  'ssh-ed25519',
-  'ssh-rsa',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'sk-ssh-ed25519@openssh.com',
-  'sk-ecdsa-sha2-nistp256@openssh.com',
-];
+/** Each key type and the number of SSH wire strings its blob holds (the type name included). */
+const KEY_FIELDS: Record<string, number> = {
+  'ssh-ed25519': 2,
+  'ssh-rsa': 3,
+  'ecdsa-sha2-nistp256': 3,
+  'ecdsa-sha2-nistp384': 3,
+  'ecdsa-sha2-nistp521': 3,
+  'sk-ssh-ed25519@openssh.com': 3,
+  'sk-ecdsa-sha2-nistp256@openssh.com': 4,
+};
+const KEY_TYPES = Object.keys(KEY_FIELDS);
 
-/** The first field of the key blob: a uint32 length, then the type name. */
-function embeddedType(blob: Uint8Array): string | null {
-  if (blob.length < 4) return null;
-  const length = ((blob[0]! << 24) | (blob[1]! << 16) | (blob[2]! << 8) | blob[3]!) >>> 0;
-  if (length === 0 || length > 64 || 4 + length > blob.length) return null;
-  return String.fromCharCode(...blob.subarray(4, 4 + length));
+/** The blob as SSH wire strings (uint32 length, then bytes), or null when a length runs past the end. */
+function wireStrings(blob: Uint8Array): Uint8Array[] | null {
+  const fields: Uint8Array[] = [];
+  let at = 0;
+  while (at < blob.length) {
+    if (at + 4 > blob.length) return null;
+    const length = ((blob[at]! << 24) | (blob[at + 1]! << 16) | (blob[at + 2]! << 8) | blob[at + 3]!) >>> 0;
+    if (at + 4 + length > blob.length) return null;
+    fields.push(blob.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return fields;
 }
 
 /** Why `line` is not a usable public key, or null when it is. */
@@ -36,7 +44,9 @@ export function sshKeyProblem(line: string): string | null {
   if (!data) return `has the type ${type} but no key data after it`;
   const blob = decodeBase64(data);
   if (!blob) return 'has key data that is not valid base64 (was it cut or wrapped?)';
-  const inner = embeddedType(blob);
+  const fields = wireStrings(blob);
+  const inner = fields?.[0] && fields[0].length <= 64 ? String.fromCharCode(...fields[0]) : null;
   if (inner !== type) return `says ${type} but its data is ${inner ? `a ${inner} key` : 'not a key'} (was it cut?)`;
+  if (fields!.length !== KEY_FIELDS[type]) return 'has key data that is incomplete or has extra bytes (was it cut?)';
   return null;
 }

@@ -1,0 +1,6 @@
+/** Real public keys made with ssh-keygen for these tests (public halves only; the private ones were thrown away). */
+export const ED25519_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMnoEkZFkFqVaMKEoq1SNL9P9JwJ/5GpIsVoKMO1C42P tech@fiot';
+export const RSA_KEY =
+  'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDlDvBNGDy6Wzx4nGG394dhXXvR3UP8V1gGIu6yKZpfrqS+rlgZCoC4CJLr+IJkDWVREFTkI5CtthhkJtYnBUfnJTgFWmWf2t7DsyugmdbgdgJ4GvmS6rzbHodH6NwwZbMG0k+2Fj1MQKuKuTvF5eiVoBVfcBVOsSJ6jl7tDGSE8OO29XPdMr/mkQ9J9kLSWxqpB2v2pfxIKEjo7kXVHEYOmpwD5pYLldGICBDXTQkAtABwQc2+LQQnDCHyVX9WLnHguORz7kHDKQIBEN4wycg/lcjn3wOtoSz3M5hJiBFZBjGgqHgF81Ri/jVECXACr5/wVeOJd4j9GiKsq8Ez/WBH test@fiot';
+export const ECDSA_KEY =
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPcuKtvLpwI4Td6HT6LaNXkcXt1ZyH96L2xWnJKbZPUSi2f37qde8v3T05YmWd9GRNwQNkFVVO5EPow9plavWOw= e@fiot';
