@@ -3,6 +3,11 @@ import { formatSize } from '../../shared/format-size';
 
 export { formatSize };
 
+/** A drive's size as its row says it; a file target that does not exist yet has none. */
+export function driveSizeWords(drive: { kind: string; size: number | null }): string {
+  return drive.kind === 'file' && drive.size === null ? 'new file' : formatSize(drive.size);
+}
+
 export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatSize(bytesPerSecond)}/s` : '';
 }

@@ -12,6 +12,10 @@ export function createConnectionStore(api: Pick<AppApi, 'host' | 'connection' | 
   return createStore<ConnectionStoreState>()((set) => ({
     host: api.host,
     state: api.connection(),
-    watch: () => api.onConnection((state) => set({ state })),
+    watch() {
+      // The socket may have opened before anyone subscribed.
+      set({ state: api.connection() });
+      return api.onConnection((state) => set({ state }));
+    },
   }));
 }

@@ -1,6 +1,6 @@
 import type { Drive } from '../../../../shared/domain/drive';
 import type { TargetCheck } from '../../../../shared/drive-constraints';
-import { formatSize } from '../../format';
+import { driveSizeWords } from '../../format';
 
 const kindWords: Record<Drive['kind'], string> = { drive: 'Drive', loop: 'Loop device', file: 'Image file' };
 
@@ -9,7 +9,7 @@ function badges(drive: Drive): string[] {
   if (drive.isSystem) list.push('System');
   if (drive.kind !== 'drive') list.push(kindWords[drive.kind]);
   else if (drive.isRemovable) list.push('Removable');
-  if (drive.busType && drive.kind === 'drive') list.push(drive.busType);
+  if (drive.busType && drive.busType !== 'UNKNOWN' && drive.kind === 'drive') list.push(drive.busType);
   if (drive.isReadOnly) list.push('Read-only');
   return list;
 }
@@ -37,7 +37,7 @@ export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
       />
       <label htmlFor={id} className="drive-main">
         <span className="drive-name">{drive.description || kindWords[drive.kind]}</span>
-        <span className="drive-size">{drive.kind === 'file' && drive.size === null ? 'new file' : formatSize(drive.size)}</span>
+        <span className="drive-size">{driveSizeWords(drive)}</span>
         <span className="drive-device mono">{drive.device}</span>
         <span className="badges">
           {badges(drive).map((badge) => (
@@ -48,12 +48,13 @@ export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
         </span>
       </label>
       <div id={`${id}-notes`} className="drive-notes">
-        {check.errors.map((issue) => (
+        {/* A system drive is never written: its other problems would only add noise. */}
+        {(drive.isSystem ? check.errors.filter((issue) => issue.code === 'TARGET_SYSTEM') : check.errors).map((issue) => (
           <p key={issue.code} className="drive-reason" data-code={issue.code}>
             {issue.message}
           </p>
         ))}
-        {check.warnings.map((issue) => (
+        {!drive.isSystem && check.warnings.map((issue) => (
           <p key={issue.code} className="drive-warning" data-code={issue.code}>
             {issue.message}
           </p>

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { Drive } from '../../../../shared/domain/drive';
-import { formatSize } from '../../format';
+import { driveSizeWords } from '../../format';
 
 interface ConfirmDialogProps {
   drives: Drive[];
@@ -34,7 +34,7 @@ export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: Confir
       <ul className="confirm-list">
         {drives.map((drive) => (
           <li key={drive.device}>
-            <strong>{drive.description || drive.device}</strong> <span className="mono">{drive.device}</span> <span className="muted">{formatSize(drive.size)}</span>
+            <strong>{drive.description || drive.device}</strong> <span className="mono">{drive.device}</span> <span className="muted">{driveSizeWords(drive)}</span>
           </li>
         ))}
       </ul>

@@ -24,7 +24,8 @@ export const targetStateWords: Record<TargetState['state'], string> = {
 export function ProgressView() {
   const progress = useJob((s) => s.progress);
   const status = useJob((s) => s.status);
-  const targets = useJob((s) => s.progress?.targets ?? s.request?.targets.map((device): TargetState => ({ device, state: 'pending', bytesWritten: 0 })) ?? []);
+  const requested = useJob((s) => s.request?.targets);
+  const targets = progress?.targets ?? requested?.map((device): TargetState => ({ device, state: 'pending', bytesWritten: 0 })) ?? [];
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
   const details = progress ? [progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes), formatSpeed(progress.speed), formatEta(progress.etaSeconds)].filter(Boolean) : [];

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../../stores/drives';
 import { drivesStore, imageStore, jobStore, uiStore, useDrives, useImage, useJob } from '../../stores';
-import { formatSize } from '../../format';
+import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
@@ -53,7 +53,7 @@ function Plan() {
             <ul className="plain-list">
               {drives.map((d) => (
                 <li key={d.device}>
-                  {d.description || d.device} <span className="mono muted">{d.device}</span> <span className="muted">{formatSize(d.size)}</span>
+                  {d.description || d.device} <span className="mono muted">{d.device}</span> <span className="muted">{driveSizeWords(d)}</span>
                 </li>
               ))}
             </ul>
