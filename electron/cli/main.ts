@@ -12,7 +12,9 @@ type Loader = () => Promise<{ command: Command }>;
 const commands: Record<string, Loader> = {
   boards: () => import('./commands/boards'),
   build: () => import('./commands/build'),
+  cache: () => import('./commands/cache'),
   catalog: () => import('./commands/catalog'),
+  download: () => import('./commands/download'),
   drives: () => import('./commands/drives'),
   flash: () => import('./commands/flash'),
   station: () => import('./commands/station'),

@@ -1,0 +1,79 @@
+/** `fiot-flash cache [ls | rm <ref> | prune] [--json]`: what the image cache holds, and freeing it. */
+import type { CacheEntry } from '../../../shared/domain/images';
+import { formatSize } from '../../../shared/format-size';
+import { loadConfig } from '../../core/config';
+import { imageServiceFromConfig } from '../../core/images/image-service';
+import type { CliIO } from '../io';
+import type { Command } from '../main';
+import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
+import { formatTable } from '../table';
+
+const help = `
+Usage: fiot-flash cache [ls | rm <ref> | prune] [--json]
+
+  ls (default)   list cached images: name, size on disk, how each was verified, last use
+  rm <ref>       remove an image: its sha256 (or first 12+ digits), file name, URL or catalog ref
+  prune          remove least recently used images until the cache fits its limit
+                 (FIOT_CACHE_LIMIT_GB, default 20), and any leftovers of interrupted downloads
+  --all          with prune: empty the cache
+  --json         one JSON object: {"type":"result","ok":true,...}
+`;
+
+const options = {
+  all: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const verifiedWords: Record<CacheEntry['verification']['checksum'], string> = {
+  signed: 'signature',
+  sha256: 'checksum',
+  none: 'NOT VERIFIED',
+};
+
+function printEntries(io: CliIO, entries: CacheEntry[]): void {
+  io.say(formatTable(
+    ['SHA256', 'NAME', 'ON DISK', 'VERIFIED', 'RAW COPY', 'LAST USED'],
+    entries.map((e) => [e.sha256.slice(0, 12), e.name, formatSize(e.diskBytes), verifiedWords[e.verification.checksum], e.raw ? formatSize(e.raw.dataBytes) + ' data' : '-', e.lastUsedAt.slice(0, 16).replace('T', ' ')]),
+  ));
+}
+
+export const command: Command = {
+  summary: 'List, remove or prune cached images',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, options, true);
+    if (printHelpIfAsked(values, help, io)) return 0;
+    const [action = 'ls', ...rest] = positionals;
+    const cache = imageServiceFromConfig(loadConfig()).cache;
+    switch (action) {
+      case 'ls': {
+        if (rest.length) throw usageError('cache ls takes no arguments.');
+        const summary = await cache.summary();
+        if (summary.entries.length === 0) io.say(`The image cache (${summary.dir}) is empty.`);
+        else {
+          printEntries(io, summary.entries);
+          io.say(`${summary.entries.length} image(s), ${formatSize(summary.totalBytes)} on disk${summary.limitBytes ? ` (limit ${formatSize(summary.limitBytes)})` : ''} in ${summary.dir}`);
+        }
+        io.result(true, summary);
+        return 0;
+      }
+      case 'rm': {
+        if (rest.length !== 1) throw usageError('Name one image to remove: fiot-flash cache rm <sha256|name|url|ref>.');
+        const removed = await cache.remove(rest[0]!);
+        for (const e of removed) io.say(`Removed ${e.name} (${formatSize(e.diskBytes)}).`);
+        io.result(true, { removed });
+        return 0;
+      }
+      case 'prune': {
+        if (rest.length) throw usageError('cache prune takes no arguments (use --all to empty the cache).');
+        const { removed, freedBytes } = await cache.prune(values.all ? 0 : cache.limitBytes);
+        for (const e of removed) io.say(`Removed ${e.name}.`);
+        io.say(`Freed ${formatSize(freedBytes)}.`);
+        io.result(true, { removed, freedBytes });
+        return 0;
+      }
+      default:
+        throw usageError(`Unknown cache action “${action}”: use ls, rm <ref> or prune.`);
+    }
+  },
+};

@@ -1,0 +1,58 @@
+/** `fiot-flash download <url|ref> [--sha256 HEX] [--json]`: fetch an image into the cache, verified. */
+import { formatSize } from '../../../shared/format-size';
+import { loadConfig } from '../../core/config';
+import { imageServiceFor } from '../../core/handlers/images';
+import { EventBus } from '../../core/router';
+import { createImageProgress, verificationLine } from '../image-progress';
+import type { Command } from '../main';
+import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
+
+const help = `
+Usage: fiot-flash download <source> [--sha256 HEX] [--raw] [--json]
+
+Downloads an image into the image cache and verifies it. An interrupted download resumes where
+it stopped (also after Ctrl-C); an image already cached is not downloaded again.
+
+  <source>       an http(s):// URL or a catalog reference such as fedora-iot:42@rpi4
+  --sha256 HEX   the expected sha256 of the file; a mismatch stops and nothing is cached
+  --raw          also decompress it once now, so later flashes start at once
+  --json         one JSON object per line: progress, then {"type":"result","ok":...,"entry":{...}}
+
+Fedora's signed CHECKSUM file next to the image is checked too when there is one.
+`;
+
+const options = {
+  sha256: { type: 'string' },
+  raw: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const command: Command = {
+  summary: 'Download an image into the cache, verified',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, options, true);
+    if (printHelpIfAsked(values, help, io)) return 0;
+    if (positionals.length !== 1) throw usageError('Name one image to download: fiot-flash download <url|catalog-ref>.');
+    if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+    const service = imageServiceFor({ config: loadConfig(), events: new EventBus() });
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.once('SIGINT', cancel);
+    const view = createImageProgress(io);
+    try {
+      const options = { sha256: values.sha256, signal: controller.signal, onProgress: view.update };
+      const source = positionals[0]!;
+      const entry = values.raw ? (await service.prepareSource(source, options)).entry : await service.fetch(source, options);
+      view.finish();
+      io.say(`${entry.name} (${formatSize(entry.size)}) is in the cache: ${service.cache.abs(entry.file)}`);
+      io.say(verificationLine(entry));
+      for (const note of entry.verification.notes) io.warn(`Note: ${note}`);
+      io.result(true, { entry, path: service.cache.abs(entry.file) });
+      return 0;
+    } finally {
+      view.finish();
+      process.removeListener('SIGINT', cancel);
+    }
+  },
+};
