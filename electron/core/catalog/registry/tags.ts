@@ -15,16 +15,19 @@ export function nextLink(header: string | null): string | null {
 
 /** `pageSize` is what the client asks for; the registry may send fewer per page. */
 export async function listTags(client: RegistryClient, repository: string, pageSize = 200): Promise<string[]> {
-  const tags: string[] = [];
+  const tags = new Set<string>();
   let next: string | null = `${repository}/tags/list?n=${pageSize}`;
   for (let page = 0; next && page < maxPages; page += 1) {
     const answer: { json: { tags?: string[] | null }; headers: Headers } = await client.getJson(next, repository);
     const pageTags = Array.isArray(answer.json.tags) ? answer.json.tags.filter((t) => typeof t === 'string') : [];
-    tags.push(...pageTags);
+    const before = tags.size;
+    for (const tag of pageTags) tags.add(tag);
     const link = nextLink(answer.headers.get('link'));
     // Some registries page with n/last but send no Link header: ask for the rest after a full page.
+    // Others ignore n and send everything each time: a page with nothing new ends the listing.
     const last = pageTags[pageTags.length - 1];
-    next = link ?? (pageTags.length >= pageSize && last ? `${repository}/tags/list?n=${pageSize}&last=${encodeURIComponent(last)}` : null);
+    const more = tags.size > before && pageTags.length >= pageSize && last;
+    next = link ?? (more ? `${repository}/tags/list?n=${pageSize}&last=${encodeURIComponent(last)}` : null);
   }
-  return tags;
+  return [...tags];
 }
