@@ -1,0 +1,60 @@
+/**
+ * The writer process: the only code that opens a card for writing. It reads one job as a JSON
+ * line on stdin, reports progress and one result as JSON lines on stdout, and exits. It stops
+ * (cancelling the job) when asked to, on SIGTERM/SIGINT, and when its parent goes away (stdin
+ * closes), so an orphaned writer never keeps writing a card nobody is watching.
+ */
+import { createInterface } from 'node:readline';
+import { FiotError, toErrorInfo } from '../../shared/errors';
+import { loadInjector } from './injector';
+import { parentMessageSchema, type WriterMessage } from './protocol';
+import { runJob } from './run-job';
+
+const abort = new AbortController();
+let started = false;
+
+function send(message: WriterMessage): void {
+  process.stdout.write(JSON.stringify(message) + '\n');
+}
+
+function fail(error: FiotError): never {
+  send({ type: 'result', ok: false, imageSize: 0, writtenBytes: 0, decoder: 'none', error: error.toInfo(), targets: [], maxRssBytes: 0 });
+  process.exit(1);
+}
+
+async function start(line: string): Promise<void> {
+  let parsed;
+  try {
+    parsed = parentMessageSchema.parse(JSON.parse(line));
+  } catch (error) {
+    fail(new FiotError('INTERNAL', `The writer received a malformed message: ${toErrorInfo(error).message}`));
+  }
+  if (parsed.type === 'cancel') {
+    abort.abort();
+    return;
+  }
+  if (started) fail(new FiotError('INTERNAL', 'The writer runs one job, and already has one.'));
+  started = true;
+  const result = await runJob(parsed.job, {
+    emit: send,
+    signal: abort.signal,
+    inject: await loadInjector(),
+    allowFaults: process.env.FIOT_WRITER_TEST_FAULTS === '1',
+  });
+  send(result);
+  // Let stdout drain before leaving: the result is the one line that must arrive.
+  process.stdout.end(() => process.exit(0));
+}
+
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => abort.abort());
+// A parent that died cannot read us: stop writing rather than fail on every progress line.
+process.stdout.on('error', () => abort.abort());
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  if (line.trim()) void start(line);
+});
+lines.on('close', () => {
+  abort.abort();
+  if (!started) process.exit(1);
+});

@@ -1,0 +1,71 @@
+/**
+ * The writer's line protocol: newline-delimited JSON over stdio. The parent sends one `job` (and
+ * maybe a `cancel`); the writer answers with `progress` lines and one `result`, then exits.
+ * Validated on both ends: the writer may run elevated, so it trusts nothing it is sent.
+ */
+import { z } from 'zod';
+import { targetStateSchema } from '../../shared/domain/flash';
+
+const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
+
+export const writerJobSchema = z.object({
+  /** A local file; the writer inspects it again itself. */
+  source: z.string().min(1),
+  targets: z.array(z.object({
+    device: z.string().min(1),
+    /** Opaque to the writer: handed to the provisioning injector after this target is written and verified. */
+    provisioning: z.unknown().optional(),
+  })).min(1),
+  verify: z.boolean(),
+  /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
+  dataRanges: z.array(byteRangeSchema).optional(),
+  /** Test seam, honoured only when the writer runs with FIOT_WRITER_TEST_FAULTS=1: corrupts one written block of a target after writing. */
+  fault: z.object({ kind: z.literal('corrupt-after-write'), target: z.number().int().nonnegative() }).optional(),
+});
+export type WriterJob = z.infer<typeof writerJobSchema>;
+
+export const parentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: writerJobSchema }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type ParentMessage = z.infer<typeof parentMessageSchema>;
+
+export const writerPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning']);
+export type WriterPhase = z.infer<typeof writerPhaseSchema>;
+
+const errorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
+
+export const writerTargetResultSchema = targetStateSchema.extend({
+  verified: z.boolean(),
+  writtenSha256: z.string().optional(),
+  /** Byte ranges the provisioning step changed (read back and compared). */
+  provisioned: z.array(byteRangeSchema).optional(),
+});
+export type WriterTargetResult = z.infer<typeof writerTargetResultSchema>;
+
+export const writerMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('progress'),
+    phase: writerPhaseSchema,
+    /** Image bytes handled in this phase, and how many there are (null while unknown). */
+    bytes: z.number().nonnegative(),
+    totalBytes: z.number().nonnegative().nullable(),
+    targets: z.array(targetStateSchema),
+  }),
+  z.object({
+    type: z.literal('result'),
+    ok: z.boolean(),
+    /** Bytes of the decompressed image. */
+    imageSize: z.number().nonnegative(),
+    /** Bytes written to each card (the allocation map's data ranges). */
+    writtenBytes: z.number().nonnegative(),
+    decoder: z.string(),
+    /** Why the whole job stopped (a corrupt source, a cancel), when it did. */
+    error: errorSchema.optional(),
+    targets: z.array(writerTargetResultSchema),
+    /** Peak resident memory of the writer, for the benchmark's memory budget. */
+    maxRssBytes: z.number().nonnegative(),
+  }),
+]);
+export type WriterMessage = z.infer<typeof writerMessageSchema>;
+export type WriterResultMessage = Extract<WriterMessage, { type: 'result' }>;

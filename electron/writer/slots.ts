@@ -1,0 +1,62 @@
+/** Each target's place in a run: its open device, its state, and why it failed if it did. */
+import type { TargetState } from '../../shared/domain/flash';
+import { FiotError, toErrorInfo } from '../../shared/errors';
+import type { ByteRange } from './ranges';
+import type { TargetIO } from './target-io';
+import type { WriterTargetResult } from './protocol';
+
+export interface TargetSlot {
+  device: string;
+  /** Opaque provisioning plan for this target, if any. */
+  provisioning?: unknown;
+  io: TargetIO | null;
+  state: TargetState['state'];
+  bytesWritten: number;
+  verified: boolean;
+  error?: FiotError;
+  provisioned?: ByteRange[];
+}
+
+export function createSlot(device: string, provisioning: unknown): TargetSlot {
+  return { device, provisioning, io: null, state: 'pending', bytesWritten: 0, verified: false };
+}
+
+/** Still in the run: opened and not failed. A failed target never stops the others. */
+export function isLive(slot: TargetSlot): slot is TargetSlot & { io: TargetIO } {
+  return slot.io !== null && slot.state !== 'failed' && slot.state !== 'cancelled';
+}
+
+export function failSlot(slot: TargetSlot, error: unknown): void {
+  if (slot.state === 'failed') return;
+  slot.state = error instanceof FiotError && error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+  slot.error = error instanceof FiotError ? error : new FiotError(toErrorInfo(error).code, toErrorInfo(error).message);
+}
+
+export function slotState(slot: TargetSlot): TargetState {
+  return {
+    device: slot.device,
+    state: slot.state,
+    bytesWritten: slot.bytesWritten,
+    ...(slot.error ? { error: slot.error.toInfo() } : {}),
+  };
+}
+
+export function slotResult(slot: TargetSlot, writtenSha256: string | undefined): WriterTargetResult {
+  return {
+    ...slotState(slot),
+    verified: slot.verified,
+    ...(slot.state === 'done' && writtenSha256 ? { writtenSha256 } : {}),
+    ...(slot.provisioned ? { provisioned: slot.provisioned } : {}),
+  };
+}
+
+/** Runs `step` on every live target at once; a target whose step throws is marked failed. */
+export async function forEachLive(slots: TargetSlot[], step: (slot: TargetSlot & { io: TargetIO }) => Promise<void>): Promise<void> {
+  await Promise.all(slots.filter(isLive).map(async (slot) => {
+    try {
+      await step(slot);
+    } catch (error) {
+      failSlot(slot, error);
+    }
+  }));
+}

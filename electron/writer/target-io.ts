@@ -1,0 +1,193 @@
+/**
+ * One open target: a block device through etcher-sdk's BlockDevice (O_DIRECT, O_EXCL), or a
+ * regular file through its File. Every write and read here is aligned, so O_DIRECT never sees a
+ * misaligned buffer; reads go around the page cache, so verification sees what the device holds.
+ */
+import { promises as fs, constants } from 'node:fs';
+import { createRequire } from 'node:module';
+import { sourceDestination } from 'etcher-sdk';
+import type { Drive as DrivelistDrive } from 'drivelist';
+import type { Drive } from '../../shared/domain/drive';
+import { classifyIoError } from './io-errors';
+
+// A native addon without an ES module entry: loaded through require.
+const { getAlignedBuffer } = createRequire(import.meta.url)('@ronomon/direct-io') as typeof import('@ronomon/direct-io');
+
+/** 4 KiB covers 512-byte and 4Kn devices, and O_DIRECT on common filesystems. */
+export const ALIGNMENT = 4096;
+
+export function alignedBuffer(size: number): Buffer {
+  return getAlignedBuffer(Math.max(ALIGNMENT, Math.ceil(size / ALIGNMENT) * ALIGNMENT), ALIGNMENT);
+}
+
+/**
+ * etcher-sdk's BlockDevice, opened without its unmount step: mountutils matches mounts by prefix,
+ * so unmounting /dev/loop3 would also unmount /dev/loop30. The writer unmounts exactly the
+ * target's own partitions before opening; O_EXCL then refuses anything still using the device.
+ * Opened once, not retried: etcher-sdk's retry on EBUSY would wait minutes on a busy card.
+ */
+class ExclusiveBlockDevice extends sourceDestination.BlockDevice {
+  protected override async _open(): Promise<void> {
+    this.fileHandle = await fs.open(this.path, this.getOpenFlags());
+  }
+}
+
+/** A regular file opened with O_DIRECT when its filesystem allows it (tmpfs does not). */
+class DirectFile extends sourceDestination.File {
+  constructor(file: string, readonly direct: boolean) {
+    super({ path: file, write: true });
+  }
+
+  protected override getOpenFlags(): number {
+    return super.getOpenFlags() | (this.direct ? constants.O_DIRECT : 0);
+  }
+}
+
+function drivelistShape(drive: Drive): DrivelistDrive {
+  return {
+    device: drive.device,
+    raw: drive.device,
+    devicePath: null,
+    description: drive.description,
+    size: drive.size,
+    isReadOnly: drive.isReadOnly,
+    isSystem: drive.isSystem,
+    mountpoints: [],
+    blockSize: 512,
+    logicalBlockSize: 512,
+    busType: 'UNKNOWN',
+    busVersion: null,
+    enumerator: 'fiot-writer',
+    error: null,
+    isCard: null,
+    isRemovable: drive.isRemovable,
+    isSCSI: null,
+    isUAS: null,
+    isUSB: null,
+    isVirtual: drive.isVirtual,
+    partitionTableType: null,
+  } as DrivelistDrive;
+}
+
+export class TargetIO {
+  private constructor(
+    readonly device: string,
+    private readonly destination: sourceDestination.File,
+    /** Bytes the target holds; null for a regular file, which grows. */
+    readonly size: number | null,
+  ) {}
+
+  static async open(drive: Drive, imageSize: number | null): Promise<TargetIO> {
+    try {
+      if (drive.kind === 'file') return await TargetIO.openFile(drive, imageSize);
+      const device = new ExclusiveBlockDevice({ drive: drivelistShape(drive), write: true, direct: true, keepOriginal: true });
+      await device.open();
+      return new TargetIO(drive.device, device, drive.size);
+    } catch (error) {
+      throw classifyIoError(error, drive.device);
+    }
+  }
+
+  private static async openFile(drive: Drive, imageSize: number | null): Promise<TargetIO> {
+    // A file target becomes exactly the image: start empty, so unwritten ranges read as zeros.
+    await fs.writeFile(drive.device, '');
+    if (imageSize !== null) await fs.truncate(drive.device, imageSize);
+    for (const direct of [true, false]) {
+      const file = new DirectFile(drive.device, direct);
+      try {
+        await file.open();
+        return new TargetIO(drive.device, file, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EINVAL' || !direct) throw error;
+      }
+    }
+    throw new Error('unreachable');
+  }
+
+  /** Writes `data` (from an aligned buffer) at an aligned offset; a short tail is padded by read-modify-write. */
+  async write(data: Buffer, offset: number): Promise<void> {
+    try {
+      if (offset % ALIGNMENT !== 0) return await this.writeUnaligned(data, offset);
+      const whole = data.length - (data.length % ALIGNMENT);
+      if (whole > 0) await this.writeFully(data.subarray(0, whole), offset);
+      if (whole < data.length) await this.writeUnaligned(data.subarray(whole), offset + whole);
+    } catch (error) {
+      throw classifyIoError(error, this.device);
+    }
+  }
+
+  private async writeFully(data: Buffer, offset: number): Promise<void> {
+    let done = 0;
+    while (done < data.length) {
+      const { bytesWritten } = await this.destination.write(data, done, data.length - done, offset + done);
+      if (bytesWritten <= 0) throw Object.assign(new Error('the device accepted no more bytes'), { code: 'ENOSPC' });
+      done += bytesWritten;
+    }
+  }
+
+  /** Any offset, length and memory: whole aligned blocks are read, patched and written back. */
+  private async writeUnaligned(data: Buffer, offset: number): Promise<void> {
+    const start = Math.floor(offset / ALIGNMENT) * ALIGNMENT;
+    const end = Math.ceil((offset + data.length) / ALIGNMENT) * ALIGNMENT;
+    const block = await this.read(start, end - start);
+    data.copy(block, offset - start);
+    await this.writeFully(block, start);
+  }
+
+  /**
+   * Reads [offset, offset+length) into a fresh buffer, from the medium (O_DIRECT), not the page
+   * cache. Bytes past the end of a file read as zeros.
+   */
+  async read(offset: number, length: number): Promise<Buffer> {
+    const start = Math.floor(offset / ALIGNMENT) * ALIGNMENT;
+    const end = Math.ceil((offset + length) / ALIGNMENT) * ALIGNMENT;
+    const buffer = alignedBuffer(end - start).fill(0, 0, end - start);
+    try {
+      let done = 0;
+      while (done < end - start) {
+        const { bytesRead } = await this.destination.read(buffer, done, end - start - done, start + done);
+        if (bytesRead <= 0) break;
+        done += bytesRead;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.device);
+    }
+    return buffer.subarray(offset - start, offset - start + length);
+  }
+
+  /** etcher-sdk keeps the open handle protected; flushing and trimming need it. */
+  private get handle(): fs.FileHandle {
+    return (this.destination as unknown as { fileHandle: fs.FileHandle }).fileHandle;
+  }
+
+  /** Pushes written data to the medium before it is read back or reported done. */
+  async flush(): Promise<void> {
+    try {
+      await this.handle.datasync();
+    } catch (error) {
+      throw classifyIoError(error, this.device);
+    }
+  }
+
+  /** A file target ends exactly at the image's end, even where its last bytes were not written. */
+  async setFileLength(imageSize: number): Promise<void> {
+    if (this.size !== null) return;
+    try {
+      await this.handle.truncate(imageSize);
+    } catch (error) {
+      throw classifyIoError(error, this.device);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.destination.close();
+    } catch {
+      // Closing after a failure (a card pulled out) may fail again; the job's result already says why.
+    }
+  }
+
+  get bypassesPageCache(): boolean {
+    return !(this.destination instanceof DirectFile) || this.destination.direct;
+  }
+}

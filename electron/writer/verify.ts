@@ -1,0 +1,56 @@
+/**
+ * Reading back what was written, from the medium rather than the page cache, and comparing it
+ * with what was meant: a hash for the streamed body (computed while writing, so nothing is kept
+ * in memory), the bytes themselves for the held-back head and the provisioning changes.
+ */
+import { createHash } from 'node:crypto';
+import { FiotError } from '../../shared/errors';
+import { piecesOf, type ByteRange } from './ranges';
+import type { TargetIO } from './target-io';
+
+const READ_PIECE = 4 << 20;
+
+function mismatch(device: string, where: string): FiotError {
+  return new FiotError('VERIFY_FAILED', `${device} does not hold what was written (${where}).`);
+}
+
+/** Reads `ranges` in order, one piece ahead, and calls `check` with each piece's bytes. */
+async function readBack(io: TargetIO, ranges: ByteRange[], signal: AbortSignal, check: (piece: ByteRange, bytes: Buffer) => void): Promise<void> {
+  const pieces = piecesOf(ranges, READ_PIECE);
+  let current = pieces.next();
+  let pending = current.done ? null : io.read(current.value.offset, current.value.length);
+  while (!current.done && pending) {
+    const bytes = await pending;
+    const piece = current.value;
+    current = pieces.next();
+    pending = current.done ? null : io.read(current.value.offset, current.value.length);
+    if (signal.aborted) {
+      await pending?.catch(() => undefined);
+      throw new FiotError('CANCELLED', 'Verification was cancelled.');
+    }
+    try {
+      check(piece, bytes);
+    } catch (error) {
+      await pending?.catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** Compares the sha256 of the device's bytes over `ranges` (in order) with the one computed while writing. */
+export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
+  const hash = createHash('sha256');
+  await readBack(io, ranges, signal, (piece, bytes) => {
+    hash.update(bytes);
+    onBytes(piece.length);
+  });
+  const actual = hash.digest('hex');
+  if (actual !== expectedSha256) throw mismatch(io.device, `sha256 ${actual.slice(0, 12)}… instead of ${expectedSha256.slice(0, 12)}…`);
+}
+
+/** Compares the device's bytes over `ranges` with `expected`, which holds them at their image offsets. */
+export async function verifyAgainst(io: TargetIO, ranges: ByteRange[], expected: (range: ByteRange) => Buffer, signal: AbortSignal): Promise<void> {
+  await readBack(io, ranges, signal, (piece, bytes) => {
+    if (!bytes.equals(expected(piece))) throw mismatch(io.device, `bytes at ${piece.offset} to ${piece.offset + piece.length}`);
+  });
+}
