@@ -1,18 +1,8 @@
 /**
- * Fedora's CHECKSUM files: BSD-style lines `SHA256 (file) = hex`, usually inside an OpenPGP
- * clear-signed message (verify the signature first, then parse the signed text only: lines outside
- * the signed part must never be trusted). Also finds the CHECKSUM file published next to an image.
+ * Finding the CHECKSUM file Fedora publishes next to an image. Its lines are read by the catalog's
+ * parser (catalog/releases/checksum-file.ts) from the signed text only, once the signature holds.
  */
-
-/** File name → lower-case sha256, from every `SHA256 (name) = hex` line. */
-export function parseChecksumLines(text: string): Map<string, string> {
-  const sums = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const match = /^SHA256 \((.+)\) = ([0-9a-fA-F]{64})\s*$/.exec(line.trim());
-    if (match) sums.set(match[1]!, match[2]!.toLowerCase());
-  }
-  return sums;
-}
+import { baseName, parseIotFileName } from '../../catalog/releases/file-name';
 
 /**
  * The CHECKSUM file Fedora publishes in the same folder as a raw image:
@@ -26,17 +16,14 @@ export function checksumUrlFor(imageUrl: string): string | null {
   } catch {
     return null;
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() ?? '');
-  const match = /^Fedora-IoT-(?:raw-)?(\w+)-(\d{8}\.\d+)\.(\w+)\.raw\.xz$/.exec(name);
-  if (!match) return null;
-  const [, version, compose, arch] = match;
-  return new URL(`Fedora-IoT-${version}-${arch}-${compose}-CHECKSUM`, url).toString();
+  const parsed = parseIotFileName(baseName(url.pathname));
+  if (!parsed) return null;
+  // Fedora spells the version as in the image name (e.g. "Rawhide"); take it from there.
+  const version = /^Fedora-IoT-(?:raw-)?([A-Za-z0-9_]+)-/.exec(parsed.fileName)![1];
+  return new URL(`Fedora-IoT-${version}-${parsed.arch}-${parsed.compose}-CHECKSUM`, url).toString();
 }
 
+/** The file name at the end of a URL, for the cache and for messages. */
 export function fileNameOf(url: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split('/').pop() || 'image');
-  } catch {
-    return url.split('/').pop() || 'image';
-  }
+  return baseName(url) || 'image';
 }

@@ -6,7 +6,7 @@
  */
 import { FiotError } from '../../../../shared/errors';
 import type { ImageVerification } from '../../../../shared/domain/images';
-import { parseChecksumLines } from './checksum-file';
+import { sha256ByFile } from '../../catalog/releases/checksum-file';
 import { sha256File } from './sha256';
 import { verifyClearSigned } from './signature';
 import type { TrustedKeys } from './trusted-keys';
@@ -39,7 +39,7 @@ export async function verifyImage(input: VerifyInput): Promise<ImageVerification
       notes.push('No trusted signing keys are installed: the CHECKSUM file’s signature was not checked.');
       listed = input.checksumText;
     }
-    const fromFile = parseChecksumLines(listed).get(input.name);
+    const fromFile = sha256ByFile(listed).get(input.name);
     if (fromFile) expected.push({ sha256: fromFile, from: signature ? 'Fedora’s signed CHECKSUM file' : 'the CHECKSUM file' });
     else notes.push(`The CHECKSUM file does not list ${input.name}.`);
   }
