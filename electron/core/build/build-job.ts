@@ -73,6 +73,7 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   const estimator = new BuildProgressEstimator();
   let current: ChildProcess | null = null;
   let builderRunning = false;
+  let builderStarted = false;
   let cancelled = false;
   let outputCreated = false;
   let preflight: PreflightCheck[] = [];
@@ -127,6 +128,7 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
     }
 
     builderRunning = true;
+    builderStarted = true;
     const built = await stream(builderRunArgs({ buildId: id, reference: request.reference, arch: request.arch, rootfs: request.rootfs, outputDir, configPath, chown: deps.chown, host: hostArch(deps.preflight.nodeArch), builderImage: deps.builderImage }));
     builderRunning = false;
     if (cancelled) throw new FiotError('CANCELLED', 'The build was cancelled.');
@@ -156,7 +158,8 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
     } catch (error) {
       record.status = cancelled ? 'cancelled' : 'failed';
       record.error = cancelled ? new FiotError('CANCELLED', 'The build was cancelled.', 'Nothing was kept; start the build again when you are ready.').toInfo() : toErrorInfo(error);
-      if (existsSync(outputDir)) removePartialOutput(outputDir, outputCreated);
+      // Only what this build wrote is removed: never an image already there when it was refused.
+      if ((builderStarted || outputCreated) && existsSync(outputDir)) removePartialOutput(outputDir, outputCreated);
       rmSync(cachedBuildPath(deps.cacheDir, id), { force: true });
     } finally {
       // Without the shared cache the image itself lives in workDir; otherwise nothing there is kept.
