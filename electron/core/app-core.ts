@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig } from './config';
 import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
+import { flashHandlers } from './handlers/flash';
 import { imagesHandlers } from './handlers/images';
 import { sourceHandlers } from './handlers/source';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
@@ -27,6 +28,7 @@ const domains: HandlerFactory[] = [
   buildHandlers,
   catalogHandlers,
   drivesHandlers,
+  flashHandlers,
   imagesHandlers,
   sourceHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.

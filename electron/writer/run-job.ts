@@ -108,9 +108,9 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
   const { signal } = deps;
   if (job.verify) {
     const live = slots.filter(isLive);
+    for (const slot of live) slot.state = 'verifying';
     progress.enter('verifying', totalLength(outcome.body) * live.length);
     await forEachLive(slots, async (slot) => {
-      slot.state = 'verifying';
       await verifyHashed(slot.io, outcome.body, outcome.bodySha256, signal, (n) => progress.add(n));
     });
     throwIfCancelled(signal);

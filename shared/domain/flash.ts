@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/**
+ * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
+ * image); `writing`: a raw image is written, or the partition table last; `verifying`: the written
+ * ranges are read back from the card.
+ */
 export const flashPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning', 'done']);
 export type FlashPhase = z.infer<typeof flashPhaseSchema>;
 
@@ -50,5 +55,11 @@ export const flashResultSchema = z.object({
   /** sha256 over every byte written to each card (the same for all cards of a run without per-card provisioning). */
   targets: z.array(targetStateSchema.extend({ writtenSha256: z.string().optional(), verified: z.boolean(), hostname: z.string().optional() })),
   durationMs: z.number().nonnegative(),
+  /** Why the whole job stopped (bad input, a corrupt image, a cancel); each target carries its own error too. */
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  /** Bytes written to each card: only what the image's filesystems use, plus the partition table. */
+  writtenBytes: z.number().nonnegative().optional(),
+  /** Peak memory of the writer process. */
+  writerPeakMemoryBytes: z.number().nonnegative().optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;

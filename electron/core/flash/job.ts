@@ -1,0 +1,152 @@
+/**
+ * A flash job as the app, the station and the CLI see it: `startFlash(request)` checks everything
+ * it can before writing, starts the writer process, turns its lines into FlashProgress events and
+ * its last line into the FlashResult. The result promise always resolves (ok or not, with each
+ * target's error); it never rejects.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Drive } from '../../../shared/domain/drive';
+import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
+import { FiotError, toErrorInfo } from '../../../shared/errors';
+import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
+import { preflight, type PreflightDeps } from './preflight';
+import { ProgressMeter } from './progress-meter';
+import { spawnWriter, type WriterHandle } from './writer-client';
+import { writerCommand, type WriterCommand } from './writer-command';
+
+type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
+
+/** One target's provisioning: the plan the writer hands the injector, and the name it gives the card. */
+export interface TargetProvisioning {
+  plan: unknown;
+  hostname?: string;
+}
+
+export interface FlashDeps extends PreflightDeps {
+  /**
+   * Builds each target's provisioning plan from the request (electron/core/provision supplies it),
+   * validating it before anything is written. Required when the request carries provisioning.
+   */
+  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[]) => Promise<TargetProvisioning[]>;
+  writerCommand?: (needsPrivilege: boolean) => WriterCommand;
+  /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
+  writerFault?: WriterJob['fault'];
+}
+
+export interface FlashJob {
+  id: string;
+  /** Subscribes to progress; returns the unsubscribe. */
+  onProgress(listener: (progress: FlashProgress) => void): () => void;
+  result: Promise<FlashResult>;
+  /** Stops the job as soon as possible; the result then reports CANCELLED. */
+  cancel(): void;
+}
+
+export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob {
+  const id = randomUUID();
+  const startedAt = Date.now();
+  const listeners = new Set<(progress: FlashProgress) => void>();
+  const abort = new AbortController();
+  const meter = new ProgressMeter();
+  let writer: WriterHandle | null = null;
+  let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
+  let hostnames: Array<string | undefined> = [];
+
+  function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
+    const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
+    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets };
+    for (const listener of listeners) listener(progress);
+  }
+
+  function onWriterMessage(message: WriterMessage): void {
+    if (message.type !== 'progress') return;
+    targets = message.targets;
+    emit(message.phase, message.bytes, message.totalBytes);
+  }
+
+  function failed(error: FiotError): FlashResult {
+    const state = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    return {
+      jobId: id,
+      ok: false,
+      source: input.source,
+      imageSize: 0,
+      targets: targets.map((t) => ({ ...t, state: t.state === 'done' ? t.state : state, error: t.error ?? error.toInfo(), verified: false })),
+      durationMs: Date.now() - startedAt,
+      error: error.toInfo(),
+    };
+  }
+
+  function fromWriter(result: WriterResultMessage, sourceSha256: string | undefined): FlashResult {
+    return {
+      jobId: id,
+      ok: result.ok,
+      source: input.source,
+      imageSize: result.imageSize,
+      ...(sourceSha256 ? { sourceSha256 } : {}),
+      targets: result.targets.map((t, i) => ({
+        device: t.device,
+        state: t.state,
+        bytesWritten: t.bytesWritten,
+        verified: t.verified,
+        ...(t.error ? { error: t.error } : {}),
+        ...(t.writtenSha256 ? { writtenSha256: t.writtenSha256 } : {}),
+        ...(hostnames[i] ? { hostname: hostnames[i] } : {}),
+      })),
+      durationMs: Date.now() - startedAt,
+      ...(result.error ? { error: result.error } : {}),
+      writtenBytes: result.writtenBytes,
+      writerPeakMemoryBytes: result.maxRssBytes,
+    };
+  }
+
+  async function run(): Promise<FlashResult> {
+    const parsed = flashRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FiotError('INVALID_INPUT', `Flash request: ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const request = parsed.data;
+    emit('preparing', 0, null);
+    const checked = await preflight(request, deps, abort.signal);
+    targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
+    let provisioning: TargetProvisioning[] = [];
+    if (request.provisioning !== undefined) {
+      if (!deps.planProvisioning) throw new FiotError('PREFLIGHT_FAILED', 'This build cannot provision cards while flashing.', 'Flash without provisioning, then run `fiot-flash provision <target>`.');
+      provisioning = await deps.planProvisioning(request, checked.drives);
+      hostnames = provisioning.map((p) => p.hostname);
+    }
+    if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
+    const job: WriterJob = {
+      source: checked.source.path,
+      targets: checked.drives.map((drive, i) => ({ device: drive.device, ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
+      verify: request.verify,
+      ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
+      ...(deps.writerFault ? { fault: deps.writerFault } : {}),
+    };
+    const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
+    writer = spawnWriter(job, (deps.writerCommand ?? writerCommand)(needsPrivilege), onWriterMessage);
+    const result = fromWriter(await writer.result, checked.sourceSha256);
+    targets = result.targets;
+    emit('done', result.imageSize, result.imageSize);
+    return result;
+  }
+
+  // Started on the next tick, so a caller subscribes to progress before the first event.
+  const result = Promise.resolve()
+    .then(run)
+    .catch((error: unknown) => failed(error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message)));
+
+  return {
+    id,
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    result,
+    cancel() {
+      abort.abort();
+      writer?.cancel();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Every check that can happen before the writer starts, in the app's own process: the source
+ * resolves to a readable file of a known format (and matches its checksum when one was given),
+ * this machine can decode it, and every target exists, is writable and large enough. Bad input
+ * fails here, with the drives untouched.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { checkTarget } from '../../../shared/drive-constraints';
+import type { Drive } from '../../../shared/domain/drive';
+import { FiotError } from '../../../shared/errors';
+import { resolveTarget } from '../drives/resolve-target';
+import { decoderProblem, inspectSource, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from './source';
+
+export interface Preflight {
+  prepared: PreparedSource;
+  source: SourceInfo;
+  drives: Drive[];
+  sourceSha256?: string;
+}
+
+export interface PreflightDeps {
+  resolvers?: SourceResolver[];
+  resolveTarget?: (target: string) => Promise<Drive>;
+}
+
+async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function preflight(request: { source: string; targets: string[]; sha256?: string }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
+  const prepared = await resolveSource(request.source, deps.resolvers, signal);
+  const source = await inspectSource(prepared.path);
+  const problem = decoderProblem(source);
+  if (problem) throw problem;
+
+  const drives: Drive[] = [];
+  for (const target of request.targets) {
+    const drive = await (deps.resolveTarget ?? resolveTarget)(target);
+    if (drives.some((d) => d.device === drive.device)) throw new FiotError('INVALID_INPUT', `${drive.device} is named more than once.`, 'Name each target once.');
+    const check = checkTarget(drive, { size: source.size ?? (source.minSize || null), path: source.path });
+    const refusal = check.errors[0];
+    if (refusal) throw new FiotError(refusal.code, refusal.message);
+    drives.push(drive);
+  }
+
+  if (!request.sha256) return { prepared, source, drives };
+  let sourceSha256: string;
+  try {
+    sourceSha256 = await fileSha256(source.path, signal);
+  } catch (error) {
+    if (signal.aborted) throw new FiotError('CANCELLED', 'Cancelled while checking the image’s checksum.');
+    throw new FiotError('SOURCE_UNREADABLE', `${source.path} could not be read to the end: ${(error as Error).message}`);
+  }
+  if (sourceSha256 !== request.sha256.toLowerCase()) {
+    throw new FiotError('CHECKSUM_MISMATCH', `${source.path} has sha256 ${sourceSha256}, not the expected ${request.sha256.toLowerCase()}.`);
+  }
+  return { prepared, source, drives, sourceSha256 };
+}

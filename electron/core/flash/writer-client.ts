@@ -1,0 +1,75 @@
+/**
+ * The parent's end of the writer: spawn it, send the job, read its progress and result lines,
+ * cancel it. The result is always a writer result; a writer that dies without one becomes a
+ * failed result the caller reports like any other.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { FiotError } from '../../../shared/errors';
+import { writerMessageSchema, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../writer/protocol';
+import type { WriterCommand } from './writer-command';
+
+/** How long a cancelled writer gets to stop on its own before it is signalled. */
+const CANCEL_GRACE_MS = 5000;
+
+export interface WriterHandle {
+  result: Promise<WriterResultMessage>;
+  cancel(): void;
+  pid: number | undefined;
+}
+
+function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: string, elevated: boolean): FiotError {
+  // pkexec: 126 when the person dismissed the prompt, 127 when not authorized.
+  if (elevated && (code === 126 || code === 127)) {
+    return new FiotError('PERMISSION_DENIED', 'Permission to write the drive was not given.');
+  }
+  const last = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 600);
+  return new FiotError('INTERNAL', `The writer stopped without a result (${signal ?? `exit ${code}`})${last ? `: ${last}` : '.'}`);
+}
+
+export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (message: WriterMessage) => void): WriterHandle {
+  const child = spawn(command.command, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let result: WriterResultMessage | null = null;
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    stderr = (stderr + text).slice(-8192);
+  });
+  // The writer treats a closed stdin as "parent gone"; keep it open, and ignore a writer already gone.
+  child.stdin.on('error', () => undefined);
+  child.stdin.write(JSON.stringify({ type: 'job', job }) + '\n');
+
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let message: WriterMessage;
+    try {
+      message = writerMessageSchema.parse(JSON.parse(line));
+    } catch {
+      stderr = (stderr + `\nunreadable writer line: ${line.slice(0, 200)}`).slice(-8192);
+      return;
+    }
+    if (message.type === 'result') result = message;
+    onMessage(message);
+  });
+
+  const done = new Promise<WriterResultMessage>((resolve, reject) => {
+    child.on('error', (error) => reject(new FiotError('INTERNAL', `The writer could not start: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      child.stdin.destroy();
+      if (result) resolve(result);
+      else reject(exitError(code, signal, stderr, command.elevated));
+    });
+  });
+
+  let cancelled = false;
+  return {
+    result: done,
+    pid: child.pid,
+    cancel() {
+      if (cancelled || child.exitCode !== null) return;
+      cancelled = true;
+      child.stdin.write(JSON.stringify({ type: 'cancel' }) + '\n');
+      const timer = setTimeout(() => child.kill('SIGTERM'), CANCEL_GRACE_MS);
+      timer.unref();
+    },
+  };
+}

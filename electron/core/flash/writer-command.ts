@@ -1,0 +1,64 @@
+/**
+ * How to start the writer process: the same Node (or Electron running as Node) on the writer's
+ * entry, elevated only when it must be. The GUI, the station and the CLI never run elevated
+ * themselves; on Linux the writer alone asks polkit (pkexec).
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FiotError } from '../../../shared/errors';
+import { findOnPath } from './source/tools';
+
+export interface WriterCommand {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Started through pkexec: its exit codes 126/127 mean permission was refused. */
+  elevated: boolean;
+}
+
+/**
+ * The writer's entry. In development it is TypeScript run through tsx's loader; a packaged build
+ * points FIOT_WRITER_ENTRY at its bundled JavaScript (no loader needed).
+ */
+export function writerEntryArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const bundled = env.FIOT_WRITER_ENTRY;
+  if (bundled) return /\.(c|m)?js$/.test(bundled) ? [bundled] : ['--import', loaderUrl(), bundled];
+  return ['--import', loaderUrl(), fileURLToPath(new URL('../../writer/main.ts', import.meta.url))];
+}
+
+function loaderUrl(): string {
+  // Absolute, so the writer starts whatever the current directory is.
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** macOS: the system authorization prompt is the way; this build cannot show it. */
+function elevateOnMacOS(): never {
+  throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and this build cannot ask macOS for them.', 'Run the command with sudo (e.g. `sudo npx fiot-flash flash ...`).');
+}
+
+/** Windows: UAC elevation is the way; this build cannot request it. */
+function elevateOnWindows(): never {
+  throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and this build cannot ask Windows for them.', 'Run the command from a terminal opened with “Run as administrator”.');
+}
+
+/** The command line that starts the writer, elevated when a target needs it and we are not root. */
+export function writerCommand(needsPrivilege: boolean, platform: NodeJS.Platform = process.platform): WriterCommand {
+  // Inside Electron, process.execPath is the app: this makes it behave as plain Node.
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+  const node = [process.execPath, ...writerEntryArgs()];
+  if (!needsPrivilege || isRoot()) return { command: node[0]!, args: node.slice(1), env, elevated: false };
+  if (platform === 'darwin') elevateOnMacOS();
+  if (platform === 'win32') elevateOnWindows();
+  const pkexec = findOnPath('pkexec');
+  if (!pkexec) {
+    throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and polkit’s pkexec is not installed to ask for them.', 'Run the command with sudo, or install polkit (pkexec).');
+  }
+  // pkexec starts from a clean environment: pass what the writer needs on its command line.
+  const keep = ['ELECTRON_RUN_AS_NODE=1', 'PATH=' + (process.env.PATH ?? '/usr/bin:/bin')];
+  if (process.env.FIOT_WRITER_ENTRY) keep.push(`FIOT_WRITER_ENTRY=${process.env.FIOT_WRITER_ENTRY}`);
+  return { command: pkexec, args: ['env', ...keep, ...node], env, elevated: true };
+}

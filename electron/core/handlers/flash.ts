@@ -1,0 +1,33 @@
+/**
+ * The flash domain over the router: `flash:start` answers at once with the job's id, then
+ * `flash:progress` and one `flash:done` follow on the event bus; `flash:cancel` stops a job.
+ */
+import type { CoreContext, HandlerFactory } from '../app-core';
+import { startFlash, type FlashDeps, type FlashJob } from '../flash/job';
+
+/** `depsFor` lets other domains (the image cache, provisioning) hand the flash job what it needs. */
+export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = () => ({})): HandlerFactory {
+  return (ctx) => {
+    const jobs = new Map<string, FlashJob>();
+    return {
+      'flash:start': async (request) => {
+        const job = startFlash(request, depsFor(ctx));
+        jobs.set(job.id, job);
+        job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
+        void job.result.then((result) => {
+          jobs.delete(job.id);
+          ctx.events.emit('flash:done', result);
+        });
+        return { jobId: job.id };
+      },
+      'flash:cancel': async ({ jobId }) => {
+        const job = jobs.get(jobId);
+        if (!job) return { cancelled: false };
+        job.cancel();
+        return { cancelled: true };
+      },
+    };
+  };
+}
+
+export const flashHandlers = createFlashHandlers();
