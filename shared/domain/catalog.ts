@@ -72,11 +72,15 @@ function versionRank(version: string): number {
   return Number.isFinite(n) && /^\d+$/.test(version) ? n : -1;
 }
 
-/** Newest stable first, then prereleases; ties by date (newest first), then id for a stable order. */
+/**
+ * Newest stable first, then prereleases; within a release the ready-made raw image before the
+ * containers (the simplest way to a working card), then newest date, then id for a stable order.
+ */
 export function compareEntries(a: CatalogEntry, b: CatalogEntry): number {
   if (a.stable !== b.stable) return a.stable ? -1 : 1;
   const byVersion = versionRank(b.version) - versionRank(a.version);
   if (byVersion !== 0) return byVersion;
+  if (a.kind !== b.kind) return a.kind === 'raw-image' ? -1 : 1;
   const byDate = (b.date ?? '').localeCompare(a.date ?? '');
   if (byDate !== 0) return byDate;
   return a.id.localeCompare(b.id);

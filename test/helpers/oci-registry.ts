@@ -73,7 +73,8 @@ export async function startRegistry(): Promise<LoopbackRegistry> {
   return {
     host,
     async stop() {
-      if (child.exitCode === null) {
+      // Idempotent: a test may stop the registry mid-way to take the source down.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

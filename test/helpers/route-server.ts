@@ -49,6 +49,8 @@ export async function startRouteServer(route: Route): Promise<RouteServer> {
       state.route = next;
     },
     async close() {
+      // Idempotent: tests close a server mid-test to take a source down, and again in after().
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

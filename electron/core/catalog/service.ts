@@ -45,6 +45,13 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** live: some source answered in this refresh; cache: earlier answers only; snapshot: no source ever answered. */
+function originOf(sources: Record<string, CachedSource>, justRefreshed: boolean): Catalog['origin'] {
+  const all = Object.values(sources);
+  if (justRefreshed && all.some((s) => s.status.state === 'ok')) return 'live';
+  return all.some((s) => s.state) ? 'cache' : 'snapshot';
+}
+
 export class CatalogService {
   private readonly sources: CatalogSource[];
   private readonly snapshot: Snapshot = loadSnapshot();
@@ -66,8 +73,8 @@ export class CatalogService {
   async get(): Promise<Catalog> {
     if (this.current) return this.current;
     this.cache ??= await readCache(this.cacheFile);
-    const origin = this.cache ? 'cache' : 'snapshot';
-    this.current = buildCatalog(origin, this.snapshot, this.sources, this.cache?.sources ?? {}, this.cache?.updatedAt ?? null);
+    const sources = this.cache?.sources ?? {};
+    this.current = buildCatalog(originOf(sources, false), this.snapshot, this.sources, sources, this.cache?.updatedAt ?? null);
     return this.current;
   }
 
@@ -100,8 +107,7 @@ export class CatalogService {
       sources[source.id] = this.settle(source.id, outcome, previous[source.id], checkedAt);
     });
     this.cache = { version: 1, updatedAt: checkedAt, sources };
-    const anyAnswered = Object.values(sources).some((s) => s.status.state === 'ok');
-    this.current = buildCatalog(anyAnswered ? 'live' : this.current?.origin ?? 'snapshot', this.snapshot, this.sources, sources, checkedAt);
+    this.current = buildCatalog(originOf(sources, true), this.snapshot, this.sources, sources, checkedAt);
     await writeCache(this.cacheFile, this.cache);
     this.options.onChange?.(this.current);
     return this.current;

@@ -1,0 +1,169 @@
+/**
+ * The issue's "done when": `fiot-flash catalog --json` lists both bootc variants with their tags and
+ * architectures from a loopback registry and the IoT raw images from a loopback index, and still
+ * answers with the sources down. Runs the real command line as a user would.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../../helpers/oci-registry';
+import { startRouteServer, type RouteServer } from '../../helpers/route-server';
+import { fedoraRoutes } from './fixtures';
+
+const skip = registrySkipReason();
+const root = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(root, 'bin', 'fiot-flash.mjs');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Entry {
+  kind: string;
+  variant: string;
+  version: string;
+  architectures: string[];
+  url?: string;
+  reference?: string;
+  delivery?: string;
+}
+
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function resultOf(run: Run): { ok: boolean; entries: Entry[]; origin: string; notices: string[]; sources: { id: string; state: string }[] } {
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  const parsed = JSON.parse(last);
+  assert.equal(parsed.type, 'result');
+  return parsed;
+}
+
+const tagsOf = (entries: Entry[], variant: string) =>
+  entries.filter((e) => e.kind === 'bootc-container' && e.variant === variant).map((e) => `${e.version}:${e.architectures.join(',')}`);
+
+describe('fiot-flash catalog against loopback sources', { skip: skip ?? false }, () => {
+  let registry: LoopbackRegistry;
+  let fedora: RouteServer;
+  const dirs: string[] = [];
+  let env: Record<string, string>;
+
+  const freshDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-catalog-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  before(async () => {
+    registry = await startRegistry();
+    for (const tag of ['42', '43']) pushImage(registry.host, 'fedora/fedora-iot', tag, { architectures: ['arm64', 'amd64'], labels: bootcLabels(tag), created: '2025-11-01T00:00:00Z' });
+    for (const tag of ['43', 'rawhide']) pushImage(registry.host, 'fedora/fedora-bootc', tag, { architectures: ['arm64', 'amd64', 's390x'], labels: bootcLabels(tag), created: '2025-11-03T00:00:00Z' });
+    fedora = await startRouteServer(() => undefined);
+    fedora.route = fedoraRoutes(() => fedora);
+    const dir = freshDir();
+    env = {
+      FIOT_CONFIG_DIR: dir,
+      FIOT_CACHE_DIR: dir,
+      FIOT_RELEASES_URL: `${fedora.base}/releases.json`,
+      FIOT_IOT_IMAGES_URL: `${fedora.base}/iot/`,
+      FIOT_REGISTRY_REPOS: `${registry.host}/fedora/fedora-iot,${registry.host}/fedora/fedora-bootc`,
+      FIOT_INSECURE_REGISTRIES: registry.host,
+    };
+  });
+
+  after(async () => {
+    await fedora?.close();
+    await registry?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists both bootc variants with tags and architectures, and the raw images from the index', async () => {
+    const run = await cli(['catalog', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const result = resultOf(run);
+    assert.equal(result.ok, true);
+    assert.equal(result.origin, 'live');
+    assert.deepEqual(tagsOf(result.entries, 'fedora-iot'), ['43:aarch64,x86_64', '42:aarch64,x86_64']);
+    assert.deepEqual(tagsOf(result.entries, 'fedora-bootc'), ['43:aarch64,x86_64', 'rawhide:aarch64,x86_64']);
+    const raw = result.entries.filter((e) => e.kind === 'raw-image');
+    assert.ok(raw.length >= 4 && raw.every((e) => e.url?.startsWith(`${fedora.base}/iot/`)), JSON.stringify(raw));
+    assert.deepEqual(result.sources.map((s) => s.state), ['ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(result.notices, []);
+  });
+
+  it('filters by board, with the delivery for each entry', async () => {
+    const run = await cli(['catalog', '--board', 'uefi-x86_64', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const { entries } = resultOf(run);
+    assert.ok(entries.length > 0 && entries.every((e) => e.architectures.includes('x86_64')));
+    assert.equal(entries[0]?.kind, 'raw-image', 'newest stable raw image first');
+    assert.ok(entries.filter((e) => e.kind === 'bootc-container').every((e) => e.delivery === 'bootc-built-raw'));
+  });
+
+  it('prints a readable table for people', async () => {
+    const run = await cli(['catalog', '--board', 'rpi4', '--offline'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /BOARD\s+KIND\s+VARIANT\s+VERSION\s+ARCH\s+DATE\s+SIZE\s+DELIVERY/);
+    assert.match(run.stdout, /rpi4\s+raw image\s+fedora-iot\s+43\s+aarch64\s+2025-10-24\s+812 MB\s+published-raw/);
+    assert.match(run.stdout, /rpi4\s+bootc container\s+fedora-iot\s+43\s+aarch64,x86_64\s+2025-11-01\s+\S+ \S+\s+published-raw\+bootc-switch/);
+    assert.match(run.stdout, /enable_uart=1/);
+    assert.doesNotMatch(run.stdout, /x86_64\s+\d{4}-\d{2}-\d{2}\s+\S+ \S+\s+published-raw\n/);
+  });
+
+  it('refuses an unknown board as a usage error', async () => {
+    const run = await cli(['catalog', '--board', 'commodore64', '--json'], env);
+    assert.equal(run.code, 2);
+    const result = JSON.parse(run.stdout.trim());
+    assert.equal(result.ok, false);
+    assert.match(result.error.hint, /rpi4/);
+  });
+
+  it('still answers with every source down: from the cache, with quiet notices', async () => {
+    await fedora.close();
+    await registry.stop();
+    const run = await cli(['catalog', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const result = resultOf(run);
+    assert.equal(result.ok, true);
+    assert.deepEqual(tagsOf(result.entries, 'fedora-iot'), ['43:aarch64,x86_64', '42:aarch64,x86_64']);
+    assert.ok(result.entries.some((e) => e.kind === 'raw-image'));
+    assert.deepEqual(result.sources.map((s) => s.state), ['stale', 'stale', 'stale', 'stale']);
+    assert.equal(result.notices.length, 4);
+  });
+
+  it('still answers with every source down and no cache: from the snapshot', async () => {
+    const dir = freshDir();
+    const run = await cli(['catalog', '--json'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const result = resultOf(run);
+    assert.equal(result.origin, 'snapshot');
+    assert.ok(result.entries.some((e) => e.kind === 'raw-image' && e.url?.startsWith('https://download.fedoraproject.org/pub/alt/iot/')));
+    assert.ok(result.notices.every((n) => /snapshot of \d{4}-\d{2}-\d{2}/.test(n)), result.notices.join('\n'));
+    const human = await cli(['catalog'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, /Fedora IoT catalog \(snapshot of \d{4}-\d{2}-\d{2}\)/);
+    assert.match(human.stderr, /notice: releases: .*could not be reached/);
+  });
+
+  it('lists boards, Raspberry Pi 5 marked as not supported by Fedora', async () => {
+    const run = await cli(['boards', '--json'], env);
+    assert.equal(run.code, 0);
+    const { boards } = JSON.parse(run.stdout.trim()) as { boards: { id: string; support: string; arch: string }[] };
+    assert.equal(boards.find((b) => b.id === 'rpi5')?.support, 'unsupported');
+    assert.equal(boards.find((b) => b.id === 'rpi4')?.arch, 'aarch64');
+    const human = await cli(['boards'], env);
+    assert.match(human.stdout, /rpi5\s+Raspberry Pi 5\s+aarch64\s+not supported by Fedora/);
+  });
+});
