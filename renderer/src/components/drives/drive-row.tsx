@@ -25,7 +25,7 @@ export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
   const blocked = !check.ok;
   const id = `drive-${drive.device.replace(/[^a-zA-Z0-9]/g, '-')}`;
   return (
-    <li className={`drive${selected ? ' selected' : ''}${blocked ? ' blocked' : ''}`} data-testid="drive-row" data-device={drive.device}>
+    <li className={`drive${selected && !blocked ? ' selected' : ''}${blocked ? ' blocked' : ''}`} data-testid="drive-row" data-device={drive.device}>
       <input
         id={id}
         type="checkbox"

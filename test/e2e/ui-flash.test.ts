@@ -1,0 +1,171 @@
+/**
+ * The whole app as a user meets it in a browser: the built renderer served by the station, driven
+ * in Chromium. A Fedora-IoT-shaped .raw.xz is chosen by path, a loop device is added by path,
+ * written and verified, and the test then reads the device: its bytes must be the image's.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createCore } from '../../electron/core/app-core';
+import { loadConfig } from '../../electron/core/config';
+import { startStation, type Station } from '../../electron/station/server';
+import { makeFixture, type Fixture } from '../fixtures/fixture';
+import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { createLoopDisk } from '../helpers/loop';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const MiB = 1024 * 1024;
+const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
+
+function sha256OfRange(file: string, length: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { start: 0, end: length - 1 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = screenshotPath(name);
+  if (file) await page.screenshot({ path: file });
+}
+
+async function chooseImage(page: Page, file: string): Promise<void> {
+  await page.getByLabel('Image file path').fill(file);
+  await page.getByRole('button', { name: 'Use this file' }).click();
+  await page.getByTestId('image-summary').waitFor();
+}
+
+async function addTarget(page: Page, device: string): Promise<void> {
+  await page.getByText('Add a device or image file by path…').click();
+  await page.getByLabel('Device or image file path').fill(device);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.locator(`[data-testid="drive-row"][data-device="${device}"]`).waitFor();
+}
+
+describe('the app in Chromium through the station', { skip: skip ?? false }, () => {
+  let station: Station;
+  let browser: TestBrowser;
+  let fixture: Fixture;
+  let dataDir: string;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-'));
+    const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
+    [fixture, station, browser] = await Promise.all([makeFixture({ xz: true }), startStation({ core: createCore(config) }), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await station?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses the page without its token', async () => {
+    const bare = new URL(station.url);
+    bare.search = '';
+    const page = await browser.context.newPage();
+    const response = await page.goto(bare.href);
+    assert.ok(response && [401, 403].includes(response.status()), `status ${response?.status()}`);
+    assert.equal(await page.getByTestId('step-image').count(), 0, 'the app itself is not served');
+    const wrong = new URL(station.url);
+    wrong.searchParams.set('token', 'not-the-token');
+    const refused = await page.goto(wrong.href);
+    assert.ok(refused && [401, 403].includes(refused.status()), `status ${refused?.status()}`);
+    await page.close();
+  });
+
+  it('writes a .raw.xz to a loop device, verified, and the device holds the image', { timeout: 180_000 }, async () => {
+    const card = createLoopDisk(fixture.size + 64 * MiB);
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(station.url);
+      await shot(page, '1-image');
+      await chooseImage(page, fixture.xzPath!);
+      assert.match(await page.getByTestId('image-summary').innerText(), /xz-compressed/);
+      assert.match(await page.getByTestId('image-size').innerText(), /268 MB/);
+      await shot(page, '2-image-chosen');
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      await addTarget(page, card.device);
+      const row = page.locator(`[data-testid="drive-row"][data-device="${card.device}"]`);
+      assert.equal(await row.getByRole('checkbox').isChecked(), true, 'an added device is selected');
+      await shot(page, '3-drives');
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      const dialog = page.getByRole('dialog');
+      assert.match(await dialog.innerText(), new RegExp(card.device.replace(/\//g, '\\/')), 'the confirmation names the device');
+      await shot(page, '4-confirm');
+      await dialog.getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByTestId('progress').waitFor();
+      await shot(page, '5-progress');
+
+      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+      await outcome.waitFor({ timeout: 150_000 });
+      await shot(page, '6-result');
+      assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+      const target = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
+      assert.equal(await target.getAttribute('data-state'), 'done');
+      assert.match(await target.getByTestId('target-sha256').innerText(), /^[0-9a-f]{64}$/);
+
+      // What a user would check: the device now starts with exactly the image's bytes.
+      const [onDevice, inImage] = await Promise.all([sha256OfRange(card.device, fixture.size), sha256OfRange(fixture.path, fixture.size)]);
+      assert.equal(onDevice, inImage);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      card.dispose();
+    }
+  });
+
+  it('refuses a card that is too small before anything is written', { timeout: 60_000 }, async () => {
+    const small = createLoopDisk(64 * MiB);
+    // The kernel's counters belong to the loop device number, which earlier runs may have used.
+    const writtenBefore = small.sectorsWritten();
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await chooseImage(page, fixture.xzPath!);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await addTarget(page, small.device);
+      const row = page.locator(`[data-testid="drive-row"][data-device="${small.device}"]`);
+      assert.equal(await row.getByRole('checkbox').isDisabled(), true);
+      assert.match(await row.locator('[data-code="TARGET_TOO_SMALL"]').innerText(), /too small/);
+      assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true, 'the write step stays closed');
+      await shot(page, '7-too-small');
+      assert.equal(small.sectorsWritten(), writtenBefore);
+      assert.ok(readFileSync(small.backingFile).every((byte) => byte === 0), 'the card is untouched');
+    } finally {
+      await page.close();
+      small.dispose();
+    }
+  });
+
+  it('says what is wrong with a file that is not an image', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await page.getByLabel('Image file path').fill(path.join(dataDir, 'missing.raw.xz'));
+      await page.getByRole('button', { name: 'Use this file' }).click();
+      const error = page.getByTestId('image-error');
+      await error.waitFor();
+      assert.equal(await error.getAttribute('data-code'), 'SOURCE_NOT_FOUND');
+      assert.match(await error.innerText(), /Check the path/);
+      assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Debian's Chromium driven by playwright-core, with a fresh profile per launch, for the browser
+ * end-to-end tests (Playwright cannot download its own browsers here).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.FIOT_CHROMIUM ?? '/usr/bin/chromium';
+
+export function chromiumSkipReason(): string | null {
+  return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set FIOT_CHROMIUM)`;
+}
+
+export interface TestBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A headless Chromium at 900×650 (the smallest window the app supports) with its own profile. */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'fiot-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 900, height: 650 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Screenshots of each step when FIOT_E2E_SCREENSHOTS names a folder (to look at the design). */
+export function screenshotPath(name: string): string | undefined {
+  const dir = process.env.FIOT_E2E_SCREENSHOTS;
+  return dir ? path.join(dir, `${name}.png`) : undefined;
+}
