@@ -1,9 +1,11 @@
 /**
  * Which bytes of each chunk must reach the card. The image map (electron/core/image-map) decides
- * from the partition table and the filesystems' own allocation bitmaps, like bmaptool; this file
- * adapts its answers to the writer's chunk loop.
+ * from the partition table and the filesystems' own allocation bitmaps, like bmaptool: only what no
+ * filesystem has allocated is skipped. This file adapts its answers to the writer's chunk loop.
  */
-import { rangeEnd, type ByteRange } from './ranges';
+import { StreamingAllocationMap } from '../core/image-map';
+import { intersectRuns } from '../core/image-map/ranges';
+import type { ByteRange } from './ranges';
 
 export interface AllocationMap {
   /** Feeds the decoded image in order, so metadata seen early decides later chunks. */
@@ -12,26 +14,18 @@ export interface AllocationMap {
   mustWrite(offset: number, length: number): ByteRange[];
 }
 
-/** Writes every byte: for images nothing can be learned about. */
-export function writeEverything(): AllocationMap {
-  return { observe: () => undefined, mustWrite: (offset, length) => [{ offset, length }] };
+/** A decoded stream: metadata is caught as it passes; what it has not described yet is written. */
+export function streamingMap(imageSize: number | null): AllocationMap {
+  return new StreamingAllocationMap(imageSize);
 }
 
-/** Ranges known before writing (a cached image mapped once); chunks are asked about in order. */
+/** Ranges known before writing (a mapped raw file or cached image). */
 export function fixedRanges(sorted: ByteRange[]): AllocationMap {
-  let cursor = 0;
   return {
     observe: () => undefined,
     mustWrite(offset, length) {
-      const end = offset + length;
-      while (cursor < sorted.length && rangeEnd(sorted[cursor]!) <= offset) cursor++;
       const found: ByteRange[] = [];
-      for (let i = cursor; i < sorted.length && sorted[i]!.offset < end; i++) {
-        const range = sorted[i]!;
-        const from = Math.max(range.offset, offset);
-        const to = Math.min(rangeEnd(range), end);
-        if (to > from) found.push({ offset: from, length: to - from });
-      }
+      intersectRuns(sorted, offset, offset + length, found);
       return found;
     },
   };

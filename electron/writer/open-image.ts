@@ -1,13 +1,16 @@
 /**
- * How the image reaches the writer's chunk loop: only the mapped ranges of a raw file when the
- * ranges are known (read no more than is written), else the whole decoded stream with the
- * allocation map deciding chunk by chunk.
+ * How the image reaches the writer's chunk loop. A raw file is mapped first (random access: its
+ * partition table and filesystem bitmaps), then only its data ranges are read; ranges handed in
+ * by the caller (a cached, already mapped image) are used as they are. A compressed image is
+ * decoded as a stream, the allocation map deciding chunk by chunk.
  */
+import { open } from 'node:fs/promises';
 import { FiotError } from '../../shared/errors';
+import { mapImage } from '../core/image-map';
 import { openDecodedStream, type DecodedSource, type SourceInfo } from '../core/flash/source';
-import { fixedRanges, writeEverything, type AllocationMap } from './allocation-map';
+import { fixedRanges, streamingMap, type AllocationMap } from './allocation-map';
 import { rangeChunks, streamChunks, type ImageChunk } from './chunks';
-import { normalizeRanges, type ByteRange } from './ranges';
+import { mergeRanges, type ByteRange } from './ranges';
 
 export interface ImageReader {
   chunks: AsyncIterable<ImageChunk>;
@@ -17,18 +20,30 @@ export interface ImageReader {
   decoder: string;
 }
 
+async function mapRawFile(file: string, size: number): Promise<ByteRange[]> {
+  const handle = await open(file, 'r');
+  try {
+    const read = async (offset: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    };
+    return (await mapImage(read, size)).dataRanges;
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function openImage(source: SourceInfo, dataRanges: ByteRange[] | undefined): Promise<ImageReader> {
-  if (dataRanges) {
-    if (source.format !== 'raw' || source.size === null) {
-      throw new FiotError('INVALID_INPUT', 'Data ranges can only be given with a raw image file.');
-    }
-    const ranges = normalizeRanges(dataRanges);
+  if (source.format === 'raw' && source.size !== null) {
+    const ranges = mergeRanges(dataRanges ?? (await mapRawFile(source.path, source.size)));
     const last = ranges[ranges.length - 1];
     if (last && last.offset + last.length > source.size) throw new FiotError('INVALID_INPUT', 'The data ranges reach past the end of the image.');
-    return { chunks: rangeChunks(source.path, ranges), map: fixedRanges(ranges), decoded: null, decoder: 'mapped raw file' };
+    return { chunks: rangeChunks(source.path, ranges), map: fixedRanges(ranges), decoded: null, decoder: dataRanges ? 'raw file, given map' : 'raw file, mapped' };
   }
+  if (dataRanges) throw new FiotError('INVALID_INPUT', 'Data ranges can only be given with a raw image file.');
   const decoded = await openDecodedStream(source);
-  return { chunks: streamChunks(decoded.stream), map: writeEverything(), decoded, decoder: decoded.decoder };
+  return { chunks: streamChunks(decoded.stream), map: streamingMap(source.size), decoded, decoder: decoded.decoder };
 }
 
 /** After the stream: the decoder must have exited cleanly and produced exactly the promised bytes. */

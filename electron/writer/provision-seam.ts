@@ -7,18 +7,14 @@
  * expected content and read back from the card afterwards.
  */
 import { FiotError } from '../../shared/errors';
-import { normalizeRanges, type ByteRange } from './ranges';
+import type { BlockIO } from '../core/provision/block-io';
+import { mergeRanges, type ByteRange } from './ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 import { HEAD_BYTES, type HeldHead } from './write-stream';
 import { verifyAgainst } from './verify';
 
-/** Random access to a written card (or image file), the interface provisioning works through. */
-export interface BlockIO {
-  read(offset: number, length: number): Promise<Buffer>;
-  write(buf: Buffer, offset: number): Promise<void>;
-  /** Bytes addressable through this IO. */
-  size: number;
-}
+/** Random access to a written card (or image file): the provisioning domain's own interface. */
+export type { BlockIO } from '../core/provision/block-io';
 
 /** Injects a provisioning plan (opaque to the writer) into a card; says which bytes it changed. */
 export type ProvisioningInjector = (io: BlockIO, plan: unknown) => Promise<{ changed: ByteRange[] }>;
@@ -67,12 +63,12 @@ export function provisioningOverlay(io: TargetIO, head: HeldHead, size: number):
       const headPart = Math.max(0, Math.min(offset + data.length, HEAD_BYTES) - offset);
       if (headPart > 0) {
         data.copy(head.data, offset, 0, headPart);
-        head.ranges = normalizeRanges([...head.ranges, { offset, length: headPart }]);
+        head.ranges = mergeRanges([...head.ranges, { offset, length: headPart }]);
       }
       if (headPart < data.length) await writeBody(data.subarray(headPart), offset + headPart);
     },
     async verify(signal) {
-      const written = normalizeRanges([...blocks.keys()].map((offset) => ({ offset, length: ALIGNMENT })));
+      const written = mergeRanges([...blocks.keys()].map((offset) => ({ offset, length: ALIGNMENT })));
       await verifyAgainst(io, written, (piece) => {
         const expected = Buffer.alloc(piece.length);
         for (let block = piece.offset; block < piece.offset + piece.length; block += ALIGNMENT) blocks.get(block)?.copy(expected, block - piece.offset);

@@ -1,16 +1,14 @@
-/** Byte ranges of an image: what the allocation map says must be written, and what was written. */
+/**
+ * Byte ranges as the writer walks them. The range type and the set operations come from the
+ * image map (electron/core/image-map), which produces them; these are the writer's own additions.
+ */
+import type { ByteRange } from '../core/image-map';
 
-export interface ByteRange {
-  offset: number;
-  length: number;
-}
+export type { ByteRange } from '../core/image-map';
+export { mergeRanges, totalLength } from '../core/image-map/ranges';
 
 export function rangeEnd(range: ByteRange): number {
   return range.offset + range.length;
-}
-
-export function totalLength(ranges: ByteRange[]): number {
-  return ranges.reduce((sum, range) => sum + range.length, 0);
 }
 
 /** Appends a range to a sorted list, joining it to the last one when they touch. */
@@ -19,30 +17,6 @@ export function appendRange(ranges: ByteRange[], range: ByteRange): void {
   const last = ranges[ranges.length - 1];
   if (last && rangeEnd(last) === range.offset) last.length += range.length;
   else ranges.push({ ...range });
-}
-
-/** Sorted, merged copy. */
-export function normalizeRanges(ranges: ByteRange[]): ByteRange[] {
-  const sorted = ranges.filter((r) => r.length > 0).sort((a, b) => a.offset - b.offset);
-  const merged: ByteRange[] = [];
-  for (const range of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && range.offset <= rangeEnd(last)) last.length = Math.max(rangeEnd(last), rangeEnd(range)) - last.offset;
-    else merged.push({ ...range });
-  }
-  return merged;
-}
-
-/** The parts of sorted `ranges` inside [start, end). */
-export function clipRanges(ranges: ByteRange[], start: number, end: number): ByteRange[] {
-  const clipped: ByteRange[] = [];
-  for (const range of ranges) {
-    if (range.offset >= end) break;
-    const from = Math.max(range.offset, start);
-    const to = Math.min(rangeEnd(range), end);
-    if (to > from) clipped.push({ offset: from, length: to - from });
-  }
-  return clipped;
 }
 
 /** Splits ranges into pieces of at most `max` bytes, for bounded reads. */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { FiotError } from '../../../../shared/errors';
-import type { ByteRange } from '../../../writer/ranges';
+import type { ByteRange } from '../../image-map';
 
 export interface PreparedSource {
   /** A local file: raw, or compressed in a format inspectSource knows. */
