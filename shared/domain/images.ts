@@ -54,6 +54,8 @@ export const imageProgressSchema = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   /** Set when phase is done. */
   entry: cacheEntrySchema.optional(),
+  /** Set when phase is done: the local file to flash (the raw copy when one was made). */
+  path: z.string().optional(),
   /** Set when phase is failed or cancelled. */
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
 });

@@ -42,9 +42,11 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
         sha256, removeAfterWrite, signal: controller.signal,
         onProgress: (p: StepProgress) => emit({ ...base, ...p, phase: stepPhase[p.step] }),
       };
-      const work = prepareRaw ? service.prepareSource(source, options).then((p) => p.entry) : service.fetch(source, options);
+      const work = prepareRaw
+        ? service.prepareSource(source, options)
+        : service.fetch(source, options).then((entry) => ({ entry, path: service.cache.abs(entry.file) }));
       work
-        .then((entry) => emit({ ...base, phase: 'done', bytes: entry.size, totalBytes: entry.size, entry }))
+        .then(({ entry, path }) => emit({ ...base, phase: 'done', bytes: entry.size, totalBytes: entry.size, entry, path }))
         .catch((error) => {
           const info = toErrorInfo(error);
           emit({ ...base, phase: info.code === 'CANCELLED' ? 'cancelled' : 'failed', error: info });

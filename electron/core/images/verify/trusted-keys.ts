@@ -3,16 +3,27 @@
  * assets/keys/ (the release build drops fedora.gpg there), plus any keys the user adds for their own
  * mirrors or images in <configDir>/keys/. Armored or binary; one file may hold several keys.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKeys, type Key } from 'openpgp';
 
 const KEY_FILE = /\.(gpg|asc|pub|key)$/i;
 
-/** assets/keys/ of this checkout or bundle. */
+/**
+ * assets/keys/ wherever this code runs: a packaged app (resources/assets), the Electron bundle
+ * (dist/electron/, where import.meta is empty in CommonJS), or the sources run through tsx.
+ */
 export function shippedKeysDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../assets/keys');
+  const moduleUrl = import.meta.url as string | undefined;
+  const here = moduleUrl ? path.dirname(fileURLToPath(moduleUrl)) : typeof __dirname === 'string' ? __dirname : process.cwd();
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = [
+    ...(resources ? [path.join(resources, 'assets', 'keys')] : []),
+    path.resolve(here, '../../../../assets/keys'),
+    path.resolve(here, '../../assets/keys'),
+  ];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[candidates.length - 1]!;
 }
 
 export interface TrustedKeys {

@@ -8,6 +8,8 @@ import { useImage } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
 import { FileSource } from './file-source';
+import { CacheView, DownloadSource } from '../../features/images';
+import { BuildSource } from '../../features/build';
 import type { SourceInfo } from '../../../../shared/api/source';
 
 export interface ImageSource {
@@ -16,7 +18,12 @@ export interface ImageSource {
   Component: ComponentType;
 }
 
-export const imageSources: ImageSource[] = [{ id: 'file', label: 'Image file', Component: FileSource }];
+export const imageSources: ImageSource[] = [
+  { id: 'file', label: 'Image file', Component: FileSource },
+  { id: 'download', label: 'Download', Component: DownloadSource },
+  { id: 'cache', label: 'Cached images', Component: CacheView },
+  { id: 'build', label: 'Build from a container', Component: BuildSource },
+];
 
 const formatWords: Record<SourceInfo['format'], string> = {
   raw: 'Disk image, not compressed',

@@ -1,0 +1,51 @@
+/**
+ * The image cache in settings: what is kept, how much room it takes, how each image was verified;
+ * use one for the next flash, remove one, or prune to the limit.
+ */
+import { useEffect } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { formatSize } from '../../format';
+import { imageStore } from '../../stores';
+import { cacheStore, useCache } from './stores';
+import { VerificationBadge } from './verification-badge';
+
+export function CacheView() {
+  const summary = useCache((s) => s.summary);
+  const busy = useCache((s) => s.busy);
+  const error = useCache((s) => s.error);
+  useEffect(() => void cacheStore.getState().load(), []);
+  const cache = cacheStore.getState();
+
+  return (
+    <section className="stack" aria-label="Image cache" data-testid="cache-view">
+      {summary && (
+        <p className="muted">
+          {summary.entries.length} image(s), {formatSize(summary.totalBytes)} on disk{summary.limitBytes ? ` of ${formatSize(summary.limitBytes)} allowed` : ''} · <span className="mono">{summary.dir}</span>
+        </p>
+      )}
+      {summary?.entries.length === 0 && <p className="empty">No images are cached yet. Downloaded images appear here.</p>}
+      <ul className="plain-list">
+        {summary?.entries.map((entry) => (
+          <li key={entry.sha256} className="drive" data-testid="cache-entry">
+            <div className="drive-main">
+              <strong className="drive-name">{entry.name}</strong>
+              <span className="muted small">
+                {formatSize(entry.diskBytes)} on disk{entry.raw ? ` · decompressed copy ready (${formatSize(entry.raw.dataBytes)} of data)` : ''} · last used {entry.lastUsedAt.slice(0, 10)}
+              </span>
+              <VerificationBadge verification={entry.verification} />
+            </div>
+            <div className="row">
+              <button type="button" className="button" disabled={busy} onClick={() => void imageStore.getState().choose(`${summary.dir}/${entry.raw?.file ?? entry.file}`)}>Use</button>
+              <button type="button" className="button" disabled={busy} onClick={() => void cache.remove(entry.sha256)} data-testid="cache-remove">Remove</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <div className="row">
+        <button type="button" className="button" disabled={busy} onClick={() => void cache.prune()} data-testid="cache-prune">Prune to the limit</button>
+        <button type="button" className="button" disabled={busy || !summary?.entries.length} onClick={() => void cache.prune(true)}>Empty the cache</button>
+      </div>
+      {error && <ErrorNotice error={error} testId="cache-error" />}
+    </section>
+  );
+}

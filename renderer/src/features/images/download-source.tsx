@@ -1,0 +1,71 @@
+/**
+ * The image step's "Download" tab: a URL or catalog reference (and optionally its sha256), the
+ * download's progress with cancel, and the verification badge once it is in the cache.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ImagePhase } from '../../../../shared/domain/images';
+import { ErrorNotice } from '../../components/error-notice';
+import { formatEta, formatSize, formatSpeed, percent } from '../../format';
+import { downloadsStore, useDownloads } from './stores';
+import { VerificationBadge } from './verification-badge';
+
+const phaseWords: Record<ImagePhase, string> = {
+  resolving: 'Looking up the image',
+  downloading: 'Downloading',
+  verifying: 'Checking the checksum and signature',
+  decompressing: 'Decompressing once, for every card after this one',
+  mapping: 'Finding where the data are',
+  done: 'Ready',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+const activePhases: ImagePhase[] = ['resolving', 'downloading', 'verifying', 'decompressing', 'mapping'];
+
+export function DownloadSource() {
+  const current = useDownloads((s) => s.current);
+  const error = useDownloads((s) => s.error);
+  const [source, setSource] = useState('');
+  const [sha256, setSha256] = useState('');
+  useEffect(() => downloadsStore.getState().watch(), []);
+  const active = current !== null && activePhases.includes(current.phase);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void downloadsStore.getState().start(source, sha256);
+  };
+  const pct = current ? percent(current.bytes, current.totalBytes) : null;
+
+  return (
+    <div className="stack" data-testid="download-source">
+      <form className="stack" onSubmit={submit}>
+        <label htmlFor="download-url">Image URL or catalog reference</label>
+        <input id="download-url" className="input mono" value={source} onChange={(e) => setSource(e.target.value)} placeholder="https://…/Fedora-IoT-raw-42-….aarch64.raw.xz or fedora-iot:42@rpi4" spellCheck={false} data-testid="download-url" />
+        <label htmlFor="download-sha256">Expected sha256 (optional)</label>
+        <input id="download-sha256" className="input mono" value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} data-testid="download-sha256" />
+        <div className="row">
+          <button type="submit" className="button primary" disabled={active || !source.trim()} data-testid="download-start">Download</button>
+          {active && <button type="button" className="button" onClick={() => void downloadsStore.getState().cancel()} data-testid="download-cancel">Cancel</button>}
+        </div>
+      </form>
+      {current && (
+        <section className="stack" aria-label="Download progress" data-testid="download-progress" data-phase={current.phase}>
+          <div className="progress-head">
+            <strong className="progress-phase" aria-live="polite">{phaseWords[current.phase]}</strong>
+            <span className="progress-percent">{pct === null ? '' : `${pct}%`}</span>
+          </div>
+          {active && (
+            <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+              <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
+            </div>
+          )}
+          {active && current.bytes > 0 && (
+            <p className="muted small">{[current.totalBytes ? `${formatSize(current.bytes)} of ${formatSize(current.totalBytes)}` : formatSize(current.bytes), formatSpeed(current.speed), formatEta(current.etaSeconds)].filter(Boolean).join(' · ')}</p>
+          )}
+          {current.entry && <VerificationBadge verification={current.entry.verification} />}
+        </section>
+      )}
+      {error && <ErrorNotice error={error} testId="download-error" />}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Downloads started from the image step: each one's latest progress, by id. When a download ends
+ * well its file becomes the chosen image (through the image store, like any other source).
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi } from '../../../../shared/contract';
+import type { ImageProgress } from '../../../../shared/domain/images';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+
+export interface DownloadsState {
+  current: ImageProgress | null;
+  error: ErrorInfo | null;
+  start(source: string, sha256?: string): Promise<void>;
+  cancel(): Promise<void>;
+  /** Subscribes to images:progress; returns the unsubscribe. */
+  watch(): () => void;
+}
+
+export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onReady: (path: string) => void) {
+  return createStore<DownloadsState>()((set, get) => ({
+    current: null,
+    error: null,
+
+    async start(source, sha256) {
+      set({ error: null });
+      try {
+        const trimmed = sha256?.trim();
+        const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true });
+        set({ current: { downloadId, source, phase: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null } });
+      } catch (error) {
+        set({ error: toErrorInfo(error) });
+      }
+    },
+
+    async cancel() {
+      const current = get().current;
+      if (current) await api.invoke('images:cancel', { downloadId: current.downloadId });
+    },
+
+    watch() {
+      return api.on('images:progress', (progress) => {
+        if (progress.downloadId !== get().current?.downloadId) return;
+        set({ current: progress, error: progress.error ? { ...progress.error, code: progress.error.code as ErrorInfo['code'] } : null });
+        if (progress.phase === 'done' && progress.path) onReady(progress.path);
+      });
+    },
+  }));
+}
+
+export type DownloadsStore = ReturnType<typeof createDownloadsStore>;
