@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boardSchema } from '../domain/board';
-import { catalogSchema } from '../domain/catalog';
+import { catalogEntrySchema, catalogSchema } from '../domain/catalog';
 import { defineEvents, defineRequests } from './define';
 
 export const catalogRequests = defineRequests({
@@ -8,6 +8,8 @@ export const catalogRequests = defineRequests({
   'catalog:get': { args: z.object({}), result: catalogSchema },
   /** Asks every source again, in parallel; failed sources show in `sources`, never as an error. */
   'catalog:refresh': { args: z.object({}), result: catalogSchema },
+  /** Looks up a user's own bootc container (registry/repository:tag): platforms, labels, digest. */
+  'catalog:inspect': { args: z.object({ reference: z.string().min(1).max(512) }), result: catalogEntrySchema },
   'boards:list': { args: z.object({}), result: z.object({ boards: z.array(boardSchema) }) },
 });
 

@@ -6,13 +6,14 @@
  */
 import type { AppConfig } from '../config';
 import type { Board } from '../../../shared/domain/board';
-import type { Catalog } from '../../../shared/domain/catalog';
+import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { loadBoards, loadSnapshot, type Snapshot } from './assets';
 import { cacheFilePath, readCache, writeCache, type CachedSource, type CacheFile } from './cache-store';
 import { describeFailure, type FetchLike } from './http';
 import { buildCatalog } from './merge';
 import { checksumSource } from './releases/checksum-source';
 import { releasesSource } from './releases/releases-source';
+import { inspectReference } from './registry/inspect-reference';
 import { registrySource } from './registry/registry-source';
 import type { CatalogSource, SourceOutcome } from './source';
 
@@ -76,6 +77,12 @@ export class CatalogService {
     const sources = this.cache?.sources ?? {};
     this.current = buildCatalog(originOf(sources, false), this.snapshot, this.sources, sources, this.cache?.updatedAt ?? null);
     return this.current;
+  }
+
+  /** Looks up a user's own container reference in its registry (for "add a container"). */
+  inspect(reference: string): Promise<CatalogEntry> {
+    const { config, requestTimeoutMs, fetchImpl } = this.options;
+    return inspectReference(reference, { insecureRegistries: config.insecureRegistries, timeoutMs: requestTimeoutMs ?? 8000, fetchImpl });
   }
 
   /** Asks every source again; concurrent callers share one refresh. */

@@ -10,6 +10,7 @@ export const catalogHandlers: HandlerFactory = ({ config, events }) => {
   return {
     'catalog:get': () => service.get(),
     'catalog:refresh': () => service.refresh(),
+    'catalog:inspect': ({ reference }) => service.inspect(reference),
     'boards:list': async () => ({ boards: service.boards() }),
   };
 };

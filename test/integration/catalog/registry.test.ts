@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { RegistryClient } from '../../../electron/core/catalog/registry/client';
 import { registrySource } from '../../../electron/core/catalog/registry/registry-source';
 import { listTags } from '../../../electron/core/catalog/registry/tags';
+import { inspectReference } from '../../../electron/core/catalog/registry/inspect-reference';
 import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../../helpers/oci-registry';
 
 const skip = registrySkipReason();
@@ -94,5 +95,17 @@ describe('registry source on a real loopback registry', { skip: skip ?? false },
   it('fails with the HTTP status for a repository that does not exist', async () => {
     const source = registrySource({ repo: `${registry.host}/nobody/nothing`, insecureRegistries: [registry.host], credentials: async () => null });
     await assert.rejects(source.run({ previous: undefined, known: [], timeoutMs: 5000 }), /HTTP 404/);
+  });
+
+  it('looks up a container reference a user adds: platforms for a bootc image, a clear refusal otherwise', async () => {
+    const options = { insecureRegistries: [registry.host], timeoutMs: 5000, credentials: async () => null };
+    const entry = await inspectReference(`${registry.host}/fedora/fedora-bootc:rawhide`, options);
+    assert.equal(entry.reference, `${registry.host}/fedora/fedora-bootc:rawhide`);
+    assert.equal(entry.source, 'custom');
+    assert.deepEqual(entry.architectures, ['aarch64', 'x86_64']);
+    assert.equal(entry.stable, false);
+    await assert.rejects(inspectReference(`${registry.host}/acme/plain:1`, options), (e: unknown) => (e as { code?: string }).code === 'INVALID_INPUT' && /not a bootc image/.test((e as Error).message));
+    await assert.rejects(inspectReference(`${registry.host}/fedora/fedora-iot:99`, options), /HTTP 404/);
+    await assert.rejects(inspectReference('not a reference', options), (e: unknown) => (e as { code?: string }).code === 'INVALID_INPUT');
   });
 });

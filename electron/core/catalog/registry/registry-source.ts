@@ -29,7 +29,8 @@ export function isBootcImage(labels: Record<string, string>): boolean {
   return labels['containers.bootc'] === '1' || labels['ostree.bootable'] === '1' || labels['ostree.bootable'] === 'true';
 }
 
-function entryFor(repo: string, tag: string, facts: TagFacts): CatalogEntry {
+/** The catalog entry for one inspected tag of `registry/repository`. */
+export function containerEntry(repo: string, tag: string, facts: TagFacts): CatalogEntry {
   const created = facts.labels['org.opencontainers.image.created'] ?? facts.created;
   return {
     id: `oci:${repo}:${tag}`,
@@ -59,7 +60,7 @@ export function registrySource(options: RegistrySourceOptions): CatalogSource {
       const insecure = options.insecureRegistries.includes(registry);
       const client = new RegistryClient({ registry, insecure, credentials, timeoutMs, fetchImpl });
       const tags = selectReleaseTags(await listTags(client, repository), options.tagLimit ?? 4);
-      const results = await Promise.allSettled(tags.map(async (tag) => entryFor(repo, tag, await inspectTag(client, repository, tag))));
+      const results = await Promise.allSettled(tags.map(async (tag) => containerEntry(repo, tag, await inspectTag(client, repository, tag))));
       const inspected = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed && inspected.length === 0) throw failed.reason instanceof Error ? failed.reason : new FiotError('NETWORK', String(failed.reason));
