@@ -1,8 +1,14 @@
 /**
  * The provisioning flags shared by `flash`, `provision`, `ignition` and `build` (docs/cli.md).
  * Commands spread `provisioningOptions` into their util.parseArgs options and hand the parsed
- * values to `profileFromFlags`.
+ * values to `profileFromFlags`, which returns a checked profile or throws a USAGE error (exit 2)
+ * that names the flag to correct.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FiotError } from '../../shared/errors';
+import { checkProfile, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
+
 export const provisioningOptions = {
   profile: { type: 'string' },
   ignition: { type: 'string' },
@@ -14,7 +20,155 @@ export const provisioningOptions = {
   'ssh-key': { type: 'string', multiple: true },
   'wifi-ssid': { type: 'string' },
   'wifi-psk-file': { type: 'string' },
+  'wifi-security': { type: 'string' },
+  'wifi-hidden': { type: 'boolean' },
+  'static-ip': { type: 'string' },
+  gateway: { type: 'string' },
+  dns: { type: 'string', multiple: true },
   timezone: { type: 'string' },
   'bootc-switch': { type: 'string' },
   'counter-start': { type: 'string' },
 } as const;
+
+/** The help text block every command that takes these flags prints. */
+export const provisioningHelp = `
+Provisioning (first boot, through Ignition):
+  --hostname NAME        may contain {n} or {n:03}: the card's number in this run
+  --counter-start N      the first card's {n} (default 1), to continue a series
+  --user NAME            a user (in group wheel) ...
+  --password-hash HASH   ... with this crypt(3) hash (e.g. from \`openssl passwd -6\`)
+  --ssh-key KEY|@FILE    ... with this SSH public key (repeatable)
+  --wifi-ssid SSID       a Wi-Fi network, with --wifi-psk-file FILE (the passphrase),
+                         --wifi-security wpa-psk|sae|none and --wifi-hidden
+  --static-ip A.B.C.D/N  a static IPv4 address for the wired port (--gateway IP, --dns IP)
+  --timezone TZ          e.g. Europe/Berlin
+  --bootc-switch IMAGE   switch to this bootc container image on first boot
+  --ignition FILE        an Ignition config of yours, merged into the generated one
+  --profile FILE         a saved or exported profile; the flags above add to it
+  --ignition-url URL     instead: the card fetches its whole config from URL
+  --zezere-url URL       instead: the card asks this Zezere server (images with zezere-ignition only)
+`;
+
+export type ProvisioningValues = { [K in keyof typeof provisioningOptions]?: (typeof provisioningOptions)[K] extends { multiple: true } ? string[] : (typeof provisioningOptions)[K] extends { type: 'boolean' } ? boolean : string };
+
+/** Which flag a profile field came from, for messages a person can act on. */
+const FLAG_OF_FIELD: Array<[RegExp, string]> = [
+  [/^hostname/, '--hostname'],
+  [/^users\.\d+\.name/, '--user'],
+  [/^users\.\d+\.passwordHash/, '--password-hash'],
+  [/^users\.\d+\.sshAuthorizedKeys/, '--ssh-key'],
+  [/^wifi\.psk/, '--wifi-psk-file'],
+  [/^wifi\.security/, '--wifi-security'],
+  [/^wifi/, '--wifi-ssid'],
+  [/^staticIp\.gateway/, '--gateway'],
+  [/^staticIp\.dns/, '--dns'],
+  [/^staticIp/, '--static-ip'],
+  [/^timezone/, '--timezone'],
+  [/^bootcSwitch/, '--bootc-switch'],
+  [/^mergeConfig/, '--ignition'],
+  [/^ignitionUrl/, '--ignition-url'],
+  [/^zezereUrl/, '--zezere-url'],
+];
+
+function usage(message: string, hint = 'Correct the flag named in the message; `--help` lists them.'): FiotError {
+  return new FiotError('USAGE', message, hint);
+}
+
+function readText(file: string, flag: string, cwd: string): string {
+  try {
+    return readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw usage(`${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}.`);
+  }
+}
+
+/** A profile file: an exported named profile ({format, name, profile}) or a bare profile object. */
+function readProfileFile(file: string, cwd: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(file, '--profile', cwd));
+  } catch (error) {
+    if (error instanceof FiotError) throw error;
+    throw usage(`--profile ${file}: not valid JSON (${(error as Error).message}).`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw usage(`--profile ${file}: must hold a JSON object.`);
+  const saved = savedProfileSchema.safeParse(parsed);
+  return saved.success ? { ...saved.data.profile } : (parsed as Record<string, unknown>);
+}
+
+function sshKeys(values: ProvisioningValues, cwd: string): string[] {
+  return (values['ssh-key'] ?? []).flatMap((key) => {
+    if (!key.startsWith('@')) return [key.trim()];
+    // A key file may hold several keys (an authorized_keys file): one per non-comment line.
+    return readText(key.slice(1), '--ssh-key', cwd).split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  });
+}
+
+function describeProblem(problem: Problem, profileFile: string | undefined, fromFlags: Set<string>): string {
+  const flag = FLAG_OF_FIELD.find(([pattern]) => pattern.test(problem.field))?.[1];
+  if (flag && fromFlags.has(flag)) return `${flag}: ${problem.message.slice(problem.field.length + 2)}`;
+  return profileFile ? `--profile ${profileFile}: ${problem.message}` : problem.message;
+}
+
+/** Whether any provisioning flag (other than --counter-start) was given. */
+export function hasProvisioningFlags(values: ProvisioningValues): boolean {
+  return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => name !== 'counter-start' && values[name] !== undefined);
+}
+
+/** The first card's {n}: --counter-start, default 1. */
+export function counterStartFromFlags(values: ProvisioningValues): number {
+  const value = values['counter-start'];
+  if (value === undefined) return 1;
+  if (!/^\d+$/.test(value)) throw usage('--counter-start takes a whole number, e.g. --counter-start 12.');
+  return Number(value);
+}
+
+/** The checked profile the flags describe, or undefined when none was given. */
+export function profileFromFlags(values: ProvisioningValues, options: { cwd?: string } = {}): Profile | undefined {
+  if (!hasProvisioningFlags(values)) return undefined;
+  const cwd = options.cwd ?? process.cwd();
+  const profile = values.profile ? readProfileFile(values.profile, cwd) : {};
+  const fromFlags = new Set<string>();
+  const set = (flag: string, field: string, value: unknown) => {
+    if (value === undefined) return;
+    profile[field] = value;
+    fromFlags.add(flag);
+  };
+
+  const keys = sshKeys(values, cwd);
+  if ((keys.length || values['password-hash']) && !values.user) {
+    throw usage('--ssh-key and --password-hash need --user NAME: the user they belong to.');
+  }
+  if (values.user) {
+    const users = Array.isArray(profile.users) ? [...(profile.users as unknown[])] : [];
+    users.push({ name: values.user, passwordHash: values['password-hash'], sshAuthorizedKeys: keys, groups: ['wheel'] });
+    set('--user', 'users', users);
+    ['--password-hash', '--ssh-key'].forEach((flag) => fromFlags.add(flag));
+  }
+  if (values['wifi-ssid'] !== undefined) {
+    const security = values['wifi-security'] ?? 'wpa-psk';
+    if (security !== 'none' && !values['wifi-psk-file']) throw usage('--wifi-ssid needs --wifi-psk-file FILE holding the passphrase (or --wifi-security none for an open network).');
+    const psk = values['wifi-psk-file'] ? readText(values['wifi-psk-file'], '--wifi-psk-file', cwd).replace(/\r?\n$/, '') : undefined;
+    set('--wifi-ssid', 'wifi', { ssid: values['wifi-ssid'], security, psk, hidden: values['wifi-hidden'] ?? false });
+    ['--wifi-psk-file', '--wifi-security'].forEach((flag) => fromFlags.add(flag));
+  } else if (values['wifi-psk-file'] || values['wifi-security'] || values['wifi-hidden']) {
+    throw usage('--wifi-psk-file, --wifi-security and --wifi-hidden need --wifi-ssid SSID.');
+  }
+  if (values['static-ip'] !== undefined) {
+    set('--static-ip', 'staticIp', { address: values['static-ip'], gateway: values.gateway, dns: values.dns ?? [] });
+    ['--gateway', '--dns'].forEach((flag) => fromFlags.add(flag));
+  } else if (values.gateway || values.dns) {
+    throw usage('--gateway and --dns need --static-ip ADDRESS/PREFIX.');
+  }
+  set('--hostname', 'hostname', values.hostname);
+  set('--timezone', 'timezone', values.timezone);
+  set('--bootc-switch', 'bootcSwitch', values['bootc-switch']);
+  set('--ignition-url', 'ignitionUrl', values['ignition-url']);
+  set('--zezere-url', 'zezereUrl', values['zezere-url']);
+  if (values.ignition) set('--ignition', 'mergeConfig', readText(values.ignition, '--ignition', cwd));
+
+  const { profile: checked, problems } = checkProfile(profile);
+  if (!checked) throw usage(problems.map((p) => describeProblem(p, values.profile, fromFlags)).join('\n'));
+  return checked;
+}

@@ -1,0 +1,64 @@
+/**
+ * `fiot-flash provision <target> [provisioning flags] [--json]`: provision a card that already
+ * holds a Fedora IoT image (or an image file) before its first boot. Refuses system drives,
+ * read-only and mounted targets, and anything not Fedora IoT, before writing a byte.
+ */
+import { isReadOnly, isSystemDrive } from '../../../shared/drive-constraints';
+import type { Drive } from '../../../shared/domain/drive';
+import { FiotError } from '../../../shared/errors';
+import { planForCard } from '../../../shared/provisioning';
+import { resolveTarget } from '../../core/drives/resolve-target';
+import { provisionTarget } from '../../core/provision/provision-target';
+import type { Command } from '../main';
+import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
+import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+
+const help = `
+Usage: fiot-flash provision <target> [provisioning flags] [--json]
+
+Writes first-boot provisioning into a card (or image file) that holds a Fedora IoT raw image and
+has not booted yet: ignition/config.ign on its "boot" partition, or the Ignition URL / Zezere
+server in URL and Zezere modes. The card's {n} is --counter-start (default 1).
+
+  <target>               a drive (see fiot-flash drives), a loop device, or an image file
+${provisioningHelp}
+  --json                 one JSON object: {"type":"result","ok":...,"hostname":...,"changed":[...]}
+`;
+
+const options = { ...provisioningOptions, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+/** The same refusals the writer makes, for a target opened here directly. */
+function checkProvisionTarget(drive: Drive): number {
+  if (isSystemDrive(drive)) throw new FiotError('TARGET_SYSTEM', `${drive.device} is a system drive; it is never provisioned.`);
+  if (drive.kind === 'file' && drive.size === null) throw new FiotError('TARGET_NOT_FOUND', `${drive.device} does not exist.`, 'Name an image file that holds a Fedora IoT image, or a card written with one.');
+  if (isReadOnly(drive)) throw new FiotError('TARGET_READ_ONLY', `${drive.device} is read-only.`);
+  if (drive.mountpoints.length) {
+    throw new FiotError('TARGET_BUSY', `${drive.device} is mounted at ${drive.mountpoints.join(', ')}.`, 'Unmount it (e.g. `udisksctl unmount`), then try again: writing under a mounted filesystem would corrupt it.');
+  }
+  if (!drive.size) throw new FiotError('TARGET_NOT_FOUND', `${drive.device} reports no size.`);
+  return drive.size;
+}
+
+export const command: Command = {
+  summary: 'Provision a written card or image file for its first boot',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, options, true);
+    if (printHelpIfAsked(values, help, io)) return 0;
+    if (positionals.length !== 1) throw usageError('Name one target: fiot-flash provision <drive or image file> [flags].');
+    const n = counterStartFromFlags(values);
+    const profile = profileFromFlags(values);
+    if (!profile) throw usageError('Give provisioning flags, e.g. --hostname pi-{n:03} --user core --ssh-key @~/.ssh/id_ed25519.pub.');
+    const { plan, problems } = planForCard(profile, n);
+    if (!plan) throw usageError(problems.map((p) => p.message).join('\n'));
+
+    const drive = await resolveTarget(positionals[0]!);
+    const size = checkProvisionTarget(drive);
+    const result = await provisionTarget(drive.device, size, plan);
+    const changedBytes = result.changed.reduce((sum, r) => sum + r.length, 0);
+    io.say(plan.mode === 'config'
+      ? `Provisioned ${drive.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign written to the boot partition and read back.`
+      : `Provisioned ${drive.device}: the first boot will ${plan.mode === 'url' ? `fetch its Ignition config from ${plan.url}` : `ask the Zezere server ${plan.url}`}.`);
+    io.result(true, { target: drive.device, mode: result.mode, hostname: result.hostname, changed: result.changed, changedBytes });
+    return 0;
+  },
+};
