@@ -6,7 +6,7 @@
 import { OpaqueMapper, RequestQueue, type FsMapper, type MetadataRequest } from './analyzer';
 import { EXT4_SUPERBLOCK_OFFSET, Ext4Mapper, isExt4Superblock } from './ext4';
 import { TABLE_HEAD_BYTES } from './partition-table';
-import { complement, mergeRanges, roundOut } from './ranges';
+import { WRITE_UNIT, complement, mergeRanges, roundOut } from './ranges';
 import type { ByteRange, PartitionInfo } from './types';
 import { VfatMapper, readFatGeometry } from './vfat';
 
@@ -80,13 +80,16 @@ export class ImageAllocation {
   mustWrite(start: number, end: number): ByteRange[] {
     const stop = this.imageSize === null ? end : Math.min(end, this.imageSize);
     if (stop <= start) return [];
-    const out = complement(this.covered, start, stop);
+    // Look at whole 4 KiB units, so a window's edge gets the same answer whichever window asks.
+    const from = Math.floor(start / WRITE_UNIT) * WRITE_UNIT;
+    const to = Math.ceil(stop / WRITE_UNIT) * WRITE_UNIT;
+    const out = complement(this.covered, from, to);
     // The table's own sectors stay written even under a partition that claims to start there.
-    if (start < TABLE_HEAD_BYTES) out.push({ offset: start, length: Math.min(stop, TABLE_HEAD_BYTES) - start });
+    if (from < TABLE_HEAD_BYTES) out.push({ offset: from, length: Math.min(to, TABLE_HEAD_BYTES) - from });
     this.table.forEach((p, i) => {
-      const from = Math.max(start, p.offset);
-      const to = Math.min(stop, p.offset + p.size);
-      if (to > from) this.mappers[i]!.mustWrite(from, to, out);
+      const partFrom = Math.max(from, p.offset);
+      const partTo = Math.min(to, p.offset + p.size);
+      if (partTo > partFrom) this.mappers[i]!.mustWrite(partFrom, partTo, out);
     });
     return roundOut(out, start, stop);
   }
