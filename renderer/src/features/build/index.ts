@@ -1,0 +1,5 @@
+/// <reference types="vite/client" />
+/** The build feature: the "Build from a container" source of the image step. */
+import './build.css';
+export { BuildSource } from './build-source';
+export { buildStore, useBuild } from './use-build';

@@ -1,0 +1,116 @@
+/**
+ * "Build from a container" as a user meets it in a browser (station + Chromium), against the
+ * podman stand-in: the preflight checklist, a build whose log and progress stream in and whose
+ * image becomes the image to write, a failing build's message, cancel, and the history.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createCore } from '../../electron/core/app-core';
+import { loadConfig } from '../../electron/core/config';
+import { startStation, type Station } from '../../electron/station/server';
+import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { setupStandin, type StandinSetup } from '../helpers/podman-standin';
+import { commandsSkipReason } from '../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const skip = chromiumSkipReason() ?? commandsSkipReason('sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
+
+describe('building an image from a container in the browser', { skip: skip ?? false }, () => {
+  let station: Station;
+  let browser: TestBrowser;
+  let standin: StandinSetup;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+    standin = await setupStandin({ FIOT_STANDIN_DELAY_MS: '5' });
+    // podman (the stand-in) is spawned with this process's environment.
+    Object.assign(process.env, standin.env);
+    [station, browser] = await Promise.all([startStation({ core: createCore(loadConfig(standin.env)) }), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await station?.close();
+    standin?.dispose();
+  });
+
+  async function openBuild(): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(station.url);
+    await page.getByRole('tab', { name: 'Build from a container' }).click();
+    await page.getByTestId('build-source').waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    const file = screenshotPath(name);
+    if (file) await page.screenshot({ path: file, fullPage: true });
+  }
+
+  it('checks the machine, builds, streams the log, and makes the built image the one to write', { timeout: 120_000 }, async () => {
+    const page = await openBuild();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.getByTestId('build-reference').fill('quay.io/fedora/fedora-iot:42');
+      await page.getByTestId('build-arch').selectOption('aarch64');
+      await page.getByRole('button', { name: 'Check this computer' }).click();
+      const checklist = page.getByTestId('build-preflight');
+      await checklist.waitFor();
+      assert.equal(await checklist.locator('[data-ok="true"]').count(), 6);
+      assert.match(await checklist.innerText(), /this machine can build aarch64 images/);
+      await shot(page, 'build-1-checklist');
+
+      await page.getByRole('button', { name: 'Build image' }).click();
+      const run = page.getByTestId('build-run');
+      await page.locator('[data-testid="build-run"][data-status="succeeded"]').waitFor({ timeout: 90_000 });
+      // A finished build folds its log away; opening it shows what the builder printed.
+      await run.getByText('Builder log').click();
+      assert.match(await page.getByTestId('build-log').innerText(), /org\.osbuild\.selinux[\s\S]*Build complete!/);
+      assert.equal(await run.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+      // The built image is now the image to write, like any chosen file.
+      const summary = page.getByTestId('image-summary');
+      await summary.waitFor();
+      assert.match(await summary.innerText(), /fedora-iot-42-aarch64\.raw|\.raw/);
+      assert.match(await summary.innerText(), /not compressed/);
+      await shot(page, 'build-2-done');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a failed build’s reason, and cancel stops a running one', { timeout: 120_000 }, async () => {
+    const page = await openBuild();
+    try {
+      process.env.FIOT_STANDIN_FAULT = 'fail-mid-build';
+      await page.getByTestId('build-arch').selectOption('x86_64');
+      await page.getByRole('button', { name: 'Build image' }).click();
+      await page.locator('[data-testid="build-run"][data-status="failed"]').waitFor({ timeout: 60_000 });
+      assert.match(await page.getByTestId('build-error').innerText(), /Building the image failed[\s\S]*cannot run osbuild/);
+      await shot(page, 'build-3-failed');
+
+      process.env.FIOT_STANDIN_FAULT = '';
+      process.env.FIOT_STANDIN_DELAY_MS = '60';
+      await page.getByRole('button', { name: 'Build image' }).click();
+      await page.getByTestId('build-phase').filter({ hasText: /Installing the container|Configuring|Writing the disk/ }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Cancel build' }).click();
+      await page.locator('[data-testid="build-run"][data-status="cancelled"]').waitFor({ timeout: 60_000 });
+      assert.match(await page.getByTestId('build-error').innerText(), /Cancelled/);
+      assert.ok(standin.calls().some((c) => c[0] === 'stop' && /^fiot-build-/.test(c.at(-1) ?? '')));
+
+      const history = page.getByTestId('build-history');
+      await history.locator('summary').click();
+      assert.equal(await history.locator('li[data-status="succeeded"]').count(), 1);
+      assert.equal(await history.locator('li[data-status="failed"]').count(), 1);
+      assert.equal(await history.locator('li[data-status="cancelled"]').count(), 1);
+      await shot(page, 'build-4-history');
+    } finally {
+      process.env.FIOT_STANDIN_DELAY_MS = '5';
+      await page.close();
+    }
+  });
+});
