@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, writeSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mapImage, StreamingAllocationMap, type ByteRange } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture, type FixtureOptions } from '../../fixtures/fixture';
 import { e2fsck, ext4Tree, fsckVfat, treeDifferences, vfatTree } from '../../helpers/fs-tree';
-import { commandsSkipReason } from '../../helpers/system';
+import { createLoopDisk } from '../../helpers/loop';
+import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 
 const skip = commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'debugfs', 'e2fsck', 'fsck.vfat', 'openssl') ?? false;
 const MiB = 1024 * 1024;
@@ -35,12 +36,13 @@ function readAt(file: string): (offset: number, length: number) => Promise<Buffe
   };
 }
 
-/** A card-sized file full of random "old data", as a card that held something else. */
-function usedCard(name: string, size: number): string {
-  const card = path.join(workDir, name);
-  const fd = openSync(card, 'w');
+/** A card-sized file (or an existing device) full of random "old data", as a card that held something else. */
+function usedCard(name: string, size: number, device?: string): string {
+  const card = device ?? path.join(workDir, name);
+  const fd = openSync(card, device ? 'r+' : 'w');
   const garbage = Buffer.alloc(MiB);
   for (let at = 0; at < size; at += MiB) writeSync(fd, randomFillSync(garbage), 0, Math.min(MiB, size - at), at);
+  fsyncSync(fd);
   closeSync(fd);
   return card;
 }
@@ -75,6 +77,7 @@ function streamOnto(image: string, card: string, size: number): number {
       written += r.length;
     }
   }
+  fsyncSync(dst);
   closeSync(src);
   closeSync(dst);
   return written;
@@ -152,6 +155,23 @@ describe('a used card written with only the mapped ranges reads back like the im
       }
     });
   }
+
+  test('streaming onto a loop device: the device holds the image and wrote only the mapped sectors', { skip: loopSkipReason() ?? false }, async (t) => {
+    const fixture = await makeFixture();
+    const expected = expectedOf(fixture);
+    const loop = createLoopDisk(fixture.size);
+    try {
+      usedCard('', fixture.size, loop.device);
+      const before = loop.sectorsWritten();
+      const written = streamOnto(fixture.path, loop.device, fixture.size);
+      const deviceBytes = (loop.sectorsWritten() - before) * 512;
+      t.diagnostic(`mapped ${written} bytes, device counted ${deviceBytes} bytes written, image ${fixture.size}`);
+      assert.ok(deviceBytes >= written && deviceBytes <= written + MiB, `device wrote ${deviceBytes}, map named ${written}`);
+      assertCardMatches(fixture, loop.device, expected);
+    } finally {
+      loop.dispose();
+    }
+  });
 
   test('skipping allocated blocks of zeros would break files (the check can fail)', async () => {
     const fixture = await makeFixture();
