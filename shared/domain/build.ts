@@ -57,6 +57,8 @@ export const buildRequestSchema = z.object({
    * its Ignition config (or Ignition URL) runs on the image's first boot.
    */
   profile: z.unknown().optional(),
+  /** The value of {n} in the profile's hostname pattern: a build is one image. */
+  counterStart: z.number().int().nonnegative().default(1),
   /** Extra kernel arguments for every boot of the built image. */
   kernelAppend: z.string().regex(/^[\x20-\x7e]*$/, 'must be printable characters on one line').optional(),
 });

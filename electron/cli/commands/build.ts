@@ -7,29 +7,29 @@ import type { BuildProgress, BuildRecord, PreflightCheck } from '../../../shared
 import { isErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { BuildManager } from '../../core/build/build-manager';
 import { loadConfig } from '../../core/config';
-import { buildProfileFromFlags } from '../build-profile-flags';
 import type { CliIO } from '../io';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
-import { provisioningOptions } from '../provisioning-flags';
+import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
 
 const help = `
 Usage: fiot-flash build <container-ref> --arch aarch64|x86_64 [--output DIR] [--rootfs ext4|xfs]
                         [--kernel-append ARGS] [provisioning flags] [--json]
 
 Builds a raw disk image from a bootable (bootc) container with bootc-image-builder, e.g.
-  fiot-flash build quay.io/fedora/fedora-iot:42 --arch aarch64 --user core --ssh-key @~/.ssh/id_ed25519.pub
+  fiot-flash build quay.io/fedora/fedora-iot:42 --arch aarch64 --user core --ssh-key @$HOME/.ssh/id_ed25519.pub
 
-  --arch ARCH           the board's architecture: aarch64 (Raspberry Pi and most boards) or x86_64
+  --arch ARCH           the board’s architecture: aarch64 or x86_64. A built image carries no
+                        board firmware: it boots on UEFI machines (a Raspberry Pi needs UEFI
+                        firmware, or use the published image with --bootc-switch instead)
   --output DIR          also leave the image at DIR/image/disk.raw (it always goes into the cache)
   --rootfs FS           root filesystem: ext4 (default) or xfs
   --kernel-append ARGS  extra kernel arguments for every boot
   --json                one JSON object per line: log lines, progress, and the result
 
-Provisioning: --user NAME (added to wheel), --password-hash HASH, --ssh-key KEY|@FILE (repeatable),
---hostname NAME, --timezone TZ, --bootc-switch IMAGE, --ignition FILE (merged), --ignition-url URL,
---profile FILE. The profile's Ignition config is embedded and runs on the image's first boot.
-
+The provisioning flags below go into the image: users are created at build time, and the
+profile's Ignition config is embedded to run on the image's first boot ({n} is --counter-start).
+${provisioningHelp}
 Needs podman 4 or newer, run as root: as a normal user podman runs through pkexec (an
 administrator prompt); the app itself is never elevated. Building for another architecture than
 this machine's needs qemu-user-static. Override the podman executable with FIOT_PODMAN, and
@@ -83,7 +83,8 @@ export const command: Command = {
         rootfs: values.rootfs as 'ext4' | 'xfs' | undefined,
         outputDir: values.output,
         kernelAppend: values['kernel-append'],
-        profile: buildProfileFromFlags(values),
+        profile: profileFromFlags(values),
+        counterStart: counterStartFromFlags(values),
       },
       {
         log: ({ line, stream }) => (io.json ? io.emit({ type: 'log', stream, line }) : io.say(line)),

@@ -63,7 +63,7 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   }
   const request = parsed.data;
   // Bad settings are refused here, before anything runs or is written.
-  const customizations = customizationsFromProfile(request.profile, request.kernelAppend);
+  const customizations = customizationsFromProfile(request.profile, request.kernelAppend, request.counterStart);
   const configText = isEmptyCustomization(customizations) ? null : buildConfigToml(customizations);
 
   const id = newBuildId();
