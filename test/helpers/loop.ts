@@ -20,12 +20,16 @@ export function attachLoop(backingFile: string): LoopDevice {
   const device = execFileSync('losetup', ['-f', '--show', backingFile], { encoding: 'utf8' }).trim();
   const name = path.basename(device);
   const stat = () => readFileSync(`/sys/block/${name}/stat`, 'utf8').trim().split(/\s+/).map(Number);
+  // The kernel keeps a loop device's counters across detach and re-attach: count from here.
+  const base = stat();
+  const readBase = base[2] ?? 0;
+  const writtenBase = base[6] ?? 0;
   let attached = true;
   return {
     device,
     backingFile,
-    sectorsWritten: () => stat()[6] ?? 0,
-    sectorsRead: () => stat()[2] ?? 0,
+    sectorsWritten: () => (stat()[6] ?? 0) - writtenBase,
+    sectorsRead: () => (stat()[2] ?? 0) - readBase,
     detach() {
       if (!attached) return;
       attached = false;
