@@ -87,6 +87,8 @@ describe('the desktop app in Electron', { skip }, () => {
   });
 
   it('shows a chosen image file', async () => {
+    const tab = page.getByRole('tab', { name: 'Image file' });
+    if (await tab.count()) await tab.click();
     await page.getByLabel('Image file path').fill(path.join(dataDir, 'missing.raw'));
     await page.getByRole('button', { name: 'Use this file' }).click();
     assert.equal(await page.getByTestId('image-error').getAttribute('data-code'), 'SOURCE_NOT_FOUND');

@@ -38,7 +38,15 @@ async function shot(page: Page, name: string): Promise<void> {
   if (file) await page.screenshot({ path: file });
 }
 
+/** The local-file source; other sources (catalog, downloads) may be tabs beside it. */
+async function openFileSource(page: Page): Promise<void> {
+  await page.getByTestId('step-image').waitFor();
+  const tab = page.getByRole('tab', { name: 'Image file' });
+  if (await tab.count()) await tab.click();
+}
+
 async function chooseImage(page: Page, file: string): Promise<void> {
+  await openFileSource(page);
   await page.getByLabel('Image file path').fill(file);
   await page.getByRole('button', { name: 'Use this file' }).click();
   await page.getByTestId('image-summary').waitFor();
@@ -157,6 +165,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     const page = await browser.context.newPage();
     try {
       await page.goto(station.url);
+      await openFileSource(page);
       await page.getByLabel('Image file path').fill(path.join(dataDir, 'missing.raw.xz'));
       await page.getByRole('button', { name: 'Use this file' }).click();
       const error = page.getByTestId('image-error');

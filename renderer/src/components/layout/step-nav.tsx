@@ -14,7 +14,7 @@ export function StepNav({ steps, current, openUpTo, onSelect }: StepNavProps) {
       <ol>
         {steps.map((step, index) => {
           const isCurrent = step.id === current;
-          const done = index < openUpTo && !isCurrent;
+          const done = index < openUpTo;
           return (
             <li key={step.id} className={`step-item${isCurrent ? ' current' : ''}${done ? ' done' : ''}`}>
               <button

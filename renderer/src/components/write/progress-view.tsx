@@ -28,7 +28,8 @@ export function ProgressView() {
   const targets = progress?.targets ?? requested?.map((device): TargetState => ({ device, state: 'pending', bytesWritten: 0 })) ?? [];
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
-  const details = progress ? [progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes), formatSpeed(progress.speed), formatEta(progress.etaSeconds)].filter(Boolean) : [];
+  const starting = !progress || (progress.phase === 'preparing' && progress.bytes === 0);
+  const details = starting ? [] : [progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes), formatSpeed(progress.speed), formatEta(progress.etaSeconds)].filter(Boolean);
 
   return (
     <div className="stack" data-testid="progress" data-phase={progress?.phase ?? 'starting'}>
@@ -41,7 +42,7 @@ export function ProgressView() {
       <div className="progress-bar" role="progressbar" aria-label={phase} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
       </div>
-      <p className="muted">{details.join(' · ') || 'Opening the image…'}</p>
+      <p className="muted">{details.join(' · ') || 'Checking the image and the drives…'}</p>
       <ul className="target-list" aria-label="Drives being written">
         {targets.map((target) => (
           <li key={target.device} className={`target target-${target.state}`} data-testid="target-progress" data-device={target.device}>
