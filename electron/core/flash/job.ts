@@ -10,6 +10,7 @@ import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashRe
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
 import { preflight, type PreflightDeps } from './preflight';
+import type { SourceInfo } from './source';
 import { ProgressMeter } from './progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerCommand, type WriterCommand } from './writer-command';
@@ -24,13 +25,19 @@ export interface TargetProvisioning {
 
 export interface FlashDeps extends PreflightDeps {
   /**
-   * Builds each target's provisioning plan from the request (electron/core/provision supplies it),
-   * validating it before anything is written. Required when the request carries provisioning.
+   * Builds each target's provisioning plan from the request and checks the source image for it,
+   * before anything is written. Default: electron/core/provision's planFlashProvisioning.
    */
-  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[]) => Promise<TargetProvisioning[]>;
+  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo) => Promise<TargetProvisioning[]>;
   writerCommand?: (needsPrivilege: boolean) => WriterCommand;
   /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
   writerFault?: WriterJob['fault'];
+}
+
+/** Loaded only for runs that provision, so a plain flash never loads the ext4 WebAssembly module. */
+async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo): Promise<TargetProvisioning[]> {
+  const { planFlashProvisioning } = await import('../provision/plan-flash');
+  return planFlashProvisioning(request, drives, source);
 }
 
 export interface FlashJob {
@@ -112,8 +119,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
     let provisioning: TargetProvisioning[] = [];
     if (request.provisioning !== undefined) {
-      if (!deps.planProvisioning) throw new FiotError('PREFLIGHT_FAILED', 'This build cannot provision cards while flashing.', 'Flash without provisioning, then run `fiot-flash provision <target>`.');
-      provisioning = await deps.planProvisioning(request, checked.drives);
+      provisioning = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source);
       hostnames = provisioning.map((p) => p.hostname);
     }
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
