@@ -1,0 +1,78 @@
+/**
+ * What a person would check on a flashed card, as assertions: the bytes of every range the image's
+ * filesystems use, the partition table, clean filesystem checks, and (when asked) every file.
+ * The card may be a loop device or an image file; either is read as a plain file.
+ */
+import assert from 'node:assert/strict';
+import { randomFillSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { mapImage, type ByteRange } from '../../electron/core/image-map';
+import type { Fixture } from '../fixtures/fixture';
+import { e2fsck, ext4Tree, fsckVfat, treeDifferences, vfatTree } from './fs-tree';
+
+const MiB = 1024 * 1024;
+
+export function readRange(file: string, offset: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = Buffer.alloc(length);
+    return bytes.subarray(0, readSync(fd, bytes, 0, length, offset));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fills a card (its backing file or the file itself) with random "old data", as a used card. */
+export function fillWithOldData(file: string, size: number): void {
+  const fd = openSync(file, 'r+');
+  const garbage = randomFillSync(Buffer.alloc(MiB));
+  // One random MiB, shifted per MiB: different everywhere, cheap on a shared CPU.
+  for (let at = 0; at < size; at += MiB) {
+    garbage.writeUInt32LE(at / MiB, 0);
+    writeSync(fd, garbage, 0, Math.min(MiB, size - at), at);
+  }
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
+export async function imageDataRanges(image: string, size: number): Promise<ByteRange[]> {
+  return (await mapImage(async (offset, length) => readRange(image, offset, length), size)).dataRanges;
+}
+
+/** The first range (if any) where the card's bytes differ from the image's. */
+export function firstDifference(image: string, card: string, ranges: ByteRange[]): string | null {
+  const piece = 4 * MiB;
+  for (const range of ranges) {
+    for (let at = range.offset; at < range.offset + range.length; at += piece) {
+      const n = Math.min(piece, range.offset + range.length - at);
+      if (!readRange(image, at, n).equals(readRange(card, at, n))) return `bytes ${at}..${at + n} differ`;
+    }
+  }
+  return null;
+}
+
+function partitionTable(file: string): unknown {
+  const table = JSON.parse(execFileSync('sfdisk', ['-J', file], { encoding: 'utf8' })).partitiontable;
+  // The device name differs between an image and a card; the layout must not.
+  return { ...table, device: undefined, partitions: table.partitions.map((p: { node?: string }) => ({ ...p, node: undefined })) };
+}
+
+/** Asserts the card holds the image: mapped bytes, table, fsck-clean filesystems, and optionally every file. */
+export async function assertCardHoldsImage(fixture: Fixture, card: string, options: { files?: boolean } = {}): Promise<void> {
+  const ranges = await imageDataRanges(fixture.path, fixture.size);
+  assert.equal(firstDifference(fixture.path, card, ranges), null, 'every mapped range of the card equals the image');
+  assert.ok(readRange(fixture.path, 0, MiB).equals(readRange(card, 0, MiB)), 'the first MiB (partition table) is identical');
+  assert.deepEqual(partitionTable(card), partitionTable(fixture.path), 'sfdisk reads the same partition table');
+  for (const partition of fixture.partitions) {
+    if (partition.fs === 'ext4') {
+      const check = e2fsck(card, partition.offset);
+      assert.ok(check.clean, `e2fsck -fn on ${partition.label}: ${check.output}`);
+      if (options.files) assert.deepEqual(treeDifferences(ext4Tree(fixture.path, partition.offset), ext4Tree(card, partition.offset)), [], `files of ${partition.label}`);
+    } else if (partition.fs === 'vfat') {
+      const check = fsckVfat(card, partition.offset, partition.size);
+      assert.ok(check.clean, `fsck.vfat -n on ${partition.label}: ${check.output}`);
+      if (options.files) assert.deepEqual(treeDifferences(vfatTree(fixture.path, partition.offset), vfatTree(card, partition.offset)), [], `files of ${partition.label}`);
+    }
+  }
+}
