@@ -31,7 +31,7 @@ async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
 }
 
 export async function preflight(request: { source: string; targets: string[]; sha256?: string }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
-  const prepared = await resolveSource(request.source, deps.resolvers, signal);
+  const prepared = await resolveSource(request.source, deps.resolvers, signal, { sha256: request.sha256 });
   const source = await inspectSource(prepared.path);
   const problem = decoderProblem(source);
   if (problem) throw problem;
@@ -46,7 +46,8 @@ export async function preflight(request: { source: string; targets: string[]; sh
     drives.push(drive);
   }
 
-  if (!request.sha256) return { prepared, source, drives };
+  if (!request.sha256) return { prepared, source, drives, ...(prepared.verifiedSha256 ? { sourceSha256: prepared.verifiedSha256 } : {}) };
+  if (prepared.verifiedSha256 === request.sha256.toLowerCase()) return { prepared, source, drives, sourceSha256: prepared.verifiedSha256 };
   let sourceSha256: string;
   try {
     sourceSha256 = await fileSha256(source.path, signal);

@@ -4,6 +4,8 @@
  */
 import type { CoreContext, HandlerFactory } from '../app-core';
 import { startFlash, type FlashDeps, type FlashJob } from '../flash/job';
+import { localFileResolver } from '../flash/source';
+import { imageServiceFor } from './images';
 
 /** `depsFor` lets other domains (the image cache, provisioning) hand the flash job what it needs. */
 export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = () => ({})): HandlerFactory {
@@ -30,4 +32,8 @@ export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = (
   };
 }
 
-export const flashHandlers = createFlashHandlers();
+export const flashHandlers = createFlashHandlers((ctx) => ({
+  // URLs and catalog references come through the image cache (downloaded and verified once,
+  // decompressed once); local files are used as they are.
+  resolvers: [imageServiceFor(ctx).resolver(), localFileResolver],
+}));

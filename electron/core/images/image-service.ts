@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { CacheEntry } from '../../../shared/domain/images';
 import type { AppConfig } from '../config';
+import { mapImage } from '../image-map';
 import type { PreparedSource, SourceResolver } from '../flash/source';
 import { ImageCache } from './cache/image-cache';
 import type { DownloadProgress } from './download/download';
@@ -101,9 +102,16 @@ export class ImageService {
     return { path: this.cache.abs(raw.file), entry, size: raw.size, ...(map ? { dataRanges: map.dataRanges } : {}) };
   }
 
-  /** A flash SourceResolver for URLs and catalog references; local paths fall through (null). */
-  resolver(options: Omit<FetchOptions, 'signal'> = {}): SourceResolver {
-    return async (ref, signal) => (ImageService.handles(ref) ? this.prepareSource(ref, { ...options, signal }) : null);
+  /**
+   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs and catalog references;
+   * local paths fall through (null). The request's sha256 is checked before anything is cached.
+   */
+  resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
+    return async (ref, signal, expected) => {
+      if (!ImageService.handles(ref)) return null;
+      const prepared = await this.prepareSource(ref, { ...options, signal, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) });
+      return { path: prepared.path, verifiedSha256: prepared.entry.sha256, ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}) };
+    };
   }
 
   /** Call when a flash from `sourcePath` has ended: entries marked "remove after writing" go. */
@@ -123,6 +131,7 @@ export function imageServiceFromConfig(config: AppConfig, extra: Partial<ImageSe
     keyDirs: [shippedKeysDir(), path.join(config.configDir, 'keys')],
     limitBytes: cacheLimitFromEnv(),
     mirrors: fedoraMirrors(),
+    mapImage,
     ...extra,
   });
 }

@@ -15,10 +15,21 @@ export interface PreparedSource {
    * mapped image). Without it the writer maps the image itself.
    */
   dataRanges?: ByteRange[];
+  /**
+   * The sha256 the fetched file was already verified against (the image cache checks downloads
+   * before keeping them). `path` may then be a decompressed copy whose own hash differs, so
+   * preflight compares this instead of hashing `path`.
+   */
+  verifiedSha256?: string;
+}
+
+/** What the request expects of the source, so a resolver that downloads can verify before keeping it. */
+export interface SourceExpectation {
+  sha256?: string;
 }
 
 /** Answers null when the reference is not its kind, so resolvers chain. */
-export type SourceResolver = (ref: string, signal?: AbortSignal) => Promise<PreparedSource | null>;
+export type SourceResolver = (ref: string, signal?: AbortSignal, expected?: SourceExpectation) => Promise<PreparedSource | null>;
 
 /** `http:`, `fedora-iot:`, ... but not `C:\` (a Windows drive letter is a path). */
 function hasScheme(ref: string): boolean {
@@ -27,9 +38,9 @@ function hasScheme(ref: string): boolean {
 
 export const localFileResolver: SourceResolver = async (ref) => (hasScheme(ref) ? null : { path: path.resolve(ref) });
 
-export async function resolveSource(ref: string, resolvers: SourceResolver[] = [localFileResolver], signal?: AbortSignal): Promise<PreparedSource> {
+export async function resolveSource(ref: string, resolvers: SourceResolver[] = [localFileResolver], signal?: AbortSignal, expected?: SourceExpectation): Promise<PreparedSource> {
   for (const resolver of resolvers) {
-    const prepared = await resolver(ref, signal);
+    const prepared = await resolver(ref, signal, expected);
     if (prepared) return prepared;
   }
   throw new FiotError('SOURCE_NOT_FOUND', `“${ref}” is not a file on this computer, and nothing here can fetch it.`, 'Give the path of a downloaded image file, or download it first.');
