@@ -9,6 +9,7 @@ import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
 import { imagesEvents, imagesRequests } from './api/images';
+import { provisionRequests } from './api/provision';
 import { sourceRequests } from './api/source';
 
 export const requests = {
@@ -17,6 +18,7 @@ export const requests = {
   ...drivesRequests,
   ...flashRequests,
   ...imagesRequests,
+  ...provisionRequests,
   ...sourceRequests,
 };
 

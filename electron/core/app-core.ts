@@ -9,6 +9,7 @@ import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
 import { flashHandlers } from './handlers/flash';
 import { imagesHandlers } from './handlers/images';
+import { provisionHandlers } from './handlers/provision';
 import { sourceHandlers } from './handlers/source';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
@@ -30,6 +31,7 @@ const domains: HandlerFactory[] = [
   drivesHandlers,
   flashHandlers,
   imagesHandlers,
+  provisionHandlers,
   sourceHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];

@@ -3,12 +3,8 @@
  * holds a Fedora IoT image (or an image file) before its first boot. Refuses system drives,
  * read-only and mounted targets, and anything not Fedora IoT, before writing a byte.
  */
-import { isReadOnly, isSystemDrive } from '../../../shared/drive-constraints';
-import type { Drive } from '../../../shared/domain/drive';
-import { FiotError } from '../../../shared/errors';
 import { planForCard } from '../../../shared/provisioning';
-import { resolveTarget } from '../../core/drives/resolve-target';
-import { provisionTarget } from '../../core/provision/provision-target';
+import { provisionPath } from '../../core/provision/provision-target';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
@@ -27,18 +23,6 @@ ${provisioningHelp}
 
 const options = { ...provisioningOptions, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
-/** The same refusals the writer makes, for a target opened here directly. */
-function checkProvisionTarget(drive: Drive): number {
-  if (isSystemDrive(drive)) throw new FiotError('TARGET_SYSTEM', `${drive.device} is a system drive; it is never provisioned.`);
-  if (drive.kind === 'file' && drive.size === null) throw new FiotError('TARGET_NOT_FOUND', `${drive.device} does not exist.`, 'Name an image file that holds a Fedora IoT image, or a card written with one.');
-  if (isReadOnly(drive)) throw new FiotError('TARGET_READ_ONLY', `${drive.device} is read-only.`);
-  if (drive.mountpoints.length) {
-    throw new FiotError('TARGET_BUSY', `${drive.device} is mounted at ${drive.mountpoints.join(', ')}.`, 'Unmount it (e.g. `udisksctl unmount`), then try again: writing under a mounted filesystem would corrupt it.');
-  }
-  if (!drive.size) throw new FiotError('TARGET_NOT_FOUND', `${drive.device} reports no size.`);
-  return drive.size;
-}
-
 export const command: Command = {
   summary: 'Provision a written card or image file for its first boot',
   async run(argv, io) {
@@ -51,14 +35,12 @@ export const command: Command = {
     const { plan, problems } = planForCard(profile, n);
     if (!plan) throw usageError(problems.map((p) => p.message).join('\n'));
 
-    const drive = await resolveTarget(positionals[0]!);
-    const size = checkProvisionTarget(drive);
-    const result = await provisionTarget(drive.device, size, plan);
+    const result = await provisionPath(positionals[0]!, plan);
     const changedBytes = result.changed.reduce((sum, r) => sum + r.length, 0);
     io.say(plan.mode === 'config'
-      ? `Provisioned ${drive.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign written to the boot partition and read back.`
-      : `Provisioned ${drive.device}: the first boot will ${plan.mode === 'url' ? `fetch its Ignition config from ${plan.url}` : `ask the Zezere server ${plan.url}`}.`);
-    io.result(true, { target: drive.device, mode: result.mode, hostname: result.hostname, changed: result.changed, changedBytes });
+      ? `Provisioned ${result.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign written to the boot partition and read back.`
+      : `Provisioned ${result.device}: the first boot will ${plan.mode === 'url' ? `fetch its Ignition config from ${plan.url}` : `ask the Zezere server ${plan.url}`}.`);
+    io.result(true, { target: result.device, mode: result.mode, hostname: result.hostname, changed: result.changed, changedBytes });
     return 0;
   },
 };
