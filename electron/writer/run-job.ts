@@ -67,7 +67,12 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     await invalidateHeads(slots);
     for (const slot of slots.filter(isLive)) slot.state = 'writing';
     progress.enter(source.format === 'raw' ? 'writing' : 'decompressing', source.size);
-    outcome = await writeChunks(reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes) });
+    const decoded = reader.decoded;
+    outcome = await writeChunks(reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes) }).catch(async (error: unknown) => {
+      // A decoder's stream error says little; the decoder's own verdict (SOURCE_CORRUPT) says what happened.
+      if (!(error instanceof FiotError) && decoded) await decoded.finished;
+      throw error;
+    });
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots.find((s) => s.error)?.error ?? new FiotError('WRITE_FAILED', 'Every target failed.');
     await checkDecoded(reader, source, outcome.imageBytes);

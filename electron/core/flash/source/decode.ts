@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 import type { SourceInfo } from './inspect';
@@ -67,13 +67,52 @@ function spawnDecoder(source: SourceInfo, executable: string, args: string[]): D
 /** Runs `input` through Node transforms; a stream error becomes SOURCE_CORRUPT on `finished`. */
 function nodeDecoder(source: SourceInfo, decoder: string, input: Readable, ...transforms: NodeJS.ReadWriteStream[]): DecodedSource {
   let closing = false;
+  // The first error of any stage is the cause; pipeline may report a later "premature close".
+  let firstError: Error | null = null;
+  for (const stage of [input, ...transforms]) stage.on('error', (error: Error) => (firstError ??= error));
   let settle: (error: Error | null | undefined) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error && !closing ? reject(corrupt(source, error.message)) : resolve());
+    // lzma-native can report a cut-short input just after its stream ended: look one turn later.
+    settle = (error) =>
+      setImmediate(() => {
+        const cause = firstError ?? error;
+        if (cause && !closing) reject(corrupt(source, cause.message));
+        else resolve();
+      });
   });
   // pipeline's typings want a fixed arity; the chain is input -> transforms..., all streams.
   const last = (pipeline as unknown as (...args: unknown[]) => NodeJS.ReadableStream)(input, ...transforms, settle);
-  const stream = last instanceof Readable ? last : new Readable({ highWaterMark: READ_CHUNK }).wrap(last);
+  const stream = last as Readable;
+  return {
+    stream,
+    finished,
+    decoder,
+    close() {
+      closing = true;
+      input.destroy();
+      stream.destroy();
+    },
+  };
+}
+
+/**
+ * For an old-style (through) stream, which stream.pipeline reports as closed early: piped by hand,
+ * its errors and end observed directly.
+ */
+function classicDecoder(source: SourceInfo, decoder: string, input: Readable, transform: NodeJS.ReadWriteStream): DecodedSource {
+  let closing = false;
+  const finished = new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => (closing ? resolve() : reject(corrupt(source, error.message)));
+    input.on('error', failed);
+    transform.on('error', failed);
+    transform.on('end', () => resolve());
+  });
+  finished.catch(() => undefined);
+  // Not Readable.wrap: it ends the wrapper on the through stream's 'close', before its last data is read.
+  const stream = new PassThrough({ highWaterMark: READ_CHUNK });
+  transform.on('error', (error) => stream.destroy(error));
+  input.pipe(transform);
+  transform.pipe(stream);
   return {
     stream,
     finished,
@@ -122,7 +161,7 @@ export async function openDecodedStream(source: SourceInfo, options: { preferNod
     }
     case 'bzip2': {
       const { default: unbzip2 } = await import('unbzip2-stream');
-      return nodeDecoder(source, 'unbzip2-stream', fileStream(), unbzip2());
+      return classicDecoder(source, 'unbzip2-stream', fileStream(), unbzip2());
     }
     case 'zip': {
       const zip = await openZipImageStream(source.path);
