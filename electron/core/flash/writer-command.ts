@@ -45,20 +45,29 @@ function elevateOnWindows(): never {
   throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and this build cannot ask Windows for them.', 'Run the command from a terminal opened with “Run as administrator”.');
 }
 
+/** What decides how the writer starts; the running machine unless a test says otherwise. */
+export interface WriterHost {
+  platform: NodeJS.Platform;
+  root: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const thisHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
+
 /** The command line that starts the writer, elevated when a target needs it and we are not root. */
-export function writerCommand(needsPrivilege: boolean, platform: NodeJS.Platform = process.platform): WriterCommand {
+export function writerCommand(needsPrivilege: boolean, host: WriterHost = thisHost()): WriterCommand {
   // Inside Electron, process.execPath is the app: this makes it behave as plain Node.
-  const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-  const node = [process.execPath, ...writerEntryArgs()];
-  if (!needsPrivilege || isRoot()) return { command: node[0]!, args: node.slice(1), env, elevated: false };
-  if (platform === 'darwin') elevateOnMacOS();
-  if (platform === 'win32') elevateOnWindows();
-  const pkexec = findOnPath('pkexec');
+  const env = { ...host.env, ELECTRON_RUN_AS_NODE: '1' };
+  const node = [process.execPath, ...writerEntryArgs(host.env)];
+  if (!needsPrivilege || host.root) return { command: node[0]!, args: node.slice(1), env, elevated: false };
+  if (host.platform === 'darwin') elevateOnMacOS();
+  if (host.platform === 'win32') elevateOnWindows();
+  const pkexec = findOnPath('pkexec', host.env.PATH);
   if (!pkexec) {
     throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and polkit’s pkexec is not installed to ask for them.', 'Run the command with sudo, or install polkit (pkexec).');
   }
   // pkexec starts from a clean environment: pass what the writer needs on its command line.
-  const keep = ['ELECTRON_RUN_AS_NODE=1', 'PATH=' + (process.env.PATH ?? '/usr/bin:/bin')];
-  if (process.env.FIOT_WRITER_ENTRY) keep.push(`FIOT_WRITER_ENTRY=${process.env.FIOT_WRITER_ENTRY}`);
+  const keep = ['ELECTRON_RUN_AS_NODE=1', 'PATH=' + (host.env.PATH ?? '/usr/bin:/bin')];
+  if (host.env.FIOT_WRITER_ENTRY) keep.push(`FIOT_WRITER_ENTRY=${host.env.FIOT_WRITER_ENTRY}`);
   return { command: pkexec, args: ['env', ...keep, ...node], env, elevated: true };
 }
