@@ -30,6 +30,10 @@ const stepPhase: Record<StepProgress['step'], ImagePhase> = {
 export const imagesHandlers: HandlerFactory = (ctx) => {
   const service = imageServiceFor(ctx);
   const running = new Map<string, AbortController>();
+  // "Remove after writing": the flash domain announces every finished job; its source names the entry.
+  ctx.events.subscribe((event, payload) => {
+    if (event === 'flash:done') void service.afterWrite((payload as { source: string }).source).catch(() => undefined);
+  });
 
   return {
     'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite }) => {

@@ -4,7 +4,7 @@
  *   - `prepareSource(source, opts)`: what the flash pipeline writes: the sparse raw copy and its
  *     map's data ranges for a cached image (decompressed once, on the first flash).
  *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/flash/source/resolve.ts).
- *   - `afterWrite(path)`: drops an entry marked "remove after writing" once a flash from it ended.
+ *   - `afterWrite(source)`: drops an entry marked "remove after writing" once a flash from it ended.
  *   - `cache`: list / remove / prune.
  */
 import path from 'node:path';
@@ -114,10 +114,13 @@ export class ImageService {
     };
   }
 
-  /** Call when a flash from `sourcePath` has ended: entries marked "remove after writing" go. */
-  async afterWrite(sourcePath: string): Promise<void> {
+  /**
+   * Call when a flash has ended: the entry it was written from (named by the flash's source, a URL,
+   * catalog reference or cached file path) goes if it was marked "remove after writing".
+   */
+  async afterWrite(source: string): Promise<void> {
     const entries = await this.cache.list();
-    const used = entries.find((e) => [e.file, e.raw?.file].some((f) => f && this.cache.abs(f) === path.resolve(sourcePath)));
+    const used = entries.find((e) => e.sources.includes(source) || [e.file, e.raw?.file].some((f) => f && this.cache.abs(f) === path.resolve(source)));
     if (used?.removeAfterWrite) await this.cache.remove(used.sha256);
   }
 }
