@@ -23,8 +23,9 @@ import type { BuildHistory } from './build-history';
 import { buildsDir, cachedBuildPath, checkBuiltImage, commitBuiltImage, placeInCache, removePartialOutput } from './build-output';
 import type { ImageCache } from '../images/cache/image-cache';
 import { BuildProgressEstimator } from './build-progress';
-import { builderRunArgs, hostArch, imageDigestArgs, RAW_IMAGE_RELATIVE_PATH, sourcePullArgs, stopArgs } from './podman-command';
-import type { ExecResult, PodmanRunner } from './podman-process';
+import { buildSessionScript, parseSessionLine, sessionFailure, type SessionStep } from './build-session';
+import { BUILDER_IMAGE, hostArch, RAW_IMAGE_RELATIVE_PATH, stopArgs } from './podman-command';
+import type { PodmanRunner } from './podman-process';
 import { assertPreflight, runPreflight, type PreflightDeps } from './preflight';
 
 export interface BuildJobDeps {
@@ -71,8 +72,9 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   const outputDir = request.outputDir ? path.resolve(request.outputDir) : path.join(workDir, 'output');
   const record: BuildRecord = { id, reference: request.reference, arch: request.arch, rootfs: request.rootfs, status: 'running', startedAt: new Date().toISOString() };
   const estimator = new BuildProgressEstimator();
+  const cancelFile = path.join(workDir, 'cancel');
   let current: ChildProcess | null = null;
-  let builderRunning = false;
+  let step: SessionStep | null = null;
   let builderStarted = false;
   let cancelled = false;
   let outputCreated = false;
@@ -87,53 +89,54 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
     const moved = estimator.set(...args);
     if (moved) listener.progress?.({ buildId: id, ...moved });
   };
-  const stream = async (args: string[]): Promise<ExecResult> => {
-    if (cancelled) throw new FiotError('CANCELLED', 'The build was cancelled.');
-    const run = deps.runner.stream(args, log);
-    current = run.child;
-    try {
-      return await run.done;
-    } finally {
-      current = null;
+  const onSessionLine = (text: string, stream: 'stdout' | 'stderr') => {
+    const line = parseSessionLine(text);
+    if (line.kind === 'log') return log(line.line, stream);
+    if (line.kind === 'digest') {
+      if (/^sha256:[a-f0-9]{64}$/.test(line.digest)) record.digest = line.digest;
+      return;
     }
+    step = line.step;
+    if (step === 'source') phase('pulling', 2, `Pulling ${request.reference}`);
+    if (step === 'build') builderStarted = true;
   };
 
   async function run(): Promise<void> {
     phase('preflight', 0, 'Checking this machine');
-    if (deps.runner.elevationNote) log(deps.runner.elevationNote, 'stderr');
-    preflight = await runPreflight({ arch: request.arch, outputDir, pullBuilder: true, builderImage: deps.builderImage }, { ...deps.preflight, runner: deps.runner });
+    const builderImage = deps.builderImage ?? BUILDER_IMAGE;
+    preflight = await runPreflight({ arch: request.arch, outputDir, builderImage }, { ...deps.preflight, runner: deps.runner });
     assertPreflight(preflight);
     if (existsSync(path.join(outputDir, RAW_IMAGE_RELATIVE_PATH))) {
       throw new FiotError('INVALID_INPUT', `${outputDir} already holds ${RAW_IMAGE_RELATIVE_PATH} from an earlier build.`, 'Move that image away, or choose another folder with --output.');
     }
 
-    phase('pulling', 2, `Pulling ${request.reference}`);
-    const pulled = await stream(sourcePullArgs(request.reference, request.arch));
-    if (cancelled) throw new FiotError('CANCELLED', 'The build was cancelled.');
-    if (pulled.code !== 0) {
-      throw new FiotError('BUILD_FAILED', `podman could not pull ${request.reference}: ${lastLine(pulled.stderr) || `exit status ${pulled.code}`}`, 'Check the image name and tag, your network, and that you are logged in to a private registry (podman login).');
-    }
-    const inspected = await deps.runner.exec(imageDigestArgs(request.reference));
-    const digest = inspected.stdout.trim();
-    if (inspected.code === 0 && /^sha256:[a-f0-9]{64}$/.test(digest)) record.digest = digest;
-
     outputCreated = !existsSync(outputDir);
     mkdirSync(outputDir, { recursive: true });
+    mkdirSync(workDir, { recursive: true });
     let configPath: string | undefined;
     if (configText) {
-      mkdirSync(workDir, { recursive: true });
       configPath = path.join(workDir, 'config.toml');
       // It may carry password hashes: readable by its owner (and root, who runs the builder) only.
       writeFileSync(configPath, configText, { mode: 0o600 });
     }
 
-    builderRunning = true;
-    builderStarted = true;
-    const built = await stream(builderRunArgs({ buildId: id, reference: request.reference, arch: request.arch, rootfs: request.rootfs, outputDir, configPath, chown: deps.chown, host: hostArch(deps.preflight.nodeArch), builderImage: deps.builderImage }));
-    builderRunning = false;
+    if (deps.runner.elevationNote) log(deps.runner.elevationNote, 'stderr');
+    phase('pulling', 1, 'Checking the builder image');
+    const script = buildSessionScript({
+      podman: deps.preflight.podman, builderImage, cancelFile, buildId: id, reference: request.reference, arch: request.arch,
+      rootfs: request.rootfs, outputDir, configPath, chown: deps.chown, host: hostArch(deps.preflight.nodeArch),
+    });
     if (cancelled) throw new FiotError('CANCELLED', 'The build was cancelled.');
-    if (built.code !== 0) {
-      throw new FiotError('BUILD_FAILED', `bootc-image-builder failed (exit status ${built.code}): ${firstError(built.stdout + built.stderr) || 'see the build log'}`);
+    const session = deps.runner.session(script, onSessionLine);
+    current = session.child;
+    const result = await session.done.finally(() => {
+      current = null;
+    });
+    if (cancelled) throw new FiotError('CANCELLED', 'The build was cancelled.');
+    if (result.code !== 0) {
+      const failure = sessionFailure(step, result, { reference: request.reference, builderImage, elevated: deps.runner.elevated });
+      if (failure.check) preflight = [...preflight.filter((c) => c.id !== failure.check!.id), failure.check];
+      throw failure.error;
     }
     const image = checkBuiltImage(outputDir);
     phase('finishing', 99, 'Adding the image to the cache');
@@ -174,8 +177,10 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   async function cancel(): Promise<boolean> {
     if (record.status !== 'running' || cancelled) return false;
     cancelled = true;
-    // The container outlives a killed podman client, so it is stopped by the name we gave it.
-    if (builderRunning) await deps.runner.exec(stopArgs(id));
+    // The session stops before its next step; a running container outlives a killed podman
+    // client, so it is stopped by the name we gave it.
+    if (existsSync(workDir)) writeFileSync(cancelFile, '');
+    if (step === 'build') await deps.runner.exec(stopArgs(id));
     const child = current as ChildProcess | null;
     if (child && child.exitCode === null) child.kill('SIGTERM');
     await done;
@@ -183,14 +188,4 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   }
 
   return { id, done, cancel };
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).pop()?.replace(/^Error:\s*/, '') ?? '';
-}
-
-/** The builder's own error line ("Error: cannot build manifest: ...") says more than the last one. */
-function firstError(text: string): string {
-  const line = text.split('\n').find((l) => /^Error: /.test(l));
-  return (line ?? lastLine(text)).replace(/^Error:\s*/, '').trim();
 }

@@ -11,7 +11,7 @@ import { startBuild, type BuildJob, type BuildJobDeps, type BuildListener } from
 import { buildsDir } from './build-output';
 import { createPodmanRunner, currentRunnerEnv } from './podman-process';
 import { runPreflight } from './preflight';
-import { hasPkexec } from './elevation-check';
+import { findOnPath } from '../flash/source/tools';
 import { ImageCache } from '../images/cache/image-cache';
 
 export class BuildManager {
@@ -31,7 +31,7 @@ export class BuildManager {
         podman: config.podman,
         platform: runnerEnv.platform,
         uid: runnerEnv.uid,
-        hasPkexec: hasPkexec(),
+        hasPkexec: findOnPath('pkexec') !== null,
         // Where qemu-user-static registers its binfmt handlers; movable for containers and tests.
         binfmtDir: process.env.FIOT_BINFMT_DIR,
       },
@@ -44,7 +44,7 @@ export class BuildManager {
 
   preflight(arch: BuildArch, outputDir?: string): Promise<PreflightCheck[]> {
     const dir = outputDir ? path.resolve(outputDir) : buildsDir(this.deps.cacheDir);
-    return runPreflight({ arch, outputDir: dir, pullBuilder: false, builderImage: this.deps.builderImage }, { ...this.deps.preflight, runner: this.deps.runner });
+    return runPreflight({ arch, outputDir: dir, builderImage: this.deps.builderImage }, { ...this.deps.preflight, runner: this.deps.runner });
   }
 
   start(request: BuildRequest, listener: BuildListener = {}): BuildJob {

@@ -85,9 +85,14 @@ export interface Elevation {
  * Only podman is elevated, never the app: on Linux as a normal user it runs through pkexec (the
  * desktop's administrator prompt). As root, or on macOS/Windows (a rootful podman machine), as is.
  */
-export function elevate(podman: string, args: string[], env: { platform: NodeJS.Platform; uid: number | null }): Elevation {
+export function elevate(command: string, args: string[], env: { platform: NodeJS.Platform; uid: number | null }): Elevation {
   if (env.platform === 'linux' && env.uid !== 0) {
-    return { command: 'pkexec', args: [podman, ...args], note: 'podman runs as root through pkexec: approve the administrator prompt.' };
+    return { command: 'pkexec', args: [command, ...args], note: 'podman runs as root through pkexec: approve the administrator prompt.' };
   }
-  return { command: podman, args, note: null };
+  return { command, args, note: null };
+}
+
+/** pkexec's own exit statuses: the prompt was dismissed (126) or authorization failed (127). */
+export function isElevationRefused(code: number | null): boolean {
+  return code === 126 || code === 127;
 }

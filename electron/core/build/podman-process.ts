@@ -18,6 +18,10 @@ export interface PodmanRunner {
   exec(args: string[], options?: { elevated?: boolean; onLine?: LineListener }): Promise<ExecResult>;
   /** Starts `podman <args>` elevated when needed and streams its lines. */
   stream(args: string[], onLine: LineListener): { child: ChildProcess; done: Promise<ExecResult> };
+  /** Starts a shell script of podman steps in one elevated session (one prompt), streaming its lines. */
+  session(script: string, onLine: LineListener): { child: ChildProcess; done: Promise<ExecResult> };
+  /** Whether podman calls go through an elevation prompt. */
+  readonly elevated: boolean;
   /** Plain words on how podman is run (null when it is run as is). */
   readonly elevationNote: string | null;
 }
@@ -39,8 +43,8 @@ export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {
   const { podman } = runnerEnv;
   const elevationNote = elevate(podman, [], runnerEnv).note;
 
-  function start(args: string[], elevated: boolean, onLine?: LineListener) {
-    const target = elevated ? elevate(podman, args, runnerEnv) : { command: podman, args };
+  function start(command: string, args: string[], elevated: boolean, onLine?: LineListener) {
+    const target = elevated ? elevate(command, args, runnerEnv) : { command, args };
     const child = spawn(target.command, target.args, { stdio: ['ignore', 'pipe', 'pipe'], env: runnerEnv.env ?? process.env });
     const out: Record<'stdout' | 'stderr', string[]> = { stdout: [], stderr: [] };
     for (const name of ['stdout', 'stderr'] as const) {
@@ -77,7 +81,9 @@ export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {
 
   return {
     elevationNote,
-    exec: (args, options = {}) => start(args, options.elevated ?? true, options.onLine).done,
-    stream: (args, onLine) => start(args, true, onLine),
+    elevated: elevationNote !== null,
+    exec: (args, options = {}) => start(podman, args, options.elevated ?? true, options.onLine).done,
+    stream: (args, onLine) => start(podman, args, true, onLine),
+    session: (script, onLine) => start('/bin/sh', ['-c', script], true, onLine),
   };
 }

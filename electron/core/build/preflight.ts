@@ -40,8 +40,6 @@ export interface PreflightDeps {
 export interface PreflightOptions {
   arch: BuildArch;
   outputDir: string;
-  /** Pull the builder image when it is missing (a build does; the UI's checklist only looks). */
-  pullBuilder: boolean;
   builderImage?: string;
 }
 
@@ -107,7 +105,7 @@ export async function runPreflight(options: PreflightOptions, deps: PreflightDep
   checks.push(spaceCheck(options.outputDir, deps));
   checks.push(archCheck(options.arch, deps));
 
-  if (checks.every((c) => c.ok)) checks.push(await builderCheck(builder, options.pullBuilder, deps));
+  if (checks.every((c) => c.ok)) checks.push(await builderCheck(builder, deps));
   return checks;
 }
 
@@ -167,15 +165,30 @@ function archCheck(arch: BuildArch, deps: PreflightDeps): PreflightCheck {
   };
 }
 
-async function builderCheck(builder: string, pull: boolean, deps: PreflightDeps): Promise<PreflightCheck> {
-  const label = 'the builder image is available';
+const BUILDER_LABEL = 'the builder image is available';
+
+/**
+ * Only looks: a missing builder image is pulled by the build session itself. Asking root's
+ * storage as a normal user would cost an administrator prompt, so then the build answers it.
+ */
+async function builderCheck(builder: string, deps: PreflightDeps): Promise<PreflightCheck> {
+  if (deps.platform === 'linux' && deps.uid !== 0) {
+    return { id: 'builder-image', label: BUILDER_LABEL, ok: true, detail: `${builder} is checked (and pulled if needed) when the build starts` };
+  }
   const exists = await deps.runner.exec(['image', 'exists', builder]);
-  if (exists.code === 0) return { id: 'builder-image', label, ok: true, detail: `${builder} is present` };
-  if (!pull) return { id: 'builder-image', label, ok: true, detail: `${builder} will be pulled when the build starts` };
-  const pulled = await deps.runner.exec(['pull', builder]);
-  if (pulled.code === 0) return { id: 'builder-image', label, ok: true, detail: `pulled ${builder}` };
-  const why = lastLine(pulled.stderr) || `podman pull exited with ${pulled.code}`;
-  return { id: 'builder-image', label, ok: false, detail: `podman could not pull the builder image ${builder}: ${why}`, fix: `Check the network connection and that quay.io is reachable, then try “podman pull ${builder}” by hand.` };
+  if (exists.code === 0) return { id: 'builder-image', label: BUILDER_LABEL, ok: true, detail: `${builder} is present` };
+  return { id: 'builder-image', label: BUILDER_LABEL, ok: true, detail: `${builder} will be pulled when the build starts` };
+}
+
+/** The check as it reads when the build session could not pull the builder image. */
+export function builderUnpullable(builder: string, podmanError: string): PreflightCheck {
+  return {
+    id: 'builder-image',
+    label: BUILDER_LABEL,
+    ok: false,
+    detail: `podman could not pull the builder image ${builder}: ${podmanError}`,
+    fix: `Check the network connection and that quay.io is reachable, then try “podman pull ${builder}” by hand.`,
+  };
 }
 
 /** Throws PREFLIGHT_FAILED naming every failed check and its fix, or returns when all passed. */
