@@ -16,8 +16,6 @@ export interface ExecResult {
 export interface PodmanRunner {
   /** Runs `podman <args>` elevated when needed, collecting its output. */
   exec(args: string[], options?: { elevated?: boolean; onLine?: LineListener }): Promise<ExecResult>;
-  /** Starts `podman <args>` elevated when needed and streams its lines. */
-  stream(args: string[], onLine: LineListener): { child: ChildProcess; done: Promise<ExecResult> };
   /** Starts a shell script of podman steps in one elevated session (one prompt), streaming its lines. */
   session(script: string, onLine: LineListener): { child: ChildProcess; done: Promise<ExecResult> };
   /** Whether podman calls go through an elevation prompt. */
@@ -83,7 +81,6 @@ export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {
     elevationNote,
     elevated: elevationNote !== null,
     exec: (args, options = {}) => start(podman, args, options.elevated ?? true, options.onLine).done,
-    stream: (args, onLine) => start(podman, args, true, onLine),
     session: (script, onLine) => start('/bin/sh', ['-c', script], true, onLine),
   };
 }
