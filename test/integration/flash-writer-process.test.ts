@@ -1,0 +1,108 @@
+/**
+ * The writer process on its own, through its line protocol: one job then exit, refusing what it
+ * re-checks itself (even when the parent did not), and stopping when its parent goes away.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { writerCommand } from '../../electron/core/flash/writer-command';
+import type { WriterJob, WriterMessage } from '../../electron/writer/protocol';
+import { readRange } from '../helpers/card-check';
+import { createLoopDisk } from '../helpers/loop';
+import { loopSkipReason } from '../helpers/system';
+
+const MiB = 1024 * 1024;
+let dir = '';
+let image = '';
+let smallImage = '';
+
+before(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-writer-'));
+  image = path.join(dir, 'disk.img');
+  // No partitions: the map writes it all, which keeps the writer busy for a while. Sparse after its first MiB.
+  const head = Buffer.alloc(MiB, 0x6b);
+  head[510] = 0x55;
+  head[511] = 0xaa;
+  writeFileSync(image, head);
+  truncateSync(image, 256 * MiB);
+  smallImage = path.join(dir, 'small.img');
+  writeFileSync(smallImage, head);
+  truncateSync(smallImage, 8 * MiB);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Writer {
+  messages: WriterMessage[];
+  exit: Promise<number | null>;
+  send(line: string): void;
+  closeStdin(): void;
+}
+
+function startWriter(env: NodeJS.ProcessEnv = {}): Writer {
+  const command = writerCommand(false);
+  const child = spawn(command.command, command.args, { env: { ...command.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const messages: WriterMessage[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => messages.push(JSON.parse(line) as WriterMessage));
+  return {
+    messages,
+    exit: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+    send: (line) => child.stdin.write(line + '\n'),
+    closeStdin: () => child.stdin.end(),
+  };
+}
+
+const job = (targets: string[], extra: Partial<WriterJob> = {}): string => JSON.stringify({ type: 'job', job: { source: smallImage, targets: targets.map((device) => ({ device })), verify: true, ...extra } });
+
+describe('writer process', () => {
+  test('one job to an image file: progress lines, one result, exit 0', async () => {
+    const writer = startWriter();
+    const out = path.join(dir, 'out.img');
+    writer.send(job([out]));
+    assert.equal(await writer.exit, 0);
+    const result = writer.messages.at(-1);
+    assert.equal(result?.type, 'result');
+    assert.ok(result?.type === 'result' && result.ok && result.targets[0]?.verified);
+    assert.ok(writer.messages.slice(0, -1).every((m) => m.type === 'progress'));
+  });
+
+  test('it re-checks targets itself: a system drive named straight to the writer is refused, never opened', async () => {
+    const writer = startWriter();
+    writer.send(job(['/dev/vda']));
+    assert.equal(await writer.exit, 0);
+    const result = writer.messages.at(-1);
+    assert.ok(result?.type === 'result');
+    assert.equal(result.ok, false);
+    assert.match(result.targets[0]?.error?.code ?? '', /TARGET_SYSTEM|TARGET_NOT_FOUND/);
+  });
+
+  test('a malformed job is refused with exit 1', async () => {
+    const writer = startWriter();
+    writer.send('{"type":"job","job":{"source":""}}');
+    assert.equal(await writer.exit, 1);
+    const result = writer.messages.at(-1);
+    assert.ok(result?.type === 'result' && !result.ok && result.error?.code === 'INTERNAL');
+  });
+
+  test('the parent going away (stdin closed) stops the write: CANCELLED, and the card gets no partition table', { skip: loopSkipReason() ?? false }, async () => {
+    const card = createLoopDisk(256 * MiB, 'fiot-writer-card-');
+    try {
+      const writer = startWriter();
+      writer.send(job([card.device], { source: image }));
+      // Wait until it is writing, then vanish as a crashed parent would.
+      while (!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing' && m.bytes > 0)) await new Promise((r) => setTimeout(r, 20));
+      writer.closeStdin();
+      assert.equal(await writer.exit, 0);
+      const result = writer.messages.at(-1);
+      assert.ok(result?.type === 'result');
+      assert.equal(result.ok, false);
+      assert.equal(result.targets[0]?.state, 'cancelled');
+      assert.ok(readRange(card.device, 0, MiB).equals(Buffer.alloc(MiB)), 'the held-back head never reached the card');
+    } finally {
+      card.dispose();
+    }
+  });
+});
