@@ -5,7 +5,7 @@
  * only metadata. Layouts this code does not model (meta_bg, bigalloc, sparse_super2, ...) are
  * written whole.
  */
-import { RequestQueue, type FsMapper, type MetadataRequest } from './analyzer';
+import { RequestQueue, type FsMapper, type MetadataRequest } from './fs-mapper';
 import { bitmapRuns, intersectRuns, mergeRanges } from './ranges';
 import type { ByteRange } from './types';
 

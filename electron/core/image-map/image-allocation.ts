@@ -3,7 +3,7 @@
  * and everything outside partitions (tables, gaps where boards keep U-Boot, the GPT backup) as data.
  * Both drivers (mapImage, StreamingAllocationMap) feed it metadata and ask it what to write.
  */
-import { OpaqueMapper, RequestQueue, type FsMapper, type MetadataRequest } from './analyzer';
+import { OpaqueMapper, RequestQueue, type FsMapper, type MetadataRequest } from './fs-mapper';
 import { EXT4_SUPERBLOCK_OFFSET, Ext4Mapper, isExt4Superblock } from './ext4';
 import { TABLE_HEAD_BYTES } from './partition-table';
 import { WRITE_UNIT, complement, mergeRanges, roundOut } from './ranges';

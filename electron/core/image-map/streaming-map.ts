@@ -4,7 +4,7 @@
  * a filesystem that keeps its bitmaps after its data is simply written whole.
  */
 import { FiotError } from '../../../shared/errors';
-import type { MetadataRequest } from './analyzer';
+import type { MetadataRequest } from './fs-mapper';
 import { ImageAllocation } from './image-allocation';
 import { TABLE_HEAD_BYTES, parsePartitionTable } from './partition-table';
 import type { ByteRange, PartitionInfo } from './types';

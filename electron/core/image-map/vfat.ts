@@ -3,7 +3,7 @@
  * always data; a data cluster is data unless the first FAT marks it free (entry 0). Sectors after
  * the last whole cluster, and after the filesystem's end, are written too.
  */
-import { RequestQueue, type FsMapper, type MetadataRequest } from './analyzer';
+import { RequestQueue, type FsMapper, type MetadataRequest } from './fs-mapper';
 import { intersectRuns, mergeRanges } from './ranges';
 import type { ByteRange } from './types';
 
