@@ -1,6 +1,6 @@
 /**
  * Running podman (through its elevation, see podman-command.ts): one-shot commands whose output we
- * read, and the long builder run whose stdout and stderr we stream line by line.
+ * read, and a build session (build-session.ts) whose stdout and stderr we stream line by line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { elevate } from './podman-command';
