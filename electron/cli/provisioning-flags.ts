@@ -107,7 +107,11 @@ function sshKeys(values: ProvisioningValues, cwd: string): string[] {
 
 function describeProblem(problem: Problem, profileFile: string | undefined, fromFlags: Set<string>): string {
   const flag = FLAG_OF_FIELD.find(([pattern]) => pattern.test(problem.field))?.[1];
-  if (flag && fromFlags.has(flag)) return `${flag}: ${problem.message.slice(problem.field.length + 2)}`;
+  if (flag && fromFlags.has(flag)) {
+    // A merged config's problems carry their own path after the profile field: keep that part.
+    const prefix = [problem.field, problem.field.split('.')[0]].map((f) => `${f}: `).find((p) => problem.message.startsWith(p)) ?? '';
+    return `${flag}: ${problem.message.slice(prefix.length)}`;
+  }
   return profileFile ? `--profile ${profileFile}: ${problem.message}` : problem.message;
 }
 

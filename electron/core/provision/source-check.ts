@@ -4,9 +4,13 @@
  * zezere-ignition. A raw image is read directly. A compressed one is decoded once, as a stream,
  * keeping only the partition table, each partition's superblock and the first 32 MiB of `boot`
  * (where mkfs puts its metadata and small files), then the decoder is stopped. What needs more
- * of the image (Zezere's root filesystem) is checked again on each card before its boot
- * partition is touched.
+ * of the image (Zezere's root filesystem, where zezere-ignition may sit anywhere) is decoded
+ * once to a sparse temporary file and read there: a rare mode, and the only sure answer before
+ * writing.
  */
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { getPartitions } from 'partitioninfo';
 import { FiotError } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
@@ -97,7 +101,32 @@ async function captureWindows(source: SourceInfo, size: number): Promise<ImageWi
   return windows;
 }
 
-async function checkRaw(source: SourceInfo, mode: ProvisioningPlan['mode']): Promise<void> {
+/** The decoded image in a sparse temporary file (all-zero blocks are skipped, not written). */
+async function withDecodedFile<T>(source: SourceInfo, fn: (file: string, size: number) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fiot-zezere-check-'));
+  try {
+    const file = path.join(dir, 'image.raw');
+    const handle = await open(file, 'w');
+    const decoded = await openDecodedStream(source);
+    let position = 0;
+    try {
+      for await (const chunk of decoded.stream as AsyncIterable<Buffer>) {
+        if (chunk.some((byte) => byte !== 0)) await handle.write(chunk, 0, chunk.length, position);
+        position += chunk.length;
+      }
+      await decoded.finished;
+      await handle.truncate(position);
+    } finally {
+      decoded.close();
+      await handle.close();
+    }
+    return await fn(file, position);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, mode: ProvisioningPlan['mode']): Promise<void> {
   const io = await openBlockIO(source.path, source.size ?? source.fileSize, { readOnly: true });
   try {
     await inspectImageForProvisioning(io.read, io.size, mode);
@@ -108,11 +137,12 @@ async function checkRaw(source: SourceInfo, mode: ProvisioningPlan['mode']): Pro
 
 export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode']): Promise<void> {
   if (source.format === 'raw') return checkRaw(source, mode);
+  if (mode === 'zezere') return withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode));
   // gzip and bzip2 do not record the image size: any bound past the windows serves.
   const size = source.size ?? Math.max(source.minSize, UNKNOWN_SIZE);
   const windows = await captureWindows(source, size);
   try {
-    await inspectImageForProvisioning(windows.read, size, mode === 'zezere' ? 'config' : mode);
+    await inspectImageForProvisioning(windows.read, size, mode);
   } catch (error) {
     // A stamp or directory beyond the kept window: leave that check to the card itself.
     const outside = error instanceof OutsideWindow || (error instanceof FiotError && /cannot be opened/.test(error.message));
