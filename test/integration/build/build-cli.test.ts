@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { setupStandin, type StandinSetup } from '../../helpers/podman-standin';
@@ -92,6 +92,16 @@ test('the built image flashes to a card', { skip: loopSkipReason() ?? false }, a
   } finally {
     card.dispose();
   }
+});
+
+test('the built image takes provisioning like any Fedora IoT image file', async () => {
+  assert.ok(builtImage, 'the build test above produced an image');
+  const s = setups[0]!;
+  const copy = path.join(s.dir, 'provision-me.raw');
+  copyFileSync(builtImage, copy);
+  const r = cli(['provision', copy, '--hostname', 'built-pi'], s.env);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /Provisioned .* as built-pi/);
 });
 
 test('--json: log lines, progress that only moves forward, and the result with the image paths', async () => {
