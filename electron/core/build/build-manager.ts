@@ -20,7 +20,9 @@ export class BuildManager {
   private readonly deps: BuildJobDeps;
 
   constructor(config: Pick<AppConfig, 'configDir' | 'cacheDir' | 'podman'>, overrides: Partial<BuildJobDeps> = {}) {
-    const runnerEnv = currentRunnerEnv(config.podman);
+    // An absolute path: pkexec starts from a clean environment whose PATH may not find podman.
+    const podman = config.podman.includes('/') ? config.podman : (findOnPath(config.podman) ?? config.podman);
+    const runnerEnv = currentRunnerEnv(podman);
     const elevated = runnerEnv.platform === 'linux' && runnerEnv.uid !== 0;
     this.history = overrides.history ?? new BuildHistory(config.configDir);
     this.deps = {
@@ -28,7 +30,7 @@ export class BuildManager {
       runner: createPodmanRunner(runnerEnv),
       history: this.history,
       preflight: {
-        podman: config.podman,
+        podman,
         platform: runnerEnv.platform,
         uid: runnerEnv.uid,
         hasPkexec: findOnPath('pkexec') !== null,
