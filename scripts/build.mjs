@@ -37,14 +37,21 @@ async function buildElectron() {
     logLevel: 'warning',
     sourcemap: 'linked',
     absWorkingDir: root,
+    // ES modules in the core and its libraries (openpgp) read import.meta.url, which CommonJS
+    // leaves empty: give them the bundle's own file URL.
+    define: { 'import.meta.url': '__fiotBundleUrl' },
+    banner: { js: 'const __fiotBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }),
+    // The writer runs as its own (possibly elevated) process; the main process points
+    // FIOT_WRITER_ENTRY at this file. electron-builder unpacks dist/writer/ from the asar.
+    esbuild({ ...common, entryPoints: ['electron/writer/main.ts'], outfile: 'dist/writer/main.cjs' }),
     // The preload runs sandboxed: it may only require 'electron', so everything else is bundled in.
-    esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'] }),
+    esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'], minify: true }),
   ]);
 }
 
 await viteBuild({ configFile: path.join(root, 'vite.config.ts'), mode: 'production' });
 await buildElectron();
-process.stdout.write(`Built dist/renderer and dist/electron in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(`Built dist/renderer, dist/electron and dist/writer in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -9,6 +9,7 @@ import { setupSecurity } from './security';
 import { createMainWindow, getMainWindow } from './window';
 import { setupIpc } from './ipc';
 import { setupShellChannels } from './shell-channels';
+import { setupWriterEntry } from './writer-entry';
 
 // A second instance would race the first for the same drives: hand over to the running one.
 if (!app.requestSingleInstanceLock()) {
@@ -23,6 +24,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
 
   void app.whenReady().then(() => {
+    setupWriterEntry();
     const core = createCore();
     setupSecurity();
     setupIpc(core, getMainWindow);

@@ -53,7 +53,8 @@ async function chooseImage(page: Page, file: string): Promise<void> {
 }
 
 async function addTarget(page: Page, device: string): Promise<void> {
-  await page.getByText('Add a device or image file by path…').click();
+  const advanced = page.getByTestId('add-target');
+  if (!(await advanced.evaluate((element) => (element as HTMLDetailsElement).open))) await advanced.getByText('Add a device or image file by path…').click();
   await page.getByLabel('Device or image file path').fill(device);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await page.locator(`[data-testid="drive-row"][data-device="${device}"]`).waitFor();
@@ -132,6 +133,60 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       const [onDevice, inImage] = await Promise.all([sha256OfRange(card.device, fixture.size), sha256OfRange(fixture.path, fixture.size)]);
       assert.equal(onDevice, inImage);
       assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      card.dispose();
+    }
+  });
+
+  it('writes two cards at once from one confirmation', { timeout: 180_000 }, async () => {
+    const cards = [createLoopDisk(fixture.size), createLoopDisk(fixture.size + 8 * MiB)];
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await chooseImage(page, fixture.xzPath!);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      for (const card of cards) await addTarget(page, card.device);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Flash 2 drives' }).click();
+      const dialog = page.getByRole('dialog');
+      const words = await dialog.innerText();
+      for (const card of cards) assert.ok(words.includes(card.device), `the confirmation names ${card.device}`);
+      await dialog.getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByTestId('result-success').waitFor({ timeout: 150_000 });
+      assert.equal(await page.getByTestId('target-result').count(), 2);
+      const inImage = await sha256OfRange(fixture.path, fixture.size);
+      for (const card of cards) {
+        const row = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
+        assert.equal(await row.getAttribute('data-state'), 'done');
+        assert.equal(await sha256OfRange(card.device, fixture.size), inImage, `${card.device} holds the image`);
+      }
+    } finally {
+      await page.close();
+      for (const card of cards) card.dispose();
+    }
+  });
+
+  it('cancels a write and never calls the card good', { timeout: 120_000 }, async () => {
+    const card = createLoopDisk(fixture.size);
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await chooseImage(page, fixture.xzPath!);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await addTarget(page, card.device);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 30_000 });
+      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+      await outcome.waitFor({ timeout: 60_000 });
+      await shot(page, '8-cancelled');
+      assert.equal(await outcome.getAttribute('data-testid'), 'result-failure');
+      const row = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
+      assert.equal(await row.getAttribute('data-state'), 'cancelled');
+      assert.equal(await row.getByTestId('target-sha256').count(), 0, 'no checksum is shown for an incomplete card');
+      assert.match(await row.getByTestId('target-error').innerText(), /write it again/);
     } finally {
       await page.close();
       card.dispose();

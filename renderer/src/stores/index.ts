@@ -25,7 +25,15 @@ export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T 
 
 /** Starts the event subscriptions and the first drive listing; returns the teardown. */
 export function startStores(): () => void {
-  const stops = [drivesStore.getState().watch(), jobStore.getState().watch(), connectionStore.getState().watch()];
+  const stops = [
+    drivesStore.getState().watch(),
+    jobStore.getState().watch(),
+    connectionStore.getState().watch(),
+    // Drives may have come and gone while the station was out of reach.
+    api.onConnection((state) => {
+      if (state === 'open') void drivesStore.getState().load();
+    }),
+  ];
   void drivesStore.getState().load();
   return () => stops.forEach((stop) => stop());
 }

@@ -1,3 +1,4 @@
+import type { FlashResult } from '../../../../shared/domain/flash';
 import { useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
@@ -10,26 +11,38 @@ interface ResultViewProps {
   onNewCards(): void;
 }
 
+/** The banner's two lines: what the user can now do with the cards, in one sentence each. */
+function headline(result: FlashResult): { ok: boolean; title: string; detail: string } {
+  const total = result.targets.length;
+  const good = result.targets.filter((t) => t.state === 'done');
+  const took = formatDuration(result.durationMs);
+  if (result.ok && good.length === total) {
+    const verified = good.every((t) => t.verified);
+    return {
+      ok: true,
+      title: total === 1 ? 'The card is ready' : `All ${total} cards are ready`,
+      detail: `${formatSize(result.imageSize)} written in ${took}${verified ? ', and every byte read back and checked.' : '. Not verified: verification was turned off.'}`,
+    };
+  }
+  if (result.targets.every((t) => t.state === 'cancelled')) {
+    return { ok: false, title: 'Writing was cancelled', detail: `Stopped after ${took}.` };
+  }
+  const title = good.length > 0 ? `${good.length} of ${total} cards are ready` : 'Writing did not succeed';
+  return { ok: false, title, detail: `Stopped after ${took}. What went wrong, and what to do next, is below.` };
+}
+
 export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
   const result = useJob((s) => s.result);
   if (!result) return null;
-  const good = result.targets.filter((t) => t.state === 'done' && t.verified);
-  const allGood = result.ok && good.length === result.targets.length;
+  const { ok, title, detail } = headline(result);
 
   return (
-    <div className="stack" data-testid={allGood ? 'result-success' : 'result-failure'}>
-      <div className={`result-banner ${allGood ? 'result-ok' : 'result-bad'}`} role="status">
-        <span className="result-icon" aria-hidden="true">{allGood ? '✓' : '!'}</span>
+    <div className="stack" data-testid={ok ? 'result-success' : 'result-failure'}>
+      <div className={`result-banner ${ok ? 'result-ok' : 'result-bad'}`} role="status">
+        <span className="result-icon" aria-hidden="true">{ok ? '✓' : '!'}</span>
         <div>
-          <strong>
-            {allGood
-              ? result.targets.length === 1 ? 'The card is ready' : `All ${result.targets.length} cards are ready`
-              : good.length > 0 ? `${good.length} of ${result.targets.length} cards are ready` : 'Writing did not succeed'}
-          </strong>
-          <p className="muted">
-            {formatSize(result.imageSize)} written in {formatDuration(result.durationMs)}
-            {allGood ? ', and every byte read back and checked.' : '.'}
-          </p>
+          <strong>{title}</strong>
+          <p className="muted">{detail}</p>
         </div>
       </div>
       <ul className="result-list">
@@ -54,7 +67,7 @@ export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
         <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
           Write more cards
         </button>
-        {!allGood && (
+        {!ok && (
           <button type="button" className="button" onClick={onAgain} data-testid="flash-again">
             Try again
           </button>
