@@ -5,7 +5,9 @@
  */
 import { promises as fs, constants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { sourceDestination } from 'etcher-sdk';
+// Only the two classes used: etcher-sdk's index also loads its scanners, USB boot and HTTP sources.
+import { BlockDevice } from 'etcher-sdk/build/source-destination/block-device';
+import { File } from 'etcher-sdk/build/source-destination/file';
 import type { Drive as DrivelistDrive } from 'drivelist';
 import type { Drive } from '../../shared/domain/drive';
 import { classifyIoError } from './io-errors';
@@ -26,14 +28,14 @@ export function alignedBuffer(size: number): Buffer {
  * target's own partitions before opening; O_EXCL then refuses anything still using the device.
  * Opened once, not retried: etcher-sdk's retry on EBUSY would wait minutes on a busy card.
  */
-class ExclusiveBlockDevice extends sourceDestination.BlockDevice {
+class ExclusiveBlockDevice extends BlockDevice {
   protected override async _open(): Promise<void> {
     this.fileHandle = await fs.open(this.path, this.getOpenFlags());
   }
 }
 
 /** A regular file opened with O_DIRECT when its filesystem allows it (tmpfs does not). */
-class DirectFile extends sourceDestination.File {
+class DirectFile extends File {
   constructor(file: string, readonly direct: boolean) {
     super({ path: file, write: true });
   }
@@ -72,7 +74,7 @@ function drivelistShape(drive: Drive): DrivelistDrive {
 export class TargetIO {
   private constructor(
     readonly device: string,
-    private readonly destination: sourceDestination.File,
+    private readonly destination: File,
     /** Bytes the target holds; null for a regular file, which grows. */
     readonly size: number | null,
   ) {}
