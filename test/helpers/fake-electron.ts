@@ -31,7 +31,7 @@ export interface FakeElectron {
   rendererInvocations: unknown[][];
   exposed: Record<string, unknown>;
   opened: string[];
-  headersHook: Fn | null;
+  headersHook: ((details: { responseHeaders: Record<string, string[]> }, callback: (answer: { responseHeaders: Record<string, string[]> }) => void) => void) | null;
   ready: Promise<void>;
 }
 
@@ -87,7 +87,7 @@ export function createFakeElectron(): FakeElectron {
     BrowserWindow,
     session: {
       defaultSession: {
-        webRequest: { onHeadersReceived: (hook: Fn) => (fake.headersHook = hook) },
+        webRequest: { onHeadersReceived: (hook: FakeElectron['headersHook']) => (fake.headersHook = hook) },
         setPermissionRequestHandler: () => undefined,
         setPermissionCheckHandler: () => undefined,
       },

@@ -101,7 +101,7 @@ describe('Electron main process (bundle)', () => {
 
   it('sends a strict Content-Security-Policy', () => {
     let headers: Record<string, string[]> = {};
-    fake.headersHook!({ responseHeaders: {} }, (answer: { responseHeaders: Record<string, string[]> }) => (headers = answer.responseHeaders));
+    fake.headersHook!({ responseHeaders: {} }, (answer) => (headers = answer.responseHeaders));
     const csp = headers['Content-Security-Policy']?.[0] ?? '';
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, /script-src 'self'(;|$)/);
