@@ -45,6 +45,8 @@ export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
           <p className="muted">{detail}</p>
         </div>
       </div>
+      {/* Shown once here only when no card carries the reason itself. */}
+      {result.error && !result.targets.some((t) => t.error) && <ErrorNotice error={result.error} testId="job-error" />}
       <ul className="result-list">
         {result.targets.map((target) => (
             <li key={target.device} className={`result-target target-${target.state}`} data-testid="target-result" data-device={target.device} data-state={target.state}>
