@@ -10,6 +10,7 @@ import { ErrorNotice } from '../error-notice';
 import { FileSource } from './file-source';
 import { CacheView, DownloadSource } from '../../features/images';
 import { BuildSource } from '../../features/build';
+import { CatalogSource } from '../../features/catalog';
 import type { SourceInfo } from '../../../../shared/api/source';
 
 export interface ImageSource {
@@ -19,6 +20,7 @@ export interface ImageSource {
 }
 
 export const imageSources: ImageSource[] = [
+  { id: 'catalog', label: 'Fedora IoT', Component: CatalogSource },
   { id: 'file', label: 'Image file', Component: FileSource },
   { id: 'download', label: 'Download', Component: DownloadSource },
   { id: 'cache', label: 'Cached images', Component: CacheView },

@@ -1,0 +1,105 @@
+/**
+ * The image step's "Fedora IoT" tab: choose the board, then what fits it (newest stable
+ * preselected), search, add your own container, or use a local file instead. The catalog shows at
+ * once from the cache (or the shipped snapshot) and refreshes in the background.
+ */
+import { useEffect } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { FileSource } from '../../components/image/file-source';
+import { chosenBoard, visibleEntries } from '../../stores/catalog';
+import { percent } from '../../format';
+import { useDownloads } from '../images/stores';
+import { BoardPicker } from './board-picker';
+import { CatalogNotices } from './catalog-notices';
+import { CustomRef } from './custom-ref';
+import { EntryList } from './entry-list';
+import { catalogStore, useCatalog } from './stores';
+import './catalog.css';
+
+/** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
+export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
+
+function DownloadLine() {
+  const current = useDownloads((s) => s.current);
+  if (!current) return null;
+  const pct = percent(current.bytes, current.totalBytes);
+  return (
+    <p className="muted small" role="status" data-testid="catalog-download" data-phase={current.phase}>
+      {current.phase === 'done' ? 'Downloaded and checked: it is the chosen image below.' : `${current.phase}${pct === null ? '' : ` ${pct}%`} (details in the Download tab)`}
+    </p>
+  );
+}
+
+function BoardEntries() {
+  const state = useCatalog((s) => s);
+  const board = chosenBoard(state);
+  if (!board) return null;
+  const entries = visibleEntries(state);
+  return (
+    <div className="stack" data-testid="catalog-board" data-board={board.id}>
+      <div className="board-head">
+        <div>
+          <strong>{board.name}</strong> <span className="badge">{board.arch}</span>
+        </div>
+        <button type="button" className="link-button" onClick={() => catalogStore.getState().chooseBoard(null)} data-testid="change-board">
+          Change board
+        </button>
+      </div>
+      <ul className="board-notes small muted">
+        {board.notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+      <label htmlFor="catalog-search" className="visually-hidden">Search images</label>
+      <input id="catalog-search" type="search" className="input" placeholder="Search: version, container, architecture…" value={state.query} onChange={(e) => catalogStore.getState().setQuery(e.target.value)} data-testid="catalog-search" />
+      <EntryList entries={entries} />
+      <CustomRef />
+      <div className="row">
+        <button type="button" className="button primary" disabled={!state.selectedId} onClick={() => void catalogStore.getState().pick()} data-testid="catalog-use">
+          Use this image
+        </button>
+      </div>
+      {state.picked && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
+      <DownloadLine />
+    </div>
+  );
+}
+
+export function CatalogSource() {
+  const catalog = useCatalog((s) => s.catalog);
+  const status = useCatalog((s) => s.status);
+  const error = useCatalog((s) => s.error);
+  const boardId = useCatalog((s) => s.boardId);
+
+  useEffect(() => {
+    const stop = catalogStore.getState().watch();
+    if (catalogStore.getState().status === 'idle') void catalogStore.getState().load();
+    return stop;
+  }, []);
+
+  useEffect(() => {
+    if (catalog && performance.getEntriesByName(CATALOG_SHOWN_MARK).length === 0) performance.mark(CATALOG_SHOWN_MARK, { detail: catalog.origin });
+  }, [catalog]);
+
+  if (!catalog) {
+    if (status === 'error' && error) return <ErrorNotice error={error} testId="catalog-error" />;
+    return <p className="muted" role="status">Loading the catalog…</p>;
+  }
+  return (
+    <div className="stack" data-testid="catalog-source">
+      <CatalogNotices catalog={catalog} />
+      {boardId ? (
+        <BoardEntries />
+      ) : (
+        <>
+          <h2 className="catalog-question">Which board is the card for?</h2>
+          <BoardPicker />
+        </>
+      )}
+      <section className="stack catalog-local" aria-label="Local image file">
+        <h2 className="catalog-question">Or use an image file you already have</h2>
+        <FileSource />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * The catalog store bound to the app's API. Picking an entry hands it to the images feature (a
+ * verified download that becomes the chosen image) or prepares the build feature's form.
+ */
+import { useStore } from 'zustand';
+import { api } from '../../api';
+import { createCatalogStore, type CatalogState } from '../../stores/catalog';
+import { downloadsStore } from '../images/stores';
+import { buildStore } from '../build/use-build';
+
+export const catalogStore = createCatalogStore(api, {
+  download: (url, sha256) => downloadsStore.getState().start(url, sha256 ?? undefined),
+  prepareBuild: (reference, arch) => buildStore.getState().set({ reference, arch }),
+});
+
+export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore(catalogStore, select);

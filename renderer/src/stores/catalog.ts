@@ -1,0 +1,192 @@
+/**
+ * The catalog as the image step shows it: the boards, the chosen board, what fits it (newest stable
+ * preselected), a search, and containers the user added. It shows what the core has at once (cache
+ * or snapshot) and refreshes in the background; a source that failed is a quiet notice, not an error.
+ * Picking an entry hands it to whoever makes it a file (download or build), passed in as `actions`.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi } from '../../../shared/contract';
+import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../shared/domain/board';
+import { compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+
+export interface CatalogActions {
+  /** Downloads a raw image (verified against its sha256 when known); it becomes the chosen image. */
+  download(url: string, sha256: string | null): Promise<void> | void;
+  /** Prepares a bootc build of the reference for the architecture (the Build tab runs it). */
+  prepareBuild(reference: string, arch: Arch): void;
+}
+
+/** What picking an entry did, in one sentence the UI shows. */
+export interface Picked {
+  entryId: string;
+  delivery: Delivery;
+  message: string;
+  /** For published-raw+bootc-switch: the container the card should switch to at first boot. */
+  bootcSwitch?: string;
+}
+
+export interface CatalogState {
+  catalog: Catalog | null;
+  boards: Board[];
+  boardId: string | null;
+  selectedId: string | null;
+  query: string;
+  custom: CatalogEntry[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  refreshing: boolean;
+  error: ErrorInfo | null;
+  customError: ErrorInfo | null;
+  adding: boolean;
+  picked: Picked | null;
+  /** Shows the cached catalog at once, then refreshes in the background. */
+  load(): Promise<void>;
+  refresh(): Promise<void>;
+  chooseBoard(id: string | null): void;
+  select(entryId: string): void;
+  setQuery(query: string): void;
+  addCustom(reference: string): Promise<boolean>;
+  pick(): Promise<void>;
+  /** Subscribes to catalog:changed; returns the unsubscribe. */
+  watch(): () => void;
+}
+
+type View = Pick<CatalogState, 'catalog' | 'boards' | 'boardId' | 'query' | 'custom'>;
+
+export function chosenBoard(state: Pick<CatalogState, 'boards' | 'boardId'>): Board | null {
+  return state.boards.find((b) => b.id === state.boardId) ?? null;
+}
+
+function searchText(entry: CatalogEntry, delivery: Delivery): string {
+  const kind = entry.kind === 'raw-image' ? 'raw image ready-made' : 'bootc container';
+  return [kind, entry.variant, entry.version, entry.architectures.join(' '), entry.date ?? '', entry.reference ?? '', entry.url ?? '', delivery, entry.stable ? 'stable' : 'prerelease']
+    .join(' ')
+    .toLowerCase();
+}
+
+/** What the chosen board can take, newest stable first, narrowed by the search words. */
+export function visibleEntries(state: View): BoardEntry[] {
+  const board = chosenBoard(state);
+  if (!board || !state.catalog) return [];
+  const fitting = entriesForBoard({ entries: [...state.custom, ...state.catalog.entries] }, board);
+  const words = state.query.toLowerCase().split(/\s+/).filter(Boolean);
+  return fitting.filter(({ entry, delivery }) => words.every((w) => searchText(entry, delivery).includes(w)));
+}
+
+function preselect(state: View): string | null {
+  const fitting = visibleEntries({ ...state, query: '' });
+  return (fitting.find((f) => f.entry.stable) ?? fitting[0])?.entry.id ?? null;
+}
+
+/** The newest stable published raw image for a board, preferring the container's release. */
+function rawImageFor(entries: CatalogEntry[], board: Board, version: string): CatalogEntry | null {
+  const raw = entries.filter((e) => e.kind === 'raw-image' && e.url && e.architectures.includes(board.arch)).sort(compareEntries);
+  return raw.find((e) => e.version === version) ?? raw.find((e) => e.stable) ?? null;
+}
+
+export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions: CatalogActions) {
+  return createStore<CatalogState>()((set, get) => ({
+    catalog: null,
+    boards: [],
+    boardId: null,
+    selectedId: null,
+    query: '',
+    custom: [],
+    status: 'idle',
+    refreshing: false,
+    error: null,
+    customError: null,
+    adding: false,
+    picked: null,
+
+    async load() {
+      set({ status: 'loading', error: null });
+      try {
+        const [catalog, { boards }] = await Promise.all([api.invoke('catalog:get', {}), api.invoke('boards:list', {})]);
+        set({ catalog, boards, status: 'ready' });
+        if (get().boardId) set({ selectedId: get().selectedId ?? preselect(get()) });
+      } catch (error) {
+        set({ status: 'error', error: toErrorInfo(error) });
+        return;
+      }
+      void get().refresh();
+    },
+
+    async refresh() {
+      if (get().refreshing) return;
+      set({ refreshing: true });
+      try {
+        set({ catalog: await api.invoke('catalog:refresh', {}) });
+      } catch (error) {
+        // The catalog already shown stays; the failure is one more quiet notice.
+        set({ error: toErrorInfo(error) });
+      } finally {
+        set({ refreshing: false });
+      }
+    },
+
+    chooseBoard(id) {
+      set({ boardId: id, selectedId: null, picked: null });
+      if (id) set({ selectedId: preselect(get()) });
+    },
+
+    select(entryId) {
+      set({ selectedId: entryId, picked: null });
+    },
+
+    setQuery(query) {
+      set({ query });
+    },
+
+    async addCustom(reference) {
+      const trimmed = reference.trim();
+      set({ adding: true, customError: null });
+      try {
+        const entry = await api.invoke('catalog:inspect', { reference: trimmed });
+        set((s) => ({ custom: [entry, ...s.custom.filter((e) => e.id !== entry.id)], selectedId: entry.id, picked: null }));
+        return true;
+      } catch (error) {
+        set({ customError: toErrorInfo(error) });
+        return false;
+      } finally {
+        set({ adding: false });
+      }
+    },
+
+    async pick() {
+      const state = get();
+      const board = chosenBoard(state);
+      const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === state.selectedId);
+      if (!board || !chosen || !state.catalog) return;
+      const { entry, delivery } = chosen;
+      if (delivery === 'published-raw' && entry.url) {
+        set({ picked: { entryId: entry.id, delivery, message: `Downloading ${entry.variant} ${entry.version} for ${board.name}. ${deliveryExplained[delivery]}` } });
+        await actions.download(entry.url, entry.sha256);
+      } else if (delivery === 'bootc-built-raw' && entry.reference) {
+        actions.prepareBuild(entry.reference, board.arch);
+        set({ picked: { entryId: entry.id, delivery, message: `Ready to build ${entry.reference} for ${board.arch}: open the Build tab to start it.` } });
+      } else if (delivery === 'published-raw+bootc-switch' && entry.reference) {
+        const raw = rawImageFor(state.catalog.entries, board, entry.version);
+        if (!raw?.url) {
+          set({ picked: null, error: { code: 'NOT_FOUND', message: `No published raw image for ${board.arch} to start ${entry.reference} from.`, hint: 'Refresh the catalog, or choose a raw image.' } });
+          return;
+        }
+        set({
+          picked: {
+            entryId: entry.id,
+            delivery,
+            bootcSwitch: entry.reference,
+            message: `Downloading Fedora IoT ${raw.version} for ${board.name}; set the first-boot switch to ${entry.reference} in provisioning (fiot-flash: --bootc-switch ${entry.reference}).`,
+          },
+        });
+        await actions.download(raw.url, raw.sha256);
+      }
+    },
+
+    watch() {
+      return api.on('catalog:changed', (catalog) => set({ catalog }));
+    },
+  }));
+}
+
+export type CatalogStore = ReturnType<typeof createCatalogStore>;

@@ -1,0 +1,160 @@
+/**
+ * The catalog in Chromium through the station: the page shows the catalog from the on-disk cache
+ * at once (time measured with a performance mark and printed), a board is picked, only what fits
+ * it is listed (newest stable preselected), search narrows it, and picking the raw image downloads
+ * it from the loopback mirror, checked against the release index's sha256, as the chosen image.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createCore } from '../../electron/core/app-core';
+import { loadConfig, type AppConfig } from '../../electron/core/config';
+import { CatalogService } from '../../electron/core/catalog/service';
+import { startStation, type Station } from '../../electron/station/server';
+import { entriesForBoard } from '../../shared/domain/catalog';
+import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../helpers/oci-registry';
+import { sendJson, startRouteServer, type RouteServer } from '../helpers/route-server';
+import { commandsSkipReason } from '../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const MiB = 1024 * 1024;
+const skip = chromiumSkipReason() ?? registrySkipReason() ?? commandsSkipReason('xz', 'sfdisk');
+const rawPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-raw-43-20251024.0.${arch}.raw.xz`;
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = screenshotPath(name);
+  if (file) await page.screenshot({ path: file, fullPage: true });
+}
+
+/**
+ * A small disk image (an MBR with one partition of data), xz-compressed: enough for the download
+ * and inspection to treat it as the published image, and cheap to make on a busy machine.
+ */
+function makeSmallImage(dir: string): string {
+  const image = path.join(dir, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw');
+  writeFileSync(image, Buffer.alloc(8 * MiB));
+  execFileSync('sfdisk', ['--quiet', image], { input: 'label: dos\nstart=2048, type=83\n' });
+  const fd = openSync(image, 'r+');
+  writeSync(fd, randomBytes(64 * 1024), 0, 64 * 1024, MiB);
+  closeSync(fd);
+  execFileSync('xz', ['-T1', '-0', '-k', '-f', image]);
+  return `${image}.xz`;
+}
+
+function sha256Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
+  });
+}
+
+describe('the catalog in Chromium through the station', { skip: skip ?? false }, () => {
+  let station: Station;
+  let browser: TestBrowser;
+  let registry: LoopbackRegistry;
+  let fedora: RouteServer;
+  let dataDir: string;
+  let config: AppConfig;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-catalog-'));
+    [registry, browser] = await Promise.all([startRegistry(), launchBrowser()]);
+    for (const variant of ['fedora-iot', 'fedora-bootc']) {
+      pushImage(registry.host, `fedora/${variant}`, '43', { architectures: ['arm64', 'amd64'], labels: bootcLabels('43'), created: '2025-11-01T00:00:00Z' });
+    }
+    const xz = makeSmallImage(dataDir);
+    const [sha256, size] = [await sha256Of(xz), statSync(xz).size];
+    fedora = await startRouteServer((_req, res, url) => {
+      if (url.pathname === '/releases.json') {
+        return sendJson(res, 200, ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: `${fedora.base}${rawPath(arch)}`, variant: 'IoT', subvariant: 'IoT', sha256, size: String(size) })));
+      }
+      if (url.pathname === rawPath('aarch64')) {
+        res.writeHead(200, { 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' });
+        return void createReadStream(xz).pipe(res);
+      }
+      res.writeHead(404).end();
+    });
+    config = loadConfig({
+      ...process.env,
+      FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
+      FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
+      FIOT_RELEASES_URL: `${fedora.base}/releases.json`,
+      FIOT_IOT_IMAGES_URL: `${fedora.base}/iot/`,
+      FIOT_REGISTRY_REPOS: `${registry.host}/fedora/fedora-iot,${registry.host}/fedora/fedora-bootc`,
+      FIOT_INSECURE_REGISTRIES: registry.host,
+    });
+    // A refresh before the app starts, as on an earlier day: the page then shows the cache.
+    await new CatalogService({ config }).refresh();
+    station = await startStation({ core: createCore(config) });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await station?.close();
+    await fedora?.close();
+    await registry?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the cached catalog at once; a board shows only what fits it; picking downloads the image', { timeout: 180_000 }, async () => {
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(station.url);
+      await page.getByTestId('catalog-source').waitFor();
+      const timing = await page.evaluate(() => {
+        const shown = performance.getEntriesByName('fiot:catalog-shown')[0] as PerformanceMark | undefined;
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        return { shown: shown?.startTime ?? -1, origin: shown?.detail as string | undefined, domReady: nav.domContentLoadedEventEnd };
+      });
+      console.log(`catalog shown from ${timing.origin} ${timing.shown.toFixed(0)} ms after navigation start, ${(timing.shown - timing.domReady).toFixed(0)} ms after DOMContentLoaded`);
+      assert.ok(timing.shown > 0, 'the catalog-shown mark was set');
+      assert.equal(timing.origin, 'cache', 'first shown from the on-disk cache, before any refresh');
+      await shot(page, 'catalog-1-boards');
+
+      assert.equal(await page.locator('[data-testid="board-card"][data-board="rpi5"]').isDisabled(), true, 'Pi 5 cannot be chosen');
+      await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
+      const rows = page.getByTestId('catalog-entry');
+      await rows.first().waitFor();
+      const arches = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-arch') ?? ''));
+      const expected = entriesForBoard(await new CatalogService({ config }).get(), (await new CatalogService({ config }).boards()).find((b) => b.id === 'rpi4')!);
+      assert.equal(arches.length, expected.length);
+      assert.ok(arches.every((a) => a.split(',').includes('aarch64')), arches.join(' | '));
+      const first = rows.first();
+      assert.equal(await first.getAttribute('data-entry'), 'raw:Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz');
+      assert.equal(await first.getByRole('radio').isChecked(), true, 'newest stable preselected');
+      assert.match(await first.innerText(), /Ready-made Fedora IoT image: written as is\./);
+      await shot(page, 'catalog-2-rpi4');
+
+      await page.getByTestId('catalog-search').fill('bootc');
+      const containers = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-entry') ?? ''));
+      assert.ok(containers.length === 2 && containers.every((id) => id.startsWith('oci:')), containers.join(' | '));
+      assert.match(await rows.first().innerText(), /switches to this container at first boot/);
+      await page.getByTestId('catalog-search').fill('');
+
+      await page.getByTestId('catalog-use').click();
+      assert.equal(await page.getByTestId('catalog-picked').getAttribute('data-delivery'), 'published-raw');
+      await page.getByTestId('image-summary').waitFor({ timeout: 120_000 });
+      assert.match(await page.getByTestId('image-summary').innerText(), /Fedora-IoT-raw-43-20251024\.0\.aarch64/);
+      assert.ok(fedora.requests.some((r) => r.path === rawPath('aarch64')), 'the image came from the loopback mirror');
+      await shot(page, 'catalog-3-picked');
+
+      await page.getByTestId('change-board').click();
+      await page.locator('[data-testid="board-card"][data-board="uefi-x86_64"]').click();
+      const x86 = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-arch') ?? ''));
+      assert.ok(x86.length > 0 && x86.every((a) => a.split(',').includes('x86_64')));
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
