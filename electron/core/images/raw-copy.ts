@@ -38,13 +38,15 @@ export interface RawCopyEvents {
 /** The entry with its sparse raw copy and map made (no-op when they exist). */
 export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapImage: MapImage, events: RawCopyEvents = {}): Promise<CacheEntry> {
   if (entry.raw) return entry;
-  return withLock(path.join(cache.objectsDir, `${entry.sha256}.raw.lock`), async () => {
+  return withLock(path.join(cache.abs(cache.entryDir(entry.sha256)), 'raw-copy.lock'), async () => {
     const current = await cache.find(entry.sha256);
     if (!current) throw new FiotError('NOT_FOUND', `${entry.name} was removed from the cache.`);
     if (current.raw) return current;
     const source = await inspectSource(cache.abs(current.file));
-    const rawFile = path.join('objects', `${current.sha256}.raw`);
-    const mapFile = path.join('objects', `${current.sha256}.map.json`);
+    const rawName = rawNameOf(current.name);
+    // A compressed file published under a raw-looking name must not be overwritten by its own copy.
+    const rawFile = path.join(cache.entryDir(current.sha256), rawName === path.basename(current.file) ? `decompressed-${rawName}` : rawName);
+    const mapFile = path.join(cache.entryDir(current.sha256), 'allocation-map.json');
     let rawPath = cache.abs(rawFile);
     let size = source.size ?? 0;
     if (source.format !== 'raw') {
@@ -63,6 +65,12 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
       e.raw = { file: source.format === 'raw' ? current.file : rawFile, size, mapFile, dataBytes: map.dataBytes };
     });
   }, { signal: events.signal });
+}
+
+/** `Fedora-IoT-raw-42-….raw.xz` → `Fedora-IoT-raw-42-….raw`; a name without a disk-image extension gains `.raw`. */
+function rawNameOf(name: string): string {
+  const plain = path.basename(name).replace(/\.(xz|gz|bz2|zst|zip)$/i, '');
+  return /\.(raw|img|iso)$/i.test(plain) ? plain : `${plain}.raw`;
 }
 
 async function decompressSparse(source: Awaited<ReturnType<typeof inspectSource>>, target: string, events: RawCopyEvents): Promise<number> {

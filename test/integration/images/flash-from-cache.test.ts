@@ -73,6 +73,7 @@ test('flash from the cache writes only mapped ranges and leaves an identical, fs
     const [entry] = await service.cache.list();
     assert.ok(entry?.raw, 'a raw copy was kept next to the .xz');
     assert.equal(entry.raw.size, fixture.size);
+    assert.equal(entry.raw.file.split('/').pop(), 'fixture.raw', 'the copy keeps the published name, without .xz');
     const rawOnDisk = statSync(service.cache.abs(entry.raw.file)).blocks * 512;
     assert.ok(rawOnDisk < fixture.size / 2, `the raw copy is sparse (${rawOnDisk} bytes on disk for ${fixture.size})`);
     assert.equal(createHash('sha256').update(readFileSync(service.cache.abs(entry.raw.file))).digest('hex'),

@@ -1,10 +1,13 @@
 /**
  * The image cache: content-addressed by the sha256 of the downloaded file, in FIOT_CACHE_DIR.
  *
- *   index.json               committed entries (cache-index.ts)
- *   objects/<sha256>.<ext>   downloaded files, entered by rename only after verification
- *   objects/<sha256>.raw     decompressed sparse copy, and <sha256>.map.json its allocation map
- *   downloads/<key>.part     downloads in progress (resumable), <key>.lock their owner
+ *   index.json                     committed entries (cache-index.ts)
+ *   objects/<sha256>/<file name>   a downloaded file under its published name, entered by rename
+ *                                  only after verification
+ *   objects/<sha256>/<name>.raw    its decompressed sparse copy, and allocation-map.json its map
+ *   downloads/<key>.part           downloads in progress (resumable), <key>.lock their owner
+ * Files keep their published names so everything that shows a file (the image step, logs) shows
+ * "Fedora-IoT-raw-42-….raw", not a hash.
  *
  * A file becomes visible only when the index names it, and the index names it only after the
  * file was renamed into place: no reader ever sees a half-written entry.
@@ -15,7 +18,7 @@ import { FiotError } from '../../../../shared/errors';
 import type { CacheEntry, CacheSummary } from '../../../../shared/domain/images';
 import { readIndex, updateIndex } from './cache-index';
 import { isLocked } from './lock-file';
-import { diskUsage, entryFiles, findEntries } from './entry-files';
+import { diskUsage, findEntries } from './entry-files';
 
 /** Leftover files younger than this may belong to a commit in progress in another process. */
 const LEFTOVER_GRACE_MS = 10 * 60 * 1000;
@@ -55,13 +58,19 @@ export class ImageCache {
     return findEntries(await this.list(), ref)[0] ?? null;
   }
 
+  /** Folder of one entry's files. */
+  entryDir(sha256: string): string {
+    return path.join('objects', sha256);
+  }
+
   /** Moves a verified download into the cache and indexes it (or adds a source to an existing entry). */
   async commit(input: CommitInput): Promise<CacheEntry> {
     const { sha256 } = input.verification;
-    const ext = extensionOf(input.name);
-    const file = path.join('objects', `${sha256}${ext}`);
-    await fs.mkdir(this.objectsDir, { recursive: true });
-    await fs.rename(input.partPath, this.abs(file));
+    const file = path.join(this.entryDir(sha256), safeFileName(input.name));
+    await fs.mkdir(this.abs(this.entryDir(sha256)), { recursive: true });
+    // The same bytes already cached under another URL: keep the first copy, drop this one.
+    if (await this.find(sha256)) await fs.rm(input.partPath, { force: true });
+    else await fs.rename(input.partPath, this.abs(file));
     await fs.rm(`${input.partPath}.json`, { force: true });
     const now = new Date().toISOString();
     const entry = await updateIndex(this.dir, async (entries) => {
@@ -138,35 +147,49 @@ export class ImageCache {
   }
 
   private async deleteFiles(entries: CacheEntry[]): Promise<void> {
-    for (const entry of entries) {
-      for (const file of entryFiles(entry)) await fs.rm(this.abs(file), { force: true });
-    }
+    for (const entry of entries) await fs.rm(this.abs(this.entryDir(entry.sha256)), { recursive: true, force: true });
   }
 
-  /** Files under objects/ and downloads/ that no entry or live download owns; returns bytes freed. */
+  /** Entry folders no index entry names, and downloads no live process owns; returns bytes freed. */
   private async removeLeftovers(): Promise<number> {
-    const named = new Set((await this.list()).flatMap((e) => entryFiles(e).map((f) => this.abs(f))));
+    const indexed = new Set((await this.list()).map((e) => e.sha256));
     let freed = 0;
     const now = Date.now();
-    for (const dir of [this.objectsDir, this.downloadsDir]) {
-      const names = await fs.readdir(dir).catch(() => [] as string[]);
-      for (const name of names) {
-        const full = path.join(dir, name);
-        if (named.has(full) || name.endsWith('.lock')) continue;
-        const stat = await fs.stat(full).catch(() => null);
-        if (!stat || now - stat.mtimeMs < LEFTOVER_GRACE_MS) continue;
-        const key = name.replace(/\.part(\.json)?$/, '').replace(/\..*$/, '');
-        if (await isLocked(path.join(this.downloadsDir, `${key}.lock`))) continue;
-        await fs.rm(full, { force: true });
-        freed += stat.blocks * 512;
-      }
+    const stale = async (full: string) => {
+      const stat = await fs.stat(full).catch(() => null);
+      return stat && now - stat.mtimeMs >= LEFTOVER_GRACE_MS ? stat : null;
+    };
+    for (const name of await fs.readdir(this.objectsDir).catch(() => [] as string[])) {
+      const full = path.join(this.objectsDir, name);
+      if (indexed.has(name) || !(await stale(full))) continue;
+      freed += await allocatedBytes(full);
+      await fs.rm(full, { recursive: true, force: true });
+    }
+    for (const name of await fs.readdir(this.downloadsDir).catch(() => [] as string[])) {
+      const full = path.join(this.downloadsDir, name);
+      if (name.endsWith('.lock')) continue;
+      const stat = await stale(full);
+      if (!stat) continue;
+      const key = name.replace(/\.part(\.json)?$/, '');
+      if (await isLocked(path.join(this.downloadsDir, `${key}.lock`))) continue;
+      await fs.rm(full, { force: true });
+      freed += stat.blocks * 512;
     }
     return freed;
   }
 }
 
-/** `.raw.xz`, `.img.gz`, `.raw`: the compound extension, so the format stays visible in the file name. */
-function extensionOf(name: string): string {
-  const match = /(\.(?:raw|img|iso))?(\.(?:xz|gz|bz2|zst|zip))?$/i.exec(name);
-  return match?.[0] || '.img';
+async function allocatedBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+    if (stat) total += stat.blocks * 512;
+  }
+  return total;
+}
+
+/** A published name as a plain file name (no folders, nothing hidden). */
+function safeFileName(name: string): string {
+  const base = path.basename(name).replace(/[^\w.+-]/g, '_').replace(/^\.+/, '');
+  return base || 'image';
 }
