@@ -3,7 +3,7 @@
  * add theirs to `imageSources`); whatever the source, it ends in the image store's `path`, and the
  * summary below says what was chosen.
  */
-import { useState, type ComponentType } from 'react';
+import { useState, type ComponentType, type KeyboardEvent } from 'react';
 import { useImage } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
@@ -72,21 +72,49 @@ function ChosenImage() {
   );
 }
 
+/** Arrow keys, Home and End move between the source tabs, as WAI-ARIA tabs do. */
+function nextTabIndex(key: string, index: number, count: number): number | null {
+  if (key === 'ArrowRight') return (index + 1) % count;
+  if (key === 'ArrowLeft') return (index - 1 + count) % count;
+  if (key === 'Home') return 0;
+  if (key === 'End') return count - 1;
+  return null;
+}
+
 export function ImageStep() {
   const [sourceId, setSourceId] = useState(imageSources[0]!.id);
   const source = imageSources.find((s) => s.id === sourceId) ?? imageSources[0]!;
+  const tabbed = imageSources.length > 1;
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = imageSources.findIndex((s) => s.id === source.id);
+    const next = nextTabIndex(event.key, index, imageSources.length);
+    if (next === null) return;
+    event.preventDefault();
+    setSourceId(imageSources[next]!.id);
+    document.getElementById(`image-tab-${imageSources[next]!.id}`)?.focus();
+  };
   return (
     <div className="stack">
-      {imageSources.length > 1 && (
-        <div className="tabs" role="tablist" aria-label="Where the image comes from">
+      {tabbed && (
+        <div className="tabs" role="tablist" aria-label="Where the image comes from" onKeyDown={onTabKey}>
           {imageSources.map((s) => (
-            <button key={s.id} type="button" role="tab" aria-selected={s.id === source.id} className="tab" onClick={() => setSourceId(s.id)}>
+            <button
+              key={s.id}
+              id={`image-tab-${s.id}`}
+              type="button"
+              role="tab"
+              aria-selected={s.id === source.id}
+              aria-controls="image-source-panel"
+              tabIndex={s.id === source.id ? 0 : -1}
+              className="tab"
+              onClick={() => setSourceId(s.id)}
+            >
               {s.label}
             </button>
           ))}
         </div>
       )}
-      <div role={imageSources.length > 1 ? 'tabpanel' : undefined}>
+      <div id="image-source-panel" role={tabbed ? 'tabpanel' : undefined} aria-labelledby={tabbed ? `image-tab-${source.id}` : undefined}>
         <source.Component />
       </div>
       <ChosenImage />
