@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import { ImageStep, ImageSummary, useImageReady } from './components/image/image-step';
 import { DrivesStep, DrivesSummary, useDrivesReady } from './components/drives/drives-step';
 import { WriteStep, WriteSummary, useWriteReady } from './components/write/write-step';
+import { ProvisioningStep, ProvisioningSummary, useProvisioningReady } from './features/provisioning';
 
 export interface StepDefinition {
   id: string;
@@ -20,6 +21,7 @@ export interface StepDefinition {
 
 export const steps: StepDefinition[] = [
   { id: 'image', title: 'Image', lead: 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useReady: useImageReady },
+  { id: 'provisioning', title: 'First boot', lead: 'Optionally set each card up on its first boot: name, user, SSH keys, Wi-Fi.', Panel: ProvisioningStep, Summary: ProvisioningSummary, useReady: useProvisioningReady },
   { id: 'drives', title: 'Drives', lead: 'Choose the cards or sticks to write. Everything on them will be erased.', Panel: DrivesStep, Summary: DrivesSummary, useReady: useDrivesReady },
   { id: 'write', title: 'Write', lead: 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useReady: useWriteReady },
 ];

@@ -17,6 +17,7 @@ import { startStation, type Station } from '../../electron/station/server';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
+import { addTarget, chooseImage, continueToDrives, openFileSource } from '../helpers/ui-steps';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -36,28 +37,6 @@ function sha256OfRange(file: string, length: number): Promise<string> {
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);
   if (file) await page.screenshot({ path: file });
-}
-
-/** The local-file source; other sources (catalog, downloads) may be tabs beside it. */
-async function openFileSource(page: Page): Promise<void> {
-  await page.getByTestId('step-image').waitFor();
-  const tab = page.getByRole('tab', { name: 'Image file' });
-  if (await tab.count()) await tab.click();
-}
-
-async function chooseImage(page: Page, file: string): Promise<void> {
-  await openFileSource(page);
-  await page.getByLabel('Image file path').fill(file);
-  await page.getByRole('button', { name: 'Use this file' }).click();
-  await page.getByTestId('image-summary').waitFor();
-}
-
-async function addTarget(page: Page, device: string): Promise<void> {
-  const advanced = page.getByTestId('add-target');
-  if (!(await advanced.evaluate((element) => (element as HTMLDetailsElement).open))) await advanced.getByText('Add a device or image file by path…').click();
-  await page.getByLabel('Device or image file path').fill(device);
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
-  await page.locator(`[data-testid="drive-row"][data-device="${device}"]`).waitFor();
 }
 
 describe('the app in Chromium through the station', { skip: skip ?? false }, () => {
@@ -105,7 +84,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       assert.match(await page.getByTestId('image-summary').innerText(), /xz-compressed/);
       assert.match(await page.getByTestId('image-size').innerText(), /268 MB/);
       await shot(page, '2-image-chosen');
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await continueToDrives(page);
 
       await addTarget(page, card.device);
       const row = page.locator(`[data-testid="drive-row"][data-device="${card.device}"]`);
@@ -145,7 +124,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await chooseImage(page, fixture.xzPath!);
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await continueToDrives(page);
       for (const card of cards) await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('button', { name: 'Flash 2 drives' }).click();
@@ -173,7 +152,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await chooseImage(page, fixture.xzPath!);
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await continueToDrives(page);
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('button', { name: 'Flash the drive' }).click();
@@ -201,12 +180,12 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await chooseImage(page, fixture.xzPath!);
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await continueToDrives(page);
       await addTarget(page, small.device);
       const row = page.locator(`[data-testid="drive-row"][data-device="${small.device}"]`);
       assert.equal(await row.getByRole('checkbox').isDisabled(), true);
       assert.match(await row.locator('[data-code="TARGET_TOO_SMALL"]').innerText(), /too small/);
-      assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true, 'the write step stays closed');
+      assert.equal(await page.getByTestId('nav-write').isDisabled(), true, 'the write step stays closed');
       await shot(page, '7-too-small');
       assert.equal(small.sectorsWritten(), writtenBefore);
       assert.ok(readFileSync(small.backingFile).every((byte) => byte === 0), 'the card is untouched');
@@ -228,6 +207,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       assert.equal(await error.getAttribute('data-code'), 'SOURCE_NOT_FOUND');
       assert.match(await error.innerText(), /Check the path/);
       assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
+      assert.equal(await page.getByTestId('nav-drives').isDisabled(), true);
     } finally {
       await page.close();
     }

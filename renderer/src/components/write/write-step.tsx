@@ -9,6 +9,7 @@ import { selectedDrives } from '../../stores/drives';
 import { drivesStore, imageStore, jobStore, uiStore, useDrives, useImage, useJob } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
+import { profileStore } from '../../features/provisioning';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
@@ -35,7 +36,8 @@ function Plan() {
   const start = () => {
     setConfirming(false);
     const source = imageStore.getState().path;
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify });
+    // Each card's first-boot config (when set up) is generated per card from this profile.
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields() });
   };
 
   return (

@@ -1,0 +1,107 @@
+/**
+ * The common things, short: hostname (with the names the next cards get), a user with a
+ * password and SSH keys (pasted or from a .pub file), and Wi-Fi.
+ */
+import { useState } from 'react';
+import { FieldErrors, TextField, useFieldProblems } from './field';
+import { profileStore, useProfile } from './stores';
+
+/** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */
+const NO_NAMES: string[] = [];
+
+function HostnamePreview() {
+  const names = useProfile((s) => s.preview?.hostnames ?? NO_NAMES);
+  const counterStart = useProfile((s) => s.counterStart);
+  const pattern = useProfile((s) => s.form.hostname);
+  return (
+    <div className="hostname-preview">
+      <label className="inline-label">
+        First card’s number
+        <input type="number" min={0} value={counterStart} className="counter-input" data-testid="profile-counterStart"
+          onChange={(e) => profileStore.getState().setCounterStart(Number(e.target.value))} />
+      </label>
+      {pattern.includes('{n') && names.length > 0 && (
+        <p className="muted small" data-testid="hostname-preview">Next cards: <code>{names.join(', ')}</code>, …</p>
+      )}
+    </div>
+  );
+}
+
+function PasswordField() {
+  const [password, setPassword] = useState('');
+  const hash = useProfile((s) => s.form.passwordHash);
+  const problems = useFieldProblems('passwordHash');
+  const commit = () => {
+    void profileStore.getState().setPassword(password);
+    setPassword('');
+  };
+  return (
+    <div className="field">
+      <label htmlFor="profile-password">Password (optional)</label>
+      <div className="row">
+        <input id="profile-password" type="password" autoComplete="new-password" value={password} data-testid="profile-password"
+          placeholder={hash ? 'A password is set (only its hash is kept)' : 'Type a password'}
+          onChange={(e) => setPassword(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        <button type="button" className="button" disabled={!password} onClick={commit}>Set</button>
+        {hash && <button type="button" className="button" onClick={() => profileStore.getState().update({ passwordHash: '' })}>Clear</button>}
+      </div>
+      <p className="field-hint">Turned into a sha512-crypt hash at once; the password itself is never stored or written.</p>
+      <FieldErrors messages={problems} field="passwordHash" />
+    </div>
+  );
+}
+
+function KeyFileButton() {
+  const addFiles = async (files: FileList | null) => {
+    const texts = await Promise.all([...(files ?? [])].map((file) => file.text()));
+    const current = profileStore.getState().form.sshKeys.trim();
+    profileStore.getState().update({ sshKeys: [current, ...texts.map((t) => t.trim())].filter(Boolean).join('\n') });
+  };
+  return (
+    <label className="button file-button">
+      Add from a .pub file…
+      <input type="file" accept=".pub,text/plain" multiple className="visually-hidden" data-testid="profile-ssh-file" onChange={(e) => void addFiles(e.target.files)} />
+    </label>
+  );
+}
+
+export function BasicsFields() {
+  const security = useProfile((s) => s.form.wifiSecurity);
+  const hidden = useProfile((s) => s.form.wifiHidden);
+  const update = profileStore.getState().update;
+  return (
+    <div className="stack">
+      <fieldset className="form-group">
+        <legend>Name</legend>
+        <TextField name="hostname" label="Hostname" placeholder="sensor-{n:03}"
+          hint={<>Use <code>{'{n}'}</code> or <code>{'{n:03}'}</code> to number the cards of a run.</>} />
+        <HostnamePreview />
+      </fieldset>
+      <fieldset className="form-group">
+        <legend>User</legend>
+        <TextField name="userName" label="User name" placeholder="core" hint="Added to the wheel group (may use sudo)." />
+        <PasswordField />
+        <TextField name="sshKeys" label="SSH public keys (one per line)" placeholder="ssh-ed25519 AAAA… you@laptop" multiline mono />
+        <KeyFileButton />
+      </fieldset>
+      <fieldset className="form-group">
+        <legend>Wi-Fi (optional)</legend>
+        <TextField name="wifiSsid" label="Network name (SSID)" />
+        <div className="row">
+          <label className="inline-label">
+            Security
+            <select value={security} data-testid="profile-wifiSecurity" onChange={(e) => update({ wifiSecurity: e.target.value as typeof security })}>
+              <option value="wpa-psk">WPA2 (PSK)</option>
+              <option value="sae">WPA3 (SAE)</option>
+              <option value="none">Open network</option>
+            </select>
+          </label>
+          <label className="checkbox-label">
+            <input type="checkbox" checked={hidden} onChange={(e) => update({ wifiHidden: e.target.checked })} /> Hidden network
+          </label>
+        </div>
+        {security !== 'none' && <TextField name="wifiPsk" label="Passphrase" type="password" />}
+      </fieldset>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * One labelled form field with its problem beside it. Problems come from the core's check of the
+ * whole profile, so a field shows exactly what would stop the write.
+ */
+import { useId, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Problem } from '../../../../shared/provisioning';
+import { fieldOf, formMessage, type ProfileForm } from './profile-form';
+import { profileStore, useProfile } from './stores';
+
+/** The messages for one form field. */
+export function useFieldProblems(name: keyof ProfileForm | 'profile'): string[] {
+  return useProfile(useShallow((s) => (s.preview?.problems ?? []).filter((p: Problem) => fieldOf(p) === name).map(formMessage)));
+}
+
+interface TextFieldProps {
+  name: keyof ProfileForm;
+  label: string;
+  hint?: ReactNode;
+  placeholder?: string;
+  type?: 'text' | 'password' | 'url';
+  multiline?: boolean;
+  mono?: boolean;
+}
+
+export function TextField({ name, label, hint, placeholder, type = 'text', multiline, mono }: TextFieldProps) {
+  const id = useId();
+  const value = useProfile((s) => s.form[name]);
+  const problems = useFieldProblems(name);
+  const describedBy = `${id}-hint ${id}-error`;
+  const onChange = (text: string) => profileStore.getState().update({ [name]: text } as Partial<ProfileForm>);
+  const common = {
+    id,
+    value: String(value),
+    placeholder,
+    'aria-invalid': problems.length > 0,
+    'aria-describedby': describedBy,
+    'data-testid': `profile-${name}`,
+    className: mono ? 'mono' : undefined,
+  };
+  return (
+    <div className={`field${problems.length ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea {...common} rows={3} spellCheck={false} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input {...common} type={type} spellCheck={false} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
+      )}
+      {hint && <p id={`${id}-hint`} className="field-hint">{hint}</p>}
+      <FieldErrors id={`${id}-error`} messages={problems} field={name} />
+    </div>
+  );
+}
+
+export function FieldErrors({ id, messages, field }: { id?: string; messages: string[]; field: string }) {
+  if (!messages.length) return null;
+  return (
+    <ul id={id} className="field-errors" role="alert" data-testid={`profile-error-${field}`}>
+      {messages.map((message) => <li key={message}>{message}</li>)}
+    </ul>
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * The provisioning profile being edited: the form, the live preview the core computes from it
+ * (the exact config that will be written, or the problems, each naming its field), the saved
+ * profiles, and what a flash request carries. A typed password is sent once to be hashed and
+ * dropped; only the hash stays in the form.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi, ResultOf } from '../../../shared/contract';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { ProfileInput, SavedProfile } from '../../../shared/provisioning';
+import { emptyForm, formToProfile, profileToForm, type ProfileForm } from '../features/provisioning/profile-form';
+
+export type Preview = ResultOf<'provision:preview'>;
+
+export interface ProfileState {
+  /** Provisioning is optional: off means the cards boot as the image ships. */
+  enabled: boolean;
+  form: ProfileForm;
+  counterStart: number;
+  preview: Preview | null;
+  previewing: boolean;
+  saved: SavedProfile[];
+  /** The last failed action (saving, importing, hashing), for a notice. */
+  error: ErrorInfo | null;
+  setEnabled(enabled: boolean): void;
+  update(changes: Partial<ProfileForm>): void;
+  setCounterStart(n: number): void;
+  setPassword(password: string): Promise<void>;
+  loadSaved(): Promise<void>;
+  save(name: string): Promise<boolean>;
+  use(name: string): void;
+  remove(name: string): Promise<void>;
+  importText(text: string): Promise<void>;
+  exportProfile(name: string): Promise<{ fileName: string; text: string } | null>;
+  /** What flash:start carries: the profile and the first card's {n}, or nothing when off. */
+  flashFields(): { provisioning?: ProfileInput; counterStart?: number };
+}
+
+/** How long typing pauses before the preview is recomputed. */
+const PREVIEW_DELAY_MS = 150;
+
+export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
+  return createStore<ProfileState>()((set, get) => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let generation = 0;
+
+    const refresh = () => {
+      if (timer) clearTimeout(timer);
+      if (!get().enabled) return;
+      set({ previewing: true });
+      timer = setTimeout(() => {
+        const mine = ++generation;
+        const { form, counterStart } = get();
+        api.invoke('provision:preview', { profile: formToProfile(form), counterStart, count: 3 })
+          .then((preview) => {
+            if (mine === generation) set({ preview, previewing: false });
+          })
+          .catch((error) => {
+            if (mine === generation) set({ previewing: false, error: toErrorInfo(error) });
+          });
+      }, PREVIEW_DELAY_MS);
+    };
+
+    const fail = (error: unknown) => set({ error: toErrorInfo(error) });
+
+    return {
+      enabled: false,
+      form: emptyForm,
+      counterStart: 1,
+      preview: null,
+      previewing: false,
+      saved: [],
+      error: null,
+
+      setEnabled(enabled) {
+        set({ enabled, ...(enabled ? {} : { preview: null }) });
+        refresh();
+      },
+      update(changes) {
+        set({ form: { ...get().form, ...changes } });
+        refresh();
+      },
+      setCounterStart(n) {
+        set({ counterStart: Number.isInteger(n) && n >= 0 ? n : 1 });
+        refresh();
+      },
+      async setPassword(password) {
+        if (!password) {
+          get().update({ passwordHash: '' });
+          return;
+        }
+        try {
+          const { hash } = await api.invoke('provision:hash-password', { password });
+          get().update({ passwordHash: hash });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async loadSaved() {
+        try {
+          set({ saved: (await api.invoke('profiles:list', {})).profiles });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async save(name) {
+        try {
+          await api.invoke('profiles:save', { name, profile: formToProfile(get().form) });
+          set({ error: null });
+          await get().loadSaved();
+          return true;
+        } catch (error) {
+          fail(error);
+          return false;
+        }
+      },
+      use(name) {
+        const found = get().saved.find((p) => p.name === name);
+        if (!found) return;
+        set({ form: profileToForm(found.profile), enabled: true, error: null });
+        refresh();
+      },
+      async remove(name) {
+        try {
+          await api.invoke('profiles:delete', { name });
+          await get().loadSaved();
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async importText(text) {
+        try {
+          const { saved } = await api.invoke('profiles:import', { text });
+          await get().loadSaved();
+          get().use(saved.name);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async exportProfile(name) {
+        try {
+          return await api.invoke('profiles:export', { name });
+        } catch (error) {
+          fail(error);
+          return null;
+        }
+      },
+      flashFields() {
+        const { enabled, form, counterStart } = get();
+        return enabled ? { provisioning: formToProfile(form), counterStart } : {};
+      },
+    };
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Moving through the app's steps in Chromium the way a person does, shared by the end-to-end specs.
+ */
+import type { Page } from 'playwright-core';
+
+/** The local-file source; other sources (catalog, downloads) may be tabs beside it. */
+export async function openFileSource(page: Page): Promise<void> {
+  await page.getByTestId('step-image').waitFor();
+  const tab = page.getByRole('tab', { name: 'Image file' });
+  if (await tab.count()) await tab.click();
+}
+
+export async function chooseImage(page: Page, file: string): Promise<void> {
+  await openFileSource(page);
+  await page.getByLabel('Image file path').fill(file);
+  await page.getByRole('button', { name: 'Use this file' }).click();
+  await page.getByTestId('image-summary').waitFor();
+}
+
+/** From the image step to the drives step, passing the optional first-boot step untouched. */
+export async function continueToDrives(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+  if (await page.getByTestId('step-provisioning').count()) await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByTestId('step-drives').waitFor();
+}
+
+export async function addTarget(page: Page, device: string): Promise<void> {
+  const advanced = page.getByTestId('add-target');
+  if (!(await advanced.evaluate((element) => (element as HTMLDetailsElement).open))) await advanced.getByText('Add a device or image file by path…').click();
+  await page.getByLabel('Device or image file path').fill(device);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.locator(`[data-testid="drive-row"][data-device="${device}"]`).waitFor();
+}
