@@ -14,9 +14,14 @@ export function flashSucceeded(result: FlashResult, verify: boolean): boolean {
   return result.ok && result.targets.length > 0 && result.targets.every((t) => targetSucceeded(t, verify));
 }
 
+/** Errors arrive as data from the writer; a code this build does not know still reads as a failed write. */
+function jobError(error: NonNullable<FlashResult['error']>): ErrorInfo {
+  if (isErrorCode(error.code)) return { code: error.code, message: error.message, hint: error.hint ?? errorCatalog[error.code].hint };
+  return { code: 'WRITE_FAILED', message: error.message, hint: error.hint };
+}
+
 function targetError(target: TargetResult): ErrorInfo {
-  if (target.error && isErrorCode(target.error.code)) return { code: target.error.code, message: target.error.message, hint: target.error.hint ?? errorCatalog[target.error.code].hint };
-  if (target.error) return { code: 'WRITE_FAILED', message: target.error.message, hint: target.error.hint };
+  if (target.error) return jobError(target.error);
   if (target.state === 'cancelled') return { code: 'CANCELLED', message: `${target.device} was not finished: writing was cancelled.`, hint: errorCatalog.CANCELLED.hint };
   return { code: 'VERIFY_FAILED', message: `${target.device} was not verified.`, hint: errorCatalog.VERIFY_FAILED.hint };
 }
@@ -24,6 +29,7 @@ function targetError(target: TargetResult): ErrorInfo {
 export function firstError(result: FlashResult, verify: boolean): ErrorInfo | undefined {
   const failed = result.targets.find((t) => !targetSucceeded(t, verify));
   if (failed) return targetError(failed);
+  if (result.error) return jobError(result.error);
   if (!flashSucceeded(result, verify)) return { code: 'INTERNAL', message: 'The flash did not finish successfully.', hint: errorCatalog.INTERNAL.hint };
   return undefined;
 }
@@ -41,9 +47,8 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
     }
   }
   if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
-  const { jobId, source, imageSize, sourceSha256, targets, durationMs } = result;
-  const error = firstError(result, verify);
+  const { jobId, source, imageSize, sourceSha256, targets, durationMs, writtenBytes } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
-  io.result(ok, { jobId, source, imageSize, sourceSha256, targets, durationMs }, error);
+  io.result(ok, { jobId, source, imageSize, sourceSha256, writtenBytes, targets, durationMs }, firstError(result, verify));
   return ok;
 }

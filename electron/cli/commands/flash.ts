@@ -1,0 +1,105 @@
+/**
+ * `fiot-flash flash <source> --drive X [--drive Y ...]`: write an image to one or more cards and
+ * prove it. Every check that can happen before writing happens here, before the writer starts;
+ * the writer re-checks each target itself.
+ */
+import type { FlashRequest } from '../../../shared/domain/flash';
+import { startFlash } from '../../core/flash/job';
+import { inspectSource } from '../../core/flash/source';
+import { confirmErase } from '../confirm';
+import { reportFlash } from '../flash-report';
+import { checkTargets, resolveTargets } from '../flash-targets';
+import type { Command } from '../main';
+import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
+import { createProgressView } from '../progress-view';
+import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+import { flashResolvers, prepareRemoteSource } from '../remote-source';
+
+const help = `
+Usage: fiot-flash flash <source> --drive <target> [--drive <target> ...] [options]
+
+Writes an image to cards or sticks and reads it back to verify it.
+
+  <source>            an image file (.raw .img .iso, plain or .xz .gz .bz2 .zst .zip),
+                      an http(s):// URL, or a catalog reference such as fedora-iot:42@rpi4
+  --drive <target>    a drive from \`fiot-flash drives\`, a loop device (/dev/loopN), or an
+                      image file to create; repeat to write several cards at once
+  --yes               do not ask before erasing (for scripts; system drives are still refused)
+  --no-verify         skip reading the cards back (faster, but a bad card goes unnoticed)
+  --sha256 HEX        the expected sha256 of the source file; refuse to write on a mismatch
+  --board ID          the board the cards are for (e.g. rpi4)
+  --json              one JSON object per line: progress, then {"type":"result","ok":...}
+
+${provisioningHelp.trim()}
+  Each card gets its own config: {n} counts the cards in --drive order from --counter-start.
+
+Exit status: 0 when every card was written and verified; 2 for a usage error; 1 otherwise.
+`;
+
+const options = {
+  drive: { type: 'string', multiple: true },
+  yes: { type: 'boolean', short: 'y' },
+  'no-verify': { type: 'boolean' },
+  sha256: { type: 'string' },
+  board: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...provisioningOptions,
+} as const;
+
+/** A source without a scheme is a local file: inspect it now so a bad file fails before any prompt. */
+async function imageInfo(source: string): Promise<{ size: number | null; path?: string }> {
+  if (/^[a-z][a-z0-9+.-]+:/i.test(source) && !/^[a-z]:[\\/]/i.test(source)) return { size: null };
+  const info = await inspectSource(source);
+  return { size: info.size ?? (info.minSize || null), path: info.path };
+}
+
+function parseRequest(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(argv, options, true);
+  if (values.help) return { values, request: null };
+  if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash flash <source> --drive <target>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
+  if (!values.drive?.length) throw usageError('Name at least one target with --drive (run `fiot-flash drives` to list them).');
+  if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+  // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
+  const provisioning = profileFromFlags(values);
+  const request: FlashRequest = {
+    source: positionals[0]!,
+    targets: values.drive,
+    verify: !values['no-verify'],
+    sha256: values.sha256?.toLowerCase(),
+    board: values.board,
+    provisioning,
+    counterStart: counterStartFromFlags(values),
+  };
+  return { values, request };
+}
+
+export const command: Command = {
+  summary: 'Write an image to one or more cards, verified',
+  async run(argv, io) {
+    const { values, request } = parseRequest(argv);
+    if (printHelpIfAsked(values, help, io) || !request) return 0;
+    const image = (await prepareRemoteSource(request.source, request.sha256, io)) ?? (await imageInfo(request.source));
+    const { drives, warnings } = checkTargets(await resolveTargets(request.targets), image);
+    for (const warning of warnings) {
+      io.warn(`Warning: ${warning.message}`);
+      io.emit({ type: 'warning', ...warning });
+    }
+    if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
+
+    const job = startFlash(request, { resolvers: flashResolvers() });
+    const view = createProgressView(io);
+    job.onProgress((progress) => view.update(progress));
+    // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.
+    const cancel = () => job.cancel();
+    process.once('SIGINT', cancel);
+    try {
+      const result = await job.result;
+      view.finish();
+      return reportFlash(result, request.verify !== false, io) ? 0 : 1;
+    } finally {
+      view.finish();
+      process.removeListener('SIGINT', cancel);
+    }
+  },
+};
