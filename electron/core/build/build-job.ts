@@ -177,15 +177,28 @@ export function startBuild(input: BuildRequest, deps: BuildJobDeps, listener: Bu
   async function cancel(): Promise<boolean> {
     if (record.status !== 'running' || cancelled) return false;
     cancelled = true;
-    // The session stops before its next step; a running container outlives a killed podman
-    // client, so it is stopped by the name we gave it.
+    // The session watches this file: it stops before its next step, or stops the builder's
+    // container by the name we gave it (a container outlives a killed podman client).
     if (existsSync(workDir)) writeFileSync(cancelFile, '');
-    if (step === 'build') await deps.runner.exec(stopArgs(id));
-    const child = current as ChildProcess | null;
-    if (child && child.exitCode === null) child.kill('SIGTERM');
+    // An elevated session is root's: only the file reaches it. Our own we stop at once: the
+    // builder by its container name (the session then reaps it and ends), a pull by ending the
+    // session's process group.
+    if (!deps.runner.elevated) {
+      const child = current as ChildProcess | null;
+      if (step === 'build') await deps.runner.exec(stopArgs(id));
+      else if (child?.pid && child.exitCode === null) killGroup(child.pid);
+    }
     await done;
     return true;
   }
 
   return { id, done, cancel };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // Already gone: nothing left to stop.
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * A build's privileged podman steps as one shell session, so a normal user approves a single
  * administrator prompt (pkexec) instead of one per podman call: make sure the builder image is
- * there, pull the source into root's storage, read its digest, then exec the builder. Marker
- * lines tell the job which step is running; a cancel file stops the session between steps.
+ * there, pull the source into root's storage, read its digest, then run the builder. Marker
+ * lines tell the job which step is running; a cancel file stops the session between steps, or
+ * stops the builder's container from inside the session.
  */
 import type { PreflightCheck } from '../../../shared/domain/build';
 import { FiotError } from '../../../shared/errors';
-import { builderRunArgs, imageDigestArgs, isElevationRefused, sourcePullArgs, type BuilderRunOptions } from './podman-command';
+import { builderRunArgs, imageDigestArgs, isElevationRefused, sourcePullArgs, stopArgs, type BuilderRunOptions } from './podman-command';
 import type { ExecResult } from './podman-process';
 import { assertPreflight, builderUnpullable } from './preflight';
 
@@ -25,23 +26,34 @@ const command = (words: string[]) => words.map(shellQuote).join(' ');
 export interface SessionOptions extends BuilderRunOptions {
   podman: string;
   builderImage: string;
-  /** When this file exists the session stops before its next step. */
+  /** When this file appears the session stops: before its next step, or the running builder. */
   cancelFile: string;
 }
 
 export function buildSessionScript(o: SessionOptions): string {
   const podman = (args: string[]) => command([o.podman, ...args]);
-  const stopIfCancelled = `[ -e ${shellQuote(o.cancelFile)} ] && exit 130`;
-  const step = (name: SessionStep) => `${stopIfCancelled}\necho ${shellQuote(STEP + name)}`;
+  const cancelled = `[ -e ${shellQuote(o.cancelFile)} ]`;
+  const step = (name: SessionStep) => `${cancelled} && exit 130\necho ${shellQuote(STEP + name)}`;
   return [
     'set -u',
+    // Ctrl-C reaches the app, which cancels through the file; the session must outlive it to stop the container.
+    "trap '' INT",
     step('builder'),
     `${podman(['image', 'exists', o.builderImage])} || ${podman(['pull', o.builderImage])} || exit $?`,
     step('source'),
     `${podman(sourcePullArgs(o.reference, o.arch))} || exit $?`,
     `echo "${DIGEST}$(${podman(imageDigestArgs(o.reference))} 2>/dev/null)"`,
     step('build'),
-    `exec ${podman(builderRunArgs(o))}`,
+    // The builder runs in the background so the (root) session itself can stop it on cancel:
+    // an elevated build is cancelled without a second administrator prompt.
+    `${podman(builderRunArgs(o))} &`,
+    'builder=$!',
+    'stopping=',
+    'while kill -0 "$builder" 2>/dev/null; do',
+    `  if [ -z "$stopping" ] && ${cancelled}; then stopping=1; ${podman(stopArgs(o.buildId))} >/dev/null 2>&1; fi`,
+    '  sleep 1',
+    'done',
+    'wait "$builder"',
   ].join('\n');
 }
 

@@ -41,9 +41,9 @@ export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {
   const { podman } = runnerEnv;
   const elevationNote = elevate(podman, [], runnerEnv).note;
 
-  function start(command: string, args: string[], elevated: boolean, onLine?: LineListener) {
+  function start(command: string, args: string[], elevated: boolean, onLine?: LineListener, ownGroup = false) {
     const target = elevated ? elevate(command, args, runnerEnv) : { command, args };
-    const child = spawn(target.command, target.args, { stdio: ['ignore', 'pipe', 'pipe'], env: runnerEnv.env ?? process.env });
+    const child = spawn(target.command, target.args, { stdio: ['ignore', 'pipe', 'pipe'], env: runnerEnv.env ?? process.env, detached: ownGroup });
     const out: Record<'stdout' | 'stderr', string[]> = { stdout: [], stderr: [] };
     for (const name of ['stdout', 'stderr'] as const) {
       let pending = '';
@@ -81,6 +81,8 @@ export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {
     elevationNote,
     elevated: elevationNote !== null,
     exec: (args, options = {}) => start(podman, args, options.elevated ?? true, options.onLine).done,
-    session: (script, onLine) => start('/bin/sh', ['-c', script], true, onLine),
+    // Unelevated, the session gets its own process group so a cancel can end it with its children.
+    // Elevated it stays in ours: pkexec's text prompt needs the terminal, and root's processes are not ours to signal.
+    session: (script, onLine) => start('/bin/sh', ['-c', script], true, onLine, elevationNote === null),
   };
 }

@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { createCore } from '../../../electron/core/app-core';
+import { BuildManager } from '../../../electron/core/build/build-manager';
+import { createPodmanRunner } from '../../../electron/core/build/podman-process';
 import { loadConfig } from '../../../electron/core/config';
 import type { EventName } from '../../../shared/contract';
 import type { BuildDone, BuildProgress } from '../../../shared/domain/build';
@@ -17,6 +19,7 @@ let s: StandinSetup;
 after(() => s?.dispose());
 
 async function core(extra: NodeJS.ProcessEnv = {}) {
+  s?.dispose();
   s = await setupStandin({ FIOT_STANDIN_DELAY_MS: '40', ...extra });
   // The runner spawns podman with this process's environment: the stand-in reads its settings there.
   Object.assign(process.env, s.env);
@@ -91,4 +94,41 @@ test('the router refuses a reference that could read as a flag, and answers the 
   assert.match(checks.find((c) => c.id === 'architecture')?.detail ?? '', /through qemu-user-static/);
   assert.match(checks.find((c) => c.id === 'builder-image')?.detail ?? '', /will be pulled when the build starts/);
   assert.ok(!s.calls().some((c) => c[0] === 'pull'), 'the checklist only looks; it pulls nothing');
+});
+
+test('an elevated build is cancelled by the session itself: no second prompt, nothing signalled from outside', async () => {
+  s?.dispose();
+  s = await setupStandin({ FIOT_STANDIN_DELAY_MS: '40' });
+  Object.assign(process.env, s.env);
+  const config = { configDir: s.configDir, cacheDir: s.cacheDir, podman: s.env.FIOT_PODMAN! };
+  // A runner that behaves as if podman ran through pkexec: the job may only use the cancel file.
+  const runner = { ...createPodmanRunner({ podman: config.podman, platform: 'linux', uid: 0 }), elevated: true };
+  const manager = new BuildManager(config, { runner });
+  const out = path.join(s.dir, 'out');
+  const seen: BuildProgress[] = [];
+  const job = manager.start({ reference: 'quay.io/fedora/fedora-iot:42', arch: 'x86_64', outputDir: out }, { progress: (p) => seen.push(p) });
+  const started = Date.now();
+  while (!seen.some((p) => p.percent >= 42) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+  const builderPid = Number(readFileSync(path.join(s.env.FIOT_STANDIN_STATE_DIR!, `fiot-build-${job.id}.pid`), 'utf8'));
+
+  assert.equal(await job.cancel(), true);
+  const { record } = await job.done;
+  assert.equal(record.status, 'cancelled');
+  const stops = s.calls().filter((c) => c[0] === 'stop');
+  assert.deepEqual(stops, [['stop', '--time', '10', `fiot-build-${job.id}`]], 'the session stopped the container, once');
+  assert.throws(() => process.kill(builderPid, 0), /ESRCH/, 'the builder is gone (and reaped by the session)');
+  assert.ok(!existsSync(out), 'the output folder this build created is gone');
+});
+
+test('cancel during the pull ends the session at once, before the builder ever runs', async () => {
+  const { app, seen } = await core({ FIOT_STANDIN_DELAY_MS: '3000' });
+  const started = await app.router.handle('build:start', { reference: 'quay.io/fedora/fedora-iot:42', arch: 'x86_64' });
+  const { buildId } = (started as { ok: true; value: { buildId: string } }).value;
+  await waitFor<{ line: string }>(seen, 'build:log', (l) => l.line.startsWith('Trying to pull quay.io/fedora/fedora-iot:42'));
+  const asked = Date.now();
+  await app.router.handle('build:cancel', { buildId });
+  const done = await waitFor<BuildDone>(seen, 'build:done', (d) => d.buildId === buildId);
+  assert.equal(done.record.status, 'cancelled');
+  assert.ok(Date.now() - asked < 2500, `cancelled in ${Date.now() - asked} ms, not after the pull finished`);
+  assert.ok(!s.calls().some((c) => c[0] === 'run'), 'the builder never started');
 });

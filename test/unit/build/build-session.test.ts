@@ -9,15 +9,17 @@ test('every value reaches the shell as exactly one word, whatever it holds', () 
   }
 });
 
-test('the session checks for cancel before each step and ends by exec-ing the builder', () => {
+test('the session checks for cancel before each step and watches it while the builder runs', () => {
   const script = buildSessionScript({
     podman: '/usr/bin/podman', builderImage: 'quay.io/centos-bootc/bootc-image-builder:latest', cancelFile: "/tmp/o'k/cancel",
     buildId: 'b1', reference: 'quay.io/fedora/fedora-iot:42', arch: 'aarch64', rootfs: 'ext4', outputDir: '/out dir', host: 'x86_64',
   });
   assert.equal(script.match(/\[ -e '\/tmp\/o'\\''k\/cancel' \] && exit 130/g)?.length, 3);
+  assert.match(script, /then stopping=1; '\/usr\/bin\/podman' 'stop' '--time' '10' 'fiot-build-b1'/);
   assert.match(script, /'\/usr\/bin\/podman' 'image' 'exists' 'quay\.io\/centos-bootc\/bootc-image-builder:latest' \|\| '\/usr\/bin\/podman' 'pull' 'quay\.io\/centos-bootc\/bootc-image-builder:latest' \|\| exit \$\?/);
   assert.match(script, /'\/usr\/bin\/podman' 'pull' '--platform' 'linux\/arm64' 'quay\.io\/fedora\/fedora-iot:42' \|\| exit \$\?/);
-  assert.match(script.split('\n').at(-1) ?? '', /^exec '\/usr\/bin\/podman' 'run' .* '-v' '\/out dir:\/output' .* 'quay\.io\/fedora\/fedora-iot:42'$/);
+  assert.match(script, /\n'\/usr\/bin\/podman' 'run' .* '-v' '\/out dir:\/output' .* 'quay\.io\/fedora\/fedora-iot:42' &\nbuilder=\$!/);
+  assert.equal(script.split('\n').at(-1), 'wait "$builder"');
   assert.deepEqual(parseSessionLine('@@fiot-step build'), { kind: 'step', step: 'build' });
   assert.deepEqual(parseSessionLine('Build complete!'), { kind: 'log', line: 'Build complete!' });
 });
