@@ -8,7 +8,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from '../../components/image/file-source';
 import { chosenBoard, visibleEntries } from '../../stores/catalog';
 import { percent } from '../../format';
-import { useDownloads } from '../images/stores';
+import { downloadsStore, useDownloads } from '../images/stores';
 import { BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
 import { CustomRef } from './custom-ref';
@@ -19,8 +19,11 @@ import './catalog.css';
 /** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
 export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
 
+/** The download a pick started, in one line (the Download tab has the full view); failures in full. */
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
+  const error = useDownloads((s) => s.error);
+  if (error) return <ErrorNotice error={error} testId="catalog-download-error" />;
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
   return (
@@ -72,9 +75,10 @@ export function CatalogSource() {
   const boardId = useCatalog((s) => s.boardId);
 
   useEffect(() => {
-    const stop = catalogStore.getState().watch();
+    // Downloads started here report progress to this tab too, not only to the Download tab.
+    const stops = [catalogStore.getState().watch(), downloadsStore.getState().watch()];
     if (catalogStore.getState().status === 'idle') void catalogStore.getState().load();
-    return stop;
+    return () => stops.forEach((stop) => stop());
   }, []);
 
   useEffect(() => {
