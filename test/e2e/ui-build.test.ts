@@ -83,9 +83,16 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
     }
   });
 
-  it('shows a failed build’s reason, and cancel stops a running one', { timeout: 120_000 }, async () => {
+  it('shows a failed check with its fix, a failed build’s reason, and cancel stops a running one', { timeout: 120_000 }, async () => {
     const page = await openBuild();
     try {
+      process.env.FIOT_STANDIN_FAULT = 'old-version';
+      await page.getByRole('button', { name: 'Check this computer' }).click();
+      const failed = page.locator('[data-testid="build-preflight"] [data-ok="false"]');
+      await failed.waitFor();
+      assert.match(await failed.innerText(), /podman 4\.0\.0 or newer[\s\S]*podman 3\.4\.4 is too old[\s\S]*Fix: Update podman: sudo dnf upgrade podman/);
+      await shot(page, 'build-2b-checklist-failed');
+
       process.env.FIOT_STANDIN_FAULT = 'fail-mid-build';
       await page.getByTestId('build-arch').selectOption('x86_64');
       await page.getByRole('button', { name: 'Build image' }).click();
