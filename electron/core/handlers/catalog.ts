@@ -7,6 +7,8 @@ import { CatalogService } from '../catalog/service';
 
 export const catalogHandlers: HandlerFactory = ({ config, events }) => {
   const service = new CatalogService({ config, onChange: (catalog) => events.emit('catalog:changed', catalog) });
+  // Read the on-disk cache now, so the first window's catalog:get answers from memory.
+  service.get().catch(() => undefined); // a failure here surfaces on the first catalog:get instead
   return {
     'catalog:get': () => service.get(),
     'catalog:refresh': () => service.refresh(),

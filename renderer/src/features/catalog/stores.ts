@@ -14,3 +14,7 @@ export const catalogStore = createCatalogStore(api, {
 });
 
 export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore(catalogStore, select);
+
+// Ask for the catalog as soon as the app's code runs, not when the tab first renders: the answer
+// (from the core's cache) is then usually here by the time React has drawn the page.
+void catalogStore.getState().load();
