@@ -1,0 +1,116 @@
+/**
+ * The renderer's catalog store through a fake API, as the UI drives it: it shows the cache at once
+ * and refreshes behind it, preselects the newest stable entry that fits the board, searches, adds
+ * the user's own container, and hands a pick to the right action for its delivery.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createCatalogStore, visibleEntries } from '../../../renderer/src/stores/catalog';
+import { loadBoards } from '../../../electron/core/catalog/assets';
+import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
+import { FiotError } from '../../../shared/errors';
+import { createFakeApi, settle } from '../../helpers/fake-api';
+
+const raw = (version: string, arch: 'aarch64' | 'x86_64', stable = true): CatalogEntry => ({
+  id: `raw:Fedora-IoT-raw-${version}-20250101.0.${arch}.raw.xz`, kind: 'raw-image', variant: 'fedora-iot', version, architectures: [arch], date: '2025-01-01', size: 10,
+  url: `https://mirror.example/${version}/${arch}.raw.xz`, sha256: stable ? 'a'.repeat(64) : null, digest: null, stable, source: 'releases', labels: {},
+});
+const container = (variant: string, version: string, stable = true): CatalogEntry => ({
+  id: `oci:quay.io/fedora/${variant}:${version}`, kind: 'bootc-container', variant, version, architectures: ['aarch64', 'x86_64'], date: null, size: null,
+  reference: `quay.io/fedora/${variant}:${version}`, sha256: null, digest: null, stable, source: 'registry', labels: {},
+});
+
+function catalog(origin: Catalog['origin'], entries: CatalogEntry[]): Catalog {
+  return { origin, snapshotDate: '2025-10-28', updatedAt: null, entries, sources: [] };
+}
+
+function setup(overrides: { inspect?: (reference: string) => CatalogEntry } = {}) {
+  const cached = catalog('cache', [raw('42', 'aarch64'), raw('42', 'x86_64'), container('fedora-iot', '42')]);
+  const live = catalog('live', [raw('44', 'aarch64', false), raw('43', 'aarch64'), raw('43', 'x86_64'), container('fedora-iot', '43'), container('fedora-bootc', '43')]);
+  const downloads: Array<[string, string | null]> = [];
+  const builds: Array<[string, string]> = [];
+  let releaseRefresh: () => void = () => undefined;
+  const api = createFakeApi({
+    'catalog:get': () => cached,
+    'boards:list': () => ({ boards: loadBoards() }),
+    'catalog:refresh': () => new Promise((resolve) => (releaseRefresh = () => resolve(live))),
+    'catalog:inspect': ({ reference }) => {
+      if (!overrides.inspect) throw new FiotError('NETWORK', 'unreachable');
+      return overrides.inspect(reference);
+    },
+  });
+  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), prepareBuild: (ref, arch) => void builds.push([ref, arch]) });
+  return { api, store, downloads, builds, live, release: () => releaseRefresh() };
+}
+
+describe('catalog store', () => {
+  it('shows the cache at once, then the refresh, and follows catalog:changed', async () => {
+    const { api, store, release, live } = setup();
+    const loading = store.getState().load();
+    await loading;
+    assert.equal(store.getState().catalog?.origin, 'cache', 'the cache is shown before the refresh answers');
+    assert.equal(store.getState().refreshing, true);
+    release();
+    await settle();
+    assert.equal(store.getState().catalog, live);
+    assert.equal(store.getState().refreshing, false);
+    const stop = store.getState().watch();
+    api.emit('catalog:changed', catalog('live', [raw('45', 'aarch64')]));
+    assert.equal(store.getState().catalog?.entries[0]?.version, '45');
+    stop();
+  });
+
+  it('preselects the newest stable entry for the board and narrows by search', async () => {
+    const { store, release } = setup();
+    await store.getState().load();
+    release();
+    await settle();
+    store.getState().chooseBoard('rpi4');
+    assert.equal(store.getState().selectedId, 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz', 'stable 43 over prerelease 44');
+    assert.ok(visibleEntries(store.getState()).every((f) => f.entry.architectures.includes('aarch64')));
+    store.getState().setQuery('bootc 43');
+    assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.id), ['oci:quay.io/fedora/fedora-bootc:43', 'oci:quay.io/fedora/fedora-iot:43']);
+    store.getState().setQuery('prerelease');
+    assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.version), ['44']);
+  });
+
+  it('hands each delivery to the right action', async () => {
+    const { store, release, downloads, builds } = setup();
+    await store.getState().load();
+    release();
+    await settle();
+    store.getState().chooseBoard('rpi4');
+    await store.getState().pick();
+    assert.deepEqual(downloads, [['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)]]);
+    assert.equal(store.getState().picked?.delivery, 'published-raw');
+
+    store.getState().select('oci:quay.io/fedora/fedora-iot:43');
+    await store.getState().pick();
+    assert.deepEqual(downloads[1], ['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)], 'the Pi starts from the published image');
+    assert.equal(store.getState().picked?.bootcSwitch, 'quay.io/fedora/fedora-iot:43');
+
+    store.getState().chooseBoard('uefi-x86_64');
+    store.getState().select('oci:quay.io/fedora/fedora-bootc:43');
+    await store.getState().pick();
+    assert.deepEqual(builds, [['quay.io/fedora/fedora-bootc:43', 'x86_64']]);
+    assert.match(store.getState().picked?.message ?? '', /Build tab/);
+  });
+
+  it('adds the user\u2019s own container after looking it up, and shows why when it cannot', async () => {
+    const mine = { ...container('my-iot', '1'), id: 'oci:quay.io/me/my-iot:1', reference: 'quay.io/me/my-iot:1', source: 'custom', architectures: ['aarch64' as const] };
+    const inspect = (reference: string): CatalogEntry => {
+      if (reference === 'quay.io/me/my-iot:1') return mine;
+      throw new FiotError('INVALID_INPUT', `${reference} is not a bootc image`);
+    };
+    const { store } = setup({ inspect });
+    await store.getState().load();
+    store.getState().chooseBoard('rpi3');
+    assert.equal(await store.getState().addCustom('  quay.io/me/my-iot:1 '), true);
+    assert.equal(store.getState().selectedId, 'oci:quay.io/me/my-iot:1');
+    assert.ok(visibleEntries(store.getState()).some((f) => f.entry.id === 'oci:quay.io/me/my-iot:1'));
+    store.getState().chooseBoard('uefi-x86_64');
+    assert.ok(!visibleEntries(store.getState()).some((f) => f.entry.id === 'oci:quay.io/me/my-iot:1'), 'an aarch64-only container does not fit a PC');
+    assert.equal(await store.getState().addCustom('quay.io/me/plain:1'), false);
+    assert.equal(store.getState().customError?.code, 'INVALID_INPUT');
+  });
+});
