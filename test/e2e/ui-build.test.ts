@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
 import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { setupStandin, type StandinSetup } from '../helpers/podman-standin';
+import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -120,4 +122,35 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
       await page.close();
     }
   });
+
+  it('puts the First boot settings into the built image: user, SSH key, and the Ignition config', { timeout: 120_000 }, async () => {
+    const page = await openBuild();
+    try {
+      // A build first, so an image is chosen and the First boot step can be reached.
+      await page.getByRole('button', { name: 'Build image' }).click();
+      await page.locator('[data-testid="build-run"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByTestId('provisioning-enabled').check();
+      await page.getByLabel('Hostname', { exact: true }).fill('built-{n:02}');
+      await page.getByLabel('User name', { exact: true }).fill('core');
+      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+      await page.getByTestId('ignition-preview').waitFor();
+
+      await page.getByTestId('nav-image').click();
+      await page.getByRole('tab', { name: 'Build from a container' }).click();
+      assert.match(await page.getByTestId('build-source').innerText(), /users, SSH keys and the Ignition config from the First boot step/);
+      await page.getByRole('button', { name: 'Build image' }).click();
+      await page.locator('[data-testid="build-run"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+
+      const config = readFileSync(standin.configCopy, 'utf8');
+      assert.match(config, /\[\[customizations\.user\]\]\nname = "core"\nkey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMnoEkZFkFqVaMKEoq1SNL9P9JwJ\/5GpIsVoKMO1C42P tech@fiot"/);
+      const embedded = /\[customizations\.ignition\.embedded\]\nconfig = "([^"]+)"/.exec(config)?.[1] ?? '';
+      const ignition = JSON.parse(Buffer.from(embedded, 'base64').toString('utf8')) as { storage: { files: Array<{ path: string; contents: { source: string } }> } };
+      const hostname = ignition.storage.files.find((f) => f.path === '/etc/hostname')!;
+      assert.equal(decodeURIComponent(hostname.contents.source.replace(/^data:,/, '')), 'built-01\n');
+    } finally {
+      await page.close();
+    }
+  });
 });
+

@@ -59,3 +59,13 @@ test('a refused start shows its error, and leaves nothing to cancel', async () =
   await store.getState().cancel();
   assert.ok(!api.calls.some((c) => c.channel === 'build:cancel'), 'nothing to cancel');
 });
+
+test('the First boot profile goes into the build unless the user leaves it out', async () => {
+  const api = createFakeApi({ 'build:start': () => ({ buildId: 'b2' }) });
+  const store = createBuildStore(api, async () => true, () => ({ profile: { hostname: 'pi-{n}', users: [{ name: 'core' }] }, counterStart: 3 }));
+  await store.getState().start();
+  assert.deepEqual(api.calls.at(-1)?.args, { reference: 'quay.io/fedora/fedora-iot:42', arch: 'aarch64', rootfs: 'ext4', profile: { hostname: 'pi-{n}', users: [{ name: 'core' }] }, counterStart: 3 });
+  store.getState().set({ includeProfile: false });
+  await store.getState().start();
+  assert.deepEqual(api.calls.at(-1)?.args, { reference: 'quay.io/fedora/fedora-iot:42', arch: 'aarch64', rootfs: 'ext4' });
+});

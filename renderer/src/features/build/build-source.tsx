@@ -8,12 +8,14 @@ import { ErrorNotice } from '../../components/error-notice';
 import { BuildHistoryList } from './build-history-list';
 import { BuildRunView } from './build-run-view';
 import { PreflightChecklist } from './preflight-checklist';
+import { useProfile } from '../provisioning';
 import { buildStore, useBuild } from './use-build';
 
 const suggestions = ['quay.io/fedora/fedora-iot:42', 'quay.io/fedora/fedora-bootc:42'];
 
 export function BuildSource() {
-  const { reference, arch, rootfs, checks, checking, build, history, error } = useBuild((s) => s);
+  const { reference, arch, rootfs, includeProfile, checks, checking, build, history, error } = useBuild((s) => s);
+  const profileEnabled = useProfile((s) => s.enabled);
   const running = build?.status === 'running';
 
   useEffect(() => {
@@ -65,6 +67,13 @@ export function BuildSource() {
             </select>
           </label>
         </div>
+        <label className="checkbox-label">
+          <input type="checkbox" checked={includeProfile} disabled={running} onChange={(event) => buildStore.getState().set({ includeProfile: event.target.checked })} data-testid="build-include-profile" />
+          <span>
+            Put the First boot settings into the image
+            <span className="muted small"> {profileEnabled ? '(users, SSH keys and the Ignition config from the First boot step)' : '(none set yet: fill in the First boot step first)'}</span>
+          </span>
+        </label>
         <div className="row">
           <button type="button" className="button" onClick={() => void buildStore.getState().checkMachine()} disabled={checking || running} data-testid="build-check">
             {checking ? 'Checking…' : 'Check this computer'}

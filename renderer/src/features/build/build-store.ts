@@ -26,12 +26,14 @@ export interface BuildState {
   reference: string;
   arch: BuildArch;
   rootfs: BuildRootfs;
+  /** Put the First boot settings (the provisioning profile) into the built image. */
+  includeProfile: boolean;
   checks: PreflightCheck[] | null;
   checking: boolean;
   build: RunningBuild | null;
   history: BuildRecord[];
   error: ErrorInfo | null;
-  set(fields: Partial<Pick<BuildState, 'reference' | 'arch' | 'rootfs'>>): void;
+  set(fields: Partial<Pick<BuildState, 'reference' | 'arch' | 'rootfs' | 'includeProfile'>>): void;
   checkMachine(): Promise<void>;
   start(): Promise<void>;
   cancel(): Promise<void>;
@@ -42,7 +44,10 @@ export interface BuildState {
   watch(): () => void;
 }
 
-export function createBuildStore(api: Pick<FiotApi, 'invoke' | 'on'>, chooseImage: (path: string) => Promise<boolean>) {
+/** The First boot step's profile as a build takes it (nothing when provisioning is off). */
+export type ProfileFields = () => { profile?: unknown; counterStart?: number };
+
+export function createBuildStore(api: Pick<FiotApi, 'invoke' | 'on'>, chooseImage: (path: string) => Promise<boolean>, profileFields: ProfileFields = () => ({})) {
   let stop: (() => void) | null = null;
   return createStore<BuildState>()((set, get) => {
     const mine = (buildId: string) => get().build?.id === buildId;
@@ -54,6 +59,7 @@ export function createBuildStore(api: Pick<FiotApi, 'invoke' | 'on'>, chooseImag
       reference: 'quay.io/fedora/fedora-iot:42',
       arch: 'aarch64',
       rootfs: 'ext4',
+      includeProfile: true,
       checks: null,
       checking: false,
       build: null,
@@ -76,10 +82,11 @@ export function createBuildStore(api: Pick<FiotApi, 'invoke' | 'on'>, chooseImag
       },
 
       async start() {
-        const { reference, arch, rootfs } = get();
+        const { reference, arch, rootfs, includeProfile } = get();
         set({ error: null });
         try {
-          const { buildId } = await api.invoke('build:start', { reference: reference.trim(), arch, rootfs });
+          const profile = includeProfile ? profileFields() : {};
+          const { buildId } = await api.invoke('build:start', { reference: reference.trim(), arch, rootfs, ...profile });
           set({ build: { id: buildId, status: 'running', percent: 0, message: 'Starting', log: [], record: null, preflight: [] } });
         } catch (error) {
           set({ error: toErrorInfo(error) });
