@@ -1,8 +1,9 @@
 /**
- * One build, start to finish: preflight, pull the container into root's storage, write the
- * config, run bootc-image-builder (streaming its log and a progress estimate), check the raw image,
- * put it in the cache (and --output DIR), record it in the history. Cancel stops the container by
- * the name we gave it and removes partial output.
+ * One build, start to finish: preflight, write the config, then one podman session (see
+ * build-session.ts: builder image, source pulled into root's storage, bootc-image-builder, all
+ * behind a single elevation prompt) streaming its log and a progress estimate; check the raw
+ * image, put it in the cache (and --output DIR), record it in the history. Cancel stops the
+ * container by the name we gave it and removes partial output.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,8 +21,8 @@ import { FiotError, toErrorInfo } from '../../../shared/errors';
 import { buildConfigToml, isEmptyCustomization } from './build-config-toml';
 import { customizationsFromProfile } from './build-customizations';
 import type { BuildHistory } from './build-history';
-import { buildsDir, cachedBuildPath, checkBuiltImage, commitBuiltImage, placeInCache, removePartialOutput } from './build-output';
 import type { ImageCache } from '../images/cache/image-cache';
+import { buildsDir, cachedBuildPath, checkBuiltImage, commitBuiltImage, placeInCache, removePartialOutput } from './build-output';
 import { BuildProgressEstimator } from './build-progress';
 import { buildSessionScript, parseSessionLine, sessionFailure, type SessionStep } from './build-session';
 import { BUILDER_IMAGE, hostArch, RAW_IMAGE_RELATIVE_PATH, stopArgs } from './podman-command';
