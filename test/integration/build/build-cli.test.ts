@@ -4,7 +4,7 @@
  * each preflight failure as a person reads it, and a failed build that leaves nothing behind.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -218,4 +218,28 @@ test('an unknown tag, an image already in DIR, and bad flags are refused plainly
   const flagLike = cli(['build', '--arch', 'x86_64', '--', '--privileged'], s.env);
   assert.equal(flagLike.code, 1);
   assert.match(flagLike.stderr, /reference: must be a container image reference such as quay\.io\/fedora\/fedora-iot:42/);
+});
+
+test('Ctrl-C cancels: the container is stopped, the partial image removed, exit status 1', async () => {
+  const s = await standin({ FIOT_STANDIN_DELAY_MS: '40' });
+  const out = path.join(s.dir, 'out-interrupted');
+  const child = spawn(process.execPath, [CLI, 'build', REF, '--arch', 'x86_64', '--output', out], { env: s.env });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const interrupted = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('org.osbuild.bootc.install-to-filesystem') && !child.killed) {
+        child.kill('SIGINT');
+        resolve();
+      }
+    });
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  await interrupted;
+  assert.equal(code, 1);
+  assert.match(stderr, /Error: The build was cancelled\./);
+  assert.ok(s.calls().some((c) => c[0] === 'stop'), 'the container was stopped');
+  assert.ok(!existsSync(out), 'the output folder the build created is gone');
 });
