@@ -57,7 +57,8 @@ export function createProgressView(io: CliIO): ProgressView {
         const now = Date.now();
         if (drawn && now - lastDraw < 100 && p.phase !== 'done') return;
         lastDraw = now;
-        const columns = io.stdout.columns ?? 80;
+        // A pty without a size reports 0 columns.
+        const columns = io.stdout.columns || 80;
         io.stdout.write(`\r${progressLine(p, columns >= 90 ? 30 : 20).slice(0, columns - 1)}\x1b[K`);
         drawn = true;
       },

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import { FiotError } from '../../shared/errors';
 import type { Core } from '../core/app-core';
 import { checkToken, cookieName, originAllowed } from './access';
 import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
@@ -65,6 +66,15 @@ function urlOf(request: IncomingMessage): URL {
   return new URL(request.url ?? '/', 'http://station.invalid');
 }
 
+function listenError(error: NodeJS.ErrnoException, listen: string, port: number): FiotError {
+  if (error.code === 'EADDRINUSE') return new FiotError('PREFLIGHT_FAILED', `Port ${port} on ${listen} is already in use.`, 'Choose another with --port, or leave --port out to get a free one.');
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+    return new FiotError('INVALID_INPUT', `${listen} is not an address of this machine.`, 'Leave --listen out (this machine only), or give one of this machine’s own addresses.');
+  }
+  if (error.code === 'EACCES') return new FiotError('PERMISSION_DENIED', `Listening on port ${port} needs privileges.`, 'Use a port above 1023, or leave --port out.');
+  return new FiotError('INTERNAL', `The station could not listen on ${listen}:${port}: ${error.message}`);
+}
+
 export function displayHost(listen: string): string {
   if (listen === '0.0.0.0' || listen === '::') return '127.0.0.1';
   return listen.includes(':') ? `[${listen}]` : listen;
@@ -111,11 +121,8 @@ export async function startStation(options: StationOptions): Promise<Station> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, listen, () => {
-      server.off('error', reject);
-      resolve();
-    });
+    server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, listen, options.port ?? 0)));
+    server.listen(options.port ?? 0, listen, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
 

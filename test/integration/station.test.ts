@@ -171,6 +171,21 @@ describe('station', () => {
   });
 });
 
+describe('station start-up problems, explained', () => {
+  it('a port already in use', async () => {
+    const first = await startStation({ core: createCore(), rendererDir: os.tmpdir() });
+    try {
+      await assert.rejects(startStation({ core: createCore(), port: first.port }), (e: Error & { code?: string; hint?: string }) => e.code === 'PREFLIGHT_FAILED' && /already in use/.test(e.message) && /--port/.test(e.hint ?? ''));
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('an address that is not this machine’s (192.0.2.1 is reserved for documentation)', async () => {
+    await assert.rejects(startStation({ core: createCore(), listen: '192.0.2.1' }), (e: Error & { code?: string }) => e.code === 'INVALID_INPUT' && /192\.0\.2\.1 is not an address of this machine/.test(e.message));
+  });
+});
+
 describe('fiot-flash station (the command)', () => {
   it('prints its URL on 127.0.0.1, serves with the token, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'station', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
