@@ -47,6 +47,10 @@ async function start(line: string): Promise<void> {
 }
 
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => abort.abort());
+// A bug must still end in a failed result the parent can show, never in a silent exit.
+const crash = (error: unknown) => fail(new FiotError('INTERNAL', `The writer failed: ${toErrorInfo(error).message}`));
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 // A parent that died cannot read us: stop writing rather than fail on every progress line.
 process.stdout.on('error', () => abort.abort());
 

@@ -52,6 +52,8 @@ function spawnDecoder(source: SourceInfo, executable: string, args: string[]): D
       else reject(corrupt(source, stderr.trim().split('\n').pop() || `${executable} stopped (${signal ?? `exit ${code}`})`));
     });
   });
+  // Awaited only after the stream is read; until then a failure must not count as unhandled.
+  finished.catch(() => undefined);
   return {
     stream: child.stdout,
     finished,
@@ -80,6 +82,7 @@ function nodeDecoder(source: SourceInfo, decoder: string, input: Readable, ...tr
         else resolve();
       });
   });
+  finished.catch(() => undefined);
   // pipeline's typings want a fixed arity; the chain is input -> transforms..., all streams.
   const last = (pipeline as unknown as (...args: unknown[]) => NodeJS.ReadableStream)(input, ...transforms, settle);
   const stream = last as Readable;
