@@ -108,4 +108,30 @@ describe('registry source on a real loopback registry', { skip: skip ?? false },
     await assert.rejects(inspectReference(`${registry.host}/fedora/fedora-iot:99`, options), /HTTP 404/);
     await assert.rejects(inspectReference('not a reference', options), (e: unknown) => (e as { code?: string }).code === 'INVALID_INPUT');
   });
+
+  it('on the next refresh, re-reads only the tags that moved', async () => {
+    const repo = 'fedora/fedora-moving';
+    for (const tag of ['42', '43']) pushImage(registry.host, repo, tag, { architectures: ['arm64', 'amd64'], labels: bootcLabels(tag), created: '2025-11-01T00:00:00Z' });
+    const source = registrySource({ repo: `${registry.host}/${repo}`, insecureRegistries: [registry.host], credentials: async () => null });
+    const first = await source.run({ previous: undefined, known: [], timeoutMs: 5000 });
+    const previous = { entries: first.entries, validators: {}, checkedAt: null };
+
+    const calls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      calls.push(`${init?.method ?? 'GET'} ${String(input).replace(/^.*\/v2\//, '')}`);
+      return fetch(input, init);
+    };
+    const unchanged = await source.run({ previous, known: [], timeoutMs: 5000, fetchImpl: counting });
+    assert.deepEqual(unchanged.entries, first.entries);
+    assert.deepEqual(calls.sort(), [`GET ${repo}/tags/list?n=200`, `HEAD ${repo}/manifests/42`, `HEAD ${repo}/manifests/43`]);
+
+    // 43 is rebuilt (new creation date): its digest moves, so only 43 is read again.
+    pushImage(registry.host, repo, '43', { architectures: ['arm64', 'amd64'], labels: bootcLabels('43'), created: '2025-12-01T00:00:00Z' });
+    calls.length = 0;
+    const moved = await source.run({ previous, known: [], timeoutMs: 5000, fetchImpl: counting });
+    assert.equal(moved.entries.find((e) => e.version === '43')?.date, '2025-12-01');
+    assert.notEqual(moved.entries.find((e) => e.version === '43')?.digest, first.entries.find((e) => e.version === '43')?.digest);
+    assert.ok(calls.some((c) => c.startsWith(`GET ${repo}/manifests/43`)));
+    assert.ok(!calls.some((c) => c.startsWith(`GET ${repo}/manifests/42`)), calls.join('\n'));
+  });
 });

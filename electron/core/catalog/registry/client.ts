@@ -42,11 +42,22 @@ export class RegistryClient {
   /** GET a path under /v2/ (or an absolute URL from a Link header), authenticating on demand. */
   async get(pathOrUrl: string, repository: string, accept?: string): Promise<RegistryResponse> {
     const url = new URL(pathOrUrl, this.baseUrl).href;
+    const response = await this.authorized('GET', url, repository, accept);
+    return { body: await readText(url, response), headers: response.headers, url: response.url || url };
+  }
+
+  /** HEAD a manifest: its digest without its body, to tell whether a tag moved since last time. */
+  async head(path: string, repository: string, accept?: string): Promise<Headers> {
+    const response = await this.authorized('HEAD', new URL(path, this.baseUrl).href, repository, accept);
+    return response.headers;
+  }
+
+  private async authorized(method: 'GET' | 'HEAD', url: string, repository: string, accept?: string): Promise<Response> {
     const scope = `repository:${repository}:pull`;
-    let response = await this.send(url, scope, accept);
+    let response = await this.send(method, url, scope, accept);
     if (response.status === 401) {
       await this.authenticate(response, scope);
-      response = await this.send(url, scope, accept);
+      response = await this.send(method, url, scope, accept);
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
@@ -57,7 +68,7 @@ export class RegistryClient {
       await response.body?.cancel();
       throw new FiotError('NETWORK', `${url} answered HTTP ${response.status}`);
     }
-    return { body: await readText(url, response), headers: response.headers, url: response.url || url };
+    return response;
   }
 
   async getJson<T>(pathOrUrl: string, repository: string, accept?: string): Promise<{ json: T; headers: Headers; url: string }> {
@@ -69,12 +80,12 @@ export class RegistryClient {
     }
   }
 
-  private send(url: string, scope: string, accept?: string): Promise<Response> {
+  private send(method: 'GET' | 'HEAD', url: string, scope: string, accept?: string): Promise<Response> {
     const headers: Record<string, string> = {};
     if (accept) headers.Accept = accept;
     const authorization = this.authorization.get(scope);
     if (authorization) headers.Authorization = authorization;
-    return fetchWithTimeout(url, { headers }, this.options.timeoutMs, this.options.fetchImpl);
+    return fetchWithTimeout(url, { method, headers }, this.options.timeoutMs, this.options.fetchImpl);
   }
 
   private async authenticate(response: Response, scope: string): Promise<void> {

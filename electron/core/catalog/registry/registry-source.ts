@@ -10,7 +10,7 @@ import { parseContainerRef } from '../../../../shared/domain/container-ref';
 import type { CatalogSource } from '../source';
 import { findCredentials, type Credentials } from './auth-file';
 import { RegistryClient } from './client';
-import { inspectTag, type TagFacts } from './manifests';
+import { inspectTag, manifestAccept, type TagFacts } from './manifests';
 import { isPrereleaseTag, selectReleaseTags } from './release-tags';
 import { listTags } from './tags';
 
@@ -55,12 +55,22 @@ export function registrySource(options: RegistrySourceOptions): CatalogSource {
   return {
     id: `registry:${repo}`,
     owns: (entry) => entry.kind === 'bootc-container' && Boolean(entry.reference?.startsWith(`${repo}:`)),
-    async run({ timeoutMs, fetchImpl }) {
+    async run({ previous, timeoutMs, fetchImpl }) {
       const credentials = await (options.credentials ?? findCredentials)(registry, repository);
       const insecure = options.insecureRegistries.includes(registry);
       const client = new RegistryClient({ registry, insecure, credentials, timeoutMs, fetchImpl });
       const tags = selectReleaseTags(await listTags(client, repository), options.tagLimit ?? 4);
-      const results = await Promise.allSettled(tags.map(async (tag) => containerEntry(repo, tag, await inspectTag(client, repository, tag))));
+      const before = new Map((previous?.entries ?? []).map((e) => [e.version, e]));
+      // A tag whose digest has not moved since the last refresh costs one HEAD instead of three GETs.
+      const entryForTag = async (tag: string): Promise<CatalogEntry> => {
+        const known = before.get(tag);
+        if (known?.digest) {
+          const digest = (await client.head(`${repository}/manifests/${tag}`, repository, manifestAccept)).get('docker-content-digest');
+          if (digest === known.digest) return known;
+        }
+        return containerEntry(repo, tag, await inspectTag(client, repository, tag));
+      };
+      const results = await Promise.allSettled(tags.map(entryForTag));
       const inspected = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed && inspected.length === 0) throw failed.reason instanceof Error ? failed.reason : new FiotError('NETWORK', String(failed.reason));
