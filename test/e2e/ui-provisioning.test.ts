@@ -93,6 +93,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       await page.getByRole('button', { name: 'Continue' }).click();
       for (const card of cards) await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
+      assert.match(await page.getByTestId('plan-provisioning').innerText(), /fleet-001, fleet-002 · user core/);
       await page.getByRole('button', { name: 'Flash 2 drives' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');

@@ -9,7 +9,7 @@ import { selectedDrives } from '../../stores/drives';
 import { drivesStore, imageStore, jobStore, uiStore, useDrives, useImage, useJob } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../error-notice';
-import { profileStore } from '../../features/provisioning';
+import { ProvisioningPlanLine, profileStore } from '../../features/provisioning';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
@@ -61,6 +61,7 @@ function Plan() {
             </ul>
           </dd>
         </div>
+        <ProvisioningPlanLine cards={drives.length} />
       </dl>
       <label className="checkbox-label">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
