@@ -1,0 +1,87 @@
+/**
+ * Downloads and the image cache in Chromium through the station: a Fedora-named image and its
+ * clear-signed CHECKSUM on a loopback mirror, the signing key trusted in the user's keys folder.
+ * The Download tab shows progress and "Verified by Fedora’s signature", the image becomes the chosen
+ * one under its published name, and the Cached images tab lists it and removes it.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createCore } from '../../electron/core/app-core';
+import { loadConfig } from '../../electron/core/config';
+import { startStation, type Station } from '../../electron/station/server';
+import { makeFixture } from '../fixtures/fixture';
+import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { startImageServer, type ImageServer } from '../helpers/image-server';
+import { makeTestKey } from '../helpers/pgp';
+import { commandsSkipReason } from '../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const MiB = 1024 * 1024;
+const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
+const IMAGE = 'Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz';
+const CHECKSUM = 'Fedora-IoT-42-aarch64-20250414.0-CHECKSUM';
+
+describe('downloads and the image cache in Chromium', { skip: skip ?? false }, () => {
+  let station: Station;
+  let browser: TestBrowser;
+  let mirror: ImageServer;
+  let dataDir: string;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-images-'));
+    const [fixture, key] = await Promise.all([makeFixture({ xz: true, size: 128 * MiB, espMib: 32, bootMib: 32, rootFillMib: 8, seed: 42 }), makeTestKey('Fedora (test)')]);
+    const xz = readFileSync(fixture.xzPath!);
+    const sha256 = createHash('sha256').update(xz).digest('hex');
+    mirror = await startImageServer({
+      [`/iot/${IMAGE}`]: xz,
+      [`/iot/${CHECKSUM}`]: Buffer.from(await key.clearSign(`SHA256 (${IMAGE}) = ${sha256}\n`)),
+    });
+    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'config', 'keys', 'test-fedora.asc'), key.publicArmored);
+    const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
+    [station, browser] = await Promise.all([startStation({ core: createCore(config) }), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await station?.close();
+    await mirror?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('downloads, shows the signature badge, chooses the image, and lists and removes it in the cache', { timeout: 180_000 }, async () => {
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(station.url);
+      await page.getByRole('tab', { name: 'Download' }).click();
+      await page.getByTestId('download-url').fill(mirror.url(`/iot/${IMAGE}`));
+      await page.getByTestId('download-start').click();
+      await page.getByTestId('badge-signed').waitFor({ timeout: 120_000 });
+      assert.match(await page.getByTestId('badge-signed').innerText(), /Verified by Fedora’s signature/);
+      await page.getByTestId('image-summary').waitFor({ timeout: 60_000 });
+      assert.match(await page.getByTestId('image-summary').innerText(), /Fedora-IoT-raw-42-20250414\.0\.aarch64\.raw/);
+      assert.equal(mirror.transfers(`/iot/${IMAGE}`).length, 1);
+      const shot = screenshotPath('images-1-downloaded');
+      if (shot) await page.screenshot({ path: shot, fullPage: true });
+
+      await page.getByRole('tab', { name: 'Cached images' }).click();
+      const entries = page.getByTestId('cache-entry');
+      await entries.first().waitFor();
+      assert.equal(await entries.count(), 1);
+      assert.match(await entries.first().innerText(), /Fedora-IoT-raw-42-20250414\.0\.aarch64\.raw\.xz[\s\S]*decompressed copy ready/);
+      await page.getByTestId('cache-remove').click();
+      await page.getByText('No images are cached yet').waitFor();
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
