@@ -160,7 +160,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
       if (delivery === 'published-raw' && entry.url) {
-        set({ picked: { entryId: entry.id, delivery, message: `Downloading ${entry.variant} ${entry.version} for ${board.name}. ${deliveryExplained[delivery]}` } });
+        set({ picked: { entryId: entry.id, delivery, message: `${entry.variant} ${entry.version} for ${board.name}. ${deliveryExplained[delivery]}` } });
         await actions.download(entry.url, entry.sha256);
       } else if (delivery === 'bootc-built-raw' && entry.reference) {
         actions.prepareBuild(entry.reference, board.arch);
@@ -176,7 +176,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
             entryId: entry.id,
             delivery,
             bootcSwitch: entry.reference,
-            message: `Downloading Fedora IoT ${raw.version} for ${board.name}; set the first-boot switch to ${entry.reference} in provisioning (fiot-flash: --bootc-switch ${entry.reference}).`,
+            message: `Fedora IoT ${raw.version} for ${board.name}, downloaded below; set the first-boot switch to ${entry.reference} in provisioning (fiot-flash: --bootc-switch ${entry.reference}).`,
           },
         });
         await actions.download(raw.url, raw.sha256);

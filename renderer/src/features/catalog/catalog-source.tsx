@@ -48,11 +48,17 @@ function BoardEntries() {
           Change board
         </button>
       </div>
-      <ul className="board-notes small muted">
-        {board.notes.map((note) => (
-          <li key={note}>{note}</li>
-        ))}
-      </ul>
+      <p className="small muted">{board.notes[0]}</p>
+      {board.notes.length > 1 && (
+        <details className="small muted board-more">
+          <summary>More about this board</summary>
+          <ul className="board-notes">
+            {board.notes.slice(1).map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       <label htmlFor="catalog-search" className="visually-hidden">Search images</label>
       <input id="catalog-search" type="search" className="input" placeholder="Search: version, container, architecture…" value={state.query} onChange={(e) => catalogStore.getState().setQuery(e.target.value)} data-testid="catalog-search" />
       <EntryList entries={entries} />
