@@ -15,6 +15,8 @@ export interface CatalogActions {
   download(url: string, sha256: string | null): Promise<void> | void;
   /** Prepares a bootc build of the reference for the architecture (the Build tab runs it). */
   prepareBuild(reference: string, arch: Arch): void;
+  /** Sets the first-boot provisioning to `bootc switch` to the reference. */
+  switchAtFirstBoot(reference: string): void;
 }
 
 /** What picking an entry did, in one sentence the UI shows. */
@@ -131,7 +133,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
     },
 
     select(entryId) {
-      set({ selectedId: entryId, picked: null });
+      set({ selectedId: entryId, picked: null, error: null });
     },
 
     setQuery(query) {
@@ -171,12 +173,13 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
           set({ picked: null, error: { code: 'NOT_FOUND', message: `No published raw image for ${board.arch} to start ${entry.reference} from.`, hint: 'Refresh the catalog, or choose a raw image.' } });
           return;
         }
+        actions.switchAtFirstBoot(entry.reference);
         set({
           picked: {
             entryId: entry.id,
             delivery,
             bootcSwitch: entry.reference,
-            message: `Fedora IoT ${raw.version} for ${board.name}, downloaded below; set the first-boot switch to ${entry.reference} in provisioning (fiot-flash: --bootc-switch ${entry.reference}).`,
+            message: `Fedora IoT ${raw.version} for ${board.name}; at first boot the card switches to ${entry.reference} (set in the First boot step, where you can change it).`,
           },
         });
         await actions.download(raw.url, raw.sha256);

@@ -29,6 +29,7 @@ function setup(overrides: { inspect?: (reference: string) => CatalogEntry } = {}
   const live = catalog('live', [raw('44', 'aarch64', false), raw('43', 'aarch64'), raw('43', 'x86_64'), container('fedora-iot', '43'), container('fedora-bootc', '43')]);
   const downloads: Array<[string, string | null]> = [];
   const builds: Array<[string, string]> = [];
+  const switches: string[] = [];
   let releaseRefresh: () => void = () => undefined;
   const api = createFakeApi({
     'catalog:get': () => cached,
@@ -39,8 +40,8 @@ function setup(overrides: { inspect?: (reference: string) => CatalogEntry } = {}
       return overrides.inspect(reference);
     },
   });
-  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), prepareBuild: (ref, arch) => void builds.push([ref, arch]) });
-  return { api, store, downloads, builds, live, release: () => releaseRefresh() };
+  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), prepareBuild: (ref, arch) => void builds.push([ref, arch]), switchAtFirstBoot: (ref) => void switches.push(ref) });
+  return { api, store, downloads, builds, switches, live, release: () => releaseRefresh() };
 }
 
 describe('catalog store', () => {
@@ -75,7 +76,7 @@ describe('catalog store', () => {
   });
 
   it('hands each delivery to the right action', async () => {
-    const { store, release, downloads, builds } = setup();
+    const { store, release, downloads, builds, switches } = setup();
     await store.getState().load();
     release();
     await settle();
@@ -88,6 +89,7 @@ describe('catalog store', () => {
     await store.getState().pick();
     assert.deepEqual(downloads[1], ['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)], 'the Pi starts from the published image');
     assert.equal(store.getState().picked?.bootcSwitch, 'quay.io/fedora/fedora-iot:43');
+    assert.deepEqual(switches, ['quay.io/fedora/fedora-iot:43'], 'the first-boot switch is set in provisioning');
 
     store.getState().chooseBoard('uefi-x86_64');
     store.getState().select('oci:quay.io/fedora/fedora-bootc:43');

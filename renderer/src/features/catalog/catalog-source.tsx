@@ -68,6 +68,7 @@ function BoardEntries() {
           Use this image
         </button>
       </div>
+      {state.error && <ErrorNotice error={state.error} testId="catalog-error" />}
       {state.picked && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
       <DownloadLine />
     </div>
