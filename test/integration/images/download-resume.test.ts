@@ -4,7 +4,7 @@
  * second request downloads nothing".
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { FiotError } from '../../../shared/errors';
@@ -61,7 +61,9 @@ test('a download stopped by a dropped link resumes after an app restart', async 
   assert.equal(entry.sha256, image.sha256);
   const [request] = server.transfers('/restart.raw');
   assert.equal(request!.status, 206, 'the second run asked only for the rest');
-  assert.equal(request!.range, `bytes=${MiB}-`);
+  // Whatever arrived before the cut (up to 1 MiB; a loaded machine may deliver less) is kept.
+  const from = Number(/^bytes=(\d+)-$/.exec(request!.range ?? '')?.[1]);
+  assert.ok(from > 0 && from <= MiB, `resumed from ${request!.range}`);
 });
 
 test('a file that changed on the server restarts from zero instead of splicing two files', async () => {
@@ -137,4 +139,39 @@ test('a second request for the same URL downloads nothing', async () => {
   assert.equal(second.sha256, first.sha256);
   assert.equal(server.transfers('/twice.raw').length, 1);
   assert.equal(first.verification.checksum, 'none', 'no checksum given: says so');
+});
+
+test('a catalog reference downloads its URL, checks the catalog sha256, and is answered from the cache next time', async () => {
+  const t = fresh();
+  const image = randomImage(MiB);
+  server.files.set('/catalog/img.raw.xz', { body: image.body });
+  const asked: string[] = [];
+  const resolveRef = async (ref: string) => {
+    asked.push(ref);
+    return { url: server.url('/catalog/img.raw.xz'), sha256: image.sha256, name: 'img.raw.xz' };
+  };
+  const entry = await t.service({ resolveRef }).fetch('fedora-iot:42@rpi4');
+  assert.equal(entry.verification.checksum, 'sha256');
+  assert.ok(entry.sources.includes('fedora-iot:42@rpi4'));
+  await t.service({ resolveRef }).fetch('fedora-iot:42@rpi4');
+  assert.equal(server.transfers('/catalog/img.raw.xz').length, 1);
+  // A catalog whose sha256 is wrong stops the download from being kept.
+  const wrong = async () => ({ url: server.url('/catalog/img.raw.xz'), sha256: 'cd'.repeat(32), name: 'img.raw.xz' });
+  await assert.rejects(tempImages().service({ resolveRef: wrong }).fetch('fedora-iot:42@rpi4'), (e: FiotError) => e.code === 'CHECKSUM_MISMATCH' && /the catalog/.test(e.message));
+});
+
+test('a download whose every byte had already arrived is finished with a 416 and no transfer', async () => {
+  const t = fresh();
+  const image = randomImage(MiB);
+  server.files.set('/done.raw', { body: image.body, etag: '"done"' });
+  // What an earlier run left when it stopped right after the last byte, before verifying: a whole
+  // .part and its state (downloads are keyed by the expected sha256 when it is known).
+  const downloads = path.join(t.cacheDir, 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  writeFileSync(path.join(downloads, `${image.sha256}.part`), image.body);
+  writeFileSync(path.join(downloads, `${image.sha256}.part.json`), JSON.stringify({ url: server.url('/done.raw'), validator: '"done"', totalBytes: MiB }));
+  const entry = await t.service().fetch(server.url('/done.raw'), { sha256: image.sha256 });
+  assert.equal(entry.sha256, image.sha256);
+  assert.deepEqual(server.requests.filter((r) => r.path === '/done.raw').map((r) => [r.status, r.range]), [[416, `bytes=${MiB}-`]]);
+  assert.equal(server.transfers('/done.raw').length, 0);
 });
