@@ -1,5 +1,5 @@
 import type { FlashPhase, TargetState } from '../../../../shared/domain/flash';
-import { jobStore, useJob } from '../../stores';
+import { jobStore, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 
 const phaseWords: Record<FlashPhase, string> = {
@@ -25,6 +25,7 @@ export function ProgressView() {
   const progress = useJob((s) => s.progress);
   const status = useJob((s) => s.status);
   const requested = useJob((s) => s.request?.targets);
+  const connection = useConnection((s) => s.state);
   const targets = progress?.targets ?? requested?.map((device): TargetState => ({ device, state: 'pending', bytesWritten: 0 })) ?? [];
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
@@ -43,6 +44,11 @@ export function ProgressView() {
         <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
       </div>
       <p className="muted">{details.join(' · ') || 'Checking the image and the drives…'}</p>
+      {connection !== 'open' && (
+        <p className="drive-warning" role="status">
+          The connection to the station dropped. The station goes on writing; this page shows the result if it reconnects before the end. Do not remove the cards meanwhile.
+        </p>
+      )}
       <ul className="target-list" aria-label="Drives being written">
         {targets.map((target) => (
           <li key={target.device} className={`target target-${target.state}`} data-testid="target-progress" data-device={target.device}>
