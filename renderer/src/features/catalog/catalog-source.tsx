@@ -75,10 +75,23 @@ function BoardEntries() {
   );
 }
 
+/** Before the first answer: a loading line, or why the catalog could not be read, with a retry. */
+function CatalogPending({ status }: { status: string }) {
+  const error = useCatalog((s) => s.error);
+  if (status !== 'error' || !error) return <p className="muted" role="status">Loading the catalog…</p>;
+  return (
+    <div className="stack">
+      <ErrorNotice error={error} testId="catalog-error" />
+      <div className="row">
+        <button type="button" className="button" onClick={() => void catalogStore.getState().load()}>Try again</button>
+      </div>
+    </div>
+  );
+}
+
 export function CatalogSource() {
   const catalog = useCatalog((s) => s.catalog);
   const status = useCatalog((s) => s.status);
-  const error = useCatalog((s) => s.error);
   const boardId = useCatalog((s) => s.boardId);
 
   useEffect(() => {
@@ -92,21 +105,17 @@ export function CatalogSource() {
     if (catalog && performance.getEntriesByName(CATALOG_SHOWN_MARK).length === 0) performance.mark(CATALOG_SHOWN_MARK, { detail: catalog.origin });
   }, [catalog]);
 
-  if (!catalog) {
-    if (status === 'error' && error) return <ErrorNotice error={error} testId="catalog-error" />;
-    return <p className="muted" role="status">Loading the catalog…</p>;
-  }
   return (
-    <div className="stack" data-testid="catalog-source">
-      <CatalogNotices catalog={catalog} />
-      {boardId ? (
-        <BoardEntries />
-      ) : (
+    <div className="stack" data-testid={catalog ? 'catalog-source' : 'catalog-loading'}>
+      {catalog ? <CatalogNotices catalog={catalog} /> : <CatalogPending status={status} />}
+      {catalog && boardId && <BoardEntries />}
+      {catalog && !boardId && (
         <>
           <h2 className="catalog-question">Which board is the card for?</h2>
           <BoardPicker />
         </>
       )}
+      {/* Always there, whatever the catalog's state: a file at hand never waits for the catalog. */}
       <section className="stack catalog-local" aria-label="Local image file">
         <h2 className="catalog-question">Or use an image file you already have</h2>
         <FileSource />
