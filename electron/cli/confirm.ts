@@ -30,10 +30,17 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
     throw new FiotError('NOT_CONFIRMED', `Not writing ${drives.map((d) => d.device).join(', ')}: confirmation is needed, and there is no terminal to ask on.`, 'Run it in a terminal to confirm, or add --yes once you are sure of the drive.');
   }
   const rl = createInterface({ input: streams.input, output: streams.output });
+  // Ctrl-C or Ctrl-D at the question is a no, never a silent exit 0.
+  const stopped = new AbortController();
+  rl.once('SIGINT', () => stopped.abort());
+  rl.once('close', () => stopped.abort());
+  let answer: string;
   try {
-    const answer = await rl.question(erasePrompt(drives));
-    if (answer.trim().toLowerCase() !== 'yes') throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Type yes (the whole word) to erase the drive.');
+    answer = await rl.question(erasePrompt(drives), { signal: stopped.signal });
+  } catch {
+    throw new FiotError('NOT_CONFIRMED', 'Nothing was written: stopped at the question.', 'Run it again and type yes when you are sure of the drive.');
   } finally {
     rl.close();
   }
+  if (answer.trim().toLowerCase() !== 'yes') throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Type yes (the whole word) to erase the drive.');
 }

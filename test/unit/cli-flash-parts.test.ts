@@ -53,6 +53,13 @@ describe('confirmation', () => {
     assert.match(asked, /erase everything on \/dev\/sdb/);
   });
 
+  it('treats the end of input (Ctrl-D) at the question as a no', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const answered = confirmErase([card], { input, output: new PassThrough() });
+    input.end();
+    await assert.rejects(answered, (e: Error & { code?: string }) => e.code === 'NOT_CONFIRMED' && /stopped at the question/.test(e.message));
+  });
+
   it('stops on any other answer', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const answered = confirmErase([card], { input, output: new PassThrough() });
