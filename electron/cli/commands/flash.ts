@@ -91,7 +91,11 @@ export const command: Command = {
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.
-    const cancel = () => job.cancel();
+    const cancel = () => {
+      view.finish();
+      io.warn('Cancelling… the card will be incomplete. (Ctrl-C again quits at once.)');
+      job.cancel();
+    };
     process.once('SIGINT', cancel);
     try {
       const result = await job.result;
