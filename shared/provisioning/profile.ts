@@ -15,6 +15,19 @@ const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._/-]
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|timer|path|mount|automount|target|swap|slice|scope|device)$/;
 const TIMEZONE = /^(UTC|[A-Z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2})$/;
 
+/**
+ * A misspelt zone would leave /etc/localtime pointing nowhere and the card silently on UTC.
+ * Intl knows the IANA names and their aliases, in Node and in every browser.
+ */
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = z.string().trim().refine((value) => {
   try {
     const url = new URL(value);
@@ -90,7 +103,8 @@ export const profileSchema = z.object({
   }).optional(),
   users: z.array(userSchema).default([]),
   wifi: wifiSchema.optional(),
-  timezone: z.string().trim().regex(TIMEZONE, 'must be a time zone name such as Europe/Berlin or UTC').optional(),
+  timezone: z.string().trim().regex(TIMEZONE, 'must be a time zone name such as Europe/Berlin or UTC')
+    .refine((zone) => !TIMEZONE.test(zone) || isKnownTimeZone(zone), 'is not a time zone this system knows (e.g. Europe/Berlin, America/New_York, UTC)').optional(),
   staticIp: staticIpSchema.optional(),
   files: z.array(extraFileSchema).default([]),
   units: z.array(unitSchema).default([]),

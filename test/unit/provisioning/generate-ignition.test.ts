@@ -88,6 +88,11 @@ describe('checkProfile and plansForRun', () => {
     assert.match(problems.find((p) => p.field === 'users.0.passwordHash')!.message, /never a plain password/);
   });
 
+  it('refuses a misspelt time zone, accepts IANA names and aliases', () => {
+    assert.match(checkProfile({ timezone: 'Europe/Berln' }).problems[0]!.message, /^timezone: is not a time zone/);
+    for (const zone of ['Europe/Berlin', 'UTC', 'Asia/Calcutta', 'Etc/GMT+5']) assert.deepEqual(checkProfile({ timezone: zone }).problems, [], zone);
+  });
+
   it('refuses a merge config that is not JSON or that Ignition would reject', () => {
     assert.match(checkProfile({ mergeConfig: '{nope' }).problems[0]!.message, /^mergeConfig: is not valid JSON/);
     const relative = checkProfile({ mergeConfig: '{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"etc/x"}]}}' });
