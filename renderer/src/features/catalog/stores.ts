@@ -23,4 +23,5 @@ export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore
 
 // Ask for the catalog as soon as the app's code runs, not when the tab first renders: the answer
 // (from the core's cache) is then usually here by the time React has drawn the page.
+performance.mark('fiot:catalog-requested');
 void catalogStore.getState().load();
