@@ -57,15 +57,16 @@ async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<Cach
   const entries = await cache.list();
   const hit = resolved.sha256
     ? entries.find((e) => e.sha256 === resolved.sha256)
-    : entries.find((e) => e.sources.includes(resolved.source) || e.sources.includes(resolved.url));
+    : // By URL, never by catalog reference alone: the same reference names a newer image tomorrow.
+      entries.find((e) => e.sources.includes(resolved.url));
   if (!hit) return null;
   // A known image asked for under a new name (another mirror, a catalog ref): remember that name too.
-  return remember(cache, hit, resolved.source);
+  return remember(cache, hit, [resolved.source, resolved.url]);
 }
 
-async function remember(cache: ImageCache, entry: CacheEntry, source: string): Promise<CacheEntry> {
+async function remember(cache: ImageCache, entry: CacheEntry, sources: string[]): Promise<CacheEntry> {
   return cache.update(entry.sha256, (e) => {
-    if (!e.sources.includes(source)) e.sources.push(source);
+    for (const source of sources) if (!e.sources.includes(source)) e.sources.push(source);
     e.lastUsedAt = new Date().toISOString();
   });
 }
@@ -98,5 +99,5 @@ async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: Fe
     throw error;
   }
   if (checksumUrl && checksumText === null) verification.notes.push(`No CHECKSUM file at ${checksumUrl}.`);
-  return deps.cache.commit({ partPath, name: resolved.name, source: resolved.source, verification, removeAfterWrite: events.removeAfterWrite });
+  return deps.cache.commit({ partPath, name: resolved.name, sources: [resolved.source, resolved.url], verification, removeAfterWrite: events.removeAfterWrite });
 }

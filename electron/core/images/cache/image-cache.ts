@@ -26,7 +26,8 @@ const LEFTOVER_GRACE_MS = 10 * 60 * 1000;
 export interface CommitInput {
   partPath: string;
   name: string;
-  source: string;
+  /** What it was asked for as: the URL, and the catalog reference when there was one. */
+  sources: string[];
   verification: CacheEntry['verification'];
   removeAfterWrite?: boolean;
 }
@@ -76,13 +77,13 @@ export class ImageCache {
     const entry = await updateIndex(this.dir, async (entries) => {
       const existing = entries.find((e) => e.sha256 === sha256);
       if (existing) {
-        if (!existing.sources.includes(input.source)) existing.sources.push(input.source);
+        for (const source of input.sources) if (!existing.sources.includes(source)) existing.sources.push(source);
         existing.lastUsedAt = now;
         return existing;
       }
       const { size } = await fs.stat(this.abs(file));
       const added: CacheEntry = {
-        sha256, name: input.name, file, size, sources: [input.source], addedAt: now, lastUsedAt: now,
+        sha256, name: input.name, file, size, sources: [...new Set(input.sources)], addedAt: now, lastUsedAt: now,
         verification: input.verification, raw: null, diskBytes: 0, removeAfterWrite: input.removeAfterWrite ?? false,
       };
       added.diskBytes = await diskUsage(this.dir, added);
