@@ -69,6 +69,12 @@ describe('fromDrivelist', () => {
     assert.equal(fromDrivelist(drivelistDrive({ device: '/dev/ram0' })).isSystem, true);
   });
 
+  it('treats a removable disk carrying /home or swap as a system drive', () => {
+    assert.equal(fromDrivelist(drivelistDrive({ mountpoints: [{ path: '/home', label: null }] })).isSystem, true);
+    assert.equal(fromDrivelist(drivelistDrive({ mountpoints: [{ path: '[SWAP]', label: null }] })).isSystem, true);
+    assert.equal(fromDrivelist(drivelistDrive({ mountpoints: [{ path: '/media/me/home', label: null }] })).isSystem, false);
+  });
+
   it('names a drive without a model after its bus', () => {
     assert.equal(fromDrivelist(drivelistDrive({ description: '  ' })).description, 'USB drive');
   });

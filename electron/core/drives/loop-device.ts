@@ -6,11 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
+import { holdsSystemMount } from './system-mounts';
 
 const loopName = /^loop\d+$/;
-
-/** Mounted here, a filesystem belongs to the running system, whatever device holds it. */
-const systemMountpoints = new Set(['/', '/boot', '/boot/efi', '/usr', '/var', '/etc', '/home', '/opt', '/srv', '[SWAP]']);
 
 export function isLoopDevicePath(device: string): boolean {
   return path.dirname(device) === '/dev' && loopName.test(path.basename(device));
@@ -64,7 +62,7 @@ export function readLoopDrive(device: string, sources: LoopSources = {}): Drive 
     device,
     description: `Loop device over ${backingFile}`,
     size: Number(sectors) * 512,
-    isSystem: mountpoints.some((m) => systemMountpoints.has(m)),
+    isSystem: holdsSystemMount(mountpoints),
     isRemovable: false,
     isReadOnly: readSys(path.join(sysBlock, 'ro')) === '1',
     isVirtual: true,

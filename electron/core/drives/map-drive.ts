@@ -4,6 +4,7 @@
  */
 import type { Drive as DrivelistDrive } from 'drivelist';
 import type { Drive } from '../../../shared/domain/drive';
+import { holdsSystemMount } from './system-mounts';
 
 /**
  * Memory-backed block devices (zram swap, ramdisks) are listed by drivelist as removable, but
@@ -12,17 +13,18 @@ import type { Drive } from '../../../shared/domain/drive';
 const memoryDevice = /^\/dev\/(zram|ram)\d+$/;
 
 export function fromDrivelist(source: DrivelistDrive): Drive {
+  const mountpoints = source.mountpoints.map((m) => m.path);
   const description = source.description.trim() || (source.busType !== 'UNKNOWN' ? `${source.busType} drive` : 'Drive');
   return {
     device: source.device,
     description,
     size: source.size,
-    isSystem: source.isSystem || memoryDevice.test(source.device),
+    isSystem: source.isSystem || memoryDevice.test(source.device) || holdsSystemMount(mountpoints),
     isRemovable: source.isRemovable,
     isReadOnly: source.isReadOnly,
     isVirtual: Boolean(source.isVirtual),
     kind: 'drive',
-    mountpoints: source.mountpoints.map((m) => m.path),
+    mountpoints,
     busType: source.busType,
   };
 }
