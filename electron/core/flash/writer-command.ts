@@ -3,10 +3,9 @@
  * entry, elevated only when it must be. The GUI, the station and the CLI never run elevated
  * themselves; on Linux the writer alone asks polkit (pkexec).
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FiotError } from '../../../shared/errors';
 import { findOnPath } from './source/tools';
+import { writerEntryArgs } from './writer-entry';
 
 export interface WriterCommand {
   command: string;
@@ -14,21 +13,6 @@ export interface WriterCommand {
   env: NodeJS.ProcessEnv;
   /** Started through pkexec: its exit codes 126/127 mean permission was refused. */
   elevated: boolean;
-}
-
-/**
- * The writer's entry. In development it is TypeScript run through tsx's loader; a packaged build
- * points FIOT_WRITER_ENTRY at its bundled JavaScript (no loader needed).
- */
-export function writerEntryArgs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const bundled = env.FIOT_WRITER_ENTRY;
-  if (bundled) return /\.(c|m)?js$/.test(bundled) ? [bundled] : ['--import', loaderUrl(), bundled];
-  return ['--import', loaderUrl(), fileURLToPath(new URL('../../writer/main.ts', import.meta.url))];
-}
-
-function loaderUrl(): string {
-  // Absolute, so the writer starts whatever the current directory is.
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 export function isRoot(): boolean {

@@ -1,25 +1,49 @@
 /** How the writer is started: plain when no privilege is needed or already root, pkexec on Linux, an honest refusal elsewhere. */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { writerCommand } from '../../../electron/core/flash/writer-command';
+import { freshBuiltWriter } from '../../../electron/core/flash/writer-entry';
 import { FiotError } from '../../../shared/errors';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-pkexec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const env = { PATH: '/nonexistent' };
 
-test('without privilege, or as root: this Node on the writer entry, through the tsx loader, as plain Node inside Electron', () => {
+test('without privilege, or as root: this Node on the writer entry (built, or TypeScript through tsx), as plain Node inside Electron', () => {
   for (const [needs, root] of [[false, false], [true, true]] as const) {
     const command = writerCommand(needs, { platform: 'linux', root, env });
     assert.equal(command.command, process.execPath);
     assert.equal(command.elevated, false);
-    assert.equal(command.args[0], '--import');
-    assert.match(command.args[1] ?? '', /^file:.*tsx/);
-    assert.ok(existsSync(command.args[2] ?? ''), `the entry ${command.args[2]} exists`);
+    const entry = command.args.at(-1) ?? '';
+    if (entry.endsWith('.cjs')) assert.equal(command.args.length, 1);
+    else assert.deepEqual([command.args[0], /^file:.*tsx/.test(command.args[1] ?? '')], ['--import', true]);
+    assert.ok(existsSync(entry), `the entry ${entry} exists`);
     assert.equal(command.env.ELECTRON_RUN_AS_NODE, '1');
+  }
+});
+
+test('the built writer is used only while no source file is newer than it', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'fiot-entry-'));
+  try {
+    for (const dir of ['dist/writer', 'electron/writer', 'shared']) mkdirSync(path.join(root, dir), { recursive: true });
+    const bundle = path.join(root, 'dist/writer/main.cjs');
+    const source = path.join(root, 'electron/writer/main.ts');
+    writeFileSync(source, '');
+    writeFileSync(path.join(root, 'shared/contract.ts'), '');
+    writeFileSync(bundle, '');
+    utimesSync(source, 1000, 1000);
+    utimesSync(path.join(root, 'shared/contract.ts'), 1000, 1000);
+    utimesSync(bundle, 2000, 2000);
+    assert.equal(freshBuiltWriter(root), bundle);
+    utimesSync(source, 3000, 3000);
+    assert.equal(freshBuiltWriter(root), null, 'a source edited after the build');
+    rmSync(bundle);
+    assert.equal(freshBuiltWriter(root), null, 'no build');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
