@@ -15,6 +15,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writerEntryArgs } from '../../electron/core/flash/writer-entry';
 import { firstDifference, imageDataRanges } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
   const fixture = given ? { xz: given, raw: '' } : benchFixture();
   const imageSize = xzImageSize(fixture.xz);
   console.log(`Fixture ${fixture.xz}: image ${mb(imageSize)}; ${runs} runs of each, alternating, fresh loop device each.`);
+  // The built writer (npm run build) starts faster than the TypeScript one through tsx: say which runs.
+  console.log(`Writer entry: ${writerEntryArgs().at(-1)}`);
 
   const ours: Run[] = [];
   const baseline: Run[] = [];
