@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../shared/errors';
-import { checkProfile, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
+import { checkProfile, hasCounter, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
 
 export const provisioningOptions = {
   profile: { type: 'string' },
@@ -175,4 +175,10 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
   const { profile: checked, problems } = checkProfile(profile);
   if (!checked) throw usage(problems.map((p) => describeProblem(p, values.profile, fromFlags)).join('\n'));
   return checked;
+}
+
+/** Things worth saying before a multi-card run that are not errors. */
+export function provisioningWarnings(profile: Profile | undefined, cards: number): string[] {
+  if (!profile?.hostname || cards < 2 || hasCounter(profile.hostname)) return [];
+  return [`Every card will be named “${profile.hostname}”; use {n} or {n:03} in --hostname to number them.`];
 }

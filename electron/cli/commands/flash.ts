@@ -12,7 +12,8 @@ import { checkTargets, resolveTargets } from '../flash-targets';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
-import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
+import type { Profile } from '../../../shared/provisioning';
 import { flashResolvers, prepareRemoteSource } from '../remote-source';
 
 const help = `
@@ -84,6 +85,10 @@ export const command: Command = {
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
       io.emit({ type: 'warning', ...warning });
+    }
+    for (const message of provisioningWarnings(request.provisioning as Profile | undefined, drives.length)) {
+      io.warn(`Warning: ${message}`);
+      io.emit({ type: 'warning', message });
     }
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
