@@ -63,7 +63,7 @@ export function planForCard(profile: Profile, n: number): { plan?: ProvisioningP
   const mode = profileMode(profile);
   if (mode === 'url') return { plan: { mode, url: profile.ignitionUrl! }, problems: [] };
   if (mode === 'zezere') return { plan: { mode, url: profile.zezereUrl! }, problems: [] };
-  if (isEmptyProfile(profile)) return { problems: [problem('profile', 'asks for nothing to provision')] };
+  if (isEmptyProfile(profile)) return { problems: [problem('profile', 'asks for nothing to set up: fill in at least one setting, or turn first-boot setup off')] };
   const { text, problems } = previewIgnition(profile, n);
   if (problems.length) return { problems };
   const hostname = profile.hostname ? expandHostname(profile.hostname, n) : undefined;

@@ -120,6 +120,6 @@ describe('checkProfile and plansForRun', () => {
   });
 
   it('refuses an empty profile', () => {
-    assert.match(plansForRun({}, 1).problems[0]!.message, /asks for nothing/);
+    assert.match(plansForRun({}, 1).problems[0]!.message, /asks for nothing to set up/);
   });
 });
