@@ -15,7 +15,8 @@ import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
 import { fromDataUrl } from '../../shared/provisioning';
-import { makeFixture, type Fixture } from '../fixtures/fixture';
+import type { Fixture } from '../fixtures/fixture';
+import { provisionFixture } from '../helpers/provision-fixture';
 import { debugfs, statMode } from '../helpers/boot-partition';
 import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
@@ -41,7 +42,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
     execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-provision-'));
     const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
-    [fixture, station, browser] = await Promise.all([makeFixture({ xz: true, rootFillMib: 4 }), startStation({ core: createCore(config) }), launchBrowser()]);
+    [fixture, station, browser] = await Promise.all([provisionFixture({ xz: true }), startStation({ core: createCore(config) }), launchBrowser()]);
   });
 
   after(async () => {

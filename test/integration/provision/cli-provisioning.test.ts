@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromDataUrl } from '../../../shared/provisioning';
-import { makeFixture } from '../../fixtures/fixture';
+import { provisionFixture } from '../../helpers/provision-fixture';
 import { debugfs, fsckPartition, sha256Span, statMode } from '../../helpers/boot-partition';
 import { createLoopDisk } from '../../helpers/loop';
 import { ED25519_KEY, RSA_KEY } from '../../helpers/ssh-keys';
@@ -86,7 +86,7 @@ describe('fiot-flash ignition', () => {
 
 describe('fiot-flash provision <image file>', { skip: fixtureTools ?? false }, () => {
   it('writes the config into the boot partition and says so', async () => {
-    const source = await makeFixture({ layout: 'mbr', rootFillMib: 4 });
+    const source = await provisionFixture({ layout: 'mbr' });
     const file = path.join(dir, 'card.img');
     copyFileSync(source.path, file);
     const run = cli(['provision', file, '--hostname', 'bench-{n}', '--user', 'core', '--ssh-key', `@${keyFile}`, '--counter-start', '3', '--json']);
@@ -100,7 +100,7 @@ describe('fiot-flash provision <image file>', { skip: fixtureTools ?? false }, (
   });
 
   it('refuses Zezere for an image without zezere-ignition, and a file that is not Fedora IoT, unchanged', async () => {
-    const source = await makeFixture({ layout: 'gpt', rootFillMib: 4 });
+    const source = await provisionFixture({ layout: 'gpt' });
     const file = path.join(dir, 'gpt.img');
     copyFileSync(source.path, file);
     const before = sha256Span(file, { offset: 0, size: source.size });
@@ -118,7 +118,7 @@ describe('fiot-flash provision <image file>', { skip: fixtureTools ?? false }, (
 
 describe('fiot-flash flash with provisioning on two loop devices', { skip: loopSkipReason() ?? fixtureTools ?? false }, () => {
   it('leaves fleet-001 and fleet-002, each 0600 with the stamp intact and a clean boot filesystem', async () => {
-    const source = await makeFixture({ layout: 'mbr', rootFillMib: 4, xz: true });
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
     const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
     try {
       const run = cli(['flash', source.xzPath!, '--drive', cards[0]!.device, '--drive', cards[1]!.device, '--yes',
@@ -141,7 +141,7 @@ describe('fiot-flash flash with provisioning on two loop devices', { skip: loopS
   });
 
   it('refuses bad provisioning input before writing a byte', async () => {
-    const source = await makeFixture({ layout: 'mbr', rootFillMib: 4, xz: true });
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
     const card = createLoopDisk(source.size);
     try {
       const badKey = cli(['flash', source.xzPath!, '--drive', card.device, '--yes', '--user', 'core', '--ssh-key', 'ssh-rsa AAAAB3NzaC1yc2E=']);

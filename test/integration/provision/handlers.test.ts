@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCore, type Core } from '../../../electron/core/app-core';
 import { loadConfig } from '../../../electron/core/config';
-import { makeFixture } from '../../fixtures/fixture';
+import { provisionFixture } from '../../helpers/provision-fixture';
 import { debugfs } from '../../helpers/boot-partition';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
 import { commandsSkipReason } from '../../helpers/system';
@@ -94,7 +94,7 @@ describe('saved profiles', () => {
 
 describe('provision:apply', { skip: commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'openssl') ?? false }, () => {
   it('provisions an image file with the card’s own hostname', async () => {
-    const source = await makeFixture({ layout: 'gpt', rootFillMib: 4 });
+    const source = await provisionFixture({ layout: 'gpt' });
     const file = path.join(dir, 'apply.img');
     copyFileSync(source.path, file);
     const reply = await call('provision:apply', { target: file, profile: { hostname: 'edge-{n:03}', users: [{ name: 'core', sshAuthorizedKeys: [ED25519_KEY] }] }, counterStart: 4 });

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { injectProvisioning, openBlockIO } from '../../../electron/core/provision';
 import { plansForRun } from '../../../shared/provisioning';
-import { makeFixture } from '../../fixtures/fixture';
+import { provisionFixture } from '../../helpers/provision-fixture';
 import { debugfs, fsckPartition, statMode } from '../../helpers/boot-partition';
 import { createLoopDisk } from '../../helpers/loop';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
@@ -26,7 +26,7 @@ function syncDevice(device: string): void {
 for (const layout of ['mbr', 'gpt'] as const) {
   describe(`inject into a loop device holding a ${layout.toUpperCase()} image`, { skip }, () => {
     it('leaves a valid config 0600 with its hostname, the stamp intact, the boot filesystem clean', async () => {
-      const source = await makeFixture({ layout, rootFillMib: 4 });
+      const source = await provisionFixture({ layout });
       const loop = createLoopDisk(source.size);
       try {
         await pipeline(createReadStream(source.path), createWriteStream(loop.device, { flags: 'r+' }));

@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { injectProvisioning, openBlockIO, type InjectResult } from '../../../electron/core/provision';
 import { FiotError } from '../../../shared/errors';
 import { plansForRun, type ProvisioningPlan } from '../../../shared/provisioning';
-import { makeFixture, type Fixture } from '../../fixtures/fixture';
+import type { Fixture } from '../../fixtures/fixture';
+import { provisionFixture } from '../../helpers/provision-fixture';
 import { changedBlocks, debugfs, fsckPartition, outsideBootHashes, sha256Span, statMode } from '../../helpers/boot-partition';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
 import { commandsSkipReason, hasCommand } from '../../helpers/system';
@@ -27,7 +28,7 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const fixture = (layout: 'mbr' | 'gpt', zezere = false) => makeFixture({ layout, zezere, rootFillMib: 4 });
+const fixture = (layout: 'mbr' | 'gpt', zezere = false) => provisionFixture({ layout, zezere });
 
 function copyOf(source: Fixture, name: string): string {
   const file = path.join(work, name);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { spawnWriter } from '../../../electron/core/flash/writer-client';
 import { writerCommand } from '../../../electron/core/flash/writer-command';
 import { fromDataUrl, plansForRun } from '../../../shared/provisioning';
-import { makeFixture } from '../../fixtures/fixture';
+import { provisionFixture } from '../../helpers/provision-fixture';
 import { debugfs, fsckPartition, statMode } from '../../helpers/boot-partition';
 import { createLoopDisk } from '../../helpers/loop';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
@@ -18,7 +18,7 @@ const skip = loopSkipReason() ?? commandsSkipReason('debugfs', 'e2fsck', 'sfdisk
 
 describe('the writer provisions every card of a run with its own config', { skip }, () => {
   it('two loop devices get fleet-001 and fleet-002, mode 0600, stamp intact, clean filesystems', async () => {
-    const source = await makeFixture({ layout: 'mbr', rootFillMib: 4, xz: true });
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
     const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
     try {
       const { plans, problems } = plansForRun({ hostname: 'fleet-{n:03}', users: [{ name: 'core', sshAuthorizedKeys: [ED25519_KEY] }] }, 2, 1);
