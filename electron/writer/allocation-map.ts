@@ -14,9 +14,21 @@ export interface AllocationMap {
   mustWrite(offset: number, length: number): ByteRange[];
 }
 
-/** A decoded stream: metadata is caught as it passes; what it has not described yet is written. */
+/**
+ * A decoded stream: metadata is caught as it passes; what it has not described yet is written.
+ * The writer refills one chunk buffer (chunks.ts). Until it has read the partition table, the map
+ * keeps the chunks it is given, so it gets copies then; afterwards it copies what it needs itself.
+ */
 export function streamingMap(imageSize: number | null): AllocationMap {
-  return new StreamingAllocationMap(imageSize);
+  const map = new StreamingAllocationMap(imageSize);
+  let tableRead = false;
+  return {
+    observe(chunk, offset) {
+      map.observe(tableRead ? chunk : Buffer.from(chunk), offset);
+      tableRead = map.partitions.length > 0;
+    },
+    mustWrite: (offset, length) => map.mustWrite(offset, length),
+  };
 }
 
 /** Ranges known before writing (a mapped raw file or cached image). */

@@ -1,13 +1,17 @@
 /**
- * The decoded image as a sequence of chunks in aligned memory (O_DIRECT needs it), each with its
- * offset in the image. Either the whole stream in order, or only given ranges of a raw file.
+ * The decoded image as a sequence of chunks, each with its offset in the image: either the whole
+ * stream in order, or only given ranges of a raw file. Plain memory: only the bytes that are
+ * written are copied into aligned buffers (write-stream.ts), and most of a stream is free space.
  */
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FiotError } from '../../shared/errors';
 import { piecesOf, type ByteRange } from './ranges';
-import { alignedBuffer } from './target-io';
 
+/**
+ * A chunk's `data` is only valid until the next chunk is asked for: one buffer is refilled, since
+ * a fresh 4 MiB buffer per chunk kept the garbage collector busy for a second of a 2 GiB flash.
+ */
 export interface ImageChunk {
   offset: number;
   data: Buffer;
@@ -17,7 +21,7 @@ export interface ImageChunk {
 export const CHUNK_SIZE = 4 << 20;
 
 export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
-  let buffer = alignedBuffer(chunkSize);
+  const buffer = Buffer.allocUnsafeSlow(chunkSize);
   let filled = 0;
   let offset = 0;
   for await (const piece of stream as AsyncIterable<Buffer>) {
@@ -30,8 +34,6 @@ export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): A
       if (filled === chunkSize) {
         yield { offset, data: buffer };
         offset += chunkSize;
-        // A fresh buffer: the previous one may still be on its way to the cards.
-        buffer = alignedBuffer(chunkSize);
         filled = 0;
       }
     }
@@ -42,9 +44,10 @@ export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): A
 /** Only the given ranges of a raw image file: a mapped image reads no more than it writes. */
 export async function* rangeChunks(file: string, ranges: ByteRange[], chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
   const handle = await open(file, 'r');
+  const buffer = Buffer.allocUnsafeSlow(chunkSize);
   try {
     for (const piece of piecesOf(ranges, chunkSize)) {
-      const data = alignedBuffer(piece.length).subarray(0, piece.length);
+      const data = buffer.subarray(0, piece.length);
       const { bytesRead } = await handle.read(data, 0, piece.length, piece.offset);
       if (bytesRead < piece.length) throw new FiotError('SOURCE_CORRUPT', `${file} ends before ${piece.offset + piece.length}, where its map says data lies.`);
       yield { offset: piece.offset, data };

@@ -112,11 +112,13 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
 async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[], progress: ProgressReporter, outcome: StreamOutcome, imageSize: number): Promise<void> {
   const { signal } = deps;
   if (job.verify) {
+    // The head is still only in memory: its bytes open the hash, the card's body bytes follow.
+    const heldBytes = outcome.head.ranges.map((r) => outcome.head.data.subarray(r.offset, r.offset + r.length));
     const live = slots.filter(isLive);
     for (const slot of live) slot.state = 'verifying';
     progress.enter('verifying', totalLength(outcome.body) * live.length);
     await forEachLive(slots, async (slot) => {
-      await verifyHashed(slot.io, outcome.body, outcome.bodySha256, signal, (n) => progress.add(n));
+      await verifyHashed(slot.io, outcome.body, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes);
     });
     throwIfCancelled(signal);
   }

@@ -143,7 +143,7 @@ export class TargetIO {
   async read(offset: number, length: number): Promise<Buffer> {
     const start = Math.floor(offset / ALIGNMENT) * ALIGNMENT;
     const end = Math.ceil((offset + length) / ALIGNMENT) * ALIGNMENT;
-    const buffer = alignedBuffer(end - start).fill(0, 0, end - start);
+    const buffer = alignedBuffer(end - start);
     try {
       let done = 0;
       while (done < end - start) {
@@ -151,6 +151,7 @@ export class TargetIO {
         if (bytesRead <= 0) break;
         done += bytesRead;
       }
+      buffer.fill(0, done, end - start);
     } catch (error) {
       throw classifyIoError(error, this.device);
     }

@@ -37,9 +37,13 @@ async function readBack(io: TargetIO, ranges: ByteRange[], signal: AbortSignal, 
   }
 }
 
-/** Compares the sha256 of the device's bytes over `ranges` (in order) with the one computed while writing. */
-export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void): Promise<void> {
+/**
+ * Compares the sha256 of `prefix` (bytes already proven, such as the held-back head) followed by
+ * the device's bytes over `ranges`, in order, with the one computed while writing.
+ */
+export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void, prefix: Buffer[] = []): Promise<void> {
   const hash = createHash('sha256');
+  for (const bytes of prefix) hash.update(bytes);
   await readBack(io, ranges, signal, (piece, bytes) => {
     hash.update(bytes);
     onBytes(piece.length);

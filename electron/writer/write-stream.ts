@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
 import type { AllocationMap } from './allocation-map';
-import type { ImageChunk } from './chunks';
+import { AlignedPool } from './aligned-pool';
+import { CHUNK_SIZE, type ImageChunk } from './chunks';
 import { appendRange, rangeEnd, type ByteRange } from './ranges';
 import { failSlot, forEachLive, isLive, type TargetSlot } from './slots';
-import { alignedBuffer } from './target-io';
+import { ALIGNMENT, alignedBuffer } from './target-io';
 
 /** The partition table and what precedes the first partition: written after everything else. */
 export const HEAD_BYTES = 1 << 20;
@@ -26,11 +27,13 @@ export interface HeldHead {
 export interface StreamOutcome {
   /** Bytes of image seen (the decoded length for a stream). */
   imageBytes: number;
-  /** Ranges written outside the head, in order, and the sha256 of their bytes in that order. */
+  /** Ranges written outside the head, in order. */
   body: ByteRange[];
-  bodySha256: string;
   head: HeldHead;
-  /** sha256 of every byte that the cards receive from the image, head included, in image order. */
+  /**
+   * sha256 of every byte the cards receive from the image, in image order: the head's ranges
+   * (held in memory), then the body's. Verification hashes the same sequence read back.
+   */
   writtenSha256: string;
 }
 
@@ -39,18 +42,27 @@ export interface StreamOptions {
   onChunk(imageBytes: number): void;
 }
 
+/** Ranges of one chunk, packed at aligned positions of one pooled buffer. */
+interface Staged {
+  buffer: Buffer;
+  writes: Array<{ range: ByteRange; at: number }>;
+}
+
 function cancelled(): FiotError {
   return new FiotError('CANCELLED', 'The write was cancelled.');
 }
 
-async function writeRanges(slots: TargetSlot[], chunk: ImageChunk, ranges: ByteRange[]): Promise<void> {
-  await forEachLive(slots, async (slot) => {
-    for (const range of ranges) {
-      const start = range.offset - chunk.offset;
-      await slot.io.write(chunk.data.subarray(start, start + range.length), range.offset);
-      slot.bytesWritten += range.length;
-    }
-  });
+async function writeStaged(slots: TargetSlot[], staged: Staged, pool: AlignedPool): Promise<void> {
+  try {
+    await forEachLive(slots, async (slot) => {
+      for (const { range, at } of staged.writes) {
+        await slot.io.write(staged.buffer.subarray(at, at + range.length), range.offset);
+        slot.bytesWritten += range.length;
+      }
+    });
+  } finally {
+    pool.give(staged.buffer);
+  }
 }
 
 /** A target smaller than the image fails as soon as the image passes its end. */
@@ -64,18 +76,40 @@ function failTooSmall(slots: TargetSlot[], imageEnd: number): void {
 
 export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: AllocationMap, slots: TargetSlot[], options: StreamOptions): Promise<StreamOutcome> {
   const head: HeldHead = { data: alignedBuffer(HEAD_BYTES).fill(0), ranges: [] };
-  const bodyHash = createHash('sha256');
-  const allHash = createHash('sha256');
+  // Ranges are whole 4 KiB units except one that ends the image: one unit of slack covers it.
+  const pool = new AlignedPool(CHUNK_SIZE + ALIGNMENT, WRITE_DEPTH + 1);
+  const hash = createHash('sha256');
   const body: ByteRange[] = [];
   const inflight: Promise<void>[] = [];
   let imageBytes = 0;
-  try {
-    await consume();
-  } finally {
-    // Even on cancel or a source error: no write may still be running when the caller closes the cards.
-    await Promise.all(inflight);
+
+  /** Holds back the head part of a range, and returns the part to write now. */
+  function holdHead(range: ByteRange, bytes: Buffer): ByteRange | null {
+    const headPart = Math.max(0, Math.min(rangeEnd(range), HEAD_BYTES) - range.offset);
+    if (headPart > 0) {
+      bytes.copy(head.data, range.offset, 0, headPart);
+      appendRange(head.ranges, { offset: range.offset, length: headPart });
+    }
+    return headPart < range.length ? { offset: range.offset + headPart, length: range.length - headPart } : null;
   }
-  return { imageBytes, body, bodySha256: bodyHash.digest('hex'), head, writtenSha256: allHash.digest('hex') };
+
+  async function stage(chunk: ImageChunk, ranges: ByteRange[]): Promise<Staged | null> {
+    let staged: Staged | null = null;
+    let at = 0;
+    for (const range of ranges) {
+      const bytes = chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset);
+      hash.update(bytes);
+      const now = holdHead(range, bytes);
+      if (!now) continue;
+      staged ??= { buffer: await pool.take(), writes: [] };
+      const from = now.offset - chunk.offset;
+      chunk.data.copy(staged.buffer, at, from, from + now.length);
+      staged.writes.push({ range: now, at });
+      appendRange(body, now);
+      at += Math.ceil(now.length / ALIGNMENT) * ALIGNMENT;
+    }
+    return staged;
+  }
 
   async function consume(): Promise<void> {
     for await (const chunk of chunks) {
@@ -85,25 +119,18 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
       failTooSmall(slots, chunkEnd);
       if (!slots.some(isLive)) break;
       map.observe(chunk.data, chunk.offset);
-      const writes: ByteRange[] = [];
-      for (const range of map.mustWrite(chunk.offset, chunk.data.length)) {
-        const bytes = chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset);
-        allHash.update(bytes);
-        const headPart = Math.max(0, Math.min(rangeEnd(range), HEAD_BYTES) - range.offset);
-        if (headPart > 0) {
-          bytes.copy(head.data, range.offset, 0, headPart);
-          appendRange(head.ranges, { offset: range.offset, length: headPart });
-        }
-        if (headPart < range.length) {
-          const rest = { offset: range.offset + headPart, length: range.length - headPart };
-          bodyHash.update(bytes.subarray(headPart));
-          appendRange(body, rest);
-          writes.push(rest);
-        }
-      }
-      if (writes.length > 0) inflight.push(writeRanges(slots, chunk, writes));
+      const staged = await stage(chunk, map.mustWrite(chunk.offset, chunk.data.length));
+      if (staged) inflight.push(writeStaged(slots, staged, pool));
       while (inflight.length >= WRITE_DEPTH) await inflight.shift();
       options.onChunk(imageBytes);
     }
   }
+
+  try {
+    await consume();
+  } finally {
+    // Even on cancel or a source error: no write may still be running when the caller closes the cards.
+    await Promise.all(inflight);
+  }
+  return { imageBytes, body, head, writtenSha256: hash.digest('hex') };
 }
