@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -166,6 +166,39 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       assert.equal(await row.getAttribute('data-state'), 'cancelled');
       assert.equal(await row.getByTestId('target-sha256').count(), 0, 'no checksum is shown for an incomplete card');
       assert.match(await row.getByTestId('target-error').innerText(), /write it again/);
+    } finally {
+      await page.close();
+      card.dispose();
+    }
+  });
+
+  it('reports a damaged image in plain words, with what to do next', { timeout: 120_000 }, async () => {
+    // Damage inside the compressed data: the file still looks like xz, so only decoding finds it.
+    const damaged = path.join(dataDir, 'damaged.img.xz');
+    const bytes = readFileSync(fixture.xzPath!);
+    const start = Math.floor(bytes.length / 3);
+    bytes.fill(0xa5, start, start + 4096);
+    writeFileSync(damaged, bytes);
+    const card = createLoopDisk(fixture.size);
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await chooseImage(page, damaged);
+      await continueToDrives(page);
+      await addTarget(page, card.device);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+      await outcome.waitFor({ timeout: 100_000 });
+      await shot(page, '9-damaged');
+      assert.equal(await outcome.getAttribute('data-testid'), 'result-failure');
+      const row = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
+      assert.equal(await row.getAttribute('data-state'), 'failed');
+      const notice = row.getByTestId('target-error');
+      assert.equal(await notice.getAttribute('data-code'), 'SOURCE_CORRUPT');
+      assert.match(await notice.innerText(), /damaged or incomplete[\s\S]*Download the image again/);
+      assert.equal(await row.getByTestId('target-sha256').count(), 0);
     } finally {
       await page.close();
       card.dispose();
