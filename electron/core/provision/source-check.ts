@@ -27,6 +27,11 @@ const UNKNOWN_SIZE = 2 ** 40;
 
 class OutsideWindow extends Error {}
 
+function corrupt(source: SourceInfo, error: unknown): FiotError {
+  if (error instanceof FiotError) return error;
+  return new FiotError('SOURCE_CORRUPT', `${source.path} could not be decompressed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 interface ImageWindow {
   start: number;
   data: Buffer;
@@ -88,6 +93,8 @@ async function captureWindows(source: SourceInfo, size: number): Promise<ImageWi
     for (const partition of table?.partitions ?? []) if (partition.offset > 0 && partition.offset < size) watchPartition(partition.offset);
   });
   const decoded = await openDecodedStream(source);
+  // A damaged archive is the writer's to report (SOURCE_CORRUPT); here it only ends the windows early.
+  decoded.finished.catch(() => undefined);
   let position = 0;
   try {
     for await (const chunk of decoded.stream as AsyncIterable<Buffer>) {
@@ -95,6 +102,8 @@ async function captureWindows(source: SourceInfo, size: number): Promise<ImageWi
       position += chunk.length;
       if (windows.complete) break;
     }
+  } catch (error) {
+    throw corrupt(source, error);
   } finally {
     decoded.close();
   }
@@ -116,6 +125,8 @@ async function withDecodedFile<T>(source: SourceInfo, fn: (file: string, size: n
       }
       await decoded.finished;
       await handle.truncate(position);
+    } catch (error) {
+      throw corrupt(source, error);
     } finally {
       decoded.close();
       await handle.close();
