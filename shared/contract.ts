@@ -8,6 +8,7 @@ import { buildEvents, buildRequests } from './api/build';
 import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
+import { historyRequests } from './api/history';
 import { imagesEvents, imagesRequests } from './api/images';
 import { provisionRequests } from './api/provision';
 import { sourceRequests } from './api/source';
@@ -17,6 +18,7 @@ export const requests = {
   ...catalogRequests,
   ...drivesRequests,
   ...flashRequests,
+  ...historyRequests,
   ...imagesRequests,
   ...provisionRequests,
   ...sourceRequests,

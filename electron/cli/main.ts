@@ -17,6 +17,7 @@ const commands: Record<string, Loader> = {
   download: () => import('./commands/download'),
   drives: () => import('./commands/drives'),
   flash: () => import('./commands/flash'),
+  history: () => import('./commands/history'),
   ignition: () => import('./commands/ignition'),
   provision: () => import('./commands/provision'),
   station: () => import('./commands/station'),

@@ -8,6 +8,7 @@ import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
 import { flashHandlers } from './handlers/flash';
+import { historyHandlers } from './handlers/history';
 import { imagesHandlers } from './handlers/images';
 import { provisionHandlers } from './handlers/provision';
 import { sourceHandlers } from './handlers/source';
@@ -30,6 +31,7 @@ const domains: HandlerFactory[] = [
   catalogHandlers,
   drivesHandlers,
   flashHandlers,
+  historyHandlers,
   imagesHandlers,
   provisionHandlers,
   sourceHandlers,

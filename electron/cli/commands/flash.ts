@@ -4,8 +4,10 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
+import { loadConfig } from '../../core/config';
 import { startFlash } from '../../core/flash/job';
 import { inspectSource } from '../../core/flash/source';
+import { flashRecorder } from '../../core/history';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
 import { checkTargets, resolveTargets } from '../flash-targets';
@@ -92,7 +94,7 @@ export const command: Command = {
     }
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
-    const job = startFlash(request, { resolvers: flashResolvers() });
+    const job = startFlash(request, { resolvers: flashResolvers(), onFinished: flashRecorder(loadConfig().configDir) });
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

@@ -32,6 +32,18 @@ export interface FlashDeps extends PreflightDeps {
   writerCommand?: (needsPrivilege: boolean) => WriterCommand;
   /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
   writerFault?: WriterJob['fault'];
+  /**
+   * Called once with every finished job, ok or not, before `result` resolves (so a CLI that exits
+   * right after still has it recorded): the flash history hooks in here for every front end.
+   * `drives` is empty when the job stopped before its targets were resolved.
+   */
+  onFinished?: (finished: FinishedFlash) => Promise<void>;
+}
+
+export interface FinishedFlash {
+  result: FlashResult;
+  request: FlashRequest;
+  drives: Drive[];
 }
 
 /** Loaded only for runs that provision, so a plain flash never loads the ext4 WebAssembly module. */
@@ -58,6 +70,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let writer: WriterHandle | null = null;
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
   let hostnames: Array<string | undefined> = [];
+  let drives: Drive[] = [];
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
     const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
@@ -116,6 +129,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const request = parsed.data;
     emit('preparing', 0, null);
     const checked = await preflight(request, deps, abort.signal);
+    drives = checked.drives;
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
     let provisioning: TargetProvisioning[] = [];
     if (request.provisioning !== undefined) {
@@ -141,7 +155,12 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   // Started on the next tick, so a caller subscribes to progress before the first event.
   const result = Promise.resolve()
     .then(run)
-    .catch((error: unknown) => failed(error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message)));
+    .catch((error: unknown) => failed(error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message)))
+    .then(async (finished) => {
+      // The result promise never rejects: a failing hook must not hide how the cards came out.
+      await deps.onFinished?.({ result: finished, request: input, drives }).catch(() => undefined);
+      return finished;
+    });
 
   return {
     id,

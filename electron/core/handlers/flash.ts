@@ -5,6 +5,7 @@
 import type { CoreContext, HandlerFactory } from '../app-core';
 import { startFlash, type FlashDeps, type FlashJob } from '../flash/job';
 import { localFileResolver } from '../flash/source';
+import { flashRecorder } from '../history';
 import { imageServiceFor } from './images';
 
 /** `depsFor` lets other domains (the image cache, provisioning) hand the flash job what it needs. */
@@ -13,7 +14,8 @@ export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = (
     const jobs = new Map<string, FlashJob>();
     return {
       'flash:start': async (request) => {
-        const job = startFlash(request, depsFor(ctx));
+        // Every job the app or the station starts is logged in the flash history.
+        const job = startFlash(request, { onFinished: flashRecorder(ctx.config.configDir), ...depsFor(ctx) });
         jobs.set(job.id, job);
         job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
         void job.result.then((result) => {

@@ -1,0 +1,43 @@
+/**
+ * The history as CSV for spreadsheets (RFC 4180): CRLF line ends, every field that holds a comma,
+ * a quote or a line break quoted with its quotes doubled. A field starting with = + - @ is prefixed
+ * with an apostrophe so a spreadsheet shows it as text instead of running it as a formula (a
+ * hostname or file name is user input).
+ */
+import type { HistoryEntry } from '../../../shared/domain/history';
+
+export const CSV_COLUMNS = [
+  'time', 'hostname', 'device', 'device_description', 'device_size', 'image', 'image_sha256', 'image_size',
+  'result', 'error_code', 'error_message', 'written_sha256', 'provisioning', 'users', 'duration_s', 'job_id', 'card',
+] as const;
+
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function row(entry: HistoryEntry): string[] {
+  return [
+    entry.time,
+    entry.hostname ?? '',
+    entry.device.path,
+    entry.device.description ?? '',
+    entry.device.size == null ? '' : String(entry.device.size),
+    entry.source.given,
+    entry.source.sha256 ?? '',
+    String(entry.imageSize),
+    entry.result,
+    entry.error?.code ?? '',
+    entry.error?.message ?? '',
+    entry.writtenSha256 ?? '',
+    entry.provisioning.mode,
+    entry.provisioning.users.join(' '),
+    (entry.durationMs / 1000).toFixed(1),
+    entry.jobId,
+    String(entry.card),
+  ];
+}
+
+export function historyCsv(entries: HistoryEntry[]): string {
+  return [[...CSV_COLUMNS], ...entries.map(row)].map((fields) => fields.map(csvField).join(',') + '\r\n').join('');
+}

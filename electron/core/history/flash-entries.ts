@@ -1,0 +1,51 @@
+/**
+ * Turns a finished flash job into history entries, one per card. Provisioning is reduced to its
+ * mode and user names on purpose: password hashes, SSH keys, Wi-Fi passphrases and Ignition text
+ * must never reach a log that is exported and mailed around.
+ */
+import type { FinishedFlash } from '../flash/job';
+import type { HistoryEntry, HistoryResult } from '../../../shared/domain/history';
+import { isEmptyProfile, profileMode, profileSchema } from '../../../shared/provisioning/profile';
+
+export type { FinishedFlash };
+
+type FlashTarget = FinishedFlash['result']['targets'][number];
+
+export function provisioningSummary(provisioning: unknown): HistoryEntry['provisioning'] {
+  if (provisioning === undefined || provisioning === null) return { mode: 'none', users: [] };
+  const parsed = profileSchema.safeParse(provisioning);
+  // A profile that does not parse was refused before writing; nothing of it reached a card.
+  if (!parsed.success || isEmptyProfile(parsed.data)) return { mode: 'none', users: [] };
+  return { mode: profileMode(parsed.data), users: parsed.data.users.map((user) => user.name) };
+}
+
+function outcome(target: FlashTarget): HistoryResult {
+  if (target.state === 'cancelled') return 'cancelled';
+  if (target.state !== 'done' || target.error) return 'failed';
+  return target.verified ? 'verified' : 'ok';
+}
+
+export function entriesFromFlash({ result, request, drives }: FinishedFlash, finishedAt = new Date()): HistoryEntry[] {
+  const provisioning = provisioningSummary(request.provisioning);
+  return result.targets.map((target, index) => {
+    const drive = drives.find((d) => d.device === target.device);
+    const error = target.error ?? (outcome(target) === 'failed' ? result.error : undefined);
+    return {
+      time: finishedAt.toISOString(),
+      jobId: result.jobId,
+      card: index + 1,
+      source: { given: request.source, ...(result.sourceSha256 ? { sha256: result.sourceSha256 } : {}) },
+      imageSize: result.imageSize,
+      device: {
+        path: target.device,
+        ...(drive ? { description: drive.description, size: drive.size, kind: drive.kind } : {}),
+      },
+      ...(target.hostname ? { hostname: target.hostname } : {}),
+      provisioning,
+      result: outcome(target),
+      ...(target.writtenSha256 ? { writtenSha256: target.writtenSha256 } : {}),
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+      durationMs: result.durationMs,
+    };
+  });
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * One card in the flash history: what went where, for field techs provisioning many cards. Never
+ * holds a secret: no password hash, no Wi-Fi passphrase, no Ignition text, only names and a mode.
+ */
+export const historyResultSchema = z.enum(['verified', 'ok', 'failed', 'cancelled']);
+export type HistoryResult = z.infer<typeof historyResultSchema>;
+
+export const historyEntrySchema = z.object({
+  /** When the job finished, ISO 8601 UTC. */
+  time: z.string(),
+  jobId: z.string(),
+  /** The card's number in its run (1 for the first --drive), the `{n}` of hostname patterns before --counter-start. */
+  card: z.number().int().positive(),
+  source: z.object({
+    /** As the user gave it: a path, an http(s) URL or a catalog reference. */
+    given: z.string(),
+    sha256: z.string().optional(),
+  }),
+  /** Decompressed image bytes; 0 when the job stopped before the image was read. */
+  imageSize: z.number().nonnegative(),
+  device: z.object({
+    path: z.string(),
+    description: z.string().optional(),
+    size: z.number().nonnegative().nullable().optional(),
+    kind: z.enum(['drive', 'loop', 'file']).optional(),
+  }),
+  hostname: z.string().optional(),
+  provisioning: z.object({
+    mode: z.enum(['config', 'url', 'zezere', 'none']),
+    users: z.array(z.string()),
+  }),
+  /** verified: written and read back; ok: written, verification skipped; failed; cancelled. */
+  result: historyResultSchema,
+  writtenSha256: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  durationMs: z.number().nonnegative(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
