@@ -20,25 +20,63 @@ export interface ImageChunk {
 /** 4 MiB: large enough for sequential card writes, small enough to keep a few in flight. */
 export const CHUNK_SIZE = 4 << 20;
 
+/**
+ * Fills one buffer from 'data' events and hands it over when full. Not `for await` over the
+ * stream: xz writes 8 KiB at a time, so a 2 GiB image arrives in ~200,000 small pieces, and an
+ * awaited step per piece cost seconds; here there is one per 4 MiB chunk.
+ */
 export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
   const buffer = Buffer.allocUnsafeSlow(chunkSize);
   let filled = 0;
-  let offset = 0;
-  for await (const piece of stream as AsyncIterable<Buffer>) {
-    let pos = 0;
-    while (pos < piece.length) {
-      const n = Math.min(piece.length - pos, chunkSize - filled);
-      piece.copy(buffer, filled, pos, pos + n);
-      filled += n;
-      pos += n;
-      if (filled === chunkSize) {
-        yield { offset, data: buffer };
-        offset += chunkSize;
-        filled = 0;
-      }
+  /** The part of a piece that did not fit: it waits, with the stream paused, for the next chunk. */
+  let rest: Buffer | null = null;
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+  const take = (piece: Buffer): Buffer | null => {
+    const n = Math.min(piece.length, chunkSize - filled);
+    piece.copy(buffer, filled, 0, n);
+    filled += n;
+    return n < piece.length ? piece.subarray(n) : null;
+  };
+  stream.on('data', (piece: Buffer) => {
+    // A piece arriving while the chunk is still out (the stream was already paused) waits its turn.
+    if (filled === chunkSize || rest) {
+      rest = rest ? Buffer.concat([rest, piece]) : piece;
+      return;
     }
+    rest = take(piece);
+    if (filled === chunkSize) {
+      stream.pause();
+      signal();
+    }
+  });
+  stream.on('end', () => {
+    ended = true;
+    signal();
+  });
+  stream.on('error', (error: Error) => {
+    failure = error;
+    signal();
+  });
+  try {
+    for (let offset = 0; ; offset += chunkSize) {
+      while (filled < chunkSize && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw failure;
+      if (filled === 0) return;
+      yield { offset, data: filled === chunkSize ? buffer : buffer.subarray(0, filled) };
+      if (filled < chunkSize) return;
+      filled = 0;
+      while (rest && filled < chunkSize) rest = take(rest);
+      if (filled < chunkSize) stream.resume();
+    }
+  } finally {
+    stream.pause();
   }
-  if (filled > 0) yield { offset, data: buffer.subarray(0, filled) };
 }
 
 /** Only the given ranges of a raw image file: a mapped image reads no more than it writes. */
