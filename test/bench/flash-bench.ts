@@ -6,7 +6,8 @@
  *
  *   npm run bench -- [--runs N] [--fixture IMAGE.raw.xz]
  *
- * Without --fixture (or FIOT_BENCH_FIXTURE) it builds the 2 GiB Fedora-IoT-shaped fixture with
+ * The writer runs from its build (dist/writer/main.cjs, as in a packaged app; `npm run build` is
+ * run first when it is stale). Without --fixture (or FIOT_BENCH_FIXTURE) it builds the 2 GiB Fedora-IoT-shaped fixture with
  * test/fixtures/make-fedora-iot-image.sh (root filled with ~217 MiB, xz -6) once, and keeps it in
  * $TMPDIR/fiot-bench-fixture/ for later runs. Needs root (loop devices).
  */
@@ -15,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writerEntryArgs } from '../../electron/core/flash/writer-entry';
+import { freshBuiltWriter, writerEntryArgs } from '../../electron/core/flash/writer-entry';
 import { firstDifference, imageDataRanges } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
@@ -78,7 +79,8 @@ async function main(): Promise<void> {
   const fixture = given ? { xz: given, raw: '' } : benchFixture();
   const imageSize = xzImageSize(fixture.xz);
   console.log(`Fixture ${fixture.xz}: image ${mb(imageSize)}; ${runs} runs of each, alternating, fresh loop device each.`);
-  // The built writer (npm run build) starts faster than the TypeScript one through tsx: say which runs.
+  // As a packaged app does, run the built writer (it starts ~0.4 s sooner than through tsx): build it when stale.
+  if (!process.env.FIOT_WRITER_ENTRY && !freshBuiltWriter()) execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   console.log(`Writer entry: ${writerEntryArgs().at(-1)}`);
 
   const ours: Run[] = [];
