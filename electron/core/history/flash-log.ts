@@ -29,7 +29,8 @@ export async function appendEntries(configDir: string, entries: HistoryEntry[], 
   await fs.mkdir(configDir, { recursive: true });
   const file = path.join(configDir, HISTORY_FILE);
   const lines = entries.map((entry) => JSON.stringify(historyEntrySchema.parse(entry)) + '\n').join('');
-  const handle = await fs.open(file, 'a', 0o600);
+  // 'a+': O_APPEND for the write, and readable so a torn last line can be seen first.
+  const handle = await fs.open(file, 'a+', 0o600);
   try {
     const prefix = (await endsMidLine(handle)) ? '\n' : '';
     const bytes = Buffer.from(prefix + lines);
@@ -47,7 +48,6 @@ async function endsMidLine(handle: fs.FileHandle): Promise<boolean> {
   const { size } = await handle.stat();
   if (size === 0) return false;
   const last = Buffer.alloc(1);
-  // Read by position: an O_APPEND descriptor still reads anywhere.
   await handle.read(last, 0, 1, size - 1);
   return last[0] !== 0x0a;
 }
