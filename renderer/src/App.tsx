@@ -9,6 +9,7 @@ import { isBusy } from './stores/job';
 import { steps } from './steps';
 import { StepNav } from './components/layout/step-nav';
 import { TopBar } from './components/layout/top-bar';
+import { HistoryView, useHistory } from './features/history';
 
 /** How many steps from the start are ready, in order. */
 function useReadyCount(): number {
@@ -22,6 +23,7 @@ export function App() {
   const current = useUi((s) => s.step);
   const busy = useJob((s) => isBusy(s.status));
   const readyCount = useReadyCount();
+  const historyOpen = useHistory((s) => s.open);
   const index = Math.max(0, steps.findIndex((s) => s.id === current));
   const step = steps[index] ?? steps[0]!;
   const previous = steps[index - 1];
@@ -31,6 +33,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      {historyOpen ? <HistoryView /> : (
       <div className="layout">
         <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} onSelect={go} />
         <main className="panel" aria-labelledby="step-title" data-testid={`step-${step.id}`}>
@@ -57,6 +60,7 @@ export function App() {
           </footer>
         </main>
       </div>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { ConnectionState } from '../../api';
+import { HistoryButton } from '../../features/history';
 import { useConnection } from '../../stores';
 
 const connectionWords: Record<ConnectionState, string> = {
@@ -22,6 +23,7 @@ export function TopBar() {
           {words}
         </span>
       )}
+      <HistoryButton />
     </header>
   );
 }

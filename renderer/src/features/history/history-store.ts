@@ -1,0 +1,61 @@
+/**
+ * The flash history view's state: whether it is open, the cards written (newest first), and the
+ * CSV export. While open it reloads when a flash finishes, so a tech sees each card appear.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi } from '../../../../shared/contract';
+import type { HistoryEntry } from '../../../../shared/domain/history';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+
+export interface HistoryState {
+  open: boolean;
+  entries: HistoryEntry[] | null;
+  busy: boolean;
+  error: ErrorInfo | null;
+  show(): void;
+  hide(): void;
+  load(): Promise<void>;
+  exportCsv(): Promise<void>;
+}
+
+/** Hands the CSV text to the user as a file; the app passes a Blob download (see save-file.ts). */
+export type SaveFile = (text: string, fileName: string) => void;
+
+export function createHistoryStore(api: Pick<FiotApi, 'invoke' | 'on'>, saveFile: SaveFile) {
+  let stopListening: (() => void) | null = null;
+  return createStore<HistoryState>()((set, get) => {
+    const run = async (work: () => Promise<void>) => {
+      set({ busy: true, error: null });
+      try {
+        await work();
+      } catch (error) {
+        set({ error: toErrorInfo(error) });
+      } finally {
+        set({ busy: false });
+      }
+    };
+    return {
+      open: false,
+      entries: null,
+      busy: false,
+      error: null,
+      show() {
+        set({ open: true });
+        stopListening ??= api.on('flash:done', () => void get().load());
+        void get().load();
+      },
+      hide() {
+        stopListening?.();
+        stopListening = null;
+        set({ open: false });
+      },
+      load: () => run(async () => set({ entries: (await api.invoke('history:list', {})).entries })),
+      exportCsv: () => run(async () => {
+        const { csv } = await api.invoke('history:export', {});
+        saveFile(csv, `fiot-flash-history-${new Date().toISOString().slice(0, 10)}.csv`);
+      }),
+    };
+  });
+}
+
+export type HistoryStore = ReturnType<typeof createHistoryStore>;

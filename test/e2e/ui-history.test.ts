@@ -1,0 +1,72 @@
+/**
+ * The History view in Chromium through the station: a card flashed by the station's core appears
+ * in the open view (it reloads on flash:done), and Export CSV downloads the same rows.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createCore, type Core } from '../../electron/core/app-core';
+import { loadConfig } from '../../electron/core/config';
+import { startStation, type Station } from '../../electron/station/server';
+import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }, () => {
+  let station: Station;
+  let browser: TestBrowser;
+  let core: Core;
+  let dataDir: string;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-history-'));
+    core = createCore(loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') }));
+    [station, browser] = await Promise.all([startStation({ core }), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await station?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows a card as soon as it is written and exports it as CSV', { timeout: 120_000 }, async () => {
+    const page = await browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(station.url);
+    await page.getByTestId('history-open').click();
+    await page.getByTestId('history-view').waitFor();
+    assert.match(await page.getByTestId('history-view').innerText(), /No cards have been written yet/);
+    assert.equal(await page.getByTestId('history-export').isDisabled(), true);
+
+    const image = path.join(dataDir, 'bench-card.raw');
+    writeFileSync(image, randomBytes(1024 * 1024));
+    const target = path.join(dataDir, 'written.img');
+    const answer = await core.router.handle('flash:start', { source: image, targets: [target] });
+    assert.ok(answer.ok);
+
+    const row = page.getByTestId('history-row');
+    await row.first().waitFor({ timeout: 60_000 });
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.first().getAttribute('data-result'), 'verified');
+    assert.match(await row.first().innerText(), new RegExp(`${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[\\s\\S]*bench-card\\.raw[\\s\\S]*Verified`));
+    const shot = screenshotPath('history-1-list');
+    if (shot) await page.screenshot({ path: shot, fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-export').click()]);
+    assert.match(download.suggestedFilename(), /^fiot-flash-history-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+    assert.match(csv[0]!, /^time,hostname,device,/);
+    assert.ok(csv[1]!.includes(`,${target},`) && csv[1]!.includes(',verified,'), csv[1]);
+
+    await page.getByTestId('history-close').click();
+    await page.getByTestId('step-image').waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
