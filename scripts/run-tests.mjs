@@ -2,7 +2,8 @@
 // `npm test`: every *.test.ts(x) under test/, through node's own test runner with tsx's loader.
 // Files run one at a time: integration tests share loop devices, disk bandwidth and 2 cores.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -30,9 +31,13 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
+// Every flash records the cards it wrote in FIOT_CONFIG_DIR's history: a test that does not pick
+// its own folder writes into a throwaway one, never the tester's real config.
+const configDir = process.env.FIOT_CONFIG_DIR ? null : mkdtempSync(path.join(os.tmpdir(), 'fiot-test-config-'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root },
+  { stdio: 'inherit', cwd: root, env: configDir ? { ...process.env, FIOT_CONFIG_DIR: configDir } : process.env },
 );
+if (configDir) rmSync(configDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
