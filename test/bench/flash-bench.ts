@@ -12,7 +12,7 @@
  * $TMPDIR/fiot-bench-fixture/ for later runs. Needs root (loop devices).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,17 +50,43 @@ interface Run {
   peakMemory?: number;
 }
 
+/** The largest peak resident size (VmHWM) seen among the children of `pid` (the CLI's writer). */
+function watchChildrenPeak(pid: number): { stop(): number } {
+  let peak = 0;
+  const look = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+        if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== pid) continue;
+        peak = Math.max(peak, Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024);
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+  };
+  const timer = setInterval(look, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
 /** fiot-flash through its bin script, as a user runs it; the run must end in a verified success. */
 async function flashWithCli(xz: string, device: string, sectorsWritten: () => number): Promise<Run> {
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'flash', xz, '--drive', device, '--yes', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const memory = watchChildrenPeak(child.pid!);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const ms = Date.now() - started;
+  const peakMemory = memory.stop();
   const result = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((m) => m.type === 'result');
   if (code !== 0 || result?.ok !== true) throw new Error(`fiot-flash failed (exit ${code}): ${JSON.stringify(result)}`);
-  return { ms, bytesWritten: sectorsWritten() * 512, peakMemory: result.writerPeakMemoryBytes as number | undefined };
+  return { ms, bytesWritten: sectorsWritten() * 512, peakMemory: (result.writerPeakMemoryBytes as number | undefined) ?? peakMemory };
 }
 
 function xzDd(xz: string, device: string, sectorsWritten: () => number): Run {
