@@ -38,3 +38,10 @@ export const historyEntrySchema = z.object({
   durationMs: z.number().nonnegative(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** How a list names the image: a path or URL by its file name (what a tech recognises), a catalog reference as it is. */
+export function imageLabel(given: string): string {
+  const name = given.replace(/[?#].*$/, '').split(/[\\/]/).filter(Boolean).at(-1);
+  // A reference's scheme is 2+ letters and not followed by a slash, so C:\ paths are paths.
+  return /^[a-z][a-z0-9+.-]+:[^/\\]/i.test(given) || !name ? given : name;
+}

@@ -1,5 +1,5 @@
 /** `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first. */
-import type { HistoryEntry } from '../../../shared/domain/history';
+import { imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { loadConfig } from '../../core/config';
 import { historyCsv, readEntries } from '../../core/history';
 import type { Command } from '../main';
@@ -33,12 +33,6 @@ const resultWords: Record<HistoryEntry['result'], string> = {
   failed: 'FAILED',
   cancelled: 'cancelled',
 };
-
-/** A path or URL by its file name (what a tech recognises); a catalog reference as it is. */
-function imageLabel(given: string): string {
-  const name = given.replace(/[?#].*$/, '').split(/[\\/]/).filter(Boolean).at(-1);
-  return /^[a-z][a-z0-9+.-]*:[^/]/i.test(given) || !name ? given : name;
-}
 
 function tableRow(entry: HistoryEntry): string[] {
   const result = resultWords[entry.result] + (entry.error && entry.result === 'failed' ? ` (${entry.error.code})` : '');

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { csvField, entriesFromFlash, historyCsv, provisioningSummary } from '../../../electron/core/history';
 import type { Drive } from '../../../shared/domain/drive';
 import type { FlashResult } from '../../../shared/domain/flash';
+import { imageLabel } from '../../../shared/domain/history';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
 import { sampleEntry } from './sample-entry';
 
@@ -104,4 +105,11 @@ test('the CSV has a header and one CRLF-ended row per card', () => {
   assert.ok(rows[0]!.startsWith('time,hostname,device,device_description,device_size,image,'));
   assert.match(rows[1]!, /^2026-11-26T08:00:00.000Z,fleet-001,\/dev\/sdb,Generic SD card reader,32000000000,\/images\/Fedora-IoT-raw-42.aarch64.raw.xz,a{64},4294967296,verified,,,b{64},config,core,61.5,job-1,1$/);
   assert.match(rows[2]!, /,failed,VERIFY_FAILED,"byte 7, differs",/);
+});
+
+test('lists name an image by its file name, a catalog reference as it is', () => {
+  assert.equal(imageLabel('/srv/images/Fedora-IoT-raw-42.aarch64.raw.xz'), 'Fedora-IoT-raw-42.aarch64.raw.xz');
+  assert.equal(imageLabel('https://mirror.example/iot/42/Fedora-IoT.raw.xz?sig=abc'), 'Fedora-IoT.raw.xz');
+  assert.equal(imageLabel('fedora-iot:42@rpi4'), 'fedora-iot:42@rpi4');
+  assert.equal(imageLabel('C:\\images\\card.img'), 'card.img');
 });

@@ -17,6 +17,7 @@ test('opening loads the history, a finished flash reloads it, closing stops list
   await settle();
   assert.equal(store.getState().open, true);
   assert.deepEqual(store.getState().entries?.map((e) => e.jobId), ['job-1']);
+  assert.deepEqual(api.calls[0], { channel: 'history:list', args: { limit: 500 } });
 
   stored = [sampleEntry({ jobId: 'job-2' }), ...stored];
   api.emit('flash:done', done);

@@ -7,6 +7,9 @@ import type { FiotApi } from '../../../../shared/contract';
 import type { HistoryEntry } from '../../../../shared/domain/history';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
+/** Rows on screen; a station that wrote thousands of cards keeps a quick view, and the CSV has all. */
+export const HISTORY_VIEW_LIMIT = 500;
+
 export interface HistoryState {
   open: boolean;
   entries: HistoryEntry[] | null;
@@ -49,7 +52,7 @@ export function createHistoryStore(api: Pick<FiotApi, 'invoke' | 'on'>, saveFile
         stopListening = null;
         set({ open: false });
       },
-      load: () => run(async () => set({ entries: (await api.invoke('history:list', {})).entries })),
+      load: () => run(async () => set({ entries: (await api.invoke('history:list', { limit: HISTORY_VIEW_LIMIT })).entries })),
       exportCsv: () => run(async () => {
         const { csv } = await api.invoke('history:export', {});
         saveFile(csv, `fiot-flash-history-${new Date().toISOString().slice(0, 10)}.csv`);

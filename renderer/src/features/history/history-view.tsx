@@ -3,9 +3,10 @@
  * first, with the hostname it was given and whether it was verified; Export CSV for a spreadsheet.
  */
 import { useEffect } from 'react';
-import type { HistoryEntry } from '../../../../shared/domain/history';
+import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatDuration, formatSize } from '../../format';
+import { HISTORY_VIEW_LIMIT } from './history-store';
 import { historyStore, useHistory } from './stores';
 
 const resultWords: Record<HistoryEntry['result'], string> = {
@@ -14,12 +15,6 @@ const resultWords: Record<HistoryEntry['result'], string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
-
-/** A path or URL by its file name; a catalog reference as it is. */
-function imageName(given: string): string {
-  const name = given.replace(/[?#].*$/, '').split(/[\\/]/).filter(Boolean).at(-1);
-  return /^[a-z][a-z0-9+.-]*:[^/]/i.test(given) || !name ? given : name;
-}
 
 function HistoryRow({ entry }: { entry: HistoryEntry }) {
   return (
@@ -30,7 +25,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
         <span className="mono">{entry.device.path}</span>
         {entry.device.description && <span className="muted small block">{entry.device.description}{entry.device.size ? ` · ${formatSize(entry.device.size)}` : ''}</span>}
       </td>
-      <td title={entry.source.given}>{imageName(entry.source.given)}</td>
+      <td title={entry.source.given}>{imageLabel(entry.source.given)}</td>
       <td>
         <span className={`history-result history-${entry.result}`}>{resultWords[entry.result]}</span>
         {entry.error && entry.result !== 'verified' && <span className="muted small block" title={entry.error.message}>{entry.error.code}</span>}
@@ -67,6 +62,7 @@ export function HistoryView() {
             </table>
           </div>
         )}
+        {entries?.length === HISTORY_VIEW_LIMIT && <p className="muted small">The newest {HISTORY_VIEW_LIMIT} cards are shown; Export CSV has every card.</p>}
         {error && <ErrorNotice error={error} testId="history-error" />}
       </div>
       <footer className="panel-actions">
