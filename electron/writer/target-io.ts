@@ -137,13 +137,14 @@ export class TargetIO {
   }
 
   /**
-   * Reads [offset, offset+length) into a fresh buffer, from the medium (O_DIRECT), not the page
-   * cache. Bytes past the end of a file read as zeros.
+   * Reads [offset, offset+length) from the medium (O_DIRECT), not the page cache, into `into`
+   * (aligned, large enough for the range widened to whole blocks) or a fresh buffer. Bytes past
+   * the end of a file read as zeros.
    */
-  async read(offset: number, length: number): Promise<Buffer> {
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     const start = Math.floor(offset / ALIGNMENT) * ALIGNMENT;
     const end = Math.ceil((offset + length) / ALIGNMENT) * ALIGNMENT;
-    const buffer = alignedBuffer(end - start);
+    const buffer = into && into.length >= end - start ? into : alignedBuffer(end - start);
     try {
       let done = 0;
       while (done < end - start) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
 import { piecesOf, type ByteRange } from './ranges';
-import type { TargetIO } from './target-io';
+import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 
 const READ_PIECE = 4 << 20;
 
@@ -14,16 +14,22 @@ function mismatch(device: string, where: string): FiotError {
   return new FiotError('VERIFY_FAILED', `${device} does not hold what was written (${where}).`);
 }
 
-/** Reads `ranges` in order, one piece ahead, and calls `check` with each piece's bytes. */
+/**
+ * Reads `ranges` in order, one piece ahead, and calls `check` with each piece's bytes. Two aligned
+ * buffers take turns: a fresh one per piece left hundreds of MB for the garbage collector.
+ */
 async function readBack(io: TargetIO, ranges: ByteRange[], signal: AbortSignal, check: (piece: ByteRange, bytes: Buffer) => void): Promise<void> {
+  const buffers = [alignedBuffer(READ_PIECE + 2 * ALIGNMENT), alignedBuffer(READ_PIECE + 2 * ALIGNMENT)];
+  let turn = 0;
+  const readNext = (piece: ByteRange) => io.read(piece.offset, piece.length, buffers[turn++ % 2]);
   const pieces = piecesOf(ranges, READ_PIECE);
   let current = pieces.next();
-  let pending = current.done ? null : io.read(current.value.offset, current.value.length);
+  let pending = current.done ? null : readNext(current.value);
   while (!current.done && pending) {
     const bytes = await pending;
     const piece = current.value;
     current = pieces.next();
-    pending = current.done ? null : io.read(current.value.offset, current.value.length);
+    pending = current.done ? null : readNext(current.value);
     if (signal.aborted) {
       await pending?.catch(() => undefined);
       throw new FiotError('CANCELLED', 'Verification was cancelled.');
