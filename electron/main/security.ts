@@ -5,20 +5,8 @@
  */
 import { app, session, shell } from 'electron';
 import { isSafeExternalUrl } from '../../shared/bridge';
+import { contentSecurityPolicy } from '../../shared/content-security-policy';
 
-/** No inline scripts, nothing loaded from elsewhere; the page talks only to our own origin. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export function openExternalChecked(url: string): boolean {
   if (!isSafeExternalUrl(url)) return false;

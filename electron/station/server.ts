@@ -13,6 +13,7 @@ import { checkToken, cookieName, originAllowed } from './access';
 import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
 import { readStaticFile } from './static-files';
 import { createToken } from './token';
+import { contentSecurityPolicy } from '../../shared/content-security-policy';
 
 export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -34,21 +35,9 @@ export interface Station {
   close(): Promise<void>;
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function securityHeaders(response: ServerResponse): void {
-  response.setHeader('Content-Security-Policy', CSP);
+  response.setHeader('Content-Security-Policy', contentSecurityPolicy);
   response.setHeader('X-Content-Type-Options', 'nosniff');
   // The page URL holds the token: never send it on as a referrer.
   response.setHeader('Referrer-Policy', 'no-referrer');
