@@ -7,7 +7,6 @@ import { app, session, shell } from 'electron';
 import { isSafeExternalUrl } from '../../shared/bridge';
 import { contentSecurityPolicy } from '../../shared/content-security-policy';
 
-
 export function openExternalChecked(url: string): boolean {
   if (!isSafeExternalUrl(url)) return false;
   void shell.openExternal(url);
