@@ -40,6 +40,7 @@ interface Writer {
   exit: Promise<number | null>;
   send(line: string): void;
   closeStdin(): void;
+  kill(signal: NodeJS.Signals): void;
 }
 
 function startWriter(env: NodeJS.ProcessEnv = {}): Writer {
@@ -52,6 +53,7 @@ function startWriter(env: NodeJS.ProcessEnv = {}): Writer {
     exit: new Promise((resolve) => child.on('close', (code) => resolve(code))),
     send: (line) => child.stdin.write(line + '\n'),
     closeStdin: () => child.stdin.end(),
+    kill: (signal) => child.kill(signal),
   };
 }
 
@@ -87,22 +89,25 @@ describe('writer process', () => {
     assert.ok(result?.type === 'result' && !result.ok && result.error?.code === 'INTERNAL');
   });
 
-  test('the parent going away (stdin closed) stops the write: CANCELLED, and the card gets no partition table', { skip: loopSkipReason() ?? false }, async () => {
-    const card = createLoopDisk(256 * MiB, 'fiot-writer-card-');
-    try {
-      const writer = startWriter();
-      writer.send(job([card.device], { source: image }));
-      // Wait until it is writing, then vanish as a crashed parent would.
-      while (!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing' && m.bytes > 0)) await new Promise((r) => setTimeout(r, 20));
-      writer.closeStdin();
-      assert.equal(await writer.exit, 0);
-      const result = writer.messages.at(-1);
-      assert.ok(result?.type === 'result');
-      assert.equal(result.ok, false);
-      assert.equal(result.targets[0]?.state, 'cancelled');
-      assert.ok(readRange(card.device, 0, MiB).equals(Buffer.alloc(MiB)), 'the held-back head never reached the card');
-    } finally {
-      card.dispose();
-    }
-  });
+  for (const how of ['the parent going away (stdin closed)', 'SIGTERM'] as const) {
+    test(`${how} stops the write: CANCELLED, and the card gets no partition table`, { skip: loopSkipReason() ?? false }, async () => {
+      const card = createLoopDisk(256 * MiB, 'fiot-writer-card-');
+      try {
+        const writer = startWriter();
+        writer.send(job([card.device], { source: image }));
+        // Wait until it is writing, then stop it as a crashed parent or the system would.
+        while (!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing' && m.bytes > 0)) await new Promise((r) => setTimeout(r, 20));
+        if (how === 'SIGTERM') writer.kill('SIGTERM');
+        else writer.closeStdin();
+        assert.equal(await writer.exit, 0);
+        const result = writer.messages.at(-1);
+        assert.ok(result?.type === 'result');
+        assert.equal(result.ok, false);
+        assert.equal(result.targets[0]?.state, 'cancelled');
+        assert.ok(readRange(card.device, 0, MiB).equals(Buffer.alloc(MiB)), 'the held-back head never reached the card');
+      } finally {
+        card.dispose();
+      }
+    });
+  }
 });
