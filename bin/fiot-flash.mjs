@@ -1,7 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so `npx fiot-flash` works straight after `npm ci`.
-import { register } from 'tsx/esm/api';
+// fiot-flash: starts from the built bundle (dist/cli/main.cjs) while it is newer than the sources,
+// else runs the TypeScript CLI through tsx's loader, so `npx fiot-flash` works straight after `npm ci`.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { freshBundle } from './fresh-bundle.mjs';
 
-register();
-const { main } = await import('../electron/cli/main.ts');
+const root = path.resolve(import.meta.dirname, '..');
+const bundle = freshBundle(root, path.join('dist', 'cli', 'main.cjs'));
+
+let main;
+if (bundle) {
+  ({ main } = createRequire(import.meta.url)(bundle));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../electron/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

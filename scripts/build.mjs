@@ -39,7 +39,7 @@ async function buildElectron() {
     absWorkingDir: root,
     // ES modules in the core and its libraries (openpgp) read import.meta.url, which CommonJS
     // leaves empty: give them the bundle's own file URL.
-    define: { 'import.meta.url': '__fiotBundleUrl' },
+    define: { 'import.meta.url': '__fiotBundleUrl', 'import.meta.dirname': '__dirname' },
     banner: { js: 'const __fiotBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   };
   await Promise.all([
@@ -47,6 +47,9 @@ async function buildElectron() {
     // The writer runs as its own (possibly elevated) process; the main process points
     // FIOT_WRITER_ENTRY at this file. electron-builder unpacks dist/writer/ from the asar.
     esbuild({ ...common, entryPoints: ['electron/writer/main.ts'], outfile: 'dist/writer/main.cjs' }),
+    // fiot-flash starts from this bundle while it is fresh (bin/fresh-bundle.mjs): ~0.5 s less per
+    // command than compiling the sources through tsx, which counts in every scripted flash.
+    esbuild({ ...common, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/main.cjs' }),
     // The preload runs sandboxed: it may only require 'electron', so everything else is bundled in.
     esbuild({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'], minify: true }),
   ]);
@@ -54,4 +57,4 @@ async function buildElectron() {
 
 await viteBuild({ configFile: path.join(root, 'vite.config.ts'), mode: 'production' });
 await buildElectron();
-process.stdout.write(`Built dist/renderer, dist/electron and dist/writer in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(`Built dist/renderer, dist/electron, dist/writer and dist/cli in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

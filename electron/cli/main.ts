@@ -38,6 +38,11 @@ async function usage(): Promise<string> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `fiot-flash boards | head` closes our stdout early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    throw error;
+  });
   const [name, ...rest] = argv;
   const io = createIO(rest.includes('--json'));
   if (!name || name === '--help' || name === '-h' || name === 'help') {

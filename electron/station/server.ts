@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { FiotError } from '../../shared/errors';
 import type { Core } from '../core/app-core';
@@ -14,8 +13,9 @@ import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
 import { readStaticFile } from './static-files';
 import { createToken } from './token';
 import { contentSecurityPolicy } from '../../shared/content-security-policy';
+import { appPath } from '../core/app-paths';
 
-export const DEFAULT_RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+export const DEFAULT_RENDERER_DIR = appPath('dist', 'renderer');
 
 export interface StationOptions {
   core: Core;

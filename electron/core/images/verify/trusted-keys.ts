@@ -5,25 +5,16 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readKeys, type Key } from 'openpgp';
+import { appPath } from '../../app-paths';
 
 const KEY_FILE = /\.(gpg|asc|pub|key)$/i;
 
-/**
- * assets/keys/ wherever this code runs: a packaged app (resources/assets), the Electron bundle
- * (dist/electron/, where import.meta is empty in CommonJS), or the sources run through tsx.
- */
+/** assets/keys/: a packaged app's resources/assets (electron-builder's extraResources), else the app folder's. */
 export function shippedKeysDir(): string {
-  const moduleUrl = import.meta.url as string | undefined;
-  const here = moduleUrl ? path.dirname(fileURLToPath(moduleUrl)) : typeof __dirname === 'string' ? __dirname : process.cwd();
   const resources = (process as { resourcesPath?: string }).resourcesPath;
-  const candidates = [
-    ...(resources ? [path.join(resources, 'assets', 'keys')] : []),
-    path.resolve(here, '../../../../assets/keys'),
-    path.resolve(here, '../../assets/keys'),
-  ];
-  return candidates.find((dir) => existsSync(dir)) ?? candidates[candidates.length - 1]!;
+  const packaged = resources ? path.join(resources, 'assets', 'keys') : null;
+  return packaged && existsSync(packaged) ? packaged : appPath('assets', 'keys');
 }
 
 export interface TrustedKeys {
