@@ -12,13 +12,13 @@
  * $TMPDIR/fiot-bench-fixture/ for later runs. Needs root (loop devices).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freshBuiltWriter, writerEntryArgs } from '../../electron/core/flash/writer-entry';
 import { firstDifference, imageDataRanges } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
+import { benchFixture } from './bench-fixture';
 import { loopSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -30,18 +30,6 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function xzImageSize(file: string): number {
   const totals = execFileSync('xz', ['--robot', '--list', file], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('totals'))!;
   return Number(totals.split('\t')[4]);
-}
-
-/** The 2 GiB fixture, built once and kept; the raw image too, to check the flashed card against. */
-function benchFixture(): { xz: string; raw: string } {
-  const dir = path.join(os.tmpdir(), 'fiot-bench-fixture');
-  const raw = path.join(dir, 'fedora-iot-2g.raw');
-  if (!existsSync(`${raw}.xz`) || !existsSync(raw)) {
-    mkdirSync(dir, { recursive: true });
-    console.log('Building the 2 GiB fixture (root fill 217 MiB, xz -6; several minutes on a busy machine)…');
-    execFileSync('bash', [path.join(root, 'test/fixtures/make-fedora-iot-image.sh'), '--out', raw, '--size', '2G', '--xz'], { stdio: 'inherit' });
-  }
-  return { xz: `${raw}.xz`, raw };
 }
 
 interface Run {

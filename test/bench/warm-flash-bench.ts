@@ -4,7 +4,7 @@
  *
  *   node --import tsx test/bench/warm-flash-bench.ts [--runs N] [--fixture IMAGE.raw.xz]
  *
- * Builds the 2 GiB Fedora-IoT-shaped fixture unless --fixture (or FIOT_BENCH_FIXTURE) names one,
+ * Uses the cold benchmark's 2 GiB fixture (bench-fixture.ts) unless --fixture (or FIOT_BENCH_FIXTURE) names one,
  * serves it on loopback, fetches it once into a temp cache (download, verify, decompress once, map:
  * timed as "cold preparation"), then alternates warm flashes and baseline runs. Prints medians,
  * their ratio (goal <= 0.25), bytes written to the device (goal <= 20% of the image) and the writer's
@@ -20,13 +20,12 @@ import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/flash/source';
 import { mapImage } from '../../electron/core/image-map';
 import { ImageService } from '../../electron/core/images/image-service';
-import { makeFixture } from '../fixtures/fixture';
 import { startImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
+import { benchFixture } from './bench-fixture';
 
 const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 
 async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -48,11 +47,7 @@ async function main(): Promise<void> {
   if (skip) throw new Error(`cannot run: ${skip}`);
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, fixture: { type: 'string' } } });
   const runs = Number(values.runs);
-  let xzPath = values.fixture ?? process.env.FIOT_BENCH_FIXTURE;
-  if (!xzPath) {
-    console.log('Building the 2 GiB fixture (root fill 217 MiB)…');
-    xzPath = (await makeFixture({ size: 2 * GiB, espMib: 64, bootMib: 256, rootFillMib: 217, layout: 'gpt', xz: true })).xzPath!;
-  }
+  const xzPath = values.fixture ?? process.env.FIOT_BENCH_FIXTURE ?? benchFixture().xz;
   const imageSize = xzSize(xzPath);
   const sha256 = await sha256Of(xzPath);
   const server = await startImageServer();
