@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseMirrorlist } from '../../electron/core/images/download/mirrors';
 import { ProgressMeter } from '../../electron/core/images/download/progress-meter';
-import { isCatalogRef, isUrl } from '../../electron/core/images/resolve-source';
+import { isUrl } from '../../electron/core/images/resolve-source';
+import { isCatalogRef } from '../../shared/domain/catalog';
 import { checksumUrlFor } from '../../electron/core/images/verify/checksum-file';
 
 const base = 'https://dl.fedoraproject.org/pub/alt/iot/42/IoT/aarch64/images/';

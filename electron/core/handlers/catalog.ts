@@ -2,13 +2,25 @@
  * The catalog domain over the router: the catalog from cache at once, a refresh on request (its
  * result also pushed as `catalog:changed` to every window), and the board profiles.
  */
-import type { HandlerFactory } from '../app-core';
+import type { CoreContext, HandlerFactory } from '../app-core';
 import { CatalogService } from '../catalog/service';
 
-export const catalogHandlers: HandlerFactory = ({ config, events }) => {
-  const service = new CatalogService({ config, onChange: (catalog) => events.emit('catalog:changed', catalog) });
-  // Read the on-disk cache now, so the first window's catalog:get answers from memory.
-  service.get().catch(() => undefined); // a failure here surfaces on the first catalog:get instead
+const services = new WeakMap<CoreContext, CatalogService>();
+
+/** One catalog per core, whichever domain asks (the images domain resolves references through it). */
+function catalogServiceFor(ctx: CoreContext): CatalogService {
+  let service = services.get(ctx);
+  if (!service) {
+    service = new CatalogService({ config: ctx.config, onChange: (catalog) => ctx.events.emit('catalog:changed', catalog) });
+    // Read the on-disk cache now, so the first window's catalog:get answers from memory.
+    service.get().catch(() => undefined); // a failure here surfaces on the first catalog:get instead
+    services.set(ctx, service);
+  }
+  return service;
+}
+
+export const catalogHandlers: HandlerFactory = (ctx) => {
+  const service = catalogServiceFor(ctx);
   return {
     'catalog:get': () => service.get(),
     'catalog:refresh': () => service.refresh(),

@@ -12,10 +12,21 @@ import { imageServiceFromConfig, type ImageService, type StepProgress } from '..
 import { createRouter } from '../router';
 import { catalogHandlers } from './catalog';
 
-/** Catalog references resolve through the catalog domain's own handlers, as any client would. */
+const services = new WeakMap<CoreContext, ImageService>();
+
+/**
+ * One image service per core (the flash domain resolves sources through it too), so concurrent
+ * requests for the same image share one download. Catalog references resolve through the catalog
+ * domain's own handlers, as any client would.
+ */
 export function imageServiceFor(ctx: CoreContext): ImageService {
-  const catalog = { router: createRouter(catalogHandlers(ctx), ctx.events) };
-  return imageServiceFromConfig(ctx.config, { resolveRef: (ref) => resolveCatalogSource(ref, catalog) });
+  let service = services.get(ctx);
+  if (!service) {
+    const catalog = { router: createRouter(catalogHandlers(ctx), ctx.events) };
+    service = imageServiceFromConfig(ctx.config, { resolveRef: (ref) => resolveCatalogSource(ref, catalog) });
+    services.set(ctx, service);
+  }
+  return service;
 }
 
 const stepPhase: Record<StepProgress['step'], ImagePhase> = {

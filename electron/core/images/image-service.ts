@@ -17,7 +17,8 @@ import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
 import { fetchImage } from './fetch-image';
 import { ensureRawCopy, readMapFile, type MapImage } from './raw-copy';
-import { isCatalogRef, isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
+import { isCatalogRef } from '../../../shared/domain/catalog';
+import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
 import { loadTrustedKeys, shippedKeysDir } from './verify/trusted-keys';
 
 export type ImageStep = 'resolving' | 'waiting' | 'downloading' | 'verifying' | 'decompressing' | 'mapping';

@@ -3,6 +3,7 @@
  * what to download and what to check it against. Catalog references go through the catalog
  * domain's resolver, handed in so this module does not depend on how the catalog is built.
  */
+import { isCatalogRef } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { fileNameOf } from './verify/checksum-file';
 
@@ -27,11 +28,6 @@ export interface ResolvedSource {
 
 export function isUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
-}
-
-/** `variant:version@board` or `variant:version`: a word, a colon, and no slash (so not a path or URL). */
-export function isCatalogRef(source: string): boolean {
-  return /^[a-z][a-z0-9-]*:[^/\\]+$/i.test(source) && !isUrl(source);
 }
 
 export async function resolveSource(source: string, userSha256: string | undefined, resolveRef: ResolveCatalogRef | undefined): Promise<ResolvedSource> {
