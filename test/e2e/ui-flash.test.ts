@@ -4,23 +4,19 @@
  * written and verified, and the test then reads the device: its bytes must be the image's.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createCore } from '../../electron/core/app-core';
-import { loadConfig } from '../../electron/core/config';
-import { startStation, type Station } from '../../electron/station/server';
+import type { Station } from '../../electron/station/server';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
-import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
 import { addTarget, chooseImage, continueToDrives, openFileSource } from '../helpers/ui-steps';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { openStationSession, type StationSession } from '../helpers/station-session';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
 
@@ -40,22 +36,18 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe('the app in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
   let station: Station;
   let browser: TestBrowser;
   let fixture: Fixture;
-  let dataDir: string;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-'));
-    const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
-    [fixture, station, browser] = await Promise.all([makeFixture({ xz: true }), startStation({ core: createCore(config) }), launchBrowser()]);
+    [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession('flash')]);
+    ({ station, browser } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await station?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('refuses the page without its token', async () => {
@@ -174,7 +166,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
 
   it('reports a damaged image in plain words, with what to do next', { timeout: 120_000 }, async () => {
     // Damage inside the compressed data: the file still looks like xz, so only decoding finds it.
-    const damaged = path.join(dataDir, 'damaged.img.xz');
+    const damaged = path.join(session.dataDir, 'damaged.img.xz');
     const bytes = readFileSync(fixture.xzPath!);
     const start = Math.floor(bytes.length / 3);
     bytes.fill(0xa5, start, start + 4096);
@@ -233,7 +225,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await openFileSource(page);
-      await page.getByLabel('Image file path').fill(path.join(dataDir, 'missing.raw.xz'));
+      await page.getByLabel('Image file path').fill(path.join(session.dataDir, 'missing.raw.xz'));
       await page.getByRole('button', { name: 'Use this file' }).click();
       const error = page.getByTestId('image-error');
       await error.waitFor();

@@ -3,36 +3,29 @@
  * in the open view (it reloads on flash:done), and Export CSV downloads the same rows.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createCore, type Core } from '../../electron/core/app-core';
-import { loadConfig } from '../../electron/core/config';
-import { startStation, type Station } from '../../electron/station/server';
-import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import type { Core } from '../../electron/core/app-core';
+import type { Station } from '../../electron/station/server';
+import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { openStationSession, type StationSession } from '../helpers/station-session';
 
 describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }, () => {
+  let session: StationSession;
   let station: Station;
   let browser: TestBrowser;
   let core: Core;
   let dataDir: string;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-history-'));
-    core = createCore(loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') }));
-    [station, browser] = await Promise.all([startStation({ core }), launchBrowser()]);
+    session = await openStationSession('history');
+    ({ station, browser, core, dataDir } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await station?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('shows a card as soon as it is written and exports it as CSV', { timeout: 120_000 }, async () => {

@@ -5,36 +5,32 @@
  * one under its published name, and the Cached images tab lists it and removes it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createCore } from '../../electron/core/app-core';
-import { loadConfig } from '../../electron/core/config';
-import { startStation, type Station } from '../../electron/station/server';
+import type { Station } from '../../electron/station/server';
 import { makeFixture } from '../fixtures/fixture';
-import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { startImageServer, type ImageServer } from '../helpers/image-server';
 import { makeTestKey } from '../helpers/pgp';
 import { commandsSkipReason } from '../helpers/system';
+import { openStationSession, type StationSession } from '../helpers/station-session';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
 const IMAGE = 'Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz';
 const CHECKSUM = 'Fedora-IoT-42-aarch64-20250414.0-CHECKSUM';
 
 describe('downloads and the image cache in Chromium', { skip: skip ?? false }, () => {
+  let session: StationSession;
   let station: Station;
   let browser: TestBrowser;
   let mirror: ImageServer;
-  let dataDir: string;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-images-'));
+    session = await openStationSession('images');
+    ({ station, browser } = session);
     const [fixture, key] = await Promise.all([makeFixture({ xz: true, size: 128 * MiB, espMib: 32, bootMib: 32, rootFillMib: 8, seed: 42 }), makeTestKey('Fedora (test)')]);
     const xz = readFileSync(fixture.xzPath!);
     const sha256 = createHash('sha256').update(xz).digest('hex');
@@ -42,17 +38,14 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       [`/iot/${IMAGE}`]: xz,
       [`/iot/${CHECKSUM}`]: Buffer.from(await key.clearSign(`SHA256 (${IMAGE}) = ${sha256}\n`)),
     });
-    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
-    writeFileSync(path.join(dataDir, 'config', 'keys', 'test-fedora.asc'), key.publicArmored);
-    const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
-    [station, browser] = await Promise.all([startStation({ core: createCore(config) }), launchBrowser()]);
+    // The user's own keys folder: read when a download is verified, so it may be filled now.
+    mkdirSync(path.join(session.dataDir, 'config', 'keys'), { recursive: true });
+    writeFileSync(path.join(session.dataDir, 'config', 'keys', 'test-fedora.asc'), key.publicArmored);
   });
 
   after(async () => {
-    await browser?.close();
-    await station?.close();
+    await session?.close();
     await mirror?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('downloads, shows the signature badge, chooses the image, and lists and removes it in the cache', { timeout: 180_000 }, async () => {

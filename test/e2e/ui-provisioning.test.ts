@@ -5,26 +5,23 @@
  * hostnames, mode 0600, stamp intact.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createCore } from '../../electron/core/app-core';
-import { loadConfig } from '../../electron/core/config';
-import { startStation, type Station } from '../../electron/station/server';
+import type { Station } from '../../electron/station/server';
 import { fromDataUrl } from '../../shared/provisioning';
 import type { Fixture } from '../fixtures/fixture';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { debugfs, statMode } from '../helpers/boot-partition';
-import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, hasCommand, loopSkipReason } from '../helpers/system';
 import { addTarget, chooseImage } from '../helpers/ui-steps';
+import { openStationSession, type StationSession } from '../helpers/station-session';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs');
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -33,22 +30,18 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe('first-boot setup in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
   let station: Station;
   let browser: TestBrowser;
   let fixture: Fixture;
-  let dataDir: string;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-provision-'));
-    const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache') });
-    [fixture, station, browser] = await Promise.all([provisionFixture({ xz: true }), startStation({ core: createCore(config) }), launchBrowser()]);
+    [fixture, session] = await Promise.all([provisionFixture({ xz: true }), openStationSession('provision')]);
+    ({ station, browser } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await station?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('fills the form, flashes two cards, and each card gets its own hostname', { timeout: 240_000 }, async () => {
@@ -89,7 +82,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       await page.getByTestId('profile-save-name').fill('Workshop fleet');
       await page.getByTestId('profile-save').click();
       await page.locator('[data-testid="saved-profile-select"] option', { hasText: 'Workshop fleet' }).waitFor({ state: 'attached' });
-      assert.equal(readdirSync(path.join(dataDir, 'config', 'profiles')).length, 1);
+      assert.equal(readdirSync(path.join(session.dataDir, 'config', 'profiles')).length, 1);
 
       await page.getByRole('button', { name: 'Continue' }).click();
       for (const card of cards) await addTarget(page, card.device);

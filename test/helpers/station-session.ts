@@ -1,0 +1,42 @@
+/**
+ * What every browser test starts from: the app built, a station over a core with its own
+ * throwaway config and cache folders, and a fresh headless Chromium.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, type Core } from '../../electron/core/app-core';
+import { loadConfig } from '../../electron/core/config';
+import { startStation, type Station } from '../../electron/station/server';
+import { launchBrowser, type TestBrowser } from './browser';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface StationSession {
+  core: Core;
+  station: Station;
+  browser: TestBrowser;
+  /** Holds config/ and cache/ (FIOT_CONFIG_DIR, FIOT_CACHE_DIR of this core). */
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** `env` adds to (and wins over) the process's environment for this core's configuration. */
+export async function openStationSession(name: string, env: NodeJS.ProcessEnv = {}): Promise<StationSession> {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
+  const core = createCore(loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache'), ...env }));
+  const [station, browser] = await Promise.all([startStation({ core }), launchBrowser()]);
+  return {
+    core,
+    station,
+    browser,
+    dataDir,
+    async close() {
+      await browser.close();
+      await station.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
