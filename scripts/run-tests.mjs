@@ -19,10 +19,11 @@ function find(dir) {
   return found.sort();
 }
 
+// Each argument is a folder under test/ (unit, integration/images, ...) or one test file there.
 const files = suites.flatMap((suite) => {
-  const dir = path.join(root, 'test', suite);
+  const where = path.join(root, 'test', suite);
   try {
-    return find(dir);
+    return statSync(where).isDirectory() ? find(where) : [where];
   } catch {
     return [];
   }

@@ -18,10 +18,14 @@ function headline(result: FlashResult): { ok: boolean; title: string; detail: st
   const took = formatDuration(result.durationMs);
   if (result.ok && good.length === total) {
     const verified = good.every((t) => t.verified);
+    // Only what the image's filesystems use is written; say so, so a fast write does not look suspicious.
+    const written = result.writtenBytes !== undefined && result.writtenBytes < result.imageSize
+      ? `${formatSize(result.imageSize)} image (${formatSize(result.writtenBytes)} of data, the rest is free space) written in ${took}`
+      : `${formatSize(result.imageSize)} written in ${took}`;
     return {
       ok: true,
       title: total === 1 ? 'The card is ready' : `All ${total} cards are ready`,
-      detail: `${formatSize(result.imageSize)} written in ${took}${verified ? ', and every byte read back and checked.' : '. Not verified: verification was turned off.'}`,
+      detail: `${written}${verified ? ', and every written byte read back and checked.' : '. Not verified: verification was turned off.'}`,
     };
   }
   if (result.targets.every((t) => t.state === 'cancelled')) {
