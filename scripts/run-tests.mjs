@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every *.test.ts(x) under test/, through node's own test runner with tsx's loader.
 // Files run one at a time: integration tests share loop devices, disk bandwidth and 2 cores.
+// No single test may run past 10 minutes: a hang fails that test instead of the whole CI run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -37,7 +38,7 @@ if (files.length === 0) {
 const configDir = process.env.FIOT_CONFIG_DIR ? null : mkdtempSync(path.join(os.tmpdir(), 'fiot-test-config-'));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', '--test-reporter=spec', ...files],
   { stdio: 'inherit', cwd: root, env: configDir ? { ...process.env, FIOT_CONFIG_DIR: configDir } : process.env },
 );
 if (configDir) rmSync(configDir, { recursive: true, force: true });

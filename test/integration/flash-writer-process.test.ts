@@ -28,7 +28,8 @@ before(() => {
   head[510] = 0x55;
   head[511] = 0xaa;
   writeFileSync(image, head);
-  truncateSync(image, 256 * MiB);
+  // Large enough (1 GiB, written whole) that the write is still running when a test stops it.
+  truncateSync(image, 1024 * MiB);
   smallImage = path.join(dir, 'small.img');
   writeFileSync(smallImage, head);
   truncateSync(smallImage, 8 * MiB);
@@ -90,13 +91,18 @@ describe('writer process', () => {
   });
 
   for (const how of ['the parent going away (stdin closed)', 'SIGTERM'] as const) {
-    test(`${how} stops the write: CANCELLED, and the card gets no partition table`, { skip: loopSkipReason() ?? false }, async () => {
-      const card = createLoopDisk(256 * MiB, 'fiot-writer-card-');
+    test(`${how} stops the write: CANCELLED, and the card gets no partition table`, { skip: loopSkipReason() ?? false, timeout: 120_000 }, async () => {
+      const card = createLoopDisk(1024 * MiB, 'fiot-writer-card-');
       try {
         const writer = startWriter();
+        let exited = false;
+        void writer.exit.then(() => (exited = true));
         writer.send(job([card.device], { source: image }));
         // Wait until it is writing, then stop it as a crashed parent or the system would.
-        while (!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing' && m.bytes > 0)) await new Promise((r) => setTimeout(r, 20));
+        while (!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing' && m.bytes > 0)) {
+          assert.ok(!exited, 'the writer finished before the test could stop it');
+          await new Promise((r) => setTimeout(r, 20));
+        }
         if (how === 'SIGTERM') writer.kill('SIGTERM');
         else writer.closeStdin();
         assert.equal(await writer.exit, 0);
