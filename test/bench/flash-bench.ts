@@ -7,9 +7,9 @@
  *   npm run bench -- [--runs N] [--fixture IMAGE.raw.xz]
  *
  * The writer runs from its build (dist/writer/main.cjs, as in a packaged app; `npm run build` is
- * run first when it is stale). Without --fixture (or FIOT_BENCH_FIXTURE) it builds the 2 GiB Fedora-IoT-shaped fixture with
- * test/fixtures/make-fedora-iot-image.sh (root filled with ~217 MiB, xz -6) once, and keeps it in
- * $TMPDIR/fiot-bench-fixture/ for later runs. Needs root (loop devices).
+ * run first when it is stale). Without --fixture (or FIOT_BENCH_FIXTURE) it uses the 2 GiB
+ * Fedora-IoT-shaped fixture of bench-fixture.ts (built once into the fixture cache). Needs root
+ * (loop devices).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, fixture: { type: 'string' } } });
   const runs = Number(values.runs);
   const given = values.fixture ?? process.env.FIOT_BENCH_FIXTURE;
-  const fixture = given ? { xz: given, raw: '' } : benchFixture();
+  const fixture = given ? { xz: given, raw: '' } : await benchFixture().then((f) => ({ xz: f.xzPath, raw: f.path }));
   const imageSize = xzImageSize(fixture.xz);
   console.log(`Fixture ${fixture.xz}: image ${mb(imageSize)}; ${runs} runs of each, alternating, fresh loop device each.`);
   // As a packaged app does, run the built writer (it starts ~0.4 s sooner than through tsx): build it when stale.

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (skip) throw new Error(`cannot run: ${skip}`);
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, fixture: { type: 'string' } } });
   const runs = Number(values.runs);
-  const xzPath = values.fixture ?? process.env.FIOT_BENCH_FIXTURE ?? benchFixture().xz;
+  const xzPath = values.fixture ?? process.env.FIOT_BENCH_FIXTURE ?? (await benchFixture()).xzPath;
   const imageSize = xzSize(xzPath);
   const sha256 = await sha256Of(xzPath);
   const server = await startImageServer();
