@@ -12,7 +12,7 @@ import { assertCardHoldsImage, fillWithOldData } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
+import { addTarget, chooseImage, continueToDrives, writeAndWait } from '../helpers/ui-steps';
 
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs', 'e2fsck', 'fsck.vfat');
@@ -39,12 +39,7 @@ describe('a 2 GiB Fedora IoT image from the UI', { skip: skip ?? false }, () => 
       await chooseImage(page, fixture.xzPath);
       await continueToDrives(page);
       await addTarget(page, card.device);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
-
-      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
-      await outcome.waitFor({ timeout: 540_000 });
+      const outcome = await writeAndWait(page, 540_000);
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
       const target = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
       assert.equal(await target.getAttribute('data-state'), 'done');

@@ -13,7 +13,7 @@ import type { Station } from '../../electron/station/server';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
-import { addTarget, chooseImage, continueToDrives, openFileSource } from '../helpers/ui-steps';
+import { addTarget, chooseImage, continueToDrives, openFileSource, writeAndWait } from '../helpers/ui-steps';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
@@ -178,11 +178,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await chooseImage(page, damaged);
       await continueToDrives(page);
       await addTarget(page, card.device);
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
-      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
-      await outcome.waitFor({ timeout: 100_000 });
+      const outcome = await writeAndWait(page, 100_000);
       await shot(page, '9-damaged');
       assert.equal(await outcome.getAttribute('data-testid'), 'result-failure');
       const row = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);

@@ -1,7 +1,7 @@
 /**
  * Moving through the app's steps in Chromium the way a person does, shared by the end-to-end specs.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** The local-file source; other sources (catalog, downloads) may be tabs beside it. */
 export async function openFileSource(page: Page): Promise<void> {
@@ -30,4 +30,17 @@ export async function addTarget(page: Page, device: string): Promise<void> {
   await page.getByLabel('Device or image file path').fill(device);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await page.locator(`[data-testid="drive-row"][data-device="${device}"]`).waitFor();
+}
+
+/**
+ * From the drives step: continue, confirm erasing, and wait for the outcome banner.
+ * Returns the banner; its data-testid says result-success or result-failure.
+ */
+export async function writeAndWait(page: Page, timeout: number): Promise<Locator> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Flash the drive' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+  const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+  await outcome.waitFor({ timeout });
+  return outcome;
 }

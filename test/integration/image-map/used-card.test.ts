@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { mapImage, StreamingAllocationMap, type ByteRange } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture, type FixtureOptions } from '../../fixtures/fixture';
 import { e2fsck, ext4Tree, fsckVfat, treeDifferences, vfatTree } from '../../helpers/fs-tree';
+import { readRange } from '../../helpers/card-check';
 import { createLoopDisk } from '../../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 
@@ -25,15 +26,7 @@ before(() => {
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
 function readAt(file: string): (offset: number, length: number) => Promise<Buffer> {
-  return async (offset, length) => {
-    const fd = openSync(file, 'r');
-    try {
-      const bytes = Buffer.alloc(length);
-      return bytes.subarray(0, readSync(fd, bytes, 0, length, offset));
-    } finally {
-      closeSync(fd);
-    }
-  };
+  return async (offset, length) => readRange(file, offset, length);
 }
 
 /** A card-sized file (or an existing device) full of random "old data", as a card that held something else. */
