@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { list } from 'drivelist';
 import { createLoopDisk } from '../helpers/loop';
 import { hasCommand, loopSkipReason } from '../helpers/system';
+import { jsonLines, resultLine } from '../helpers/cli-json';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
@@ -20,16 +21,7 @@ function cli(args: string[], input?: string): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), ...args], { cwd: root, encoding: 'utf8', input: input ?? '', timeout: 120_000 });
 }
 
-function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function lastResult(stdout: string): { type: string; ok: boolean; error?: { code: string; message: string } } & Record<string, unknown> {
-  const last = jsonLines(stdout).at(-1);
-  assert.ok(last, 'a JSON result line');
-  assert.equal(last.type, 'result');
-  return last as ReturnType<typeof lastResult>;
-}
+const lastResult = (stdout: string) => resultLine(stdout);
 
 function sha256OfDevice(device: string, length: number): string {
   const fd = openSync(device, 'r');

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../../helpers/oci-registry';
 import { startRouteServer, type RouteServer } from '../../helpers/route-server';
 import { fedoraRoutes } from './fixtures';
+import { resultLine } from '../../helpers/cli-json';
 
 const skip = registrySkipReason();
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -45,10 +46,7 @@ async function cli(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 function resultOf(run: Run): { ok: boolean; entries: Entry[]; origin: string; notices: string[]; sources: { id: string; state: string }[] } {
-  const last = run.stdout.trim().split('\n').pop() ?? '';
-  const parsed = JSON.parse(last);
-  assert.equal(parsed.type, 'result');
-  return parsed;
+  return resultLine(run.stdout);
 }
 
 const tagsOf = (entries: Entry[], variant: string) =>

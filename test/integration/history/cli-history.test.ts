@@ -12,6 +12,7 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 import { createLoopDisk } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+import { resultLine } from '../../helpers/cli-json';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const fixtureTools = commandsSkipReason('debugfs', 'e2fsck', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'openssl', 'xz');
@@ -30,11 +31,7 @@ function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), ...args], { cwd: dir, env, encoding: 'utf8', input: '', timeout: 180_000 });
 }
 
-function lastJson(stdout: string): Record<string, unknown> {
-  const last = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
-  assert.equal(last?.type, 'result', stdout);
-  return last!;
-}
+const lastJson = (stdout: string) => resultLine(stdout);
 
 function historyEntries(): HistoryEntry[] {
   const run = cli(['history', '--json']);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { randomImage, tempImages, type TempImages } from './setup';
+import { jsonLines } from '../../helpers/cli-json';
 
 const MiB = 1024 * 1024;
 const bin = path.resolve(import.meta.dirname, '../../../bin/fiot-flash.mjs');
@@ -41,7 +42,7 @@ function cli(args: string[]): Promise<Run> {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr, lines: jsonLines(stdout) }));
   });
 }
 

@@ -14,6 +14,7 @@ import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { createLoopDisk } from '../../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 import { tempImages, type TempImages } from './setup';
+import { resultLine } from '../../helpers/cli-json';
 
 const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'xz') ?? false;
 const MiB = 1024 * 1024;
@@ -47,7 +48,7 @@ function flash(args: string[]): Promise<{ code: number; last: { ok: boolean; err
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr, last: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr, last: resultLine(stdout) }));
   });
 }
 

@@ -15,6 +15,7 @@ import { debugfs, fsckPartition, sha256Span, statMode } from '../../helpers/boot
 import { createLoopDisk } from '../../helpers/loop';
 import { ED25519_KEY, RSA_KEY } from '../../helpers/ssh-keys';
 import { commandsSkipReason, hasCommand, loopSkipReason } from '../../helpers/system';
+import { resultLine } from '../../helpers/cli-json';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const fixtureTools = commandsSkipReason('debugfs', 'e2fsck', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'openssl', 'xz');
@@ -32,11 +33,7 @@ function cli(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), ...args], { cwd: dir, encoding: 'utf8', input: '', timeout: 180_000 });
 }
 
-function result(stdout: string): { ok: boolean; error?: { code: string; message: string } } & Record<string, unknown> {
-  const last = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)).at(-1);
-  assert.equal(last?.type, 'result', stdout);
-  return last;
-}
+const result = (stdout: string) => resultLine(stdout);
 
 const hostnameOf = (configText: string) => {
   const config = JSON.parse(configText) as { storage: { files: Array<{ path: string; contents: { source: string } }> } };
