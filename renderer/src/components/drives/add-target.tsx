@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { drivesStore, useDrives } from '../../stores';
 import { ErrorNotice } from '../error-notice';
+import { PathField } from '../path-field';
 
 export function AddTarget() {
   const addError = useDrives((s) => s.addError);
@@ -22,19 +23,13 @@ export function AddTarget() {
     <details className="advanced" data-testid="add-target">
       <summary>Add a device or image file by path…</summary>
       <form className="path-row" onSubmit={(event) => void submit(event)}>
-        <label className="visually-hidden" htmlFor="add-target-path">
-          Device or image file path
-        </label>
-        <input
+        <PathField
           id="add-target-path"
-          className="input mono"
-          type="text"
+          label="Device or image file path"
           placeholder="/dev/loop3 or /home/me/card.img"
           value={path}
-          onChange={(event) => setPath(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
-          data-testid="add-target-input"
+          onChange={setPath}
+          testId="add-target-input"
         />
         <button type="submit" className="button" disabled={busy} data-testid="add-target-button">
           Add

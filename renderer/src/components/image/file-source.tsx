@@ -4,6 +4,7 @@
  */
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { imageStore, useImage } from '../../stores';
+import { PathField } from '../path-field';
 
 export function FileSource() {
   const canBrowse = useImage((s) => s.canBrowse);
@@ -41,19 +42,13 @@ export function FileSource() {
         <span className="muted"> .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip)</span>
       </p>
       <form className="path-row" onSubmit={submit}>
-        <label className="visually-hidden" htmlFor="image-path">
-          Image file path
-        </label>
-        <input
+        <PathField
           id="image-path"
-          className="input mono"
-          type="text"
+          label="Image file path"
           placeholder="/home/me/Downloads/Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz"
           value={path}
-          onChange={(event) => setPath(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
-          data-testid="image-path-input"
+          onChange={setPath}
+          testId="image-path-input"
         />
         <button type="submit" className="button primary" data-testid="image-use-button">
           Use this file
