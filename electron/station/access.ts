@@ -5,6 +5,7 @@
  * another origin: 403 (a website the person visits must not drive the station, even by guessing).
  */
 import type { IncomingMessage } from 'node:http';
+import { servedAddresses, urlHost } from './addresses';
 import { tokenMatches } from './token';
 
 export type AccessDecision = { ok: true; fromQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
@@ -30,15 +31,30 @@ export function checkToken(request: IncomingMessage, url: URL, token: string, po
   return { ok: false, status: 403, reason: 'The token is not this station’s. Open the URL the station printed when it started.' };
 }
 
-const ipLiteral = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d+)?$/i;
+/** A Host header's name and port, or null when it is not `name[:port]`. */
+function parseHost(host: string): { name: string; port: number | null } | null {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(host);
+  if (!match) return null;
+  return { name: match[1]!.toLowerCase(), port: match[2] === undefined ? null : Number(match[2]) };
+}
+
+/**
+ * DNS rebinding: a website can point its own name at this machine, and the browser then sends
+ * that name as Host. Only the station's own addresses (and localhost, which no website can
+ * rebind) on its own port are answered.
+ */
+export function hostAllowed(host: string | undefined, listen: string, port: number, secure: boolean): boolean {
+  const parsed = host === undefined ? null : parseHost(host);
+  if (!parsed || (parsed.port ?? (secure ? 443 : 80)) !== port) return false;
+  return parsed.name === 'localhost' || servedAddresses(listen).some((address) => urlHost(address) === parsed.name);
+}
 
 /**
  * A browser always sends Origin on a WebSocket handshake; scripts and tests may not, and they
- * still need the token. The origin must be this station: a loopback name on our port, the address
- * we listen on, or (listening on every address) the IP literal the page was loaded from. Names
- * other than localhost are refused, so DNS rebinding cannot make a foreign page look like ours.
+ * still need the token. The origin must be a page of this station: its scheme, one of the hosts
+ * it answers to, its port. A page of any other origin may not drive it, even holding the token.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, listen: string, port: number): boolean {
+export function originAllowed(origin: string | undefined, listen: string, port: number, secure: boolean): boolean {
   if (origin === undefined) return true;
   let parsed: URL;
   try {
@@ -46,9 +62,6 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   } catch {
     return false;
   }
-  if (parsed.protocol !== 'http:' || Number(parsed.port || 80) !== port) return false;
-  const allowed = new Set(['127.0.0.1', 'localhost', '[::1]', listen.includes(':') ? `[${listen}]` : listen]);
-  if (allowed.has(parsed.hostname)) return true;
-  const wildcard = listen === '0.0.0.0' || listen === '::';
-  return wildcard && host !== undefined && ipLiteral.test(host) && parsed.host === host;
+  if (parsed.protocol !== (secure ? 'https:' : 'http:') || parsed.pathname !== '/') return false;
+  return hostAllowed(parsed.host, listen, port, secure);
 }

@@ -3,12 +3,14 @@
  * without Electron) flashes cards from a browser tab. Loopback only unless asked otherwise, and
  * nothing at all without the token printed in its URL.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { FiotError } from '../../shared/errors';
 import type { Core } from '../core/app-core';
-import { checkToken, cookieName, originAllowed } from './access';
+import { displayHost } from './addresses';
+import { checkToken, cookieName, hostAllowed, originAllowed } from './access';
 import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
 import { readStaticFile } from './static-files';
 import { createToken } from './token';
@@ -26,6 +28,8 @@ export interface StationOptions {
   rendererDir?: string;
   /** Fixed only by tests; normally a fresh random token per run. */
   token?: string;
+  /** Serve HTTPS with this certificate (PEM); the command does so whenever it listens off-host. */
+  tls?: { cert: string; key: string };
 }
 
 export interface Station {
@@ -64,19 +68,28 @@ function listenError(error: NodeJS.ErrnoException, listen: string, port: number)
   return new FiotError('INTERNAL', `The station could not listen on ${listen}:${port}: ${error.message}`);
 }
 
-export function displayHost(listen: string): string {
-  if (listen === '0.0.0.0' || listen === '::') return '127.0.0.1';
-  return listen.includes(':') ? `[${listen}]` : listen;
+const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request' };
+
+/** An upgrade refused before it became a WebSocket: a plain HTTP answer on the raw socket. */
+function refuseUpgrade(socket: Socket, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${reason}\n`);
 }
+
+/** Slow or idle clients must not hold sockets open indefinitely. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startStation(options: StationOptions): Promise<Station> {
   const listen = options.listen ?? '127.0.0.1';
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const token = options.token ?? createToken();
+  const secure = options.tls !== undefined;
   let port = 0;
+  const misdirected = `This station answers only to the address it printed (${displayHost(listen)}) or localhost.`;
 
-  const server = createServer(async (request, response) => {
+  const handleRequest: RequestListener = async (request, response) => {
     securityHeaders(response);
+    if (!hostAllowed(request.headers.host, listen, port, secure)) return sendText(response, 421, misdirected);
     const url = urlOf(request);
     const access = checkToken(request, url, token, port);
     if (!access.ok) return sendText(response, access.status, access.reason);
@@ -91,21 +104,26 @@ export async function startStation(options: StationOptions): Promise<Station> {
       'Content-Length': file.body.length,
       'Cache-Control': file.isPage ? 'no-store' : 'private, max-age=3600',
     };
-    if (access.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+    if (access.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
     response.writeHead(200, headers);
     response.end(request.method === 'HEAD' ? undefined : file.body);
-  });
+  };
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createHttpServer(handleRequest);
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  server.on('upgrade', (request, socket, head) => {
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node hands the raw socket over without its own error listener: a client that resets the
+    // connection would otherwise throw out of the process and end every flash with it.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
+    if (!hostAllowed(request.headers.host, listen, port, secure)) return refuse(421, misdirected);
     const url = urlOf(request);
-    const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
-    };
     if (url.pathname !== '/api') return refuse(404, 'The API is at /api.');
     const access = checkToken(request, url, token, port);
     if (!access.ok) return refuse(access.status, access.reason);
-    if (!originAllowed(request.headers.origin, request.headers.host, listen, port)) return refuse(403, 'This page’s origin may not use the station.');
+    if (!originAllowed(request.headers.origin, listen, port, secure)) return refuse(403, 'This page’s origin may not use the station.');
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.core.router));
   });
 
@@ -116,7 +134,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://${displayHost(listen)}:${port}/?token=${token}`,
+    url: `${secure ? 'https' : 'http'}://${displayHost(listen)}:${port}/?token=${token}`,
     port,
     token,
     async close() {

@@ -5,7 +5,7 @@
 import type { WebSocket } from 'ws';
 import type { Router } from '../core/router';
 
-/** Requests are small (paths, profiles); anything larger is a mistake or an attack. */
+/** Requests are small (paths, profiles); anything larger is a mistake or an attack, refused by ws. */
 export const MAX_MESSAGE_BYTES = 1 << 20;
 
 type RequestMessage = { id: string | number; channel: string; args?: unknown };
@@ -28,6 +28,10 @@ export function serveSocket(socket: WebSocket, router: Router): void {
   };
   const unsubscribe = router.events.subscribe((event, payload) => send({ event, payload }));
   socket.on('close', unsubscribe);
+  // A frame over MAX_MESSAGE_BYTES, text that is not UTF-8 or a broken frame: ws closes this one
+  // socket with the matching code (1009, 1007, 1002) and reports it here. Without a listener the
+  // report would be thrown and take the station, and any flash it is running, down.
+  socket.on('error', () => undefined);
   socket.on('message', async (data, isBinary) => {
     const request = isBinary ? null : parseRequest(data.toString());
     if (!request) {

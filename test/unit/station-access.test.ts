@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkToken, cookieName, originAllowed } from '../../electron/station/access';
+import { checkToken, cookieName, hostAllowed, originAllowed } from '../../electron/station/access';
 import { readStaticFile, safeFilePath } from '../../electron/station/static-files';
 import { createToken, tokenMatches } from '../../electron/station/token';
 
@@ -43,31 +43,49 @@ describe('station token', () => {
   });
 });
 
+describe('Host header (DNS rebinding)', () => {
+  it('answers its loopback addresses and localhost on its own port', () => {
+    for (const host of ['127.0.0.1:8000', 'localhost:8000', 'LOCALHOST:8000', '[::1]:8000']) assert.equal(hostAllowed(host, '127.0.0.1', 8000, false), true, host);
+  });
+
+  it('refuses a website’s name, another port, a missing or malformed Host', () => {
+    for (const host of ['rebind.example:8000', 'rebind.example', '127.0.0.1:8001', '127.0.0.1', '127.0.0.1:8000/x', 'user@127.0.0.1:8000', '', undefined]) {
+      assert.equal(hostAllowed(host, '127.0.0.1', 8000, false), false, String(host));
+    }
+  });
+
+  it('takes the scheme’s default port when Host names none', () => {
+    assert.equal(hostAllowed('127.0.0.1', '127.0.0.1', 80, false), true);
+    assert.equal(hostAllowed('127.0.0.1', '127.0.0.1', 443, true), true);
+  });
+
+  it('answers the listen address when one is given, and on every address each interface’s own', () => {
+    assert.equal(hostAllowed('192.168.1.5:8000', '192.168.1.5', 8000, true), true);
+    assert.equal(hostAllowed('192.168.1.6:8000', '192.168.1.5', 8000, true), false);
+    const own = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (own) assert.equal(hostAllowed(`${own.address}:8000`, '0.0.0.0', 8000, true), true);
+    assert.equal(hostAllowed('192.0.2.77:8000', '0.0.0.0', 8000, true), false);
+  });
+});
+
 describe('WebSocket origin', () => {
   it('accepts the station’s own loopback origins on its port', () => {
-    assert.equal(originAllowed('http://127.0.0.1:8000', '127.0.0.1:8000', '127.0.0.1', 8000), true);
-    assert.equal(originAllowed('http://localhost:8000', 'localhost:8000', '127.0.0.1', 8000), true);
+    assert.equal(originAllowed('http://127.0.0.1:8000', '127.0.0.1', 8000, false), true);
+    assert.equal(originAllowed('http://localhost:8000', '127.0.0.1', 8000, false), true);
+    assert.equal(originAllowed('https://192.168.1.5:8000', '192.168.1.5', 8000, true), true);
   });
 
-  it('refuses other sites, other ports and https look-alikes', () => {
-    assert.equal(originAllowed('http://evil.example', '127.0.0.1:8000', '127.0.0.1', 8000), false);
-    assert.equal(originAllowed('http://127.0.0.1:8001', '127.0.0.1:8000', '127.0.0.1', 8000), false);
-    assert.equal(originAllowed('https://127.0.0.1:8000', '127.0.0.1:8000', '127.0.0.1', 8000), false);
-    assert.equal(originAllowed('null', '127.0.0.1:8000', '127.0.0.1', 8000), false);
-  });
-
-  it('accepts the listen address when one is given', () => {
-    assert.equal(originAllowed('http://192.168.1.5:8000', '192.168.1.5:8000', '192.168.1.5', 8000), true);
-  });
-
-  it('on every address, accepts the IP the page came from but never a DNS name (rebinding)', () => {
-    assert.equal(originAllowed('http://10.0.0.7:8000', '10.0.0.7:8000', '0.0.0.0', 8000), true);
-    assert.equal(originAllowed('http://rebind.example:8000', 'rebind.example:8000', '0.0.0.0', 8000), false);
-    assert.equal(originAllowed('http://10.0.0.7:8000', '10.0.0.8:8000', '0.0.0.0', 8000), false);
+  it('refuses other sites, other ports, the other scheme and rebound names', () => {
+    assert.equal(originAllowed('http://evil.example', '127.0.0.1', 8000, false), false);
+    assert.equal(originAllowed('http://127.0.0.1:8001', '127.0.0.1', 8000, false), false);
+    assert.equal(originAllowed('https://127.0.0.1:8000', '127.0.0.1', 8000, false), false);
+    assert.equal(originAllowed('http://192.168.1.5:8000', '192.168.1.5', 8000, true), false);
+    assert.equal(originAllowed('http://rebind.example:8000', '0.0.0.0', 8000, false), false);
+    assert.equal(originAllowed('null', '127.0.0.1', 8000, false), false);
   });
 
   it('lets clients that send no Origin (scripts) through: they still need the token', () => {
-    assert.equal(originAllowed(undefined, '127.0.0.1:8000', '127.0.0.1', 8000), true);
+    assert.equal(originAllowed(undefined, '127.0.0.1', 8000, false), true);
   });
 });
 

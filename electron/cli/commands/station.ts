@@ -1,5 +1,7 @@
 /** `fiot-flash station [--port N] [--listen ADDR]`: the app in a browser tab, behind a token. */
 import { createCore } from '../../core/app-core';
+import { isLoopback, servedAddresses } from '../../station/addresses';
+import { certificateFolder, stationCertificate } from '../../station/certificate';
 import { startStation } from '../../station/server';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
@@ -8,14 +10,15 @@ const help = `
 Usage: fiot-flash station [--port N] [--listen ADDR]
 
 Serves the app to a browser: open the URL it prints (it carries a secret token; anything
-without the token is refused). Stop it with Ctrl-C.
+without the token is refused, and so is any request naming a host other than the station's
+own address or localhost). Stop it with Ctrl-C.
 
   --port N        the port to listen on (default: a free one)
-  --listen ADDR   the address to listen on (default 127.0.0.1, this machine only). Another
-                  address lets other machines on the network write cards here: only with care.
+  --listen ADDR   the address to listen on (default 127.0.0.1, this machine only). Any other
+                  address lets other machines on the network write cards here: the station then
+                  serves HTTPS only, with a self-signed certificate whose SHA-256 fingerprint it
+                  prints (check it against the browser's before accepting the certificate).
 `;
-
-const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
@@ -25,10 +28,17 @@ export const command: Command = {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw usageError('--port takes a port number from 0 to 65535.');
     const listen = values.listen ?? '127.0.0.1';
-    const station = await startStation({ core: createCore(), port, listen });
-    if (!loopback.has(listen)) io.warn(`Warning: listening on ${listen}: anyone on that network who has the URL can write cards on this machine.`);
+    const core = createCore();
+    // Off this machine the token would cross the network: never in clear text.
+    const tls = isLoopback(listen) ? undefined : await stationCertificate(core.config.configDir, servedAddresses(listen));
+    const station = await startStation({ core, port, listen, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
+    if (tls) {
+      io.warn(`WARNING: listening on ${listen}: anyone on that network who has the URL can write cards on this machine.`);
+      io.warn(`WARNING: HTTPS with a self-signed certificate (${certificateFolder(core.config.configDir)}). Accept it in the browser only if it shows this SHA-256 fingerprint:`);
+      io.warn(`  ${tls.fingerprint}`);
+    }
     io.say(`Station ready: ${station.url}`);
-    io.emit({ type: 'ready', url: station.url, port: station.port });
+    io.emit({ type: 'ready', url: station.url, port: station.port, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
