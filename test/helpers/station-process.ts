@@ -25,11 +25,19 @@ export interface StationProcess {
   stop(): Promise<number | null>;
 }
 
-/** `wrapper` runs the station under another command, e.g. `unshare -n` for a private network. */
-export async function spawnStation(args: string[] = [], wrapper: string[] = []): Promise<StationProcess> {
+export interface SpawnOptions {
+  /** Options after `fiot-flash station`. */
+  args?: string[];
+  /** A command the station runs under, e.g. `unshare -n` for a private network. */
+  wrapper?: string[];
+  /** Added to the environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {} }: SpawnOptions = {}): Promise<StationProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-process-'));
   const configDir = path.join(dataDir, 'config');
-  const env = { ...process.env, FIOT_CONFIG_DIR: configDir, FIOT_CACHE_DIR: path.join(dataDir, 'cache') };
+  const env = { ...process.env, FIOT_CONFIG_DIR: configDir, FIOT_CACHE_DIR: path.join(dataDir, 'cache'), ...extraEnv };
   const [program, ...argv] = [...wrapper, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'station', ...args];
   const child: ChildProcess = spawn(program!, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -46,6 +54,7 @@ export async function spawnStation(args: string[] = [], wrapper: string[] = []):
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`the station exited with ${code} before it was ready: ${stdout}${stderr}`));
     });
   });

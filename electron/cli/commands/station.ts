@@ -37,13 +37,14 @@ export const command: Command = {
       io.warn(`WARNING: HTTPS with a self-signed certificate (${certificateFolder(core.config.configDir)}). Accept it in the browser only if it shows this SHA-256 fingerprint:`);
       io.warn(`  ${tls.fingerprint}`);
     }
+    // Listen for the stop signal before saying "ready": a supervisor may send it at once.
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
     io.say(`Station ready: ${station.url}`);
     io.emit({ type: 'ready', url: station.url, port: station.port, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
     await station.close();
     io.say('Station stopped.');
     io.result(true);
