@@ -4,6 +4,7 @@
  * channels in shared/api/<domain>.ts; this file only gathers them.
  */
 import type { z } from 'zod';
+import { batchRequests } from './api/batch';
 import { buildEvents, buildRequests } from './api/build';
 import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
@@ -14,6 +15,7 @@ import { provisionRequests } from './api/provision';
 import { sourceRequests } from './api/source';
 
 export const requests = {
+  ...batchRequests,
   ...buildRequests,
   ...catalogRequests,
   ...drivesRequests,

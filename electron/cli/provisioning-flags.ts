@@ -33,8 +33,8 @@ export const provisioningOptions = {
 /** The help text block every command that takes these flags prints. */
 export const provisioningHelp = `
 Provisioning (first boot, through Ignition):
-  --hostname NAME        may contain {n} or {n:03}: the card's number in this run
-  --counter-start N      the first card's {n} (default 1), to continue a series
+  --hostname NAME        may contain {n} or {n:03}: the card's number in its series
+  --counter-start N      the first card's {n}; flash continues the pattern's series without it
   --user NAME            a user (in group wheel) ...
   --password-hash HASH   ... with this crypt(3) hash (e.g. from \`openssl passwd -6\`)
   --ssh-key KEY|@FILE    ... with this SSH public key (repeatable)
@@ -120,10 +120,10 @@ export function hasProvisioningFlags(values: ProvisioningValues): boolean {
   return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => name !== 'counter-start' && values[name] !== undefined);
 }
 
-/** The first card's {n}: --counter-start, default 1. */
-export function counterStartFromFlags(values: ProvisioningValues): number {
+/** The first card's {n}: --counter-start; undefined without it (flash continues the series, the others start at 1). */
+export function counterStartFromFlags(values: ProvisioningValues): number | undefined {
   const value = values['counter-start'];
-  if (value === undefined) return 1;
+  if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usage('--counter-start takes a whole number, e.g. --counter-start 12.');
   return Number(value);
 }

@@ -4,6 +4,7 @@
  * from electron/core/handlers/<domain>.ts; this file only composes them.
  */
 import { loadConfig, type AppConfig } from './config';
+import { batchHandlers } from './handlers/batch';
 import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
@@ -27,6 +28,7 @@ export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
+  batchHandlers,
   buildHandlers,
   catalogHandlers,
   drivesHandlers,

@@ -19,8 +19,15 @@ export const flashRequestSchema = z.object({
   board: z.string().optional(),
   /** Per-run provisioning; the profile schema lives in shared/domain/provisioning.ts. */
   provisioning: z.unknown().optional(),
-  /** First value of {n} in hostname patterns. */
-  counterStart: z.number().int().nonnegative().default(1),
+  /**
+   * First value of {n} in hostname patterns, and where the pattern's series continues from.
+   * Without it, the series kept in the config folder continues (1 for a new pattern).
+   */
+  counterStart: z.number().int().nonnegative().optional(),
+  /** Per-device values: CSV text whose rows fill the profile, one row per card, unused rows first. */
+  table: z.object({ text: z.string().max(4 << 20), name: z.string().max(200).optional() }).optional(),
+  /** A hostname the history already holds stops the job unless the user confirmed it (flash:preview lists them). */
+  allowDuplicateHostnames: z.boolean().default(false),
 });
 export type FlashRequest = z.input<typeof flashRequestSchema>;
 
@@ -53,7 +60,17 @@ export const flashResultSchema = z.object({
   /** sha256 of the source file as given, when it was computed. */
   sourceSha256: z.string().optional(),
   /** sha256 over every byte written to each card (the same for all cards of a run without per-card provisioning). */
-  targets: z.array(targetStateSchema.extend({ writtenSha256: z.string().optional(), verified: z.boolean(), hostname: z.string().optional() })),
+  targets: z.array(targetStateSchema.extend({
+    writtenSha256: z.string().optional(),
+    verified: z.boolean(),
+    /** The name this card was given (set on the card only when its state is done). */
+    hostname: z.string().optional(),
+    /** The device-table line this card's values came from, and its label column. */
+    tableLine: z.number().int().positive().optional(),
+    label: z.string().optional(),
+    /** sha256 of the Ignition config text written to the card (config mode). */
+    configSha256: z.string().optional(),
+  })),
   durationMs: z.number().nonnegative(),
   /** Why the whole job stopped (bad input, a corrupt image, a cancel); each target carries its own error too. */
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),

@@ -25,8 +25,17 @@ export const historyEntrySchema = z.object({
     description: z.string().optional(),
     size: z.number().nonnegative().nullable().optional(),
     kind: z.enum(['drive', 'loop', 'file']).optional(),
+    /** From the system (sysfs); a loop device's backing file stands in as its serial. */
+    model: z.string().optional(),
+    serial: z.string().optional(),
   }),
+  /** The name the card carries: recorded only for a card that was written to the end. */
   hostname: z.string().optional(),
+  /** The device-table line the card's values came from, and its label. */
+  tableLine: z.number().int().positive().optional(),
+  label: z.string().optional(),
+  /** sha256 of the Ignition config text written to the card (the text itself may hold secrets). */
+  configSha256: z.string().optional(),
   provisioning: z.object({
     mode: z.enum(['config', 'url', 'zezere', 'none']),
     users: z.array(z.string()),

@@ -24,6 +24,7 @@ export interface IgnitionFile {
 
 export interface IgnitionConfig {
   ignition: { version: string; config?: { merge: Array<{ source: string }> } };
+  kernelArguments?: { shouldExist: string[] };
   passwd?: { users: Array<{ name: string; passwordHash?: string; sshAuthorizedKeys?: string[]; groups?: string[] }> };
   storage?: { files?: IgnitionFile[]; links?: Array<{ path: string; target: string; hard: boolean; overwrite: boolean }> };
   systemd?: { units: Array<{ name: string; enabled?: boolean; contents?: string }> };
@@ -38,6 +39,7 @@ export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
   const config: IgnitionConfig = { ignition: { version: IGNITION_SPEC_VERSION } };
   if (profile.mergeConfig) config.ignition.config = { merge: [{ source: toDataUrl(profile.mergeConfig) }] };
 
+  if (profile.kernelArguments.length) config.kernelArguments = { shouldExist: [...profile.kernelArguments] };
   if (profile.users.length) {
     config.passwd = {
       users: profile.users.map((user) => ({

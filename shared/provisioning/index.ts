@@ -10,3 +10,5 @@ export * from './generate-ignition';
 export * from './validate-ignition';
 export * from './plan';
 export * from './saved-profile';
+export * from './csv';
+export * from './device-table';

@@ -33,7 +33,7 @@ function crossFieldProblems(profile: Profile): Problem[] {
     const used: Record<string, boolean> = {
       hostname: Boolean(profile.hostname), users: profile.users.length > 0, wifi: Boolean(profile.wifi),
       timezone: Boolean(profile.timezone), staticIp: Boolean(profile.staticIp), files: profile.files.length > 0,
-      units: profile.units.length > 0, bootcSwitch: Boolean(profile.bootcSwitch), mergeConfig: profile.mergeConfig !== undefined,
+      units: profile.units.length > 0, bootcSwitch: Boolean(profile.bootcSwitch), kernelArguments: profile.kernelArguments.length > 0, mergeConfig: profile.mergeConfig !== undefined,
     };
     const generatedFields = Object.keys(used).filter((key) => used[key]);
     if (generatedFields.length) {

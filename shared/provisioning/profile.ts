@@ -108,6 +108,11 @@ export const profileSchema = z.object({
   staticIp: staticIpSchema.optional(),
   files: z.array(extraFileSchema).default([]),
   units: z.array(unitSchema).default([]),
+  /**
+   * Extra kernel arguments the card keeps (Ignition's kernelArguments.shouldExist), e.g.
+   * console=ttyS0,115200. One argument per entry; the kernel command line has no quoting here.
+   */
+  kernelArguments: z.array(z.string().regex(/^[^\s'"\\]{1,200}$/, 'must be one kernel argument such as console=ttyS0,115200, without spaces or quotes')).default([]),
   /** A container image the card switches to with `bootc switch` on its first boot. */
   bootcSwitch: z.string().trim().regex(IMAGE_REF, 'must be a container image such as quay.io/fedora/fedora-iot:42').optional(),
   /** The text of an Ignition config of the user's, merged into the generated one. */
@@ -133,5 +138,5 @@ export function profileMode(profile: Pick<Profile, 'ignitionUrl' | 'zezereUrl'>)
 export function isEmptyProfile(profile: Profile): boolean {
   return profileMode(profile) === 'config' && !profile.hostname && profile.users.length === 0 && !profile.wifi &&
     !profile.timezone && !profile.staticIp && profile.files.length === 0 && profile.units.length === 0 &&
-    !profile.bootcSwitch && !profile.mergeConfig;
+    !profile.bootcSwitch && !profile.mergeConfig && profile.kernelArguments.length === 0;
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../../core/config';
 import { startFlash } from '../../core/flash/job';
 import { inspectSource } from '../../core/flash/source';
 import { flashRecorder } from '../../core/history';
+import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
 import { checkTargets, resolveTargets } from '../flash-targets';
@@ -34,7 +35,18 @@ Writes an image to cards or sticks and reads it back to verify it.
   --json              one JSON object per line: progress, then {"type":"result","ok":...}
 
 ${provisioningHelp.trim()}
-  Each card gets its own config: {n} counts the cards in --drive order from --counter-start.
+  --table FILE           per-device values from a CSV file (RFC 4180, header line first): one
+                         row per card, in order; columns hostname, ip (A.B.C.D/N), gateway, dns,
+                         ignition_url, kernel_args, label, and any other column fills {column}
+                         in the profile's files and units. Rows already on a verified card are
+                         skipped (their state is kept in the config folder).
+
+  Each card gets its own config. A --hostname with {n} continues its own series, kept in the
+  config folder across runs (sensor-{n:03}: sensor-001, 002 now, 003, 004 next time); numbers
+  are taken when writing starts and never handed out again, even if a card fails.
+  --counter-start N sets where the series continues. Before asking, the card-to-hostname map
+  is printed; a name the history already holds is warned about, and answering yes (or --yes)
+  accepts it.
 
 Exit status: 0 when every card was written and verified; 2 for a usage error; 1 otherwise.
 `;
@@ -46,6 +58,7 @@ const options = {
   sha256: { type: 'string' },
   board: { type: 'string' },
   json: { type: 'boolean' },
+  table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...provisioningOptions,
 } as const;
@@ -73,6 +86,7 @@ function parseRequest(argv: string[]) {
     board: values.board,
     provisioning,
     counterStart: counterStartFromFlags(values),
+    table: readTableFlag(values.table),
   };
   return { values, request };
 }
@@ -92,9 +106,11 @@ export const command: Command = {
       io.warn(`Warning: ${message}`);
       io.emit({ type: 'warning', message });
     }
+    const { configDir } = loadConfig();
+    const duplicates = await summariseBatch(request, drives, configDir, io, values.table);
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
-    const job = startFlash(request, { resolvers: flashResolvers(), onFinished: flashRecorder(loadConfig().configDir) });
+    const job = startFlash({ ...request, allowDuplicateHostnames: duplicates.length > 0 }, { resolvers: flashResolvers(), onFinished: flashRecorder(configDir), configDir });
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

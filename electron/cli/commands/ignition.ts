@@ -23,7 +23,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
     if (printHelpIfAsked(values, help, io)) return 0;
-    const n = counterStartFromFlags(values);
+    const n = counterStartFromFlags(values) ?? 1;
     const profile = profileFromFlags(values);
     if (!profile) throw usageError('Give at least one provisioning flag, e.g. --hostname pi-{n:03} --user core --ssh-key @~/.ssh/id_ed25519.pub.');
     const { plan, problems } = planForCard(profile, n);

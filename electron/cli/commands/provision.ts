@@ -29,7 +29,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, options, true);
     if (printHelpIfAsked(values, help, io)) return 0;
     if (positionals.length !== 1) throw usageError('Name one target: fiot-flash provision <drive or image file> [flags].');
-    const n = counterStartFromFlags(values);
+    const n = counterStartFromFlags(values) ?? 1;
     const profile = profileFromFlags(values);
     if (!profile) throw usageError('Give provisioning flags, e.g. --hostname pi-{n:03} --user core --ssh-key @~/.ssh/id_ed25519.pub.');
     const { plan, problems } = planForCard(profile, n);

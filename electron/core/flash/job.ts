@@ -17,10 +17,19 @@ import { writerCommand, type WriterCommand } from './writer-command';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
-/** One target's provisioning: the plan the writer hands the injector, and the name it gives the card. */
+/** One target's provisioning: the plan the writer hands the injector, and what the result and history say about it. */
 export interface TargetProvisioning {
   plan: unknown;
   hostname?: string;
+  tableLine?: number;
+  label?: string;
+  configSha256?: string;
+}
+
+/** A run's provisioning: per-target plans, and `settle`, told how the cards came out (table rows are marked used). */
+export interface RunProvisioning {
+  targets: TargetProvisioning[];
+  settle(result: FlashResult): Promise<void>;
 }
 
 export interface FlashDeps extends PreflightDeps {
@@ -28,7 +37,9 @@ export interface FlashDeps extends PreflightDeps {
    * Builds each target's provisioning plan from the request and checks the source image for it,
    * before anything is written. Default: electron/core/provision's planFlashProvisioning.
    */
-  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo) => Promise<TargetProvisioning[]>;
+  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }) => Promise<RunProvisioning>;
+  /** The config folder holding hostname series and device-table state; without it nothing is kept between runs. */
+  configDir?: string;
   writerCommand?: (needsPrivilege: boolean) => WriterCommand;
   /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
   writerFault?: WriterJob['fault'];
@@ -47,9 +58,15 @@ export interface FinishedFlash {
 }
 
 /** Loaded only for runs that provision, so a plain flash never loads the ext4 WebAssembly module. */
-async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo): Promise<TargetProvisioning[]> {
+async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }): Promise<RunProvisioning> {
   const { planFlashProvisioning } = await import('../provision/plan-flash');
-  return planFlashProvisioning(request, drives, source);
+  return planFlashProvisioning(request, drives, source, context);
+}
+
+function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult['targets'][number]> {
+  if (!target) return {};
+  const { hostname, tableLine, label, configSha256 } = target;
+  return { ...(hostname ? { hostname } : {}), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
 }
 
 export interface FlashJob {
@@ -69,7 +86,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   const meter = new ProgressMeter();
   let writer: WriterHandle | null = null;
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
-  let hostnames: Array<string | undefined> = [];
+  let provisioning: TargetProvisioning[] = [];
   let drives: Drive[] = [];
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
@@ -111,7 +128,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
         verified: t.verified,
         ...(t.error ? { error: t.error } : {}),
         ...(t.writtenSha256 ? { writtenSha256: t.writtenSha256 } : {}),
-        ...(hostnames[i] ? { hostname: hostnames[i] } : {}),
+        ...cardValues(provisioning[i]),
       })),
       durationMs: Date.now() - startedAt,
       ...(result.error ? { error: result.error } : {}),
@@ -131,12 +148,13 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const checked = await preflight(request, deps, abort.signal);
     drives = checked.drives;
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
-    let provisioning: TargetProvisioning[] = [];
-    if (request.provisioning !== undefined) {
-      provisioning = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source);
-      hostnames = provisioning.map((p) => p.hostname);
-    }
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
+    // Last step before the writer: series numbers and table rows are taken here, once a card may carry them.
+    let run: RunProvisioning | undefined;
+    if (request.provisioning !== undefined || request.table !== undefined) {
+      run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source, { jobId: id, configDir: deps.configDir });
+      provisioning = run.targets;
+    }
     const job: WriterJob = {
       source: checked.source.path,
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
@@ -147,6 +165,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
     writer = spawnWriter(job, (deps.writerCommand ?? writerCommand)(needsPrivilege), onWriterMessage);
     const result = fromWriter(await writer.result, checked.sourceSha256);
+    await run?.settle(result);
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);
     return result;

@@ -15,7 +15,7 @@ export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = (
     return {
       'flash:start': async (request) => {
         // Every job the app or the station starts is logged in the flash history.
-        const job = startFlash(request, { onFinished: flashRecorder(ctx.config.configDir), ...depsFor(ctx) });
+        const job = startFlash(request, { onFinished: flashRecorder(ctx.config.configDir), configDir: ctx.config.configDir, ...depsFor(ctx) });
         jobs.set(job.id, job);
         job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
         void job.result.then((result) => {

@@ -9,6 +9,7 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 export const CSV_COLUMNS = [
   'time', 'hostname', 'device', 'device_description', 'device_size', 'image', 'image_sha256', 'image_size',
   'result', 'error_code', 'error_message', 'written_sha256', 'provisioning', 'users', 'duration_s', 'job_id', 'card',
+  'device_model', 'device_serial', 'table_line', 'label', 'config_sha256',
 ] as const;
 
 export function csvField(value: string): string {
@@ -35,6 +36,11 @@ function row(entry: HistoryEntry): string[] {
     (entry.durationMs / 1000).toFixed(1),
     entry.jobId,
     String(entry.card),
+    entry.device.model ?? '',
+    entry.device.serial ?? '',
+    entry.tableLine === undefined ? '' : String(entry.tableLine),
+    entry.label ?? '',
+    entry.configSha256 ?? '',
   ];
 }
 

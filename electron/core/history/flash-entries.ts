@@ -3,6 +3,7 @@
  * mode and user names on purpose: password hashes, SSH keys, Wi-Fi passphrases and Ignition text
  * must never reach a log that is exported and mailed around.
  */
+import type { DeviceIdentity } from '../drives/device-identity';
 import type { FinishedFlash } from '../flash/job';
 import type { HistoryEntry, HistoryResult } from '../../../shared/domain/history';
 import { isEmptyProfile, profileMode, profileSchema } from '../../../shared/provisioning/profile';
@@ -25,11 +26,15 @@ function outcome(target: FlashTarget): HistoryResult {
   return target.verified ? 'verified' : 'ok';
 }
 
-export function entriesFromFlash({ result, request, drives }: FinishedFlash, finishedAt = new Date()): HistoryEntry[] {
+/** `identities`: each drive's model and serial by device path (electron/core/drives/device-identity.ts). */
+export function entriesFromFlash({ result, request, drives }: FinishedFlash, finishedAt = new Date(), identities: Record<string, DeviceIdentity> = {}): HistoryEntry[] {
   const provisioning = provisioningSummary(request.provisioning);
   return result.targets.map((target, index) => {
     const drive = drives.find((d) => d.device === target.device);
     const error = target.error ?? (outcome(target) === 'failed' ? result.error : undefined);
+    const identity = identities[target.device] ?? {};
+    // A card that stopped before the end never got its name (or config): record neither for it.
+    const finished = target.state === 'done';
     return {
       time: finishedAt.toISOString(),
       jobId: result.jobId,
@@ -39,8 +44,13 @@ export function entriesFromFlash({ result, request, drives }: FinishedFlash, fin
       device: {
         path: target.device,
         ...(drive ? { description: drive.description, size: drive.size, kind: drive.kind } : {}),
+        ...(identity.model ? { model: identity.model } : {}),
+        ...(identity.serial ? { serial: identity.serial } : {}),
       },
-      ...(target.hostname ? { hostname: target.hostname } : {}),
+      ...(finished && target.hostname ? { hostname: target.hostname } : {}),
+      ...(target.tableLine ? { tableLine: target.tableLine } : {}),
+      ...(target.label ? { label: target.label } : {}),
+      ...(finished && target.configSha256 ? { configSha256: target.configSha256 } : {}),
       provisioning,
       result: outcome(target),
       ...(target.writtenSha256 ? { writtenSha256: target.writtenSha256 } : {}),

@@ -3,3 +3,4 @@ export { appendEntries, readEntries, parseEntries, HISTORY_FILE, ROTATED_FILE } 
 export { entriesFromFlash, provisioningSummary, type FinishedFlash } from './flash-entries';
 export { flashRecorder } from './record-flash';
 export { historyCsv, csvField, CSV_COLUMNS } from './csv';
+export { exportBatch, batchEntries, type BatchFormat, type BatchExport } from './batch-export';

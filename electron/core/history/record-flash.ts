@@ -2,13 +2,15 @@
  * The recorder every front end hands the flash job (electron/core/flash/job.ts `onFinished`): the
  * CLI, and through the flash handlers the station and the desktop app, so each card is logged once.
  */
+import { identifyDevice } from '../drives/device-identity';
 import { appendEntries } from './flash-log';
 import { entriesFromFlash, type FinishedFlash } from './flash-entries';
 
 export function flashRecorder(configDir: string): (finished: FinishedFlash) => Promise<void> {
   return async (finished) => {
     try {
-      await appendEntries(configDir, entriesFromFlash(finished));
+      const identities = Object.fromEntries(finished.drives.map((drive) => [drive.device, identifyDevice(drive)]));
+      await appendEntries(configDir, entriesFromFlash(finished, new Date(), identities));
     } catch (error) {
       // A log that cannot be written (full disk, read-only home) must not turn a verified card
       // into a failed flash; say so where an operator will see it.

@@ -1,26 +1,146 @@
 /**
- * Provisioning for a flash run, planned before the writer starts: one plan per target, in
- * --drive order, {n} counting from counterStart; then the source image is checked for what the
- * plans need. Any problem stops the run before a card is touched.
+ * Provisioning for a flash run, planned before the writer starts: each target's profile (the
+ * request's, or a device-table row over it), its number in the hostname series, its plan; then
+ * the source image is checked for what the plans need. Any problem stops the run before a card is
+ * touched. Numbers and rows are taken when the write starts (`takeBatchValues`): from then on a
+ * card may carry them, so they are never handed out again; a table row is only marked used once
+ * its card is verified (a failed card's row goes back to the pool, for a retry).
  */
+import { createHash } from 'node:crypto';
 import type { Drive } from '../../../shared/domain/drive';
+import type { FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
-import { plansForRun, type ProvisioningPlan } from '../../../shared/provisioning';
+import { checkProfile, hasCounter, planForCard, readDeviceTable, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
 import type { SourceInfo } from '../flash/source';
+import { readEntries } from '../history/flash-log';
+import { SeriesStore } from './series-store';
 import { checkSourceForProvisioning } from './source-check';
+import { TableState } from './table-state';
 
 export interface TargetPlan {
   plan: ProvisioningPlan;
   hostname?: string;
+  tableLine?: number;
+  label?: string;
+  configSha256?: string;
 }
 
-export async function planFlashProvisioning(
-  request: { provisioning?: unknown; counterStart: number },
-  drives: Drive[],
-  source?: SourceInfo,
-): Promise<TargetPlan[]> {
-  const { plans, problems } = plansForRun(request.provisioning, drives.length, request.counterStart);
-  if (!plans) throw new FiotError('INVALID_INPUT', problems.map((p) => p.message).join('\n'));
-  if (source && plans[0]) await checkSourceForProvisioning(source, plans[0].mode);
-  return plans.map((plan) => ({ plan, ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}) }));
+export interface BatchRequest {
+  provisioning?: unknown;
+  counterStart?: number;
+  table?: { text: string; name?: string };
+  allowDuplicateHostnames?: boolean;
+}
+
+/** Where series and table state live; without a config folder nothing persists (a library caller's own run). */
+export interface BatchContext {
+  configDir?: string;
+  jobId: string;
+}
+
+export interface CardPreview {
+  card: number;
+  n: number;
+  hostname?: string;
+  tableLine?: number;
+  label?: string;
+}
+
+interface Checked {
+  profile: Profile;
+  rows?: DeviceRow[];
+}
+
+function invalid(problems: Problem[]): FiotError {
+  return new FiotError('INVALID_INPUT', problems.map((p) => p.message).join('\n'));
+}
+
+function checkBatch(request: BatchRequest): Checked {
+  const { profile, problems } = checkProfile(request.provisioning);
+  if (!profile) throw invalid(problems);
+  if (!request.table) return { profile };
+  const { table, problems: tableProblems } = readDeviceTable(request.table.text, request.provisioning);
+  if (!table) throw invalid(tableProblems);
+  return { profile, rows: table.rows };
+}
+
+/** The series a run draws from: the hostname pattern, when it counts. */
+function seriesPattern(profile: Profile): string | undefined {
+  return profile.hostname && hasCounter(profile.hostname) ? profile.hostname : undefined;
+}
+
+function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number, first: number): TargetPlan[] {
+  return Array.from({ length: count }, (_, i) => {
+    const row = rows?.[i];
+    const { plan, problems } = planForCard(row?.profile ?? checked.profile, first + i);
+    if (!plan) throw invalid(row ? problems.map((p) => ({ ...p, message: `table line ${row.line}: ${p.message}` })) : problems);
+    const configText = plan.mode === 'config' ? plan.configText : undefined;
+    return {
+      plan,
+      ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}),
+      ...(row ? { tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
+      ...(configText ? { configSha256: createHash('sha256').update(configText).digest('hex') } : {}),
+    };
+  });
+}
+
+/** Names the history already holds for a written card, among `names`. */
+async function namesInHistory(configDir: string | undefined, names: Array<string | undefined>): Promise<string[]> {
+  if (!configDir) return [];
+  const taken = new Set((await readEntries(configDir)).filter((e) => e.result === 'verified' || e.result === 'ok').map((e) => e.hostname));
+  return names.filter((name): name is string => name !== undefined && taken.has(name));
+}
+
+async function freeRows(checked: Checked, configDir: string | undefined): Promise<DeviceRow[] | undefined> {
+  if (!checked.rows || !configDir) return checked.rows;
+  const used = await new TableState(configDir).usedRows(checked.rows);
+  return checked.rows.filter((_, i) => !used[i]);
+}
+
+/** What the next `count` cards would get, without taking anything: the summary before writing. */
+export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; duplicates: string[]; rowsLeft?: number }> {
+  const checked = checkBatch(request);
+  const pattern = seriesPattern(checked.profile);
+  const first = request.counterStart ?? (pattern && configDir ? await new SeriesStore(configDir).peek(pattern) : 1);
+  const rows = await freeRows(checked, configDir);
+  const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), first);
+  const cards = plans.map((p, i) => ({ card: i + 1, n: first + i, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
+  return { cards, duplicates: await namesInHistory(configDir, plans.map((p) => p.hostname)), ...(rows ? { rowsLeft: rows.length } : {}) };
+}
+
+/**
+ * Checks everything, then takes the numbers and rows for `drives` (the write is about to start).
+ * Returns each target's plan and `settle`, which marks the verified cards' rows used.
+ */
+export async function planFlashProvisioning(request: BatchRequest, drives: Drive[], source: SourceInfo | undefined, context: BatchContext): Promise<{ targets: TargetPlan[]; settle(result: FlashResult): Promise<void> }> {
+  const { configDir, jobId } = context;
+  const preview = await previewBatch(request, drives.length, configDir);
+  if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) {
+    throw new FiotError('TABLE_EXHAUSTED', `The device table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'} for ${drives.length} cards.`);
+  }
+  if (preview.duplicates.length && !request.allowDuplicateHostnames) {
+    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${preview.duplicates.map((n) => `“${n}”`).join(', ')}.`);
+  }
+  const checked = checkBatch(request);
+  const firstPlan = plansFor(checked, preview.rowsLeft === undefined ? undefined : await freeRows(checked, configDir), 1, preview.cards[0]?.n ?? 1)[0];
+  if (source && firstPlan) await checkSourceForProvisioning(source, firstPlan.plan.mode);
+  if (!configDir) return { targets: plansFor(checked, checked.rows, drives.length, request.counterStart ?? 1), settle: async () => undefined };
+
+  const pattern = seriesPattern(checked.profile);
+  const first = pattern ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : (request.counterStart ?? 1);
+  const table = new TableState(configDir);
+  const rows = checked.rows ? await table.reserve(checked.rows, drives.length, jobId) : undefined;
+  if (rows && rows.length < drives.length) {
+    await table.settle(jobId, []);
+    throw new FiotError('TABLE_EXHAUSTED', `Another run took the device table's last rows: ${rows.length} left for ${drives.length} cards.`);
+  }
+  const targets = plansFor(checked, rows, drives.length, first);
+  return {
+    targets,
+    async settle(result) {
+      if (!rows) return;
+      const verified = result.targets.flatMap((target, i) => (target.state === 'done' && rows[i] ? [{ row: rows[i], device: target.device }] : []));
+      await table.settle(jobId, verified);
+    },
+  };
 }

@@ -64,7 +64,7 @@ async function readOwner(lockPath: string): Promise<Owner | null> {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,0 +1,50 @@
+/**
+ * Before a multi-card flash: read --table, and say which card gets which name (and table line),
+ * warning about names the history already holds. Runs before the erase question, so the person
+ * answering it has seen the map; table problems exit 2 naming the line and column.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Drive } from '../../shared/domain/drive';
+import type { FlashRequest } from '../../shared/domain/flash';
+import { FiotError } from '../../shared/errors';
+import { previewBatch } from '../core/provision/plan-flash';
+import type { CliIO } from './io';
+import { usageError } from './parse-args';
+
+export function readTableFlag(file: string | undefined, cwd = process.cwd()): FlashRequest['table'] {
+  if (file === undefined) return undefined;
+  try {
+    return { text: readFileSync(path.resolve(cwd, file), 'utf8'), name: path.basename(file) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw usageError(`--table ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}.`);
+  }
+}
+
+/** Prints the card-to-hostname map; returns the names the history already holds. */
+export async function summariseBatch(request: FlashRequest, drives: Drive[], configDir: string, io: CliIO, tableFile?: string): Promise<string[]> {
+  if (request.provisioning === undefined && request.table === undefined) return [];
+  let preview;
+  try {
+    preview = await previewBatch(request, drives.length, configDir);
+  } catch (error) {
+    if (error instanceof FiotError && error.code === 'INVALID_INPUT' && tableFile) throw usageError(error.message.replace(/^table: /gm, `--table ${tableFile}: `));
+    throw error;
+  }
+  if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) {
+    throw new FiotError('TABLE_EXHAUSTED', `--table ${tableFile}: ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'} left for ${drives.length} cards.`);
+  }
+  for (const card of preview.cards) {
+    const drive = drives[card.card - 1]!;
+    const from = card.tableLine ? ` (table line ${card.tableLine}${card.label ? `, label ${card.label}` : ''})` : '';
+    if (card.hostname) io.say(`Card ${card.card}: ${drive.device} → ${card.hostname}${from}`);
+  }
+  io.emit({ type: 'plan', cards: preview.cards.map((card) => ({ ...card, device: drives[card.card - 1]?.device })) });
+  for (const name of preview.duplicates) {
+    const message = `A card named “${name}” is already in the history; answering yes (or --yes) writes the name again.`;
+    io.warn(`Warning: ${message}`);
+    io.emit({ type: 'warning', code: 'DUPLICATE_HOSTNAME', message });
+  }
+  return preview.duplicates;
+}

@@ -1,0 +1,13 @@
+/** Fleet batches over the router: the summary before writing, and the hostname series. */
+import type { HandlerFactory } from '../app-core';
+import { previewBatch } from '../provision/plan-flash';
+import { SeriesStore } from '../provision/series-store';
+
+export const batchHandlers: HandlerFactory = (ctx) => ({
+  'batch:preview': async ({ cards, ...request }) => previewBatch(request, cards, ctx.config.configDir),
+  'batch:series': async () => ({ series: await new SeriesStore(ctx.config.configDir).list() }),
+  'batch:set-series': async ({ pattern, next }) => {
+    await new SeriesStore(ctx.config.configDir).set(pattern, next);
+    return { pattern, next };
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * Per-device values from a table (CSV, one row per card): columns fill the profile for that card,
+ * and any other column fills `{column}` placeholders in extra files and unit text. The whole table
+ * is checked against the profile before the first card is written, and every problem names its
+ * line and column as the spreadsheet shows them.
+ */
+import { checkProfile } from './plan';
+import { CsvSyntaxError, parseCsv } from './csv';
+import type { Problem } from './problem';
+import type { Profile } from './profile';
+
+/** Columns with a meaning of their own; any other column is a `{placeholder}`. */
+const PROFILE_COLUMNS = {
+  hostname: ['hostname'],
+  ip: ['staticIp.address', 'staticIp'],
+  gateway: ['staticIp.gateway'],
+  dns: ['staticIp.dns'],
+  ignition_url: ['ignitionUrl'],
+  kernel_args: ['kernelArguments'],
+  label: [],
+} as const satisfies Record<string, readonly string[]>;
+type ProfileColumn = keyof typeof PROFILE_COLUMNS;
+const ALIASES: Record<string, ProfileColumn> = { static_ip: 'ip', address: 'ip', ignition: 'ignition_url', kargs: 'kernel_args', kernel_arguments: 'kernel_args' };
+const COLUMN_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+export interface DeviceRow {
+  /** 1-based line of the table file where the row starts. */
+  line: number;
+  /** Every non-empty cell, by normalised column name. */
+  values: Record<string, string>;
+  /** The printed label for the card (the `label` column), if any. */
+  label?: string;
+  /** The card's whole profile: the base profile with this row's values. */
+  profile: Profile;
+}
+
+export interface DeviceTable {
+  columns: string[];
+  rows: DeviceRow[];
+}
+
+/** `Static IP` and `static-ip` both name the column `static_ip`, then aliases fold to one name. */
+export function normaliseColumn(header: string): string {
+  const name = header.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return ALIASES[name] ?? name;
+}
+
+function tableProblem(line: number, column: number | null, name: string | null, text: string): Problem {
+  const where = column === null ? `line ${line}` : `line ${line}, column ${column} (${name})`;
+  return { field: 'table', message: `table: ${where}: ${text}` };
+}
+
+/** `{column}` in text becomes the row's value for that column; other braces stay as they are. */
+export function fillPlaceholders(text: string, values: Record<string, string>): string {
+  return text.replace(/\{([a-z][a-z0-9_]*)\}/g, (match, name: string) => values[name] ?? match);
+}
+
+function rowProfileInput(base: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...base };
+  if (values.hostname) input.hostname = values.hostname;
+  if (values.ip || values.gateway || values.dns) {
+    const staticIp = { ...(base.staticIp as Record<string, unknown> | undefined) };
+    if (values.ip) staticIp.address = values.ip;
+    if (values.gateway) staticIp.gateway = values.gateway;
+    if (values.dns) staticIp.dns = values.dns.split(/[\s;]+/).filter(Boolean);
+    input.staticIp = staticIp;
+  }
+  if (values.ignition_url) input.ignitionUrl = values.ignition_url;
+  if (values.kernel_args) input.kernelArguments = values.kernel_args.split(/\s+/).filter(Boolean);
+  const files = (base.files as Array<Record<string, unknown>> | undefined) ?? [];
+  input.files = files.map((file) => ({ ...file, contents: fillPlaceholders(String(file.contents ?? ''), values) }));
+  const units = (base.units as Array<Record<string, unknown>> | undefined) ?? [];
+  input.units = units.map((unit) => (typeof unit.contents === 'string' ? { ...unit, contents: fillPlaceholders(unit.contents, values) } : unit));
+  return input;
+}
+
+/** Which column a profile problem comes from, or null when it is the base profile's own. */
+function columnOfProblem(field: string, columns: string[]): number | null {
+  for (const [name, fields] of Object.entries(PROFILE_COLUMNS)) {
+    if ((fields as readonly string[]).some((f) => field === f || field.startsWith(`${f}.`))) {
+      const index = columns.indexOf(name);
+      if (index >= 0) return index;
+    }
+  }
+  return null;
+}
+
+/** Reads and checks a whole table against the base profile; `table` is set only when nothing is wrong. */
+export function readDeviceTable(text: string, baseProfile: unknown): { table?: DeviceTable; problems: Problem[] } {
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return { problems: [tableProblem(error.line, null, null, error.message.replace(/^line \d+: /, ''))] };
+    throw error;
+  }
+  const [header, ...body] = records;
+  if (!header) return { problems: [{ field: 'table', message: 'table: is empty; the first line names the columns (e.g. hostname,ip,label)' }] };
+  if (body.length === 0) return { problems: [{ field: 'table', message: 'table: has a header but no rows' }] };
+  const columns = header.fields.map(normaliseColumn);
+  const problems: Problem[] = [];
+  columns.forEach((name, i) => {
+    if (!COLUMN_NAME.test(name)) problems.push(tableProblem(header.line, i + 1, header.fields[i] ?? '', 'a column name must start with a letter and hold only letters, digits and _'));
+    else if (columns.indexOf(name) !== i) problems.push(tableProblem(header.line, i + 1, name, 'this column appears twice'));
+  });
+  if (problems.length) return { problems };
+
+  const base = (baseProfile ?? {}) as Record<string, unknown>;
+  const rows: DeviceRow[] = [];
+  const hostnames = new Map<string, number>();
+  for (const record of body) {
+    if (record.fields.length !== columns.length) {
+      problems.push(tableProblem(record.line, null, null, `has ${record.fields.length} fields, the header has ${columns.length}`));
+      continue;
+    }
+    const values: Record<string, string> = {};
+    columns.forEach((name, i) => {
+      const value = record.fields[i]!.trim();
+      if (value) values[name] = value;
+    });
+    const checked = checkProfile(rowProfileInput(base, values));
+    for (const p of checked.problems) {
+      const column = columnOfProblem(p.field, columns);
+      problems.push(tableProblem(record.line, column === null ? null : column + 1, column === null ? null : columns[column]!, p.message));
+    }
+    if (values.hostname) {
+      const earlier = hostnames.get(values.hostname);
+      if (earlier !== undefined) problems.push(tableProblem(record.line, columns.indexOf('hostname') + 1, 'hostname', `“${values.hostname}” is already on line ${earlier}`));
+      hostnames.set(values.hostname, record.line);
+    }
+    if (checked.profile) rows.push({ line: record.line, values, ...(values.label ? { label: values.label } : {}), profile: checked.profile });
+  }
+  return problems.length ? { problems } : { table: { columns, rows }, problems };
+}
+
