@@ -121,7 +121,9 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
     const checked = checkProfile(rowProfileInput(base, values));
     for (const p of checked.problems) {
       const column = columnOfProblem(p.field, columns);
-      problems.push(tableProblem(record.line, column === null ? null : column + 1, column === null ? null : columns[column]!, p.message));
+      // Under a column's name the profile field's own name only repeats it.
+      const text = column === null ? p.message : p.message.replace(/^[\w.]+: /, '');
+      problems.push(tableProblem(record.line, column === null ? null : column + 1, column === null ? null : columns[column]!, text));
     }
     if (values.hostname) {
       const earlier = hostnames.get(values.hostname);

@@ -1,13 +1,17 @@
-/** `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first. */
+/**
+ * `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first;
+ * `--batch JOB|last` with --csv, --json or --html: one flash job's record, for the paperwork.
+ */
 import { imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { loadConfig } from '../../core/config';
-import { historyCsv, readEntries } from '../../core/history';
+import { batchEntries, exportBatch, historyCsv, readEntries } from '../../core/history';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { formatTable } from '../table';
 
 const help = `
 Usage: fiot-flash history [--json | --csv] [--limit N]
+       fiot-flash history --batch JOB|last [--csv | --json | --html]
 
 Lists every card written by this app, the CLI or a station on this machine, newest first:
 when, the hostname it was given, the device, the image and whether it was verified.
@@ -15,6 +19,10 @@ when, the hostname it was given, the device, the image and whether it was verifi
   --limit N   only the newest N cards
   --json      one JSON object: {"type":"result","ok":true,"entries":[...]}
   --csv       CSV for a spreadsheet: a header, then one row per card (RFC 4180)
+  --batch JOB one flash job's cards (\`last\` for the newest job; job ids are in --json):
+              as CSV (default), JSON (--json) or a printable HTML sheet (--html) with one
+              line per device: model and serial, hostname, table line and label, result and
+              error in words, image and Ignition config sha256
 
 The log lives in the config folder (FIOT_CONFIG_DIR) as history.jsonl. It never holds
 passwords, password hashes, SSH keys or Wi-Fi passphrases.
@@ -24,6 +32,8 @@ const options = {
   limit: { type: 'string' },
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
+  html: { type: 'boolean' },
+  batch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,7 +60,18 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
     if (printHelpIfAsked(values, help, io)) return 0;
-    if (values.json && values.csv) throw usageError('Choose one output: --json or --csv.');
+    if ([values.json, values.csv, values.html].filter(Boolean).length > 1) throw usageError('Choose one output: --json, --csv or --html.');
+    if (values.batch !== undefined) {
+      const entries = await readEntries(loadConfig().configDir);
+      const jobId = values.batch === 'last' ? undefined : values.batch;
+      // --json keeps the CLI's one-result-object form; the file export's JSON is the same cards.
+      if (io.json) {
+        const cards = batchEntries(entries, jobId);
+        io.result(true, { jobId: cards[0]!.jobId, cards });
+      } else io.stdout.write(exportBatch(entries, values.html ? 'html' : 'csv', jobId).text);
+      return 0;
+    }
+    if (values.html) throw usageError('--html needs --batch JOB|last: the printable sheet is for one batch.');
     const entries = await readEntries(loadConfig().configDir, parseLimit(values.limit));
     if (values.csv) {
       io.stdout.write(historyCsv(entries));

@@ -9,7 +9,7 @@ import type { Drive } from '../../../shared/domain/drive';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
-import { preflight, type PreflightDeps } from './preflight';
+import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
 import { ProgressMeter } from './progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
@@ -164,7 +164,9 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     };
     const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
     writer = spawnWriter(job, (deps.writerCommand ?? writerCommand)(needsPrivilege), onWriterMessage);
-    const result = fromWriter(await writer.result, checked.sourceSha256);
+    // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.
+    const sourceSha256 = checked.sourceSha256 ?? fileSha256(checked.source.path, abort.signal).catch(() => undefined);
+    const result = fromWriter(await writer.result, await sourceSha256);
     await run?.settle(result);
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);

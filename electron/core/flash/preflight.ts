@@ -24,7 +24,7 @@ export interface PreflightDeps {
   resolveTarget?: (target: string) => Promise<Drive>;
 }
 
-async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
+export async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
   return hash.digest('hex');

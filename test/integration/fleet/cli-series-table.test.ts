@@ -1,0 +1,166 @@
+/**
+ * A fleet day from the terminal, on real loop devices: a --hostname series that continues across
+ * runs, a CSV table whose rows go to the cards in order (each read back from the card's boot
+ * partition and checked with ignition-validate), and the batch record with each card's serial,
+ * hostname, image hash and config hash, exported without a secret.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { HistoryEntry } from '../../../shared/domain/history';
+import { fromDataUrl } from '../../../shared/provisioning';
+import { debugfs } from '../../helpers/boot-partition';
+import { jsonLines, resultLine } from '../../helpers/cli-json';
+import { createLoopDisk } from '../../helpers/loop';
+import { provisionFixture } from '../../helpers/provision-fixture';
+import { commandsSkipReason, hasCommand, loopSkipReason } from '../../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const skip = loopSkipReason() ?? commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'xz') ?? false;
+const PASSWORD_HASH = '$6$fleetsalt$' + 'x'.repeat(86);
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-fleet-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], configDir: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), ...args], {
+    cwd: dir, encoding: 'utf8', input: '', timeout: 300_000, env: { ...process.env, FIOT_CONFIG_DIR: configDir },
+  });
+}
+
+type Config = { storage?: { files?: Array<{ path: string; contents: { source: string } }> }; kernelArguments?: { shouldExist: string[] } };
+
+function cardConfig(device: string, boot: { offset: number; size: number }): { text: string; config: Config; file(p: string): string | undefined } {
+  const text = debugfs(device, boot, 'cat /ignition/config.ign');
+  const config = JSON.parse(text) as Config;
+  const file = (p: string) => {
+    const found = config.storage?.files?.find((f) => f.path === p);
+    return found ? fromDataUrl(found.contents.source) : undefined;
+  };
+  if (hasCommand('ignition-validate')) assert.equal(spawnSync('ignition-validate', ['-'], { input: text }).status, 0, `ignition-validate accepts the config on ${device}`);
+  return { text, config, file };
+}
+
+describe('fiot-flash flash: hostname series across runs', { skip }, () => {
+  it('writes sensor-001/002, then sensor-003/004; --counter-start sets the series; a repeated name needs a yes', async () => {
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
+    const boot = source.partitions.find((p) => p.label === 'boot')!;
+    const configDir = path.join(dir, 'series-config');
+    const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
+    try {
+      const drives = cards.flatMap((card) => ['--drive', card.device]);
+      for (const expected of [['sensor-001', 'sensor-002'], ['sensor-003', 'sensor-004']]) {
+        const run = cli(['flash', source.xzPath!, ...drives, '--yes', '--hostname', 'sensor-{n:03}', '--json'], configDir);
+        assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
+        const plan = jsonLines(run.stdout).find((line) => line.type === 'plan') as { cards: Array<{ hostname: string; device: string }> };
+        assert.deepEqual(plan.cards.map((c) => [c.device, c.hostname]), cards.map((card, i) => [card.device, expected[i]]));
+        cards.forEach((card, i) => assert.equal(cardConfig(card.device, boot).file('/etc/hostname'), `${expected[i]}\n`));
+      }
+
+      const reset = cli(['flash', source.xzPath!, '--drive', cards[0]!.device, '--yes', '--hostname', 'sensor-{n:03}', '--counter-start', '10', '--json'], configDir);
+      assert.equal(reset.status, 0, reset.stderr);
+      assert.equal(cardConfig(cards[0]!.device, boot).file('/etc/hostname'), 'sensor-010\n');
+      const series = JSON.parse(readFileSync(path.join(configDir, 'series.json'), 'utf8')) as { patterns: Record<string, { next: number }> };
+      assert.equal(series.patterns['sensor-{n:03}']?.next, 11);
+
+      // sensor-001 is on a verified card already: without a yes (no terminal here) nothing is written.
+      const sectorsBefore = cards[1]!.sectorsWritten();
+      const repeat = cli(['flash', source.xzPath!, '--drive', cards[1]!.device, '--hostname', 'sensor-{n:03}', '--counter-start', '1', '--json'], configDir);
+      assert.equal(repeat.status, 1);
+      const warning = jsonLines(repeat.stdout).find((line) => line.code === 'DUPLICATE_HOSTNAME') as { message: string } | undefined;
+      assert.match(warning?.message ?? '', /“sensor-001” is already in the history/);
+      assert.equal(resultLine(repeat.stdout).error?.code, 'NOT_CONFIRMED');
+      assert.equal(cards[1]!.sectorsWritten(), sectorsBefore, 'nothing written without the yes');
+    } finally {
+      for (const card of cards) card.dispose();
+    }
+  });
+});
+
+describe('fiot-flash flash --table', { skip }, () => {
+  it('gives each card its row, marks rows used, and records the batch', async () => {
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
+    const boot = source.partitions.find((p) => p.label === 'boot')!;
+    const configDir = path.join(dir, 'table-config');
+    const table = path.join(dir, 'devices.csv');
+    writeFileSync(table, [
+      'hostname,ip,gateway,kernel_args,label,site',
+      'pump-north,10.0.0.11/24,10.0.0.1,console=ttyS0,"Shelf 2, left",north',
+      'pump-south,10.0.0.12/24,10.0.0.1,,"Say ""hi""",south',
+      'pump-east,10.0.0.13/24,10.0.0.1,quiet loglevel=3,east box,east',
+      'pump-west,10.0.0.14/24,10.0.0.1,,west box,west',
+      '',
+    ].join('\r\n'));
+    const profile = path.join(dir, 'fleet-profile.json');
+    writeFileSync(profile, JSON.stringify({ users: [{ name: 'core', passwordHash: PASSWORD_HASH }], files: [{ path: '/etc/site', contents: 'site={site}\n' }] }));
+    const cards = [createLoopDisk(source.size), createLoopDisk(source.size), createLoopDisk(source.size)];
+    try {
+      const run = cli(['flash', source.xzPath!, ...cards.flatMap((c) => ['--drive', c.device]), '--yes', '--profile', profile, '--table', table, '--json'], configDir);
+      assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
+      const rows = [['pump-north', '10.0.0.11/24', 'north', ['console=ttyS0']], ['pump-south', '10.0.0.12/24', 'south', undefined], ['pump-east', '10.0.0.13/24', 'east', ['quiet', 'loglevel=3']]] as const;
+      const configHashes: string[] = [];
+      cards.forEach((card, i) => {
+        const [hostname, ip, site, kargs] = rows[i]!;
+        const { text, config, file } = cardConfig(card.device, boot);
+        assert.equal(file('/etc/hostname'), `${hostname}\n`);
+        assert.equal(file('/etc/site'), `site=${site}\n`);
+        assert.match(file('/etc/NetworkManager/system-connections/wired-static.nmconnection') ?? '', new RegExp(`address1=${ip.replace(/\./g, '\\.')},10\\.0\\.0\\.1`));
+        assert.deepEqual(config.kernelArguments?.shouldExist, kargs);
+        configHashes.push(createHash('sha256').update(text).digest('hex'));
+      });
+
+      const record = cli(['history', '--batch', 'last', '--json'], configDir);
+      assert.equal(record.status, 0, record.stderr);
+      const batch = resultLine(record.stdout) as unknown as { cards: HistoryEntry[] };
+      assert.deepEqual(batch.cards.map((e) => [e.hostname, e.tableLine, e.label, e.device.serial, e.configSha256, e.result]), [
+        ['pump-north', 2, 'Shelf 2, left', cards[0]!.backingFile, configHashes[0], 'verified'],
+        ['pump-south', 3, 'Say "hi"', cards[1]!.backingFile, configHashes[1], 'verified'],
+        ['pump-east', 4, 'east box', cards[2]!.backingFile, configHashes[2], 'verified'],
+      ]);
+      assert.ok(batch.cards.every((e) => /^[0-9a-f]{64}$/.test(e.source.sha256 ?? '')), 'each card names the image sha256');
+      const html = cli(['history', '--batch', batch.cards[0]!.jobId, '--html'], configDir);
+      assert.equal(html.status, 0, html.stderr);
+      assert.match(html.stdout, /<td>pump-south<\/td><td>Say &#34;hi&#34;<\/td>/);
+      const csv = cli(['history', '--batch', 'last', '--csv'], configDir);
+      assert.equal(csv.stdout.trim().split('\r\n').length, 4, 'a header and one line per card');
+      for (const text of [record.stdout, html.stdout, csv.stdout, readFileSync(path.join(configDir, 'history.jsonl'), 'utf8')]) {
+        assert.ok(!text.includes('fleetsalt'), 'no password hash in the record or its exports');
+      }
+
+      // The next run takes the one row left, then the table is used up and nothing is written.
+      const next = cli(['flash', source.xzPath!, '--drive', cards[0]!.device, '--yes', '--profile', profile, '--table', table, '--json'], configDir);
+      assert.equal(next.status, 0, next.stderr);
+      assert.equal(cardConfig(cards[0]!.device, boot).file('/etc/hostname'), 'pump-west\n');
+      const sectors = cards[1]!.sectorsWritten();
+      const none = cli(['flash', source.xzPath!, '--drive', cards[1]!.device, '--yes', '--profile', profile, '--table', table, '--json'], configDir);
+      assert.equal(none.status, 1);
+      assert.equal(resultLine(none.stdout).error?.code, 'TABLE_EXHAUSTED');
+      assert.equal(cards[1]!.sectorsWritten(), sectors);
+    } finally {
+      for (const card of cards) card.dispose();
+    }
+  });
+
+  it('refuses a bad table before writing, naming line and column', async () => {
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
+    const table = path.join(dir, 'bad.csv');
+    writeFileSync(table, 'hostname,ip\nok-1,10.0.0.5/24\nok-2,10.0.0.300/24\nbad_name,10.0.0.7/24\n');
+    const card = createLoopDisk(source.size);
+    try {
+      const run = cli(['flash', source.xzPath!, '--drive', card.device, '--yes', '--table', table], path.join(dir, 'bad-config'));
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /--table \S*bad\.csv: line 3, column 2 \(ip\): must be an IPv4 address/);
+      assert.match(run.stderr, /--table \S*bad\.csv: line 4, column 1 \(hostname\): “bad_name” may contain only/);
+      assert.equal(card.sectorsWritten(), 0);
+    } finally {
+      card.dispose();
+    }
+  });
+});
