@@ -1,8 +1,26 @@
 /** System errors from a target, in the words a person reads (shared/errors.ts codes). */
 import { existsSync } from 'node:fs';
 import { FiotError } from '../../shared/errors';
+import { formatSize } from '../../shared/format-size';
 
-export function classifyIoError(error: unknown, device: string): FiotError {
+/** Where a failed write was aimed, on a device that claims `claimedSize` bytes and took `accepted` before. */
+export interface FailedWrite {
+  offset: number;
+  accepted: number;
+  claimedSize: number | null;
+}
+
+/**
+ * A device that runs out of space or fails to write inside the size it claims is not too small:
+ * it lies about its size (a counterfeit card, whose controller wraps or drops writes past its real
+ * capacity) or its flash is failing. Either way it must not be used.
+ */
+function counterfeitOrFailing(device: string, write: FailedWrite | undefined): FiotError | null {
+  if (!write || write.claimedSize === null || write.offset >= write.claimedSize) return null;
+  return new FiotError('TARGET_COUNTERFEIT', `${device} is probably counterfeit or failing: it accepted about ${formatSize(write.accepted)} of its claimed ${formatSize(write.claimedSize)}.`);
+}
+
+export function classifyIoError(error: unknown, device: string, write?: FailedWrite): FiotError {
   if (error instanceof FiotError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const detail = (error as Error).message ?? String(error);
@@ -20,11 +38,11 @@ export function classifyIoError(error: unknown, device: string): FiotError {
     case 'EPERM':
       return new FiotError('PERMISSION_DENIED', `Not allowed to write ${device} (${code}).`);
     case 'ENOSPC':
-      return new FiotError('TARGET_TOO_SMALL', `${device} ran out of space while writing.`);
+      return counterfeitOrFailing(device, write) ?? new FiotError('TARGET_TOO_SMALL', `${device} ran out of space while writing.`);
     case 'EIO':
       // An I/O error on a device that no longer exists is a card pulled out, not a bad card.
       if (!existsSync(device)) return new FiotError('TARGET_GONE', `${device} disappeared while it was being written.`);
-      return new FiotError('WRITE_FAILED', `${device} reported an I/O error: ${detail}`);
+      return counterfeitOrFailing(device, write) ?? new FiotError('WRITE_FAILED', `${device} reported an I/O error: ${detail}`);
     default:
       return new FiotError('WRITE_FAILED', `${device}: ${detail}`);
   }

@@ -72,6 +72,9 @@ function drivelistShape(drive: Drive): DrivelistDrive {
 }
 
 export class TargetIO {
+  /** Bytes the device took without an error, for the counterfeit report. */
+  private accepted = 0;
+
   private constructor(
     readonly device: string,
     private readonly destination: File,
@@ -114,7 +117,7 @@ export class TargetIO {
       if (whole > 0) await this.writeFully(data.subarray(0, whole), offset);
       if (whole < data.length) await this.writeUnaligned(data.subarray(whole), offset + whole);
     } catch (error) {
-      throw classifyIoError(error, this.device);
+      throw classifyIoError(error, this.device, { offset, accepted: this.accepted, claimedSize: this.size });
     }
   }
 
@@ -124,6 +127,7 @@ export class TargetIO {
       const { bytesWritten } = await this.destination.write(data, done, data.length - done, offset + done);
       if (bytesWritten <= 0) throw Object.assign(new Error('the device accepted no more bytes'), { code: 'ENOSPC' });
       done += bytesWritten;
+      this.accepted += bytesWritten;
     }
   }
 
