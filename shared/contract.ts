@@ -12,6 +12,7 @@ import { flashEvents, flashRequests } from './api/flash';
 import { historyRequests } from './api/history';
 import { imagesEvents, imagesRequests } from './api/images';
 import { provisionRequests } from './api/provision';
+import { restoreRequests } from './api/restore';
 import { sourceRequests } from './api/source';
 
 export const requests = {
@@ -23,6 +24,7 @@ export const requests = {
   ...historyRequests,
   ...imagesRequests,
   ...provisionRequests,
+  ...restoreRequests,
   ...sourceRequests,
 };
 

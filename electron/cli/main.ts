@@ -20,6 +20,7 @@ const commands: Record<string, Loader> = {
   history: () => import('./commands/history'),
   ignition: () => import('./commands/ignition'),
   provision: () => import('./commands/provision'),
+  restore: () => import('./commands/restore'),
   station: () => import('./commands/station'),
 };
 

@@ -12,6 +12,7 @@ import { flashHandlers } from './handlers/flash';
 import { historyHandlers } from './handlers/history';
 import { imagesHandlers } from './handlers/images';
 import { provisionHandlers } from './handlers/provision';
+import { restoreHandlers } from './handlers/restore';
 import { sourceHandlers } from './handlers/source';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
@@ -36,6 +37,7 @@ const domains: HandlerFactory[] = [
   historyHandlers,
   imagesHandlers,
   provisionHandlers,
+  restoreHandlers,
   sourceHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { loadInjector } from './injector';
 import { parentMessageSchema, type WriterMessage } from './protocol';
+import { runRestore } from './restore';
 import { runJob } from './run-job';
 
 const abort = new AbortController();
@@ -35,6 +36,15 @@ async function start(line: string): Promise<void> {
   }
   if (started) fail(new FiotError('INTERNAL', 'The writer runs one job, and already has one.'));
   started = true;
+  if (parsed.type === 'restore') {
+    const restored = await runRestore(parsed.restore).then(
+      (result): WriterMessage => ({ type: 'restored', ok: true, result }),
+      (error: unknown): WriterMessage => ({ type: 'restored', ok: false, error: error instanceof FiotError ? error.toInfo() : toErrorInfo(error) }),
+    );
+    send(restored);
+    process.stdout.end(() => process.exit(0));
+    return;
+  }
   const result = await runJob(parsed.job, {
     emit: send,
     signal: abort.signal,

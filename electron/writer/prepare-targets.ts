@@ -16,7 +16,7 @@ import { TargetIO } from './target-io';
 
 const run = promisify(execFile);
 
-async function unmountAll(drive: Drive): Promise<void> {
+export async function unmountAll(drive: Drive): Promise<void> {
   for (const mountpoint of drive.mountpoints) {
     try {
       await run('umount', [mountpoint]);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { targetStateSchema } from '../../shared/domain/flash';
+import { restoreResultSchema } from '../../shared/domain/restore';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
@@ -24,8 +25,13 @@ export const writerJobSchema = z.object({
 });
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
+/** Restore a card to normal use: one partition with an empty filesystem (shared/domain/restore.ts). */
+export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64) });
+export type RestoreJob = z.infer<typeof restoreJobSchema>;
+
 export const parentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: writerJobSchema }),
+  z.object({ type: z.literal('restore'), restore: restoreJobSchema }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
@@ -66,6 +72,8 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     /** Peak resident memory of the writer, for the benchmark's memory budget. */
     maxRssBytes: z.number().nonnegative(),
   }),
+  z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorSchema.optional() }),
 ]);
 export type WriterMessage = z.infer<typeof writerMessageSchema>;
+export type RestoredMessage = Extract<WriterMessage, { type: 'restored' }>;
 export type WriterResultMessage = Extract<WriterMessage, { type: 'result' }>;

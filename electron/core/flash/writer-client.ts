@@ -1,19 +1,19 @@
 /**
- * The parent's end of the writer: spawn it, send the job, read its progress and result lines,
- * cancel it. The result is always a writer result; a writer that dies without one becomes a
+ * The parent's end of the writer: spawn it, send the job (a flash, or a restore), read its
+ * progress and result lines, cancel it. The result is always a writer result; a writer that dies without one becomes a
  * failed result the caller reports like any other.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { FiotError } from '../../../shared/errors';
-import { writerMessageSchema, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../writer/protocol';
+import { writerMessageSchema, type ParentMessage, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../writer/protocol';
 import type { WriterCommand } from './writer-command';
 
 /** How long a cancelled writer gets to stop on its own before it is signalled. */
 const CANCEL_GRACE_MS = 5000;
 
-export interface WriterHandle {
-  result: Promise<WriterResultMessage>;
+export interface WriterHandle<R = WriterResultMessage> {
+  result: Promise<R>;
   cancel(): void;
   pid: number | undefined;
 }
@@ -28,8 +28,17 @@ function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: s
 }
 
 export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (message: WriterMessage) => void): WriterHandle {
+  return startWriter({ type: 'job', job }, command, onMessage, (message) => (message.type === 'result' ? message : null));
+}
+
+export function spawnRestore(restore: RestoreJob, command: WriterCommand): WriterHandle<RestoredMessage> {
+  return startWriter({ type: 'restore', restore }, command, () => undefined, (message) => (message.type === 'restored' ? message : null));
+}
+
+/** `final` picks the one message that ends the job out of the writer's lines. */
+function startWriter<R>(first: ParentMessage, command: WriterCommand, onMessage: (message: WriterMessage) => void, final: (message: WriterMessage) => R | null): WriterHandle<R> {
   const child = spawn(command.command, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let result: WriterResultMessage | null = null;
+  let result: R | null = null;
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
@@ -37,7 +46,7 @@ export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (
   });
   // The writer treats a closed stdin as "parent gone"; keep it open, and ignore a writer already gone.
   child.stdin.on('error', () => undefined);
-  child.stdin.write(JSON.stringify({ type: 'job', job }) + '\n');
+  child.stdin.write(JSON.stringify(first) + '\n');
 
   createInterface({ input: child.stdout }).on('line', (line) => {
     let message: WriterMessage;
@@ -47,15 +56,15 @@ export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (
       stderr = (stderr + `\nunreadable writer line: ${line.slice(0, 200)}`).slice(-8192);
       return;
     }
-    if (message.type === 'result') result = message;
+    result = final(message) ?? result;
     onMessage(message);
   });
 
-  const done = new Promise<WriterResultMessage>((resolve, reject) => {
+  const done = new Promise<R>((resolve, reject) => {
     child.on('error', (error) => reject(new FiotError('INTERNAL', `The writer could not start: ${error.message}`)));
     child.on('close', (code, signal) => {
       child.stdin.destroy();
-      if (result) resolve(result);
+      if (result !== null) resolve(result);
       else reject(exitError(code, signal, stderr, command.elevated));
     });
   });

@@ -42,7 +42,7 @@ function cardConfig(device: string, boot: { offset: number; size: number }): { t
   const config = JSON.parse(text) as Config;
   const file = (p: string) => {
     const found = config.storage?.files?.find((f) => f.path === p);
-    return found ? fromDataUrl(found.contents.source) : undefined;
+    return found ? (fromDataUrl(found.contents.source) ?? undefined) : undefined;
   };
   if (hasCommand('ignition-validate')) assert.equal(spawnSync('ignition-validate', ['-'], { input: text }).status, 0, `ignition-validate accepts the config on ${device}`);
   return { text, config, file };
