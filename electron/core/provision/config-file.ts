@@ -13,7 +13,7 @@ export async function readJsonState<T>(file: string, empty: T): Promise<T> {
   } catch (error) {
     // Missing is a fresh start; damaged is refused: a lost counter could hand out names twice.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty;
-    throw new Error(`${file} is damaged (${(error as Error).message}); fix or remove it`);
+    throw new Error(`${file} is damaged (${(error as Error).message}); fix or remove it`, { cause: error });
   }
 }
 

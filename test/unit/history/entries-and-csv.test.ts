@@ -44,7 +44,8 @@ test('each card becomes an entry with its device, hostname and own outcome', () 
   const entries = entriesFromFlash({ result: result(), request: { source: 'fedora-iot:42@rpi4', targets: ['/dev/sdb', '/dev/sdc'], provisioning: secretProfile }, drives }, at);
   assert.deepEqual(entries.map((e) => [e.card, e.device.path, e.device.description, e.hostname, e.result, e.error?.code]), [
     [1, '/dev/sdb', 'SanDisk Ultra', 'fleet-001', 'verified', undefined],
-    [2, '/dev/sdc', 'Kingston', 'fleet-002', 'failed', 'WRITE_FAILED'],
+    // The failed card never got its name: the history does not claim it did.
+    [2, '/dev/sdc', 'Kingston', undefined, 'failed', 'WRITE_FAILED'],
   ]);
   assert.equal(entries[0]!.time, '2026-11-26T09:00:00.000Z');
   assert.deepEqual(entries[0]!.source, { given: 'fedora-iot:42@rpi4', sha256: 'c'.repeat(64) });
