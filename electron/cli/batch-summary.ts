@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
-import { previewBatch } from '../core/provision/plan-flash';
+import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
 
@@ -32,9 +32,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
     if (error instanceof FiotError && error.code === 'INVALID_INPUT' && tableFile) throw usageError(error.message.replace(/^table: /gm, `--table ${tableFile}: `));
     throw error;
   }
-  if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) {
-    throw new FiotError('TABLE_EXHAUSTED', `--table ${tableFile}: ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'} left for ${drives.length} cards.`);
-  }
+  if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) throw tableExhausted(preview.rowsLeft, drives.length);
   for (const card of preview.cards) {
     const drive = drives[card.card - 1]!;
     const from = card.tableLine ? ` (table line ${card.tableLine}${card.label ? `, label ${card.label}` : ''})` : '';

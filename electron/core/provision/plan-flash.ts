@@ -97,37 +97,54 @@ async function freeRows(checked: Checked, configDir: string | undefined): Promis
   return checked.rows.filter((_, i) => !used[i]);
 }
 
-/** What the next `count` cards would get, without taking anything: the summary before writing. */
-export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; duplicates: string[]; rowsLeft?: number }> {
+export function tableExhausted(left: number, cards: number): FiotError {
+  return new FiotError('TABLE_EXHAUSTED', `The device table has ${left} unused row${left === 1 ? '' : 's'} for ${cards} card${cards === 1 ? '' : 's'}.`);
+}
+
+interface Tentative {
+  checked: Checked;
+  plans: TargetPlan[];
+  first: number;
+  /** Unused table rows, when the request has a table. */
+  rows?: DeviceRow[];
+  duplicates: string[];
+}
+
+/** The plans the next `count` cards would get now, taking nothing. */
+async function tentativePlans(request: BatchRequest, count: number, configDir: string | undefined): Promise<Tentative> {
   const checked = checkBatch(request);
   const pattern = seriesPattern(checked.profile);
   const first = request.counterStart ?? (pattern && configDir ? await new SeriesStore(configDir).peek(pattern) : 1);
   const rows = await freeRows(checked, configDir);
   const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), first);
+  return { checked, plans, first, ...(rows ? { rows } : {}), duplicates: await namesInHistory(configDir, plans.map((p) => p.hostname)) };
+}
+
+/** What the next `count` cards would get, without taking anything: the summary before writing. */
+export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; duplicates: string[]; rowsLeft?: number }> {
+  const { plans, first, rows, duplicates } = await tentativePlans(request, count, configDir);
   const cards = plans.map((p, i) => ({ card: i + 1, n: first + i, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
-  return { cards, duplicates: await namesInHistory(configDir, plans.map((p) => p.hostname)), ...(rows ? { rowsLeft: rows.length } : {}) };
+  return { cards, duplicates, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 
 /**
  * Checks everything, then takes the numbers and rows for `drives` (the write is about to start).
- * Returns each target's plan and `settle`, which marks the verified cards' rows used.
+ * Returns each target's plan and `settle`, which marks the rows of cards written to the end used
+ * (verified, unless the user turned verification off).
  */
 export async function planFlashProvisioning(request: BatchRequest, drives: Drive[], source: SourceInfo | undefined, context: BatchContext): Promise<{ targets: TargetPlan[]; settle(result: FlashResult): Promise<void> }> {
   const { configDir, jobId } = context;
-  const preview = await previewBatch(request, drives.length, configDir);
-  if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) {
-    throw new FiotError('TABLE_EXHAUSTED', `The device table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'} for ${drives.length} cards.`);
+  const tentative = await tentativePlans(request, drives.length, configDir);
+  const { checked } = tentative;
+  if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
+  if (tentative.duplicates.length && !request.allowDuplicateHostnames) {
+    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${tentative.duplicates.map((n) => `“${n}”`).join(', ')}.`);
   }
-  if (preview.duplicates.length && !request.allowDuplicateHostnames) {
-    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${preview.duplicates.map((n) => `“${n}”`).join(', ')}.`);
-  }
-  const checked = checkBatch(request);
-  const firstPlan = plansFor(checked, preview.rowsLeft === undefined ? undefined : await freeRows(checked, configDir), 1, preview.cards[0]?.n ?? 1)[0];
-  if (source && firstPlan) await checkSourceForProvisioning(source, firstPlan.plan.mode);
-  if (!configDir) return { targets: plansFor(checked, checked.rows, drives.length, request.counterStart ?? 1), settle: async () => undefined };
+  if (source && tentative.plans[0]) await checkSourceForProvisioning(source, tentative.plans[0].plan.mode);
+  if (!configDir) return { targets: tentative.plans, settle: async () => undefined };
 
   const pattern = seriesPattern(checked.profile);
-  const first = pattern ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : (request.counterStart ?? 1);
+  const first = pattern ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : tentative.first;
   const table = new TableState(configDir);
   const rows = checked.rows ? await table.reserve(checked.rows, drives.length, jobId) : undefined;
   if (rows && rows.length < drives.length) {
@@ -139,8 +156,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
     targets,
     async settle(result) {
       if (!rows) return;
-      const verified = result.targets.flatMap((target, i) => (target.state === 'done' && rows[i] ? [{ row: rows[i], device: target.device }] : []));
-      await table.settle(jobId, verified);
+      const written = result.targets.flatMap((target, i) => (target.state === 'done' && rows[i] ? [{ row: rows[i], device: target.device }] : []));
+      await table.settle(jobId, written);
     },
   };
 }
