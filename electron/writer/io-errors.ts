@@ -17,7 +17,11 @@ export interface FailedWrite {
  */
 function counterfeitOrFailing(device: string, write: FailedWrite | undefined): FiotError | null {
   if (!write || write.claimedSize === null || write.offset >= write.claimedSize) return null;
-  return new FiotError('TARGET_COUNTERFEIT', `${device} is probably counterfeit or failing: it accepted about ${formatSize(write.accepted)} of its claimed ${formatSize(write.claimedSize)}.`);
+  return counterfeitError(device, write.accepted, write.claimedSize);
+}
+
+export function counterfeitError(device: string, accepted: number, claimedSize: number): FiotError {
+  return new FiotError('TARGET_COUNTERFEIT', `${device} is probably counterfeit or failing: it accepted about ${formatSize(accepted)} of its claimed ${formatSize(claimedSize)}.`);
 }
 
 export function classifyIoError(error: unknown, device: string, write?: FailedWrite): FiotError {

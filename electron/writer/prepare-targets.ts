@@ -1,8 +1,8 @@
 /**
  * The writer's own checks, whatever the parent already checked: each target must exist, not be a
  * system drive, not hold the source, be large enough and writable (shared/drive-constraints.ts,
- * the same rules the UI and CLI apply). Then its mounted filesystems are unmounted and it is
- * opened exclusively. A target that fails here is marked failed; the others go on.
+ * the same rules the UI and CLI apply). Then its mounted filesystems are unmounted, it is
+ * opened exclusively, and a block device's claimed size is probed (capacity-probe.ts). A target that fails here is marked failed; the others go on.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import type { Drive } from '../../shared/domain/drive';
 import { FiotError } from '../../shared/errors';
 import { resolveTarget } from '../core/drives/resolve-target';
 import type { SourceInfo } from '../core/flash/source';
+import { probeCapacity } from './capacity-probe';
 import { failSlot, type TargetSlot } from './slots';
 import { TargetIO } from './target-io';
 
@@ -36,6 +37,8 @@ async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string
   if (refusal) throw new FiotError(refusal.code, refusal.message);
   if (drive.kind !== 'file') await unmountAll(drive);
   slot.io = await TargetIO.open(drive, source.size);
+  // Every block device, not only suspicious ones: a fake card looks like any other until probed.
+  if (drive.kind !== 'file') await probeCapacity(slot.io);
 }
 
 export async function prepareTargets(slots: TargetSlot[], source: SourceInfo): Promise<void> {
