@@ -118,6 +118,11 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
       const value = record.fields[i]!.trim();
       if (value) values[name] = value;
     });
+    if ((values.gateway || values.dns) && !values.ip && !(base.staticIp as { address?: unknown } | undefined)?.address) {
+      const column = columns.indexOf(values.gateway ? 'gateway' : 'dns');
+      problems.push(tableProblem(record.line, column + 1, columns[column]!, 'needs an address in the ip column (such as 10.0.0.5/24), or a static IP in the profile'));
+      continue;
+    }
     const checked = checkProfile(rowProfileInput(base, values));
     for (const p of checked.problems) {
       const column = columnOfProblem(p.field, columns);

@@ -50,6 +50,12 @@ test('a bad table is refused whole, every problem with its line and column', () 
   ]);
 });
 
+test('a gateway without an address says which column to fill', () => {
+  assert.deepEqual(readDeviceTable('hostname,ip,gateway\nok-1,,10.0.0.1\n', {}).problems.map((p) => p.message),
+    ['table: line 2, column 3 (gateway): needs an address in the ip column (such as 10.0.0.5/24), or a static IP in the profile']);
+  assert.deepEqual(readDeviceTable('hostname,gateway\nok-1,10.0.0.1\n', { staticIp: { address: '10.0.0.9/24' } }).problems, []);
+});
+
 test('a URL row under a profile that generates a config names the conflict on the row', () => {
   const { problems } = readDeviceTable('ignition_url\nhttps://config.example/pump.ign\n', { users: [{ name: 'core' }] });
   assert.equal(problems.length, 1);
