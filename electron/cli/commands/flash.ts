@@ -48,6 +48,9 @@ ${provisioningHelp.trim()}
   is printed; a name the history already holds is warned about, and answering yes (or --yes)
   accepts it.
 
+Each card's claimed size is probed with a few blocks before writing; a card that loses them,
+or fails to write inside the size it claims, is reported as probably counterfeit or failing.
+
 Exit status: 0 when every card was written and verified; 2 for a usage error; 1 otherwise.
 `;
 
