@@ -167,7 +167,8 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.
     const sourceSha256 = checked.sourceSha256 ?? fileSha256(checked.source.path, abort.signal).catch(() => undefined);
     const result = fromWriter(await writer.result, await sourceSha256);
-    await run?.settle(result);
+    // Marking table rows used must not turn written cards into a failed job; say so instead.
+    await run?.settle(result).catch((error: unknown) => process.emitWarning(`The device table's state could not be saved: ${toErrorInfo(error).message}`));
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);
     return result;
