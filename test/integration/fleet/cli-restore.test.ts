@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { list } from 'drivelist';
 import { resultLine } from '../../helpers/cli-json';
 import { attachLoop } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
-import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+import { commandsSkipReason, hasCommand, loopSkipReason } from '../../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'fsck.vfat', 'fatlabel', 'mkfs.exfat', 'fsck.exfat', 'tune.exfat', 'mkfs.ext4', 'mcopy') ?? false;
@@ -97,5 +98,20 @@ describe('fiot-flash restore', { skip }, () => {
     } finally {
       card.detach();
     }
+  });
+});
+
+describe('fiot-flash restore of a system drive', () => {
+  it('is refused before the drive is opened for writing', async (t) => {
+    const system = (await list()).find((d) => d.isSystem && d.mountpoints.some((m) => m.path === '/'));
+    if (!system) return t.skip('drivelist sees no system drive here');
+    if (!hasCommand('strace')) return t.skip('strace is not installed (it proves the device was never opened for writing)');
+    const trace = path.join(dir, 'restore-trace.log');
+    // No --yes, and no terminal to answer on: even a broken check could not get past the question.
+    const run = spawnSync('strace', ['-f', '-e', 'trace=open,openat,openat2', '-o', trace, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'restore', system.device, '--json'], { encoding: 'utf8', input: '', timeout: 120_000 });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(resultLine(run.stdout).error?.code, 'TARGET_SYSTEM');
+    const forWriting = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes(`"${system.device}"`) && /O_WRONLY|O_RDWR/.test(line));
+    assert.deepEqual(forWriting, [], `opened for writing:\n${forWriting.join('\n')}`);
   });
 });
