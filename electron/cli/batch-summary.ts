@@ -39,10 +39,10 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
     if (card.hostname) io.say(`Card ${card.card}: ${drive.device} → ${card.hostname}${from}`);
   }
   io.emit({ type: 'plan', cards: preview.cards.map((card) => ({ ...card, device: drives[card.card - 1]?.device })) });
-  for (const name of preview.duplicates) {
+  for (const name of preview.repeatedNames) {
     const message = `A card named “${name}” is already in the history; answering yes (or --yes) writes the name again.`;
     io.warn(`Warning: ${message}`);
     io.emit({ type: 'warning', code: 'DUPLICATE_HOSTNAME', message });
   }
-  return preview.duplicates;
+  return preview.repeatedNames;
 }

@@ -16,14 +16,14 @@ const cardPreviewSchema = z.object({
 export const batchRequests = defineRequests({
   /**
    * The card-to-hostname map for the next `cards` cards of this request, taking nothing: the
-   * summary before writing. `duplicates` are names the history already holds: flash:start refuses
+   * summary before writing. `repeatedNames` are names the history already holds: flash:start refuses
    * them (DUPLICATE_HOSTNAME) unless the request sets allowDuplicateHostnames after the user agreed.
    * `rowsLeft`: unused rows of the request's device table. Bad input answers INVALID_INPUT naming
    * the field, or the table's line and column.
    */
   'batch:preview': {
     args: flashRequestSchema.pick({ provisioning: true, counterStart: true, table: true }).extend({ cards: z.number().int().min(1).max(256) }),
-    result: z.object({ cards: z.array(cardPreviewSchema), duplicates: z.array(z.string()), rowsLeft: z.number().int().nonnegative().optional() }),
+    result: z.object({ cards: z.array(cardPreviewSchema), repeatedNames: z.array(z.string()), rowsLeft: z.number().int().nonnegative().optional() }),
   },
   /** Every hostname pattern's next number. */
   'batch:series': { args: z.object({}).default({}), result: z.object({ series: z.record(z.string(), z.number().int().nonnegative()) }) },

@@ -110,10 +110,10 @@ export const command: Command = {
       io.emit({ type: 'warning', message });
     }
     const { configDir } = loadConfig();
-    const duplicates = await summariseBatch(request, drives, configDir, io, values.table);
+    const repeatedNames = await summariseBatch(request, drives, configDir, io, values.table);
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
-    const job = startFlash({ ...request, allowDuplicateHostnames: duplicates.length > 0 }, { resolvers: flashResolvers(), onFinished: flashRecorder(configDir), configDir });
+    const job = startFlash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, { resolvers: flashResolvers(), onFinished: flashRecorder(configDir), configDir });
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

@@ -107,7 +107,7 @@ interface Tentative {
   first: number;
   /** Unused table rows, when the request has a table. */
   rows?: DeviceRow[];
-  duplicates: string[];
+  repeatedNames: string[];
 }
 
 /** The plans the next `count` cards would get now, taking nothing. */
@@ -117,14 +117,14 @@ async function tentativePlans(request: BatchRequest, count: number, configDir: s
   const first = request.counterStart ?? (pattern && configDir ? await new SeriesStore(configDir).peek(pattern) : 1);
   const rows = await freeRows(checked, configDir);
   const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), first);
-  return { checked, plans, first, ...(rows ? { rows } : {}), duplicates: await namesInHistory(configDir, plans.map((p) => p.hostname)) };
+  return { checked, plans, first, ...(rows ? { rows } : {}), repeatedNames: await namesInHistory(configDir, plans.map((p) => p.hostname)) };
 }
 
 /** What the next `count` cards would get, without taking anything: the summary before writing. */
-export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; duplicates: string[]; rowsLeft?: number }> {
-  const { plans, first, rows, duplicates } = await tentativePlans(request, count, configDir);
+export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number }> {
+  const { plans, first, rows, repeatedNames } = await tentativePlans(request, count, configDir);
   const cards = plans.map((p, i) => ({ card: i + 1, n: first + i, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
-  return { cards, duplicates, ...(rows ? { rowsLeft: rows.length } : {}) };
+  return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 
 /**
@@ -137,8 +137,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   const tentative = await tentativePlans(request, drives.length, configDir);
   const { checked } = tentative;
   if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
-  if (tentative.duplicates.length && !request.allowDuplicateHostnames) {
-    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${tentative.duplicates.map((n) => `“${n}”`).join(', ')}.`);
+  if (tentative.repeatedNames.length && !request.allowDuplicateHostnames) {
+    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${tentative.repeatedNames.map((n) => `“${n}”`).join(', ')}.`);
   }
   if (source && tentative.plans[0]) await checkSourceForProvisioning(source, tentative.plans[0].plan.mode);
   if (!configDir) return { targets: tentative.plans, settle: async () => undefined };

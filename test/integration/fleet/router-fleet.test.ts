@@ -53,7 +53,7 @@ test('batch:preview continues the series; batch:set-series moves it; a bad table
   await assert.rejects(call('batch:preview', { provisioning: profile, table: { text: 'hostname,gateway\nok,10.0.0.1\n' }, cards: 1 }), /INVALID_INPUT: table: line 2, column 2 \(gateway\)/);
 });
 
-test('a table flash over the router: each card its row, the batch sheet, then the history names are duplicates', { skip: loopSkipReason() ?? commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false }, async () => {
+test('a table flash over the router: each card its row, the batch sheet, then a name the history holds is refused', { skip: loopSkipReason() ?? commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false }, async () => {
   const source = await provisionFixture({ layout: 'mbr' });
   const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
   const table = { text: 'hostname,label\nscreen-a,Lobby\nscreen-b,Canteen\n', name: 'screens.csv' };
@@ -65,8 +65,8 @@ test('a table flash over the router: each card its row, the batch sheet, then th
     const sheet = await call<{ fileName: string; mediaType: string; text: string }>('history:batch', { jobId, format: 'html' });
     assert.equal(sheet.mediaType, 'text/html');
     for (const card of cards) assert.ok(sheet.text.includes(card.backingFile), 'the sheet names each card by its serial (the backing file)');
-    const again = await call<{ duplicates: string[]; rowsLeft: number }>('batch:preview', { provisioning: { hostname: 'screen-a', users: profile.users }, cards: 1 });
-    assert.deepEqual(again.duplicates, ['screen-a']);
+    const again = await call<{ repeatedNames: string[]; rowsLeft: number }>('batch:preview', { provisioning: { hostname: 'screen-a', users: profile.users }, cards: 1 });
+    assert.deepEqual(again.repeatedNames, ['screen-a']);
     const refused = await call<{ jobId: string }>('flash:start', { source: source.path, targets: [cards[0]!.device], provisioning: { hostname: 'screen-a', users: profile.users } });
     const outcome = await flashDone(refused.jobId);
     assert.equal(outcome.error?.code, 'DUPLICATE_HOSTNAME');
