@@ -11,23 +11,36 @@ import type { Drive } from '../../shared/domain/drive';
 import { FiotError } from '../../shared/errors';
 import { resolveTarget } from '../core/drives/resolve-target';
 import type { SourceInfo } from '../core/flash/source';
+import { findTool } from '../core/flash/source/tools';
 import { failSlot, type TargetSlot } from './slots';
 import { TargetIO } from './target-io';
 
 const run = promisify(execFile);
 
 async function unmountAll(drive: Drive): Promise<void> {
+  if (drive.mountpoints.length === 0) return;
+  // By absolute path: run as root, a umount found on the user's PATH would be theirs to choose.
+  const umount = findTool('umount');
+  if (!umount) throw new FiotError('TARGET_BUSY', `${drive.device} is mounted, and no umount program was found to unmount it.`);
   for (const mountpoint of drive.mountpoints) {
     try {
-      await run('umount', [mountpoint]);
+      await run(umount, [mountpoint]);
     } catch (error) {
       throw new FiotError('TARGET_BUSY', `${drive.device} is mounted at ${mountpoint} and could not be unmounted: ${(error as Error).message.trim()}`);
     }
   }
 }
 
-async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>): Promise<void> {
+/** An elevated writer writes drives only: a file is its owner's to write, never root's. */
+function refuseFileWhenElevated(drive: Drive, elevated: boolean): void {
+  if (elevated && drive.kind === 'file') {
+    throw new FiotError('INVALID_INPUT', `${drive.device} is a file, and this writer runs with administrator rights, which are for drives only.`, 'Write image files in a run of their own.');
+  }
+}
+
+async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
   const drive = await resolveTarget(slot.device);
+  refuseFileWhenElevated(drive, elevated);
   // Two names for one device (a /dev/disk/by-id link and its target) would be written twice at once.
   if (seen.has(drive.device)) throw new FiotError('INVALID_INPUT', `${slot.device} is named twice.`);
   seen.add(drive.device);
@@ -38,11 +51,11 @@ async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string
   slot.io = await TargetIO.open(drive, source.size);
 }
 
-export async function prepareTargets(slots: TargetSlot[], source: SourceInfo): Promise<void> {
+export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false): Promise<void> {
   const seen = new Set<string>();
   for (const slot of slots) {
     try {
-      await prepareOne(slot, source, seen);
+      await prepareOne(slot, source, seen, elevated);
     } catch (error) {
       failSlot(slot, error);
     }

@@ -145,7 +145,12 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(deps.writerFault ? { fault: deps.writerFault } : {}),
     };
     const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
-    writer = spawnWriter(job, (deps.writerCommand ?? writerCommand)(needsPrivilege), onWriterMessage);
+    const command = (deps.writerCommand ?? writerCommand)(needsPrivilege);
+    // One writer per job: a root writer never holds a file, so a mixed batch runs as two jobs.
+    if (command.elevated && checked.drives.some((drive) => drive.kind === 'file')) {
+      throw new FiotError('INVALID_INPUT', 'Drives and image files cannot be written in one run here: drives need administrator rights, and image files are never written with them.', 'Write the drives and the image files in two separate runs.');
+    }
+    writer = spawnWriter(job, command, onWriterMessage);
     const result = fromWriter(await writer.result, checked.sourceSha256);
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);
