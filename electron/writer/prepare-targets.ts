@@ -5,6 +5,7 @@
  * opened exclusively. A target that fails here is marked failed; the others go on.
  */
 import { execFile } from 'node:child_process';
+import { fstatSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { checkTarget } from '../../shared/drive-constraints';
 import type { Drive } from '../../shared/domain/drive';
@@ -31,6 +32,19 @@ async function unmountAll(drive: Drive): Promise<void> {
   }
 }
 
+/** An inherited descriptor must be the drive the job names: the same block device, not merely an open file. */
+function checkDescriptor(descriptor: number, drive: Drive): void {
+  let held;
+  try {
+    held = fstatSync(descriptor);
+  } catch {
+    throw new FiotError('INTERNAL', `The writer was given no open descriptor ${descriptor} for ${drive.device}.`);
+  }
+  if (drive.kind === 'file' || !held.isBlockDevice() || held.rdev !== statSync(drive.device).rdev) {
+    throw new FiotError('INVALID_INPUT', `The descriptor handed to the writer is not ${drive.device}.`);
+  }
+}
+
 /** An elevated writer writes drives only: a file is its owner's to write, never root's. */
 function refuseFileWhenElevated(drive: Drive, elevated: boolean): void {
   if (elevated && drive.kind === 'file') {
@@ -47,8 +61,9 @@ async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string
   const check = checkTarget(drive, { size: source.size ?? (source.minSize || null), path: source.path });
   const refusal = check.errors[0];
   if (refusal) throw new FiotError(refusal.code, refusal.message);
-  if (drive.kind !== 'file') await unmountAll(drive);
-  slot.io = await TargetIO.open(drive, source.size);
+  if (slot.descriptor !== undefined) checkDescriptor(slot.descriptor, drive);
+  else if (drive.kind !== 'file') await unmountAll(drive);
+  slot.io = await TargetIO.open(drive, source.size, slot.descriptor);
 }
 
 export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false): Promise<void> {

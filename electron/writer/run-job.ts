@@ -52,7 +52,7 @@ async function corruptForTest(slot: TargetSlot & { io: TargetIO }, outcome: Stre
 
 export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResultMessage> {
   const { signal } = deps;
-  const slots = job.targets.map((t) => createSlot(t.device, t.provisioning));
+  const slots = job.targets.map((t) => createSlot(t.device, t.provisioning, t.descriptor));
   const progress = new ProgressReporter(deps.emit, slots);
   let reader: ImageReader | null = null;
   let source: SourceInfo | null = null;

@@ -13,7 +13,7 @@ import { preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
 import { ProgressMeter } from './progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
-import { writerCommand, type WriterCommand } from './writer-command';
+import { writerAccess, type WriterAccessDeps } from './writer-access';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
@@ -23,13 +23,12 @@ export interface TargetProvisioning {
   hostname?: string;
 }
 
-export interface FlashDeps extends PreflightDeps {
+export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
   /**
    * Builds each target's provisioning plan from the request and checks the source image for it,
    * before anything is written. Default: electron/core/provision's planFlashProvisioning.
    */
   planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo) => Promise<TargetProvisioning[]>;
-  writerCommand?: (needsPrivilege: boolean) => WriterCommand;
   /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
   writerFault?: WriterJob['fault'];
   /**
@@ -137,20 +136,21 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       hostnames = provisioning.map((p) => p.hostname);
     }
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
+    const access = await writerAccess(checked.drives, deps);
+    // Inherited descriptors follow stdin, stdout and stderr: the writer's fd 3 is the first.
+    const inherited = [...access.descriptors];
+    const descriptorOf = (device: string) => {
+      const index = inherited.findIndex(([opened]) => opened === device);
+      return index < 0 ? {} : { descriptor: 3 + index };
+    };
     const job: WriterJob = {
       source: checked.source.path,
-      targets: checked.drives.map((drive, i) => ({ device: drive.device, ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
+      targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
       verify: request.verify,
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(deps.writerFault ? { fault: deps.writerFault } : {}),
     };
-    const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
-    const command = (deps.writerCommand ?? writerCommand)(needsPrivilege);
-    // One writer per job: a root writer never holds a file, so a mixed batch runs as two jobs.
-    if (command.elevated && checked.drives.some((drive) => drive.kind === 'file')) {
-      throw new FiotError('INVALID_INPUT', 'Drives and image files cannot be written in one run here: drives need administrator rights, and image files are never written with them.', 'Write the drives and the image files in two separate runs.');
-    }
-    writer = spawnWriter(job, command, onWriterMessage);
+    writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
     const result = fromWriter(await writer.result, checked.sourceSha256);
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);

@@ -49,7 +49,7 @@ export interface WriterHost {
   pkexec?: string | null;
 }
 
-const thisHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
+export const currentHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
 
 /** The launcher pkexec may run, or a refusal that says what to do instead. */
 function trustedLauncher(launcher: string): string {
@@ -63,7 +63,7 @@ function trustedLauncher(launcher: string): string {
 }
 
 /** The command line that starts the writer, elevated when a target needs it and we are not root. */
-export function writerCommand(needsPrivilege: boolean, host: WriterHost = thisHost()): WriterCommand {
+export function writerCommand(needsPrivilege: boolean, host: WriterHost = currentHost()): WriterCommand {
   if (!needsPrivilege || host.root) {
     // Inside Electron, process.execPath is the app: this makes it behave as plain Node.
     const node = [process.execPath, ...writerEntryArgs(host.env)];
