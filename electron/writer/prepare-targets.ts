@@ -45,16 +45,23 @@ function checkDescriptor(descriptor: number, drive: Drive): void {
   }
 }
 
-/** An elevated writer writes drives only: a file is its owner's to write, never root's. */
-function refuseFileWhenElevated(drive: Drive, elevated: boolean): void {
+/**
+ * Who writes what: an elevated writer drives only (a file is its owner's to write, never root's);
+ * an unprivileged one files, and drives only through a descriptor UDisks2 opened for it.
+ */
+function checkPrivilegeFits(drive: Drive, elevated: boolean, descriptor: number | undefined): void {
   if (elevated && drive.kind === 'file') {
     throw new FiotError('INVALID_INPUT', `${drive.device} is a file, and this writer runs with administrator rights, which are for drives only.`, 'Write image files in a run of their own.');
+  }
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (drive.kind !== 'file' && descriptor === undefined && !root) {
+    throw new FiotError('PERMISSION_DENIED', `Writing ${drive.device} needs permission for the drive, and this writer was given none.`);
   }
 }
 
 async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
   const drive = await resolveTarget(slot.device);
-  refuseFileWhenElevated(drive, elevated);
+  checkPrivilegeFits(drive, elevated, slot.descriptor);
   // Two names for one device (a /dev/disk/by-id link and its target) would be written twice at once.
   if (seen.has(drive.device)) throw new FiotError('INVALID_INPUT', `${slot.device} is named twice.`);
   seen.add(drive.device);

@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openWithUdisks } from '../../electron/core/drives/udisks';
 import { startFlash } from '../../electron/core/flash/job';
+import { spawnWriter } from '../../electron/core/flash/writer-client';
 import { writerCommand, type WriterCommand } from '../../electron/core/flash/writer-command';
 import { readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
@@ -58,6 +59,24 @@ describe('UDisks2 opens the card; an unprivileged writer writes it', { skip }, (
       assert.equal(await openWithUdisks(['/dev/loop0']), null);
     } finally {
       await bus.stop();
+    }
+  });
+
+  it('an unprivileged writer never opens a drive by its path, and refuses a descriptor that is not the drive', async () => {
+    const card = createLoopDisk(16 * MiB, 'fiot-udisks-unprivileged-');
+    try {
+      const command = asNobody(writerCommand(false, { platform: 'linux', root: false, env: process.env }));
+      const byPath = await spawnWriter({ source: image, targets: [{ device: card.device }], verify: true }, command, () => undefined).result;
+      assert.equal(byPath.targets[0]?.error?.code, 'PERMISSION_DENIED', JSON.stringify(byPath.targets[0]));
+      assert.match(byPath.targets[0]?.error?.message ?? '', /given none/);
+      // A descriptor of some other file handed in under the card's name.
+      const other = openSync(image, 'r');
+      const wrongFd = await spawnWriter({ source: image, targets: [{ device: card.device, descriptor: 3 }], verify: true }, command, () => undefined, [other]).result;
+      assert.equal(wrongFd.targets[0]?.error?.code, 'INVALID_INPUT', JSON.stringify(wrongFd.targets[0]));
+      assert.match(wrongFd.targets[0]?.error?.message ?? '', /is not \/dev\/loop/);
+      assert.equal(card.sectorsWritten(), 0);
+    } finally {
+      card.dispose();
     }
   });
 
