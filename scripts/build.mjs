@@ -25,6 +25,8 @@ const external = [
   'file-disk',
   'bufferutil',
   'utf-8-validate',
+  'dbus-next',
+  'usocket',
 ];
 
 async function buildElectron() {

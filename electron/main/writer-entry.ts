@@ -1,7 +1,8 @@
 /**
  * Where the flash pipeline finds the writer when it runs from the Electron bundle: the bundled
  * dist/writer/main.cjs (see scripts/build.mjs). Inside a packaged app that file is unpacked from
- * the asar archive, because the writer is started as its own process, possibly elevated.
+ * the asar archive, because the writer is started as its own process. This names the unprivileged
+ * writer only: an elevated one is started by the installed launcher, which fixes its own entry.
  */
 import path from 'node:path';
 

@@ -50,6 +50,8 @@ async function start(line: string): Promise<void> {
     signal: abort.signal,
     inject: await loadInjector(),
     allowFaults: process.env.FIOT_WRITER_TEST_FAULTS === '1',
+    // Only the installed launcher (assets/linux/fiot-writer), which pkexec runs, passes this.
+    elevated: process.argv.includes('--elevated'),
   });
   send(result);
   // Let stdout drain before leaving: the result is the one line that must arrive.

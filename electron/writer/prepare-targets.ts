@@ -5,6 +5,7 @@
  * opened exclusively, and a block device's claimed size is probed (capacity-probe.ts). A target that fails here is marked failed; the others go on.
  */
 import { execFile } from 'node:child_process';
+import { fstatSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { checkTarget } from '../../shared/drive-constraints';
 import type { Drive } from '../../shared/domain/drive';
@@ -12,40 +13,74 @@ import { FiotError } from '../../shared/errors';
 import { resolveTarget } from '../core/drives/resolve-target';
 import type { SourceInfo } from '../core/flash/source';
 import { probeCapacity } from './capacity-probe';
+import { findTool } from '../core/flash/source/tools';
 import { failSlot, type TargetSlot } from './slots';
 import { TargetIO } from './target-io';
 
 const run = promisify(execFile);
 
 export async function unmountAll(drive: Drive): Promise<void> {
+  if (drive.mountpoints.length === 0) return;
+  // By absolute path: run as root, a umount found on the user's PATH would be theirs to choose.
+  const umount = findTool('umount');
+  if (!umount) throw new FiotError('TARGET_BUSY', `${drive.device} is mounted, and no umount program was found to unmount it.`);
   for (const mountpoint of drive.mountpoints) {
     try {
-      await run('umount', [mountpoint]);
+      await run(umount, [mountpoint]);
     } catch (error) {
       throw new FiotError('TARGET_BUSY', `${drive.device} is mounted at ${mountpoint} and could not be unmounted: ${(error as Error).message.trim()}`);
     }
   }
 }
 
-async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>): Promise<void> {
+/** An inherited descriptor must be the drive the job names: the same block device, not merely an open file. */
+function checkDescriptor(descriptor: number, drive: Drive): void {
+  let held;
+  try {
+    held = fstatSync(descriptor);
+  } catch {
+    throw new FiotError('INTERNAL', `The writer was given no open descriptor ${descriptor} for ${drive.device}.`);
+  }
+  if (drive.kind === 'file' || !held.isBlockDevice() || held.rdev !== statSync(drive.device).rdev) {
+    throw new FiotError('INVALID_INPUT', `The descriptor handed to the writer is not ${drive.device}.`);
+  }
+}
+
+/**
+ * Who writes what: an elevated writer drives only (a file is its owner's to write, never root's);
+ * an unprivileged one files, and drives only through a descriptor UDisks2 opened for it.
+ */
+function checkPrivilegeFits(drive: Drive, elevated: boolean, descriptor: number | undefined): void {
+  if (elevated && drive.kind === 'file') {
+    throw new FiotError('INVALID_INPUT', `${drive.device} is a file, and this writer runs with administrator rights, which are for drives only.`, 'Write image files in a run of their own.');
+  }
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (drive.kind !== 'file' && descriptor === undefined && !root) {
+    throw new FiotError('PERMISSION_DENIED', `Writing ${drive.device} needs permission for the drive, and this writer was given none.`);
+  }
+}
+
+async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
   const drive = await resolveTarget(slot.device);
+  checkPrivilegeFits(drive, elevated, slot.descriptor);
   // Two names for one device (a /dev/disk/by-id link and its target) would be written twice at once.
   if (seen.has(drive.device)) throw new FiotError('INVALID_INPUT', `${slot.device} is named twice.`);
   seen.add(drive.device);
   const check = checkTarget(drive, { size: source.size ?? (source.minSize || null), path: source.path });
   const refusal = check.errors[0];
   if (refusal) throw new FiotError(refusal.code, refusal.message);
-  if (drive.kind !== 'file') await unmountAll(drive);
-  slot.io = await TargetIO.open(drive, source.size);
+  if (slot.descriptor !== undefined) checkDescriptor(slot.descriptor, drive);
+  else if (drive.kind !== 'file') await unmountAll(drive);
+  slot.io = await TargetIO.open(drive, source.size, slot.descriptor);
   // Every block device, not only suspicious ones: a fake card looks like any other until probed.
   if (drive.kind !== 'file') await probeCapacity(slot.io);
 }
 
-export async function prepareTargets(slots: TargetSlot[], source: SourceInfo): Promise<void> {
+export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false): Promise<void> {
   const seen = new Set<string>();
   for (const slot of slots) {
     try {
-      await prepareOne(slot, source, seen);
+      await prepareOne(slot, source, seen, elevated);
     } catch (error) {
       failSlot(slot, error);
     }

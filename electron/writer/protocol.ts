@@ -14,6 +14,8 @@ export const writerJobSchema = z.object({
   source: z.string().min(1),
   targets: z.array(z.object({
     device: z.string().min(1),
+    /** This drive, already open for writing (UDisks2's OpenDevice): the writer's inherited fd, used instead of opening the device path. */
+    descriptor: z.number().int().min(3).optional(),
     /** Opaque to the writer: handed to the provisioning injector after this target is written and verified. */
     provisioning: z.unknown().optional(),
   })).min(1),

@@ -23,6 +23,8 @@ export interface RunDeps {
   inject: ProvisioningInjector;
   /** Whether the job's test fault may be applied (FIOT_WRITER_TEST_FAULTS=1). */
   allowFaults: boolean;
+  /** Started by pkexec through the installed launcher: drives only, never a file. */
+  elevated?: boolean;
 }
 
 function throwIfCancelled(signal: AbortSignal): void {
@@ -50,7 +52,7 @@ async function corruptForTest(slot: TargetSlot & { io: TargetIO }, outcome: Stre
 
 export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResultMessage> {
   const { signal } = deps;
-  const slots = job.targets.map((t) => createSlot(t.device, t.provisioning));
+  const slots = job.targets.map((t) => createSlot(t.device, t.provisioning, t.descriptor));
   const progress = new ProgressReporter(deps.emit, slots);
   let reader: ImageReader | null = null;
   let source: SourceInfo | null = null;
@@ -60,7 +62,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     source = await inspectSource(job.source);
     const problem = decoderProblem(source);
     if (problem) throw problem;
-    await prepareTargets(slots, source);
+    await prepareTargets(slots, source, deps.elevated);
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots[0]?.error ?? new FiotError('INTERNAL', 'No target could be opened.');
     reader = await openImage(source, job.dataRanges);

@@ -9,6 +9,8 @@ export interface TargetSlot {
   device: string;
   /** Opaque provisioning plan for this target, if any. */
   provisioning?: unknown;
+  /** An inherited descriptor of the drive, opened for this writer by UDisks2. */
+  descriptor?: number;
   io: TargetIO | null;
   state: TargetState['state'];
   bytesWritten: number;
@@ -17,8 +19,8 @@ export interface TargetSlot {
   provisioned?: ByteRange[];
 }
 
-export function createSlot(device: string, provisioning: unknown): TargetSlot {
-  return { device, provisioning, io: null, state: 'pending', bytesWritten: 0, verified: false };
+export function createSlot(device: string, provisioning: unknown, descriptor?: number): TargetSlot {
+  return { device, provisioning, ...(descriptor === undefined ? {} : { descriptor }), io: null, state: 'pending', bytesWritten: 0, verified: false };
 }
 
 /** Still in the run: opened and not failed. A failed target never stops the others. */

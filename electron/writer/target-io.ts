@@ -10,6 +10,7 @@ import { BlockDevice } from 'etcher-sdk/build/source-destination/block-device';
 import { File } from 'etcher-sdk/build/source-destination/file';
 import type { Drive as DrivelistDrive } from 'drivelist';
 import type { Drive } from '../../shared/domain/drive';
+import { descriptorHandle } from './descriptor-handle';
 import { classifyIoError } from './io-errors';
 
 // A native addon without an ES module entry: loaded through require.
@@ -31,6 +32,17 @@ export function alignedBuffer(size: number): Buffer {
 class ExclusiveBlockDevice extends BlockDevice {
   protected override async _open(): Promise<void> {
     this.fileHandle = await fs.open(this.path, this.getOpenFlags());
+  }
+}
+
+/** A drive opened for this writer by someone allowed to (UDisks2): its inherited descriptor stands in for the path. */
+class InheritedBlockDevice extends BlockDevice {
+  constructor(drive: DrivelistDrive, private readonly descriptor: number) {
+    super({ drive, write: true, direct: true, keepOriginal: true });
+  }
+
+  protected override async _open(): Promise<void> {
+    this.fileHandle = descriptorHandle(this.descriptor);
   }
 }
 
@@ -82,10 +94,12 @@ export class TargetIO {
     readonly size: number | null,
   ) {}
 
-  static async open(drive: Drive, imageSize: number | null): Promise<TargetIO> {
+  /** `descriptor`: the drive is already open (inherited), the writer never opens its path. */
+  static async open(drive: Drive, imageSize: number | null, descriptor?: number): Promise<TargetIO> {
     try {
       if (drive.kind === 'file') return await TargetIO.openFile(drive, imageSize);
-      const device = new ExclusiveBlockDevice({ drive: drivelistShape(drive), write: true, direct: true, keepOriginal: true });
+      const shape = drivelistShape(drive);
+      const device = descriptor === undefined ? new ExclusiveBlockDevice({ drive: shape, write: true, direct: true, keepOriginal: true }) : new InheritedBlockDevice(shape, descriptor);
       await device.open();
       return new TargetIO(drive.device, device, drive.size);
     } catch (error) {

@@ -16,8 +16,9 @@ export interface LoopDevice {
   detach(): void;
 }
 
-export function attachLoop(backingFile: string): LoopDevice {
-  const device = execFileSync('losetup', ['-f', '--show', backingFile], { encoding: 'utf8' }).trim();
+/** `partitions`: let the device carry partition nodes (losetup -P), for a test that partitions it. */
+export function attachLoop(backingFile: string, options: { partitions?: boolean } = {}): LoopDevice {
+  const device = execFileSync('losetup', ['-f', ...(options.partitions ? ['-P'] : []), '--show', backingFile], { encoding: 'utf8' }).trim();
   const name = path.basename(device);
   const stat = () => readFileSync(`/sys/block/${name}/stat`, 'utf8').trim().split(/\s+/).map(Number);
   // The kernel keeps a loop device's counters across detach and re-attach: count from here.
@@ -39,13 +40,13 @@ export function attachLoop(backingFile: string): LoopDevice {
 }
 
 /** A fresh sparse file of `size` bytes in its own temp folder, attached as a loop device. */
-export function createLoopDisk(size: number, prefix = 'fiot-card-'): LoopDevice & { dir: string; dispose(): void } {
+export function createLoopDisk(size: number, prefix = 'fiot-card-', options: { partitions?: boolean } = {}): LoopDevice & { dir: string; dispose(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const backingFile = path.join(dir, 'card.img');
   const fd = openSync(backingFile, 'w');
   ftruncateSync(fd, size);
   closeSync(fd);
-  const loop = attachLoop(backingFile);
+  const loop = attachLoop(backingFile, options);
   return {
     ...loop,
     dir,

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { list } from 'drivelist';
 import { createLoopDisk } from '../helpers/loop';
-import { hasCommand, loopSkipReason } from '../helpers/system';
+import { createStandInSystemDisk, standInSkipReason } from '../helpers/stand-in-system-disk';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { jsonLines, resultLine } from '../helpers/cli-json';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -181,20 +182,28 @@ describe('fiot-flash flash refuses before writing', { skip: loopSkipReason() ?? 
   });
 });
 
-describe('a system drive is refused whatever the flags, never opened for writing', () => {
-  it('flash --yes --no-verify to the drive holding /', async (t) => {
-    const system = (await list()).find((d) => d.isSystem && d.mountpoints.some((m) => m.path === '/'));
-    if (!system) return t.skip('drivelist sees no system drive here');
-    if (!hasCommand('strace')) return t.skip('strace is not installed (it proves the device was never opened for writing)');
-    const trace = path.join(work, 'trace.log');
-    const run = spawnSync('strace', ['-f', '-e', 'trace=open,openat,openat2', '-o', trace, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'flash', smallImage, '--drive', system.device, '--yes', '--no-verify', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    assert.equal(run.status, 1, run.stderr);
-    const result = lastResult(run.stdout);
-    assert.equal(result.error?.code, 'TARGET_SYSTEM');
-    assert.match(result.error?.message ?? '', new RegExp(`${system.device}.*system drive`));
-    assert.ok(!jsonLines(run.stdout).some((l) => l.type === 'progress'), 'no progress: nothing started');
-    const opens = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes(`"${system.device}"`));
-    const forWriting = opens.filter((line) => /O_WRONLY|O_RDWR/.test(line));
-    assert.deepEqual(forWriting, [], `opened for writing:\n${forWriting.join('\n')}`);
+describe('a system disk is refused whatever the flags and whatever its name, never opened for writing', { skip: standInSkipReason() ?? commandsSkipReason('strace') ?? false }, () => {
+  it('flash --yes --no-verify to the stand-in system disk, its partition, its by-id alias and a link to it', { timeout: 180_000 }, async () => {
+    const system = await createStandInSystemDisk();
+    try {
+      const before = system.sha256();
+      const expected = { disk: 'TARGET_SYSTEM', partition: 'INVALID_INPUT', alias: 'TARGET_SYSTEM', link: 'TARGET_SYSTEM' };
+      for (const [name, device] of Object.entries(system.names)) {
+        const trace = path.join(work, `trace-${name}.log`);
+        // Inside the namespace where the stand-in holds /srv; strace proves what was opened, by any process.
+        const run = system.run('strace', ['-f', '-e', 'trace=open,openat,openat2', '-o', trace, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'flash', smallImage, '--drive', device, '--yes', '--no-verify', '--json']);
+        assert.equal(run.status, 1, `${name}: ${run.stderr}`);
+        const result = lastResult(run.stdout);
+        assert.equal(result.error?.code, expected[name as keyof typeof expected], name);
+        if (name !== 'partition') assert.match(result.error?.message ?? '', new RegExp(`${system.device}.*system drive`), name);
+        assert.ok(!jsonLines(run.stdout).some((l) => l.type === 'progress'), `${name}: no progress, nothing started`);
+        const forWriting = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes(`"${system.device}`) && /O_WRONLY|O_RDWR/.test(line));
+        assert.deepEqual(forWriting, [], `${name}: opened for writing:\n${forWriting.join('\n')}`);
+      }
+      assert.equal(system.sectorsWritten(), 0);
+      assert.equal(system.sha256(), before);
+    } finally {
+      await system.dispose();
+    }
   });
 });

@@ -4,13 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { resolveTarget } from '../../electron/core/drives/resolve-target';
 import { startFlash, type FlashDeps } from '../../electron/core/flash/job';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { createLoopDisk } from '../helpers/loop';
+import { createStandInSystemDisk, standInSkipReason } from '../helpers/stand-in-system-disk';
 import { loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
@@ -62,8 +64,25 @@ describe('flash refusals before writing', () => {
     assert.equal(error.code, 'CHECKSUM_MISMATCH');
   });
 
-  test('the system drive, a missing device, the source itself as target, a target named twice', async () => {
-    assert.equal((await refused({ source: image, targets: ['/dev/vda'] })).code, 'TARGET_SYSTEM');
+  test('a system disk, by any of its names, is refused before the writer starts', { skip: standInSkipReason() ?? false, timeout: 60_000 }, async () => {
+    const system = await createStandInSystemDisk();
+    try {
+      const before = system.sha256();
+      // The core reads the mount table of the namespace where the stand-in holds /srv, as if it ran there.
+      const resolveInNamespace = (target: string) => resolveTarget(target, { mountsTable: system.mountsTable() });
+      const expected = { disk: 'TARGET_SYSTEM', partition: 'INVALID_INPUT', alias: 'TARGET_SYSTEM', link: 'TARGET_SYSTEM' };
+      for (const [name, device] of Object.entries(system.names)) {
+        const error = await refused({ source: image, targets: [device] }, { resolveTarget: resolveInNamespace });
+        assert.equal(error.code, expected[name as keyof typeof expected], `${name}: ${error.message}`);
+      }
+      assert.equal(system.sectorsWritten(), 0);
+      assert.equal(system.sha256(), before);
+    } finally {
+      await system.dispose();
+    }
+  });
+
+  test('a missing device, the source itself as target, a target named twice', async () => {
     assert.equal((await refused({ source: image, targets: ['/dev/sdz-not-there'] })).code, 'TARGET_NOT_FOUND');
     assert.equal((await refused({ source: image, targets: [image] })).code, 'TARGET_IS_SOURCE');
     const out = path.join(dir, 'twice.img');
@@ -77,6 +96,24 @@ describe('flash refusals before writing', () => {
       assert.equal((await refused({ source: card.backingFile, targets: [card.device] })).code, 'TARGET_IS_SOURCE');
       assert.equal(card.sectorsWritten(), 0);
       assert.equal(createHash('sha256').update(readFileSync(card.backingFile)).digest('hex'), before);
+    } finally {
+      card.dispose();
+    }
+  });
+
+  test('a drive and an image file in one run that needs pkexec: refused, since a root writer never writes files', { skip: loopSkipReason() ?? false }, async () => {
+    const card = createLoopDisk(16 * MiB, 'fiot-preflight-mixed-');
+    const out = path.join(dir, 'mixed.img');
+    try {
+      let started = false;
+      const elevated = () => ({ command: '/bin/false', args: [], env: {}, elevated: true });
+      const result = await startFlash({ source: image, targets: [card.device, out] }, { writerCommand: () => ((started = true), elevated()) }).result;
+      assert.ok(started, 'it got as far as choosing how to start the writer');
+      assert.equal(result.error?.code, 'INVALID_INPUT');
+      assert.match(result.error?.message ?? '', /Drives and image files cannot be written in one run/);
+      assert.match(result.error?.hint ?? '', /two separate runs/);
+      assert.equal(card.sectorsWritten(), 0);
+      assert.equal(existsSync(out), false);
     } finally {
       card.dispose();
     }

@@ -13,6 +13,7 @@ import { writerCommand } from '../../electron/core/flash/writer-command';
 import type { WriterJob, WriterMessage } from '../../electron/writer/protocol';
 import { readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
+import { createStandInSystemDisk, standInSkipReason } from '../helpers/stand-in-system-disk';
 import { loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
@@ -44,9 +45,12 @@ interface Writer {
   kill(signal: NodeJS.Signals): void;
 }
 
-function startWriter(env: NodeJS.ProcessEnv = {}): Writer {
+type Wrap = (command: string, args: string[]) => [string, string[]];
+
+function startWriter(env: NodeJS.ProcessEnv = {}, wrap: Wrap = (command, args) => [command, args]): Writer {
   const command = writerCommand(false);
-  const child = spawn(command.command, command.args, { env: { ...command.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const [file, args] = wrap(command.command, command.args);
+  const child = spawn(file, args, { env: { ...command.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const messages: WriterMessage[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => messages.push(JSON.parse(line) as WriterMessage));
   return {
@@ -72,14 +76,27 @@ describe('writer process', () => {
     assert.ok(writer.messages.slice(0, -1).every((m) => m.type === 'progress'));
   });
 
-  test('it re-checks targets itself: a system drive named straight to the writer is refused, never opened', async () => {
-    const writer = startWriter();
-    writer.send(job(['/dev/vda']));
-    assert.equal(await writer.exit, 0);
-    const result = writer.messages.at(-1);
-    assert.ok(result?.type === 'result');
-    assert.equal(result.ok, false);
-    assert.match(result.targets[0]?.error?.code ?? '', /TARGET_SYSTEM|TARGET_NOT_FOUND/);
+  test('it re-checks targets itself: a system disk named straight to the writer, by any of its names, is refused before a byte is written', { skip: standInSkipReason() ?? false, timeout: 120_000 }, async () => {
+    const system = await createStandInSystemDisk();
+    try {
+      const before = system.sha256();
+      const expected = { disk: 'TARGET_SYSTEM', partition: 'INVALID_INPUT', alias: 'TARGET_SYSTEM', link: 'TARGET_SYSTEM' };
+      for (const [name, device] of Object.entries(system.names)) {
+        // Inside the namespace where the stand-in holds /srv: the writer's own detection must see it.
+        const writer = startWriter({}, (command, args) => system.wrap(command, args));
+        writer.send(job([device]));
+        assert.equal(await writer.exit, 0, name);
+        const result = writer.messages.at(-1);
+        assert.ok(result?.type === 'result', name);
+        assert.equal(result.ok, false, name);
+        assert.equal(result.targets[0]?.error?.code, expected[name as keyof typeof expected], `${name}: ${result.targets[0]?.error?.message}`);
+        assert.ok(!writer.messages.some((m) => m.type === 'progress' && m.phase === 'writing'), `${name}: no writing phase`);
+      }
+      assert.equal(system.sectorsWritten(), 0, 'not a sector written');
+      assert.equal(system.sha256(), before, 'the stand-in system disk is unchanged');
+    } finally {
+      await system.dispose();
+    }
   });
 
   test('a malformed job is refused with exit 1', async () => {

@@ -13,7 +13,7 @@ import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
 import { ProgressMeter } from './progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
-import { writerCommand, type WriterCommand } from './writer-command';
+import { writerAccess, type WriterAccessDeps } from './writer-access';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
@@ -32,7 +32,7 @@ export interface RunProvisioning {
   settle(result: FlashResult): Promise<void>;
 }
 
-export interface FlashDeps extends PreflightDeps {
+export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
   /**
    * Builds each target's provisioning plan from the request and checks the source image for it,
    * before anything is written. Default: electron/core/provision's planFlashProvisioning.
@@ -40,7 +40,6 @@ export interface FlashDeps extends PreflightDeps {
   planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }) => Promise<RunProvisioning>;
   /** The config folder holding hostname series and device-table state; without it nothing is kept between runs. */
   configDir?: string;
-  writerCommand?: (needsPrivilege: boolean) => WriterCommand;
   /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
   writerFault?: WriterJob['fault'];
   /**
@@ -149,21 +148,28 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     drives = checked.drives;
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
-    // Last step before the writer: series numbers and table rows are taken here, once a card may carry them.
+    // Series numbers and table rows are taken here, once a card may carry them;
+    // the drives are opened (a polkit prompt) after that, so no descriptor is left open by a refused plan.
     let run: RunProvisioning | undefined;
     if (request.provisioning !== undefined || request.table !== undefined) {
       run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source, { jobId: id, configDir: deps.configDir });
       provisioning = run.targets;
     }
+    const access = await writerAccess(checked.drives, deps);
+    // Inherited descriptors follow stdin, stdout and stderr: the writer's fd 3 is the first.
+    const inherited = [...access.descriptors];
+    const descriptorOf = (device: string) => {
+      const index = inherited.findIndex(([opened]) => opened === device);
+      return index < 0 ? {} : { descriptor: 3 + index };
+    };
     const job: WriterJob = {
       source: checked.source.path,
-      targets: checked.drives.map((drive, i) => ({ device: drive.device, ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
+      targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
       verify: request.verify,
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(deps.writerFault ? { fault: deps.writerFault } : {}),
     };
-    const needsPrivilege = checked.drives.some((drive) => drive.kind !== 'file');
-    writer = spawnWriter(job, (deps.writerCommand ?? writerCommand)(needsPrivilege), onWriterMessage);
+    writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
     // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.
     const sourceSha256 = checked.sourceSha256 ?? fileSha256(checked.source.path, abort.signal).catch(() => undefined);
     const result = fromWriter(await writer.result, await sourceSha256);

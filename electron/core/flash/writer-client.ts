@@ -3,7 +3,9 @@
  * progress and result lines, cancel it. The result is always a writer result; a writer that dies without one becomes a
  * failed result the caller reports like any other.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { FiotError } from '../../../shared/errors';
 import { writerMessageSchema, type ParentMessage, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../writer/protocol';
@@ -27,17 +29,26 @@ function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: s
   return new FiotError('INTERNAL', `The writer stopped without a result (${signal ?? `exit ${code}`})${last ? `: ${last}` : '.'}`);
 }
 
-export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (message: WriterMessage) => void): WriterHandle {
-  return startWriter({ type: 'job', job }, command, onMessage, (message) => (message.type === 'result' ? message : null));
+export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (message: WriterMessage) => void, descriptors: number[] = []): WriterHandle {
+  return startWriter({ type: 'job', job }, command, onMessage, (message) => (message.type === 'result' ? message : null), descriptors);
 }
 
-export function spawnRestore(restore: RestoreJob, command: WriterCommand): WriterHandle<RestoredMessage> {
-  return startWriter({ type: 'restore', restore }, command, () => undefined, (message) => (message.type === 'restored' ? message : null));
+export function spawnRestore(restore: RestoreJob, command: WriterCommand, descriptors: number[] = []): WriterHandle<RestoredMessage> {
+  return startWriter({ type: 'restore', restore }, command, () => undefined, (message) => (message.type === 'restored' ? message : null), descriptors);
+}
+
+/** `descriptors` (drives opened for the writer) become its fds 3, 4, ...: the child keeps its own copies, ours are closed. */
+function startChild(command: WriterCommand, descriptors: number[]): ChildProcessByStdio<Writable, Readable, Readable> {
+  try {
+    return spawn(command.command, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe', ...descriptors] }) as ChildProcessByStdio<Writable, Readable, Readable>;
+  } finally {
+    for (const fd of descriptors) closeSync(fd);
+  }
 }
 
 /** `final` picks the one message that ends the job out of the writer's lines. */
-function startWriter<R>(first: ParentMessage, command: WriterCommand, onMessage: (message: WriterMessage) => void, final: (message: WriterMessage) => R | null): WriterHandle<R> {
-  const child = spawn(command.command, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
+function startWriter<R>(first: ParentMessage, command: WriterCommand, onMessage: (message: WriterMessage) => void, final: (message: WriterMessage) => R | null, descriptors: number[]): WriterHandle<R> {
+  const child = startChild(command, descriptors);
   let result: R | null = null;
   let stderr = '';
   child.stderr.setEncoding('utf8');

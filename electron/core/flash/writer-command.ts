@@ -1,10 +1,12 @@
 /**
  * How to start the writer process: the same Node (or Electron running as Node) on the writer's
  * entry, elevated only when it must be. The GUI, the station and the CLI never run elevated
- * themselves; on Linux the writer alone asks polkit (pkexec).
+ * themselves; on Linux the writer alone asks polkit (pkexec), and then takes nothing from the
+ * user: pkexec runs the installed launcher that our polkit policy names, with a fixed PATH.
  */
 import { FiotError } from '../../../shared/errors';
-import { findOnPath } from './source/tools';
+import { notRootOnlyBecause } from './root-owned';
+import { findOnPath, SYSTEM_PATH } from './source/tools';
 import { writerEntryArgs } from './writer-entry';
 
 export interface WriterCommand {
@@ -14,6 +16,13 @@ export interface WriterCommand {
   /** Started through pkexec: its exit codes 126/127 mean permission was refused. */
   elevated: boolean;
 }
+
+/**
+ * Where the Linux packages (deb, rpm) install the writer launcher. The polkit policy
+ * (assets/linux/org.fedoraproject.iot.flasher.policy) names this exact path, so the prompt names
+ * this app and the action covers nothing else.
+ */
+export const INSTALLED_WRITER_LAUNCHER = '/opt/Fedora IoT Flasher/resources/fiot-writer';
 
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
@@ -34,24 +43,39 @@ export interface WriterHost {
   platform: NodeJS.Platform;
   root: boolean;
   env: NodeJS.ProcessEnv;
+  /** The launcher pkexec runs; the installed one unless a test installs its own. */
+  launcher?: string;
+  /** pkexec itself, looked up in the system folders only; a test may hand in a stand-in. */
+  pkexec?: string | null;
 }
 
-const thisHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
+export const currentHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
+
+/** The launcher pkexec may run, or a refusal that says what to do instead. */
+function trustedLauncher(launcher: string): string {
+  const problem = notRootOnlyBecause(launcher);
+  if (!problem) return launcher;
+  throw new FiotError(
+    'PERMISSION_DENIED',
+    `Writing a drive needs administrator rights, and this copy of the app cannot ask for them safely: ${problem}.`,
+    'Install the app from its deb or rpm package (its writer is then owned by root), or run the command with sudo (e.g. `sudo npx fiot-flash flash ...`).',
+  );
+}
 
 /** The command line that starts the writer, elevated when a target needs it and we are not root. */
-export function writerCommand(needsPrivilege: boolean, host: WriterHost = thisHost()): WriterCommand {
-  // Inside Electron, process.execPath is the app: this makes it behave as plain Node.
-  const env = { ...host.env, ELECTRON_RUN_AS_NODE: '1' };
-  const node = [process.execPath, ...writerEntryArgs(host.env)];
-  if (!needsPrivilege || host.root) return { command: node[0]!, args: node.slice(1), env, elevated: false };
+export function writerCommand(needsPrivilege: boolean, host: WriterHost = currentHost()): WriterCommand {
+  if (!needsPrivilege || host.root) {
+    // Inside Electron, process.execPath is the app: this makes it behave as plain Node.
+    const node = [process.execPath, ...writerEntryArgs(host.env)];
+    return { command: node[0]!, args: node.slice(1), env: { ...host.env, ELECTRON_RUN_AS_NODE: '1' }, elevated: false };
+  }
   if (host.platform === 'darwin') elevateOnMacOS();
   if (host.platform === 'win32') elevateOnWindows();
-  const pkexec = findOnPath('pkexec', host.env.PATH);
+  const pkexec = host.pkexec === undefined ? findOnPath('pkexec', SYSTEM_PATH) : host.pkexec;
   if (!pkexec) {
     throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and polkit’s pkexec is not installed to ask for them.', 'Run the command with sudo, or install polkit (pkexec).');
   }
-  // pkexec starts from a clean environment: pass what the writer needs on its command line.
-  const keep = ['ELECTRON_RUN_AS_NODE=1', 'PATH=' + (host.env.PATH ?? '/usr/bin:/bin')];
-  if (host.env.FIOT_WRITER_ENTRY) keep.push(`FIOT_WRITER_ENTRY=${host.env.FIOT_WRITER_ENTRY}`);
-  return { command: pkexec, args: ['env', ...keep, ...node], env, elevated: true };
+  // Neither FIOT_WRITER_ENTRY nor the user's PATH: the launcher fixes the entry and the environment itself.
+  const launcher = trustedLauncher(host.launcher ?? INSTALLED_WRITER_LAUNCHER);
+  return { command: pkexec, args: [launcher], env: { PATH: SYSTEM_PATH }, elevated: true };
 }

@@ -1,5 +1,6 @@
 /**
- * Which file starts the writer process. A packaged app names its bundled writer in
+ * Which file starts the unprivileged writer process (an elevated one is started by the installed
+ * launcher, which ignores all of this). A packaged app names its bundled writer in
  * FIOT_WRITER_ENTRY. In a clone, `npm run build` leaves dist/writer/main.cjs: used while it is
  * newer than every source file, because it starts in a fraction of the time the TypeScript entry
  * takes through tsx (~0.13 s of CPU against ~0.55 s, measured here), and start-up counts in every

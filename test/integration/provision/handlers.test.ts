@@ -3,7 +3,7 @@
  * preview with per-field problems, hashing, saved profiles on disk, applying to an image file.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,8 +105,12 @@ describe('provision:apply', { skip: commandsSkipReason('debugfs', 'sfdisk', 'mkf
   });
 
   it('refuses a bad profile before opening the target', async () => {
-    const reply = await call('provision:apply', { target: '/dev/vda', profile: { hostname: '-x' } });
+    const card = path.join(dir, 'untouched.img');
+    copyFileSync((await provisionFixture({ layout: 'gpt' })).path, card);
+    const before = readFileSync(card);
+    const reply = await call('provision:apply', { target: card, profile: { hostname: '-x' } });
     assert.equal(reply.error!.code, 'INVALID_INPUT');
     assert.match(reply.error!.message, /^hostname: /);
+    assert.ok(readFileSync(card).equals(before), 'the card is unchanged');
   });
 });

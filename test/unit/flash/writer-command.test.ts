@@ -1,16 +1,28 @@
-/** How the writer is started: plain when no privilege is needed or already root, pkexec on Linux, an honest refusal elsewhere. */
+/** How the writer is started: plain when no privilege is needed or already root, pkexec on the installed launcher on Linux, an honest refusal elsewhere. */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { writerCommand } from '../../../electron/core/flash/writer-command';
 import { freshBuiltWriter } from '../../../electron/core/flash/writer-entry';
 import { FiotError } from '../../../shared/errors';
+import { isRoot } from '../../helpers/system';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-pkexec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const env = { PATH: '/nonexistent' };
+/** A root-only launcher can only be made by root. */
+const rootSkip = isRoot() ? false : 'needs root to make a launcher only root can change';
+
+/** A launcher as the packages install it: root's file in root's folders (the temp folder is sticky). */
+function rootOnlyLauncher(): string {
+  const folder = mkdtempSync(path.join(dir, 'app-'));
+  chmodSync(folder, 0o755);
+  const launcher = path.join(folder, 'fiot-writer');
+  writeFileSync(launcher, '#!/bin/sh\n', { mode: 0o755 });
+  return launcher;
+}
 
 test('without privilege, or as root: this Node on the writer entry (built, or TypeScript through tsx), as plain Node inside Electron', () => {
   for (const [needs, root] of [[false, false], [true, true]] as const) {
@@ -52,15 +64,56 @@ test('a bundled entry runs without the loader', () => {
   assert.deepEqual(command.args, ['/opt/app/writer.cjs']);
 });
 
-test('Linux, not root: pkexec runs the writer, with what it needs on its command line', () => {
-  const pkexec = path.join(dir, 'pkexec');
-  writeFileSync(pkexec, '#!/bin/sh\n');
-  chmodSync(pkexec, 0o755);
-  const command = writerCommand(true, { platform: 'linux', root: false, env: { PATH: dir } });
-  assert.equal(command.command, pkexec);
+test('Linux, not root: pkexec runs only the installed launcher, with a fixed PATH and nothing of the user’s', { skip: rootSkip }, () => {
+  const launcher = rootOnlyLauncher();
+  const home = path.join(dir, 'home');
+  const hostile = { PATH: `${home}/bin:/usr/bin`, FIOT_WRITER_ENTRY: `${home}/evil.cjs`, NODE_OPTIONS: `--require ${home}/evil.cjs`, HOME: home };
+  const command = writerCommand(true, { platform: 'linux', root: false, env: hostile, launcher, pkexec: '/usr/bin/pkexec' });
+  assert.equal(command.command, '/usr/bin/pkexec');
   assert.equal(command.elevated, true);
-  assert.deepEqual(command.args.slice(0, 3), ['env', 'ELECTRON_RUN_AS_NODE=1', `PATH=${dir}`]);
-  assert.ok(command.args.includes(process.execPath));
+  assert.deepEqual(command.args, [launcher]);
+  assert.deepEqual(command.env, { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' });
+  assert.ok(!JSON.stringify(command).includes(home), 'no user path, entry or option reaches the elevated command');
+});
+
+test('pkexec is looked up in the system folders, never on the user’s PATH', { skip: rootSkip }, () => {
+  const fake = path.join(dir, 'pkexec');
+  writeFileSync(fake, '#!/bin/sh\n');
+  chmodSync(fake, 0o755);
+  const host = { platform: 'linux' as const, root: false, env: { PATH: dir }, launcher: rootOnlyLauncher() };
+  let command: string | null = null;
+  try {
+    command = writerCommand(true, host).command;
+  } catch (error) {
+    assert.ok(error instanceof FiotError && /pkexec is not installed/.test(error.message), String(error));
+  }
+  assert.notEqual(command, fake);
+});
+
+test('a launcher someone other than root can change is refused for elevation, saying to install the app or use sudo', { skip: rootSkip }, () => {
+  const launcher = rootOnlyLauncher();
+  const writable = (why: string, change: () => void, undo: () => void) => {
+    change();
+    try {
+      assert.throws(
+        () => writerCommand(true, { platform: 'linux', root: false, env: {}, launcher, pkexec: '/usr/bin/pkexec' }),
+        (error: unknown) => error instanceof FiotError && error.code === 'PERMISSION_DENIED' && /install the app/i.test(error.hint) && /sudo/.test(error.hint),
+        why,
+      );
+    } finally {
+      undo();
+    }
+  };
+  writable('the launcher is world-writable', () => chmodSync(launcher, 0o777), () => chmodSync(launcher, 0o755));
+  writable('its folder belongs to a user', () => chownSync(path.dirname(launcher), 65534, 65534), () => chownSync(path.dirname(launcher), 0, 0));
+  writable('its folder is group-writable', () => chmodSync(path.dirname(launcher), 0o775), () => chmodSync(path.dirname(launcher), 0o755));
+  const link = path.join(dir, 'user-link');
+  mkdirSync(path.join(dir, 'user-dir'));
+  copyFileSync(launcher, path.join(dir, 'user-dir', 'fiot-writer'));
+  chownSync(path.join(dir, 'user-dir'), 65534, 65534);
+  symlinkSync(path.join(dir, 'user-dir'), link);
+  assert.throws(() => writerCommand(true, { platform: 'linux', root: false, env: {}, launcher: path.join(link, 'fiot-writer'), pkexec: '/usr/bin/pkexec' }), /belongs to user 65534/, 'through a symlink to a user’s folder');
+  assert.throws(() => writerCommand(true, { platform: 'linux', root: false, env: {}, launcher: path.join(import.meta.dirname, 'missing-launcher'), pkexec: '/usr/bin/pkexec' }), FiotError, 'a launcher that is not there');
 });
 
 test('no pkexec, macOS or Windows without rights: PERMISSION_DENIED that says how to run elevated', () => {

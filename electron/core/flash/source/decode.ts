@@ -11,7 +11,7 @@ import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 import type { SourceInfo } from './inspect';
-import { findOnPath } from './tools';
+import { findTool } from './tools';
 import { openZipImageStream } from './zip-entry';
 
 export interface DecodedSource {
@@ -144,14 +144,14 @@ function crcCheck(expected: number): Transform {
 
 /** Why this machine cannot decode the source, or null: checked before writing starts. */
 export function decoderProblem(source: SourceInfo): FiotError | null {
-  if (source.format !== 'zstd' || findOnPath('zstd')) return null;
+  if (source.format !== 'zstd' || findTool('zstd')) return null;
   return new FiotError('PREFLIGHT_FAILED', 'Decompressing .zst images needs the zstd program, which is not installed.', 'Install zstd (apt-get install zstd, dnf install zstd), then try again.');
 }
 
 export async function openDecodedStream(source: SourceInfo, options: { preferNode?: boolean } = {}): Promise<DecodedSource> {
   const fileStream = () => createReadStream(source.path, { highWaterMark: READ_CHUNK });
   const tool = options.preferNode ? undefined : systemTools[source.format];
-  const executable = tool?.[0] ? findOnPath(tool[0]) : null;
+  const executable = tool?.[0] ? findTool(tool[0]) : null;
   if (tool && executable) return spawnDecoder(source, executable, tool.slice(1));
   switch (source.format) {
     case 'raw':

@@ -1,6 +1,12 @@
-/** Finding the system's decompressors: they decode several times faster than the Node libraries. */
+/** Finding the system's programs (decompressors, umount): they decode several times faster than the Node libraries. */
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+
+/**
+ * The only folders a process running as root looks in, and the whole PATH an elevated writer gets:
+ * a program found on the user's PATH (~/bin, a project's node_modules/.bin) must never run as root.
+ */
+export const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The absolute path of an executable on PATH, or null. Checked without spawning anything. */
 export function findOnPath(name: string, envPath = process.env.PATH ?? ''): string | null {
@@ -16,4 +22,12 @@ export function findOnPath(name: string, envPath = process.env.PATH ?? ''): stri
     }
   }
   return null;
+}
+
+/**
+ * A program this process may run, by absolute path: from the fixed system folders when running as
+ * root (whatever PATH says), else from the user's PATH like a shell would.
+ */
+export function findTool(name: string, root = typeof process.getuid === 'function' && process.getuid() === 0): string | null {
+  return findOnPath(name, root ? SYSTEM_PATH : process.env.PATH);
 }
