@@ -9,7 +9,7 @@ import { createFakeApi, settle } from '../helpers/fake-api';
 const entry: CacheEntry = {
   sha256: 'a'.repeat(64), name: 'img.raw.xz', file: 'objects/a.raw.xz', size: 10, sources: ['https://x/img.raw.xz'],
   addedAt: '2026-11-26T07:00:00Z', lastUsedAt: '2026-11-26T07:00:00Z',
-  verification: { sha256: 'a'.repeat(64), checksum: 'signed', signature: { signedBy: 'F1', signer: 'Fedora' }, notes: [] },
+  verification: { sha256: 'a'.repeat(64), checksum: 'signed', signature: { signedBy: 'F1', signer: 'Fedora' }, signatureSkipped: false, notes: [] },
   raw: null, diskBytes: 4096, removeAfterWrite: false,
 };
 

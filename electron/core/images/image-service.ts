@@ -36,6 +36,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: StepProgress) => void;
   removeAfterWrite?: boolean;
+  /** Accept a Fedora image whose CHECKSUM signature is missing or wrong (recorded in the entry). */
+  insecureSkipSignature?: boolean;
 }
 
 export interface ImageServiceDeps {
@@ -85,6 +87,7 @@ export class ImageService {
     }, {
       signal: options.signal,
       removeAfterWrite: options.removeAfterWrite,
+      insecureSkipSignature: options.insecureSkipSignature,
       onPhase: (phase) => report(phase),
       onProgress: (p: DownloadProgress) => report('downloading', p),
     });
@@ -100,7 +103,7 @@ export class ImageService {
     });
     const map = await readMapFile(this.cache, entry);
     const raw = entry.raw!;
-    return { path: this.cache.abs(raw.file), entry, size: raw.size, ...(map ? { dataRanges: map.dataRanges } : {}) };
+    return { path: this.cache.abs(raw.file), entry, size: raw.size, writtenSha256: raw.dataSha256, ...(map ? { dataRanges: map.dataRanges } : {}) };
   }
 
   /**
@@ -110,8 +113,18 @@ export class ImageService {
   resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
     return async (ref, signal, expected) => {
       if (!ImageService.handles(ref)) return null;
-      const prepared = await this.prepareSource(ref, { ...options, signal, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) });
-      return { path: prepared.path, verifiedSha256: prepared.entry.sha256, ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}) };
+      const prepared = await this.prepareSource(ref, {
+        ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}),
+      });
+      const { entry } = prepared;
+      return {
+        path: prepared.path,
+        verifiedSha256: entry.sha256,
+        trust: { signature: entry.verification.signature, signatureSkipped: entry.verification.signatureSkipped },
+        ...(prepared.writtenSha256 ? { writtenSha256: prepared.writtenSha256 } : {}),
+        ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}),
+        discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
+      };
     };
   }
 
