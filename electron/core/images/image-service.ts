@@ -94,7 +94,11 @@ export class ImageService {
   }
 
   async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage> {
-    let entry = await this.fetch(source, options);
+    return this.prepareEntry(await this.fetch(source, options), options);
+  }
+
+  private async prepareEntry(fetched: CacheEntry, options: FetchOptions): Promise<PreparedImage> {
+    let entry = fetched;
     if (!this.deps.mapImage) return { path: this.cache.abs(entry.file), entry, size: entry.size };
     entry = await ensureRawCopy(this.cache, entry, this.deps.mapImage, {
       signal: options.signal,
@@ -107,15 +111,16 @@ export class ImageService {
   }
 
   /**
-   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs and catalog references;
+   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs, catalog references and
+   * the cache's own decompressed copies (the app flashes the path a download handed back); other
    * local paths fall through (null). The request's sha256 is checked before anything is cached.
    */
   resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
     return async (ref, signal, expected) => {
-      if (!ImageService.handles(ref)) return null;
-      const prepared = await this.prepareSource(ref, {
-        ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}),
-      });
+      const fetchOptions = { ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) };
+      const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.rawCopyAt(ref);
+      if (!cached) return null;
+      const prepared = await this.prepareEntry(cached, fetchOptions);
       const { entry } = prepared;
       return {
         path: prepared.path,
@@ -126,6 +131,12 @@ export class ImageService {
         discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
       };
     };
+  }
+
+  /** The entry whose decompressed copy is the file at this path, if any. */
+  private async rawCopyAt(file: string): Promise<CacheEntry | null> {
+    const entries = await this.cache.list();
+    return entries.find((e) => e.raw && this.cache.abs(e.raw.file) === path.resolve(file)) ?? null;
   }
 
   /**

@@ -59,6 +59,8 @@ async function applyChecksumFile(input: PolicyInput, checksumUrl: string, result
   }
   const problem = `The CHECKSUM file ${checksumUrl} does not list ${input.name}.`;
   if (!input.insecureSkipSignature) throw new FiotError('CHECKSUM_UNLISTED', `${problem} Nothing was downloaded.`);
+  // A signature over a file that does not name this image vouches for nothing about it.
+  result.signature = null;
   skip(result, problem);
 }
 
