@@ -19,7 +19,7 @@ test('a download is followed by its events and its file becomes the chosen image
   const store = createDownloadsStore(api, (path) => chosen.push(path));
   const stop = store.getState().watch();
   await store.getState().start(' https://x/img.raw.xz ', '');
-  assert.deepEqual(api.calls[0], { channel: 'images:download', args: { source: 'https://x/img.raw.xz', prepareRaw: true } });
+  assert.deepEqual(api.calls[0], { channel: 'images:download', args: { source: 'https://x/img.raw.xz', prepareRaw: true, insecureSkipSignature: false } });
   api.emit('images:progress', { downloadId: 'other', source: 's', phase: 'downloading', bytes: 5, totalBytes: 10, speed: 1, etaSeconds: 5 });
   assert.equal(store.getState().current!.phase, 'resolving', 'events of other downloads are ignored');
   api.emit('images:progress', { downloadId: 'd1', source: 's', phase: 'downloading', bytes: 5, totalBytes: 10, speed: 1, etaSeconds: 5 });
