@@ -19,11 +19,10 @@ import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { makeTestKey } from '../../helpers/pgp';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason } from '../../helpers/system';
+import { FEDORA_CHECKSUM, FEDORA_IMAGE } from './setup';
 
 const skip = commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'xz') ?? false;
 const MiB = 1024 * 1024;
-const IMAGE = 'Fedora-IoT-raw-44-20260414.0.aarch64.raw.xz';
-const CHECKSUM = 'Fedora-IoT-44-aarch64-20260414.0-CHECKSUM';
 let server: ImageServer;
 let fixture: Fixture;
 let root: string;
@@ -33,12 +32,12 @@ before(async () => {
   const key = await makeTestKey('Fedora (test)');
   fixture = await makeFixture({ xz: true, size: 128 * MiB, espMib: 32, bootMib: 32, rootFillMib: 8, seed: 44 });
   const xz = readFileSync(fixture.xzPath!);
-  const listing = `SHA256 (${IMAGE}) = ${createHash('sha256').update(xz).digest('hex')}\n`;
+  const listing = `SHA256 (${FEDORA_IMAGE}) = ${createHash('sha256').update(xz).digest('hex')}\n`;
   server = await startImageServer({
-    [`/signed/${IMAGE}`]: xz,
-    [`/signed/${CHECKSUM}`]: Buffer.from(await key.clearSign(listing)),
-    [`/unsigned/${IMAGE}`]: xz,
-    [`/unsigned/${CHECKSUM}`]: Buffer.from(listing),
+    [`/signed/${FEDORA_IMAGE}`]: xz,
+    [`/signed/${FEDORA_CHECKSUM}`]: Buffer.from(await key.clearSign(listing)),
+    [`/unsigned/${FEDORA_IMAGE}`]: xz,
+    [`/unsigned/${FEDORA_CHECKSUM}`]: Buffer.from(listing),
   });
   root = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-signature-'));
   mkdirSync(path.join(root, 'config', 'keys'), { recursive: true });
@@ -53,20 +52,20 @@ after(async () => {
 const env = (cache: string) => ({ FIOT_CACHE_DIR: path.join(root, cache), FIOT_CONFIG_DIR: path.join(root, 'config') });
 
 test('download names the signer and its fingerprint when a trusted key signed the CHECKSUM', { skip, timeout: 120_000 }, async () => {
-  const run = await runCli(['download', server.url(`/signed/${IMAGE}`)], env('signed'));
+  const run = await runCli(['download', server.url(`/signed/${FEDORA_IMAGE}`)], env('signed'));
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Signature verified by Fedora \(test\) <test@example\.invalid> \(([0-9A-F]{4} ){9}[0-9A-F]{4}\): sha256 [0-9a-f]{64}/);
 });
 
 test('flash of an image with an unsigned CHECKSUM stops before writing; with --insecure-skip-signature it writes and says so everywhere', { skip, timeout: 180_000 }, async () => {
   const card = path.join(root, 'card.img');
-  const url = server.url(`/unsigned/${IMAGE}`);
+  const url = server.url(`/unsigned/${FEDORA_IMAGE}`);
   const refused = await runCli(['flash', url, '--drive', card, '--yes', '--json'], env('unsigned'));
   assert.equal(refused.code, 1);
   const error = resultLine(refused.stdout).error!;
   assert.equal(error.code, 'SIGNATURE_INVALID');
   assert.equal(existsSync(card), false, 'nothing was written');
-  assert.equal(server.transfers(`/unsigned/${IMAGE}`).length, 0, 'nothing was downloaded');
+  assert.equal(server.transfers(`/unsigned/${FEDORA_IMAGE}`).length, 0, 'nothing was downloaded');
   const human = await runCli(['flash', url, '--drive', card, '--yes'], env('unsigned'));
   assert.match(human.stderr + human.stdout, /--insecure-skip-signature/, 'the hint names the way out');
 

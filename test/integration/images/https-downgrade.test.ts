@@ -17,11 +17,9 @@ import { resultLine } from '../../helpers/cli-json';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason } from '../../helpers/system';
-import { randomImage, tempImages, type TempImages } from './setup';
+import { FEDORA_CHECKSUM, FEDORA_IMAGE, randomImage, tempImages, type TempImages } from './setup';
 
 const skip = commandsSkipReason('openssl') ?? false;
-const IMAGE = 'Fedora-IoT-raw-44-20260414.0.aarch64.raw.xz';
-const CHECKSUM = 'Fedora-IoT-44-aarch64-20260414.0-CHECKSUM';
 const image = randomImage(256 * 1024);
 let plain: ImageServer;
 let secure: https.Server;
@@ -47,7 +45,7 @@ before(async () => {
   certDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], { stdio: 'ignore' });
-  plain = await startImageServer({ [`/${IMAGE}`]: image.body, '/plain.raw': image.body, [`/${CHECKSUM}`]: Buffer.from(`SHA256 (${IMAGE}) = ${image.sha256}\n`) });
+  plain = await startImageServer({ [`/${FEDORA_IMAGE}`]: image.body, '/plain.raw': image.body, [`/${FEDORA_CHECKSUM}`]: Buffer.from(`SHA256 (${FEDORA_IMAGE}) = ${image.sha256}\n`) });
   secure = await startSecure(readFileSync(path.join(certDir, 'cert.pem')), readFileSync(path.join(certDir, 'key.pem')));
   secureBase = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
   temp = tempImages();
@@ -82,7 +80,7 @@ test('an https image URL redirected to http is refused with INSECURE_REDIRECT an
 test('a Fedora image whose CHECKSUM file redirects to http is refused with INSECURE_REDIRECT, not downloaded', { skip }, async () => {
   plain.requests.length = 0;
   // The image itself is served over https; only its CHECKSUM (same folder, /to-http/) is downgraded.
-  const run = await download([`${secureBase}/to-http/${IMAGE}`, '--insecure-skip-signature']);
+  const run = await download([`${secureBase}/to-http/${FEDORA_IMAGE}`, '--insecure-skip-signature']);
   assert.equal(run.code, 1);
   assert.equal(run.last.error?.code, 'INSECURE_REDIRECT', JSON.stringify(run.last));
   assert.match(run.last.error!.message, /CHECKSUM/);

@@ -17,11 +17,9 @@ import { shippedKeysDir } from '../../../electron/core/images/verify/trusted-key
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { makeTestKey, type TestKey } from '../../helpers/pgp';
 import { isRoot } from '../../helpers/system';
-import { randomImage, tempImages, type TempImages } from './setup';
+import { FEDORA_CHECKSUM, FEDORA_IMAGE, randomImage, tempImages, type TempImages } from './setup';
 
 const MiB = 1024 * 1024;
-const IMAGE = 'Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz';
-const CHECKSUM = 'Fedora-IoT-42-aarch64-20250414.0-CHECKSUM';
 let server: ImageServer;
 let trusted: TestKey;
 let stranger: TestKey;
@@ -46,9 +44,9 @@ function setup(): TempImages {
 
 /** Publishes the image in its own folder, with a CHECKSUM file when given; returns the image URL. */
 function publish(dir: string, body: Buffer, checksumText: string | null): string {
-  server.files.set(`/${dir}/${IMAGE}`, { body });
-  if (checksumText !== null) server.files.set(`/${dir}/${CHECKSUM}`, { body: Buffer.from(checksumText) });
-  return server.url(`/${dir}/${IMAGE}`);
+  server.files.set(`/${dir}/${FEDORA_IMAGE}`, { body });
+  if (checksumText !== null) server.files.set(`/${dir}/${FEDORA_CHECKSUM}`, { body: Buffer.from(checksumText) });
+  return server.url(`/${dir}/${FEDORA_IMAGE}`);
 }
 
 function cacheFiles(t: TempImages): string[] {
@@ -59,18 +57,18 @@ function cacheFiles(t: TempImages): string[] {
 test('a CHECKSUM file signed by a trusted key verifies the image', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const url = publish('good', image.body, await trusted.clearSign(`# Fedora-IoT 42\nSHA256 (${IMAGE}) = ${image.sha256}\n`));
+  const url = publish('good', image.body, await trusted.clearSign(`# Fedora-IoT 42\nSHA256 (${FEDORA_IMAGE}) = ${image.sha256}\n`));
   const entry = await t.service().fetch(url);
   assert.equal(entry.verification.checksum, 'signed');
   assert.match(entry.verification.signature!.signer, /Trusted/);
   assert.equal(entry.sha256, image.sha256);
-  assert.ok(server.requests.some((r) => r.path.endsWith(CHECKSUM)), 'fetched the CHECKSUM next to the image');
+  assert.ok(server.requests.some((r) => r.path.endsWith(FEDORA_CHECKSUM)), 'fetched the CHECKSUM next to the image');
 });
 
 test('a signed CHECKSUM whose text was altered fails with SIGNATURE_INVALID', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const signed = await trusted.clearSign(`SHA256 (${IMAGE}) = ${'0'.repeat(64)}\n`);
+  const signed = await trusted.clearSign(`SHA256 (${FEDORA_IMAGE}) = ${'0'.repeat(64)}\n`);
   const tampered = signed.replace('0'.repeat(64), image.sha256);
   const url = publish('tampered', image.body, tampered);
   await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID');
@@ -80,7 +78,7 @@ test('a signed CHECKSUM whose text was altered fails with SIGNATURE_INVALID', as
 test('an image that does not match its signed CHECKSUM stops with CHECKSUM_MISMATCH', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const url = publish('mismatch', image.body, await trusted.clearSign(`SHA256 (${IMAGE}) = ${'ab'.repeat(32)}\n`));
+  const url = publish('mismatch', image.body, await trusted.clearSign(`SHA256 (${FEDORA_IMAGE}) = ${'ab'.repeat(32)}\n`));
   await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'CHECKSUM_MISMATCH' && /signed CHECKSUM/.test(e.message));
   assert.deepEqual(await t.service().cache.list(), []);
   assert.deepEqual(cacheFiles(t), []);
@@ -173,7 +171,7 @@ test('a full disk during download fails with DISK_FULL and leaves the index unto
   }
 });
 
-const listing = (sha256: string, name = IMAGE) => `# Fedora-IoT 42\nSHA256 (${name}) = ${sha256}\n`;
+const listing = (sha256: string, name = FEDORA_IMAGE) => `# Fedora-IoT 42\nSHA256 (${name}) = ${sha256}\n`;
 
 interface Case {
   name: string;
@@ -198,7 +196,7 @@ for (const [index, c] of refusals.entries()) {
       assert.match(e.hint, c.code === 'SIGNATURE_INVALID' ? /keys folder/ : /insecure-skip-signature|mirror/);
       return true;
     });
-    assert.equal(server.transfers(`/refuse-${index}/${IMAGE}`).length, 0, 'the image was never downloaded');
+    assert.equal(server.transfers(`/refuse-${index}/${FEDORA_IMAGE}`).length, 0, 'the image was never downloaded');
     assert.deepEqual(await t.service().cache.list(), []);
   });
 
@@ -223,14 +221,14 @@ test('a CHECKSUM signed by a key outside the shipped Fedora set is refused', asy
   const url = publish('shipped-only', image.body, await trusted.clearSign(listing(image.sha256)));
   // Only the app's own keys: the test key is not among them.
   await assert.rejects(t.service({ keyDirs: [shippedKeysDir()] }).fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID' && /does not check out/.test(e.message));
-  assert.equal(server.transfers(`/shipped-only/${IMAGE}`).length, 0);
+  assert.equal(server.transfers(`/shipped-only/${FEDORA_IMAGE}`).length, 0);
 });
 
 test('a trusted signature is named with its fingerprint; a signed listing stands in for a missing catalog sha256', async () => {
   const t = setup();
   const image = randomImage(64 * 1024);
   const url = publish('catalog-signed', image.body, await trusted.clearSign(listing(image.sha256)));
-  const resolveRef = async () => ({ url, name: IMAGE, sha256: null });
+  const resolveRef = async () => ({ url, name: FEDORA_IMAGE, sha256: null });
   const entry = await t.service({ resolveRef }).fetch('fedora-iot:42@rpi4');
   assert.equal(entry.verification.checksum, 'signed');
   assert.equal(entry.verification.signatureSkipped, false);
