@@ -3,6 +3,7 @@
  * on a terminal, a line per step in a log, {"type":"progress","phase":...} objects with --json.
  */
 import type { CacheEntry } from '../../shared/domain/images';
+import { verificationLevel, verificationWords } from '../../shared/domain/verification-words';
 import { formatSize } from '../../shared/format-size';
 import type { StepProgress } from '../core/images/image-service';
 import type { CliIO } from './io';
@@ -45,10 +46,19 @@ export function createImageProgress(io: CliIO): { update(p: StepProgress): void;
   };
 }
 
+/** The opt-out's help text, the same for `download` and `flash`. */
+export const insecureSkipSignatureHelp = `
+A Fedora image is downloaded only when its CHECKSUM file is signed by one of Fedora's keys (shipped
+with the app) or a key in your keys folder, and lists the image.
+  --insecure-skip-signature
+                 INSECURE: accept the image even when that signature is missing or wrong; it is
+                 then checked only against the catalog's or your --sha256, and the result and the
+                 flash history say that the signature was skipped
+`;
+
 /** How an entry was verified, in the words the UI badges use. */
 export function verificationLine(entry: CacheEntry): string {
   const v = entry.verification;
-  if (v.checksum === 'signed') return `Verified by Fedora’s signature (${v.signature?.signer ?? 'trusted key'}) and sha256 ${v.sha256}`;
-  if (v.checksum === 'sha256') return `Checksum verified: sha256 ${v.sha256}`;
-  return `Not verified: no checksum was given or published (sha256 ${v.sha256}). Pass --sha256 to check it.`;
+  const words = `${verificationWords(v)}: sha256 ${v.sha256}`;
+  return verificationLevel(v) === 'unverified' ? `${words}. Pass --sha256 to check it.` : words;
 }

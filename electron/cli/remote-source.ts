@@ -4,7 +4,7 @@
  * size check and the confirmation see the real image, and a second flash downloads nothing.
  */
 import { loadConfig } from '../core/config';
-import { localFileResolver, type SourceResolver } from '../core/flash/source';
+import { localFileResolver, type SourceExpectation, type SourceResolver } from '../core/flash/source';
 import { imageServiceFor } from '../core/handlers/images';
 import { ImageService } from '../core/images/image-service';
 import { EventBus } from '../core/router';
@@ -19,11 +19,11 @@ function images(): ImageService {
 }
 
 /** Null for local files; for URLs and catalog references, the cached image's size and path. */
-export async function prepareRemoteSource(source: string, sha256: string | undefined, io: CliIO, signal?: AbortSignal): Promise<{ size: number; path: string } | null> {
+export async function prepareRemoteSource(source: string, expected: SourceExpectation, io: CliIO, signal?: AbortSignal): Promise<{ size: number; path: string } | null> {
   if (!ImageService.handles(source)) return null;
   const view = createImageProgress(io);
   try {
-    const prepared = await images().prepareSource(source, { sha256, signal, onProgress: view.update });
+    const prepared = await images().prepareSource(source, { ...expected, signal, onProgress: view.update });
     view.finish();
     io.say(verificationLine(prepared.entry));
     for (const note of prepared.entry.verification.notes) io.warn(`Note: ${note}`);

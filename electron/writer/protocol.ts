@@ -22,6 +22,8 @@ export const writerJobSchema = z.object({
   verify: z.boolean(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
   dataRanges: z.array(byteRangeSchema).optional(),
+  /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */
+  expectedWrittenSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   /** Test seam, honoured only when the writer runs with FIOT_WRITER_TEST_FAULTS=1: corrupts one written block of a target after writing. */
   fault: z.object({ kind: z.literal('corrupt-after-write'), target: z.number().int().nonnegative() }).optional(),
 });

@@ -6,6 +6,7 @@
  */
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { decoderProblem, inspectSource, type SourceInfo } from '../core/flash/source';
+import { checkWrittenDigest } from './expected-digest';
 import { checkDecoded, openImage, type ImageReader } from './open-image';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
@@ -78,6 +79,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots.find((s) => s.error)?.error ?? new FiotError('WRITE_FAILED', 'Every target failed.');
     await checkDecoded(reader, source, outcome.imageBytes);
+    checkWrittenDigest(job.expectedWrittenSha256, outcome, job.source);
     const imageSize = source.size ?? outcome.imageBytes;
     await forEachLive(slots, async (slot) => {
       await slot.io.setFileLength(imageSize);

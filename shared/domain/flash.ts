@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sourceTrustSchema } from './images';
 
 /**
  * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
@@ -28,6 +29,8 @@ export const flashRequestSchema = z.object({
   table: z.object({ text: z.string().max(4 << 20), name: z.string().max(200).optional() }).optional(),
   /** A hostname the history already holds stops the job unless the user confirmed it (flash:preview lists them). */
   allowDuplicateHostnames: z.boolean().default(false),
+  /** Accept a Fedora image whose CHECKSUM signature is missing or wrong (recorded in the result). */
+  insecureSkipSignature: z.boolean().default(false),
 });
 export type FlashRequest = z.input<typeof flashRequestSchema>;
 
@@ -59,6 +62,8 @@ export const flashResultSchema = z.object({
   imageSize: z.number().nonnegative(),
   /** sha256 of the source file as given, when it was computed. */
   sourceSha256: z.string().optional(),
+  /** For a downloaded image: who signed its CHECKSUM, or that the user skipped that check. */
+  sourceTrust: sourceTrustSchema.optional(),
   /** sha256 over every byte written to each card (the same for all cards of a run without per-card provisioning). */
   targets: z.array(targetStateSchema.extend({
     writtenSha256: z.string().optional(),

@@ -17,6 +17,10 @@ export const historyEntrySchema = z.object({
     /** As the user gave it: a path, an http(s) URL or a catalog reference. */
     given: z.string(),
     sha256: z.string().optional(),
+    /** Fingerprint of the key that signed the image's CHECKSUM file. */
+    signedBy: z.string().optional(),
+    /** The user skipped the image's signature check (--insecure-skip-signature). */
+    signatureSkipped: z.boolean().optional(),
   }),
   /** Decompressed image bytes; 0 when the job stopped before the image was read. */
   imageSize: z.number().nonnegative(),

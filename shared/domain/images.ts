@@ -7,10 +7,17 @@ export const imageVerificationSchema = z.object({
   sha256: z.string(),
   /** signed: matched Fedora's (or a user-trusted) signed CHECKSUM; sha256: matched a given sha256; none: nothing to check against. */
   checksum: z.enum(['signed', 'sha256', 'none']),
+  /** signedBy: the key's fingerprint; signer: "Fedora 44" for a shipped key, else the key's user id. */
   signature: z.object({ signedBy: z.string(), signer: z.string() }).nullable(),
+  /** The user skipped a signature check that failed or could not be made (--insecure-skip-signature). */
+  signatureSkipped: z.boolean().default(false),
   notes: z.array(z.string()),
 });
 export type ImageVerification = z.infer<typeof imageVerificationSchema>;
+
+/** What a flash result and the history say about where the image's trust came from. */
+export const sourceTrustSchema = imageVerificationSchema.pick({ signature: true, signatureSkipped: true });
+export type SourceTrust = z.infer<typeof sourceTrustSchema>;
 
 /** The decompressed, sparse copy kept next to a compressed image, with its allocation map. */
 export const rawCopySchema = z.object({
@@ -19,6 +26,11 @@ export const rawCopySchema = z.object({
   mapFile: z.string(),
   /** Bytes the map says must be written: what a warm flash writes and verifies. */
   dataBytes: z.number().nonnegative(),
+  /**
+   * sha256 of the map's data ranges read from the copy, in order: the bytes a flash writes. A flash
+   * that hashes anything else stops before the partition table (electron/core/images/data-digest.ts).
+   */
+  dataSha256: z.string().optional(),
 });
 
 export const cacheEntrySchema = z.object({
@@ -68,6 +80,8 @@ export const downloadRequestSchema = z.object({
   /** Also keep a decompressed sparse copy (decompress once, flash many). */
   prepareRaw: z.boolean().default(false),
   removeAfterWrite: z.boolean().default(false),
+  /** Accept a Fedora image whose CHECKSUM signature is missing or wrong; recorded in the entry. */
+  insecureSkipSignature: z.boolean().default(false),
 });
 export type DownloadRequest = z.input<typeof downloadRequestSchema>;
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,12 +20,14 @@ import { entriesForBoard } from '../../shared/domain/catalog';
 import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../helpers/oci-registry';
 import { sendJson, startRouteServer, type RouteServer } from '../helpers/route-server';
+import { makeTestKey } from '../helpers/pgp';
 import { commandsSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
 const skip = chromiumSkipReason() ?? registrySkipReason() ?? commandsSkipReason('xz', 'sfdisk');
 const rawPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-raw-43-20251024.0.${arch}.raw.xz`;
+const checksumPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-43-${arch}-20251024.0-CHECKSUM`;
 
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);
@@ -72,10 +74,16 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
     }
     xz = makeSmallImage(dataDir);
     const [sha256, size] = [await sha256Of(xz), statSync(xz).size];
+    // The mirror's CHECKSUM file, signed by a key the user trusts (a Fedora image needs one).
+    const key = await makeTestKey('Fedora (test)');
+    const checksum = await key.clearSign(`SHA256 (${path.basename(rawPath('aarch64'))}) = ${sha256}\n`);
+    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
     fedora = await startRouteServer((_req, res, url) => {
       if (url.pathname === '/releases.json') {
         return sendJson(res, 200, ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: `${fedora.base}${rawPath(arch)}`, variant: 'IoT', subvariant: 'IoT', sha256, size: String(size) })));
       }
+      if (url.pathname === checksumPath('aarch64')) return void res.writeHead(200).end(checksum);
       if (url.pathname === rawPath('aarch64')) {
         res.writeHead(200, { 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' });
         return void createReadStream(xz).pipe(res);

@@ -1,7 +1,7 @@
 /**
  * Downloads and the image cache in Chromium through the station: a Fedora-named image and its
  * clear-signed CHECKSUM on a loopback mirror, the signing key trusted in the user's keys folder.
- * The Download tab shows progress and "Verified by Fedora’s signature", the image becomes the chosen
+ * The Download tab shows progress and "Signature verified by <signer> (<fingerprint>)", the image becomes the chosen
  * one under its published name, and the Cached images tab lists it and removes it.
  */
 import assert from 'node:assert/strict';
@@ -37,6 +37,9 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
     mirror = await startImageServer({
       [`/iot/${IMAGE}`]: xz,
       [`/iot/${CHECKSUM}`]: Buffer.from(await key.clearSign(`SHA256 (${IMAGE}) = ${sha256}\n`)),
+      // The same image next to a CHECKSUM file nobody signed.
+      [`/unsigned/${IMAGE}`]: xz,
+      [`/unsigned/${CHECKSUM}`]: Buffer.from(`SHA256 (${IMAGE}) = ${sha256}\n`),
     });
     // The user's own keys folder: read when a download is verified, so it may be filled now.
     mkdirSync(path.join(session.dataDir, 'config', 'keys'), { recursive: true });
@@ -58,7 +61,7 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       await page.getByTestId('download-url').fill(mirror.url(`/iot/${IMAGE}`));
       await page.getByTestId('download-start').click();
       await page.getByTestId('badge-signed').waitFor({ timeout: 120_000 });
-      assert.match(await page.getByTestId('badge-signed').innerText(), /Verified by Fedora’s signature/);
+      assert.match(await page.getByTestId('badge-signed').innerText(), /^Signature verified by Fedora \(test\) <test@example\.invalid> \(([0-9A-F]{4} ){9}[0-9A-F]{4}\)$/);
       await page.getByTestId('image-summary').waitFor({ timeout: 60_000 });
       assert.match(await page.getByTestId('image-summary').innerText(), /Fedora-IoT-raw-42-20250414\.0\.aarch64\.raw/);
       assert.equal(mirror.transfers(`/iot/${IMAGE}`).length, 1);
@@ -73,6 +76,33 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       await page.getByTestId('cache-remove').click();
       await page.getByText('No images are cached yet').waitFor();
       assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses an image whose CHECKSUM is unsigned, and accepts it only when the user ticks the insecure choice, which the badge then says', { timeout: 180_000 }, async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await page.getByRole('tab', { name: 'Download' }).click();
+      await page.getByTestId('download-url').fill(mirror.url(`/unsigned/${IMAGE}`));
+      await page.getByTestId('download-start').click();
+      const error = page.getByTestId('download-error');
+      await error.waitFor({ timeout: 60_000 });
+      assert.equal(await error.getAttribute('data-code'), 'SIGNATURE_INVALID');
+      assert.match(await error.innerText(), /skip the check/);
+      assert.equal(mirror.transfers(`/unsigned/${IMAGE}`).length, 0, 'nothing was downloaded');
+
+      await page.getByTestId('skip-signature').check();
+      assert.match(await page.getByTestId('skip-signature-warning').innerText(), /^Insecure:/);
+      await page.getByTestId('download-start').click();
+      const badge = page.getByTestId('badge-skipped');
+      await badge.waitFor({ timeout: 120_000 });
+      assert.match(await badge.innerText(), /^SIGNATURE NOT CHECKED/);
+      assert.equal(await page.getByTestId('badge-signed').count(), 0);
+      const shot = screenshotPath('images-2-signature-skipped');
+      if (shot) await page.screenshot({ path: shot, fullPage: true });
     } finally {
       await page.close();
     }

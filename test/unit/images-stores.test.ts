@@ -9,7 +9,7 @@ import { createFakeApi, settle } from '../helpers/fake-api';
 const entry: CacheEntry = {
   sha256: 'a'.repeat(64), name: 'img.raw.xz', file: 'objects/a.raw.xz', size: 10, sources: ['https://x/img.raw.xz'],
   addedAt: '2026-11-26T07:00:00Z', lastUsedAt: '2026-11-26T07:00:00Z',
-  verification: { sha256: 'a'.repeat(64), checksum: 'signed', signature: { signedBy: 'F1', signer: 'Fedora' }, notes: [] },
+  verification: { sha256: 'a'.repeat(64), checksum: 'signed', signature: { signedBy: 'F1', signer: 'Fedora' }, signatureSkipped: false, notes: [] },
   raw: null, diskBytes: 4096, removeAfterWrite: false,
 };
 
@@ -19,7 +19,7 @@ test('a download is followed by its events and its file becomes the chosen image
   const store = createDownloadsStore(api, (path) => chosen.push(path));
   const stop = store.getState().watch();
   await store.getState().start(' https://x/img.raw.xz ', '');
-  assert.deepEqual(api.calls[0], { channel: 'images:download', args: { source: 'https://x/img.raw.xz', prepareRaw: true } });
+  assert.deepEqual(api.calls[0], { channel: 'images:download', args: { source: 'https://x/img.raw.xz', prepareRaw: true, insecureSkipSignature: false } });
   api.emit('images:progress', { downloadId: 'other', source: 's', phase: 'downloading', bytes: 5, totalBytes: 10, speed: 1, etaSeconds: 5 });
   assert.equal(store.getState().current!.phase, 'resolving', 'events of other downloads are ignored');
   api.emit('images:progress', { downloadId: 'd1', source: 's', phase: 'downloading', bytes: 5, totalBytes: 10, speed: 1, etaSeconds: 5 });

@@ -3,12 +3,12 @@ import { formatSize } from '../../../shared/format-size';
 import { loadConfig } from '../../core/config';
 import { imageServiceFor } from '../../core/handlers/images';
 import { EventBus } from '../../core/router';
-import { createImageProgress, verificationLine } from '../image-progress';
+import { createImageProgress, insecureSkipSignatureHelp, verificationLine } from '../image-progress';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
-Usage: fiot-flash download <source> [--sha256 HEX] [--raw] [--json]
+Usage: fiot-flash download <source> [--sha256 HEX] [--raw] [--insecure-skip-signature] [--json]
 
 Downloads an image into the image cache and verifies it. An interrupted download resumes where
 it stopped (also after Ctrl-C); an image already cached is not downloaded again.
@@ -17,13 +17,12 @@ it stopped (also after Ctrl-C); an image already cached is not downloaded again.
   --sha256 HEX   the expected sha256 of the file; a mismatch stops and nothing is cached
   --raw          also decompress it once now, so later flashes start at once
   --json         one JSON object per line: progress, then {"type":"result","ok":...,"entry":{...}}
-
-Fedora's signed CHECKSUM file next to the image is checked too when there is one.
-`;
+${insecureSkipSignatureHelp}`;
 
 const options = {
   sha256: { type: 'string' },
   raw: { type: 'boolean' },
+  'insecure-skip-signature': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -41,7 +40,7 @@ export const command: Command = {
     process.once('SIGINT', cancel);
     const view = createImageProgress(io);
     try {
-      const options = { sha256: values.sha256, signal: controller.signal, onProgress: view.update };
+      const options = { sha256: values.sha256, insecureSkipSignature: values['insecure-skip-signature'], signal: controller.signal, onProgress: view.update };
       const source = positionals[0]!;
       const entry = values.raw ? (await service.prepareSource(source, options)).entry : await service.fetch(source, options);
       view.finish();

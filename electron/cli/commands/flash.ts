@@ -18,6 +18,7 @@ import { createProgressView } from '../progress-view';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
 import { flashResolvers, prepareRemoteSource } from '../remote-source';
+import { insecureSkipSignatureHelp } from '../image-progress';
 
 const help = `
 Usage: fiot-flash flash <source> --drive <target> [--drive <target> ...] [options]
@@ -33,6 +34,8 @@ Writes an image to cards or sticks and reads it back to verify it.
   --sha256 HEX        the expected sha256 of the source file; refuse to write on a mismatch
   --board ID          the board the cards are for (e.g. rpi4)
   --json              one JSON object per line: progress, then {"type":"result","ok":...}
+
+${insecureSkipSignatureHelp.trim()}
 
 ${provisioningHelp.trim()}
   --table FILE           per-device values from a CSV file (RFC 4180, header line first): one
@@ -60,6 +63,7 @@ const options = {
   'no-verify': { type: 'boolean' },
   sha256: { type: 'string' },
   board: { type: 'string' },
+  'insecure-skip-signature': { type: 'boolean' },
   json: { type: 'boolean' },
   table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -90,6 +94,7 @@ function parseRequest(argv: string[]) {
     provisioning,
     counterStart: counterStartFromFlags(values),
     table: readTableFlag(values.table),
+    insecureSkipSignature: values['insecure-skip-signature'] ?? false,
   };
   return { values, request };
 }
@@ -99,7 +104,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return 0;
-    const image = (await prepareRemoteSource(request.source, request.sha256, io)) ?? (await imageInfo(request.source));
+    const image = (await prepareRemoteSource(request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     const { drives, warnings } = checkTargets(await resolveTargets(request.targets), image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);

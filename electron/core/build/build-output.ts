@@ -88,5 +88,5 @@ export async function commitBuiltImage(cache: ImageCache, file: string, record: 
   const sha256 = await sha256File(file);
   const name = `${record.reference.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-')}-${record.arch}.raw`;
   const notes = [`Built from ${record.reference}${record.digest ? ` (${record.digest})` : ''} for ${record.arch} by bootc-image-builder.`];
-  return cache.commit({ partPath: file, name, sources: [buildSource(record.id)], verification: { sha256, checksum: 'none', signature: null, notes } });
+  return cache.commit({ partPath: file, name, sources: [buildSource(record.id)], verification: { sha256, checksum: 'none', signature: null, signatureSkipped: false, notes } });
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Drive } from '../../../shared/domain/drive';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
+import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
@@ -113,13 +114,14 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     };
   }
 
-  function fromWriter(result: WriterResultMessage, sourceSha256: string | undefined): FlashResult {
+  function fromWriter(result: WriterResultMessage, sourceSha256: string | undefined, sourceTrust: SourceTrust | undefined): FlashResult {
     return {
       jobId: id,
       ok: result.ok,
       source: input.source,
       imageSize: result.imageSize,
       ...(sourceSha256 ? { sourceSha256 } : {}),
+      ...(sourceTrust ? { sourceTrust } : {}),
       targets: result.targets.map((t, i) => ({
         device: t.device,
         state: t.state,
@@ -167,12 +169,15 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
       verify: request.verify,
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
+      ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
       ...(deps.writerFault ? { fault: deps.writerFault } : {}),
     };
     writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
     // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.
     const sourceSha256 = checked.sourceSha256 ?? fileSha256(checked.source.path, abort.signal).catch(() => undefined);
-    const result = fromWriter(await writer.result, await sourceSha256);
+    const result = fromWriter(await writer.result, await sourceSha256, checked.prepared.trust);
+    // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
+    if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();
     // Marking table rows used must not turn written cards into a failed job; say so instead.
     await run?.settle(result).catch((error: unknown) => process.emitWarning(`The device table's state could not be saved: ${toErrorInfo(error).message}`));
     targets = result.targets;

@@ -30,8 +30,8 @@ export async function fileSha256(file: string, signal: AbortSignal): Promise<str
   return hash.digest('hex');
 }
 
-export async function preflight(request: { source: string; targets: string[]; sha256?: string }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
-  const prepared = await resolveSource(request.source, deps.resolvers, signal, { sha256: request.sha256 });
+export async function preflight(request: { source: string; targets: string[]; sha256?: string; insecureSkipSignature?: boolean }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
+  const prepared = await resolveSource(request.source, deps.resolvers, signal, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature });
   const source = await inspectSource(prepared.path);
   const problem = decoderProblem(source);
   if (problem) throw problem;

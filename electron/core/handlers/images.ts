@@ -47,14 +47,14 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
   });
 
   return {
-    'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite }) => {
+    'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite, insecureSkipSignature }) => {
       const downloadId = randomUUID();
       const controller = new AbortController();
       running.set(downloadId, controller);
       const base = { downloadId, source, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null };
       const emit = (progress: ImageProgress) => ctx.events.emit('images:progress', progress);
       const options = {
-        sha256, removeAfterWrite, signal: controller.signal,
+        sha256, removeAfterWrite, insecureSkipSignature, signal: controller.signal,
         onProgress: (p: StepProgress) => emit({ ...base, ...p, phase: stepPhase[p.step] }),
       };
       const work = prepareRaw

@@ -26,9 +26,21 @@ function outcome(target: FlashTarget): HistoryResult {
   return target.verified ? 'verified' : 'ok';
 }
 
+function sourceOf({ result, request }: FinishedFlash): HistoryEntry['source'] {
+  const trust = result.sourceTrust;
+  return {
+    given: request.source,
+    ...(result.sourceSha256 ? { sha256: result.sourceSha256 } : {}),
+    ...(trust?.signature ? { signedBy: trust.signature.signedBy } : {}),
+    ...(trust?.signatureSkipped ? { signatureSkipped: true } : {}),
+  };
+}
+
 /** `identities`: each drive's model and serial by device path (electron/core/drives/device-identity.ts). */
-export function entriesFromFlash({ result, request, drives }: FinishedFlash, finishedAt = new Date(), identities: Record<string, DeviceIdentity> = {}): HistoryEntry[] {
+export function entriesFromFlash(flash: FinishedFlash, finishedAt = new Date(), identities: Record<string, DeviceIdentity> = {}): HistoryEntry[] {
+  const { result, request, drives } = flash;
   const provisioning = provisioningSummary(request.provisioning);
+  const source = sourceOf(flash);
   return result.targets.map((target, index) => {
     const drive = drives.find((d) => d.device === target.device);
     const error = target.error ?? (outcome(target) === 'failed' ? result.error : undefined);
@@ -39,7 +51,7 @@ export function entriesFromFlash({ result, request, drives }: FinishedFlash, fin
       time: finishedAt.toISOString(),
       jobId: result.jobId,
       card: index + 1,
-      source: { given: request.source, ...(result.sourceSha256 ? { sha256: result.sourceSha256 } : {}) },
+      source,
       imageSize: result.imageSize,
       device: {
         path: target.device,

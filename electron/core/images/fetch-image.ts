@@ -1,5 +1,5 @@
 /**
- * Download → verify → commit, once per image even when several processes ask at the same time:
+ * Check the CHECKSUM policy → download → verify → commit, once per image even when several processes ask at the same time:
  * the download of one source is serialized by a lock file, and whoever gets the lock second finds
  * the entry already committed and downloads nothing. A file that fails verification is deleted,
  * never committed; a cancelled or failed transfer leaves its `.part` for the next try.
@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
+import { isCatalogRef } from '../../../shared/domain/catalog';
 import type { CacheEntry } from '../../../shared/domain/images';
 import type { ImageCache } from './cache/image-cache';
 import { acquireLock } from './cache/lock-file';
@@ -16,6 +17,7 @@ import { fetchText } from './download/fetch-text';
 import type { MirrorSource } from './download/mirrors';
 import type { ResolvedSource } from './resolve-source';
 import { checksumUrlFor } from './verify/checksum-file';
+import { checksumExpectations, type Expectations } from './verify/checksum-policy';
 import type { TrustedKeys } from './verify/trusted-keys';
 import { verifyImage } from './verify/verify-image';
 
@@ -34,23 +36,33 @@ export interface FetchEvents {
   onPhase?: (phase: 'waiting' | 'downloading' | 'verifying') => void;
   onProgress?: (progress: DownloadProgress) => void;
   removeAfterWrite?: boolean;
+  /** Accept a Fedora image without a valid CHECKSUM signature (recorded in the entry). */
+  insecureSkipSignature?: boolean;
 }
 
 /** The cached entry for a resolved source, downloading and verifying it when it is not cached yet. */
 export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<CacheEntry> {
   const cached = await lookup(resolved, deps.cache);
-  if (cached) return cached;
+  if (cached) return trusted(cached, events);
   const key = downloadKey(resolved);
   await fs.mkdir(deps.cache.downloadsDir, { recursive: true });
   const release = await acquireLock(path.join(deps.cache.downloadsDir, `${key}.lock`), { signal: events.signal, onWait: () => events.onPhase?.('waiting') });
   try {
     // Another process may have committed it while we waited for the lock.
     const committed = await lookup(resolved, deps.cache);
-    if (committed) return committed;
+    if (committed) return trusted(committed, events);
     return await downloadAndCommit(resolved, key, deps, events);
   } finally {
     await release();
   }
+}
+
+/** An entry kept without a signature check is used again only by someone who skips the check too. */
+function trusted(entry: CacheEntry, events: FetchEvents): CacheEntry {
+  if (entry.verification.signatureSkipped && !events.insecureSkipSignature) {
+    throw new FiotError('SIGNATURE_INVALID', `${entry.name} is in the cache, but it was kept without a signature check (--insecure-skip-signature), so it is not used for a checked download.`, `Remove it (fiot-flash cache rm ${entry.sha256.slice(0, 12)}) and download it again, or skip the check again if you trust it.`);
+  }
+  return entry;
 }
 
 async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<CacheEntry | null> {
@@ -78,26 +90,35 @@ function downloadKey(resolved: ResolvedSource): string {
 
 async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: FetchDeps, events: FetchEvents): Promise<CacheEntry> {
   const partPath = path.join(deps.cache.downloadsDir, `${key}.part`);
+  // The CHECKSUM file first: an image that cannot be trusted is refused before it is downloaded.
+  const expectations = await expectationsFor(resolved, deps, events);
   events.onPhase?.('downloading');
   const urls = await deps.mirrors(resolved.url, events.signal);
   const outcome = await download({ urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs });
   events.onPhase?.('verifying');
-  const checksumUrl = (deps.checksumUrl ?? checksumUrlFor)(resolved.url);
-  const checksumText = checksumUrl ? await fetchText(checksumUrl, events.signal) : null;
   let verification;
   try {
-    verification = await verifyImage({
-      file: outcome.path, name: resolved.name, expectedSha256: resolved.sha256, expectedFrom: resolved.expectedFrom,
-      checksumText, trusted: await deps.trustedKeys(), signal: events.signal,
-    });
+    verification = await verifyImage(outcome.path, resolved.name, expectations, events.signal);
   } catch (error) {
     // A file that is not what it claims must not be resumed from or cached: throw it away.
-    if (error instanceof FiotError && (error.code === 'CHECKSUM_MISMATCH' || error.code === 'SIGNATURE_INVALID')) {
+    if (error instanceof FiotError && error.code === 'CHECKSUM_MISMATCH') {
       await fs.rm(partPath, { force: true });
       await fs.rm(`${partPath}.json`, { force: true });
     }
     throw error;
   }
-  if (checksumUrl && checksumText === null) verification.notes.push(`No CHECKSUM file at ${checksumUrl}.`);
   return deps.cache.commit({ partPath, name: resolved.name, sources: [resolved.source, resolved.url], verification, removeAfterWrite: events.removeAfterWrite });
+}
+
+async function expectationsFor(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents): Promise<Expectations> {
+  const checksumUrl = (deps.checksumUrl ?? checksumUrlFor)(resolved.url);
+  return checksumExpectations({
+    name: resolved.name,
+    ...(resolved.sha256 ? { given: { sha256: resolved.sha256, from: resolved.expectedFrom === 'catalog' ? 'the catalog' : 'the --sha256 given' } } : {}),
+    fromCatalog: isCatalogRef(resolved.source),
+    checksumUrl,
+    checksumText: checksumUrl ? await fetchText(checksumUrl, events.signal) : null,
+    trusted: await deps.trustedKeys(),
+    insecureSkipSignature: events.insecureSkipSignature ?? false,
+  });
 }

@@ -36,6 +36,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: StepProgress) => void;
   removeAfterWrite?: boolean;
+  /** Accept a Fedora image whose CHECKSUM signature is missing or wrong (recorded in the entry). */
+  insecureSkipSignature?: boolean;
 }
 
 export interface ImageServiceDeps {
@@ -85,13 +87,18 @@ export class ImageService {
     }, {
       signal: options.signal,
       removeAfterWrite: options.removeAfterWrite,
+      insecureSkipSignature: options.insecureSkipSignature,
       onPhase: (phase) => report(phase),
       onProgress: (p: DownloadProgress) => report('downloading', p),
     });
   }
 
   async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage> {
-    let entry = await this.fetch(source, options);
+    return this.prepareEntry(await this.fetch(source, options), options);
+  }
+
+  private async prepareEntry(fetched: CacheEntry, options: FetchOptions): Promise<PreparedImage> {
+    let entry = fetched;
     if (!this.deps.mapImage) return { path: this.cache.abs(entry.file), entry, size: entry.size };
     entry = await ensureRawCopy(this.cache, entry, this.deps.mapImage, {
       signal: options.signal,
@@ -100,19 +107,36 @@ export class ImageService {
     });
     const map = await readMapFile(this.cache, entry);
     const raw = entry.raw!;
-    return { path: this.cache.abs(raw.file), entry, size: raw.size, ...(map ? { dataRanges: map.dataRanges } : {}) };
+    return { path: this.cache.abs(raw.file), entry, size: raw.size, writtenSha256: raw.dataSha256, ...(map ? { dataRanges: map.dataRanges } : {}) };
   }
 
   /**
-   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs and catalog references;
+   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs, catalog references and
+   * the cache's own decompressed copies (the app flashes the path a download handed back); other
    * local paths fall through (null). The request's sha256 is checked before anything is cached.
    */
   resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
     return async (ref, signal, expected) => {
-      if (!ImageService.handles(ref)) return null;
-      const prepared = await this.prepareSource(ref, { ...options, signal, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) });
-      return { path: prepared.path, verifiedSha256: prepared.entry.sha256, ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}) };
+      const fetchOptions = { ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) };
+      const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.rawCopyAt(ref);
+      if (!cached) return null;
+      const prepared = await this.prepareEntry(cached, fetchOptions);
+      const { entry } = prepared;
+      return {
+        path: prepared.path,
+        verifiedSha256: entry.sha256,
+        trust: { signature: entry.verification.signature, signatureSkipped: entry.verification.signatureSkipped },
+        ...(prepared.writtenSha256 ? { writtenSha256: prepared.writtenSha256 } : {}),
+        ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}),
+        discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
+      };
     };
+  }
+
+  /** The entry whose decompressed copy is the file at this path, if any. */
+  private async rawCopyAt(file: string): Promise<CacheEntry | null> {
+    const entries = await this.cache.list();
+    return entries.find((e) => e.raw && this.cache.abs(e.raw.file) === path.resolve(file)) ?? null;
   }
 
   /**

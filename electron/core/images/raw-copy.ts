@@ -11,6 +11,7 @@ import { FiotError } from '../../../shared/errors';
 import type { CacheEntry } from '../../../shared/domain/images';
 import { inspectSource, openDecodedStream } from '../flash/source';
 import type { ImageCache } from './cache/image-cache';
+import { dataDigest } from './data-digest';
 import { withLock } from './cache/lock-file';
 import { writeSparse } from './sparse/sparse-writer';
 
@@ -35,13 +36,16 @@ export interface RawCopyEvents {
   onBytes?: (bytes: number, total: number | null) => void;
 }
 
-/** The entry with its sparse raw copy and map made (no-op when they exist). */
+/**
+ * The entry with its sparse raw copy, map and data digest made (no-op when they exist). A copy made
+ * before digests were recorded is made again: it could not be checked when flashed.
+ */
 export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapImage: MapImage, events: RawCopyEvents = {}): Promise<CacheEntry> {
-  if (entry.raw) return entry;
+  if (entry.raw?.dataSha256) return entry;
   return withLock(path.join(cache.abs(cache.entryDir(entry.sha256)), 'raw-copy.lock'), async () => {
     const current = await cache.find(entry.sha256);
     if (!current) throw new FiotError('NOT_FOUND', `${entry.name} was removed from the cache.`);
-    if (current.raw) return current;
+    if (current.raw?.dataSha256) return current;
     const source = await inspectSource(cache.abs(current.file));
     const rawName = rawNameOf(current.name);
     // A compressed file published under a raw-looking name must not be overwritten by its own copy.
@@ -61,8 +65,10 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
     const map = await mapFileOf(rawPath, size, mapImage);
     await fs.writeFile(`${cache.abs(mapFile)}.part`, JSON.stringify(map));
     await fs.rename(`${cache.abs(mapFile)}.part`, cache.abs(mapFile));
+    // Recorded now, while the copy is fresh from a verified download: every flash is held to it.
+    const dataSha256 = await dataDigest(rawPath, map.dataRanges, events.signal);
     return cache.update(current.sha256, (e) => {
-      e.raw = { file: source.format === 'raw' ? current.file : rawFile, size, mapFile, dataBytes: map.dataBytes };
+      e.raw = { file: source.format === 'raw' ? current.file : rawFile, size, mapFile, dataBytes: map.dataBytes, dataSha256 };
     });
   }, { signal: events.signal });
 }

@@ -36,3 +36,7 @@ export function randomImage(bytes: number): { body: Buffer; sha256: string } {
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** A Fedora IoT image name and the CHECKSUM file Fedora publishes next to it (same folder). */
+export const FEDORA_IMAGE = 'Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz';
+export const FEDORA_CHECKSUM = 'Fedora-IoT-42-aarch64-20250414.0-CHECKSUM';

@@ -1,8 +1,10 @@
 /**
- * What may enter the cache: only files that match their sha256 and, when Fedora publishes a signed
- * CHECKSUM file next to them, whose signature checks out against a trusted key. Plus the cache's
- * own promises: one transfer for concurrent requests, LRU pruning under a size limit, no entry
- * after a full disk.
+ * What may enter the cache: only files that match their sha256 and, for a Fedora image, whose
+ * CHECKSUM file is clear-signed by a trusted key (Fedora's shipped ones or the user's) and lists
+ * it; anything less is refused before the download unless the user explicitly skips the check,
+ * which the entry then records. Catalog entries need a sha256 from somewhere. Plus the cache's own
+ * promises: one transfer for concurrent requests, LRU pruning under a size limit, no entry after a
+ * full disk.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,14 +12,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { FiotError } from '../../../shared/errors';
+import { verificationWords } from '../../../shared/domain/verification-words';
+import { shippedKeysDir } from '../../../electron/core/images/verify/trusted-keys';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { makeTestKey, type TestKey } from '../../helpers/pgp';
 import { isRoot } from '../../helpers/system';
-import { randomImage, tempImages, type TempImages } from './setup';
+import { FEDORA_CHECKSUM, FEDORA_IMAGE, randomImage, tempImages, type TempImages } from './setup';
 
 const MiB = 1024 * 1024;
-const IMAGE = 'Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz';
-const CHECKSUM = 'Fedora-IoT-42-aarch64-20250414.0-CHECKSUM';
 let server: ImageServer;
 let trusted: TestKey;
 let stranger: TestKey;
@@ -40,10 +42,11 @@ function setup(): TempImages {
   return t;
 }
 
-function publish(dir: string, body: Buffer, checksumText: string): string {
-  server.files.set(`/${dir}/${IMAGE}`, { body });
-  server.files.set(`/${dir}/${CHECKSUM}`, { body: Buffer.from(checksumText) });
-  return server.url(`/${dir}/${IMAGE}`);
+/** Publishes the image in its own folder, with a CHECKSUM file when given; returns the image URL. */
+function publish(dir: string, body: Buffer, checksumText: string | null): string {
+  server.files.set(`/${dir}/${FEDORA_IMAGE}`, { body });
+  if (checksumText !== null) server.files.set(`/${dir}/${FEDORA_CHECKSUM}`, { body: Buffer.from(checksumText) });
+  return server.url(`/${dir}/${FEDORA_IMAGE}`);
 }
 
 function cacheFiles(t: TempImages): string[] {
@@ -54,28 +57,18 @@ function cacheFiles(t: TempImages): string[] {
 test('a CHECKSUM file signed by a trusted key verifies the image', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const url = publish('good', image.body, await trusted.clearSign(`# Fedora-IoT 42\nSHA256 (${IMAGE}) = ${image.sha256}\n`));
+  const url = publish('good', image.body, await trusted.clearSign(`# Fedora-IoT 42\nSHA256 (${FEDORA_IMAGE}) = ${image.sha256}\n`));
   const entry = await t.service().fetch(url);
   assert.equal(entry.verification.checksum, 'signed');
   assert.match(entry.verification.signature!.signer, /Trusted/);
   assert.equal(entry.sha256, image.sha256);
-  assert.ok(server.requests.some((r) => r.path.endsWith(CHECKSUM)), 'fetched the CHECKSUM next to the image');
-});
-
-test('a CHECKSUM signed by an untrusted key fails with SIGNATURE_INVALID and caches nothing', async () => {
-  const t = setup();
-  const image = randomImage(MiB);
-  const url = publish('stranger', image.body, await stranger.clearSign(`SHA256 (${IMAGE}) = ${image.sha256}\n`));
-  await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID');
-  assert.deepEqual(await t.service().cache.list(), []);
-  assert.deepEqual(cacheFiles(t), []);
-  assert.deepEqual(readdirSync(path.join(t.cacheDir, 'downloads')).filter((n) => n.includes('.part')), [], 'the untrusted download is deleted');
+  assert.ok(server.requests.some((r) => r.path.endsWith(FEDORA_CHECKSUM)), 'fetched the CHECKSUM next to the image');
 });
 
 test('a signed CHECKSUM whose text was altered fails with SIGNATURE_INVALID', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const signed = await trusted.clearSign(`SHA256 (${IMAGE}) = ${'0'.repeat(64)}\n`);
+  const signed = await trusted.clearSign(`SHA256 (${FEDORA_IMAGE}) = ${'0'.repeat(64)}\n`);
   const tampered = signed.replace('0'.repeat(64), image.sha256);
   const url = publish('tampered', image.body, tampered);
   await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID');
@@ -85,7 +78,7 @@ test('a signed CHECKSUM whose text was altered fails with SIGNATURE_INVALID', as
 test('an image that does not match its signed CHECKSUM stops with CHECKSUM_MISMATCH', async () => {
   const t = setup();
   const image = randomImage(MiB);
-  const url = publish('mismatch', image.body, await trusted.clearSign(`SHA256 (${IMAGE}) = ${'ab'.repeat(32)}\n`));
+  const url = publish('mismatch', image.body, await trusted.clearSign(`SHA256 (${FEDORA_IMAGE}) = ${'ab'.repeat(32)}\n`));
   await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'CHECKSUM_MISMATCH' && /signed CHECKSUM/.test(e.message));
   assert.deepEqual(await t.service().cache.list(), []);
   assert.deepEqual(cacheFiles(t), []);
@@ -176,4 +169,77 @@ test('a full disk during download fails with DISK_FULL and leaves the index unto
   } finally {
     execFileSync('umount', [mount]);
   }
+});
+
+const listing = (sha256: string, name = FEDORA_IMAGE) => `# Fedora-IoT 42\nSHA256 (${name}) = ${sha256}\n`;
+
+interface Case {
+  name: string;
+  code: string;
+  checksum(sha256: string): Promise<string | null>;
+}
+
+const refusals: Case[] = [
+  { name: 'an unsigned CHECKSUM', code: 'SIGNATURE_INVALID', checksum: async (sha) => listing(sha) },
+  { name: 'a CHECKSUM signed by a key nobody trusts', code: 'SIGNATURE_INVALID', checksum: (sha) => stranger.clearSign(listing(sha)) },
+  { name: 'a signed CHECKSUM that does not list the image', code: 'CHECKSUM_UNLISTED', checksum: (sha) => trusted.clearSign(listing(sha, 'Fedora-IoT-raw-42-20250414.0.x86_64.raw.xz')) },
+  { name: 'no CHECKSUM file at all', code: 'SIGNATURE_MISSING', checksum: async () => null },
+];
+
+for (const [index, c] of refusals.entries()) {
+  test(`${c.name} refuses a Fedora image before downloading it (${c.code}), even with a matching --sha256`, async () => {
+    const t = setup();
+    const image = randomImage(64 * 1024);
+    const url = publish(`refuse-${index}`, image.body, await c.checksum(image.sha256));
+    await assert.rejects(t.service().fetch(url, { sha256: image.sha256 }), (e: FiotError) => {
+      assert.equal(e.code, c.code, e.message);
+      assert.match(e.hint, c.code === 'SIGNATURE_INVALID' ? /keys folder/ : /insecure-skip-signature|mirror/);
+      return true;
+    });
+    assert.equal(server.transfers(`/refuse-${index}/${FEDORA_IMAGE}`).length, 0, 'the image was never downloaded');
+    assert.deepEqual(await t.service().cache.list(), []);
+  });
+
+  test(`${c.name} is accepted with --insecure-skip-signature, and the entry says the check was skipped`, async () => {
+    const t = setup();
+    const image = randomImage(64 * 1024);
+    const url = publish(`skip-${index}`, image.body, await c.checksum(image.sha256));
+    const entry = await t.service().fetch(url, { insecureSkipSignature: true });
+    assert.equal(entry.sha256, image.sha256);
+    assert.equal(entry.verification.signatureSkipped, true);
+    assert.equal(entry.verification.signature, null);
+    assert.ok(entry.verification.notes.some((n) => /skipped at your request/.test(n)));
+    assert.match(verificationWords(entry.verification), /^SIGNATURE NOT CHECKED/);
+    // Kept without a check, so a later checked request does not get it silently.
+    await assert.rejects(t.service().fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID' && /kept without a signature check/.test(e.message));
+  });
+}
+
+test('a CHECKSUM signed by a key outside the shipped Fedora set is refused', async () => {
+  const t = setup();
+  const image = randomImage(64 * 1024);
+  const url = publish('shipped-only', image.body, await trusted.clearSign(listing(image.sha256)));
+  // Only the app's own keys: the test key is not among them.
+  await assert.rejects(t.service({ keyDirs: [shippedKeysDir()] }).fetch(url), (e: FiotError) => e.code === 'SIGNATURE_INVALID' && /does not check out/.test(e.message));
+  assert.equal(server.transfers(`/shipped-only/${FEDORA_IMAGE}`).length, 0);
+});
+
+test('a trusted signature is named with its fingerprint; a signed listing stands in for a missing catalog sha256', async () => {
+  const t = setup();
+  const image = randomImage(64 * 1024);
+  const url = publish('catalog-signed', image.body, await trusted.clearSign(listing(image.sha256)));
+  const resolveRef = async () => ({ url, name: FEDORA_IMAGE, sha256: null });
+  const entry = await t.service({ resolveRef }).fetch('fedora-iot:42@rpi4');
+  assert.equal(entry.verification.checksum, 'signed');
+  assert.equal(entry.verification.signatureSkipped, false);
+  assert.match(verificationWords(entry.verification), /^Signature verified by Trusted <test@example\.invalid> \(([0-9A-F]{4} ){9}[0-9A-F]{4}\)$/);
+});
+
+test('a catalog entry with no sha256 and no CHECKSUM file is refused (SHA256_MISSING) before downloading', async () => {
+  const t = setup();
+  const image = randomImage(64 * 1024);
+  server.files.set('/catalog/custom.raw.xz', { body: image.body });
+  const resolveRef = async () => ({ url: server.url('/catalog/custom.raw.xz'), name: 'custom.raw.xz', sha256: null });
+  await assert.rejects(t.service({ resolveRef }).fetch('fedora-iot:42@rpi4'), (e: FiotError) => e.code === 'SHA256_MISSING' && /no sha256/.test(e.message));
+  assert.equal(server.transfers('/catalog/custom.raw.xz').length, 0);
 });

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { FiotError } from '../../../../shared/errors';
+import type { SourceTrust } from '../../../../shared/domain/images';
 import type { ByteRange } from '../../image-map';
 
 export interface PreparedSource {
@@ -21,11 +22,21 @@ export interface PreparedSource {
    * preflight compares this instead of hashing `path`.
    */
   verifiedSha256?: string;
+  /** How a downloaded image was trusted (its CHECKSUM signature, or the user's skip). */
+  trust?: SourceTrust;
+  /**
+   * sha256 the writer must find over the bytes it writes (a cached raw copy's recorded digest);
+   * a difference stops it before the partition table with CACHE_CORRUPT.
+   */
+  writtenSha256?: string;
+  /** Drops a source the writer found damaged (CACHE_CORRUPT) from the cache it came from. */
+  discard?: () => Promise<void>;
 }
 
 /** What the request expects of the source, so a resolver that downloads can verify before keeping it. */
 export interface SourceExpectation {
   sha256?: string;
+  insecureSkipSignature?: boolean;
 }
 
 /** Answers null when the reference is not its kind, so resolvers chain. */

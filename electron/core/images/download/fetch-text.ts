@@ -1,4 +1,8 @@
-/** A small text file (a CHECKSUM file), or null when it is not there or cannot be fetched. */
+/**
+ * A small text file (a CHECKSUM file), or null when it is not there or cannot be fetched. A refused
+ * downgrade (INSECURE_REDIRECT) is thrown instead, so the user is told the real reason.
+ */
+import { FiotError } from '../../../../shared/errors';
 import { httpGet } from './http-get';
 
 const MAX_TEXT_BYTES = 1 << 20;
@@ -23,7 +27,8 @@ export async function fetchText(url: string, signal?: AbortSignal): Promise<stri
       chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
-  } catch {
+  } catch (error) {
+    if (error instanceof FiotError) throw error;
     return null;
   }
 }

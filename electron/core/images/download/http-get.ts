@@ -1,10 +1,11 @@
 /**
- * One HTTP(S) GET on node's own http/https, following redirects, with the response body left
- * unread for the caller to stream. Kept apart from the download loop so that loop reads as policy
- * (resume, retry, failover) rather than socket plumbing.
+ * One HTTP(S) GET on node's own http/https, following redirects (never from https to http), with
+ * the response body left unread for the caller to stream. Kept apart from the download loop so that
+ * loop reads as policy (resume, retry, failover) rather than socket plumbing.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { FiotError } from '../../../../shared/errors';
 
 const MAX_REDIRECTS = 8;
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -44,7 +45,13 @@ export function httpGet(url: string, headers: Record<string, string>, signal?: A
           reject(new Error(`too many redirects from ${url}`));
           return;
         }
-        httpGet(new URL(location, parsed).toString(), headers, signal, redirects + 1).then(resolve, reject);
+        const next = new URL(location, parsed);
+        // A secure request must stay secure: an https → http hop would let anyone on the path swap the bytes.
+        if (parsed.protocol === 'https:' && next.protocol !== 'https:') {
+          reject(new FiotError('INSECURE_REDIRECT', `${url} redirected to ${next.toString()}, which is not https; nothing was downloaded from it.`));
+          return;
+        }
+        httpGet(next.toString(), headers, signal, redirects + 1).then(resolve, reject);
         return;
       }
       resolve({ status, headers: response.headers, body: response, url });

@@ -4,19 +4,20 @@
  */
 import { readCleartextMessage, verify } from 'openpgp';
 import { FiotError } from '../../../../shared/errors';
+import { signerName } from './fedora-keys';
 import type { TrustedKeys } from './trusted-keys';
 
 export interface SignedText {
   text: string;
   /** Fingerprint of the trusted key that made the signature. */
   signedBy: string;
-  /** The key's first user id, e.g. "Fedora (42) <fedora-42-primary@fedoraproject.org>". */
+  /** "Fedora 44" for a shipped key, else the key's first user id. */
   signer: string;
 }
 
 export async function verifyClearSigned(armored: string, trusted: TrustedKeys, what = 'CHECKSUM file'): Promise<SignedText> {
   if (trusted.keys.length === 0) {
-    throw new FiotError('SIGNATURE_INVALID', `No trusted signing keys are installed, so the ${what} cannot be checked.`, 'Put Fedora’s keys (fedora.gpg) in assets/keys/ or your own in the keys folder of the settings directory.');
+    throw new FiotError('SIGNATURE_INVALID', `No trusted signing keys are installed, so the ${what} cannot be checked.`, 'Reinstall the app (it ships Fedora’s keys in assets/keys/), or add your own to the keys folder of the settings directory.');
   }
   let message;
   try {
@@ -31,8 +32,9 @@ export async function verifyClearSigned(armored: string, trusted: TrustedKeys, w
     await good.verified;
     const keyId = good.keyID.toHex();
     const key = trusted.keys.find((k) => k.getKeys(good.keyID).length > 0);
-    const signer = key ? ((await key.getPrimaryUser().catch(() => null))?.user.userID?.userID ?? keyId) : keyId;
-    return { text: result.data, signedBy: key?.getFingerprint() ?? keyId, signer };
+    const userId = key ? ((await key.getPrimaryUser().catch(() => null))?.user.userID?.userID ?? keyId) : keyId;
+    const signedBy = (key?.getFingerprint() ?? keyId).toUpperCase();
+    return { text: result.data, signedBy, signer: signerName(signedBy, userId) };
   } catch (error) {
     throw new FiotError('SIGNATURE_INVALID', `The ${what}’s signature does not check out against the trusted keys (${(error as Error).message}).`);
   }

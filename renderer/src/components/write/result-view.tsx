@@ -49,6 +49,7 @@ export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
           <p className="muted">{detail}</p>
         </div>
       </div>
+      {result.sourceTrust?.signatureSkipped && <p className="drive-warning" data-testid="result-signature-skipped">The image’s signature was not checked (skipped at your request).</p>}
       {/* Shown once here only when no card carries the reason itself. */}
       {result.error && !result.targets.some((t) => t.error) && <ErrorNotice error={result.error} testId="job-error" />}
       <ul className="result-list">

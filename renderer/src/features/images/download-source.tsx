@@ -27,12 +27,13 @@ export function DownloadSource() {
   const error = useDownloads((s) => s.error);
   const [source, setSource] = useState('');
   const [sha256, setSha256] = useState('');
+  const [skipSignature, setSkipSignature] = useState(false);
   useEffect(() => downloadsStore.getState().watch(), []);
   const active = current !== null && activePhases.includes(current.phase);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void downloadsStore.getState().start(source, sha256);
+    void downloadsStore.getState().start(source, sha256, skipSignature);
   };
   const pct = current ? percent(current.bytes, current.totalBytes) : null;
 
@@ -43,6 +44,11 @@ export function DownloadSource() {
         <input id="download-url" className="input mono" value={source} onChange={(e) => setSource(e.target.value)} placeholder="https://…/Fedora-IoT-raw-42-….aarch64.raw.xz or fedora-iot:42@rpi4" spellCheck={false} data-testid="download-url" />
         <label htmlFor="download-sha256">Expected sha256 (optional)</label>
         <input id="download-sha256" className="input mono" value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} data-testid="download-sha256" />
+        <label className="checkbox-label">
+          <input type="checkbox" checked={skipSignature} onChange={(e) => setSkipSignature(e.target.checked)} data-testid="skip-signature" />
+          Skip the signature check (insecure)
+        </label>
+        {skipSignature && <p className="drive-warning" data-testid="skip-signature-warning">Insecure: a Fedora image will be accepted even when Fedora’s signature is missing or wrong. Nothing then proves it is the image Fedora published. The card’s history will say so.</p>}
         <div className="row">
           <button type="submit" className="button primary" disabled={active || !source.trim()} data-testid="download-start">Download</button>
           {active && <button type="button" className="button" onClick={() => void downloadsStore.getState().cancel()} data-testid="download-cancel">Cancel</button>}

@@ -10,7 +10,8 @@ import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 export interface DownloadsState {
   current: ImageProgress | null;
   error: ErrorInfo | null;
-  start(source: string, sha256?: string): Promise<void>;
+  /** insecureSkipSignature: accept a Fedora image whose CHECKSUM signature is missing or wrong. */
+  start(source: string, sha256?: string, insecureSkipSignature?: boolean): Promise<void>;
   cancel(): Promise<void>;
   /** Subscribes to images:progress; returns the unsubscribe. */
   watch(): () => void;
@@ -21,11 +22,11 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
     current: null,
     error: null,
 
-    async start(source, sha256) {
+    async start(source, sha256, insecureSkipSignature = false) {
       set({ error: null });
       try {
         const trimmed = sha256?.trim();
-        const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true });
+        const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true, insecureSkipSignature });
         set({ current: { downloadId, source, phase: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null } });
       } catch (error) {
         set({ error: toErrorInfo(error) });
