@@ -3,13 +3,12 @@
  * Continue below it. A step opens only when every step before it is ready, and the steps are
  * locked while a card is being written.
  */
-import { useEffect } from 'react';
-import { startStores, useJob, useUi, uiStore } from './stores';
-import { isBusy } from './stores/job';
+import { useHistory, useJob, useUi, uiStore } from './stores';
+import { isBusy } from './features/write';
 import { steps } from './steps';
-import { StepNav } from './components/layout/step-nav';
-import { TopBar } from './components/layout/top-bar';
-import { HistoryView, useHistory } from './features/history';
+import { StepNav } from './shell/step-nav';
+import { TopBar } from './shell/top-bar';
+import { HistoryView } from './features/history';
 
 /** How many steps from the start are ready, in order. */
 function useReadyCount(): number {
@@ -19,7 +18,6 @@ function useReadyCount(): number {
 }
 
 export function App() {
-  useEffect(() => startStores(), []);
   const current = useUi((s) => s.step);
   const busy = useJob((s) => isBusy(s.status));
   const readyCount = useReadyCount();

@@ -3,9 +3,9 @@
  * its choice is made. Features add a step here (e.g. provisioning between drives and write).
  */
 import type { ComponentType } from 'react';
-import { ImageStep, ImageSummary, useImageReady } from './components/image/image-step';
-import { DrivesStep, DrivesSummary, useDrivesReady } from './components/drives/drives-step';
-import { WriteStep, WriteSummary, useWriteReady } from './components/write/write-step';
+import { ImageStep, ImageSummary, useImageReady } from './features/image';
+import { DrivesStep, DrivesSummary, useDrivesReady } from './features/drives';
+import { WriteStep, WriteSummary, useWriteReady } from './features/write';
 import { ProvisioningStep, ProvisioningSummary, useProvisioningReady } from './features/provisioning';
 
 export interface StepDefinition {

@@ -1,8 +1,8 @@
 /** The images feature's stores over a fake API: a download followed to done picks the image; cache actions refresh the list. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createCacheStore } from '../../renderer/src/features/images/cache-store';
-import { createDownloadsStore } from '../../renderer/src/features/images/downloads-store';
+import { createCacheStore } from '../../renderer/src/features/image/cache-store';
+import { createDownloadsStore } from '../../renderer/src/features/image/downloads-store';
 import type { CacheEntry, CacheSummary } from '../../shared/domain/images';
 import { createFakeApi, settle } from '../helpers/fake-api';
 

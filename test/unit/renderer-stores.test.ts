@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDrivesStore, allDrives, selectedDrives } from '../../renderer/src/stores/drives';
-import { createJobStore } from '../../renderer/src/stores/job';
-import { createImageStore } from '../../renderer/src/stores/image';
+import { createDrivesStore, allDrives, selectedDrives } from '../../renderer/src/features/drives/drives-store';
+import { createJobStore } from '../../renderer/src/features/write/job-store';
+import { createImageStore } from '../../renderer/src/features/image/image-store';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';

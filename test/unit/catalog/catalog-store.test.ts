@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCatalogStore, visibleEntries } from '../../../renderer/src/stores/catalog';
+import { createCatalogStore, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
 import { loadBoards } from '../../../electron/core/catalog/assets';
 import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { createCore, type Core } from '../../../electron/core/app-core';
 import { loadConfig } from '../../../electron/core/config';
 import { emptyForm, fieldOf, formMessage, formToProfile, profileToForm } from '../../../renderer/src/features/provisioning/profile-form';
-import { createProfileStore, type ProfileState } from '../../../renderer/src/stores/profile';
+import { createProfileStore, type ProfileState } from '../../../renderer/src/features/provisioning/profile-store';
 import type { FiotApi } from '../../../shared/contract';
 import { FiotError } from '../../../shared/errors';
 import { ED25519_KEY, RSA_KEY } from '../../helpers/ssh-keys';

@@ -1,6 +1,6 @@
 /** Earlier builds: what, when, from which digest, how it ended; a finished one can be written again. */
 import type { BuildRecord } from '../../../../shared/domain/build';
-import { buildStore } from './use-build';
+import { buildStore } from '../../stores';
 
 const statusWords: Record<BuildRecord['status'], string> = { running: 'Running', succeeded: 'Built', failed: 'Failed', cancelled: 'Cancelled' };
 

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { PreflightChecklist } from './preflight-checklist';
 import type { RunningBuild } from './build-store';
-import { buildStore } from './use-build';
+import { buildStore } from '../../stores';
 
 export function BuildRunView({ build }: { build: RunningBuild }) {
   const logRef = useRef<HTMLPreElement>(null);

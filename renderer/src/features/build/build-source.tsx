@@ -8,8 +8,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { BuildHistoryList } from './build-history-list';
 import { BuildRunView } from './build-run-view';
 import { PreflightChecklist } from './preflight-checklist';
-import { useProfile } from '../provisioning';
-import { buildStore, useBuild } from './use-build';
+import { buildStore, useBuild, useProfile } from '../../stores';
 
 const suggestions = ['quay.io/fedora/fedora-iot:42', 'quay.io/fedora/fedora-bootc:42'];
 
@@ -18,10 +17,7 @@ export function BuildSource() {
   const profileEnabled = useProfile((s) => s.enabled);
   const running = build?.status === 'running';
 
-  useEffect(() => {
-    buildStore.getState().watch();
-    void buildStore.getState().loadHistory();
-  }, []);
+  useEffect(() => void buildStore.getState().loadHistory(), []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -2,4 +2,4 @@
 /** The build feature: the "Build from a container" source of the image step. */
 import './build.css';
 export { BuildSource } from './build-source';
-export { buildStore, useBuild } from './use-build';
+export { createBuildStore, type BuildState } from './build-store';

@@ -1,6 +1,6 @@
 /** Step one of the catalog: which board the card is for, as cards with what a user needs to know. */
 import type { Board } from '../../../../shared/domain/board';
-import { catalogStore, useCatalog } from './stores';
+import { catalogStore, useCatalog } from '../../stores';
 
 const supportWords: Record<Board['support'], string> = {
   supported: 'Supported by Fedora',

@@ -1,6 +1,6 @@
 /** Where the catalog comes from, and quiet notices for sources that did not answer (never a dialog). */
 import type { Catalog } from '../../../../shared/domain/catalog';
-import { catalogStore, useCatalog } from './stores';
+import { catalogStore, useCatalog } from '../../stores';
 
 function originWords(catalog: Catalog): string {
   if (catalog.origin === 'snapshot') return `Snapshot of ${catalog.snapshotDate}, shipped with the app`;

@@ -5,15 +5,14 @@
  */
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
-import { FileSource } from '../../components/image/file-source';
-import { chosenBoard, visibleEntries } from '../../stores/catalog';
+import { FileSource } from '../image/file-source';
+import { chosenBoard, visibleEntries } from './catalog-store';
 import { percent } from '../../format';
-import { downloadsStore, useDownloads } from '../images/stores';
 import { BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
 import { CustomRef } from './custom-ref';
 import { EntryList } from './entry-list';
-import { catalogStore, useCatalog } from './stores';
+import { catalogStore, useCatalog, useDownloads } from '../../stores';
 import './catalog.css';
 
 /** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
@@ -93,13 +92,6 @@ export function CatalogSource() {
   const catalog = useCatalog((s) => s.catalog);
   const status = useCatalog((s) => s.status);
   const boardId = useCatalog((s) => s.boardId);
-
-  useEffect(() => {
-    // Downloads started here report progress to this tab too, not only to the Download tab.
-    const stops = [catalogStore.getState().watch(), downloadsStore.getState().watch()];
-    if (catalogStore.getState().status === 'idle') void catalogStore.getState().load();
-    return () => stops.forEach((stop) => stop());
-  }, []);
 
   useEffect(() => {
     if (catalog && performance.getEntriesByName(CATALOG_SHOWN_MARK).length === 0) performance.mark(CATALOG_SHOWN_MARK, { detail: catalog.origin });

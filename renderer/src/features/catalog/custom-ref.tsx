@@ -1,7 +1,7 @@
 /** Adds the user's own bootc container (looked up in its registry) to the list for this board. */
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
-import { catalogStore, useCatalog } from './stores';
+import { catalogStore, useCatalog } from '../../stores';
 
 export function CustomRef() {
   const [reference, setReference] = useState('');

@@ -2,7 +2,7 @@
 import { deliveryExplained } from '../../../../shared/domain/board';
 import type { BoardEntry } from '../../../../shared/domain/catalog';
 import { formatSize } from '../../format';
-import { catalogStore, useCatalog } from './stores';
+import { catalogStore, useCatalog } from '../../stores';
 
 function title(entry: BoardEntry['entry']): string {
   const kind = entry.kind === 'raw-image' ? 'Fedora IoT raw image' : `${entry.variant} bootc container`;

@@ -1,2 +1,3 @@
-/** The catalog feature: the "Fedora IoT" source of the image step. */
-export { CatalogSource, CATALOG_SHOWN_MARK } from './catalog-source';
+/** The catalog feature: the "Fedora IoT" source of the image step, what fits each board. */
+export { CatalogSource } from './catalog-source';
+export { createCatalogStore, type CatalogState } from './catalog-store';

@@ -7,7 +7,7 @@ import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history
 import { ErrorNotice } from '../../components/error-notice';
 import { formatDuration, formatSize } from '../../format';
 import { HISTORY_VIEW_LIMIT } from './history-store';
-import { historyStore, useHistory } from './stores';
+import { historyStore, useHistory } from '../../stores';
 
 const resultWords: Record<HistoryEntry['result'], string> = {
   verified: 'Verified',

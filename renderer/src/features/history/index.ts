@@ -1,4 +1,4 @@
 /** The history feature: "what went where", opened from the top bar, with a CSV export. */
 import './history.css';
 export { HistoryButton, HistoryView } from './history-view';
-export { historyStore, useHistory } from './stores';
+export { createHistoryStore, type HistoryState } from './history-store';

@@ -5,7 +5,7 @@
  */
 import { FieldErrors, TextField, useFieldProblems } from './field';
 import type { ProvisioningModeChoice } from './profile-form';
-import { profileStore, useProfile } from './stores';
+import { profileStore, useProfile } from '../../stores';
 
 const MODES: Array<{ value: ProvisioningModeChoice; label: string; hint: string }> = [
   { value: 'config', label: 'Write a config generated from this form', hint: 'The usual choice.' },

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { FieldErrors, TextField, useFieldProblems } from './field';
-import { profileStore, useProfile } from './stores';
+import { profileStore, useProfile } from '../../stores';
 
 /** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */
 const NO_NAMES: string[] = [];

@@ -6,7 +6,7 @@ import { useId, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Problem } from '../../../../shared/provisioning';
 import { fieldOf, formMessage, type ProfileForm } from './profile-form';
-import { profileStore, useProfile } from './stores';
+import { profileStore, useProfile } from '../../stores';
 
 /** The messages for one form field. */
 export function useFieldProblems(name: keyof ProfileForm | 'profile'): string[] {

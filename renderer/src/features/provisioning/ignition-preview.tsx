@@ -1,6 +1,6 @@
 /** The live preview: exactly the bytes that will be written as ignition/config.ign for the first card. */
 import { FieldErrors, useFieldProblems } from './field';
-import { useProfile } from './stores';
+import { useProfile } from '../../stores';
 
 export function IgnitionPreview() {
   const preview = useProfile((s) => s.preview);

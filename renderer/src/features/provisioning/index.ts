@@ -1,4 +1,4 @@
-/** The provisioning feature: the first-boot setup step and the profile store. */
+/** The First boot step: the provisioning profile, its live Ignition preview, and saved profiles. */
 export { ProvisioningStep, ProvisioningSummary, useProvisioningReady } from './provisioning-step';
-export { profileStore, useProfile } from './stores';
 export { ProvisioningPlanLine } from './plan-line';
+export { createProfileStore, type ProfileState } from './profile-store';

@@ -1,6 +1,6 @@
 /** The write step's line about first-boot setup: what each selected card will be called. */
 import { hasCounter, previewHostnames } from '../../../../shared/provisioning';
-import { useProfile } from './stores';
+import { useProfile } from '../../stores';
 
 export function ProvisioningPlanLine({ cards }: { cards: number }) {
   const enabled = useProfile((s) => s.enabled);

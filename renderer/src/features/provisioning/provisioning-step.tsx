@@ -7,7 +7,7 @@ import { AdvancedFields } from './advanced-fields';
 import { BasicsFields } from './basics-fields';
 import { IgnitionPreview } from './ignition-preview';
 import { SavedProfiles } from './saved-profiles';
-import { profileStore, useProfile } from './stores';
+import { profileStore, useProfile } from '../../stores';
 import './provisioning.css';
 
 /** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */

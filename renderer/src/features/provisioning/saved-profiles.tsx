@@ -1,6 +1,6 @@
 /** Saved profiles: load one, save the form under a name, delete, import a shared file, export. */
 import { useEffect, useState } from 'react';
-import { profileStore, useProfile } from './stores';
+import { profileStore, useProfile } from '../../stores';
 
 function download(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));

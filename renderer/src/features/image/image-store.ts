@@ -5,10 +5,10 @@
  * `path` when their file is ready.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi } from '../../../shared/contract';
-import type { SourceInfo } from '../../../shared/api/source';
-import type { FiotShell } from '../../../shared/bridge';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { FiotApi } from '../../../../shared/contract';
+import type { SourceInfo } from '../../../../shared/api/source';
+import type { FiotShell } from '../../../../shared/bridge';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface ImageState {
   path: string;

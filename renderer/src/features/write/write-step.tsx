@@ -5,11 +5,11 @@
  */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectedDrives } from '../../stores/drives';
-import { drivesStore, imageStore, jobStore, uiStore, useDrives, useImage, useJob } from '../../stores';
+import { selectedDrives } from '../drives';
+import { drivesStore, imageStore, jobStore, profileStore, uiStore, useDrives, useImage, useJob } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
-import { ErrorNotice } from '../error-notice';
-import { ProvisioningPlanLine, profileStore } from '../../features/provisioning';
+import { ErrorNotice } from '../../components/error-notice';
+import { ProvisioningPlanLine } from '../provisioning';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';

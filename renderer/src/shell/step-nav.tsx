@@ -1,4 +1,4 @@
-import type { StepDefinition } from '../../steps';
+import type { StepDefinition } from '../steps';
 
 interface StepNavProps {
   steps: StepDefinition[];

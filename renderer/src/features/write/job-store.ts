@@ -4,9 +4,9 @@
  * events for an unknown job are held until the id is known.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi } from '../../../shared/contract';
-import type { FlashProgress, FlashRequest, FlashResult } from '../../../shared/domain/flash';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { FiotApi } from '../../../../shared/contract';
+import type { FlashProgress, FlashRequest, FlashResult } from '../../../../shared/domain/flash';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export type JobStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished';
 

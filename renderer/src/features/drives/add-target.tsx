@@ -4,8 +4,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import { drivesStore, useDrives } from '../../stores';
-import { ErrorNotice } from '../error-notice';
-import { PathField } from '../path-field';
+import { ErrorNotice } from '../../components/error-notice';
+import { PathField } from '../../components/path-field';
 
 export function AddTarget() {
   const addError = useDrives((s) => s.addError);

@@ -1,6 +1,6 @@
-import type { ConnectionState } from '../../api';
-import { HistoryButton } from '../../features/history';
-import { useConnection } from '../../stores';
+import type { ConnectionState } from '../api';
+import { HistoryButton } from '../features/history';
+import { useConnection } from '../stores';
 
 const connectionWords: Record<ConnectionState, string> = {
   connecting: 'Connecting to the station…',

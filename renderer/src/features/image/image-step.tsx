@@ -6,11 +6,12 @@
 import { useState, type ComponentType, type KeyboardEvent } from 'react';
 import { useImage } from '../../stores';
 import { formatSize } from '../../format';
-import { ErrorNotice } from '../error-notice';
+import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
-import { CacheView, DownloadSource } from '../../features/images';
-import { BuildSource } from '../../features/build';
-import { CatalogSource } from '../../features/catalog';
+import { CacheView } from './cache-view';
+import { DownloadSource } from './download-source';
+import { BuildSource } from '../build';
+import { CatalogSource } from '../catalog';
 import type { SourceInfo } from '../../../../shared/api/source';
 
 export interface ImageSource {

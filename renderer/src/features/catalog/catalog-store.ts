@@ -5,10 +5,10 @@
  * Picking an entry hands it to whoever makes it a file (download or build), passed in as `actions`.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi } from '../../../shared/contract';
-import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../shared/domain/board';
-import { compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { FiotApi } from '../../../../shared/contract';
+import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../../shared/domain/board';
+import { compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface CatalogActions {
   /** Downloads a raw image (verified against its sha256 when known); it becomes the chosen image. */

@@ -4,7 +4,7 @@
  */
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { imageStore, useImage } from '../../stores';
-import { PathField } from '../path-field';
+import { PathField } from '../../components/path-field';
 
 export function FileSource() {
   const canBrowse = useImage((s) => s.canBrowse);

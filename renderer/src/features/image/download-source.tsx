@@ -2,11 +2,11 @@
  * The image step's "Download" tab: a URL or catalog reference (and optionally its sha256), the
  * download's progress with cancel, and the verification badge once it is in the cache.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ImagePhase } from '../../../../shared/domain/images';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
-import { downloadsStore, useDownloads } from './stores';
+import { downloadsStore, useDownloads } from '../../stores';
 import { VerificationBadge } from './verification-badge';
 
 const phaseWords: Record<ImagePhase, string> = {
@@ -28,7 +28,6 @@ export function DownloadSource() {
   const [source, setSource] = useState('');
   const [sha256, setSha256] = useState('');
   const [skipSignature, setSkipSignature] = useState(false);
-  useEffect(() => downloadsStore.getState().watch(), []);
   const active = current !== null && activePhases.includes(current.phase);
 
   const submit = (event: FormEvent) => {

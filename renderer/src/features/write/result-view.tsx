@@ -1,7 +1,7 @@
 import type { FlashResult } from '../../../../shared/domain/flash';
 import { useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
-import { ErrorNotice } from '../error-notice';
+import { ErrorNotice } from '../../components/error-notice';
 import { targetStateWords } from './progress-view';
 
 interface ResultViewProps {

@@ -5,10 +5,10 @@
  * dropped; only the hash stays in the form.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi, ResultOf } from '../../../shared/contract';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
-import type { ProfileInput, SavedProfile } from '../../../shared/provisioning';
-import { emptyForm, formToProfile, profileToForm, type ProfileForm } from '../features/provisioning/profile-form';
+import type { FiotApi, ResultOf } from '../../../../shared/contract';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+import type { ProfileInput, SavedProfile } from '../../../../shared/provisioning';
+import { emptyForm, formToProfile, profileToForm, type ProfileForm } from './profile-form';
 
 export type Preview = ResultOf<'provision:preview'>;
 

@@ -5,9 +5,9 @@
  * pulled out is dropped from the selection at once.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi } from '../../../shared/contract';
-import type { Drive } from '../../../shared/domain/drive';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import type { FiotApi } from '../../../../shared/contract';
+import type { Drive } from '../../../../shared/domain/drive';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface DrivesState {
   listed: Drive[];

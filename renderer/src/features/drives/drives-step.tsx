@@ -5,15 +5,15 @@
  * cannot be written says why.
  */
 import { checkTarget } from '../../../../shared/drive-constraints';
-import { allDrives, selectedDrives } from '../../stores/drives';
+import { allDrives, selectedDrives } from './drives-store';
 import { drivesStore, useDrives, useImage } from '../../stores';
-import { ErrorNotice } from '../error-notice';
+import { ErrorNotice } from '../../components/error-notice';
 import { DriveRow } from './drive-row';
 import { AddTarget } from './add-target';
 import { useShallow } from 'zustand/react/shallow';
 
 /** The image facts the drive rules need. */
-export function useImageFacts() {
+function useImageFacts() {
   const info = useImage((s) => s.info);
   return { size: info?.size ?? null, path: info?.path };
 }

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatSize } from '../../format';
 import { imageStore } from '../../stores';
-import { cacheStore, useCache } from './stores';
+import { cacheStore, useCache } from '../../stores';
 import { VerificationBadge } from './verification-badge';
 
 export function CacheView() {

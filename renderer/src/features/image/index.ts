@@ -1,0 +1,9 @@
+/**
+ * The Image step: the image to write, from a local file, a download or the image cache (the catalog
+ * and build features add their own sources to the step).
+ */
+import './image.css';
+export { ImageStep, ImageSummary, useImageReady } from './image-step';
+export { createImageStore, type ImageState } from './image-store';
+export { createDownloadsStore, type DownloadsState } from './downloads-store';
+export { createCacheStore, type CacheState } from './cache-store';

@@ -1,0 +1,84 @@
+/**
+ * The app's stores, created here and only here, bound to the real API, with a React hook each, and
+ * started by `startStores()`. Each store's logic lives with its feature (features/<concern>/*-store.ts,
+ * tested without a browser); this module is where features meet: picking a catalog entry starts a
+ * download or prepares a build, a finished download or build becomes the chosen image, and a build
+ * carries the First boot profile. Views read and act through these hooks; they never call the API.
+ */
+import { useStore } from 'zustand';
+import { api } from './api';
+import { createBuildStore, type BuildState } from './features/build/build-store';
+import { createCatalogStore, type CatalogState } from './features/catalog/catalog-store';
+import { createDrivesStore, type DrivesState } from './features/drives/drives-store';
+import { saveTextFile } from './features/history/save-file';
+import { createHistoryStore, type HistoryState } from './features/history/history-store';
+import { createCacheStore, type CacheState } from './features/image/cache-store';
+import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
+import { createImageStore, type ImageState } from './features/image/image-store';
+import { createProfileStore, type ProfileState } from './features/provisioning/profile-store';
+import { createJobStore, type JobState } from './features/write/job-store';
+import { createConnectionStore, type ConnectionStoreState } from './shell/connection-store';
+import { createUiStore, type UiState } from './shell/ui-store';
+
+export const uiStore = createUiStore();
+export const connectionStore = createConnectionStore(api);
+export const imageStore = createImageStore(api, api.shell);
+export const downloadsStore = createDownloadsStore(api, (path) => void imageStore.getState().choose(path));
+export const cacheStore = createCacheStore(api);
+export const profileStore = createProfileStore(api);
+export const buildStore = createBuildStore(
+  api,
+  (path) => imageStore.getState().choose(path),
+  () => {
+    const { provisioning, counterStart } = profileStore.getState().flashFields();
+    return provisioning ? { profile: provisioning, counterStart } : {};
+  },
+);
+export const catalogStore = createCatalogStore(api, {
+  download: (url, sha256) => downloadsStore.getState().start(url, sha256 ?? undefined),
+  prepareBuild: (reference, arch) => buildStore.getState().set({ reference, arch }),
+  switchAtFirstBoot: (reference) => {
+    profileStore.getState().setEnabled(true);
+    profileStore.getState().update({ bootcSwitch: reference });
+  },
+});
+export const drivesStore = createDrivesStore(api);
+export const jobStore = createJobStore(api);
+export const historyStore = createHistoryStore(api, saveTextFile);
+
+export const useUi = <T>(select: (state: UiState) => T): T => useStore(uiStore, select);
+export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T => useStore(connectionStore, select);
+export const useImage = <T>(select: (state: ImageState) => T): T => useStore(imageStore, select);
+export const useDownloads = <T>(select: (state: DownloadsState) => T): T => useStore(downloadsStore, select);
+export const useCache = <T>(select: (state: CacheState) => T): T => useStore(cacheStore, select);
+export const useProfile = <T>(select: (state: ProfileState) => T): T => useStore(profileStore, select);
+export const useBuild = <T>(select: (state: BuildState) => T): T => useStore(buildStore, select);
+export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore(catalogStore, select);
+export const useDrives = <T>(select: (state: DrivesState) => T): T => useStore(drivesStore, select);
+export const useJob = <T>(select: (state: JobState) => T): T => useStore(jobStore, select);
+export const useHistory = <T>(select: (state: HistoryState) => T): T => useStore(historyStore, select);
+
+/**
+ * Starts every event subscription and the first loads; returns the teardown. Called once, before
+ * the first render: the catalog's answer (from the core's cache) is then usually here by the time
+ * React has drawn the page.
+ */
+export function startStores(): () => void {
+  const stops = [
+    connectionStore.getState().watch(),
+    catalogStore.getState().watch(),
+    // Downloads started from the catalog report progress there as well as on the Download tab.
+    downloadsStore.getState().watch(),
+    buildStore.getState().watch(),
+    drivesStore.getState().watch(),
+    jobStore.getState().watch(),
+    // Drives may have come and gone while the station was out of reach.
+    api.onConnection((state) => {
+      if (state === 'open') void drivesStore.getState().load();
+    }),
+  ];
+  performance.mark('fiot:catalog-requested');
+  void catalogStore.getState().load();
+  void drivesStore.getState().load();
+  return () => stops.forEach((stop) => stop());
+}
