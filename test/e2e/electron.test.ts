@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { optionalSkip } from '../helpers/skip';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -25,7 +26,7 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-const skip = binary ? false : 'no Electron binary: `npm install electron` could not download it on this machine (run where it can; the station e2e covers the UI here)';
+const skip = binary ? false : optionalSkip('no Electron binary: `npm install electron` could not download it on this machine (run where it can; the station e2e covers the UI here)');
 
 describe('the desktop app in Electron', { skip }, () => {
   let app: ElectronApplication;

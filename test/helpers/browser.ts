@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { ciSkip } from './skip';
 
 export const CHROMIUM = process.env.FIOT_CHROMIUM ?? '/usr/bin/chromium';
 
 export function chromiumSkipReason(): string | null {
-  return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set FIOT_CHROMIUM)`;
+  return existsSync(CHROMIUM) ? null : ciSkip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set FIOT_CHROMIUM)`);
 }
 
 export interface TestBrowser {

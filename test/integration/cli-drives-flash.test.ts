@@ -13,6 +13,7 @@ import { list } from 'drivelist';
 import { createLoopDisk } from '../helpers/loop';
 import { createStandInSystemDisk, standInSkipReason } from '../helpers/stand-in-system-disk';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { optionalSkip } from '../helpers/skip';
 import { jsonLines, resultLine } from '../helpers/cli-json';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -63,7 +64,7 @@ describe('fiot-flash drives', () => {
 
   it('--all --json includes the drive holding / and marks it as system', async (t) => {
     const rootDrive = (await list()).find((d) => d.mountpoints.some((m) => m.path === '/'));
-    if (!rootDrive) return t.skip('drivelist sees no drive mounted at / here');
+    if (!rootDrive) return t.skip(optionalSkip('drivelist sees no drive mounted at / here'));
     const result = lastResult(cli(['drives', '--all', '--json']).stdout);
     const listed = (result.drives as Array<{ device: string; isSystem: boolean }>).find((d) => d.device === rootDrive.device);
     assert.equal(listed?.isSystem, true);
@@ -72,7 +73,7 @@ describe('fiot-flash drives', () => {
   it('prints a table for people', async (t) => {
     const run = cli(['drives', '--all']);
     assert.equal(run.status, 0);
-    if ((await list()).length === 0) return t.skip('no drives here');
+    if ((await list()).length === 0) return t.skip(optionalSkip('no drives here'));
     assert.match(run.stdout, /^DEVICE\s+SIZE\s+DESCRIPTION/);
   });
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { makeFixture } from '../fixtures/fixture';
 import { createLoopDisk } from '../helpers/loop';
-import { commandsSkipReason, hasCommand, loopSkipReason } from '../helpers/system';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fiot-flash.mjs');
@@ -75,7 +75,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
     }
   });
 
-  it('asks on a terminal, writes after "yes", and draws one progress line redrawn in place', { skip: hasCommand('script') ? false : 'script (util-linux) is not installed' }, async () => {
+  it('asks on a terminal, writes after "yes", and draws one progress line redrawn in place', { skip: commandsSkipReason('script') ?? false }, async () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {
@@ -102,7 +102,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
     }
   });
 
-  it('on a terminal, any answer but yes writes nothing', { skip: hasCommand('script') ? false : 'script (util-linux) is not installed' }, async () => {
+  it('on a terminal, any answer but yes writes nothing', { skip: commandsSkipReason('script') ?? false }, async () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {

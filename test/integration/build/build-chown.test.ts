@@ -8,12 +8,12 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { BuildManager } from '../../../electron/core/build/build-manager';
 import { setupStandin, type StandinSetup } from '../../helpers/podman-standin';
-import { isRoot } from '../../helpers/system';
+import { rootSkipReason } from '../../helpers/system';
 
 let s: StandinSetup | undefined;
 after(() => s?.dispose());
 
-test('the built image in DIR is owned by the user the build ran for', { skip: isRoot() ? false : 'needs root to give files away' }, async () => {
+test('the built image in DIR is owned by the user the build ran for', { skip: rootSkipReason('to give files away') ?? false }, async () => {
   s = await setupStandin();
   Object.assign(process.env, s.env);
   const manager = new BuildManager({ configDir: s.configDir, cacheDir: s.cacheDir, podman: s.env.FIOT_PODMAN! }, { chown: '4321:4322' });

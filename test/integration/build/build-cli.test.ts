@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { setupStandin, type StandinSetup } from '../../helpers/podman-standin';
-import { isRoot, loopSkipReason, run } from '../../helpers/system';
+import { loopSkipReason, rootSkipReason, run } from '../../helpers/system';
 import { createLoopDisk } from '../../helpers/loop';
 
 const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'fiot-flash.mjs');
@@ -164,7 +164,7 @@ test('preflight: podman missing, too old, builder image unreachable', async () =
   assertNothingBuilt(s, out);
 });
 
-test('preflight: an output folder on a nearly full disk is refused before anything runs', { skip: isRoot() ? false : 'needs root to mount a small tmpfs' }, async () => {
+test('preflight: an output folder on a nearly full disk is refused before anything runs', { skip: rootSkipReason('to mount a small tmpfs') ?? false }, async () => {
   const s = await standin();
   const small = path.join(s.dir, 'small');
   mkdirSync(small);

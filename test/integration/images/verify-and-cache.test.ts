@@ -16,7 +16,7 @@ import { verificationWords } from '../../../shared/domain/verification-words';
 import { shippedKeysDir } from '../../../electron/core/images/verify/trusted-keys';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { makeTestKey, type TestKey } from '../../helpers/pgp';
-import { isRoot } from '../../helpers/system';
+import { rootSkipReason } from '../../helpers/system';
 import { FEDORA_CHECKSUM, FEDORA_IMAGE, randomImage, tempImages, type TempImages } from './setup';
 
 const MiB = 1024 * 1024;
@@ -148,7 +148,7 @@ test('a stale lock from a crashed process is broken', async () => {
   assert.equal(entry.sha256, image.sha256);
 });
 
-test('a full disk during download fails with DISK_FULL and leaves the index untouched', { skip: isRoot() ? false : 'needs root to mount a small tmpfs (CI runs as root)' }, async () => {
+test('a full disk during download fails with DISK_FULL and leaves the index untouched', { skip: rootSkipReason('to mount a small tmpfs') ?? false }, async () => {
   const t = setup();
   const mount = path.join(t.root, 'small');
   mkdirSync(mount);

@@ -3,19 +3,14 @@
  * Ignition itself runs at first boot, independent of our own validator.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { generateIgnition, ignitionText, profileSchema, validateIgnition, type ProfileInput } from '../../../shared/provisioning';
 import { hashPassword } from '../../../electron/core/provision/password-hash';
 import { ED25519_KEY, RSA_KEY } from '../../helpers/ssh-keys';
+import { ignitionValidate } from '../../helpers/ignition-validate';
 import { commandsSkipReason } from '../../helpers/system';
 
 const skip = commandsSkipReason('ignition-validate') ?? false;
-
-function ignitionValidate(text: string): { status: number | null; output: string } {
-  const result = spawnSync('ignition-validate', ['-'], { input: text, encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 const profiles: Record<string, ProfileInput> = {
   'user and hostname': { hostname: 'fleet-{n:03}', users: [{ name: 'core', passwordHash: hashPassword('pw'), sshAuthorizedKeys: [ED25519_KEY, RSA_KEY], groups: ['wheel'] }] },
