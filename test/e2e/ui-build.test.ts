@@ -73,11 +73,17 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
       await run.getByText('Builder log').click();
       assert.match(await page.getByTestId('build-log').innerText(), /org\.osbuild\.selinux[\s\S]*Build complete!/);
       assert.equal(await run.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
-      // The built image is now the image to write, like any chosen file.
+      // The built image is now the image to write, like any chosen file: the one this build put in
+      // the cache, named after its reference and arch, byte for byte what the builder produced.
       const summary = page.getByTestId('image-summary');
       await summary.waitFor();
-      assert.match(await summary.innerText(), /fedora-iot-42-aarch64\.raw|\.raw/);
+      assert.equal(await summary.locator('.chosen-name').innerText(), 'fedora-iot-42-aarch64.raw');
       assert.match(await summary.innerText(), /not compressed/);
+      const [record] = JSON.parse(readFileSync(path.join(standin.configDir, 'build-history.json'), 'utf8')) as Array<{ status: string; imagePath: string }>;
+      assert.equal(record?.status, 'succeeded');
+      assert.equal(await summary.locator('.path').getAttribute('title'), record.imagePath);
+      assert.equal(path.basename(record.imagePath), 'fedora-iot-42-aarch64.raw');
+      assert.ok(readFileSync(record.imagePath).equals(readFileSync(standin.disk)), 'the chosen file is the image the builder wrote');
       await shot(page, 'build-2-done');
       assert.deepEqual(errors, []);
     } finally {

@@ -17,7 +17,6 @@ const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'fiot-fla
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq51cKG27S1GBP6RtuemcduqecDwZCvuehLE4nyqW7U tech@bench';
 const REF = 'quay.io/fedora/fedora-iot:42';
 const setups: StandinSetup[] = [];
-let builtImage = '';
 after(() => setups.forEach((s) => s.dispose()));
 
 async function standin(extra: NodeJS.ProcessEnv = {}) {
@@ -33,11 +32,17 @@ function cli(args: string[], env: NodeJS.ProcessEnv) {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-test('build quay.io/fedora/fedora-iot:42 --arch aarch64 --output DIR --user core --ssh-key KEY', async () => {
+/** `fiot-flash build` in a stand-in of its own; every test that needs a built image makes it here. */
+async function build() {
   const s = await standin();
   const out = path.join(s.dir, 'out');
   const r = cli(['build', REF, '--arch', 'aarch64', '--output', out, '--user', 'core', '--ssh-key', KEY], s.env);
   assert.equal(r.code, 0, r.stderr + r.stdout);
+  return { s, out, r, image: path.join(out, 'image', 'disk.raw') };
+}
+
+test('build quay.io/fedora/fedora-iot:42 --arch aarch64 --output DIR --user core --ssh-key KEY', async () => {
+  const { s, out, r, image } = await build();
 
   const history = JSON.parse(readFileSync(path.join(s.configDir, 'build-history.json'), 'utf8')) as Array<Record<string, string>>;
   const record = history[0]!;
@@ -64,7 +69,6 @@ test('build quay.io/fedora/fedora-iot:42 --arch aarch64 --output DIR --user core
   assert.ok(!existsSync(configPath), 'the config (it may hold password hashes) is removed after the build');
 
   // The image is in DIR and in the cache, byte for byte what the builder produced.
-  const image = path.join(out, 'image', 'disk.raw');
   assert.equal(sha256(image), sha256(s.disk));
   const index = JSON.parse(readFileSync(path.join(s.cacheDir, 'index.json'), 'utf8')) as unknown;
   const entries = (Array.isArray(index) ? index : (index as { entries: unknown[] }).entries) as Array<{ sha256: string; file: string; sources: string[] }>;
@@ -76,13 +80,10 @@ test('build quay.io/fedora/fedora-iot:42 --arch aarch64 --output DIR --user core
   assert.match(r.stdout, /Build complete!/);
   assert.match(r.stdout, /==>\s+25%\s+Labelling files for SELinux/);
   assert.match(r.stdout, new RegExp(`Also saved as ${image}`));
-
-  builtImage = image;
 });
 
 test('the built image flashes to a card', { skip: loopSkipReason() ?? false }, async () => {
-  assert.ok(builtImage, 'the build test above produced an image');
-  const s = setups[0]!;
+  const { s, image: builtImage } = await build();
   const card = createLoopDisk(80 * 1024 * 1024);
   try {
     const flash = cli(['flash', builtImage, '--drive', card.device, '--yes'], s.env);
@@ -95,8 +96,7 @@ test('the built image flashes to a card', { skip: loopSkipReason() ?? false }, a
 });
 
 test('the built image takes provisioning like any Fedora IoT image file', async () => {
-  assert.ok(builtImage, 'the build test above produced an image');
-  const s = setups[0]!;
+  const { s, image: builtImage } = await build();
   const copy = path.join(s.dir, 'provision-me.raw');
   copyFileSync(builtImage, copy);
   const r = cli(['provision', copy, '--hostname', 'built-pi'], s.env);

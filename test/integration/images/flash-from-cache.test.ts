@@ -6,14 +6,14 @@
  * a second flash of the same URL downloads nothing.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
 import { localFileResolver } from '../../../electron/core/flash/source';
 import { mapImage } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
-import { e2fsck, ext4Tree, fsckVfat, treeDifferences, vfatTree } from '../../helpers/fs-tree';
+import { assertCardHoldsImage, fillWithOldData } from '../../helpers/card-check';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { createLoopDisk } from '../../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -21,42 +21,31 @@ import { tempImages, type TempImages } from './setup';
 
 const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'debugfs', 'e2fsck', 'fsck.vfat', 'xz') ?? false;
 const MiB = 1024 * 1024;
+const URL_PATH = '/images/fixture.raw.xz';
 let server: ImageServer;
-let temp: TempImages;
 let fixture: Fixture;
 let xzSha256: string;
+// Each test gets an empty image cache of its own, so none depends on what another left behind.
+let temp: TempImages;
 
 before(async () => {
   if (skip) return;
   fixture = await makeFixture({ xz: true, layout: 'gpt', seed: 4 });
   const xz = readFileSync(fixture.xzPath!);
   xzSha256 = createHash('sha256').update(xz).digest('hex');
-  server = await startImageServer({ '/images/fixture.raw.xz': xz });
+  server = await startImageServer({ [URL_PATH]: xz });
+});
+beforeEach(() => {
   temp = tempImages();
 });
+afterEach(() => temp?.dispose());
 after(async () => {
   await server?.close();
-  temp?.dispose();
 });
-
-function fillWithOldData(file: string, size: number): void {
-  const fd = openSync(file, 'r+');
-  const garbage = Buffer.alloc(MiB);
-  for (let at = 0; at < size; at += MiB) writeSync(fd, randomFillSync(garbage), 0, Math.min(MiB, size - at), at);
-  closeSync(fd);
-}
-
-function head(file: string, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  const buf = Buffer.alloc(length);
-  readSync(fd, buf, 0, length, 0);
-  closeSync(fd);
-  return buf;
-}
 
 async function flashUrl(device: string) {
   const service = temp.service({ mapImage });
-  const job = startFlash({ source: server.url('/images/fixture.raw.xz'), targets: [device], sha256: xzSha256 }, { resolvers: [service.resolver(), localFileResolver] });
+  const job = startFlash({ source: server.url(URL_PATH), targets: [device], sha256: xzSha256 }, { resolvers: [service.resolver(), localFileResolver] });
   return { result: await job.result, service };
 }
 
@@ -83,15 +72,7 @@ test('flash from the cache writes only mapped ranges and leaves an identical, fs
     assert.ok(written <= entry.raw.dataBytes + 2 * MiB, `wrote ${written} bytes for ${entry.raw.dataBytes} mapped`);
     assert.ok(written < fixture.size * 0.6, 'far less than the whole image');
 
-    // The partition tables (primary GPT and its header) match the image byte for byte.
-    assert.deepEqual(head(card.backingFile, 34 * 512), head(fixture.path, 34 * 512));
-    for (const p of fixture.partitions) {
-      const check = p.fs === 'vfat' ? fsckVfat(card.backingFile, p.offset, p.size) : e2fsck(card.backingFile, p.offset);
-      assert.ok(check.clean, `${p.label} is not clean:\n${check.output}`);
-      const expected = p.fs === 'vfat' ? vfatTree(fixture.path, p.offset) : ext4Tree(fixture.path, p.offset);
-      const actual = p.fs === 'vfat' ? vfatTree(card.backingFile, p.offset) : ext4Tree(card.backingFile, p.offset);
-      assert.deepEqual(treeDifferences(expected, actual), [], `${p.label} files differ`);
-    }
+    await assertCardHoldsImage(fixture, card.backingFile, { files: true });
   } finally {
     card.dispose();
   }
@@ -100,11 +81,20 @@ test('flash from the cache writes only mapped ranges and leaves an identical, fs
 test('a second flash of the same URL downloads and decompresses nothing', { skip }, async () => {
   const card = createLoopDisk(fixture.size + 16 * MiB, 'fiot-cache-card-');
   try {
-    const transfers = server.transfers('/images/fixture.raw.xz').length;
-    assert.equal(transfers, 1);
-    const { result } = await flashUrl(card.device);
-    assert.equal(result.ok, true);
-    assert.equal(server.transfers('/images/fixture.raw.xz').length, transfers);
+    const transfersBefore = server.transfers(URL_PATH).length;
+    const first = await flashUrl(card.device);
+    assert.equal(first.result.ok, true, JSON.stringify(first.result.targets[0]?.error ?? first.result));
+    assert.equal(server.transfers(URL_PATH).length, transfersBefore + 1, 'the first flash downloads the image once');
+    const [entry] = await first.service.cache.list();
+    assert.ok(entry?.raw, 'the first flash kept a raw copy');
+    const raw = statSync(first.service.cache.abs(entry.raw.file));
+
+    const second = await flashUrl(card.device);
+    assert.equal(second.result.ok, true, JSON.stringify(second.result.targets[0]?.error ?? second.result));
+    assert.equal(second.result.targets[0]!.verified, true);
+    assert.equal(server.transfers(URL_PATH).length, transfersBefore + 1, 'no second download');
+    const rawAfter = statSync(first.service.cache.abs(entry.raw.file));
+    assert.deepEqual([rawAfter.ino, rawAfter.mtimeMs], [raw.ino, raw.mtimeMs], 'the raw copy was not decompressed again');
   } finally {
     card.dispose();
   }

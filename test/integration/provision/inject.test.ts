@@ -75,7 +75,7 @@ for (const layout of ['mbr', 'gpt'] as const) {
       const boot = bootOf(source);
       const outsideBefore = outsideBootHashes(file, boot, source.size);
       const plan = planFor({ hostname: 'fleet-{n:03}', users: [{ name: 'core', sshAuthorizedKeys: [ED25519_KEY], groups: ['wheel'] }] }, 2);
-      assert.equal(plan.mode, 'config');
+      assert.ok(plan.mode === 'config', `a config plan, not ${plan.mode}`);
 
       const result = await inject(file, plan);
 
@@ -84,7 +84,7 @@ for (const layout of ['mbr', 'gpt'] as const) {
       assert.deepEqual(statMode(file, boot, '/ignition'), { type: 'directory', mode: '0700', user: '0' });
       assert.deepEqual(statMode(file, boot, '/ignition/config.ign'), { type: 'regular', mode: '0600', user: '0' });
       const written = debugfs(file, boot, 'cat /ignition/config.ign');
-      assert.equal(written, plan.mode === 'config' ? plan.configText : '');
+      assert.equal(written, plan.configText);
       assert.match(written, /"source": "data:,fleet-002%0A"/);
       assert.equal(debugfs(file, boot, 'cat /ignition.firstboot'), FEDORA_STAMP);
       const fsck = fsckPartition(file, boot);
@@ -122,8 +122,11 @@ for (const layout of ['mbr', 'gpt'] as const) {
       const file = copyOf(source, `${layout}-twice.img`);
       await inject(file, planFor({ hostname: 'first' }));
       const second = planFor({ hostname: 'second' });
+      assert.ok(second.mode === 'config', `a config plan, not ${second.mode}`);
       await inject(file, second);
-      assert.equal(debugfs(file, bootOf(source), 'cat /ignition/config.ign'), second.mode === 'config' ? second.configText : '');
+      // debugfs prints nothing for a missing file: the file must be there before its text counts.
+      assert.deepEqual(statMode(file, bootOf(source), '/ignition/config.ign'), { type: 'regular', mode: '0600', user: '0' });
+      assert.equal(debugfs(file, bootOf(source), 'cat /ignition/config.ign'), second.configText);
       assert.equal(fsckPartition(file, bootOf(source)).status, 0);
     });
   });
