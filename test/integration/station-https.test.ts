@@ -18,19 +18,21 @@ import { certificateFolder, stationCertificate, type StationCertificate } from '
 import { startStation, type Station } from '../../electron/station/server';
 import { callApi } from '../helpers/station-client';
 import { spawnStation } from '../helpers/station-process';
-import { commandsSkipReason, isRoot } from '../helpers/system';
+import { commandsSkipReason, rootSkipReason } from '../helpers/system';
+import { ciSkip } from '../helpers/skip';
 
 const opensslSkip = commandsSkipReason('openssl') ?? false;
 const fingerprintPattern = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
 /** A private network namespace: the station may bind every address there without reaching any network. */
 function isolatedNetworkSkip(): string | false {
-  if (!isRoot()) return 'needs root for a private network namespace (unshare -n)';
+  const root = rootSkipReason('for a private network namespace (unshare -n)');
+  if (root) return root;
   try {
     execFileSync('unshare', ['-n', 'true'], { stdio: 'pipe' });
     return false;
   } catch {
-    return 'unshare -n is not available here';
+    return ciSkip('unshare -n is not available here');
   }
 }
 
