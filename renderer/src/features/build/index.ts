@@ -2,4 +2,3 @@
 /** The build feature: the "Build from a container" source of the image step. */
 import './build.css';
 export { BuildSource } from './build-source';
-export { createBuildStore, type BuildState } from './build-store';

@@ -1,4 +1,3 @@
 /** The history feature: "what went where", opened from the top bar, with a CSV export. */
 import './history.css';
 export { HistoryButton, HistoryView } from './history-view';
-export { createHistoryStore, type HistoryState } from './history-store';

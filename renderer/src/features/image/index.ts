@@ -4,6 +4,3 @@
  */
 import './image.css';
 export { ImageStep, ImageSummary, useImageReady } from './image-step';
-export { createImageStore, type ImageState } from './image-store';
-export { createDownloadsStore, type DownloadsState } from './downloads-store';
-export { createCacheStore, type CacheState } from './cache-store';
