@@ -10,15 +10,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import dbus from 'dbus-next';
-import { commandsSkipReason, isRoot } from './system';
+import { ciSkip } from './skip';
+import { commandsSkipReason, rootSkipReason } from './system';
 
 const UDISKSD = '/usr/libexec/udisks2/udisksd';
 
 export function udisksSkipReason(): string | null {
-  if (process.platform !== 'linux') return 'UDisks2 is Linux only';
-  if (!isRoot()) return 'needs root to start a private udisksd and make loop devices';
-  if (!existsSync(UDISKSD)) return `no ${UDISKSD} (apt-get install udisks2)`;
-  return commandsSkipReason('dbus-daemon', 'unshare', 'setpriv', 'losetup');
+  if (process.platform !== 'linux') return ciSkip('UDisks2 is Linux only');
+  if (!existsSync(UDISKSD)) return ciSkip(`no ${UDISKSD} (apt-get install udisks2)`);
+  return rootSkipReason('to start a private udisksd and make loop devices') ?? commandsSkipReason('dbus-daemon', 'unshare', 'setpriv', 'losetup');
 }
 
 export interface PrivateUdisks {

@@ -13,7 +13,8 @@ import { list } from 'drivelist';
 import { resultLine } from '../../helpers/cli-json';
 import { attachLoop } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
-import { commandsSkipReason, hasCommand, loopSkipReason } from '../../helpers/system';
+import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+import { optionalSkip } from '../../helpers/skip';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'fsck.vfat', 'fatlabel', 'mkfs.exfat', 'fsck.exfat', 'tune.exfat', 'mkfs.ext4', 'mcopy') ?? false;
@@ -104,8 +105,10 @@ describe('fiot-flash restore', { skip }, () => {
 describe('fiot-flash restore of a system drive', () => {
   it('is refused before the drive is opened for writing', async (t) => {
     const system = (await list()).find((d) => d.isSystem && d.mountpoints.some((m) => m.path === '/'));
-    if (!system) return t.skip('drivelist sees no system drive here');
-    if (!hasCommand('strace')) return t.skip('strace is not installed (it proves the device was never opened for writing)');
+    if (!system) return t.skip(optionalSkip('drivelist sees no system drive here'));
+    // strace proves the device was never opened for writing.
+    const noStrace = commandsSkipReason('strace');
+    if (noStrace) return t.skip(noStrace);
     const trace = path.join(dir, 'restore-trace.log');
     // No --yes, and no terminal to answer on: even a broken check could not get past the question.
     const run = spawnSync('strace', ['-f', '-e', 'trace=open,openat,openat2', '-o', trace, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'restore', system.device, '--json'], { encoding: 'utf8', input: '', timeout: 120_000 });

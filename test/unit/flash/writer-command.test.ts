@@ -7,13 +7,13 @@ import { after, test } from 'node:test';
 import { writerCommand } from '../../../electron/core/flash/writer-command';
 import { freshBuiltWriter } from '../../../electron/core/flash/writer-entry';
 import { FiotError } from '../../../shared/errors';
-import { isRoot } from '../../helpers/system';
+import { rootSkipReason } from '../../helpers/system';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-pkexec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const env = { PATH: '/nonexistent' };
 /** A root-only launcher can only be made by root. */
-const rootSkip = isRoot() ? false : 'needs root to make a launcher only root can change';
+const rootSkip = rootSkipReason('to make a launcher only root can change') ?? false;
 
 /** A launcher as the packages install it: root's file in root's folders (the temp folder is sticky). */
 function rootOnlyLauncher(): string {

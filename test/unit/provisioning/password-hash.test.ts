@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { hashPassword } from '../../../electron/core/provision/password-hash';
-import { hasCommand } from '../../helpers/system';
+import { commandsSkipReason } from '../../helpers/system';
 
 describe('hashPassword (sha512-crypt)', () => {
   it('matches the reference vector of the sha512-crypt specification', () => {
@@ -22,7 +22,7 @@ describe('hashPassword (sha512-crypt)', () => {
     assert.throws(() => hashPassword(''), /password: is empty/);
   });
 
-  it('agrees with openssl passwd -6 on random passwords', { skip: hasCommand('openssl') ? false : 'openssl is not installed' }, () => {
+  it('agrees with openssl passwd -6 on random passwords', { skip: commandsSkipReason('openssl') ?? false }, () => {
     for (const password of ['correct horse battery staple', 'ünïcødé✓', 'x'.repeat(100)]) {
       const salt = 'Ab3./xyzQ';
       const expected = execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: password, encoding: 'utf8' }).trim();
