@@ -34,8 +34,8 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(station.url);
     await page.getByTestId('history-open').click();
-    await page.getByTestId('history-view').waitFor();
-    assert.match(await page.getByTestId('history-view').innerText(), /No cards have been written yet/);
+    // The list loads after the view opens: wait for the empty state rather than reading too early.
+    await page.getByTestId('history-view').getByText(/No cards have been written yet/).waitFor();
     assert.equal(await page.getByTestId('history-export').isDisabled(), true);
 
     const image = path.join(dataDir, 'bench-card.raw');
