@@ -106,6 +106,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     imageSize: source?.size ?? outcome?.imageBytes ?? 0,
     writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) : 0,
     decoder: reader?.decoder ?? 'none',
+    ...(reader?.xzBlocks ? { xzBlocks: reader.xzBlocks } : {}),
     ...(jobError ? { error: jobError.toInfo() } : {}),
     targets: slots.map((slot) => slotResult(slot, outcome?.writtenSha256)),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
