@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FiotError } from '../../shared/errors';
-import type { DecodedBlocks } from '../core/flash/source/xz-blocks';
+import { runPlacer, type DecodedBlocks } from '../core/flash/source/xz-blocks';
 import { piecesOf, type ByteRange } from './ranges';
 
 /**
@@ -97,29 +97,13 @@ export async function* rangeChunks(file: string, ranges: ByteRange[], chunkSize 
 }
 
 /**
- * The decoded bytes of chosen xz blocks, each piece at its place in the image: the decoder's output
- * is the blocks' spans (`runs`) one after the other. Ends only once the decoder exited cleanly and
- * produced exactly the runs' bytes, so a damaged or short block fails here, before the head is written.
+ * The decoded bytes of chosen xz blocks, each piece at its place in the image. Ends only once the
+ * decoder exited cleanly with exactly the blocks' bytes, so a damaged or short block fails here,
+ * before the head is written.
  */
 export async function* placedChunks(decoded: DecodedBlocks, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
-  const { runs } = decoded;
-  let run = 0;
-  let into = 0;
-  const short = (why: string) => new FiotError('SOURCE_CORRUPT', `The image's blocks decoded to ${why} than the file's index says.`, 'The file is damaged: download it again.');
-  for await (const chunk of streamChunks(decoded.stream, chunkSize)) {
-    for (let at = 0; at < chunk.data.length; ) {
-      const current = runs[run];
-      if (!current) throw short('more bytes');
-      const take = Math.min(current.length - into, chunk.data.length - at);
-      yield { offset: current.offset + into, data: chunk.data.subarray(at, at + take) };
-      at += take;
-      into += take;
-      if (into === current.length) {
-        run++;
-        into = 0;
-      }
-    }
-  }
+  const placer = runPlacer(decoded.runs);
+  for await (const chunk of streamChunks(decoded.stream, chunkSize)) yield* placer.place(chunk.data);
   await decoded.finished;
-  if (run < runs.length) throw short('fewer bytes');
+  placer.end();
 }

@@ -99,14 +99,50 @@ export function decodedRuns(blocks: XzBlock[]): ByteRange[] {
   return runs;
 }
 
+/**
+ * Places the decoder's output: hand it each piece as it comes, get back the same bytes cut at
+ * the runs' ends, each with its image offset. `end()` throws when fewer bytes came than the runs hold.
+ */
+export function runPlacer(runs: ByteRange[]): { place(data: Buffer): Array<{ offset: number; data: Buffer }>; end(): void } {
+  let run = 0;
+  let into = 0;
+  const wrongLength = (what: string) => new FiotError('SOURCE_CORRUPT', `The image's blocks decoded to ${what} than the file's index says.`, 'The file is damaged: download it again.');
+  return {
+    place(data) {
+      const pieces: Array<{ offset: number; data: Buffer }> = [];
+      for (let at = 0; at < data.length; ) {
+        const current = runs[run];
+        if (!current) throw wrongLength('more bytes');
+        const take = Math.min(current.length - into, data.length - at);
+        pieces.push({ offset: current.offset + into, data: data.subarray(at, at + take) });
+        at += take;
+        into += take;
+        if (into === current.length) {
+          run++;
+          into = 0;
+        }
+      }
+      return pieces;
+    },
+    end() {
+      if (run < runs.length) throw wrongLength('fewer bytes');
+    },
+  };
+}
+
 async function feed(file: string, pieces: FeedPiece[], input: Writable): Promise<void> {
   const handle = await open(file, 'r');
   // When xz stops early its stdin closes and 'drain' never comes: closing ends the wait too.
   const send = (bytes: Buffer) =>
     new Promise<void>((resolve) => {
       if (input.write(bytes)) return resolve();
-      input.once('drain', resolve);
-      input.once('close', resolve);
+      const done = () => {
+        input.off('drain', done);
+        input.off('close', done);
+        resolve();
+      };
+      input.on('drain', done);
+      input.on('close', done);
     });
   try {
     for (const piece of pieces) {
