@@ -198,7 +198,7 @@ export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): Deco
   return {
     stream: child.stdout as Readable,
     finished,
-    decoder: `${executable} ${args.join(' ')} (${blocks.length} blocks)`,
+    decoder: `${executable} ${args.join(' ')}`,
     runs: decodedRuns(blocks),
     close() {
       closing = true;
