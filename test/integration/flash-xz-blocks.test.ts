@@ -26,18 +26,6 @@ let blocks: XzBlock[];
 let dataRanges: ByteRange[];
 let dir = '';
 
-function readAt(file: string) {
-  return async (offset: number, length: number) => {
-    const fd = openSync(file, 'r');
-    try {
-      const bytes = Buffer.alloc(length);
-      return bytes.subarray(0, readSync(fd, bytes, 0, length, offset));
-    } finally {
-      closeSync(fd);
-    }
-  };
-}
-
 const touches = (block: XzBlock, ranges: ByteRange[]) =>
   ranges.some((r) => r.offset < block.imageOffset + block.imageSize && block.imageOffset < r.offset + r.length);
 
@@ -46,7 +34,7 @@ before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-xz-blocks-'));
   const made = await makeFixture({ xz: 'osbuild' });
   fixture = { ...made, xzPath: made.xzPath! };
-  blocks = await readXzBlocks(readAt(fixture.xzPath), statSync(fixture.xzPath).size, fixture.xzPath);
+  blocks = await readXzBlocks(async (offset, length) => readRange(fixture.xzPath, offset, length), statSync(fixture.xzPath).size, fixture.xzPath);
   dataRanges = await imageDataRanges(fixture.path, fixture.size);
 });
 after(() => dir && rmSync(dir, { recursive: true, force: true }));
