@@ -47,8 +47,8 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
     }
   }
   if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
-  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes } = result;
+  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
-  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, targets, durationMs }, firstError(result, verify));
+  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, targets, durationMs }, firstError(result, verify));
   return ok;
 }

@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FiotError } from '../../shared/errors';
+import { runPlacer, type DecodedBlocks } from '../core/flash/source/xz-blocks';
 import { piecesOf, type ByteRange } from './ranges';
 
 /**
@@ -93,4 +94,16 @@ export async function* rangeChunks(file: string, ranges: ByteRange[], chunkSize 
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The decoded bytes of chosen xz blocks, each piece at its place in the image. Ends only once the
+ * decoder exited cleanly with exactly the blocks' bytes, so a damaged or short block fails here,
+ * before the head is written.
+ */
+export async function* placedChunks(decoded: DecodedBlocks, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
+  const placer = runPlacer(decoded.runs);
+  for await (const chunk of streamChunks(decoded.stream, chunkSize)) yield* placer.place(chunk.data);
+  await decoded.finished;
+  placer.end();
 }

@@ -70,6 +70,8 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     /** Bytes written to each card (the allocation map's data ranges). */
     writtenBytes: z.number().nonnegative(),
     decoder: z.string(),
+    /** A multi-block .xz: how many blocks it has, how many were decoded to map it and to write it. */
+    xzBlocks: z.object({ total: z.number().int(), forMap: z.number().int(), decoded: z.number().int() }).optional(),
     /** Why the whole job stopped (a corrupt source, a cancel), when it did. */
     error: errorSchema.optional(),
     targets: z.array(writerTargetResultSchema),

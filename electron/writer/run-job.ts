@@ -4,6 +4,7 @@
  * card, then write and verify the partition table last. Any failure leaves the head unwritten (and
  * zeroed), so an incomplete card never looks like a good one.
  */
+import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { decoderProblem, inspectSource, type SourceInfo } from '../core/flash/source';
 import { checkWrittenDigest } from './expected-digest';
@@ -106,10 +107,26 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     imageSize: source?.size ?? outcome?.imageBytes ?? 0,
     writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) : 0,
     decoder: reader?.decoder ?? 'none',
+    ...(reader?.xzBlocks ? { xzBlocks: reader.xzBlocks } : {}),
     ...(jobError ? { error: jobError.toInfo() } : {}),
     targets: slots.map((slot) => slotResult(slot, outcome?.writtenSha256)),
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakMemoryBytes(),
   };
+}
+
+/**
+ * The writer's own peak resident memory. Linux carries ru_maxrss across exec, and a spawned child
+ * shares its parent's memory until it execs: getrusage then reported an in-process caller's
+ * 400 MB as the writer's. VmHWM belongs to this process's memory alone.
+ */
+function peakMemoryBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux: the portable figure.
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** Verify the body, provision, then write and verify the held-back head: per target, in that order. */

@@ -83,5 +83,9 @@ export const flashResultSchema = z.object({
   writtenBytes: z.number().nonnegative().optional(),
   /** Peak memory of the writer process. */
   writerPeakMemoryBytes: z.number().nonnegative().optional(),
+  /** Which decoder the writer ran. */
+  decoder: z.string().optional(),
+  /** A multi-block .xz: its blocks, how many were decoded to map the image, and to write it. */
+  xzBlocks: z.object({ total: z.number().int(), forMap: z.number().int(), decoded: z.number().int() }).optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;

@@ -58,6 +58,15 @@ function partitionTable(file: string): unknown {
   return { ...table, device: undefined, partitions: table.partitions.map((p: { node?: string }) => ({ ...p, node: undefined })) };
 }
 
+/** A cached fixture never changes: its file trees are read once per process. */
+const fixtureTrees = new Map<string, Map<string, string>>();
+function fixtureTree(image: string, offset: number, read: (image: string, offset: number) => Map<string, string>): Map<string, string> {
+  const key = `${image}@${offset}`;
+  let tree = fixtureTrees.get(key);
+  if (!tree) fixtureTrees.set(key, (tree = read(image, offset)));
+  return tree;
+}
+
 /** Asserts the card holds the image: mapped bytes, table, fsck-clean filesystems, and optionally every file. */
 export async function assertCardHoldsImage(fixture: Fixture, card: string, options: { files?: boolean } = {}): Promise<void> {
   const ranges = await imageDataRanges(fixture.path, fixture.size);
@@ -68,11 +77,11 @@ export async function assertCardHoldsImage(fixture: Fixture, card: string, optio
     if (partition.fs === 'ext4') {
       const check = e2fsck(card, partition.offset);
       assert.ok(check.clean, `e2fsck -fn on ${partition.label}: ${check.output}`);
-      if (options.files) assert.deepEqual(treeDifferences(ext4Tree(fixture.path, partition.offset), ext4Tree(card, partition.offset)), [], `files of ${partition.label}`);
+      if (options.files) assert.deepEqual(treeDifferences(fixtureTree(fixture.path, partition.offset, ext4Tree), ext4Tree(card, partition.offset)), [], `files of ${partition.label}`);
     } else if (partition.fs === 'vfat') {
       const check = fsckVfat(card, partition.offset, partition.size);
       assert.ok(check.clean, `fsck.vfat -n on ${partition.label}: ${check.output}`);
-      if (options.files) assert.deepEqual(treeDifferences(vfatTree(fixture.path, partition.offset), vfatTree(card, partition.offset)), [], `files of ${partition.label}`);
+      if (options.files) assert.deepEqual(treeDifferences(fixtureTree(fixture.path, partition.offset, vfatTree), vfatTree(card, partition.offset)), [], `files of ${partition.label}`);
     }
   }
 }

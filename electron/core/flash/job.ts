@@ -135,6 +135,8 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(result.error ? { error: result.error } : {}),
       writtenBytes: result.writtenBytes,
       writerPeakMemoryBytes: result.maxRssBytes,
+      decoder: result.decoder,
+      ...(result.xzBlocks ? { xzBlocks: result.xzBlocks } : {}),
     };
   }
 

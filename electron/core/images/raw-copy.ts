@@ -2,6 +2,7 @@
  * Decompress once, flash many: next to a cached compressed image keep its decompressed copy as a
  * sparse file, plus the allocation map (image-map's mapImage: the ranges a flash must write) as
  * JSON. Later flashes read only those ranges of the raw copy instead of decoding the whole image.
+ * A multi-block .xz is mapped first and only its blocks holding data are decoded into the copy.
  * Built under a per-entry lock into `.part` names and renamed into place before the index names
  * them, so a crash leaves only leftovers that prune removes.
  */
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import type { CacheEntry } from '../../../shared/domain/images';
 import { inspectSource, openDecodedStream } from '../flash/source';
+import { decodeBlocks, runPlacer } from '../flash/source/xz-blocks';
+import { openXzRandomAccess, type XzRandomAccess } from '../flash/source/xz-random-access';
 import type { ImageCache } from './cache/image-cache';
 import { dataDigest } from './data-digest';
 import { withLock } from './cache/lock-file';
@@ -53,7 +56,14 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
     const mapFile = path.join(cache.entryDir(current.sha256), 'allocation-map.json');
     let rawPath = cache.abs(rawFile);
     let size = source.size ?? 0;
-    if (source.format !== 'raw') {
+    let map: ImageMapFile | null = null;
+    const access = await openXzRandomAccess(source);
+    if (access) {
+      // Mapped first from its metadata blocks, then only the blocks holding data are decoded.
+      events.onPhase?.('decompressing');
+      map = await decodeMappedBlocks(access, `${rawPath}.part`, mapImage, events);
+      await fs.rename(`${rawPath}.part`, rawPath);
+    } else if (source.format !== 'raw') {
       events.onPhase?.('decompressing');
       size = await decompressSparse(source, `${rawPath}.part`, events);
       await fs.rename(`${rawPath}.part`, rawPath);
@@ -61,14 +71,16 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
       // Already raw: the downloaded file is the copy; only the map is added.
       rawPath = cache.abs(current.file);
     }
-    events.onPhase?.('mapping');
-    const map = await mapFileOf(rawPath, size, mapImage);
+    if (!map) {
+      events.onPhase?.('mapping');
+      map = await mapFileOf(rawPath, size, mapImage);
+    }
     await fs.writeFile(`${cache.abs(mapFile)}.part`, JSON.stringify(map));
     await fs.rename(`${cache.abs(mapFile)}.part`, cache.abs(mapFile));
     // Recorded now, while the copy is fresh from a verified download: every flash is held to it.
     const dataSha256 = await dataDigest(rawPath, map.dataRanges, events.signal);
     return cache.update(current.sha256, (e) => {
-      e.raw = { file: source.format === 'raw' ? current.file : rawFile, size, mapFile, dataBytes: map.dataBytes, dataSha256 };
+      e.raw = { file: source.format === 'raw' ? current.file : rawFile, size: map.size, mapFile, dataBytes: map.dataBytes, dataSha256 };
     });
   }, { signal: events.signal });
 }
@@ -92,12 +104,48 @@ async function decompressSparse(source: Awaited<ReturnType<typeof inspectSource>
     return written.size;
   } catch (error) {
     decoded.close();
-    await fs.rm(target, { force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new FiotError('DISK_FULL', `There is no room in the cache folder for the decompressed copy of ${path.basename(source.path)}.`);
-    }
-    throw error;
+    throw await discardPartial(target, source.path, error);
   }
+}
+
+/** Removes a half-made copy; says so plainly when the cache's disk is full. */
+async function discardPartial(target: string, sourcePath: string, error: unknown): Promise<unknown> {
+  await fs.rm(target, { force: true });
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    return new FiotError('DISK_FULL', `There is no room in the cache folder for the decompressed copy of ${path.basename(sourcePath)}.`);
+  }
+  return error;
+}
+
+/** A sparse copy holding the decoded blocks that overlap data (the rest stays holes), and its map. */
+async function decodeMappedBlocks(access: XzRandomAccess, target: string, mapImage: MapImage, events: RawCopyEvents): Promise<ImageMapFile> {
+  const { dataRanges, dataBytes } = await mapImage(access.read, access.size);
+  const decoded = decodeBlocks(access.file, access.blocksFor(dataRanges));
+  const total = decoded.runs.reduce((sum, run) => sum + run.length, 0);
+  const handle = await fs.open(target, 'w');
+  try {
+    await handle.truncate(access.size);
+    const placer = runPlacer(decoded.runs);
+    let done = 0;
+    for await (const data of decoded.stream) {
+      events.signal?.throwIfAborted();
+      for (const piece of placer.place(data as Buffer)) await handle.write(piece.data, 0, piece.data.length, piece.offset);
+      done += (data as Buffer).length;
+      events.onBytes?.(done, total);
+    }
+    await decoded.finished;
+    placer.end();
+  } catch (error) {
+    decoded.close();
+    await handle.close();
+    throw await discardPartial(target, access.file, error);
+  }
+  await handle.close();
+  return mapFileFrom(access.size, { dataRanges, dataBytes });
+}
+
+function mapFileFrom(size: number, { dataRanges, dataBytes }: { dataRanges: ByteRange[]; dataBytes: number }): ImageMapFile {
+  return { version: 1, size, dataBytes, dataRanges: dataRanges.map(({ offset, length }) => ({ offset, length })) };
 }
 
 async function mapFileOf(rawPath: string, size: number, mapImage: MapImage): Promise<ImageMapFile> {
@@ -108,8 +156,7 @@ async function mapFileOf(rawPath: string, size: number, mapImage: MapImage): Pro
       const { bytesRead } = await handle.read(buffer, 0, length, offset);
       return buffer.subarray(0, bytesRead);
     };
-    const { dataRanges, dataBytes } = await mapImage(read, size);
-    return { version: 1, size, dataBytes, dataRanges: dataRanges.map(({ offset, length }) => ({ offset, length })) };
+    return mapFileFrom(size, await mapImage(read, size));
   } finally {
     await handle.close();
   }

@@ -1,12 +1,12 @@
 /**
- * The decompressed size of an .xz file, read from its index (the table at the end of every xz
- * stream), without decompressing anything. A truncated or damaged file fails here, before a card
+ * The blocks of an .xz file and its decompressed size, read from its index (the table at the end
+ * of every xz stream), without decompressing anything. A truncated or damaged file fails here, before a card
  * is touched, because its footer or index no longer checks out.
  */
 import { crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 
-type ReadAt = (offset: number, length: number) => Promise<Buffer>;
+export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 
 const HEADER_SIZE = 12;
 const FOOTER_SIZE = 12;
@@ -30,28 +30,49 @@ function readVarint(buf: Buffer, pos: number): { value: number; next: number } {
   throw new RangeError('varint too long');
 }
 
-/** Parses one stream's index; returns the stream's total uncompressed size and its byte length. */
-function parseIndex(index: Buffer, name: string): { uncompressed: number; blocksLength: number } {
+/** One block as the index records it, placed in the file and in the image. */
+export interface XzBlock {
+  /** Where the block header starts in the file. */
+  fileOffset: number;
+  /** Header, compressed data and check, without the padding to four bytes (the index's "unpadded size"). */
+  unpaddedSize: number;
+  imageOffset: number;
+  imageSize: number;
+  /** The stream flags (check type) of the stream holding the block: it decodes only inside such a stream. */
+  streamFlags: Buffer;
+}
+
+interface IndexRecord {
+  unpaddedSize: number;
+  imageSize: number;
+}
+
+/** Parses one stream's index into its records. */
+function parseIndex(index: Buffer, name: string): IndexRecord[] {
   if (index[0] !== 0x00) throw corrupt(name, 'index indicator missing');
   const body = index.subarray(0, index.length - 4);
   if (crc32(body) !== index.readUInt32LE(index.length - 4)) throw corrupt(name, 'index checksum wrong');
-  let { value: records, next: pos } = readVarint(index, 1);
-  let uncompressed = 0;
-  let blocksLength = 0;
-  while (records-- > 0) {
+  let { value: count, next: pos } = readVarint(index, 1);
+  const records: IndexRecord[] = [];
+  while (count-- > 0) {
     const unpadded = readVarint(index, pos);
     const size = readVarint(index, unpadded.next);
-    blocksLength += Math.ceil(unpadded.value / 4) * 4;
-    uncompressed += size.value;
+    records.push({ unpaddedSize: unpadded.value, imageSize: size.value });
     pos = size.next;
   }
-  return { uncompressed, blocksLength };
+  return records;
 }
 
-/** Sum of the uncompressed sizes of every stream in the file (xz allows concatenated streams). */
-export async function xzUncompressedSize(read: ReadAt, fileSize: number, name: string): Promise<number> {
+export const paddedSize = (unpadded: number): number => Math.ceil(unpadded / 4) * 4;
+
+/**
+ * Every block of every stream in the file (xz allows concatenated streams), in file order, with
+ * where each lies in the file and in the image. Read from the indexes at the end of the streams,
+ * walking back from the end of the file.
+ */
+export async function readXzBlocks(read: ReadAt, fileSize: number, name: string): Promise<XzBlock[]> {
   let end = fileSize;
-  let total = 0;
+  const streams: XzBlock[][] = [];
   while (end > 0) {
     // Stream padding: null bytes in groups of four between and after streams.
     const tail = await read(end - 4, 4);
@@ -66,19 +87,39 @@ export async function xzUncompressedSize(read: ReadAt, fileSize: number, name: s
     const indexSize = (footer.readUInt32LE(4) + 1) * 4;
     const indexStart = end - FOOTER_SIZE - indexSize;
     if (indexStart < HEADER_SIZE) throw corrupt(name, 'index larger than the file');
-    let parsed: { uncompressed: number; blocksLength: number };
+    let records: IndexRecord[];
     try {
-      parsed = parseIndex(await read(indexStart, indexSize), name);
+      records = parseIndex(await read(indexStart, indexSize), name);
     } catch (error) {
       if (error instanceof FiotError) throw error;
       throw corrupt(name, 'index unreadable');
     }
-    const streamStart = indexStart - parsed.blocksLength - HEADER_SIZE;
+    const blocksLength = records.reduce((sum, r) => sum + paddedSize(r.unpaddedSize), 0);
+    const streamStart = indexStart - blocksLength - HEADER_SIZE;
     if (streamStart < 0) throw corrupt(name, 'blocks larger than the file');
     const header = await read(streamStart, HEADER_SIZE);
     if (!header.subarray(0, 6).equals(HEADER_MAGIC)) throw corrupt(name, 'stream header not where the index says');
-    total += parsed.uncompressed;
+    const streamFlags = Buffer.from(header.subarray(6, 8));
+    let fileOffset = streamStart + HEADER_SIZE;
+    streams.unshift(
+      records.map((r) => {
+        const block = { fileOffset, unpaddedSize: r.unpaddedSize, imageOffset: 0, imageSize: r.imageSize, streamFlags };
+        fileOffset += paddedSize(r.unpaddedSize);
+        return block;
+      }),
+    );
     end = streamStart;
   }
-  return total;
+  const blocks = streams.flat();
+  let imageOffset = 0;
+  for (const block of blocks) {
+    block.imageOffset = imageOffset;
+    imageOffset += block.imageSize;
+  }
+  return blocks;
+}
+
+/** Sum of the uncompressed sizes of every stream in the file. */
+export async function xzUncompressedSize(read: ReadAt, fileSize: number, name: string): Promise<number> {
+  return (await readXzBlocks(read, fileSize, name)).reduce((sum, block) => sum + block.imageSize, 0);
 }

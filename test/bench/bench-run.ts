@@ -1,0 +1,67 @@
+/**
+ * What the benchmarks share: the `xz -dc | dd` baseline, the card check run after every flash,
+ * the allocated bytes of an image, the peak memory of a writer, and how figures are printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Fixture } from '../fixtures/fixture';
+import { assertCardHoldsImage, imageDataRanges } from '../helpers/card-check';
+
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+export const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
+
+export interface Run {
+  ms: number;
+  bytesWritten: number;
+  peakMemory?: number;
+}
+
+/** The plain way: `xz -dc [threads] IMAGE.xz | dd of=DEVICE bs=4M oflag=direct`, unverified. */
+export function xzDd(xz: string, device: string, xzArgs: string[], sectorsWritten: () => number): Run {
+  const started = Date.now();
+  const r = spawnSync('sh', ['-c', `xz -dc ${xzArgs.join(' ')} "$0" | dd of="$1" bs=4M oflag=direct status=none`, xz, device], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`xz | dd failed (${r.status})`);
+  return { ms: Date.now() - started, bytesWritten: sectorsWritten() * 512 };
+}
+
+/** Bytes the image's filesystems allocate, plus tables and gaps: what a flash must write. */
+export async function allocatedBytes(fixture: Fixture): Promise<number> {
+  return (await imageDataRanges(fixture.path, fixture.size)).reduce((sum, r) => sum + r.length, 0);
+}
+
+/** The card after a run: mapped bytes, partition table, e2fsck -fn, fsck.fat, every file. */
+export async function checkCard(fixture: Fixture, device: string): Promise<string> {
+  try {
+    await assertCardHoldsImage(fixture, device, { files: true });
+    return 'card check: table, every mapped range, e2fsck -fn, fsck.fat and every file as in the image';
+  } catch (error) {
+    process.exitCode = 1;
+    return `card check FAILED: ${(error as Error).message}`;
+  }
+}
+
+/** The largest peak resident size (VmHWM) seen among the children of `pid` (the CLI's writer). */
+export function watchChildrenPeak(pid: number): { stop(): number } {
+  let peak = 0;
+  const look = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+        if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== pid) continue;
+        peak = Math.max(peak, Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024);
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+  };
+  const timer = setInterval(look, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
