@@ -16,6 +16,7 @@ export const ipcNames = {
   invoke: 'fiot:invoke',
   event: 'fiot:event',
   openImage: 'dialog:open-image',
+  saveImage: 'dialog:save-image',
   openExternal: 'shell:open-external',
 } as const;
 
@@ -27,6 +28,8 @@ export interface FiotBridge {
 export interface FiotShell {
   /** Shows the native open dialog; the chosen path, or null when the user cancels. */
   openImage(): Promise<string | null>;
+  /** Shows the native save dialog for an image file to write; the chosen path, or null. */
+  saveImage(): Promise<string | null>;
   /** The local path of a file dropped on the window (Electron only; browsers hide it). */
   pathForFile(file: File): string;
   /** Opens an https link in the user's browser; false when the link was refused. */

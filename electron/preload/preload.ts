@@ -40,6 +40,7 @@ const bridge: FiotBridge = {
 
 const shell: FiotShell = {
   openImage: () => ipcRenderer.invoke(ipcNames.openImage),
+  saveImage: () => ipcRenderer.invoke(ipcNames.saveImage),
   pathForFile: (file) => webUtils.getPathForFile(file),
   openExternal: (url) => ipcRenderer.invoke(ipcNames.openExternal, { url }),
 };

@@ -116,7 +116,7 @@ describe('preload (bundle)', () => {
   it('exposes exactly the contract as window.fiot, and the desktop extras as window.fiotShell', () => {
     assert.deepEqual(Object.keys(fake.exposed).sort(), ['fiot', 'fiotShell']);
     assert.deepEqual(Object.keys(fake.exposed.fiot as object).sort(), ['invoke', 'on']);
-    assert.deepEqual(Object.keys(fake.exposed.fiotShell as object).sort(), ['openExternal', 'openImage', 'pathForFile']);
+    assert.deepEqual(Object.keys(fake.exposed.fiotShell as object).sort(), ['openExternal', 'openImage', 'pathForFile', 'saveImage']);
   });
 
   it('forwards contract channels only', async () => {

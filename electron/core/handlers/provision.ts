@@ -9,7 +9,7 @@ import type { HandlerFactory } from '../app-core';
 import { hashPassword } from '../provision/password-hash';
 import { ProfileStore, profileFileName } from '../provision/profile-store';
 
-export const provisionHandlers: HandlerFactory = ({ config }) => {
+export const provisionHandlers: HandlerFactory = ({ config, grants }) => {
   const store = new ProfileStore(config.configDir);
   return {
     'provision:preview': async ({ profile: input, counterStart, count }) => {
@@ -29,6 +29,7 @@ export const provisionHandlers: HandlerFactory = ({ config }) => {
     },
     'provision:hash-password': async ({ password }) => ({ hash: hashPassword(password) }),
     'provision:apply': async ({ target, profile: input, counterStart }) => {
+      grants.admitTargets([target]);
       const { profile, problems } = checkProfile(input);
       const planned = profile ? planForCard(profile, counterStart) : { problems };
       if (!planned.plan) throw new FiotError('INVALID_INPUT', planned.problems.map((p) => p.message).join('\n'));
