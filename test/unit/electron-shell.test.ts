@@ -51,9 +51,10 @@ describe('Electron main process (bundle)', () => {
 
   it('answers contract requests from its own window through the router', async () => {
     const invoke = fake.ipcHandlers.get('fiot:invoke') as Invoke;
-    const missing = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string } };
-    assert.equal(missing.ok, false);
-    assert.equal(missing.error.code, 'SOURCE_NOT_FOUND');
+    // A path the renderer was never given (not picked in the dialog, not in the cache) is refused, existing or not.
+    const notGiven = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string } };
+    assert.equal(notGiven.ok, false);
+    assert.equal(notGiven.error.code, 'PERMISSION_DENIED');
     const unknown = (await invoke(trusted, 'fs:read', {})) as { ok: boolean; error: { code: string } };
     assert.equal(unknown.error.code, 'USAGE');
     const invalid = (await invoke(trusted, 'flash:start', { source: '', targets: [] })) as { ok: boolean; error: { code: string } };

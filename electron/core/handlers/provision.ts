@@ -29,10 +29,11 @@ export const provisionHandlers: HandlerFactory = ({ config, grants }) => {
     },
     'provision:hash-password': async ({ password }) => ({ hash: hashPassword(password) }),
     'provision:apply': async ({ target, profile: input, counterStart }) => {
-      grants.admitTargets([target]);
       const { profile, problems } = checkProfile(input);
       const planned = profile ? planForCard(profile, counterStart) : { problems };
       if (!planned.plan) throw new FiotError('INVALID_INPUT', planned.problems.map((p) => p.message).join('\n'));
+      // Only a card or image file the core listed for this client: this writes into its boot partition.
+      grants.admitTargets([target]);
       // Loaded on use: the ext4 WebAssembly module is only needed when a card is provisioned.
       const { provisionPath } = await import('../provision/provision-target');
       const result = await provisionPath(target, planned.plan);
