@@ -4,7 +4,6 @@
  * locked under every name (a hard link to it too).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Drive } from '../../shared/domain/drive';
 import { FlashLocks } from '../../electron/core/flash/flash-locks';
 import { startFlash } from '../../electron/core/flash/job';
+import { writeDiskImage } from '../helpers/disk-image';
 
 const MiB = 1024 * 1024;
 let dir = '';
@@ -20,10 +20,7 @@ let image = '';
 before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-locks-'));
   image = path.join(dir, 'fedora.raw');
-  const bytes = randomBytes(16 * MiB);
-  bytes[510] = 0x55;
-  bytes[511] = 0xaa;
-  writeFileSync(image, bytes);
+  writeDiskImage(image, 16 * MiB);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,6 @@
  * Real station on 127.0.0.1, real WebSocket, real files and loop devices.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,19 +15,12 @@ import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
 import type { FlashResult } from '../../shared/domain/flash';
+import { writeDiskImage } from '../helpers/disk-image';
 import { createLoopDisk } from '../helpers/loop';
 import { callApi, openApi } from '../helpers/station-client';
 import { loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
-
-function diskImage(file: string, size: number): Buffer {
-  const bytes = randomBytes(size);
-  bytes[510] = 0x55;
-  bytes[511] = 0xaa;
-  writeFileSync(file, bytes);
-  return bytes;
-}
 
 describe('a station client names only what the station handed out', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-closed-api-'));
@@ -57,8 +49,8 @@ describe('a station client names only what the station handed out', () => {
   before(async () => {
     mkdirSync(images);
     mkdirSync(home);
-    diskImage(image, 32 * MiB);
-    diskImage(secret, MiB);
+    writeDiskImage(image, 32 * MiB);
+    writeDiskImage(secret, MiB);
     chmodSync(secret, 0o600);
     writeFileSync(keys, 'ssh-ed25519 AAAA owner@home\n');
     writeFileSync(path.join(images, 'notes.txt'), 'not an image\n');

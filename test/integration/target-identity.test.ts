@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import { inspectSource } from '../../electron/core/flash/source';
 import { prepareTargets } from '../../electron/writer/prepare-targets';
 import { createSlot } from '../../electron/writer/slots';
 import { resultLine } from '../helpers/cli-json';
+import { writeDiskImage } from '../helpers/disk-image';
 import { attachLoop, createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 
@@ -30,10 +31,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-identity-'));
   image = path.join(dir, 'fedora.raw');
-  const bytes = randomBytes(4 * MiB);
-  bytes[510] = 0x55;
-  bytes[511] = 0xaa;
-  writeFileSync(image, bytes);
+  writeDiskImage(image, 4 * MiB);
   imageSha256 = sha256(image);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

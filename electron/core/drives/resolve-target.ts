@@ -4,32 +4,17 @@
  * a new one, or one that already holds a disk image (what this app writes). A symlink to a file,
  * or any other existing file (a key, a document), is refused here, before a single byte is written.
  */
-import { accessSync, closeSync, constants, existsSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
 import { FORMAT_PROBE_BYTES, looksLikeDiskImage } from '../flash/source/format';
+import { lstatOrNull, statOrNull } from './file-stat';
 import { listAllDrives, type DriveLister } from './list-drives';
 import { isLoopDevicePath, readLoopDrive, type LoopSources } from './loop-device';
 
 export interface ResolveDeps extends LoopSources {
   listAll?: DriveLister;
-}
-
-function statOrNull(file: string): Stats | null {
-  try {
-    return statSync(file);
-  } catch {
-    return null;
-  }
-}
-
-function lstatOrNull(file: string): Stats | null {
-  try {
-    return lstatSync(file);
-  } catch {
-    return null;
-  }
 }
 
 /** Whether an existing file already holds a disk image (what this app writes), by its own marks. */

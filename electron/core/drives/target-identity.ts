@@ -5,17 +5,10 @@
  * device and inode; block devices by their whole disk (a partition counts as its disk); a loop
  * device also by the file behind it (/sys/block/loopN/loop/backing_file, then stat).
  */
-import { existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
-
-function statOrNull(file: string): Stats | null {
-  try {
-    return statSync(file);
-  } catch {
-    return null;
-  }
-}
+import { statOrNull } from './file-stat';
 
 /** Linux's dev_t encoding (glibc's gnu_dev_major/minor), from the number Node's stat returns. */
 function majorMinor(dev: number): string {
