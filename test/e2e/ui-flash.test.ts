@@ -233,4 +233,24 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await page.close();
     }
   });
+
+  it('offers the images of its images folder, and refuses a file anywhere else', async () => {
+    const offered = session.offer(fixture.xzPath!, 'offered.raw.xz');
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await openFileSource(page);
+      await page.getByLabel('Image file path').fill(fixture.xzPath!);
+      await page.getByRole('button', { name: 'Use this file' }).click();
+      const error = page.getByTestId('image-error');
+      await error.waitFor();
+      assert.equal(await error.getAttribute('data-code'), 'PERMISSION_DENIED');
+      assert.match(await error.innerText(), /images folder/);
+      await page.getByTestId('offered-images').getByRole('button', { name: 'offered.raw.xz' }).click();
+      await page.getByTestId('image-summary').waitFor();
+      assert.equal(await page.getByLabel('Image file path').inputValue(), offered);
+    } finally {
+      await page.close();
+    }
+  });
 });
