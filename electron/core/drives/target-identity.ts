@@ -71,11 +71,11 @@ export function targetHoldsSource(drive: Drive, sourcePath: string, sysRoot = '/
   if (!source || !target) return false;
   if (target.isFile()) return sameFile(target, source);
   if (!target.isBlockDevice()) return false;
-  const disk = wholeDiskOf(target.rdev, sysRoot);
-  if (source.isBlockDevice() ? wholeDiskOf(source.rdev, sysRoot) === disk : wholeDiskOf(source.dev, sysRoot) === disk) return true;
+  // The disk the source's bytes live on: its own, for a device; the one its filesystem is on, for a file.
+  const sourceDisk = wholeDiskOf(source.isBlockDevice() ? source.rdev : source.dev, sysRoot);
+  if (wholeDiskOf(target.rdev, sysRoot) === sourceDisk) return true;
   const backing = loopBackingFile(drive.device, sysRoot);
   const behind = backing === null ? null : statOrNull(backing);
   if (!behind) return false;
-  if (behind.isBlockDevice()) return wholeDiskOf(behind.rdev, sysRoot) === wholeDiskOf(source.isBlockDevice() ? source.rdev : source.dev, sysRoot);
-  return sameFile(behind, source);
+  return behind.isBlockDevice() ? wholeDiskOf(behind.rdev, sysRoot) === sourceDisk : sameFile(behind, source);
 }
