@@ -17,6 +17,7 @@ export const ipcNames = {
   event: 'fiot:event',
   openImage: 'dialog:open-image',
   saveImage: 'dialog:save-image',
+  droppedFile: 'dialog:dropped-file',
   openExternal: 'shell:open-external',
 } as const;
 
@@ -30,7 +31,11 @@ export interface FiotShell {
   openImage(): Promise<string | null>;
   /** Shows the native save dialog for an image file to write; the chosen path, or null. */
   saveImage(): Promise<string | null>;
-  /** The local path of a file dropped on the window (Electron only; browsers hide it). */
+  /**
+   * The local path of a file dropped on the window (Electron only; browsers hide it). The preload
+   * also tells the main process, which grants that one file: only a real dropped File has a path,
+   * so the renderer cannot make up one.
+   */
   pathForFile(file: File): string;
   /** Opens an https link in the user's browser; false when the link was refused. */
   openExternal(url: string): Promise<boolean>;

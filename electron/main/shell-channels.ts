@@ -1,8 +1,8 @@
 /**
  * Desktop-only requests the core cannot answer: the native file dialogs for choosing an image and
- * where to save an image file (each choice is granted to the renderer in the core: the renderer
- * may then name that file or folder, and nothing else), and opening an https link in the user's
- * browser. Same sender check as the contract channels.
+ * where to save an image file, and a file dropped on the window (each choice is granted to the
+ * renderer in the core: it may then name that file or folder, and nothing else), and opening an
+ * https link in the user's browser. Same sender check as the contract channels.
  */
 import path from 'node:path';
 import { dialog, ipcMain, type BrowserWindow } from 'electron';
@@ -32,6 +32,10 @@ export function setupShellChannels(grants: ClientGrants, getWindow: () => Browse
     if (choice.canceled || !choice.filePath) return null;
     grants.grantTargetFolder(path.dirname(choice.filePath));
     return choice.filePath;
+  });
+  // Sent by the preload only: it knows the path of a File the person really dropped.
+  ipcMain.on(ipcNames.droppedFile, (event, file: unknown) => {
+    if (isTrustedSender(event, getWindow()) && typeof file === 'string') grants.grantPickedFile(file);
   });
   ipcMain.handle(ipcNames.openExternal, (event, args: unknown) => {
     if (!isTrustedSender(event, getWindow())) return false;

@@ -41,7 +41,11 @@ const bridge: FiotBridge = {
 const shell: FiotShell = {
   openImage: () => ipcRenderer.invoke(ipcNames.openImage),
   saveImage: () => ipcRenderer.invoke(ipcNames.saveImage),
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  pathForFile: (file) => {
+    const dropped = webUtils.getPathForFile(file);
+    if (dropped) ipcRenderer.send(ipcNames.droppedFile, dropped);
+    return dropped;
+  },
   openExternal: (url) => ipcRenderer.invoke(ipcNames.openExternal, { url }),
 };
 
