@@ -16,6 +16,8 @@ export const ipcNames = {
   invoke: 'fiot:invoke',
   event: 'fiot:event',
   openImage: 'dialog:open-image',
+  saveImage: 'dialog:save-image',
+  droppedFile: 'dialog:dropped-file',
   openExternal: 'shell:open-external',
 } as const;
 
@@ -27,7 +29,13 @@ export interface FiotBridge {
 export interface FiotShell {
   /** Shows the native open dialog; the chosen path, or null when the user cancels. */
   openImage(): Promise<string | null>;
-  /** The local path of a file dropped on the window (Electron only; browsers hide it). */
+  /** Shows the native save dialog for an image file to write; the chosen path, or null. */
+  saveImage(): Promise<string | null>;
+  /**
+   * The local path of a file dropped on the window (Electron only; browsers hide it). The preload
+   * also tells the main process, which grants that one file: only a real dropped File has a path,
+   * so the renderer cannot make up one.
+   */
   pathForFile(file: File): string;
   /** Opens an https link in the user's browser; false when the link was refused. */
   openExternal(url: string): Promise<boolean>;

@@ -62,8 +62,10 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /**
- * True when writing the drive would destroy the image being read: the target is the source file
+ * A first guess from path text, for the UI, which cannot stat files: the target is the source file
  * itself (or a loop device over it), or the source lives on one of the drive's mounted filesystems.
+ * The app's own process decides by file identity instead (electron/core/drives/target-identity.ts)
+ * and passes its answer to `checkTarget` as `holdsSource`.
  */
 export function isSourceDrive(drive: Drive, sourcePath: string | undefined): boolean {
   if (!sourcePath) return false;
@@ -78,7 +80,8 @@ function describe(drive: Drive): string {
   return `${drive.device}${details}`;
 }
 
-export function checkTarget(drive: Drive, image: ImageInfo): TargetCheck {
+/** `holdsSource`: the answer by file identity, where it could be found; path text otherwise. */
+export function checkTarget(drive: Drive, image: ImageInfo, holdsSource = isSourceDrive(drive, image.path)): TargetCheck {
   const errors: ConstraintIssue[] = [];
   const warnings: ConstraintIssue[] = [];
   const name = describe(drive);
@@ -91,8 +94,8 @@ export function checkTarget(drive: Drive, image: ImageInfo): TargetCheck {
   if (isTooSmall(drive, image.size)) {
     errors.push({ code: 'TARGET_TOO_SMALL', message: `${name} is too small: the image needs ${formatSize(image.size)}. Use a card or stick of at least that size.` });
   }
-  if (isSourceDrive(drive, image.path)) {
-    errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.path}). Copy the image to another drive, or choose another target.` });
+  if (holdsSource) {
+    errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.path ?? 'the source'}). Copy the image to another drive, or choose another target.` });
   }
   if (isLarge(drive)) {
     warnings.push({ code: 'TARGET_LARGE', message: `${name} is larger than ${formatSize(LARGE_DRIVE_BYTES)}: it may be a backup or data disk rather than a card. Check that it is the drive you mean.` });

@@ -27,6 +27,7 @@ export const errorCatalog = {
   TARGET_IS_SOURCE: { title: 'The drive holds the image being written', hint: 'Copy the image elsewhere, or choose another drive.' },
   TARGET_LARGE: { title: 'The drive is unusually large for a card', hint: 'Check that it is the card or stick you mean to erase, not a backup or data disk.' },
   TARGET_BUSY: { title: 'The drive is in use', hint: 'Close programs using the drive and unmount it, then try again.' },
+  TOO_MANY_JOBS: { title: 'Too many cards are being written at once', hint: 'Wait for a running job to finish, then start this one.' },
   TARGET_GONE: { title: 'The drive was removed while writing', hint: 'Plug it in again and write it again; its contents are incomplete.' },
   WRITE_FAILED: { title: 'Writing to the drive failed', hint: 'The card may be worn out or faulty. Try another card.' },
   VERIFY_FAILED: { title: 'The drive does not hold what was written', hint: 'The card may be faulty or counterfeit. Try another card; do not use this one.' },

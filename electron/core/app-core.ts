@@ -3,6 +3,7 @@
  * the event bus, and the router over every domain's handlers. Each domain contributes its handlers
  * from electron/core/handlers/<domain>.ts; this file only composes them.
  */
+import { ClientGrants } from './access/client-grants';
 import { loadConfig, type AppConfig } from './config';
 import { batchHandlers } from './handlers/batch';
 import { buildHandlers } from './handlers/build';
@@ -19,6 +20,13 @@ import { createRouter, EventBus, type Handlers, type Router } from './router';
 export interface CoreContext {
   config: AppConfig;
   events: EventBus;
+  /** What the renderer and station clients may name: only what the core handed out. */
+  grants: ClientGrants;
+}
+
+export interface CoreOptions {
+  /** Folders whose images clients may write and create image files in (the station's --images). */
+  imageFolders?: string[];
 }
 
 export interface Core extends CoreContext {
@@ -26,6 +34,9 @@ export interface Core extends CoreContext {
 }
 
 export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
+
+/** What a domain that serves the CLI too needs: no client grants (the CLI's person names any file). */
+export type ServiceContext = Pick<CoreContext, 'config' | 'events'>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
@@ -42,9 +53,9 @@ const domains: HandlerFactory[] = [
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
 
-export function createCore(config: AppConfig = loadConfig()): Core {
+export function createCore(config: AppConfig = loadConfig(), options: CoreOptions = {}): Core {
   const events = new EventBus();
-  const ctx: CoreContext = { config, events };
+  const ctx: CoreContext = { config, events, grants: new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] }) };
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
   return { ...ctx, router: createRouter(handlers, events) };

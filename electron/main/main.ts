@@ -28,7 +28,7 @@ if (!app.requestSingleInstanceLock()) {
     const core = createCore();
     setupSecurity();
     setupIpc(core, getMainWindow);
-    setupShellChannels(getMainWindow);
+    setupShellChannels(core.grants, getMainWindow);
     createMainWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow();

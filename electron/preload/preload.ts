@@ -40,7 +40,12 @@ const bridge: FiotBridge = {
 
 const shell: FiotShell = {
   openImage: () => ipcRenderer.invoke(ipcNames.openImage),
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  saveImage: () => ipcRenderer.invoke(ipcNames.saveImage),
+  pathForFile: (file) => {
+    const dropped = webUtils.getPathForFile(file);
+    if (dropped) ipcRenderer.send(ipcNames.droppedFile, dropped);
+    return dropped;
+  },
   openExternal: (url) => ipcRenderer.invoke(ipcNames.openExternal, { url }),
 };
 

@@ -1,16 +1,16 @@
 /**
- * The writer's own checks, whatever the parent already checked: each target must exist, not be a
- * system drive, not hold the source, be large enough and writable (shared/drive-constraints.ts,
- * the same rules the UI and CLI apply). Then its mounted filesystems are unmounted, it is
- * opened exclusively, and a block device's claimed size is probed (capacity-probe.ts). A target that fails here is marked failed; the others go on.
+ * The writer's own checks, whatever the parent already checked, through the same module the CLI
+ * and the core use (electron/core/drives/check-targets.ts): each target must exist, not be a
+ * system drive, not hold the source (by file identity), be large enough and writable. Then its
+ * mounted filesystems are unmounted, it is opened exclusively, and a block device's claimed size
+ * is probed (capacity-probe.ts). A target that fails here is marked failed; the others go on.
  */
 import { execFile } from 'node:child_process';
 import { fstatSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { checkTarget } from '../../shared/drive-constraints';
 import type { Drive } from '../../shared/domain/drive';
 import { FiotError } from '../../shared/errors';
-import { resolveTarget } from '../core/drives/resolve-target';
+import { checkOneTarget } from '../core/drives/check-targets';
 import type { SourceInfo } from '../core/flash/source';
 import { probeCapacity } from './capacity-probe';
 import { findTool } from '../core/flash/source/tools';
@@ -61,14 +61,8 @@ function checkPrivilegeFits(drive: Drive, elevated: boolean, descriptor: number 
 }
 
 async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
-  const drive = await resolveTarget(slot.device);
+  const { drive } = await checkOneTarget(slot.device, { size: source.size ?? (source.minSize || null), path: source.path }, seen);
   checkPrivilegeFits(drive, elevated, slot.descriptor);
-  // Two names for one device (a /dev/disk/by-id link and its target) would be written twice at once.
-  if (seen.has(drive.device)) throw new FiotError('INVALID_INPUT', `${slot.device} is named twice.`);
-  seen.add(drive.device);
-  const check = checkTarget(drive, { size: source.size ?? (source.minSize || null), path: source.path });
-  const refusal = check.errors[0];
-  if (refusal) throw new FiotError(refusal.code, refusal.message);
   if (slot.descriptor !== undefined) checkDescriptor(slot.descriptor, drive);
   else if (drive.kind !== 'file') await unmountAll(drive);
   slot.io = await TargetIO.open(drive, source.size, slot.descriptor);

@@ -46,14 +46,14 @@ class InheritedBlockDevice extends BlockDevice {
   }
 }
 
-/** A regular file opened with O_DIRECT when its filesystem allows it (tmpfs does not). */
+/** A regular file opened with O_DIRECT when its filesystem allows it (tmpfs does not), never through a symlink. */
 class DirectFile extends File {
   constructor(file: string, readonly direct: boolean) {
     super({ path: file, write: true });
   }
 
   protected override getOpenFlags(): number {
-    return super.getOpenFlags() | (this.direct ? constants.O_DIRECT : 0);
+    return super.getOpenFlags() | constants.O_NOFOLLOW | (this.direct ? constants.O_DIRECT : 0);
   }
 }
 
@@ -107,10 +107,21 @@ export class TargetIO {
     }
   }
 
+  /**
+   * A new file is created with O_EXCL (a file or link that appeared since the checks is never
+   * written); an image file that was there is emptied, never through a symlink. Either way it
+   * starts empty, so unwritten ranges read as zeros.
+   */
   private static async openFile(drive: Drive, imageSize: number | null): Promise<TargetIO> {
-    // A file target becomes exactly the image: start empty, so unwritten ranges read as zeros.
-    await fs.writeFile(drive.device, '');
-    if (imageSize !== null) await fs.truncate(drive.device, imageSize);
+    const fresh = drive.size === null;
+    const flags = constants.O_WRONLY | constants.O_NOFOLLOW | (fresh ? constants.O_CREAT | constants.O_EXCL : 0);
+    const handle = await fs.open(drive.device, flags, 0o644);
+    try {
+      await handle.truncate(0);
+      if (imageSize !== null) await handle.truncate(imageSize);
+    } finally {
+      await handle.close();
+    }
     for (const direct of [true, false]) {
       const file = new DirectFile(drive.device, direct);
       try {

@@ -42,7 +42,7 @@ export const catalogStore = createCatalogStore(api, {
     profileStore.getState().update({ bootcSwitch: reference });
   },
 });
-export const drivesStore = createDrivesStore(api);
+export const drivesStore = createDrivesStore(api, api.shell);
 export const jobStore = createJobStore(api);
 export const historyStore = createHistoryStore(api, saveTextFile);
 

@@ -21,7 +21,15 @@ export const sourceInfoSchema = z.object({
 });
 export type SourceInfo = z.infer<typeof sourceInfoSchema>;
 
+export const listedImageSchema = z.object({ path: z.string(), name: z.string(), fileSize: z.number().int().nonnegative() });
+
 export const sourceRequests = defineRequests({
+  /**
+   * The local images a client may write: those under the app's image folders (a station's
+   * --images, default the image cache). A client names local files only from here, or from the
+   * desktop's file dialog.
+   */
+  'source:list': { args: z.object({}), result: z.object({ folders: z.array(z.string()), images: z.array(listedImageSchema) }) },
   /** Opens a local image file just enough to say what it is; refuses missing, unreadable and unknown files. */
   'source:inspect': { args: z.object({ path: z.string().min(1) }), result: sourceInfoSchema },
 });

@@ -36,7 +36,7 @@ describe('a 2 GiB Fedora IoT image from the UI', { skip: skip ?? false }, () => 
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, fixture.xzPath);
+      await chooseImage(page, session.offer(fixture.xzPath));
       await continueToDrives(page);
       await addTarget(page, card.device);
       const outcome = await writeAndWait(page, 540_000);

@@ -72,7 +72,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await shot(page, '1-image');
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       assert.match(await page.getByTestId('image-summary').innerText(), /xz-compressed/);
       assert.match(await page.getByTestId('image-size').innerText(), /268 MB/);
       await shot(page, '2-image-chosen');
@@ -115,7 +115,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     const page = await browser.context.newPage();
     try {
       await page.goto(station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await continueToDrives(page);
       for (const card of cards) await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
@@ -143,7 +143,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     const page = await browser.context.newPage();
     try {
       await page.goto(station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await continueToDrives(page);
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
@@ -166,7 +166,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
 
   it('reports a damaged image in plain words, with what to do next', { timeout: 120_000 }, async () => {
     // Damage inside the compressed data: the file still looks like xz, so only decoding finds it.
-    const damaged = path.join(session.dataDir, 'damaged.img.xz');
+    const damaged = path.join(session.imagesDir, 'damaged.img.xz');
     const bytes = readFileSync(fixture.xzPath!);
     const start = Math.floor(bytes.length / 3);
     bytes.fill(0xa5, start, start + 4096);
@@ -200,7 +200,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     const page = await browser.context.newPage();
     try {
       await page.goto(station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await continueToDrives(page);
       await addTarget(page, small.device);
       const row = page.locator(`[data-testid="drive-row"][data-device="${small.device}"]`);
@@ -221,7 +221,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
     try {
       await page.goto(station.url);
       await openFileSource(page);
-      await page.getByLabel('Image file path').fill(path.join(session.dataDir, 'missing.raw.xz'));
+      await page.getByLabel('Image file path').fill(path.join(session.imagesDir, 'missing.raw.xz'));
       await page.getByRole('button', { name: 'Use this file' }).click();
       const error = page.getByTestId('image-error');
       await error.waitFor();
@@ -229,6 +229,26 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       assert.match(await error.innerText(), /Check the path/);
       assert.equal(await page.getByRole('button', { name: 'Continue' }).isDisabled(), true);
       assert.equal(await page.getByTestId('nav-drives').isDisabled(), true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('offers the images of its images folder, and refuses a file anywhere else', async () => {
+    const offered = session.offer(fixture.xzPath!, 'offered.raw.xz');
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(station.url);
+      await openFileSource(page);
+      await page.getByLabel('Image file path').fill(fixture.xzPath!);
+      await page.getByRole('button', { name: 'Use this file' }).click();
+      const error = page.getByTestId('image-error');
+      await error.waitFor();
+      assert.equal(await error.getAttribute('data-code'), 'PERMISSION_DENIED');
+      assert.match(await error.innerText(), /images folder/);
+      await page.getByTestId('offered-images').getByRole('button', { name: 'offered.raw.xz' }).click();
+      await page.getByTestId('image-summary').waitFor();
+      assert.equal(await page.getByLabel('Image file path').inputValue(), offered);
     } finally {
       await page.close();
     }

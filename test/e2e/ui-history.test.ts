@@ -17,11 +17,10 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
   let station: Station;
   let browser: TestBrowser;
   let core: Core;
-  let dataDir: string;
 
   before(async () => {
     session = await openStationSession('history');
-    ({ station, browser, core, dataDir } = session);
+    ({ station, browser, core } = session);
   });
 
   after(async () => {
@@ -38,9 +37,10 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     await page.getByTestId('history-view').getByText(/No cards have been written yet/).waitFor();
     assert.equal(await page.getByTestId('history-export').isDisabled(), true);
 
-    const image = path.join(dataDir, 'bench-card.raw');
+    const image = path.join(session.imagesDir, 'bench-card.raw');
     writeFileSync(image, randomBytes(1024 * 1024));
-    const target = path.join(dataDir, 'written.img');
+    const target = path.join(session.imagesDir, 'written.img');
+    assert.ok((await core.router.handle('drives:resolve', { path: target })).ok);
     const answer = await core.router.handle('flash:start', { source: image, targets: [target] });
     assert.ok(answer.ok);
 

@@ -51,7 +51,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
       await page.goto(station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByTestId('step-provisioning').waitFor();
 

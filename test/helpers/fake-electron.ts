@@ -27,6 +27,10 @@ export interface FakeElectron {
   module: Record<string, unknown>;
   windows: Array<{ options: Record<string, unknown>; webContents: FakeWebContents; url: string }>;
   ipcHandlers: Map<string, Fn>;
+  /** Main-side listeners of one-way messages (ipcMain.on). */
+  ipcListeners: Map<string, Fn>;
+  /** One-way messages the preload sent (ipcRenderer.send). */
+  rendererSent: unknown[][];
   rendererListeners: Map<string, Fn>;
   rendererInvocations: unknown[][];
   exposed: Record<string, unknown>;
@@ -42,6 +46,8 @@ export function createFakeElectron(): FakeElectron {
     module: {},
     windows: [],
     ipcHandlers: new Map(),
+    ipcListeners: new Map(),
+    rendererSent: [],
     rendererListeners: new Map(),
     rendererInvocations: [],
     exposed: {},
@@ -94,9 +100,10 @@ export function createFakeElectron(): FakeElectron {
     },
     shell: { openExternal: async (url: string) => void fake.opened.push(url) },
     dialog: { showOpenDialog: async () => ({ canceled: false, filePaths: ['/home/me/picked.raw.xz'] }) },
-    ipcMain: { handle: (channel: string, handler: Fn) => fake.ipcHandlers.set(channel, handler) },
+    ipcMain: { handle: (channel: string, handler: Fn) => fake.ipcHandlers.set(channel, handler), on: (channel: string, listener: Fn) => fake.ipcListeners.set(channel, listener) },
     ipcRenderer: {
       on: (channel: string, listener: Fn) => fake.rendererListeners.set(channel, listener),
+      send: (...args: unknown[]) => fake.rendererSent.push(args),
       invoke: async (...args: unknown[]) => {
         fake.rendererInvocations.push(args);
         return { ok: true, value: { echoed: args } };

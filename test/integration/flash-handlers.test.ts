@@ -11,6 +11,8 @@ import { after, before, test } from 'node:test';
 import { createRouter, EventBus } from '../../electron/core/router';
 import { createFlashHandlers } from '../../electron/core/handlers/flash';
 import { loadConfig } from '../../electron/core/config';
+import { ClientGrants } from '../../electron/core/access/client-grants';
+import { drivesHandlers } from '../../electron/core/handlers/drives';
 import type { EventName } from '../../shared/contract';
 import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
 
@@ -31,8 +33,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup() {
   const events = new EventBus();
-  const ctx = { config: loadConfig({ FIOT_CONFIG_DIR: dir, FIOT_CACHE_DIR: dir }), events };
-  const router = createRouter(createFlashHandlers()(ctx), events);
+  const ctx = { config: loadConfig({ FIOT_CONFIG_DIR: dir, FIOT_CACHE_DIR: dir }), events, grants: new ClientGrants({ cacheDir: dir, imageFolders: [dir] }) };
+  const router = createRouter({ ...drivesHandlers(ctx), ...createFlashHandlers()(ctx) }, events);
   const seen: Array<{ event: EventName; payload: unknown }> = [];
   const done = new Promise<FlashResult>((resolve) =>
     events.subscribe((event, payload) => {
@@ -46,6 +48,7 @@ function setup() {
 test('flash:start answers with a job id, then progress and one flash:done with the verified result', async () => {
   const { router, seen, done } = setup();
   const out = path.join(dir, 'card.img');
+  assert.ok((await router.handle('drives:resolve', { path: out })).ok, 'a new image file in the images folder is handed out');
   const answer = await router.handle('flash:start', { source: image, targets: [out] });
   assert.ok(answer.ok);
   const { jobId } = answer.value as { jobId: string };
@@ -70,7 +73,9 @@ test('flash:start with bad input is refused by the contract; flash:cancel of an 
 
 test('flash:cancel stops a running job: flash:done reports it cancelled', async () => {
   const { router, done } = setup();
-  const answer = await router.handle('flash:start', { source: image, targets: [path.join(dir, 'cancelled.img')] });
+  const out = path.join(dir, 'cancelled.img');
+  await router.handle('drives:resolve', { path: out });
+  const answer = await router.handle('flash:start', { source: image, targets: [out] });
   assert.ok(answer.ok);
   const cancel = await router.handle('flash:cancel', { jobId: (answer.value as { jobId: string }).jobId });
   assert.deepEqual(cancel, { ok: true, value: { cancelled: true } });

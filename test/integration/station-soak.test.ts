@@ -53,6 +53,8 @@ async function startFlashOver(ws: WebSocket, id: number, source: string, device:
     results.set(message.payload.jobId, message.payload);
     if (message.payload.jobId === jobId) settle(message.payload);
   });
+  // A client names only drives the station handed out: resolve the loop device first.
+  assert.equal((await callApi(ws, id + 100_000, 'drives:resolve', { path: device })).ok, true);
   const reply = await callApi(ws, id, 'flash:start', { source, targets: [device] });
   assert.equal(reply.ok, true, JSON.stringify(reply.error));
   jobId = (reply.value as { jobId: string }).jobId;
@@ -107,7 +109,8 @@ describe('station keeps a flash going', { skip }, () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-soak-'));
     imagePath = path.join(workDir, 'image.img');
     image = writeImage(imagePath);
-    station = await spawnStation();
+    // The image lives in the folder the station offers to its browser.
+    station = await spawnStation({ args: ['--images', workDir] });
   });
   after(async () => {
     const code = station ? await station.stop() : 0;

@@ -5,7 +5,7 @@ import type { Drive } from '../../shared/domain/drive';
 import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
 import { confirmErase, erasePrompt } from '../../electron/cli/confirm';
 import { flashSucceeded, reportFlash } from '../../electron/cli/flash-report';
-import { checkTargets } from '../../electron/cli/flash-targets';
+import { checkTargets } from '../../electron/core/drives/check-targets';
 import { createProgressView, formatEta, progressLine } from '../../electron/cli/progress-view';
 import { captureIO } from '../helpers/cli-io';
 
@@ -69,19 +69,26 @@ describe('confirmation', () => {
 });
 
 describe('target checks before writing', () => {
-  it('refuses a system drive whatever else is true, naming it', () => {
-    assert.throws(() => checkTargets([card, { ...card, device: '/dev/vda', isSystem: true }], { size: 1e9 }), (e: Error & { code?: string }) => e.code === 'TARGET_SYSTEM' && /\/dev\/vda/.test(e.message));
+  /** Drives that exist only on paper, found by their device name. */
+  const onPaper = (drives: Drive[]) => ({
+    resolveTarget: async (name: string) => drives.find((d) => d.device === name) ?? assert.fail(`unexpected target ${name}`),
   });
 
-  it('lists every refused drive in one message', () => {
-    assert.throws(
-      () => checkTargets([{ ...card, isReadOnly: true }, { ...card, device: '/dev/sdc', size: 1e6 }], { size: 1e9 }),
+  it('refuses a system drive whatever else is true, naming it', async () => {
+    const vda = { ...card, device: '/dev/vda', isSystem: true };
+    await assert.rejects(checkTargets(['/dev/sdb', '/dev/vda'], { size: 1e9 }, onPaper([card, vda])), (e: Error & { code?: string }) => e.code === 'TARGET_SYSTEM' && /\/dev\/vda/.test(e.message));
+  });
+
+  it('lists every refused drive in one message', async () => {
+    const drives = [{ ...card, isReadOnly: true }, { ...card, device: '/dev/sdc', size: 1e6 }];
+    await assert.rejects(
+      checkTargets(['/dev/sdb', '/dev/sdc'], { size: 1e9 }, onPaper(drives)),
       (e: Error) => /\/dev\/sdb.*read-only/s.test(e.message) && /\/dev\/sdc.*too small/s.test(e.message),
     );
   });
 
-  it('passes large drives through with a warning', () => {
-    const checked = checkTargets([{ ...card, size: 1e12 }], { size: 1e9 });
+  it('passes large drives through with a warning', async () => {
+    const checked = await checkTargets(['/dev/sdb'], { size: 1e9 }, onPaper([{ ...card, size: 1e12 }]));
     assert.deepEqual(checked.warnings.map((w) => w.code), ['TARGET_LARGE']);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -157,11 +157,27 @@ describe('resolveTarget for image files', () => {
     assert.equal(drive.isSystem, false);
   });
 
-  it('accepts an existing file and reports its size', async () => {
-    writeFileSync(path.join(dir, 'old.img'), Buffer.alloc(4096));
+  it('accepts an existing disk image file (an earlier write) and reports its size', async () => {
+    const image = Buffer.alloc(4096);
+    image[510] = 0x55;
+    image[511] = 0xaa;
+    writeFileSync(path.join(dir, 'old.img'), image);
     const drive = await resolveTarget(path.join(dir, 'old.img'), { listAll: noDrives });
     assert.equal(drive.size, 4096);
     assert.equal(drive.device, path.join(dir, 'old.img'));
+  });
+
+  it('refuses an existing file that is not a disk image, and leaves it alone', async () => {
+    const keys = path.join(dir, 'authorized_keys');
+    writeFileSync(keys, 'ssh-ed25519 AAAA me@laptop\n');
+    await assert.rejects(resolveTarget(keys, { listAll: noDrives }), (e: Error & { code?: string }) => e.code === 'INVALID_INPUT' && /not a disk image/.test(e.message));
+    assert.equal(readFileSync(keys, 'utf8'), 'ssh-ed25519 AAAA me@laptop\n');
+  });
+
+  it('refuses a symlink, even to a disk image file', async () => {
+    const link = path.join(dir, 'link.img');
+    symlinkSync(path.join(dir, 'old.img'), link);
+    await assert.rejects(resolveTarget(link, { listAll: noDrives }), (e: Error & { code?: string }) => e.code === 'INVALID_INPUT' && /symbolic link/.test(e.message));
   });
 
   it('refuses a folder', async () => {

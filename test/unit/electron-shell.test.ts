@@ -6,10 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
+import { writeDiskImage } from '../helpers/disk-image';
 import { createFakeElectron, requireWithFakeElectron, FakeWebContents, type FakeElectron } from '../helpers/fake-electron';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -51,13 +53,40 @@ describe('Electron main process (bundle)', () => {
 
   it('answers contract requests from its own window through the router', async () => {
     const invoke = fake.ipcHandlers.get('fiot:invoke') as Invoke;
-    const missing = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string } };
-    assert.equal(missing.ok, false);
-    assert.equal(missing.error.code, 'SOURCE_NOT_FOUND');
+    // A path the renderer was never given (not picked in the dialog, not in the cache) is refused, existing or not.
+    const notGiven = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string } };
+    assert.equal(notGiven.ok, false);
+    assert.equal(notGiven.error.code, 'PERMISSION_DENIED');
     const unknown = (await invoke(trusted, 'fs:read', {})) as { ok: boolean; error: { code: string } };
     assert.equal(unknown.error.code, 'USAGE');
     const invalid = (await invoke(trusted, 'flash:start', { source: '', targets: [] })) as { ok: boolean; error: { code: string } };
     assert.equal(invalid.error.code, 'INVALID_INPUT');
+  });
+
+  it('lets the renderer name a file picked in the open dialog or dropped on the window, and no other', async () => {
+    const invoke = fake.ipcHandlers.get('fiot:invoke') as Invoke;
+    const inspect = async (file: string) => ((await invoke(trusted, 'source:inspect', { path: file })) as { ok: boolean; error?: { code: string } });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-shell-grants-'));
+    const dialog = fake.module.dialog as { showOpenDialog: unknown };
+    const usualDialog = dialog.showOpenDialog;
+    try {
+      const [picked, dropped, other] = ['picked.raw', 'dropped.raw', 'other.raw'].map((name) => path.join(dir, name));
+      for (const file of [picked!, dropped!, other!]) writeDiskImage(file, 64 * 1024);
+      dialog.showOpenDialog = async () => ({ canceled: false, filePaths: [picked] });
+      assert.equal((await inspect(picked!)).error?.code, 'PERMISSION_DENIED', 'not before it is picked');
+      assert.equal(await (fake.ipcHandlers.get('dialog:open-image') as Invoke)(trusted), picked);
+      assert.equal((await inspect(picked!)).ok, true);
+      // A drop is granted only when the app's own window reports it.
+      const reportDrop = fake.ipcListeners.get('dialog:dropped-file') as (event: unknown, file: unknown) => void;
+      reportDrop({ sender: new FakeWebContents(), senderFrame: { url: window.url } }, dropped);
+      assert.equal((await inspect(dropped!)).error?.code, 'PERMISSION_DENIED');
+      reportDrop(trusted, dropped);
+      assert.equal((await inspect(dropped!)).ok, true);
+      assert.equal((await inspect(other!)).error?.code, 'PERMISSION_DENIED');
+    } finally {
+      dialog.showOpenDialog = usualDialog;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses requests from anywhere but its window’s main frame on our page', async () => {
@@ -116,7 +145,13 @@ describe('preload (bundle)', () => {
   it('exposes exactly the contract as window.fiot, and the desktop extras as window.fiotShell', () => {
     assert.deepEqual(Object.keys(fake.exposed).sort(), ['fiot', 'fiotShell']);
     assert.deepEqual(Object.keys(fake.exposed.fiot as object).sort(), ['invoke', 'on']);
-    assert.deepEqual(Object.keys(fake.exposed.fiotShell as object).sort(), ['openExternal', 'openImage', 'pathForFile']);
+    assert.deepEqual(Object.keys(fake.exposed.fiotShell as object).sort(), ['openExternal', 'openImage', 'pathForFile', 'saveImage']);
+  });
+
+  it('reports a dropped file’s path to the main process, which grants that file alone', () => {
+    const shell = fake.exposed.fiotShell as { pathForFile(file: { name: string }): string };
+    assert.equal(shell.pathForFile({ name: 'card.raw.xz' }), '/dropped/card.raw.xz');
+    assert.deepEqual(fake.rendererSent, [['dialog:dropped-file', '/dropped/card.raw.xz']]);
   });
 
   it('forwards contract channels only', async () => {

@@ -172,6 +172,24 @@ test('image: a slow answer for an earlier choice does not replace the current on
   assert.equal(store.getState().info?.path, '/second.raw');
 });
 
+test('image: on a station, the images it offers are listed for choosing', async () => {
+  const offered = { folders: ['/srv/images'], images: [{ path: '/srv/images/fedora.raw.xz', name: 'fedora.raw.xz', fileSize: 5 }] };
+  const store = createImageStore(createFakeApi({ 'source:list': () => offered }), null);
+  assert.equal(store.getState().offered, null);
+  await store.getState().loadOffered();
+  assert.deepEqual(store.getState().offered, offered);
+});
+
+test('drives: the desktop’s save dialog adds the image file it names as a target', async () => {
+  const file = { device: '/home/me/card.img', description: 'New image file', size: null, isSystem: false, isRemovable: false, isReadOnly: false, isVirtual: false, kind: 'file' as const, mountpoints: [] };
+  const api = createFakeApi({ 'drives:resolve': () => ({ drive: file }) });
+  assert.equal(createDrivesStore(api).getState().canSaveAs, false);
+  const store = createDrivesStore(api, { saveImage: async () => '/home/me/card.img' });
+  assert.equal(await store.getState().saveAs(), true);
+  assert.deepEqual(store.getState().selected, ['/home/me/card.img']);
+  assert.equal(await createDrivesStore(api, { saveImage: async () => null }).getState().saveAs(), false);
+});
+
 test('image: a dropped file needs the desktop app to know its path', async () => {
   const api = createFakeApi({ 'source:inspect': ({ path }) => ({ path, name: 'x.img', format: 'raw', fileSize: 1, size: 1, minSize: 1 }) });
   const file = new File([new Uint8Array(1)], 'x.img');

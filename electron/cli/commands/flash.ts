@@ -5,13 +5,13 @@
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
 import { loadConfig } from '../../core/config';
+import { checkTargets } from '../../core/drives/check-targets';
 import { startFlash } from '../../core/flash/job';
 import { inspectSource } from '../../core/flash/source';
 import { flashRecorder } from '../../core/history';
 import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
-import { checkTargets, resolveTargets } from '../flash-targets';
 import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
@@ -105,7 +105,7 @@ export const command: Command = {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return 0;
     const image = (await prepareRemoteSource(request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
-    const { drives, warnings } = checkTargets(await resolveTargets(request.targets), image);
+    const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
       io.emit({ type: 'warning', ...warning });

@@ -1,5 +1,7 @@
-/** `fiot-flash station [--port N] [--listen ADDR]`: the app in a browser tab, behind a token. */
+/** `fiot-flash station [--port N] [--listen ADDR] [--images DIR]`: the app in a browser tab, behind a token. */
+import path from 'node:path';
 import { createCore } from '../../core/app-core';
+import { loadConfig } from '../../core/config';
 import { isLoopback, servedAddresses } from '../../station/addresses';
 import { certificateFolder, stationCertificate } from '../../station/certificate';
 import { startStation } from '../../station/server';
@@ -7,7 +9,7 @@ import type { Command } from '../main';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
-Usage: fiot-flash station [--port N] [--listen ADDR]
+Usage: fiot-flash station [--port N] [--listen ADDR] [--images DIR]
 
 Serves the app to a browser: open the URL it prints (it carries a secret token; anything
 without the token is refused, and so is any request naming a host other than the station's
@@ -18,17 +20,22 @@ own address or localhost). Stop it with Ctrl-C.
                   address lets other machines on the network write cards here: the station then
                   serves HTTPS only, with a self-signed certificate whose SHA-256 fingerprint it
                   prints (check it against the browser's before accepting the certificate).
+  --images DIR    the folder whose images the browser may write, and where it may create
+                  image files (default: the image cache). No other file on this machine can
+                  be named from the browser.
 `;
 
 export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, listen: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, listen: { type: 'string' }, images: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (printHelpIfAsked(values, help, io)) return 0;
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw usageError('--port takes a port number from 0 to 65535.');
     const listen = values.listen ?? '127.0.0.1';
-    const core = createCore();
+    const config = loadConfig();
+    const images = path.resolve(values.images ?? config.cacheDir);
+    const core = createCore(config, { imageFolders: [images] });
     // Off this machine the token would cross the network: never in clear text.
     const tls = isLoopback(listen) ? undefined : await stationCertificate(core.config.configDir, servedAddresses(listen));
     const station = await startStation({ core, port, listen, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
@@ -43,6 +50,7 @@ export const command: Command = {
       process.once('SIGTERM', () => resolve());
     });
     io.say(`Station ready: ${station.url}`);
+    io.say(`Images offered to the browser: ${images}`);
     io.emit({ type: 'ready', url: station.url, port: station.port, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
     await stopped;
     await station.close();

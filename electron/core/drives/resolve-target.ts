@@ -1,12 +1,15 @@
 /**
  * A target named by a person (CLI `--drive`, the UI's "add a device or image file by path"), as a
- * Drive: a listed drive, an explicitly named loop device, or a regular file that receives an image
- * (it may not exist yet). Anything else is refused here, before a single byte is written.
+ * Drive: a listed drive, an explicitly named loop device, or a regular file that receives an image:
+ * a new one, or one that already holds a disk image (what this app writes). A symlink to a file,
+ * or any other existing file (a key, a document), is refused here, before a single byte is written.
  */
-import { accessSync, constants, existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
+import { FORMAT_PROBE_BYTES, looksLikeDiskImage } from '../flash/source/format';
+import { lstatOrNull, statOrNull } from './file-stat';
 import { listAllDrives, type DriveLister } from './list-drives';
 import { isLoopDevicePath, readLoopDrive, type LoopSources } from './loop-device';
 
@@ -14,11 +17,19 @@ export interface ResolveDeps extends LoopSources {
   listAll?: DriveLister;
 }
 
-function statOrNull(file: string): Stats | null {
+/** Whether an existing file already holds a disk image (what this app writes), by its own marks. */
+function holdsDiskImage(file: string): boolean {
+  let fd: number;
   try {
-    return statSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
-    return null;
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(FORMAT_PROBE_BYTES);
+    return looksLikeDiskImage(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -67,10 +78,16 @@ export async function resolveTarget(target: string, deps: ResolveDeps = {}): Pro
   }
   const absolute = path.resolve(target);
   const stats = statOrNull(absolute);
+  if (lstatOrNull(absolute)?.isSymbolicLink() && !stats?.isBlockDevice()) {
+    throw new FiotError('INVALID_INPUT', `${absolute} is a symbolic link.`, 'Name the image file itself: a link is never followed for writing, so it cannot send the write somewhere else.');
+  }
   // /dev/disk/by-id/... names are symlinks: resolve them so the drive is recognised by its real path.
   if (stats?.isBlockDevice()) return blockDeviceTarget(realpathSync(absolute), deps);
   if (stats?.isDirectory()) throw new FiotError('INVALID_INPUT', `${absolute} is a folder.`, 'Give the path of an image file to create inside it, e.g. card.img.');
   if (stats && !stats.isFile()) throw new FiotError('INVALID_INPUT', `${absolute} is neither a drive nor a regular file.`);
+  if (stats && !holdsDiskImage(absolute)) {
+    throw new FiotError('INVALID_INPUT', `${absolute} already exists and is not a disk image: other files are never overwritten.`, 'Give the name of a new image file to create, or delete this one first if you mean to replace it.');
+  }
   if (!stats && absolute.startsWith('/dev/')) {
     throw new FiotError('TARGET_NOT_FOUND', `${absolute} does not exist.`, 'Check that the card or stick is plugged in, then run `fiot-flash drives`.');
   }

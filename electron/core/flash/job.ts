@@ -10,6 +10,7 @@ import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashRe
 import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
+import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
 import { ProgressMeter } from './progress-meter';
@@ -49,6 +50,8 @@ export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
    * `drives` is empty when the job stopped before its targets were resolved.
    */
   onFinished?: (finished: FinishedFlash) => Promise<void>;
+  /** The job cap and per-target locks; default: the ones every front end in this process shares. */
+  locks?: FlashLocks;
 }
 
 export interface FinishedFlash {
@@ -78,7 +81,11 @@ export interface FlashJob {
   cancel(): void;
 }
 
+/** Throws TOO_MANY_JOBS at once when the cap is reached; every other failure arrives in `result`. */
 export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob {
+  const locks = deps.locks ?? processFlashLocks;
+  const leaveJob = locks.enterJob();
+  let unlockTargets = () => {};
   const id = randomUUID();
   const startedAt = Date.now();
   const listeners = new Set<(progress: FlashProgress) => void>();
@@ -149,6 +156,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const request = parsed.data;
     emit('preparing', 0, null);
     const checked = await preflight(request, deps, abort.signal);
+    unlockTargets = locks.lockTargets(checked.drives);
     drives = checked.drives;
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
@@ -192,6 +200,8 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     .then(run)
     .catch((error: unknown) => failed(error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message)))
     .then(async (finished) => {
+      unlockTargets();
+      leaveJob();
       // The result promise never rejects: a failing hook must not hide how the cards came out.
       await deps.onFinished?.({ result: finished, request: input, drives }).catch(() => undefined);
       return finished;

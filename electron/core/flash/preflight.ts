@@ -6,10 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { checkTarget } from '../../../shared/drive-constraints';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
-import { resolveTarget } from '../drives/resolve-target';
+import { checkTargets, type CheckTargetDeps } from '../drives/check-targets';
 import { decoderProblem, inspectSource, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from './source';
 
 export interface Preflight {
@@ -19,9 +18,8 @@ export interface Preflight {
   sourceSha256?: string;
 }
 
-export interface PreflightDeps {
+export interface PreflightDeps extends CheckTargetDeps {
   resolvers?: SourceResolver[];
-  resolveTarget?: (target: string) => Promise<Drive>;
 }
 
 export async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
@@ -36,15 +34,7 @@ export async function preflight(request: { source: string; targets: string[]; sh
   const problem = decoderProblem(source);
   if (problem) throw problem;
 
-  const drives: Drive[] = [];
-  for (const target of request.targets) {
-    const drive = await (deps.resolveTarget ?? resolveTarget)(target);
-    if (drives.some((d) => d.device === drive.device)) throw new FiotError('INVALID_INPUT', `${drive.device} is named more than once.`, 'Name each target once.');
-    const check = checkTarget(drive, { size: source.size ?? (source.minSize || null), path: source.path });
-    const refusal = check.errors[0];
-    if (refusal) throw new FiotError(refusal.code, refusal.message);
-    drives.push(drive);
-  }
+  const { drives } = await checkTargets(request.targets, { size: source.size ?? (source.minSize || null), path: source.path }, deps);
 
   if (!request.sha256) return { prepared, source, drives, ...(prepared.verifiedSha256 ? { sourceSha256: prepared.verifiedSha256 } : {}) };
   if (prepared.verifiedSha256 === request.sha256.toLowerCase()) return { prepared, source, drives, sourceSha256: prepared.verifiedSha256 };

@@ -1,15 +1,20 @@
 /**
  * The build domain over the router: preflight checklist, start (answers with the id at once;
- * log lines, progress and the result follow as events), cancel, history.
+ * log lines, progress and the result follow as events), cancel, history. An output folder, when
+ * a client names one, must lie in a folder granted for image files, like any other file it writes.
  */
 import type { HandlerFactory } from '../app-core';
 import { BuildManager } from '../build/build-manager';
 
-export const buildHandlers: HandlerFactory = ({ config, events }) => {
+export const buildHandlers: HandlerFactory = ({ config, events, grants }) => {
   const builds = new BuildManager(config);
   return {
-    'build:preflight': async ({ arch, outputDir }) => ({ checks: await builds.preflight(arch, outputDir) }),
+    'build:preflight': async ({ arch, outputDir }) => {
+      if (outputDir) grants.admitTargetPath(outputDir);
+      return { checks: await builds.preflight(arch, outputDir) };
+    },
     'build:start': async (request) => {
+      if (request.outputDir) grants.admitTargetPath(request.outputDir);
       const job = builds.start(request, {
         log: (line) => events.emit('build:log', line),
         progress: (progress) => events.emit('build:progress', progress),

@@ -2,13 +2,14 @@
  * The catalog domain over the router: the catalog from cache at once, a refresh on request (its
  * result also pushed as `catalog:changed` to every window), and the board profiles.
  */
-import type { CoreContext, HandlerFactory } from '../app-core';
+import type { ServiceContext } from '../app-core';
+import type { Handlers } from '../router';
 import { CatalogService } from '../catalog/service';
 
-const services = new WeakMap<CoreContext, CatalogService>();
+const services = new WeakMap<ServiceContext, CatalogService>();
 
 /** One catalog per core, whichever domain asks (the images domain resolves references through it). */
-function catalogServiceFor(ctx: CoreContext): CatalogService {
+function catalogServiceFor(ctx: ServiceContext): CatalogService {
   let service = services.get(ctx);
   if (!service) {
     service = new CatalogService({ config: ctx.config, onChange: (catalog) => ctx.events.emit('catalog:changed', catalog) });
@@ -19,7 +20,7 @@ function catalogServiceFor(ctx: CoreContext): CatalogService {
   return service;
 }
 
-export const catalogHandlers: HandlerFactory = (ctx) => {
+export const catalogHandlers = (ctx: ServiceContext): Partial<Handlers> => {
   const service = catalogServiceFor(ctx);
   return {
     'catalog:get': () => service.get(),

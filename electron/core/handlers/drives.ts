@@ -1,5 +1,6 @@
 /**
- * The drives domain over the router: listing, resolving a named target, and `drives:changed`
+ * The drives domain over the router: listing, resolving a named target (each drive handed out is
+ * one a client may then name as a target), and `drives:changed`
  * pushed while someone is looking. Watching starts with the first listing (a UI that lists drives
  * wants to hear when they change; a one-shot CLI listing does not keep polling: the timer is unref'd).
  */
@@ -9,7 +10,7 @@ import { listDrives } from '../drives/list-drives';
 import { pauseDuringFlashes } from '../drives/pause-during-flash';
 import { resolveTarget } from '../drives/resolve-target';
 
-export const drivesHandlers: HandlerFactory = ({ events }) => {
+export const drivesHandlers: HandlerFactory = ({ events, grants }) => {
   const watcher = new DriveWatcher({
     list: () => listDrives({ all: false }),
     onChange: (drives) => events.emit('drives:changed', { drives }),
@@ -19,8 +20,14 @@ export const drivesHandlers: HandlerFactory = ({ events }) => {
     'drives:list': async ({ all }) => {
       const drives = await listDrives({ all });
       watcher.start(all ? undefined : drives);
+      grants.handOut(drives);
       return { drives };
     },
-    'drives:resolve': async ({ path }) => ({ drive: await resolveTarget(path) }),
+    'drives:resolve': async ({ path }) => {
+      grants.admitTargetPath(path);
+      const drive = await resolveTarget(path);
+      grants.handOut([drive]);
+      return { drive };
+    },
   };
 };

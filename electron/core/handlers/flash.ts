@@ -1,10 +1,11 @@
 /**
  * The flash domain over the router: `flash:start` answers at once with the job's id, then
  * `flash:progress` and one `flash:done` follow on the event bus; `flash:cancel` stops a job.
+ * Targets must be drives the core handed out, and local sources files the client was given.
  */
 import type { CoreContext, HandlerFactory } from '../app-core';
 import { startFlash, type FlashDeps, type FlashJob } from '../flash/job';
-import { localFileResolver } from '../flash/source';
+import { hasScheme } from '../flash/source';
 import { flashRecorder } from '../history';
 import { imageServiceFor } from './images';
 
@@ -14,6 +15,8 @@ export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = (
     const jobs = new Map<string, FlashJob>();
     return {
       'flash:start': async (request) => {
+        ctx.grants.admitTargets(request.targets);
+        if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
         // Every job the app or the station starts is logged in the flash history.
         const job = startFlash(request, { onFinished: flashRecorder(ctx.config.configDir), configDir: ctx.config.configDir, ...depsFor(ctx) });
         jobs.set(job.id, job);
@@ -36,6 +39,6 @@ export function createFlashHandlers(depsFor: (ctx: CoreContext) => FlashDeps = (
 
 export const flashHandlers = createFlashHandlers((ctx) => ({
   // URLs and catalog references come through the image cache (downloaded and verified once,
-  // decompressed once); local files are used as they are.
-  resolvers: [imageServiceFor(ctx).resolver(), localFileResolver],
+  // decompressed once); local files only where the client was given them.
+  resolvers: [imageServiceFor(ctx).resolver(), ctx.grants.localResolver],
 }));

@@ -6,20 +6,20 @@
 import { randomUUID } from 'node:crypto';
 import { toErrorInfo } from '../../../shared/errors';
 import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
-import type { CoreContext, HandlerFactory } from '../app-core';
+import type { HandlerFactory, ServiceContext } from '../app-core';
 import { resolveCatalogSource } from '../catalog/resolve-source';
 import { imageServiceFromConfig, type ImageService, type StepProgress } from '../images/image-service';
 import { createRouter } from '../router';
 import { catalogHandlers } from './catalog';
 
-const services = new WeakMap<CoreContext, ImageService>();
+const services = new WeakMap<ServiceContext, ImageService>();
 
 /**
  * One image service per core (the flash domain resolves sources through it too), so concurrent
  * requests for the same image share one download. Catalog references resolve through the catalog
  * domain's own handlers, as any client would.
  */
-export function imageServiceFor(ctx: CoreContext): ImageService {
+export function imageServiceFor(ctx: ServiceContext): ImageService {
   let service = services.get(ctx);
   if (!service) {
     const catalog = { router: createRouter(catalogHandlers(ctx), ctx.events) };

@@ -9,7 +9,7 @@ import type { HandlerFactory } from '../app-core';
 import { hashPassword } from '../provision/password-hash';
 import { ProfileStore, profileFileName } from '../provision/profile-store';
 
-export const provisionHandlers: HandlerFactory = ({ config }) => {
+export const provisionHandlers: HandlerFactory = ({ config, grants }) => {
   const store = new ProfileStore(config.configDir);
   return {
     'provision:preview': async ({ profile: input, counterStart, count }) => {
@@ -32,6 +32,8 @@ export const provisionHandlers: HandlerFactory = ({ config }) => {
       const { profile, problems } = checkProfile(input);
       const planned = profile ? planForCard(profile, counterStart) : { problems };
       if (!planned.plan) throw new FiotError('INVALID_INPUT', planned.problems.map((p) => p.message).join('\n'));
+      // Only a card or image file the core listed for this client: this writes into its boot partition.
+      grants.admitTargets([target]);
       // Loaded on use: the ext4 WebAssembly module is only needed when a card is provisioned.
       const { provisionPath } = await import('../provision/provision-target');
       const result = await provisionPath(target, planned.plan);

@@ -1,7 +1,10 @@
-/** Restoring a card to normal use over the router (electron/core/restore). */
+/** Restoring a card to normal use over the router (electron/core/restore): only a drive the core handed out. */
 import type { HandlerFactory } from '../app-core';
 import { restoreDrive } from '../restore/restore-drive';
 
-export const restoreHandlers: HandlerFactory = () => ({
-  'restore:start': async (request) => restoreDrive(request),
+export const restoreHandlers: HandlerFactory = ({ grants }) => ({
+  'restore:start': async (request) => {
+    grants.admitTargets([request.device]);
+    return restoreDrive(request);
+  },
 });

@@ -23,7 +23,8 @@ async function core(extra: NodeJS.ProcessEnv = {}) {
   s = await setupStandin({ FIOT_STANDIN_DELAY_MS: '40', ...extra });
   // The runner spawns podman with this process's environment: the stand-in reads its settings there.
   Object.assign(process.env, s.env);
-  const app = createCore(loadConfig(s.env));
+  // The output folder lies in a folder granted for image files, as a client must name it.
+  const app = createCore(loadConfig(s.env), { imageFolders: [s.dir] });
   const seen: Array<{ event: EventName; payload: unknown }> = [];
   app.events.subscribe((event, payload) => seen.push({ event, payload }));
   return { app, seen };

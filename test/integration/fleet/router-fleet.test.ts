@@ -58,6 +58,9 @@ test('a table flash over the router: each card its row, the batch sheet, then a 
   const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
   const table = { text: 'hostname,label\nscreen-a,Lobby\nscreen-b,Canteen\n', name: 'screens.csv' };
   try {
+    // A client names what the core handed out: the image as if picked in the dialog, the cards once resolved.
+    core.grants.grantPickedFile(source.path);
+    for (const card of cards) await call('drives:resolve', { path: card.device });
     const { jobId } = await call<{ jobId: string }>('flash:start', { source: source.path, targets: cards.map((c) => c.device), provisioning: { users: profile.users }, table });
     const result = await flashDone(jobId);
     assert.equal(result.ok, true, JSON.stringify(result.targets.map((t) => t.error)));
@@ -84,6 +87,7 @@ test('restore:start leaves one labelled FAT32 partition (fsck is in cli-restore.
   closeSync(fd);
   const card = attachLoop(backing);
   try {
+    await call('drives:resolve', { path: card.device });
     const result = await call<{ filesystem: string; partition: { offset: number; size: number } }>('restore:start', { device: card.device, label: 'ROUTER' });
     assert.deepEqual(result, { device: card.device, filesystem: 'fat32', label: 'ROUTER', partition: { offset: 1 << 20, size: 95 << 20 } });
     assert.match(execFileSync('minfo', ['-i', `${backing}@@${1 << 20}`, '::'], { encoding: 'utf8' }), /disk label="ROUTER\s*"/);

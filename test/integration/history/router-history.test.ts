@@ -18,7 +18,7 @@ let core: Core;
 
 before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-history-router-'));
-  core = createCore({ ...loadConfig({}), configDir: path.join(dir, 'config'), cacheDir: path.join(dir, 'cache') });
+  core = createCore({ ...loadConfig({}), configDir: path.join(dir, 'config'), cacheDir: path.join(dir, 'cache') }, { imageFolders: [dir] });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,6 +42,7 @@ test('a flash started over the router is in history:list and history:export', as
   const image = path.join(dir, 'tiny, "quoted".raw');
   writeFileSync(image, randomBytes(2 * 1024 * 1024));
   const target = path.join(dir, 'card.img');
+  await call('drives:resolve', { path: target });
   const { jobId } = await call<{ jobId: string }>('flash:start', { source: image, targets: [target] });
   const result = await flashDone(jobId);
   assert.equal(result.ok, true, JSON.stringify(result.error));

@@ -19,7 +19,7 @@ let core: Core;
 
 before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-provision-handlers-'));
-  core = createCore({ ...loadConfig({}), configDir: path.join(dir, 'config'), cacheDir: path.join(dir, 'cache') });
+  core = createCore({ ...loadConfig({}), configDir: path.join(dir, 'config'), cacheDir: path.join(dir, 'cache') }, { imageFolders: [dir] });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -97,11 +97,27 @@ describe('provision:apply', { skip: commandsSkipReason('debugfs', 'sfdisk', 'mkf
     const source = await provisionFixture({ layout: 'gpt' });
     const file = path.join(dir, 'apply.img');
     copyFileSync(source.path, file);
+    assert.equal((await call('drives:resolve', { path: file })).ok, true, 'the image file is handed out first');
     const reply = await call('provision:apply', { target: file, profile: { hostname: 'edge-{n:03}', users: [{ name: 'core', sshAuthorizedKeys: [ED25519_KEY] }] }, counterStart: 4 });
     assert.equal(reply.ok, true, JSON.stringify(reply.error));
     assert.equal(reply.value.hostname, 'edge-004');
     const boot = source.partitions.find((p) => p.label === 'boot')!;
     assert.match(debugfs(file, boot, 'cat /ignition/config.ign'), /data:,edge-004%0A/);
+  });
+
+  it('refuses a target the core never handed out, and leaves it unchanged', async () => {
+    const source = await provisionFixture({ layout: 'gpt' });
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'fiot-provision-outside-'));
+    try {
+      const file = path.join(outside, 'other.img');
+      copyFileSync(source.path, file);
+      const before = readFileSync(file);
+      const reply = await call('provision:apply', { target: file, profile: { hostname: 'edge-1' } });
+      assert.equal(reply.error!.code, 'PERMISSION_DENIED');
+      assert.ok(readFileSync(file).equals(before));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad profile before opening the target', async () => {

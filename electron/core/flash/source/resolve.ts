@@ -43,7 +43,7 @@ export interface SourceExpectation {
 export type SourceResolver = (ref: string, signal?: AbortSignal, expected?: SourceExpectation) => Promise<PreparedSource | null>;
 
 /** `http:`, `fedora-iot:`, ... but not `C:\` (a Windows drive letter is a path). */
-function hasScheme(ref: string): boolean {
+export function hasScheme(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]+:/i.test(ref);
 }
 

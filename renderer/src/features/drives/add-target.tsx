@@ -1,6 +1,7 @@
 /**
- * Advanced: a target the drive list cannot show, named by path: a loop device, or an image file to
- * write (created if it does not exist). The core resolves it and applies the same rules.
+ * Advanced: a target the drive list cannot show, named by path: a loop device, or a new image file
+ * in a folder the core granted (the desktop's save dialog, a station's images folder). The core
+ * resolves it and applies the same rules.
  */
 import { useState, type FormEvent } from 'react';
 import { drivesStore, useDrives } from '../../stores';
@@ -9,6 +10,7 @@ import { PathField } from '../../components/path-field';
 
 export function AddTarget() {
   const addError = useDrives((s) => s.addError);
+  const canSaveAs = useDrives((s) => s.canSaveAs);
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -34,8 +36,13 @@ export function AddTarget() {
         <button type="submit" className="button" disabled={busy} data-testid="add-target-button">
           Add
         </button>
+        {canSaveAs && (
+          <button type="button" className="button" onClick={() => void drivesStore.getState().saveAs()} data-testid="save-as-button">
+            Save as image file…
+          </button>
+        )}
       </form>
-      <p className="muted small">Loop devices are not listed by the system; an image file is created or overwritten.</p>
+      <p className="muted small">Loop devices are not listed by the system. An image file is created new; only an image file can be replaced, never any other file.</p>
       {addError && <ErrorNotice error={addError} testId="add-target-error" />}
     </details>
   );

@@ -5,6 +5,7 @@
  * pulled out is dropped from the selection at once.
  */
 import { createStore } from 'zustand/vanilla';
+import type { FiotShell } from '../../../../shared/bridge';
 import type { FiotApi } from '../../../../shared/contract';
 import type { Drive } from '../../../../shared/domain/drive';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
@@ -22,6 +23,10 @@ export interface DrivesState {
   toggle(device: string): void;
   select(devices: string[]): void;
   addByPath(path: string): Promise<boolean>;
+  /** True when a native save dialog is available (the desktop app): image files go where it grants. */
+  canSaveAs: boolean;
+  /** Asks where to save an image file (desktop), then adds it as a target. */
+  saveAs(): Promise<boolean>;
   /** Subscribes to drives:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -37,7 +42,7 @@ export function selectedDrives(state: Pick<DrivesState, 'listed' | 'added' | 'se
   return allDrives(state).filter((d) => chosen.has(d.device));
 }
 
-export function createDrivesStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
+export function createDrivesStore(api: Pick<FiotApi, 'invoke' | 'on'>, shell: Pick<FiotShell, 'saveImage'> | null = null) {
   return createStore<DrivesState>()((set, get) => {
     const keepPresentSelection = () => {
       const present = new Set(allDrives(get()).map((d) => d.device));
@@ -53,6 +58,7 @@ export function createDrivesStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       status: 'idle',
       error: null,
       addError: null,
+      canSaveAs: shell !== null,
 
       async load() {
         set({ status: get().listed.length ? 'ready' : 'loading' });
@@ -95,6 +101,11 @@ export function createDrivesStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
           set({ addError: toErrorInfo(error) });
           return false;
         }
+      },
+
+      async saveAs() {
+        const path = await shell?.saveImage();
+        return path ? get().addByPath(path) : false;
       },
 
       watch() {

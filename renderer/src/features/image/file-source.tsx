@@ -5,6 +5,7 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { imageStore, useImage } from '../../stores';
 import { PathField } from '../../components/path-field';
+import { OfferedImages } from './offered-images';
 
 export function FileSource() {
   const canBrowse = useImage((s) => s.canBrowse);
@@ -38,7 +39,7 @@ export function FileSource() {
       data-testid="image-drop-zone"
     >
       <p className="drop-hint">
-        {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Type or paste the path of an image file on this computer.'}
+        {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Choose an image the station offers, or type the path of one in its images folder.'}
         <span className="muted"> .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip)</span>
       </p>
       <form className="path-row" onSubmit={submit}>
@@ -59,6 +60,14 @@ export function FileSource() {
           </button>
         )}
       </form>
+      {!canBrowse && (
+        <OfferedImages
+          onChoose={(chosen) => {
+            setPath(chosen);
+            void imageStore.getState().choose(chosen);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,11 +1,12 @@
 /**
- * The image to write: a local file chosen by path, the desktop file dialog, or drag and drop.
+ * The image to write: a local file chosen by path, the desktop file dialog, drag and drop, or (on
+ * a station) one of the images the station offers: the core accepts no other local file.
  * Choosing inspects the file at once (format, sizes), so a wrong file is refused with its reason
  * before the user goes on to pick drives. Other sources (catalog, downloads, builds) set the same
  * `path` when their file is ready.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FiotApi } from '../../../../shared/contract';
+import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import type { SourceInfo } from '../../../../shared/api/source';
 import type { FiotShell } from '../../../../shared/bridge';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
@@ -17,6 +18,9 @@ export interface ImageState {
   error: ErrorInfo | null;
   /** True when a native file dialog is available (the desktop app). */
   canBrowse: boolean;
+  /** The local images the core offers (a station's images folder), once loaded. */
+  offered: ResultOf<'source:list'> | null;
+  loadOffered(): Promise<void>;
   choose(path: string): Promise<boolean>;
   browse(): Promise<boolean>;
   /** A file dropped on the page: its path is known in the desktop app only. */
@@ -31,6 +35,15 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
     status: 'empty',
     error: null,
     canBrowse: shell !== null,
+    offered: null,
+
+    async loadOffered() {
+      try {
+        set({ offered: await api.invoke('source:list', {}) });
+      } catch {
+        // The list is a convenience: typing a path inside the images folder still works.
+      }
+    },
 
     async choose(path) {
       const trimmed = path.trim();
@@ -65,7 +78,7 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
         error: {
           code: 'INVALID_INPUT',
           message: `The browser does not tell the station where “${file.name}” is stored.`,
-          hint: 'Type or paste the full path of the file instead (on the station’s computer).',
+          hint: 'Choose one of the images the station offers, or type the full path of a file in its images folder.',
         },
       });
       return false;

@@ -1,0 +1,107 @@
+/**
+ * What a client of the core (the desktop renderer, a station browser) may name: only what the
+ * core handed out. Sources: files the person picked in the native dialog (remembered by device
+ * and inode), files under the image folders the app was started with, and the app's own cache
+ * (where downloads and catalog images land). Targets: drives the core listed or resolved, and
+ * new image files in a folder the person chose. The CLI is the person's own process and uses the
+ * core's functions directly, without these grants.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Drive } from '../../../shared/domain/drive';
+import { FiotError } from '../../../shared/errors';
+import { hasScheme, type SourceResolver } from '../flash/source';
+
+export interface GrantOptions {
+  /** Folders whose images clients may write, and create image files in (the station's --images). */
+  imageFolders: string[];
+  /** The image cache: always a source, since URLs and catalog references resolve into it. */
+  cacheDir: string;
+}
+
+/** The real path of a file that may not exist yet: its folder resolved, its name kept. */
+function realPathOf(file: string): string {
+  const absolute = path.resolve(file);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    try {
+      return path.join(realpathSync(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      return absolute;
+    }
+  }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function identity(file: string): string | null {
+  try {
+    const stats = statSync(file);
+    return stats.isFile() ? `${stats.dev}:${stats.ino}` : null;
+  } catch {
+    return null;
+  }
+}
+
+export class ClientGrants {
+  private readonly pickedFiles = new Set<string>();
+  private readonly targetFolders = new Set<string>();
+  private readonly handedOut = new Set<string>();
+
+  constructor(private readonly options: GrantOptions) {
+    for (const folder of options.imageFolders) this.targetFolders.add(realPathOf(folder));
+  }
+
+  /** The folders whose images a client may list and write (cache first). */
+  get imageFolders(): string[] {
+    return [this.options.cacheDir, ...this.options.imageFolders].map(realPathOf);
+  }
+
+  /** A file the person picked in the native open dialog. */
+  grantPickedFile(file: string): void {
+    const id = identity(file);
+    if (id) this.pickedFiles.add(id);
+  }
+
+  /** A folder the person chose to save an image file in. */
+  grantTargetFolder(folder: string): void {
+    this.targetFolders.add(realPathOf(folder));
+  }
+
+  /** Drives the core listed or resolved for a client: the only targets it may name. */
+  handOut(drives: Drive[]): void {
+    for (const drive of drives) this.handedOut.add(drive.device);
+  }
+
+  /** The real path of a local source a client may read, or PERMISSION_DENIED (whether or not the file exists). */
+  admitSource(file: string): string {
+    const real = realPathOf(file);
+    const id = identity(real);
+    if (id && this.pickedFiles.has(id)) return real;
+    if (this.imageFolders.some((folder) => isInside(real, folder))) return real;
+    throw new FiotError('PERMISSION_DENIED', `${file} is not an image this app was given to use.`, `Choose the file with “Browse…”, or (on a station) use an image in its images folder: ${this.options.imageFolders.join(', ') || this.options.cacheDir}.`);
+  }
+
+  /** Local paths pass through admitSource; URLs and catalog references go on to the next resolver. */
+  readonly localResolver: SourceResolver = async (ref) => (hasScheme(ref) ? null : { path: this.admitSource(ref) });
+
+  /** A name a client may resolve as a target: any device (the core then decides), or a file in a granted folder. */
+  admitTargetPath(name: string): void {
+    const real = realPathOf(name);
+    if (statSync(real, { throwIfNoEntry: false })?.isBlockDevice()) return;
+    if ([...this.targetFolders].some((folder) => isInside(real, folder))) return;
+    throw new FiotError('PERMISSION_DENIED', `${name} is not in a folder chosen for image files.`, `Save image files with “Save as image file…”, or (on a station) in its images folder${this.options.imageFolders.length ? `: ${this.options.imageFolders.join(', ')}` : ''}.`);
+  }
+
+  /** Targets of a flash or provisioning request: each one handed out before. */
+  admitTargets(names: string[]): void {
+    const unknown = names.filter((name) => !this.handedOut.has(name));
+    if (unknown.length) {
+      throw new FiotError('PERMISSION_DENIED', `${unknown.join(', ')}: not a drive or image file this app listed.`, 'Choose the target from the list of drives, or add it by path first.');
+    }
+  }
+}

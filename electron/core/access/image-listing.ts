@@ -1,0 +1,37 @@
+/**
+ * The images a client may choose from: files named like disk images under the image folders
+ * (the station's --images, default the cache), a few levels deep and a bounded number of them,
+ * so a large folder cannot stall the listing.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+const imageName = /\.(raw|img|iso|bin)(\.(xz|gz|bz2|zst))?$|\.zip$/i;
+const MAX_DEPTH = 3;
+export const MAX_LISTED_IMAGES = 500;
+
+export interface ListedImage {
+  path: string;
+  name: string;
+  fileSize: number;
+}
+
+async function walk(folder: string, depth: number, found: ListedImage[]): Promise<void> {
+  const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (found.length >= MAX_LISTED_IMAGES) return;
+    const file = path.join(folder, entry.name);
+    // Symlinks are not followed: a link could lead out of the folder.
+    if (entry.isDirectory() && depth < MAX_DEPTH) await walk(file, depth + 1, found);
+    if (entry.isFile() && imageName.test(entry.name)) {
+      const stats = await fs.stat(file).catch(() => null);
+      if (stats) found.push({ path: file, name: entry.name, fileSize: stats.size });
+    }
+  }
+}
+
+export async function listImages(folders: string[]): Promise<ListedImage[]> {
+  const found: ListedImage[] = [];
+  for (const folder of folders) await walk(folder, 1, found);
+  return found.sort((a, b) => a.path.localeCompare(b.path));
+}
