@@ -19,15 +19,27 @@ function useProgress(): { readyCount: number; blocker: StepBlocker | null; block
   return { readyCount: first, blocker: blockers[first]!, blockedStep: steps[first]! };
 }
 
-/** Beside a disabled Continue: why, naming the step when it is an earlier one, and the way past. */
-function ContinueReason({ blocker, step }: { blocker: StepBlocker; step: StepDefinition | null }) {
+/**
+ * Beside a disabled Continue: why, and the way past. When an earlier step is what holds it up (a
+ * restored draft, a file that went away), the reason names that step and offers to go there.
+ */
+function ContinueReason({ blocker, step, onGo }: { blocker: StepBlocker; step: StepDefinition | null; onGo(id: string): void }) {
   return (
     <span className="continue-reason" data-testid="continue-reason">
       <span id="continue-reason">{step ? `${step.title}: ${blocker.reason}` : blocker.reason}</span>
-      {blocker.action && (
-        <button type="button" className="button" onClick={blocker.action.run} data-testid="continue-reason-action">
-          {blocker.action.label}
-        </button>
+      {(step || blocker.action) && (
+        <span className="continue-reason-actions">
+          {step && (
+            <button type="button" className="button small" onClick={() => onGo(step.id)}>
+              Go to {step.title}
+            </button>
+          )}
+          {blocker.action && (
+            <button type="button" className="button small" onClick={blocker.action.run}>
+              {blocker.action.label}
+            </button>
+          )}
+        </span>
       )}
     </span>
   );
@@ -66,7 +78,7 @@ export function App() {
               </button>
             )}
             <span className="spacer" />
-            {next && !busy && readyCount <= index && blocker && <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} />}
+            {next && !busy && readyCount <= index && blocker && <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} onGo={go} />}
             {next && (
               <button
                 type="button"

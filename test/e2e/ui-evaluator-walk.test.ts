@@ -186,7 +186,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       assert.match(await reason.innerText(), /^First boot: /);
       await shot(page, 'after-reload');
 
-      await steps.getByRole('button', { name: /First boot/ }).click();
+      await page.getByRole('button', { name: 'Go to First boot' }).click();
       assert.equal(await page.getByLabel('Hostname', { exact: true }).inputValue(), 'my-pi');
       assert.equal(await page.getByLabel('User name', { exact: true }).inputValue(), 'core');
       assert.equal(await page.getByLabel('Network name (SSID)', { exact: true }).inputValue(), 'Workshop');

@@ -25,8 +25,8 @@ const writeWithout = {
 
 const provisioningBlockers = {
   checking: { reason: 'Checking the first-boot settings…' },
-  problems: { reason: 'Correct the first-boot settings marked above, or write without them.', action: writeWithout },
-  empty: { reason: 'Fill in at least one first-boot setting, or write without them.', action: writeWithout },
+  problems: { reason: 'A setting needs correcting (it says why beside it), or write without first-boot setup.', action: writeWithout },
+  empty: { reason: 'Fill in at least one setting, or write without first-boot setup.', action: writeWithout },
 } satisfies Record<string, StepBlocker>;
 
 export function useProvisioningBlocker(): StepBlocker | null {

@@ -42,7 +42,7 @@ export function NextSteps({ request, targets }: NextStepsProps) {
         <p data-testid="first-boot-written">
           First-boot setup was written to {many ? 'every card' : 'the card'}
           {setup.fetchedFrom ? `: on its first boot it fetches its setup from ${setup.fetchedFrom}.` : '.'} On the first boot Fedora IoT grows its
-          filesystem to fill the card and Ignition applies the setup (user, SSH keys, hostname, network); this takes a few minutes, longer than any
+          filesystem to fill the card and Ignition applies the setup written here; this takes a few minutes, longer than any
           later boot. Then it is on the network.
         </p>
       ) : (
@@ -66,7 +66,7 @@ export function NextSteps({ request, targets }: NextStepsProps) {
       <p>
         <a href={FEDORA_IOT_DOCS} target="_blank" rel="noreferrer" data-testid="fedora-iot-docs">
           Fedora IoT documentation
-        </a>{' '}
+        </a>
         <span className="muted">: first steps, updates with rpm-ostree, containers with podman.</span>
       </p>
     </section>
