@@ -44,7 +44,9 @@ export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {}
   const env = { ...process.env, FIOT_CONFIG_DIR: configDir, FIOT_CACHE_DIR: path.join(dataDir, 'cache'), ...extraEnv };
   const fiotFlash = checkout ? ['npx', '--no-install', 'fiot-flash'] : [process.execPath, path.join(root, 'bin/fiot-flash.mjs')];
   const [program, ...argv] = [...wrapper, ...fiotFlash, 'station', ...args];
-  const child: ChildProcess = spawn(program!, argv, { cwd: checkout ?? root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // npx runs the station through a shell that does not pass signals on: like Ctrl-C in a terminal,
+  // stop() then signals the whole process group.
+  const child: ChildProcess = spawn(program!, argv, { cwd: checkout ?? root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: checkout !== undefined });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -73,7 +75,10 @@ export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {}
     stderr: () => stderr,
     running: () => child.exitCode === null && child.signalCode === null,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        if (checkout) process.kill(-child.pid!, 'SIGTERM');
+        else child.kill('SIGTERM');
+      }
       const code = await exited;
       rmSync(dataDir, { recursive: true, force: true });
       return code;

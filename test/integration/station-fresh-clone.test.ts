@@ -17,6 +17,19 @@ const root = path.resolve(import.meta.dirname, '../..');
 const skip = commandsSkipReason('git', 'npx') ?? (existsSync(path.join(root, '.git')) ? null : 'not a git checkout: nothing to clone');
 const BUILD_NOTE = /Building the app’s page/;
 
+/** npx exits on the signal at once; the station behind it closes its sockets a moment later. */
+async function stoppedListening(url: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      await fetch(url);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
 describe('fiot-flash station in a fresh clone', { skip: skip ?? false }, () => {
   let dir: string;
   let clone: string;
@@ -34,7 +47,9 @@ describe('fiot-flash station in a fresh clone', { skip: skip ?? false }, () => {
 
   it('builds the page on first start, serves the app, and starts without building the next time', { timeout: 240_000 }, async () => {
     assert.equal(existsSync(path.join(clone, 'dist')), false, 'a fresh clone has no dist/');
-    const station = await spawnStation({ checkout: clone, readyTimeoutMs: 180_000 });
+    // npx links the project into its cache: a cache of the test's own, removed with the clone.
+    const env = { npm_config_cache: path.join(dir, 'npm-cache') };
+    const station = await spawnStation({ checkout: clone, env, readyTimeoutMs: 180_000 });
     try {
       assert.match(station.stderr(), BUILD_NOTE);
       const page = await fetch(station.url);
@@ -47,10 +62,11 @@ describe('fiot-flash station in a fresh clone', { skip: skip ?? false }, () => {
       assert.equal(asset.status, 200);
       assert.match(asset.headers.get('content-type') ?? '', /javascript/);
     } finally {
-      assert.equal(await station.stop(), 0);
+      await station.stop();
     }
+    assert.equal(await stoppedListening(station.url), true, 'stopped: nothing is left listening');
 
-    const again = await spawnStation({ checkout: clone });
+    const again = await spawnStation({ checkout: clone, env });
     try {
       assert.doesNotMatch(again.stderr(), BUILD_NOTE, 'the built page is fresh: no second build');
       assert.equal((await fetch(again.url)).status, 200);
