@@ -19,7 +19,7 @@ import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseImage } from '../helpers/ui-steps';
+import { addTarget, chooseImage, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv, stepShots } from '../helpers/walk';
 
 const MiB = 1024 * 1024;
@@ -118,11 +118,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       assert.equal(await driveRow(page, card.device).getByRole('checkbox').isChecked(), true);
       await shot(page, 'drive-chosen');
 
-      await continueButton(page).click();
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
-      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
-      await outcome.waitFor({ timeout: 200_000 });
+      const outcome = await writeAndWait(page, 200_000);
       await shot(page, 'result');
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
       const next = page.getByRole('region', { name: 'What next' });
