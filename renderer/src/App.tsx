@@ -77,8 +77,11 @@ export function App() {
                 Back
               </button>
             )}
-            <span className="spacer" />
-            {next && !busy && readyCount <= index && blocker && <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} onGo={go} />}
+            {next && !busy && readyCount <= index && blocker ? (
+              <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} onGo={go} />
+            ) : (
+              <span className="spacer" />
+            )}
             {next && (
               <button
                 type="button"
