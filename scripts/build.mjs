@@ -2,8 +2,8 @@
 // `npm run build`: the renderer with vite (dist/renderer/), then Electron's main and preload with
 // esbuild (dist/electron/*.cjs). Native modules stay outside the bundle: they load their own
 // binaries at run time, and electron-builder unpacks them next to the app.
-import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
+import { buildRendererPage } from '../bin/renderer-page.mjs';
 import path from 'node:path';
 import process from 'node:process';
 
@@ -57,6 +57,6 @@ async function buildElectron() {
   ]);
 }
 
-await viteBuild({ configFile: path.join(root, 'vite.config.ts'), mode: 'production' });
+await buildRendererPage(root);
 await buildElectron();
 process.stdout.write(`Built dist/renderer, dist/electron, dist/writer and dist/cli in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,26 +1,54 @@
 /**
  * The app's shell: a step list on the left, the current step's panel on the right, Back and
  * Continue below it. A step opens only when every step before it is ready, and the steps are
- * locked while a card is being written.
+ * locked while a card is being written. A disabled Continue says why beside it.
  */
 import { useHistory, useJob, useUi, uiStore } from './stores';
 import { isBusy } from './features/write';
-import { steps } from './steps';
+import { steps, type StepDefinition } from './steps';
+import type { StepBlocker } from './shell/step-blocker';
 import { StepNav } from './shell/step-nav';
 import { TopBar } from './shell/top-bar';
 import { HistoryView } from './features/history';
 
-/** How many steps from the start are ready, in order. */
-function useReadyCount(): number {
-  const ready = steps.map((step) => step.useReady());
-  const firstNotReady = ready.indexOf(false);
-  return firstNotReady === -1 ? steps.length : firstNotReady;
+/** How many steps from the start are ready, in order, and what holds up the first one that is not. */
+function useProgress(): { readyCount: number; blocker: StepBlocker | null; blockedStep: StepDefinition | null } {
+  const blockers = steps.map((step) => step.useBlocker());
+  const first = blockers.findIndex((blocker) => blocker !== null);
+  if (first === -1) return { readyCount: steps.length, blocker: null, blockedStep: null };
+  return { readyCount: first, blocker: blockers[first]!, blockedStep: steps[first]! };
+}
+
+/**
+ * Beside a disabled Continue: why, and the way past. When an earlier step is what holds it up (a
+ * restored draft, a file that went away), the reason names that step and offers to go there.
+ */
+function ContinueReason({ blocker, step, onGo }: { blocker: StepBlocker; step: StepDefinition | null; onGo(id: string): void }) {
+  return (
+    <span className="continue-reason" data-testid="continue-reason">
+      <span id="continue-reason">{step ? `${step.title}: ${blocker.reason}` : blocker.reason}</span>
+      {(step || blocker.action) && (
+        <span className="continue-reason-actions">
+          {step && (
+            <button type="button" className="button small" onClick={() => onGo(step.id)}>
+              Go to {step.title}
+            </button>
+          )}
+          {blocker.action && (
+            <button type="button" className="button small" onClick={blocker.action.run}>
+              {blocker.action.label}
+            </button>
+          )}
+        </span>
+      )}
+    </span>
+  );
 }
 
 export function App() {
   const current = useUi((s) => s.step);
   const busy = useJob((s) => isBusy(s.status));
-  const readyCount = useReadyCount();
+  const { readyCount, blocker, blockedStep } = useProgress();
   const historyOpen = useHistory((s) => s.open);
   const index = Math.max(0, steps.findIndex((s) => s.id === current));
   const step = steps[index] ?? steps[0]!;
@@ -49,9 +77,20 @@ export function App() {
                 Back
               </button>
             )}
-            <span className="spacer" />
+            {next && !busy && readyCount <= index && blocker ? (
+              <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} onGo={go} />
+            ) : (
+              <span className="spacer" />
+            )}
             {next && (
-              <button type="button" className="button primary" disabled={busy || readyCount <= index} onClick={() => go(next.id)} data-testid="step-continue">
+              <button
+                type="button"
+                className="button primary"
+                disabled={busy || readyCount <= index}
+                onClick={() => go(next.id)}
+                aria-describedby={readyCount <= index ? 'continue-reason' : undefined}
+                data-testid="step-continue"
+              >
                 Continue
               </button>
             )}

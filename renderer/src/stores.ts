@@ -9,7 +9,8 @@ import { useStore } from 'zustand';
 import { api } from './api';
 import { createBuildStore, type BuildState } from './features/build/build-store';
 import { createCatalogStore, type CatalogState } from './features/catalog/catalog-store';
-import { createDrivesStore, type DrivesState } from './features/drives/drives-store';
+import { createDrivesStore, imageFacts, type DrivesState } from './features/drives/drives-store';
+import { checkTarget } from '../../shared/drive-constraints';
 import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
 import { createCacheStore, type CacheState } from './features/image/cache-store';
@@ -19,6 +20,7 @@ import { createProfileStore, type ProfileState } from './features/provisioning/p
 import { createJobStore, type JobState } from './features/write/job-store';
 import { createConnectionStore, type ConnectionStoreState } from './shell/connection-store';
 import { createUiStore, type UiState } from './shell/ui-store';
+import { keepDraft } from './shell/keep-draft';
 
 export const uiStore = createUiStore();
 export const connectionStore = createConnectionStore(api);
@@ -42,7 +44,11 @@ export const catalogStore = createCatalogStore(api, {
     profileStore.getState().update({ bootcSwitch: reference });
   },
 });
-export const drivesStore = createDrivesStore(api, api.shell);
+export const drivesStore = createDrivesStore(api, { shell: api.shell, writable: (drive) => checkTarget(drive, imageFacts(imageStore.getState().info)).ok });
+// Another image may not fit a card chosen for the last one: its tick goes, and its row says why.
+imageStore.subscribe((state, before) => {
+  if (state.info !== before.info) drivesStore.getState().pruneSelection();
+});
 export const jobStore = createJobStore(api);
 export const historyStore = createHistoryStore(api, saveTextFile);
 
@@ -80,5 +86,6 @@ export function startStores(): () => void {
   performance.mark('fiot:catalog-requested');
   void catalogStore.getState().load();
   void drivesStore.getState().load();
+  stops.push(keepDraft({ ui: uiStore, image: imageStore, profile: profileStore, drives: drivesStore }, window.localStorage));
   return () => stops.forEach((stop) => stop());
 }

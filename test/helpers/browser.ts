@@ -28,6 +28,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
     viewport: { width: 900, height: 650 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  // The app keeps its draft in local storage, shared by every page of this browser: each new page
+  // (a test of its own) starts without the last one's draft, while a reload keeps it, as for a person.
+  await context.addInitScript(() => {
+    if (window.sessionStorage.getItem('fiot-test-page')) return;
+    window.sessionStorage.setItem('fiot-test-page', 'started');
+    window.localStorage.clear();
+  });
   return {
     context,
     async close() {

@@ -32,19 +32,26 @@ export interface SpawnOptions {
   wrapper?: string[];
   /** Added to the environment. */
   env?: NodeJS.ProcessEnv;
+  /** Another checkout to run from, through `npx fiot-flash` as its README says (default: this one, through node). */
+  checkout?: string;
+  /** How long starting may take (a fresh checkout builds the app's page first). */
+  readyTimeoutMs?: number;
 }
 
-export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {} }: SpawnOptions = {}): Promise<StationProcess> {
+export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {}, checkout, readyTimeoutMs = READY_TIMEOUT_MS }: SpawnOptions = {}): Promise<StationProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-process-'));
   const configDir = path.join(dataDir, 'config');
   const env = { ...process.env, FIOT_CONFIG_DIR: configDir, FIOT_CACHE_DIR: path.join(dataDir, 'cache'), ...extraEnv };
-  const [program, ...argv] = [...wrapper, process.execPath, path.join(root, 'bin/fiot-flash.mjs'), 'station', ...args];
-  const child: ChildProcess = spawn(program!, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const fiotFlash = checkout ? ['npx', '--no-install', 'fiot-flash'] : [process.execPath, path.join(root, 'bin/fiot-flash.mjs')];
+  const [program, ...argv] = [...wrapper, ...fiotFlash, 'station', ...args];
+  // npx runs the station through a shell that does not pass signals on: like Ctrl-C in a terminal,
+  // stop() then signals the whole process group.
+  const child: ChildProcess = spawn(program!, argv, { cwd: checkout ?? root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: checkout !== undefined });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the station did not start within ${READY_TIMEOUT_MS} ms: ${stderr}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`the station did not start within ${readyTimeoutMs} ms: ${stderr}`)), readyTimeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /Station ready: (\S+)/.exec(stdout);
@@ -68,7 +75,10 @@ export async function spawnStation({ args = [], wrapper = [], env: extraEnv = {}
     stderr: () => stderr,
     running: () => child.exitCode === null && child.signalCode === null,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        if (checkout) process.kill(-child.pid!, 'SIGTERM');
+        else child.kill('SIGTERM');
+      }
       const code = await exited;
       rmSync(dataDir, { recursive: true, force: true });
       return code;

@@ -184,10 +184,10 @@ test('drives: the desktop’s save dialog adds the image file it names as a targ
   const file = { device: '/home/me/card.img', description: 'New image file', size: null, isSystem: false, isRemovable: false, isReadOnly: false, isVirtual: false, kind: 'file' as const, mountpoints: [] };
   const api = createFakeApi({ 'drives:resolve': () => ({ drive: file }) });
   assert.equal(createDrivesStore(api).getState().canSaveAs, false);
-  const store = createDrivesStore(api, { saveImage: async () => '/home/me/card.img' });
+  const store = createDrivesStore(api, { shell: { saveImage: async () => '/home/me/card.img' } });
   assert.equal(await store.getState().saveAs(), true);
   assert.deepEqual(store.getState().selected, ['/home/me/card.img']);
-  assert.equal(await createDrivesStore(api, { saveImage: async () => null }).getState().saveAs(), false);
+  assert.equal(await createDrivesStore(api, { shell: { saveImage: async () => null } }).getState().saveAs(), false);
 });
 
 test('image: a dropped file needs the desktop app to know its path', async () => {

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from '../image/file-source';
+import { DownloadFailure } from '../image/download-failure';
 import { chosenBoard, visibleEntries } from './catalog-store';
 import { percent } from '../../format';
 import { BoardPicker } from './board-picker';
@@ -22,7 +23,7 @@ export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
   const error = useDownloads((s) => s.error);
-  if (error) return <ErrorNotice error={error} testId="catalog-download-error" />;
+  if (error) return <DownloadFailure error={error} testId="catalog-download-error" />;
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
   return (

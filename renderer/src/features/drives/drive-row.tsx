@@ -19,13 +19,15 @@ interface DriveRowProps {
   check: TargetCheck;
   selected: boolean;
   onToggle(): void;
+  /** Present for a device or file added by path: forgets it. */
+  onRemove?: () => void;
 }
 
-export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
+export function DriveRow({ drive, check, selected, onToggle, onRemove }: DriveRowProps) {
   const blocked = !check.ok;
   const id = `drive-${drive.device.replace(/[^a-zA-Z0-9]/g, '-')}`;
   return (
-    <li className={`drive${selected && !blocked ? ' selected' : ''}${blocked ? ' blocked' : ''}`} data-testid="drive-row" data-device={drive.device}>
+    <li className={`drive${selected && !blocked ? ' selected' : ''}${blocked ? ' blocked' : ''}${onRemove ? ' removable' : ''}`} data-testid="drive-row" data-device={drive.device}>
       <input
         id={id}
         type="checkbox"
@@ -47,6 +49,11 @@ export function DriveRow({ drive, check, selected, onToggle }: DriveRowProps) {
           ))}
         </span>
       </label>
+      {onRemove && (
+        <button type="button" className="button small drive-remove" onClick={onRemove} aria-label={`Remove ${drive.device} from the list`} data-testid="drive-remove">
+          Remove
+        </button>
+      )}
       <div id={`${id}-notes`} className="drive-notes">
         {/* A system drive is never written: its other problems would only add noise. */}
         {(drive.isSystem ? check.errors.filter((issue) => issue.code === 'TARGET_SYSTEM') : check.errors).map((issue) => (

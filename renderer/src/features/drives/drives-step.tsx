@@ -5,23 +5,24 @@
  * cannot be written says why.
  */
 import { checkTarget } from '../../../../shared/drive-constraints';
-import { allDrives, selectedDrives } from './drives-store';
+import { allDrives, imageFacts, removableDevices, selectedDrives } from './drives-store';
 import { drivesStore, useDrives, useImage } from '../../stores';
 import { ErrorNotice } from '../../components/error-notice';
 import { DriveRow } from './drive-row';
 import { AddTarget } from './add-target';
 import { useShallow } from 'zustand/react/shallow';
+import type { StepBlocker } from '../../shell/step-blocker';
 
-/** The image facts the drive rules need. */
 function useImageFacts() {
-  const info = useImage((s) => s.info);
-  return { size: info?.size ?? null, path: info?.path };
+  return imageFacts(useImage((s) => s.info));
 }
 
-export function useDrivesReady(): boolean {
+const noDriveChosen: StepBlocker = { reason: 'Tick a card or stick to write. One that cannot be written says why.' };
+
+export function useDrivesBlocker(): StepBlocker | null {
   const image = useImageFacts();
   const chosen = useDrives(useShallow(selectedDrives));
-  return chosen.length > 0 && chosen.every((drive) => checkTarget(drive, image).ok);
+  return chosen.length > 0 && chosen.every((drive) => checkTarget(drive, image).ok) ? null : noDriveChosen;
 }
 
 export function DrivesSummary() {
@@ -35,7 +36,8 @@ export function DrivesStep() {
   const drives = useDrives(useShallow(allDrives));
   const { selected, showAll, status, error } = useDrives(useShallow((s) => ({ selected: s.selected, showAll: s.showAll, status: s.status, error: s.error })));
   const image = useImageFacts();
-  const { toggle, setShowAll, load } = drivesStore.getState();
+  const removable = useDrives(useShallow(removableDevices));
+  const { toggle, setShowAll, load, removeAdded } = drivesStore.getState();
 
   return (
     <div className="stack">
@@ -60,7 +62,14 @@ export function DrivesStep() {
       )}
       <ul className="drive-list" aria-label="Drives" data-testid="drive-list">
         {drives.map((drive) => (
-          <DriveRow key={drive.device} drive={drive} check={checkTarget(drive, image)} selected={selected.includes(drive.device)} onToggle={() => toggle(drive.device)} />
+          <DriveRow
+            key={drive.device}
+            drive={drive}
+            check={checkTarget(drive, image)}
+            selected={selected.includes(drive.device)}
+            onToggle={() => toggle(drive.device)}
+            onRemove={removable.includes(drive.device) ? () => removeAdded(drive.device) : undefined}
+          />
         ))}
       </ul>
       <AddTarget />

@@ -1,3 +1,3 @@
 /** The Drives step: the cards and sticks to write, listed by the core or added by path. */
-export { DrivesStep, DrivesSummary, useDrivesReady } from './drives-step';
+export { DrivesStep, DrivesSummary, useDrivesBlocker } from './drives-step';
 export { selectedDrives } from './drives-store';

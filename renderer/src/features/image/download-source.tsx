@@ -4,10 +4,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ImagePhase } from '../../../../shared/domain/images';
-import { ErrorNotice } from '../../components/error-notice';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { downloadsStore, useDownloads } from '../../stores';
 import { VerificationBadge } from './verification-badge';
+import { DownloadFailure } from './download-failure';
 
 const phaseWords: Record<ImagePhase, string> = {
   resolving: 'Looking up the image',
@@ -70,7 +70,7 @@ export function DownloadSource() {
           {current.entry && <VerificationBadge verification={current.entry.verification} />}
         </section>
       )}
-      {error && <ErrorNotice error={error} testId="download-error" />}
+      {error && <DownloadFailure error={error} testId="download-error" />}
     </div>
   );
 }

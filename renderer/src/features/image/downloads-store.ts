@@ -12,17 +12,21 @@ export interface DownloadsState {
   error: ErrorInfo | null;
   /** insecureSkipSignature: accept a Fedora image whose CHECKSUM signature is missing or wrong. */
   start(source: string, sha256?: string, insecureSkipSignature?: boolean): Promise<void>;
+  /** Starts the last download again, as it was asked for (it resumes where it stopped, when the server allows). */
+  retry(): Promise<void>;
   cancel(): Promise<void>;
   /** Subscribes to images:progress; returns the unsubscribe. */
   watch(): () => void;
 }
 
 export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onReady: (path: string) => void) {
+  let last: { source: string; sha256?: string; insecureSkipSignature: boolean } | null = null;
   return createStore<DownloadsState>()((set, get) => ({
     current: null,
     error: null,
 
     async start(source, sha256, insecureSkipSignature = false) {
+      last = { source, sha256, insecureSkipSignature };
       set({ error: null });
       try {
         const trimmed = sha256?.trim();
@@ -31,6 +35,10 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
       } catch (error) {
         set({ error: toErrorInfo(error) });
       }
+    },
+
+    async retry() {
+      if (last) await get().start(last.source, last.sha256, last.insecureSkipSignature);
     },
 
     async cancel() {

@@ -3,8 +3,8 @@
  * add theirs to `imageSources`); whatever the source, it ends in the image store's `path`, and the
  * summary below says what was chosen.
  */
-import { useState, type ComponentType, type KeyboardEvent } from 'react';
-import { useImage } from '../../stores';
+import type { ComponentType, KeyboardEvent } from 'react';
+import { uiStore, useImage, useUi } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
@@ -13,6 +13,8 @@ import { DownloadSource } from './download-source';
 import { BuildSource } from '../build';
 import { CatalogSource } from '../catalog';
 import type { SourceInfo } from '../../../../shared/api/source';
+import type { StepBlocker } from '../../shell/step-blocker';
+import type { ImageState } from './image-store';
 
 export interface ImageSource {
   id: string;
@@ -37,8 +39,15 @@ const formatWords: Record<SourceInfo['format'], string> = {
   zip: 'Disk image in a zip archive',
 };
 
-export function useImageReady(): boolean {
-  return useImage((s) => s.status === 'ready');
+const imageBlockers: Record<Exclude<ImageState['status'], 'ready'>, StepBlocker> = {
+  empty: { reason: 'Choose an image first: a Fedora IoT release, a file you have, or a cached image.' },
+  inspecting: { reason: 'Reading the chosen image…' },
+  error: { reason: 'The chosen image cannot be used (see why above): choose another.' },
+};
+
+export function useImageBlocker(): StepBlocker | null {
+  const status = useImage((s) => s.status);
+  return status === 'ready' ? null : imageBlockers[status];
 }
 
 export function ImageSummary() {
@@ -83,7 +92,8 @@ function nextTabIndex(key: string, index: number, count: number): number | null 
 }
 
 export function ImageStep() {
-  const [sourceId, setSourceId] = useState(imageSources[0]!.id);
+  const sourceId = useUi((s) => s.imageSource);
+  const setSourceId = (id: string) => uiStore.getState().showImageSource(id);
   const source = imageSources.find((s) => s.id === sourceId) ?? imageSources[0]!;
   const tabbed = imageSources.length > 1;
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -3,4 +3,4 @@
  * and build features add their own sources to the step).
  */
 import './image.css';
-export { ImageStep, ImageSummary, useImageReady } from './image-step';
+export { ImageStep, ImageSummary, useImageBlocker } from './image-step';

@@ -1,3 +1,3 @@
 /** The First boot step: the provisioning profile, its live Ignition preview, and saved profiles. */
-export { ProvisioningStep, ProvisioningSummary, useProvisioningReady } from './provisioning-step';
+export { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker } from './provisioning-step';
 export { ProvisioningPlanLine } from './plan-line';

@@ -152,3 +152,5 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
     };
   });
 }
+
+export type ProfileStore = ReturnType<typeof createProfileStore>;

@@ -7,14 +7,36 @@ import { AdvancedFields } from './advanced-fields';
 import { BasicsFields } from './basics-fields';
 import { IgnitionPreview } from './ignition-preview';
 import { SavedProfiles } from './saved-profiles';
-import { profileStore, useProfile } from '../../stores';
+import { profileStore, uiStore, useProfile } from '../../stores';
+import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
 
 /** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */
 const NO_NAMES: string[] = [];
 
-export function useProvisioningReady(): boolean {
-  return useProfile((s) => !s.enabled || (!s.previewing && s.preview !== null && s.preview.problems.length === 0 && s.preview.mode !== null));
+/** The way past first-boot settings that cannot be used yet: write the cards as the image ships. */
+const writeWithout = {
+  label: 'Write without first-boot setup',
+  run: () => {
+    profileStore.getState().setEnabled(false);
+    uiStore.getState().goTo('drives');
+  },
+};
+
+const provisioningBlockers = {
+  checking: { reason: 'Checking the first-boot settings…' },
+  problems: { reason: 'A setting needs correcting (it says why beside it), or write without first-boot setup.', action: writeWithout },
+  empty: { reason: 'Fill in at least one setting, or write without first-boot setup.', action: writeWithout },
+} satisfies Record<string, StepBlocker>;
+
+export function useProvisioningBlocker(): StepBlocker | null {
+  const state = useProfile((s): keyof typeof provisioningBlockers | 'ready' => {
+    if (!s.enabled) return 'ready';
+    if (s.previewing || s.preview === null) return 'checking';
+    if (s.preview.problems.length > 0) return 'problems';
+    return s.preview.mode === null ? 'empty' : 'ready';
+  });
+  return state === 'ready' ? null : provisioningBlockers[state];
 }
 
 export function ProvisioningSummary() {

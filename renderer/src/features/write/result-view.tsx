@@ -3,12 +3,18 @@ import { useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { targetStateWords } from './progress-view';
+import { NextSteps } from './next-steps';
+
+/** Refusals that concern only the first-boot setup: the image itself can still be written. */
+const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
 
 interface ResultViewProps {
   /** Write the same image to the same drives again (e.g. after a failure). */
   onAgain(): void;
   /** Keep the image, choose new cards. */
   onNewCards(): void;
+  /** The image cannot take the first-boot setup: turn it off and go back to write without it. */
+  onWithoutFirstBoot(): void;
 }
 
 /** The banner's two lines: what the user can now do with the cards, in one sentence each. */
@@ -35,10 +41,12 @@ function headline(result: FlashResult): { ok: boolean; title: string; detail: st
   return { ok: false, title, detail: `Stopped after ${took}. What went wrong, and what to do next, is below.` };
 }
 
-export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
+export function ResultView({ onAgain, onNewCards, onWithoutFirstBoot }: ResultViewProps) {
   const result = useJob((s) => s.result);
+  const request = useJob((s) => s.request);
   if (!result) return null;
   const { ok, title, detail } = headline(result);
+  const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
 
   return (
     <div className="stack" data-testid={ok ? 'result-success' : 'result-failure'}>
@@ -70,6 +78,7 @@ export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
             </li>
         ))}
       </ul>
+      {ok && <NextSteps request={request} targets={result.targets} />}
       <div className="row">
         <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
           Write more cards
@@ -77,6 +86,11 @@ export function ResultView({ onAgain, onNewCards }: ResultViewProps) {
         {!ok && (
           <button type="button" className="button" onClick={onAgain} data-testid="flash-again">
             Try again
+          </button>
+        )}
+        {firstBootRefused && (
+          <button type="button" className="button" onClick={onWithoutFirstBoot}>
+            Write anyway without first-boot setup
           </button>
         )}
       </div>

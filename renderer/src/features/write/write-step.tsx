@@ -13,9 +13,12 @@ import { ProvisioningPlanLine } from '../provisioning';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
+import type { StepBlocker } from '../../shell/step-blocker';
 
-export function useWriteReady(): boolean {
-  return useJob((s) => s.status === 'finished' && s.result?.ok === true);
+const notWrittenYet: StepBlocker = { reason: 'The cards are not written yet.' };
+
+export function useWriteBlocker(): StepBlocker | null {
+  return useJob((s) => s.status === 'finished' && s.result?.ok === true) ? null : notWrittenYet;
 }
 
 export function WriteSummary() {
@@ -86,6 +89,10 @@ export function WriteStep() {
     return (
       <ResultView
         onAgain={() => jobStore.getState().reset()}
+        onWithoutFirstBoot={() => {
+          profileStore.getState().setEnabled(false);
+          jobStore.getState().reset();
+        }}
         onNewCards={() => {
           jobStore.getState().reset();
           drivesStore.getState().select([]);

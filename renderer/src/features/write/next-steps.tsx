@@ -1,0 +1,74 @@
+/**
+ * After a good write, what to do with the cards now: they are safe to remove; how to reach each
+ * one (its hostname and the `ssh` line, when first-boot setup named a user); what the first boot
+ * does and roughly how long it takes; and where Fedora IoT's documentation is. External links open
+ * in the user's browser through the app's https-only check (the window-open handler).
+ */
+import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash';
+import { profileSchema } from '../../../../shared/provisioning';
+
+export const FEDORA_IOT_DOCS = 'https://docs.fedoraproject.org/en-US/iot/';
+
+/** What the first-boot setup written with this job sets up, read back from the request itself. */
+export function firstBootWritten(request: FlashRequest | null): { user: string | null; fetchedFrom: string | null } | null {
+  if (request?.provisioning === undefined) return null;
+  const parsed = profileSchema.safeParse(request.provisioning);
+  if (!parsed.success) return null;
+  const profile = parsed.data;
+  return { user: profile.users?.[0]?.name || null, fetchedFrom: profile.ignitionUrl ?? profile.zezereUrl ?? null };
+}
+
+/** The command that logs in to a card: mDNS names end in .local on the same network. */
+export function sshLine(user: string, hostname: string | undefined): string {
+  return `ssh ${user}@${hostname ? `${hostname}.local` : 'ADDRESS'}`;
+}
+
+interface NextStepsProps {
+  request: FlashRequest | null;
+  targets: FlashResult['targets'];
+}
+
+export function NextSteps({ request, targets }: NextStepsProps) {
+  const setup = firstBootWritten(request);
+  const user = setup?.user ?? null;
+  const many = targets.length > 1;
+  return (
+    <section className="next-steps stack" aria-labelledby="next-steps-title" data-testid="next-steps">
+      <h2 id="next-steps-title">What next</h2>
+      <p data-testid="safe-to-remove">
+        <strong>Safe to remove.</strong> {many ? 'Take the cards out' : 'Take the card out'}, put {many ? 'each' : 'it'} in the board and power it on.
+      </p>
+      {setup ? (
+        <p data-testid="first-boot-written">
+          First-boot setup was written to {many ? 'every card' : 'the card'}
+          {setup.fetchedFrom ? `: on its first boot it fetches its setup from ${setup.fetchedFrom}.` : '.'} On the first boot Fedora IoT grows its
+          filesystem to fill the card and Ignition applies the setup written here; this takes a few minutes, longer than any
+          later boot. Then it is on the network.
+        </p>
+      ) : (
+        <p data-testid="first-boot-none">
+          No first-boot setup was written: the card boots as the image ships, with no user to log in as. Connect a screen and keyboard to set one up,
+          or write the card again with first-boot setup.
+        </p>
+      )}
+      {user && (
+        <ul className="plain-list login-list" aria-label="How to log in">
+          {targets.map((target) => (
+            <li key={target.device} data-testid="ssh-line" data-device={target.device}>
+              {target.hostname && <span>Find it at <strong>{target.hostname}.local</strong>, then log in with </span>}
+              {!target.hostname && <span>Find its address on your router, then log in with </span>}
+              <code className="mono">{sshLine(user, target.hostname)}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      {user && <p className="muted small">A name ending in .local is found on the same network through mDNS; if it is not, use the address your router gave the board.</p>}
+      <p>
+        <a href={FEDORA_IOT_DOCS} target="_blank" rel="noreferrer" data-testid="fedora-iot-docs">
+          Fedora IoT documentation
+        </a>
+        <span className="muted">: first steps, updates with rpm-ostree, containers with podman.</span>
+      </p>
+    </section>
+  );
+}
