@@ -1,0 +1,113 @@
+/**
+ * Verification reads the card, not the writer's memory: the writer's job runs in this process
+ * with its test seam (awaited before each read-back), and the test changes one byte on one of two
+ * loop devices underneath it (in the backing file, then `blockdev --flushbufs`): in the streamed
+ * body, in the provisioned config, and in the partition table written last. That card must fail
+ * with VERIFY_FAILED and keep no partition table any tool finds; the other card must pass.
+ * The cards held a larger GPT disk before: its backup header at their end must be gone too.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadInjector } from '../../../electron/writer/injector';
+import { runJob, type ReadBackPoint } from '../../../electron/writer/run-job';
+import type { WriterResultMessage } from '../../../electron/writer/protocol';
+import { plansForRun } from '../../../shared/provisioning';
+import type { Fixture } from '../../fixtures/fixture';
+import { debugfs } from '../../helpers/boot-partition';
+import { assertCardHoldsImage } from '../../helpers/card-check';
+import { createLoopDisk } from '../../helpers/loop';
+import { flipByteUnderneath, tableSignatures, tableTools, writeOldGpt } from '../../helpers/partition-tables';
+import { provisionFixture } from '../../helpers/provision-fixture';
+import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+
+const MiB = 1024 * 1024;
+const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'wipefs', 'blkid', 'blockdev', 'debugfs', 'e2fsck', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'openssl', 'xz') ?? false;
+
+let fixture: Fixture;
+before(async () => {
+  if (!skip) fixture = await provisionFixture({ layout: 'gpt', xz: true });
+});
+
+type Card = ReturnType<typeof createLoopDisk>;
+const cards: Card[] = [];
+after(() => {
+  for (const card of cards) card.dispose();
+});
+
+/** A card 64 MiB larger than the image that held a GPT disk of its own size. */
+function usedGptCard(): Card {
+  const card = createLoopDisk(fixture.size + 64 * MiB, 'fiot-read-back-');
+  cards.push(card);
+  writeOldGpt(card.device);
+  return card;
+}
+
+/** The writer's job on both cards, with `tamper` run at each read-back point. */
+async function writeTwo(tamper: (point: ReadBackPoint, cards: [Card, Card]) => void, signal = new AbortController().signal): Promise<{ result: WriterResultMessage; cards: [Card, Card] }> {
+  const pair: [Card, Card] = [usedGptCard(), usedGptCard()];
+  const { plans } = plansForRun({ hostname: 'card-{n}' }, 2);
+  const result = await runJob({
+    source: fixture.xzPath!,
+    targets: pair.map((card, i) => ({ device: card.device, provisioning: plans![i] })),
+    verify: true,
+  }, {
+    emit: () => undefined,
+    signal,
+    inject: await loadInjector(),
+    beforeReadBack: async (point) => tamper(point, pair),
+  });
+  return { result, cards: pair };
+}
+
+function assertNoTables(card: Card): void {
+  assert.deepEqual(tableSignatures(card.device), [], 'wipefs finds no signature (no MBR, no primary or backup GPT)');
+  assert.deepEqual(tableTools(card.device), { sfdisk: false, blkid: false });
+}
+
+/** The image's table and nothing else: no old backup header left at the end of the larger card. */
+async function assertFinished(card: Card): Promise<void> {
+  await assertCardHoldsImage(fixture, card.device, { provisioned: 'boot' });
+  assert.match(debugfs(card.device, boot(), 'cat /ignition/config.ign'), /data:,card-1%0A/, 'the good card is provisioned as card-1');
+  for (const signature of tableSignatures(card.device)) {
+    assert.ok(signature.offset < fixture.size, `only the image's tables are found (${signature.type} at ${signature.offset})`);
+  }
+  assert.deepEqual(tableTools(card.device), { sfdisk: true, blkid: true });
+}
+
+const boot = () => fixture.partitions.find((p) => p.label === 'boot')!;
+
+/** Where each part's changed byte goes: the boot superblock, the first block of the config, the GPT header. */
+function offsetIn(part: ReadBackPoint['part'], card: Card): number {
+  if (part === 'body') return boot().offset + 1024 + 0x38;
+  if (part === 'tables') return 512 + 16;
+  const block = Number(debugfs(card.device, boot(), 'blocks /ignition/config.ign').trim().split(/\s+/)[0]);
+  assert.ok(block > 0, 'the config was written before its read-back');
+  return boot().offset + block * 1024 + 10;
+}
+
+describe('the writer reads back what the card holds', { skip }, () => {
+  for (const part of ['body', 'provisioning', 'tables'] as const) {
+    it(`a byte changed underneath in the ${part} fails that card only, and it keeps no partition table`, async () => {
+      let changed = false;
+      const { result, cards: [good, bad] } = await writeTwo((point, pair) => {
+        if (point.part !== part || point.device !== pair[1].device) return;
+        flipByteUnderneath(pair[1].backingFile, pair[1].device, offsetIn(part, pair[1]));
+        changed = true;
+      });
+      assert.ok(changed, `the ${part} read-back point was reached`);
+      assert.deepEqual(result.targets.map((t) => [t.state, t.verified, t.error?.code]), [['done', true, undefined], ['failed', false, 'VERIFY_FAILED']]);
+      await assertFinished(good);
+      assertNoTables(bad);
+    });
+  }
+
+  it('a write cancelled during the read-back leaves neither card with a table, old or new', async () => {
+    const abort = new AbortController();
+    const { result, cards: pair } = await writeTwo((point) => {
+      if (point.part === 'body') abort.abort();
+    }, abort.signal);
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.targets.map((t) => t.error?.code), ['CANCELLED', 'CANCELLED']);
+    for (const card of pair) assertNoTables(card);
+  });
+});
