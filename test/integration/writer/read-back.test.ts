@@ -5,16 +5,19 @@
  * body, in the provisioned config, and in the partition table written last. That card must fail
  * with VERIFY_FAILED and keep no partition table any tool finds; the other card must pass.
  * The cards held a larger GPT disk before: its backup header at their end must be gone too.
+ * A writer killed (SIGKILL, no clean-up possible) after the body is on the card leaves no table either.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { writerCommand } from '../../../electron/core/flash/writer-command';
+import { spawnWriter } from '../../../electron/core/flash/writer-client';
 import { loadInjector } from '../../../electron/writer/injector';
 import { runJob, type ReadBackPoint } from '../../../electron/writer/run-job';
 import type { WriterResultMessage } from '../../../electron/writer/protocol';
 import { plansForRun } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
-import { assertCardHoldsImage } from '../../helpers/card-check';
+import { assertCardHoldsImage, readRange } from '../../helpers/card-check';
 import { createLoopDisk } from '../../helpers/loop';
 import { flipByteUnderneath, tableSignatures, tableTools, writeOldGpt } from '../../helpers/partition-tables';
 import { provisionFixture } from '../../helpers/provision-fixture';
@@ -34,9 +37,9 @@ after(() => {
   for (const card of cards) card.dispose();
 });
 
-/** A card 64 MiB larger than the image that held a GPT disk of its own size. */
-function usedGptCard(): Card {
-  const card = createLoopDisk(fixture.size + 64 * MiB, 'fiot-read-back-');
+/** A card (by default 64 MiB larger than the image) that held a GPT disk of its own size. */
+function usedGptCard(size = fixture.size + 64 * MiB): Card {
+  const card = createLoopDisk(size, 'fiot-read-back-');
   cards.push(card);
   writeOldGpt(card.device);
   return card;
@@ -59,9 +62,15 @@ async function writeTwo(tamper: (point: ReadBackPoint, cards: [Card, Card]) => v
   return { result, cards: pair };
 }
 
+/**
+ * No table any tool finds, and no GPT header where the image keeps its backup (a tool looks for a
+ * backup only at the end of the device: on a larger card, that place is checked here directly).
+ */
 function assertNoTables(card: Card): void {
   assert.deepEqual(tableSignatures(card.device), [], 'wipefs finds no signature (no MBR, no primary or backup GPT)');
   assert.deepEqual(tableTools(card.device), { sfdisk: false, blkid: false });
+  assert.equal(readRange(fixture.path, fixture.size - 512, 8).toString('latin1'), 'EFI PART', 'the image keeps its backup header in its last sector');
+  assert.notEqual(readRange(card.device, fixture.size - 512, 8).toString('latin1'), 'EFI PART', 'the image\'s backup GPT header is not on the card');
 }
 
 /** The image's table and nothing else: no old backup header left at the end of the larger card. */
@@ -109,5 +118,21 @@ describe('the writer reads back what the card holds', { skip }, () => {
     assert.equal(result.ok, false);
     assert.deepEqual(result.targets.map((t) => t.error?.code), ['CANCELLED', 'CANCELLED']);
     for (const card of pair) assertNoTables(card);
+  });
+});
+
+describe('a writer killed after the body is written', { skip }, () => {
+  it('leaves no partition table on a card of the image\'s size: not the image\'s backup GPT at its end', async () => {
+    const card = usedGptCard(fixture.size);
+    const { plans } = plansForRun({ hostname: 'card-{n}' }, 1);
+    let killedIn = '';
+    const writer = spawnWriter({ source: fixture.xzPath!, targets: [{ device: card.device, provisioning: plans![0] }], verify: true }, writerCommand(false), (message) => {
+      if (killedIn || message.type !== 'progress' || (message.phase !== 'verifying' && message.phase !== 'provisioning')) return;
+      killedIn = message.phase;
+      process.kill(writer.pid!, 'SIGKILL');
+    });
+    await assert.rejects(writer.result, /SIGKILL/);
+    assert.ok(killedIn, 'the writer was killed once the whole body was written');
+    assertNoTables(card);
   });
 });
