@@ -21,8 +21,8 @@ const GPT_SIGNATURE = 'EFI PART';
 /** Logical sector sizes a GPT image may be laid out for: the header is at LBA 1 of either. */
 const SECTOR_SIZES = [512, 4096];
 const ALTERNATE_LBA = 32;
-/** A card's backup GPT lies in its last 33 sectors (or 6 of 4 KiB): zeroing 1 MiB covers both. */
-export const CARD_TAIL_BYTES = 1 << 20;
+/** A card's backup GPT lies in its last 33 sectors (or 6 of 4 KiB): zeroing 64 KiB covers both. */
+export const CARD_TAIL_BYTES = 64 << 10;
 
 /** The 4 KiB unit of the image's backup GPT header, from the primary header in `head`; null without GPT. */
 export function backupGptUnit(head: Buffer, headBytes: number): HeldUnit | null {

@@ -93,7 +93,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     type: 'result',
     ok,
     imageSize: source?.size ?? outcome?.imageBytes ?? 0,
-    writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) : 0,
+    writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) + totalLength(outcome.head.backup?.ranges ?? []) : 0,
     decoder: reader?.decoder ?? 'none',
     ...(jobError ? { error: jobError.toInfo() } : {}),
     targets: slots.map((slot) => slotResult(slot, outcome?.writtenSha256)),
