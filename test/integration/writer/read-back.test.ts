@@ -85,25 +85,31 @@ async function assertFinished(card: Card): Promise<void> {
 
 const boot = () => fixture.partitions.find((p) => p.label === 'boot')!;
 
-/** Where each part's changed byte goes: the boot superblock, the first block of the config, the GPT header. */
-function offsetIn(part: ReadBackPoint['part'], card: Card): number {
-  if (part === 'body') return boot().offset + 1024 + 0x38;
-  if (part === 'tables') return 512 + 16;
+type Changed = 'body' | 'provisioned config' | 'primary GPT header' | 'backup GPT header';
+const readBackOf: Record<Changed, ReadBackPoint['part']> = {
+  body: 'body', 'provisioned config': 'provisioning', 'primary GPT header': 'tables', 'backup GPT header': 'tables',
+};
+
+/** Where the changed byte goes: the boot superblock, the config's first block (1 KiB blocks here), a GPT header. */
+function offsetIn(changed: Changed, card: Card): number {
+  if (changed === 'body') return boot().offset + 1024 + 0x38;
+  if (changed === 'primary GPT header') return 512 + 16;
+  if (changed === 'backup GPT header') return fixture.size - 512 + 16;
   const block = Number(debugfs(card.device, boot(), 'blocks /ignition/config.ign').trim().split(/\s+/)[0]);
   assert.ok(block > 0, 'the config was written before its read-back');
   return boot().offset + block * 1024 + 10;
 }
 
 describe('the writer reads back what the card holds', { skip }, () => {
-  for (const part of ['body', 'provisioning', 'tables'] as const) {
-    it(`a byte changed underneath in the ${part} fails that card only, and it keeps no partition table`, async () => {
+  for (const where of Object.keys(readBackOf) as Changed[]) {
+    it(`a byte changed underneath in the ${where} fails that card only, and it keeps no partition table`, async () => {
       let changed = false;
       const { result, cards: [good, bad] } = await writeTwo((point, pair) => {
-        if (point.part !== part || point.device !== pair[1].device) return;
-        flipByteUnderneath(pair[1].backingFile, pair[1].device, offsetIn(part, pair[1]));
+        if (point.part !== readBackOf[where] || point.device !== pair[1].device) return;
+        flipByteUnderneath(pair[1].backingFile, pair[1].device, offsetIn(where, pair[1]));
         changed = true;
       });
-      assert.ok(changed, `the ${part} read-back point was reached`);
+      assert.ok(changed, `the ${readBackOf[where]} read-back point was reached`);
       assert.deepEqual(result.targets.map((t) => [t.state, t.verified, t.error?.code]), [['done', true, undefined], ['failed', false, 'VERIFY_FAILED']]);
       await assertFinished(good);
       assertNoTables(bad);
