@@ -14,7 +14,7 @@ import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
 import type { WriterJob, WriterMessage, WriterResultMessage } from './protocol';
 import { provisioningOverlay, type ProvisioningInjector } from './provision-seam';
-import { totalLength } from './ranges';
+import { mergeRanges, totalLength } from './ranges';
 import { failSlot, forEachLive, isLive, createSlot, slotResult, type TargetSlot } from './slots';
 import type { TargetIO } from './target-io';
 import { verifyAgainst, verifyHashed } from './verify';
@@ -107,12 +107,14 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
   if (job.verify) {
     // The head is still only in memory: its bytes open the hash, the card's body bytes follow.
     const heldBytes = outcome.head.ranges.map((r) => outcome.head.data.subarray(r.offset, r.offset + r.length));
+    // The held backup GPT header is part of the hash, in image order: read from memory, compared when written.
+    const bodyAndBackup = mergeRanges([...outcome.body, ...(outcome.head.backup?.ranges ?? [])]);
     const live = slots.filter(isLive);
     for (const slot of live) slot.state = 'verifying';
     progress.enter('verifying', totalLength(outcome.body) * live.length);
     await forEachLive(slots, async (slot) => {
       await deps.beforeReadBack?.({ device: slot.device, part: 'body' });
-      await verifyHashed(slot.io, outcome.body, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes);
+      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes, outcome.head.backup);
     });
     throwIfCancelled(signal);
   }

@@ -26,7 +26,7 @@ const WRITE_DEPTH = 3;
 export interface HeldHead {
   data: Buffer;
   ranges: ByteRange[];
-  /** The unit of a GPT image's backup header: left out of the body and its hash, written with the head. */
+  /** The unit of a GPT image's backup header: left out of the body, written with the head. */
   backup: HeldUnit | null;
 }
 
@@ -90,12 +90,11 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
   const inflight: Promise<void>[] = [];
   let imageBytes = 0;
 
-  /** Holds back the head part of a range (hashed: it opens the read-back) and returns the part past the head. */
+  /** Holds back the head part of a range, and returns the part past the head. */
   function holdHead(range: ByteRange, bytes: Buffer): ByteRange | null {
     const headPart = Math.max(0, Math.min(rangeEnd(range), HEAD_BYTES) - range.offset);
     if (headPart > 0) {
       bytes.copy(head.data, range.offset, 0, headPart);
-      hash.update(bytes.subarray(0, headPart));
       appendRange(head.ranges, { offset: range.offset, length: headPart });
       if (!backupLocated && range.offset + headPart >= GPT_HEADER_END) {
         backupLocated = true;
@@ -109,13 +108,14 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
     let staged: Staged | null = null;
     let at = 0;
     for (const range of ranges) {
-      const afterHead = holdHead(range, chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset));
+      const bytes = chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset);
+      hash.update(bytes);
+      const afterHead = holdHead(range, bytes);
       if (!afterHead) continue;
-      const bytes = chunk.data.subarray(afterHead.offset - chunk.offset, rangeEnd(afterHead) - chunk.offset);
-      for (const now of holdUnit(head.backup, afterHead, bytes)) {
+      const afterHeadBytes = chunk.data.subarray(afterHead.offset - chunk.offset, rangeEnd(afterHead) - chunk.offset);
+      for (const now of holdUnit(head.backup, afterHead, afterHeadBytes)) {
         staged ??= { buffer: await pool.take(), writes: [] };
         const from = now.offset - chunk.offset;
-        hash.update(chunk.data.subarray(from, from + now.length));
         chunk.data.copy(staged.buffer, at, from, from + now.length);
         staged.writes.push({ range: now, at });
         appendRange(body, now);
