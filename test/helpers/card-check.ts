@@ -23,6 +23,19 @@ export function readRange(file: string, offset: number, length: number): Buffer 
   }
 }
 
+/** Changes one byte of a file in place (XOR with `mask`). */
+export function flipByte(file: string, offset: number, mask = 0xff): void {
+  const fd = openSync(file, 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, offset);
+    byte[0] = byte[0]! ^ mask;
+    writeSync(fd, byte, 0, 1, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Fills a card (its backing file or the file itself) with random "old data", as a used card. */
 export function fillWithOldData(file: string, size: number): void {
   const fd = openSync(file, 'r+');

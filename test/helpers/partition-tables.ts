@@ -4,7 +4,7 @@
  * writer did not finish must show none of them; a finished one, the image's and nothing else.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { flipByte } from './card-check';
 
 export interface Signature {
   offset: number;
@@ -33,14 +33,6 @@ export function writeOldGpt(device: string): void {
 
 /** Flips one byte of the loop device's backing file and drops the device's caches: the card changed underneath. */
 export function flipByteUnderneath(backingFile: string, device: string, offset: number): void {
-  const fd = openSync(backingFile, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, offset);
-    byte[0] = byte[0]! ^ 0xff;
-    writeSync(fd, byte, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
+  flipByte(backingFile, offset);
   execFileSync('blockdev', ['--flushbufs', device]);
 }
