@@ -11,13 +11,15 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ciSkip } from './skip';
+import { commandsSkipReason } from './system';
 
 export const IGNITION_BINARY = '/usr/lib/dracut/modules.d/30ignition/ignition';
 
+/** Why real Ignition cannot run here (CI installs ignition and passwd), or null. */
 export function realIgnitionSkipReason(): string | null {
-  if (!existsSync(IGNITION_BINARY)) return `no ${IGNITION_BINARY} (apt-get install ignition)`;
-  if (spawnSync('sh', ['-c', 'command -v useradd'], { stdio: 'ignore' }).status !== 0) return 'useradd is missing (apt-get install passwd)';
-  return null;
+  if (!existsSync(IGNITION_BINARY)) return ciSkip(`no ${IGNITION_BINARY} (apt-get install ignition)`);
+  return commandsSkipReason('useradd');
 }
 
 const FEDORA_ETC: Record<string, string> = {
