@@ -49,7 +49,6 @@ async function start(line: string): Promise<void> {
     emit: send,
     signal: abort.signal,
     inject: await loadInjector(),
-    allowFaults: process.env.FIOT_WRITER_TEST_FAULTS === '1',
     // Only the installed launcher (assets/linux/fiot-writer), which pkexec runs, passes this.
     elevated: process.argv.includes('--elevated'),
   });

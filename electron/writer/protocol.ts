@@ -24,8 +24,6 @@ export const writerJobSchema = z.object({
   dataRanges: z.array(byteRangeSchema).optional(),
   /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */
   expectedWrittenSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  /** Test seam, honoured only when the writer runs with FIOT_WRITER_TEST_FAULTS=1: corrupts one written block of a target after writing. */
-  fault: z.object({ kind: z.literal('corrupt-after-write'), target: z.number().int().nonnegative() }).optional(),
 });
 export type WriterJob = z.infer<typeof writerJobSchema>;
 

@@ -8,6 +8,7 @@
  */
 import { FiotError } from '../../shared/errors';
 import type { BlockIO } from '../core/provision/block-io';
+import { overlayUnit } from './held-tables';
 import { mergeRanges, type ByteRange } from './ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 import { HEAD_BYTES, type HeldHead } from './write-stream';
@@ -37,7 +38,10 @@ export function provisioningOverlay(io: TargetIO, head: HeldHead, size: number):
     const out = Buffer.alloc(length);
     const headPart = Math.max(0, Math.min(offset + length, HEAD_BYTES) - offset);
     if (headPart > 0) head.data.copy(out, 0, offset, offset + headPart);
-    if (headPart < length) (await io.read(offset + headPart, length - headPart)).copy(out, headPart);
+    if (headPart < length) {
+      (await io.read(offset + headPart, length - headPart)).copy(out, headPart);
+      overlayUnit(head.backup, out, offset);
+    }
     return out;
   }
 

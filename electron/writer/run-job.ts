@@ -1,11 +1,13 @@
 /**
  * One writer job, start to end: re-check and open the targets, stream the image to all of them
- * (holding back the partition table), verify every written range from the medium, provision each
- * card, then write and verify the partition table last. Any failure leaves the head unwritten (and
- * zeroed), so an incomplete card never looks like a good one.
+ * (holding back the partition tables), verify every written range from the medium, provision each
+ * card, then write and verify the partition tables last. Any failure leaves no partition table on
+ * the card (both ends zeroed before writing; tables that fail their read-back are zeroed again),
+ * so an incomplete card never looks like a good one.
  */
 import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
+import { clearCardTables, wipeWrittenTables } from './held-tables';
 import { decoderProblem, inspectSource, type SourceInfo } from '../core/flash/source';
 import { checkWrittenDigest } from './expected-digest';
 import { checkDecoded, openImage, type ImageReader } from './open-image';
@@ -13,44 +15,35 @@ import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
 import type { WriterJob, WriterMessage, WriterResultMessage } from './protocol';
 import { provisioningOverlay, type ProvisioningInjector } from './provision-seam';
-import { totalLength } from './ranges';
+import { mergeRanges, totalLength } from './ranges';
 import { failSlot, forEachLive, isLive, createSlot, slotResult, type TargetSlot } from './slots';
-import { alignedBuffer, type TargetIO } from './target-io';
+import type { TargetIO } from './target-io';
 import { verifyAgainst, verifyHashed } from './verify';
-import { HEAD_BYTES, writeChunks, type StreamOutcome } from './write-stream';
+import { HEAD_BYTES, writeChunks, type HeldHead, type StreamOutcome } from './write-stream';
 
 export interface RunDeps {
   emit(message: WriterMessage): void;
   signal: AbortSignal;
   inject: ProvisioningInjector;
-  /** Whether the job's test fault may be applied (FIOT_WRITER_TEST_FAULTS=1). */
-  allowFaults: boolean;
   /** Started by pkexec through the installed launcher: drives only, never a file. */
   elevated?: boolean;
+  /**
+   * Test seam, for callers that run the job in their own process (the writer process never sets
+   * it): awaited before each read-back of a target, so a test can change the card underneath.
+   */
+  beforeReadBack?: (what: ReadBackPoint) => Promise<void>;
+}
+
+export interface ReadBackPoint {
+  device: string;
+  /** The streamed body, the provisioning changes, or the partition tables written last. */
+  part: 'body' | 'provisioning' | 'tables';
 }
 
 function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new FiotError('CANCELLED', 'The write was cancelled.');
 }
 
-/** Zeroes the start of each block device, so the card's old partition table is gone while it is written. */
-async function invalidateHeads(slots: TargetSlot[]): Promise<void> {
-  await forEachLive(slots, async (slot) => {
-    if (slot.io.size === null) return;
-    const length = Math.min(HEAD_BYTES, slot.io.size);
-    await slot.io.write(alignedBuffer(length).fill(0).subarray(0, length), 0);
-  });
-}
-
-async function corruptForTest(slot: TargetSlot & { io: TargetIO }, outcome: StreamOutcome): Promise<void> {
-  const first = outcome.body[0];
-  if (!first) return;
-  const bytes = Buffer.from(await slot.io.read(first.offset, 512));
-  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
-  const aligned = alignedBuffer(512).subarray(0, 512);
-  bytes.copy(aligned);
-  await slot.io.write(aligned, first.offset);
-}
 
 export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResultMessage> {
   const { signal } = deps;
@@ -68,7 +61,8 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots[0]?.error ?? new FiotError('INTERNAL', 'No target could be opened.');
     reader = await openImage(source, job.dataRanges);
-    await invalidateHeads(slots);
+    // The card's old tables are gone while it is written, even a backup at the end of a larger card.
+    await forEachLive(slots, (slot) => clearCardTables(slot.io, HEAD_BYTES));
     for (const slot of slots.filter(isLive)) slot.state = 'writing';
     progress.enter(source.format === 'raw' ? 'writing' : 'decompressing', source.size);
     const decoded = reader.decoded;
@@ -86,11 +80,6 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
       await slot.io.setFileLength(imageSize);
       await slot.io.flush();
     });
-    const fault = job.fault;
-    if (fault && deps.allowFaults) {
-      const slot = slots[fault.target];
-      if (slot && isLive(slot)) await corruptForTest(slot, outcome);
-    }
     await finishTargets(job, deps, slots, progress, outcome, imageSize);
   } catch (error) {
     jobError = error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message);
@@ -105,7 +94,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     type: 'result',
     ok,
     imageSize: source?.size ?? outcome?.imageBytes ?? 0,
-    writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) : 0,
+    writtenBytes: outcome ? totalLength(outcome.body) + totalLength(outcome.head.ranges) + totalLength(outcome.head.backup?.ranges ?? []) : 0,
     decoder: reader?.decoder ?? 'none',
     ...(reader?.xzBlocks ? { xzBlocks: reader.xzBlocks } : {}),
     ...(jobError ? { error: jobError.toInfo() } : {}),
@@ -135,11 +124,14 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
   if (job.verify) {
     // The head is still only in memory: its bytes open the hash, the card's body bytes follow.
     const heldBytes = outcome.head.ranges.map((r) => outcome.head.data.subarray(r.offset, r.offset + r.length));
+    // The held backup GPT header is part of the hash, in image order: read from memory, compared when written.
+    const bodyAndBackup = mergeRanges([...outcome.body, ...(outcome.head.backup?.ranges ?? [])]);
     const live = slots.filter(isLive);
     for (const slot of live) slot.state = 'verifying';
     progress.enter('verifying', totalLength(outcome.body) * live.length);
     await forEachLive(slots, async (slot) => {
-      await verifyHashed(slot.io, outcome.body, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes);
+      await deps.beforeReadBack?.({ device: slot.device, part: 'body' });
+      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes, outcome.head.backup);
     });
     throwIfCancelled(signal);
   }
@@ -152,6 +144,7 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
       const overlay = provisioningOverlay(slot.io, outcome.head, slot.io.size ?? imageSize);
       const { changed } = await deps.inject(overlay, slot.provisioning);
       await slot.io.flush();
+      await deps.beforeReadBack?.({ device: slot.device, part: 'provisioning' });
       await overlay.verify(signal);
       slot.provisioned = changed;
     } catch (error) {
@@ -160,17 +153,37 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
     progress.add(1);
     throwIfCancelled(signal);
   }
-  const headLength = Math.min(HEAD_BYTES, imageSize);
   await forEachLive(slots, async (slot) => {
     slot.state = 'writing';
-    await slot.io.write(outcome.head.data.subarray(0, headLength), 0);
-    await slot.io.flush();
+    const written = await writeTables(slot.io, outcome.head, imageSize);
     if (job.verify) {
       slot.state = 'verifying';
-      await verifyAgainst(slot.io, [{ offset: 0, length: headLength }], (piece) => outcome.head.data.subarray(piece.offset, piece.offset + piece.length), signal);
+      await deps.beforeReadBack?.({ device: slot.device, part: 'tables' });
+      await verifyTables(slot.io, outcome.head, imageSize, signal).catch(async (error: unknown) => {
+        await wipeWrittenTables(slot.io, HEAD_BYTES, outcome.head.backup).catch(() => undefined);
+        throw error;
+      });
     }
-    slot.bytesWritten += headLength;
+    slot.bytesWritten += written;
     slot.verified = job.verify;
     slot.state = 'done';
   });
+}
+
+/** The backup GPT header, then the head: the card becomes a disk only with its last write. Returns the bytes written. */
+async function writeTables(io: TargetIO, head: HeldHead, imageSize: number): Promise<number> {
+  const backup = head.backup;
+  for (const range of backup?.ranges ?? []) {
+    await io.write(backup!.data.subarray(range.offset - backup!.offset, range.offset - backup!.offset + range.length), range.offset);
+  }
+  const headLength = Math.min(HEAD_BYTES, imageSize);
+  await io.write(head.data.subarray(0, headLength), 0);
+  await io.flush();
+  return headLength + totalLength(backup?.ranges ?? []);
+}
+
+async function verifyTables(io: TargetIO, head: HeldHead, imageSize: number, signal: AbortSignal): Promise<void> {
+  const backup = head.backup;
+  if (backup) await verifyAgainst(io, backup.ranges, (piece) => backup.data.subarray(piece.offset - backup.offset, piece.offset - backup.offset + piece.length), signal);
+  await verifyAgainst(io, [{ offset: 0, length: Math.min(HEAD_BYTES, imageSize) }], (piece) => head.data.subarray(piece.offset, piece.offset + piece.length), signal);
 }

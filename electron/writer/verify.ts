@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
+import { overlayUnit, type HeldUnit } from './held-tables';
 import { piecesOf, type ByteRange } from './ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 
@@ -45,12 +46,14 @@ async function readBack(io: TargetIO, ranges: ByteRange[], signal: AbortSignal, 
 
 /**
  * Compares the sha256 of `prefix` (bytes already proven, such as the held-back head) followed by
- * the device's bytes over `ranges`, in order, with the one computed while writing.
+ * the device's bytes over `ranges`, in order, with the one computed while writing. Bytes of `held`
+ * (a unit not on the card yet) are taken from memory: they are compared when written, last.
  */
-export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void, prefix: Buffer[] = []): Promise<void> {
+export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void, prefix: Buffer[] = [], held: HeldUnit | null = null): Promise<void> {
   const hash = createHash('sha256');
   for (const bytes of prefix) hash.update(bytes);
   await readBack(io, ranges, signal, (piece, bytes) => {
+    overlayUnit(held, bytes, piece.offset);
     hash.update(bytes);
     onBytes(piece.length);
   });

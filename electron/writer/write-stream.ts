@@ -1,14 +1,15 @@
 /**
  * One decode, N writers: each chunk of the image is mapped once, hashed once, and written to
  * every live target. Only the ranges the allocation map names are written. The first bytes (the
- * partition table) are held back in memory and written last by the caller, so a card interrupted
- * anywhere before the end never looks like a finished one.
+ * partition table) and a GPT image's backup header are held back in memory and written last by the
+ * caller, so a card interrupted anywhere before the end never looks like a finished one.
  */
 import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
 import type { AllocationMap } from './allocation-map';
 import { AlignedPool } from './aligned-pool';
 import { CHUNK_SIZE, type ImageChunk } from './chunks';
+import { backupGptUnit, holdUnit, type HeldUnit } from './held-tables';
 import { appendRange, rangeEnd, type ByteRange } from './ranges';
 import { failSlot, forEachLive, isLive, type TargetSlot } from './slots';
 import { ALIGNMENT, alignedBuffer } from './target-io';
@@ -16,12 +17,17 @@ import { ALIGNMENT, alignedBuffer } from './target-io';
 /** The partition table and what precedes the first partition: written after everything else. */
 export const HEAD_BYTES = 1 << 20;
 
+/** The primary GPT header ends here with 4 KiB sectors (with 512-byte ones, at 1024). */
+const GPT_HEADER_END = 8192;
+
 /** Chunks on their way to the cards at once: bounds memory while decoding runs ahead of writing. */
 const WRITE_DEPTH = 3;
 
 export interface HeldHead {
   data: Buffer;
   ranges: ByteRange[];
+  /** The unit of a GPT image's backup header: left out of the body, written with the head. */
+  backup: HeldUnit | null;
 }
 
 export interface StreamOutcome {
@@ -75,7 +81,8 @@ function failTooSmall(slots: TargetSlot[], imageEnd: number): void {
 }
 
 export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: AllocationMap, slots: TargetSlot[], options: StreamOptions): Promise<StreamOutcome> {
-  const head: HeldHead = { data: alignedBuffer(HEAD_BYTES).fill(0), ranges: [] };
+  const head: HeldHead = { data: alignedBuffer(HEAD_BYTES).fill(0), ranges: [], backup: null };
+  let backupLocated = false;
   // Ranges are whole 4 KiB units except one that ends the image: one unit of slack covers it.
   const pool = new AlignedPool(CHUNK_SIZE + ALIGNMENT, WRITE_DEPTH + 1);
   const hash = createHash('sha256');
@@ -83,12 +90,16 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
   const inflight: Promise<void>[] = [];
   let imageBytes = 0;
 
-  /** Holds back the head part of a range, and returns the part to write now. */
+  /** Holds back the head part of a range, and returns the part past the head. */
   function holdHead(range: ByteRange, bytes: Buffer): ByteRange | null {
     const headPart = Math.max(0, Math.min(rangeEnd(range), HEAD_BYTES) - range.offset);
     if (headPart > 0) {
       bytes.copy(head.data, range.offset, 0, headPart);
       appendRange(head.ranges, { offset: range.offset, length: headPart });
+      if (!backupLocated && range.offset + headPart >= GPT_HEADER_END) {
+        backupLocated = true;
+        head.backup = backupGptUnit(head.data, HEAD_BYTES);
+      }
     }
     return headPart < range.length ? { offset: range.offset + headPart, length: range.length - headPart } : null;
   }
@@ -99,14 +110,17 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
     for (const range of ranges) {
       const bytes = chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset);
       hash.update(bytes);
-      const now = holdHead(range, bytes);
-      if (!now) continue;
-      staged ??= { buffer: await pool.take(), writes: [] };
-      const from = now.offset - chunk.offset;
-      chunk.data.copy(staged.buffer, at, from, from + now.length);
-      staged.writes.push({ range: now, at });
-      appendRange(body, now);
-      at += Math.ceil(now.length / ALIGNMENT) * ALIGNMENT;
+      const afterHead = holdHead(range, bytes);
+      if (!afterHead) continue;
+      const afterHeadBytes = chunk.data.subarray(afterHead.offset - chunk.offset, rangeEnd(afterHead) - chunk.offset);
+      for (const now of holdUnit(head.backup, afterHead, afterHeadBytes)) {
+        staged ??= { buffer: await pool.take(), writes: [] };
+        const from = now.offset - chunk.offset;
+        chunk.data.copy(staged.buffer, at, from, from + now.length);
+        staged.writes.push({ range: now, at });
+        appendRange(body, now);
+        at += Math.ceil(now.length / ALIGNMENT) * ALIGNMENT;
+      }
     }
     return staged;
   }

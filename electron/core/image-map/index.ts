@@ -7,3 +7,4 @@ export type { ByteRange, PartitionInfo } from './types';
 export { parsePartitionTable, TABLE_HEAD_BYTES } from './partition-table';
 export { mapImage, type ImageMap, type ReadAt } from './map-image';
 export { StreamingAllocationMap } from './streaming-map';
+export { mergeRanges } from './ranges';

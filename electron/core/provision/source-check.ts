@@ -1,12 +1,14 @@
 /**
  * The before-anything-is-written check of a flash's source image: is it Fedora IoT (an ext4
  * partition labelled `boot` with the first-boot stamp), and for Zezere mode does it ship
- * zezere-ignition. A raw image is read directly. A compressed one is decoded once, as a stream,
- * keeping only the partition table, each partition's superblock and the first 32 MiB of `boot`
- * (where mkfs puts its metadata and small files), then the decoder is stopped. What needs more
- * of the image (Zezere's root filesystem, where zezere-ignition may sit anywhere) is decoded
- * once to a sparse temporary file and read there: a rare mode, and the only sure answer before
- * writing.
+ * zezere-ignition. A raw image is read directly. A compressed one is decoded as a stream, keeping
+ * only pieces of the image in memory: the partition table, each partition's superblock and the
+ * first 32 MiB of `boot`. mkfs may put the root directory, an inode table or the stamp anywhere in
+ * `boot` (a 2 GiB ext4 puts its root directory past 32 MiB), so every byte the check asked for and
+ * was not kept is noted, and the stream is decoded again keeping those too, until the check reads
+ * only kept bytes: its answer then never depends on where a file lies. What needs more of the image
+ * (Zezere's root filesystem, where zezere-ignition may sit anywhere), or a check that keeps asking
+ * for more, is decoded once to a sparse temporary file and read there: the only sure answer.
  */
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { getPartitions } from 'partitioninfo';
 import { FiotError } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
 import { openDecodedStream, type SourceInfo } from '../flash/source';
+import { mergeRanges, type ByteRange } from '../image-map';
 import { openBlockIO } from './file-io';
 import { inspectImageForProvisioning } from './inspect';
 import { BlockIODisk } from './io-disk';
@@ -24,8 +27,16 @@ const TABLE_BYTES = 1 << 20;
 const SUPERBLOCK_END = 2048;
 const BOOT_WINDOW = 32 << 20;
 const UNKNOWN_SIZE = 2 ** 40;
+/** Missed bytes are kept in whole MiB, so one more pass usually brings a directory and its neighbours. */
+const MISS_ALIGN = 1 << 20;
+/** Each pass follows one more link (directory, inode, extent block); a lookup needs few. */
+const MAX_PASSES = 6;
+/** A damaged or hostile `boot` could ask for a lot: past this many kept bytes, decode to a file. */
+const MAX_KEPT = 256 << 20;
 
-class OutsideWindow extends Error {}
+function overlaps(a: ByteRange, b: ByteRange): boolean {
+  return a.offset < b.offset + b.length && b.offset < a.offset + a.length;
+}
 
 function corrupt(source: SourceInfo, error: unknown): FiotError {
   if (error instanceof FiotError) return error;
@@ -38,18 +49,25 @@ interface ImageWindow {
   done: boolean;
   /** Runs once the window is complete; may open further windows. */
   onDone?: () => Promise<void>;
+  /** A partition's superblock, wanted only while `boot` is still to be found. */
+  untilBoot?: boolean;
 }
 
 /** Pieces of the decoded image kept in memory, filled from one pass over the decoded stream. */
 class ImageWindows {
   readonly list: ImageWindow[] = [];
+  /** Reads that asked for bytes this pass did not keep, widened to whole MiB. */
+  readonly misses: ByteRange[] = [];
+  /** Where `boot` lies, once its superblock has been read. */
+  boot: ByteRange | null = null;
 
   constructor(readonly size: number) {}
 
-  open(start: number, length: number, onDone?: () => Promise<void>, prefix?: Buffer): void {
+  open(start: number, length: number, more: Pick<ImageWindow, 'onDone' | 'untilBoot'> & { prefix?: Buffer } = {}): void {
+    const { prefix, ...rest } = more;
     const data = Buffer.alloc(Math.max(0, Math.min(length, this.size - start)));
     prefix?.copy(data);
-    this.list.push({ start, data, done: false, ...(onDone ? { onDone } : {}) });
+    this.list.push({ start, data, done: false, ...rest });
   }
 
   /** Copies the chunk at `chunkStart` into every open window; windows opened meanwhile get it too. */
@@ -70,27 +88,42 @@ class ImageWindows {
   }
 
   get complete(): boolean {
-    return this.list.every((w) => w.done);
+    // The root filesystem's superblock may lie gigabytes further: once `boot` is found, it can wait.
+    return this.list.every((w) => w.done || (w.untilBoot && this.boot));
   }
 
   read = async (offset: number, length: number): Promise<Buffer> => {
     const window = this.list.find((w) => w.done && offset >= w.start && offset + length <= w.start + w.data.length);
-    if (!window) throw new OutsideWindow(`byte ${offset} was not kept from the compressed image`);
+    if (!window) {
+      const start = Math.floor(offset / MISS_ALIGN) * MISS_ALIGN;
+      this.misses.push({ offset: start, length: Math.ceil((offset + length) / MISS_ALIGN) * MISS_ALIGN - start });
+      throw new Error(`byte ${offset} was not kept from the compressed image`);
+    }
     return window.data.subarray(offset - window.start, offset - window.start + length);
   };
 }
 
-/** Keeps the partition table, each partition's superblock, and the start of `boot`; stops decoding then. */
-async function captureWindows(source: SourceInfo, size: number): Promise<ImageWindows> {
+/**
+ * Keeps the partition table, each partition's superblock, the start of `boot` and the spans an
+ * earlier pass missed; stops decoding once all are complete.
+ */
+async function captureWindows(source: SourceInfo, size: number, wanted: ByteRange[]): Promise<ImageWindows> {
   const windows = new ImageWindows(size);
-  const watchPartition = (start: number) =>
-    windows.open(start, SUPERBLOCK_END, async () => {
-      if ((await readExtLabel(windows.read, start)) !== 'boot') return;
-      windows.open(start, BOOT_WINDOW, undefined, await windows.read(start, SUPERBLOCK_END));
+  for (const span of wanted) windows.open(span.offset, span.length);
+  const watchPartition = (start: number, length: number) =>
+    windows.open(start, SUPERBLOCK_END, {
+      untilBoot: true,
+      onDone: async () => {
+        if ((await readExtLabel(windows.read, start)) !== 'boot') return;
+        windows.boot = { offset: start, length };
+        windows.open(start, BOOT_WINDOW, { prefix: await windows.read(start, SUPERBLOCK_END) });
+      },
     });
-  windows.open(0, TABLE_BYTES, async () => {
-    const table = await getPartitions(new BlockIODisk({ read: windows.read, size }), { includeExtended: false }).catch(() => null);
-    for (const partition of table?.partitions ?? []) if (partition.offset > 0 && partition.offset < size) watchPartition(partition.offset);
+  windows.open(0, TABLE_BYTES, {
+    onDone: async () => {
+      const table = await getPartitions(new BlockIODisk({ read: windows.read, size }), { includeExtended: false }).catch(() => null);
+      for (const partition of table?.partitions ?? []) if (partition.offset > 0 && partition.offset < size) watchPartition(partition.offset, partition.size);
+    },
   });
   const decoded = await openDecodedStream(source);
   // A damaged archive is the writer's to report (SOURCE_CORRUPT); here it only ends the windows early.
@@ -148,15 +181,24 @@ async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, 
 
 export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode']): Promise<void> {
   if (source.format === 'raw') return checkRaw(source, mode);
-  if (mode === 'zezere') return withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode));
+  const checkDecodedFile = () => withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode));
+  if (mode === 'zezere') return checkDecodedFile();
   // gzip and bzip2 do not record the image size: any bound past the windows serves.
   const size = source.size ?? Math.max(source.minSize, UNKNOWN_SIZE);
-  const windows = await captureWindows(source, size);
-  try {
-    await inspectImageForProvisioning(windows.read, size, mode);
-  } catch (error) {
-    // A stamp or directory beyond the kept window: leave that check to the card itself.
-    const outside = error instanceof OutsideWindow || (error instanceof FiotError && /cannot be opened/.test(error.message));
-    if (!outside) throw error;
+  let wanted: ByteRange[] = [];
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const windows = await captureWindows(source, size, wanted);
+    try {
+      await inspectImageForProvisioning(windows.read, size, mode);
+      return;
+    } catch (error) {
+      // A refusal built from every byte of `boot` it asked for is the image's answer (another
+      // partition's superblock, read while looking for `boot`, does not change it): else look further.
+      const misses = windows.misses.filter((span) => windows.boot === null || overlaps(span, windows.boot));
+      if (misses.length === 0) throw error;
+      wanted = mergeRanges([...wanted, ...misses]);
+    }
+    if (wanted.reduce((sum, span) => sum + span.length, 0) > MAX_KEPT) break;
   }
+  return checkDecodedFile();
 }

@@ -13,13 +13,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CacheEntry } from '../../../shared/domain/images';
 import type { HistoryEntry } from '../../../shared/domain/history';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
+import { flipByte } from '../../helpers/card-check';
 import { createLoopDisk } from '../../helpers/loop';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -97,15 +98,7 @@ function tamperRawCopy(entry: CacheEntry): number {
   const map = JSON.parse(readFileSync(path.join(temp.cacheDir, entry.raw!.mapFile), 'utf8')) as { dataRanges: { offset: number; length: number }[] };
   const range = map.dataRanges.find((r) => r.offset >= MiB && r.length > 4096)!;
   const at = range.offset + 1000;
-  const fd = openSync(path.join(temp.cacheDir, entry.raw!.file), 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, at);
-    byte[0] = byte[0]! ^ 0x5a;
-    writeSync(fd, byte, 0, 1, at);
-  } finally {
-    closeSync(fd);
-  }
+  flipByte(path.join(temp.cacheDir, entry.raw!.file), at, 0x5a);
   return at;
 }
 

@@ -4,61 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { mapImage, type ByteRange } from '../../../electron/core/image-map';
-import { complement, intersectRuns, mergeRanges } from '../../../electron/core/image-map/ranges';
+import { complement } from '../../../electron/core/image-map/ranges';
 import { makeFixture } from '../../fixtures/fixture';
+import { mapFile, singlePartitionImage, usedByDumpe2fs, within } from '../../helpers/fs-oracle';
 import { commandsSkipReason } from '../../helpers/system';
 
 const skip = commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'debugfs', 'dumpe2fs', 'fsck.vfat', 'openssl') ?? false;
 const MiB = 1024 * 1024;
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-fs-map-'));
 after(() => rmSync(workDir, { recursive: true, force: true }));
-
-async function mapFile(file: string, size: number) {
-  const fd = openSync(file, 'r');
-  try {
-    return await mapImage(async (offset, length) => {
-      const bytes = Buffer.alloc(length);
-      return bytes.subarray(0, readSync(fd, bytes, 0, length, offset));
-    }, size);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function within(ranges: ByteRange[], start: number, end: number): ByteRange[] {
-  const out: ByteRange[] = [];
-  intersectRuns(ranges, start, end, out);
-  return out;
-}
-
-/** Used blocks of an ext4 filesystem as byte ranges, from dumpe2fs's "Free blocks" lines. */
-function usedByDumpe2fs(image: string, offset: number): { used: ByteRange[]; blockSize: number; fsBytes: number } {
-  const out = execFileSync('dumpe2fs', [`${image}?offset=${offset}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const blockSize = Number(/^Block size:\s+(\d+)/m.exec(out)![1]);
-  const blocks = Number(/^Block count:\s+(\d+)/m.exec(out)![1]);
-  const free: ByteRange[] = [];
-  for (const line of out.matchAll(/^ {2}Free blocks: (.*)$/gm)) {
-    for (const part of line[1]!.split(/,\s*/).filter(Boolean)) {
-      const [a, b = a] = part.split('-').map(Number) as [number, number?];
-      free.push({ offset: offset + a * blockSize, length: (b! - a + 1) * blockSize });
-    }
-  }
-  return { used: complement(mergeRanges(free), offset, offset + blocks * blockSize), blockSize, fsBytes: blocks * blockSize };
-}
-
-/** A one-partition MBR image (partition from 1 MiB) holding what `format` makes at that offset. */
-function singlePartitionImage(name: string, sizeMib: number, format: (image: string, offset: number) => void): string {
-  const image = path.join(workDir, name);
-  execFileSync('truncate', ['-s', `${sizeMib}M`, image]);
-  execFileSync('sfdisk', ['--quiet', '--no-reread', '--no-tell-kernel', image], { input: 'start=2048, type=83\n' });
-  format(image, MiB);
-  return image;
-}
 
 describe('ext4 mapping agrees with dumpe2fs', { skip }, () => {
   for (const layout of ['mbr', 'gpt'] as const) {
@@ -88,13 +46,13 @@ describe('ext4 mapping agrees with dumpe2fs', { skip }, () => {
   }
 
   test('bigalloc (not modelled) is written whole; a filesystem smaller than its partition keeps the tail', async () => {
-    const bigalloc = singlePartitionImage('bigalloc.img', 48, (image, offset) =>
+    const bigalloc = singlePartitionImage(workDir, 'bigalloc.img', 48, (image, offset) =>
       execFileSync('mkfs.ext4', ['-q', '-F', '-O', 'bigalloc', '-C', '16384', '-E', `offset=${offset}`, image, `${47 * 1024}k`], { stdio: 'ignore' }));
     const whole = await mapFile(bigalloc, 48 * MiB);
     assert.equal(whole.partitions[0]!.fs, 'ext4');
     assert.deepEqual(whole.dataRanges, [{ offset: 0, length: 48 * MiB }]);
 
-    const small = singlePartitionImage('small-fs.img', 48, (image, offset) =>
+    const small = singlePartitionImage(workDir, 'small-fs.img', 48, (image, offset) =>
       execFileSync('mkfs.ext4', ['-q', '-F', '-E', `offset=${offset}`, image, `${20 * 1024}k`], { stdio: 'ignore' }));
     const map = await mapFile(small, 48 * MiB);
     assert.deepEqual(within(map.dataRanges, 21 * MiB, 48 * MiB), [{ offset: 21 * MiB, length: 27 * MiB }]);
