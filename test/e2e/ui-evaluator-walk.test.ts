@@ -19,7 +19,7 @@ import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseImage, writeAndWait } from '../helpers/ui-steps';
+import { addTarget, chooseOfferedImage, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv, stepShots } from '../helpers/walk';
 
 const MiB = 1024 * 1024;
@@ -68,6 +68,8 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
     const small = createLoopDisk(8 * MiB);
     const card = createLoopDisk(fixture.size);
     const smallWritten = small.sectorsWritten();
+    // The evaluator's own image sits in the station's images folder before the page opens.
+    const offered = path.basename(session.offer(fixture.xzPath!));
     const page = await session.browser.context.newPage();
     await page.setViewportSize(WALK_VIEWPORT);
     const pageErrors: string[] = [];
@@ -89,7 +91,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
 
       await failure.getByRole('button', { name: 'Use a file you have' }).click();
       assert.equal(await page.getByRole('tab', { name: 'Image file' }).getAttribute('aria-selected'), 'true');
-      await chooseImage(page, fixture.xzPath!);
+      await chooseOfferedImage(page, offered);
       await page.getByTestId('image-summary').scrollIntoViewIfNeeded();
       await shot(page, 'local-image');
 
@@ -150,7 +152,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
     await page.setViewportSize(WALK_VIEWPORT);
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
       await continueButton(page).click();
       await page.getByLabel(/Set up the cards on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');

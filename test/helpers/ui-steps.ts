@@ -17,6 +17,13 @@ export async function chooseImage(page: Page, file: string): Promise<void> {
   await page.getByTestId('image-summary').waitFor();
 }
 
+/** On a station: clicks one of the images its folder offers, as a person without a path to type would. */
+export async function chooseOfferedImage(page: Page, name: string): Promise<void> {
+  await openFileSource(page);
+  await page.getByTestId('offered-images').getByRole('button', { name, exact: true }).click();
+  await page.getByTestId('image-summary').waitFor();
+}
+
 /** From the image step to the drives step, passing the optional first-boot step untouched. */
 export async function continueToDrives(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Continue' }).click();
