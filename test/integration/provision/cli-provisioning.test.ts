@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,7 +110,9 @@ describe('fiot-flash provision <image file>', { skip: fixtureTools ?? false }, (
     writeFileSync(blank, Buffer.alloc(4 << 20));
     const notIot = cli(['provision', blank, '--hostname', 'x']);
     assert.equal(notIot.status, 1);
-    assert.match(notIot.stderr, /no “boot” partition|not a Fedora IoT/);
+    // A file with no partition table is not even a disk image: refused before it is opened for writing.
+    assert.match(notIot.stderr, /is not a disk image|no “boot” partition|not a Fedora IoT/);
+    assert.ok(readFileSync(blank).equals(Buffer.alloc(4 << 20)), 'the blank file is unchanged');
   });
 });
 
