@@ -25,6 +25,11 @@ export const flashRequestSchema = z.object({
    * Without it, the series kept in the config folder continues (1 for a new pattern).
    */
   counterStart: z.number().int().nonnegative().optional(),
+  /**
+   * Each target's `{n}`, given outright: a retry rewrites failed cards with the numbers they were
+   * given before, so the series is neither advanced nor rewound. Wins over counterStart.
+   */
+  cardNumbers: z.array(z.number().int().nonnegative()).max(256).optional(),
   /** Per-device values: CSV text whose rows fill the profile, one row per card, unused rows first. */
   table: z.object({ text: z.string().max(4 << 20), name: z.string().max(200).optional() }).optional(),
   /** A hostname the history already holds stops the job unless the user confirmed it (flash:preview lists them). */
@@ -70,6 +75,8 @@ export const flashResultSchema = z.object({
     verified: z.boolean(),
     /** The name this card was given (set on the card only when its state is done). */
     hostname: z.string().optional(),
+    /** The card's `{n}` (what a retry of this card asks for again). */
+    n: z.number().int().nonnegative().optional(),
     /** The device-table line this card's values came from, and its label column. */
     tableLine: z.number().int().positive().optional(),
     label: z.string().optional(),

@@ -23,6 +23,7 @@ type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 export interface TargetProvisioning {
   plan: unknown;
   hostname?: string;
+  n?: number;
   tableLine?: number;
   label?: string;
   configSha256?: string;
@@ -66,8 +67,8 @@ async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Driv
 
 function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult['targets'][number]> {
   if (!target) return {};
-  const { hostname, tableLine, label, configSha256 } = target;
-  return { ...(hostname ? { hostname } : {}), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
+  const { hostname, n, tableLine, label, configSha256 } = target;
+  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
 }
 
 export interface FlashJob {
