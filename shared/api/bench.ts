@@ -12,8 +12,10 @@ export const benchSlotSchema = z.object({
   description: z.string(),
   size: z.number().nonnegative().nullable(),
   state: z.union([targetStateSchema.shape.state, z.literal('refused')]),
+  /** Bytes written to this card (only the image's data: free space is skipped). */
   bytesWritten: z.number().nonnegative(),
-  /** Bytes this card's write covers, once the job knows. */
+  /** How far this card's current phase is: its job's position while the card takes part, of `totalBytes`. */
+  phaseBytes: z.number().nonnegative(),
   totalBytes: z.number().nonnegative().nullable(),
   hostname: z.string().optional(),
   tableLine: z.number().int().positive().optional(),

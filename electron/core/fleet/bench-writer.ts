@@ -89,7 +89,7 @@ export class BenchWriter {
       const writable: Drive[] = [];
       for (const drive of fresh) {
         const error = refusal(drive, this.request.source);
-        this.slots.set(drive.device, { device: drive.device, description: drive.description, size: drive.size, state: error ? 'refused' : 'pending', bytesWritten: 0, totalBytes: null, ...(error ? { error } : {}) });
+        this.slots.set(drive.device, { device: drive.device, description: drive.description, size: drive.size, state: error ? 'refused' : 'pending', bytesWritten: 0, phaseBytes: 0, totalBytes: null, ...(error ? { error } : {}) });
         if (!error) writable.push(drive);
       }
       if (fresh.length || changed) this.changed();
@@ -131,7 +131,12 @@ export class BenchWriter {
     for (const target of progress.targets) {
       if (!this.ownSlot(progress.jobId, target.device)) continue;
       mine = true;
-      this.update(target.device, { jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, totalBytes: progress.totalBytes, ...(target.error ? { error: target.error } : {}) });
+      // A card that failed keeps the position it reached; the others move with the job.
+      const moving = target.state === 'writing' || target.state === 'verifying' || target.state === 'provisioning';
+      this.update(target.device, {
+        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, ...(moving ? { phaseBytes: progress.bytes, totalBytes: progress.totalBytes } : {}),
+        ...(target.error ? { error: target.error } : {}),
+      });
     }
     if (mine) this.changed();
   }
@@ -146,6 +151,12 @@ export class BenchWriter {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
       });
+    }
+    // A job that stopped before its targets were resolved names none: its slots take the job's error.
+    for (const slot of this.slots.values()) {
+      if (slot.jobId !== result.jobId || finished.has(slot.state)) continue;
+      mine = true;
+      this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
     }
     if (mine) this.changed();
   }
