@@ -92,6 +92,8 @@ export function startStores(): () => void {
     drivesStore.getState().watch(),
     jobStore.getState().watch(),
     benchStore.getState().watch(),
+    // A finished write took numbers from the series: the names shown next move on.
+    api.on('flash:done', () => profileStore.getState().refreshPreview()),
     // A device-table row fills the profile: a changed profile may make a row right or wrong.
     profileStore.subscribe((state, previous) => {
       if (state.form !== previous.form) fleetStore.getState().recheckTable(formToProfile(state.form));

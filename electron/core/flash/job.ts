@@ -71,6 +71,10 @@ function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult
   return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
 }
 
+function cardName(target: TargetProvisioning | undefined): Pick<TargetState, 'hostname' | 'tableLine'> {
+  return { ...(target?.hostname ? { hostname: target.hostname } : {}), ...(target?.tableLine ? { tableLine: target.tableLine } : {}) };
+}
+
 export interface FlashJob {
   id: string;
   /** Subscribes to progress; returns the unsubscribe. */
@@ -97,7 +101,9 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
     const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
-    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets };
+    // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
+    const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
+    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named };
     for (const listener of listeners) listener(progress);
   }
 

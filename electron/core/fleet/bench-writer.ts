@@ -21,8 +21,6 @@ export interface BenchDeps {
   list(): Promise<Drive[]>;
   /** flash:start: answers with the job's id; progress and the result arrive on `events`. */
   startFlash(request: FlashRequest): Promise<{ jobId: string }>;
-  /** The names the next `count` cards of this request will get (batch:preview), for the slots before the result. */
-  previewNames(request: BenchRequest, count: number): Promise<Array<{ hostname?: string; tableLine?: number }>>;
   intervalMs?: number;
 }
 
@@ -104,8 +102,6 @@ export class BenchWriter {
   private async write(request: BenchRequest, drives: Drive[]): Promise<void> {
     const targets = drives.map((d) => d.device);
     try {
-      const names = await this.deps.previewNames(request, targets.length).catch(() => []);
-      names.forEach((name, i) => this.update(targets[i]!, name));
       const { jobId } = await this.deps.startFlash({ ...request, targets });
       for (const device of targets) this.update(device, { jobId });
     } catch (error) {
@@ -135,7 +131,7 @@ export class BenchWriter {
       const moving = target.state === 'writing' || target.state === 'verifying' || target.state === 'provisioning';
       this.update(target.device, {
         jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, ...(moving ? { phaseBytes: progress.bytes, totalBytes: progress.totalBytes } : {}),
-        ...(target.error ? { error: target.error } : {}),
+        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
       });
     }
     if (mine) this.changed();

@@ -4,7 +4,6 @@ import type { CoreContext } from '../app-core';
 import { listDrives } from '../drives/list-drives';
 import { hasScheme } from '../flash/source';
 import { BenchWriter } from '../fleet/bench-writer';
-import { previewBatch } from '../provision/plan-flash';
 import type { Handlers } from '../router';
 import { driveListerFor } from './drives';
 
@@ -22,7 +21,6 @@ export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:star
       return drives;
     },
     startFlash: (request: FlashRequest) => startFlash(flashRequestSchema.parse(request)),
-    previewNames: async (request, count) => (request.provisioning ? (await previewBatch(request, count, ctx.config.configDir)).cards : []),
   });
   return {
     'bench:start': async (request) => {

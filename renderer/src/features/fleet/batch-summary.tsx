@@ -4,7 +4,7 @@
  * already holds, which must be confirmed before the write can start.
  */
 import { useEffect } from 'react';
-import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
+import { fleetStore, profileStore, useFleet, useJob, useProfile } from '../../stores';
 
 export function BatchSummary({ devices }: { devices: string[] }) {
   const enabled = useProfile((s) => s.enabled);
@@ -14,13 +14,15 @@ export function BatchSummary({ devices }: { devices: string[] }) {
   const preview = useFleet((s) => s.preview);
   const confirmed = useFleet((s) => s.repeatsConfirmed);
   const key = devices.join('\n');
+  // Back to the plan after a write: the series and the table's rows have moved on.
+  const jobStatus = useJob((s) => s.status);
 
   useEffect(() => {
     const { provisioning, counterStart: start } = profileStore.getState().flashFields();
     void fleetStore.getState().loadPreview({ provisioning, ...(start === undefined ? {} : { counterStart: start }) }, devices.length);
     // The device list is compared by its text: a new array with the same cards is no change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [enabled, form, counterStart, table, key]);
+  }, [enabled, form, counterStart, table, key, jobStatus]);
 
   if (!enabled || !preview) return null;
   const repeated = new Set(preview.repeatedNames);

@@ -16,7 +16,7 @@ function SlotTile({ slot }: { slot: BenchSlot }) {
   return (
     <li className={`bench-slot target-${slot.state}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state}>
       <span className="bench-device mono">{slot.device}</span>
-      <strong className="bench-hostname">{slot.hostname ?? slot.description}</strong>
+      {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{slotWords[slot.state]}</span>
       <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
       <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>

@@ -28,6 +28,8 @@ export interface ProfileState {
   setEnabled(enabled: boolean): void;
   update(changes: Partial<ProfileForm>): void;
   setCounterStart(n: number | null): void;
+  /** Recomputes the preview: a finished write has moved the series. */
+  refreshPreview(): void;
   setPassword(password: string): Promise<void>;
   loadSaved(): Promise<void>;
   save(name: string): Promise<boolean>;
@@ -96,6 +98,7 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
         set({ counterStart: n !== null && Number.isInteger(n) && n >= 0 ? n : null });
         refresh();
       },
+      refreshPreview: refresh,
       async setPassword(password) {
         if (!password) {
           get().update({ passwordHash: '' });
