@@ -30,6 +30,8 @@ export interface FleetState {
   clearTable(): void;
   loadPreview(request: { provisioning?: unknown; counterStart?: number }, cards: number): Promise<void>;
   confirmRepeats(confirmed: boolean): void;
+  /** A write started: the summary's numbers and rows are being taken, so it no longer holds. */
+  clearPreview(): void;
   /** What flash:start carries from here. */
   flashFields(): { table?: { text: string; name: string }; allowDuplicateHostnames?: boolean };
 }
@@ -69,10 +71,13 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
           set({ preview: null, previewError: null });
           return;
         }
+        // The old map names other cards or numbers: never show it for the new request.
+        const previous = get().preview;
+        set({ preview: null });
         try {
           const preview = await api.invoke('batch:preview', { ...request, ...(table ? { table } : {}), cards: Math.min(cards, PREVIEW_LIMIT) });
           if (mine !== generation) return;
-          const same = preview.repeatedNames.join('\n') === get().preview?.repeatedNames.join('\n');
+          const same = preview.repeatedNames.join('\n') === previous?.repeatedNames.join('\n');
           set({ preview, previewError: null, repeatsConfirmed: same && get().repeatsConfirmed });
         } catch (error) {
           if (mine === generation) set({ preview: null, previewError: toErrorInfo(error) });
@@ -80,6 +85,10 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
       },
       confirmRepeats(confirmed) {
         set({ repeatsConfirmed: confirmed });
+      },
+      clearPreview() {
+        generation++;
+        set({ preview: null, repeatsConfirmed: false });
       },
       flashFields() {
         const { table, repeatsConfirmed, preview } = get();

@@ -45,6 +45,7 @@ function Plan() {
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
     void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet });
+    fleetStore.getState().clearPreview();
   };
 
   return (
