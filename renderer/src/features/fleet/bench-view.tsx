@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import type { BenchSlot } from '../../../../shared/api/bench';
 import { ErrorNotice } from '../../components/error-notice';
 import { percent } from '../../format';
-import { benchStore, fleetStore, imageStore, profileStore, useBench, useImage, useProfile } from '../../stores';
+import { benchStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { targetStateWords } from '../write/progress-view';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written' };
@@ -33,8 +33,8 @@ function Values() {
   const pattern = useProfile((s) => s.form.hostname);
   const next = useProfile((s) => s.previewFrom);
   const start = useProfile((s) => s.counterStart);
+  const table = useFleet((s) => s.table);
   if (!enabled) return <p data-testid="bench-values">No first-boot setup: every card gets the image as it ships.</p>;
-  const table = fleetStore.getState().table;
   return (
     <p data-testid="bench-values">
       {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
@@ -49,7 +49,7 @@ export function BenchView() {
   const imageName = useImage((s) => s.info?.name);
   const source = useImage((s) => s.path);
   const profileReady = useProfile((s) => !s.enabled || (s.preview !== null && s.preview.problems.length === 0));
-  const tableOk = fleetStore.getState().tableProblems.length === 0;
+  const tableOk = useFleet((s) => s.tableProblems.length === 0);
   useEffect(() => void benchStore.getState().load(), []);
 
   const toggle = (on: boolean) => {
