@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { fromDataUrl } from '../../shared/provisioning';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
-import { chromiumSkipReason } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { attachLoop, createLoopDisk, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
@@ -72,6 +72,11 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
     return (await outcome.getAttribute('data-testid')) ?? '';
   }
 
+  async function shot(page: Page, name: string): Promise<void> {
+    const file = screenshotPath(name);
+    if (file) await page.screenshot({ path: file, fullPage: true });
+  }
+
   async function newCards(page: Page): Promise<void> {
     await page.getByTestId('flash-new-cards').click();
     await page.getByTestId('step-drives').waitFor();
@@ -121,6 +126,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       assert.deepEqual(await batch(page, [a, b]), ['site-04 already written', 'site-05']);
       assert.match(await page.getByTestId('repeated-names').innerText(), /already holds a card named “site-04”/);
       assert.equal(await page.getByTestId('flash-button').isDisabled(), true);
+      await shot(page, 'fleet-1-repeated-names');
       await page.getByTestId('confirm-repeated-names').check();
       assert.equal(await write(page), 'result-success');
       assert.deepEqual([hostnameOn(a), hostnameOn(b)], ['site-04', 'site-05']);
@@ -142,6 +148,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       assert.equal(await failed.getAttribute('data-state'), 'failed');
       assert.match(await failed.getByTestId('target-error').innerText(), /probably counterfeit or failing[\s\S]*accepted about [\d.]+ MB of its claimed 134 MB/);
       assert.equal(await page.locator(`[data-testid="target-result"][data-device="${a.device}"]`).getAttribute('data-state'), 'done');
+      await shot(page, 'fleet-2-counterfeit');
 
       execFileSync('mount', ['-o', 'remount,size=256M', tmpfs]);
       const goodCardSectors = a.sectorsWritten();
@@ -168,6 +175,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       await page.getByTestId('batch-choice').selectOption({ index: 1 });
       const sheet = await download(page, 'batch-export-html');
       for (const text of ['site-06', a.backingFile, fakeFile]) assert.ok(sheet.includes(text), `the printable sheet names ${text}`);
+      await shot(page, 'fleet-3-history');
       const csv = await download(page, 'batch-export-csv');
       assert.equal(csv.trim().split(/\r?\n/).length, 3, 'a header and one line per card of the batch');
 

@@ -3,6 +3,7 @@ import type { FlashPhase, TargetState } from '../../../../shared/domain/flash';
 import { jobStore, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { cardCounts, type CardTrack } from './card-track';
+import './write.css';
 
 const phaseWords: Record<FlashPhase, string> = {
   preparing: 'Preparing',
