@@ -25,7 +25,7 @@ test('a device table is checked whole: problems name line and column, and nothin
   assert.deepEqual(store.getState().flashFields(), { table: { text: 'hostname,ip\npump-1,10.0.0.2/24\npump-2,10.0.0.3/24\n', name: 'devices.csv' } });
 });
 
-test('names the history holds block the write until confirmed, and only then allow duplicates', async () => {
+test('names the history holds block the write until confirmed, and only then allow repeated names', async () => {
   const api = createFakeApi({ 'batch:preview': () => ({ cards: [{ card: 1, n: 3, hostname: 'cam-3' }, { card: 2, n: 4, hostname: 'cam-4' }], repeatedNames: ['cam-3'] }) });
   const store = createFleetStore(api);
   await store.getState().loadPreview({ provisioning: { hostname: 'cam-{n}' }, counterStart: 3 }, 2);
