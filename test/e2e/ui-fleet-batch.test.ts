@@ -98,7 +98,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4M', 'tmpfs', tmpfs]);
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, fixture.path);
+      await chooseImage(page, session.offer(fixture.path));
       await page.getByTestId('step-continue').click();
       await page.getByTestId('provisioning-enabled').check();
       await page.getByLabel('Hostname', { exact: true }).fill('site-{n:02}');

@@ -76,7 +76,7 @@ describe('station mode: every card inserted is written with the next row', { ski
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(session.station.url);
-    await chooseImage(page, fixture.path);
+    await chooseImage(page, session.offer(fixture.path));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByTestId('provisioning-enabled').check();
     await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
