@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { batchRequests } from './api/batch';
+import { benchEvents, benchRequests } from './api/bench';
 import { buildEvents, buildRequests } from './api/build';
 import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
@@ -17,6 +18,7 @@ import { sourceRequests } from './api/source';
 
 export const requests = {
   ...batchRequests,
+  ...benchRequests,
   ...buildRequests,
   ...catalogRequests,
   ...drivesRequests,
@@ -29,6 +31,7 @@ export const requests = {
 };
 
 export const events = {
+  ...benchEvents,
   ...buildEvents,
   ...catalogEvents,
   ...drivesEvents,

@@ -6,6 +6,7 @@
 import { ClientGrants } from './access/client-grants';
 import { loadConfig, type AppConfig } from './config';
 import { batchHandlers } from './handlers/batch';
+import { benchHandlers } from './handlers/bench';
 import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
 import { drivesHandlers } from './handlers/drives';
@@ -58,5 +59,7 @@ export function createCore(config: AppConfig = loadConfig(), options: CoreOption
   const ctx: CoreContext = { config, events, grants: new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] }) };
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
+  // Station mode starts its jobs through flash:start, so it comes after the domains.
+  if (handlers['flash:start']) Object.assign(handlers, benchHandlers(ctx, handlers['flash:start']));
   return { ...ctx, router: createRouter(handlers, events) };
 }

@@ -14,6 +14,11 @@ export interface AppConfig {
   registryRepos: string[];
   insecureRegistries: string[];
   podman: string;
+  /**
+   * Test seam (FIOT_TEST_CARD_DIR): loop devices over files in this folder are listed as removable
+   * cards, so a test can insert and remove "cards" (drivelist lists no loop devices). Unset in use.
+   */
+  testCardDir?: string;
 }
 
 function platformDir(kind: 'config' | 'cache'): string {
@@ -43,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     registryRepos: list(env.FIOT_REGISTRY_REPOS, ['quay.io/fedora/fedora-iot', 'quay.io/fedora/fedora-bootc']),
     insecureRegistries: list(env.FIOT_INSECURE_REGISTRIES, []),
     podman: env.FIOT_PODMAN ?? 'podman',
+    ...(env.FIOT_TEST_CARD_DIR ? { testCardDir: env.FIOT_TEST_CARD_DIR } : {}),
   };
 }

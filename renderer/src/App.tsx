@@ -3,13 +3,14 @@
  * Continue below it. A step opens only when every step before it is ready, and the steps are
  * locked while a card is being written. A disabled Continue says why beside it.
  */
-import { useHistory, useJob, useUi, uiStore } from './stores';
+import { useHistory, useJob, useTool, useUi, uiStore } from './stores';
 import { isBusy } from './features/write';
 import { steps, type StepDefinition } from './steps';
 import type { StepBlocker } from './shell/step-blocker';
 import { StepNav } from './shell/step-nav';
 import { TopBar } from './shell/top-bar';
 import { HistoryView } from './features/history';
+import { FleetToolView } from './features/fleet';
 
 /** How many steps from the start are ready, in order, and what holds up the first one that is not. */
 function useProgress(): { readyCount: number; blocker: StepBlocker | null; blockedStep: StepDefinition | null } {
@@ -50,6 +51,7 @@ export function App() {
   const busy = useJob((s) => isBusy(s.status));
   const { readyCount, blocker, blockedStep } = useProgress();
   const historyOpen = useHistory((s) => s.open);
+  const tool = useTool((s) => s.tool);
   const index = Math.max(0, steps.findIndex((s) => s.id === current));
   const step = steps[index] ?? steps[0]!;
   const previous = steps[index - 1];
@@ -59,7 +61,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      {historyOpen ? <HistoryView /> : (
+      {historyOpen ? <HistoryView /> : tool ? <FleetToolView tool={tool} /> : (
       <div className="layout">
         <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} onSelect={go} />
         <main className="panel" aria-labelledby="step-title" data-testid={`step-${step.id}`}>

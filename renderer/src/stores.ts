@@ -11,11 +11,16 @@ import { createBuildStore, type BuildState } from './features/build/build-store'
 import { createCatalogStore, type CatalogState } from './features/catalog/catalog-store';
 import { createDrivesStore, imageFacts, type DrivesState } from './features/drives/drives-store';
 import { checkTarget } from '../../shared/drive-constraints';
+import { createBenchStore, type BenchState } from './features/fleet/bench-store';
+import { createFleetStore, type FleetState } from './features/fleet/fleet-store';
+import { createRestoreStore, type RestoreState } from './features/fleet/restore-store';
+import { createToolStore, type ToolState } from './features/fleet/tool-store';
 import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
 import { createCacheStore, type CacheState } from './features/image/cache-store';
 import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
 import { createImageStore, type ImageState } from './features/image/image-store';
+import { formToProfile } from './features/provisioning/profile-form';
 import { createProfileStore, type ProfileState } from './features/provisioning/profile-store';
 import { createJobStore, type JobState } from './features/write/job-store';
 import { createConnectionStore, type ConnectionStoreState } from './shell/connection-store';
@@ -51,6 +56,10 @@ imageStore.subscribe((state, before) => {
 });
 export const jobStore = createJobStore(api);
 export const historyStore = createHistoryStore(api, saveTextFile);
+export const fleetStore = createFleetStore(api);
+export const benchStore = createBenchStore(api);
+export const restoreStore = createRestoreStore(api);
+export const toolStore = createToolStore();
 
 export const useUi = <T>(select: (state: UiState) => T): T => useStore(uiStore, select);
 export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T => useStore(connectionStore, select);
@@ -63,6 +72,10 @@ export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore
 export const useDrives = <T>(select: (state: DrivesState) => T): T => useStore(drivesStore, select);
 export const useJob = <T>(select: (state: JobState) => T): T => useStore(jobStore, select);
 export const useHistory = <T>(select: (state: HistoryState) => T): T => useStore(historyStore, select);
+export const useFleet = <T>(select: (state: FleetState) => T): T => useStore(fleetStore, select);
+export const useBench = <T>(select: (state: BenchState) => T): T => useStore(benchStore, select);
+export const useRestore = <T>(select: (state: RestoreState) => T): T => useStore(restoreStore, select);
+export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolStore, select);
 
 /**
  * Starts every event subscription and the first loads; returns the teardown. Called once, before
@@ -78,6 +91,13 @@ export function startStores(): () => void {
     buildStore.getState().watch(),
     drivesStore.getState().watch(),
     jobStore.getState().watch(),
+    benchStore.getState().watch(),
+    // A finished write took numbers from the series: the names shown next move on.
+    api.on('flash:done', () => profileStore.getState().refreshPreview()),
+    // A device-table row fills the profile: a changed profile may make a row right or wrong.
+    profileStore.subscribe((state, previous) => {
+      if (state.form !== previous.form) fleetStore.getState().recheckTable(formToProfile(state.form));
+    }),
     // Drives may have come and gone while the station was out of reach.
     api.onConnection((state) => {
       if (state === 'open') void drivesStore.getState().load();

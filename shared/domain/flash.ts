@@ -25,6 +25,11 @@ export const flashRequestSchema = z.object({
    * Without it, the series kept in the config folder continues (1 for a new pattern).
    */
   counterStart: z.number().int().nonnegative().optional(),
+  /**
+   * Each target's `{n}`, given outright: a retry rewrites failed cards with the numbers they were
+   * given before, so the series is neither advanced nor rewound. Wins over counterStart.
+   */
+  cardNumbers: z.array(z.number().int().nonnegative()).max(256).optional(),
   /** Per-device values: CSV text whose rows fill the profile, one row per card, unused rows first. */
   table: z.object({ text: z.string().max(4 << 20), name: z.string().max(200).optional() }).optional(),
   /** A hostname the history already holds stops the job unless the user confirmed it (flash:preview lists them). */
@@ -39,6 +44,10 @@ export const targetStateSchema = z.object({
   state: z.enum(['pending', 'writing', 'verifying', 'provisioning', 'done', 'failed', 'cancelled']),
   bytesWritten: z.number().nonnegative(),
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  /** The name this card is given, known once its values are taken (set on the card only when its state is done). */
+  hostname: z.string().optional(),
+  /** The device-table line this card's values came from. */
+  tableLine: z.number().int().positive().optional(),
 });
 export type TargetState = z.infer<typeof targetStateSchema>;
 
@@ -68,10 +77,9 @@ export const flashResultSchema = z.object({
   targets: z.array(targetStateSchema.extend({
     writtenSha256: z.string().optional(),
     verified: z.boolean(),
-    /** The name this card was given (set on the card only when its state is done). */
-    hostname: z.string().optional(),
-    /** The device-table line this card's values came from, and its label column. */
-    tableLine: z.number().int().positive().optional(),
+    /** The card's `{n}` (what a retry of this card asks for again). */
+    n: z.number().int().nonnegative().optional(),
+    /** The device-table row's label column. */
     label: z.string().optional(),
     /** sha256 of the Ignition config text written to the card (config mode). */
     configSha256: z.string().optional(),

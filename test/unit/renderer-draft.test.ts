@@ -139,7 +139,7 @@ test('draft: a damaged or foreign stored draft is ignored, and unknown form fiel
   assert.equal(parseDraft('{"step":3}'), null);
   const draft = parseDraft(JSON.stringify({ step: 'drives', imageSource: 'file', imagePath: '/a.raw', addedTargets: [], selectedTargets: [], provisioning: { enabled: true, counterStart: -4, form: { hostname: 'pi', wifiPsk: 'leak', evil: 'x', wifiHidden: 'yes' } } }));
   assert.ok(draft);
-  assert.equal(draft.provisioning.counterStart, 1);
+  assert.equal(draft.provisioning.counterStart, null, 'a bad "start at" continues the series');
   assert.deepEqual(draft.provisioning.form, { ...emptyForm, hostname: 'pi' });
 });
 

@@ -23,6 +23,7 @@ type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 export interface TargetProvisioning {
   plan: unknown;
   hostname?: string;
+  n?: number;
   tableLine?: number;
   label?: string;
   configSha256?: string;
@@ -66,8 +67,12 @@ async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Driv
 
 function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult['targets'][number]> {
   if (!target) return {};
-  const { hostname, tableLine, label, configSha256 } = target;
-  return { ...(hostname ? { hostname } : {}), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
+  const { hostname, n, tableLine, label, configSha256 } = target;
+  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
+}
+
+function cardName(target: TargetProvisioning | undefined): Pick<TargetState, 'hostname' | 'tableLine'> {
+  return { ...(target?.hostname ? { hostname: target.hostname } : {}), ...(target?.tableLine ? { tableLine: target.tableLine } : {}) };
 }
 
 export interface FlashJob {
@@ -96,7 +101,9 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
     const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
-    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets };
+    // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
+    const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
+    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named };
     for (const listener of listeners) listener(progress);
   }
 

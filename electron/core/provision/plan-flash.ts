@@ -20,6 +20,8 @@ import { TableState } from './table-state';
 export interface TargetPlan {
   plan: ProvisioningPlan;
   hostname?: string;
+  /** The card's `{n}`. */
+  n: number;
   tableLine?: number;
   label?: string;
   configSha256?: string;
@@ -28,6 +30,7 @@ export interface TargetPlan {
 export interface BatchRequest {
   provisioning?: unknown;
   counterStart?: number;
+  cardNumbers?: number[];
   table?: { text: string; name?: string };
   allowDuplicateHostnames?: boolean;
 }
@@ -69,14 +72,24 @@ function seriesPattern(profile: Profile): string | undefined {
   return profile.hostname && hasCounter(profile.hostname) ? profile.hostname : undefined;
 }
 
-function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number, first: number): TargetPlan[] {
+/** Card i's `{n}`: the number given for it (a retry), or the next in the series from `first`. */
+type CardNumber = (i: number) => number;
+
+function numbering(request: BatchRequest, first: number): CardNumber {
+  const given = request.cardNumbers;
+  return (i) => given?.[i] ?? first + i;
+}
+
+function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number, numberOf: CardNumber): TargetPlan[] {
   return Array.from({ length: count }, (_, i) => {
     const row = rows?.[i];
-    const { plan, problems } = planForCard(row?.profile ?? checked.profile, first + i);
+    const n = numberOf(i);
+    const { plan, problems } = planForCard(row?.profile ?? checked.profile, n);
     if (!plan) throw invalid(row ? problems.map((p) => ({ ...p, message: `table line ${row.line}: ${p.message}` })) : problems);
     const configText = plan.mode === 'config' ? plan.configText : undefined;
     return {
       plan,
+      n,
       ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}),
       ...(row ? { tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
       ...(configText ? { configSha256: createHash('sha256').update(configText).digest('hex') } : {}),
@@ -116,14 +129,14 @@ async function tentativePlans(request: BatchRequest, count: number, configDir: s
   const pattern = seriesPattern(checked.profile);
   const first = request.counterStart ?? (pattern && configDir ? await new SeriesStore(configDir).peek(pattern) : 1);
   const rows = await freeRows(checked, configDir);
-  const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), first);
+  const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), numbering(request, first));
   return { checked, plans, first, ...(rows ? { rows } : {}), repeatedNames: await namesInHistory(configDir, plans.map((p) => p.hostname)) };
 }
 
 /** What the next `count` cards would get, without taking anything: the summary before writing. */
 export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number }> {
-  const { plans, first, rows, repeatedNames } = await tentativePlans(request, count, configDir);
-  const cards = plans.map((p, i) => ({ card: i + 1, n: first + i, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
+  const { plans, rows, repeatedNames } = await tentativePlans(request, count, configDir);
+  const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
   return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 
@@ -144,14 +157,15 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   if (!configDir) return { targets: tentative.plans, settle: async () => undefined };
 
   const pattern = seriesPattern(checked.profile);
-  const first = pattern ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : tentative.first;
+  // Numbers given outright were taken by an earlier run: the series stays where it is.
+  const first = pattern && !request.cardNumbers ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : tentative.first;
   const table = new TableState(configDir);
   const rows = checked.rows ? await table.reserve(checked.rows, drives.length, jobId) : undefined;
   if (rows && rows.length < drives.length) {
     await table.settle(jobId, []);
     throw new FiotError('TABLE_EXHAUSTED', `Another run took the device table's last rows: ${rows.length} left for ${drives.length} cards.`);
   }
-  const targets = plansFor(checked, rows, drives.length, first);
+  const targets = plansFor(checked, rows, drives.length, numbering(request, first));
   return {
     targets,
     async settle(result) {

@@ -12,7 +12,8 @@ export interface Draft {
   step: string;
   imageSource: string;
   imagePath: string;
-  provisioning: { enabled: boolean; form: ProfileForm; counterStart: number };
+  /** counterStart: the user's "start at", or null to continue the hostname series. */
+  provisioning: { enabled: boolean; form: ProfileForm; counterStart: number | null };
   /** Devices and image files added by path, resolved again on restore. */
   addedTargets: string[];
   selectedTargets: string[];
@@ -70,7 +71,7 @@ export function parseDraft(text: string | null): Draft | null {
     provisioning: {
       enabled: provisioning.enabled === true,
       form: parseForm(provisioning.form),
-      counterStart: typeof counterStart === 'number' && Number.isInteger(counterStart) && counterStart >= 0 ? counterStart : 1,
+      counterStart: typeof counterStart === 'number' && Number.isInteger(counterStart) && counterStart >= 0 ? counterStart : null,
     },
     addedTargets: draft.addedTargets,
     selectedTargets: draft.selectedTargets,

@@ -1,4 +1,5 @@
 import type { ConnectionState } from '../api';
+import { FleetToolButtons } from '../features/fleet';
 import { HistoryButton } from '../features/history';
 import { useConnection } from '../stores';
 
@@ -23,6 +24,7 @@ export function TopBar() {
           {words}
         </span>
       )}
+      <FleetToolButtons />
       <HistoryButton />
     </header>
   );

@@ -72,3 +72,13 @@ test('a row reserved by a process that died is free again', async () => {
   const taken = await new TableState(dir).reserve(rows(), 1, 'job-4');
   assert.deepEqual(taken.map((r) => r.values.hostname), ['row-a']);
 });
+
+test('numbers given outright (a retry of failed cards) are used as they are, and the series stays put', async () => {
+  const { planFlashProvisioning } = await import('../../../electron/core/provision/plan-flash');
+  const store = new SeriesStore(dir);
+  await store.set('cam-{n}', 10);
+  const drives = ['/dev/sdx', '/dev/sdy'].map((device) => ({ device, description: '', size: 1e9, isSystem: false, isRemovable: true, isReadOnly: false, isVirtual: false, kind: 'drive' as const, mountpoints: [] }));
+  const { targets } = await planFlashProvisioning({ provisioning: { hostname: 'cam-{n}', users: [{ name: 'core' }] }, cardNumbers: [4, 7], allowDuplicateHostnames: false }, drives, undefined, { configDir: dir, jobId: 'retry' });
+  assert.deepEqual(targets.map((t) => [t.n, t.hostname]), [[4, 'cam-4'], [7, 'cam-7']]);
+  assert.equal(await store.peek('cam-{n}'), 10);
+});

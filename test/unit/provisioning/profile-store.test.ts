@@ -86,12 +86,25 @@ describe('profile store', () => {
     assert.doesNotMatch(JSON.stringify(store.getState()), /s3cret/);
   });
 
-  it('puts the profile into a flash request only when switched on', () => {
+  it('puts the profile into a flash request only when switched on, and a first number only when set', () => {
     const store = createProfileStore(api);
     store.getState().update({ hostname: 'a' });
     assert.deepEqual(store.getState().flashFields(), {});
     store.getState().setEnabled(true);
-    assert.deepEqual(store.getState().flashFields(), { provisioning: { hostname: 'a' }, counterStart: 1 });
+    assert.deepEqual(store.getState().flashFields(), { provisioning: { hostname: 'a' } }, 'without "start at" the series continues');
+    store.getState().setCounterStart(5);
+    assert.deepEqual(store.getState().flashFields(), { provisioning: { hostname: 'a' }, counterStart: 5 });
+    store.getState().setCounterStart(null);
+    assert.deepEqual(store.getState().flashFields(), { provisioning: { hostname: 'a' } });
+  });
+
+  it('previews the names from where the pattern’s series stands', async () => {
+    await api.invoke('batch:set-series', { pattern: 'shelf-{n}', next: 41 });
+    const store = createProfileStore(api);
+    store.getState().setEnabled(true);
+    store.getState().update({ hostname: 'shelf-{n}', userName: 'core', sshKeys: ED25519_KEY });
+    assert.deepEqual((await previewed(store))?.hostnames, ['shelf-41', 'shelf-42', 'shelf-43']);
+    assert.equal(store.getState().previewFrom, 41);
   });
 
   it('saves, loads and deletes named profiles', async () => {

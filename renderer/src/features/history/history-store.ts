@@ -19,10 +19,14 @@ export interface HistoryState {
   hide(): void;
   load(): Promise<void>;
   exportCsv(): Promise<void>;
+  /** One batch (a flash job) as the CSV, JSON or printable HTML sheet of the batch record. */
+  exportBatch(jobId: string, format: BatchFormat): Promise<void>;
 }
 
+export type BatchFormat = 'csv' | 'json' | 'html';
+
 /** Hands the CSV text to the user as a file; the app passes a Blob download (see save-file.ts). */
-export type SaveFile = (text: string, fileName: string) => void;
+export type SaveFile = (text: string, fileName: string, mediaType?: string) => void;
 
 export function createHistoryStore(api: Pick<FiotApi, 'invoke' | 'on'>, saveFile: SaveFile) {
   let stopListening: (() => void) | null = null;
@@ -56,6 +60,10 @@ export function createHistoryStore(api: Pick<FiotApi, 'invoke' | 'on'>, saveFile
       exportCsv: () => run(async () => {
         const { csv } = await api.invoke('history:export', {});
         saveFile(csv, `fiot-flash-history-${new Date().toISOString().slice(0, 10)}.csv`);
+      }),
+      exportBatch: (jobId, format) => run(async () => {
+        const { text, fileName, mediaType } = await api.invoke('history:batch', { jobId, format });
+        saveFile(text, fileName, mediaType.split(';')[0]);
       }),
     };
   });

@@ -1,9 +1,12 @@
 /**
  * "What went where": every card written on this machine (by the app, a station or the CLI), newest
- * first, with the hostname it was given and whether it was verified; Export CSV for a spreadsheet.
+ * first, with the hostname it was given, the card's model and serial, the config written, whether
+ * it was verified or what went wrong in words; Export CSV for a spreadsheet, and one batch's record.
  */
 import { useEffect } from 'react';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
+import { errorCatalog, isErrorCode } from '../../../../shared/errors';
+import { BatchExport } from './batch-export';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatDuration, formatSize } from '../../format';
 import { HISTORY_VIEW_LIMIT } from './history-store';
@@ -16,19 +19,40 @@ const resultWords: Record<HistoryEntry['result'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** The error as a person reads it: the code's title, then the detail (a raw code only when unknown). */
+function errorWords(error: NonNullable<HistoryEntry['error']>): { title: string; detail: string } {
+  const title = isErrorCode(error.code) ? errorCatalog[error.code].title : error.code;
+  return { title, detail: error.message };
+}
+
+function DeviceCell({ device }: { device: HistoryEntry['device'] }) {
+  const identity = [device.model, device.serial ? `serial ${device.serial}` : ''].filter(Boolean).join(' · ');
+  return (
+    <td>
+      <span className="mono">{device.path}</span>
+      {device.description && <span className="muted small block">{device.description}{device.size ? ` · ${formatSize(device.size)}` : ''}</span>}
+      {identity && <span className="muted small block" data-testid="history-identity">{identity}</span>}
+    </td>
+  );
+}
+
 function HistoryRow({ entry }: { entry: HistoryEntry }) {
+  const error = entry.error && entry.result !== 'verified' ? errorWords(entry.error) : null;
   return (
     <tr data-testid="history-row" data-result={entry.result}>
       <td className="nowrap">{new Date(entry.time).toLocaleString()}</td>
-      <td className="mono">{entry.hostname ?? '—'}</td>
-      <td>
-        <span className="mono">{entry.device.path}</span>
-        {entry.device.description && <span className="muted small block">{entry.device.description}{entry.device.size ? ` · ${formatSize(entry.device.size)}` : ''}</span>}
+      <td className="mono">
+        {entry.hostname ?? '—'}
+        {entry.tableLine && <span className="muted small block">table line {entry.tableLine}{entry.label ? `: ${entry.label}` : ''}</span>}
       </td>
-      <td title={entry.source.given}>{imageLabel(entry.source.given)}</td>
+      <DeviceCell device={entry.device} />
+      <td title={entry.source.given}>
+        {imageLabel(entry.source.given)}
+        {entry.configSha256 && <span className="muted small block mono" title={`sha256 of the Ignition config written: ${entry.configSha256}`} data-testid="history-config-hash">config {entry.configSha256.slice(0, 12)}…</span>}
+      </td>
       <td>
         <span className={`history-result history-${entry.result}`}>{resultWords[entry.result]}</span>
-        {entry.error && entry.result !== 'verified' && <span className="muted small block" title={entry.error.message}>{entry.error.code}</span>}
+        {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}><strong>{error.title}</strong>{error.detail && error.detail !== error.title ? `: ${error.detail}` : ''}</span>}
       </td>
       <td className="nowrap muted">{formatDuration(entry.durationMs)}</td>
     </tr>
@@ -63,6 +87,7 @@ export function HistoryView() {
           </div>
         )}
         {entries?.length === HISTORY_VIEW_LIMIT && <p className="muted small">The newest {HISTORY_VIEW_LIMIT} cards are shown; Export CSV has every card.</p>}
+        {entries && entries.length > 0 && <BatchExport entries={entries} />}
         {error && <ErrorNotice error={error} testId="history-error" />}
       </div>
       <footer className="panel-actions">

@@ -1,6 +1,6 @@
 /** Saves text as a download through a Blob link: works in the desktop app and in a station tab alike. */
-export function saveTextFile(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+export function saveTextFile(text: string, fileName: string, mediaType = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${mediaType};charset=utf-8` }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -11,15 +11,9 @@ const NO_NAMES: string[] = [];
 
 function HostnamePreview() {
   const names = useProfile((s) => s.preview?.hostnames ?? NO_NAMES);
-  const counterStart = useProfile((s) => s.counterStart);
   const pattern = useProfile((s) => s.form.hostname);
   return (
     <div className="hostname-preview">
-      <label className="inline-label">
-        First card’s number
-        <input type="number" min={0} value={counterStart} className="counter-input" data-testid="profile-counterStart"
-          onChange={(e) => profileStore.getState().setCounterStart(Number(e.target.value))} />
-      </label>
       {pattern.includes('{n') && names.length > 0 && (
         <p className="muted small" data-testid="hostname-preview">Next cards: <code>{names.join(', ')}</code>, …</p>
       )}

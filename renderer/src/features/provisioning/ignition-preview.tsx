@@ -5,7 +5,7 @@ import { useProfile } from '../../stores';
 export function IgnitionPreview() {
   const preview = useProfile((s) => s.preview);
   const previewing = useProfile((s) => s.previewing);
-  const counterStart = useProfile((s) => s.counterStart);
+  const previewFrom = useProfile((s) => s.previewFrom);
   const general = useFieldProblems('profile');
   const problemCount = preview?.problems.length ?? 0;
   return (
@@ -15,7 +15,7 @@ export function IgnitionPreview() {
       {problemCount > 0 && <p className="drive-warning" data-testid="profile-problems">{problemCount === 1 ? 'One field needs' : `${problemCount} fields need`} correcting before writing.</p>}
       {preview?.mode === 'config' && preview.configText && (
         <>
-          <p className="muted small">ignition/config.ign on the card numbered {counterStart} (Ignition spec 3.3.0):</p>
+          <p className="muted small">ignition/config.ign on the card numbered {previewFrom} (Ignition spec 3.3.0):</p>
           <pre className="preview-json" data-testid="ignition-preview">{preview.configText}</pre>
         </>
       )}

@@ -5,13 +5,13 @@ import { useProfile } from '../../stores';
 export function ProvisioningPlanLine({ cards }: { cards: number }) {
   const enabled = useProfile((s) => s.enabled);
   const form = useProfile((s) => s.form);
-  const counterStart = useProfile((s) => s.counterStart);
+  const previewFrom = useProfile((s) => s.previewFrom);
   if (!enabled) return null;
   let words: string;
   if (form.mode === 'url') words = `config fetched from ${form.ignitionUrl}`;
   else if (form.mode === 'zezere') words = `Zezere server ${form.zezereUrl}`;
   else if (form.hostname.trim()) {
-    const names = previewHostnames(form.hostname.trim(), counterStart, cards);
+    const names = previewHostnames(form.hostname.trim(), previewFrom, cards);
     words = hasCounter(form.hostname) || cards === 1 ? names.join(', ') : `${names[0]} (the same name on every card)`;
   } else words = 'set up from the profile';
   return (

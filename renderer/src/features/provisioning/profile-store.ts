@@ -16,7 +16,10 @@ export interface ProfileState {
   /** Provisioning is optional: off means the cards boot as the image ships. */
   enabled: boolean;
   form: ProfileForm;
-  counterStart: number;
+  /** "Start at": the first card's {n} when the user sets it; null continues the pattern's series. */
+  counterStart: number | null;
+  /** The {n} the preview was computed for: counterStart, or the series' next number. */
+  previewFrom: number;
   preview: Preview | null;
   previewing: boolean;
   saved: SavedProfile[];
@@ -24,7 +27,9 @@ export interface ProfileState {
   error: ErrorInfo | null;
   setEnabled(enabled: boolean): void;
   update(changes: Partial<ProfileForm>): void;
-  setCounterStart(n: number): void;
+  setCounterStart(n: number | null): void;
+  /** Recomputes the preview: a finished write has moved the series. */
+  refreshPreview(): void;
   setPassword(password: string): Promise<void>;
   loadSaved(): Promise<void>;
   save(name: string): Promise<boolean>;
@@ -32,7 +37,7 @@ export interface ProfileState {
   remove(name: string): Promise<void>;
   importText(text: string): Promise<void>;
   exportProfile(name: string): Promise<{ fileName: string; text: string } | null>;
-  /** What flash:start carries: the profile and the first card's {n}, or nothing when off. */
+  /** What flash:start carries: the profile, and the first card's {n} only when the user set one. */
   flashFields(): { provisioning?: ProfileInput; counterStart?: number };
 }
 
@@ -51,9 +56,10 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
       timer = setTimeout(() => {
         const mine = ++generation;
         const { form, counterStart } = get();
-        api.invoke('provision:preview', { profile: formToProfile(form), counterStart, count: 3 })
-          .then((preview) => {
-            if (mine === generation) set({ preview, previewing: false });
+        seriesStart(form.hostname, counterStart)
+          .then(async (from) => ({ from, preview: await api.invoke('provision:preview', { profile: formToProfile(form), counterStart: from, count: 3 }) }))
+          .then(({ from, preview }) => {
+            if (mine === generation) set({ preview, previewFrom: from, previewing: false });
           })
           .catch((error) => {
             if (mine === generation) set({ previewing: false, error: toErrorInfo(error) });
@@ -63,10 +69,18 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
 
     const fail = (error: unknown) => set({ error: toErrorInfo(error) });
 
+    /** Where the next card's number comes from: the user's "start at", or the series in the config folder. */
+    const seriesStart = async (pattern: string, counterStart: number | null): Promise<number> => {
+      if (counterStart !== null) return counterStart;
+      const { series } = await api.invoke('batch:series', {});
+      return series[pattern.trim()] ?? 1;
+    };
+
     return {
       enabled: false,
       form: emptyForm,
-      counterStart: 1,
+      counterStart: null,
+      previewFrom: 1,
       preview: null,
       previewing: false,
       saved: [],
@@ -81,9 +95,10 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
         refresh();
       },
       setCounterStart(n) {
-        set({ counterStart: Number.isInteger(n) && n >= 0 ? n : 1 });
+        set({ counterStart: n !== null && Number.isInteger(n) && n >= 0 ? n : null });
         refresh();
       },
+      refreshPreview: refresh,
       async setPassword(password) {
         if (!password) {
           get().update({ passwordHash: '' });
@@ -147,7 +162,8 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
       },
       flashFields() {
         const { enabled, form, counterStart } = get();
-        return enabled ? { provisioning: formToProfile(form), counterStart } : {};
+        if (!enabled) return {};
+        return { provisioning: formToProfile(form), ...(counterStart === null ? {} : { counterStart }) };
       },
     };
   });

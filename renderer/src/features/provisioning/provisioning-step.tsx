@@ -7,6 +7,7 @@ import { AdvancedFields } from './advanced-fields';
 import { BasicsFields } from './basics-fields';
 import { IgnitionPreview } from './ignition-preview';
 import { SavedProfiles } from './saved-profiles';
+import { SeriesTableControls } from '../fleet';
 import { profileStore, uiStore, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
@@ -64,6 +65,7 @@ export function ProvisioningStep() {
           <div className="stack">
             <SavedProfiles />
             <BasicsFields />
+            <SeriesTableControls />
             <AdvancedFields />
           </div>
           <IgnitionPreview />

@@ -7,6 +7,7 @@ import { createStore } from 'zustand/vanilla';
 import type { FiotApi } from '../../../../shared/contract';
 import type { FlashProgress, FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+import { trackCards, type CardTrack } from './card-track';
 
 export type JobStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished';
 
@@ -15,10 +16,14 @@ export interface JobState {
   jobId: string | null;
   request: FlashRequest | null;
   progress: FlashProgress | null;
+  /** Each card's own phase, bytes, speed and position, by device. */
+  cards: Record<string, CardTrack>;
   result: FlashResult | null;
   /** The job could not start (bad input, refused target): nothing was written. */
   error: ErrorInfo | null;
   start(request: FlashRequest): Promise<void>;
+  /** Rewrites only the cards that failed, each with the values it was given (its {n}; its table row comes back first). */
+  retryFailed(): Promise<void>;
   cancel(): Promise<void>;
   reset(): void;
   /** Subscribes to flash:progress and flash:done; returns the unsubscribe. */
@@ -34,7 +39,7 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
     const early = { progress: new Map<string, FlashProgress>(), done: new Map<string, FlashResult>() };
 
     const applyProgress = (progress: FlashProgress) => {
-      if (get().status === 'running' || get().status === 'cancelling') set({ progress });
+      if (get().status === 'running' || get().status === 'cancelling') set({ progress, cards: trackCards(get().cards, progress, Date.now()) });
     };
     const applyDone = (result: FlashResult) => set({ result, status: 'finished' });
 
@@ -43,6 +48,7 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       jobId: null,
       request: null,
       progress: null,
+      cards: {},
       result: null,
       error: null,
 
@@ -50,7 +56,7 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
         if (isBusy(get().status)) return;
         early.progress.clear();
         early.done.clear();
-        set({ status: 'starting', request, jobId: null, progress: null, result: null, error: null });
+        set({ status: 'starting', request, jobId: null, progress: null, cards: {}, result: null, error: null });
         try {
           const { jobId } = await api.invoke('flash:start', request);
           set({ jobId, status: 'running' });
@@ -61,6 +67,21 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
         } catch (error) {
           set({ status: 'idle', error: toErrorInfo(error) });
         }
+      },
+
+      async retryFailed() {
+        const { request, result } = get();
+        if (!request || !result) return;
+        const failed = result.targets.filter((t) => t.state === 'failed' || t.state === 'cancelled');
+        if (!failed.length) return;
+        const numbers = failed.map((t) => t.n);
+        const { counterStart: _restart, ...again } = request;
+        await get().start({
+          ...again,
+          targets: failed.map((t) => t.device),
+          // Numbers the failed cards were given: the series does not move, and their names are not new.
+          ...(numbers.every((n): n is number => n !== undefined) ? { cardNumbers: numbers } : {}),
+        });
       },
 
       async cancel() {
@@ -76,7 +97,7 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
 
       reset() {
         if (isBusy(get().status)) return;
-        set({ status: 'idle', jobId: null, request: null, progress: null, result: null, error: null });
+        set({ status: 'idle', jobId: null, request: null, progress: null, cards: {}, result: null, error: null });
       },
 
       watch() {

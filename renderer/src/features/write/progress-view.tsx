@@ -1,6 +1,9 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { FlashPhase, TargetState } from '../../../../shared/domain/flash';
 import { jobStore, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
+import { cardCounts, type CardTrack } from './card-track';
+import './write.css';
 
 const phaseWords: Record<FlashPhase, string> = {
   preparing: 'Preparing',
@@ -21,12 +24,38 @@ export const targetStateWords: Record<TargetState['state'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** One card's own row: its phase, bar, bytes written and speed, and its error in words. */
+function CardRow({ card }: { card: CardTrack }) {
+  const pct = card.state === 'done' ? 100 : percent(card.phaseBytes, card.totalBytes);
+  const figures = [card.bytesWritten > 0 ? `${formatSize(card.bytesWritten)} written` : '', formatSpeed(card.speed)].filter(Boolean).join(' · ');
+  return (
+    <li className={`target target-card target-${card.state}`} data-testid="target-progress" data-device={card.device} data-state={card.state}>
+      <span className="mono">{card.device}</span>
+      <span className="target-phase">{targetStateWords[card.state]}{pct === null ? '' : ` · ${pct}%`}</span>
+      <span className="muted small" data-testid="target-figures">{figures}</span>
+      <div className="progress-bar target-bar" role="progressbar" aria-label={`${card.device}: ${targetStateWords[card.state]}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+        <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
+      </div>
+      {card.error && <span className="drive-reason">{card.error.message}</span>}
+    </li>
+  );
+}
+
+/** The heading's words agree with the rows: a failed card is counted, not hidden behind "Writing". */
+function cardsLine(cards: CardTrack[]): string {
+  const { active, done, failed } = cardCounts(cards);
+  if (cards.length < 2 && !failed) return '';
+  return [active ? `${active} of ${cards.length} cards on the way` : '', done ? `${done} done` : '', failed ? `${failed} failed` : ''].filter(Boolean).join(' · ');
+}
+
 export function ProgressView() {
   const progress = useJob((s) => s.progress);
   const status = useJob((s) => s.status);
   const requested = useJob((s) => s.request?.targets);
   const connection = useConnection((s) => s.state);
-  const targets = progress?.targets ?? requested?.map((device): TargetState => ({ device, state: 'pending', bytesWritten: 0 })) ?? [];
+  const tracked = useJob(useShallow((s) => Object.values(s.cards)));
+  const cards = tracked.length ? tracked : (requested ?? []).map((device): CardTrack => ({ device, state: 'pending', bytesWritten: 0, speed: 0, phaseBytes: 0, totalBytes: null, sampledAt: 0 }));
+  const line = cardsLine(cards);
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
   const starting = !progress || (progress.phase === 'preparing' && progress.bytes === 0);
@@ -44,19 +73,14 @@ export function ProgressView() {
         <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
       </div>
       <p className="muted">{details.join(' · ') || 'Checking the image and the drives…'}</p>
+      {line && <p data-testid="progress-cards">{line}</p>}
       {connection !== 'open' && (
         <p className="drive-warning" role="status">
           The connection to the station dropped. The station goes on writing; this page shows the result if it reconnects before the end. Do not remove the cards meanwhile.
         </p>
       )}
       <ul className="target-list" aria-label="Drives being written">
-        {targets.map((target) => (
-          <li key={target.device} className={`target target-${target.state}`} data-testid="target-progress" data-device={target.device}>
-            <span className="mono">{target.device}</span>
-            <span>{targetStateWords[target.state]}</span>
-            {target.error && <span className="drive-reason">{target.error.message}</span>}
-          </li>
-        ))}
+        {cards.map((card) => <CardRow key={card.device} card={card} />)}
       </ul>
       <div>
         <button type="button" className="button" disabled={status !== 'running'} onClick={() => void jobStore.getState().cancel()} data-testid="cancel-button">

@@ -9,8 +9,8 @@ import { NextSteps } from './next-steps';
 const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
 
 interface ResultViewProps {
-  /** Write the same image to the same drives again (e.g. after a failure). */
-  onAgain(): void;
+  /** Rewrite only the cards that failed, each with its own values. */
+  onRetryFailed(): void;
   /** Keep the image, choose new cards. */
   onNewCards(): void;
   /** The image cannot take the first-boot setup: turn it off and go back to write without it. */
@@ -41,7 +41,7 @@ function headline(result: FlashResult): { ok: boolean; title: string; detail: st
   return { ok: false, title, detail: `Stopped after ${took}. What went wrong, and what to do next, is below.` };
 }
 
-export function ResultView({ onAgain, onNewCards, onWithoutFirstBoot }: ResultViewProps) {
+export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: ResultViewProps) {
   const result = useJob((s) => s.result);
   const request = useJob((s) => s.request);
   if (!result) return null;
@@ -67,6 +67,7 @@ export function ResultView({ onAgain, onNewCards, onWithoutFirstBoot }: ResultVi
                 <span className="mono">{target.device}</span>
                 <span>{target.verified ? 'Verified' : targetStateWords[target.state]}</span>
                 {target.hostname && <span className="badge">{target.hostname}</span>}
+                {target.tableLine && <span className="badge" data-testid="target-table-line">table line {target.tableLine}{target.label ? `: ${target.label}` : ''}</span>}
               </div>
               {target.writtenSha256 && (
                 <p className="checksum">
@@ -83,9 +84,9 @@ export function ResultView({ onAgain, onNewCards, onWithoutFirstBoot }: ResultVi
         <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
           Write more cards
         </button>
-        {!ok && (
-          <button type="button" className="button" onClick={onAgain} data-testid="flash-again">
-            Try again
+        {!ok && result.targets.some((t) => t.state === 'failed' || t.state === 'cancelled') && (
+          <button type="button" className="button" onClick={onRetryFailed} data-testid="flash-again">
+            Retry failed cards
           </button>
         )}
         {firstBootRefused && (

@@ -6,10 +6,11 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
-import { drivesStore, imageStore, jobStore, profileStore, uiStore, useDrives, useImage, useJob } from '../../stores';
+import { drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
+import { BatchSummary, batchBlocker } from '../fleet';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
@@ -35,12 +36,16 @@ function Plan() {
   const error = useJob((s) => s.error);
   const [verify, setVerify] = useState(true);
   const [confirming, setConfirming] = useState(false);
+  const blocker = useFleet((s) => batchBlocker(s, drives.length));
+  const provisioned = useProfile((s) => s.enabled);
 
   const start = () => {
     setConfirming(false);
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields() });
+    const fleet = provisioned ? fleetStore.getState().flashFields() : {};
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet });
+    fleetStore.getState().clearPreview();
   };
 
   return (
@@ -66,14 +71,16 @@ function Plan() {
         </div>
         <ProvisioningPlanLine cards={drives.length} />
       </dl>
+      <BatchSummary devices={drives.map((d) => d.device)} />
       <label className="checkbox-label">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
         Verify every written byte (recommended)
       </label>
       {!verify && <p className="drive-warning">Without verification a faulty or counterfeit card can go unnoticed.</p>}
       {error && <ErrorNotice error={error} testId="start-error" />}
+      {provisioned && blocker && <p className="drive-warning" data-testid="batch-blocker">{blocker}</p>}
       <div>
-        <button type="button" className="button primary large" disabled={!info || drives.length === 0} onClick={() => setConfirming(true)} data-testid="flash-button">
+        <button type="button" className="button primary large" disabled={!info || drives.length === 0 || (provisioned && blocker !== null)} onClick={() => setConfirming(true)} data-testid="flash-button">
           Flash {drives.length === 1 ? 'the drive' : `${drives.length} drives`}
         </button>
       </div>
@@ -88,7 +95,7 @@ export function WriteStep() {
   if (status === 'finished') {
     return (
       <ResultView
-        onAgain={() => jobStore.getState().reset()}
+        onRetryFailed={() => void jobStore.getState().retryFailed()}
         onWithoutFirstBoot={() => {
           profileStore.getState().setEnabled(false);
           jobStore.getState().reset();

@@ -1,0 +1,33 @@
+/**
+ * Stand-in card readers for tests: loop devices whose backing file lies in one folder are listed
+ * as removable cards. drivelist lists no loop devices, and no real card reader exists here, so this
+ * is how a test makes a card "appear" (losetup) and "disappear" (losetup -d). Only the folder the
+ * test names counts, so the loop devices of anything else on the machine are never listed.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Drive } from '../../../shared/domain/drive';
+import { readLoopDrive } from './loop-device';
+
+function backingFileOf(sysBlock: string): string | null {
+  try {
+    return readFileSync(path.join(sysBlock, 'loop', 'backing_file'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+export function listTestCards(cardDir: string, sysRoot = '/sys'): Drive[] {
+  const folder = path.resolve(cardDir);
+  const cards: Drive[] = [];
+  for (const name of readdirSync(path.join(sysRoot, 'block')).filter((n) => /^loop\d+$/.test(n))) {
+    const backingFile = backingFileOf(path.join(sysRoot, 'block', name));
+    if (!backingFile || path.dirname(backingFile) !== folder) continue;
+    try {
+      cards.push({ ...readLoopDrive(`/dev/${name}`), description: `Test card ${path.basename(backingFile)}`, isRemovable: true });
+    } catch {
+      // Detached between the two reads: the card was just pulled out.
+    }
+  }
+  return cards.sort((a, b) => a.device.localeCompare(b.device, undefined, { numeric: true }));
+}

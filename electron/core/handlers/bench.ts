@@ -1,0 +1,34 @@
+/** Station mode over the router (electron/core/fleet/bench-writer.ts). */
+import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/flash';
+import type { CoreContext } from '../app-core';
+import { listDrives } from '../drives/list-drives';
+import { hasScheme } from '../flash/source';
+import { BenchWriter } from '../fleet/bench-writer';
+import type { Handlers } from '../router';
+import { driveListerFor } from './drives';
+
+type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status'>;
+
+/** `startFlash` is the core's own flash:start, so bench jobs are recorded and reported like any other. */
+export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:start']): BenchHandlers {
+  const listAll = driveListerFor(ctx.config);
+  const bench = new BenchWriter({
+    events: ctx.events,
+    // The cards it lists are the core's own names: handed out like drives:list's, so flash:start admits them.
+    list: async () => {
+      const drives = await listDrives({ all: false }, listAll);
+      ctx.grants.handOut(drives);
+      return drives;
+    },
+    startFlash: (request: FlashRequest) => startFlash(flashRequestSchema.parse(request)),
+  });
+  return {
+    'bench:start': async (request) => {
+      // Checked now, not at the first card: a source the client may not read is refused at the switch.
+      if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
+      return bench.start(request);
+    },
+    'bench:stop': async () => bench.stop(),
+    'bench:status': async () => bench.status(),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * A fleet batch's values beyond the profile: the device table (CSV, checked whole with line and
+ * column before anything is written), the summary of which card gets which name and row
+ * (batch:preview), and the user's agreement to write a name the history already holds.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { FiotApi, ResultOf } from '../../../../shared/contract';
+import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+import { readDeviceTable, type Problem } from '../../../../shared/provisioning';
+
+export type BatchPreview = ResultOf<'batch:preview'>;
+
+export interface DeviceTableInput {
+  text: string;
+  name: string;
+}
+
+export interface FleetState {
+  table: DeviceTableInput | null;
+  /** What is wrong with the table, each naming its line and column; nothing is written while any remain. */
+  tableProblems: Problem[];
+  tableRows: number;
+  preview: BatchPreview | null;
+  previewError: ErrorInfo | null;
+  /** The user agreed to write names the history already holds (for the names in `preview`). */
+  repeatsConfirmed: boolean;
+  importTable(text: string, name: string, profile: unknown): void;
+  /** Re-checks the table when the profile under it changes (a row fills the profile). */
+  recheckTable(profile: unknown): void;
+  clearTable(): void;
+  loadPreview(request: { provisioning?: unknown; counterStart?: number }, cards: number): Promise<void>;
+  confirmRepeats(confirmed: boolean): void;
+  /** A write started: the summary's numbers and rows are being taken, so it no longer holds. */
+  clearPreview(): void;
+  /** What flash:start carries from here. */
+  flashFields(): { table?: { text: string; name: string }; allowDuplicateHostnames?: boolean };
+}
+
+/** Cards at most that one summary lists (the contract's bound for batch:preview). */
+const PREVIEW_LIMIT = 256;
+
+export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
+  return createStore<FleetState>()((set, get) => {
+    let generation = 0;
+    const check = (table: DeviceTableInput, profile: unknown) => {
+      const { table: parsed, problems } = readDeviceTable(table.text, profile);
+      set({ table, tableProblems: problems, tableRows: parsed?.rows.length ?? 0, preview: null, repeatsConfirmed: false });
+    };
+    return {
+      table: null,
+      tableProblems: [],
+      tableRows: 0,
+      preview: null,
+      previewError: null,
+      repeatsConfirmed: false,
+
+      importTable(text, name, profile) {
+        check({ text, name }, profile);
+      },
+      recheckTable(profile) {
+        const { table } = get();
+        if (table) check(table, profile);
+      },
+      clearTable() {
+        set({ table: null, tableProblems: [], tableRows: 0, preview: null, repeatsConfirmed: false });
+      },
+      async loadPreview(request, cards) {
+        const mine = ++generation;
+        const { table, tableProblems } = get();
+        if (!request.provisioning || cards === 0 || tableProblems.length) {
+          set({ preview: null, previewError: null });
+          return;
+        }
+        // The old map names other cards or numbers: never show it for the new request.
+        const previous = get().preview;
+        set({ preview: null });
+        try {
+          const preview = await api.invoke('batch:preview', { ...request, ...(table ? { table } : {}), cards: Math.min(cards, PREVIEW_LIMIT) });
+          if (mine !== generation) return;
+          const same = preview.repeatedNames.join('\n') === previous?.repeatedNames.join('\n');
+          set({ preview, previewError: null, repeatsConfirmed: same && get().repeatsConfirmed });
+        } catch (error) {
+          if (mine === generation) set({ preview: null, previewError: toErrorInfo(error) });
+        }
+      },
+      confirmRepeats(confirmed) {
+        set({ repeatsConfirmed: confirmed });
+      },
+      clearPreview() {
+        generation++;
+        set({ preview: null, repeatsConfirmed: false });
+      },
+      flashFields() {
+        const { table, repeatsConfirmed, preview } = get();
+        return { ...(table ? { table } : {}), ...(repeatsConfirmed && preview?.repeatedNames.length ? { allowDuplicateHostnames: true } : {}) };
+      },
+    };
+  });
+}
+
+export type FleetStore = ReturnType<typeof createFleetStore>;
+
+/** Why the write must wait, in words; null when the summary allows it. */
+export function batchBlocker(state: Pick<FleetState, 'table' | 'tableProblems' | 'preview' | 'previewError' | 'repeatsConfirmed'>, cards: number): string | null {
+  if (state.tableProblems.length) return 'Correct the device table first (First boot step).';
+  if (state.previewError) return state.previewError.message;
+  if (state.table && state.preview && (state.preview.rowsLeft ?? 0) < cards) return `The device table has ${state.preview.rowsLeft ?? 0} unused rows for ${cards} cards: add rows, or choose fewer cards.`;
+  if (state.preview?.repeatedNames.length && !state.repeatsConfirmed) return 'Confirm the repeated names above, or change the numbering.';
+  return null;
+}

@@ -1,0 +1,84 @@
+/**
+ * The first-boot form's fleet controls: where the hostname series continues (or "start at"), and
+ * a device table imported from a CSV file or pasted, with every problem named by line and column
+ * before anything is written. Hosted by the provisioning form.
+ */
+import { useState, type ChangeEvent } from 'react';
+import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
+import { formToProfile } from '../provisioning/profile-form';
+
+function Numbering() {
+  const counterStart = useProfile((s) => s.counterStart);
+  const previewFrom = useProfile((s) => s.previewFrom);
+  const counts = useProfile((s) => s.form.hostname.includes('{n'));
+  if (!counts) return null;
+  const setStart = (value: number | null) => profileStore.getState().setCounterStart(value);
+  return (
+    <fieldset className="fleet-numbering" data-testid="series-controls">
+      <legend>Numbering</legend>
+      <label className="checkbox-label">
+        <input type="radio" name="numbering" checked={counterStart === null} onChange={() => setStart(null)} data-testid="series-continue" />
+        Continue the series{counterStart === null ? <span className="muted"> (next card: {previewFrom})</span> : null}
+      </label>
+      <label className="checkbox-label">
+        <input type="radio" name="numbering" checked={counterStart !== null} onChange={() => setStart(previewFrom)} data-testid="series-start-at" />
+        Start at
+        <input type="number" min={0} aria-label="First card’s number" className="counter-input" disabled={counterStart === null} value={counterStart ?? previewFrom}
+          onChange={(e) => setStart(Number(e.target.value))} data-testid="profile-counterStart" />
+      </label>
+    </fieldset>
+  );
+}
+
+function TableProblems() {
+  const problems = useFleet((s) => s.tableProblems);
+  if (!problems.length) return null;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="table-problems">
+      <strong className="notice-title">The device table needs correcting; nothing is written until it does</strong>
+      <ul>
+        {problems.map((p) => <li key={`${p.field}-${p.message}`}>{p.message}</li>)}
+      </ul>
+    </div>
+  );
+}
+
+function DeviceTable() {
+  const table = useFleet((s) => s.table);
+  const rows = useFleet((s) => s.tableRows);
+  const okay = useFleet((s) => s.tableProblems.length === 0);
+  const [pasted, setPasted] = useState('');
+  const take = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
+  const pick = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (file) take(await file.text(), file.name);
+    event.target.value = '';
+  };
+  return (
+    <fieldset className="fleet-table" data-testid="device-table">
+      <legend>Per-device values (optional)</legend>
+      <p className="muted small">A CSV with one row per device: hostname, ip, gateway, dns, ignition_url, kernel_args, label, and any column used as <code>{'{column}'}</code> in files or units. Rows go to the cards in order.</p>
+      <label className="button file-button">
+        Import a CSV file…
+        <input type="file" accept=".csv,text/csv,text/plain" className="visually-hidden" onChange={(e) => void pick(e)} data-testid="table-file" />
+      </label>
+      <label htmlFor="table-paste" className="small">Or paste the table</label>
+      <textarea id="table-paste" rows={4} className="mono" value={pasted} onChange={(e) => setPasted(e.target.value)} data-testid="table-paste" />
+      <div className="row">
+        <button type="button" className="button" disabled={!pasted.trim()} onClick={() => take(pasted, 'pasted table')} data-testid="table-use-pasted">Use the pasted table</button>
+        {table && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
+      </div>
+      {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.</p>}
+      <TableProblems />
+    </fieldset>
+  );
+}
+
+export function SeriesTableControls() {
+  return (
+    <div className="stack fleet-controls">
+      <Numbering />
+      <DeviceTable />
+    </div>
+  );
+}

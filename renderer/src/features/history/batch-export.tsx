@@ -1,0 +1,46 @@
+/** One batch (a flash job) exported as the batch record: CSV, JSON, or a printable sheet. */
+import { useState } from 'react';
+import type { HistoryEntry } from '../../../../shared/domain/history';
+import { historyStore, useHistory } from '../../stores';
+import type { BatchFormat } from './history-store';
+
+interface Batch {
+  jobId: string;
+  time: string;
+  cards: number;
+}
+
+/** Batches newest first, as the entries (newest first) name them. */
+function batchesOf(entries: HistoryEntry[]): Batch[] {
+  const batches = new Map<string, Batch>();
+  for (const entry of entries) {
+    const batch = batches.get(entry.jobId);
+    if (batch) batch.cards++;
+    else batches.set(entry.jobId, { jobId: entry.jobId, time: entry.time, cards: 1 });
+  }
+  return [...batches.values()];
+}
+
+const formats: Array<[BatchFormat, string]> = [['csv', 'CSV'], ['json', 'JSON'], ['html', 'Printable sheet']];
+
+export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
+  const batches = batchesOf(entries);
+  const busy = useHistory((s) => s.busy);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const jobId = chosen ?? batches[0]?.jobId ?? '';
+  return (
+    <div className="row batch-export" data-testid="batch-export">
+      <label>
+        Batch{' '}
+        <select value={jobId} onChange={(e) => setChosen(e.target.value)} data-testid="batch-choice">
+          {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}</option>)}
+        </select>
+      </label>
+      {formats.map(([format, words]) => (
+        <button key={format} type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().exportBatch(jobId, format)} data-testid={`batch-export-${format}`}>
+          {words}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The renderer's fleet logic without a browser: a device table's problems named by line and
+ * column before anything is sent; the write waiting for repeated names to be confirmed; each
+ * card's own progress (a failed card keeps its place); "Retry failed cards" asking for only those
+ * cards, with the numbers they were given.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { batchBlocker, createFleetStore } from '../../../renderer/src/features/fleet/fleet-store';
+import { cardCounts, trackCards } from '../../../renderer/src/features/write/card-track';
+import { createJobStore } from '../../../renderer/src/features/write/job-store';
+import type { FlashProgress, FlashResult } from '../../../shared/domain/flash';
+import { createFakeApi, settle } from '../../helpers/fake-api';
+
+test('a device table is checked whole: problems name line and column, and nothing is sent', () => {
+  const store = createFleetStore(createFakeApi({}));
+  store.getState().importTable('hostname,ip\npump-1,10.0.0.2/24\npump-2,nonsense\n', 'devices.csv', { users: [{ name: 'core' }] });
+  const { tableProblems, tableRows } = store.getState();
+  assert.equal(tableRows, 0);
+  assert.match(tableProblems[0]?.message ?? '', /^table: line 3, column 2 \(ip\): /);
+  assert.equal(batchBlocker(store.getState(), 1), 'Correct the device table first (First boot step).');
+
+  store.getState().importTable('hostname,ip\npump-1,10.0.0.2/24\npump-2,10.0.0.3/24\n', 'devices.csv', { users: [{ name: 'core' }] });
+  assert.deepEqual([store.getState().tableRows, store.getState().tableProblems], [2, []]);
+  assert.deepEqual(store.getState().flashFields(), { table: { text: 'hostname,ip\npump-1,10.0.0.2/24\npump-2,10.0.0.3/24\n', name: 'devices.csv' } });
+});
+
+test('names the history holds block the write until confirmed, and only then allow repeated names', async () => {
+  const api = createFakeApi({ 'batch:preview': () => ({ cards: [{ card: 1, n: 3, hostname: 'cam-3' }, { card: 2, n: 4, hostname: 'cam-4' }], repeatedNames: ['cam-3'] }) });
+  const store = createFleetStore(api);
+  await store.getState().loadPreview({ provisioning: { hostname: 'cam-{n}' }, counterStart: 3 }, 2);
+  assert.deepEqual(api.calls[0]?.args, { provisioning: { hostname: 'cam-{n}' }, counterStart: 3, cards: 2 });
+  assert.match(batchBlocker(store.getState(), 2) ?? '', /^Confirm the repeated names/);
+  assert.deepEqual(store.getState().flashFields(), {});
+  store.getState().confirmRepeats(true);
+  assert.equal(batchBlocker(store.getState(), 2), null);
+  assert.deepEqual(store.getState().flashFields(), { allowDuplicateHostnames: true });
+});
+
+const progress = (bytes: number, targets: FlashProgress['targets']): FlashProgress => ({ jobId: 'j', phase: 'writing', bytes, totalBytes: 1000, speed: 0, etaSeconds: null, targets });
+
+test('each card has its own position, bytes and speed; the counts follow the rows', () => {
+  let cards = trackCards({}, progress(100, [{ device: 'a', state: 'writing', bytesWritten: 100 }, { device: 'b', state: 'writing', bytesWritten: 100 }]), 0);
+  cards = trackCards(cards, progress(400, [{ device: 'a', state: 'writing', bytesWritten: 300 }, { device: 'b', state: 'failed', bytesWritten: 150, error: { code: 'TARGET_COUNTERFEIT', message: 'x' } }]), 1000);
+  assert.deepEqual([cards.a?.phaseBytes, cards.a?.speed, cards.a?.bytesWritten], [400, 200, 300]);
+  assert.deepEqual([cards.b?.phaseBytes, cards.b?.speed, cards.b?.state], [100, 0, 'failed'], 'a failed card stays where it stopped');
+  assert.deepEqual(cardCounts(Object.values(cards)), { active: 1, done: 0, failed: 1 });
+});
+
+test('"Retry failed cards" rewrites only those, with the numbers they were given', async () => {
+  const api = createFakeApi({ 'flash:start': () => ({ jobId: `job-${api.calls.length}` }) });
+  const store = createJobStore(api);
+  store.getState().watch();
+  await store.getState().start({ source: '/img.raw', targets: ['/dev/sdb', '/dev/sdc', '/dev/sdd'], provisioning: { hostname: 'cam-{n}' }, counterStart: 7, table: { text: 't', name: 'n' } });
+  const result: FlashResult = { jobId: 'job-1', ok: false, source: '/img.raw', imageSize: 1, durationMs: 1, targets: [
+    { device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true, n: 7, hostname: 'cam-7' },
+    { device: '/dev/sdc', state: 'failed', bytesWritten: 0, verified: false, n: 8, hostname: 'cam-8' },
+    { device: '/dev/sdd', state: 'failed', bytesWritten: 0, verified: false, n: 9, hostname: 'cam-9' },
+  ] };
+  api.emit('flash:done', result);
+  await store.getState().retryFailed();
+  await settle();
+  assert.deepEqual(api.calls.at(-1)?.args, { source: '/img.raw', targets: ['/dev/sdc', '/dev/sdd'], provisioning: { hostname: 'cam-{n}' }, table: { text: 't', name: 'n' }, cardNumbers: [8, 9] });
+});
