@@ -45,6 +45,8 @@ export const sourceStatusSchema = z.object({
   /** A quiet, human reason when not ok. */
   message: z.string().optional(),
   checkedAt: z.string().nullable(),
+  /** How old what is shown for this source is: the ISO date or time it last answered, or the snapshot's date. */
+  shownFrom: z.string().optional(),
   entries: z.number().int().nonnegative(),
 });
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
@@ -59,6 +61,20 @@ export const catalogSchema = z.object({
   sources: z.array(sourceStatusSchema),
 });
 export type Catalog = z.infer<typeof catalogSchema>;
+
+/**
+ * True when a refresh ran and no source answered: the catalog shown is what was known before, and
+ * the UI says "you're offline" calmly rather than showing each failure.
+ */
+export function catalogOffline(catalog: Pick<Catalog, 'sources'>): boolean {
+  return catalog.sources.length > 0 && catalog.sources.every((s) => s.checkedAt !== null && s.state !== 'ok');
+}
+
+/** The date (YYYY-MM-DD) of the oldest data the catalog shows, for "showing the catalog from …". */
+export function catalogShownFrom(catalog: Pick<Catalog, 'sources' | 'snapshotDate'>): string {
+  const dates = catalog.sources.map((s) => (s.shownFrom ?? catalog.snapshotDate).slice(0, 10));
+  return dates.sort()[0] ?? catalog.snapshotDate;
+}
 
 /** An entry as it fits one board: which delivery writes it there. */
 export interface BoardEntry {

@@ -1,7 +1,7 @@
 /**
  * The catalog in Chromium through the station: the page shows the catalog from the on-disk cache
  * at once (time measured with a performance mark and printed), a board is picked, only what fits
- * it is listed (newest stable preselected), search narrows it, and picking the raw image downloads
+ * it is listed (newest stable recommended), search narrows it, and one click on the raw image downloads
  * it from the loopback mirror, checked against the release index's sha256, as the chosen image.
  */
 import assert from 'node:assert/strict';
@@ -112,7 +112,7 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('shows the cached catalog at once; a board shows only what fits it; picking downloads the image', { timeout: 180_000 }, async () => {
+  it('shows the cached catalog at once; a board shows only what fits it; one click downloads the image', { timeout: 180_000 }, async () => {
     const page = await browser.context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -144,7 +144,10 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.ok(arches.every((a) => a.split(',').includes('aarch64')), arches.join(' | '));
       const first = rows.first();
       assert.equal(await first.getAttribute('data-entry'), 'raw:Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz');
-      assert.equal(await first.getByRole('radio').isChecked(), true, 'newest stable preselected');
+      assert.match(await first.innerText(), /recommended/, 'newest stable recommended');
+      assert.equal(await first.getAttribute('aria-pressed'), 'false', 'nothing chosen before a click');
+      assert.match(await first.innerText(), /Fedora IoT 43 for Raspberry Pi 4[^\n]*\n[\s\S]*released 2025-10-24/);
+      assert.doesNotMatch(await page.getByTestId('catalog-board').innerText(), /unknown/);
       assert.match(await first.innerText(), /Ready-made Fedora IoT image: written as is\./);
       await shot(page, 'catalog-2-rpi4');
 
@@ -154,7 +157,9 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.match(await rows.first().innerText(), /switches to this container at first boot/);
       await page.getByTestId('catalog-search').fill('');
 
-      await page.getByTestId('catalog-use').click();
+      // One click chooses: the download starts and Continue opens when the file is ready.
+      await first.click();
+      assert.equal(await first.getAttribute('aria-pressed'), 'true');
       assert.equal(await page.getByTestId('catalog-picked').getAttribute('data-delivery'), 'published-raw');
       const outcome = page.locator('[data-testid="image-summary"], [data-testid="catalog-download-error"], [data-testid="image-error"]');
       await outcome.first().waitFor({ timeout: 120_000 });
@@ -164,6 +169,7 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       const chosenPath = await page.getByTestId('image-summary').locator('.path').innerText();
       assert.equal(await sha256Of(chosenPath), await sha256Of(xz.replace(/\.xz$/, '')));
       assert.ok(fedora.requests.some((r) => r.path === rawPath('aarch64')), 'the image came from the loopback mirror');
+      assert.equal(await page.getByTestId('step-continue').isEnabled(), true, 'Continue opens without a second "use" step');
 
       await page.getByTestId('change-board').click();
       await page.locator('[data-testid="board-card"][data-board="uefi-x86_64"]').click();

@@ -29,6 +29,15 @@ function newestRawImages(entries: CatalogEntry[]): CatalogEntry[] {
   return [...newest.values()];
 }
 
+/** A source that answered without a date or size keeps the snapshot's (never "date unknown" when the app knows). */
+function fillFromSnapshot(entries: CatalogEntry[], snapshot: Snapshot): CatalogEntry[] {
+  const shipped = new Map(snapshot.entries.map((e) => [e.id, e]));
+  return entries.map((entry) => {
+    const same = shipped.get(entry.id);
+    return same ? mergeSameFile(entry, same) : entry;
+  });
+}
+
 export function buildCatalog(
   origin: Catalog['origin'],
   snapshot: Snapshot,
@@ -51,8 +60,9 @@ export function buildCatalog(
       },
     );
   }
-  const raw = newestRawImages(entries.filter((e) => e.kind === 'raw-image'));
-  const containers = [...new Map(entries.filter((e) => e.kind !== 'raw-image').map((e) => [e.id, e])).values()];
+  const known = fillFromSnapshot(entries, snapshot);
+  const raw = newestRawImages(known.filter((e) => e.kind === 'raw-image'));
+  const containers = [...new Map(known.filter((e) => e.kind !== 'raw-image').map((e) => [e.id, e])).values()];
   return {
     origin,
     snapshotDate: snapshot.snapshotDate,

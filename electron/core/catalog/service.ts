@@ -125,18 +125,19 @@ export class CatalogService {
       const { entries, validators, unchanged, note } = outcome.value;
       const message = note ?? (unchanged ? 'unchanged since the last refresh' : undefined);
       return {
-        status: { id, state: 'ok', checkedAt, entries: entries.length, ...(message ? { message } : {}) },
+        status: { id, state: 'ok', checkedAt, shownFrom: checkedAt, entries: entries.length, ...(message ? { message } : {}) },
         state: { entries, validators, checkedAt },
       };
     }
     const reason = describeFailure(id, outcome.reason);
     if (before?.state) {
       const since = before.state.checkedAt ? ` (showing what it said on ${before.state.checkedAt.slice(0, 10)})` : '';
-      return { status: { id, state: 'stale', message: `${reason}${since}`, checkedAt, entries: before.state.entries.length }, state: before.state };
+      const shownFrom = before.state.checkedAt ?? this.snapshot.snapshotDate;
+      return { status: { id, state: 'stale', message: `${reason}${since}`, checkedAt, shownFrom, entries: before.state.entries.length }, state: before.state };
     }
     const snapshotCount = this.snapshot.entries.filter((e) => this.sources.find((s) => s.id === id)?.owns(e)).length;
     return {
-      status: { id, state: 'failed', message: `${reason} (showing the snapshot of ${this.snapshot.snapshotDate})`, checkedAt, entries: snapshotCount },
+      status: { id, state: 'failed', message: `${reason} (showing the snapshot of ${this.snapshot.snapshotDate})`, checkedAt, shownFrom: this.snapshot.snapshotDate, entries: snapshotCount },
     };
   }
 }

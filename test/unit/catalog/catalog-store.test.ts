@@ -1,11 +1,11 @@
 /**
  * The renderer's catalog store through a fake API, as the UI drives it: it shows the cache at once
- * and refreshes behind it, preselects the newest stable entry that fits the board, searches, adds
- * the user's own container, and hands a pick to the right action for its delivery.
+ * and refreshes behind it, recommends the newest stable entry that fits the board, searches, adds
+ * the user's own container, and one click hands the entry to the right action for its delivery.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCatalogStore, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
+import { createCatalogStore, recommendedId, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
 import { loadBoards } from '../../../electron/core/catalog/assets';
 import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
@@ -61,13 +61,14 @@ describe('catalog store', () => {
     stop();
   });
 
-  it('preselects the newest stable entry for the board and narrows by search', async () => {
+  it('recommends the newest stable entry for the board without choosing it, and narrows by search', async () => {
     const { store, release } = setup();
     await store.getState().load();
     release();
     await settle();
     store.getState().chooseBoard('rpi4');
-    assert.equal(store.getState().selectedId, 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz', 'stable 43 over prerelease 44');
+    assert.equal(recommendedId(store.getState()), 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz', 'stable 43 over prerelease 44');
+    assert.equal(store.getState().selectedId, null, 'nothing is chosen (and downloaded) before a click');
     assert.ok(visibleEntries(store.getState()).every((f) => f.entry.architectures.includes('aarch64')));
     store.getState().setQuery('bootc 43');
     assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.id), ['oci:quay.io/fedora/fedora-bootc:43', 'oci:quay.io/fedora/fedora-iot:43']);
@@ -75,25 +76,24 @@ describe('catalog store', () => {
     assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.version), ['44']);
   });
 
-  it('hands each delivery to the right action', async () => {
+  it('one click chooses an entry and hands it to the right action', async () => {
     const { store, release, downloads, builds, switches } = setup();
     await store.getState().load();
     release();
     await settle();
     store.getState().chooseBoard('rpi4');
-    await store.getState().pick();
+    await store.getState().choose('raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz');
+    assert.equal(store.getState().selectedId, 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz');
     assert.deepEqual(downloads, [['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)]]);
     assert.equal(store.getState().picked?.delivery, 'published-raw');
 
-    store.getState().select('oci:quay.io/fedora/fedora-iot:43');
-    await store.getState().pick();
+    await store.getState().choose('oci:quay.io/fedora/fedora-iot:43');
     assert.deepEqual(downloads[1], ['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)], 'the Pi starts from the published image');
     assert.equal(store.getState().picked?.bootcSwitch, 'quay.io/fedora/fedora-iot:43');
     assert.deepEqual(switches, ['quay.io/fedora/fedora-iot:43'], 'the first-boot switch is set in provisioning');
 
     store.getState().chooseBoard('uefi-x86_64');
-    store.getState().select('oci:quay.io/fedora/fedora-bootc:43');
-    await store.getState().pick();
+    await store.getState().choose('oci:quay.io/fedora/fedora-bootc:43');
     assert.deepEqual(builds, [['quay.io/fedora/fedora-bootc:43', 'x86_64']]);
     assert.match(store.getState().picked?.message ?? '', /Build tab/);
   });
@@ -108,7 +108,7 @@ describe('catalog store', () => {
     await store.getState().load();
     store.getState().chooseBoard('rpi3');
     assert.equal(await store.getState().addCustom('  quay.io/me/my-iot:1 '), true);
-    assert.equal(store.getState().selectedId, 'oci:quay.io/me/my-iot:1');
+    assert.equal(store.getState().selectedId, null, 'adding lists the container; a click on it chooses it');
     assert.ok(visibleEntries(store.getState()).some((f) => f.entry.id === 'oci:quay.io/me/my-iot:1'));
     store.getState().chooseBoard('uefi-x86_64');
     assert.ok(!visibleEntries(store.getState()).some((f) => f.entry.id === 'oci:quay.io/me/my-iot:1'), 'an aarch64-only container does not fit a PC');

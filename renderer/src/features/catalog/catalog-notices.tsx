@@ -1,5 +1,8 @@
-/** Where the catalog comes from, and quiet notices for sources that did not answer (never a dialog). */
-import type { Catalog } from '../../../../shared/domain/catalog';
+/**
+ * Where the catalog comes from, and quiet notices for sources that did not answer (never a dialog).
+ * When none answered, one calm banner says so and what still works, with a Retry.
+ */
+import { catalogOffline, catalogShownFrom, type Catalog } from '../../../../shared/domain/catalog';
 import { catalogStore, useCatalog } from '../../stores';
 
 function originWords(catalog: Catalog): string {
@@ -8,9 +11,24 @@ function originWords(catalog: Catalog): string {
   return catalog.origin === 'live' ? `Up to date (${when})` : `From ${when}`;
 }
 
+function OfflineBanner({ catalog }: { catalog: Catalog }) {
+  const refreshing = useCatalog((s) => s.refreshing);
+  return (
+    <div className="notice notice-calm offline-banner" role="status" data-testid="catalog-offline">
+      <p>
+        <strong>You’re offline:</strong> showing the catalog from {catalogShownFrom(catalog)}; cached images and local files work.
+      </p>
+      <button type="button" className="button" onClick={() => void catalogStore.getState().refresh()} disabled={refreshing} data-testid="catalog-retry">
+        {refreshing ? 'Trying…' : 'Retry'}
+      </button>
+    </div>
+  );
+}
+
 export function CatalogNotices({ catalog }: { catalog: Catalog }) {
   const refreshing = useCatalog((s) => s.refreshing);
   const quiet = catalog.sources.filter((s) => s.state !== 'ok');
+  if (catalogOffline(catalog)) return <OfflineBanner catalog={catalog} />;
   return (
     <div className="catalog-origin small" data-testid="catalog-origin" data-origin={catalog.origin}>
       <span className="muted">{refreshing ? 'Checking Fedora for news…' : originWords(catalog)}</span>

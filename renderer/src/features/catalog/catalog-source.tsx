@@ -1,17 +1,16 @@
 /**
- * The image step's "Fedora IoT" tab: choose the board, then what fits it (newest stable
- * preselected), search, add your own container, or use a local file instead. The catalog shows at
+ * The image step's "Fedora IoT" tab: choose the board, then click what fits it (newest stable
+ * recommended), search, start from a container, or use a local file instead. The catalog shows at
  * once from the cache (or the shipped snapshot) and refreshes in the background.
  */
 import { useEffect } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from '../image/file-source';
-import { DownloadFailure } from '../image/download-failure';
-import { chosenBoard, visibleEntries } from './catalog-store';
+import { DownloadFailure, DownloadWaysOn } from '../image/download-failure';
+import { chosenBoard, recommendedId, visibleEntries } from './catalog-store';
 import { percent } from '../../format';
 import { BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
-import { CustomRef } from './custom-ref';
 import { EntryList } from './entry-list';
 import { catalogStore, useCatalog, useDownloads } from '../../stores';
 import './catalog.css';
@@ -19,10 +18,23 @@ import './catalog.css';
 /** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
 export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
 
-/** The download a pick started, in one line (the Download tab has the full view); failures in full. */
+/** Offline, a download failure is no surprise: say so calmly, with the same ways on as any failure. */
+function DownloadOffline() {
+  return (
+    <div className="notice notice-calm" role="status" data-testid="catalog-download-offline">
+      <p>This image cannot be downloaded now: Fedora’s mirror did not answer. A cached image or an image file you already have works without the network.</p>
+      <div className="row">
+        <DownloadWaysOn />
+      </div>
+    </div>
+  );
+}
+
+/** The download a choice started, in one line (the Download tab has the full view); failures in full. */
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
   const error = useDownloads((s) => s.error);
+  if (error?.code === 'NETWORK') return <DownloadOffline />;
   if (error) return <DownloadFailure error={error} testId="catalog-download-error" />;
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
@@ -35,6 +47,7 @@ function DownloadLine() {
 
 function BoardEntries() {
   const state = useCatalog((s) => s);
+  const downloadFailed = useDownloads((s) => s.error !== null);
   const board = chosenBoard(state);
   if (!board) return null;
   const entries = visibleEntries(state);
@@ -61,15 +74,9 @@ function BoardEntries() {
       )}
       <label htmlFor="catalog-search" className="visually-hidden">Search images</label>
       <input id="catalog-search" type="search" className="input" placeholder="Search: version, container, architecture…" value={state.query} onChange={(e) => catalogStore.getState().setQuery(e.target.value)} data-testid="catalog-search" />
-      <EntryList entries={entries} />
-      <CustomRef />
-      <div className="row">
-        <button type="button" className="button primary" disabled={!state.selectedId} onClick={() => void catalogStore.getState().pick()} data-testid="catalog-use">
-          Use this image
-        </button>
-      </div>
+      <EntryList entries={entries} board={board} recommendedId={recommendedId(state)} />
       {state.error && <ErrorNotice error={state.error} testId="catalog-error" />}
-      {state.picked && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
+      {state.picked && !downloadFailed && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
       <DownloadLine />
     </div>
   );

@@ -1,6 +1,6 @@
 /**
  * The catalog as the image step shows it: the boards, the chosen board, what fits it (newest stable
- * preselected), a search, and containers the user added. It shows what the core has at once (cache
+ * recommended), a search, and containers the user added. One click on an entry chooses it. It shows what the core has at once (cache
  * or snapshot) and refreshes in the background; a source that failed is a quiet notice, not an error.
  * Picking an entry hands it to whoever makes it a file (download or build), passed in as `actions`.
  */
@@ -32,6 +32,7 @@ export interface CatalogState {
   catalog: Catalog | null;
   boards: Board[];
   boardId: string | null;
+  /** The entry the user clicked: chosen at once (download, build or switch started). */
   selectedId: string | null;
   query: string;
   custom: CatalogEntry[];
@@ -45,10 +46,10 @@ export interface CatalogState {
   load(): Promise<void>;
   refresh(): Promise<void>;
   chooseBoard(id: string | null): void;
-  select(entryId: string): void;
   setQuery(query: string): void;
   addCustom(reference: string): Promise<boolean>;
-  pick(): Promise<void>;
+  /** Chooses an entry in one step: it is selected and handed to its delivery. */
+  choose(entryId: string): Promise<void>;
   /** Subscribes to catalog:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -75,7 +76,8 @@ export function visibleEntries(state: View): BoardEntry[] {
   return fitting.filter(({ entry, delivery }) => words.every((w) => searchText(entry, delivery).includes(w)));
 }
 
-function preselect(state: View): string | null {
+/** The entry to suggest (never chosen for the user: choosing starts a download). */
+export function recommendedId(state: View): string | null {
   const fitting = visibleEntries({ ...state, query: '' });
   return (fitting.find((f) => f.entry.stable) ?? fitting[0])?.entry.id ?? null;
 }
@@ -106,7 +108,6 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       try {
         const [catalog, { boards }] = await Promise.all([api.invoke('catalog:get', {}), api.invoke('boards:list', {})]);
         set({ catalog, boards, status: 'ready' });
-        if (get().boardId) set({ selectedId: get().selectedId ?? preselect(get()) });
       } catch (error) {
         set({ status: 'error', error: toErrorInfo(error) });
         return;
@@ -129,11 +130,6 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
 
     chooseBoard(id) {
       set({ boardId: id, selectedId: null, picked: null });
-      if (id) set({ selectedId: preselect(get()) });
-    },
-
-    select(entryId) {
-      set({ selectedId: entryId, picked: null, error: null });
     },
 
     setQuery(query) {
@@ -145,7 +141,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       set({ adding: true, customError: null });
       try {
         const entry = await api.invoke('catalog:inspect', { reference: trimmed });
-        set((s) => ({ custom: [entry, ...s.custom.filter((e) => e.id !== entry.id)], selectedId: entry.id, picked: null }));
+        set((s) => ({ custom: [entry, ...s.custom.filter((e) => e.id !== entry.id)] }));
         return true;
       } catch (error) {
         set({ customError: toErrorInfo(error) });
@@ -155,10 +151,11 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       }
     },
 
-    async pick() {
+    async choose(entryId) {
+      set({ selectedId: entryId, picked: null, error: null });
       const state = get();
       const board = chosenBoard(state);
-      const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === state.selectedId);
+      const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === entryId);
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
       if (delivery === 'published-raw' && entry.url) {

@@ -1,37 +1,63 @@
-/** What fits the chosen board: one radio row per entry, with its delivery in one plain sentence. */
-import { deliveryExplained } from '../../../../shared/domain/board';
+/**
+ * What fits the chosen board, one button per entry: a click chooses it (no second "use" step).
+ * Ready-made raw images come first; containers, which need a build or a first-boot switch, sit
+ * under "Advanced", opened by themselves when a search only matches containers.
+ */
+import { deliveryExplained, type Board } from '../../../../shared/domain/board';
 import type { BoardEntry } from '../../../../shared/domain/catalog';
-import { formatSize } from '../../format';
 import { catalogStore, useCatalog } from '../../stores';
+import { CustomRef } from './custom-ref';
+import { entryFacts, entryTitle } from './entry-words';
 
-function title(entry: BoardEntry['entry']): string {
-  const kind = entry.kind === 'raw-image' ? 'Fedora IoT raw image' : `${entry.variant} bootc container`;
-  return `${kind} ${entry.version}`;
+function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Board; recommended: boolean }) {
+  const selected = useCatalog((s) => s.selectedId === item.entry.id);
+  const { entry, delivery } = item;
+  return (
+    <li>
+      <button
+        type="button"
+        className={`catalog-entry${selected ? ' selected' : ''}`}
+        aria-pressed={selected}
+        onClick={() => void catalogStore.getState().choose(entry.id)}
+        data-testid="catalog-entry"
+        data-entry={entry.id}
+        data-arch={entry.architectures.join(',')}
+      >
+        <strong>{entryTitle(entry, board)}</strong>
+        <span className="badges">
+          {recommended && <span className="badge support-supported">recommended</span>}
+          {!entry.stable && <span className="badge badge-warn">prerelease</span>}
+          {entry.source === 'custom' && <span className="badge">your container</span>}
+        </span>
+        <span className="catalog-facts muted small">{entryFacts(entry)}</span>
+        <span className="catalog-delivery small">{deliveryExplained[delivery]}</span>
+      </button>
+    </li>
+  );
 }
 
-export function EntryList({ entries }: { entries: BoardEntry[] }) {
-  const selectedId = useCatalog((s) => s.selectedId);
-  if (entries.length === 0) return <p className="empty" data-testid="catalog-empty">Nothing fits this search.</p>;
+function Entries({ items, board, recommendedId, label }: { items: BoardEntry[]; board: Board; recommendedId: string | null; label: string }) {
   return (
-    <ul className="catalog-list" role="radiogroup" aria-label="Images for this board" data-testid="catalog-entries">
-      {entries.map(({ entry, delivery }) => (
-        <li key={entry.id}>
-          <label className={`catalog-entry${entry.id === selectedId ? ' selected' : ''}`} data-testid="catalog-entry" data-entry={entry.id} data-arch={entry.architectures.join(',')}>
-            <input type="radio" name="catalog-entry" checked={entry.id === selectedId} onChange={() => catalogStore.getState().select(entry.id)} />
-            <span className="catalog-entry-main">
-              <strong>{title(entry)}</strong>
-              <span className="badges">
-                {!entry.stable && <span className="badge badge-warn">prerelease</span>}
-                {entry.source === 'custom' && <span className="badge">your container</span>}
-              </span>
-              <span className="catalog-facts muted small">
-                {[entry.architectures.join(', '), entry.date ?? 'date unknown', entry.size === null ? 'size unknown' : formatSize(entry.size), entry.reference ?? ''].filter(Boolean).join(' · ')}
-              </span>
-              <span className="catalog-delivery small">{deliveryExplained[delivery]}</span>
-            </span>
-          </label>
-        </li>
-      ))}
+    <ul className="catalog-list" aria-label={label} data-testid="catalog-entries">
+      {items.map((item) => <EntryButton key={item.entry.id} item={item} board={board} recommended={item.entry.id === recommendedId} />)}
     </ul>
+  );
+}
+
+export function EntryList({ entries, board, recommendedId }: { entries: BoardEntry[]; board: Board; recommendedId: string | null }) {
+  const searching = useCatalog((s) => s.query.trim() !== '');
+  const ready = entries.filter((f) => f.entry.kind === 'raw-image');
+  const containers = entries.filter((f) => f.entry.kind !== 'raw-image');
+  return (
+    <>
+      {ready.length > 0 && <Entries items={ready} board={board} recommendedId={recommendedId} label="Ready-made images for this board" />}
+      {entries.length === 0 && <p className="empty" data-testid="catalog-empty">Nothing fits this search.</p>}
+      <details className="advanced" open={(searching && containers.length > 0 && ready.length === 0) || undefined} data-testid="catalog-advanced">
+        <summary>Advanced: start from a container</summary>
+        <p className="small muted">A bootc container is built into a disk image on this computer, or the card switches to it at first boot.</p>
+        {containers.length > 0 && <Entries items={containers} board={board} recommendedId={recommendedId} label="Containers for this board" />}
+        <CustomRef />
+      </details>
+    </>
   );
 }

@@ -6,9 +6,10 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { downloadsStore, uiStore } from '../../stores';
 
-export function DownloadFailure({ error, testId }: { error: ErrorInfo; testId: string }) {
+/** The ways on after a failed download, for a red failure and a calm offline notice alike. */
+export function DownloadWaysOn() {
   return (
-    <ErrorNotice error={error} testId={testId}>
+    <>
       <button type="button" className="button" onClick={() => void downloadsStore.getState().retry()}>
         Retry
       </button>
@@ -18,6 +19,14 @@ export function DownloadFailure({ error, testId }: { error: ErrorInfo; testId: s
       <button type="button" className="button" onClick={() => uiStore.getState().showImageSource('cache')}>
         Use a cached image
       </button>
+    </>
+  );
+}
+
+export function DownloadFailure({ error, testId }: { error: ErrorInfo; testId: string }) {
+  return (
+    <ErrorNotice error={error} testId={testId}>
+      <DownloadWaysOn />
     </ErrorNotice>
   );
 }
