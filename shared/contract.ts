@@ -15,6 +15,7 @@ import { imagesEvents, imagesRequests } from './api/images';
 import { provisionRequests } from './api/provision';
 import { restoreRequests } from './api/restore';
 import { sourceRequests } from './api/source';
+import { sshKeysRequests } from './api/ssh-keys';
 
 export const requests = {
   ...batchRequests,
@@ -28,6 +29,7 @@ export const requests = {
   ...provisionRequests,
   ...restoreRequests,
   ...sourceRequests,
+  ...sshKeysRequests,
 };
 
 export const events = {

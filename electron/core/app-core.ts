@@ -16,6 +16,7 @@ import { imagesHandlers } from './handlers/images';
 import { provisionHandlers } from './handlers/provision';
 import { restoreHandlers } from './handlers/restore';
 import { sourceHandlers } from './handlers/source';
+import { sshKeysHandlers } from './handlers/ssh-keys';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
 export interface CoreContext {
@@ -51,6 +52,7 @@ const domains: HandlerFactory[] = [
   provisionHandlers,
   restoreHandlers,
   sourceHandlers,
+  sshKeysHandlers,
   // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
 

@@ -3,6 +3,7 @@
  * the same router (and validation) as Electron's IPC; events pushed as `{event, payload}`.
  */
 import type { WebSocket } from 'ws';
+import { desktopOnlyChannels } from '../../shared/api/ssh-keys';
 import type { Router } from '../core/router';
 
 /** Requests are small (paths, profiles); anything larger is a mistake or an attack, refused by ws. */
@@ -36,6 +37,11 @@ export function serveSocket(socket: WebSocket, router: Router): void {
     const request = isBinary ? null : parseRequest(data.toString());
     if (!request) {
       send({ id: null, ok: false, error: { code: 'INVALID_INPUT', message: 'A request is {"id", "channel", "args"} as JSON text.' } });
+      return;
+    }
+    if (desktopOnlyChannels.has(request.channel)) {
+      const message = `${request.channel} is not offered by the station: it would read the station's computer, not the browser's.`;
+      send({ id: request.id, ok: false, error: { code: 'USAGE', message, hint: 'Paste the key, pick its .pub file, or import it from an https URL.' } });
       return;
     }
     const envelope = await router.handle(request.channel, request.args);

@@ -32,7 +32,7 @@ export const connectionStore = createConnectionStore(api);
 export const imageStore = createImageStore(api, api.shell);
 export const downloadsStore = createDownloadsStore(api, (path) => void imageStore.getState().choose(path));
 export const cacheStore = createCacheStore(api);
-export const profileStore = createProfileStore(api);
+export const profileStore = createProfileStore(api, { canReadLocalKeys: api.host === 'electron' });
 export const buildStore = createBuildStore(
   api,
   (path) => imageStore.getState().choose(path),

@@ -12,3 +12,4 @@ export * from './plan';
 export * from './saved-profile';
 export * from './csv';
 export * from './device-table';
+export * from './mask-secrets';

@@ -13,7 +13,7 @@ import type { Station } from '../../electron/station/server';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
-import { addTarget, chooseImage, continueToDrives, openFileSource, writeAndWait } from '../helpers/ui-steps';
+import { addTarget, chooseImage, confirmErase, continueToDrives, openFileSource, writeAndWait } from '../helpers/ui-steps';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
@@ -88,7 +88,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       const dialog = page.getByRole('dialog');
       assert.match(await dialog.innerText(), new RegExp(card.device.replace(/\//g, '\\/')), 'the confirmation names the device');
       await shot(page, '4-confirm');
-      await dialog.getByRole('button', { name: 'Erase and write' }).click();
+      await confirmErase(page);
       await page.getByTestId('progress').waitFor();
       await shot(page, '5-progress');
 
@@ -123,7 +123,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       const dialog = page.getByRole('dialog');
       const words = await dialog.innerText();
       for (const card of cards) assert.ok(words.includes(card.device), `the confirmation names ${card.device}`);
-      await dialog.getByRole('button', { name: 'Erase and write' }).click();
+      await confirmErase(page);
       await page.getByTestId('result-success').waitFor({ timeout: 150_000 });
       assert.equal(await page.getByTestId('target-result').count(), 2);
       const inImage = await sha256OfRange(fixture.path, fixture.size);
@@ -148,7 +148,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('button', { name: 'Flash the drive' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+      await confirmErase(page);
       await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 30_000 });
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
       await outcome.waitFor({ timeout: 60_000 });

@@ -40,13 +40,25 @@ export async function addTarget(page: Page, device: string): Promise<void> {
 }
 
 /**
+ * In the erase dialog: confirm. A card written without any login asks for an explicit "write
+ * anyway" first (these tests write test images that need no login).
+ */
+export async function confirmErase(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const noLogin = dialog.getByTestId('no-login-accept');
+  if (await noLogin.count()) await noLogin.check();
+  await dialog.getByRole('button', { name: 'Erase and write' }).click();
+}
+
+/**
  * From the drives step: continue, confirm erasing, and wait for the outcome banner.
  * Returns the banner; its data-testid says result-success or result-failure.
  */
 export async function writeAndWait(page: Page, timeout: number): Promise<Locator> {
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Flash the drive' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+  await confirmErase(page);
   const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
   await outcome.waitFor({ timeout });
   return outcome;

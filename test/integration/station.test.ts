@@ -126,6 +126,20 @@ describe('station', () => {
     }
   });
 
+  it('refuses to read its own ~/.ssh keys for a browser that may be on another machine', async () => {
+    const ws = await connect(`ws://127.0.0.1:${station.port}/api?token=${station.token}`, { Origin: base });
+    assert.ok(ws instanceof WebSocket);
+    try {
+      const reply = await call(ws, 1, 'ssh-keys:local', {});
+      assert.equal(reply.ok, false);
+      assert.equal((reply.error as { code: string }).code, 'USAGE');
+      assert.match((reply.error as { message: string }).message, /not offered by the station/);
+      assert.equal((await core.router.handle('ssh-keys:local', {})).ok, true, 'the desktop app (the router itself) still offers it');
+    } finally {
+      ws.close();
+    }
+  });
+
   it('pushes core events to connected sockets', async () => {
     const ws = await connect(`ws://127.0.0.1:${station.port}/api?token=${station.token}`);
     assert.ok(ws instanceof WebSocket);

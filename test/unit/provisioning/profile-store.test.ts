@@ -4,7 +4,7 @@
  * leaves the store unhashed, and a flash request carries the profile only when it is switched on.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +84,26 @@ describe('profile store', () => {
     await store.getState().setPassword('s3cret pass');
     assert.match(store.getState().form.passwordHash, /^\$6\$/);
     assert.doesNotMatch(JSON.stringify(store.getState()), /s3cret/);
+  });
+
+  it('adds the keys of ~/.ssh to those typed, and says why a keys URL is refused', async () => {
+    const home = path.join(dir, 'home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    writeFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), `${ED25519_KEY}\n`);
+    const realHome = process.env.HOME;
+    const store = createProfileStore(api, { canReadLocalKeys: true });
+    store.getState().update({ sshKeys: RSA_KEY });
+    try {
+      process.env.HOME = home;
+      await store.getState().importLocalKeys();
+    } finally {
+      process.env.HOME = realHome;
+    }
+    assert.equal(store.getState().form.sshKeys, `${RSA_KEY}\n${ED25519_KEY}`);
+    assert.equal(store.getState().keysNotice, 'Added 1 key from ~/.ssh (id_ed25519.pub).');
+    assert.equal(await store.getState().importKeysFromUrl('http://github.com/someone.keys'), false);
+    assert.equal(store.getState().error?.code, 'INVALID_INPUT');
+    assert.match(store.getState().error?.message ?? '', /http addresses are refused/);
   });
 
   it('puts the profile into a flash request only when switched on, and a first number only when set', () => {

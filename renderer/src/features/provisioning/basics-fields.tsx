@@ -1,9 +1,10 @@
 /**
  * The common things, short: hostname (with the names the next cards get), a user with a
- * password and SSH keys (pasted or from a .pub file), and Wi-Fi.
+ * password and SSH keys (pasted, from a .pub file, ~/.ssh or a keys URL), and Wi-Fi.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FieldErrors, TextField, useFieldProblems } from './field';
+import { KeyImport } from './key-import';
 import { profileStore, useProfile } from '../../stores';
 
 /** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */
@@ -21,41 +22,41 @@ function HostnamePreview() {
   );
 }
 
+/**
+ * What is typed is what is set: the password is hashed when the field is left (or on Enter), so
+ * there is no "Set" button to forget; leaving the step with text still typed hashes it too.
+ */
 function PasswordField() {
   const [password, setPassword] = useState('');
+  const typed = useRef('');
   const hash = useProfile((s) => s.form.passwordHash);
   const problems = useFieldProblems('passwordHash');
   const commit = () => {
-    void profileStore.getState().setPassword(password);
+    if (!typed.current) return;
+    void profileStore.getState().setPassword(typed.current);
+    typed.current = '';
     setPassword('');
   };
+  useEffect(() => () => {
+    if (typed.current) void profileStore.getState().setPassword(typed.current);
+  }, []);
   return (
     <div className="field">
       <label htmlFor="profile-password">Password (optional)</label>
       <div className="row">
-        <input id="profile-password" type="password" autoComplete="new-password" value={password} data-testid="profile-password"
+        <input id="profile-password" type="password" autoComplete="new-password" value={password} data-testid="profile-password" aria-describedby="profile-password-hint"
           placeholder={hash ? 'A password is set (only its hash is kept)' : 'Type a password'}
-          onChange={(e) => setPassword(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && commit()} />
-        <button type="button" className="button" disabled={!password} onClick={commit}>Set</button>
-        {hash && <button type="button" className="button" onClick={() => profileStore.getState().update({ passwordHash: '' })}>Clear</button>}
+          onChange={(e) => {
+            typed.current = e.target.value;
+            setPassword(e.target.value);
+          }} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        {hash && <button type="button" className="button" onClick={() => profileStore.getState().update({ passwordHash: '' })} data-testid="profile-password-clear">Remove password</button>}
       </div>
-      <p className="field-hint">Turned into a sha512-crypt hash at once; the password itself is never stored or written.</p>
+      <p id="profile-password-hint" className="field-hint" data-testid="profile-password-state">
+        {hash ? 'Password set: only its sha512-crypt hash is kept and written.' : 'Hashed as soon as you leave the field; the password itself is never stored or written.'}
+      </p>
       <FieldErrors messages={problems} field="passwordHash" />
     </div>
-  );
-}
-
-function KeyFileButton() {
-  const addFiles = async (files: FileList | null) => {
-    const texts = await Promise.all([...(files ?? [])].map((file) => file.text()));
-    const current = profileStore.getState().form.sshKeys.trim();
-    profileStore.getState().update({ sshKeys: [current, ...texts.map((t) => t.trim())].filter(Boolean).join('\n') });
-  };
-  return (
-    <label className="button file-button">
-      Add from a .pub file…
-      <input type="file" accept=".pub,text/plain" multiple className="visually-hidden" data-testid="profile-ssh-file" onChange={(e) => void addFiles(e.target.files)} />
-    </label>
   );
 }
 
@@ -76,7 +77,7 @@ export function BasicsFields() {
         <TextField name="userName" label="User name" placeholder="core" hint="Added to the wheel group (may use sudo)." />
         <PasswordField />
         <TextField name="sshKeys" label="SSH public keys (one per line)" placeholder="ssh-ed25519 AAAA… you@laptop" multiline mono />
-        <KeyFileButton />
+        <KeyImport />
       </fieldset>
       <fieldset className="form-group">
         <legend>Wi-Fi (optional)</legend>

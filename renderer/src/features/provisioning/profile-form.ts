@@ -37,14 +37,15 @@ export const emptyForm: ProfileForm = {
   mergeConfig: '', mergeFileName: '',
 };
 
-const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+/** The keys in the SSH keys field: one per line, blank lines and # comments skipped. */
+export const keyLines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
 const list = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
 const given = (text: string) => (text.trim() ? text.trim() : undefined);
 
 export function formToProfile(form: ProfileForm): ProfileInput {
   if (form.mode === 'url') return { ignitionUrl: form.ignitionUrl.trim() };
   if (form.mode === 'zezere') return { zezereUrl: form.zezereUrl.trim() };
-  const keys = lines(form.sshKeys);
+  const keys = keyLines(form.sshKeys);
   const profile: ProfileInput = {};
   if (given(form.hostname)) profile.hostname = form.hostname.trim();
   if (given(form.userName) || keys.length || form.passwordHash) {

@@ -2,13 +2,14 @@
  * The provisioning profile being edited: the form, the live preview the core computes from it
  * (the exact config that will be written, or the problems, each naming its field), the saved
  * profiles, and what a flash request carries. A typed password is sent once to be hashed and
- * dropped; only the hash stays in the form.
+ * dropped; only the hash stays in the form. SSH keys can be added from the user's ~/.ssh (desktop
+ * app only) or an https keys URL, next to those already typed.
  */
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import type { ProfileInput, SavedProfile } from '../../../../shared/provisioning';
-import { emptyForm, formToProfile, profileToForm, type ProfileForm } from './profile-form';
+import { emptyForm, formToProfile, keyLines, profileToForm, type ProfileForm } from './profile-form';
 
 export type Preview = ResultOf<'provision:preview'>;
 
@@ -25,12 +26,18 @@ export interface ProfileState {
   saved: SavedProfile[];
   /** The last failed action (saving, importing, hashing), for a notice. */
   error: ErrorInfo | null;
+  /** True where the core runs on the user's own computer (the desktop app, not a station). */
+  canReadLocalKeys: boolean;
+  /** What the last key import added, in one sentence. */
+  keysNotice: string | null;
   setEnabled(enabled: boolean): void;
   update(changes: Partial<ProfileForm>): void;
   setCounterStart(n: number | null): void;
   /** Recomputes the preview: a finished write has moved the series. */
   refreshPreview(): void;
   setPassword(password: string): Promise<void>;
+  importLocalKeys(): Promise<void>;
+  importKeysFromUrl(url: string): Promise<boolean>;
   loadSaved(): Promise<void>;
   save(name: string): Promise<boolean>;
   use(name: string): void;
@@ -44,7 +51,16 @@ export interface ProfileState {
 /** How long typing pauses before the preview is recomputed. */
 const PREVIEW_DELAY_MS = 150;
 
-export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
+/** The keys field with `keys` added after those already there, each key once. */
+export function withKeys(field: string, keys: string[]): { text: string; added: number } {
+  const present = new Set(keyLines(field));
+  const fresh = [...new Set(keys.map((k) => k.trim()))].filter((k) => k && !present.has(k));
+  return { text: [field.trim(), ...fresh].filter(Boolean).join('\n'), added: fresh.length };
+}
+
+const keysWord = (n: number) => (n === 1 ? '1 key' : `${n} keys`);
+
+export function createProfileStore(api: Pick<FiotApi, 'invoke'>, options: { canReadLocalKeys?: boolean } = {}) {
   return createStore<ProfileState>()((set, get) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let generation = 0;
@@ -68,6 +84,13 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
     };
 
     const fail = (error: unknown) => set({ error: toErrorInfo(error) });
+    const addKeys = (keys: string[], from: string, skipped = 0) => {
+      const { text, added } = withKeys(get().form.sshKeys, keys);
+      get().update({ sshKeys: text });
+      const already = keys.length - added;
+      const notes = [already ? `${keysWord(already)} already listed` : '', skipped ? `${skipped} lines that are not keys skipped` : ''].filter(Boolean);
+      set({ error: null, keysNotice: `Added ${keysWord(added)} from ${from}${notes.length ? ` (${notes.join(', ')})` : ''}.` });
+    };
 
     /** Where the next card's number comes from: the user's "start at", or the series in the config folder. */
     const seriesStart = async (pattern: string, counterStart: number | null): Promise<number> => {
@@ -85,6 +108,8 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
       previewing: false,
       saved: [],
       error: null,
+      canReadLocalKeys: options.canReadLocalKeys ?? false,
+      keysNotice: null,
 
       setEnabled(enabled) {
         set({ enabled, ...(enabled ? {} : { preview: null }) });
@@ -109,6 +134,28 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>) {
           get().update({ passwordHash: hash });
         } catch (error) {
           fail(error);
+        }
+      },
+      async importLocalKeys() {
+        try {
+          const { keys } = await api.invoke('ssh-keys:local', {});
+          if (keys.length === 0) {
+            set({ keysNotice: 'No public key in ~/.ssh. Make one with ssh-keygen -t ed25519, or paste a key.' });
+            return;
+          }
+          addKeys(keys.map((k) => k.key), `~/.ssh (${[...new Set(keys.map((k) => k.file))].join(', ')})`);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      async importKeysFromUrl(url) {
+        try {
+          const { keys, skipped } = await api.invoke('ssh-keys:fetch', { url: url.trim() });
+          addKeys(keys, url.trim(), skipped);
+          return true;
+        } catch (error) {
+          fail(error);
+          return false;
         }
       },
       async loadSaved() {

@@ -1,10 +1,12 @@
 /**
- * The last stop before erasing: a modal that names every drive (name, path, size). The safe
- * button has the focus, so Enter alone never erases a card.
+ * The last stop before erasing: a modal that names every drive (name, path, size), and asks for
+ * an explicit "write anyway" when the cards would have no login. The safe button has the focus,
+ * so Enter alone never erases a card.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Drive } from '../../../../shared/domain/drive';
 import { driveSizeWords } from '../../format';
+import { NoLoginConfirm, useNoLogin } from '../provisioning';
 
 interface ConfirmDialogProps {
   drives: Drive[];
@@ -16,6 +18,8 @@ interface ConfirmDialogProps {
 export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
+  const noLogin = useNoLogin();
+  const [loginlessAccepted, setLoginlessAccepted] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -38,11 +42,12 @@ export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: Confir
           </li>
         ))}
       </ul>
+      {noLogin && <NoLoginConfirm accepted={loginlessAccepted} onChange={setLoginlessAccepted} />}
       <div className="dialog-actions">
         <button type="button" className="button" ref={cancelButton} onClick={onCancel} data-testid="confirm-cancel">
           Cancel
         </button>
-        <button type="button" className="button danger" onClick={onConfirm} data-testid="confirm-write">
+        <button type="button" className="button danger" onClick={onConfirm} disabled={noLogin && !loginlessAccepted} data-testid="confirm-write">
           Erase and write
         </button>
       </div>

@@ -1,0 +1,46 @@
+/**
+ * The first-boot setup in one plain sentence ("User core, 1 SSH key, hostname my-pi, Wi-Fi
+ * Workshop (passphrase hidden), time zone Europe/Paris"), shown above the JSON so nobody has to
+ * read Ignition to know what the card will do; and whether the card will have any way to log in.
+ */
+import { keyLines, type ProfileForm } from './profile-form';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * True when the card can be logged into: a password or an SSH key, or a config from elsewhere
+ * (a URL, Zezere, a merged file) that may bring its own users. Fedora IoT has no default login.
+ */
+export function hasLogin(enabled: boolean, form: ProfileForm): boolean {
+  if (!enabled) return false;
+  if (form.mode !== 'config' || form.mergeConfig) return true;
+  return Boolean(form.passwordHash) || keyLines(form.sshKeys).length > 0;
+}
+
+function userWords(form: ProfileForm): string[] {
+  const keys = keyLines(form.sshKeys).length;
+  if (!form.passwordHash && keys === 0) return form.userName.trim() ? [`User ${form.userName.trim()} with no password and no SSH key`] : ['No user (no way to log in)'];
+  return [`User ${form.userName.trim() || '(no name yet)'}`, ...(keys ? [plural(keys, 'SSH key')] : []), ...(form.passwordHash ? ['password set'] : [])];
+}
+
+function wifiWords(form: ProfileForm): string {
+  if (form.wifiSecurity === 'none') return `Wi-Fi ${form.wifiSsid} (open network)`;
+  return `Wi-Fi ${form.wifiSsid} (${form.wifiPsk ? 'passphrase hidden' : 'no passphrase yet'})`;
+}
+
+/** `firstHostname` is the expanded name of the first card (from the preview), when known. */
+export function profileSummary(form: ProfileForm, firstHostname?: string): string {
+  if (form.mode === 'url') return `Config fetched from ${form.ignitionUrl.trim() || '(no URL yet)'} at first boot`;
+  if (form.mode === 'zezere') return `Claimed through the Zezere server ${form.zezereUrl.trim() || '(no URL yet)'}`;
+  const hostname = firstHostname ?? form.hostname.trim();
+  const parts = [
+    ...userWords(form),
+    hostname ? `hostname ${hostname}` : 'hostname unchanged',
+    form.wifiSsid.trim() ? wifiWords(form) : undefined,
+    form.timezone.trim() ? `time zone ${form.timezone.trim()}` : undefined,
+    form.staticAddress.trim() ? `fixed address ${form.staticAddress.trim()}` : undefined,
+    form.bootcSwitch.trim() ? `switches to ${form.bootcSwitch.trim()}` : undefined,
+    form.mergeConfig ? `merges ${form.mergeFileName || 'an Ignition file'}` : undefined,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
