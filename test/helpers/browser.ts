@@ -19,13 +19,22 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  /**
+   * Lets a test inject a checker script (axe-core) past the app's strict CSP. Only for scans:
+   * every other test runs under the CSP the app ships.
+   */
+  bypassCSP?: boolean;
+}
+
 /** A headless Chromium at 900×650 (the smallest window the app supports) with its own profile. */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'fiot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 900, height: 650 },
+    bypassCSP: options.bypassCSP ?? false,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   // The app keeps its draft in local storage, shared by every page of this browser: each new page

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type BrowserOptions, type TestBrowser } from './browser';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -27,14 +27,14 @@ export interface StationSession {
 }
 
 /** `env` adds to (and wins over) the process's environment for this core's configuration. */
-export async function openStationSession(name: string, env: NodeJS.ProcessEnv = {}): Promise<StationSession> {
+export async function openStationSession(name: string, env: NodeJS.ProcessEnv = {}, browserOptions: BrowserOptions = {}): Promise<StationSession> {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
   const imagesDir = path.join(dataDir, 'images');
   mkdirSync(imagesDir);
   const config = loadConfig({ ...process.env, FIOT_CONFIG_DIR: path.join(dataDir, 'config'), FIOT_CACHE_DIR: path.join(dataDir, 'cache'), ...env });
   const core = createCore(config, { imageFolders: [imagesDir] });
-  const [station, browser] = await Promise.all([startStation({ core }), launchBrowser()]);
+  const [station, browser] = await Promise.all([startStation({ core }), launchBrowser(browserOptions)]);
   return {
     core,
     station,

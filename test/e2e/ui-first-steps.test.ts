@@ -1,0 +1,156 @@
+/**
+ * A first-time evaluator's first steps in Chromium through the station: the catalog when Fedora
+ * cannot be reached (a calm banner; one click on an entry chooses it; its failed download points
+ * at a local file, which then works), a password that is set by leaving its field, the plain
+ * summary with secrets masked, and the erase dialog asking before a card without any login.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../electron/core/config';
+import { CatalogService } from '../../electron/core/catalog/service';
+import { makeFixture, type Fixture } from '../fixtures/fixture';
+import { shotAtWidths } from '../helpers/a11y';
+import { chromiumSkipReason } from '../helpers/browser';
+import { sendJson, startRouteServer } from '../helpers/route-server';
+import { openStationSession, type StationSession } from '../helpers/station-session';
+import { commandsSkipReason } from '../helpers/system';
+import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
+
+const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
+const rawPath = '/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+
+/**
+ * A catalog cache written by a refresh against a loopback "Fedora" that is then shut down: the
+ * app starts from that cache, its own refresh reaches nothing, and the listed image's mirror is
+ * gone, as on a train with no network. Registries point at a closed loopback port.
+ */
+async function offlineCatalogEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
+  const fedora = await startRouteServer((_req, res, url) => {
+    if (url.pathname === '/releases.json') {
+      return sendJson(res, 200, [{ version: '43', arch: 'aarch64', link: `${fedora.base}${rawPath}`, variant: 'IoT', subvariant: 'IoT', sha256: 'a'.repeat(64), size: String(700_000_000) }]);
+    }
+    res.writeHead(404).end();
+  });
+  const env = {
+    FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
+    FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
+    FIOT_RELEASES_URL: `${fedora.base}/releases.json`,
+    FIOT_IOT_IMAGES_URL: `${fedora.base}/iot/`,
+    FIOT_REGISTRY_REPOS: '127.0.0.1:9/fedora/fedora-iot',
+    FIOT_INSECURE_REGISTRIES: '127.0.0.1:9',
+  };
+  await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
+  await fedora.close();
+  return env;
+}
+
+describe('first steps of an evaluator in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
+  let fixture: Fixture;
+  let work: string;
+
+  before(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-first-steps-'));
+    const env = await offlineCatalogEnv(work);
+    [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession('first-steps', env)]);
+  });
+
+  after(async () => {
+    await session?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('offline: a calm banner, one click chooses, the failed download points at a local file', { timeout: 120_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      const banner = page.getByTestId('catalog-offline');
+      await banner.waitFor({ timeout: 30_000 });
+      assert.match(await banner.innerText(), /You’re offline: showing the catalog from \d{4}-\d{2}-\d{2}; cached images and local files work\./);
+      assert.equal(await banner.getByRole('button', { name: 'Retry' }).isVisible(), true);
+      assert.equal(await page.locator('.notice-error').count(), 0, 'no red error for being offline');
+
+      await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
+      const entry = page.locator('[data-testid="catalog-entry"][data-entry="raw:Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz"]');
+      assert.match(await entry.innerText(), /Fedora IoT 43 for Raspberry Pi 4[\s\S]*700 MB download · released 2025-10-24/);
+      assert.doesNotMatch(await page.getByTestId('catalog-board').innerText(), /unknown/);
+      assert.equal(await page.getByTestId('catalog-advanced').evaluate((d) => (d as HTMLDetailsElement).open), false, 'containers wait under Advanced');
+      await shotAtWidths(page, 'first-steps-1-offline');
+
+      await entry.click();
+      assert.equal(await entry.getAttribute('aria-pressed'), 'true', 'one click chose it');
+      const offline = page.getByTestId('catalog-download-offline');
+      await offline.waitFor({ timeout: 30_000 });
+      assert.match(await offline.innerText(), /Cached images[\s\S]*image file you already have/);
+      assert.equal(await offline.getByRole('button', { name: 'Retry the download' }).isVisible(), true);
+      assert.equal(await page.getByTestId('catalog-picked').count(), 0, 'no green "chosen" above the failure');
+      assert.equal(await page.locator('.notice-error').count(), 0);
+      await shotAtWidths(page, 'first-steps-2-download-offline');
+
+      await page.getByLabel('Image file path').fill(fixture.xzPath!);
+      await page.getByRole('button', { name: 'Use this file' }).click();
+      await page.getByTestId('image-summary').waitFor();
+      assert.equal(await page.getByTestId('step-continue').isEnabled(), true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sets a typed password by leaving its field, and summarises first boot with secrets masked', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await chooseImage(page, fixture.xzPath!);
+      await page.getByTestId('step-continue').click();
+      await page.getByTestId('provisioning-enabled').check();
+      assert.equal(await page.getByTestId('keys-local').count(), 0, 'the station never offers its own ~/.ssh');
+      await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
+      await page.getByLabel('User name', { exact: true }).fill('core');
+      await page.getByLabel('Password (optional)').fill('pi and cream');
+      await page.keyboard.press('Tab');
+      await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
+      assert.equal(await page.getByLabel('Password (optional)').inputValue(), '', 'the typed password is not kept in the page');
+      await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');
+      await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+
+      const summary = page.getByTestId('profile-summary');
+      await page.waitForFunction(() => document.querySelector('[data-testid="ignition-preview"]')?.textContent?.includes('wifi-Workshop'));
+      assert.equal(await summary.innerText(), 'User core, password set, hostname my-pi, Wi-Fi Workshop (passphrase hidden)');
+      const json = (await page.getByTestId('ignition-preview').textContent()) ?? '';
+      assert.match(json, /"passwordHash": "\*{8}"/);
+      assert.match(json, /psk%3D\*{8}/);
+      assert.doesNotMatch(json, /correct|\$6\$/, 'no secret on screen');
+      assert.equal(await page.getByTestId('step-continue').isEnabled(), true, 'no "Set" to press first');
+      await shotAtWidths(page, 'first-steps-3-first-boot');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('asks before writing a card nobody can log into', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await chooseImage(page, fixture.xzPath!);
+      await continueToDrives(page);
+      await addTarget(page, path.join(work, 'card.img'));
+      await page.getByTestId('step-continue').click();
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      const dialog = page.getByRole('dialog');
+      const warning = dialog.getByTestId('no-login-warning');
+      assert.match(await warning.innerText(), /no way to log in[\s\S]*First-boot setup is off/);
+      const write = dialog.getByRole('button', { name: 'Erase and write' });
+      assert.equal(await write.isDisabled(), true, 'nothing is written without an explicit yes');
+      await dialog.getByLabel('Write anyway, without a login').check();
+      assert.equal(await write.isEnabled(), true);
+      await shotAtWidths(page, 'first-steps-4-no-login');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    } finally {
+      await page.close();
+    }
+  });
+});
