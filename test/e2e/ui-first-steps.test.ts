@@ -9,44 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../electron/core/config';
-import { CatalogService } from '../../electron/core/catalog/service';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { sendJson, startRouteServer } from '../helpers/route-server';
+import { offlineCatalogEnv } from '../helpers/offline-catalog';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason } from '../helpers/system';
 import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
 
 const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
-const rawPath = '/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
-
-/**
- * A catalog cache written by a refresh against a loopback "Fedora" that is then shut down: the
- * app starts from that cache, its own refresh reaches nothing, and the listed image's mirror is
- * gone, as on a train with no network. Registries point at a closed loopback port.
- */
-async function offlineCatalogEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
-  const fedora = await startRouteServer((_req, res, url) => {
-    if (url.pathname === '/releases.json') {
-      return sendJson(res, 200, [{ version: '43', arch: 'aarch64', link: `${fedora.base}${rawPath}`, variant: 'IoT', subvariant: 'IoT', sha256: 'a'.repeat(64), size: String(700_000_000) }]);
-    }
-    res.writeHead(404).end();
-  });
-  const env = {
-    FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
-    FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
-    FIOT_RELEASES_URL: `${fedora.base}/releases.json`,
-    FIOT_IOT_IMAGES_URL: `${fedora.base}/iot/`,
-    FIOT_REGISTRY_REPOS: '127.0.0.1:9/fedora/fedora-iot',
-    FIOT_INSECURE_REGISTRIES: '127.0.0.1:9',
-  };
-  await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
-  await fedora.close();
-  return env;
-}
-
 describe('first steps of an evaluator in Chromium through the station', { skip: skip ?? false }, () => {
   let session: StationSession;
   let fixture: Fixture;

@@ -46,7 +46,8 @@ export async function shotAtWidths(page: Page, name: string): Promise<void> {
 
 /**
  * Presses Tab until `selector` has the focus (at most `limit` times), and returns the controls
- * passed on the way that showed no focus indicator (no outline and no box-shadow).
+ * passed on the way that did not show the app's high-contrast focus ring (--focus-ring, as an
+ * outline of 2 px or more or in a box-shadow).
  */
 export async function tabTo(page: Page, selector: string, limit = 60): Promise<string[]> {
   const unmarked: string[] = [];
@@ -54,8 +55,15 @@ export async function tabTo(page: Page, selector: string, limit = 60): Promise<s
     const state = await page.evaluate((wanted) => {
       const active = document.activeElement as HTMLElement | null;
       if (!active || active === document.body) return { reached: false, marked: true, name: '' };
+      // The app's focus colour as the browser resolves it, to compare with what the control shows.
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--focus-ring)';
+      document.body.append(probe);
+      const ring = getComputedStyle(probe).color;
+      probe.remove();
       const style = getComputedStyle(active);
-      const marked = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+      const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 && style.outlineColor === ring;
+      const marked = outlined || style.boxShadow.includes(ring);
       const name = `${active.tagName.toLowerCase()}${active.id ? `#${active.id}` : ''} “${(active.getAttribute('aria-label') ?? active.textContent ?? '').trim().slice(0, 40)}”`;
       return { reached: active.matches(wanted), marked, name };
     }, selector);
