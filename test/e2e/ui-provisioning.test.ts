@@ -74,6 +74,8 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       const preview = page.getByTestId('ignition-preview');
       await page.waitForFunction(() => document.querySelector('[data-testid="ignition-preview"]')?.textContent?.includes('fleet-001'));
       assert.match(await page.getByTestId('hostname-preview').innerText(), /fleet-001, fleet-002, fleet-003/);
+      // The JSON is folded under the plain summary: open it as a person would.
+      await page.locator('.preview-details > summary').click();
       const previewText = await preview.innerText();
       assert.match(previewText, /"version": "3.3.0"/);
       assert.match(previewText, /wifi-Workshop\.nmconnection/);
