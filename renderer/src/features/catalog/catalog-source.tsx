@@ -4,6 +4,8 @@
  * once from the cache (or the shipped snapshot) and refreshes in the background.
  */
 import { useEffect } from 'react';
+import { catalogOffline } from '../../../../shared/domain/catalog';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from '../image/file-source';
 import { DownloadFailure, DownloadWaysOn } from '../image/download-failure';
@@ -30,11 +32,20 @@ function DownloadOffline() {
   );
 }
 
+/**
+ * True when a download failed because Fedora could not be reached: a network error, or (while the
+ * catalog knows it is offline) the CHECKSUM file the download fetches first being out of reach.
+ */
+function failedOffline(error: ErrorInfo | null, catalogIsOffline: boolean): boolean {
+  return error?.code === 'NETWORK' || (catalogIsOffline && error?.code === 'SIGNATURE_MISSING');
+}
+
 /** The download a choice started, in one line (the Download tab has the full view); failures in full. */
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
   const error = useDownloads((s) => s.error);
-  if (error?.code === 'NETWORK') return <DownloadOffline />;
+  const offline = useCatalog((s) => s.catalog !== null && catalogOffline(s.catalog));
+  if (failedOffline(error, offline)) return <DownloadOffline />;
   if (error) return <DownloadFailure error={error} testId="catalog-download-error" />;
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
