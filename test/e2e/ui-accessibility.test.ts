@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { describeFindings, seriousAxeFindings, shotAtWidths, tabTo } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { offlineCatalogEnv } from '../helpers/offline-catalog';
+import { offlineCatalogEnv } from '../helpers/walk';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason } from '../helpers/system';
@@ -71,7 +71,7 @@ describe('keyboard alone, and an axe-core scan of every step', { skip: skip ?? f
 
       await press('#image-tab-catalog', 'ArrowRight');
       assert.equal(await page.locator('#image-tab-file').getAttribute('aria-selected'), 'true', 'arrow keys move between the source tabs');
-      await typeInto('#image-path', fixture.xzPath!);
+      await typeInto('#image-path', session.offer(fixture.xzPath!));
       await page.keyboard.press('Enter');
       await page.getByTestId('image-summary').waitFor();
       await visit('image-chosen');
@@ -91,7 +91,7 @@ describe('keyboard alone, and an axe-core scan of every step', { skip: skip ?? f
       await page.getByTestId('step-drives').waitFor();
       await visit('drives');
       await press(`${testId('add-target')} summary`, 'Enter');
-      await typeInto('#add-target-path', path.join(work, 'card.img'));
+      await typeInto('#add-target-path', path.join(session.imagesDir, 'card.img'));
       await page.keyboard.press('Enter');
       await page.getByTestId('drive-row').first().waitFor();
       await continueWhenReady(page);

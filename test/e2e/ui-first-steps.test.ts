@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { offlineCatalogEnv } from '../helpers/offline-catalog';
+import { offlineCatalogEnv } from '../helpers/walk';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason } from '../helpers/system';
 import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
@@ -55,13 +55,13 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       assert.equal(await entry.getAttribute('aria-pressed'), 'true', 'one click chose it');
       const offline = page.getByTestId('catalog-download-offline');
       await offline.waitFor({ timeout: 30_000 });
-      assert.match(await offline.innerText(), /Cached images[\s\S]*image file you already have/);
-      assert.equal(await offline.getByRole('button', { name: 'Retry the download' }).isVisible(), true);
+      assert.match(await offline.innerText(), /^No network: [\s\S]*A cached image or an image file you already have works/);
+      for (const next of ['Retry', 'Use a file you have', 'Use a cached image']) assert.equal(await offline.getByRole('button', { name: next }).isVisible(), true, next);
       assert.equal(await page.getByTestId('catalog-picked').count(), 0, 'no green "chosen" above the failure');
       assert.equal(await page.locator('.notice-error').count(), 0);
       await shotAtWidths(page, 'first-steps-2-download-offline');
 
-      await page.getByLabel('Image file path').fill(fixture.xzPath!);
+      await page.getByLabel('Image file path').fill(session.offer(fixture.xzPath!));
       await page.getByRole('button', { name: 'Use this file' }).click();
       await page.getByTestId('image-summary').waitFor();
       assert.equal(await page.getByTestId('step-continue').isEnabled(), true);
@@ -74,7 +74,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await page.getByTestId('step-continue').click();
       await page.getByTestId('provisioning-enabled').check();
       assert.equal(await page.getByTestId('keys-local').count(), 0, 'the station never offers its own ~/.ssh');
@@ -105,9 +105,9 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, fixture.xzPath!);
+      await chooseImage(page, session.offer(fixture.xzPath!));
       await continueToDrives(page);
-      await addTarget(page, path.join(work, 'card.img'));
+      await addTarget(page, path.join(session.imagesDir, 'card.img'));
       await page.getByTestId('step-continue').click();
       await page.getByRole('button', { name: 'Flash the drive' }).click();
       const dialog = page.getByRole('dialog');

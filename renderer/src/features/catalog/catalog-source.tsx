@@ -24,7 +24,7 @@ export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
 function DownloadOffline() {
   return (
     <div className="notice notice-calm" role="status" data-testid="catalog-download-offline">
-      <p>This image cannot be downloaded now: Fedora’s mirror did not answer. A cached image or an image file you already have works without the network.</p>
+      <p>No network: this image cannot be downloaded now (Fedora’s mirror did not answer). A cached image or an image file you already have works without the network.</p>
       <div className="row">
         <DownloadWaysOn />
       </div>
