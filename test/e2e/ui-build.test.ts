@@ -140,7 +140,8 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
       await page.getByLabel('Hostname', { exact: true }).fill('built-{n:02}');
       await page.getByLabel('User name', { exact: true }).fill('core');
       await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
-      await page.getByTestId('ignition-preview').waitFor();
+      // The JSON is folded under the plain summary: wait until it carries the first card's name.
+      await page.waitForFunction(() => document.querySelector('[data-testid="ignition-preview"]')?.textContent?.includes('built-01'));
 
       await page.getByTestId('nav-image').click();
       await page.getByRole('tab', { name: 'Build from a container' }).click();
