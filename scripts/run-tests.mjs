@@ -5,7 +5,7 @@
 // The skip gate: a test that skipped for something CI always has (root, loop devices, a Debian
 // package .ci/run installs) fails the run, unless FIOT_ALLOW_SKIPS=1 says this machine cannot
 // (test/helpers/skip.ts tags the reasons; scripts/skip-gate-reporter.mjs collects them).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,10 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
+
+// Fixtures that take minutes are built first: the per-file timeout below would count their build.
+const prebuild = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'test/fixtures/prebuild.ts'), ...files], { stdio: 'inherit', cwd: root });
+if (prebuild.status !== 0) console.error('Building the slow fixtures failed; the tests that need them will say why.');
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fiot-test-run-'));
 const skipsFile = path.join(scratch, 'skips.jsonl');
