@@ -5,6 +5,7 @@
  */
 import { ClientGrants } from './access/client-grants';
 import { loadConfig, type AppConfig } from './config';
+import type { CoreContext, HandlerFactory } from './core-context';
 import { batchHandlers } from './handlers/batch';
 import { benchHandlers } from './handlers/bench';
 import { buildHandlers } from './handlers/build';
@@ -19,13 +20,6 @@ import { sourceHandlers } from './handlers/source';
 import { sshKeysHandlers } from './handlers/ssh-keys';
 import { createRouter, EventBus, type Handlers, type Router } from './router';
 
-export interface CoreContext {
-  config: AppConfig;
-  events: EventBus;
-  /** What the renderer and station clients may name: only what the core handed out. */
-  grants: ClientGrants;
-}
-
 export interface CoreOptions {
   /** Folders whose images clients may write and create image files in (the station's --images). */
   imageFolders?: string[];
@@ -34,11 +28,6 @@ export interface CoreOptions {
 export interface Core extends CoreContext {
   router: Router;
 }
-
-export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
-
-/** What a domain that serves the CLI too needs: no client grants (the CLI's person names any file). */
-export type ServiceContext = Pick<CoreContext, 'config' | 'events'>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [

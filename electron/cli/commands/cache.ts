@@ -4,7 +4,7 @@ import { formatSize } from '../../../shared/format-size';
 import { loadConfig } from '../../core/config';
 import { imageServiceFromConfig } from '../../core/images/image-service';
 import type { CliIO } from '../io';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -42,7 +42,7 @@ export const command: Command = {
   summary: 'List, remove or prune cached images',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const [action = 'ls', ...rest] = positionals;
     const cache = imageServiceFromConfig(loadConfig()).cache;
     switch (action) {
@@ -55,14 +55,14 @@ export const command: Command = {
           io.say(`${summary.entries.length} image(s), ${formatSize(summary.totalBytes)} on disk${summary.limitBytes ? ` (limit ${formatSize(summary.limitBytes)})` : ''} in ${summary.dir}`);
         }
         io.result(true, summary);
-        return 0;
+        return EXIT_OK;
       }
       case 'rm': {
         if (rest.length !== 1) throw usageError('Name one image to remove: fiot-flash cache rm <sha256|name|url|ref>.');
         const removed = await cache.remove(rest[0]!);
         for (const e of removed) io.say(`Removed ${e.name} (${formatSize(e.diskBytes)}).`);
         io.result(true, { removed });
-        return 0;
+        return EXIT_OK;
       }
       case 'prune': {
         if (rest.length) throw usageError('cache prune takes no arguments (use --all to empty the cache).');
@@ -70,7 +70,7 @@ export const command: Command = {
         for (const e of removed) io.say(`Removed ${e.name}.`);
         io.say(`Freed ${formatSize(freedBytes)}.`);
         io.result(true, { removed, freedBytes });
-        return 0;
+        return EXIT_OK;
       }
       default:
         throw usageError(`Unknown cache action “${action}”: use ls, rm <ref> or prune.`);

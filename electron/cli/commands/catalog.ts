@@ -6,7 +6,7 @@ import { formatSize } from '../../../shared/format-size';
 import { loadConfig } from '../../core/config';
 import { CatalogService } from '../../core/catalog/service';
 import type { CliIO } from '../io';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -83,7 +83,7 @@ export const command: Command = {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const service = new CatalogService({ config: loadConfig() });
     const boards = service.boards();
     const board = values.board === undefined ? undefined : boards.find((b) => b.id === values.board);
@@ -98,6 +98,6 @@ export const command: Command = {
     } else {
       printHuman(io, catalog, board, boards);
     }
-    return 0;
+    return EXIT_OK;
   },
 };

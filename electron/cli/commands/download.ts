@@ -4,7 +4,7 @@ import { loadConfig } from '../../core/config';
 import { imageServiceFor } from '../../core/handlers/images';
 import { EventBus } from '../../core/router';
 import { createImageProgress, insecureSkipSignatureHelp, verificationLine } from '../image-progress';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
@@ -31,7 +31,7 @@ export const command: Command = {
   summary: 'Download an image into the cache, verified',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one image to download: fiot-flash download <url|catalog-ref>.');
     if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
     const service = imageServiceFor({ config: loadConfig(), events: new EventBus() });
@@ -48,7 +48,7 @@ export const command: Command = {
       io.say(verificationLine(entry));
       for (const note of entry.verification.notes) io.warn(`Note: ${note}`);
       io.result(true, { entry, path: service.cache.abs(entry.file) });
-      return 0;
+      return EXIT_OK;
     } finally {
       view.finish();
       process.removeListener('SIGINT', cancel);

@@ -12,7 +12,7 @@ import { flashRecorder } from '../../core/history';
 import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
-import type { Command } from '../main';
+import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
@@ -103,7 +103,7 @@ export const command: Command = {
   summary: 'Write an image to one or more cards, verified',
   async run(argv, io) {
     const { values, request } = parseRequest(argv);
-    if (printHelpIfAsked(values, help, io) || !request) return 0;
+    if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const image = (await prepareRemoteSource(request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
@@ -131,7 +131,7 @@ export const command: Command = {
     try {
       const result = await job.result;
       view.finish();
-      return reportFlash(result, request.verify !== false, io) ? 0 : 1;
+      return reportFlash(result, request.verify !== false, io) ? EXIT_OK : EXIT_FAILURE;
     } finally {
       view.finish();
       process.removeListener('SIGINT', cancel);

@@ -3,7 +3,7 @@
  * log lines, progress and the result follow as events), cancel, history. An output folder, when
  * a client names one, must lie in a folder granted for image files, like any other file it writes.
  */
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { BuildManager } from '../build/build-manager';
 
 export const buildHandlers: HandlerFactory = ({ config, events, grants }) => {

@@ -2,7 +2,7 @@
  * The catalog domain over the router: the catalog from cache at once, a refresh on request (its
  * result also pushed as `catalog:changed` to every window), and the board profiles.
  */
-import type { ServiceContext } from '../app-core';
+import type { ServiceContext } from '../core-context';
 import type { Handlers } from '../router';
 import { CatalogService } from '../catalog/service';
 

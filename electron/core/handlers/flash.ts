@@ -3,7 +3,7 @@
  * `flash:progress` and one `flash:done` follow on the event bus; `flash:cancel` stops a job.
  * Targets must be drives the core handed out, and local sources files the client was given.
  */
-import type { CoreContext, HandlerFactory } from '../app-core';
+import type { CoreContext, HandlerFactory } from '../core-context';
 import { startFlash, type FlashDeps, type FlashJob } from '../flash/job';
 import { hasScheme } from '../flash/source';
 import { flashRecorder } from '../history';

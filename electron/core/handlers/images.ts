@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { toErrorInfo } from '../../../shared/errors';
 import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
-import type { HandlerFactory, ServiceContext } from '../app-core';
+import type { HandlerFactory, ServiceContext } from '../core-context';
 import { resolveCatalogSource } from '../catalog/resolve-source';
 import { imageServiceFromConfig, type ImageService, type StepProgress } from '../images/image-service';
 import { createRouter } from '../router';
