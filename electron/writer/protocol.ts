@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { targetStateSchema } from '../../shared/domain/flash';
 import { restoreResultSchema } from '../../shared/domain/restore';
+import { errorInfoSchema } from '../../shared/errors';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
@@ -41,8 +42,6 @@ export type ParentMessage = z.infer<typeof parentMessageSchema>;
 export const writerPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning']);
 export type WriterPhase = z.infer<typeof writerPhaseSchema>;
 
-const errorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
-
 export const writerTargetResultSchema = targetStateSchema.extend({
   verified: z.boolean(),
   writtenSha256: z.string().optional(),
@@ -71,12 +70,12 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     /** A multi-block .xz: how many blocks it has, how many were decoded to map it and to write it. */
     xzBlocks: z.object({ total: z.number().int(), forMap: z.number().int(), decoded: z.number().int() }).optional(),
     /** Why the whole job stopped (a corrupt source, a cancel), when it did. */
-    error: errorSchema.optional(),
+    error: errorInfoSchema.optional(),
     targets: z.array(writerTargetResultSchema),
     /** Peak resident memory of the writer, for the benchmark's memory budget. */
     maxRssBytes: z.number().nonnegative(),
   }),
-  z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorSchema.optional() }),
+  z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorInfoSchema.optional() }),
 ]);
 export type WriterMessage = z.infer<typeof writerMessageSchema>;
 export type RestoredMessage = Extract<WriterMessage, { type: 'restored' }>;

@@ -2,6 +2,7 @@
  * Downloaded images and the image cache, as every process sees them (CLI, UI, station).
  */
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
 
 export const imageVerificationSchema = z.object({
   sha256: z.string(),
@@ -69,7 +70,7 @@ export const imageProgressSchema = z.object({
   /** Set when phase is done: the local file to flash (the raw copy when one was made). */
   path: z.string().optional(),
   /** Set when phase is failed or cancelled. */
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: errorInfoSchema.optional(),
 });
 export type ImageProgress = z.infer<typeof imageProgressSchema>;
 

@@ -4,6 +4,7 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
+import { isSha256 } from '../../../shared/sha256';
 import { loadConfig } from '../../core/config';
 import { checkTargets } from '../../core/drives/check-targets';
 import { startFlash } from '../../core/flash/job';
@@ -82,7 +83,7 @@ function parseRequest(argv: string[]) {
   if (values.help) return { values, request: null };
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash flash <source> --drive <target>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
   if (!values.drive?.length) throw usageError('Name at least one target with --drive (run `fiot-flash drives` to list them).');
-  if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+  if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
   // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
   const provisioning = profileFromFlags(values);
   const request: FlashRequest = {

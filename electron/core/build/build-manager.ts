@@ -11,7 +11,7 @@ import { startBuild, type BuildJob, type BuildJobDeps, type BuildListener } from
 import { buildsDir } from './build-output';
 import { createPodmanRunner, currentRunnerEnv } from './podman-process';
 import { runPreflight } from './preflight';
-import { findOnPath } from '../flash/source/tools';
+import { findOnPath } from '../system-tools';
 import { ImageCache } from '../images/cache/image-cache';
 
 export class BuildManager {
@@ -33,7 +33,7 @@ export class BuildManager {
         podman,
         platform: runnerEnv.platform,
         uid: runnerEnv.uid,
-        hasPkexec: findOnPath('pkexec') !== null,
+        hasPkexec: runnerEnv.pkexec !== null,
         // Where qemu-user-static registers its binfmt handlers; movable for containers and tests.
         binfmtDir: process.env.FIOT_BINFMT_DIR,
       },

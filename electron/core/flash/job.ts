@@ -13,7 +13,7 @@ import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
-import { ProgressMeter } from './progress-meter';
+import { ProgressMeter } from '../progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 
@@ -100,7 +100,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let drives: Drive[] = [];
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
-    const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
+    const { speed, etaSeconds } = meter.sample(bytes, totalBytes, phase);
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
     const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named };

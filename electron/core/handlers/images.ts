@@ -43,7 +43,7 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
   const running = new Map<string, AbortController>();
   // "Remove after writing": the flash domain announces every finished job; its source names the entry.
   ctx.events.subscribe((event, payload) => {
-    if (event === 'flash:done') void service.afterWrite((payload as { source: string }).source).catch(() => undefined);
+    if (event === 'flash:done') void service.afterWrite(payload.source).catch(() => undefined);
   });
 
   return {

@@ -159,7 +159,9 @@ describe('catalog service', () => {
   it('pushes catalog:changed through the core after a refresh', async () => {
     const core = createCore(configFor());
     const seen: string[] = [];
-    core.events.subscribe((event) => seen.push(event));
+    core.events.subscribe((event, _payload) => {
+      seen.push(event);
+    });
     const answer = await core.router.handle('catalog:refresh', {});
     assert.equal(answer.ok, true);
     assert.ok(seen.includes('catalog:changed'));

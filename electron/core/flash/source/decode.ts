@@ -11,7 +11,7 @@ import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 import type { SourceInfo } from './inspect';
-import { findTool } from './tools';
+import { findTool } from '../../system-tools';
 import { openZipImageStream } from './zip-entry';
 
 export interface DecodedSource {
