@@ -3,13 +3,7 @@
  * the link or the card as it is now (a mirror that slows down shows at once) instead of the average
  * since the start.
  */
-export interface TransferProgress {
-  bytes: number;
-  totalBytes: number | null;
-  /** Bytes per second over the last few seconds. */
-  speed: number;
-  etaSeconds: number | null;
-}
+import type { TransferProgress } from '../../shared/domain/transfer';
 
 const WINDOW_MS = 3000;
 

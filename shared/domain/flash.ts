@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { SHA256_HEX } from '../sha256';
 import { sourceTrustSchema } from './images';
+import { transferProgressSchema } from './transfer';
 
 /**
  * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
@@ -56,12 +57,7 @@ export type TargetState = z.infer<typeof targetStateSchema>;
 export const flashProgressSchema = z.object({
   jobId: z.string(),
   phase: flashPhaseSchema,
-  /** Bytes of the decompressed image processed so far in this phase. */
-  bytes: z.number().nonnegative(),
-  totalBytes: z.number().nonnegative().nullable(),
-  /** Bytes per second over the last few seconds. */
-  speed: z.number().nonnegative(),
-  etaSeconds: z.number().nonnegative().nullable(),
+  ...transferProgressSchema.shape,
   targets: z.array(targetStateSchema),
 });
 export type FlashProgress = z.infer<typeof flashProgressSchema>;

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
+import { transferProgressSchema } from './transfer';
 
 export const imageVerificationSchema = z.object({
   sha256: z.string(),
@@ -61,10 +62,7 @@ export const imageProgressSchema = z.object({
   downloadId: z.string(),
   source: z.string(),
   phase: imagePhaseSchema,
-  bytes: z.number().nonnegative(),
-  totalBytes: z.number().nonnegative().nullable(),
-  speed: z.number().nonnegative(),
-  etaSeconds: z.number().nonnegative().nullable(),
+  ...transferProgressSchema.shape,
   /** Set when phase is done. */
   entry: cacheEntrySchema.optional(),
   /** Set when phase is done: the local file to flash (the raw copy when one was made). */
