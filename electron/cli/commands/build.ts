@@ -5,9 +5,8 @@
  */
 import type { BuildProgress, BuildRecord, PreflightCheck } from '../../../shared/domain/build';
 import { isErrorCode, type ErrorInfo } from '../../../shared/errors';
-import { BuildManager } from '../../core/build/build-manager';
-import { loadConfig } from '../../core/config';
 import type { CliIO } from '../io';
+import { CoreServices } from '../../core/services';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
@@ -75,7 +74,7 @@ export const command: Command = {
     if (values.arch !== 'aarch64' && values.arch !== 'x86_64') throw usageError('--arch must be aarch64 or x86_64 (the board’s architecture).');
     if (values.rootfs !== undefined && values.rootfs !== 'ext4' && values.rootfs !== 'xfs') throw usageError('--rootfs must be ext4 or xfs.');
 
-    const manager = new BuildManager(loadConfig());
+    const manager = new CoreServices().builds;
     const job = manager.start(
       {
         reference: positionals[0]!,

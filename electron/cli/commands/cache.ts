@@ -1,8 +1,7 @@
 /** `fiot-flash cache [ls | rm <ref> | prune] [--json]`: what the image cache holds, and freeing it. */
 import type { CacheEntry } from '../../../shared/domain/images';
 import { formatSize } from '../../../shared/format-size';
-import { loadConfig } from '../../core/config';
-import { imageServiceFromConfig } from '../../core/images/image-service';
+import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
@@ -44,7 +43,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, options, true);
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const [action = 'ls', ...rest] = positionals;
-    const cache = imageServiceFromConfig(loadConfig()).cache;
+    const { cache } = new CoreServices().images;
     switch (action) {
       case 'ls': {
         if (rest.length) throw usageError('cache ls takes no arguments.');

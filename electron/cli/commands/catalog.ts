@@ -3,8 +3,7 @@ import { deliveryExplained, type Board } from '../../../shared/domain/board';
 import { entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
-import { loadConfig } from '../../core/config';
-import { CatalogService } from '../../core/catalog/service';
+import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
@@ -84,7 +83,7 @@ export const command: Command = {
       help: { type: 'boolean', short: 'h' },
     });
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
-    const service = new CatalogService({ config: loadConfig() });
+    const service = new CoreServices().catalog;
     const boards = service.boards();
     const board = values.board === undefined ? undefined : boards.find((b) => b.id === values.board);
     if (values.board !== undefined && !board) {

@@ -1,9 +1,7 @@
 /** `fiot-flash download <url|ref> [--sha256 HEX] [--json]`: fetch an image into the cache, verified. */
 import { formatSize } from '../../../shared/format-size';
 import { isSha256 } from '../../../shared/sha256';
-import { loadConfig } from '../../core/config';
-import { imageServiceFor } from '../../core/handlers/images';
-import { EventBus } from '../../core/router';
+import { CoreServices } from '../../core/services';
 import { createImageProgress, insecureSkipSignatureHelp, verificationLine } from '../image-progress';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
@@ -35,7 +33,7 @@ export const command: Command = {
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one image to download: fiot-flash download <url|catalog-ref>.');
     if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
-    const service = imageServiceFor({ config: loadConfig(), events: new EventBus() });
+    const service = new CoreServices().images;
     const controller = new AbortController();
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);

@@ -5,11 +5,9 @@
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
 import { isSha256 } from '../../../shared/sha256';
-import { loadConfig } from '../../core/config';
 import { checkTargets } from '../../core/drives/check-targets';
-import { startFlash } from '../../core/flash/job';
-import { inspectSource } from '../../core/flash/source';
-import { flashRecorder } from '../../core/history';
+import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { CoreServices } from '../../core/services';
 import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
@@ -18,7 +16,7 @@ import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
-import { flashResolvers, prepareRemoteSource } from '../remote-source';
+import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 
 const help = `
@@ -105,7 +103,8 @@ export const command: Command = {
   async run(argv, io) {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
-    const image = (await prepareRemoteSource(request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    const services = new CoreServices();
+    const image = (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
@@ -115,11 +114,11 @@ export const command: Command = {
       io.warn(`Warning: ${message}`);
       io.emit({ type: 'warning', message });
     }
-    const { configDir } = loadConfig();
-    const repeatedNames = await summariseBatch(request, drives, configDir, io, values.table);
+    const repeatedNames = await summariseBatch(request, drives, services.config.configDir, io, values.table);
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
-    const job = startFlash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, { resolvers: flashResolvers(), onFinished: flashRecorder(configDir), configDir });
+    // The terminal's person may name any file they can read: no client grants here.
+    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, localFileResolver);
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

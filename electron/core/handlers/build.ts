@@ -4,10 +4,8 @@
  * a client names one, must lie in a folder granted for image files, like any other file it writes.
  */
 import type { HandlerFactory } from '../core-context';
-import { BuildManager } from '../build/build-manager';
 
-export const buildHandlers: HandlerFactory = ({ config, events, grants }) => {
-  const builds = new BuildManager(config);
+export const buildHandlers: HandlerFactory = ({ builds, events, grants }) => {
   return {
     'build:preflight': async ({ arch, outputDir }) => {
       if (outputDir) grants.admitTargetPath(outputDir);
