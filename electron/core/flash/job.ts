@@ -9,7 +9,8 @@ import type { Drive } from '../../../shared/domain/drive';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
-import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
+import type { ProvisioningPlan } from '../../../shared/provisioning';
+import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
@@ -21,7 +22,7 @@ type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
 /** One target's provisioning: the plan the writer hands the injector, and what the result and history say about it. */
 export interface TargetProvisioning {
-  plan: unknown;
+  plan: ProvisioningPlan;
   hostname?: string;
   n?: number;
   tableLine?: number;

@@ -1,12 +1,15 @@
 /**
- * The writer's line protocol: newline-delimited JSON over stdio. The parent sends one `job` (and
- * maybe a `cancel`); the writer answers with `progress` lines and one `result`, then exits.
- * Validated on both ends: the writer may run elevated, so it trusts nothing it is sent.
+ * The writer's line protocol, between the core (electron/core/flash/writer-client.ts) and the
+ * writer process (electron/writer/): newline-delimited JSON over the writer's stdio. The core sends
+ * one `job` or `restore` (and maybe a `cancel`); the writer answers with `progress` lines and one
+ * `result` or `restored`, then exits. Validated on both ends: the writer may run elevated, so it
+ * trusts nothing it is sent.
  */
 import { z } from 'zod';
-import { targetStateSchema } from '../../shared/domain/flash';
-import { restoreResultSchema } from '../../shared/domain/restore';
-import { errorInfoSchema } from '../../shared/errors';
+import { targetStateSchema } from './domain/flash';
+import { restoreResultSchema } from './domain/restore';
+import { errorInfoSchema } from './errors';
+import { provisioningPlanSchema } from './provisioning/plan';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
@@ -17,8 +20,8 @@ export const writerJobSchema = z.object({
     device: z.string().min(1),
     /** This drive, already open for writing (UDisks2's OpenDevice): the writer's inherited fd, used instead of opening the device path. */
     descriptor: z.number().int().min(3).optional(),
-    /** Opaque to the writer: handed to the provisioning injector after this target is written and verified. */
-    provisioning: z.unknown().optional(),
+    /** What to inject into this target after it is written and verified (electron/core/provision/inject.ts). */
+    provisioning: provisioningPlanSchema.optional(),
   })).min(1),
   verify: z.boolean(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
