@@ -4,7 +4,7 @@
 // `station` first builds the app's page when it is missing or stale (bin/renderer-page.mjs).
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { freshBundle } from './fresh-bundle.mjs';
+import { freshBundle } from '../electron/core/fresh-bundle.mjs';
 import { ensureRendererPage } from './renderer-page.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');

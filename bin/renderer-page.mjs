@@ -3,7 +3,7 @@
 // the app straight after `npm ci` in a fresh clone. Plain JavaScript, like the rest of bin/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { freshBundle } from './fresh-bundle.mjs';
+import { freshBundle } from '../electron/core/fresh-bundle.mjs';
 
 const PAGE = path.join('dist', 'renderer', 'index.html');
 const PAGE_SOURCES = ['renderer', 'shared'];

@@ -49,7 +49,7 @@ async function buildElectron() {
     // The writer runs as its own (possibly elevated) process; the main process points
     // FIOT_WRITER_ENTRY at this file. electron-builder unpacks dist/writer/ from the asar.
     esbuild({ ...common, entryPoints: ['electron/writer/main.ts'], outfile: 'dist/writer/main.cjs' }),
-    // fiot-flash starts from this bundle while it is fresh (bin/fresh-bundle.mjs): ~0.5 s less per
+    // fiot-flash starts from this bundle while it is fresh (electron/core/fresh-bundle.mjs): ~0.5 s less per
     // command than compiling the sources through tsx, which counts in every scripted flash.
     esbuild({ ...common, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli/main.cjs' }),
     // The preload runs sandboxed: it may only require 'electron', so everything else is bundled in.

@@ -3,6 +3,8 @@
  * Errors travel as data ({ code, message, hint }) and are rebuilt as FiotError on the other side,
  * so the UI, the CLI and the station all say the same thing for the same failure.
  */
+import { z } from 'zod';
+
 export const errorCatalog = {
   USAGE: { title: 'That command is not quite right', hint: 'Run the command with --help to see what it takes.' },
   INVALID_INPUT: { title: 'Some input is not valid', hint: 'Correct the field named in the message and try again.' },
@@ -51,6 +53,13 @@ export interface ErrorInfo {
   message: string;
   hint?: string;
 }
+
+/**
+ * An error as data inside another message (a card's result, a download, a build, a history entry,
+ * the writer's answer). Its code stays a string: a history file or a writer from another version
+ * may name a code this one lacks, and readers fall back through isErrorCode.
+ */
+export const errorInfoSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
 export class FiotError extends Error {
   readonly code: ErrorCode;

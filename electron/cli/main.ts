@@ -4,9 +4,9 @@
  * Exit status: 0 only when everything asked for succeeded, 2 for a usage error, 1 otherwise.
  */
 import { FiotError, toErrorInfo } from '../../shared/errors';
-import { createIO, type CliIO } from './io';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command';
+import { createIO } from './io';
 
-export type Command = { summary: string; run(argv: string[], io: CliIO): Promise<number> };
 type Loader = () => Promise<{ command: Command }>;
 
 const commands: Record<string, Loader> = {
@@ -23,10 +23,6 @@ const commands: Record<string, Loader> = {
   restore: () => import('./commands/restore'),
   station: () => import('./commands/station'),
 };
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
 
 async function usage(): Promise<string> {
   const lines = ['Usage: fiot-flash <command> [options]', '', 'Commands:'];

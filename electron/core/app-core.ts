@@ -1,10 +1,11 @@
 /**
- * The app's core, shared by the Electron main process, the station and the CLI: configuration,
- * the event bus, and the router over every domain's handlers. Each domain contributes its handlers
- * from electron/core/handlers/<domain>.ts; this file only composes them.
+ * The core as the Electron main process and the station serve it: the core's services
+ * (services.ts), what clients may name, and the router over every domain's handlers. Each domain
+ * contributes its handlers from electron/core/handlers/<domain>.ts; this file only composes them.
  */
 import { ClientGrants } from './access/client-grants';
 import { loadConfig, type AppConfig } from './config';
+import type { CoreContext, HandlerFactory } from './core-context';
 import { batchHandlers } from './handlers/batch';
 import { benchHandlers } from './handlers/bench';
 import { buildHandlers } from './handlers/build';
@@ -17,14 +18,8 @@ import { provisionHandlers } from './handlers/provision';
 import { restoreHandlers } from './handlers/restore';
 import { sourceHandlers } from './handlers/source';
 import { sshKeysHandlers } from './handlers/ssh-keys';
-import { createRouter, EventBus, type Handlers, type Router } from './router';
-
-export interface CoreContext {
-  config: AppConfig;
-  events: EventBus;
-  /** What the renderer and station clients may name: only what the core handed out. */
-  grants: ClientGrants;
-}
+import { createRouter, type Handlers, type Router } from './router';
+import { CoreServices } from './services';
 
 export interface CoreOptions {
   /** Folders whose images clients may write and create image files in (the station's --images). */
@@ -34,11 +29,6 @@ export interface CoreOptions {
 export interface Core extends CoreContext {
   router: Router;
 }
-
-export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;
-
-/** What a domain that serves the CLI too needs: no client grants (the CLI's person names any file). */
-export type ServiceContext = Pick<CoreContext, 'config' | 'events'>;
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
@@ -53,15 +43,14 @@ const domains: HandlerFactory[] = [
   restoreHandlers,
   sourceHandlers,
   sshKeysHandlers,
-  // drives, flash, catalog, images, provision, build, history: each domain adds its factory here.
 ];
 
 export function createCore(config: AppConfig = loadConfig(), options: CoreOptions = {}): Core {
-  const events = new EventBus();
-  const ctx: CoreContext = { config, events, grants: new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] }) };
+  const grants = new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] });
+  const ctx: CoreContext = Object.assign(new CoreServices(config), { grants });
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
   // Station mode starts its jobs through flash:start, so it comes after the domains.
   if (handlers['flash:start']) Object.assign(handlers, benchHandlers(ctx, handlers['flash:start']));
-  return { ...ctx, router: createRouter(handlers, events) };
+  return Object.assign(ctx, { router: createRouter(handlers, ctx.events) });
 }

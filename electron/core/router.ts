@@ -10,7 +10,9 @@ import type { Channel, EventName, EventPayload, ParsedArgsOf, ResultOf } from '.
 
 export type Handlers = { [C in Channel]: (args: ParsedArgsOf<C>) => Promise<ResultOf<C>> };
 
-type Listener = (event: EventName, payload: unknown) => void;
+/** One pushed event as its listeners receive it: checking the name narrows the payload. */
+export type BusEvent = { [E in EventName]: [event: E, payload: EventPayload<E>] }[EventName];
+type Listener = (...event: BusEvent) => void;
 
 /** Pushed events, fanned out to every connected window or socket. */
 export class EventBus {
@@ -18,8 +20,8 @@ export class EventBus {
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     // Validate on the way out too: a malformed event is a bug here, not the receiver's problem.
-    const checked = eventSchemas[event].parse(payload);
-    for (const listener of this.listeners) listener(event, checked);
+    const checked = [event, eventSchemas[event].parse(payload)] as BusEvent;
+    for (const listener of this.listeners) listener(...checked);
   }
 
   subscribe(listener: Listener): () => void {

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { loadInjector } from './injector';
-import { parentMessageSchema, type WriterMessage } from './protocol';
+import { parentMessageSchema, type WriterMessage } from '../../shared/writer-protocol';
 import { runRestore } from './restore';
 import { runJob } from './run-job';
 

@@ -13,7 +13,7 @@ import { FiotError } from '../../shared/errors';
 import { checkOneTarget } from '../core/drives/check-targets';
 import type { SourceInfo } from '../core/flash/source';
 import { probeCapacity } from './capacity-probe';
-import { findTool } from '../core/flash/source/tools';
+import { findTool } from '../core/system-tools';
 import { failSlot, type TargetSlot } from './slots';
 import { TargetIO } from './target-io';
 

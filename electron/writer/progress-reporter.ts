@@ -2,7 +2,7 @@
  * Progress lines for the parent, at most a few a second: each carries the phase, the bytes done
  * and expected in it, and every target's state. State changes (a target failing) go out at once.
  */
-import type { WriterMessage, WriterPhase } from './protocol';
+import type { WriterMessage, WriterPhase } from '../../shared/writer-protocol';
 import { slotState, type TargetSlot } from './slots';
 
 const INTERVAL_MS = 250;

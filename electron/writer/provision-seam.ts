@@ -7,6 +7,7 @@
  * expected content and read back from the card afterwards.
  */
 import { FiotError } from '../../shared/errors';
+import type { ProvisioningPlan } from '../../shared/provisioning';
 import type { BlockIO } from '../core/provision/block-io';
 import { overlayUnit } from './held-tables';
 import { mergeRanges, type ByteRange } from './ranges';
@@ -17,8 +18,8 @@ import { verifyAgainst } from './verify';
 /** Random access to a written card (or image file): the provisioning domain's own interface. */
 export type { BlockIO } from '../core/provision/block-io';
 
-/** Injects a provisioning plan (opaque to the writer) into a card; says which bytes it changed. */
-export type ProvisioningInjector = (io: BlockIO, plan: unknown) => Promise<{ changed: ByteRange[] }>;
+/** Injects a provisioning plan (checked with the job it came in) into a card; says which bytes it changed. */
+export type ProvisioningInjector = (io: BlockIO, plan: ProvisioningPlan) => Promise<{ changed: ByteRange[] }>;
 
 export interface ProvisioningOverlay extends BlockIO {
   /** Reads back every block written outside the head and compares it with what was written. */

@@ -18,7 +18,7 @@ import { FiotError } from '../../shared/errors';
 import { resolveTarget } from '../core/drives/resolve-target';
 import { onePartitionMbr, partitionSpan, PARTITION_START, PARTITION_TYPE, SECTOR } from './mbr';
 import { unmountAll } from './prepare-targets';
-import type { RestoreJob } from './protocol';
+import type { RestoreJob } from '../../shared/writer-protocol';
 import { alignedBuffer, TargetIO } from './target-io';
 
 const run = promisify(execFile);

@@ -13,7 +13,7 @@ import { checkWrittenDigest } from './expected-digest';
 import { checkDecoded, openImage, type ImageReader } from './open-image';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
-import type { WriterJob, WriterMessage, WriterResultMessage } from './protocol';
+import type { WriterJob, WriterMessage, WriterResultMessage } from '../../shared/writer-protocol';
 import { provisioningOverlay, type ProvisioningInjector } from './provision-seam';
 import { mergeRanges, totalLength } from './ranges';
 import { failSlot, forEachLive, isLive, createSlot, slotResult, type TargetSlot } from './slots';
@@ -138,7 +138,7 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
   const toProvision = slots.filter((slot) => isLive(slot) && slot.provisioning !== undefined);
   if (toProvision.length > 0) progress.enter('provisioning', toProvision.length);
   for (const slot of toProvision) {
-    if (!isLive(slot)) continue;
+    if (!isLive(slot) || !slot.provisioning) continue;
     try {
       slot.state = 'provisioning';
       const overlay = provisioningOverlay(slot.io, outcome.head, slot.io.size ?? imageSize);

@@ -1,14 +1,15 @@
 /** Each target's place in a run: its open device, its state, and why it failed if it did. */
 import type { TargetState } from '../../shared/domain/flash';
 import { FiotError, toErrorInfo } from '../../shared/errors';
+import type { ProvisioningPlan } from '../../shared/provisioning';
 import type { ByteRange } from './ranges';
 import type { TargetIO } from './target-io';
-import type { WriterTargetResult } from './protocol';
+import type { WriterTargetResult } from '../../shared/writer-protocol';
 
 export interface TargetSlot {
   device: string;
-  /** Opaque provisioning plan for this target, if any. */
-  provisioning?: unknown;
+  /** What to inject into this target once written and verified, if anything. */
+  provisioning?: ProvisioningPlan;
   /** An inherited descriptor of the drive, opened for this writer by UDisks2. */
   descriptor?: number;
   io: TargetIO | null;
@@ -19,7 +20,7 @@ export interface TargetSlot {
   provisioned?: ByteRange[];
 }
 
-export function createSlot(device: string, provisioning: unknown, descriptor?: number): TargetSlot {
+export function createSlot(device: string, provisioning: ProvisioningPlan | undefined, descriptor?: number): TargetSlot {
   return { device, provisioning, ...(descriptor === undefined ? {} : { descriptor }), io: null, state: 'pending', bytesWritten: 0, verified: false };
 }
 

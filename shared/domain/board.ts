@@ -46,8 +46,3 @@ export const boardSchema = z.object({
 export type Board = z.infer<typeof boardSchema>;
 
 export const boardListSchema = z.object({ boards: z.array(boardSchema).min(1) });
-
-/** Boards the app can flash for: `supported` and `needs-firmware` ones, never `unsupported`. */
-export function isFlashable(board: Board): boolean {
-  return board.support !== 'unsupported' && board.deliveries.length > 0;
-}

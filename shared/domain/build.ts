@@ -4,6 +4,7 @@
  * the CLI and the UI.
  */
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
 import { userSchema } from '../provisioning/profile';
 import { parseContainerRef } from './container-ref';
 
@@ -97,8 +98,6 @@ export type BuildLogLine = z.infer<typeof buildLogSchema>;
 export const buildStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type BuildStatus = z.infer<typeof buildStatusSchema>;
 
-export const buildErrorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
-
 export const buildRecordSchema = z.object({
   id: z.string(),
   reference: z.string(),
@@ -115,7 +114,7 @@ export const buildRecordSchema = z.object({
   sha256: z.string().optional(),
   /** The copy left in --output DIR, when one was asked for. */
   outputPath: z.string().optional(),
-  error: buildErrorSchema.optional(),
+  error: errorInfoSchema.optional(),
 });
 export type BuildRecord = z.infer<typeof buildRecordSchema>;
 

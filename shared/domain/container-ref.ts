@@ -49,8 +49,3 @@ export function parseContainerRef(value: string): ContainerRef {
   if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
   return { registry, repository: parts.join('/'), tag, digest };
 }
-
-/** The reference written back in its usual form. */
-export function formatContainerRef(ref: ContainerRef): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
+import { SHA256_HEX } from '../sha256';
 import { sourceTrustSchema } from './images';
+import { transferProgressSchema } from './transfer';
 
 /**
  * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
@@ -16,9 +19,9 @@ export const flashRequestSchema = z.object({
   targets: z.array(z.string().min(1)).min(1),
   verify: z.boolean().default(true),
   /** Expected sha256 of the source file as given (compressed or not). */
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
+  sha256: z.string().regex(SHA256_HEX).optional(),
   board: z.string().optional(),
-  /** Per-run provisioning; the profile schema lives in shared/domain/provisioning.ts. */
+  /** Per-run provisioning: a profile (shared/provisioning/profile.ts), checked by checkProfile when the job plans the cards. */
   provisioning: z.unknown().optional(),
   /**
    * First value of {n} in hostname patterns, and where the pattern's series continues from.
@@ -43,7 +46,7 @@ export const targetStateSchema = z.object({
   device: z.string(),
   state: z.enum(['pending', 'writing', 'verifying', 'provisioning', 'done', 'failed', 'cancelled']),
   bytesWritten: z.number().nonnegative(),
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: errorInfoSchema.optional(),
   /** The name this card is given, known once its values are taken (set on the card only when its state is done). */
   hostname: z.string().optional(),
   /** The device-table line this card's values came from. */
@@ -54,12 +57,7 @@ export type TargetState = z.infer<typeof targetStateSchema>;
 export const flashProgressSchema = z.object({
   jobId: z.string(),
   phase: flashPhaseSchema,
-  /** Bytes of the decompressed image processed so far in this phase. */
-  bytes: z.number().nonnegative(),
-  totalBytes: z.number().nonnegative().nullable(),
-  /** Bytes per second over the last few seconds. */
-  speed: z.number().nonnegative(),
-  etaSeconds: z.number().nonnegative().nullable(),
+  ...transferProgressSchema.shape,
   targets: z.array(targetStateSchema),
 });
 export type FlashProgress = z.infer<typeof flashProgressSchema>;
@@ -86,7 +84,7 @@ export const flashResultSchema = z.object({
   })),
   durationMs: z.number().nonnegative(),
   /** Why the whole job stopped (bad input, a corrupt image, a cancel); each target carries its own error too. */
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: errorInfoSchema.optional(),
   /** Bytes written to each card: only what the image's filesystems use, plus the partition table. */
   writtenBytes: z.number().nonnegative().optional(),
   /** Peak memory of the writer process. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
 
 /**
  * One card in the flash history: what went where, for field techs provisioning many cards. Never
@@ -47,7 +48,7 @@ export const historyEntrySchema = z.object({
   /** verified: written and read back; ok: written, verification skipped; failed; cancelled. */
   result: historyResultSchema,
   writtenSha256: z.string().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: errorInfoSchema.optional(),
   durationMs: z.number().nonnegative(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

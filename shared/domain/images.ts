@@ -2,6 +2,8 @@
  * Downloaded images and the image cache, as every process sees them (CLI, UI, station).
  */
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
+import { transferProgressSchema } from './transfer';
 
 export const imageVerificationSchema = z.object({
   sha256: z.string(),
@@ -60,16 +62,13 @@ export const imageProgressSchema = z.object({
   downloadId: z.string(),
   source: z.string(),
   phase: imagePhaseSchema,
-  bytes: z.number().nonnegative(),
-  totalBytes: z.number().nonnegative().nullable(),
-  speed: z.number().nonnegative(),
-  etaSeconds: z.number().nonnegative().nullable(),
+  ...transferProgressSchema.shape,
   /** Set when phase is done. */
   entry: cacheEntrySchema.optional(),
   /** Set when phase is done: the local file to flash (the raw copy when one was made). */
   path: z.string().optional(),
   /** Set when phase is failed or cancelled. */
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: errorInfoSchema.optional(),
 });
 export type ImageProgress = z.infer<typeof imageProgressSchema>;
 

@@ -8,11 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createRouter, EventBus } from '../../electron/core/router';
-import { createFlashHandlers } from '../../electron/core/handlers/flash';
+import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
-import { ClientGrants } from '../../electron/core/access/client-grants';
-import { drivesHandlers } from '../../electron/core/handlers/drives';
 import type { EventName } from '../../shared/contract';
 import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
 
@@ -32,9 +29,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup() {
-  const events = new EventBus();
-  const ctx = { config: loadConfig({ FIOT_CONFIG_DIR: dir, FIOT_CACHE_DIR: dir }), events, grants: new ClientGrants({ cacheDir: dir, imageFolders: [dir] }) };
-  const router = createRouter({ ...drivesHandlers(ctx), ...createFlashHandlers()(ctx) }, events);
+  const { router, events } = createCore(loadConfig({ FIOT_CONFIG_DIR: dir, FIOT_CACHE_DIR: dir }), { imageFolders: [dir] });
   const seen: Array<{ event: EventName; payload: unknown }> = [];
   const done = new Promise<FlashResult>((resolve) =>
     events.subscribe((event, payload) => {

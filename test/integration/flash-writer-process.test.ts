@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writerCommand } from '../../electron/core/flash/writer-command';
-import type { WriterJob, WriterMessage } from '../../electron/writer/protocol';
+import type { WriterJob, WriterMessage } from '../../shared/writer-protocol';
 import { readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { createStandInSystemDisk, standInSkipReason } from '../helpers/stand-in-system-disk';

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { spawnWriter } from '../../electron/core/flash/writer-client';
 import { writerCommand, type WriterCommand } from '../../electron/core/flash/writer-command';
 import { freshBuiltWriter } from '../../electron/core/flash/writer-entry';
-import type { WriterJob } from '../../electron/writer/protocol';
+import type { WriterJob } from '../../shared/writer-protocol';
 import { readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';

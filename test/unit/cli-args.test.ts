@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { command as drives } from '../../electron/cli/commands/drives';
 import { command as flash } from '../../electron/cli/commands/flash';
 import { command as station } from '../../electron/cli/commands/station';
-import type { Command } from '../../electron/cli/main';
+import type { Command } from '../../electron/cli/command';
 import { captureIO } from '../helpers/cli-io';
 
 async function usageError(cmd: Command, argv: string[]): Promise<string> {

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseMirrorlist } from '../../electron/core/images/download/mirrors';
-import { ProgressMeter } from '../../electron/core/images/download/progress-meter';
 import { isUrl } from '../../electron/core/images/resolve-source';
 import { isCatalogRef } from '../../shared/domain/catalog';
 import { checksumUrlFor } from '../../electron/core/images/verify/checksum-file';
@@ -19,19 +18,6 @@ test('the CHECKSUM file next to a Fedora IoT image, both name forms', () => {
 test('mirrorlist answers keep https mirrors and drop comments', () => {
   const text = '# path = pub/alt/iot/x\nhttps://a.example/pub/alt/iot/x\nhttp://insecure.example/x\n\nhttps://b.example/x\n';
   assert.deepEqual(parseMirrorlist(text), ['https://a.example/pub/alt/iot/x', 'https://b.example/x']);
-});
-
-test('speed and ETA follow the recent rate', () => {
-  let now = 0;
-  const meter = new ProgressMeter(() => now);
-  meter.sample(0, 1000);
-  now = 1000;
-  const p = meter.sample(100, 1000);
-  assert.equal(p.speed, 100);
-  assert.equal(p.etaSeconds, 9);
-  now = 2000;
-  // A restart from zero (a 200 after a failed resume) clears the window instead of a negative speed.
-  assert.equal(meter.sample(0, 1000).speed, 0);
 });
 
 test('source kinds: URLs, catalog references, and paths', () => {

@@ -1,7 +1,7 @@
 /** `fiot-flash boards [--json]`: the boards the catalog knows, with what each needs. */
 import { deliveryExplained, type Board } from '../../../shared/domain/board';
 import { loadBoards } from '../../core/catalog/assets';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -32,7 +32,7 @@ export const command: Command = {
   summary: 'List the boards images are offered for',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const boards = loadBoards();
     io.say(boardsTable(boards));
     io.say('');
@@ -40,6 +40,6 @@ export const command: Command = {
     io.say('');
     for (const [delivery, sentence] of Object.entries(deliveryExplained)) io.say(`${delivery}: ${sentence}`);
     io.result(true, { boards });
-    return 0;
+    return EXIT_OK;
   },
 };

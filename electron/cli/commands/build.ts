@@ -5,10 +5,9 @@
  */
 import type { BuildProgress, BuildRecord, PreflightCheck } from '../../../shared/domain/build';
 import { isErrorCode, type ErrorInfo } from '../../../shared/errors';
-import { BuildManager } from '../../core/build/build-manager';
-import { loadConfig } from '../../core/config';
 import type { CliIO } from '../io';
-import type { Command } from '../main';
+import { CoreServices } from '../../core/services';
+import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
 
@@ -70,12 +69,12 @@ export const command: Command = {
   summary: 'Build a raw image from a bootc container (bootc-image-builder)',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one container image to build, e.g. fiot-flash build quay.io/fedora/fedora-iot:42 --arch aarch64.');
     if (values.arch !== 'aarch64' && values.arch !== 'x86_64') throw usageError('--arch must be aarch64 or x86_64 (the board’s architecture).');
     if (values.rootfs !== undefined && values.rootfs !== 'ext4' && values.rootfs !== 'xfs') throw usageError('--rootfs must be ext4 or xfs.');
 
-    const manager = new BuildManager(loadConfig());
+    const manager = new CoreServices().builds;
     const job = manager.start(
       {
         reference: positionals[0]!,
@@ -101,12 +100,12 @@ export const command: Command = {
       const error: ErrorInfo = { code: isErrorCode(failure.code) ? failure.code : 'BUILD_FAILED', message: failure.message, hint: failure.hint };
       if (error.code === 'PREFLIGHT_FAILED') sayPreflight(io, preflight);
       io.result(false, { ...resultFields(record), preflight }, error);
-      return 1;
+      return EXIT_FAILURE;
     }
     io.say(`Built ${record.reference} (${record.arch}): ${record.imagePath}`);
     if (record.outputPath) io.say(`Also saved as ${record.outputPath}`);
     io.say(`Flash it with: fiot-flash flash ${record.outputPath ?? record.imagePath} --drive <target>`);
     io.result(true, resultFields(record));
-    return 0;
+    return EXIT_OK;
   },
 };

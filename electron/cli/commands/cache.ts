@@ -1,10 +1,9 @@
 /** `fiot-flash cache [ls | rm <ref> | prune] [--json]`: what the image cache holds, and freeing it. */
 import type { CacheEntry } from '../../../shared/domain/images';
 import { formatSize } from '../../../shared/format-size';
-import { loadConfig } from '../../core/config';
-import { imageServiceFromConfig } from '../../core/images/image-service';
+import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -42,9 +41,9 @@ export const command: Command = {
   summary: 'List, remove or prune cached images',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const [action = 'ls', ...rest] = positionals;
-    const cache = imageServiceFromConfig(loadConfig()).cache;
+    const { cache } = new CoreServices().images;
     switch (action) {
       case 'ls': {
         if (rest.length) throw usageError('cache ls takes no arguments.');
@@ -55,14 +54,14 @@ export const command: Command = {
           io.say(`${summary.entries.length} image(s), ${formatSize(summary.totalBytes)} on disk${summary.limitBytes ? ` (limit ${formatSize(summary.limitBytes)})` : ''} in ${summary.dir}`);
         }
         io.result(true, summary);
-        return 0;
+        return EXIT_OK;
       }
       case 'rm': {
         if (rest.length !== 1) throw usageError('Name one image to remove: fiot-flash cache rm <sha256|name|url|ref>.');
         const removed = await cache.remove(rest[0]!);
         for (const e of removed) io.say(`Removed ${e.name} (${formatSize(e.diskBytes)}).`);
         io.result(true, { removed });
-        return 0;
+        return EXIT_OK;
       }
       case 'prune': {
         if (rest.length) throw usageError('cache prune takes no arguments (use --all to empty the cache).');
@@ -70,7 +69,7 @@ export const command: Command = {
         for (const e of removed) io.say(`Removed ${e.name}.`);
         io.say(`Freed ${formatSize(freedBytes)}.`);
         io.result(true, { removed, freedBytes });
-        return 0;
+        return EXIT_OK;
       }
       default:
         throw usageError(`Unknown cache action “${action}”: use ls, rm <ref> or prune.`);

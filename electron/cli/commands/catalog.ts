@@ -3,10 +3,9 @@ import { deliveryExplained, type Board } from '../../../shared/domain/board';
 import { entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
-import { loadConfig } from '../../core/config';
-import { CatalogService } from '../../core/catalog/service';
+import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -83,8 +82,8 @@ export const command: Command = {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
-    if (printHelpIfAsked(values, help, io)) return 0;
-    const service = new CatalogService({ config: loadConfig() });
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
+    const service = new CoreServices().catalog;
     const boards = service.boards();
     const board = values.board === undefined ? undefined : boards.find((b) => b.id === values.board);
     if (values.board !== undefined && !board) {
@@ -98,6 +97,6 @@ export const command: Command = {
     } else {
       printHuman(io, catalog, board, boards);
     }
-    return 0;
+    return EXIT_OK;
   },
 };

@@ -1,10 +1,9 @@
 /** `fiot-flash download <url|ref> [--sha256 HEX] [--json]`: fetch an image into the cache, verified. */
 import { formatSize } from '../../../shared/format-size';
-import { loadConfig } from '../../core/config';
-import { imageServiceFor } from '../../core/handlers/images';
-import { EventBus } from '../../core/router';
+import { isSha256 } from '../../../shared/sha256';
+import { CoreServices } from '../../core/services';
 import { createImageProgress, insecureSkipSignatureHelp, verificationLine } from '../image-progress';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
@@ -31,10 +30,10 @@ export const command: Command = {
   summary: 'Download an image into the cache, verified',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one image to download: fiot-flash download <url|catalog-ref>.');
-    if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
-    const service = imageServiceFor({ config: loadConfig(), events: new EventBus() });
+    if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+    const service = new CoreServices().images;
     const controller = new AbortController();
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);
@@ -48,7 +47,7 @@ export const command: Command = {
       io.say(verificationLine(entry));
       for (const note of entry.verification.notes) io.warn(`Note: ${note}`);
       io.result(true, { entry, path: service.cache.abs(entry.file) });
-      return 0;
+      return EXIT_OK;
     } finally {
       view.finish();
       process.removeListener('SIGINT', cancel);

@@ -2,7 +2,7 @@
 import type { Drive } from '../../../shared/domain/drive';
 import { formatSize } from '../../../shared/format-size';
 import { listDrives } from '../../core/drives/list-drives';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
 
 const help = `
@@ -38,7 +38,7 @@ export const command: Command = {
   summary: 'List the drives an image can be written to',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const drives = await listDrives({ all: values.all ?? false });
     if (drives.length === 0) {
       io.say(values.all ? 'No drives found.' : 'No removable drives found. Insert a card or stick (or use --all to see system drives).');
@@ -46,6 +46,6 @@ export const command: Command = {
       io.say(drivesTable(drives));
     }
     io.result(true, { drives });
-    return 0;
+    return EXIT_OK;
   },
 };

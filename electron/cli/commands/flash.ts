@@ -4,20 +4,19 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
-import { loadConfig } from '../../core/config';
+import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
-import { startFlash } from '../../core/flash/job';
-import { inspectSource } from '../../core/flash/source';
-import { flashRecorder } from '../../core/history';
+import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { CoreServices } from '../../core/services';
 import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
-import type { Command } from '../main';
+import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
-import { flashResolvers, prepareRemoteSource } from '../remote-source';
+import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 
 const help = `
@@ -82,7 +81,7 @@ function parseRequest(argv: string[]) {
   if (values.help) return { values, request: null };
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash flash <source> --drive <target>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
   if (!values.drive?.length) throw usageError('Name at least one target with --drive (run `fiot-flash drives` to list them).');
-  if (values.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+  if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
   // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
   const provisioning = profileFromFlags(values);
   const request: FlashRequest = {
@@ -103,8 +102,9 @@ export const command: Command = {
   summary: 'Write an image to one or more cards, verified',
   async run(argv, io) {
     const { values, request } = parseRequest(argv);
-    if (printHelpIfAsked(values, help, io) || !request) return 0;
-    const image = (await prepareRemoteSource(request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
+    const services = new CoreServices();
+    const image = (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
@@ -114,11 +114,11 @@ export const command: Command = {
       io.warn(`Warning: ${message}`);
       io.emit({ type: 'warning', message });
     }
-    const { configDir } = loadConfig();
-    const repeatedNames = await summariseBatch(request, drives, configDir, io, values.table);
+    const repeatedNames = await summariseBatch(request, drives, services.config.configDir, io, values.table);
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
-    const job = startFlash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, { resolvers: flashResolvers(), onFinished: flashRecorder(configDir), configDir });
+    // The terminal's person may name any file they can read: no client grants here.
+    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, localFileResolver);
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.
@@ -131,7 +131,7 @@ export const command: Command = {
     try {
       const result = await job.result;
       view.finish();
-      return reportFlash(result, request.verify !== false, io) ? 0 : 1;
+      return reportFlash(result, request.verify !== false, io) ? EXIT_OK : EXIT_FAILURE;
     } finally {
       view.finish();
       process.removeListener('SIGINT', cancel);

@@ -5,7 +5,7 @@
 import { imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { loadConfig } from '../../core/config';
 import { batchEntries, exportBatch, historyCsv, readEntries } from '../../core/history';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { formatTable } from '../table';
 
@@ -59,7 +59,7 @@ export const command: Command = {
   summary: 'Show which image went to which card (--csv for a spreadsheet)',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if ([values.json, values.csv, values.html].filter(Boolean).length > 1) throw usageError('Choose one output: --json, --csv or --html.');
     if (values.batch !== undefined) {
       const entries = await readEntries(loadConfig().configDir);
@@ -69,23 +69,23 @@ export const command: Command = {
         const cards = batchEntries(entries, jobId);
         io.result(true, { jobId: cards[0]!.jobId, cards });
       } else io.stdout.write(exportBatch(entries, values.html ? 'html' : 'csv', jobId).text);
-      return 0;
+      return EXIT_OK;
     }
     if (values.html) throw usageError('--html needs --batch JOB|last: the printable sheet is for one batch.');
     const entries = await readEntries(loadConfig().configDir, parseLimit(values.limit));
     if (values.csv) {
       io.stdout.write(historyCsv(entries));
-      return 0;
+      return EXIT_OK;
     }
     if (io.json) {
       io.result(true, { entries });
-      return 0;
+      return EXIT_OK;
     }
     if (entries.length === 0) {
       io.say('No cards have been written yet. Each card `fiot-flash flash` or the app writes is listed here.');
-      return 0;
+      return EXIT_OK;
     }
     io.say(formatTable(['TIME (UTC)', 'HOSTNAME', 'DEVICE', 'IMAGE', 'RESULT'], entries.map(tableRow)));
-    return 0;
+    return EXIT_OK;
   },
 };

@@ -3,7 +3,7 @@
  * exactly as it would be written, without touching any card. Bad input exits 2 naming the flag.
  */
 import { planForCard } from '../../../shared/provisioning';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
 
@@ -22,7 +22,7 @@ export const command: Command = {
   summary: 'Print the Ignition config provisioning would write',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const n = counterStartFromFlags(values) ?? 1;
     const profile = profileFromFlags(values);
     if (!profile) throw usageError('Give at least one provisioning flag, e.g. --hostname pi-{n:03} --user core --ssh-key @~/.ssh/id_ed25519.pub.');
@@ -37,6 +37,6 @@ export const command: Command = {
         : `No config is generated: the card asks the Zezere server ${plan.url} for its config until you claim it there.`);
       io.result(true, { mode: plan.mode, n, url: plan.url });
     }
-    return 0;
+    return EXIT_OK;
   },
 };

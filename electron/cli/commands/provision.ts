@@ -5,7 +5,7 @@
  */
 import { planForCard } from '../../../shared/provisioning';
 import { provisionPath } from '../../core/provision/provision-target';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
 
@@ -27,7 +27,7 @@ export const command: Command = {
   summary: 'Provision a written card or image file for its first boot',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one target: fiot-flash provision <drive or image file> [flags].');
     const n = counterStartFromFlags(values) ?? 1;
     const profile = profileFromFlags(values);
@@ -41,6 +41,6 @@ export const command: Command = {
       ? `Provisioned ${result.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign written to the boot partition and read back.`
       : `Provisioned ${result.device}: the first boot will ${plan.mode === 'url' ? `fetch its Ignition config from ${plan.url}` : `ask the Zezere server ${plan.url}`}.`);
     io.result(true, { target: result.device, mode: result.mode, hostname: result.hostname, changed: result.changed, changedBytes });
-    return 0;
+    return EXIT_OK;
   },
 };

@@ -4,7 +4,7 @@ import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
 import { checkRestoreTarget, restoreDrive } from '../../core/restore/restore-drive';
 import { confirmErase } from '../confirm';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
@@ -33,7 +33,7 @@ export const command: Command = {
   summary: 'Erase a card back to one empty FAT32/exFAT partition',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, options, true);
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if (positionals.length !== 1) throw usageError('Name one drive to restore: fiot-flash restore <drive> (run `fiot-flash drives` to list them).');
     const request = { device: positionals[0]!, ...(values.label !== undefined ? { label: values.label } : {}) };
     // A label the filesystem cannot hold, or an image file named as the drive, is a usage error (exit 2).
@@ -45,6 +45,6 @@ export const command: Command = {
     const result = await restoreDrive(request);
     io.say(`Restored ${result.device}: ${result.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} “${result.label}”, ${formatSize(result.partition.size)}.`);
     io.result(true, { ...result });
-    return 0;
+    return EXIT_OK;
   },
 };

@@ -5,7 +5,7 @@ import { loadConfig } from '../../core/config';
 import { isLoopback, servedAddresses } from '../../station/addresses';
 import { certificateFolder, stationCertificate } from '../../station/certificate';
 import { startStation } from '../../station/server';
-import type { Command } from '../main';
+import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
@@ -29,7 +29,7 @@ export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { port: { type: 'string' }, listen: { type: 'string' }, images: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-    if (printHelpIfAsked(values, help, io)) return 0;
+    if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw usageError('--port takes a port number from 0 to 65535.');
     const listen = values.listen ?? '127.0.0.1';
@@ -56,6 +56,6 @@ export const command: Command = {
     await station.close();
     io.say('Station stopped.');
     io.result(true);
-    return 0;
+    return EXIT_OK;
   },
 };

@@ -11,7 +11,7 @@ import { startBuild, type BuildJob, type BuildJobDeps, type BuildListener } from
 import { buildsDir } from './build-output';
 import { createPodmanRunner, currentRunnerEnv } from './podman-process';
 import { runPreflight } from './preflight';
-import { findOnPath } from '../flash/source/tools';
+import { findOnPath, findSystemTool } from '../system-tools';
 import { ImageCache } from '../images/cache/image-cache';
 
 export class BuildManager {
@@ -20,10 +20,12 @@ export class BuildManager {
   private readonly deps: BuildJobDeps;
 
   constructor(config: Pick<AppConfig, 'configDir' | 'cacheDir' | 'podman'>, overrides: Partial<BuildJobDeps> = {}) {
-    // An absolute path: pkexec starts from a clean environment whose PATH may not find podman.
-    const podman = config.podman.includes('/') ? config.podman : (findOnPath(config.podman) ?? config.podman);
-    const runnerEnv = currentRunnerEnv(podman);
-    const elevated = runnerEnv.platform === 'linux' && runnerEnv.uid !== 0;
+    const host = currentRunnerEnv(config.podman);
+    const elevated = host.platform === 'linux' && host.uid !== 0;
+    // An absolute path: pkexec starts from a clean environment whose PATH may not find podman. A
+    // podman that will run as root comes from the system folders, never the user's PATH.
+    const podman = config.podman.includes('/') ? config.podman : ((elevated ? findSystemTool : findOnPath)(config.podman) ?? config.podman);
+    const runnerEnv = { ...host, podman };
     this.history = overrides.history ?? new BuildHistory(config.configDir);
     this.deps = {
       cacheDir: config.cacheDir,
@@ -33,7 +35,7 @@ export class BuildManager {
         podman,
         platform: runnerEnv.platform,
         uid: runnerEnv.uid,
-        hasPkexec: findOnPath('pkexec') !== null,
+        hasPkexec: runnerEnv.pkexec !== null,
         // Where qemu-user-static registers its binfmt handlers; movable for containers and tests.
         binfmtDir: process.env.FIOT_BINFMT_DIR,
       },

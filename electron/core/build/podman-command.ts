@@ -85,9 +85,11 @@ export interface Elevation {
  * Only podman is elevated, never the app: on Linux as a normal user it runs through pkexec (the
  * desktop's administrator prompt). As root, or on macOS/Windows (a rootful podman machine), as is.
  */
-export function elevate(command: string, args: string[], env: { platform: NodeJS.Platform; uid: number | null }): Elevation {
+export function elevate(command: string, args: string[], env: { platform: NodeJS.Platform; uid: number | null; pkexec: string | null }): Elevation {
   if (env.platform === 'linux' && env.uid !== 0) {
-    return { command: 'pkexec', args: [command, ...args], note: 'podman runs as root through pkexec: approve the administrator prompt.' };
+    // Without a pkexec in the system folders the preflight has already said to install polkit;
+    // the fixed path then fails as "not found" rather than running one from the user's PATH.
+    return { command: env.pkexec ?? '/usr/bin/pkexec', args: [command, ...args], note: 'podman runs as root through pkexec: approve the administrator prompt.' };
   }
   return { command, args, note: null };
 }

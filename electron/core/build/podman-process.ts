@@ -3,6 +3,7 @@
  * read, and a build session (build-session.ts) whose stdout and stderr we stream line by line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { findSystemTool } from '../system-tools';
 import { elevate } from './podman-command';
 
 export interface ExecResult {
@@ -30,11 +31,13 @@ export interface RunnerEnv {
   podman: string;
   platform: NodeJS.Platform;
   uid: number | null;
+  /** pkexec from the system folders (never the user's PATH: what it starts runs as root), or null. */
+  pkexec: string | null;
   env?: NodeJS.ProcessEnv;
 }
 
 export function currentRunnerEnv(podman: string): RunnerEnv {
-  return { podman, platform: process.platform, uid: typeof process.getuid === 'function' ? process.getuid() : null };
+  return { podman, platform: process.platform, uid: typeof process.getuid === 'function' ? process.getuid() : null, pkexec: findSystemTool('pkexec') };
 }
 
 export function createPodmanRunner(runnerEnv: RunnerEnv): PodmanRunner {

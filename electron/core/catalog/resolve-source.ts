@@ -1,13 +1,10 @@
 /**
- * Catalog references (`fedora-iot:42@rpi4`) as download sources: what `flash` and `download` call
- * before fetching. Goes through the router like any other client, so the CLI, the station and the
- * app resolve a reference the same way.
+ * Catalog references (`fedora-iot:42@rpi4`) as download sources: what the image service calls
+ * before fetching, for the CLI, the station and the app alike.
  */
 import type { Board } from '../../../shared/domain/board';
 import { parseCatalogRef, resolveCatalogRef, type CatalogEntry } from '../../../shared/domain/catalog';
-import { FiotError } from '../../../shared/errors';
-import type { Catalog } from '../../../shared/domain/catalog';
-import type { Router } from '../router';
+import type { CatalogService } from './service';
 
 export interface CatalogSourceResolution {
   url: string;
@@ -21,20 +18,14 @@ export interface CatalogSourceResolution {
   board?: Board;
 }
 
-async function ask<T>(router: Pick<Router, 'handle'>, channel: string): Promise<T> {
-  const answer = await router.handle(channel, {});
-  if (!answer.ok) throw FiotError.from(answer.error);
-  return answer.value as T;
-}
-
 /**
  * Resolves a reference against a fresh catalog (refreshing first unless `offline`; a source that
  * cannot be reached leaves its cached or snapshot entries in place, so this works offline too).
  */
-export async function resolveCatalogSource(ref: string, core: { router: Pick<Router, 'handle'> }, options: { offline?: boolean } = {}): Promise<CatalogSourceResolution> {
+export async function resolveCatalogSource(ref: string, catalogService: Pick<CatalogService, 'get' | 'refresh' | 'boards'>, options: { offline?: boolean } = {}): Promise<CatalogSourceResolution> {
   const parsed = parseCatalogRef(ref);
-  const catalog = await ask<Catalog>(core.router, options.offline ? 'catalog:get' : 'catalog:refresh');
-  const { boards } = await ask<{ boards: Board[] }>(core.router, 'boards:list');
+  const catalog = await (options.offline ? catalogService.get() : catalogService.refresh());
+  const boards = catalogService.boards();
   const entry = resolveCatalogRef(catalog, boards, parsed);
   const url = entry.url ?? '';
   const board = boards.find((b) => b.id === parsed.board);

@@ -8,12 +8,10 @@ import type { DriveWatcher } from './drive-watcher';
 export function pauseDuringFlashes(events: EventBus, watcher: Pick<DriveWatcher, 'pause' | 'resume'>): () => void {
   const activeJobs = new Set<string>();
   return events.subscribe((event, payload) => {
-    const jobId = (payload as { jobId?: unknown }).jobId;
-    if (typeof jobId !== 'string') return;
-    if (event === 'flash:progress' && !activeJobs.has(jobId)) {
-      activeJobs.add(jobId);
+    if (event === 'flash:progress' && !activeJobs.has(payload.jobId)) {
+      activeJobs.add(payload.jobId);
       watcher.pause();
-    } else if (event === 'flash:done' && activeJobs.delete(jobId)) {
+    } else if (event === 'flash:done' && activeJobs.delete(payload.jobId)) {
       watcher.resume();
     }
   });

@@ -9,11 +9,12 @@ import type { Drive } from '../../../shared/domain/drive';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
-import type { WriterJob, WriterMessage, WriterResultMessage } from '../../writer/protocol';
+import type { ProvisioningPlan } from '../../../shared/provisioning';
+import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
-import { ProgressMeter } from './progress-meter';
+import { ProgressMeter } from '../progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 
@@ -21,7 +22,7 @@ type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
 /** One target's provisioning: the plan the writer hands the injector, and what the result and history say about it. */
 export interface TargetProvisioning {
-  plan: unknown;
+  plan: ProvisioningPlan;
   hostname?: string;
   n?: number;
   tableLine?: number;
@@ -100,7 +101,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let drives: Drive[] = [];
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
-    const { speed, etaSeconds } = meter.sample(phase, bytes, totalBytes);
+    const { speed, etaSeconds } = meter.sample(bytes, totalBytes, phase);
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
     const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named };

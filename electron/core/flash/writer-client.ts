@@ -8,7 +8,7 @@ import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { FiotError } from '../../../shared/errors';
-import { writerMessageSchema, type ParentMessage, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../writer/protocol';
+import { writerMessageSchema, type ParentMessage, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../../shared/writer-protocol';
 import type { WriterCommand } from './writer-command';
 
 /** How long a cancelled writer gets to stop on its own before it is signalled. */

@@ -6,7 +6,7 @@
  */
 import { FiotError } from '../../../shared/errors';
 import { notRootOnlyBecause } from './root-owned';
-import { findOnPath, SYSTEM_PATH } from './source/tools';
+import { findSystemTool, SYSTEM_PATH } from '../system-tools';
 import { writerEntryArgs } from './writer-entry';
 
 export interface WriterCommand {
@@ -71,7 +71,7 @@ export function writerCommand(needsPrivilege: boolean, host: WriterHost = curren
   }
   if (host.platform === 'darwin') elevateOnMacOS();
   if (host.platform === 'win32') elevateOnWindows();
-  const pkexec = host.pkexec === undefined ? findOnPath('pkexec', SYSTEM_PATH) : host.pkexec;
+  const pkexec = host.pkexec === undefined ? findSystemTool('pkexec') : host.pkexec;
   if (!pkexec) {
     throw new FiotError('PERMISSION_DENIED', 'Writing a drive needs administrator rights, and polkit’s pkexec is not installed to ask for them.', 'Run the command with sudo, or install polkit (pkexec).');
   }

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freshBundle } from '../../../bin/fresh-bundle.mjs';
+import { freshBundle } from '../fresh-bundle.mjs';
 import { appPath, appRoot } from '../app-paths';
 
 function loaderUrl(): string {

@@ -42,8 +42,8 @@ export class BenchWriter {
 
   constructor(private readonly deps: BenchDeps) {
     deps.events.subscribe((event, payload) => {
-      if (event === 'flash:progress') this.onProgress(payload as FlashProgress);
-      else if (event === 'flash:done') this.onDone(payload as FlashResult);
+      if (event === 'flash:progress') this.onProgress(payload);
+      else if (event === 'flash:done') this.onDone(payload);
     });
   }
 

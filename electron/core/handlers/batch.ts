@@ -1,5 +1,5 @@
 /** Fleet batches over the router: the summary before writing, and the hostname series. */
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { previewBatch } from '../provision/plan-flash';
 import { SeriesStore } from '../provision/series-store';
 

@@ -1,6 +1,6 @@
 /** Station mode over the router (electron/core/fleet/bench-writer.ts). */
 import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/flash';
-import type { CoreContext } from '../app-core';
+import type { CoreContext } from '../core-context';
 import { listDrives } from '../drives/list-drives';
 import { hasScheme } from '../flash/source';
 import { BenchWriter } from '../fleet/bench-writer';

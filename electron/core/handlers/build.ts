@@ -3,11 +3,9 @@
  * log lines, progress and the result follow as events), cancel, history. An output folder, when
  * a client names one, must lie in a folder granted for image files, like any other file it writes.
  */
-import type { HandlerFactory } from '../app-core';
-import { BuildManager } from '../build/build-manager';
+import type { HandlerFactory } from '../core-context';
 
-export const buildHandlers: HandlerFactory = ({ config, events, grants }) => {
-  const builds = new BuildManager(config);
+export const buildHandlers: HandlerFactory = ({ builds, events, grants }) => {
   return {
     'build:preflight': async ({ arch, outputDir }) => {
       if (outputDir) grants.admitTargetPath(outputDir);

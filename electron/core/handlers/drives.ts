@@ -5,7 +5,7 @@
  * wants to hear when they change; a one-shot CLI listing does not keep polling: the timer is unref'd).
  */
 import type { AppConfig } from '../config';
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { DriveWatcher } from '../drives/drive-watcher';
 import { listAllDrives, listDrives, type DriveLister } from '../drives/list-drives';
 import { pauseDuringFlashes } from '../drives/pause-during-flash';

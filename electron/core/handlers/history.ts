@@ -1,5 +1,5 @@
 /** The history domain over the router: the cards written, newest first, as entries or as CSV. */
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { exportBatch, historyCsv, readEntries } from '../history';
 
 export const historyHandlers: HandlerFactory = (ctx) => ({

@@ -6,28 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { toErrorInfo } from '../../../shared/errors';
 import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
-import type { HandlerFactory, ServiceContext } from '../app-core';
-import { resolveCatalogSource } from '../catalog/resolve-source';
-import { imageServiceFromConfig, type ImageService, type StepProgress } from '../images/image-service';
-import { createRouter } from '../router';
-import { catalogHandlers } from './catalog';
-
-const services = new WeakMap<ServiceContext, ImageService>();
-
-/**
- * One image service per core (the flash domain resolves sources through it too), so concurrent
- * requests for the same image share one download. Catalog references resolve through the catalog
- * domain's own handlers, as any client would.
- */
-export function imageServiceFor(ctx: ServiceContext): ImageService {
-  let service = services.get(ctx);
-  if (!service) {
-    const catalog = { router: createRouter(catalogHandlers(ctx), ctx.events) };
-    service = imageServiceFromConfig(ctx.config, { resolveRef: (ref) => resolveCatalogSource(ref, catalog) });
-    services.set(ctx, service);
-  }
-  return service;
-}
+import type { HandlerFactory } from '../core-context';
+import type { StepProgress } from '../images/image-service';
 
 const stepPhase: Record<StepProgress['step'], ImagePhase> = {
   resolving: 'resolving',
@@ -39,11 +19,11 @@ const stepPhase: Record<StepProgress['step'], ImagePhase> = {
 };
 
 export const imagesHandlers: HandlerFactory = (ctx) => {
-  const service = imageServiceFor(ctx);
+  const service = ctx.images;
   const running = new Map<string, AbortController>();
   // "Remove after writing": the flash domain announces every finished job; its source names the entry.
   ctx.events.subscribe((event, payload) => {
-    if (event === 'flash:done') void service.afterWrite((payload as { source: string }).source).catch(() => undefined);
+    if (event === 'flash:done') void service.afterWrite(payload.source).catch(() => undefined);
   });
 
   return {

@@ -5,7 +5,7 @@
  */
 import { FiotError } from '../../../shared/errors';
 import { checkProfile, exportProfileText, planForCard, previewHostnames, profileMode } from '../../../shared/provisioning';
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { hashPassword } from '../provision/password-hash';
 import { ProfileStore, profileFileName } from '../provision/profile-store';
 

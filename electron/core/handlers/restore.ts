@@ -1,5 +1,5 @@
 /** Restoring a card to normal use over the router (electron/core/restore): only a drive the core handed out. */
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { restoreDrive } from '../restore/restore-drive';
 
 export const restoreHandlers: HandlerFactory = ({ grants }) => ({

@@ -4,7 +4,7 @@
  * local images a client may choose from at all (electron/core/access).
  */
 import path from 'node:path';
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { listImages } from '../access/image-listing';
 import { inspectSource } from '../flash/source';
 

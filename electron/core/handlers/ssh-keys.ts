@@ -1,5 +1,5 @@
 /** SSH public keys for the first-boot form: the user's own ~/.ssh/*.pub, or an https keys URL. */
-import type { HandlerFactory } from '../app-core';
+import type { HandlerFactory } from '../core-context';
 import { fetchPublicKeys } from '../ssh-keys/fetch-keys';
 import { listLocalPublicKeys } from '../ssh-keys/local-keys';
 

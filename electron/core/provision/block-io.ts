@@ -44,15 +44,6 @@ export function recordingIO(io: BlockIO): BlockIO & { changed(): ByteRange[] } {
     changed: () => mergeRanges(written),
   };
 }
-
-/** A view over part of an IO that refuses to touch anything outside it (a partition). */
-export function slicedReader(io: Pick<BlockIO, 'read'>, start: number, size: number): (offset: number, length: number) => Promise<Buffer> {
-  return async (offset, length) => {
-    if (offset < 0 || offset + length > size) throw new RangeError(`read past the end of the partition at ${start}`);
-    return io.read(start + offset, length);
-  };
-}
-
 /** The same IO, refusing any write outside [start, start + size): injection only ever touches the boot partition. */
 export function confinedIO(io: BlockIO, start: number, size: number): BlockIO {
   return {

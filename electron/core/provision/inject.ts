@@ -9,7 +9,7 @@
  * fresh mount. The writer reads the returned ranges back once more in its final verification.
  */
 import { FiotError } from '../../../shared/errors';
-import { parseIgnitionText, provisioningPlanSchema, type ProvisioningPlan } from '../../../shared/provisioning';
+import { parseIgnitionText, type ProvisioningPlan } from '../../../shared/provisioning';
 import { confinedIO, recordingIO, type BlockIO, type ByteRange } from './block-io';
 import { BOOT_ENTRIES_DIR, entryWithKernelArg } from './boot-entries';
 import { errorText, exists, withExtFs, type ExtFs } from './ext-fs';
@@ -80,22 +80,16 @@ async function readBack(io: BlockIO, boot: Ext4Partition, plan: ProvisioningPlan
   });
 }
 
-function checkPlan(input: unknown): ProvisioningPlan {
-  const parsed = provisioningPlanSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new FiotError('INVALID_INPUT', `provisioning plan: ${issue?.path.join('.') || 'plan'}: ${issue?.message ?? 'invalid'}`);
-  }
-  if (parsed.data.mode === 'config') {
-    const { problems } = parseIgnitionText(parsed.data.configText, 'config');
-    if (problems.length) throw new FiotError('INVALID_INPUT', problems.map((p) => p.message).join('; '));
-  }
-  return parsed.data;
+/** The plan's shape is the writer protocol's (shared/writer-protocol.ts); its Ignition text is checked here, before anything is written. */
+function checkConfigText(plan: ProvisioningPlan): void {
+  if (plan.mode !== 'config') return;
+  const { problems } = parseIgnitionText(plan.configText, 'config');
+  if (problems.length) throw new FiotError('INVALID_INPUT', problems.map((p) => p.message).join('; '));
 }
 
 /** Provision the card or image behind `io`; nothing is written unless every check passes. */
-export async function injectProvisioning(io: BlockIO, planInput: ProvisioningPlan): Promise<InjectResult> {
-  const plan = checkPlan(planInput);
+export async function injectProvisioning(io: BlockIO, plan: ProvisioningPlan): Promise<InjectResult> {
+  checkConfigText(plan);
   const info = await inspectImageForProvisioning(io.read, io.size, plan.mode);
   try {
     await withExtFs(new BlockIODisk(io, { dryRun: true }), info.boot.offset, (fs) => applyPlan(fs, plan, info));

@@ -103,7 +103,7 @@ test('an elevated build is cancelled by the session itself: no second prompt, no
   Object.assign(process.env, s.env);
   const config = { configDir: s.configDir, cacheDir: s.cacheDir, podman: s.env.FIOT_PODMAN! };
   // A runner that behaves as if podman ran through pkexec: the job may only use the cancel file.
-  const runner = { ...createPodmanRunner({ podman: config.podman, platform: 'linux', uid: 0 }), elevated: true };
+  const runner = { ...createPodmanRunner({ podman: config.podman, platform: 'linux', uid: 0, pkexec: null }), elevated: true };
   const manager = new BuildManager(config, { runner });
   const out = path.join(s.dir, 'out');
   const seen: BuildProgress[] = [];

@@ -159,7 +159,9 @@ describe('catalog service', () => {
   it('pushes catalog:changed through the core after a refresh', async () => {
     const core = createCore(configFor());
     const seen: string[] = [];
-    core.events.subscribe((event) => seen.push(event));
+    core.events.subscribe((event, _payload) => {
+      seen.push(event);
+    });
     const answer = await core.router.handle('catalog:refresh', {});
     assert.equal(answer.ok, true);
     assert.ok(seen.includes('catalog:changed'));
@@ -171,25 +173,25 @@ describe('catalog service', () => {
 describe('catalog references as download sources', () => {
   it('resolves fedora-iot:43@rpi4 to the loopback raw image with its sha256 and size', async () => {
     const core = createCore(configFor());
-    const found = await resolveCatalogSource('fedora-iot:43@rpi4', core);
+    const found = await resolveCatalogSource('fedora-iot:43@rpi4', core.catalog);
     assert.equal(found.url, `${fedora.base}/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz`);
     assert.equal(found.name, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz');
     assert.equal(found.sha256, sha('a'));
     assert.equal(found.size, 812000000);
     assert.equal(found.board?.id, 'rpi4');
-    const newer = await resolveCatalogSource('fedora-iot:42@rpi3', core);
+    const newer = await resolveCatalogSource('fedora-iot:42@rpi3', core.catalog);
     assert.match(newer.url, /Fedora-IoT-raw-42-20250724\.1\.aarch64\.raw\.xz$/, 'the mirror\u2019s newer compose');
-    assert.equal((await resolveCatalogSource('fedora-iot:latest@uefi-x86_64', core)).entry.version, '43');
+    assert.equal((await resolveCatalogSource('fedora-iot:latest@uefi-x86_64', core.catalog)).entry.version, '43');
   });
 
   it('resolves offline from the snapshot, and explains what cannot be resolved', async () => {
     fedora.route = (_req, res) => void res.writeHead(500).end();
     const core = createCore(configFor());
-    const offline = await resolveCatalogSource('fedora-iot:42@rpi4', core, { offline: true });
+    const offline = await resolveCatalogSource('fedora-iot:42@rpi4', core.catalog, { offline: true });
     assert.match(offline.url, /^https:\/\/download\.fedoraproject\.org\/pub\/alt\/iot\/42\/IoT\/aarch64\/images\//);
     assert.equal(offline.sha256, undefined, 'the snapshot invents no checksum');
-    await assert.rejects(resolveCatalogSource('fedora-iot:42@rpi5', core, { offline: true }), /not supported by Fedora/);
-    await assert.rejects(resolveCatalogSource('fedora-iot:42', core), (e: unknown) => (e as { code?: string }).code === 'INVALID_INPUT');
+    await assert.rejects(resolveCatalogSource('fedora-iot:42@rpi5', core.catalog, { offline: true }), /not supported by Fedora/);
+    await assert.rejects(resolveCatalogSource('fedora-iot:42', core.catalog), (e: unknown) => (e as { code?: string }).code === 'INVALID_INPUT');
   });
 });
 

@@ -13,7 +13,7 @@ import { writerCommand } from '../../../electron/core/flash/writer-command';
 import { spawnWriter } from '../../../electron/core/flash/writer-client';
 import { loadInjector } from '../../../electron/writer/injector';
 import { runJob, type ReadBackPoint } from '../../../electron/writer/run-job';
-import type { WriterResultMessage } from '../../../electron/writer/protocol';
+import type { WriterResultMessage } from '../../../shared/writer-protocol';
 import { plansForRun } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';

@@ -26,9 +26,9 @@ test('the source is pulled for the target platform, and the container is stopped
 });
 
 test('only podman is elevated: pkexec for a normal user on Linux, nothing for root or a podman machine', () => {
-  assert.deepEqual(elevate('podman', ['run', 'x'], { platform: 'linux', uid: 1000 }), { command: 'pkexec', args: ['podman', 'run', 'x'], note: 'podman runs as root through pkexec: approve the administrator prompt.' });
-  assert.deepEqual(elevate('podman', ['run'], { platform: 'linux', uid: 0 }), { command: 'podman', args: ['run'], note: null });
-  assert.equal(elevate('podman', ['run'], { platform: 'darwin', uid: 501 }).command, 'podman');
+  assert.deepEqual(elevate('podman', ['run', 'x'], { platform: 'linux', uid: 1000, pkexec: '/usr/bin/pkexec' }), { command: '/usr/bin/pkexec', args: ['podman', 'run', 'x'], note: 'podman runs as root through pkexec: approve the administrator prompt.' });
+  assert.deepEqual(elevate('podman', ['run'], { platform: 'linux', uid: 0, pkexec: '/usr/bin/pkexec' }), { command: 'podman', args: ['run'], note: null });
+  assert.equal(elevate('podman', ['run'], { platform: 'darwin', uid: 501, pkexec: null }).command, 'podman');
 });
 
 test('host architectures map to board architectures', () => {

@@ -17,7 +17,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-preflight-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function deps(overrides: Partial<PreflightDeps> = {}, env: NodeJS.ProcessEnv = {}, podman = STANDIN): PreflightDeps {
-  const runner = createPodmanRunner({ podman, platform: 'linux', uid: 0, env: { ...process.env, FIOT_STANDIN_STATE_DIR: path.join(dir, 'state'), FIOT_STANDIN_DELAY_MS: '0', ...env } });
+  const runner = createPodmanRunner({ podman, platform: 'linux', uid: 0, pkexec: null, env: { ...process.env, FIOT_STANDIN_STATE_DIR: path.join(dir, 'state'), FIOT_STANDIN_DELAY_MS: '0', ...env } });
   return { runner, podman, platform: 'linux', uid: 0, hasPkexec: false, nodeArch: 'x64', binfmtDir: path.join(dir, 'no-binfmt'), ...overrides };
 }
 

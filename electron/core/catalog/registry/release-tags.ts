@@ -5,10 +5,6 @@
  */
 const movingTags = ['latest', 'stable', 'rawhide'] as const;
 
-export function isReleaseTag(tag: string): boolean {
-  return /^\d{1,4}$/.test(tag) || (movingTags as readonly string[]).includes(tag);
-}
-
 /** Tags that are never a stable release (rawhide is the development branch). */
 export function isPrereleaseTag(tag: string): boolean {
   return tag === 'rawhide';

@@ -1,5 +1,6 @@
 /** One catalog entry for a published IoT raw image, whichever source found it. */
 import type { CatalogEntry } from '../../../../shared/domain/catalog';
+import { isSha256 } from '../../../../shared/sha256';
 import type { IotFileName } from './file-name';
 
 export interface RawImageFacts {
@@ -13,7 +14,7 @@ export interface RawImageFacts {
 }
 
 export function rawImageEntry(name: IotFileName, facts: RawImageFacts, source: string): CatalogEntry {
-  const sha256 = facts.sha256 && /^[0-9a-f]{64}$/i.test(facts.sha256) ? facts.sha256.toLowerCase() : null;
+  const sha256 = facts.sha256 && isSha256(facts.sha256) ? facts.sha256.toLowerCase() : null;
   return {
     id: `raw:${name.fileName}`,
     kind: 'raw-image',

@@ -11,7 +11,7 @@ import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 import type { SourceInfo } from './inspect';
-import { findTool } from './tools';
+import { findTool } from '../../system-tools';
 import { openZipImageStream } from './zip-entry';
 
 export interface DecodedSource {
@@ -86,12 +86,19 @@ function nodeDecoder(source: SourceInfo, decoder: string, input: Readable, ...tr
   // pipeline's typings want a fixed arity; the chain is input -> transforms..., all streams.
   const last = (pipeline as unknown as (...args: unknown[]) => NodeJS.ReadableStream)(input, ...transforms, settle);
   const stream = last as Readable;
+  return decodedSource(decoder, input, stream, finished, () => {
+    closing = true;
+  });
+}
+
+/** Closing stops reading the input and drops what was decoded; `markClosing` keeps that from counting as corruption. */
+function decodedSource(decoder: string, input: Readable, stream: Readable, finished: Promise<void>, markClosing: () => void): DecodedSource {
   return {
     stream,
     finished,
     decoder,
     close() {
-      closing = true;
+      markClosing();
       input.destroy();
       stream.destroy();
     },
@@ -116,16 +123,9 @@ function classicDecoder(source: SourceInfo, decoder: string, input: Readable, tr
   transform.on('error', (error) => stream.destroy(error));
   input.pipe(transform);
   transform.pipe(stream);
-  return {
-    stream,
-    finished,
-    decoder,
-    close() {
-      closing = true;
-      input.destroy();
-      stream.destroy();
-    },
-  };
+  return decodedSource(decoder, input, stream, finished, () => {
+    closing = true;
+  });
 }
 
 /** A pass-through that checks the zip entry's CRC-32 at its end. */

@@ -14,7 +14,7 @@ import { crc32 } from 'node:zlib';
 import { FiotError } from '../../../../shared/errors';
 import type { ByteRange } from '../../image-map/types';
 import type { DecodedSource } from './decode';
-import { findOnPath } from './tools';
+import { findTool } from '../../system-tools';
 import { paddedSize, type XzBlock } from './xz-index';
 
 const HEADER_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
@@ -169,7 +169,7 @@ async function feed(file: string, pieces: FeedPiece[], input: Writable): Promise
  * `threads`: xz's -T; 0 is one thread per core.
  */
 export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): DecodedBlocks {
-  const executable = findOnPath('xz');
+  const executable = findTool('xz');
   if (!executable) throw new FiotError('INTERNAL', 'Decoding chosen blocks of an .xz file needs the xz program.');
   const args = ['-dc', `-T${threads}`];
   const child = spawn(executable, args, { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import type { ByteRange } from '../../image-map/types';
 import type { SourceInfo } from './inspect';
-import { findOnPath } from './tools';
+import { findTool } from '../../system-tools';
 import { decodeBlocksToBuffers } from './xz-blocks';
 import { readXzBlocks, type XzBlock } from './xz-index';
 
@@ -61,7 +61,7 @@ function overlapping(blocks: XzBlock[], ranges: ByteRange[]): XzBlock[] {
  * block (decoded as a stream), blocks too large or off the 4 KiB grid, or no xz program.
  */
 export async function openXzRandomAccess(source: SourceInfo): Promise<XzRandomAccess | null> {
-  if (source.format !== 'xz' || !findOnPath('xz')) return null;
+  if (source.format !== 'xz' || !findTool('xz')) return null;
   const handle = await open(source.path, 'r');
   let blocks: XzBlock[];
   try {

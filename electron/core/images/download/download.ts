@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../../shared/errors';
 import { httpGet, type GetResponse } from './http-get';
 import { readPart, validatorOf, writePartState, type PartState } from './part-file';
-import { ProgressMeter, type TransferProgress } from './progress-meter';
+import type { TransferProgress } from '../../../../shared/domain/transfer';
+import { ProgressMeter } from '../../progress-meter';
 
 export interface DownloadProgress extends TransferProgress {
   url: string;

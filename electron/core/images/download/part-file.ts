@@ -33,11 +33,6 @@ export async function writePartState(partPath: string, state: PartState): Promis
   await fs.rename(tmp, statePath(partPath));
 }
 
-export async function removePart(partPath: string): Promise<void> {
-  await fs.rm(partPath, { force: true });
-  await fs.rm(statePath(partPath), { force: true });
-}
-
 /** The validator If-Range may carry: weak ETags are not allowed there (RFC 9110 13.1.5). */
 export function validatorOf(headers: Record<string, string | string[] | undefined>): string | null {
   const etag = headers.etag;

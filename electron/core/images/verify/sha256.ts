@@ -7,7 +7,3 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
-
-export function isSha256(value: string): boolean {
-  return /^[0-9a-f]{64}$/i.test(value);
-}

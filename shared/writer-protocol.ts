@@ -1,11 +1,15 @@
 /**
- * The writer's line protocol: newline-delimited JSON over stdio. The parent sends one `job` (and
- * maybe a `cancel`); the writer answers with `progress` lines and one `result`, then exits.
- * Validated on both ends: the writer may run elevated, so it trusts nothing it is sent.
+ * The writer's line protocol, between the core (electron/core/flash/writer-client.ts) and the
+ * writer process (electron/writer/): newline-delimited JSON over the writer's stdio. The core sends
+ * one `job` or `restore` (and maybe a `cancel`); the writer answers with `progress` lines and one
+ * `result` or `restored`, then exits. Validated on both ends: the writer may run elevated, so it
+ * trusts nothing it is sent.
  */
 import { z } from 'zod';
-import { targetStateSchema } from '../../shared/domain/flash';
-import { restoreResultSchema } from '../../shared/domain/restore';
+import { targetStateSchema } from './domain/flash';
+import { restoreResultSchema } from './domain/restore';
+import { errorInfoSchema } from './errors';
+import { provisioningPlanSchema } from './provisioning/plan';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
@@ -16,8 +20,8 @@ export const writerJobSchema = z.object({
     device: z.string().min(1),
     /** This drive, already open for writing (UDisks2's OpenDevice): the writer's inherited fd, used instead of opening the device path. */
     descriptor: z.number().int().min(3).optional(),
-    /** Opaque to the writer: handed to the provisioning injector after this target is written and verified. */
-    provisioning: z.unknown().optional(),
+    /** What to inject into this target after it is written and verified (electron/core/provision/inject.ts). */
+    provisioning: provisioningPlanSchema.optional(),
   })).min(1),
   verify: z.boolean(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
@@ -40,8 +44,6 @@ export type ParentMessage = z.infer<typeof parentMessageSchema>;
 
 export const writerPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning']);
 export type WriterPhase = z.infer<typeof writerPhaseSchema>;
-
-const errorSchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
 export const writerTargetResultSchema = targetStateSchema.extend({
   verified: z.boolean(),
@@ -71,12 +73,12 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     /** A multi-block .xz: how many blocks it has, how many were decoded to map it and to write it. */
     xzBlocks: z.object({ total: z.number().int(), forMap: z.number().int(), decoded: z.number().int() }).optional(),
     /** Why the whole job stopped (a corrupt source, a cancel), when it did. */
-    error: errorSchema.optional(),
+    error: errorInfoSchema.optional(),
     targets: z.array(writerTargetResultSchema),
     /** Peak resident memory of the writer, for the benchmark's memory budget. */
     maxRssBytes: z.number().nonnegative(),
   }),
-  z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorSchema.optional() }),
+  z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorInfoSchema.optional() }),
 ]);
 export type WriterMessage = z.infer<typeof writerMessageSchema>;
 export type RestoredMessage = Extract<WriterMessage, { type: 'restored' }>;

@@ -1,27 +1,27 @@
 /**
- * Speed and ETA for a transfer: a sliding window of recent samples, so the figures follow the link
- * as it is now (a mirror that slows down shows at once) instead of the average since the start.
+ * Speed and ETA for a download or a flash: a sliding window of recent samples, so the figures follow
+ * the link or the card as it is now (a mirror that slows down shows at once) instead of the average
+ * since the start.
  */
-export interface TransferProgress {
-  bytes: number;
-  totalBytes: number | null;
-  /** Bytes per second over the last few seconds. */
-  speed: number;
-  etaSeconds: number | null;
-}
+import type { TransferProgress } from '../../shared/domain/transfer';
 
 const WINDOW_MS = 3000;
 
 export class ProgressMeter {
   private samples: { at: number; bytes: number }[] = [];
+  private phase = '';
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Records that `bytes` have arrived in total (a restart from zero clears the window). */
-  sample(bytes: number, totalBytes: number | null): TransferProgress {
+  /**
+   * Records that `bytes` are done in total. A new phase (writing, then verifying) or a restart from
+   * zero (a 200 after a failed resume) starts a new window rather than showing a negative speed.
+   */
+  sample(bytes: number, totalBytes: number | null, phase = ''): TransferProgress {
     const at = this.now();
     const last = this.samples[this.samples.length - 1];
-    if (last && bytes < last.bytes) this.samples = [];
+    if (phase !== this.phase || (last && bytes < last.bytes)) this.samples = [];
+    this.phase = phase;
     this.samples.push({ at, bytes });
     while (this.samples.length > 2 && at - this.samples[0]!.at > WINDOW_MS) this.samples.shift();
     const first = this.samples[0]!;

@@ -1,4 +1,7 @@
-/** Finding the system's programs (decompressors, umount): they decode several times faster than the Node libraries. */
+/**
+ * Finding the system's programs: decompressors (several times faster than the Node libraries),
+ * umount, podman, and pkexec, which is only ever taken from the system folders.
+ */
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -28,6 +31,11 @@ export function findOnPath(name: string, envPath = process.env.PATH ?? ''): stri
  * A program this process may run, by absolute path: from the fixed system folders when running as
  * root (whatever PATH says), else from the user's PATH like a shell would.
  */
+/** A program from the system folders only: what anything that elevates (pkexec) must run. */
+export function findSystemTool(name: string): string | null {
+  return findOnPath(name, SYSTEM_PATH);
+}
+
 export function findTool(name: string, root = typeof process.getuid === 'function' && process.getuid() === 0): string | null {
   return findOnPath(name, root ? SYSTEM_PATH : process.env.PATH);
 }

@@ -1,0 +1,15 @@
+/**
+ * What each domain's handlers (electron/core/handlers/<domain>.ts) are built from: the core's
+ * services and what clients may name. Its own module so the handlers and app-core.ts, which
+ * composes them, do not import each other.
+ */
+import type { ClientGrants } from './access/client-grants';
+import type { Handlers } from './router';
+import type { CoreServices } from './services';
+
+export interface CoreContext extends CoreServices {
+  /** What the renderer and station clients may name: only what the core handed out. */
+  grants: ClientGrants;
+}
+
+export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;

@@ -1,0 +1,53 @@
+/**
+ * The core's services, built in one place and once per process: by createCore for the desktop app
+ * and a station (whose handlers receive them), and by each CLI command, which calls them directly.
+ * Each service is made on first use, so a command that lists the cache never loads the catalog.
+ */
+import type { FlashRequest } from '../../shared/domain/flash';
+import { BuildManager } from './build/build-manager';
+import { resolveCatalogSource } from './catalog/resolve-source';
+import { CatalogService } from './catalog/service';
+import { loadConfig, type AppConfig } from './config';
+import { startFlash, type FlashJob } from './flash/job';
+import type { SourceResolver } from './flash/source';
+import { flashRecorder } from './history';
+import { imageServiceFromConfig, type ImageService } from './images/image-service';
+import { EventBus } from './router';
+
+export class CoreServices {
+  private catalogService: CatalogService | undefined;
+  private imageService: ImageService | undefined;
+  private buildManager: BuildManager | undefined;
+
+  constructor(readonly config: AppConfig = loadConfig(), readonly events: EventBus = new EventBus()) {}
+
+  /** Fedora's releases and registries, the board profiles; a refresh is pushed as `catalog:changed`. */
+  get catalog(): CatalogService {
+    this.catalogService ??= new CatalogService({ config: this.config, onChange: (catalog) => this.events.emit('catalog:changed', catalog) });
+    return this.catalogService;
+  }
+
+  /**
+   * Downloads, verification and the image cache. One per process, so concurrent requests for the
+   * same image share one download; catalog references resolve through the catalog service.
+   */
+  get images(): ImageService {
+    this.imageService ??= imageServiceFromConfig(this.config, { resolveRef: (ref) => resolveCatalogSource(ref, this.catalog) });
+    return this.imageService;
+  }
+
+  get builds(): BuildManager {
+    this.buildManager ??= new BuildManager(this.config);
+    return this.buildManager;
+  }
+
+  /**
+   * Starts a flash job, wired the same for every front end: URLs and catalog references come
+   * through the image cache (downloaded and verified once, decompressed once), local files through
+   * `local` (what this front end may name), and every job is recorded in the flash history.
+   */
+  flash(request: FlashRequest, local: SourceResolver): FlashJob {
+    const { configDir } = this.config;
+    return startFlash(request, { resolvers: [this.images.resolver(), local], onFinished: flashRecorder(configDir), configDir });
+  }
+}
