@@ -3,9 +3,14 @@
  * the allocated bytes of an image, the peak memory of a writer, and how figures are printed.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mapImage } from '../../electron/core/image-map';
+import { ImageService } from '../../electron/core/images/image-service';
 import type { Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage, imageDataRanges } from '../helpers/card-check';
+import { startImageServer } from '../helpers/image-server';
 
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 export const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -62,6 +67,36 @@ export function watchChildrenPeak(pid: number): { stop(): number } {
     stop() {
       clearInterval(timer);
       return peak;
+    },
+  };
+}
+
+/** A benchmark's `main`, run as a script: its error printed, the exit code set. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(() => process.exit(0), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+export interface ServedImage {
+  /** The image's URL on loopback: flashing it goes through the image cache like a download. */
+  url: string;
+  service: ImageService;
+  close(): Promise<void>;
+}
+
+/** Serves an .xz on 127.0.0.1 and gives a throwaway image cache to fetch it into. */
+export async function serveIntoCache(xzPath: string): Promise<ServedImage> {
+  const server = await startImageServer();
+  server.files.set('/bench.raw.xz', { body: readFileSync(xzPath) });
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-cache-'));
+  return {
+    url: server.url('/bench.raw.xz'),
+    service: new ImageService({ cacheDir, keyDirs: [], mapImage }),
+    async close() {
+      await server.close();
+      rmSync(cacheDir, { recursive: true, force: true });
     },
   };
 }

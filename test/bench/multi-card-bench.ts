@@ -8,19 +8,14 @@
  *
  * Needs root (loop devices).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/flash/source';
-import { mapImage } from '../../electron/core/image-map';
 import { ImageService } from '../../electron/core/images/image-service';
-import { startImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 import { benchFixture } from './bench-fixture';
-import { checkCard, median, seconds, verdict } from './bench-run';
+import { checkCard, median, runBench, seconds, serveIntoCache, verdict } from './bench-run';
 
 async function flashCards(source: string, count: number, size: number, service: ImageService): Promise<{ ms: number; cards: Array<ReturnType<typeof createLoopDisk>> }> {
   const cards = Array.from({ length: count }, () => createLoopDisk(size, 'fiot-bench-card-'));
@@ -37,13 +32,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
   const runs = Number(values.runs);
   const fixture = await benchFixture();
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-cache-'));
-  const service = new ImageService({ cacheDir, keyDirs: [], mapImage });
-  const server = await startImageServer();
-  server.files.set('/bench.raw.xz', { body: readFileSync(fixture.xzPath) });
+  const served = await serveIntoCache(fixture.xzPath);
+  const { service, url: source } = served;
   try {
     // Into the cache once (downloaded from loopback, decompressed, mapped): every timed flash below is a warm one.
-    const source = server.url('/bench.raw.xz');
     await service.prepareSource(source, {});
     const one: number[] = [];
     const three: number[] = [];
@@ -64,12 +56,8 @@ async function main(): Promise<void> {
     console.log(`one card (median of ${runs}): ${seconds(median(one))}; three cards: ${seconds(median(three))}`);
     console.log(`three cards / one card: ${ratio.toFixed(2)}x (goal <= 1.3x) ${verdict(ratio <= 1.3)}`);
   } finally {
-    await server.close();
-    rmSync(cacheDir, { recursive: true, force: true });
+    await served.close();
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

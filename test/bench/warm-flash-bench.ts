@@ -12,19 +12,14 @@
  * memory (goal < 300 MB). Needs root (loop devices).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/flash/source';
-import { mapImage } from '../../electron/core/image-map';
-import { ImageService } from '../../electron/core/images/image-service';
-import { startImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 import { faithfulFixture } from './bench-fixture';
-import { allocatedBytes, checkCard, mb, median, verdict, xzDd } from './bench-run';
+import { allocatedBytes, checkCard, mb, median, runBench, serveIntoCache, verdict, xzDd } from './bench-run';
 
 const MiB = 1024 * 1024;
 
@@ -43,11 +38,8 @@ async function main(): Promise<void> {
   const { xzPath, size: imageSize } = fixture;
   const allocated = await allocatedBytes(fixture);
   const sha256 = await sha256Of(xzPath);
-  const server = await startImageServer();
-  server.files.set('/bench.raw.xz', { body: readFileSync(xzPath) });
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-cache-'));
-  const service = new ImageService({ cacheDir, keyDirs: [], mapImage });
-  const url = server.url('/bench.raw.xz');
+  const served = await serveIntoCache(xzPath);
+  const { service, url } = served;
   try {
     let started = Date.now();
     const prepared = await service.prepareSource(url, { sha256 });
@@ -91,12 +83,8 @@ async function main(): Promise<void> {
     console.log(`bytes written: ${mb(median(written))} = allocated ${mb(allocated)} ${over >= 0 ? '+' : ''}${(over * 100).toFixed(1)}% (goal <= +2%) ${verdict(over <= 0.02)}`);
     console.log(`writer peak memory: ${mb(Math.max(...memory))} (goal < 300 MB) ${verdict(Math.max(...memory) < 300e6)}`);
   } finally {
-    await server.close();
-    rmSync(cacheDir, { recursive: true, force: true });
+    await served.close();
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);
