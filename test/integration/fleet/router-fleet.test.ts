@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createCore, type Core } from '../../../electron/core/app-core';
 import { loadConfig } from '../../../electron/core/config';
-import type { FlashResult } from '../../../shared/domain/flash';
+import { coreCalls } from '../../helpers/core-calls';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { attachLoop, createLoopDisk } from '../../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -25,21 +25,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function call<T>(channel: string, args: unknown): Promise<T> {
-  const answer = await core.router.handle(channel, args);
-  if (!answer.ok) throw Object.assign(new Error(`${answer.error.code}: ${answer.error.message}`), { code: answer.error.code });
-  return answer.value as T;
-}
-
-function flashDone(jobId: string): Promise<FlashResult> {
-  return new Promise((resolve) => {
-    const stop = core.events.subscribe((event, payload) => {
-      if (event !== 'flash:done' || (payload as FlashResult).jobId !== jobId) return;
-      stop();
-      resolve(payload as FlashResult);
-    });
-  });
-}
+const { call, flashDone } = coreCalls(() => core);
 
 const profile = { hostname: 'kiosk-{n:02}', users: [{ name: 'core', sshAuthorizedKeys: [] }], timezone: 'UTC' };
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createCore, type Core } from '../../../electron/core/app-core';
 import { loadConfig } from '../../../electron/core/config';
-import type { FlashResult } from '../../../shared/domain/flash';
+import { coreCalls } from '../../helpers/core-calls';
 import type { HistoryEntry } from '../../../shared/domain/history';
 
 let dir: string;
@@ -22,21 +22,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function call<T>(channel: string, args: unknown): Promise<T> {
-  const answer = await core.router.handle(channel, args);
-  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-  return answer.value as T;
-}
-
-function flashDone(jobId: string): Promise<FlashResult> {
-  return new Promise((resolve) => {
-    const stop = core.events.subscribe((event, payload) => {
-      if (event !== 'flash:done' || (payload as FlashResult).jobId !== jobId) return;
-      stop();
-      resolve(payload as FlashResult);
-    });
-  });
-}
+const { call, flashDone } = coreCalls(() => core);
 
 test('a flash started over the router is in history:list and history:export', async () => {
   const image = path.join(dir, 'tiny, "quoted".raw');
