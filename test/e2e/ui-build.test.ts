@@ -47,6 +47,18 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
     return page;
   }
 
+  /**
+   * Starts a build and waits for that build's outcome. A finished run stays on the page, so waiting
+   * for a status alone could see the previous run's; the run's id tells them apart.
+   */
+  async function buildAndWait(page: Page, status: 'succeeded' | 'failed'): Promise<void> {
+    const run = page.getByTestId('build-run');
+    const previous = (await run.count()) > 0 ? await run.getAttribute('data-build-id') : null;
+    await page.getByRole('button', { name: 'Build image' }).click();
+    const fresh = previous ? `:not([data-build-id="${previous}"])` : '';
+    await page.locator(`[data-testid="build-run"][data-status="${status}"]${fresh}`).waitFor({ timeout: 60_000 });
+  }
+
   async function shot(page: Page, name: string): Promise<void> {
     const file = screenshotPath(name);
     if (file) await page.screenshot({ path: file, fullPage: true });
@@ -103,8 +115,7 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
 
       process.env.FIOT_STANDIN_FAULT = 'fail-mid-build';
       await page.getByTestId('build-arch').selectOption('x86_64');
-      await page.getByRole('button', { name: 'Build image' }).click();
-      await page.locator('[data-testid="build-run"][data-status="failed"]').waitFor({ timeout: 60_000 });
+      await buildAndWait(page, 'failed');
       assert.match(await page.getByTestId('build-error').innerText(), /Building the image failed[\s\S]*cannot run osbuild/);
       await shot(page, 'build-3-failed');
 
@@ -133,8 +144,7 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
     const page = await openBuild();
     try {
       // A build first, so an image is chosen and the First boot step can be reached.
-      await page.getByRole('button', { name: 'Build image' }).click();
-      await page.locator('[data-testid="build-run"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+      await buildAndWait(page, 'succeeded');
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.getByTestId('provisioning-enabled').check();
       await page.getByLabel('Hostname', { exact: true }).fill('built-{n:02}');
@@ -146,8 +156,7 @@ describe('building an image from a container in the browser', { skip: skip ?? fa
       await page.getByTestId('nav-image').click();
       await page.getByRole('tab', { name: 'Build from a container' }).click();
       assert.match(await page.getByTestId('build-source').innerText(), /users, SSH keys and the Ignition config from the First boot step/);
-      await page.getByRole('button', { name: 'Build image' }).click();
-      await page.locator('[data-testid="build-run"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+      await buildAndWait(page, 'succeeded');
 
       const config = readFileSync(standin.configCopy, 'utf8');
       assert.match(config, /\[\[customizations\.user\]\]\nname = "core"\nkey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMnoEkZFkFqVaMKEoq1SNL9P9JwJ\/5GpIsVoKMO1C42P tech@fiot"/);

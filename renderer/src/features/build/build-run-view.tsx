@@ -15,7 +15,7 @@ export function BuildRunView({ build }: { build: RunningBuild }) {
   const running = build.status === 'running';
 
   return (
-    <section className="stack" aria-label="Build" data-testid="build-run" data-status={build.status}>
+    <section className="stack" aria-label="Build" data-testid="build-run" data-status={build.status} data-build-id={build.id}>
       <div className="progress-head">
         <strong className="progress-phase" data-testid="build-phase">{build.message}</strong>
         <span className="progress-percent">{Math.round(build.percent)}%</span>
