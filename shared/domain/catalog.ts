@@ -20,6 +20,11 @@ export const catalogEntrySchema = z.object({
   date: z.string().nullable(),
   /** Bytes of the download (the compressed file for raw images), when known. */
   size: z.number().int().nonnegative().nullable(),
+  /**
+   * Bytes of a raw image once decompressed (what it takes on the card), when known for certain:
+   * read from the xz index on the server, or from the copy in the image cache.
+   */
+  imageSize: z.number().int().nonnegative().nullable().default(null),
   /** Download URL of a raw image. */
   url: z.string().optional(),
   /** Container reference (`quay.io/fedora/fedora-iot:42`) of a bootc image. */

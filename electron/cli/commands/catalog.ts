@@ -52,7 +52,7 @@ function printHuman(io: CliIO, catalog: Catalog, board: Board | undefined, board
   io.say(`Fedora IoT catalog (${origin(catalog)})`);
   io.say(
     formatTable(
-      [...(board ? ['BOARD'] : []), 'KIND', 'VARIANT', 'VERSION', 'ARCH', 'DATE', 'SIZE', 'DELIVERY'],
+      [...(board ? ['BOARD'] : []), 'KIND', 'VARIANT', 'VERSION', 'ARCH', 'DATE', 'SIZE', 'ON CARD', 'DELIVERY'],
       rows.map(([id, e, delivery]) => [
         ...(board ? [id] : []),
         e.kind === 'raw-image' ? 'raw image' : 'bootc container',
@@ -61,6 +61,7 @@ function printHuman(io: CliIO, catalog: Catalog, board: Board | undefined, board
         e.architectures.join(','),
         e.date ?? '-',
         e.size === null ? '-' : formatSize(e.size),
+        e.imageSize === null ? '-' : formatSize(e.imageSize),
         delivery,
       ]),
     ),

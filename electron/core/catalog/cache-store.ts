@@ -26,6 +26,8 @@ export const cacheFileSchema = z.object({
   version: z.literal(1),
   updatedAt: z.string(),
   sources: z.record(z.string(), cachedSourceSchema),
+  /** Unpacked sizes of raw images by entry id, read from their xz indexes (image-sizes.ts). */
+  imageSizes: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });
 export type CacheFile = z.infer<typeof cacheFileSchema>;
 export type CachedSource = z.infer<typeof cachedSourceSchema>;

@@ -49,6 +49,27 @@ export async function readText(url: string, response: Response): Promise<string>
   }
 }
 
+/**
+ * Reads a binary body of at most `maxBytes`: a server that sends more than it was asked for is cut
+ * off rather than read to the end (the catalog asks for small ranges of multi-gigabyte files).
+ */
+export async function readBytes(url: string, response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      length += chunk.length;
+      // Leaving the loop cancels the stream: the rest is never read.
+      if (length > maxBytes) break;
+      chunks.push(Buffer.from(chunk));
+    }
+  } catch (error) {
+    throw new FiotError('NETWORK', describeFailure(url, error));
+  }
+  if (length > maxBytes) throw new FiotError('NETWORK', `${url} sent more than the ${maxBytes} bytes asked for`);
+  return Buffer.concat(chunks);
+}
+
 /** GET a text document, conditionally when validators from an earlier answer are given. */
 export async function fetchText(url: string, request: TextRequest): Promise<TextResponse> {
   const headers: Record<string, string> = { ...request.headers };

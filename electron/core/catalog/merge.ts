@@ -10,7 +10,7 @@ import type { CachedSource } from './cache-store';
 import type { Snapshot } from './assets';
 
 function mergeSameFile(a: CatalogEntry, b: CatalogEntry): CatalogEntry {
-  return { ...a, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, date: a.date ?? b.date };
+  return { ...a, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, imageSize: a.imageSize ?? b.imageSize, date: a.date ?? b.date };
 }
 
 function newestRawImages(entries: CatalogEntry[]): CatalogEntry[] {

@@ -10,6 +10,7 @@ import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { loadBoards, loadSnapshot, type Snapshot } from './assets';
 import { cacheFilePath, readCache, writeCache, type CachedSource, type CacheFile } from './cache-store';
 import { describeFailure, type FetchLike } from './http';
+import { cachedImageSizes, probeImageSizes, sizesOfListed, withImageSizes, type ImageSizes } from './image-sizes';
 import { buildCatalog } from './merge';
 import { checksumSource } from './releases/checksum-source';
 import { releasesSource } from './releases/releases-source';
@@ -75,7 +76,8 @@ export class CatalogService {
     if (this.current) return this.current;
     this.cache ??= await readCache(this.cacheFile);
     const sources = this.cache?.sources ?? {};
-    this.current = buildCatalog(originOf(sources, false), this.snapshot, this.sources, sources, this.cache?.updatedAt ?? null);
+    const catalog = buildCatalog(originOf(sources, false), this.snapshot, this.sources, sources, this.cache?.updatedAt ?? null);
+    this.current = await this.withSizes(catalog, this.cache?.imageSizes ?? {});
     return this.current;
   }
 
@@ -113,11 +115,32 @@ export class CatalogService {
       const outcome = outcomes[i] as PromiseSettledResult<SourceOutcome>;
       sources[source.id] = this.settle(source.id, outcome, previous[source.id], checkedAt);
     });
-    this.cache = { version: 1, updatedAt: checkedAt, sources };
-    this.current = buildCatalog(originOf(sources, true), this.snapshot, this.sources, sources, checkedAt);
+    const catalog = buildCatalog(originOf(sources, true), this.snapshot, this.sources, sources, checkedAt);
+    const imageSizes = await this.learnSizes(catalog, sources, requestTimeoutMs, sourceTimeoutMs);
+    this.cache = { version: 1, updatedAt: checkedAt, sources, imageSizes };
+    this.current = await this.withSizes(catalog, imageSizes);
     await writeCache(this.cacheFile, this.cache);
     this.options.onChange?.(this.current);
     return this.current;
+  }
+
+  /**
+   * The sizes known before, plus those read now from the servers of raw images whose source answered
+   * in this refresh (a source that did not answer would not serve its images either), under the same
+   * deadline as a source. Kept only for entries still listed, so the cache does not grow.
+   */
+  private async learnSizes(catalog: Catalog, sources: Record<string, CachedSource>, timeoutMs: number, deadlineMs: number): Promise<ImageSizes> {
+    const before = this.cache?.imageSizes ?? {};
+    const reachable = catalog.entries.filter((e) => sources[e.source]?.status.state === 'ok');
+    const probing = probeImageSizes(reachable, before, { timeoutMs, fetchImpl: this.options.fetchImpl });
+    const learned = await withDeadline(probing, deadlineMs, 'image sizes').catch((): ImageSizes => ({}));
+    return sizesOfListed({ ...before, ...learned }, catalog.entries);
+  }
+
+  /** The catalog with the sizes known from the catalog's cache and from images already downloaded. */
+  private async withSizes(catalog: Catalog, known: ImageSizes): Promise<Catalog> {
+    const downloaded = await cachedImageSizes(this.options.config.cacheDir, catalog.entries);
+    return { ...catalog, entries: withImageSizes(catalog.entries, { ...known, ...downloaded }) };
   }
 
   private settle(id: string, outcome: PromiseSettledResult<SourceOutcome>, before: CachedSource | undefined, checkedAt: string): CachedSource {

@@ -15,14 +15,14 @@ const board = (id: string): Board => {
 function raw(version: string, arch: 'aarch64' | 'x86_64', date: string, stable = true): CatalogEntry {
   const file = `Fedora-IoT-raw-${version}-${date.replaceAll('-', '')}.0.${arch}.raw.xz`;
   return {
-    id: `raw:${file}`, kind: 'raw-image', variant: 'fedora-iot', version, architectures: [arch], date, size: 1000,
+    id: `raw:${file}`, kind: 'raw-image', variant: 'fedora-iot', version, architectures: [arch], date, size: 1000, imageSize: null,
     url: `https://example.org/${file}`, sha256: null, digest: null, stable, source: 'test', labels: {},
   };
 }
 
 function container(variant: string, version: string, architectures: ('aarch64' | 'x86_64')[], stable = true): CatalogEntry {
   return {
-    id: `oci:quay.io/fedora/${variant}:${version}`, kind: 'bootc-container', variant, version, architectures, date: null, size: null,
+    id: `oci:quay.io/fedora/${variant}:${version}`, kind: 'bootc-container', variant, version, architectures, date: null, size: null, imageSize: null,
     reference: `quay.io/fedora/${variant}:${version}`, sha256: null, digest: null, stable, source: 'test', labels: {},
   };
 }

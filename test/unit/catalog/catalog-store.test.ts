@@ -12,11 +12,11 @@ import { FiotError } from '../../../shared/errors';
 import { createFakeApi, settle } from '../../helpers/fake-api';
 
 const raw = (version: string, arch: 'aarch64' | 'x86_64', stable = true): CatalogEntry => ({
-  id: `raw:Fedora-IoT-raw-${version}-20250101.0.${arch}.raw.xz`, kind: 'raw-image', variant: 'fedora-iot', version, architectures: [arch], date: '2025-01-01', size: 10,
+  id: `raw:Fedora-IoT-raw-${version}-20250101.0.${arch}.raw.xz`, kind: 'raw-image', variant: 'fedora-iot', version, architectures: [arch], date: '2025-01-01', size: 10, imageSize: null,
   url: `https://mirror.example/${version}/${arch}.raw.xz`, sha256: stable ? 'a'.repeat(64) : null, digest: null, stable, source: 'releases', labels: {},
 });
 const container = (variant: string, version: string, stable = true): CatalogEntry => ({
-  id: `oci:quay.io/fedora/${variant}:${version}`, kind: 'bootc-container', variant, version, architectures: ['aarch64', 'x86_64'], date: null, size: null,
+  id: `oci:quay.io/fedora/${variant}:${version}`, kind: 'bootc-container', variant, version, architectures: ['aarch64', 'x86_64'], date: null, size: null, imageSize: null,
   reference: `quay.io/fedora/${variant}:${version}`, sha256: null, digest: null, stable, source: 'registry', labels: {},
 });
 

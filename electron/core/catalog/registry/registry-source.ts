@@ -40,6 +40,7 @@ export function containerEntry(repo: string, tag: string, facts: TagFacts): Cata
     architectures: facts.architectures,
     date: created && /^\d{4}-\d{2}-\d{2}/.test(created) ? created.slice(0, 10) : null,
     size: facts.size,
+    imageSize: null,
     reference: `${repo}:${tag}`,
     sha256: null,
     digest: facts.digest,

@@ -23,6 +23,8 @@ export function rawImageEntry(name: IotFileName, facts: RawImageFacts, source: s
     architectures: [name.arch],
     date: facts.date ?? name.date,
     size: facts.size,
+    // Learned later from the xz index on the server or the image cache (catalog/image-sizes.ts).
+    imageSize: null,
     url: facts.url,
     sha256,
     digest: null,

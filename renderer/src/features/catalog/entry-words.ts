@@ -1,7 +1,7 @@
 /**
  * A catalog entry in plain words, as a person choosing an image reads it: what it is, for which
- * board, how big the download is and when it was released. Only what is known is said: an unknown
- * size or date is left out, never printed as "unknown".
+ * board, how big the download is, how much room it takes on the card and when it was released.
+ * Only what is known is said: an unknown size or date is left out, never printed as "unknown".
  */
 import type { Board } from '../../../../shared/domain/board';
 import type { CatalogEntry } from '../../../../shared/domain/catalog';
@@ -16,6 +16,7 @@ export function entryFacts(entry: CatalogEntry): string {
   const facts = [
     entry.kind === 'bootc-container' ? entry.reference : undefined,
     entry.size === null ? undefined : `${formatSize(entry.size)} download`,
+    entry.imageSize === null ? undefined : `${formatSize(entry.imageSize)} on the card`,
     entry.date === null ? undefined : `released ${entry.date}`,
   ];
   return facts.filter(Boolean).join(' · ');

@@ -1,0 +1,79 @@
+/**
+ * How much room a raw image published as `.xz` takes on the card, read on the server without
+ * downloading it: every xz stream ends with an index listing each block's uncompressed size
+ * (electron/core/flash/source/xz-index.ts reads it). Two ranged GETs answer for a usual image: the
+ * head (which also tells the file's length and holds the stream header), then the tail (footer and
+ * index). A server that ignores Range is left at once, never read to the end.
+ */
+import path from 'node:path';
+import { FiotError } from '../../../shared/errors';
+import { xzUncompressedSize, type ReadAt } from '../flash/source/xz-index';
+import { fetchWithTimeout, readBytes, type FetchLike } from './http';
+
+/** The head window: the stream header is its first 12 bytes. */
+const HEAD_BYTES = 4096;
+/**
+ * The tail window: the footer and, in one go, the index of an image of up to ~10 000 blocks (a
+ * 6 GiB Fedora image in 1 MiB blocks has an index of ~40 KB).
+ */
+const TAIL_BYTES = 64 * 1024;
+/** No single read beyond this: an index that large is not worth fetching to show a size. */
+const MAX_READ_BYTES = 1024 * 1024;
+
+export interface RangeRequest {
+  timeoutMs: number;
+  fetchImpl?: FetchLike;
+}
+
+interface FetchedRange {
+  offset: number;
+  bytes: Buffer;
+}
+
+async function fetchRange(url: string, start: number, end: number, request: RangeRequest): Promise<{ bytes: Buffer; fileSize: number }> {
+  const response = await fetchWithTimeout(url, { headers: { Range: `bytes=${start}-${end}` } }, request.timeoutMs, request.fetchImpl);
+  if (response.status !== 206) {
+    // A 200 would be the whole image: cancel before a byte of it is read.
+    await response.body?.cancel().catch(() => undefined);
+    throw new FiotError('NETWORK', `${url} does not send parts of a file (HTTP ${response.status} to a Range request)`);
+  }
+  const fileSize = Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1] ?? Number.NaN);
+  if (!Number.isSafeInteger(fileSize)) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new FiotError('NETWORK', `${url} answered a Range request without the file's length`);
+  }
+  return { bytes: await readBytes(url, response, end - start + 1), fileSize };
+}
+
+/**
+ * A ReadAt over HTTP that keeps what it fetched. A read outside what is held fetches a window ending
+ * where the read ends, since the index is read walking back from the end of the file.
+ */
+function rangedReader(url: string, request: RangeRequest): { read: ReadAt; fetchHead(): Promise<number> } {
+  const held: FetchedRange[] = [];
+  const fetchInto = async (start: number, end: number) => {
+    const { bytes, fileSize } = await fetchRange(url, start, end, request);
+    held.push({ offset: start, bytes });
+    return fileSize;
+  };
+  const read: ReadAt = async (offset, length) => {
+    const within = (r: FetchedRange) => offset >= r.offset && offset + length <= r.offset + r.bytes.length;
+    let range = held.find(within);
+    if (!range) {
+      if (length > MAX_READ_BYTES) throw new FiotError('SOURCE_CORRUPT', `${url} has an xz index too large to read for its size.`);
+      const end = offset + length;
+      await fetchInto(Math.max(0, end - Math.max(length, TAIL_BYTES)), end - 1);
+      range = held.find(within);
+      if (!range) throw new FiotError('NETWORK', `${url} sent fewer bytes than asked for`);
+    }
+    return range.bytes.subarray(offset - range.offset, offset - range.offset + length);
+  };
+  return { read, fetchHead: () => fetchInto(0, HEAD_BYTES - 1) };
+}
+
+/** Bytes of the image inside the `.xz` at `url`; throws when the server cannot tell (no Range, no xz). */
+export async function remoteXzImageSize(url: string, request: RangeRequest): Promise<number> {
+  const reader = rangedReader(url, request);
+  const fileSize = await reader.fetchHead();
+  return xzUncompressedSize(reader.read, fileSize, path.posix.basename(new URL(url).pathname));
+}
