@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import { entriesForBoard } from '../../shared/domain/catalog';
 import { chromiumSkipReason, launchBrowser, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../helpers/oci-registry';
 import { sendJson, startRouteServer, type RouteServer } from '../helpers/route-server';
+import { sendFile } from '../helpers/image-server';
 import { makeTestKey } from '../helpers/pgp';
 import { commandsSkipReason } from '../helpers/system';
 
@@ -73,21 +74,20 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       pushImage(registry.host, `fedora/${variant}`, '43', { architectures: ['arm64', 'amd64'], labels: bootcLabels('43'), created: '2025-11-01T00:00:00Z' });
     }
     xz = makeSmallImage(dataDir);
-    const [sha256, size] = [await sha256Of(xz), statSync(xz).size];
+    const packed = readFileSync(xz);
+    const [sha256, size] = [await sha256Of(xz), packed.length];
     // The mirror's CHECKSUM file, signed by a key the user trusts (a Fedora image needs one).
     const key = await makeTestKey('Fedora (test)');
     const checksum = await key.clearSign(`SHA256 (${path.basename(rawPath('aarch64'))}) = ${sha256}\n`);
     mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
     writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
-    fedora = await startRouteServer((_req, res, url) => {
+    fedora = await startRouteServer((req, res, url) => {
       if (url.pathname === '/releases.json') {
         return sendJson(res, 200, ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: `${fedora.base}${rawPath(arch)}`, variant: 'IoT', subvariant: 'IoT', sha256, size: String(size) })));
       }
       if (url.pathname === checksumPath('aarch64')) return void res.writeHead(200).end(checksum);
-      if (url.pathname === rawPath('aarch64')) {
-        res.writeHead(200, { 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' });
-        return void createReadStream(xz).pipe(res);
-      }
+      // A mirror that sends parts of files, as Fedora's do: the catalog reads the size on the card from the xz index.
+      if (url.pathname === rawPath('aarch64')) return sendFile(req, res, packed);
       res.writeHead(404).end();
     });
     config = loadConfig({
@@ -146,7 +146,8 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.equal(await first.getAttribute('data-entry'), 'raw:Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz');
       assert.match(await first.innerText(), /recommended/, 'newest stable recommended');
       assert.equal(await first.getAttribute('aria-pressed'), 'false', 'nothing chosen before a click');
-      assert.match(await first.innerText(), /Fedora IoT 43 for Raspberry Pi 4[^\n]*\n[\s\S]*released 2025-10-24/);
+      // The 8 MiB image's size on the card, read from the mirror's .xz by the refresh and kept in the cache.
+      assert.match(await first.innerText(), /Fedora IoT 43 for Raspberry Pi 4[^\n]*\n[\s\S]*download · 8\.39 MB on the card · released 2025-10-24/);
       assert.doesNotMatch(await page.getByTestId('catalog-board').innerText(), /unknown/);
       assert.match(await first.innerText(), /Ready-made Fedora IoT image: written as is\./);
       await shot(page, 'catalog-2-rpi4');

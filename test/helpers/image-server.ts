@@ -30,6 +30,8 @@ export interface RecordedRequest {
   range?: string;
   ifRange?: string;
   status: number;
+  /** Body bytes handed to the socket so far: what a client that hung up early actually received, at most. */
+  bytesSent: number;
 }
 
 export interface ImageServer {
@@ -54,13 +56,13 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
 
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const record: RecordedRequest = { path, status: 0, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers['if-range'] ? { ifRange: String(req.headers['if-range']) } : {}) };
+    const record: RecordedRequest = { path, status: 0, bytesSent: 0, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers['if-range'] ? { ifRange: String(req.headers['if-range']) } : {}) };
     requests.push(record);
     const reply = (status: number, headers: Record<string, string | number> = {}, body?: Buffer) => {
       record.status = status;
       res.writeHead(status, headers);
       if (!body) return void res.end();
-      void sendBody(res, body, faults);
+      void sendBody(res, body, faults, record);
     };
     if (faults.fail503 && faults.fail503 > 0) {
       faults.fail503--;
@@ -71,12 +73,11 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
     const etag = file.etag ?? etagOf(file.body);
     const size = file.body.length;
     const common = { etag, 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const ifRange = req.headers['if-range'];
-    if (range && !faults.ignoreRange && (!ifRange || ifRange === etag)) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      if (start >= size) return reply(416, { 'content-range': `bytes */${size}` });
+    const range = faults.ignoreRange || (ifRange && ifRange !== etag) ? null : requestedRange(req.headers.range, size);
+    if (range === 'unsatisfiable') return reply(416, { 'content-range': `bytes */${size}` });
+    if (range) {
+      const { start, end } = range;
       return reply(206, { ...common, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 }, file.body.subarray(start, end + 1));
     }
     return reply(200, { ...common, 'content-length': size }, file.body);
@@ -96,13 +97,32 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
   };
 }
 
-async function sendBody(res: http.ServerResponse, body: Buffer, faults: Faults): Promise<void> {
+/** The byte range a `bytes=START-[END]` header asks of a file of `size` bytes; null for none or another form. */
+export function requestedRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const range = /^bytes=(\d+)-(\d*)$/.exec(header ?? '');
+  if (!range) return null;
+  const start = Number(range[1]);
+  if (start >= size) return 'unsatisfiable';
+  return { start, end: range[2] ? Math.min(Number(range[2]), size - 1) : size - 1 };
+}
+
+/** Answers a GET for a whole file as a plain file server does: the part a Range asks for, or all of it. */
+export function sendFile(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+  const range = requestedRange(req.headers.range, body.length);
+  if (range === 'unsatisfiable') return void res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+  if (!range) return void res.writeHead(200, { 'accept-ranges': 'bytes', 'content-length': body.length }).end(body);
+  res.writeHead(206, { 'accept-ranges': 'bytes', 'content-range': `bytes ${range.start}-${range.end}/${body.length}`, 'content-length': range.end - range.start + 1 });
+  res.end(body.subarray(range.start, range.end + 1));
+}
+
+async function sendBody(res: http.ServerResponse, body: Buffer, faults: Faults, record: RecordedRequest): Promise<void> {
   const cut = faults.cutAfterBytes && faults.cutAfterBytes.times > 0 ? faults.cutAfterBytes : null;
   if (cut) cut.times--;
   const limit = cut ? Math.min(cut.bytes, body.length) : body.length;
   const step = faults.throttle?.bytes ?? 256 * 1024;
   for (let sent = 0; sent < limit; sent += step) {
     const piece = body.subarray(sent, Math.min(sent + step, limit));
+    record.bytesSent += piece.length;
     if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve));
     if (faults.throttle) await new Promise((resolve) => setTimeout(resolve, faults.throttle!.ms));
     if (res.destroyed) return;

@@ -4,6 +4,8 @@
  * JSON, a server that never answers, everything down), none of which may break the others.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,9 @@ import { resolveCatalogSource } from '../../../electron/core/catalog/resolve-sou
 import { createCore } from '../../../electron/core/app-core';
 import type { Catalog } from '../../../shared/domain/catalog';
 import { startRouteServer, type RouteServer } from '../../helpers/route-server';
+import { sendFile } from '../../helpers/image-server';
+import { commandsSkipReason } from '../../helpers/system';
+import { updateIndex } from '../../../electron/core/images/cache/cache-index';
 import { fedoraRoutes, sha } from './fixtures';
 
 let fedora: RouteServer;
@@ -154,6 +159,48 @@ describe('catalog service', () => {
     assert.equal(catalog.entries.length, loadSnapshot().entries.length);
     assert.ok(catalog.sources.every((s) => s.state === 'failed'), JSON.stringify(catalog.sources));
     assert.match(status(catalog, 'registry:quay.io/fedora/fedora-iot')?.message ?? '', /ECONNREFUSED/);
+  });
+
+  it('reads the unpacked size of a raw image from its xz index on the mirror, and keeps it offline', { skip: commandsSkipReason('xz') ?? false }, async () => {
+    // Random data does not compress: the .xz is larger than what the two requests fetch.
+    const image = Buffer.concat([randomBytes(1024 * 1024), Buffer.alloc(2 * 1024 * 1024)]);
+    const packed = execFileSync('xz', ['-0', '-T2', '--block-size=1MiB', '-c'], { input: image, maxBuffer: 16 * 1024 * 1024 });
+    const imagePath = '/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+    const routes = fedoraRoutes(() => fedora);
+    fedora.route = (req, res, url) => (url.pathname === imagePath ? sendFile(req, res, packed) : routes(req, res, url));
+    const sizeOf = (catalog: Catalog, file: string) => catalog.entries.find((e) => e.id === `raw:${file}`)?.imageSize;
+
+    const live = await new CatalogService({ config: configFor() }).refresh();
+    assert.equal(sizeOf(live, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz'), image.length);
+    assert.equal(sizeOf(live, 'Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz'), null, 'a 404 on the image leaves its size unknown');
+    assert.equal(fedora.requests.filter((r) => r.path === imagePath).length, 2, 'two Range requests');
+
+    fedora.requests.length = 0;
+    const down: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') });
+    };
+    const offline = await new CatalogService({ config: configFor(), fetchImpl: down }).refresh();
+    assert.equal(sizeOf(offline, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz'), image.length, 'kept in the catalog cache');
+    const restarted = await new CatalogService({ config: configFor() }).get();
+    assert.equal(sizeOf(restarted, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz'), image.length);
+    const again = await new CatalogService({ config: configFor() }).refresh();
+    assert.equal(sizeOf(again, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz'), image.length);
+    assert.equal(fedora.requests.filter((r) => r.path === imagePath).length, 0, 'a size once read is not asked for again');
+  });
+
+  it('takes the size of an image already downloaded from its decompressed copy in the image cache', async () => {
+    const url = `${fedora.base}/iot/43/IoT/x86_64/images/Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz`;
+    const rawSize = 6 * 1024 ** 3;
+    await updateIndex(cacheDir, (entries) => {
+      entries.push({
+        sha256: 'f'.repeat(64), name: 'Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz', file: 'objects/f/image.raw.xz', size: 700e6, sources: [url],
+        addedAt: '2025-11-01T00:00:00Z', lastUsedAt: '2025-11-01T00:00:00Z', diskBytes: 0, removeAfterWrite: false,
+        verification: { sha256: 'f'.repeat(64), checksum: 'sha256', signature: null, signatureSkipped: false, notes: [] },
+        raw: { file: 'objects/f/image.raw', size: rawSize, mapFile: 'objects/f/allocation-map.json', dataBytes: 1e9 },
+      });
+    });
+    const catalog = await new CatalogService({ config: configFor() }).refresh();
+    assert.equal(catalog.entries.find((e) => e.url === url)?.imageSize, rawSize);
   });
 
   it('pushes catalog:changed through the core after a refresh', async () => {

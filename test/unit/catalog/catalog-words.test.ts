@@ -25,6 +25,11 @@ describe('catalog entries in plain words', () => {
     assert.equal(entryFacts(entry), '700 MB download · released 2025-10-24');
   });
 
+  it('says how much room the image takes on the card when its unpacked size is known', () => {
+    const entry: CatalogEntry = { ...raw43, size: 700 * 1000 * 1000, imageSize: 6 * 1024 ** 3 };
+    assert.equal(entryFacts(entry), '700 MB download · 6.44 GB on the card · released 2025-10-24');
+  });
+
   it('leaves out what is not known instead of saying "unknown"', () => {
     assert.equal(entryFacts({ ...raw43, size: null }), 'released 2025-10-24');
     const container = snapshot.entries.find((e) => e.id === 'oci:quay.io/fedora/fedora-bootc:43')!;
