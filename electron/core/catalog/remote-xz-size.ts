@@ -37,10 +37,11 @@ async function fetchRange(url: string, start: number, end: number, request: Rang
     await response.body?.cancel().catch(() => undefined);
     throw new FiotError('NETWORK', `${url} does not send parts of a file (HTTP ${response.status} to a Range request)`);
   }
-  const fileSize = Number(/\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1] ?? Number.NaN);
-  if (!Number.isSafeInteger(fileSize)) {
+  const [, first, total] = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '') ?? [];
+  const fileSize = Number(total);
+  if (Number(first) !== start || !Number.isSafeInteger(fileSize)) {
     await response.body?.cancel().catch(() => undefined);
-    throw new FiotError('NETWORK', `${url} answered a Range request without the file's length`);
+    throw new FiotError('NETWORK', `${url} answered a Range request with another part than asked for, or without the file's length`);
   }
   return { bytes: await readBytes(url, response, end - start + 1), fileSize };
 }

@@ -4,7 +4,7 @@
  * answers with the sources down. Runs the real command line as a user would.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,15 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../../helpers/oci-registry';
 import { startRouteServer, type RouteServer } from '../../helpers/route-server';
+import { sendFile } from '../../helpers/image-server';
 import { fedoraRoutes } from './fixtures';
 import { resultLine } from '../../helpers/cli-json';
+import { commandsSkipReason } from '../../helpers/system';
 
-const skip = registrySkipReason();
+const skip = registrySkipReason() ?? commandsSkipReason('xz');
+/** The one image file the mirror serves (5 MB once decompressed); the others answer 404. */
+const servedImage = '/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+const servedImageSize = 5_000_000;
 const root = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(root, 'bin', 'fiot-flash.mjs');
 
@@ -70,7 +75,9 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     for (const tag of ['42', '43']) pushImage(registry.host, 'fedora/fedora-iot', tag, { architectures: ['arm64', 'amd64'], labels: bootcLabels(tag), created: '2025-11-01T00:00:00Z' });
     for (const tag of ['43', 'rawhide']) pushImage(registry.host, 'fedora/fedora-bootc', tag, { architectures: ['arm64', 'amd64', 's390x'], labels: bootcLabels(tag), created: '2025-11-03T00:00:00Z' });
     fedora = await startRouteServer(() => undefined);
-    fedora.route = fedoraRoutes(() => fedora);
+    const routes = fedoraRoutes(() => fedora);
+    const packed = execFileSync('xz', ['-0', '-T2', '--block-size=1MiB', '-c'], { input: Buffer.alloc(servedImageSize) });
+    fedora.route = (req, res, url) => (url.pathname === servedImage ? sendFile(req, res, packed) : routes(req, res, url));
     const dir = freshDir();
     env = {
       FIOT_CONFIG_DIR: dir,
@@ -98,8 +105,9 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     assert.deepEqual(tagsOf(result.entries, 'fedora-bootc'), ['43:aarch64,x86_64', 'rawhide:aarch64,x86_64']);
     const raw = result.entries.filter((e) => e.kind === 'raw-image');
     assert.ok(raw.length >= 4 && raw.every((e) => e.url?.startsWith(`${fedora.base}/iot/`)), JSON.stringify(raw));
-    // The mirror serves no image files here, so no size on the card is known; the field is there.
-    assert.ok(raw.every((e) => e.imageSize === null), JSON.stringify(raw));
+    // The size on the card, read from the one image the mirror serves; unknown (null) for the others.
+    assert.deepEqual(raw.map((e) => e.imageSize), raw.map((e) => (e.url?.endsWith(servedImage) ? servedImageSize : null)));
+    assert.ok(raw.some((e) => e.imageSize === servedImageSize));
     assert.deepEqual(result.sources.map((s) => s.state), ['ok', 'ok', 'ok', 'ok']);
     assert.deepEqual(result.notices, []);
   });
@@ -117,8 +125,7 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     const run = await cli(['catalog', '--board', 'rpi4', '--offline'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /BOARD\s+KIND\s+VARIANT\s+VERSION\s+ARCH\s+DATE\s+SIZE\s+ON CARD\s+DELIVERY/);
-    // The loopback mirror has no image files: the size on the card is not known, and says so with "-".
-    assert.match(run.stdout, /rpi4\s+raw image\s+fedora-iot\s+43\s+aarch64\s+2025-10-24\s+812 MB\s+-\s+published-raw/);
+    assert.match(run.stdout, /rpi4\s+raw image\s+fedora-iot\s+43\s+aarch64\s+2025-10-24\s+812 MB\s+5 MB\s+published-raw/);
     assert.match(run.stdout, /rpi4\s+bootc container\s+fedora-iot\s+43\s+aarch64,x86_64\s+2025-11-01\s+\S+ \S+\s+-\s+published-raw\+bootc-switch/);
     assert.match(run.stdout, /enable_uart=1/);
     assert.doesNotMatch(run.stdout, /x86_64\s+\d{4}-\d{2}-\d{2}\s+\S+ \S+\s+(-|\S+ \S+)\s+published-raw\n/);
