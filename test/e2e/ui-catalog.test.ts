@@ -162,6 +162,7 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       await first.click();
       assert.equal(await first.getAttribute('aria-pressed'), 'true');
       assert.equal(await page.getByTestId('catalog-picked').getAttribute('data-delivery'), 'published-raw');
+      assert.match(await page.getByTestId('catalog-card-fit').innerText(), /^Needs a card of at least 8\.39 MB\./, 'said while the image downloads');
       const outcome = page.locator('[data-testid="image-summary"], [data-testid="catalog-download-error"], [data-testid="image-error"]');
       await outcome.first().waitFor({ timeout: 120_000 });
       await shot(page, 'catalog-3-picked');

@@ -9,7 +9,8 @@ import { loadBoards, loadSnapshot } from '../../../electron/core/catalog/assets'
 import { buildCatalog } from '../../../electron/core/catalog/merge';
 import type { CatalogSource } from '../../../electron/core/catalog/source';
 import { catalogOffline, catalogShownFrom, type CatalogEntry, type SourceStatus } from '../../../shared/domain/catalog';
-import { entryFacts, entryTitle } from '../../../renderer/src/features/catalog/entry-words';
+import { cardFit, entryFacts, entryTitle } from '../../../renderer/src/features/catalog/entry-words';
+import type { Drive } from '../../../shared/domain/drive';
 
 const rpi4 = loadBoards().find((b) => b.id === 'rpi4')!;
 const snapshot = loadSnapshot();
@@ -28,6 +29,23 @@ describe('catalog entries in plain words', () => {
   it('says how much room the image takes on the card when its unpacked size is known', () => {
     const entry: CatalogEntry = { ...raw43, size: 700 * 1000 * 1000, imageSize: 6 * 1024 ** 3 };
     assert.equal(entryFacts(entry), '700 MB download · 6.44 GB on the card · released 2025-10-24');
+  });
+
+  it('says what card a chosen image needs, and names the cards in this computer that are too small', () => {
+    const entry = { imageSize: 6 * 1024 ** 3 };
+    const card = (description: string, size: number, extra: Partial<Drive> = {}): Drive => ({
+      device: `/dev/${description}`, description, size, isSystem: false, isRemovable: true, isReadOnly: false, isVirtual: false, kind: 'drive', mountpoints: [], ...extra,
+    });
+    const system = card('nvme0n1', 512e9, { isSystem: true, isRemovable: false });
+    assert.equal(cardFit({ imageSize: null }, [card('sdb', 4e9)]), null, 'nothing said when the size is not known');
+    assert.deepEqual(cardFit(entry, [system]), { words: 'Needs a card of at least 6.44 GB.', tooSmall: false });
+    assert.deepEqual(cardFit(entry, [system, card('sdb', 4e9), card('sdc', 32e9)]), { words: 'Needs a card of at least 6.44 GB.', tooSmall: false });
+    assert.deepEqual(cardFit(entry, [system, card('sdb', 4e9)]), {
+      words: 'Needs a card of at least 6.44 GB. sdb (4 GB) is too small: insert a larger card while the image downloads.',
+      tooSmall: true,
+    });
+    assert.equal(cardFit(entry, [card('sdb', 4e9), card('sdc', 2e9)])?.tooSmall, true);
+    assert.match(cardFit(entry, [card('sdb', 4e9), card('sdc', 2e9)])?.words ?? '', /sdb \(4 GB\), sdc \(2 GB\) are too small/);
   });
 
   it('leaves out what is not known instead of saying "unknown"', () => {

@@ -14,7 +14,10 @@ import { percent } from '../../format';
 import { BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
 import { EntryList } from './entry-list';
-import { catalogStore, useCatalog, useDownloads } from '../../stores';
+import { cardFit } from './entry-words';
+import { allDrives } from '../drives/drives-store';
+import { catalogStore, useCatalog, useDownloads, useDrives } from '../../stores';
+import { useShallow } from 'zustand/react/shallow';
 import './catalog.css';
 
 /** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
@@ -56,6 +59,15 @@ function DownloadLine() {
   );
 }
 
+/** For a chosen raw image: the card it needs, and whether the cards in this computer are that large. */
+function CardFit({ entryId }: { entryId: string }) {
+  const entry = useCatalog((s) => s.catalog?.entries.find((e) => e.id === entryId));
+  const cards = useDrives(useShallow(allDrives));
+  const fit = entry ? cardFit(entry, cards) : null;
+  if (!fit) return null;
+  return <p className={`catalog-card-fit small${fit.tooSmall ? ' too-small' : ' muted'}`} role="status" data-testid="catalog-card-fit">{fit.words}</p>;
+}
+
 function BoardEntries() {
   const state = useCatalog((s) => s);
   const downloadFailed = useDownloads((s) => s.error !== null);
@@ -88,6 +100,7 @@ function BoardEntries() {
       <EntryList entries={entries} board={board} recommendedId={recommendedId(state)} />
       {state.error && <ErrorNotice error={state.error} testId="catalog-error" />}
       {state.picked && !downloadFailed && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
+      {state.picked && !downloadFailed && <CardFit entryId={state.picked.entryId} />}
       <DownloadLine />
     </div>
   );

@@ -5,6 +5,8 @@
  */
 import type { Board } from '../../../../shared/domain/board';
 import type { CatalogEntry } from '../../../../shared/domain/catalog';
+import type { Drive } from '../../../../shared/domain/drive';
+import { isSystemDrive, isTooSmall } from '../../../../shared/drive-constraints';
 import { formatSize } from '../../format';
 
 export function entryTitle(entry: CatalogEntry, board: Pick<Board, 'name'>): string {
@@ -20,4 +22,25 @@ export function entryFacts(entry: CatalogEntry): string {
     entry.date === null ? undefined : `released ${entry.date}`,
   ];
   return facts.filter(Boolean).join(' · ');
+}
+
+/** What a chosen raw image needs of the card; `tooSmall` when no card in this computer is that large. */
+export interface CardFit {
+  words: string;
+  tooSmall: boolean;
+}
+
+/**
+ * What a chosen raw image needs of the card, said while it downloads, so a card that is too small
+ * is swapped now rather than found out at the drives step. `cards`: the drives listed now (system
+ * drives never count: they are never written). Null when the size on the card is not known.
+ */
+export function cardFit(entry: Pick<CatalogEntry, 'imageSize'>, cards: Drive[]): CardFit | null {
+  if (entry.imageSize === null) return null;
+  const needs = `Needs a card of at least ${formatSize(entry.imageSize)}.`;
+  const candidates = cards.filter((card) => !isSystemDrive(card));
+  if (candidates.length === 0 || !candidates.every((card) => isTooSmall(card, entry.imageSize))) return { words: needs, tooSmall: false };
+  const names = candidates.map((card) => `${card.description || card.device} (${formatSize(card.size)})`).join(', ');
+  const verb = candidates.length === 1 ? 'is' : 'are';
+  return { words: `${needs} ${names} ${verb} too small: insert a larger card while the image downloads.`, tooSmall: true };
 }
