@@ -33,7 +33,7 @@ interface FetchedRange {
 async function fetchRange(url: string, start: number, end: number, request: RangeRequest): Promise<{ bytes: Buffer; fileSize: number }> {
   const response = await fetchWithTimeout(url, { headers: { Range: `bytes=${start}-${end}` } }, request.timeoutMs, request.fetchImpl);
   if (response.status !== 206) {
-    // A 200 would be the whole image: cancel before a byte of it is read.
+    // A 200 is the whole image on its way: cancel it rather than read it.
     await response.body?.cancel().catch(() => undefined);
     throw new FiotError('NETWORK', `${url} does not send parts of a file (HTTP ${response.status} to a Range request)`);
   }
