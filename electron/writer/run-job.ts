@@ -122,16 +122,16 @@ function peakMemoryBytes(): number {
 async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[], progress: ProgressReporter, outcome: StreamOutcome, imageSize: number): Promise<void> {
   const { signal } = deps;
   if (job.verify) {
-    // The head is still only in memory: its bytes open the hash, the card's body bytes follow.
+    // The head is still only in memory: its bytes open the digest, the card's body bytes follow.
     const heldBytes = outcome.head.ranges.map((r) => outcome.head.data.subarray(r.offset, r.offset + r.length));
-    // The held backup GPT header is part of the hash, in image order: read from memory, compared when written.
+    // The held backup GPT header is part of the digest, in image order: read from memory, compared when written.
     const bodyAndBackup = mergeRanges([...outcome.body, ...(outcome.head.backup?.ranges ?? [])]);
     const live = slots.filter(isLive);
     for (const slot of live) slot.state = 'verifying';
     progress.enter('verifying', totalLength(outcome.body) * live.length);
     await forEachLive(slots, async (slot) => {
       await deps.beforeReadBack?.({ device: slot.device, part: 'body' });
-      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenSha256, signal, (n) => progress.add(n), heldBytes, outcome.head.backup);
+      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenDigest, signal, (n) => progress.add(n), heldBytes, outcome.head.backup);
     });
     throwIfCancelled(signal);
   }

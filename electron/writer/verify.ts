@@ -1,11 +1,11 @@
 /**
  * Reading back what was written, from the medium rather than the page cache, and comparing it
- * with what was meant: a hash for the streamed body (computed while writing, so nothing is kept
+ * with what was meant: a digest for the streamed body (computed while writing, so nothing is kept
  * in memory), the bytes themselves for the held-back head and the provisioning changes.
  */
-import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
 import { overlayUnit, type HeldUnit } from './held-tables';
+import { readBackDigest } from './read-back-digest';
 import { piecesOf, type ByteRange } from './ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 
@@ -45,20 +45,20 @@ async function readBack(io: TargetIO, ranges: ByteRange[], signal: AbortSignal, 
 }
 
 /**
- * Compares the sha256 of `prefix` (bytes already proven, such as the held-back head) followed by
- * the device's bytes over `ranges`, in order, with the one computed while writing. Bytes of `held`
- * (a unit not on the card yet) are taken from memory: they are compared when written, last.
+ * Compares the read-back digest of `prefix` (bytes already proven, such as the held-back head)
+ * followed by the device's bytes over `ranges`, in order, with the one computed while writing.
+ * Bytes of `held` (a unit not on the card yet) are taken from memory: they are compared when written, last.
  */
-export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedSha256: string, signal: AbortSignal, onBytes: (n: number) => void, prefix: Buffer[] = [], held: HeldUnit | null = null): Promise<void> {
-  const hash = createHash('sha256');
+export async function verifyHashed(io: TargetIO, ranges: ByteRange[], expectedDigest: string, signal: AbortSignal, onBytes: (n: number) => void, prefix: Buffer[] = [], held: HeldUnit | null = null): Promise<void> {
+  const hash = readBackDigest();
   for (const bytes of prefix) hash.update(bytes);
   await readBack(io, ranges, signal, (piece, bytes) => {
     overlayUnit(held, bytes, piece.offset);
     hash.update(bytes);
     onBytes(piece.length);
   });
-  const actual = hash.digest('hex');
-  if (actual !== expectedSha256) throw mismatch(io.device, `sha256 ${actual.slice(0, 12)}… instead of ${expectedSha256.slice(0, 12)}…`);
+  const actual = hash.hex();
+  if (actual !== expectedDigest) throw mismatch(io.device, `read back as ${actual.slice(0, 12)}… instead of ${expectedDigest.slice(0, 12)}…`);
 }
 
 /** Compares the device's bytes over `ranges` with `expected`, which holds them at their image offsets. */

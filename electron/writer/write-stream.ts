@@ -9,6 +9,7 @@ import { FiotError } from '../../shared/errors';
 import type { AllocationMap } from './allocation-map';
 import { AlignedPool } from './aligned-pool';
 import { CHUNK_SIZE, type ImageChunk } from './chunks';
+import { readBackDigest } from './read-back-digest';
 import { backupGptUnit, holdUnit, type HeldUnit } from './held-tables';
 import { appendRange, rangeEnd, type ByteRange } from './ranges';
 import { failSlot, forEachLive, isLive, type TargetSlot } from './slots';
@@ -46,6 +47,8 @@ export interface StreamOutcome {
    * (held in memory), then the body's. Verification hashes the same sequence read back.
    */
   writtenSha256: string;
+  /** The same sequence's read-back digest (read-back-digest.ts): what verification reproduces. */
+  writtenDigest: string;
 }
 
 export interface StreamOptions {
@@ -91,6 +94,7 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
   // Ranges are whole 4 KiB units except one that ends the image: one unit of slack covers it.
   const pool = new AlignedPool(CHUNK_SIZE + ALIGNMENT, WRITE_DEPTH + 1);
   const hash = createHash('sha256');
+  const digest = readBackDigest();
   const body: ByteRange[] = [];
   const inflight: Promise<void>[] = [];
   let imageBytes = 0;
@@ -115,6 +119,7 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
     for (const range of ranges) {
       const bytes = chunk.data.subarray(range.offset - chunk.offset, rangeEnd(range) - chunk.offset);
       hash.update(bytes);
+      digest.update(bytes);
       const afterHead = holdHead(range, bytes);
       if (!afterHead) continue;
       const afterHeadBytes = chunk.data.subarray(afterHead.offset - chunk.offset, rangeEnd(afterHead) - chunk.offset);
@@ -151,5 +156,5 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
     // Even on cancel or a source error: no write may still be running when the caller closes the cards.
     await Promise.all(inflight);
   }
-  return { imageBytes, body, head, writtenSha256: hash.digest('hex') };
+  return { imageBytes, body, head, writtenSha256: hash.digest('hex'), writtenDigest: digest.hex() };
 }

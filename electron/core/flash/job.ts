@@ -108,9 +108,22 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     for (const listener of listeners) listener(progress);
   }
 
+  /**
+   * The batch record names the image by its hash. When nobody checked it yet it is read once the
+   * writer has stopped decoding: while the writer decodes, both cores are busy and a hash of the
+   * source would slow the write; during read-back they are mostly idle.
+   */
+  let unhashedSource: string | null = null;
+  let sourceHash: Promise<string | undefined> | undefined;
+  function hashSource(): Promise<string | undefined> {
+    sourceHash ??= unhashedSource ? fileSha256(unhashedSource, abort.signal).catch(() => undefined) : Promise.resolve(undefined);
+    return sourceHash;
+  }
+
   function onWriterMessage(message: WriterMessage): void {
     if (message.type !== 'progress') return;
     targets = message.targets;
+    if (unhashedSource && message.phase !== 'decompressing' && message.phase !== 'writing') void hashSource();
     emit(message.phase, message.bytes, message.totalBytes);
   }
 
@@ -187,10 +200,11 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
     };
+    if (!checked.sourceSha256) unhashedSource = checked.source.path;
     writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
-    // The batch record names the image by its hash: read it alongside the writer when nobody checked it yet.
-    const sourceSha256 = checked.sourceSha256 ?? fileSha256(checked.source.path, abort.signal).catch(() => undefined);
-    const result = fromWriter(await writer.result, await sourceSha256, checked.prepared.trust);
+    const written = await writer.result;
+    const sourceSha256 = checked.sourceSha256 ?? (await hashSource());
+    const result = fromWriter(written, sourceSha256, checked.prepared.trust);
     // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
     if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();
     // Marking table rows used must not turn written cards into a failed job; say so instead.
