@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { checkRestore, type RestoreResult } from '../../shared/domain/restore';
 import { FiotError } from '../../shared/errors';
 import { resolveTarget } from '../core/drives/resolve-target';
+import { clearCardTables } from './held-tables';
 import { onePartitionMbr, partitionSpan, PARTITION_START, PARTITION_TYPE, SECTOR } from './mbr';
 import { unmountAll } from './prepare-targets';
 import type { RestoreJob } from '../../shared/writer-protocol';
@@ -36,13 +37,6 @@ async function tool(file: string, args: string[]): Promise<string> {
   }
 }
 
-/** Zeroes the first and last MiB: the MBR/GPT header at the start and the backup GPT at the end. */
-async function eraseTables(io: TargetIO, size: number): Promise<void> {
-  const zeros = alignedBuffer(PARTITION_START).fill(0).subarray(0, PARTITION_START);
-  await io.write(zeros, 0);
-  await io.write(zeros, Math.floor((size - PARTITION_START) / SECTOR) * SECTOR);
-}
-
 async function makeFilesystem(device: string, span: { offset: number; size: number }, filesystem: 'fat32' | 'exfat', label: string): Promise<void> {
   const loop = (await tool(TOOLS.losetup, ['--find', '--show', '--offset', String(span.offset), '--sizelimit', String(span.size), device])).trim();
   try {
@@ -61,7 +55,8 @@ export async function runRestore(job: RestoreJob): Promise<RestoreResult> {
   await unmountAll(drive);
   const io = await TargetIO.open(drive, null);
   try {
-    await eraseTables(io, size);
+    // No partition table at either end, old or new: the MBR/GPT header and an old disk's backup GPT.
+    await clearCardTables(io, PARTITION_START);
     const head = alignedBuffer(SECTOR).fill(0);
     onePartitionMbr(span, PARTITION_TYPE[filesystem], randomInt(1, 2 ** 32 - 1)).copy(head);
     await io.write(head.subarray(0, SECTOR), 0);

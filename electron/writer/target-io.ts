@@ -156,10 +156,14 @@ export class TargetIO {
     }
   }
 
-  /** Any offset, length and memory: whole aligned blocks are read, patched and written back. */
+  /**
+   * Any offset, length and memory: whole aligned blocks are read, patched and written back. A card
+   * need not end on a 4 KiB boundary (its size is whole 512-byte sectors, e.g. 4,296,875 of them):
+   * the last block stops at the card's end, or the write would pass it and fail with ENOSPC.
+   */
   private async writeUnaligned(data: Buffer, offset: number): Promise<void> {
     const start = Math.floor(offset / ALIGNMENT) * ALIGNMENT;
-    const end = Math.ceil((offset + data.length) / ALIGNMENT) * ALIGNMENT;
+    const end = Math.min(Math.ceil((offset + data.length) / ALIGNMENT) * ALIGNMENT, this.size ?? Infinity);
     const block = await this.read(start, end - start);
     data.copy(block, offset - start);
     await this.writeFully(block, start);

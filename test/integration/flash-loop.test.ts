@@ -16,6 +16,7 @@ import type { FlashProgress, FlashRequest, FlashResult } from '../../shared/doma
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage, fillWithOldData, readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
+import { tableSignatures, writeOldGpt } from '../helpers/partition-tables';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
@@ -95,6 +96,20 @@ describe('flash to loop devices', { skip }, () => {
     assert.equal(statSync(file).size, fixture.size);
     await assertCardHoldsImage(fixture, card.device);
     await assertCardHoldsImage(fixture, file);
+  });
+
+  test('a card that does not end on a 4 KiB boundary (an odd number of sectors) and held a GPT disk: written, verified, no old backup header left', async () => {
+    // Real cards come in any whole number of 512-byte sectors; the old disk's backup GPT header sits in the very last one.
+    const size = 160 * MiB + 3 * 512;
+    const card = usedCard(size);
+    writeOldGpt(card.device);
+    assert.equal(readRange(card.device, size - 512, 8).toString('latin1'), 'EFI PART', 'the old backup header is in the last sector before the flash');
+    const { result } = await flash({ source: xzPath, targets: [card.device] });
+    assert.equal(result.ok, true, JSON.stringify(result.error ?? result.targets));
+    assert.deepEqual(result.targets.map((t) => [t.state, t.verified]), [['done', true]]);
+    await assertCardHoldsImage(fixture, card.device);
+    assert.notEqual(readRange(card.device, size - 512, 8).toString('latin1'), 'EFI PART', 'the old backup header is gone');
+    assert.deepEqual(tableSignatures(card.device).map((s) => s.type), ['dos'], 'only the image\'s MBR: no old GPT at either end');
   });
 
   test('a corrupt .xz fails with SOURCE_CORRUPT, is not reported good, and leaves no partition table', async () => {
