@@ -19,6 +19,7 @@ before(async () => {
   server = await startImageServer();
 });
 after(async () => {
+  temp?.dispose();
   await server.close();
 });
 
@@ -157,7 +158,12 @@ test('a catalog reference downloads its URL, checks the catalog sha256, and is a
   assert.equal(server.transfers('/catalog/img.raw.xz').length, 1);
   // A catalog whose sha256 is wrong stops the download from being kept.
   const wrong = async () => ({ url: server.url('/catalog/img.raw.xz'), sha256: 'cd'.repeat(32), name: 'img.raw.xz' });
-  await assert.rejects(tempImages().service({ resolveRef: wrong }).fetch('fedora-iot:42@rpi4'), (e: FiotError) => e.code === 'CHECKSUM_MISMATCH' && /the catalog/.test(e.message));
+  const empty = tempImages();
+  try {
+    await assert.rejects(empty.service({ resolveRef: wrong }).fetch('fedora-iot:42@rpi4'), (e: FiotError) => e.code === 'CHECKSUM_MISMATCH' && /the catalog/.test(e.message));
+  } finally {
+    empty.dispose();
+  }
 });
 
 test('a catalog reference that now names a newer image downloads the newer one', async () => {
