@@ -13,6 +13,15 @@ import { provisioningPlanSchema } from './provisioning/plan';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
+/** What a finished cache copy holds: the core records it as the copy's allocation map and data digest. */
+export const cacheCopyReportSchema = z.object({
+  imageSize: z.number().int().nonnegative(),
+  dataRanges: z.array(byteRangeSchema),
+  dataBytes: z.number().int().nonnegative(),
+  dataSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type CacheCopyReport = z.infer<typeof cacheCopyReportSchema>;
+
 export const writerJobSchema = z.object({
   /** A local file; the writer inspects it again itself. */
   source: z.string().min(1),
@@ -28,6 +37,12 @@ export const writerJobSchema = z.object({
   dataRanges: z.array(byteRangeSchema).optional(),
   /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */
   expectedWrittenSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /**
+   * An empty file the core created in its image cache, inherited like a drive: the writer also
+   * writes every image range it writes to the cards into it (electron/writer/cache-copy.ts), and
+   * gives it up once it would hold more than `maxBytes`.
+   */
+  cacheCopy: z.object({ descriptor: z.number().int().min(3), maxBytes: z.number().int().nonnegative() }).optional(),
 });
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
@@ -77,6 +92,8 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     targets: z.array(writerTargetResultSchema),
     /** Peak resident memory of the writer, for the benchmark's memory budget. */
     maxRssBytes: z.number().nonnegative(),
+    /** The job's cache copy, complete: its data ranges and the sha256 of their bytes (the cards' writtenSha256). */
+    cacheCopy: cacheCopyReportSchema.optional(),
   }),
   z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorInfoSchema.optional() }),
 ]);

@@ -44,10 +44,11 @@ export class CoreServices {
   /**
    * Starts a flash job, wired the same for every front end: URLs and catalog references come
    * through the image cache (downloaded and verified once, decompressed once), local files through
-   * `local` (what this front end may name), and every job is recorded in the flash history.
+   * `local` (what this front end may name) and then the cache too (a compressed one is decompressed
+   * once, by its first verified flash), and every job is recorded in the flash history.
    */
   flash(request: FlashRequest, local: SourceResolver): FlashJob {
     const { configDir } = this.config;
-    return startFlash(request, { resolvers: [this.images.resolver(), local], onFinished: flashRecorder(configDir), configDir });
+    return startFlash(request, { resolvers: [this.images.resolver(), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir });
   }
 }

@@ -10,10 +10,11 @@ import { FiotError, toErrorInfo } from '../../shared/errors';
 import { clearCardTables, wipeWrittenTables } from './held-tables';
 import { decoderProblem, inspectSource, type SourceInfo } from '../core/flash/source';
 import { checkWrittenDigest } from './expected-digest';
+import { CacheCopy } from './cache-copy';
 import { checkDecoded, openImage, type ImageReader } from './open-image';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
-import type { WriterJob, WriterMessage, WriterResultMessage } from '../../shared/writer-protocol';
+import type { CacheCopyReport, WriterJob, WriterMessage, WriterResultMessage } from '../../shared/writer-protocol';
 import { provisioningOverlay, type ProvisioningInjector } from './provision-seam';
 import { mergeRanges, totalLength } from './ranges';
 import { failSlot, forEachLive, isLive, createSlot, slotResult, type TargetSlot } from './slots';
@@ -53,6 +54,8 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
   let source: SourceInfo | null = null;
   let outcome: StreamOutcome | null = null;
   let jobError: FiotError | undefined;
+  const copy = CacheCopy.open(job.cacheCopy, deps.elevated ?? false);
+  let copied: CacheCopyReport | null = null;
   try {
     source = await inspectSource(job.source);
     const problem = decoderProblem(source);
@@ -66,7 +69,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     for (const slot of slots.filter(isLive)) slot.state = 'writing';
     progress.enter(source.format === 'raw' ? 'writing' : 'decompressing', source.size);
     const decoded = reader.decoded;
-    outcome = await writeChunks(reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes) }).catch(async (error: unknown) => {
+    outcome = await writeChunks(reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes), copy }).catch(async (error: unknown) => {
       // A decoder's stream error says little; the decoder's own verdict (SOURCE_CORRUPT) says what happened.
       if (!(error instanceof FiotError) && decoded) await decoded.finished;
       throw error;
@@ -76,6 +79,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     await checkDecoded(reader, source, outcome.imageBytes);
     checkWrittenDigest(job.expectedWrittenSha256, outcome, job.source);
     const imageSize = source.size ?? outcome.imageBytes;
+    copied = (await copy?.finish(outcome, imageSize)) ?? null;
     await forEachLive(slots, async (slot) => {
       await slot.io.setFileLength(imageSize);
       await slot.io.flush();
@@ -86,7 +90,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     for (const slot of slots) if (slot.state !== 'failed' && slot.state !== 'done') failSlot(slot, jobError);
   } finally {
     reader?.decoded?.close();
-    await Promise.all(slots.map((slot) => slot.io?.close()));
+    await Promise.all([...slots.map((slot) => slot.io?.close()), copy?.close()]);
   }
   const ok = slots.every((slot) => slot.state === 'done');
   progress.send(true);
@@ -98,6 +102,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     decoder: reader?.decoder ?? 'none',
     ...(reader?.xzBlocks ? { xzBlocks: reader.xzBlocks } : {}),
     ...(jobError ? { error: jobError.toInfo() } : {}),
+    ...(ok && copied ? { cacheCopy: copied } : {}),
     targets: slots.map((slot) => slotResult(slot, outcome?.writtenSha256)),
     maxRssBytes: peakMemoryBytes(),
   };

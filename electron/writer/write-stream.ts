@@ -54,6 +54,8 @@ export interface StreamOutcome {
 export interface StreamOptions {
   signal: AbortSignal;
   onChunk(imageBytes: number): void;
+  /** One more sink for the body besides the cards (the image cache's copy, cache-copy.ts); its failures are its own. */
+  copy?: { write(data: Buffer, offset: number): Promise<void> } | null;
 }
 
 /** Ranges of one chunk, packed at aligned positions of one pooled buffer. */
@@ -66,14 +68,17 @@ function cancelled(): FiotError {
   return new FiotError('CANCELLED', 'The write was cancelled.');
 }
 
-async function writeStaged(slots: TargetSlot[], staged: Staged, pool: AlignedPool): Promise<void> {
+async function writeStaged(slots: TargetSlot[], staged: Staged, pool: AlignedPool, copy: StreamOptions['copy']): Promise<void> {
   try {
+    // Queued at once, so the copy receives the ranges in image order whatever the cards' pace.
+    const copied = copy ? Promise.all(staged.writes.map(({ range, at }) => copy.write(staged.buffer.subarray(at, at + range.length), range.offset))) : null;
     await forEachLive(slots, async (slot) => {
       for (const { range, at } of staged.writes) {
         await slot.io.write(staged.buffer.subarray(at, at + range.length), range.offset);
         slot.bytesWritten += range.length;
       }
     });
+    await copied;
   } finally {
     pool.give(staged.buffer);
   }
@@ -144,7 +149,7 @@ export async function writeChunks(chunks: AsyncIterable<ImageChunk>, map: Alloca
       if (!slots.some(isLive)) break;
       map.observe(chunk.data, chunk.offset);
       const staged = await stage(chunk, map.mustWrite(chunk.offset, chunk.data.length));
-      if (staged) inflight.push(writeStaged(slots, staged, pool));
+      if (staged) inflight.push(writeStaged(slots, staged, pool, options.copy));
       while (inflight.length >= WRITE_DEPTH) await inflight.shift();
       options.onChunk(imageBytes);
     }

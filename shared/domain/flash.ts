@@ -93,5 +93,10 @@ export const flashResultSchema = z.object({
   decoder: z.string().optional(),
   /** A multi-block .xz: its blocks, how many were decoded to map the image, and to write it. */
   xzBlocks: z.object({ total: z.number().int(), forMap: z.number().int(), decoded: z.number().int() }).optional(),
+  /**
+   * `read`: written from the decompressed copy in the image cache, nothing decoded; `kept`: the
+   * image was decoded and a decompressed copy kept in the cache, for the next flash of the same file.
+   */
+  imageCache: z.enum(['read', 'kept']).optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;

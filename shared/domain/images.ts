@@ -36,11 +36,14 @@ export const rawCopySchema = z.object({
 });
 
 export const cacheEntrySchema = z.object({
-  /** sha256 of the downloaded file: the entry's identity. */
+  /** sha256 of the downloaded (or flashed local) file: the entry's identity. */
   sha256: z.string(),
   name: z.string(),
-  /** Path relative to the cache folder. */
-  file: z.string(),
+  /**
+   * The downloaded file, relative to the cache folder; null for the decompressed copy of a local
+   * file, which stays where its owner keeps it (only `raw` is in the cache).
+   */
+  file: z.string().nullable(),
   size: z.number().nonnegative(),
   /** URLs and catalog references this image was fetched as: a second request for any of them reuses it. */
   sources: z.array(z.string()),
@@ -54,6 +57,12 @@ export const cacheEntrySchema = z.object({
   removeAfterWrite: z.boolean().default(false),
 });
 export type CacheEntry = z.infer<typeof cacheEntrySchema>;
+/** An entry holding a downloaded (or built) file: what a download hands back. */
+export type DownloadedEntry = CacheEntry & { file: string };
+
+export function isDownloaded(entry: CacheEntry): entry is DownloadedEntry {
+  return entry.file !== null;
+}
 
 export const imagePhaseSchema = z.enum(['resolving', 'downloading', 'verifying', 'decompressing', 'mapping', 'done', 'failed', 'cancelled']);
 export type ImagePhase = z.infer<typeof imagePhaseSchema>;

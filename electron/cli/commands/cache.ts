@@ -11,6 +11,8 @@ const help = `
 Usage: fiot-flash cache [ls | rm <ref> | prune] [--json]
 
   ls (default)   list cached images: name, size on disk, how each was verified, last use
+                 (a compressed local file flashed and verified once leaves its decompressed
+                 copy here, marked "local file": its next flash decompresses nothing)
   rm <ref>       remove an image: its sha256 (or first 12+ digits), file name, URL or catalog ref
   prune          remove least recently used images until the cache fits its limit
                  (FIOT_CACHE_LIMIT_GB, default 20), and any leftovers of interrupted downloads
@@ -33,7 +35,8 @@ const verifiedWords: Record<CacheEntry['verification']['checksum'], string> = {
 function printEntries(io: CliIO, entries: CacheEntry[]): void {
   io.say(formatTable(
     ['SHA256', 'NAME', 'ON DISK', 'VERIFIED', 'RAW COPY', 'LAST USED'],
-    entries.map((e) => [e.sha256.slice(0, 12), e.name, formatSize(e.diskBytes), verifiedWords[e.verification.checksum], e.raw ? formatSize(e.raw.dataBytes) + ' data' : '-', e.lastUsedAt.slice(0, 16).replace('T', ' ')]),
+    // A local file's copy was checked against nothing but the file's own bytes, which stayed with its owner.
+    entries.map((e) => [e.sha256.slice(0, 12), e.name, formatSize(e.diskBytes), e.file === null ? 'local file' : verifiedWords[e.verification.checksum], e.raw ? formatSize(e.raw.dataBytes) + ' data' : '-', e.lastUsedAt.slice(0, 16).replace('T', ' ')]),
   ));
 }
 

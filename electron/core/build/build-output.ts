@@ -7,7 +7,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, ren
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import type { BuildRecord } from '../../../shared/domain/build';
-import type { CacheEntry } from '../../../shared/domain/images';
+import type { DownloadedEntry } from '../../../shared/domain/images';
 import type { ImageCache } from '../images/cache/image-cache';
 import { sha256File } from '../images/verify/sha256';
 import { RAW_IMAGE_RELATIVE_PATH } from './podman-command';
@@ -84,7 +84,7 @@ export function buildSource(buildId: string): string {
  * sha256, found again by its build source. There is no published checksum for a fresh build, so
  * the notes say where it came from instead.
  */
-export async function commitBuiltImage(cache: ImageCache, file: string, record: BuildRecord): Promise<CacheEntry> {
+export async function commitBuiltImage(cache: ImageCache, file: string, record: BuildRecord): Promise<DownloadedEntry> {
   const sha256 = await sha256File(file);
   const name = `${record.reference.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-')}-${record.arch}.raw`;
   const notes = [`Built from ${record.reference}${record.digest ? ` (${record.digest})` : ''} for ${record.arch} by bootc-image-builder.`];

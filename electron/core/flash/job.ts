@@ -17,6 +17,7 @@ import type { SourceInfo } from './source';
 import { ProgressMeter } from '../progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
+import { openCacheCopy, settleCacheCopy } from './cache-copy';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
@@ -201,10 +202,18 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
     };
     if (!checked.sourceSha256) unhashedSource = checked.source.path;
-    writer = spawnWriter(job, access.command, onWriterMessage, inherited.map(([, fd]) => fd));
-    const written = await writer.result;
+    // Opened last, right before the writer inherits it (after the drives), so nothing between can leave it open.
+    const copy = await openCacheCopy(checked.prepared, access.command, request.verify);
+    if (copy) job.cacheCopy = { descriptor: 3 + inherited.length, maxBytes: copy.maxBytes };
+    writer = spawnWriter(job, access.command, onWriterMessage, [...inherited.map(([, fd]) => fd), ...(copy ? [copy.fd] : [])]);
+    const written = await writer.result.catch(async (error: unknown) => {
+      await copy?.offer.discard();
+      throw error;
+    });
+    const kept = await settleCacheCopy(copy, written);
+    const imageCache = kept ? 'kept' : checked.prepared.fromCache ? 'read' : undefined;
     const sourceSha256 = checked.sourceSha256 ?? (await hashSource());
-    const result = fromWriter(written, sourceSha256, checked.prepared.trust);
+    const result: FlashResult = { ...fromWriter(written, sourceSha256, checked.prepared.trust), ...(imageCache ? { imageCache } : {}) };
     // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
     if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();
     // Marking table rows used must not turn written cards into a failed job; say so instead.

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import { isCatalogRef } from '../../../shared/domain/catalog';
-import type { CacheEntry } from '../../../shared/domain/images';
+import { isDownloaded, type DownloadedEntry } from '../../../shared/domain/images';
 import type { ImageCache } from './cache/image-cache';
 import { acquireLock } from './cache/lock-file';
 import { download, type DownloadProgress } from './download/download';
@@ -41,7 +41,7 @@ export interface FetchEvents {
 }
 
 /** The cached entry for a resolved source, downloading and verifying it when it is not cached yet. */
-export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<CacheEntry> {
+export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<DownloadedEntry> {
   const cached = await lookup(resolved, deps.cache);
   if (cached) return trusted(cached, events);
   const key = downloadKey(resolved);
@@ -58,15 +58,16 @@ export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, even
 }
 
 /** An entry kept without a signature check is used again only by someone who skips the check too. */
-function trusted(entry: CacheEntry, events: FetchEvents): CacheEntry {
+function trusted(entry: DownloadedEntry, events: FetchEvents): DownloadedEntry {
   if (entry.verification.signatureSkipped && !events.insecureSkipSignature) {
     throw new FiotError('SIGNATURE_INVALID', `${entry.name} is in the cache, but it was kept without a signature check (--insecure-skip-signature), so it is not used for a checked download.`, `Remove it (fiot-flash cache rm ${entry.sha256.slice(0, 12)}) and download it again, or skip the check again if you trust it.`);
   }
   return entry;
 }
 
-async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<CacheEntry | null> {
-  const entries = await cache.list();
+async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<DownloadedEntry | null> {
+  // A local file's decompressed copy is no download: the file is downloaded and joins that entry.
+  const entries = (await cache.list()).filter(isDownloaded);
   const hit = resolved.sha256
     ? entries.find((e) => e.sha256 === resolved.sha256)
     : // By URL, never by catalog reference alone: the same reference names a newer image tomorrow.
@@ -76,11 +77,12 @@ async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<Cach
   return remember(cache, hit, [resolved.source, resolved.url]);
 }
 
-async function remember(cache: ImageCache, entry: CacheEntry, sources: string[]): Promise<CacheEntry> {
-  return cache.update(entry.sha256, (e) => {
+async function remember(cache: ImageCache, entry: DownloadedEntry, sources: string[]): Promise<DownloadedEntry> {
+  const updated = await cache.update(entry.sha256, (e) => {
     for (const source of sources) if (!e.sources.includes(source)) e.sources.push(source);
     e.lastUsedAt = new Date().toISOString();
   });
+  return { ...updated, file: entry.file };
 }
 
 /** Same image, same key: by its expected sha256 when known (any mirror), else by its URL. */
@@ -88,7 +90,7 @@ function downloadKey(resolved: ResolvedSource): string {
   return resolved.sha256 ?? createHash('sha256').update(resolved.url).digest('hex');
 }
 
-async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: FetchDeps, events: FetchEvents): Promise<CacheEntry> {
+async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {
   const partPath = path.join(deps.cache.downloadsDir, `${key}.part`);
   // The CHECKSUM file first: an image that cannot be trusted is refused before it is downloaded.
   const expectations = await expectationsFor(resolved, deps, events);

@@ -8,7 +8,8 @@
  *   - `cache`: list / remove / prune.
  */
 import path from 'node:path';
-import type { CacheEntry } from '../../../shared/domain/images';
+import { isDownloaded, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
+import { FiotError } from '../../../shared/errors';
 import type { AppConfig } from '../config';
 import { mapImage } from '../image-map';
 import type { PreparedSource, SourceResolver } from '../flash/source';
@@ -17,6 +18,7 @@ import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
 import { fetchImage } from './fetch-image';
 import { ensureRawCopy, readMapFile, type MapImage } from './raw-copy';
+import { localCopyResolver } from './local-copy';
 import { isCatalogRef } from '../../../shared/domain/catalog';
 import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
 import { loadTrustedKeys, shippedKeysDir } from './verify/trusted-keys';
@@ -72,7 +74,7 @@ export class ImageService {
     return isUrl(source) || isCatalogRef(source);
   }
 
-  async fetch(source: string, options: FetchOptions = {}): Promise<CacheEntry> {
+  async fetch(source: string, options: FetchOptions = {}): Promise<DownloadedEntry> {
     const report = (step: ImageStep, p?: Partial<StepProgress>) =>
       options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null, ...p });
     report('resolving');
@@ -93,21 +95,41 @@ export class ImageService {
     });
   }
 
-  async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage> {
-    return this.prepareEntry(await this.fetch(source, options), options);
+  async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage & { entry: DownloadedEntry }> {
+    const fetched = await this.fetch(source, options);
+    const prepared = await this.prepareEntry(fetched, options);
+    return { ...prepared, entry: { ...prepared.entry, file: fetched.file } };
   }
 
   private async prepareEntry(fetched: CacheEntry, options: FetchOptions): Promise<PreparedImage> {
-    let entry = fetched;
-    if (!this.deps.mapImage) return { path: this.cache.abs(entry.file), entry, size: entry.size };
-    entry = await ensureRawCopy(this.cache, entry, this.deps.mapImage, {
+    const { mapImage } = this.deps;
+    if (!isDownloaded(fetched)) return this.preparedCopy(fetched);
+    if (!mapImage) return { path: this.cache.abs(fetched.file), entry: fetched, size: fetched.size };
+    return this.preparedCopy(await ensureRawCopy(this.cache, fetched, mapImage, {
       signal: options.signal,
       onPhase: (step) => options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null }),
       onBytes: (bytes, totalBytes) => options.onProgress?.({ step: 'decompressing', bytes, totalBytes, speed: 0, etaSeconds: null }),
-    });
+    }));
+  }
+
+  /** An entry's decompressed copy as a flash reads it: its data ranges, and the digest the writer must reproduce. */
+  private async preparedCopy(entry: CacheEntry): Promise<PreparedImage> {
+    const { raw } = entry;
+    if (!raw) throw new FiotError('NOT_FOUND', `${entry.name} has no decompressed copy in the cache.`);
     const map = await readMapFile(this.cache, entry);
-    const raw = entry.raw!;
     return { path: this.cache.abs(raw.file), entry, size: raw.size, writtenSha256: raw.dataSha256, ...(map ? { dataRanges: map.dataRanges } : {}) };
+  }
+
+  /** What the flash pipeline reads for a prepared entry; a copy that fails the writer's check is dropped. */
+  private flashSource(prepared: PreparedImage): PreparedSource {
+    const { entry } = prepared;
+    return {
+      path: prepared.path,
+      verifiedSha256: entry.sha256,
+      ...(prepared.writtenSha256 ? { writtenSha256: prepared.writtenSha256, fromCache: true } : {}),
+      ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}),
+      discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
+    };
   }
 
   /**
@@ -121,16 +143,21 @@ export class ImageService {
       const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.rawCopyAt(ref);
       if (!cached) return null;
       const prepared = await this.prepareEntry(cached, fetchOptions);
-      const { entry } = prepared;
-      return {
-        path: prepared.path,
-        verifiedSha256: entry.sha256,
-        trust: { signature: entry.verification.signature, signatureSkipped: entry.verification.signatureSkipped },
-        ...(prepared.writtenSha256 ? { writtenSha256: prepared.writtenSha256 } : {}),
-        ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}),
-        discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
-      };
+      const { verification } = prepared.entry;
+      return { ...this.flashSource(prepared), trust: { signature: verification.signature, signatureSkipped: verification.signatureSkipped } };
     };
+  }
+
+  /**
+   * Local files as `local` (what the front end may name) resolves them, with the cache in front of
+   * a compressed one: the decompressed copy of the same bytes when the cache has it, else an offer
+   * to keep the copy the flash makes (electron/core/images/local-copy.ts).
+   */
+  localResolver(local: SourceResolver): SourceResolver {
+    return localCopyResolver(local, this.cache, async (entry) => {
+      await this.cache.touch(entry.sha256);
+      return this.flashSource(await this.preparedCopy(entry));
+    });
   }
 
   /** The entry whose decompressed copy is the file at this path, if any. */

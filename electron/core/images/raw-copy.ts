@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
-import type { CacheEntry } from '../../../shared/domain/images';
+import { isDownloaded, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
 import { inspectSource, openDecodedStream } from '../flash/source';
 import { decodeBlocks, runPlacer } from '../flash/source/xz-blocks';
 import { openXzRandomAccess, type XzRandomAccess } from '../flash/source/xz-random-access';
@@ -43,11 +43,11 @@ export interface RawCopyEvents {
  * The entry with its sparse raw copy, map and data digest made (no-op when they exist). A copy made
  * before digests were recorded is made again: it could not be checked when flashed.
  */
-export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapImage: MapImage, events: RawCopyEvents = {}): Promise<CacheEntry> {
+export async function ensureRawCopy(cache: ImageCache, entry: DownloadedEntry, mapImage: MapImage, events: RawCopyEvents = {}): Promise<CacheEntry> {
   if (entry.raw?.dataSha256) return entry;
   return withLock(path.join(cache.abs(cache.entryDir(entry.sha256)), 'raw-copy.lock'), async () => {
     const current = await cache.find(entry.sha256);
-    if (!current) throw new FiotError('NOT_FOUND', `${entry.name} was removed from the cache.`);
+    if (!current || !isDownloaded(current)) throw new FiotError('NOT_FOUND', `${entry.name} was removed from the cache.`);
     if (current.raw?.dataSha256) return current;
     const source = await inspectSource(cache.abs(current.file));
     const rawName = rawNameOf(current.name);
@@ -75,8 +75,7 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
       events.onPhase?.('mapping');
       map = await mapFileOf(rawPath, size, mapImage);
     }
-    await fs.writeFile(`${cache.abs(mapFile)}.part`, JSON.stringify(map));
-    await fs.rename(`${cache.abs(mapFile)}.part`, cache.abs(mapFile));
+    await writeMapFile(cache.abs(mapFile), map);
     // Recorded now, while the copy is fresh from a verified download: every flash is held to it.
     const dataSha256 = await dataDigest(rawPath, map.dataRanges, events.signal);
     return cache.update(current.sha256, (e) => {
@@ -86,7 +85,7 @@ export async function ensureRawCopy(cache: ImageCache, entry: CacheEntry, mapIma
 }
 
 /** `Fedora-IoT-raw-42-….raw.xz` → `Fedora-IoT-raw-42-….raw`; a name without a disk-image extension gains `.raw`. */
-function rawNameOf(name: string): string {
+export function rawNameOf(name: string): string {
   const plain = path.basename(name).replace(/\.(xz|gz|bz2|zst|zip)$/i, '');
   return /\.(raw|img|iso)$/i.test(plain) ? plain : `${plain}.raw`;
 }
@@ -160,6 +159,12 @@ async function mapFileOf(rawPath: string, size: number, mapImage: MapImage): Pro
   } finally {
     await handle.close();
   }
+}
+
+/** Written whole or not at all: a reader never sees half a map. */
+export async function writeMapFile(file: string, map: ImageMapFile): Promise<void> {
+  await fs.writeFile(`${file}.part`, JSON.stringify(map));
+  await fs.rename(`${file}.part`, file);
 }
 
 export async function readMapFile(cache: ImageCache, entry: CacheEntry): Promise<ImageMapFile | null> {

@@ -16,11 +16,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CacheEntry } from '../../../shared/domain/images';
 import type { HistoryEntry } from '../../../shared/domain/history';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
-import { flipByte } from '../../helpers/card-check';
+import { assertNoPartitionTable, cachedEntries, tamperRawCopy } from '../../helpers/cache-copy';
 import { createLoopDisk } from '../../helpers/loop';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -89,19 +88,6 @@ test('flash <url> with a wrong --sha256 fails before writing and caches nothing'
   }
 });
 
-function cachedEntries(): CacheEntry[] {
-  return (JSON.parse(readFileSync(path.join(temp.cacheDir, 'index.json'), 'utf8')) as { entries: CacheEntry[] }).entries;
-}
-
-/** Flips one byte of the cached raw copy inside a data range past the partition table area. */
-function tamperRawCopy(entry: CacheEntry): number {
-  const map = JSON.parse(readFileSync(path.join(temp.cacheDir, entry.raw!.mapFile), 'utf8')) as { dataRanges: { offset: number; length: number }[] };
-  const range = map.dataRanges.find((r) => r.offset >= MiB && r.length > 4096)!;
-  const at = range.offset + 1000;
-  flipByte(path.join(temp.cacheDir, entry.raw!.file), at, 0x5a);
-  return at;
-}
-
 const finds = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
 
 test('a tampered cached copy fails the flash, leaves the card without a partition table, and is dropped from the cache', { skip, timeout: 300_000 }, async () => {
@@ -112,7 +98,7 @@ test('a tampered cached copy fails the flash, leaves the card without a partitio
     const good = await flash([url, '--drive', first.device, '--sha256', sha256]);
     assert.equal(good.code, 0, `${good.stderr}\n${JSON.stringify(good.last)}`);
     const transfers = server.transfers('/Fedora-small.raw.xz').length;
-    const entry = cachedEntries().find((e) => e.sha256 === sha256);
+    const entry = cachedEntries(temp.cacheDir).find((e) => e.sha256 === sha256);
     assert.match(entry?.raw?.dataSha256 ?? '', /^[0-9a-f]{64}$/, 'the digest of the written bytes was recorded with the copy');
 
     // The second card starts out looking like a finished card: a valid partition table.
@@ -121,7 +107,7 @@ test('a tampered cached copy fails the flash, leaves the card without a partitio
     closeSync(fd);
     assert.equal(finds('sfdisk', ['-d', second.device]).status, 0, 'the card had a partition table before');
 
-    tamperRawCopy(entry!);
+    tamperRawCopy(temp.cacheDir, entry!);
     const bad = await flash([url, '--drive', second.device, '--sha256', sha256]);
     assert.equal(bad.code, 1);
     assert.equal(bad.last.ok, false);
@@ -129,14 +115,9 @@ test('a tampered cached copy fails the flash, leaves the card without a partitio
     assert.match(bad.last.error!.message, /partition table was not written/);
     assert.match(bad.last.error!.hint ?? '', /removed from the cache/);
 
-    const sfdisk = finds('sfdisk', ['-d', second.device]);
-    assert.notEqual(sfdisk.status, 0, `sfdisk finds no partition table: ${sfdisk.stdout}`);
-    const blkid = finds('blkid', ['-p', second.device]);
-    assert.equal(blkid.stdout.trim(), '', 'blkid finds no partition table or filesystem at the start of the card');
-    assert.equal(blkid.status, 2, 'blkid: nothing found');
-    assert.ok(readFileSync(second.backingFile).subarray(0, MiB).equals(Buffer.alloc(MiB)), 'the head of the card is zeroed');
+    assertNoPartitionTable(second.device, second.backingFile);
 
-    assert.ok(!cachedEntries().some((e) => e.sha256 === sha256), 'the damaged entry is gone from the index');
+    assert.ok(!cachedEntries(temp.cacheDir).some((e) => e.sha256 === sha256), 'the damaged entry is gone from the index');
     assert.equal(existsSync(path.join(temp.cacheDir, 'objects', sha256)), false, 'and its files from the disk');
     const history = readFileSync(path.join(temp.root, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEntry);
     assert.equal(history.at(-1)?.result, 'failed');

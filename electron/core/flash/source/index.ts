@@ -2,4 +2,4 @@
 export { detectFormat, type SourceFormat } from './format';
 export { inspectSource, type SourceInfo } from './inspect';
 export { openDecodedStream, decoderProblem, type DecodedSource } from './decode';
-export { resolveSource, localFileResolver, hasScheme, type PreparedSource, type SourceExpectation, type SourceResolver } from './resolve';
+export { resolveSource, localFileResolver, hasScheme, type CacheCopyOffer, type PreparedSource, type SourceExpectation, type SourceResolver } from './resolve';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { FiotError } from '../../../../shared/errors';
 import type { SourceTrust } from '../../../../shared/domain/images';
 import type { ByteRange } from '../../image-map';
+import type { CacheCopyReport } from '../../../../shared/writer-protocol';
 
 export interface PreparedSource {
   /** A local file: raw, or compressed in a format inspectSource knows. */
@@ -31,6 +32,24 @@ export interface PreparedSource {
   writtenSha256?: string;
   /** Drops a source the writer found damaged (CACHE_CORRUPT) from the cache it came from. */
   discard?: () => Promise<void>;
+  /** `path` is a decompressed copy in the image cache: the flash decodes nothing. */
+  fromCache?: boolean;
+  /** A compressed local file the image cache has no copy of yet: the flash may fill one. */
+  cacheCopy?: CacheCopyOffer;
+}
+
+/**
+ * The image cache's offer to keep what a flash decodes (electron/core/images/local-copy.ts), so
+ * the next flash of the same bytes decodes nothing. The job opens it only for a verified flash by
+ * an unprivileged writer, which fills it (electron/writer/cache-copy.ts).
+ */
+export interface CacheCopyOffer {
+  /** A new empty file in the cache, open for writing, and the most it may hold; null when there is no room. */
+  open(): Promise<{ fd: number; maxBytes: number } | null>;
+  /** After a verified flash: the writer's complete copy becomes a cache entry. False when it was not kept. */
+  keep(report: CacheCopyReport): Promise<boolean>;
+  /** After any other end: the opened file is removed. */
+  discard(): Promise<void>;
 }
 
 /** What the request expects of the source, so a resolver that downloads can verify before keeping it. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CacheEntry } from '../../../../shared/domain/images';
 
 export function entryFiles(entry: CacheEntry): string[] {
-  return [entry.file, ...(entry.raw ? [entry.raw.file, entry.raw.mapFile] : [])];
+  return [...(entry.file === null ? [] : [entry.file]), ...(entry.raw ? [entry.raw.file, entry.raw.mapFile] : [])];
 }
 
 /** Bytes allocated on disk (st_blocks): a sparse copy counts only its data. */

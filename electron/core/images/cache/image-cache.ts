@@ -5,6 +5,7 @@
  *   objects/<sha256>/<file name>   a downloaded file under its published name, entered by rename
  *                                  only after verification
  *   objects/<sha256>/<name>.raw    its decompressed sparse copy, and allocation-map.json its map
+ *                                  (a local file's copy has only these: the file stays where it is)
  *   downloads/<key>.part           downloads in progress (resumable), <key>.lock their owner
  * Files keep their published names so everything that shows a file (the image step, logs) shows
  * "Fedora-IoT-raw-42-….raw", not a hash.
@@ -15,7 +16,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../../../shared/errors';
-import type { CacheEntry, CacheSummary } from '../../../../shared/domain/images';
+import { isDownloaded, type CacheEntry, type CacheSummary, type DownloadedEntry } from '../../../../shared/domain/images';
 import { readIndex, updateIndex } from './cache-index';
 import { isLocked } from './lock-file';
 import { diskUsage, findEntries } from './entry-files';
@@ -64,25 +65,34 @@ export class ImageCache {
     return path.join('objects', sha256);
   }
 
-  /** Moves a verified download into the cache and indexes it (or adds a source to an existing entry). */
-  async commit(input: CommitInput): Promise<CacheEntry> {
+  /**
+   * Moves a verified download into the cache and indexes it (or adds a source to an existing
+   * entry; to the decompressed copy of a local file with the same bytes, the file itself).
+   */
+  async commit(input: CommitInput): Promise<DownloadedEntry> {
     const { sha256 } = input.verification;
     const file = path.join(this.entryDir(sha256), safeFileName(input.name));
     await fs.mkdir(this.abs(this.entryDir(sha256)), { recursive: true });
+    const known = await this.find(sha256);
     // The same bytes already cached under another URL: keep the first copy, drop this one.
-    if (await this.find(sha256)) await fs.rm(input.partPath, { force: true });
+    if (known && isDownloaded(known)) await fs.rm(input.partPath, { force: true });
     else await fs.rename(input.partPath, this.abs(file));
     await fs.rm(`${input.partPath}.json`, { force: true });
     const now = new Date().toISOString();
-    const entry = await updateIndex(this.dir, async (entries) => {
+    const entry = await updateIndex(this.dir, async (entries): Promise<DownloadedEntry> => {
       const existing = entries.find((e) => e.sha256 === sha256);
       if (existing) {
         for (const source of input.sources) if (!existing.sources.includes(source)) existing.sources.push(source);
         existing.lastUsedAt = now;
-        return existing;
+        if (!isDownloaded(existing)) {
+          // A local file's copy gains the verified download, and with it the download's verification.
+          Object.assign(existing, { file, verification: input.verification });
+          existing.diskBytes = await diskUsage(this.dir, existing);
+        }
+        return existing as DownloadedEntry;
       }
       const { size } = await fs.stat(this.abs(file));
-      const added: CacheEntry = {
+      const added: DownloadedEntry = {
         sha256, name: input.name, file, size, sources: [...new Set(input.sources)], addedAt: now, lastUsedAt: now,
         verification: input.verification, raw: null, diskBytes: 0, removeAfterWrite: input.removeAfterWrite ?? false,
       };
@@ -91,6 +101,31 @@ export class ImageCache {
       return added;
     });
     await this.prune(this.limitBytes, [sha256]);
+    return entry;
+  }
+
+  /**
+   * Indexes a decompressed copy made while a local file was flashed (its files already renamed
+   * into the entry's folder): a new entry without a downloaded file, or the copy of an entry
+   * downloaded earlier. Then prunes to the limit, keeping this one.
+   */
+  async commitRawCopy(input: { sha256: string; name: string; size: number; raw: NonNullable<CacheEntry['raw']> }): Promise<CacheEntry> {
+    const now = new Date().toISOString();
+    const entry = await updateIndex(this.dir, async (entries) => {
+      let entry = entries.find((e) => e.sha256 === input.sha256);
+      if (!entry) {
+        entry = {
+          sha256: input.sha256, name: input.name, file: null, size: input.size, sources: [], addedAt: now, lastUsedAt: now, raw: null, diskBytes: 0, removeAfterWrite: false,
+          verification: { sha256: input.sha256, checksum: 'none', signature: null, signatureSkipped: false, notes: ['Decompressed while a local file with these bytes was flashed.'] },
+        };
+        entries.push(entry);
+      }
+      entry.raw = input.raw;
+      entry.lastUsedAt = now;
+      entry.diskBytes = await diskUsage(this.dir, entry);
+      return entry;
+    });
+    await this.prune(this.limitBytes, [input.sha256]);
     return entry;
   }
 

@@ -1,0 +1,134 @@
+/**
+ * Decompress once, also for local files. A compressed local file is known to the cache by the
+ * sha256 of its bytes, as a download is: hashing a few hundred MB costs far less than decoding
+ * them, and unlike a name, size or mtime it cannot be fooled by an edit. The cache either has the
+ * decompressed copy of those bytes (the flash reads it and decodes nothing) or offers to keep the
+ * copy this flash makes: the writer writes every image range into a file the core created here,
+ * alongside the cards, and a verified flash turns it into an ordinary cache entry (one without a
+ * downloaded file: the compressed file stays where its owner keeps it).
+ */
+import { constants, openSync, promises as fs, type Stats } from 'node:fs';
+import path from 'node:path';
+import { FiotError } from '../../../shared/errors';
+import type { CacheEntry } from '../../../shared/domain/images';
+import type { CacheCopyReport } from '../../../shared/writer-protocol';
+import { inspectSource, type CacheCopyOffer, type PreparedSource, type SourceResolver } from '../flash/source';
+import type { ImageCache } from './cache/image-cache';
+import { rawNameOf, writeMapFile } from './raw-copy';
+import { sha256File } from './verify/sha256';
+
+/** Free space a copy must leave on the cache's disk: the cache is a convenience, the disk is the user's. */
+const RESERVE_BYTES = 1 << 30;
+
+/** The flash source for an entry's decompressed copy (the image service's own). */
+export type WarmSource = (entry: CacheEntry) => Promise<PreparedSource>;
+
+export function localCopyResolver(local: SourceResolver, cache: ImageCache, warm: WarmSource): SourceResolver {
+  return async (ref, signal, expected) => {
+    const prepared = await local(ref, signal, expected);
+    if (!prepared) return null;
+    const source = await inspectSource(prepared.path);
+    // A raw file is its own copy: the writer maps it and reads only its data.
+    if (source.format === 'raw') return prepared;
+    const identity = await fs.stat(source.path);
+    const sha256 = await hashOf(source.path, signal);
+    if (expected?.sha256 && expected.sha256.toLowerCase() !== sha256) {
+      throw new FiotError('CHECKSUM_MISMATCH', `${source.path} has sha256 ${sha256}, not the expected ${expected.sha256.toLowerCase()}.`);
+    }
+    const cached = (await cache.list()).find((e) => e.sha256 === sha256 && e.raw?.dataSha256);
+    if (cached) return { ...(await warm(cached)), verifiedSha256: sha256 };
+    return { ...prepared, verifiedSha256: sha256, cacheCopy: new LocalCopy(cache, { path: source.path, sha256, identity }) };
+  };
+}
+
+async function hashOf(file: string, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await sha256File(file, signal);
+  } catch (error) {
+    if (signal?.aborted) throw new FiotError('CANCELLED', 'Cancelled while reading the image’s checksum.');
+    throw new FiotError('SOURCE_UNREADABLE', `${file} could not be read to the end: ${(error as Error).message}`);
+  }
+}
+
+interface LocalFile {
+  path: string;
+  sha256: string;
+  /** The file as it was hashed: a copy of a file changed since is not kept under that hash. */
+  identity: Stats;
+}
+
+class LocalCopy implements CacheCopyOffer {
+  private partPath: string | null = null;
+
+  constructor(private readonly cache: ImageCache, private readonly file: LocalFile) {}
+
+  private get entryDir(): string {
+    return this.cache.entryDir(this.file.sha256);
+  }
+
+  async open(): Promise<{ fd: number; maxBytes: number } | null> {
+    const dir = this.cache.abs(this.entryDir);
+    await fs.mkdir(dir, { recursive: true });
+    const maxBytes = await this.room(dir);
+    if (maxBytes <= 0) return null;
+    const partPath = path.join(dir, `${await this.rawName()}.part`);
+    try {
+      // A plain descriptor, not a FileHandle (which would close it when collected): the writer
+      // inherits it, and the writer client closes ours once the writer has its own.
+      // O_EXCL: another flash of the same file, already making this copy, keeps it to itself.
+      const fd = openSync(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      this.partPath = partPath;
+      return { fd, maxBytes };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+      throw error;
+    }
+  }
+
+  /** The local file's name as a raw image, unless the same bytes were downloaded under that very name. */
+  private async rawName(): Promise<string> {
+    const name = rawNameOf(this.file.path);
+    const entry = await this.cache.find(this.file.sha256);
+    return entry?.file && path.basename(entry.file) === name ? `decompressed-${name}` : name;
+  }
+
+  /** What the copy may take: the cache's limit (older entries are pruned to fit) and the disk's free space, less a reserve. */
+  private async room(dir: string): Promise<number> {
+    const disk = await fs.statfs(dir);
+    const free = disk.bavail * disk.bsize - RESERVE_BYTES;
+    return Math.floor(Math.min(free, this.cache.limitBytes ?? Infinity));
+  }
+
+  async keep(report: CacheCopyReport): Promise<boolean> {
+    const partPath = this.partPath;
+    if (!partPath || !(await this.unchanged())) {
+      await this.discard();
+      return false;
+    }
+    const rawFile = path.join(this.entryDir, path.basename(partPath, '.part'));
+    const mapFile = path.join(this.entryDir, 'allocation-map.json');
+    await fs.rename(partPath, this.cache.abs(rawFile));
+    this.partPath = null;
+    await writeMapFile(this.cache.abs(mapFile), { version: 1, size: report.imageSize, dataBytes: report.dataBytes, dataRanges: report.dataRanges });
+    await this.cache.commitRawCopy({
+      sha256: this.file.sha256,
+      name: path.basename(this.file.path),
+      size: this.file.identity.size,
+      raw: { file: rawFile, size: report.imageSize, mapFile, dataBytes: report.dataBytes, dataSha256: report.dataSha256 },
+    });
+    return true;
+  }
+
+  private async unchanged(): Promise<boolean> {
+    const now = await fs.stat(this.file.path).catch(() => null);
+    const then = this.file.identity;
+    return now !== null && now.ino === then.ino && now.dev === then.dev && now.size === then.size && now.mtimeMs === then.mtimeMs;
+  }
+
+  async discard(): Promise<void> {
+    if (this.partPath) await fs.rm(this.partPath, { force: true });
+    this.partPath = null;
+    // The entry's folder goes too when nothing else is in it (rmdir refuses a folder that is not empty).
+    await fs.rmdir(this.cache.abs(this.entryDir)).catch(() => undefined);
+  }
+}
