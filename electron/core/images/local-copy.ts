@@ -13,7 +13,7 @@ import { FiotError } from '../../../shared/errors';
 import type { CacheEntry } from '../../../shared/domain/images';
 import type { CacheCopyReport } from '../../../shared/writer-protocol';
 import { inspectSource, type CacheCopyOffer, type PreparedSource, type SourceResolver } from '../flash/source';
-import type { ImageCache } from './cache/image-cache';
+import { LEFTOVER_GRACE_MS, type ImageCache } from './cache/image-cache';
 import { rawNameOf, writeMapFile } from './raw-copy';
 import { sha256File } from './verify/sha256';
 
@@ -50,6 +50,11 @@ async function hashOf(file: string, signal: AbortSignal | undefined): Promise<st
   }
 }
 
+async function olderThan(file: string, ms: number): Promise<boolean> {
+  const stat = await fs.lstat(file).catch(() => null);
+  return stat !== null && Date.now() - stat.mtimeMs >= ms;
+}
+
 interface LocalFile {
   path: string;
   sha256: string;
@@ -72,6 +77,8 @@ class LocalCopy implements CacheCopyOffer {
     const maxBytes = await this.room(dir);
     if (maxBytes <= 0) return null;
     const partPath = path.join(dir, `${await this.rawName()}.part`);
+    // Left by a run that was killed: nobody has written it for a while.
+    if (await olderThan(partPath, LEFTOVER_GRACE_MS)) await fs.rm(partPath, { force: true });
     try {
       // A plain descriptor, not a FileHandle (which would close it when collected): the writer
       // inherits it, and the writer client closes ours once the writer has its own.

@@ -11,15 +11,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { createCore } from '../../../electron/core/app-core';
+import { loadConfig } from '../../../electron/core/config';
 import type { FlashResult } from '../../../shared/domain/flash';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { assertNoPartitionTable, cachedEntries, tamperRawCopy } from '../../helpers/cache-copy';
 import { assertCardHoldsImage, flipByte } from '../../helpers/card-check';
 import { resultLine } from '../../helpers/cli-json';
+import { coreCalls } from '../../helpers/core-calls';
 import { createLoopDisk } from '../../helpers/loop';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -104,6 +107,29 @@ test('the second flash of a local .raw.xz decodes nothing: it writes the copy th
   }
 });
 
+test('the app and the station (through the core’s router) take the same path: the second flash reads the copy', { skip, timeout: 300_000 }, async () => {
+  const folder = path.join(temp.root, 'station-images');
+  mkdirSync(folder);
+  const source = path.join(folder, 'station.raw.xz');
+  copyFileSync(blocks.xzPath!, source);
+  const core = createCore(loadConfig({ FIOT_CONFIG_DIR: temp.root, FIOT_CACHE_DIR: path.join(temp.root, 'station-cache') }), { imageFolders: [folder] });
+  const { call, flashDone } = coreCalls(() => core);
+  const flashToFile = async (name: string) => {
+    const out = path.join(folder, name);
+    await call('drives:resolve', { path: out });
+    const { jobId } = await call<{ jobId: string }>('flash:start', { source, targets: [out] });
+    return { out, result: await flashDone(jobId) };
+  };
+  const cold = await flashToFile('first.img');
+  assert.equal(cold.result.ok, true, JSON.stringify(cold.result.error));
+  assert.equal(cold.result.imageCache, 'kept');
+  const warm = await flashToFile('second.img');
+  assert.equal(warm.result.ok, true, JSON.stringify(warm.result.error));
+  assert.equal(warm.result.imageCache, 'read');
+  assert.equal(warm.result.decoder, 'raw file, given map');
+  await assertCardHoldsImage(blocks, warm.out);
+});
+
 test('a different file under the same name is decoded again, and kept as its own entry', { skip, timeout: 300_000 }, async () => {
   const source = localImage(stream);
   const card = createLoopDisk(stream.size + 8 * MiB, 'fiot-local-copy-');
@@ -167,6 +193,26 @@ test('a failed first flash (a damaged .xz) leaves nothing in the cache', { skip,
     assert.equal(run.result.imageCache, undefined);
     assert.ok(!cachedEntries(temp.cacheDir).some((e) => e.sha256 === sha256), 'no entry');
     assert.deepEqual(entryFiles(sha256), [], 'no part file, no folder');
+  } finally {
+    card.dispose();
+  }
+});
+
+test('a copy larger than the cache limit is given up: the flash succeeds and keeps nothing', { skip, timeout: 300_000 }, async () => {
+  const source = path.join(temp.root, 'too-large.raw.xz');
+  copyFileSync(stream.xzPath!, source);
+  const sha256 = sha256Of(source);
+  const card = createLoopDisk(stream.size + 8 * MiB, 'fiot-local-copy-');
+  const cacheDir = path.join(temp.root, 'small-cache');
+  try {
+    // 2 MiB: less than the image's data, so the writer stops copying part way.
+    const run = await runCli(['flash', source, '--drive', card.device, '--yes', '--json'], { ...env(), FIOT_CACHE_DIR: cacheDir, FIOT_CACHE_LIMIT_GB: '0.002' });
+    const result = resultLine<Result & { ok: boolean }>(run.stdout);
+    assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(result)}`);
+    assert.equal(result.imageCache, undefined);
+    assert.deepEqual(cachedEntries(cacheDir), []);
+    assert.equal(existsSync(path.join(cacheDir, 'objects', sha256)), false, 'no part file, no folder');
+    await assertCardHoldsImage(stream, card.backingFile);
   } finally {
     card.dispose();
   }

@@ -22,7 +22,7 @@ import { isLocked } from './lock-file';
 import { diskUsage, findEntries } from './entry-files';
 
 /** Leftover files younger than this may belong to a commit in progress in another process. */
-const LEFTOVER_GRACE_MS = 10 * 60 * 1000;
+export const LEFTOVER_GRACE_MS = 10 * 60 * 1000;
 
 export interface CommitInput {
   partPath: string;
