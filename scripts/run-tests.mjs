@@ -45,9 +45,15 @@ if (prebuild.status !== 0) console.error('Building the slow fixtures failed; the
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fiot-test-run-'));
 const skipsFile = path.join(scratch, 'skips.jsonl');
-// Every flash records the cards it wrote in FIOT_CONFIG_DIR's history: a test that does not pick
-// its own folder writes into a throwaway one, never the tester's real config.
-const env = process.env.FIOT_CONFIG_DIR ? process.env : { ...process.env, FIOT_CONFIG_DIR: path.join(scratch, 'config') };
+// Every flash records the cards it wrote in FIOT_CONFIG_DIR's history, and keeps the decompressed
+// copy of a local compressed image in FIOT_CACHE_DIR: a test that does not pick its own folders
+// writes into throwaway ones, never the tester's real config and cache (a copy kept there would
+// turn another run's first flash of the same fixture into a flash from the cache).
+const env = {
+  ...process.env,
+  FIOT_CONFIG_DIR: process.env.FIOT_CONFIG_DIR ?? path.join(scratch, 'config'),
+  FIOT_CACHE_DIR: process.env.FIOT_CACHE_DIR ?? path.join(scratch, 'cache'),
+};
 
 const child = spawn(
   process.execPath,

@@ -10,6 +10,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { FEDORA_AARCH64, makeFixture, type Fixture } from '../../fixtures/fixture';
@@ -42,9 +44,11 @@ before(async () => {
 describe('the faithful Fedora IoT aarch64 .raw.xz', { skip }, () => {
   it('is flashed provisioned as probe-7 and verified; the card holds the image, and boot the stamp and a valid config', async () => {
     const card = createLoopDisk(fixture.size);
+    // An image cache of its own: a first flash, decoded (its decompressed copy goes with the folder).
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-faithful-cache-'));
     try {
       const run = spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'flash', fixture.xzPath, '--drive', card.device, '--yes',
-        '--hostname', 'probe-7', '--user', 'core', '--ssh-key', ED25519_KEY, '--json'], { encoding: 'utf8', input: '', timeout: 400_000 });
+        '--hostname', 'probe-7', '--user', 'core', '--ssh-key', ED25519_KEY, '--json'], { encoding: 'utf8', input: '', timeout: 400_000, env: { ...process.env, FIOT_CACHE_DIR: cacheDir } });
       assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
       const result = resultLine(run.stdout) as unknown as { decoder: string; targets: Array<{ hostname: string; verified: boolean }> };
       assert.deepEqual(result.targets.map((t) => [t.hostname, t.verified]), [['probe-7', true]]);
@@ -62,6 +66,7 @@ describe('the faithful Fedora IoT aarch64 .raw.xz', { skip }, () => {
       assert.equal(decodeURIComponent(hostname.replace(/^data:[^,]*,/, '')).trim(), 'probe-7');
     } finally {
       card.dispose();
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });
