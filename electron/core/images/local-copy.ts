@@ -50,6 +50,25 @@ async function hashOf(file: string, signal: AbortSignal | undefined): Promise<st
   }
 }
 
+/**
+ * A plain descriptor, not a FileHandle (which would close it when collected): the writer inherits
+ * it, and the writer client closes ours once the writer has its own. O_EXCL: another flash of the
+ * same file, already making this copy, keeps it to itself. O_DIRECT where the filesystem has it
+ * (tmpfs has not): the writer's writes then cost the machine no page-cache copying
+ * (electron/writer/cache-copy.ts).
+ */
+async function openPart(partPath: string): Promise<number> {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  try {
+    return openSync(partPath, flags | constants.O_DIRECT, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+    // Refused after it was created: start again without O_DIRECT.
+    await fs.rm(partPath, { force: true });
+    return openSync(partPath, flags, 0o644);
+  }
+}
+
 async function olderThan(file: string, ms: number): Promise<boolean> {
   const stat = await fs.lstat(file).catch(() => null);
   return stat !== null && Date.now() - stat.mtimeMs >= ms;
@@ -80,10 +99,7 @@ class LocalCopy implements CacheCopyOffer {
     // Left by a run that was killed: nobody has written it for a while.
     if (await olderThan(partPath, LEFTOVER_GRACE_MS)) await fs.rm(partPath, { force: true });
     try {
-      // A plain descriptor, not a FileHandle (which would close it when collected): the writer
-      // inherits it, and the writer client closes ours once the writer has its own.
-      // O_EXCL: another flash of the same file, already making this copy, keeps it to itself.
-      const fd = openSync(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      const fd = await openPart(partPath);
       this.partPath = partPath;
       return { fd, maxBytes };
     } catch (error) {

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -17,6 +17,7 @@ import type { WriterCommand } from '../../../electron/core/flash/writer-command'
 import { ImageCache } from '../../../electron/core/images/cache/image-cache';
 import { localCopyResolver } from '../../../electron/core/images/local-copy';
 import { CacheCopy } from '../../../electron/writer/cache-copy';
+import { alignedBuffer } from '../../../electron/writer/target-io';
 import type { StreamOutcome } from '../../../electron/writer/write-stream';
 import { commandsSkipReason } from '../../helpers/system';
 
@@ -78,6 +79,22 @@ test('the writer writes the head and the body at their offsets and reports range
   assert.ok(bytes.subarray(64 * KiB, 72 * KiB).every((b) => b === 2));
   assert.ok(bytes.subarray(72 * KiB, 76 * KiB).every((b) => b === 3));
   assert.ok(statSync(file).blocks * 512 < 64 * KiB, 'the gap is a hole');
+});
+
+test('through O_DIRECT, an image that ends inside a 4 KiB unit is written whole and cut to its length', async () => {
+  const file = path.join(dir, 'direct.raw');
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT);
+  const copy = CacheCopy.open({ descriptor: fd, maxBytes: 1 << 20 }, false)!;
+  // A staging slot as the writer's are: aligned, with room past the range.
+  const slot = alignedBuffer(8 * KiB).fill(9);
+  await copy.write(slot.subarray(0, 5000), 64 * KiB);
+  const head = alignedBuffer(4 * KiB).fill(1);
+  const report = await copy.finish(outcome(head, [{ offset: 64 * KiB, length: 5000 }]), 64 * KiB + 5000);
+  await copy.close();
+  assert.equal(report?.dataBytes, 4 * KiB + 5000);
+  const bytes = readFileSync(file);
+  assert.equal(bytes.length, 64 * KiB + 5000);
+  assert.ok(bytes.subarray(0, 4 * KiB).every((b) => b === 1) && bytes.subarray(64 * KiB).every((b) => b === 9));
 });
 
 test('the writer gives a copy up: out of image order, past its room, or not a new empty file', async () => {
