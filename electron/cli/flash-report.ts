@@ -1,5 +1,5 @@
 /** The end of a flash as a person or a script reads it, and the exit status it earns. */
-import type { FlashResult } from '../../shared/domain/flash';
+import { imageCacheNotes, type FlashResult } from '../../shared/domain/flash';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../shared/errors';
 import type { CliIO } from './io';
 
@@ -34,11 +34,6 @@ export function firstError(result: FlashResult, verify: boolean): ErrorInfo | un
   return undefined;
 }
 
-const imageCacheWords: Record<NonNullable<FlashResult['imageCache']>, string> = {
-  read: 'Written from the decompressed copy in the image cache: nothing was decompressed.',
-  kept: 'A decompressed copy is now in the image cache: the next flash of this file skips decompressing (fiot-flash cache ls).',
-};
-
 export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): boolean {
   const ok = flashSucceeded(result, verify);
   for (const target of result.targets) {
@@ -51,7 +46,7 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
       io.say(`✘ ${target.device}: ${error.message}${error.hint ? `\n    ${error.hint}` : ''}`);
     }
   }
-  if (result.imageCache) io.say(imageCacheWords[result.imageCache]);
+  if (result.imageCache) io.say(imageCacheNotes[result.imageCache]);
   if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
   const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.

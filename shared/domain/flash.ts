@@ -100,3 +100,9 @@ export const flashResultSchema = z.object({
   imageCache: z.enum(['read', 'kept']).optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;
+
+/** What a result's `imageCache` means, in the words the CLI and the app show. */
+export const imageCacheNotes: Record<NonNullable<FlashResult['imageCache']>, string> = {
+  read: 'Written from the decompressed copy in the image cache: nothing was decompressed.',
+  kept: 'A decompressed copy is now in the image cache: the next flash of this file skips decompressing.',
+};

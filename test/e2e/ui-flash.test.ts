@@ -1,7 +1,9 @@
 /**
  * The whole app as a user meets it in a browser: the built renderer served by the station, driven
  * in Chromium. A Fedora-IoT-shaped .raw.xz is chosen by path, a loop device is added by path,
- * written and verified, and the test then reads the device: its bytes must be the image's.
+ * written and verified, and the test then reads the device: its bytes must be the image's. The
+ * first write keeps the decompressed copy in the image cache, and the next write of the same
+ * bytes says it was written from it.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -99,6 +101,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       const target = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
       assert.equal(await target.getAttribute('data-state'), 'done');
       assert.match(await target.getByTestId('target-sha256').innerText(), /^[0-9a-f]{64}$/);
+      assert.match(await page.getByTestId('result-image-cache').innerText(), /decompressed copy is now in the image cache/);
 
       // What a user would check: the device now starts with exactly the image's bytes.
       const [onDevice, inImage] = await Promise.all([sha256OfRange(card.device, fixture.size), sha256OfRange(fixture.path, fixture.size)]);
@@ -126,6 +129,8 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await confirmErase(page);
       await page.getByTestId('result-success').waitFor({ timeout: 150_000 });
       assert.equal(await page.getByTestId('target-result').count(), 2);
+      // The same bytes as the first test's image: written from the copy that flash kept.
+      assert.match(await page.getByTestId('result-image-cache').innerText(), /nothing was decompressed/);
       const inImage = await sha256OfRange(fixture.path, fixture.size);
       for (const card of cards) {
         const row = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);

@@ -1,4 +1,4 @@
-import type { FlashResult } from '../../../../shared/domain/flash';
+import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
 import { useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
@@ -58,6 +58,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
         </div>
       </div>
       {result.sourceTrust?.signatureSkipped && <p className="drive-warning" data-testid="result-signature-skipped">The image’s signature was not checked (skipped at your request).</p>}
+      {result.imageCache && <p className="muted" data-testid="result-image-cache">{imageCacheNotes[result.imageCache]}</p>}
       {/* Shown once here only when no card carries the reason itself. */}
       {result.error && !result.targets.some((t) => t.error) && <ErrorNotice error={result.error} testId="job-error" />}
       <ul className="result-list">
