@@ -60,7 +60,7 @@ function emptyFile(name: string): { file: string; fd: number } {
 
 /** A stream's outcome: a head held back in memory, body ranges written through the copy. */
 function outcome(head: Buffer, body: Array<{ offset: number; length: number }>): StreamOutcome {
-  return { imageBytes: 0, body, head: { data: head, ranges: [{ offset: 0, length: head.length }], backup: null }, writtenSha256: DIGEST };
+  return { imageBytes: 0, body, head: { data: head, ranges: [{ offset: 0, length: head.length }], backup: null }, writtenSha256: DIGEST, writtenDigest: '' };
 }
 
 test('the writer writes the head and the body at their offsets and reports ranges and digest', async () => {
