@@ -68,6 +68,13 @@ function localImage(fixture: Fixture): string {
   return file;
 }
 
+/** The single-block fixture's .xz under another name: the same bytes, so the same cache entry. */
+function streamCopy(name: string): { source: string; sha256: string } {
+  const source = path.join(temp.root, name);
+  copyFileSync(stream.xzPath!, source);
+  return { source, sha256: sha256Of(source) };
+}
+
 test('the second flash of a local .raw.xz decodes nothing: it writes the copy the first flash left in the cache', { skip, timeout: 300_000 }, async () => {
   const source = localImage(blocks);
   const sha256 = sha256Of(source);
@@ -199,9 +206,7 @@ test('a failed first flash (a damaged .xz) leaves nothing in the cache', { skip,
 });
 
 test('a copy larger than the cache limit is given up: the flash succeeds and keeps nothing', { skip, timeout: 300_000 }, async () => {
-  const source = path.join(temp.root, 'too-large.raw.xz');
-  copyFileSync(stream.xzPath!, source);
-  const sha256 = sha256Of(source);
+  const { source, sha256 } = streamCopy('too-large.raw.xz');
   const card = createLoopDisk(stream.size + 8 * MiB, 'fiot-local-copy-');
   const cacheDir = path.join(temp.root, 'small-cache');
   try {
@@ -219,9 +224,7 @@ test('a copy larger than the cache limit is given up: the flash succeeds and kee
 });
 
 test('a first flash cancelled while decoding leaves nothing in the cache', { skip, timeout: 300_000 }, async () => {
-  const source = path.join(temp.root, 'cancelled.raw.xz');
-  copyFileSync(stream.xzPath!, source);
-  const sha256 = sha256Of(source);
+  const { source, sha256 } = streamCopy('cancelled.raw.xz');
   const card = createLoopDisk(stream.size + 8 * MiB, 'fiot-local-copy-');
   try {
     // The copy an earlier test kept goes first: this flash is a cold one.
