@@ -17,6 +17,11 @@ export interface ImageInfo {
   size: number | null;
   /** The local path of the source file; absent for a download not yet on disk. */
   path?: string;
+  /**
+   * The file the person named, when `path` is a copy of it (the image cache's decompressed copy):
+   * a target holding either is refused, so a flash from the copy never overwrites the original.
+   */
+  origin?: string;
 }
 
 export interface ConstraintIssue {
@@ -95,7 +100,7 @@ export function checkTarget(drive: Drive, image: ImageInfo, holdsSource = isSour
     errors.push({ code: 'TARGET_TOO_SMALL', message: `${name} is too small: the image needs ${formatSize(image.size)}. Use a card or stick of at least that size.` });
   }
   if (holdsSource) {
-    errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.path ?? 'the source'}). Copy the image to another drive, or choose another target.` });
+    errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.origin ?? image.path ?? 'the source'}). Copy the image to another drive, or choose another target.` });
   }
   if (isLarge(drive)) {
     warnings.push({ code: 'TARGET_LARGE', message: `${name} is larger than ${formatSize(LARGE_DRIVE_BYTES)}: it may be a backup or data disk rather than a card. Check that it is the drive you mean.` });

@@ -26,7 +26,7 @@ export async function checkOneTarget(name: string, image: ImageInfo, seen: Set<s
   const keys = targetKeys(drive, deps.sysRoot);
   if (keys.some((key) => seen.has(key))) throw new FiotError('INVALID_INPUT', `${name} is named more than once (perhaps under another name).`, 'Name each target once.');
   for (const key of keys) seen.add(key);
-  const holdsSource = image.path ? targetHoldsSource(drive, image.path, deps.sysRoot) : false;
+  const holdsSource = [image.path, image.origin].some((source) => source !== undefined && targetHoldsSource(drive, source, deps.sysRoot));
   const check = checkTarget(drive, image, holdsSource);
   const first = check.errors[0];
   if (first) throw new FiotError(first.code, check.errors.map((e) => e.message).join('\n'));

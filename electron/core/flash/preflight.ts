@@ -34,7 +34,7 @@ export async function preflight(request: { source: string; targets: string[]; sh
   const problem = decoderProblem(source);
   if (problem) throw problem;
 
-  const { drives } = await checkTargets(request.targets, { size: source.size ?? (source.minSize || null), path: source.path }, deps);
+  const { drives } = await checkTargets(request.targets, { size: source.size ?? (source.minSize || null), path: source.path, ...(prepared.origin ? { origin: prepared.origin } : {}) }, deps);
 
   if (!request.sha256) return { prepared, source, drives, ...(prepared.verifiedSha256 ? { sourceSha256: prepared.verifiedSha256 } : {}) };
   if (prepared.verifiedSha256 === request.sha256.toLowerCase()) return { prepared, source, drives, sourceSha256: prepared.verifiedSha256 };

@@ -36,7 +36,7 @@ export function localCopyResolver(local: SourceResolver, cache: ImageCache, warm
       throw new FiotError('CHECKSUM_MISMATCH', `${source.path} has sha256 ${sha256}, not the expected ${expected.sha256.toLowerCase()}.`);
     }
     const cached = (await cache.list()).find((e) => e.sha256 === sha256 && e.raw?.dataSha256);
-    if (cached) return { ...(await warm(cached)), verifiedSha256: sha256 };
+    if (cached) return { ...(await warm(cached)), verifiedSha256: sha256, origin: source.path };
     return { ...prepared, verifiedSha256: sha256, cacheCopy: new LocalCopy(cache, { path: source.path, sha256, identity }) };
   };
 }

@@ -23,7 +23,7 @@ import { assertNoPartitionTable, cachedEntries, tamperRawCopy } from '../../help
 import { assertCardHoldsImage, flipByte } from '../../helpers/card-check';
 import { resultLine } from '../../helpers/cli-json';
 import { coreCalls } from '../../helpers/core-calls';
-import { createLoopDisk } from '../../helpers/loop';
+import { attachLoop, createLoopDisk } from '../../helpers/loop';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 import { tempImages, type TempImages } from './setup';
@@ -135,6 +135,20 @@ test('the app and the station (through the core’s router) take the same path: 
   assert.equal(warm.result.imageCache, 'read');
   assert.equal(warm.result.decoder, 'raw file, given map');
   await assertCardHoldsImage(blocks, warm.out);
+
+  // Read from the copy, the flash still refuses a target that holds the file the person named.
+  const sha256 = sha256Of(source);
+  const overSource = attachLoop(source);
+  try {
+    await call('drives:resolve', { path: overSource.device });
+    const { jobId } = await call<{ jobId: string }>('flash:start', { source, targets: [overSource.device] });
+    const refused = await flashDone(jobId);
+    // (The loop device is also smaller than the image: both reasons are given.)
+    assert.match(refused.error?.message ?? '', /holds the image being written \(.*station\.raw\.xz\)/, JSON.stringify(refused.error));
+  } finally {
+    overSource.detach();
+  }
+  assert.equal(sha256Of(source), sha256, 'the .xz is untouched');
 });
 
 test('a different file under the same name is decoded again, and kept as its own entry', { skip, timeout: 300_000 }, async () => {

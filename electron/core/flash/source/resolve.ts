@@ -34,6 +34,8 @@ export interface PreparedSource {
   discard?: () => Promise<void>;
   /** `path` is a decompressed copy in the image cache: the flash decodes nothing. */
   fromCache?: boolean;
+  /** The local file the person named, when `path` is the cache's copy of it: no target may hold it either. */
+  origin?: string;
   /** A compressed local file the image cache has no copy of yet: the flash may fill one. */
   cacheCopy?: CacheCopyOffer;
 }
