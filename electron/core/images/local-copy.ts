@@ -94,7 +94,10 @@ class LocalCopy implements CacheCopyOffer {
     const dir = this.cache.abs(this.entryDir);
     await fs.mkdir(dir, { recursive: true });
     const maxBytes = await this.room(dir);
-    if (maxBytes <= 0) return null;
+    if (maxBytes <= 0) {
+      await fs.rmdir(dir).catch(() => undefined);
+      return null;
+    }
     const partPath = path.join(dir, `${await this.rawName()}.part`);
     // Left by a run that was killed: nobody has written it for a while.
     if (await olderThan(partPath, LEFTOVER_GRACE_MS)) await fs.rm(partPath, { force: true });
