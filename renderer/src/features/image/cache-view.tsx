@@ -32,7 +32,8 @@ export function CacheView() {
               <span className="muted small">
                 {formatSize(entry.diskBytes)} on disk{entry.raw ? ` · decompressed copy ready (${formatSize(entry.raw.dataBytes)} of data)` : ''} · last used {entry.lastUsedAt.slice(0, 10)}
               </span>
-              <VerificationBadge verification={entry.verification} />
+              {/* A local file's copy was checked against nothing but the file's own bytes: no warning, no claim. */}
+              {entry.file === null ? <span className="badge" data-testid="badge-local-file">from a local file</span> : <VerificationBadge verification={entry.verification} />}
             </div>
             <div className="row">
               <button type="button" className="button" disabled={busy} onClick={() => void imageStore.getState().choose(`${summary.dir}/${entry.raw?.file ?? entry.file}`)}>Use</button>
