@@ -26,11 +26,11 @@ export async function openCacheCopy(prepared: PreparedSource, command: WriterCom
 }
 
 /** Kept when every card was written and verified and the writer reports the copy whole; removed otherwise. Says whether it was kept. */
-export async function settleCacheCopy(copy: OpenedCacheCopy | null, result: WriterResultMessage): Promise<boolean> {
+export async function settleCacheCopy(copy: OpenedCacheCopy | null, result: WriterResultMessage, sourceSha256: string | undefined): Promise<boolean> {
   if (!copy) return false;
   const verified = result.ok && result.targets.every((target) => target.verified);
   if (verified && result.cacheCopy) {
-    const kept = await copy.offer.keep(result.cacheCopy).catch(() => false);
+    const kept = await copy.offer.keep(result.cacheCopy, sourceSha256).catch(() => false);
     if (kept) return true;
   }
   await copy.offer.discard();

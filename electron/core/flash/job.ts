@@ -210,9 +210,9 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       await copy?.offer.discard();
       throw error;
     });
-    const kept = await settleCacheCopy(copy, written);
-    const imageCache = kept ? 'kept' : checked.prepared.fromCache ? 'read' : undefined;
     const sourceSha256 = checked.sourceSha256 ?? (await hashSource());
+    const kept = await settleCacheCopy(copy, written, sourceSha256);
+    const imageCache = kept ? 'kept' : checked.prepared.fromCache ? 'read' : undefined;
     const result: FlashResult = { ...fromWriter(written, sourceSha256, checked.prepared.trust), ...(imageCache ? { imageCache } : {}) };
     // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
     if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();

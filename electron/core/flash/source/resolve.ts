@@ -48,8 +48,11 @@ export interface PreparedSource {
 export interface CacheCopyOffer {
   /** A new empty file in the cache, open for writing, and the most it may hold; null when there is no room. */
   open(): Promise<{ fd: number; maxBytes: number } | null>;
-  /** After a verified flash: the writer's complete copy becomes a cache entry. False when it was not kept. */
-  keep(report: CacheCopyReport): Promise<boolean>;
+  /**
+   * After a verified flash: the writer's complete copy becomes a cache entry, under the source's
+   * sha256 (the flash's own hash of the file when the offer had none). False when it was not kept.
+   */
+  keep(report: CacheCopyReport, sourceSha256: string | undefined): Promise<boolean>;
   /** After any other end: the opened file is removed. */
   discard(): Promise<void>;
 }
