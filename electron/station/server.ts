@@ -3,7 +3,7 @@
  * without Electron) flashes cards from a browser tab. Loopback only unless asked otherwise, and
  * nothing at all without the token printed in its URL.
  */
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
@@ -12,9 +12,11 @@ import type { Core } from '../core/app-core';
 import { displayHost } from './addresses';
 import { checkToken, cookieName, hostAllowed, originAllowed } from './access';
 import { serveSocket, MAX_MESSAGE_BYTES } from './socket-api';
+import { securityHeaders, sendText } from './responses';
 import { readStaticFile } from './static-files';
 import { createToken } from './token';
-import { contentSecurityPolicy } from '../../shared/content-security-policy';
+import { createUploadRoute } from './upload-route';
+import { UPLOAD_PATH_PREFIX } from '../../shared/station-upload';
 import { appPath } from '../core/app-paths';
 
 export const DEFAULT_RENDERER_DIR = appPath('dist', 'renderer');
@@ -30,29 +32,27 @@ export interface StationOptions {
   token?: string;
   /** Serve HTTPS with this certificate (PEM); the command does so whenever it listens off-host. */
   tls?: { cert: string; key: string };
+  /** Shortened only by tests, so a stalled upload or a slow client is cut within seconds. */
+  timeouts?: Partial<StationTimeouts>;
 }
+
+/** Slow or idle clients must not hold sockets open indefinitely. */
+export interface StationTimeouts {
+  /** From a request's first byte to the end of its headers. */
+  headersMs: number;
+  /** From a request's headers to the end of its body, except an upload's. */
+  requestMs: number;
+  /** The longest an upload may go without a byte arriving (a long upload is fine while it moves). */
+  uploadStallMs: number;
+}
+
+const DEFAULT_TIMEOUTS: StationTimeouts = { headersMs: 10_000, requestMs: 30_000, uploadStallMs: 30_000 };
 
 export interface Station {
   url: string;
   port: number;
   token: string;
   close(): Promise<void>;
-}
-
-
-function securityHeaders(response: ServerResponse): void {
-  response.setHeader('Content-Security-Policy', contentSecurityPolicy);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  // The page URL holds the token: never send it on as a referrer.
-  response.setHeader('Referrer-Policy', 'no-referrer');
-  response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-}
-
-function sendText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  response.end(text + '\n');
 }
 
 function urlOf(request: IncomingMessage): URL {
@@ -75,9 +75,23 @@ function refuseUpgrade(socket: Socket, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${reason}\n`);
 }
 
-/** Slow or idle clients must not hold sockets open indefinitely. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Node's own requestTimeout counts an upload's body too and would cut a multi-gigabyte one after
+ * `requestMs`: it stays off, and every request but an upload gets this deadline instead (an
+ * upload has the route's stall timer).
+ */
+function limitRequestTime(request: IncomingMessage, ms: number): void {
+  const timer = setTimeout(() => request.socket.destroy(), ms);
+  const done = () => clearTimeout(timer);
+  request.once('end', done);
+  request.once('close', done);
+}
+
+/** An upload's name as sent, before URL parsing would resolve a `..` segment away. */
+function uploadPathName(request: IncomingMessage): string | null {
+  const rawPath = (request.url ?? '/').split('?')[0]!;
+  return rawPath.startsWith(UPLOAD_PATH_PREFIX) ? rawPath.slice(UPLOAD_PATH_PREFIX.length) : null;
+}
 
 export async function startStation(options: StationOptions): Promise<Station> {
   const listen = options.listen ?? '127.0.0.1';
@@ -86,13 +100,24 @@ export async function startStation(options: StationOptions): Promise<Station> {
   const secure = options.tls !== undefined;
   let port = 0;
   const misdirected = `This station answers only to the address it printed (${displayHost(listen)}) or localhost.`;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const upload = createUploadRoute({
+    folder: options.core.grants.uploadFolder,
+    stallMs: timeouts.uploadStallMs,
+    originAllowed: (origin) => originAllowed(origin, listen, port, secure),
+  });
 
   const handleRequest: RequestListener = async (request, response) => {
     securityHeaders(response);
+    const uploadName = uploadPathName(request);
+    // An upload's body may be gigabytes: a refused one is never read, its connection closes instead.
+    if (uploadName !== null) response.setHeader('Connection', 'close');
+    else limitRequestTime(request, timeouts.requestMs);
     if (!hostAllowed(request.headers.host, listen, port, secure)) return sendText(response, 421, misdirected);
     const url = urlOf(request);
     const access = checkToken(request, url, token, port);
     if (!access.ok) return sendText(response, access.status, access.reason);
+    if (uploadName !== null) return upload(request, response, uploadName);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Only GET is served here.');
     const file = await readStaticFile(rendererDir, url.pathname);
     if (!file) {
@@ -108,9 +133,9 @@ export async function startStation(options: StationOptions): Promise<Station> {
     response.writeHead(200, headers);
     response.end(request.method === 'HEAD' ? undefined : file.body);
   };
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createHttpServer(handleRequest);
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // Node checks its timeouts every connectionsCheckingInterval (30 s by default): often enough here.
+  const httpOptions = { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: 0 };
+  const server = options.tls ? createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key }, handleRequest) : createHttpServer(httpOptions, handleRequest);
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** How far a download or a flash phase has come, as ProgressMeter (electron/core) measures it. */
+/** How far a download or a flash phase has come, as ProgressMeter (shared/progress-meter.ts) measures it. */
 export const transferProgressSchema = z.object({
   /** Bytes done so far (in a flash: of the decompressed image, in this phase). */
   bytes: z.number().nonnegative(),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ProgressMeter } from '../../electron/core/progress-meter';
+import { ProgressMeter } from '../../shared/progress-meter';
 
 const figures = ({ speed, etaSeconds }: { speed: number; etaSeconds: number | null }) => ({ speed, etaSeconds });
 

@@ -1,4 +1,5 @@
 /** `fiot-flash station [--port N] [--listen ADDR] [--images DIR]`: the app in a browser tab, behind a token. */
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../core/app-core';
 import { loadConfig } from '../../core/config';
@@ -20,10 +21,26 @@ own address or localhost). Stop it with Ctrl-C.
                   address lets other machines on the network write cards here: the station then
                   serves HTTPS only, with a self-signed certificate whose SHA-256 fingerprint it
                   prints (check it against the browser's before accepting the certificate).
-  --images DIR    the folder whose images the browser may write, and where it may create
-                  image files (default: the image cache). No other file on this machine can
-                  be named from the browser.
+  --images DIR    the folder whose images the browser may write, where it may create image
+                  files, and where images uploaded from the browser are saved (default: the
+                  folder uploads in the image cache). The image cache's own images are offered
+                  too. No other file on this machine can be named from the browser.
 `;
+
+/**
+ * The station's images folder: the one asked for, which must exist; else `uploads` in the image
+ * cache, a folder of its own because the cache's other folders are named by content hashes.
+ */
+function imagesFolder(asked: string | undefined, cacheDir: string): string {
+  if (asked === undefined) {
+    const uploads = path.join(cacheDir, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    return uploads;
+  }
+  const folder = path.resolve(asked);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`--images ${asked}: there is no folder there. Create it, or leave --images out.`);
+  return folder;
+}
 
 export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
@@ -34,7 +51,7 @@ export const command: Command = {
     if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw usageError('--port takes a port number from 0 to 65535.');
     const listen = values.listen ?? '127.0.0.1';
     const config = loadConfig();
-    const images = path.resolve(values.images ?? config.cacheDir);
+    const images = imagesFolder(values.images, config.cacheDir);
     const core = createCore(config, { imageFolders: [images] });
     // Off this machine the token would cross the network: never in clear text.
     const tls = isLoopback(listen) ? undefined : await stationCertificate(core.config.configDir, servedAddresses(listen));
@@ -50,7 +67,8 @@ export const command: Command = {
       process.once('SIGTERM', () => resolve());
     });
     io.say(`Station ready: ${station.url}`);
-    io.say(`Images offered to the browser: ${images}`);
+    io.say(`Images offered to the browser: ${core.grants.imageFolders.join(', ')}`);
+    io.say(`Images uploaded from the browser are saved in: ${images}`);
     io.emit({ type: 'ready', url: station.url, port: station.port, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
     await stopped;
     await station.close();

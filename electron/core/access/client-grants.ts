@@ -56,9 +56,15 @@ export class ClientGrants {
     for (const folder of options.imageFolders) this.targetFolders.add(realPathOf(folder));
   }
 
-  /** The folders whose images a client may list and write (cache first). */
+  /** The folders whose images a client may list and write (cache first), each once. */
   get imageFolders(): string[] {
-    return [this.options.cacheDir, ...this.options.imageFolders].map(realPathOf);
+    return [...new Set([this.options.cacheDir, ...this.options.imageFolders].map(realPathOf))];
+  }
+
+  /** Where a station saves images uploaded from the browser: its first images folder, if it has one. */
+  get uploadFolder(): string | null {
+    const [first] = this.options.imageFolders;
+    return first === undefined ? null : realPathOf(first);
   }
 
   /** A file the person picked in the native open dialog. */

@@ -5,8 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { imageFileNamePattern } from '../../../shared/image-file-name';
 
-const imageName = /\.(raw|img|iso|bin)(\.(xz|gz|bz2|zst))?$|\.zip$/i;
 const MAX_DEPTH = 3;
 export const MAX_LISTED_IMAGES = 500;
 
@@ -16,22 +16,23 @@ export interface ListedImage {
   fileSize: number;
 }
 
-async function walk(folder: string, depth: number, found: ListedImage[]): Promise<void> {
+async function walk(folder: string, depth: number, found: Map<string, ListedImage>): Promise<void> {
   const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
-    if (found.length >= MAX_LISTED_IMAGES) return;
+    if (found.size >= MAX_LISTED_IMAGES) return;
     const file = path.join(folder, entry.name);
     // Symlinks are not followed: a link could lead out of the folder.
     if (entry.isDirectory() && depth < MAX_DEPTH) await walk(file, depth + 1, found);
-    if (entry.isFile() && imageName.test(entry.name)) {
+    if (entry.isFile() && imageFileNamePattern.test(entry.name) && !found.has(file)) {
       const stats = await fs.stat(file).catch(() => null);
-      if (stats) found.push({ path: file, name: entry.name, fileSize: stats.size });
+      if (stats) found.set(file, { path: file, name: entry.name, fileSize: stats.size });
     }
   }
 }
 
+/** Each image once, also where one folder lies inside another (the station's uploads in the cache). */
 export async function listImages(folders: string[]): Promise<ListedImage[]> {
-  const found: ListedImage[] = [];
+  const found = new Map<string, ListedImage>();
   for (const folder of folders) await walk(folder, 1, found);
-  return found.sort((a, b) => a.path.localeCompare(b.path));
+  return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

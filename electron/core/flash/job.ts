@@ -14,7 +14,7 @@ import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../sha
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import type { SourceInfo } from './source';
-import { ProgressMeter } from '../progress-meter';
+import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';

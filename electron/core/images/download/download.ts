@@ -12,7 +12,7 @@ import { FiotError } from '../../../../shared/errors';
 import { httpGet, type GetResponse } from './http-get';
 import { readPart, validatorOf, writePartState, type PartState } from './part-file';
 import type { TransferProgress } from '../../../../shared/domain/transfer';
-import { ProgressMeter } from '../../progress-meter';
+import { ProgressMeter } from '../../../../shared/progress-meter';
 
 export interface DownloadProgress extends TransferProgress {
   url: string;

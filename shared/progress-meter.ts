@@ -1,9 +1,9 @@
 /**
- * Speed and ETA for a download or a flash: a sliding window of recent samples, so the figures follow
- * the link or the card as it is now (a mirror that slows down shows at once) instead of the average
- * since the start.
+ * Speed and ETA for a download, a flash or an upload to a station: a sliding window of recent
+ * samples, so the figures follow the link or the card as it is now (a mirror that slows down shows
+ * at once) instead of the average since the start.
  */
-import type { TransferProgress } from '../../shared/domain/transfer';
+import type { TransferProgress } from './domain/transfer';
 
 const WINDOW_MS = 3000;
 

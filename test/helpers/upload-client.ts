@@ -1,0 +1,90 @@
+/**
+ * Uploads to a station as raw HTTP on a TCP socket, so a test controls every byte a browser or an
+ * attacker could send: the path as written (`..` included), each header, a body shorter than
+ * announced, a reset mid-body, a stall. Every call is bounded in time.
+ */
+import { connect, type Socket } from 'node:net';
+import { readdirSync } from 'node:fs';
+import { UPLOAD_HEADER } from '../../shared/station-upload';
+
+const ANSWER_TIMEOUT_MS = 20_000;
+
+export interface UploadRequestOptions {
+  /** The path after /upload/, exactly as sent (percent-encode it yourself). */
+  name: string;
+  port: number;
+  /** Sent as the station's cookie, as a browser does; null sends none. */
+  token: string | null;
+  /** The page's origin; default the station's own. null sends no Origin. */
+  origin?: string | null;
+  /** Whether to send the upload header (a page of the station's own does). */
+  uploadHeader?: boolean;
+  /** Content-Length; null sends the body chunked instead. Default: the body's length. */
+  contentLength?: number | null;
+  method?: string;
+}
+
+export interface UploadAnswer {
+  status: number;
+  body: string;
+}
+
+export function uploadHead(options: UploadRequestOptions, bodyLength = 0): string {
+  const length = options.contentLength === undefined ? bodyLength : options.contentLength;
+  const origin = options.origin === undefined ? `http://127.0.0.1:${options.port}` : options.origin;
+  const lines = [`${options.method ?? 'PUT'} /upload/${options.name} HTTP/1.1`, `Host: 127.0.0.1:${options.port}`];
+  if (options.token !== null) lines.push(`Cookie: fiot_station_${options.port}=${options.token}`);
+  if (origin !== null) lines.push(`Origin: ${origin}`);
+  if (options.uploadHeader ?? true) lines.push(`${UPLOAD_HEADER}: 1`);
+  lines.push(length === null ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`, 'Content-Type: application/octet-stream');
+  return lines.join('\r\n') + '\r\n\r\n';
+}
+
+export function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** The station's answer on `socket`, once it closed the connection (uploads always close); status 0 when it sent none in time. */
+export function answerOf(socket: Socket, timeoutMs = ANSWER_TIMEOUT_MS): Promise<UploadAnswer & { closedAfterMs: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let received = '';
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
+      resolve({ status, body: received.slice(received.indexOf('\r\n\r\n') + 4).trim(), closedAfterMs: Date.now() - started });
+    });
+  });
+}
+
+/** Sends the head and `body` (nothing when omitted: the answer must then come before any body). */
+export async function putUpload(options: UploadRequestOptions, body?: Buffer): Promise<UploadAnswer> {
+  const socket = await openSocket(options.port);
+  const answer = answerOf(socket);
+  socket.write(uploadHead(options, body?.length ?? 0));
+  if (body) socket.write(body);
+  const { status, body: text } = await answer;
+  return { status, body: text };
+}
+
+/** Files in `folder`, hidden part files included. */
+export function folderEntries(folder: string): string[] {
+  return readdirSync(folder).sort();
+}
+
+/** Waits (bounded) until `folder` holds exactly `expected`: the station cleans up after a cut-off upload as its last step. */
+export async function folderSettles(folder: string, expected: string[], timeoutMs = 10_000): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  let entries = folderEntries(folder);
+  while (JSON.stringify(entries) !== JSON.stringify([...expected].sort()) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    entries = folderEntries(folder);
+  }
+  return entries;
+}
