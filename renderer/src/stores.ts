@@ -20,6 +20,8 @@ import { createHistoryStore, type HistoryState } from './features/history/histor
 import { createCacheStore, type CacheState } from './features/image/cache-store';
 import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
 import { createImageStore, type ImageState } from './features/image/image-store';
+import { createUploadStore, type UploadState } from './features/image/upload-store';
+import { sendUploadToStation } from './transport/station-upload';
 import { formToProfile } from './features/provisioning/profile-form';
 import { createProfileStore, type ProfileState } from './features/provisioning/profile-store';
 import { createJobStore, type JobState } from './features/write/job-store';
@@ -30,6 +32,11 @@ import { keepDraft } from './shell/keep-draft';
 export const uiStore = createUiStore();
 export const connectionStore = createConnectionStore(api);
 export const imageStore = createImageStore(api, api.shell);
+// Only a station's page uploads: the desktop app reads the person's files where they are.
+export const uploadStore = createUploadStore(api.host === 'station' ? sendUploadToStation : null, async (image) => {
+  await imageStore.getState().loadOffered();
+  return imageStore.getState().choose(image.path);
+});
 export const downloadsStore = createDownloadsStore(api, (path) => void imageStore.getState().choose(path));
 export const cacheStore = createCacheStore(api);
 export const profileStore = createProfileStore(api, { canReadLocalKeys: api.host === 'electron' });
@@ -64,6 +71,7 @@ export const toolStore = createToolStore();
 export const useUi = <T>(select: (state: UiState) => T): T => useStore(uiStore, select);
 export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T => useStore(connectionStore, select);
 export const useImage = <T>(select: (state: ImageState) => T): T => useStore(imageStore, select);
+export const useUpload = <T>(select: (state: UploadState) => T): T => useStore(uploadStore, select);
 export const useDownloads = <T>(select: (state: DownloadsState) => T): T => useStore(downloadsStore, select);
 export const useCache = <T>(select: (state: CacheState) => T): T => useStore(cacheStore, select);
 export const useProfile = <T>(select: (state: ProfileState) => T): T => useStore(profileStore, select);

@@ -1,14 +1,16 @@
 /**
  * A local image file: typed or pasted path, the native dialog in the desktop app, or a file
- * dropped anywhere on the drop zone (its path is known only in the desktop app).
+ * dropped anywhere on the drop zone (the desktop app knows its path; a station's page uploads it).
  */
 import { useState, type DragEvent, type FormEvent } from 'react';
-import { imageStore, useImage } from '../../stores';
+import { imageStore, useImage, useUpload } from '../../stores';
 import { PathField } from '../../components/path-field';
 import { OfferedImages } from './offered-images';
+import { StationUpload, uploadFile } from './station-upload';
 
 export function FileSource() {
   const canBrowse = useImage((s) => s.canBrowse);
+  const canUpload = useUpload((s) => s.available);
   const chosenPath = useImage((s) => s.path);
   const [path, setPath] = useState(chosenPath);
   const [dragging, setDragging] = useState(false);
@@ -21,7 +23,8 @@ export function FileSource() {
     event.preventDefault();
     setDragging(false);
     const file = event.dataTransfer.files[0];
-    if (file) void imageStore.getState().chooseDropped(file);
+    if (file && canUpload) void uploadFile(file, setPath);
+    else if (file) void imageStore.getState().chooseDropped(file);
   };
   const browse = async () => {
     if (await imageStore.getState().browse()) setPath(imageStore.getState().path);
@@ -39,7 +42,7 @@ export function FileSource() {
       data-testid="image-drop-zone"
     >
       <p className="drop-hint">
-        {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Choose an image the station offers, or type the path of one in its images folder.'}
+        {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Choose an image the station offers, upload one from this computer, or type the path of one in its images folder.'}
         <span className="muted"> .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip)</span>
       </p>
       <form className="path-row" onSubmit={submit}>
@@ -60,6 +63,7 @@ export function FileSource() {
           </button>
         )}
       </form>
+      <StationUpload onChosen={setPath} />
       {!canBrowse && (
         <OfferedImages
           onChoose={(chosen) => {
