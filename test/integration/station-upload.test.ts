@@ -179,3 +179,35 @@ describe('uploading an image to the station', () => {
     assert.deepEqual(await folderSettles(images, before), before);
   });
 });
+
+describe('a station started without --images', () => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-upload-cache-'));
+  after(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('saves uploads in uploads/ of the image cache, outside its content-addressed folders, and lists each once', async () => {
+    const station = await spawnStation({ env: { FIOT_CACHE_DIR: cache } });
+    try {
+      const body = Buffer.alloc(MiB, 0x42);
+      const answer = await putUpload({ name: 'card.img', port: station.port, token: station.token }, body);
+      assert.equal(answer.status, 201, answer.body);
+      const saved = path.join(cache, 'uploads', 'card.img');
+      assert.equal((JSON.parse(answer.body) as { path: string }).path, saved);
+      assert.ok(readFileSync(saved).equals(body));
+      const ws = await openApi(station.port, station.token);
+      try {
+        const listed = (await callApi(ws, 1, 'source:list', {})).value as { folders: string[]; images: Array<{ path: string }> };
+        assert.deepEqual(listed.folders, [cache, path.join(cache, 'uploads')]);
+        assert.deepEqual(listed.images.map((i) => i.path), [saved], 'the cache and its uploads folder both hold it, but it is listed once');
+      } finally {
+        ws.close();
+      }
+    } finally {
+      assert.equal(await station.stop(), 0);
+    }
+  });
+
+  it('an --images folder that does not exist is a usage error (exit 2), not a station that cannot save', async () => {
+    const missing = path.join(cache, 'no-such-folder');
+    await assert.rejects(spawnStation({ args: ['--images', missing] }), /exited with 2[\s\S]*--images .*no-such-folder: there is no folder there/);
+  });
+});
