@@ -12,9 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, rm, type FileHandle } from 'node:fs/promises';
+import { link, open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { formatSize } from '../../shared/format-size';
 import { UPLOAD_HEADER, type UploadedImage } from '../../shared/station-upload';
 import { sendText } from './responses';
@@ -52,15 +53,10 @@ function requestRefusal(request: IncomingMessage, options: UploadRouteOptions): 
   return null;
 }
 
-async function writeAll(file: FileHandle, chunk: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) offset += (await file.write(chunk, offset)).bytesWritten;
-}
-
 /**
  * Streams the body into a part file and gives it `name`; the part file never outlives this call.
- * The next chunk is read only once the last one is written: a disk slower than the network holds
- * the client back (TCP flow control) instead of filling the station's memory.
+ * The body is piped: a disk slower than the network pauses the socket, and TCP flow control holds
+ * the client back instead of the station's memory filling up.
  */
 async function receive(request: IncomingMessage, folder: string, name: string, length: number, stallMs: number): Promise<UploadedImage> {
   const partPath = path.join(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
@@ -68,15 +64,14 @@ async function receive(request: IncomingMessage, folder: string, name: string, l
   const file = await open(partPath, partFileFlags, 0o644);
   let received = 0;
   const stall = setTimeout(() => request.destroy(new Error('stalled')), stallMs);
+  request.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    stall.refresh();
+  });
   try {
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      stall.refresh();
-      received += chunk.length;
-      await writeAll(file, chunk);
-    }
+    // flush: the data are on the disk (fsync) before the file gets its name.
+    await pipeline(request, file.createWriteStream({ flush: true }));
     if (!request.complete || received !== length) throw new Error('the body ended before its announced length');
-    await file.sync();
-    await file.close();
     // Bytes past the announced length reach Node's parser as a broken next request, and it closes
     // the connection: whatever a client cannot be told was saved is not kept.
     if (request.socket.destroyed) throw new Error('the connection closed before the upload was confirmed');
