@@ -8,15 +8,15 @@ import { randomBytes } from 'node:crypto';
 
 const TIMEOUT_MS = 5_000;
 
-function open(port: number): Promise<Socket> {
+export function openConnection(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = tcpConnect({ host: '127.0.0.1', port }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
 
-/** Resolves with what the station sent once it closed the connection (or the time ran out). */
-function untilClosed(socket: Socket, timeoutMs = TIMEOUT_MS): Promise<string> {
+/** Resolves with what the station sent (as latin1 text) once it closed the connection (or the time ran out). */
+export function untilClosed(socket: Socket, timeoutMs = TIMEOUT_MS): Promise<string> {
   return new Promise((resolve) => {
     let received = '';
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
@@ -37,7 +37,7 @@ export function upgradeRequest(port: number, options: { token?: string; host?: s
 
 /** Sends `text` and resets the connection (TCP RST) before the station can answer. */
 export async function sendAndReset(port: number, text: string): Promise<void> {
-  const socket = await open(port);
+  const socket = await openConnection(port);
   socket.on('error', () => undefined);
   socket.write(text, () => socket.resetAndDestroy());
   await new Promise((resolve) => socket.once('close', resolve));
@@ -45,7 +45,7 @@ export async function sendAndReset(port: number, text: string): Promise<void> {
 
 /** Sends raw bytes and collects the answer until the station closes the connection. */
 export async function sendRaw(port: number, data: string | Buffer): Promise<string> {
-  const socket = await open(port);
+  const socket = await openConnection(port);
   const answer = untilClosed(socket);
   socket.write(data);
   return answer;
@@ -74,7 +74,7 @@ export const TEXT_FRAME = 0x1;
  * station answered with (null when it did not close with a code in time).
  */
 export async function sendFrames(port: number, token: string, frames: Buffer[]): Promise<number | null> {
-  const socket = await open(port);
+  const socket = await openConnection(port);
   const closed = untilClosed(socket);
   socket.write(upgradeRequest(port, { token }));
   await new Promise<void>((resolve) => {

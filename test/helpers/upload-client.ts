@@ -3,9 +3,10 @@
  * attacker could send: the path as written (`..` included), each header, a body shorter than
  * announced, a reset mid-body, a stall. Every call is bounded in time.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { UPLOAD_HEADER } from '../../shared/station-upload';
+import { openConnection, untilClosed } from './hostile-clients';
 
 const ANSWER_TIMEOUT_MS = 20_000;
 
@@ -40,32 +41,17 @@ export function uploadHead(options: UploadRequestOptions, bodyLength = 0): strin
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-export function openSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 /** The station's answer on `socket`, once it closed the connection (uploads always close); status 0 when it sent none in time. */
-export function answerOf(socket: Socket, timeoutMs = ANSWER_TIMEOUT_MS): Promise<UploadAnswer & { closedAfterMs: number }> {
+export async function answerOf(socket: Socket, timeoutMs = ANSWER_TIMEOUT_MS): Promise<UploadAnswer & { closedAfterMs: number }> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    let received = '';
-    const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
-      resolve({ status, body: received.slice(received.indexOf('\r\n\r\n') + 4).trim(), closedAfterMs: Date.now() - started });
-    });
-  });
+  const received = Buffer.from(await untilClosed(socket, timeoutMs), 'latin1').toString('utf8');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0);
+  return { status, body: received.slice(received.indexOf('\r\n\r\n') + 4).trim(), closedAfterMs: Date.now() - started };
 }
 
 /** Sends the head and `body` (nothing when omitted: the answer must then come before any body). */
 export async function putUpload(options: UploadRequestOptions, body?: Buffer): Promise<UploadAnswer> {
-  const socket = await openSocket(options.port);
+  const socket = await openConnection(options.port);
   const answer = answerOf(socket);
   socket.write(uploadHead(options, body?.length ?? 0));
   if (body) socket.write(body);

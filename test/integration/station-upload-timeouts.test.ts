@@ -13,7 +13,8 @@ import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station, type StationTimeouts } from '../../electron/station/server';
 import { stationAnswers } from '../helpers/station-client';
-import { answerOf, folderEntries, folderSettles, openSocket, uploadHead } from '../helpers/upload-client';
+import { openConnection } from '../helpers/hostile-clients';
+import { answerOf, folderEntries, folderSettles, uploadHead } from '../helpers/upload-client';
 
 const timeouts: StationTimeouts = { headersMs: 1000, requestMs: 1500, uploadStallMs: 1000 };
 /** Node checks headers every second at most, and a loaded machine is slow: room on top of each limit. */
@@ -39,7 +40,7 @@ describe('upload time limits', () => {
   it('an upload that keeps moving outlasts the request time limit and is saved whole', async () => {
     const chunks = Array.from({ length: 16 }, (_, i) => Buffer.alloc(64 * 1024, i));
     const body = Buffer.concat(chunks);
-    const socket = await openSocket(station.port);
+    const socket = await openConnection(station.port);
     const answer = answerOf(socket);
     socket.write(uploadHead({ name: 'slow.raw', port: station.port, token: station.token }, body.length));
     // 16 chunks 250 ms apart: 4 s in all, over twice the request limit, never a stall.
@@ -55,7 +56,7 @@ describe('upload time limits', () => {
 
   it('an upload that stalls is cut, and neither the file nor its part is left', async () => {
     const before = folderEntries(images);
-    const socket = await openSocket(station.port);
+    const socket = await openConnection(station.port);
     const answer = answerOf(socket, 10_000);
     socket.write(uploadHead({ name: 'stalled.raw', port: station.port, token: station.token }, 4 * 1024 * 1024));
     socket.write(Buffer.alloc(256 * 1024, 7));
@@ -66,10 +67,10 @@ describe('upload time limits', () => {
   });
 
   it('any other request still has to arrive in time: slow headers, or a body trickled in', async () => {
-    const slowHeaders = await openSocket(station.port);
+    const slowHeaders = await openConnection(station.port);
     const headersAnswer = answerOf(slowHeaders, 10_000);
     slowHeaders.write(`GET /?token=${station.token} HTTP/1.1\r\nHost: 127.0.0.1:${station.port}\r\n`);
-    const trickle = await openSocket(station.port);
+    const trickle = await openConnection(station.port);
     const trickleAnswer = answerOf(trickle, 10_000);
     trickle.write(`POST /?token=${station.token} HTTP/1.1\r\nHost: 127.0.0.1:${station.port}\r\nContent-Length: 100\r\n\r\n`);
     const dripping = setInterval(() => trickle.write('x'), 200);

@@ -17,7 +17,8 @@ import { createLoopDisk } from '../helpers/loop';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { loopSkipReason } from '../helpers/system';
-import { answerOf, folderEntries, folderSettles, openSocket, putUpload, uploadHead, type UploadRequestOptions } from '../helpers/upload-client';
+import { openConnection } from '../helpers/hostile-clients';
+import { answerOf, folderEntries, folderSettles, putUpload, uploadHead, type UploadRequestOptions } from '../helpers/upload-client';
 
 const MiB = 1024 * 1024;
 
@@ -147,7 +148,7 @@ describe('uploading an image to the station', () => {
     const before = folderEntries(images);
     const body = Buffer.alloc(4 * MiB, 0x5a);
     // The client sends half and closes its side: the body ended early.
-    const short = await openSocket(station.port);
+    const short = await openConnection(station.port);
     const shortAnswer = answerOf(short);
     short.write(uploadHead(request('short.raw'), body.length));
     short.end(body.subarray(0, body.length / 2));
@@ -155,7 +156,7 @@ describe('uploading an image to the station', () => {
     assert.deepEqual(await folderSettles(images, before), before, 'no file and no part file left');
 
     // Half the body, then the connection stays open: the upload holds the station's only slot.
-    const dropped = await openSocket(station.port);
+    const dropped = await openConnection(station.port);
     const droppedAnswer = answerOf(dropped);
     dropped.write(uploadHead(request('dropped.raw'), body.length));
     dropped.write(body.subarray(0, body.length / 2));
