@@ -109,15 +109,15 @@ export async function startStation(options: StationOptions): Promise<Station> {
 
   const handleRequest: RequestListener = async (request, response) => {
     securityHeaders(response);
-    const uploadName = uploadPathName(request);
+    const encodedUploadName = uploadPathName(request);
     // An upload's body may be gigabytes: a refused one is never read, its connection closes instead.
-    if (uploadName !== null) response.setHeader('Connection', 'close');
+    if (encodedUploadName !== null) response.setHeader('Connection', 'close');
     else limitRequestTime(request, timeouts.requestMs);
     if (!hostAllowed(request.headers.host, listen, port, secure)) return sendText(response, 421, misdirected);
     const url = urlOf(request);
     const access = checkToken(request, url, token, port);
     if (!access.ok) return sendText(response, access.status, access.reason);
-    if (uploadName !== null) return upload(request, response, uploadName);
+    if (encodedUploadName !== null) return upload(request, response, encodedUploadName);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Only GET is served here.');
     const file = await readStaticFile(rendererDir, url.pathname);
     if (!file) {
@@ -133,7 +133,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     response.writeHead(200, headers);
     response.end(request.method === 'HEAD' ? undefined : file.body);
   };
-  // Node checks its timeouts every connectionsCheckingInterval (30 s by default): often enough here.
+  // Node looks for expired headers only every connectionsCheckingInterval (30 s by default).
   const httpOptions = { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs), headersTimeout: timeouts.headersMs, requestTimeout: 0 };
   const server = options.tls ? createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key }, handleRequest) : createHttpServer(httpOptions, handleRequest);
 

@@ -2,8 +2,9 @@
  * "Upload an image to the station" in Chromium, as a field tech whose image is on the laptop with
  * the browser: choose the file, watch the bar, bytes and speed move (the upload is throttled with
  * Chromium's own network emulation so there is something to watch), and the image becomes the
- * chosen one, byte for byte the file sent. Cancel removes what the station had received; a name
- * the station already has, or one that is not an image's, is refused in plain words.
+ * chosen one, byte for byte the file sent; a file dropped on the image file box goes the same
+ * way. Cancel removes what the station had received; a name the station already has, or one that
+ * is not an image's, is refused in plain words.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -69,6 +70,28 @@ describe('uploading an image to the station in Chromium', { skip: skip ?? false 
       const done = screenshotPath('upload-2-chosen');
       if (done) await page.screenshot({ path: done, fullPage: true });
       assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a file dropped on the image file box is uploaded and chosen', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await openFileSource(page);
+      const bytes = randomBytes(1024 * 1024);
+      // A raw image needs no partition table to be accepted: its name says what it is.
+      const dataTransfer = await page.evaluateHandle((content) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(content)], 'dropped.raw'));
+        return transfer;
+      }, [...bytes]);
+      await page.getByTestId('image-drop-zone').dispatchEvent('drop', { dataTransfer });
+      await page.getByTestId('upload-done').waitFor({ timeout: 30_000 });
+      assert.match(await page.getByTestId('image-summary').innerText(), /dropped\.raw/);
+      assert.equal(await page.getByLabel('Image file path').inputValue(), path.join(session.imagesDir, 'dropped.raw'));
+      assert.ok(readFileSync(path.join(session.imagesDir, 'dropped.raw')).equals(bytes));
     } finally {
       await page.close();
     }
