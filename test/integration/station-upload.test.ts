@@ -17,7 +17,7 @@ import { createLoopDisk } from '../helpers/loop';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { loopSkipReason } from '../helpers/system';
-import { openConnection } from '../helpers/hostile-clients';
+import { openConnection, sendAndReset } from '../helpers/hostile-clients';
 import { answerOf, folderEntries, folderSettles, putUpload, uploadHead, type UploadRequestOptions } from '../helpers/upload-client';
 
 const MiB = 1024 * 1024;
@@ -169,6 +169,24 @@ describe('uploading an image to the station', () => {
     assert.deepEqual(await folderSettles(images, before), before, 'no file and no part file left');
     // The slot is free again.
     assert.equal((await putUpload(request('after.raw'), body)).status, 201);
+    assert.equal(await stationAnswers(station.port, station.token), true);
+  });
+
+  it('fifty uploads reset mid-body in a row: the station stays up, keeps nothing, and takes the next upload', async () => {
+    const before = folderEntries(images);
+    for (let i = 0; i < 50; i++) {
+      const partial = 'x'.repeat((i % 5) * 64 * 1024);
+      await sendAndReset(station.port, uploadHead(request(`reset-${i}.raw`), MiB) + partial);
+    }
+    // The station may still be cleaning up after the last reset: like a person told "wait", retry.
+    let answer = await putUpload(request('after-resets.raw'), Buffer.alloc(MiB, 3));
+    for (let retries = 0; answer.status === 429 && retries < 50; retries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await putUpload(request('after-resets.raw'), Buffer.alloc(MiB, 3));
+    }
+    assert.equal(answer.status, 201, answer.body);
+    const after = [...before, 'after-resets.raw'];
+    assert.deepEqual(await folderSettles(images, after), after.sort(), 'nothing of the reset uploads is left');
     assert.equal(await stationAnswers(station.port, station.token), true);
   });
 
