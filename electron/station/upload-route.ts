@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, rm } from 'node:fs/promises';
+import { link, lstat, open, readdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -36,6 +36,25 @@ export interface UploadRouteOptions {
 export type UploadRoute = (request: IncomingMessage, response: ServerResponse, encodedName: string) => Promise<void>;
 
 const partFileFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/** `.<name>.<12 hex digits>.part`: what receive() names a file in progress, and nothing else. */
+const partFileName = /^\..+\.[0-9a-f]{12}\.part$/;
+
+function partFileFor(folder: string, name: string): string {
+  return path.join(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+}
+
+/**
+ * Part files a station left when it was killed mid-upload. One still being written changes every
+ * moment; one untouched for longer than the stall limit belongs to no live upload.
+ */
+async function removeAbandonedParts(folder: string, stallMs: number): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names.filter((n) => partFileName.test(n))) {
+    const file = path.join(folder, name);
+    const info = await lstat(file).catch(() => null);
+    if (info?.isFile() && Date.now() - info.mtimeMs > stallMs) await rm(file, { force: true });
+  }
+}
 
 class UploadFailed extends Error {
   constructor(readonly refusal: UploadRefusal) {
@@ -59,7 +78,7 @@ function requestRefusal(request: IncomingMessage, options: UploadRouteOptions): 
  * the client back instead of the station's memory filling up.
  */
 async function receive(request: IncomingMessage, folder: string, name: string, length: number, stallMs: number): Promise<UploadedImage> {
-  const partPath = path.join(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+  const partPath = partFileFor(folder, name);
   const finalPath = path.join(folder, name);
   const file = await open(partPath, partFileFlags, 0o644);
   let received = 0;
@@ -98,6 +117,7 @@ function failureOf(error: unknown, name: string, length: number): UploadRefusal 
 
 export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   let active = 0;
+  if (options.folder) void removeAbandonedParts(options.folder, options.stallMs);
   return async (request, response, encodedName) => {
     const refuse = (refusal: UploadRefusal) => sendText(response, refusal.status, refusal.reason);
     const early = requestRefusal(request, options);

@@ -6,7 +6,7 @@
  * dropped connection leaves nothing behind. The station stays up throughout.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -220,6 +220,26 @@ describe('a station started without --images', () => {
       } finally {
         ws.close();
       }
+    } finally {
+      assert.equal(await station.stop(), 0);
+    }
+  });
+
+  it('removes part files a killed station left, and only those', async () => {
+    const uploads = path.join(cache, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    const abandoned = path.join(uploads, '.old.raw.0123456789ab.part');
+    const others = ['.notes.part', 'mine.raw.0123456789ab.part'];
+    for (const name of [abandoned, ...others.map((n) => path.join(uploads, n))]) writeFileSync(name, 'x');
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    for (const name of [abandoned, ...others.map((n) => path.join(uploads, n))]) utimesSync(name, anHourAgo, anHourAgo);
+    // Named like a part file but written just now: it may be another station's live upload.
+    others.push('.live.raw.0123456789ab.part');
+    writeFileSync(path.join(uploads, others.at(-1)!), 'x');
+    const station = await spawnStation({ env: { FIOT_CACHE_DIR: cache } });
+    try {
+      const left = await folderSettles(uploads, [...others, 'card.img']);
+      assert.deepEqual(left, [...others, 'card.img'].sort(), 'the abandoned part is gone; other files stay');
     } finally {
       assert.equal(await station.stop(), 0);
     }
