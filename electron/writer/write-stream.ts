@@ -44,7 +44,8 @@ export interface StreamOutcome {
   head: HeldHead;
   /**
    * sha256 of every byte the cards receive from the image, in image order: the head's ranges
-   * (held in memory), then the body's. Verification hashes the same sequence read back.
+   * (held in memory), then the body's: the history's record of what was written, and what a cached
+   * copy is held to (expected-digest.ts).
    */
   writtenSha256: string;
   /** The same sequence's read-back digest (read-back-digest.ts): what verification reproduces. */

@@ -14,6 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { readIndex } from '../../../electron/core/images/cache/cache-index';
+import { ImageCache } from '../../../electron/core/images/cache/image-cache';
+import { dataDigest } from '../../../electron/core/images/data-digest';
+import { readMapFile } from '../../../electron/core/images/raw-copy';
 import { FEDORA_AARCH64, makeFixture, type Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
 import { assertCardHoldsImage } from '../../helpers/card-check';
@@ -50,9 +54,18 @@ describe('the faithful Fedora IoT aarch64 .raw.xz', { skip }, () => {
       const run = spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'flash', fixture.xzPath, '--drive', card.device, '--yes',
         '--hostname', 'probe-7', '--user', 'core', '--ssh-key', ED25519_KEY, '--json'], { encoding: 'utf8', input: '', timeout: 400_000, env: { ...process.env, FIOT_CACHE_DIR: cacheDir } });
       assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
-      const result = resultLine(run.stdout) as unknown as { decoder: string; targets: Array<{ hostname: string; verified: boolean }> };
+      const result = resultLine(run.stdout) as unknown as { decoder: string; imageCache?: string; targets: Array<{ hostname: string; verified: boolean }> };
       assert.deepEqual(result.targets.map((t) => [t.hostname, t.verified]), [['probe-7', true]]);
       assert.match(result.decoder, /blocks/, 'the multi-block .xz is decoded by random access');
+      // The decoded blocks went into the cache too, on the real shape: the next flash of this file decodes nothing.
+      assert.equal(result.imageCache, 'kept');
+      const [entry] = await readIndex(cacheDir);
+      assert.equal(entry?.raw?.size, fixture.size);
+      // Every byte the map names, in the copy, is the image's: what a warm flash will write.
+      const map = (await readMapFile(new ImageCache(cacheDir), entry!))!;
+      const inCopy = await dataDigest(path.join(cacheDir, entry!.raw!.file), map.dataRanges);
+      assert.equal(inCopy, await dataDigest(fixture.path, map.dataRanges));
+      assert.equal(inCopy, entry!.raw!.dataSha256, 'the recorded digest is the copy\'s');
 
       await assertCardHoldsImage(fixture, card.device, { provisioned: 'boot' });
       const boot = fixture.partitions.find((p) => p.label === 'boot')!;
