@@ -16,7 +16,12 @@ export function describeTarget(drive: Drive): string {
 export function erasePrompt(drives: Drive[]): string {
   const names = drives.map(describeTarget);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `This will erase everything on ${list}. Type yes to continue: `;
+  return `This will erase everything on ${list}. Erase it? [y/N] `;
+}
+
+/** y or yes, as every terminal prompt takes them; anything else (or nothing) is a no. */
+export function isYes(answer: string): boolean {
+  return ['y', 'yes'].includes(answer.trim().toLowerCase());
 }
 
 export interface PromptStreams {
@@ -38,9 +43,9 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
   try {
     answer = await rl.question(erasePrompt(drives), { signal: stopped.signal });
   } catch {
-    throw new FiotError('NOT_CONFIRMED', 'Nothing was written: stopped at the question.', 'Run it again and type yes when you are sure of the drive.');
+    throw new FiotError('NOT_CONFIRMED', 'Nothing was written: stopped at the question.', 'Run it again and answer y when you are sure of the drive.');
   } finally {
     rl.close();
   }
-  if (answer.trim().toLowerCase() !== 'yes') throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Type yes (the whole word) to erase the drive.');
+  if (!isYes(answer)) throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Run it again and answer y (or yes) when you are sure of the drive.');
 }

@@ -3,8 +3,11 @@
  * and exports `run(argv, io)`; commands load lazily so `fiot-flash --help` starts fast.
  * Exit status: 0 only when everything asked for succeeded, 2 for a usage error, 1 otherwise.
  */
+import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
+import { appPath } from '../core/app-paths';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command';
+import { closestName } from './did-you-mean';
 import { createIO } from './io';
 
 type Loader = () => Promise<{ command: Command }>;
@@ -24,13 +27,18 @@ const commands: Record<string, Loader> = {
   station: () => import('./commands/station'),
 };
 
+/** The app's version, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(appPath('package.json'), 'utf8')) as { version: string }).version;
+}
+
 async function usage(): Promise<string> {
   const lines = ['Usage: fiot-flash <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(commands)) {
     const { command } = await load();
     lines.push(`  ${name.padEnd(10)} ${command.summary}`);
   }
-  lines.push('', 'Run `fiot-flash <command> --help` for a command’s options.');
+  lines.push('', 'Run `fiot-flash <command> --help` for a command’s options, `fiot-flash --version` for the version.');
   return lines.join('\n');
 }
 
@@ -46,9 +54,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write((await usage()) + '\n');
     return name ? EXIT_OK : EXIT_USAGE;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    if (io.json) io.result(true, { version: version() });
+    else io.say(`fiot-flash ${version()}`);
+    return EXIT_OK;
+  }
   const load = commands[name];
   if (!load) {
-    io.result(false, {}, { code: 'USAGE', message: `Unknown command “${name}”.`, hint: 'Run fiot-flash --help to list the commands.' });
+    const meant = closestName(name.replace(/^-+/, ''), Object.keys(commands));
+    io.result(false, {}, { code: 'USAGE', message: `Unknown command “${name}”.`, hint: `${meant ? `Did you mean fiot-flash ${meant}? ` : ''}Run fiot-flash --help to list the commands.` });
     if (!io.json) process.stderr.write((await usage()) + '\n');
     return EXIT_USAGE;
   }

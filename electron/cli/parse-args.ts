@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FiotError } from '../../shared/errors';
+import { closestName } from './did-you-mean';
 import type { CliIO } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -14,8 +15,16 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   } catch (error) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes and readable messages.
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '.') : String(error);
-    throw new FiotError('USAGE', message);
+    throw new FiotError('USAGE', message, unknownFlagHint(error, Object.keys(options)));
   }
+}
+
+/** For a flag the command does not take: the one it most likely meant, and where to see them all. */
+function unknownFlagHint(error: unknown, names: string[]): string | undefined {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
+  const typed = /'--([^'=]+)'/.exec((error as Error).message)?.[1];
+  const meant = typed === undefined ? null : closestName(typed, names);
+  return `${meant ? `Did you mean --${meant}? ` : ''}Run the command with --help to see what it takes.`;
 }
 
 /** Prints a command's help when asked; true means the command should stop there (exit 0). */

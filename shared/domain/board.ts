@@ -21,6 +21,13 @@ export const deliveryExplained: Record<Delivery, string> = {
   'published-raw+bootc-switch': 'Ready-made Fedora IoT image, which switches to this container at first boot.',
 };
 
+/** A few plain words per delivery, for a table column where the sentence does not fit. */
+export const deliveryInWords: Record<Delivery, string> = {
+  'published-raw': 'ready-made image',
+  'bootc-built-raw': 'built here from the container',
+  'published-raw+bootc-switch': 'ready-made image, switches at first boot',
+};
+
 /**
  * - `supported`: Fedora builds and tests images for it; they boot as written.
  * - `needs-firmware`: Fedora's image runs, but the board first needs its own U-Boot on SPI flash or

@@ -75,7 +75,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
     }
   });
 
-  it('asks on a terminal, writes after "yes", and draws one progress line redrawn in place', { skip: commandsSkipReason('script') ?? false }, async () => {
+  it('asks on a terminal, writes after "y", and draws one progress line redrawn in place', { skip: commandsSkipReason('script') ?? false }, async () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {
@@ -86,13 +86,13 @@ describe('fiot-flash flash, end to end', { skip }, () => {
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         // readline follows the prompt with cursor moves, so look for the words, once.
-        if (!answered && out.includes('Type yes to continue: ')) {
+        if (!answered && out.includes('Erase it? [y/N] ')) {
           answered = true;
-          child.stdin.write('yes\n');
+          child.stdin.write('y\n');
         }
       });
       const code = await exitOf(child);
-      assert.match(out, new RegExp(`This will erase everything on ${disk.device} \\(Loop device over .* 2\\d\\d MB\\)\\. Type yes to continue: `));
+      assert.match(out, new RegExp(`This will erase everything on ${disk.device} \\(Loop device over .* 2\\d\\d MB\\)\\. Erase it\\? \\[y/N\\] `));
       assert.equal(code, 0, out.slice(-2000));
       assert.match(out, /\r(Writing|Decompressing) +\[[#-]+\] +\d+%/);
       assert.match(out, new RegExp(`✔ ${disk.device}: written \\(not verified\\)`));
@@ -114,7 +114,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         // readline follows the prompt with cursor moves, so look for the words, once.
-        if (!answered && out.includes('Type yes to continue: ')) {
+        if (!answered && out.includes('Erase it? [y/N] ')) {
           answered = true;
           child.stdin.write('no\n');
         }

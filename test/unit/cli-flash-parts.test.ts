@@ -29,7 +29,7 @@ function result(overrides: Partial<FlashResult> = {}, target: Partial<FlashResul
 
 describe('confirmation', () => {
   it('names the drive as its label does', () => {
-    assert.equal(erasePrompt([card]), 'This will erase everything on /dev/sdb (SanDisk Ultra 32 GB). Type yes to continue: ');
+    assert.equal(erasePrompt([card]), 'This will erase everything on /dev/sdb (SanDisk Ultra 32 GB). Erase it? [y/N] ');
   });
 
   it('names every drive of a multi-card run', () => {
@@ -60,11 +60,22 @@ describe('confirmation', () => {
     await assert.rejects(answered, (e: Error & { code?: string }) => e.code === 'NOT_CONFIRMED' && /stopped at the question/.test(e.message));
   });
 
-  it('stops on any other answer', async () => {
-    const input = Object.assign(new PassThrough(), { isTTY: true });
-    const answered = confirmErase([card], { input, output: new PassThrough() });
-    input.write('y\n');
-    await assert.rejects(answered, { code: 'NOT_CONFIRMED' });
+  it('takes y as a yes, as every terminal prompt does', async () => {
+    for (const word of ['y', 'Y', ' yes ']) {
+      const input = Object.assign(new PassThrough(), { isTTY: true });
+      const answered = confirmErase([card], { input, output: new PassThrough() });
+      input.write(word + '\n');
+      await answered;
+    }
+  });
+
+  it('stops on any other answer, the empty one (Enter) included', async () => {
+    for (const word of ['n', '', 'yess', 'sure']) {
+      const input = Object.assign(new PassThrough(), { isTTY: true });
+      const answered = confirmErase([card], { input, output: new PassThrough() });
+      input.write(word + '\n');
+      await assert.rejects(answered, { code: 'NOT_CONFIRMED' });
+    }
   });
 });
 

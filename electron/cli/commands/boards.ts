@@ -1,5 +1,5 @@
 /** `fiot-flash boards [--json]`: the boards the catalog knows, with what each needs. */
-import { deliveryExplained, type Board } from '../../../shared/domain/board';
+import { deliveryExplained, deliveryInWords, type Board, type Delivery } from '../../../shared/domain/board';
 import { loadBoards } from '../../core/catalog/assets';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
@@ -38,7 +38,7 @@ export const command: Command = {
     io.say('');
     for (const board of boards.filter((b) => b.support !== 'supported')) io.say(`${board.id}: ${board.notes[0] ?? ''}`);
     io.say('');
-    for (const [delivery, sentence] of Object.entries(deliveryExplained)) io.say(`${delivery}: ${sentence}`);
+    for (const [delivery, sentence] of Object.entries(deliveryExplained)) io.say(`${deliveryInWords[delivery as Delivery]}: ${sentence}`);
     io.result(true, { boards });
     return EXIT_OK;
   },

@@ -15,7 +15,7 @@ Usage: fiot-flash cache [ls | rm <ref> | prune] [--json]
                  copy here, marked "local file": its next flash decompresses nothing)
   rm <ref>       remove an image: its sha256 (or first 12+ digits), file name, URL or catalog ref
   prune          remove least recently used images until the cache fits its limit
-                 (FIOT_CACHE_LIMIT_GB, default 20), and any leftovers of interrupted downloads
+                 (FIOT_CACHE_LIMIT_GB, default 20 GB), and any leftovers of interrupted downloads
   --all          with prune: empty the cache
   --json         one JSON object: {"type":"result","ok":true,...}
 `;
@@ -51,10 +51,12 @@ export const command: Command = {
       case 'ls': {
         if (rest.length) throw usageError('cache ls takes no arguments.');
         const summary = await cache.summary();
-        if (summary.entries.length === 0) io.say(`The image cache (${summary.dir}) is empty.`);
+        const limit = summary.limitBytes ? ` (limit ${formatSize(summary.limitBytes)})` : ' (no limit)';
+        if (summary.entries.length === 0) io.say(`The image cache (${summary.dir}) is empty${limit}.`);
         else {
           printEntries(io, summary.entries);
-          io.say(`${summary.entries.length} image(s), ${formatSize(summary.totalBytes)} on disk${summary.limitBytes ? ` (limit ${formatSize(summary.limitBytes)})` : ''} in ${summary.dir}`);
+          const count = summary.entries.length === 1 ? '1 image' : `${summary.entries.length} images`;
+          io.say(`${count}, ${formatSize(summary.totalBytes)} on disk${limit} in ${summary.dir}`);
         }
         io.result(true, summary);
         return EXIT_OK;

@@ -1,6 +1,6 @@
 /** `fiot-flash catalog [--board ID] [--offline] [--json]`: what Fedora publishes, per board. */
-import { deliveryExplained, type Board } from '../../../shared/domain/board';
-import { entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
+import { deliveryExplained, deliveryInWords, type Board, type Delivery } from '../../../shared/domain/board';
+import { catalogShownFrom, entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
 import { CoreServices } from '../../core/services';
@@ -20,14 +20,26 @@ time (or the snapshot shipped with the app) is shown instead.
   --offline    do not ask the sources: show the cached catalog (or the shipped snapshot)
   --json       one JSON object: {"type":"result","ok":true,"entries":[...],"sources":[...]}
 
-Flash an entry with a catalog reference: fiot-flash flash fedora-iot:42@rpi4 --drive ...
+The USE column is what to type: a raw image's catalog reference for flash and download
+(fiot-flash flash fedora-iot:43@rpi4 --drive ...), or a container's reference for build and
+--bootc-switch. HOW says how the entry reaches the board (fiot-flash boards explains each way).
 `;
 
 /** Without a board: every way the entry can reach some board of its architectures. */
-function deliveriesOf(entry: CatalogEntry, boards: Board[]): string {
-  if (entry.kind === 'raw-image') return 'published-raw';
+function deliveriesOf(entry: CatalogEntry, boards: Board[]): Delivery[] {
+  if (entry.kind === 'raw-image') return ['published-raw'];
   const fitting = boards.filter((b) => entry.architectures.includes(b.arch)).flatMap((b) => b.deliveries);
-  return [...new Set(fitting)].filter((d) => d !== 'published-raw').join(' | ');
+  return [...new Set(fitting)].filter((d) => d !== 'published-raw');
+}
+
+/**
+ * What a person types to use the entry: a raw image's catalog reference (`fedora-iot:43@rpi4`, or
+ * the architecture without a board), which flash and download take; a container's reference, which
+ * build and --bootc-switch take.
+ */
+export function referenceFor(entry: CatalogEntry, board: Board | undefined): string {
+  if (entry.kind === 'bootc-container') return entry.reference ?? '-';
+  return `${entry.variant}:${entry.version}@${board?.id ?? entry.architectures[0]}`;
 }
 
 function origin(catalog: Catalog): string {
@@ -36,42 +48,47 @@ function origin(catalog: Catalog): string {
   return catalog.origin === 'live' ? `refreshed ${when}` : `cached, last refreshed ${when}`;
 }
 
-/** Quiet one-line notices for sources that did not answer (never an error: the catalog still works). */
-export function notices(catalog: Catalog): string[] {
+/**
+ * Quiet one-line notices for sources that did not answer (never an error: the catalog still works).
+ * With --offline nothing was asked, so an earlier run's failures are not repeated as if they were
+ * news: one line says how old what is shown is.
+ */
+export function notices(catalog: Catalog, offline = false): string[] {
   const quiet = catalog.sources.filter((s) => s.state !== 'ok');
   if (quiet.length > 0 && quiet.every((s) => s.checkedAt === null)) {
     return [`not refreshed yet: showing the snapshot of ${catalog.snapshotDate} (run without --offline to refresh)`];
   }
+  if (offline) return [`offline: the sources were not asked; showing the catalog from ${catalogShownFrom(catalog)} (run without --offline to refresh)`];
   return quiet.map((s) => `${s.id}: ${s.message ?? s.state}`);
 }
 
-function printHuman(io: CliIO, catalog: Catalog, board: Board | undefined, boards: Board[]): void {
+function printHuman(io: CliIO, catalog: Catalog, board: Board | undefined, boards: Board[], offline: boolean): void {
   const rows = board
-    ? entriesForBoard(catalog, board).map(({ entry, delivery }) => [board.id, entry, delivery] as const)
+    ? entriesForBoard(catalog, board).map(({ entry, delivery }) => [board.id, entry, [delivery]] as const)
     : catalog.entries.map((entry) => ['', entry, deliveriesOf(entry, boards)] as const);
   io.say(`Fedora IoT catalog (${origin(catalog)})`);
   io.say(
     formatTable(
-      [...(board ? ['BOARD'] : []), 'KIND', 'VARIANT', 'VERSION', 'ARCH', 'DATE', 'SIZE', 'ON CARD', 'DELIVERY'],
-      rows.map(([id, e, delivery]) => [
+      [...(board ? ['BOARD'] : []), 'USE', 'KIND', 'VERSION', 'ARCH', 'DATE', 'SIZE', 'ON CARD', 'HOW'],
+      rows.map(([id, e, deliveries]) => [
         ...(board ? [id] : []),
-        e.kind === 'raw-image' ? 'raw image' : 'bootc container',
-        e.variant,
+        referenceFor(e, board),
+        e.kind === 'raw-image' ? 'disk image' : 'container',
         e.stable ? e.version : `${e.version} (prerelease)`,
         e.architectures.join(','),
         e.date ?? '-',
         e.size === null ? '-' : formatSize(e.size),
         e.imageSize === null ? '-' : formatSize(e.imageSize),
-        delivery,
+        deliveries.map((d) => deliveryInWords[d]).join(' | '),
       ]),
     ),
   );
   if (board) {
     io.say('');
-    for (const delivery of board.deliveries) io.say(`${delivery}: ${deliveryExplained[delivery]}`);
+    for (const delivery of board.deliveries) io.say(`${deliveryInWords[delivery]}: ${deliveryExplained[delivery]}`);
     for (const note of board.notes) io.say(`Note: ${note}`);
   }
-  for (const line of notices(catalog)) io.warn(`notice: ${line}`);
+  for (const line of notices(catalog, offline)) io.warn(`notice: ${line}`);
 }
 
 export const command: Command = {
@@ -94,9 +111,9 @@ export const command: Command = {
     if (io.json) {
       const entries = board ? entriesForBoard(catalog, board).map(({ entry, delivery }) => ({ ...entry, delivery })) : catalog.entries;
       const { origin: from, snapshotDate, updatedAt, sources } = catalog;
-      io.result(true, { origin: from, snapshotDate, updatedAt, ...(board ? { board: board.id } : {}), entries, sources, notices: notices(catalog) });
+      io.result(true, { origin: from, snapshotDate, updatedAt, ...(board ? { board: board.id } : {}), entries, sources, notices: notices(catalog, Boolean(values.offline)) });
     } else {
-      printHuman(io, catalog, board, boards);
+      printHuman(io, catalog, board, boards, Boolean(values.offline));
     }
     return EXIT_OK;
   },

@@ -177,7 +177,8 @@ export class ImageService {
   }
 }
 
-const GIB = 1024 ** 3;
+/** Decimal, as the app prints sizes (shared/format-size.ts): a limit of 20 reads back as "20 GB". */
+const GB = 1e9;
 
 /** The service as the app configures it: FIOT_CACHE_DIR, keys in assets/keys and <configDir>/keys. */
 export function imageServiceFromConfig(config: AppConfig, extra: Partial<ImageServiceDeps> = {}): ImageService {
@@ -191,11 +192,11 @@ export function imageServiceFromConfig(config: AppConfig, extra: Partial<ImageSe
   });
 }
 
-/** FIOT_CACHE_LIMIT_GB (default 20 GiB; 0 or "none" for no limit). */
+/** FIOT_CACHE_LIMIT_GB (default 20 GB; 0 or "none" for no limit). */
 function cacheLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number | null {
   const value = env.FIOT_CACHE_LIMIT_GB;
-  if (value === undefined || value === '') return 20 * GIB;
+  if (value === undefined || value === '') return 20 * GB;
   if (value === 'none' || value === '0') return null;
-  const gib = Number(value);
-  return Number.isFinite(gib) && gib > 0 ? gib * GIB : 20 * GIB;
+  const gb = Number(value);
+  return Number.isFinite(gb) && gb > 0 ? Math.round(gb * GB) : 20 * GB;
 }

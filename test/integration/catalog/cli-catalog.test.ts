@@ -63,6 +63,7 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
   let fedora: RouteServer;
   const dirs: string[] = [];
   let env: Record<string, string>;
+  let servedBytes = 0;
 
   const freshDir = () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-catalog-'));
@@ -77,6 +78,7 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     fedora = await startRouteServer(() => undefined);
     const routes = fedoraRoutes(() => fedora);
     const packed = execFileSync('xz', ['-0', '-T2', '--block-size=1MiB', '-c'], { input: Buffer.alloc(servedImageSize) });
+    servedBytes = packed.length;
     fedora.route = (req, res, url) => (url.pathname === servedImage ? sendFile(req, res, packed) : routes(req, res, url));
     const dir = freshDir();
     env = {
@@ -121,14 +123,27 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     assert.ok(entries.filter((e) => e.kind === 'bootc-container').every((e) => e.delivery === 'bootc-built-raw'));
   });
 
-  it('prints a readable table for people', async () => {
+  it('prints a readable table for people: the reference flash takes, and how each entry gets there in words', async () => {
     const run = await cli(['catalog', '--board', 'rpi4', '--offline'], env);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /BOARD\s+KIND\s+VARIANT\s+VERSION\s+ARCH\s+DATE\s+SIZE\s+ON CARD\s+DELIVERY/);
-    assert.match(run.stdout, /rpi4\s+raw image\s+fedora-iot\s+43\s+aarch64\s+2025-10-24\s+812 MB\s+5 MB\s+published-raw/);
-    assert.match(run.stdout, /rpi4\s+bootc container\s+fedora-iot\s+43\s+aarch64,x86_64\s+2025-11-01\s+\S+ \S+\s+-\s+published-raw\+bootc-switch/);
+    assert.match(run.stdout, /BOARD\s+USE\s+KIND\s+VERSION\s+ARCH\s+DATE\s+SIZE\s+ON CARD\s+HOW/);
+    assert.match(run.stdout, /rpi4\s+fedora-iot:43@rpi4\s+disk image\s+43\s+aarch64\s+2025-10-24\s+812 MB\s+5 MB\s+ready-made image\n/);
+    assert.match(run.stdout, new RegExp(`rpi4\\s+${registry.host}/fedora/fedora-iot:43\\s+container\\s+43\\s+aarch64,x86_64\\s+2025-11-01\\s+\\S+ \\S+\\s+-\\s+ready-made image, switches at first boot`));
     assert.match(run.stdout, /enable_uart=1/);
-    assert.doesNotMatch(run.stdout, /x86_64\s+\d{4}-\d{2}-\d{2}\s+\S+ \S+\s+(-|\S+ \S+)\s+published-raw\n/);
+    assert.doesNotMatch(run.stdout, /published-raw|bootc-switch|bootc-built-raw/, 'no internal delivery ids');
+    assert.doesNotMatch(run.stdout, /x86_64\s+\d{4}-\d{2}-\d{2}\s+\S+ \S+\s+(-|\S+ \S+)\s+ready-made image\n/);
+  });
+
+  it('the reference the table shows is one flash takes: it downloads that very image', async () => {
+    const table = await cli(['catalog', '--board', 'rpi4', '--offline'], env);
+    const reference = /rpi4\s+(\S+@rpi4)\s+disk image\s+43\s/.exec(table.stdout)?.[1];
+    assert.equal(reference, 'fedora-iot:43@rpi4', table.stdout);
+    // The mirror's CHECKSUM file is a stand-in that lists another hash, so the check fails after the
+    // download: what matters here is that the reference led to the one image the mirror serves.
+    const run = await cli(['download', reference, '--insecure-skip-signature', '--json'], env);
+    const fetched = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { phase?: string; bytes?: number });
+    assert.ok(fetched.some((l) => l.phase === 'downloading' && l.bytes === servedBytes), run.stdout);
+    assert.match(run.stdout, /Fedora-IoT-raw-43-20251024\.0\.aarch64\.raw\.xz/);
   });
 
   it('refuses an unknown board as a usage error', async () => {
@@ -164,6 +179,15 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     assert.equal(human.code, 0);
     assert.match(human.stdout, /Fedora IoT catalog \(snapshot of \d{4}-\d{2}-\d{2}\)/);
     assert.match(human.stderr, /notice: releases: .*could not be reached/);
+  });
+
+  it('--offline does not repeat an earlier run\'s failures as if it had just tried: one line, how old the catalog is', async () => {
+    const run = await cli(['catalog', '--offline'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /could not be reached|not answer/i);
+    assert.match(run.stderr, /^notice: offline: the sources were not asked; showing the catalog from \d{4}-\d{2}-\d{2} \(run without --offline to refresh\)\n$/);
+    const json = resultOf(await cli(['catalog', '--offline', '--json'], env));
+    assert.equal(json.notices.length, 1);
   });
 
   it('lists boards, Raspberry Pi 5 marked as not supported by Fedora', async () => {
