@@ -13,10 +13,11 @@ export const errorCatalog = {
   SOURCE_UNKNOWN_FORMAT: { title: 'This is not a disk image this app can write', hint: 'Use a .raw or .img disk image, plain or compressed with xz, gzip, bzip2, zstd or zip.' },
   SOURCE_CORRUPT: { title: 'The image file is damaged or incomplete', hint: 'Download the image again; if you have its checksum, check it.' },
   CHECKSUM_MISMATCH: { title: 'The image does not match its checksum', hint: 'The file is damaged or not the one expected. Download it again.' },
-  SIGNATURE_INVALID: { title: 'The image’s signature could not be verified', hint: 'Do not use this file: download it again from a Fedora mirror. If you signed the image yourself, add your public key to the keys folder of the settings directory; only if you trust where it comes from, skip the check (--insecure-skip-signature).' },
-  SIGNATURE_MISSING: { title: 'Fedora’s signed CHECKSUM file for this image was not found', hint: 'Check the network and the mirror, then try again. Only if you trust where the image comes from, skip the check (--insecure-skip-signature, or “Skip the signature check” in the app).' },
-  CHECKSUM_UNLISTED: { title: 'Fedora’s CHECKSUM file does not list this image', hint: 'The image is not one Fedora published. Pick an image from the catalog, or, only if you trust where it comes from, skip the check (--insecure-skip-signature).' },
-  SHA256_MISSING: { title: 'The catalog gives no checksum for this image', hint: 'Refresh the catalog, or download the image by URL with the sha256 you got from its publisher (--sha256).' },
+  SIGNATURE_INVALID: { title: 'The image’s signature could not be verified', hint: 'Do not use this file: download it again from a Fedora mirror. If you signed the image yourself, add your public key to the keys folder of the settings directory.' },
+  SIGNATURE_MISSING: { title: 'Fedora’s signed list of checksums (its CHECKSUM file) for this image was not found', hint: 'The server answered, but without that list. Try again later, or pick another version from the catalog.' },
+  CHECKSUM_UNLISTED: { title: 'Fedora’s list of checksums (its CHECKSUM file) does not name this image', hint: 'The image is not one Fedora published. Pick an image from the catalog.' },
+  SHA256_MISSING: { title: 'There is no checksum to check this image against', hint: 'Refresh the catalog (the copy shown may be old), or download the image by its address with the checksum (sha256) its publisher gives.' },
+  OFFLINE: { title: 'No network: the server could not be reached', hint: 'Check that this computer is connected to the internet (Wi-Fi or cable), then try again. An image file you already have can be written without a network.' },
   INSECURE_REDIRECT: { title: 'A secure download was redirected to plain http', hint: 'The server or a network in between tried to downgrade the connection. Use another mirror or network.' },
   CACHE_CORRUPT: { title: 'The cached copy of the image is damaged', hint: 'It was removed from the cache, and the card was left without a partition table: flash again, which fetches the image afresh.' },
   TARGET_NOT_FOUND: { title: 'The drive is not there', hint: 'Check that the card or stick is plugged in, then refresh the list of drives.' },
@@ -47,6 +48,17 @@ export const errorCatalog = {
 } as const satisfies Record<string, { title: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+/**
+ * The command line's own way out, added to the hint where a flag is the answer. The app never
+ * shows these: it has no flags, and skipping a check is never its first suggestion.
+ */
+export const cliNextSteps: Partial<Record<ErrorCode, string>> = {
+  SIGNATURE_INVALID: 'Only if you trust where the image comes from: --insecure-skip-signature.',
+  SIGNATURE_MISSING: 'Only if you trust where the image comes from: --insecure-skip-signature.',
+  CHECKSUM_UNLISTED: 'Only if you trust where the image comes from: --insecure-skip-signature.',
+  SHA256_MISSING: 'Give the publisher’s checksum with --sha256 HEX.',
+};
 
 export interface ErrorInfo {
   code: ErrorCode;

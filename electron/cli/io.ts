@@ -2,7 +2,7 @@
  * How a command talks to its caller: human lines on a terminal, or one JSON object per line with
  * --json (scripts and field techs parse that, see docs/cli.md). Commands never print directly.
  */
-import type { ErrorInfo } from '../../shared/errors';
+import { cliNextSteps, isErrorCode, type ErrorInfo } from '../../shared/errors';
 
 export interface CliIO {
   json: boolean;
@@ -35,7 +35,8 @@ export function createIO(json: boolean, streams = { stdin: process.stdin, stdout
     emit(object) {
       if (json) stdout.write(JSON.stringify(object) + '\n');
     },
-    result(ok, fields = {}, error) {
+    result(ok, fields = {}, given) {
+      const error = given && withCliNextStep(given);
       if (json) {
         stdout.write(JSON.stringify({ type: 'result', ok, ...fields, ...(error ? { error } : {}) }) + '\n');
       } else if (error) {
@@ -43,4 +44,11 @@ export function createIO(json: boolean, streams = { stdin: process.stdin, stdout
       }
     },
   };
+}
+
+/** An error with the command line's flag for it, when the hint does not name one already. */
+function withCliNextStep(error: ErrorInfo): ErrorInfo {
+  const step = isErrorCode(error.code) ? cliNextSteps[error.code] : undefined;
+  if (!step || error.hint?.includes(step)) return error;
+  return { ...error, hint: error.hint ? `${error.hint} ${step}` : step };
 }

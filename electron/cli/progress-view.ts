@@ -3,7 +3,7 @@
  * (phase, bar, percent, speed, ETA); in a log or pipe a plain line per phase and per tenth;
  * with --json every update as {"type":"progress",...}.
  */
-import type { FlashProgress } from '../../shared/domain/flash';
+import { cardsDoneWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
 
@@ -35,7 +35,11 @@ export function progressLine(progress: FlashProgress, width = 30): string {
   const filled = percent === null ? 0 : Math.round((percent / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const amount = percent === null ? formatSize(progress.bytes) : `${String(percent).padStart(3)}%`;
-  return `${phaseNames[progress.phase].padEnd(13)} ${bar} ${amount}  ${formatSize(progress.speed)}/s  ETA ${formatEta(progress.etaSeconds)}`;
+  const head = `${phaseNames[progress.phase].padEnd(13)} ${bar}`;
+  // Cards are counted, not measured: no speed or time left for them, nor once everything is done.
+  if (phaseCountsCards(progress.phase)) return `${head} ${cardsDoneWords(progress.bytes, progress.totalBytes)}`;
+  if (progress.phase === 'done') return `${head} ${amount}`;
+  return `${head} ${amount}  ${formatSize(progress.speed)}/s  ETA ${formatEta(progress.etaSeconds)}`;
 }
 
 export interface ProgressView {

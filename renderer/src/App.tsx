@@ -3,6 +3,7 @@
  * Continue below it. A step opens only when every step before it is ready, and the steps are
  * locked while a card is being written. A disabled Continue says why beside it.
  */
+import { useEffect, useRef } from 'react';
 import { useHistory, useJob, useTool, useUi, uiStore } from './stores';
 import { isBusy } from './features/write';
 import { steps, type StepDefinition } from './steps';
@@ -46,6 +47,22 @@ function ContinueReason({ blocker, step, onGo }: { blocker: StepBlocker; step: S
   );
 }
 
+/**
+ * Moving to another step puts the keyboard on its heading, as a new page would: the next Tab
+ * reaches the step's first field, and a screen reader announces where the person now is. The
+ * first render leaves focus alone (the page just opened).
+ */
+function useFocusOnStepChange(stepId: string) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = useRef(stepId);
+  useEffect(() => {
+    if (shown.current === stepId) return;
+    shown.current = stepId;
+    heading.current?.focus();
+  }, [stepId]);
+  return heading;
+}
+
 export function App() {
   const current = useUi((s) => s.step);
   const busy = useJob((s) => isBusy(s.status));
@@ -57,6 +74,7 @@ export function App() {
   const previous = steps[index - 1];
   const next = steps[index + 1];
   const go = (id: string) => uiStore.getState().goTo(id);
+  const heading = useFocusOnStepChange(step.id);
 
   return (
     <div className="app">
@@ -67,7 +85,7 @@ export function App() {
         <main className="panel" aria-labelledby="step-title" data-testid={`step-${step.id}`}>
           <header className="panel-header">
             <p className="panel-kicker">Step {index + 1} of {steps.length}</p>
-            <h1 id="step-title">{step.title}</h1>
+            <h1 id="step-title" tabIndex={-1} ref={heading}>{step.title}</h1>
             <p className="panel-lead">{step.lead}</p>
           </header>
           <div className="panel-body">

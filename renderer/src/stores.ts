@@ -61,6 +61,13 @@ export const drivesStore = createDrivesStore(api, { shell: api.shell, writable: 
 imageStore.subscribe((state, before) => {
   if (state.info !== before.info) drivesStore.getState().pruneSelection();
 });
+// A file chosen by hand replaces a catalog pick: the entry (and its failed download) stop showing
+// as the choice. A finished catalog download chooses its own file, which keeps the pick.
+imageStore.subscribe((state, before) => {
+  if (state.path === before.path || state.path === '' || state.path === downloadsStore.getState().current?.path) return;
+  catalogStore.getState().forgetChoice();
+  downloadsStore.getState().dismissError();
+});
 export const jobStore = createJobStore(api);
 export const historyStore = createHistoryStore(api, saveTextFile);
 export const fleetStore = createFleetStore(api);

@@ -12,6 +12,20 @@ import { transferProgressSchema } from './transfer';
 export const flashPhaseSchema = z.enum(['preparing', 'decompressing', 'writing', 'verifying', 'provisioning', 'done']);
 export type FlashPhase = z.infer<typeof flashPhaseSchema>;
 
+/**
+ * True when a phase's `bytes`/`totalBytes` count cards, not bytes: `provisioning` moves one card at
+ * a time (a few kilobytes each), so it is said as "1 of 3 cards", with no speed and no time left.
+ */
+export function phaseCountsCards(phase: FlashPhase): boolean {
+  return phase === 'provisioning';
+}
+
+/** "1 of 3 cards" for a phase that counts cards. */
+export function cardsDoneWords(done: number, total: number | null): string {
+  const of = total === null ? '' : ` of ${total}`;
+  return `${done}${of} ${(total ?? done) === 1 ? 'card' : 'cards'}`;
+}
+
 export const flashRequestSchema = z.object({
   /** A local file path, an http(s) URL, or a catalog reference such as fedora-iot:42@rpi4. */
   source: z.string().min(1),

@@ -60,7 +60,7 @@ export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, even
 /** An entry kept without a signature check is used again only by someone who skips the check too. */
 function trusted(entry: DownloadedEntry, events: FetchEvents): DownloadedEntry {
   if (entry.verification.signatureSkipped && !events.insecureSkipSignature) {
-    throw new FiotError('SIGNATURE_INVALID', `${entry.name} is in the cache, but it was kept without a signature check (--insecure-skip-signature), so it is not used for a checked download.`, `Remove it (fiot-flash cache rm ${entry.sha256.slice(0, 12)}) and download it again, or skip the check again if you trust it.`);
+    throw new FiotError('SIGNATURE_INVALID', `${entry.name} is in the image cache, but it was kept without a signature check, so it is not used for a checked download.`, `Remove it from the image cache (its id: ${entry.sha256.slice(0, 12)}), then download it again.`);
   }
   return entry;
 }

@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../../shared/errors';
 import { httpGet, type GetResponse } from './http-get';
+import { isUnreachable, unreachableError } from './unreachable';
 import { readPart, validatorOf, writePartState, type PartState } from './part-file';
 import type { TransferProgress } from '../../../../shared/domain/transfer';
 import { ProgressMeter } from '../../../../shared/progress-meter';
@@ -49,6 +50,9 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
   const meter = new ProgressMeter();
   let resumed = false;
   const failures: string[] = [];
+  // The last transport failure, while every mirror failed that way: then the network is the cause.
+  let unreachable: { url: string; error: unknown } | null = null;
+  let answered = false;
   for (const url of urls) {
     for (let attempt = 1; attempt <= attemptsPerUrl; attempt++) {
       throwIfCancelled(signal);
@@ -60,7 +64,9 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
         if (error instanceof FiotError) throw error;
         throwIfCancelled(signal);
         const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof RetryableError) && !isNetworkError(error)) {
+        if (isUnreachable(error)) unreachable = { url, error };
+        else answered = true;
+        if (!(error instanceof RetryableError) && !isUnreachable(error)) {
           failures.push(`${url}: ${message}`);
           break;
         }
@@ -70,6 +76,7 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
       }
     }
   }
+  if (unreachable && !answered) throw unreachableError(unreachable.url, unreachable.error);
   throw new FiotError('NETWORK', `The download failed on every mirror: ${failures.join('; ')}`);
 }
 
@@ -153,12 +160,6 @@ function diskError(error: unknown, partPath: string): FiotError {
     return new FiotError('DISK_FULL', `The disk holding the image cache is full (writing ${partPath}). The partial download was kept and resumes once there is space.`);
   }
   return new FiotError('INTERNAL', `Could not write ${partPath}: ${(error as Error).message}`);
-}
-
-function isNetworkError(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR)/.test(code)
-    || /no answer from|socket hang up/.test((error as Error).message ?? '');
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {

@@ -1,9 +1,11 @@
 /**
- * A small text file (a CHECKSUM file), or null when it is not there or cannot be fetched. A refused
- * downgrade (INSECURE_REDIRECT) is thrown instead, so the user is told the real reason.
+ * A small text file (a CHECKSUM file), or null when the server answered without it. A refused
+ * downgrade (INSECURE_REDIRECT) and a server that cannot be reached at all (OFFLINE) are thrown
+ * instead, so the user is told the real reason rather than "the signature is missing".
  */
 import { FiotError } from '../../../../shared/errors';
 import { httpGet } from './http-get';
+import { isUnreachable, unreachableError } from './unreachable';
 
 const MAX_TEXT_BYTES = 1 << 20;
 const TIMEOUT_MS = 20_000;
@@ -29,6 +31,7 @@ export async function fetchText(url: string, signal?: AbortSignal): Promise<stri
     return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     if (error instanceof FiotError) throw error;
+    if (!signal?.aborted && isUnreachable(error)) throw unreachableError(url, error);
     return null;
   }
 }

@@ -38,7 +38,7 @@ export interface PolicyInput {
   insecureSkipSignature: boolean;
 }
 
-const SKIP_NOTE = 'The signature check was skipped at your request (--insecure-skip-signature): nothing proves this image is the one Fedora published.';
+const SKIP_NOTE = 'The signature check was skipped at your request: nothing proves this image is the one Fedora published.';
 
 export async function checksumExpectations(input: PolicyInput): Promise<Expectations> {
   const result: Expectations = { expected: input.given ? [input.given] : [], signature: null, signatureSkipped: false, notes: [] };

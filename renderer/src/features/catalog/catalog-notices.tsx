@@ -2,8 +2,10 @@
  * Where the catalog comes from, and quiet notices for sources that did not answer (never a dialog).
  * When none answered, one calm banner says so and what still works, with a Retry.
  */
+import { useState } from 'react';
 import { catalogOffline, catalogShownFrom, type Catalog } from '../../../../shared/domain/catalog';
 import { catalogStore, useCatalog } from '../../stores';
+import { useCachedImageCount } from '../image/download-failure';
 
 function originWords(catalog: Catalog): string {
   if (catalog.origin === 'snapshot') return `Snapshot of ${catalog.snapshotDate}, shipped with the app`;
@@ -11,16 +13,32 @@ function originWords(catalog: Catalog): string {
   return catalog.origin === 'live' ? `Up to date (${when})` : `From ${when}`;
 }
 
+/**
+ * No source answered. Says how old the list shown is (newer releases may exist), what works
+ * without a network (only what there is: no cached images are promised when there are none), and
+ * after a Retry, when it tried, so a quick "still no answer" is seen to be one.
+ */
 function OfflineBanner({ catalog }: { catalog: Catalog }) {
   const refreshing = useCatalog((s) => s.refreshing);
+  const triedAt = useCatalog((s) => s.triedAt);
+  const cached = useCachedImageCount();
+  const [retried, setRetried] = useState(false);
+  const retry = () => {
+    setRetried(true);
+    void catalogStore.getState().refresh();
+  };
+  const works = cached ? 'images in the image cache and image files you have work' : 'an image file you already have works';
   return (
     <div className="notice notice-calm offline-banner" role="status" data-testid="catalog-offline">
       <p>
-        <strong>You’re offline:</strong> showing the catalog from {catalogShownFrom(catalog)}; cached images and local files work.
+        <strong>You’re offline:</strong> showing the list of releases as it was on {catalogShownFrom(catalog)} (newer ones may exist); {works}.
       </p>
-      <button type="button" className="button" onClick={() => void catalogStore.getState().refresh()} disabled={refreshing} data-testid="catalog-retry">
-        {refreshing ? 'Trying…' : 'Retry'}
-      </button>
+      <div className="row">
+        <button type="button" className="button" onClick={retry} disabled={refreshing} data-testid="catalog-retry">
+          {refreshing ? 'Trying…' : 'Retry'}
+        </button>
+        {retried && triedAt && !refreshing && <span className="muted small offline-tried" data-testid="catalog-tried">Tried again at {new Date(triedAt).toLocaleTimeString()}: still no answer.</span>}
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * recommended), search, start from a container, or use a local file instead. The catalog shows at
  * once from the cache (or the shipped snapshot) and refreshes in the background.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { catalogOffline } from '../../../../shared/domain/catalog';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
@@ -23,11 +23,18 @@ import './catalog.css';
 /** performance mark read by the end-to-end test: when the catalog first showed after the page opened. */
 export const CATALOG_SHOWN_MARK = 'fiot:catalog-shown';
 
-/** Offline, a download failure is no surprise: say so calmly, with the same ways on as any failure. */
+/**
+ * Offline, a download failure is no surprise: say so calmly, with the same ways on as any failure.
+ * It appears under the list the person just clicked, so it is brought into view.
+ */
 function DownloadOffline() {
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    notice.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   return (
-    <div className="notice notice-calm" role="status" data-testid="catalog-download-offline">
-      <p>No network: this image cannot be downloaded now (Fedora’s mirror did not answer). A cached image or an image file you already have works without the network.</p>
+    <div className="notice notice-calm" role="status" data-testid="catalog-download-offline" ref={notice}>
+      <p><strong>No network:</strong> this image cannot be downloaded now (Fedora’s download server did not answer). Connect this computer to the internet and choose it again, or use an image you already have.</p>
       <div className="row">
         <DownloadWaysOn />
       </div>
@@ -36,11 +43,12 @@ function DownloadOffline() {
 }
 
 /**
- * True when a download failed because Fedora could not be reached: a network error, or (while the
- * catalog knows it is offline) the CHECKSUM file the download fetches first being out of reach.
+ * True when a download failed because Fedora could not be reached: no answer at all, a network
+ * error, or (while the catalog knows it is offline) the CHECKSUM file the download fetches first
+ * being out of reach.
  */
 function failedOffline(error: ErrorInfo | null, catalogIsOffline: boolean): boolean {
-  return error?.code === 'NETWORK' || (catalogIsOffline && error?.code === 'SIGNATURE_MISSING');
+  return error?.code === 'OFFLINE' || error?.code === 'NETWORK' || (catalogIsOffline && error?.code === 'SIGNATURE_MISSING');
 }
 
 /** The download a choice started, in one line (the Download tab has the full view); failures in full. */

@@ -38,6 +38,8 @@ export interface CatalogState {
   custom: CatalogEntry[];
   status: 'idle' | 'loading' | 'ready' | 'error';
   refreshing: boolean;
+  /** When the last refresh this page asked for ended (ISO), so a Retry shows that it tried. */
+  triedAt: string | null;
   error: ErrorInfo | null;
   customError: ErrorInfo | null;
   adding: boolean;
@@ -50,6 +52,8 @@ export interface CatalogState {
   addCustom(reference: string): Promise<boolean>;
   /** Chooses an entry in one step: it is selected and handed to its delivery. */
   choose(entryId: string): Promise<void>;
+  /** Another source's image was chosen: no entry stays highlighted as if it were the choice. */
+  forgetChoice(): void;
   /** Subscribes to catalog:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -98,6 +102,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
     custom: [],
     status: 'idle',
     refreshing: false,
+    triedAt: null,
     error: null,
     customError: null,
     adding: false,
@@ -124,8 +129,12 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
         // The catalog already shown stays; the failure is one more quiet notice.
         set({ error: toErrorInfo(error) });
       } finally {
-        set({ refreshing: false });
+        set({ refreshing: false, triedAt: new Date().toISOString() });
       }
+    },
+
+    forgetChoice() {
+      if (get().selectedId !== null || get().picked !== null) set({ selectedId: null, picked: null });
     },
 
     chooseBoard(id) {

@@ -39,3 +39,8 @@ export function createCacheStore(api: Pick<FiotApi, 'invoke'>) {
 }
 
 export type CacheStore = ReturnType<typeof createCacheStore>;
+
+/** "No images", "1 image", "3 images": the cache's count in words. */
+export function imageCountWords(count: number): string {
+  return count === 0 ? 'No images' : count === 1 ? '1 image' : `${count} images`;
+}

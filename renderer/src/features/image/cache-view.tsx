@@ -3,11 +3,17 @@
  * use one for the next flash, remove one, or prune to the limit.
  */
 import { useEffect } from 'react';
+import type { CacheSummary } from '../../../../shared/domain/images';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatSize } from '../../format';
-import { imageStore } from '../../stores';
-import { cacheStore, useCache } from '../../stores';
+import { cacheStore, imageStore, useCache } from '../../stores';
+import { imageCountWords } from './cache-store';
 import { VerificationBadge } from './verification-badge';
+
+/** True when the cache holds more than its limit allows (pruning would remove something). */
+function overLimit(summary: CacheSummary): boolean {
+  return summary.limitBytes !== null && summary.totalBytes > summary.limitBytes;
+}
 
 export function CacheView() {
   const summary = useCache((s) => s.summary);
@@ -20,10 +26,10 @@ export function CacheView() {
     <section className="stack" aria-label="Image cache" data-testid="cache-view">
       {summary && (
         <p className="muted">
-          {summary.entries.length} image(s), {formatSize(summary.totalBytes)} on disk{summary.limitBytes ? ` of ${formatSize(summary.limitBytes)} allowed` : ''} · <span className="mono">{summary.dir}</span>
+          {imageCountWords(summary.entries.length)}, {formatSize(summary.totalBytes)} on disk{summary.limitBytes ? ` of ${formatSize(summary.limitBytes)} allowed` : ''} · <span className="mono">{summary.dir}</span>
         </p>
       )}
-      {summary?.entries.length === 0 && <p className="empty">No images are cached yet. Downloaded images appear here.</p>}
+      {summary?.entries.length === 0 && <p className="empty">No images are kept here yet. The image cache is where downloaded images are kept, so the next card is written without downloading again.</p>}
       <ul className="plain-list">
         {summary?.entries.map((entry) => (
           <li key={entry.sha256} className="drive" data-testid="cache-entry">
@@ -42,10 +48,14 @@ export function CacheView() {
           </li>
         ))}
       </ul>
-      <div className="row">
-        <button type="button" className="button" disabled={busy} onClick={() => void cache.prune()} data-testid="cache-prune">Prune to the limit</button>
-        <button type="button" className="button" disabled={busy || !summary?.entries.length} onClick={() => void cache.prune(true)}>Empty the cache</button>
-      </div>
+      {/* Nothing to free with nothing kept: the buttons wait for the first image. */}
+      {summary && summary.entries.length > 0 && (
+        <div className="row">
+          <button type="button" className="button" disabled={busy || !overLimit(summary)} onClick={() => void cache.prune()} aria-describedby="cache-prune-why" data-testid="cache-prune">Free space down to the limit</button>
+          <button type="button" className="button" disabled={busy} onClick={() => void cache.prune(true)}>Remove all</button>
+          {!overLimit(summary) && <span id="cache-prune-why" className="muted small">Within its limit: nothing to free.</span>}
+        </div>
+      )}
       {error && <ErrorNotice error={error} testId="cache-error" />}
     </section>
   );

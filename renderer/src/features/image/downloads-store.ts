@@ -15,6 +15,8 @@ export interface DownloadsState {
   /** Starts the last download again, as it was asked for (it resumes where it stopped, when the server allows). */
   retry(): Promise<void>;
   cancel(): Promise<void>;
+  /** Forgets a failed download's error (another image was chosen instead). */
+  dismissError(): void;
   /** Subscribes to images:progress; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -44,6 +46,10 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
     async cancel() {
       const current = get().current;
       if (current) await api.invoke('images:cancel', { downloadId: current.downloadId });
+    },
+
+    dismissError() {
+      if (get().error) set({ error: null });
     },
 
     watch() {

@@ -4,7 +4,7 @@
  * summary below says what was chosen.
  */
 import type { ComponentType, KeyboardEvent } from 'react';
-import { uiStore, useImage, useUi } from '../../stores';
+import { uiStore, useDownloads, useImage, useUi } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
@@ -40,7 +40,7 @@ const formatWords: Record<SourceInfo['format'], string> = {
 };
 
 const imageBlockers: Record<Exclude<ImageState['status'], 'ready'>, StepBlocker> = {
-  empty: { reason: 'Choose an image first: a Fedora IoT release, a file you have, or a cached image.' },
+  empty: { reason: 'Choose an image first: a Fedora IoT release, or an image file you have.' },
   inspecting: { reason: 'Reading the chosen image…' },
   error: { reason: 'The chosen image cannot be used (see why above): choose another.' },
 };
@@ -50,9 +50,19 @@ export function useImageBlocker(): StepBlocker | null {
   return status === 'ready' ? null : imageBlockers[status];
 }
 
+/**
+ * The step list's line: the chosen image, or what is happening to the one asked for (a download
+ * on its way, or one that could not start for want of a network), never a bare "not chosen" then.
+ */
 export function ImageSummary() {
   const info = useImage((s) => s.info);
-  return <>{info ? info.name : 'Not chosen yet'}</>;
+  const downloading = useDownloads((s) => s.current !== null && !['done', 'failed', 'cancelled'].includes(s.current.phase));
+  const failedCode = useDownloads((s) => s.error?.code);
+  if (info) return <>{info.name}</>;
+  if (downloading) return <>Downloading…</>;
+  if (failedCode === 'OFFLINE' || failedCode === 'NETWORK') return <>Not chosen: offline</>;
+  if (failedCode) return <>Download failed</>;
+  return <>Not chosen yet</>;
 }
 
 function ChosenImage() {

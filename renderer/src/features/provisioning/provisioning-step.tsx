@@ -63,10 +63,11 @@ export function ProvisioningStep() {
       {enabled && (
         <div className="provisioning-grid">
           <div className="stack">
-            <SavedProfiles />
+            {/* The fields first, so the keyboard reaches Hostname first; saved profiles are a shortcut. */}
             <BasicsFields />
             <SeriesTableControls />
             <AdvancedFields />
+            <SavedProfiles />
           </div>
           <IgnitionPreview />
         </div>

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { FlashPhase, TargetState } from '../../../../shared/domain/flash';
+import { cardsDoneWords, phaseCountsCards, type FlashPhase, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
 import { jobStore, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { cardCounts, type CardTrack } from './card-track';
@@ -24,10 +24,14 @@ export const targetStateWords: Record<TargetState['state'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** Speed belongs to a card while bytes stream to or from it; setting up first boot is a few files. */
+const streaming = new Set<TargetState['state']>(['writing', 'verifying']);
+
 /** One card's own row: its phase, bar, bytes written and speed, and its error in words. */
 function CardRow({ card }: { card: CardTrack }) {
-  const pct = card.state === 'done' ? 100 : percent(card.phaseBytes, card.totalBytes);
-  const figures = [card.bytesWritten > 0 ? `${formatSize(card.bytesWritten)} written` : '', formatSpeed(card.speed)].filter(Boolean).join(' · ');
+  // While a card's first boot is set up the job counts cards, not this card's bytes: no percent.
+  const pct = card.state === 'done' ? 100 : card.state === 'provisioning' ? null : percent(card.phaseBytes, card.totalBytes);
+  const figures = [card.bytesWritten > 0 ? `${formatSize(card.bytesWritten)} written` : '', streaming.has(card.state) ? formatSpeed(card.speed) : ''].filter(Boolean).join(' · ');
   return (
     <li className={`target target-card target-${card.state}`} data-testid="target-progress" data-device={card.device} data-state={card.state}>
       <span className="mono">{card.device}</span>
@@ -48,6 +52,14 @@ function cardsLine(cards: CardTrack[]): string {
   return [active ? `${active} of ${cards.length} cards on the way` : '', done ? `${done} done` : '', failed ? `${failed} failed` : ''].filter(Boolean).join(' · ');
 }
 
+/** The line under the bar: bytes, speed and time left; or cards, for a phase that counts cards. */
+function progressDetails(progress: FlashProgress): string[] {
+  if (phaseCountsCards(progress.phase)) return [`${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`];
+  const amount = progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes);
+  if (progress.phase === 'done') return [amount];
+  return [amount, formatSpeed(progress.speed), formatEta(progress.etaSeconds)].filter(Boolean);
+}
+
 export function ProgressView() {
   const progress = useJob((s) => s.progress);
   const status = useJob((s) => s.status);
@@ -59,7 +71,7 @@ export function ProgressView() {
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
   const starting = !progress || (progress.phase === 'preparing' && progress.bytes === 0);
-  const details = starting ? [] : [progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes), formatSpeed(progress.speed), formatEta(progress.etaSeconds)].filter(Boolean);
+  const details = starting ? [] : progressDetails(progress);
 
   return (
     <div className="stack" data-testid="progress" data-phase={progress?.phase ?? 'starting'}>
