@@ -71,3 +71,27 @@ export function parseCsv(input: string): CsvRecord[] {
   if (field !== '' || fields.length > 0) endRecord();
   return records;
 }
+
+/** One field as CSV writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Records back to CSV text, each on the line it came from (blank lines put back), so line numbers
+ * in later messages still match the person's spreadsheet.
+ */
+export function formatCsv(records: CsvRecord[]): string {
+  let text = '';
+  let line = 1;
+  for (const record of records) {
+    while (line < record.line) {
+      text += '\n';
+      line++;
+    }
+    const row = record.fields.map(csvField).join(',');
+    text += row + '\n';
+    line += 1 + (row.match(/\n/g)?.length ?? 0);
+  }
+  return text;
+}

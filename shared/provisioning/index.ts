@@ -13,3 +13,4 @@ export * from './saved-profile';
 export * from './csv';
 export * from './device-table';
 export * from './mask-secrets';
+export * from './table-ip-prefix';

@@ -10,7 +10,8 @@ import { sshKeyProblem } from './ssh-key';
 /** crypt(3) strings: yescrypt, sha512-crypt, sha256-crypt, bcrypt, gost-yescrypt, scrypt. */
 const CRYPT_HASH = /^\$(y|gy|7|6|5|2[abxy])\$[./0-9A-Za-z$=,]+$/;
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** A dotted IPv4 address without a prefix length. */
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._/-][a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|timer|path|mount|automount|target|swap|slice|scope|device)$/;
 const TIMEZONE = /^(UTC|[A-Z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2})$/;

@@ -4,8 +4,48 @@
  * before anything is written. Hosted by the provisioning form.
  */
 import { useState, type ChangeEvent } from 'react';
+import { bareAddressLines, USUAL_PREFIX, withAddressPrefix, type Problem } from '../../../../shared/provisioning';
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
+
+/** One problem repeated on many lines is one item naming the lines, not a dozen identical ones. */
+export function groupTableProblems(problems: Problem[]): string[] {
+  const groups = new Map<string, number[]>();
+  const loose: string[] = [];
+  for (const { message } of problems) {
+    const match = /^table: line (\d+)(.*)$/.exec(message);
+    if (!match) {
+      loose.push(message);
+      continue;
+    }
+    const rest = match[2]!;
+    groups.set(rest, [...(groups.get(rest) ?? []), Number(match[1])]);
+  }
+  const grouped = [...groups].map(([rest, lines]) => `${lines.length === 1 ? 'Line' : 'Lines'} ${lines.join(', ')}${rest}`);
+  return [...loose.map((m) => m.replace(/^table: /, '')), ...grouped];
+}
+
+const takeTable = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
+
+/** Addresses without "/24", as spreadsheets export them: the fix, offered as one click. */
+function BareAddressFix() {
+  const table = useFleet((s) => s.table);
+  const lines = table ? bareAddressLines(table.text) : [];
+  if (!table || lines.length === 0) return null;
+  return (
+    <div className="stack table-fix" data-testid="table-prefix-fix">
+      <p>
+        {lines.length === 1 ? 'One row gives' : `${lines.length} rows give`} an address without the network’s size (the “/24” after it), as spreadsheets often export it.
+        Most home and office networks are /{USUAL_PREFIX} (netmask 255.255.255.0).
+      </p>
+      <div className="row">
+        <button type="button" className="button primary" onClick={() => takeTable(withAddressPrefix(table.text), table.name)} data-testid="table-prefix-apply">
+          Treat these as /{USUAL_PREFIX}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 function Numbering() {
   const counterStart = useProfile((s) => s.counterStart);
@@ -37,8 +77,9 @@ function TableProblems() {
     <div className="notice notice-error" role="alert" data-testid="table-problems">
       <strong className="notice-title">The device table needs correcting; nothing is written until it does</strong>
       <ul>
-        {problems.map((p) => <li key={`${p.field}-${p.message}`}>{p.message}</li>)}
+        {groupTableProblems(problems).map((line) => <li key={line}>{line}</li>)}
       </ul>
+      <BareAddressFix />
     </div>
   );
 }
@@ -48,7 +89,7 @@ function DeviceTable() {
   const rows = useFleet((s) => s.tableRows);
   const okay = useFleet((s) => s.tableProblems.length === 0);
   const [pasted, setPasted] = useState('');
-  const take = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
+  const take = takeTable;
   const pick = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (file) take(await file.text(), file.name);

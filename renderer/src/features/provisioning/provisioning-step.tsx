@@ -8,7 +8,7 @@ import { BasicsFields } from './basics-fields';
 import { IgnitionPreview } from './ignition-preview';
 import { SavedProfiles } from './saved-profiles';
 import { SeriesTableControls } from '../fleet';
-import { profileStore, uiStore, useProfile } from '../../stores';
+import { profileStore, uiStore, useFleet, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
 
@@ -28,15 +28,21 @@ const provisioningBlockers = {
   checking: { reason: 'Checking the first-boot settings…' },
   problems: { reason: 'A setting needs correcting (it says why beside it), or write without first-boot setup.', action: writeWithout },
   empty: { reason: 'Fill in at least one setting, or write without first-boot setup.', action: writeWithout },
+  table: { reason: 'The device table needs correcting (its problems are listed under it).' },
 } satisfies Record<string, StepBlocker>;
 
 export function useProvisioningBlocker(): StepBlocker | null {
+  // A table that cannot be used holds the step as a wrong field does: no ✓, no Continue.
+  const tableProblems = useFleet((s) => s.tableProblems.length);
+  const enabled = useProfile((s) => s.enabled);
+  const tableWrong = enabled && tableProblems > 0;
   const state = useProfile((s): keyof typeof provisioningBlockers | 'ready' => {
     if (!s.enabled) return 'ready';
     if (s.previewing || s.preview === null) return 'checking';
     if (s.preview.problems.length > 0) return 'problems';
     return s.preview.mode === null ? 'empty' : 'ready';
   });
+  if (state === 'ready' && tableWrong) return provisioningBlockers.table;
   return state === 'ready' ? null : provisioningBlockers[state];
 }
 
