@@ -113,6 +113,13 @@ describe('progress', () => {
     assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing' })), /^Decompressing .* 420 MB .* ETA --:--$/);
   });
 
+  it('counts cards, not bytes, while first boot is set up; no speed or ETA then, nor once done', () => {
+    const line = progressLine(progress({ phase: 'provisioning', bytes: 1, totalBytes: 3, speed: 6, etaSeconds: 2 }), 10);
+    assert.equal(line, 'Provisioning  [###-------] 1 of 3 cards');
+    assert.equal(progressLine(progress({ phase: 'provisioning', bytes: 0, totalBytes: 1, speed: 0 }), 10), 'Provisioning  [----------] 0 of 1 card');
+    assert.equal(progressLine(progress({ phase: 'done', bytes: 1e9, totalBytes: 1e9, speed: 0, etaSeconds: null }), 10), 'Done          [##########] 100%');
+  });
+
   it('formats long ETAs with hours', () => {
     assert.equal(formatEta(3725), '1:02:05');
   });

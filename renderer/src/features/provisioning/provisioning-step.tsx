@@ -42,7 +42,7 @@ export function useProvisioningBlocker(): StepBlocker | null {
     if (s.preview.problems.length > 0) return 'problems';
     return s.preview.mode === null ? 'empty' : 'ready';
   });
-  if (state === 'ready' && tableWrong) return provisioningBlockers.table;
+  if (tableWrong) return provisioningBlockers.table;
   return state === 'ready' ? null : provisioningBlockers[state];
 }
 

@@ -4,7 +4,7 @@
  * taking part moves with the stream, a failed card keeps the position it reached, and its speed
  * is its own bytes over time (free space is skipped, so a card writes less than the image).
  */
-import type { FlashProgress, TargetState } from '../../../../shared/domain/flash';
+import { phaseCountsCards, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
 
 export interface CardTrack {
   device: string;
@@ -25,18 +25,22 @@ const SMOOTHING = 0.3;
 
 export function trackCards(previous: Record<string, CardTrack>, progress: FlashProgress, now: number): Record<string, CardTrack> {
   const next: Record<string, CardTrack> = {};
+  // While the job counts cards (first-boot setup) its position is no card's bytes: each card keeps
+  // the bar it had, and no speed is measured from a few kilobytes of files.
+  const streaming = !phaseCountsCards(progress.phase) && progress.phase !== 'done';
   for (const target of progress.targets) {
     const before = previous[target.device];
     const seconds = before ? (now - before.sampledAt) / 1000 : 0;
     const instant = before && seconds > 0 ? (target.bytesWritten - before.bytesWritten) / seconds : 0;
-    const speed = !moving.has(target.state) ? 0 : before && before.speed > 0 ? before.speed * (1 - SMOOTHING) + instant * SMOOTHING : instant;
+    const counted = streaming && moving.has(target.state);
+    const speed = !counted ? 0 : before && before.speed > 0 ? before.speed * (1 - SMOOTHING) + instant * SMOOTHING : instant;
     next[target.device] = {
       device: target.device,
       state: target.state,
       bytesWritten: target.bytesWritten,
       speed: Math.max(0, speed),
-      phaseBytes: moving.has(target.state) ? progress.bytes : (before?.phaseBytes ?? 0),
-      totalBytes: moving.has(target.state) ? progress.totalBytes : (before?.totalBytes ?? progress.totalBytes),
+      phaseBytes: counted ? progress.bytes : (before?.phaseBytes ?? 0),
+      totalBytes: counted ? progress.totalBytes : (before?.totalBytes ?? progress.totalBytes),
       ...(target.error ? { error: target.error } : {}),
       sampledAt: before && target.bytesWritten === before.bytesWritten ? before.sampledAt : now,
     };

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
 import { useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
@@ -44,13 +45,20 @@ function headline(result: FlashResult): { ok: boolean; title: string; detail: st
 export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: ResultViewProps) {
   const result = useJob((s) => s.result);
   const request = useJob((s) => s.request);
+  // The outcome takes the keyboard when it appears (the Flash button it replaced is gone), so the
+  // next Tab reaches what to do next rather than starting again from the top of the page.
+  const banner = useRef<HTMLDivElement>(null);
+  const shown = result !== null;
+  useEffect(() => {
+    if (shown) banner.current?.focus();
+  }, [shown]);
   if (!result) return null;
   const { ok, title, detail } = headline(result);
   const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
 
   return (
     <div className="stack" data-testid={ok ? 'result-success' : 'result-failure'}>
-      <div className={`result-banner ${ok ? 'result-ok' : 'result-bad'}`} role="status">
+      <div className={`result-banner ${ok ? 'result-ok' : 'result-bad'}`} role="status" tabIndex={-1} ref={banner} data-testid="result-banner">
         <span className="result-icon" aria-hidden="true">{ok ? '✓' : '!'}</span>
         <div>
           <strong>{title}</strong>

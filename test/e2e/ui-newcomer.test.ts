@@ -1,0 +1,296 @@
+/**
+ * What a newcomer met on screen (offline, as many first tries are), each now checked the way they
+ * would notice it: the window itself never scrolls, Continue puts the keyboard on the next step's
+ * heading, an offline download says "no network" and does not push to switch checks off, nothing
+ * offers an empty image cache, a spreadsheet's bare addresses get "/24" in one click, and a write
+ * with first-boot setup never counts cards as bytes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { Fixture } from '../fixtures/fixture';
+import { chromiumSkipReason } from '../helpers/browser';
+import { createLoopDisk } from '../helpers/loop';
+import { provisionFixture } from '../helpers/provision-fixture';
+import { openStationSession, type StationSession } from '../helpers/station-session';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { addTarget, chooseOfferedImage, writeAndWait } from '../helpers/ui-steps';
+import { offlineCatalogEnv } from '../helpers/walk';
+import { startRouteServer } from '../helpers/route-server';
+
+const skip = chromiumSkipReason();
+const writeSkip = loopSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs');
+
+const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
+
+/** How far the window itself is scrolled, and how tall the page is against the window. */
+function windowScroll(page: Page): Promise<{ scrollY: number; pageHeight: number; windowHeight: number }> {
+  return page.evaluate(() => ({ scrollY: window.scrollY, pageHeight: document.documentElement.scrollHeight, windowHeight: window.innerHeight }));
+}
+
+async function assertWindowStill(page: Page, where: string): Promise<void> {
+  const { scrollY, pageHeight, windowHeight } = await windowScroll(page);
+  assert.equal(scrollY, 0, `${where}: the window scrolled by ${scrollY} px`);
+  assert.ok(pageHeight <= windowHeight, `${where}: the page is ${pageHeight} px tall in a ${windowHeight} px window`);
+}
+
+/** The wheel over the step list and over the panel, and the panel scrolled to its end, as a person does. */
+async function scrollEverywhere(page: Page, where: string): Promise<void> {
+  const nav = await page.getByRole('navigation', { name: 'Steps' }).boundingBox();
+  const panel = await page.locator('.panel-body').boundingBox();
+  for (const box of [nav!, panel!]) {
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, 600);
+  }
+  await page.locator('.panel-body').evaluate((body) => body.scrollTo(0, body.scrollHeight));
+  await page.mouse.wheel(0, 600);
+  await page.waitForTimeout(100);
+  await assertWindowStill(page, where);
+}
+
+/** The element with the keyboard focus, as its tag, id and accessible words. */
+function focused(page: Page): Promise<{ tag: string; id: string; text: string; label: string }> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    return { tag: element?.tagName ?? '', id: element?.id ?? '', text: element?.innerText?.trim() ?? '', label: element?.getAttribute('aria-label') ?? (element as HTMLInputElement | null)?.labels?.[0]?.innerText ?? '' };
+  });
+}
+
+describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-newcomer-'));
+    session = await openStationSession('newcomer', await offlineCatalogEnv(dataDir));
+  });
+
+  after(async () => {
+    await session?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 800 }]) {
+    it(`at ${size.width} px the window never scrolls as a whole: only the step list and the panel do`, { timeout: 90_000 }, async () => {
+      const page = await session.browser.context.newPage();
+      await page.setViewportSize(size);
+      try {
+        await page.goto(session.station.url);
+        await page.getByRole('button', { name: /^Raspberry Pi 4/ }).waitFor();
+        await assertWindowStill(page, 'the first page');
+        await scrollEverywhere(page, 'the board list');
+        const before = await page.getByRole('banner').boundingBox();
+        await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+        await continueButton(page).click();
+        await page.getByLabel(/Set up the cards on their first boot/).check();
+        await page.getByLabel('Hostname', { exact: true }).waitFor();
+        await scrollEverywhere(page, 'the first-boot form');
+        assert.deepEqual(await page.getByRole('banner').boundingBox(), before, 'the top bar stays where it was');
+        // In one column, what will be written comes before the long form, not under it.
+        const preview = await page.getByRole('heading', { name: 'What will be written' }).evaluate((h) => h.getBoundingClientRect().top + (h.closest('.panel-body')?.scrollTop ?? 0));
+        const hostname = await page.getByLabel('Hostname', { exact: true }).evaluate((f) => f.getBoundingClientRect().top + (f.closest('.panel-body')?.scrollTop ?? 0));
+        if (size.width <= 1100) assert.ok(preview < hostname, `"What will be written" at ${preview} px, Hostname at ${hostname} px`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('Continue puts the keyboard on the next step\'s heading; the next Tab reaches its first field, Hostname before saved profiles', { timeout: 90_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(session.station.url);
+      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+      await continueButton(page).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('step-provisioning').waitFor();
+      assert.deepEqual(await focused(page), { tag: 'H1', id: 'step-title', text: 'First boot', label: '' });
+      await page.keyboard.press('Tab');
+      assert.match((await focused(page)).label, /Set up the cards on their first boot/);
+      await page.keyboard.press('Space');
+      const seen: string[] = [];
+      for (let i = 0; i < 10 && !/^Hostname/.test((await focused(page)).label); i++) {
+        await page.keyboard.press('Tab');
+        seen.push(await page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? ''));
+      }
+      assert.match((await focused(page)).label, /^Hostname/, `reached instead: ${seen.join(', ')}`);
+      assert.ok(!seen.some((id) => /profile-save|profile-import|saved-profiles/.test(id)), `saved-profile controls came first: ${seen.join(', ')}`);
+      assert.ok(seen.length <= 3, `${seen.length} Tab presses from the checkbox to Hostname`);
+
+      // Back by the keyboard too: the heading again, not the footer.
+      await page.getByLabel(/Set up the cards on their first boot/).uncheck();
+      await continueButton(page).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('step-drives').waitFor();
+      assert.deepEqual(await focused(page), { tag: 'H1', id: 'step-title', text: 'Drives', label: '' });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('offline, a download names the network, never offers to skip a check first, and shows no flags', { timeout: 90_000 }, async () => {
+    const closed = await startRouteServer(() => undefined);
+    const url = `${closed.base}/iot/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz`;
+    await closed.close();
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(session.station.url);
+      await page.getByRole('tab', { name: 'Download' }).click();
+      await page.getByTestId('download-url').fill(url);
+      for (const skipTicked of [false, true]) {
+        if (skipTicked) await page.getByTestId('skip-signature').check();
+        // Counts the failures that appear from now on, so the second try is not read off the first.
+        await page.evaluate(() => {
+          const state = { appeared: 0 };
+          (window as unknown as { failures: typeof state }).failures = state;
+          new MutationObserver((changes) => {
+            for (const change of changes) for (const node of change.addedNodes) if (node instanceof HTMLElement && node.matches('[data-testid="download-error"]')) state.appeared++;
+          }).observe(document.body, { subtree: true, childList: true });
+        });
+        await page.getByTestId('download-start').click();
+        await page.waitForFunction(() => (window as unknown as { failures: { appeared: number } }).failures.appeared > 0, undefined, { timeout: 30_000 });
+        const error = page.getByTestId('download-error');
+        assert.equal(await error.getAttribute('data-code'), 'OFFLINE', `skip ticked: ${skipTicked}`);
+        const words = await error.innerText();
+        assert.match(words, /No network/);
+        assert.match(words, /connected to the internet/);
+        assert.doesNotMatch(words, /skip|signature|sha256|--/i, 'no weaker setting and no command-line flag offered');
+        // An empty cache is never offered as a way on.
+        assert.equal(await error.getByRole('button', { name: 'Use a cached image' }).count(), 0);
+        assert.equal(await error.getByRole('button', { name: 'Use a file you have' }).count(), 1);
+      }
+
+      // From the catalog: the notice comes into view under the click, and the step list says why.
+      await page.getByRole('tab', { name: 'Fedora IoT' }).click();
+      await page.getByRole('button', { name: /^Raspberry Pi 4/ }).click();
+      await page.getByTestId('catalog-entry').first().click();
+      const notice = page.getByTestId('catalog-download-offline');
+      await notice.waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => {
+        const box = document.querySelector('[data-testid="catalog-download-offline"]')?.getBoundingClientRect();
+        const panel = document.querySelector('.panel-body')?.getBoundingClientRect();
+        return Boolean(box && panel && box.top >= panel.top && box.bottom <= panel.bottom);
+      }, undefined, { timeout: 5000 });
+      assert.match(await notice.innerText(), /No network/);
+      assert.equal(await notice.getByRole('button', { name: 'Use a cached image' }).count(), 0);
+      assert.equal(await page.getByTestId('nav-image').locator('.step-summary').innerText(), 'Not chosen: offline');
+
+      // The banner's Retry shows that it tried.
+      await page.getByTestId('catalog-retry').click();
+      assert.match(await page.getByTestId('catalog-tried').innerText(), /^Tried again at .+: still no answer\.$/);
+      assert.match(await page.getByTestId('catalog-offline').innerText(), /as it was on \d{4}-\d{2}-\d{2} \(newer ones may exist\)/);
+
+      // A file chosen instead replaces the failed pick: no entry stays highlighted.
+      await page.getByTestId('catalog-download-offline').getByRole('button', { name: 'Use a file you have' }).click();
+      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+      await page.getByRole('tab', { name: 'Fedora IoT' }).click();
+      assert.equal(await page.locator('[data-testid="catalog-entry"][aria-pressed="true"]').count(), 0);
+      assert.equal(await page.getByTestId('catalog-download-offline').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('an empty image cache: "No images", nothing to prune or empty', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await page.getByRole('tab', { name: 'Cached images' }).click();
+      const view = page.getByTestId('cache-view');
+      await view.getByText(/^No images, 0 B on disk/).waitFor();
+      assert.doesNotMatch(await view.innerText(), /image\(s\)/);
+      assert.equal(await view.getByRole('button').count(), 0, 'no Prune, no Empty, no Use with nothing kept');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a spreadsheet\'s table of 12 devices with bare addresses: one grouped problem, no ✓, and "/24" in one click', { timeout: 90_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(session.station.url);
+      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+      await continueButton(page).click();
+      await page.getByLabel(/Set up the cards on their first boot/).check();
+      await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
+      const rows = Array.from({ length: 12 }, (_, i) => `pump-${String(i + 1).padStart(2, '0')},192.168.7.${i + 10},192.168.7.1`);
+      await page.getByTestId('table-paste').fill(['hostname,ip,gateway', ...rows].join('\r\n') + '\r\n');
+      await page.getByTestId('table-use-pasted').click();
+      const problems = page.getByTestId('table-problems');
+      await problems.waitFor();
+      const items = await problems.getByRole('listitem').allInnerTexts();
+      assert.deepEqual(items, ['Lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, column 2 (ip): must be an IPv4 address with a prefix length, such as 192.168.1.50/24']);
+      assert.equal(await continueButton(page).isDisabled(), true, 'Continue waits for the table');
+      assert.doesNotMatch(await page.getByTestId('nav-provisioning').innerText(), /✓/);
+      await page.getByTestId('continue-reason').filter({ hasText: 'The device table needs correcting' }).waitFor();
+      assert.match(await page.getByTestId('table-prefix-fix').innerText(), /12 rows give an address without the network’s size/);
+
+      await page.getByRole('button', { name: 'Treat these as /24' }).click();
+      await page.getByTestId('table-summary').waitFor();
+      assert.equal(await problems.count(), 0);
+      assert.match(await page.getByTestId('table-summary').innerText(), /12 devices/);
+      // The same check the core makes before writing now accepts every row: the step opens on.
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
+      assert.equal(await page.getByTestId('table-prefix-fix').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('writing with first-boot setup counts cards as cards: never "B of 1 B", no speed while setting up, none once done', { skip: writeSkip ?? false, timeout: 240_000 }, async () => {
+    const fixture: Fixture = await provisionFixture({ xz: true });
+    const card = createLoopDisk(fixture.size);
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await page.goto(session.station.url);
+      await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
+      await continueButton(page).click();
+      await page.getByLabel(/Set up the cards on their first boot/).check();
+      await page.getByLabel('Hostname', { exact: true }).fill('bench-pi');
+      await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
+      await continueButton(page).click();
+      await addTarget(page, card.device);
+      // Every text the progress view shows, recorded as it changes (the first-boot phase is short).
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+        new MutationObserver(() => {
+          const view = document.querySelector('[data-testid="progress"]') as HTMLElement | null;
+          if (view) seen.push(`${view.dataset.phase}|${view.innerText.replace(/\s+/g, ' ')}`);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      const outcome = await writeAndWait(page, 200_000);
+      assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+      const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+      assert.ok(seen.some((text) => text.startsWith('provisioning|')), 'the first-boot phase was seen');
+      for (const text of seen) {
+        assert.doesNotMatch(text, /\b\d+ B of \d+ B\b/, text);
+        assert.doesNotMatch(text, /\b0 B\/s\b/, text);
+        if (text.startsWith('provisioning|')) {
+          assert.doesNotMatch(text, /\/s\b/, `no speed while setting up first boot: ${text}`);
+          assert.match(text, /\d+ of 1 card set up/, text);
+        }
+        if (text.startsWith('done|')) assert.doesNotMatch(text, /\/s\b/, `no speed once done: ${text}`);
+      }
+      // Focus after writing lands on the outcome, not on the page.
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'result-banner', 'focus is on the outcome');
+    } finally {
+      await page.close();
+      card.dispose();
+    }
+  });
+});
+
+/** A small raw disk image of zeros, enough for the image step to accept (nothing writes it). */
+function tinyImage(dir: string): string {
+  const file = path.join(dir, 'tiny.img');
+  if (!existsSync(file)) writeFileSync(file, Buffer.alloc(4 * 1024 * 1024));
+  return file;
+}
