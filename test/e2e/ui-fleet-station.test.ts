@@ -87,8 +87,8 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.getByTestId('table-paste').fill('hostname,ip,gateway\npump-a,10.0.7.2/24,10.0.7.1\npump-b,not-an-address,10.0.7.1\npump-c,,10.0.7.1\n');
     await page.getByTestId('table-use-pasted').click();
     const problems = await page.getByTestId('table-problems').innerText();
-    assert.match(problems, /line 3, column 2 \(ip\)/);
-    assert.match(problems, /line 4, column 3 \(gateway\): needs an address in the ip column/);
+    assert.match(problems, /Line 3, column 2 \(ip\)/);
+    assert.match(problems, /Line 4, column 3 \(gateway\): needs an address in the ip column/);
     assert.equal(await page.getByTestId('table-summary').count(), 0);
 
     await page.getByTestId('table-file').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(tableText) });
