@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resultLine } from '../helpers/cli-json';
 import { runCli } from '../helpers/run-cli';
+import { startRouteServer } from '../helpers/route-server';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-newcomer-'));
@@ -46,6 +47,20 @@ describe('fiot-flash for someone who has not read the help', () => {
     const run = await runCli(['falsh', 'image.raw.xz'], env);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Unknown command “falsh”[\s\S]*Did you mean fiot-flash flash\?/);
+  });
+
+  it('offline, a download says "no network" and names the server; it never suggests skipping a check, ticked or not', async () => {
+    const closed = await startRouteServer(() => undefined);
+    const url = `${closed.base}/pub/alt/iot/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz`;
+    await closed.close();
+    for (const extra of [[], ['--insecure-skip-signature']]) {
+      const run = await runCli(['download', url, ...extra], env);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^Error: ${closed.host.replace(/\./g, '\\.')} did not answer \\(ECONNREFUSED\\), so nothing was downloaded\\.\n  Check that this computer is connected to the internet`));
+      assert.doesNotMatch(run.stderr, /insecure|sha256|signature/i, extra.join(' '));
+      const json = await runCli(['download', url, '--json', ...extra], env);
+      assert.equal(resultLine(json.stdout).error?.code, 'OFFLINE');
+    }
   });
 
   it('cache ls states its limit in the unit the docs use for it', async () => {
