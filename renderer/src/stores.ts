@@ -56,6 +56,13 @@ export const catalogStore = createCatalogStore(api, {
     profileStore.getState().update({ bootcSwitch: reference });
   },
 });
+// The board chosen in the catalog decides the architecture a build is for (a PC is x86_64), unless
+// a build is already running.
+catalogStore.subscribe((state, before) => {
+  if (state.boardId === before.boardId) return;
+  const arch = state.boards.find((b) => b.id === state.boardId)?.arch;
+  if (arch && buildStore.getState().build?.status !== 'running') buildStore.getState().set({ arch });
+});
 export const drivesStore = createDrivesStore(api, { shell: api.shell, writable: (drive) => checkTarget(drive, imageFacts(imageStore.getState().info)).ok });
 // Another image may not fit a card chosen for the last one: its tick goes, and its row says why.
 imageStore.subscribe((state, before) => {

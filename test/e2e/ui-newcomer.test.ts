@@ -196,6 +196,18 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
     }
   });
 
+  it('after choosing a PC, the Build tab builds for a PC (x86_64), not for a Pi', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await page.getByRole('button', { name: /^PC or NUC/ }).click();
+      await page.getByRole('tab', { name: 'Build from a container' }).click();
+      assert.equal(await page.getByTestId('build-arch').inputValue(), 'x86_64');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('an empty image cache: "No images", nothing to prune or empty', { timeout: 60_000 }, async () => {
     const page = await session.browser.context.newPage();
     try {

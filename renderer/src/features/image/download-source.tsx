@@ -39,9 +39,9 @@ export function DownloadSource() {
   return (
     <div className="stack" data-testid="download-source">
       <form className="stack" onSubmit={submit}>
-        <label htmlFor="download-url">Image URL or catalog reference</label>
+        <label htmlFor="download-url">Address of the image (https://…), or a catalog name such as fedora-iot:43@rpi4</label>
         <input id="download-url" className="input mono" value={source} onChange={(e) => setSource(e.target.value)} placeholder="https://…/Fedora-IoT-raw-42-….aarch64.raw.xz or fedora-iot:42@rpi4" spellCheck={false} data-testid="download-url" />
-        <label htmlFor="download-sha256">Expected sha256 (optional)</label>
+        <label htmlFor="download-sha256">Checksum from the publisher (sha256, optional): the file is refused if it differs</label>
         <input id="download-sha256" className="input mono" value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} data-testid="download-sha256" />
         <label className="checkbox-label">
           <input type="checkbox" checked={skipSignature} onChange={(e) => setSkipSignature(e.target.checked)} data-testid="skip-signature" />

@@ -43,7 +43,7 @@ export function FileSource() {
     >
       <p className="drop-hint">
         {canBrowse ? 'Drop an image file here, browse for one, or type its path.' : 'Choose an image the station offers, upload one from this computer, or type the path of one in its images folder.'}
-        <span className="muted"> .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip)</span>
+        <span className="muted"> A disk image: a file ending in .raw, .img or .iso, plain or compressed (.xz, .gz, .bz2, .zst, .zip), such as Fedora-IoT-raw-43-….raw.xz</span>
       </p>
       <form className="path-row" onSubmit={submit}>
         <PathField

@@ -69,14 +69,15 @@ export function BasicsFields() {
       <fieldset className="form-group">
         <legend>Name</legend>
         <TextField name="hostname" label="Hostname" placeholder="sensor-{n:03}"
-          hint={<>Use <code>{'{n}'}</code> or <code>{'{n:03}'}</code> to number the cards of a run.</>} />
+          hint={<>The name the device answers to on your network. For several cards, <code>{'{n}'}</code> numbers them (1, 2, 3…) and <code>{'{n:03}'}</code> pads the number (001, 002…).</>} />
         <HostnamePreview />
       </fieldset>
       <fieldset className="form-group">
         <legend>User</legend>
-        <TextField name="userName" label="User name" placeholder="core" hint="Added to the wheel group (may use sudo)." />
+        <TextField name="userName" label="User name" placeholder="core" hint="An administrator account: it may run commands with sudo (as a member of the “wheel” group)." />
         <PasswordField />
-        <TextField name="sshKeys" label="SSH public keys (one per line)" placeholder="ssh-ed25519 AAAA… you@laptop" multiline mono />
+        <TextField name="sshKeys" label="SSH public keys (one per line)" placeholder="ssh-ed25519 AAAA… you@laptop" multiline mono
+          hint="What is this? A key lets your computer log in without a password: paste the one line of a .pub file from your computer (such as id_ed25519.pub in its .ssh folder)." />
         <KeyImport />
       </fieldset>
       <fieldset className="form-group">
@@ -86,8 +87,8 @@ export function BasicsFields() {
           <label className="inline-label">
             Security
             <select value={security} data-testid="profile-wifiSecurity" onChange={(e) => update({ wifiSecurity: e.target.value as typeof security })}>
-              <option value="wpa-psk">WPA2 (PSK)</option>
-              <option value="sae">WPA3 (SAE)</option>
+              <option value="wpa-psk">WPA2 with a password (PSK)</option>
+              <option value="sae">WPA3 with a password (SAE)</option>
               <option value="none">Open network</option>
             </select>
           </label>
