@@ -1,6 +1,18 @@
 /** Step one of the catalog: which board the card is for, as cards with what a user needs to know. */
-import type { Board } from '../../../../shared/domain/board';
+import type { Arch, Board } from '../../../../shared/domain/board';
 import { catalogStore, useCatalog } from '../../stores';
+
+/** The kind of processor in plain words first, the term second. */
+export const archWords: Record<Arch, string> = {
+  aarch64: '64-bit Arm (aarch64)',
+  x86_64: 'PC processor (x86_64)',
+};
+
+/** A "what is this?" for the badge, on hover and for screen readers. */
+export const archExplained: Record<Arch, string> = {
+  aarch64: 'The kind of processor in Raspberry Pis and most single-board computers; images are built for one kind.',
+  x86_64: 'The kind of processor in PCs and laptops (Intel or AMD); images are built for one kind.',
+};
 
 const supportWords: Record<Board['support'], string> = {
   supported: 'Supported by Fedora',
@@ -25,7 +37,7 @@ export function BoardPicker() {
           >
             <strong className="board-name">{board.name}</strong>
             <span className="board-meta">
-              <span className="badge">{board.arch}</span>
+              <span className="badge" title={archExplained[board.arch]}>{archWords[board.arch]}</span>
               <span className={`badge support-${board.support}`}>{supportWords[board.support]}</span>
             </span>
             <span id={`board-notes-${board.id}`} className="board-note">{board.notes[0]}</span>

@@ -11,7 +11,7 @@ import { FileSource } from '../image/file-source';
 import { DownloadFailure, DownloadWaysOn } from '../image/download-failure';
 import { chosenBoard, recommendedId, visibleEntries } from './catalog-store';
 import { percent } from '../../format';
-import { BoardPicker } from './board-picker';
+import { archExplained, archWords, BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
 import { EntryList } from './entry-list';
 import { cardFit } from './entry-words';
@@ -86,7 +86,7 @@ function BoardEntries() {
     <div className="stack" data-testid="catalog-board" data-board={board.id}>
       <div className="board-head">
         <div>
-          <strong>{board.name}</strong> <span className="badge">{board.arch}</span>
+          <strong>{board.name}</strong> <span className="badge" title={archExplained[board.arch]}>{archWords[board.arch]}</span>
         </div>
         <button type="button" className="link-button" onClick={() => catalogStore.getState().chooseBoard(null)} data-testid="change-board">
           Change board
@@ -143,7 +143,7 @@ export function CatalogSource() {
       {catalog && boardId && <BoardEntries />}
       {catalog && !boardId && (
         <>
-          <h2 className="catalog-question">Which board is the card for?</h2>
+          <h2 className="catalog-question">Which device will it run on? A board such as a Raspberry Pi, or a PC or laptop</h2>
           <BoardPicker />
         </>
       )}

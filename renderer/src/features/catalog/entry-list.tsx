@@ -4,7 +4,7 @@
  * under "Advanced", opened by themselves when a search only matches containers.
  */
 import { deliveryExplained, type Board } from '../../../../shared/domain/board';
-import type { BoardEntry } from '../../../../shared/domain/catalog';
+import { catalogOffline, type BoardEntry } from '../../../../shared/domain/catalog';
 import { catalogStore, useCatalog } from '../../stores';
 import { CustomRef } from './custom-ref';
 import { entryFacts, entryTitle } from './entry-words';
@@ -46,12 +46,20 @@ function Entries({ items, board, recommendedId, label }: { items: BoardEntry[]; 
 
 export function EntryList({ entries, board, recommendedId }: { entries: BoardEntry[]; board: Board; recommendedId: string | null }) {
   const searching = useCatalog((s) => s.query.trim() !== '');
+  const offline = useCatalog((s) => s.catalog !== null && catalogOffline(s.catalog));
   const ready = entries.filter((f) => f.entry.kind === 'raw-image');
   const containers = entries.filter((f) => f.entry.kind !== 'raw-image');
   return (
     <>
       {ready.length > 0 && <Entries items={ready} board={board} recommendedId={recommendedId} label="Ready-made images for this board" />}
-      {entries.length === 0 && <p className="empty" data-testid="catalog-empty">Nothing fits this search.</p>}
+      {searching && entries.length === 0 && <p className="empty" data-testid="catalog-empty">Nothing fits this search.</p>}
+      {/* No search typed: "nothing fits this search" would blame a search nobody made. */}
+      {!searching && ready.length === 0 && (
+        <p className="empty" data-testid="catalog-empty">
+          The list of releases shown has no ready-made image for this board{offline ? ' (it is the list kept from the last time this computer was online)' : ''}.
+          {offline ? ' Connect to the internet and press Retry above, or use' : ' Use'} an image file you already have (below){containers.length > 0 ? ', or start from a container' : ''}.
+        </p>
+      )}
       <details className="advanced" open={(searching && containers.length > 0 && ready.length === 0) || undefined} data-testid="catalog-advanced">
         <summary>Advanced: start from a container</summary>
         <p className="small muted">A bootc container is built into a disk image on this computer, or the card switches to it at first boot.</p>
