@@ -1,7 +1,7 @@
 /** The device table: RFC 4180 parsing, and rows checked whole against the profile, problems by line and column. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CsvSyntaxError, parseCsv, planForCard, readDeviceTable, fromDataUrl } from '../../../shared/provisioning';
+import { bareAddressLines, CsvSyntaxError, parseCsv, planForCard, readDeviceTable, fromDataUrl, withAddressPrefix } from '../../../shared/provisioning';
 
 test('CSV: quoted commas, doubled quotes, CRLF and line breaks inside quotes, each record with its line', () => {
   const text = '\uFEFFname,note\r\n"a,b","say ""hi"""\r\n\r\nc,"two\nlines"\nd,\n';
@@ -67,4 +67,16 @@ test('header problems: empty, header only, a repeated or unusable column', () =>
   assert.match(readDeviceTable('hostname\n', {}).problems[0]!.message, /no rows/);
   assert.match(readDeviceTable('hostname,Host Name,hostname\nx,y,z\n', {}).problems[0]!.message, /line 1, column 3 \(hostname\): this column appears twice/);
   assert.match(readDeviceTable('hostname,9lives\nx,y\n', {}).problems[0]!.message, /line 1, column 2 \(9lives\): a column name must start with a letter/);
+});
+
+test('bare addresses from a spreadsheet get "/24" in one step; every other field, quote and line number stays', () => {
+  const text = 'Hostname,IP,note\r\npump-1,192.168.7.10,"a,b"\r\n\r\npump-2,192.168.7.11/16,"two\nlines"\npump-3,10.0.0.300,x\npump-4,,y\npump-5, 10.0.0.5 ,z\n';
+  assert.deepEqual(bareAddressLines(text), [2, 8]);
+  const fixed = withAddressPrefix(text);
+  assert.deepEqual(parseCsv(fixed), parseCsv(text).map((r) => (r.line === 2 ? { ...r, fields: ['pump-1', '192.168.7.10/24', 'a,b'] } : r.line === 8 ? { ...r, fields: ['pump-5', '10.0.0.5/24', 'z'] } : r)));
+  assert.deepEqual(bareAddressLines(fixed), []);
+  // The same check the core makes before writing: the table that needed correcting now has none to make.
+  assert.ok(readDeviceTable(text.replace(/note/, 'label').replace(/10\.0\.0\.300/, '10.0.0.3'), {}).problems.length > 0);
+  assert.deepEqual(readDeviceTable(withAddressPrefix(text.replace(/note/, 'label').replace(/10\.0\.0\.300/, '10.0.0.3')), {}).problems, []);
+  assert.equal(withAddressPrefix('hostname,label\na,b\n'), 'hostname,label\na,b\n', 'no ip column: unchanged');
 });
