@@ -24,7 +24,7 @@ export const errorCatalog = {
   TARGET_SYSTEM: { title: 'That is a system drive', hint: 'Writing it would destroy your computer’s operating system. Choose a removable card or stick.' },
   TARGET_READ_ONLY: { title: 'The drive is write-protected', hint: 'Slide the lock switch on the SD card (or its adapter) away from “lock” and plug it in again.' },
   TARGET_TOO_SMALL: { title: 'The drive is too small for this image', hint: 'Use a larger card or stick.' },
-  TARGET_COUNTERFEIT: { title: 'The card is probably counterfeit or failing', hint: 'It stopped accepting data well below the size it claims. Do not use this card; try another one.' },
+  TARGET_COUNTERFEIT: { title: 'This card holds less than it claims', hint: 'Do not use this card: whatever is written past that point is lost. Try another card.' },
   DUPLICATE_HOSTNAME: { title: 'A card already has this name', hint: 'The history holds a card with this hostname. Confirm to write it again, or continue the series.' },
   TABLE_EXHAUSTED: { title: 'The device table has no unused rows left', hint: 'Add rows to the table, or use another table.' },
   TARGET_IS_SOURCE: { title: 'The drive holds the image being written', hint: 'Copy the image elsewhere, or choose another drive.' },

@@ -165,7 +165,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       // History: the failure in words, the card's serial and config hash; the batch record.
       await page.getByTestId('history-open').click();
       const failedRow = page.locator('[data-testid="history-row"][data-result="failed"]').first();
-      assert.match(await failedRow.getByTestId('history-error-words').innerText(), /^The card is probably counterfeit or failing: /);
+      assert.match(await failedRow.getByTestId('history-error-words').innerText(), /^This card holds less than it claims: \S+ is probably counterfeit or failing: it accepted about/);
       assert.match(await failedRow.getByTestId('history-identity').innerText(), new RegExp(`serial ${fakeFile.replace(/[.]/g, '\\.')}`));
       const record = JSON.parse(await download(page, 'batch-export-json')) as { cards: Array<{ hostname?: string; device: { serial?: string }; source: { sha256?: string }; configSha256?: string }> };
       const imageSha256 = createHash('sha256').update(readFileSync(fixture.path)).digest('hex');
