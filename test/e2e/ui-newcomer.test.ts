@@ -210,6 +210,21 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
     }
   });
 
+  it('Restore a card: a disabled button says why beside it', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await page.getByTestId('tool-open-restore').click();
+      const button = page.getByTestId('restore-button');
+      assert.equal(await button.isDisabled(), true);
+      const why = await page.getByTestId('restore-why').innerText();
+      assert.match(why, /^(Insert a card first|Choose the card to erase above first)\.$/);
+      assert.equal(await button.getAttribute('aria-describedby'), 'restore-why');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('an empty image cache: "No images", nothing to prune or empty', { timeout: 60_000 }, async () => {
     const page = await session.browser.context.newPage();
     try {

@@ -35,11 +35,15 @@ export function RestoreView() {
         ))}
       </fieldset>
       <label className="field">
-        <span>Label</span>
+        <span>Name the card shows when plugged in (its label)</span>
         <input value={label} maxLength={15} onChange={(e) => store.setLabel(e.target.value)} data-testid="restore-label" />
       </label>
       {!confirming ? (
-        <div><button type="button" className="button primary" disabled={!chosen || running} onClick={() => setConfirming(true)} data-testid="restore-button">Restore to an empty drive</button></div>
+        <div className="row">
+          <button type="button" className="button primary" disabled={!chosen || running} onClick={() => setConfirming(true)} aria-describedby={chosen ? undefined : 'restore-why'} data-testid="restore-button">Restore to an empty drive</button>
+          {/* A disabled button says why, beside it. */}
+          {!chosen && !running && <span id="restore-why" className="muted small restore-why" data-testid="restore-why">{drives.length ? 'Choose the card to erase above first.' : 'Insert a card first.'}</span>}
+        </div>
       ) : (
         <div className="drive-warning stack" role="alert" data-testid="restore-confirm">
           <p>Everything on <strong>{chosen?.description || device}</strong> <span className="mono">{device}</span> will be erased.</p>
