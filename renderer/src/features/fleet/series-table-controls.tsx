@@ -98,7 +98,7 @@ function DeviceTable() {
   return (
     <fieldset className="fleet-table" data-testid="device-table">
       <legend>Per-device values (optional)</legend>
-      <p className="muted small">A CSV with one row per device: hostname, ip, gateway, dns, ignition_url, kernel_args, label, and any column used as <code>{'{column}'}</code> in files or units. Rows go to the cards in order.</p>
+      <p className="muted small">A table saved from a spreadsheet (as CSV) with one row per device: hostname, ip, gateway, dns, ignition_url, kernel_args, label, and any column used as <code>{'{column}'}</code> in files or units. Rows go to the cards in order.</p>
       <label className="button file-button">
         Import a CSV file…
         <input type="file" accept=".csv,text/csv,text/plain" className="visually-hidden" onChange={(e) => void pick(e)} data-testid="table-file" />
