@@ -24,6 +24,7 @@ import { startRouteServer } from '../helpers/route-server';
 const skip = chromiumSkipReason();
 const writeSkip = loopSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs');
 
+const WIDE = { width: 1280, height: 800 };
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
 
 /** How far the window itself is scrolled, and how tall the page is against the window. */
@@ -73,17 +74,29 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 800 }]) {
+  /** A fresh page of the station (at `size`, else the browser's default), closed after `walk`. */
+  async function onPage(size: { width: number; height: number } | null, walk: (page: Page) => Promise<void>): Promise<void> {
+    const page = await session.browser.context.newPage();
+    if (size) await page.setViewportSize(size);
+    try {
+      await page.goto(session.station.url);
+      await walk(page);
+    } finally {
+      await page.close();
+    }
+  }
+
+  /** The small image from the station's folder, chosen on the image step. */
+  const chooseTinyImage = (page: Page) => chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+
+  for (const size of [WIDE, { width: 800, height: 800 }]) {
     it(`at ${size.width} px the window never scrolls as a whole: only the step list and the panel do`, { timeout: 90_000 }, async () => {
-      const page = await session.browser.context.newPage();
-      await page.setViewportSize(size);
-      try {
-        await page.goto(session.station.url);
+      await onPage(size, async (page) => {
         await page.getByRole('button', { name: /^Raspberry Pi 4/ }).waitFor();
         await assertWindowStill(page, 'the first page');
         await scrollEverywhere(page, 'the board list');
         const before = await page.getByRole('banner').boundingBox();
-        await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+        await chooseTinyImage(page);
         await continueButton(page).click();
         await page.getByLabel(/Set up the cards on their first boot/).check();
         await page.getByLabel('Hostname', { exact: true }).waitFor();
@@ -93,18 +106,13 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
         const preview = await page.getByRole('heading', { name: 'What will be written' }).evaluate((h) => h.getBoundingClientRect().top + (h.closest('.panel-body')?.scrollTop ?? 0));
         const hostname = await page.getByLabel('Hostname', { exact: true }).evaluate((f) => f.getBoundingClientRect().top + (f.closest('.panel-body')?.scrollTop ?? 0));
         if (size.width <= 1100) assert.ok(preview < hostname, `"What will be written" at ${preview} px, Hostname at ${hostname} px`);
-      } finally {
-        await page.close();
-      }
+      });
     });
   }
 
   it('Continue puts the keyboard on the next step\'s heading; the next Tab reaches its first field, Hostname before saved profiles', { timeout: 90_000 }, async () => {
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    try {
-      await page.goto(session.station.url);
-      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+    await onPage(WIDE, async (page) => {
+      await chooseTinyImage(page);
       await continueButton(page).focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('step-provisioning').waitFor();
@@ -127,19 +135,14 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       await page.keyboard.press('Enter');
       await page.getByTestId('step-drives').waitFor();
       assert.deepEqual(await focused(page), { tag: 'H1', id: 'step-title', text: 'Drives', label: '' });
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('offline, a download names the network, never offers to skip a check first, and shows no flags', { timeout: 90_000 }, async () => {
     const closed = await startRouteServer(() => undefined);
     const url = `${closed.base}/iot/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz`;
     await closed.close();
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    try {
-      await page.goto(session.station.url);
+    await onPage(WIDE, async (page) => {
       await page.getByRole('tab', { name: 'Download' }).click();
       await page.getByTestId('download-url').fill(url);
       for (const skipTicked of [false, true]) {
@@ -187,64 +190,47 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
 
       // A file chosen instead replaces the failed pick: no entry stays highlighted.
       await page.getByTestId('catalog-download-offline').getByRole('button', { name: 'Use a file you have' }).click();
-      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+      await chooseTinyImage(page);
       await page.getByRole('tab', { name: 'Fedora IoT' }).click();
       assert.equal(await page.locator('[data-testid="catalog-entry"][aria-pressed="true"]').count(), 0);
       assert.equal(await page.getByTestId('catalog-download-offline').count(), 0);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('after choosing a PC offline: no PC image is said plainly, and the Build tab builds for a PC (x86_64), not for a Pi', { timeout: 60_000 }, async () => {
-    const page = await session.browser.context.newPage();
-    try {
-      await page.goto(session.station.url);
+    await onPage(null, async (page) => {
       await page.getByRole('button', { name: /^PC, laptop or NUC/ }).click();
       // The list kept offline has no PC image: said as such, not as a search nobody typed.
       assert.match(await page.getByTestId('catalog-empty').innerText(), /^The list of releases shown has no ready-made image for this board \(it is the list kept from the last time this computer was online\)\. Connect to the internet and press Retry above, or use an image file you already have/);
       await page.getByRole('tab', { name: 'Build from a container' }).click();
       assert.equal(await page.getByTestId('build-arch').inputValue(), 'x86_64');
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('Restore a card: a disabled button says why beside it', { timeout: 60_000 }, async () => {
-    const page = await session.browser.context.newPage();
-    try {
-      await page.goto(session.station.url);
+    await onPage(null, async (page) => {
       await page.getByTestId('tool-open-restore').click();
       const button = page.getByTestId('restore-button');
       assert.equal(await button.isDisabled(), true);
       const why = await page.getByTestId('restore-why').innerText();
       assert.match(why, /^(Insert a card first|Choose the card to erase above first)\.$/);
       assert.equal(await button.getAttribute('aria-describedby'), 'restore-why');
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('an empty image cache: "No images", nothing to prune or empty', { timeout: 60_000 }, async () => {
-    const page = await session.browser.context.newPage();
-    try {
-      await page.goto(session.station.url);
+    await onPage(null, async (page) => {
       await page.getByRole('tab', { name: 'Cached images' }).click();
       const view = page.getByTestId('cache-view');
       await view.getByText(/^No images, 0 B on disk/).waitFor();
       assert.doesNotMatch(await view.innerText(), /image\(s\)/);
       assert.equal(await view.getByRole('button').count(), 0, 'no Prune, no Empty, no Use with nothing kept');
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('a spreadsheet\'s table of 12 devices with bare addresses: one grouped problem, no ✓, and "/24" in one click', { timeout: 90_000 }, async () => {
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    try {
-      await page.goto(session.station.url);
-      await chooseOfferedImage(page, path.basename(session.offer(tinyImage(dataDir))));
+    await onPage(WIDE, async (page) => {
+      await chooseTinyImage(page);
       await continueButton(page).click();
       await page.getByLabel(/Set up the cards on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
@@ -267,51 +253,47 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       // The same check the core makes before writing now accepts every row: the step opens on.
       await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
       assert.equal(await page.getByTestId('table-prefix-fix').count(), 0);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it('writing with first-boot setup counts cards as cards: never "B of 1 B", no speed while setting up, none once done', { skip: writeSkip ?? false, timeout: 240_000 }, async () => {
     const fixture: Fixture = await provisionFixture({ xz: true });
     const card = createLoopDisk(fixture.size);
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
     try {
-      await page.goto(session.station.url);
-      await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
-      await continueButton(page).click();
-      await page.getByLabel(/Set up the cards on their first boot/).check();
-      await page.getByLabel('Hostname', { exact: true }).fill('bench-pi');
-      await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
-      await continueButton(page).click();
-      await addTarget(page, card.device);
-      // Every text the progress view shows, recorded as it changes (the first-boot phase is short).
-      await page.evaluate(() => {
-        const seen: string[] = [];
-        (window as unknown as { progressSeen: string[] }).progressSeen = seen;
-        new MutationObserver(() => {
-          const view = document.querySelector('[data-testid="progress"]') as HTMLElement | null;
-          if (view) seen.push(`${view.dataset.phase}|${view.innerText.replace(/\s+/g, ' ')}`);
-        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-      });
-      const outcome = await writeAndWait(page, 200_000);
-      assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
-      const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-      assert.ok(seen.some((text) => text.startsWith('provisioning|')), 'the first-boot phase was seen');
-      for (const text of seen) {
-        assert.doesNotMatch(text, /\b\d+ B of \d+ B\b/, text);
-        assert.doesNotMatch(text, /\b0 B\/s\b/, text);
-        if (text.startsWith('provisioning|')) {
-          assert.doesNotMatch(text, /\/s\b/, `no speed while setting up first boot: ${text}`);
-          assert.match(text, /\d+ of 1 card set up/, text);
+      await onPage(WIDE, async (page) => {
+        await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
+        await continueButton(page).click();
+        await page.getByLabel(/Set up the cards on their first boot/).check();
+        await page.getByLabel('Hostname', { exact: true }).fill('bench-pi');
+        await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
+        await continueButton(page).click();
+        await addTarget(page, card.device);
+        // Every text the progress view shows, recorded as it changes (the first-boot phase is short).
+        await page.evaluate(() => {
+          const seen: string[] = [];
+          (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+          new MutationObserver(() => {
+            const view = document.querySelector('[data-testid="progress"]') as HTMLElement | null;
+            if (view) seen.push(`${view.dataset.phase}|${view.innerText.replace(/\s+/g, ' ')}`);
+          }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+        });
+        const outcome = await writeAndWait(page, 200_000);
+        assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+        const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+        assert.ok(seen.some((text) => text.startsWith('provisioning|')), 'the first-boot phase was seen');
+        for (const text of seen) {
+          assert.doesNotMatch(text, /\b\d+ B of \d+ B\b/, text);
+          assert.doesNotMatch(text, /\b0 B\/s\b/, text);
+          if (text.startsWith('provisioning|')) {
+            assert.doesNotMatch(text, /\/s\b/, `no speed while setting up first boot: ${text}`);
+            assert.match(text, /\d+ of 1 card set up/, text);
+          }
+          if (text.startsWith('done|')) assert.doesNotMatch(text, /\/s\b/, `no speed once done: ${text}`);
         }
-        if (text.startsWith('done|')) assert.doesNotMatch(text, /\/s\b/, `no speed once done: ${text}`);
-      }
-      // Focus after writing lands on the outcome, not on the page.
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'result-banner', 'focus is on the outcome');
+        // Focus after writing lands on the outcome, not on the page.
+        assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'result-banner', 'focus is on the outcome');
+      });
     } finally {
-      await page.close();
       card.dispose();
     }
   });
