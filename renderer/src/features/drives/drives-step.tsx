@@ -43,7 +43,7 @@ export function DrivesStep() {
     <div className="stack">
       <div className="toolbar">
         <span className="muted" role="status" aria-live="polite">
-          {status === 'loading' ? 'Looking for drives…' : `${drives.length} ${drives.length === 1 ? 'drive' : 'drives'} found`}
+          {status === 'loading' ? 'Looking for drives…' : `${drives.length || 'No'} ${drives.length === 1 ? 'drive' : 'drives'} found`}
         </span>
         <span className="spacer" />
         <label className="checkbox-label">
