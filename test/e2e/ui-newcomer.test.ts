@@ -292,6 +292,12 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
         }
         // Focus after writing lands on the outcome, not on the page.
         assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'result-banner', 'focus is on the outcome');
+        // "Write more cards", at the end of the panel, is wholly above the footer once scrolled to.
+        await page.locator('.panel-body').evaluate((body) => body.scrollTo(0, body.scrollHeight));
+        const more = (await page.getByTestId('flash-new-cards').boundingBox())!;
+        const footer = (await page.locator('.panel-actions').boundingBox())!;
+        assert.ok(more.y + more.height <= footer.y, `"Write more cards" ends at ${more.y + more.height} px, the footer starts at ${footer.y} px`);
+        await assertWindowStill(page, 'the result');
       });
     } finally {
       card.dispose();
