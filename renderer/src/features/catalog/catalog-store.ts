@@ -9,6 +9,7 @@ import type { FiotApi } from '../../../../shared/contract';
 import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../../shared/domain/board';
 import { compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+import { entryTitle } from './entry-words';
 
 export interface CatalogActions {
   /** Downloads a raw image (verified against its sha256 when known); it becomes the chosen image. */
@@ -168,7 +169,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
       if (delivery === 'published-raw' && entry.url) {
-        set({ picked: { entryId: entry.id, delivery, message: `${entry.variant} ${entry.version} for ${board.name}. ${deliveryExplained[delivery]}` } });
+        set({ picked: { entryId: entry.id, delivery, message: `${entryTitle(entry, board)}. ${deliveryExplained[delivery]}` } });
         await actions.download(entry.url, entry.sha256);
       } else if (delivery === 'bootc-built-raw' && entry.reference) {
         actions.prepareBuild(entry.reference, board.arch);
