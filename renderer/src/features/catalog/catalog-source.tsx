@@ -89,7 +89,7 @@ function BoardEntries() {
           <strong>{board.name}</strong> <span className="badge" title={archExplained[board.arch]}>{archWords[board.arch]}</span>
         </div>
         <button type="button" className="link-button" onClick={() => catalogStore.getState().chooseBoard(null)} data-testid="change-board">
-          Change board
+          Change device
         </button>
       </div>
       <p className="small muted">{board.notes[0]}</p>
