@@ -1,17 +1,24 @@
 import { z } from 'zod';
+import { errorInfoSchema } from '../errors';
+import { cardIdentitySchema } from '../domain/drive';
 import { flashRequestSchema, targetStateSchema } from '../domain/flash';
 import { defineEvents, defineRequests } from './define';
 
 /**
  * One card reader's slot in station mode: the card in it, and how its write is going. `refused`:
- * the drive rules keep it from being written (read-only, holds the image, unusually large); the
- * reason is in `error`.
+ * the drive rules keep it from being written (read-only, holds the image, unusually large, held by
+ * a job started by hand); the reason is in `error`. `waiting`: the card is the session's and waits
+ * in insertion order, for a free writer or for a table row (`waitingFor`).
  */
 export const benchSlotSchema = z.object({
   device: z.string(),
   description: z.string(),
   size: z.number().nonnegative().nullable(),
-  state: z.union([targetStateSchema.shape.state, z.literal('refused')]),
+  state: z.union([targetStateSchema.shape.state, z.literal('refused'), z.literal('waiting')]),
+  waitingFor: z.enum(['writer', 'rows']).optional(),
+  /** The card's number in the session, in insertion order (given when its write starts). */
+  card: z.number().int().positive().optional(),
+  identity: cardIdentitySchema.optional(),
   /** Bytes written to this card (only the image's data: free space is skipped). */
   bytesWritten: z.number().nonnegative(),
   /** How far this card's current phase is: its job's position while the card takes part, of `totalBytes`. */
@@ -24,10 +31,33 @@ export const benchSlotSchema = z.object({
 });
 export type BenchSlot = z.infer<typeof benchSlotSchema>;
 
+/**
+ * A bench session: what every card gets, fixed from its start to its end (changing the image,
+ * profile or table means ending it and starting another), and how far it is. One session is one
+ * batch in the history (`id`), however the cards were grouped when inserted.
+ */
+export const benchSessionSchema = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  source: z.string(),
+  /** The hostname pattern the cards are named by, when the profile sets one. */
+  hostname: z.string().optional(),
+  /** The device table's name and size, when the session writes a table's rows. */
+  table: z.object({ name: z.string().optional(), rows: z.number().int().nonnegative(), used: z.number().int().nonnegative() }).optional(),
+  /** Cards written (and verified, unless verification is off) and cards failed, in this session. */
+  written: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Why the session stopped on its own (a state file could not be saved): no card is written after it. */
+  stopped: errorInfoSchema.optional(),
+});
+export type BenchSession = z.infer<typeof benchSessionSchema>;
+
 export const benchStatusSchema = z.object({
   /** Watching for cards: every removable card inserted is written. */
   active: z.boolean(),
   source: z.string().optional(),
+  /** The running session, or the last one (until the next starts) so its count and stop reason stay readable. */
+  session: benchSessionSchema.optional(),
   /** Cards present (or still finishing), in device order. */
   slots: z.array(benchSlotSchema),
 });
@@ -48,6 +78,11 @@ export const benchRequests = defineRequests({
   /** Stops watching; cards being written are finished. */
   'bench:stop': { args: z.object({}).default({}), result: benchStatusSchema },
   'bench:status': { args: z.object({}).default({}), result: benchStatusSchema },
+  /**
+   * Writes a failed card of the session again, only while the same card (serial, model, size) is
+   * still in its reader: another card there answers CARD_CHANGED (the session takes it as a new card).
+   */
+  'bench:retry': { args: z.object({ device: z.string().min(1) }), result: benchStatusSchema },
 });
 
 export const benchEvents = defineEvents({

@@ -18,3 +18,25 @@ export const driveSchema = z.object({
   backingFile: z.string().optional(),
 });
 export type Drive = z.infer<typeof driveSchema>;
+
+/**
+ * Which physical card a device is: its serial and model as the system reports them (a loop
+ * device's backing file stands in as its serial) and its size. Two cards that differ in any of
+ * these are two cards, even in the same reader under the same device path.
+ */
+export const cardIdentitySchema = z.object({
+  serial: z.string().optional(),
+  model: z.string().optional(),
+  size: z.number().int().nonnegative().nullable().optional(),
+});
+export type CardIdentity = z.infer<typeof cardIdentitySchema>;
+
+export function sameCard(a: CardIdentity, b: CardIdentity): boolean {
+  return (a.serial ?? '') === (b.serial ?? '') && (a.model ?? '') === (b.model ?? '') && (a.size ?? null) === (b.size ?? null);
+}
+
+/** A card as a person recognises it: model, serial and size. */
+export function cardWords(identity: CardIdentity, formatBytes: (bytes: number) => string): string {
+  const parts = [identity.model, identity.serial ? `serial ${identity.serial}` : undefined, identity.size ? formatBytes(identity.size) : undefined].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'a card with no serial or model';
+}

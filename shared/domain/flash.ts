@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
+import { cardIdentitySchema } from './drive';
 import { SHA256_HEX } from '../sha256';
 import { sourceTrustSchema } from './images';
 import { transferProgressSchema } from './transfer';
@@ -53,6 +54,13 @@ export const flashRequestSchema = z.object({
   allowDuplicateHostnames: z.boolean().default(false),
   /** Accept a Fedora image whose CHECKSUM signature is missing or wrong (recorded in the result). */
   insecureSkipSignature: z.boolean().default(false),
+  /**
+   * A retry: each named target must still be the card that failed (same serial, model and size),
+   * else the job stops with CARD_CHANGED before anything is written.
+   */
+  expectedCards: z.array(z.object({ device: z.string(), identity: cardIdentitySchema })).max(256).optional(),
+  /** A bench session's job: the session (one batch in the history) and each target's number in it. */
+  session: z.object({ id: z.string().min(1).max(100), cards: z.array(z.number().int().positive()).max(256) }).optional(),
 });
 export type FlashRequest = z.input<typeof flashRequestSchema>;
 
@@ -95,6 +103,8 @@ export const flashResultSchema = z.object({
     label: z.string().optional(),
     /** sha256 of the Ignition config text written to the card (config mode). */
     configSha256: z.string().optional(),
+    /** Which card this was (what a retry checks is still in the reader). */
+    identity: cardIdentitySchema.optional(),
   })),
   durationMs: z.number().nonnegative(),
   /** Why the whole job stopped (bad input, a corrupt image, a cancel); each target carries its own error too. */
@@ -112,6 +122,11 @@ export const flashResultSchema = z.object({
    * image was decoded and a decompressed copy kept in the cache, for the next flash of the same file.
    */
   imageCache: z.enum(['read', 'kept']).optional(),
+  /**
+   * What could not be saved after the write (the table's used rows, the history): the cards are as
+   * their states say, but the next run could hand out the same row again. STATE_NOT_SAVED.
+   */
+  notSaved: errorInfoSchema.optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;
 

@@ -12,7 +12,9 @@ export const historyEntrySchema = z.object({
   /** When the job finished, ISO 8601 UTC. */
   time: z.string(),
   jobId: z.string(),
-  /** The card's number in its run (1 for the first --drive), the `{n}` of hostname patterns before --counter-start. */
+  /** The bench session the card was written in: one batch across its jobs. Absent: the job is the batch. */
+  batchId: z.string().optional(),
+  /** The card's number in its run (in its bench session, for a session's card) (1 for the first --drive), the `{n}` of hostname patterns before --counter-start. */
   card: z.number().int().positive(),
   source: z.object({
     /** As the user gave it: a path, an http(s) URL or a catalog reference. */
@@ -58,4 +60,9 @@ export function imageLabel(given: string): string {
   const name = given.replace(/[?#].*$/, '').split(/[\\/]/).filter(Boolean).at(-1);
   // A reference's scheme is 2+ letters and not followed by a slash, so C:\ paths are paths.
   return /^[a-z][a-z0-9+.-]+:[^/\\]/i.test(given) || !name ? given : name;
+}
+
+/** The batch an entry belongs to: its bench session, or else its job. Exports and the sheet group by it. */
+export function batchOf(entry: Pick<HistoryEntry, 'jobId' | 'batchId'>): string {
+  return entry.batchId ?? entry.jobId;
 }

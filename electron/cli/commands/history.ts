@@ -1,8 +1,8 @@
 /**
  * `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first;
- * `--batch JOB|last` with --csv, --json or --html: one flash job's record, for the paperwork.
+ * `--batch JOB|last` with --csv, --json or --html: one batch's record (a bench session, or one flash job), for the paperwork.
  */
-import { imageLabel, type HistoryEntry } from '../../../shared/domain/history';
+import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { loadConfig } from '../../core/config';
 import { batchEntries, exportBatch, historyCsv, readEntries } from '../../core/history';
 import { EXIT_OK, type Command } from '../command';
@@ -19,7 +19,8 @@ when, the hostname it was given, the device, the image and whether it was verifi
   --limit N   only the newest N cards
   --json      one JSON object: {"type":"result","ok":true,"entries":[...]}
   --csv       CSV for a spreadsheet: a header, then one row per card (RFC 4180)
-  --batch JOB one flash job's cards (\`last\` for the newest job; job ids are in --json):
+  --batch JOB one batch's cards: a bench session's id (batchId in --json) or a flash job's id
+              (\`last\` for the newest batch; the ids are in --json),
               as CSV (default), JSON (--json) or a printable HTML sheet (--html) with one
               line per device: model and serial, hostname, table line and label, result and
               error in words, image and Ignition config sha256
@@ -67,7 +68,7 @@ export const command: Command = {
       // --json keeps the CLI's one-result-object form; the file export's JSON is the same cards.
       if (io.json) {
         const cards = batchEntries(entries, jobId);
-        io.result(true, { jobId: cards[0]!.jobId, cards });
+        io.result(true, { jobId: batchOf(cards[0]!), cards });
       } else io.stdout.write(exportBatch(entries, values.html ? 'html' : 'csv', jobId).text);
       return EXIT_OK;
     }

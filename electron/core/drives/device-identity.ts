@@ -6,7 +6,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Drive } from '../../../shared/domain/drive';
+import type { CardIdentity, Drive } from '../../../shared/domain/drive';
 
 export interface DeviceIdentity {
   model?: string;
@@ -49,4 +49,9 @@ export function identifyDevice(drive: Pick<Drive, 'device' | 'kind' | 'backingFi
   const serial = readSys(path.join(deviceDir, 'serial')) ?? serialAbove(deviceDir);
   const fullModel = [vendor, model].filter(Boolean).join(' ');
   return { ...(fullModel ? { model: fullModel } : {}), ...(serial ? { serial } : {}) };
+}
+
+/** A card as a retry or a bench session recognises it: serial, model and size (shared/domain/drive.ts). */
+export function cardIdentity(drive: Drive): CardIdentity {
+  return { ...identifyDevice(drive), size: drive.size };
 }

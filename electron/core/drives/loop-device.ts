@@ -54,7 +54,7 @@ export function readLoopDrive(device: string, sources: LoopSources = {}): Drive 
   if (sectors === null) throw new FiotError('TARGET_NOT_FOUND', `${device} does not exist on this machine.`);
   const backingFile = readSys(path.join(sysBlock, 'loop', 'backing_file'));
   if (backingFile === null || Number(sectors) === 0) {
-    throw new FiotError('TARGET_NOT_FOUND', `${device} is not attached to a file.`, 'Attach it first, e.g. `losetup -f --show card.img`, and use the device it prints.');
+    throw new FiotError('TARGET_NOT_FOUND', `${device} is not attached to a file.`, 'The card is not in its reader any more: put it back in, or choose another card.');
   }
   const mountpoints = mountpointsOf(device, sources.mountsTable ?? readSys('/proc/self/mounts') ?? '');
   if (swapDevices(sources.swapsTable ?? readSys('/proc/swaps') ?? '').has(device)) mountpoints.push('[SWAP]');

@@ -4,6 +4,10 @@
  * its names, a file under any of its links) from the checks until the writer is done. Across
  * processes, the writer's exclusive open (O_EXCL on a block device, O_CREAT | O_EXCL on a new
  * file) does the same.
+ *
+ * A running bench session claims each card inserted while it runs, from insertion until the card
+ * is pulled out: a job started by hand refuses a claimed card (SESSION_CARD), and the session
+ * never claims a card a job holds.
  */
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
@@ -15,8 +19,40 @@ export const MAX_CONCURRENT_FLASH_JOBS = 4;
 export class FlashLocks {
   private running = 0;
   private readonly held = new Set<string>();
+  /** Claimed card keys and device paths, each with the session holding it. */
+  private readonly claims = new Map<string, string>();
 
   constructor(readonly maxJobs = MAX_CONCURRENT_FLASH_JOBS) {}
+
+  /** How many more jobs may start now. */
+  freeJobs(): number {
+    return Math.max(0, this.maxJobs - this.running);
+  }
+
+  /** True when a running job holds this card. */
+  isHeld(drive: Drive): boolean {
+    return targetKeys(drive).some((key) => this.held.has(key));
+  }
+
+  /** The session's claim on a card, by its device path and its identity; the returned function releases it. */
+  claim(drive: Drive, session: string): () => void {
+    const keys = [`device:${drive.device}`, ...targetKeys(drive)];
+    for (const key of keys) this.claims.set(key, session);
+    return () => {
+      for (const key of keys) if (this.claims.get(key) === session) this.claims.delete(key);
+    };
+  }
+
+  /** Refuses, by path, targets a session claimed for a job that is not that session's: before any check runs. */
+  refuseClaimed(devices: string[], session?: string): void {
+    for (const device of devices) this.refuseClaim(device, this.claims.get(`device:${device}`), session);
+  }
+
+  private refuseClaim(device: string, owner: string | undefined, session: string | undefined): void {
+    if (owner !== undefined && owner !== session) {
+      throw new FiotError('SESSION_CARD', `${device} was inserted while a bench session runs: the session writes it.`);
+    }
+  }
 
   /** A slot for one more job; the returned function gives it back. */
   enterJob(): () => void {
@@ -32,10 +68,14 @@ export class FlashLocks {
     };
   }
 
-  /** Locks every target, or none when another job holds any of them; the returned function unlocks. */
-  lockTargets(drives: Drive[]): () => void {
+  /**
+   * Locks every target, or none when another job holds any of them or a session other than
+   * `session` claimed one; the returned function unlocks.
+   */
+  lockTargets(drives: Drive[], session?: string): () => void {
     const wanted = drives.map((drive) => ({ device: drive.device, keys: targetKeys(drive) }));
     for (const { device, keys } of wanted) {
+      for (const key of keys) this.refuseClaim(device, this.claims.get(key), session);
       if (keys.some((key) => this.held.has(key))) {
         throw new FiotError('TARGET_BUSY', `${device} is already being written by another job.`, 'Wait for that job to finish, or choose another target.');
       }

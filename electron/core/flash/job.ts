@@ -5,7 +5,9 @@
  * target's error); it never rejects.
  */
 import { randomUUID } from 'node:crypto';
-import type { Drive } from '../../../shared/domain/drive';
+import type { CardIdentity, Drive } from '../../../shared/domain/drive';
+import { cardIdentity } from '../drives/device-identity';
+import { checkSameCards } from '../drives/same-card';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
@@ -86,9 +88,13 @@ export interface FlashJob {
   cancel(): void;
 }
 
-/** Throws TOO_MANY_JOBS at once when the cap is reached; every other failure arrives in `result`. */
+/**
+ * Throws TOO_MANY_JOBS at once when the cap is reached, and SESSION_CARD for a card a bench session
+ * claimed (unless this is that session's job); every other failure arrives in `result`.
+ */
 export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob {
   const locks = deps.locks ?? processFlashLocks;
+  locks.refuseClaimed(input.targets, input.session?.id);
   const leaveJob = locks.enterJob();
   let unlockTargets = () => {};
   const id = randomUUID();
@@ -100,6 +106,8 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
   let provisioning: TargetProvisioning[] = [];
   let drives: Drive[] = [];
+  let identities: CardIdentity[] = [];
+  let notSaved: FiotError | undefined;
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
     const { speed, etaSeconds } = meter.sample(bytes, totalBytes, phase);
@@ -135,7 +143,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ok: false,
       source: input.source,
       imageSize: 0,
-      targets: targets.map((t) => ({ ...t, state: t.state === 'done' ? t.state : state, error: t.error ?? error.toInfo(), verified: false })),
+      targets: targets.map((t, i) => ({ ...t, state: t.state === 'done' ? t.state : state, error: t.error ?? error.toInfo(), verified: false, ...(identities[i] ? { identity: identities[i] } : {}) })),
       durationMs: Date.now() - startedAt,
       error: error.toInfo(),
     };
@@ -157,6 +165,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
         ...(t.error ? { error: t.error } : {}),
         ...(t.writtenSha256 ? { writtenSha256: t.writtenSha256 } : {}),
         ...cardValues(provisioning[i]),
+        ...(identities[i] ? { identity: identities[i] } : {}),
       })),
       durationMs: Date.now() - startedAt,
       ...(result.error ? { error: result.error } : {}),
@@ -176,8 +185,10 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const request = parsed.data;
     emit('preparing', 0, null);
     const checked = await preflight(request, deps, abort.signal);
-    unlockTargets = locks.lockTargets(checked.drives);
+    unlockTargets = locks.lockTargets(checked.drives, request.session?.id);
     drives = checked.drives;
+    identities = drives.map(cardIdentity);
+    checkSameCards(request.expectedCards ?? [], drives);
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
     // Series numbers and table rows are taken here, once a card may carry them;
@@ -216,8 +227,10 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const result: FlashResult = { ...fromWriter(written, sourceSha256, checked.prepared.trust), ...(imageCache ? { imageCache } : {}) };
     // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
     if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();
-    // Marking table rows used must not turn written cards into a failed job; say so instead.
-    await run?.settle(result).catch((error: unknown) => process.emitWarning(`The device table's state could not be saved: ${toErrorInfo(error).message}`));
+    // Marking table rows used must not turn written cards into a failed job: the result says so instead.
+    await run?.settle(result).catch((error: unknown) => {
+      notSaved = new FiotError('STATE_NOT_SAVED', `The device table's used rows could not be saved (${toErrorInfo(error).message}): the next card could get a row already written.`);
+    });
     targets = result.targets;
     emit('done', result.imageSize, result.imageSize);
     return result;
@@ -230,9 +243,12 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     .then(async (finished) => {
       unlockTargets();
       leaveJob();
-      // The result promise never rejects: a failing hook must not hide how the cards came out.
-      await deps.onFinished?.({ result: finished, request: input, drives }).catch(() => undefined);
-      return finished;
+      // The result promise never rejects: a failing hook must not hide how the cards came out, and its failure is said in the result.
+      await deps.onFinished?.({ result: finished, request: input, drives }).catch((error: unknown) => {
+        notSaved ??= error instanceof FiotError ? error : new FiotError('STATE_NOT_SAVED', toErrorInfo(error).message);
+      });
+      if (notSaved) process.emitWarning(notSaved.message);
+      return notSaved ? { ...finished, notSaved: notSaved.toInfo() } : finished;
     });
 
   return {

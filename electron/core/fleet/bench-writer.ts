@@ -1,19 +1,26 @@
 /**
- * Station mode for a bench of card readers: while on, each removable card that appears and passes
- * the drive rules is written with the next values of the series or table, with no click. A card
- * stays in its slot (and is not written again) until it is pulled out; put back in, it is a new
- * card. Cards seen in the same look are written by one job (one decode for all of them).
+ * Station mode for a bench of card readers: a bench session. Its image, profile and table are
+ * fixed from start to end; each removable card that appears and passes the drive rules is the
+ * session's (a job started by hand refuses it) and is written with the next values of the series
+ * or table, with no click. Cards wait, in insertion order, for a free writer and for a table row;
+ * they never fail for want of either. Cards waiting together are written by one job (one decode for
+ * all of them). A card stays in its slot (and is not written again) until it is pulled out; put
+ * back in, or swapped for another card in the same reader, it is a new card.
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
+import type { BenchRequest, BenchSession, BenchSlot, BenchStatus } from '../../../shared/api/bench';
 import { checkTarget } from '../../../shared/drive-constraints';
-import type { Drive } from '../../../shared/domain/drive';
+import { sameCard, type CardIdentity, type Drive } from '../../../shared/domain/drive';
 import type { FlashProgress, FlashRequest, FlashResult } from '../../../shared/domain/flash';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { FiotError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { cardIdentity } from '../drives/device-identity';
+import { processFlashLocks, type FlashLocks } from '../flash/flash-locks';
 import type { EventBus } from '../router';
+import type { TableCount } from './bench-table';
 
 export interface BenchDeps {
   events: EventBus;
@@ -21,6 +28,12 @@ export interface BenchDeps {
   list(): Promise<Drive[]>;
   /** flash:start: answers with the job's id; progress and the result arrive on `events`. */
   startFlash(request: FlashRequest): Promise<{ jobId: string }>;
+  /** The session's table counted now (null without a table); default: no table counting. */
+  countTable?(request: BenchRequest): Promise<TableCount | null>;
+  /** Which card a drive is; default: serial, model and size from the system. */
+  identify?(drive: Drive): CardIdentity;
+  /** The job slots and card locks the flash jobs use; default: this process's. */
+  locks?: FlashLocks;
   intervalMs?: number;
 }
 
@@ -33,14 +46,34 @@ function refusal(drive: Drive, source: string): ErrorInfo | null {
 }
 
 const finished = new Set<BenchSlot['state']>(['done', 'failed', 'cancelled', 'refused']);
+const writing = new Set<BenchSlot['state']>(['pending', 'writing', 'verifying', 'provisioning']);
+
+/** Failures that mean "not now", not "this card is bad": the cards wait again. */
+const notNow = new Set(['TOO_MANY_JOBS', 'TABLE_EXHAUSTED']);
+
+interface Running extends BenchSession {
+  request: BenchRequest;
+  jobs: Set<string>;
+}
 
 export class BenchWriter {
-  private request: BenchRequest | null = null;
+  private session: Running | null = null;
+  private active = false;
   private readonly slots = new Map<string, BenchSlot>();
+  /** Insertion order of the cards waiting, and each session card's claim, by device. */
+  private readonly order = new Map<string, number>();
+  private readonly claims = new Map<string, () => void>();
+  private inserted = 0;
+  private nextCard = 1;
   private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private looking: Promise<void> | null = null;
+  private lookAgain = false;
+  private readonly locks: FlashLocks;
+  private readonly identify: (drive: Drive) => CardIdentity;
 
   constructor(private readonly deps: BenchDeps) {
+    this.locks = deps.locks ?? processFlashLocks;
+    this.identify = deps.identify ?? cardIdentity;
     deps.events.subscribe((event, payload) => {
       if (event === 'flash:progress') this.onProgress(payload);
       else if (event === 'flash:done') this.onDone(payload);
@@ -49,13 +82,27 @@ export class BenchWriter {
 
   status(): BenchStatus {
     const slots = [...this.slots.values()].sort((a, b) => a.device.localeCompare(b.device, undefined, { numeric: true }));
-    return { active: this.request !== null, ...(this.request ? { source: this.request.source } : {}), slots };
+    const session = this.session ? sessionView(this.session) : undefined;
+    return { active: this.active, ...(session ? { source: session.source, session } : {}), slots };
   }
 
-  /** Cards already in the readers are written too: inserting them is why station mode was switched on. */
+  /**
+   * Starts a session. Cards already in the readers are written too: inserting them is why station
+   * mode was switched on. A session runs until stopped: another start is refused (SESSION_RUNNING).
+   */
   async start(request: BenchRequest): Promise<BenchStatus> {
-    this.request = request;
-    for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.slots.delete(device);
+    if (this.active) throw new FiotError('SESSION_RUNNING', 'A bench session is already writing every card inserted.');
+    // Counted now: a table or profile that does not hold up is refused at the switch, not at the first card.
+    const table = await this.deps.countTable?.(request);
+    const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
+    this.session = {
+      id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(),
+      ...(typeof hostname === 'string' && hostname ? { hostname } : {}),
+      ...(table ? { table: { ...(request.table?.name ? { name: request.table.name } : {}), rows: table.rows, used: table.rows - table.left } } : {}),
+    };
+    this.active = true;
+    this.nextCard = 1;
+    for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.forget(device);
     if (!this.timer) {
       this.timer = setInterval(() => void this.poll(), this.deps.intervalMs ?? 1000);
       this.timer.unref();
@@ -64,56 +111,167 @@ export class BenchWriter {
     return this.changed();
   }
 
+  /** Ends the session: no new card is taken; cards being written are finished. */
   stop(): BenchStatus {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.request = null;
-    for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.slots.delete(device);
+    for (const [device, slot] of this.slots) if (finished.has(slot.state) || slot.state === 'waiting') this.forget(device);
+    this.halt();
     return this.changed();
   }
 
-  /** One look at the readers: forget pulled cards, write new ones. */
-  async poll(): Promise<void> {
-    if (this.polling || !this.request) return;
-    this.polling = true;
-    try {
-      const present = (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
-      const devices = new Set(present.map((d) => d.device));
-      let changed = false;
-      for (const [device, slot] of this.slots) {
-        if (!devices.has(device) && finished.has(slot.state)) changed = this.slots.delete(device) || changed;
-      }
-      const fresh = present.filter((d) => !this.slots.has(d.device));
-      const writable: Drive[] = [];
-      for (const drive of fresh) {
-        const error = refusal(drive, this.request.source);
-        this.slots.set(drive.device, { device: drive.device, description: drive.description, size: drive.size, state: error ? 'refused' : 'pending', bytesWritten: 0, phaseBytes: 0, totalBytes: null, ...(error ? { error } : {}) });
-        if (!error) writable.push(drive);
-      }
-      if (fresh.length || changed) this.changed();
-      if (writable.length) await this.write(this.request, writable);
-    } catch (error) {
-      process.emitWarning(`Station mode could not look at the drives: ${toErrorInfo(error).message}`);
-    } finally {
-      this.polling = false;
+  /** No more looking, no more claims: cards being written go on under their jobs' locks. */
+  private halt(): void {
+    this.active = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const release of this.claims.values()) release();
+    this.claims.clear();
+  }
+
+  /** Resolves once no card of any session is being written (after stop: when the session has ended). */
+  async whenIdle(): Promise<void> {
+    while ([...this.slots.values()].some((slot) => writing.has(slot.state))) {
+      await new Promise<void>((resolve) => {
+        const off = this.deps.events.subscribe((...[event]) => {
+          if (event !== 'bench:changed') return;
+          off();
+          resolve();
+        });
+      });
     }
   }
 
-  private async write(request: BenchRequest, drives: Drive[]): Promise<void> {
-    const targets = drives.map((d) => d.device);
+  /** Writes a failed card again, only while the same card is still in its reader. */
+  async retry(device: string): Promise<BenchStatus> {
+    const slot = this.slots.get(device);
+    if (!this.active || !slot || slot.state !== 'failed') throw new FiotError('NOT_FOUND', `No failed card of the running session is in ${device}.`);
+    const drive = (await this.deps.list()).find((d) => d.device === device);
+    if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card that failed in ${device} is not there any more.`);
+    if (slot.identity && !sameCard(slot.identity, this.identify(drive))) {
+      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one that failed; the session takes it as a new card.`);
+    }
+    this.queue(drive, slot);
+    await this.poll();
+    return this.changed();
+  }
+
+  /** One look at the readers (forget pulled cards, take new ones), then start what can start. */
+  poll(): Promise<void> {
+    if (this.looking) {
+      this.lookAgain = true;
+      return this.looking;
+    }
+    this.looking = (async () => {
+      do {
+        this.lookAgain = false;
+        await this.look();
+        await this.dispatch();
+      } while (this.lookAgain && this.active);
+    })().finally(() => {
+      this.looking = null;
+    });
+    return this.looking;
+  }
+
+  private async look(): Promise<void> {
+    if (!this.active || !this.session) return;
     try {
-      const { jobId } = await this.deps.startFlash({ ...request, targets });
+      const present = (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
+      const byDevice = new Map(present.map((d) => [d.device, d]));
+      let changed = false;
+      for (const [device, slot] of this.slots) {
+        if (writing.has(slot.state)) continue;
+        const drive = byDevice.get(device);
+        // Pulled out, or another card in its reader since the last look: the slot's card is gone.
+        if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;
+      }
+      for (const drive of present.filter((d) => !this.slots.has(d.device))) {
+        changed = true;
+        const held = this.locks.isHeld(drive);
+        const error = refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
+        const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity: this.identify(drive) };
+        if (error) this.slots.set(drive.device, { ...slot, error });
+        else this.queue(drive, slot);
+      }
+      if (changed) this.changed();
+    } catch (error) {
+      process.emitWarning(`Station mode could not look at the drives: ${toErrorInfo(error).message}`);
+    }
+  }
+
+  /** The card joins the end of the queue, claimed for the session. */
+  private queue(drive: Drive, slot: BenchSlot): void {
+    const { error: _error, hostname: _hostname, tableLine: _tableLine, jobId: _jobId, ...card } = slot;
+    this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0, phaseBytes: 0, totalBytes: null });
+    this.order.set(drive.device, this.inserted++);
+    if (!this.claims.has(drive.device)) this.claims.set(drive.device, this.locks.claim(drive, this.session!.id));
+  }
+
+  /** Starts one job for the waiting cards a row and a writer are free for; the rest wait, saying for what. */
+  private async dispatch(): Promise<void> {
+    const session = this.session;
+    if (!this.active || !session) return;
+    const waiting = [...this.slots.values()].filter((s) => s.state === 'waiting').sort((a, b) => this.order.get(a.device)! - this.order.get(b.device)!);
+    let rowsFree = Infinity;
+    if (session.table) {
+      try {
+        const count = await this.deps.countTable?.(session.request);
+        if (count) {
+          session.table = { ...session.table, used: count.rows - count.left };
+          const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state)).length;
+          rowsFree = Math.max(0, count.left - inFlight);
+        }
+      } catch (error) {
+        this.end(toErrorInfo(error));
+        return;
+      }
+    }
+    if (!waiting.length) return;
+    const rowsFor = waiting.slice(0, rowsFree);
+    for (const slot of waiting.slice(rowsFree)) this.update(slot.device, { waitingFor: 'rows' });
+    for (const slot of rowsFor) this.update(slot.device, { waitingFor: 'writer' });
+    if (rowsFor.length && this.locks.freeJobs() > 0) await this.write(session, rowsFor.map((s) => s.device));
+    this.changed();
+  }
+
+  private async write(session: Running, targets: string[]): Promise<void> {
+    const cards = targets.map((device) => this.slots.get(device)?.card ?? this.nextCard++);
+    targets.forEach((device, i) => this.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
+    try {
+      const { request } = session;
+      const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
+      session.jobs.add(jobId);
       for (const device of targets) this.update(device, { jobId });
     } catch (error) {
-      const { code, message, hint } = toErrorInfo(error);
-      for (const device of targets) this.update(device, { state: 'failed', error: { code, message, ...(hint ? { hint } : {}) } });
+      const info = toErrorInfo(error);
+      // Another front end took the last writer between the look and the start: the cards wait again.
+      if (notNow.has(info.code)) for (const device of targets) this.update(device, { state: 'waiting', waitingFor: 'writer' });
+      else for (const device of targets) this.update(device, { state: 'failed', error: info });
     }
+  }
+
+  /** Stops taking cards for a reason the operator must read (a state file that could not be saved). */
+  private end(reason: Pick<ErrorInfo, 'message'> & { code: string }): void {
+    if (this.session) this.session.stopped = reason;
+    for (const slot of this.slots.values()) {
+      if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: { code: reason.code, message: `Not written: the session stopped. ${reason.message}` } });
+    }
+    this.halt();
     this.changed();
+  }
+
+  private forget(device: string): boolean {
+    this.claims.get(device)?.();
+    this.claims.delete(device);
+    this.order.delete(device);
+    return this.slots.delete(device);
   }
 
   private update(device: string, changes: Partial<BenchSlot>): void {
     const slot = this.slots.get(device);
-    if (slot) this.slots.set(device, { ...slot, ...changes });
+    if (!slot) return;
+    const next: BenchSlot = { ...slot, ...changes };
+    for (const key of Object.keys(changes) as Array<keyof BenchSlot>) if (changes[key] === undefined) delete next[key];
+    this.slots.set(device, next);
   }
 
   /** Progress may beat flash:start's answer: a slot is matched by its pending device then. */
@@ -138,23 +296,38 @@ export class BenchWriter {
   }
 
   private onDone(result: FlashResult): void {
+    const session = this.session && (this.session.jobs.has(result.jobId) || [...this.slots.values()].some((s) => this.ownSlot(result.jobId, s.device))) ? this.session : null;
     let mine = false;
+    // A job that stopped before writing for want of a row (another process took it): its cards wait again.
+    const retake = result.error && notNow.has(result.error.code) && result.targets.every((t) => t.bytesWritten === 0);
     for (const target of result.targets) {
       if (!this.ownSlot(result.jobId, target.device)) continue;
       mine = true;
+      if (retake) {
+        this.update(target.device, { state: 'waiting', waitingFor: 'rows', jobId: undefined });
+        continue;
+      }
       const error = target.error ?? (target.state === 'done' ? undefined : result.error);
       this.update(target.device, {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
       });
+      if (session && target.state === 'done') session.written += 1;
+      else if (session) session.failed += 1;
     }
     // A job that stopped before its targets were resolved names none: its slots take the job's error.
     for (const slot of this.slots.values()) {
-      if (slot.jobId !== result.jobId || finished.has(slot.state)) continue;
+      if (slot.jobId !== result.jobId || finished.has(slot.state) || slot.state === 'waiting') continue;
       mine = true;
       this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
+      if (session) session.failed += 1;
     }
-    if (mine) this.changed();
+    if (!mine) return;
+    const unsaved = result.notSaved ?? (result.error?.code === 'STATE_NOT_SAVED' ? result.error : undefined);
+    if (session && unsaved && this.active) this.end(unsaved);
+    this.changed();
+    // A writer (and maybe a row) is free again: the next waiting cards start.
+    if (this.active) void this.poll();
   }
 
   private changed(): BenchStatus {
@@ -162,4 +335,9 @@ export class BenchWriter {
     this.deps.events.emit('bench:changed', status);
     return status;
   }
+}
+
+function sessionView(session: Running): BenchSession {
+  const { request: _request, jobs: _jobs, ...view } = session;
+  return { ...view, ...(session.table ? { table: { ...session.table } } : {}) };
 }

@@ -3,11 +3,12 @@ import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/fl
 import type { CoreContext } from '../core-context';
 import { listDrives } from '../drives/list-drives';
 import { hasScheme } from '../flash/source';
+import { countTableRows } from '../fleet/bench-table';
 import { BenchWriter } from '../fleet/bench-writer';
 import type { Handlers } from '../router';
 import { driveListerFor } from './drives';
 
-type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status'>;
+type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status' | 'bench:retry'>;
 
 /** `startFlash` is the core's own flash:start, so bench jobs are recorded and reported like any other. */
 export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:start']): BenchHandlers {
@@ -21,6 +22,7 @@ export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:star
       return drives;
     },
     startFlash: (request: FlashRequest) => startFlash(flashRequestSchema.parse(request)),
+    countTable: (request) => countTableRows(request, ctx.config.configDir),
   });
   return {
     'bench:start': async (request) => {
@@ -30,5 +32,6 @@ export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:star
     },
     'bench:stop': async () => bench.stop(),
     'bench:status': async () => bench.status(),
+    'bench:retry': async ({ device }) => bench.retry(device),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { HandlerFactory } from '../core-context';
 import type { FlashJob } from '../flash/job';
+import { checkSameCardsNow } from '../drives/same-card';
 import { hasScheme } from '../flash/source';
 
 export const flashHandlers: HandlerFactory = (ctx) => {
@@ -13,6 +14,8 @@ export const flashHandlers: HandlerFactory = (ctx) => {
     'flash:start': async (request) => {
       ctx.grants.admitTargets(request.targets);
       if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
+      // A retry names the cards that failed: another card in a reader is refused before the job exists.
+      if (request.expectedCards?.length) await checkSameCardsNow(request.expectedCards);
       const job = ctx.flash(request, ctx.grants.localResolver);
       jobs.set(job.id, job);
       job.onProgress((progress) => ctx.events.emit('flash:progress', progress));

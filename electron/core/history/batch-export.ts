@@ -1,9 +1,9 @@
 /**
- * One batch (one flash job) out of the history, for the paperwork after a fleet day: CSV for a
+ * One batch (a bench session, or else one flash job) out of the history, for the paperwork after a fleet day: CSV for a
  * spreadsheet, JSON for scripts, and an HTML sheet to print with one line per device. Built only
  * from history entries, which never hold a secret, so no export can leak one.
  */
-import { imageLabel, type HistoryEntry } from '../../../shared/domain/history';
+import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
 import { historyCsv } from './csv';
@@ -17,10 +17,13 @@ export interface BatchExport {
   text: string;
 }
 
-/** The cards of `jobId` (the newest job when none is named), in card order; entries are newest first. */
+/**
+ * The cards of the batch `jobId` names (a session's id, or a job's; the newest batch when none is
+ * named), in card order; entries are newest first.
+ */
 export function batchEntries(entries: HistoryEntry[], jobId?: string): HistoryEntry[] {
-  const id = jobId ?? entries[0]?.jobId;
-  const batch = entries.filter((entry) => entry.jobId === id);
+  const id = jobId ?? (entries[0] ? batchOf(entries[0]) : undefined);
+  const batch = entries.filter((entry) => batchOf(entry) === id);
   if (!id || batch.length === 0) {
     throw new FiotError('NOT_FOUND', jobId ? `The history has no batch with job id ${jobId}.` : 'The history is empty: no batch has been written yet.', 'Run `fiot-flash history --json` to see the job ids.');
   }
@@ -55,7 +58,7 @@ function batchSheet(batch: HistoryEntry[]): string {
 <style>body{font:11pt sans-serif;margin:1.5cm}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
 tr.failed,tr.cancelled{background:#fde8e8}code{font-size:9pt}@media print{body{margin:0}}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${first.source.sha256}</code>` : ''}. Job <code>${escapeHtml(first.jobId)}</code>.</p>
+<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${first.source.sha256}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
 <table><thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>${batch.map(sheetRow).join('\n')}</tbody></table></body></html>
 `;
@@ -63,7 +66,7 @@ tr.failed,tr.cancelled{background:#fde8e8}code{font-size:9pt}@media print{body{m
 
 export function exportBatch(entries: HistoryEntry[], format: BatchFormat, jobId?: string): BatchExport {
   const batch = batchEntries(entries, jobId);
-  const id = batch[0]!.jobId;
+  const id = batchOf(batch[0]!);
   const base = `fiot-batch-${batch[0]!.time.slice(0, 10)}-${id.slice(0, 8)}`;
   if (format === 'csv') return { jobId: id, fileName: `${base}.csv`, mediaType: 'text/csv', text: historyCsv(batch) };
   if (format === 'json') return { jobId: id, fileName: `${base}.json`, mediaType: 'application/json', text: JSON.stringify({ format: 'fiot-batch/1', jobId: id, cards: batch }, null, 2) + '\n' };

@@ -50,7 +50,9 @@ export function entriesFromFlash(flash: FinishedFlash, finishedAt = new Date(), 
     return {
       time: finishedAt.toISOString(),
       jobId: result.jobId,
-      card: index + 1,
+      // A bench session's cards are one batch, numbered in insertion order across its jobs.
+      ...(request.session ? { batchId: request.session.id } : {}),
+      card: request.session?.cards[index] ?? index + 1,
       source,
       imageSize: result.imageSize,
       device: {

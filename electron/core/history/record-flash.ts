@@ -2,6 +2,7 @@
  * The recorder every front end hands the flash job (electron/core/flash/job.ts `onFinished`): the
  * CLI, and through the flash handlers the station and the desktop app, so each card is logged once.
  */
+import { FiotError } from '../../../shared/errors';
 import { identifyDevice } from '../drives/device-identity';
 import { appendEntries } from './flash-log';
 import { entriesFromFlash, type FinishedFlash } from './flash-entries';
@@ -13,8 +14,8 @@ export function flashRecorder(configDir: string): (finished: FinishedFlash) => P
       await appendEntries(configDir, entriesFromFlash(finished, new Date(), identities));
     } catch (error) {
       // A log that cannot be written (full disk, read-only home) must not turn a verified card
-      // into a failed flash; say so where an operator will see it.
-      process.emitWarning(`The flash history could not be written in ${configDir}: ${(error as Error).message}`);
+      // into a failed flash; the job's result says so (notSaved), and a bench session stops.
+      throw new FiotError('STATE_NOT_SAVED', `The flash history could not be written in ${configDir}: ${(error as Error).message}`);
     }
   };
 }

@@ -110,6 +110,13 @@ async function freeRows(checked: Checked, configDir: string | undefined): Promis
   return checked.rows.filter((_, i) => !used[i]);
 }
 
+/** A state file that cannot be written stops the job before a card is touched, in words (STATE_NOT_SAVED). */
+async function notSaved<T>(what: string, saving: Promise<T>): Promise<T> {
+  return saving.catch((error: unknown) => {
+    throw new FiotError('STATE_NOT_SAVED', `The ${what} could not be saved: ${error instanceof Error ? error.message : String(error)}. Nothing was written.`);
+  });
+}
+
 export function tableExhausted(left: number, cards: number): FiotError {
   return new FiotError('TABLE_EXHAUSTED', `The device table has ${left} unused row${left === 1 ? '' : 's'} for ${cards} card${cards === 1 ? '' : 's'}.`);
 }
@@ -158,9 +165,9 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
 
   const pattern = seriesPattern(checked.profile);
   // Numbers given outright were taken by an earlier run: the series stays where it is.
-  const first = pattern && !request.cardNumbers ? await new SeriesStore(configDir).take(pattern, drives.length, request.counterStart) : tentative.first;
+  const first = pattern && !request.cardNumbers ? await notSaved('hostname series', new SeriesStore(configDir).take(pattern, drives.length, request.counterStart)) : tentative.first;
   const table = new TableState(configDir);
-  const rows = checked.rows ? await table.reserve(checked.rows, drives.length, jobId) : undefined;
+  const rows = checked.rows ? await notSaved('device table rows', table.reserve(checked.rows, drives.length, jobId)) : undefined;
   if (rows && rows.length < drives.length) {
     await table.settle(jobId, []);
     throw new FiotError('TABLE_EXHAUSTED', `Another run took the device table's last rows: ${rows.length} left for ${drives.length} cards.`);

@@ -15,6 +15,8 @@ export interface BenchState {
   load(): Promise<void>;
   start(request: BenchRequest): Promise<void>;
   stop(): Promise<void>;
+  /** Writes a failed card again while the same card is in its reader. */
+  retry(device: string): Promise<void>;
   /** Subscribes to bench:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -38,6 +40,7 @@ export function createBenchStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       load: () => run(() => api.invoke('bench:status', {})),
       start: (request) => run(() => api.invoke('bench:start', request)),
       stop: () => run(() => api.invoke('bench:stop', {})),
+      retry: (device) => run(() => api.invoke('bench:retry', { device })),
       watch: () => api.on('bench:changed', (status) => set({ status })),
     };
   });

@@ -1,34 +1,49 @@
 /**
  * Station mode: one switch, "Write every card I insert", and a big tile per card reader slot
- * (device, hostname, phase, percent) readable from a metre away. The core does the writing.
+ * (device, hostname, phase, percent) readable from a metre away. The core does the writing. While
+ * a session runs, this page shows the session's own image, names and table (fixed until it
+ * ends), not the form's: changing them means ending the session and starting another.
  */
 import { useEffect } from 'react';
-import type { BenchSlot } from '../../../../shared/api/bench';
+import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
+import { imageLabel } from '../../../../shared/domain/history';
+import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { percent } from '../../format';
 import { benchStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { targetStateWords } from '../write/progress-view';
 
-const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written' };
+const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
-function SlotTile({ slot }: { slot: BenchSlot }) {
-  const pct = slot.state === 'done' ? 100 : percent(slot.phaseBytes, slot.totalBytes);
+function phaseWords(slot: BenchSlot): string {
+  if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
+  return slotWords[slot.state];
+}
+
+function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
+  const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' ? null : percent(slot.phaseBytes, slot.totalBytes);
+  const hint = slot.error && (slot.error.hint ?? (isErrorCode(slot.error.code) ? errorCatalog[slot.error.code].hint : undefined));
   return (
-    <li className={`bench-slot target-${slot.state}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state}>
-      <span className="bench-device mono">{slot.device}</span>
+    <li className={`bench-slot target-${slot.state}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor}>
+      <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
       {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
-      <span className="bench-phase">{slotWords[slot.state]}</span>
+      <span className="bench-phase">{phaseWords(slot)}</span>
       <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
       <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
       </div>
-      {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}</p>}
+      {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
+      {canRetry && slot.state === 'failed' && (
+        <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
+          Retry this card
+        </button>
+      )}
     </li>
   );
 }
 
 /** What each card gets, in one line, so a tech can check before switching on. */
-function Values() {
+function FormValues() {
   const enabled = useProfile((s) => s.enabled);
   const pattern = useProfile((s) => s.form.hostname);
   const next = useProfile((s) => s.previewFrom);
@@ -40,6 +55,30 @@ function Values() {
       {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
     </p>
   );
+}
+
+/** The running session's own values: what it was started with, whatever the form says now. */
+function SessionValues({ session }: { session: BenchSession }) {
+  const values = session.table ? `rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `hostnames ${session.hostname}, continuing the series` : 'the values it was started with';
+  return (
+    <p data-testid="bench-values">
+      This session writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, end the session and start a new one.
+    </p>
+  );
+}
+
+/** How far the session is: "5 of 12 done" for a table, else the cards written; what to do next. */
+export function sessionProgress(status: BenchStatus): string {
+  const session = status.session;
+  if (!session) return '';
+  const failed = session.failed ? `, ${session.failed} failed` : '';
+  if (session.table) {
+    const { used, rows } = session.table;
+    const next = used >= rows ? ': the table is finished.' : status.active ? '. Insert the next card.' : '.';
+    return `${used} of ${rows} done${failed}${next}`;
+  }
+  const written = `${session.written} card${session.written === 1 ? '' : 's'} written and verified${failed}`;
+  return status.active ? `${written}. Insert the next card.` : `${written}.`;
 }
 
 export function BenchView() {
@@ -58,23 +97,42 @@ export function BenchView() {
     void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}) });
   };
   const canStart = Boolean(source && imageName) && profileReady && tableOk;
-  const done = status.slots.filter((s) => s.state === 'done').length;
+  const session = status.session;
 
   return (
     <div className="stack bench" data-testid="bench-view">
-      <p className="panel-lead">With an image and a profile chosen, every removable card put into a reader is written and verified, no click needed. A card is written once; pull it out and put it back to write it again. System and fixed drives are never written.</p>
-      <p>Image: <strong>{imageName ?? 'none chosen'}</strong></p>
-      <Values />
+      <p className="panel-lead">With an image and a profile chosen, every removable card put into a reader is written and verified, no click needed. A card is written once; pull it out and put it back to write it again. System and fixed drives are never written. While the session runs, cards inserted are its own: they cannot be written by hand.</p>
+      {status.active && session ? <SessionValues session={session} /> : (
+        <>
+          <p>Image: <strong>{imageName ?? 'none chosen'}</strong></p>
+          <FormValues />
+        </>
+      )}
       <label className="checkbox-label toggle bench-switch">
         <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
       {!canStart && !status.active && <p className="drive-warning">Choose an image first (and finish the First boot step, if it is on).</p>}
       {error && <ErrorNotice error={error} testId="bench-error" />}
-      {status.active && <p className="muted" role="status" data-testid="bench-count">{done} card{done === 1 ? '' : 's'} written and verified. Insert the next card.</p>}
+      {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The session stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
+      {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
       <ul className="bench-slots" aria-label="Card reader slots">
-        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} />)}
+        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
       </ul>
     </div>
+  );
+}
+
+/** On every view while a session runs: that it runs and how far it is; a click opens station mode. */
+export function BenchBadge({ onOpen }: { onOpen(): void }) {
+  const status = useBench((s) => s.status);
+  const session = status.session;
+  const writing = status.slots.some((s) => s.state === 'pending' || s.state === 'writing' || s.state === 'verifying' || s.state === 'provisioning');
+  if (!session || (!status.active && !writing && !session.stopped)) return null;
+  const words = session.stopped ? 'Bench session stopped: see why' : `Bench session: ${session.table ? `${session.table.used} of ${session.table.rows} done` : `${session.written} written`}${status.active ? '' : ', ending'}`;
+  return (
+    <button type="button" className={`bench-badge${session.stopped ? ' bench-badge-stopped' : ''}`} onClick={onOpen} data-testid="bench-badge">
+      {words}
+    </button>
   );
 }

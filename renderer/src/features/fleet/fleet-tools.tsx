@@ -1,6 +1,6 @@
 /** The window's fleet tools (station mode, restore) beside the steps, and the top bar's ways in. */
-import { historyStore, toolStore, useTool } from '../../stores';
-import { BenchView } from './bench-view';
+import { historyStore, toolStore, useHistory, useTool } from '../../stores';
+import { BenchBadge, BenchView } from './bench-view';
 import { RestoreView } from './restore-view';
 import type { FleetTool } from './tool-store';
 import './fleet.css';
@@ -21,16 +21,22 @@ export function FleetToolView({ tool }: { tool: FleetTool }) {
   );
 }
 
+/** Opens a tool, over History too; pressed again while shown, it closes. */
+function openTool(tool: FleetTool, shown: FleetTool | null): void {
+  historyStore.getState().hide();
+  toolStore.getState().open(shown === tool ? null : tool);
+}
+
 export function FleetToolButtons() {
   const current = useTool((s) => s.tool);
-  const toggle = (tool: FleetTool) => {
-    historyStore.getState().hide();
-    toolStore.getState().open(current === tool ? null : tool);
-  };
+  // History is drawn over a tool: the tool's button is not pressed then, and pressing it shows the tool.
+  const historyOpen = useHistory((s) => s.open);
+  const shown = historyOpen ? null : current;
   return (
     <>
+      <BenchBadge onOpen={() => openTool('bench', null)} />
       {(['bench', 'restore'] as const).map((tool) => (
-        <button key={tool} type="button" className="top-bar-button" aria-pressed={current === tool} onClick={() => toggle(tool)} data-testid={`tool-open-${tool}`}>
+        <button key={tool} type="button" className="top-bar-button" aria-pressed={shown === tool} onClick={() => openTool(tool, shown)} data-testid={`tool-open-${tool}`}>
           {titles[tool]}
         </button>
       ))}

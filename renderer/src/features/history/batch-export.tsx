@@ -1,6 +1,6 @@
-/** One batch (a flash job) exported as the batch record: CSV, JSON, or a printable sheet. */
+/** One batch (a bench session, or a flash job) exported as the batch record: CSV, JSON, or a printable sheet. */
 import { useState } from 'react';
-import type { HistoryEntry } from '../../../../shared/domain/history';
+import { batchOf, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
 
@@ -8,15 +8,17 @@ interface Batch {
   jobId: string;
   time: string;
   cards: number;
+  session: boolean;
 }
 
 /** Batches newest first, as the entries (newest first) name them. */
 function batchesOf(entries: HistoryEntry[]): Batch[] {
   const batches = new Map<string, Batch>();
   for (const entry of entries) {
-    const batch = batches.get(entry.jobId);
+    const id = batchOf(entry);
+    const batch = batches.get(id);
     if (batch) batch.cards++;
-    else batches.set(entry.jobId, { jobId: entry.jobId, time: entry.time, cards: 1 });
+    else batches.set(id, { jobId: id, time: entry.time, cards: 1, session: entry.batchId !== undefined });
   }
   return [...batches.values()];
 }
@@ -33,7 +35,7 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
       <label>
         Batch{' '}
         <select value={jobId} onChange={(e) => setChosen(e.target.value)} data-testid="batch-choice">
-          {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}</option>)}
+          {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}{b.session ? ' · bench session' : ''}</option>)}
         </select>
       </label>
       {formats.map(([format, words]) => (

@@ -21,9 +21,15 @@ export interface JobState {
   result: FlashResult | null;
   /** The job could not start (bad input, refused target): nothing was written. */
   error: ErrorInfo | null;
+  /** A retry found another card where a failed one was (CARD_CHANGED): the question to erase it, naming it. */
+  changedCard: ErrorInfo | null;
   start(request: FlashRequest): Promise<void>;
-  /** Rewrites only the cards that failed, each with the values it was given (its {n}; its table row comes back first). */
-  retryFailed(): Promise<void>;
+  /**
+   * Rewrites only the cards that failed, each with the values it was given (its {n}; its table row
+   * comes back first), and only while each is the same card; `eraseOther`: the user agreed to erase
+   * the card now in a failed card's reader.
+   */
+  retryFailed(eraseOther?: boolean): Promise<void>;
   cancel(): Promise<void>;
   reset(): void;
   /** Subscribes to flash:progress and flash:done; returns the unsubscribe. */
@@ -51,12 +57,13 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       cards: {},
       result: null,
       error: null,
+      changedCard: null,
 
       async start(request) {
         if (isBusy(get().status)) return;
         early.progress.clear();
         early.done.clear();
-        set({ status: 'starting', request, jobId: null, progress: null, cards: {}, result: null, error: null });
+        set({ status: 'starting', request, jobId: null, progress: null, cards: {}, result: null, error: null, changedCard: null });
         try {
           const { jobId } = await api.invoke('flash:start', request);
           set({ jobId, status: 'running' });
@@ -69,19 +76,24 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
         }
       },
 
-      async retryFailed() {
+      async retryFailed(eraseOther = false) {
         const { request, result } = get();
         if (!request || !result) return;
         const failed = result.targets.filter((t) => t.state === 'failed' || t.state === 'cancelled');
         if (!failed.length) return;
         const numbers = failed.map((t) => t.n);
-        const { counterStart: _restart, ...again } = request;
+        const { counterStart: _restart, expectedCards: _expected, ...again } = request;
+        const expectedCards = failed.flatMap((t) => (t.identity ? [{ device: t.device, identity: t.identity }] : []));
         await get().start({
           ...again,
           targets: failed.map((t) => t.device),
           // Numbers the failed cards were given: the series does not move, and their names are not new.
           ...(numbers.every((n): n is number => n !== undefined) ? { cardNumbers: numbers } : {}),
+          ...(expectedCards.length && !eraseOther ? { expectedCards } : {}),
         });
+        // Another card in a failed card's reader: nothing was written; the result stays, with the question.
+        const { error } = get();
+        if (error?.code === 'CARD_CHANGED') set({ status: 'finished', request, result, error: null, changedCard: error });
       },
 
       async cancel() {
@@ -97,7 +109,7 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
 
       reset() {
         if (isBusy(get().status)) return;
-        set({ status: 'idle', jobId: null, request: null, progress: null, cards: {}, result: null, error: null });
+        set({ status: 'idle', jobId: null, request: null, progress: null, cards: {}, result: null, error: null, changedCard: null });
       },
 
       watch() {

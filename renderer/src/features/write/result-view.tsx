@@ -10,8 +10,8 @@ import { NextSteps } from './next-steps';
 const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
 
 interface ResultViewProps {
-  /** Rewrite only the cards that failed, each with its own values. */
-  onRetryFailed(): void;
+  /** Rewrite only the cards that failed, each with its own values; `eraseOther`: another card in its reader may be erased. */
+  onRetryFailed(eraseOther?: boolean): void;
   /** Keep the image, choose new cards. */
   onNewCards(): void;
   /** The image cannot take the first-boot setup: turn it off and go back to write without it. */
@@ -52,6 +52,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
   useEffect(() => {
     if (shown) banner.current?.focus();
   }, [shown]);
+  const changedCard = useJob((s) => s.changedCard);
   if (!result) return null;
   const { ok, title, detail } = headline(result);
   const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
@@ -89,12 +90,19 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
         ))}
       </ul>
       {ok && <NextSteps request={request} targets={result.targets} />}
+      {changedCard && (
+        <ErrorNotice error={changedCard} testId="retry-changed-card">
+          <button type="button" className="button danger" onClick={() => onRetryFailed(true)} data-testid="retry-erase-other">
+            Erase this card and write it
+          </button>
+        </ErrorNotice>
+      )}
       <div className="row">
         <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
           Write more cards
         </button>
         {!ok && result.targets.some((t) => t.state === 'failed' || t.state === 'cancelled') && (
-          <button type="button" className="button" onClick={onRetryFailed} data-testid="flash-again">
+          <button type="button" className="button" onClick={() => onRetryFailed()} data-testid="flash-again">
             Retry failed cards
           </button>
         )}

@@ -95,7 +95,7 @@ export function WriteStep() {
   if (status === 'finished') {
     return (
       <ResultView
-        onRetryFailed={() => void jobStore.getState().retryFailed()}
+        onRetryFailed={(eraseOther) => void jobStore.getState().retryFailed(eraseOther)}
         onWithoutFirstBoot={() => {
           profileStore.getState().setEnabled(false);
           jobStore.getState().reset();
