@@ -34,6 +34,18 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
   if (!streams.input.isTTY) {
     throw new FiotError('NOT_CONFIRMED', `Not writing ${drives.map((d) => d.device).join(', ')}: confirmation is needed, and there is no terminal to ask on.`, 'Run it in a terminal to confirm, or add --yes once you are sure of the drive.');
   }
+  await askYes(erasePrompt(drives), streams);
+}
+
+/** A bench session's one question: every card inserted while it runs is erased, with no further prompt. */
+export async function confirmSessionErase(imageName: string, streams: PromptStreams): Promise<void> {
+  if (!streams.input.isTTY) {
+    throw new FiotError('NOT_CONFIRMED', 'Not starting the bench session: it erases every card inserted, confirmation is needed, and there is no terminal to ask on.', 'Run it in a terminal to confirm, or add --yes once you are sure.');
+  }
+  await askYes(`Every removable card inserted while this session runs will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
+}
+
+async function askYes(question: string, streams: PromptStreams): Promise<void> {
   const rl = createInterface({ input: streams.input, output: streams.output });
   // Ctrl-C or Ctrl-D at the question is a no, never a silent exit 0.
   const stopped = new AbortController();
@@ -41,7 +53,7 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
   rl.once('close', () => stopped.abort());
   let answer: string;
   try {
-    answer = await rl.question(erasePrompt(drives), { signal: stopped.signal });
+    answer = await rl.question(question, { signal: stopped.signal });
   } catch {
     throw new FiotError('NOT_CONFIRMED', 'Nothing was written: stopped at the question.', 'Run it again and answer y when you are sure of the drive.');
   } finally {

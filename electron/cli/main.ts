@@ -13,6 +13,7 @@ import { createIO } from './io';
 type Loader = () => Promise<{ command: Command }>;
 
 const commands: Record<string, Loader> = {
+  bench: () => import('./commands/bench'),
   boards: () => import('./commands/boards'),
   build: () => import('./commands/build'),
   cache: () => import('./commands/cache'),

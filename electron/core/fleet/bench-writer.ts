@@ -185,12 +185,13 @@ export class BenchWriter {
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;
       }
       for (const drive of present.filter((d) => !this.slots.has(d.device))) {
-        changed = true;
         const held = this.locks.isHeld(drive);
         const error = refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity: this.identify(drive) };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
+        // A queued card is shown by the dispatch that follows, already saying whether it starts or waits.
+        changed = changed || Boolean(error);
       }
       if (changed) this.changed();
     } catch (error) {

@@ -1,0 +1,216 @@
+/**
+ * `fiot-flash bench <image> [provisioning flags] [--table FILE]`: station mode in a terminal, for a
+ * field laptop with a USB hub and no browser. One bench session: every removable card inserted is
+ * written with the next values and verified, a line per card as it goes; Ctrl-C ends the session
+ * once the cards being written are done. It asks once, at the start, that every card inserted
+ * will be erased (--yes for scripts).
+ */
+import path from 'node:path';
+import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
+import type { FlashRequest } from '../../../shared/domain/flash';
+import { imageLabel } from '../../../shared/domain/history';
+import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
+import type { Profile } from '../../../shared/provisioning';
+import { listDrives } from '../../core/drives/list-drives';
+import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { countTableRows } from '../../core/fleet/bench-table';
+import { BenchWriter } from '../../core/fleet/bench-writer';
+import { driveListerFor } from '../../core/handlers/drives';
+import { previewBatch } from '../../core/provision/plan-flash';
+import { SeriesStore } from '../../core/provision/series-store';
+import { CoreServices } from '../../core/services';
+import { readTableFlag } from '../batch-summary';
+import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
+import { confirmSessionErase } from '../confirm';
+import type { CliIO } from '../io';
+import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
+import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+import { prepareRemoteSource } from '../remote-source';
+import { insecureSkipSignatureHelp } from '../image-progress';
+
+const help = `
+Usage: fiot-flash bench <source> [provisioning flags] [--table FILE] [--yes] [--json]
+
+A bench session in the terminal: every removable card inserted into a reader is erased, written
+with the next values (hostname series or table row) and verified, with no click. One line per
+card as it goes: device, hostname, phase, percent, result. Cards inserted while writers are busy
+wait for a free one; with the table's rows all taken, a card waits with "no rows left". A card is
+written once: pull it out and put it back (or put in another) to write again. System and fixed
+drives are never written, nor a card a job started elsewhere is writing.
+
+Ctrl-C ends the session: no new card is taken, the cards being written are finished, then the
+session's count is printed. The session is one batch in the history
+(\`fiot-flash history --batch last\`).
+
+  <source>            an image file, an http(s):// URL, or a catalog reference (see flash)
+  --table FILE        per-device values from a CSV file, one row per card in insertion order
+                      (see \`fiot-flash flash --help\`)
+  --yes               do not ask at the start (for scripts): every card inserted is erased
+  --board ID          the board the cards are for (e.g. rpi4)
+  --json              one JSON object per line: {"type":"card",...} per change of a card,
+                      then {"type":"result","ok":...} when the session has ended
+
+${insecureSkipSignatureHelp.trim()}
+
+${provisioningHelp.trim()}
+
+Exit status: 0 when every card of the session was written and verified; 2 for a usage error;
+1 when a card failed or the session stopped (a state file could not be saved).
+`;
+
+const options = {
+  yes: { type: 'boolean', short: 'y' },
+  board: { type: 'string' },
+  'insecure-skip-signature': { type: 'boolean' },
+  json: { type: 'boolean' },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...provisioningOptions,
+} as const;
+
+function parseRequest(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(argv, options, true);
+  if (values.help) return { values, request: null };
+  if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash bench <source>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
+  const given = positionals[0]!;
+  const local = !/^[a-z][a-z0-9+.-]+:/i.test(given);
+  const request: BenchRequest = {
+    // Absolute, so the drive rules can tell a card that holds the image.
+    source: local ? path.resolve(given) : given,
+    verify: true,
+    board: values.board,
+    provisioning: profileFromFlags(values),
+    table: readTableFlag(values.table),
+    insecureSkipSignature: values['insecure-skip-signature'] ?? false,
+  };
+  return { values, request };
+}
+
+const phaseWords: Record<BenchSlot['state'], string> = {
+  waiting: 'waiting for a free writer', pending: 'starting', writing: 'writing', verifying: 'verifying', provisioning: 'first boot',
+  done: 'verified', failed: 'FAILED', cancelled: 'cancelled', refused: 'not written',
+};
+
+function percentOf(slot: BenchSlot): number | null {
+  if (slot.state === 'done') return 100;
+  if (!slot.totalBytes || slot.state === 'waiting') return null;
+  return Math.min(100, Math.floor((slot.phaseBytes / slot.totalBytes) * 100));
+}
+
+/** A card's line: what changed for it (its phase, every tenth percent, its result). */
+function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<string, unknown> } {
+  const pct = percentOf(slot);
+  const phase = slot.state === 'waiting' && slot.waitingFor === 'rows' ? 'no rows left' : phaseWords[slot.state];
+  const step = pct === null ? '' : String(Math.floor(pct / 10));
+  const reason = slot.error ? `: ${slot.error.message}${hintOf(slot.error) ? ` ${hintOf(slot.error)}` : ''}` : '';
+  const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason;
+  const fields = { device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableLine: slot.tableLine } : {}), state: slot.state, ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}) };
+  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}`, line, fields };
+}
+
+function hintOf(error: { code: string; hint?: string }): string | undefined {
+  return error.hint ?? (isErrorCode(error.code) ? errorCatalog[error.code].hint : undefined);
+}
+
+/** Prints each card's line when it changes; keeps each card's last state for the summary. */
+function cardPrinter(io: CliIO) {
+  const shown = new Map<string, string>();
+  const outcomes = new Map<string, BenchSlot>();
+  return {
+    outcomes,
+    show(status: BenchStatus) {
+      for (const slot of status.slots) {
+        const id = `${slot.device}#${slot.card ?? slot.description}`;
+        const { key, line, fields } = cardLine(slot);
+        if (shown.get(id) === key) continue;
+        shown.set(id, key);
+        if (slot.card) outcomes.set(`${slot.card}`, slot);
+        io.say(line);
+        io.emit({ type: 'card', ...fields });
+      }
+    },
+  };
+}
+
+export const command: Command = {
+  summary: 'Write every card inserted, a bench session in the terminal',
+  async run(argv, io) {
+    const { values, request } = parseRequest(argv);
+    if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
+    const services = new CoreServices();
+    const { configDir } = services.config;
+    const remote = await prepareRemoteSource(services.images, request.source, { insecureSkipSignature: request.insecureSkipSignature }, io);
+    // A local image that cannot be written fails now, before the question.
+    if (!remote) await inspectSource(request.source);
+    // Bad profile or table input is refused before the question, naming the field or the line.
+    const preview = request.provisioning !== undefined || request.table !== undefined ? await previewBatch(request, 1, configDir) : null;
+    const profile = request.provisioning as Profile | undefined;
+    const counterStart = counterStartFromFlags(values);
+    if (counterStart !== undefined && profile?.hostname) await new SeriesStore(configDir).set(profile.hostname, counterStart);
+    const first = preview?.cards[0];
+    if (first?.hostname) io.say(`The next card is named ${first.hostname}${first.tableLine ? ` (table line ${first.tableLine})` : ''}.`);
+    if (preview?.rowsLeft !== undefined) io.say(`The table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'}.`);
+    if (!values.yes) await confirmSessionErase(imageLabel(request.source), { input: io.stdin, output: process.stderr });
+
+    const events = services.events;
+    const listAll = driveListerFor(services.config);
+    const bench = new BenchWriter({
+      events,
+      list: () => listDrives({ all: false }, listAll),
+      // The terminal's person may name any file they can read: no client grants here.
+      startFlash: async (flash: FlashRequest) => {
+        const job = services.flash(flash, localFileResolver);
+        job.onProgress((progress) => events.emit('flash:progress', progress));
+        void job.result.then((result) => events.emit('flash:done', result));
+        return { jobId: job.id };
+      },
+      countTable: (asked) => countTableRows(asked, configDir),
+    });
+    const printer = cardPrinter(io);
+    let stopped: ErrorInfo | undefined;
+    let end: () => void = () => {};
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const off = events.subscribe((...[event, payload]) => {
+      if (event !== 'bench:changed') return;
+      printer.show(payload);
+      if (payload.session?.stopped) {
+        const { code, message, hint } = payload.session.stopped;
+        stopped = { code: isErrorCode(code) ? code : 'STATE_NOT_SAVED', message, ...(hint ? { hint } : {}) };
+        end();
+      }
+    });
+    let interrupts = 0;
+    const interrupt = () => {
+      interrupts += 1;
+      if (interrupts > 1) {
+        io.warn('Quitting now: the cards being written are incomplete.');
+        process.exit(130);
+      }
+      io.warn('Ending the session: no new card is taken; the cards being written are finished. (Ctrl-C again quits at once.)');
+      end();
+    };
+    process.on('SIGINT', interrupt);
+    // The session's look at the readers does not hold a process open on its own: this one runs until Ctrl-C.
+    const alive = setInterval(() => undefined, 60_000);
+    try {
+      const started = await bench.start(request);
+      io.say(`Bench session ${started.session?.id ?? ''} started: insert cards; Ctrl-C ends the session.`);
+      io.emit({ type: 'session', ...started.session });
+      await ended;
+      const last = bench.stop();
+      await bench.whenIdle();
+      const session = bench.status().session ?? last.session;
+      const cards = [...printer.outcomes.values()].sort((a, b) => (a.card ?? 0) - (b.card ?? 0));
+      const failed = cards.filter((c) => c.state !== 'done').length;
+      const done = cards.length - failed;
+      io.say(`Session ended: ${done} card${done === 1 ? '' : 's'} written and verified${failed ? `, ${failed} not` : ''}${session?.table ? `; table ${session.table.used} of ${session.table.rows} done` : ''}.`);
+      const ok = failed === 0 && !stopped;
+      io.result(ok, { session, cards: cards.map((c) => cardLine(c).fields) }, stopped ?? (failed ? { code: 'WRITE_FAILED', message: `${failed} card${failed === 1 ? '' : 's'} of the session failed.` } : undefined));
+      return ok ? EXIT_OK : EXIT_FAILURE;
+    } finally {
+      clearInterval(alive);
+      off();
+      process.removeListener('SIGINT', interrupt);
+    }
+  },
+};
