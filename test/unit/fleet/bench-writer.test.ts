@@ -1,11 +1,14 @@
 /**
- * Station mode's rules, with stand-in drives and a stand-in flash:start (the e2e test runs the
- * real thing on loop devices): each removable card is written once while it stays in, again only
- * after it was pulled and put back; fixed and system drives are never touched; a card the drive
- * rules refuse is shown with the reason, not written; a job that fails to start fails its slots.
+ * Station mode's rules, with stand-in drives and a stand-in flash:start (the e2e test and
+ * test/integration/fleet/bench-session.test.ts run the real thing on loop devices): each removable
+ * card is written once while it stays in, again only after it was pulled and put back; fixed and
+ * system drives are never touched; a card the drive rules refuse is shown with the reason, not
+ * written; a job that fails to start fails its slots; cards wait for a writer and a row, never fail
+ * for want of one; a failed card is retried only while it is the same card.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FlashLocks } from '../../../electron/core/flash/flash-locks';
 import { BenchWriter } from '../../../electron/core/fleet/bench-writer';
 import { EventBus } from '../../../electron/core/router';
 import type { Drive } from '../../../shared/domain/drive';
@@ -22,9 +25,11 @@ function bench(refuseStart = false) {
   const started: FlashRequest[] = [];
   const writer = new BenchWriter({
     events,
+    locks: new FlashLocks(),
+    identify: (drive) => ({ serial: drive.description, size: drive.size }),
     list: async () => present,
     startFlash: async (request) => {
-      if (refuseStart) throw new FiotError('TABLE_EXHAUSTED', 'The device table has 0 unused rows for 1 card.');
+      if (refuseStart) throw new FiotError('SOURCE_NOT_FOUND', '/images/iot.raw is not there.');
       started.push(request);
       return { jobId: `job-${started.length}` };
     },
@@ -77,6 +82,154 @@ test('a job that cannot start fails its slots with the reason; stopping ends the
   insert([card('/dev/sdb')]);
   const status = await writer.start({ source: '/images/iot.raw' });
   assert.equal(status.active, true);
-  assert.deepEqual(writer.status().slots.map((s) => [s.state, s.error?.code]), [['failed', 'TABLE_EXHAUSTED']]);
-  assert.deepEqual(writer.stop(), { active: false, slots: [] });
+  assert.deepEqual(writer.status().slots.map((s) => [s.state, s.error?.code]), [['failed', 'SOURCE_NOT_FOUND']]);
+  const stopped = writer.stop();
+  assert.equal(stopped.active, false);
+  assert.deepEqual(stopped.slots, []);
+  assert.deepEqual([stopped.session?.written, stopped.session?.failed], [0, 0], 'the session it ended stays readable');
+  await assert.rejects(writer.retry('/dev/sdb'), { code: 'NOT_FOUND' });
+});
+
+/** A bench whose jobs take real job slots (two writers) and end when the test says. */
+function busyBench(options: { writers?: number; tableRows?: number } = {}) {
+  const events = new EventBus();
+  const locks = new FlashLocks(options.writers ?? 2);
+  let present: Drive[] = [];
+  const jobs = new Map<string, { request: FlashRequest; leave: () => void }>();
+  let used = 0;
+  const writer = new BenchWriter({
+    events,
+    locks,
+    identify: (drive) => ({ serial: drive.description, size: drive.size }),
+    list: async () => present,
+    startFlash: async (request) => {
+      const leave = locks.enterJob();
+      const jobId = `job-${jobs.size + 1}`;
+      jobs.set(jobId, { request, leave });
+      return { jobId };
+    },
+    ...(options.tableRows === undefined ? {} : { countTable: async () => ({ rows: options.tableRows!, left: options.tableRows! - used }) }),
+  });
+  /** The job ends: its cards verified, or failed. */
+  const finish = async (jobId: string, state: 'done' | 'failed' = 'done') => {
+    const job = jobs.get(jobId)!;
+    job.leave();
+    if (state === 'done') used += job.request.targets.length;
+    events.emit('flash:done', { jobId, ok: state === 'done', source: job.request.source, imageSize: 100, durationMs: 1, targets: job.request.targets.map((device, i) => ({
+      device, state, bytesWritten: 100, verified: state === 'done', hostname: `pump-${job.request.session!.cards[i]}`,
+      ...(state === 'failed' ? { error: { code: 'VERIFY_FAILED', message: `${device} does not hold what was written.` } } : {}),
+    })) });
+    await writer.poll();
+  };
+  return { writer, events, jobs, finish, insert: (drives: Drive[]) => (present = drives) };
+}
+
+test('twelve cards inserted one per poll with two writers: none fails, each waits for a free writer, in insertion order', async () => {
+  const { writer, jobs, finish, insert } = busyBench();
+  const cards = Array.from({ length: 12 }, (_, i) => card(`/dev/sd${String.fromCharCode(98 + i)}`, { description: `card ${i + 1}` }));
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  let finished = 0;
+  for (let i = 0; i < cards.length; i++) {
+    insert(cards.slice(0, i + 1));
+    await writer.poll();
+    const slots = writer.status().slots;
+    assert.ok(slots.every((s) => s.state !== 'failed'), `no card fails after insertion ${i + 1}: ${JSON.stringify(slots.map((s) => [s.device, s.state, s.error?.code]))}`);
+    for (const slot of slots.filter((s) => s.state === 'waiting')) assert.equal(slot.waitingFor, 'writer');
+    // A writer frees every other insertion: the bench fills faster than it writes.
+    if (i % 2 === 1) await finish(`job-${++finished}`);
+  }
+  while (finished < jobs.size) await finish(`job-${++finished}`);
+  const status = writer.status();
+  assert.deepEqual(status.slots.map((s) => s.state), Array(12).fill('done'));
+  assert.equal(status.session?.written, 12);
+  const numbered = [...jobs.values()].flatMap((j) => j.request.targets.map((device, i) => [device, j.request.session!.cards[i]]));
+  assert.deepEqual(numbered, cards.map((c, i) => [c.device, i + 1]), 'cards are numbered, and started, in insertion order');
+  assert.equal(new Set([...jobs.values()].map((j) => j.request.session!.id)).size, 1, 'every job is the one session (one batch)');
+  assert.ok(jobs.size < 12, 'cards waiting together share a job');
+});
+
+test('with one row left the first card gets it and the second waits with no rows left; a failed card gives its row back', async () => {
+  const { writer, jobs, finish, insert } = busyBench({ tableRows: 2 });
+  const [a, b, c] = [card('/dev/sdb', { description: 'a' }), card('/dev/sdc', { description: 'b' }), card('/dev/sdd', { description: 'c' })];
+  const table = { text: 'hostname\nx\ny\n', name: 'site.csv' };
+  insert([a]);
+  const first = await writer.start({ source: '/images/iot.raw', table });
+  assert.deepEqual(first.session?.table, { name: 'site.csv', rows: 2, used: 0 });
+  await finish('job-1');
+  insert([a, b, c]);
+  await writer.poll();
+  const state = () => Object.fromEntries(writer.status().slots.map((s) => [s.description, [s.state, s.waitingFor]]));
+  assert.deepEqual(state(), { a: ['done', undefined], b: ['pending', undefined], c: ['waiting', 'rows'] });
+  await finish('job-2', 'failed');
+  assert.deepEqual(state(), { a: ['done', undefined], b: ['failed', undefined], c: ['pending', undefined] }, 'the failed card’s row goes to the next card');
+  await finish('job-3');
+  assert.deepEqual(writer.status().session?.table, { name: 'site.csv', rows: 2, used: 2 });
+  assert.equal(jobs.size, 3);
+});
+
+test('a manual job refuses the session’s cards, and the session leaves a card a manual job holds alone', async () => {
+  const events = new EventBus();
+  const locks = new FlashLocks();
+  const started: FlashRequest[] = [];
+  const manual = card('/dev/sdm', { description: 'manual' });
+  const inserted = card('/dev/sdn', { description: 'inserted' });
+  let present = [manual];
+  const writer = new BenchWriter({ events, locks, identify: (d) => ({ serial: d.description }), list: async () => present, startFlash: async (request) => (started.push(request), { jobId: 'job-1' }) });
+  const unlockManual = locks.lockTargets([manual]);
+  const status = await writer.start({ source: '/images/iot.raw' });
+  assert.deepEqual(status.slots.map((s) => [s.device, s.state, s.error?.code]), [['/dev/sdm', 'refused', 'TARGET_BUSY']]);
+  unlockManual();
+  present = [manual, inserted];
+  await writer.poll();
+  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdn']], 'the manual job’s card is not claimed once that job ends either');
+  assert.throws(() => locks.refuseClaimed(['/dev/sdn']), { code: 'SESSION_CARD' });
+  assert.throws(() => locks.lockTargets([inserted]), { code: 'SESSION_CARD' });
+  locks.refuseClaimed(['/dev/sdn'], started[0]!.session!.id);
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdn', state: 'done', bytesWritten: 1, verified: true }] });
+  assert.throws(() => locks.refuseClaimed(['/dev/sdn']), { code: 'SESSION_CARD' }, 'written and still in its reader, it is still the session’s');
+  present = [manual];
+  await writer.poll();
+  locks.refuseClaimed(['/dev/sdn']);
+  assert.deepEqual(writer.status().slots.map((s) => s.device), ['/dev/sdm'], 'pulled out, the card is free again');
+});
+
+test('Retry rewrites a failed card only while it is the same card; another card in its reader is a new card', async () => {
+  const { writer, jobs, finish, insert } = busyBench();
+  insert([card('/dev/sdb', { description: 'first' })]);
+  await writer.start({ source: '/images/iot.raw' });
+  await finish('job-1', 'failed');
+  const failed = writer.status().slots[0]!;
+  assert.equal(failed.state, 'failed');
+  assert.match(failed.error?.message ?? '', /does not hold what was written/);
+
+  // Swapped between two looks: Retry refuses to write the other card.
+  insert([card('/dev/sdb', { description: 'second' })]);
+  await assert.rejects(writer.retry('/dev/sdb'), { code: 'CARD_CHANGED' });
+  assert.equal(jobs.size, 1, 'nothing was started for the other card by Retry');
+
+  insert([card('/dev/sdb', { description: 'first' })]);
+  await writer.retry('/dev/sdb');
+  assert.equal(jobs.size, 2);
+  assert.deepEqual(jobs.get('job-2')!.request.session!.cards, [1], 'the retried card keeps its number in the session');
+  await finish('job-2');
+  assert.equal(writer.status().session?.written, 1);
+});
+
+test('a state file that cannot be saved stops the session before the next card', async () => {
+  const { writer, events, jobs, insert } = busyBench();
+  insert([card('/dev/sdb', { description: 'a' })]);
+  await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb', { description: 'a' }), card('/dev/sdc', { description: 'b' })]);
+  // b is inserted; the session's next look comes after a's job has ended without saving the history.
+  jobs.get('job-1')!.leave();
+  events.emit('flash:done', {
+    jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1,
+    targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }],
+    notSaved: { code: 'STATE_NOT_SAVED', message: 'The flash history could not be written in /config: EISDIR.' },
+  });
+  await writer.poll();
+  const status = writer.status();
+  assert.equal(status.active, false);
+  assert.equal(status.session?.stopped?.code, 'STATE_NOT_SAVED');
+  assert.equal(jobs.size, 1, 'no card is written after it');
 });
