@@ -213,11 +213,14 @@ export class BenchWriter {
     if (!this.active || !session) return;
     const waiting = [...this.slots.values()].filter((s) => s.state === 'waiting').sort((a, b) => this.order.get(a.device)! - this.order.get(b.device)!);
     let rowsFree = Infinity;
+    let moved = false;
     if (session.table) {
       try {
         const count = await this.deps.countTable?.(session.request);
         if (count) {
-          session.table = { ...session.table, used: count.rows - count.left };
+          const used = count.rows - count.left;
+          moved = used !== session.table.used;
+          session.table = { ...session.table, used };
           const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state)).length;
           rowsFree = Math.max(0, count.left - inFlight);
         }
@@ -226,7 +229,11 @@ export class BenchWriter {
         return;
       }
     }
-    if (!waiting.length) return;
+    if (!waiting.length) {
+      // A count that moved (a card's row is now used) is news even with no card waiting.
+      if (moved) this.changed();
+      return;
+    }
     const rowsFor = waiting.slice(0, rowsFree);
     for (const slot of waiting.slice(rowsFree)) this.update(slot.device, { waitingFor: 'rows' });
     for (const slot of rowsFor) this.update(slot.device, { waitingFor: 'writer' });
