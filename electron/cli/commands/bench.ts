@@ -190,6 +190,17 @@ export const command: Command = {
       end();
     };
     process.on('SIGINT', interrupt);
+    // On a terminal Ctrl-C is read as a key, not sent as a signal to the whole process group: the
+    // writers and decoders of the cards being written must not be interrupted with the session.
+    const keys = io.stdin as NodeJS.ReadStream;
+    const onKey = (key: Buffer) => {
+      if (key.includes(3)) interrupt();
+    };
+    if (keys.isTTY) {
+      keys.setRawMode(true);
+      keys.on('data', onKey);
+      keys.resume();
+    }
     // The session's look at the readers does not hold a process open on its own: this one runs until Ctrl-C.
     const alive = setInterval(() => undefined, 60_000);
     try {
@@ -208,6 +219,11 @@ export const command: Command = {
       io.result(ok, { session, cards: cards.map((c) => cardLine(c).fields) }, stopped ?? (failed ? { code: 'WRITE_FAILED', message: `${failed} card${failed === 1 ? '' : 's'} of the session failed.` } : undefined));
       return ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
+      if (keys.isTTY) {
+        keys.off('data', onKey);
+        keys.setRawMode(false);
+        keys.pause();
+      }
       clearInterval(alive);
       off();
       process.removeListener('SIGINT', interrupt);

@@ -67,6 +67,10 @@ export class BenchWriter {
   private nextCard = 1;
   private timer: NodeJS.Timeout | null = null;
   private looking: Promise<void> | null = null;
+  /** Jobs started and not yet reported done: a card's last progress comes before its job's end. */
+  private readonly unfinished = new Set<string>();
+  /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
+  private counting: Promise<void> = Promise.resolve();
   private lookAgain = false;
   private readonly locks: FlashLocks;
   private readonly identify: (drive: Drive) => CardIdentity;
@@ -129,7 +133,7 @@ export class BenchWriter {
 
   /** Resolves once no card of any session is being written (after stop: when the session has ended). */
   async whenIdle(): Promise<void> {
-    while ([...this.slots.values()].some((slot) => writing.has(slot.state))) {
+    while (this.unfinished.size || [...this.slots.values()].some((slot) => writing.has(slot.state))) {
       await new Promise<void>((resolve) => {
         const off = this.deps.events.subscribe((...[event]) => {
           if (event !== 'bench:changed') return;
@@ -138,6 +142,7 @@ export class BenchWriter {
         });
       });
     }
+    await this.counting;
   }
 
   /** Writes a failed card again, only while the same card is still in its reader. */
@@ -237,7 +242,11 @@ export class BenchWriter {
     const rowsFor = waiting.slice(0, rowsFree);
     for (const slot of waiting.slice(rowsFree)) this.update(slot.device, { waitingFor: 'rows' });
     for (const slot of rowsFor) this.update(slot.device, { waitingFor: 'writer' });
-    if (rowsFor.length && this.locks.freeJobs() > 0) await this.write(session, rowsFor.map((s) => s.device));
+    // Names and rows are taken while a job prepares: the next job starts once the last one has its
+    // own, so rows and numbers follow insertion order even when two jobs run.
+    const naming = session.request.provisioning !== undefined || session.request.table !== undefined;
+    const preparing = naming && [...this.slots.values()].some((s) => s.state === 'pending');
+    if (rowsFor.length && !preparing && this.locks.freeJobs() > 0) await this.write(session, rowsFor.map((s) => s.device));
     this.changed();
   }
 
@@ -248,6 +257,8 @@ export class BenchWriter {
       const { request } = session;
       const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
       session.jobs.add(jobId);
+      // Unless its end already came (it may beat this answer): then its cards are finished.
+      if (targets.some((device) => writing.has(this.slots.get(device)?.state ?? 'done'))) this.unfinished.add(jobId);
       for (const device of targets) this.update(device, { jobId });
     } catch (error) {
       const info = toErrorInfo(error);
@@ -290,9 +301,12 @@ export class BenchWriter {
 
   private onProgress(progress: FlashProgress): void {
     let mine = false;
+    let prepared = false;
     for (const target of progress.targets) {
-      if (!this.ownSlot(progress.jobId, target.device)) continue;
+      const slot = this.ownSlot(progress.jobId, target.device);
+      if (!slot) continue;
       mine = true;
+      prepared = prepared || (slot.state === 'pending' && target.state !== 'pending');
       // A card that failed keeps the position it reached; the others move with the job.
       const moving = target.state === 'writing' || target.state === 'verifying' || target.state === 'provisioning';
       this.update(target.device, {
@@ -301,9 +315,12 @@ export class BenchWriter {
       });
     }
     if (mine) this.changed();
+    // The job has its names and rows: the next waiting cards may start.
+    if (prepared && this.active) void this.poll();
   }
 
   private onDone(result: FlashResult): void {
+    this.unfinished.delete(result.jobId);
     const session = this.session && (this.session.jobs.has(result.jobId) || [...this.slots.values()].some((s) => this.ownSlot(result.jobId, s.device))) ? this.session : null;
     let mine = false;
     // A job that stopped before writing for want of a row (another process took it): its cards wait again.
@@ -334,8 +351,19 @@ export class BenchWriter {
     const unsaved = result.notSaved ?? (result.error?.code === 'STATE_NOT_SAVED' ? result.error : undefined);
     if (session && unsaved && this.active) this.end(unsaved);
     this.changed();
-    // A writer (and maybe a row) is free again: the next waiting cards start.
+    // A writer (and maybe a row) is free again: the next waiting cards start, and the table is counted.
     if (this.active) void this.poll();
+    else if (session) this.recount(session);
+  }
+
+  private recount(session: Running): void {
+    const count = this.deps.countTable;
+    if (!session.table || !count) return;
+    this.counting = this.counting.then(async () => {
+      const counted = await count(session.request);
+      if (counted && session.table) session.table = { ...session.table, used: counted.rows - counted.left };
+      this.changed();
+    }).catch(() => undefined);
   }
 
   private changed(): BenchStatus {

@@ -117,6 +117,12 @@ async function notSaved<T>(what: string, saving: Promise<T>): Promise<T> {
   });
 }
 
+function refuseRepeatedNames(names: string[], request: BatchRequest): void {
+  if (names.length && !request.allowDuplicateHostnames) {
+    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${names.map((n) => `“${n}”`).join(', ')}.`);
+  }
+}
+
 export function tableExhausted(left: number, cards: number): FiotError {
   return new FiotError('TABLE_EXHAUSTED', `The device table has ${left} unused row${left === 1 ? '' : 's'} for ${cards} card${cards === 1 ? '' : 's'}.`);
 }
@@ -157,9 +163,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   const tentative = await tentativePlans(request, drives.length, configDir);
   const { checked } = tentative;
   if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
-  if (tentative.repeatedNames.length && !request.allowDuplicateHostnames) {
-    throw new FiotError('DUPLICATE_HOSTNAME', `The history already holds a card named ${tentative.repeatedNames.map((n) => `“${n}”`).join(', ')}.`);
-  }
+  // With a table, the names come from the rows this run reserves below (a running job may hold the first unused ones).
+  if (!checked.rows) refuseRepeatedNames(tentative.repeatedNames, request);
   if (source && tentative.plans[0]) await checkSourceForProvisioning(source, tentative.plans[0].plan.mode);
   if (!configDir) return { targets: tentative.plans, settle: async () => undefined };
 
@@ -173,6 +178,14 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
     throw new FiotError('TABLE_EXHAUSTED', `Another run took the device table's last rows: ${rows.length} left for ${drives.length} cards.`);
   }
   const targets = plansFor(checked, rows, drives.length, numbering(request, first));
+  if (rows) {
+    try {
+      refuseRepeatedNames(await namesInHistory(configDir, targets.map((t) => t.hostname)), request);
+    } catch (error) {
+      await table.settle(jobId, []);
+      throw error;
+    }
+  }
   return {
     targets,
     async settle(result) {

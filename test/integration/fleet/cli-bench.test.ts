@@ -1,0 +1,123 @@
+/**
+ * `fiot-flash bench` as a field tech runs it: in a terminal (a pty from `script`), it asks once that
+ * every card inserted will be erased; twelve stand-in cards (loop devices in FIOT_TEST_CARD_DIR)
+ * are inserted one per second; each gets a line per phase and its own table row (read back from
+ * the card); Ctrl-C while the last card is being written ends the session once that card is
+ * verified. The session is then one batch in `fiot-flash history --batch last --json`.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { HistoryEntry } from '../../../shared/domain/history';
+import { fromDataUrl } from '../../../shared/provisioning';
+import type { Fixture } from '../../fixtures/fixture';
+import { debugfs } from '../../helpers/boot-partition';
+import { attachLoop, type LoopDevice } from '../../helpers/loop';
+import { provisionFixture } from '../../helpers/provision-fixture';
+import { runCli } from '../../helpers/run-cli';
+import { ED25519_KEY } from '../../helpers/ssh-keys';
+import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(root, 'bin/fiot-flash.mjs');
+const CARDS = 12;
+const skip = loopSkipReason() ?? commandsSkipReason('script', 'debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false;
+
+function exitOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+}
+
+describe('fiot-flash bench in a terminal', { skip }, () => {
+  let dir: string;
+  let fixture: Fixture;
+  const cards: LoopDevice[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-bench-'));
+    fixture = await provisionFixture({ layout: 'mbr' });
+  });
+  after(() => {
+    for (const card of cards) card.detach();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks once, writes twelve cards inserted one per second, and Ctrl-C ends after the card being written', { timeout: 600_000 }, async () => {
+    const cardDir = path.join(dir, 'cards');
+    mkdirSync(cardDir);
+    const tableFile = path.join(dir, 'site.csv');
+    const rows = Array.from({ length: CARDS }, (_, i) => `kiosk-${String(i + 1).padStart(2, '0')}`);
+    writeFileSync(tableFile, ['hostname,label', ...rows.map((name, i) => `${name},Shelf ${i + 1}`)].join('\n') + '\n');
+    const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
+    const keyFile = path.join(dir, 'key.pub');
+    writeFileSync(keyFile, ED25519_KEY + '\n');
+    const command = `${process.execPath} ${bin} bench ${fixture.path} --user core --ssh-key @${keyFile} --table ${tableFile}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      for (const waiter of [...waiters]) if (waiter.test()) (waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve());
+    });
+    const exited = exitOf(child);
+    const seen = (test: () => boolean, what: string, ms = 120_000) => Promise.race([
+      new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve }))),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}:\n${out.slice(-3000)}`)), ms)),
+      exited.then((code) => {
+        throw new Error(`bench exited (${code}) before ${what}:\n${out.slice(-3000)}`);
+      }),
+    ]);
+    const linesOf = (device: string) => out.split(/\r?\n/).filter((line) => line.startsWith(`${device} `));
+
+    await seen(() => out.includes('Type yes to continue: '), 'the question');
+    assert.match(out, /The next card is named kiosk-01 \(table line 2\)\./);
+    assert.match(out, /Every removable card inserted while this session runs will be erased and written with [^ ]+, with no further question\./);
+    child.stdin!.write('yes\n');
+    await seen(() => /Bench session \S+ started/.test(out), 'the session to start');
+
+    const first = Date.now();
+    for (let i = 0; i < CARDS; i++) {
+      const file = path.join(cardDir, `card-${String(i + 1).padStart(2, '0')}.img`);
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, fixture.size);
+      closeSync(fd);
+      cards.push(attachLoop(file));
+      if (i < CARDS - 1) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const last = cards[CARDS - 1]!;
+    await seen(() => linesOf(last.device).some((line) => / (starting|writing|verifying|first boot) /.test(line)), 'the last card to be written');
+    child.stdin!.write('\x03');
+    const code = await exited;
+    console.log(`bench: ${CARDS} cards, first insertion to the session's end ${((Date.now() - first) / 1000).toFixed(1)} s`);
+    assert.equal(code, 0, out.slice(-3000));
+    assert.match(out, /Ending the session: no new card is taken; the cards being written are finished\./);
+    assert.match(out, /Session ended: 12 cards written and verified; table 12 of 12 done\./);
+    assert.doesNotMatch(out, /FAILED/);
+
+    const boot = fixture.partitions.find((p) => p.label === 'boot')!;
+    const names = cards.map((card) => {
+      const verified = linesOf(card.device).find((line) => / verified +100%/.test(line));
+      assert.ok(verified, `${card.device} has its verified line`);
+      const config = JSON.parse(debugfs(card.device, boot, 'cat /ignition/config.ign')) as { storage?: { files?: Array<{ path: string; contents: { source: string } }> } };
+      const name = fromDataUrl(config.storage!.files!.find((f) => f.path === '/etc/hostname')!.contents.source)!.trim();
+      assert.ok(verified.includes(name), `${card.device}'s line names the hostname on the card (${name})`);
+      return name;
+    });
+    assert.deepEqual(names, rows, 'the rows went to the cards in insertion order');
+
+    const history = await runCli(['history', '--batch', 'last', '--json'], env as Record<string, string>);
+    const batch = JSON.parse(history.stdout.trim().split('\n').at(-1)!) as { jobId: string; cards: HistoryEntry[] };
+    assert.deepEqual(batch.cards.map((c) => [c.card, c.hostname, c.device.serial]), cards.map((card, i) => [i + 1, rows[i], card.backingFile]), 'the session is one batch, in insertion order');
+    assert.ok(batch.cards.every((c) => c.batchId === batch.jobId));
+  });
+
+  it('without a terminal and without --yes, starts nothing', async () => {
+    const result = await runCli(['bench', fixture.path, '--json'], { FIOT_CONFIG_DIR: path.join(dir, 'config-2'), FIOT_TEST_CARD_DIR: path.join(dir, 'none') });
+    assert.equal(result.code, 1);
+    const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { ok: boolean; error: { code: string; message: string } };
+    assert.deepEqual([last.ok, last.error.code], [false, 'NOT_CONFIRMED']);
+    assert.match(last.error.message, /erases every card inserted/);
+  });
+});
