@@ -4,7 +4,9 @@
  * insert" switched on, then 12 loop devices "inserted" by the test (a card-reader stand-in:
  * FIOT_TEST_CARD_DIR lists loop devices over files in one folder as removable cards). Each card is
  * read back with debugfs: the Ignition config passes ignition-validate and carries its own row's
- * hostname and address. A card left in is not written again; pulled and put back, it is a new card.
+ * hostname and address. A card left in is not written again; pulled and put back, it is a new card,
+ * and with the table done it waits with "no rows left". The session shows on every view (the top
+ * bar's badge, over History too), with the session's own values, whatever the form says now.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -98,6 +100,8 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.getByTestId('tool-open-bench').click();
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-count').waitFor();
+    assert.match(await page.getByTestId('bench-values').innerText(), /This session writes .+ with rows of devices\.csv, in order\. To change them, end the session/);
+    assert.match(await page.getByTestId('bench-badge').innerText(), /Bench session: 0 of 12 done/);
 
     // Cards go in a few at a time, as a tech fills a bench of readers.
     const started = Date.now();
@@ -114,8 +118,18 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.waitForFunction((count) => document.querySelectorAll('[data-testid="bench-slot"][data-state="done"]').length === count, CARDS, { timeout: 480_000 });
     const seconds = (Date.now() - started) / 1000;
     console.log(`station mode wrote ${CARDS} cards in ${seconds.toFixed(1)} s`);
+    await page.getByTestId('bench-count').filter({ hasText: '12 of 12 done' }).waitFor();
     await shot(page, 'station-mode-2-done');
-    assert.match(await page.getByTestId('bench-count').innerText(), /^12 cards written and verified/);
+    assert.equal(await page.getByTestId('bench-count').innerText(), '12 of 12 done: the table is finished.');
+
+    // The session shows on every view: over History, whose button alone is pressed.
+    await page.getByTestId('history-open').click();
+    assert.match(await page.getByTestId('bench-badge').innerText(), /Bench session: 12 of 12 done/);
+    assert.deepEqual([await page.getByTestId('history-open').getAttribute('aria-pressed'), await page.getByTestId('tool-open-bench').getAttribute('aria-pressed')], ['true', 'false']);
+    await shot(page, 'station-mode-4-history-badge');
+    await page.getByTestId('tool-open-bench').click();
+    await page.getByTestId('bench-view').waitFor();
+    assert.equal(await page.getByTestId('tool-open-bench').getAttribute('aria-pressed'), 'true', 'Station mode over History opens it, not closes it');
 
     const boot = fixture.partitions.find((p) => p.label === 'boot')!;
     const given = new Map<string, string>();
@@ -138,18 +152,21 @@ describe('station mode: every card inserted is written with the next row', { ski
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(firstCard.sectorsWritten(), sectors, 'a card already written is left alone');
 
-    // Pulled out and put back, it is a new card: it would get the next row, and the table has none left.
+    // Pulled out and put back, it is a new card: it would get the next row, and the table has none left: it waits.
     firstCard.detach();
     await slot(page, firstCard.device).waitFor({ state: 'detached', timeout: 15_000 });
     const again = attachLoop(firstCard.backingFile);
     cards.push(again);
-    const refused = slot(page, again.device);
-    await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-state') === 'failed', again.device, { timeout: 30_000 });
-    assert.match(await refused.innerText(), /0 unused rows for 1 card/);
+    const waiting = slot(page, again.device);
+    await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-waiting-for') === 'rows', again.device, { timeout: 30_000 });
+    assert.equal(await waiting.getAttribute('data-state'), 'waiting');
+    assert.match(await waiting.innerText(), /No rows left/);
+    assert.equal(again.sectorsWritten(), 0, 'a card with no row left is not written');
     await shot(page, 'station-mode-3-reinserted');
 
     await page.getByTestId('bench-switch').click();
-    await page.getByTestId('bench-count').waitFor({ state: 'detached' });
+    await page.getByTestId('bench-badge').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('bench-switch').isChecked(), false);
     assert.deepEqual(pageErrors, []);
   });
 });
