@@ -47,9 +47,10 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
     }
   }
   if (result.imageCache) io.say(imageCacheNotes[result.imageCache]);
+  if (result.notSaved) io.warn(`Warning: ${result.notSaved.message}`);
   if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
-  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache } = result;
+  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
-  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs }, firstError(result, verify));
+  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved }, firstError(result, verify));
   return ok;
 }

@@ -2,9 +2,9 @@
  * A fleet day in Chromium through the station, on loop devices: the summary before writing maps
  * each card to its hostname; a profile's second batch continues the numbers; "start at" a number
  * the history holds must be confirmed; a counterfeit card (a loop device over a small tmpfs) is
- * named in words, and "Retry failed cards", once the card is good, rewrites only it with the name
- * it was given, leaving the series where it was; History says errors in words and exports the
- * batch record; "Restore a card" leaves one FAT32 partition that fsck accepts.
+ * named in words; with another card in its reader "Retry failed cards" erases nothing and asks,
+ * naming both cards; once the card is back and good, Retry rewrites only it with the name it was
+ * given, leaving the series where it was; History says errors in words and exports the batch record; "Restore a card" leaves one FAT32 partition that fsck accepts.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -35,16 +35,19 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
   let fixture: Fixture;
   let boot: { offset: number; size: number };
   let tmpfs: string;
+  let swapDir: string;
 
   before(async () => {
     [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('fleet-batch')]);
     boot = fixture.partitions.find((p) => p.label === 'boot')!;
     tmpfs = mkdtempSync(path.join(os.tmpdir(), 'fiot-fake-card-'));
+    swapDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-swapped-card-'));
   });
 
   after(async () => {
     await session?.close();
     rmSync(tmpfs, { recursive: true, force: true });
+    rmSync(swapDir, { recursive: true, force: true });
   });
 
   const configText = (card: LoopDevice) => debugfs(card.device, boot, 'cat /ignition/config.ign');
@@ -149,6 +152,25 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       assert.match(await failed.getByTestId('target-error').innerText(), /probably counterfeit or failing[\s\S]*accepted about [\d.]+ MB of its claimed 134 MB/);
       assert.equal(await page.locator(`[data-testid="target-result"][data-device="${a.device}"]`).getAttribute('data-state'), 'done');
       await shot(page, 'fleet-2-counterfeit');
+
+      // Another card in the failed card's reader: Retry erases nothing, and asks naming both cards.
+      const swapFile = path.join(swapDir, 'other.img');
+      const swapFd = openSync(swapFile, 'w');
+      ftruncateSync(swapFd, fixture.size);
+      closeSync(swapFd);
+      execFileSync('losetup', ['-d', fake.device]);
+      execFileSync('losetup', [fake.device, swapFile]);
+      const sectorsNow = () => Number(readFileSync(`/sys/block/${path.basename(fake!.device)}/stat`, 'utf8').trim().split(/\s+/)[6]);
+      const swapSectors = sectorsNow();
+      await page.getByRole('button', { name: 'Retry failed cards' }).click();
+      const question = page.getByTestId('retry-changed-card');
+      await question.waitFor();
+      assert.match(await question.innerText(), new RegExp(`not the one that failed: that was loop device, serial ${fakeFile.replace(/[.]/g, '\\.')}.*; this is loop device, serial ${swapFile.replace(/[.]/g, '\\.')}`));
+      assert.equal(await page.getByTestId('retry-erase-other').innerText(), 'Erase this card and write it');
+      assert.equal(sectorsNow(), swapSectors, 'the other card was not written');
+      await shot(page, 'fleet-2b-retry-other-card');
+      execFileSync('losetup', ['-d', fake.device]);
+      execFileSync('losetup', [fake.device, fakeFile]);
 
       execFileSync('mount', ['-o', 'remount,size=256M', tmpfs]);
       const goodCardSectors = a.sectorsWritten();
