@@ -30,6 +30,17 @@ export const provisioningOptions = {
   'counter-start': { type: 'string' },
 } as const;
 
+/** What `flash` and `bench` share: the provisioning flags, a table, the board, and how to answer. */
+export const cardWriteOptions = {
+  yes: { type: 'boolean', short: 'y' },
+  board: { type: 'string' },
+  'insecure-skip-signature': { type: 'boolean' },
+  json: { type: 'boolean' },
+  table: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...provisioningOptions,
+} as const;
+
 /** The help text block every command that takes these flags prints. */
 export const provisioningHelp = `
 Provisioning (first boot, through Ignition):

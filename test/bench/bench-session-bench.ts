@@ -8,14 +8,14 @@
  *
  * Needs root (loop devices).
  */
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import type { BenchStatus } from '../../shared/api/bench';
-import { attachLoop, type LoopDevice } from '../helpers/loop';
+import { insertTestCard, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { loopSkipReason } from '../helpers/system';
 
@@ -54,11 +54,7 @@ try {
   if (!answer.ok) throw new Error(answer.error.message);
   const first = Date.now();
   for (let i = 0; i < count; i++) {
-    const file = path.join(cardDir, `card-${i + 1}.img`);
-    const fd = openSync(file, 'w');
-    ftruncateSync(fd, fixture.size);
-    closeSync(fd);
-    cards.push(attachLoop(file));
+    cards.push(insertTestCard(cardDir, `card-${i + 1}`, fixture.size));
     if (i < count - 1) await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   await allDone;

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,7 @@ import { fromDataUrl } from '../../shared/provisioning';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
 import { chromiumSkipReason } from '../helpers/browser';
-import { attachLoop, type LoopDevice } from '../helpers/loop';
+import { attachLoop, insertTestCard, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
@@ -47,11 +47,7 @@ describe('station mode: every card inserted is written with the next row', { ski
 
   /** A fresh sparse card file in the readers' folder, attached: the card is "inserted". */
   const insert = (name: string): LoopDevice => {
-    const file = path.join(cardDir, `${name}.img`);
-    const fd = openSync(file, 'w');
-    ftruncateSync(fd, fixture.size);
-    closeSync(fd);
-    const card = attachLoop(file);
+    const card = insertTestCard(cardDir, name, fixture.size);
     cards.push(card);
     return card;
   };

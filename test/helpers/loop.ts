@@ -56,3 +56,12 @@ export function createLoopDisk(size: number, prefix = 'fiot-card-', options: { p
     },
   };
 }
+
+/** A fresh sparse card file of `size` bytes in a stand-in card-reader folder (FIOT_TEST_CARD_DIR), attached: the card is "inserted". */
+export function insertTestCard(cardDir: string, name: string, size: number): LoopDevice {
+  const file = path.join(cardDir, `${name}.img`);
+  const fd = openSync(file, 'w');
+  ftruncateSync(fd, size);
+  closeSync(fd);
+  return attachLoop(file);
+}

@@ -24,7 +24,7 @@ import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { confirmSessionErase } from '../confirm';
 import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
-import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp } from '../provisioning-flags';
 import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 
@@ -58,15 +58,7 @@ Exit status: 0 when every card of the session was written and verified; 2 for a 
 1 when a card failed or the session stopped (a state file could not be saved).
 `;
 
-const options = {
-  yes: { type: 'boolean', short: 'y' },
-  board: { type: 'string' },
-  'insecure-skip-signature': { type: 'boolean' },
-  json: { type: 'boolean' },
-  table: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  ...provisioningOptions,
-} as const;
+const options = cardWriteOptions;
 
 function parseRequest(argv: string[]) {
   const { values, positionals } = parseCommandArgs(argv, options, true);

@@ -14,7 +14,7 @@ import { reportFlash } from '../flash-report';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
-import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions, provisioningWarnings } from '../provisioning-flags';
+import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
 import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
@@ -58,15 +58,9 @@ Exit status: 0 when every card was written and verified; 2 for a usage error; 1 
 
 const options = {
   drive: { type: 'string', multiple: true },
-  yes: { type: 'boolean', short: 'y' },
   'no-verify': { type: 'boolean' },
   sha256: { type: 'string' },
-  board: { type: 'string' },
-  'insecure-skip-signature': { type: 'boolean' },
-  json: { type: 'boolean' },
-  table: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  ...provisioningOptions,
+  ...cardWriteOptions,
 } as const;
 
 /** A source without a scheme is a local file: inspect it now so a bad file fails before any prompt. */

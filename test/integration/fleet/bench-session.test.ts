@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ import { fromDataUrl } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
 import { coreCalls } from '../../helpers/core-calls';
-import { attachLoop, type LoopDevice } from '../../helpers/loop';
+import { insertTestCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 
@@ -55,11 +55,7 @@ describe('a bench session in the core', { skip }, () => {
 
   /** A fresh card file in the readers' folder, attached: the card is "inserted". */
   function insert(cardDir: string, name: string): LoopDevice {
-    const file = path.join(cardDir, `${name}.img`);
-    const fd = openSync(file, 'w');
-    ftruncateSync(fd, fixture.size);
-    closeSync(fd);
-    const card = attachLoop(file);
+    const card = insertTestCard(cardDir, name, fixture.size);
     cards.push(card);
     return card;
   }

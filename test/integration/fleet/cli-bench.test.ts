@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,7 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 import { fromDataUrl } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
-import { attachLoop, type LoopDevice } from '../../helpers/loop';
+import { insertTestCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { runCli } from '../../helpers/run-cli';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
@@ -59,7 +59,11 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      for (const waiter of [...waiters]) if (waiter.test()) (waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve());
+      for (const waiter of [...waiters]) {
+        if (!waiter.test()) continue;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     });
     const exited = exitOf(child);
     const seen = (test: () => boolean, what: string, ms = 120_000) => Promise.race([
@@ -79,11 +83,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
 
     const first = Date.now();
     for (let i = 0; i < CARDS; i++) {
-      const file = path.join(cardDir, `card-${String(i + 1).padStart(2, '0')}.img`);
-      const fd = openSync(file, 'w');
-      ftruncateSync(fd, fixture.size);
-      closeSync(fd);
-      cards.push(attachLoop(file));
+      cards.push(insertTestCard(cardDir, `card-${String(i + 1).padStart(2, '0')}`, fixture.size));
       if (i < CARDS - 1) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     const last = cards[CARDS - 1]!;
