@@ -10,6 +10,7 @@ import { batchBlocker, createFleetStore } from '../../../renderer/src/features/f
 import { cardCounts, trackCards } from '../../../renderer/src/features/write/card-track';
 import { createJobStore } from '../../../renderer/src/features/write/job-store';
 import type { FlashProgress, FlashResult } from '../../../shared/domain/flash';
+import { FiotError } from '../../../shared/errors';
 import { createFakeApi, settle } from '../../helpers/fake-api';
 
 test('a device table is checked whole: problems name line and column, and nothing is sent', () => {
@@ -61,4 +62,27 @@ test('"Retry failed cards" rewrites only those, with the numbers they were given
   await store.getState().retryFailed();
   await settle();
   assert.deepEqual(api.calls.at(-1)?.args, { source: '/img.raw', targets: ['/dev/sdc', '/dev/sdd'], provisioning: { hostname: 'cam-{n}' }, table: { text: 't', name: 'n' }, cardNumbers: [8, 9] });
+});
+
+test('a retry names the failed card; another card in its reader keeps the result on screen and asks before erasing it', async () => {
+  const identity = { serial: 'SD-1234', model: 'SanDisk Ultra', size: 32e9 };
+  let refuse = true;
+  const api = createFakeApi({
+    'flash:start': () => {
+      if (api.calls.length > 1 && refuse) throw new FiotError('CARD_CHANGED', 'The card in /dev/sdc is not the one that failed: that was SanDisk Ultra, serial SD-1234; this is a card with no serial or model.');
+      return { jobId: `job-${api.calls.length}` };
+    },
+  });
+  const store = createJobStore(api);
+  store.getState().watch();
+  await store.getState().start({ source: '/img.raw', targets: ['/dev/sdc'] });
+  const result: FlashResult = { jobId: 'job-1', ok: false, source: '/img.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdc', state: 'failed', bytesWritten: 0, verified: false, identity }] };
+  api.emit('flash:done', result);
+  await store.getState().retryFailed();
+  assert.deepEqual((api.calls.at(-1)?.args as { expectedCards?: unknown }).expectedCards, [{ device: '/dev/sdc', identity }]);
+  assert.deepEqual([store.getState().status, store.getState().result, store.getState().error, store.getState().changedCard?.code], ['finished', result, null, 'CARD_CHANGED']);
+  refuse = false;
+  await store.getState().retryFailed(true);
+  assert.equal((api.calls.at(-1)?.args as { expectedCards?: unknown }).expectedCards, undefined, 'confirmed: the card in the reader may be erased');
+  assert.equal(store.getState().changedCard, null);
 });
