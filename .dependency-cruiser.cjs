@@ -46,9 +46,9 @@ module.exports = {
     {
       name: 'shared-is-pure',
       severity: 'error',
-      comment: 'shared/ is the contract every process (and the browser) reads: npm packages such as zod only; no node:, no Electron, no process code.',
+      comment: 'shared/ is the contract every process (and the browser) reads: npm packages such as zod and the JSON data of assets/ only; no node:, no Electron, no process code.',
       from: { path: '^shared/' },
-      to: { pathNot: '^shared/', dependencyTypesNot: ['npm'] },
+      to: { pathNot: ['^shared/', '^assets/.+[.]json$'], dependencyTypesNot: ['npm'] },
     },
     {
       name: 'shared-no-electron',

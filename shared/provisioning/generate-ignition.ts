@@ -7,6 +7,7 @@ import { toDataUrl } from './data-url';
 import { expandHostname } from './hostname';
 import { staticIpKeyfile, wifiKeyfile } from './network-keyfiles';
 import type { Profile } from './profile';
+import { REGDOM_ARG } from './regional';
 
 export const IGNITION_SPEC_VERSION = '3.3.0';
 
@@ -24,7 +25,6 @@ export interface IgnitionFile {
 
 export interface IgnitionConfig {
   ignition: { version: string; config?: { merge: Array<{ source: string }> } };
-  kernelArguments?: { shouldExist: string[] };
   passwd?: { users: Array<{ name: string; passwordHash?: string; sshAuthorizedKeys?: string[]; groups?: string[] }> };
   storage?: { files?: IgnitionFile[]; links?: Array<{ path: string; target: string; hard: boolean; overwrite: boolean }> };
   systemd?: { units: Array<{ name: string; enabled?: boolean; contents?: string }> };
@@ -34,12 +34,22 @@ function file(path: string, text: string, mode: number): IgnitionFile {
   return { path, mode, overwrite: true, contents: { source: toDataUrl(text) } };
 }
 
+/**
+ * The kernel arguments the card's boot entries carry: the profile's, then the Wi-Fi country.
+ * Never Ignition's kernelArguments: Ignition applies those through a distribution's
+ * ignition-kargs-helper, which Fedora IoT does not ship (upstream's stub fails, and
+ * ignition-kargs.service sends the first boot to the emergency shell). On the BLS `options`
+ * line they take effect on the first boot, and ostree copies them into later deployments.
+ */
+export function bootKernelArguments(profile: Profile): string[] {
+  return [...profile.kernelArguments, ...(profile.wifiCountry ? [`${REGDOM_ARG}=${profile.wifiCountry}`] : [])];
+}
+
 /** The config for the card whose counter value is `n` (the first card of a run is counterStart). */
 export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
   const config: IgnitionConfig = { ignition: { version: IGNITION_SPEC_VERSION } };
   if (profile.mergeConfig) config.ignition.config = { merge: [{ source: toDataUrl(profile.mergeConfig) }] };
 
-  if (profile.kernelArguments.length) config.kernelArguments = { shouldExist: [...profile.kernelArguments] };
   if (profile.users.length) {
     config.passwd = {
       users: profile.users.map((user) => ({
@@ -61,6 +71,9 @@ export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
     const keyfile = staticIpKeyfile(profile.staticIp);
     files.push(file(keyfile.path, keyfile.contents, MODE_0600));
   }
+  // systemd reads both as environment files; the values come from fixed lists (no quoting needed).
+  if (profile.keymap) files.push(file('/etc/vconsole.conf', `KEYMAP=${profile.keymap}\n`, MODE_0644));
+  if (profile.locale) files.push(file('/etc/locale.conf', `LANG=${profile.locale}\n`, MODE_0644));
   for (const extra of profile.files) files.push(file(extra.path, extra.contents, extra.mode));
   const links = profile.timezone
     ? [{ path: '/etc/localtime', target: `/usr/share/zoneinfo/${profile.timezone}`, hard: false, overwrite: true }]

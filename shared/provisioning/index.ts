@@ -14,3 +14,5 @@ export * from './csv';
 export * from './device-table';
 export * from './mask-secrets';
 export * from './table-ip-prefix';
+export * from './regional';
+export * from './utf8-text';

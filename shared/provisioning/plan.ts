@@ -4,14 +4,18 @@
  * Every check happens here, before anything is written.
  */
 import { z } from 'zod';
-import { generateIgnition, ignitionText, type IgnitionConfig } from './generate-ignition';
+import { bootKernelArguments, generateIgnition, ignitionText, type IgnitionConfig } from './generate-ignition';
 import { expandHostname } from './hostname';
 import { problem, type Problem } from './problem';
 import { isEmptyProfile, profileMode, profileSchema, type Profile } from './profile';
 import { parseIgnitionText, validateIgnition } from './validate-ignition';
 
 export const provisioningPlanSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('config'), hostname: z.string().optional(), configText: z.string() }),
+  z.object({
+    mode: z.literal('config'), hostname: z.string().optional(), configText: z.string(),
+    /** For the `options` line of the card's boot entries (see bootKernelArguments). */
+    kernelArguments: z.array(z.string().regex(/^[^\s'"\\$]{1,200}$/)).optional(),
+  }),
   z.object({ mode: z.literal('url'), url: z.string() }),
   z.object({ mode: z.literal('zezere'), url: z.string() }),
 ]);
@@ -34,6 +38,7 @@ function crossFieldProblems(profile: Profile): Problem[] {
       hostname: Boolean(profile.hostname), users: profile.users.length > 0, wifi: Boolean(profile.wifi),
       timezone: Boolean(profile.timezone), staticIp: Boolean(profile.staticIp), files: profile.files.length > 0,
       units: profile.units.length > 0, bootcSwitch: Boolean(profile.bootcSwitch), kernelArguments: profile.kernelArguments.length > 0, mergeConfig: profile.mergeConfig !== undefined,
+      wifiCountry: Boolean(profile.wifiCountry), keymap: Boolean(profile.keymap), locale: Boolean(profile.locale),
     };
     const generatedFields = Object.keys(used).filter((key) => used[key]);
     if (generatedFields.length) {
@@ -67,7 +72,8 @@ export function planForCard(profile: Profile, n: number): { plan?: ProvisioningP
   const { text, problems } = previewIgnition(profile, n);
   if (problems.length) return { problems };
   const hostname = profile.hostname ? expandHostname(profile.hostname, n) : undefined;
-  return { plan: { mode, configText: text, ...(hostname ? { hostname } : {}) }, problems: [] };
+  const kernelArguments = bootKernelArguments(profile);
+  return { plan: { mode, configText: text, ...(hostname ? { hostname } : {}), ...(kernelArguments.length ? { kernelArguments } : {}) }, problems: [] };
 }
 
 /** Plans for cards counterStart, counterStart+1, …; all or nothing. */

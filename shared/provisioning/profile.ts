@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { hostnamePatternProblems } from './hostname';
+import { isKeymap, isLocale, isWifiCountry } from './regional';
 import { sshKeyProblem } from './ssh-key';
+import { notUtf8Problem } from './utf8-text';
 
 /** crypt(3) strings: yescrypt, sha512-crypt, sha256-crypt, bcrypt, gost-yescrypt, scrypt. */
 const CRYPT_HASH = /^\$(y|gy|7|6|5|2[abxy])\$[./0-9A-Za-z$=,]+$/;
@@ -28,6 +30,12 @@ function isKnownTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** Text that goes to the card as typed: bytes that were not UTF-8 are refused, never written as U+FFFD. */
+const text = () => z.string().superRefine((value, ctx) => {
+  const reason = notUtf8Problem(value);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+});
 
 const httpUrl = z.string().trim().refine((value) => {
   try {
@@ -58,7 +66,7 @@ export type ProfileUser = z.infer<typeof userSchema>;
 
 export const wifiSchema = z
   .object({
-    ssid: z.string().min(1, 'is empty').refine((s) => new TextEncoder().encode(s).length <= 32, 'is longer than 32 bytes')
+    ssid: text().pipe(z.string().min(1, 'is empty')).refine((s) => new TextEncoder().encode(s).length <= 32, 'is longer than 32 bytes')
       .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'contains control characters'),
     security: z.enum(['wpa-psk', 'sae', 'none']).default('wpa-psk'),
     psk: z.string().optional(),
@@ -85,8 +93,8 @@ export const staticIpSchema = z.object({
 export type StaticIpSettings = z.infer<typeof staticIpSchema>;
 
 export const extraFileSchema = z.object({
-  path: z.string().refine((p) => p.startsWith('/') && !p.endsWith('/') && !p.split('/').includes('..'), 'must be an absolute file path such as /etc/motd'),
-  contents: z.string(),
+  path: text().refine((p) => p.startsWith('/') && !p.endsWith('/') && !p.split('/').includes('..'), 'must be an absolute file path such as /etc/motd'),
+  contents: text(),
   /** Decimal, as Ignition wants it (420 = 0644). */
   mode: z.number().int().min(0).max(0o7777).default(0o644),
 });
@@ -94,7 +102,7 @@ export const extraFileSchema = z.object({
 export const unitSchema = z.object({
   name: z.string().regex(UNIT_NAME, 'must be a systemd unit name such as hello.service'),
   enabled: z.boolean().optional(),
-  contents: z.string().optional(),
+  contents: text().optional(),
 });
 
 export const profileSchema = z.object({
@@ -110,14 +118,21 @@ export const profileSchema = z.object({
   files: z.array(extraFileSchema).default([]),
   units: z.array(unitSchema).default([]),
   /**
-   * Extra kernel arguments the card keeps (Ignition's kernelArguments.shouldExist), e.g.
-   * console=ttyS0,115200. One argument per entry; the kernel command line has no quoting here.
+   * Extra kernel arguments the card keeps, e.g. console=ttyS0,115200: written on the `options`
+   * line of the card's boot entries (never as Ignition kernelArguments, which Fedora IoT cannot
+   * apply). One argument per entry; that line has no quoting, and GRUB expands `$name` in it.
    */
-  kernelArguments: z.array(z.string().regex(/^[^\s'"\\]{1,200}$/, 'must be one kernel argument such as console=ttyS0,115200, without spaces or quotes')).default([]),
+  kernelArguments: z.array(z.string().regex(/^[^\s'"\\$]{1,200}$/, 'must be one kernel argument such as console=ttyS0,115200, without spaces, quotes, backslashes or $')).default([]),
+  /** The Wi-Fi regulatory domain (ISO 3166 code): `cfg80211.ieee80211_regdom=CC` on the kernel line. */
+  wifiCountry: z.string().trim().refine(isWifiCountry, 'must be a two-letter country code such as DE, US or GB (ISO 3166, upper case)').optional(),
+  /** The console keyboard layout (`KEYMAP=` in /etc/vconsole.conf), as `localectl list-keymaps` names it. */
+  keymap: z.string().trim().refine(isKeymap, 'is not a keymap Fedora knows (e.g. us, de, de-nodeadkeys, fr, gb)').optional(),
+  /** The system language (`LANG=` in /etc/locale.conf), as glibc names it. */
+  locale: z.string().trim().refine(isLocale, 'is not a locale Fedora knows (e.g. en_US.UTF-8, de_DE.UTF-8)').optional(),
   /** A container image the card switches to with `bootc switch` on its first boot. */
   bootcSwitch: z.string().trim().regex(IMAGE_REF, 'must be a container image such as quay.io/fedora/fedora-iot:42').optional(),
   /** The text of an Ignition config of the user's, merged into the generated one. */
-  mergeConfig: z.string().optional(),
+  mergeConfig: text().optional(),
   /** URL mode: the card fetches its whole config from here at first boot; nothing is generated. */
   ignitionUrl: httpUrl.optional(),
   /** Zezere mode: the card asks this provisioning server for its config. */
@@ -138,6 +153,6 @@ export function profileMode(profile: Pick<Profile, 'ignitionUrl' | 'zezereUrl'>)
 /** Whether the profile asks for anything at all (an empty profile provisions nothing). */
 export function isEmptyProfile(profile: Profile): boolean {
   return profileMode(profile) === 'config' && !profile.hostname && profile.users.length === 0 && !profile.wifi &&
-    !profile.timezone && !profile.staticIp && profile.files.length === 0 && profile.units.length === 0 &&
+    !profile.timezone && !profile.wifiCountry && !profile.keymap && !profile.locale && !profile.staticIp && profile.files.length === 0 && profile.units.length === 0 &&
     !profile.bootcSwitch && !profile.mergeConfig && profile.kernelArguments.length === 0;
 }

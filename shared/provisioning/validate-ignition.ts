@@ -128,6 +128,18 @@ function checkSystemd(systemd: unknown, problems: Problem[]): void {
   });
 }
 
+/**
+ * Ignition applies kernelArguments through the distribution's ignition-kargs-helper; Fedora IoT
+ * has none (upstream's stub exits 1), so such a config stops the first boot in the emergency shell.
+ */
+function checkKernelArguments(kargs: unknown, problems: Problem[]): void {
+  if (kargs === undefined) return;
+  const lists = isObject(kargs) ? [kargs.shouldExist, kargs.shouldNotExist] : [kargs];
+  if (lists.some((list) => list !== undefined && !(Array.isArray(list) && list.length === 0))) {
+    problems.push(problem('kernelArguments', 'cannot be applied on Fedora IoT (it has no ignition-kargs-helper, so the first boot would stop in an emergency shell); give them as kernel arguments of the profile (--kernel-arg), which are written on the card’s boot entries'));
+  }
+}
+
 /** Every problem found; an empty list means the config may be written. */
 export function validateIgnition(config: unknown): Problem[] {
   if (!isObject(config)) return [problem('config', 'must be a JSON object')];
@@ -136,6 +148,7 @@ export function validateIgnition(config: unknown): Problem[] {
     if (!TOP_LEVEL.includes(key)) problems.push(problem(key, `is not an Ignition section (${TOP_LEVEL.join(', ')})`));
   }
   checkIgnitionSection(config, problems);
+  checkKernelArguments(config.kernelArguments, problems);
   checkStorage(config.storage, problems);
   checkPasswd(config.passwd, problems);
   checkSystemd(config.systemd, problems);

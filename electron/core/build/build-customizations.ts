@@ -7,7 +7,7 @@
  */
 import type { BuildCustomizations } from '../../../shared/domain/build';
 import { FiotError } from '../../../shared/errors';
-import { checkProfile, generateIgnition, isEmptyProfile, profileMode } from '../../../shared/provisioning';
+import { bootKernelArguments, checkProfile, generateIgnition, isEmptyProfile, profileMode } from '../../../shared/provisioning';
 
 /** `n` is the counter value for hostname patterns: a built image is one image, number `n`. */
 export function customizationsFromProfile(profileInput: unknown, kernelAppend?: string, n = 1): BuildCustomizations {
@@ -24,8 +24,11 @@ export function customizationsFromProfile(profileInput: unknown, kernelAppend?: 
   }
   if (mode === 'url') return { ...customizations, ignitionUrl: profile.ignitionUrl };
   if (isEmptyProfile(profile)) return customizations;
+  // The builder's kernel line, not Ignition's kernelArguments (which Fedora IoT cannot apply).
+  const append = [kernelAppend, ...bootKernelArguments(profile)].filter(Boolean).join(' ');
   return {
     ...customizations,
+    ...(append ? { kernelAppend: append } : {}),
     users: profile.users,
     ignitionConfig: generateIgnition(profile, n) as unknown as Record<string, unknown>,
   };

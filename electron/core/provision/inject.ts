@@ -1,6 +1,7 @@
 /**
  * Injection into a written card or an image file: `ignition/config.ign` (directory 0700, file
- * 0600, root's) into the `boot` partition with the first-boot stamp kept; or, in URL mode, the
+ * 0600, root's) into the `boot` partition with the first-boot stamp kept, and the plan's kernel
+ * arguments on the `options` line of every boot entry; or, in URL mode, the
  * stamp carrying `ignition.config.url=`; or, in Zezere mode, `zezere.url=` on the boot entries.
  *
  * Order: check everything (plan, partitions, stamp, zezere), rehearse the whole change on an
@@ -11,10 +12,10 @@
 import { FiotError } from '../../../shared/errors';
 import { parseIgnitionText, type ProvisioningPlan } from '../../../shared/provisioning';
 import { confinedIO, recordingIO, type BlockIO, type ByteRange } from './block-io';
-import { BOOT_ENTRIES_DIR, entryWithKernelArg } from './boot-entries';
+import { BOOT_ENTRIES_DIR, entryWithKernelArg, entryWithKernelArgs } from './boot-entries';
 import { errorText, exists, withExtFs, type ExtFs } from './ext-fs';
 import { FIRSTBOOT_STAMP, stampWithConfigUrl } from './firstboot-stamp';
-import { inspectImageForProvisioning, type ProvisioningTargetInfo } from './inspect';
+import { inspectImageForProvisioning, planKernelArguments, type ProvisioningTargetInfo } from './inspect';
 import { BlockIODisk } from './io-disk';
 import type { Ext4Partition } from './partitions';
 
@@ -44,6 +45,7 @@ async function applyPlan(fs: ExtFs, plan: ProvisioningPlan, info: ProvisioningTa
     await fs.chmod(IGNITION_CONFIG, CONFIG_MODE);
     await fs.chown(IGNITION_CONFIG, 0, 0);
     expected.set(IGNITION_CONFIG, plan.configText);
+    if (plan.kernelArguments?.length) await addToBootEntries(fs, info.bootEntries, expected, (entry) => entryWithKernelArgs(entry, plan.kernelArguments!));
   } else if (plan.mode === 'url') {
     // A config left on the card by an earlier run would win over the URL: Ignition reads it first.
     if (await exists(fs, IGNITION_CONFIG)) await fs.unlink(IGNITION_CONFIG);
@@ -51,14 +53,18 @@ async function applyPlan(fs: ExtFs, plan: ProvisioningPlan, info: ProvisioningTa
     await fs.writeFile(FIRSTBOOT_STAMP, stamp);
     expected.set(FIRSTBOOT_STAMP, stamp);
   } else {
-    for (const name of info.bootEntries) {
-      const path = `${BOOT_ENTRIES_DIR}/${name}`;
-      const entry = entryWithKernelArg(await fs.readFile(path, 'utf8'), 'zezere.url', plan.url);
-      await fs.writeFile(path, entry);
-      expected.set(path, entry);
-    }
+    await addToBootEntries(fs, info.bootEntries, expected, (entry) => entryWithKernelArg(entry, 'zezere.url', plan.url));
   }
   return expected;
+}
+
+async function addToBootEntries(fs: ExtFs, names: string[], expected: Expected, change: (entry: string) => string): Promise<void> {
+  for (const name of names) {
+    const path = `${BOOT_ENTRIES_DIR}/${name}`;
+    const entry = change(await fs.readFile(path, 'utf8'));
+    await fs.writeFile(path, entry);
+    expected.set(path, entry);
+  }
 }
 
 async function readBack(io: BlockIO, boot: Ext4Partition, plan: ProvisioningPlan, expected: Expected): Promise<void> {
@@ -90,7 +96,7 @@ function checkConfigText(plan: ProvisioningPlan): void {
 /** Provision the card or image behind `io`; nothing is written unless every check passes. */
 export async function injectProvisioning(io: BlockIO, plan: ProvisioningPlan): Promise<InjectResult> {
   checkConfigText(plan);
-  const info = await inspectImageForProvisioning(io.read, io.size, plan.mode);
+  const info = await inspectImageForProvisioning(io.read, io.size, plan.mode, planKernelArguments(plan));
   try {
     await withExtFs(new BlockIODisk(io, { dryRun: true }), info.boot.offset, (fs) => applyPlan(fs, plan, info));
   } catch (error) {

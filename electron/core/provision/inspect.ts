@@ -43,10 +43,16 @@ async function rootHasZezere(read: BlockIO['read'], size: number, root: Ext4Part
   });
 }
 
+/** The kernel arguments a plan puts on the boot entries. */
+export function planKernelArguments(plan: ProvisioningPlan): string[] {
+  return plan.mode === 'config' ? (plan.kernelArguments ?? []) : [];
+}
+
 export async function inspectImageForProvisioning(
   read: BlockIO['read'],
   size: number,
   mode: ProvisioningPlan['mode'] = 'config',
+  kernelArguments: readonly string[] = [],
 ): Promise<ProvisioningTargetInfo> {
   const { boot, root } = await findFedoraIotPartitions(read, size);
   const info = await withExtFs(new BlockIODisk({ read, size }), boot.offset, async (fs) => ({
@@ -59,6 +65,10 @@ export async function inspectImageForProvisioning(
   if (mode !== 'zezere' && !info.hasFirstbootStamp) {
     throw new FiotError('NOT_FEDORA_IOT', 'The “boot” partition has no ignition.firstboot stamp, so Ignition would not run: this card has booted already, or the image is not a Fedora IoT raw image.',
       'Write a fresh Fedora IoT image first, then provision it before its first boot.');
+  }
+  if (kernelArguments.length && info.bootEntries.length === 0) {
+    throw new FiotError('NOT_FEDORA_IOT', `The “boot” partition has no boot entries in ${BOOT_ENTRIES_DIR} to carry the kernel arguments (${kernelArguments.join(' ')}); nothing was written.`,
+      'Write a Fedora IoT raw image, or leave out the kernel arguments and the Wi-Fi country.');
   }
   if (mode === 'zezere') {
     const hasZezere = root ? await rootHasZezere(read, size, root) : false;

@@ -13,6 +13,7 @@ import { FiotError } from '../../../shared/errors';
 import { checkProfile, hasCounter, planForCard, readDeviceTable, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
 import type { SourceInfo } from '../flash/source';
 import { readEntries } from '../history/flash-log';
+import { planKernelArguments } from './inspect';
 import { SeriesStore } from './series-store';
 import { checkSourceForProvisioning } from './source-check';
 import { TableState } from './table-state';
@@ -165,7 +166,11 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
   // With a table, the names come from the rows this run reserves below (a running job may hold the first unused ones).
   if (!checked.rows) refuseRepeatedNames(tentative.repeatedNames, request);
-  if (source && tentative.plans[0]) await checkSourceForProvisioning(source, tentative.plans[0].plan.mode);
+  if (source && tentative.plans[0]) {
+    // Any card with kernel arguments needs the image's boot entries to carry them.
+    const kernelArguments = tentative.plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [];
+    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments);
+  }
   if (!configDir) return { targets: tentative.plans, settle: async () => undefined };
 
   const pattern = seriesPattern(checked.profile);

@@ -170,18 +170,18 @@ async function withDecodedFile<T>(source: SourceInfo, fn: (file: string, size: n
   }
 }
 
-async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, mode: ProvisioningPlan['mode']): Promise<void> {
+async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[]): Promise<void> {
   const io = await openBlockIO(source.path, source.size ?? source.fileSize, { readOnly: true });
   try {
-    await inspectImageForProvisioning(io.read, io.size, mode);
+    await inspectImageForProvisioning(io.read, io.size, mode, kernelArguments);
   } finally {
     await io.close();
   }
 }
 
-export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode']): Promise<void> {
-  if (source.format === 'raw') return checkRaw(source, mode);
-  const checkDecodedFile = () => withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode));
+export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[] = []): Promise<void> {
+  if (source.format === 'raw') return checkRaw(source, mode, kernelArguments);
+  const checkDecodedFile = () => withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode, kernelArguments));
   if (mode === 'zezere') return checkDecodedFile();
   // gzip and bzip2 do not record the image size: any bound past the windows serves.
   const size = source.size ?? Math.max(source.minSize, UNKNOWN_SIZE);
@@ -189,7 +189,7 @@ export async function checkSourceForProvisioning(source: SourceInfo, mode: Provi
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const windows = await captureWindows(source, size, wanted);
     try {
-      await inspectImageForProvisioning(windows.read, size, mode);
+      await inspectImageForProvisioning(windows.read, size, mode, kernelArguments);
       return;
     } catch (error) {
       // A refusal built from every byte of `boot` it asked for is the image's answer (another
