@@ -3,7 +3,6 @@
  * warning about names the history already holds. Runs before the erase question, so the person
  * answering it has seen the map; table problems exit 2 naming the line and column.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
@@ -11,15 +10,11 @@ import { FiotError } from '../../shared/errors';
 import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
+import { readUtf8File } from './text-input';
 
 export function readTableFlag(file: string | undefined, cwd = process.cwd()): FlashRequest['table'] {
   if (file === undefined) return undefined;
-  try {
-    return { text: readFileSync(path.resolve(cwd, file), 'utf8'), name: path.basename(file) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw usageError(`--table ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}.`);
-  }
+  return { text: readUtf8File(file, '--table', cwd), name: path.basename(file) };
 }
 
 /** Prints the card-to-hostname map; returns the names the history already holds. */

@@ -4,10 +4,9 @@
  * values to `profileFromFlags`, which returns a checked profile or throws a USAGE error (exit 2)
  * that names the flag to correct.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FiotError } from '../../shared/errors';
 import { checkProfile, hasCounter, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
+import { checkUtf8Flags, readUtf8File } from './text-input';
 
 export const provisioningOptions = {
   profile: { type: 'string' },
@@ -26,6 +25,10 @@ export const provisioningOptions = {
   gateway: { type: 'string' },
   dns: { type: 'string', multiple: true },
   timezone: { type: 'string' },
+  'wifi-country': { type: 'string' },
+  keymap: { type: 'string' },
+  locale: { type: 'string' },
+  'kernel-arg': { type: 'string', multiple: true },
   'bootc-switch': { type: 'string' },
   'counter-start': { type: 'string' },
 } as const;
@@ -53,6 +56,10 @@ Provisioning (first boot, through Ignition):
                          --wifi-security wpa-psk|sae|none and --wifi-hidden
   --static-ip A.B.C.D/N  a static IPv4 address for the wired port (--gateway IP, --dns IP)
   --timezone TZ          e.g. Europe/Berlin
+  --wifi-country CC      the Wi-Fi regulatory domain, e.g. DE (ISO 3166; on the kernel line)
+  --keymap NAME          the console keyboard layout, e.g. de-nodeadkeys (as localectl lists them)
+  --locale NAME          the system language, e.g. de_DE.UTF-8
+  --kernel-arg ARG       a kernel argument for the card's boot entries (repeatable)
   --bootc-switch IMAGE   switch to this bootc container image on first boot
   --ignition FILE        an Ignition config of yours, merged into the generated one
   --profile FILE         a saved or exported profile; the flags above add to it
@@ -68,6 +75,7 @@ const FLAG_OF_FIELD: Array<[RegExp, string]> = [
   [/^users\.\d+\.name/, '--user'],
   [/^users\.\d+\.passwordHash/, '--password-hash'],
   [/^users\.\d+\.sshAuthorizedKeys/, '--ssh-key'],
+  [/^wifiCountry/, '--wifi-country'],
   [/^wifi\.psk/, '--wifi-psk-file'],
   [/^wifi\.security/, '--wifi-security'],
   [/^wifi/, '--wifi-ssid'],
@@ -75,6 +83,9 @@ const FLAG_OF_FIELD: Array<[RegExp, string]> = [
   [/^staticIp\.dns/, '--dns'],
   [/^staticIp/, '--static-ip'],
   [/^timezone/, '--timezone'],
+  [/^keymap/, '--keymap'],
+  [/^locale/, '--locale'],
+  [/^kernelArguments/, '--kernel-arg'],
   [/^bootcSwitch/, '--bootc-switch'],
   [/^mergeConfig/, '--ignition'],
   [/^ignitionUrl/, '--ignition-url'],
@@ -85,20 +96,12 @@ function usage(message: string, hint = 'Correct the flag named in the message; `
   return new FiotError('USAGE', message, hint);
 }
 
-function readText(file: string, flag: string, cwd: string): string {
-  try {
-    return readFileSync(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw usage(`${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`}.`);
-  }
-}
 
 /** A profile file: an exported named profile ({format, name, profile}) or a bare profile object. */
 function readProfileFile(file: string, cwd: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readText(file, '--profile', cwd));
+    parsed = JSON.parse(readUtf8File(file, '--profile', cwd));
   } catch (error) {
     if (error instanceof FiotError) throw error;
     throw usage(`--profile ${file}: not valid JSON (${(error as Error).message}).`);
@@ -112,7 +115,7 @@ function sshKeys(values: ProvisioningValues, cwd: string): string[] {
   return (values['ssh-key'] ?? []).flatMap((key) => {
     if (!key.startsWith('@')) return [key.trim()];
     // A key file may hold several keys (an authorized_keys file): one per non-comment line.
-    return readText(key.slice(1), '--ssh-key', cwd).split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    return readUtf8File(key.slice(1), '--ssh-key', cwd).split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
   });
 }
 
@@ -142,6 +145,7 @@ export function counterStartFromFlags(values: ProvisioningValues): number | unde
 /** The checked profile the flags describe, or undefined when none was given. */
 export function profileFromFlags(values: ProvisioningValues, options: { cwd?: string } = {}): Profile | undefined {
   if (!hasProvisioningFlags(values)) return undefined;
+  checkUtf8Flags(values);
   const cwd = options.cwd ?? process.cwd();
   const profile = values.profile ? readProfileFile(values.profile, cwd) : {};
   const fromFlags = new Set<string>();
@@ -164,7 +168,7 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
   if (values['wifi-ssid'] !== undefined) {
     const security = values['wifi-security'] ?? 'wpa-psk';
     if (security !== 'none' && !values['wifi-psk-file']) throw usage('--wifi-ssid needs --wifi-psk-file FILE holding the passphrase (or --wifi-security none for an open network).');
-    const psk = values['wifi-psk-file'] ? readText(values['wifi-psk-file'], '--wifi-psk-file', cwd).replace(/\r?\n$/, '') : undefined;
+    const psk = values['wifi-psk-file'] ? readUtf8File(values['wifi-psk-file'], '--wifi-psk-file', cwd).replace(/\r?\n$/, '') : undefined;
     set('--wifi-ssid', 'wifi', { ssid: values['wifi-ssid'], security, psk, hidden: values['wifi-hidden'] ?? false });
     ['--wifi-psk-file', '--wifi-security'].forEach((flag) => fromFlags.add(flag));
   } else if (values['wifi-psk-file'] || values['wifi-security'] || values['wifi-hidden']) {
@@ -178,10 +182,14 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
   }
   set('--hostname', 'hostname', values.hostname);
   set('--timezone', 'timezone', values.timezone);
+  set('--wifi-country', 'wifiCountry', values['wifi-country']);
+  set('--keymap', 'keymap', values.keymap);
+  set('--locale', 'locale', values.locale);
+  set('--kernel-arg', 'kernelArguments', values['kernel-arg']);
   set('--bootc-switch', 'bootcSwitch', values['bootc-switch']);
   set('--ignition-url', 'ignitionUrl', values['ignition-url']);
   set('--zezere-url', 'zezereUrl', values['zezere-url']);
-  if (values.ignition) set('--ignition', 'mergeConfig', readText(values.ignition, '--ignition', cwd));
+  if (values.ignition) set('--ignition', 'mergeConfig', readUtf8File(values.ignition, '--ignition', cwd));
 
   const { profile: checked, problems } = checkProfile(profile);
   if (!checked) throw usage(problems.map((p) => describeProblem(p, values.profile, fromFlags)).join('\n'));

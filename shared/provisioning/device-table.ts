@@ -50,9 +50,46 @@ function tableProblem(line: number, column: number | null, name: string | null, 
   return { field: 'table', message: `table: ${where}: ${text}` };
 }
 
+const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+
 /** `{column}` in text becomes the row's value for that column; other braces stay as they are. */
-export function fillPlaceholders(text: string, values: Record<string, string>): string {
-  return text.replace(/\{([a-z][a-z0-9_]*)\}/g, (match, name: string) => values[name] ?? match);
+export function fillPlaceholders(text: string, values: Record<string, string>, escape: (value: string) => string = (value) => value): string {
+  return text.replace(PLACEHOLDER, (match, name: string) => (values[name] === undefined ? match : escape(values[name])));
+}
+
+/** systemd expands `%x` specifiers in unit lines: `%%` is how a unit says a plain `%`. */
+const unitValue = (value: string) => value.replace(/%/g, '%%');
+
+/** The columns whose values `text` takes. */
+function placeholdersIn(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+}
+
+/**
+ * A cell put into a line of a unit or a file must stay on that line: a line break would start
+ * new lines of the cell's choosing (ExecStartPre=…, [Install]), and in a unit a backslash at the
+ * end joins the next line to it. Refused with the cell named, before anything is written.
+ */
+function substitutionProblems(base: Record<string, unknown>, values: Record<string, string>): Array<{ column: string; text: string }> {
+  const targets = [
+    ...((base.units as Array<Record<string, unknown>> | undefined) ?? []).map((unit) => ({ text: unit.contents, where: `unit ${String(unit.name)}`, unit: true })),
+    ...((base.files as Array<Record<string, unknown>> | undefined) ?? []).map((file) => ({ text: file.contents, where: `file ${String(file.path)}`, unit: false })),
+  ];
+  const problems: Array<{ column: string; text: string }> = [];
+  for (const target of targets) {
+    if (typeof target.text !== 'string') continue;
+    for (const column of new Set(placeholdersIn(target.text))) {
+      const value = values[column];
+      if (value === undefined) continue;
+      // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+      if (/[\r\n\v\f\u0000-\u0008\u000e-\u001f\u007f\u0085\u2028\u2029]/.test(value)) {
+        problems.push({ column, text: `holds a line break or control character; a value put into ${target.where} must stay on its line` });
+      } else if (target.unit && value.endsWith('\\')) {
+        problems.push({ column, text: `ends in a backslash, which would join the next line of ${target.where} to this one` });
+      }
+    }
+  }
+  return problems;
 }
 
 function rowProfileInput(base: Record<string, unknown>, values: Record<string, string>): Record<string, unknown> {
@@ -70,7 +107,7 @@ function rowProfileInput(base: Record<string, unknown>, values: Record<string, s
   const files = (base.files as Array<Record<string, unknown>> | undefined) ?? [];
   input.files = files.map((file) => ({ ...file, contents: fillPlaceholders(String(file.contents ?? ''), values) }));
   const units = (base.units as Array<Record<string, unknown>> | undefined) ?? [];
-  input.units = units.map((unit) => (typeof unit.contents === 'string' ? { ...unit, contents: fillPlaceholders(unit.contents, values) } : unit));
+  input.units = units.map((unit) => (typeof unit.contents === 'string' ? { ...unit, contents: fillPlaceholders(unit.contents, values, unitValue) } : unit));
   return input;
 }
 
@@ -123,6 +160,9 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
       problems.push(tableProblem(record.line, column + 1, columns[column]!, 'needs an address in the ip column (such as 10.0.0.5/24), or a static IP in the profile'));
       continue;
     }
+    const unsafe = substitutionProblems(base, values);
+    for (const p of unsafe) problems.push(tableProblem(record.line, columns.indexOf(p.column) + 1, p.column, p.text));
+    if (unsafe.length) continue;
     const checked = checkProfile(rowProfileInput(base, values));
     for (const p of checked.problems) {
       const column = columnOfProblem(p.field, columns);

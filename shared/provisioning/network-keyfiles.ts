@@ -7,9 +7,23 @@ import type { StaticIpSettings, WifiSettings } from './profile';
 
 export const NM_CONNECTIONS_DIR = '/etc/NetworkManager/system-connections';
 
-/** GKeyFile string escaping: backslash first, then the characters a value may not hold raw. */
-function keyfileValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/^ /, '\\s').replace(/;/g, '\\;');
+/**
+ * A string as GLib's key file parser reads it back (NetworkManager reads keyfiles with it): it
+ * knows only the escapes \s \n \t \r \\ (any other, such as \;, makes the value unreadable),
+ * and drops leading spaces, so a leading space is written \s. `;` and trailing spaces stay as
+ * they are, as NetworkManager itself writes them.
+ */
+export function keyfileString(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/^ /, '\\s');
+}
+
+/**
+ * An SSID as NetworkManager's keyfile reader takes it: a GLib string in which `;` is written
+ * \; (unescaped by NetworkManager itself), because a value such as 12;34; would otherwise be read
+ * as a list of byte values.
+ */
+export function keyfileSsid(ssid: string): string {
+  return keyfileString(ssid).replace(/;/g, '\\;');
 }
 
 export function connectionFileName(id: string): string {
@@ -23,11 +37,10 @@ function sections(parts: Record<string, Array<[string, string | undefined]>>): s
 }
 
 export function wifiKeyfile(wifi: WifiSettings): { path: string; contents: string } {
-  const ssid = keyfileValue(wifi.ssid);
-  const security: Array<[string, string | undefined]> = wifi.security === 'none' ? [] : [['key-mgmt', wifi.security], ['psk', keyfileValue(wifi.psk ?? '')]];
+  const security: Array<[string, string | undefined]> = wifi.security === 'none' ? [] : [['key-mgmt', wifi.security], ['psk', keyfileString(wifi.psk ?? '')]];
   const contents = sections({
-    connection: [['id', ssid], ['type', 'wifi'], ['autoconnect', 'true']],
-    wifi: [['mode', 'infrastructure'], ['ssid', ssid], ['hidden', wifi.hidden ? 'true' : undefined]],
+    connection: [['id', keyfileString(wifi.ssid)], ['type', 'wifi'], ['autoconnect', 'true']],
+    wifi: [['mode', 'infrastructure'], ['ssid', keyfileSsid(wifi.ssid)], ['hidden', wifi.hidden ? 'true' : undefined]],
     ...(security.length ? { 'wifi-security': security } : {}),
     ipv4: [['method', 'auto']],
     ipv6: [['addr-gen-mode', 'default'], ['method', 'auto']],

@@ -11,7 +11,8 @@ const help = `
 Usage: fiot-flash ignition [provisioning flags] [--json]
 
 Prints the Ignition config (spec 3.3.0) that provisioning writes to the card whose {n} is
---counter-start (default 1). Nothing is written.
+--counter-start (default 1), and the kernel arguments it puts on the card's boot entries.
+Nothing is written.
 ${provisioningHelp}
   --json                 one JSON object: {"type":"result","ok":true,"mode":...,"config":{...}}
 `;
@@ -30,7 +31,9 @@ export const command: Command = {
     if (!plan) throw usageError(problems.map((p) => p.message).join('\n'));
     if (plan.mode === 'config') {
       if (!io.json) io.stdout.write(plan.configText);
-      io.result(true, { mode: plan.mode, n, hostname: plan.hostname, config: JSON.parse(plan.configText) });
+      // Not part of the config: provisioning writes them on the boot entries' options line.
+      if (plan.kernelArguments) io.say(`Kernel arguments for the card's boot entries: ${plan.kernelArguments.join(' ')}`);
+      io.result(true, { mode: plan.mode, n, hostname: plan.hostname, config: JSON.parse(plan.configText), kernelArguments: plan.kernelArguments ?? [] });
     } else {
       io.say(plan.mode === 'url'
         ? `No config is generated: on its first boot the card fetches its Ignition config from ${plan.url}`

@@ -38,7 +38,7 @@ export const command: Command = {
     const result = await provisionPath(positionals[0]!, plan);
     const changedBytes = result.changed.reduce((sum, r) => sum + r.length, 0);
     io.say(plan.mode === 'config'
-      ? `Provisioned ${result.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign written to the boot partition and read back.`
+      ? `Provisioned ${result.device}${result.hostname ? ` as ${result.hostname}` : ''}: ignition/config.ign${plan.kernelArguments ? ' and the boot entries’ kernel arguments' : ''} written to the boot partition and read back.`
       : `Provisioned ${result.device}: the first boot will ${plan.mode === 'url' ? `fetch its Ignition config from ${plan.url}` : `ask the Zezere server ${plan.url}`}.`);
     io.result(true, { target: result.device, mode: result.mode, hostname: result.hostname, changed: result.changed, changedBytes });
     return EXIT_OK;
