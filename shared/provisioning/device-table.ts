@@ -67,8 +67,10 @@ function placeholdersIn(text: string): string[] {
 
 /**
  * A cell put into a line of a unit or a file must stay on that line: a line break would start
- * new lines of the cell's choosing (ExecStartPre=…, [Install]), and in a unit a backslash at the
- * end joins the next line to it. Refused with the cell named, before anything is written.
+ * new lines of the cell's choosing (ExecStartPre=…, [Install]). In a unit, systemd also gives
+ * meaning to backslashes (escapes, and a line joined to the next), quotes (one argument or
+ * several), `$` (variables) and a lone `;` (another command): such a cell is refused rather than
+ * read otherwise; `%` is written `%%`, which systemd reads as `%`. Checked before anything is written.
  */
 function substitutionProblems(base: Record<string, unknown>, values: Record<string, string>): Array<{ column: string; text: string }> {
   const targets = [
@@ -84,8 +86,8 @@ function substitutionProblems(base: Record<string, unknown>, values: Record<stri
       // eslint-disable-next-line no-control-regex -- control characters are what is looked for
       if (/[\r\n\v\f\u0000-\u0008\u000e-\u001f\u007f\u0085\u2028\u2029]/.test(value)) {
         problems.push({ column, text: `holds a line break or control character; a value put into ${target.where} must stay on its line` });
-      } else if (target.unit && value.endsWith('\\')) {
-        problems.push({ column, text: `ends in a backslash, which would join the next line of ${target.where} to this one` });
+      } else if (target.unit && (/[\\"'$]/.test(value) || /(^|\s);(\s|$)/.test(value))) {
+        problems.push({ column, text: `holds a backslash, quote, $ or lone ;, which systemd reads as escaping, quoting, a variable or another command in ${target.where}; leave it out, or put the value in a file the unit reads` });
       }
     }
   }

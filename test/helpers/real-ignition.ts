@@ -8,13 +8,15 @@
  * nothing is put first on PATH (the only stand-in here).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ciSkip } from './skip';
 import { commandsSkipReason } from './system';
 
 export const IGNITION_BINARY = '/usr/lib/dracut/modules.d/30ignition/ignition';
+/** Upstream's ignition-kargs-helper as Debian installs it: a stub that says "not supported" and exits 1. */
+export const KARGS_HELPER_STUB = '/usr/lib/dracut/modules.d/30ignition/ignition-kargs-helper.sh';
 
 /** Why real Ignition cannot run here (CI installs ignition and passwd), or null. */
 export function realIgnitionSkipReason(): string | null {
@@ -38,8 +40,12 @@ export interface AppliedRoot {
   dispose(): void;
 }
 
-/** Runs Ignition's fetch-offline and files stages on `configText`; throws with its log if either fails. */
-export function applyWithIgnition(configText: string): AppliedRoot {
+/**
+ * Runs Ignition's fetch-offline and files stages on `configText`; throws with its log if either
+ * fails. `kargs: true` runs the kargs stage between them, as the initramfs does, with Debian's
+ * stub as the distribution's ignition-kargs-helper (Fedora IoT ships no helper at all).
+ */
+export function applyWithIgnition(configText: string, options: { kargs?: boolean } = {}): AppliedRoot {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-ignition-'));
   // Ignition writes a user's SSH keys as that user: every folder above the home must be searchable.
   chmodSync(dir, 0o755);
@@ -49,13 +55,15 @@ export function applyWithIgnition(configText: string): AppliedRoot {
   mkdirSync(bin);
   for (const [name, text] of Object.entries(FEDORA_ETC)) writeFileSync(path.join(root, 'etc', name), text);
   writeFileSync(path.join(bin, 'setfiles'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  if (options.kargs) symlinkSync(KARGS_HELPER_STUB, path.join(bin, 'ignition-kargs-helper'));
   const config = path.join(dir, 'config.ign');
   writeFileSync(config, configText);
   const env = { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, IGNITION_CONFIG_FILE: config };
   const common = ['-platform', 'file', '-log-to-stdout', '-config-cache', path.join(dir, 'cache.json'), '-state-file', path.join(dir, 'state')];
   let log = '';
   try {
-    for (const stage of [['-stage', 'fetch-offline', '-neednet', path.join(dir, 'neednet')], ['-stage', 'files', '-root', root]]) {
+    const stages = [['-stage', 'fetch-offline', '-neednet', path.join(dir, 'neednet')], ...(options.kargs ? [['-stage', 'kargs']] : []), ['-stage', 'files', '-root', root]];
+    for (const stage of stages) {
       const run = spawnSync(IGNITION_BINARY, [...common, ...stage], { env, encoding: 'utf8', timeout: 60_000 });
       log += `${run.stdout}${run.stderr}`;
       if (run.status !== 0) throw new Error(`ignition ${stage[1]} exited ${run.status}:\n${log.slice(-3000)}`);

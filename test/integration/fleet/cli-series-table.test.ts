@@ -112,7 +112,11 @@ describe('fiot-flash flash --table', { skip }, () => {
         assert.equal(file('/etc/hostname'), `${hostname}\n`);
         assert.equal(file('/etc/site'), `site=${site}\n`);
         assert.match(file('/etc/NetworkManager/system-connections/wired-static.nmconnection') ?? '', new RegExp(`address1=${ip.replace(/\./g, '\\.')},10\\.0\\.0\\.1`));
-        assert.deepEqual(config.kernelArguments?.shouldExist, kargs);
+        assert.equal(config.kernelArguments, undefined, 'never Ignition kernelArguments');
+        const options = /^options (.*)$/m.exec(debugfs(card.device, boot, 'cat /loader/entries/ostree-1-fedora-iot.conf'))?.[1]?.split(' ') ?? [];
+        if (kargs) assert.deepEqual(options.slice(-kargs.length), kargs, 'the row\'s kernel arguments end the boot entry\'s options line');
+        else assert.equal(options.at(-1), 'console=ttyS0,115200n8', 'a row without kernel arguments leaves the line as the image has it');
+        assert.ok(options.includes('console=ttyS0,115200n8') && options.some((arg) => arg.startsWith('ostree=')), 'the image\'s own arguments stay');
         configHashes.push(createHash('sha256').update(text).digest('hex'));
       });
 

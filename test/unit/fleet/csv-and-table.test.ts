@@ -32,7 +32,8 @@ test('each row fills the profile: hostname, static IP, kernel arguments, label a
   const { plan } = planForCard(row!.profile, 1);
   assert.ok(plan?.mode === 'config');
   const config = JSON.parse(plan.configText) as { kernelArguments: unknown; storage: { files: Array<{ path: string; contents: { source: string } }> } };
-  assert.deepEqual(config.kernelArguments, { shouldExist: ['console=ttyS0', 'quiet'] });
+  assert.equal(config.kernelArguments, undefined, 'never Ignition kernelArguments: Fedora IoT cannot apply them');
+  assert.deepEqual(plan.kernelArguments, ['console=ttyS0', 'quiet'], 'they go on the boot entries');
   const file = (p: string) => fromDataUrl(config.storage.files.find((f) => f.path === p)!.contents.source);
   assert.equal(file('/etc/hostname'), 'pump-1\n');
   assert.equal(file('/etc/site'), 'site=north {unknown}\n', 'a brace that names no column stays as it is');
