@@ -25,6 +25,9 @@ export interface BrowserOptions {
    * every other test runs under the CSP the app ships.
    */
   bypassCSP?: boolean;
+  /** The computer's time zone and language as the page sees them (Intl, navigator.language). */
+  timezoneId?: string;
+  locale?: string;
 }
 
 /** A headless Chromium at 900×650 (the smallest window the app supports) with its own profile. */
@@ -35,6 +38,8 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
     headless: true,
     viewport: { width: 900, height: 650 },
     bypassCSP: options.bypassCSP ?? false,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    ...(options.locale ? { locale: options.locale } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   // The app keeps its draft in local storage, shared by every page of this browser: each new page

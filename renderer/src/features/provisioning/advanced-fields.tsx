@@ -1,5 +1,5 @@
 /**
- * The less common things, folded away: time zone, a static IPv4 address, switching to a bootc
+ * The less common things, folded away: a static IPv4 address, switching to a bootc
  * image on first boot, merging an Ignition config of one's own, or handing the whole config to
  * an Ignition URL or a Zezere server instead.
  */
@@ -62,7 +62,6 @@ export function AdvancedFields() {
           <>
             <fieldset className="form-group">
               <legend>System</legend>
-              <TextField name="timezone" label="Time zone" placeholder="Europe/Berlin" />
               <TextField name="bootcSwitch" label="Switch to this bootc image on first boot" placeholder="quay.io/fedora/fedora-iot:42"
                 hint="Runs bootc switch once, then reboots into the container image." />
             </fieldset>

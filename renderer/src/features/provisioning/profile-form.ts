@@ -19,6 +19,11 @@ export interface ProfileForm {
   wifiSecurity: 'wpa-psk' | 'sae' | 'none';
   wifiHidden: boolean;
   timezone: string;
+  /** ISO 3166 code of the Wi-Fi regulatory domain. */
+  wifiCountry: string;
+  /** Console keymap (vconsole.conf) and language (locale.conf). */
+  keymap: string;
+  locale: string;
   staticAddress: string;
   staticGateway: string;
   staticDns: string;
@@ -33,7 +38,7 @@ export interface ProfileForm {
 
 export const emptyForm: ProfileForm = {
   hostname: '', userName: '', passwordHash: '', sshKeys: '', wifiSsid: '', wifiPsk: '', wifiSecurity: 'wpa-psk', wifiHidden: false,
-  timezone: '', staticAddress: '', staticGateway: '', staticDns: '', bootcSwitch: '', mode: 'config', ignitionUrl: '', zezereUrl: '',
+  timezone: '', wifiCountry: '', keymap: '', locale: '', staticAddress: '', staticGateway: '', staticDns: '', bootcSwitch: '', mode: 'config', ignitionUrl: '', zezereUrl: '',
   mergeConfig: '', mergeFileName: '',
 };
 
@@ -60,6 +65,9 @@ export function formToProfile(form: ProfileForm): ProfileInput {
     profile.wifi = { ssid: form.wifiSsid, security: form.wifiSecurity, hidden: form.wifiHidden, ...(form.wifiSecurity === 'none' ? {} : { psk: form.wifiPsk }) };
   }
   if (given(form.timezone)) profile.timezone = form.timezone.trim();
+  if (given(form.wifiCountry)) profile.wifiCountry = form.wifiCountry.trim();
+  if (given(form.keymap)) profile.keymap = form.keymap.trim();
+  if (given(form.locale)) profile.locale = form.locale.trim();
   if (given(form.staticAddress)) {
     profile.staticIp = { address: form.staticAddress.trim(), ...(given(form.staticGateway) ? { gateway: form.staticGateway.trim() } : {}), dns: list(form.staticDns) };
   }
@@ -82,6 +90,9 @@ export function profileToForm(profile: ProfileInput): ProfileForm {
     wifiSecurity: profile.wifi?.security ?? 'wpa-psk',
     wifiHidden: profile.wifi?.hidden ?? false,
     timezone: profile.timezone ?? '',
+    wifiCountry: profile.wifiCountry ?? '',
+    keymap: profile.keymap ?? '',
+    locale: profile.locale ?? '',
     staticAddress: profile.staticIp?.address ?? '',
     staticGateway: profile.staticIp?.gateway ?? '',
     staticDns: (profile.staticIp?.dns ?? []).join(' '),
@@ -101,6 +112,9 @@ export function fieldOf(problem: Problem): keyof ProfileForm | 'profile' {
   if (/^users\.\d+\.name/.test(f)) return 'userName';
   if (/^users\.\d+\.passwordHash/.test(f)) return 'passwordHash';
   if (/^users\.\d+\.sshAuthorizedKeys/.test(f)) return 'sshKeys';
+  if (f.startsWith('wifiCountry')) return 'wifiCountry';
+  if (f.startsWith('keymap')) return 'keymap';
+  if (f.startsWith('locale')) return 'locale';
   if (f.startsWith('wifi.psk')) return 'wifiPsk';
   if (f.startsWith('wifi')) return 'wifiSsid';
   if (f.startsWith('timezone')) return 'timezone';

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { AdvancedFields } from './advanced-fields';
 import { BasicsFields } from './basics-fields';
 import { IgnitionPreview } from './ignition-preview';
+import { RegionFields } from './region-fields';
 import { SavedProfiles } from './saved-profiles';
 import { SeriesTableControls } from '../fleet';
 import { profileStore, uiStore, useFleet, useProfile } from '../../stores';
@@ -59,6 +60,7 @@ export function ProvisioningSummary() {
 export function ProvisioningStep() {
   const enabled = useProfile((s) => s.enabled);
   const error = useProfile((s) => s.error);
+  const mode = useProfile((s) => s.form.mode);
   return (
     <div className="provisioning stack" data-testid="provisioning-step">
       <label className="checkbox-label toggle">
@@ -71,6 +73,7 @@ export function ProvisioningStep() {
           <div className="stack">
             {/* The fields first, so the keyboard reaches Hostname first; saved profiles are a shortcut. */}
             <BasicsFields />
+            {mode === 'config' && <RegionFields />}
             <SeriesTableControls />
             <AdvancedFields />
             <SavedProfiles />
