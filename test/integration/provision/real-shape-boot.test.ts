@@ -86,20 +86,25 @@ describe('a 2 GiB boot with 4 KiB blocks, in an osbuild-style .raw.xz', { skip: 
   it('is flashed and provisioned as probe-7, and real Ignition applies the config it finds there', { skip: skipLoop || realIgnitionSkipReason() || false }, () => {
     const card = createLoopDisk(fixture.size);
     try {
+      const entry = '/loader/entries/ostree-1-fedora-iot.conf';
+      const imageOptions = /^options (.*)$/m.exec(debugfs(fixture.path, boot, `cat ${entry}`))?.[1];
       const run = cli(['flash', fixture.xzPath, '--drive', card.device, '--yes', '--hostname', 'probe-7', '--user', 'core',
-        '--ssh-key', ED25519_KEY, '--ignition', writeMergeConfig(), '--json']);
+        '--ssh-key', ED25519_KEY, '--ignition', writeMergeConfig(), '--wifi-country', 'DE', '--keymap', 'de', '--kernel-arg', 'quiet', '--json']);
       assert.equal(run.status, 0, run.stderr + run.stdout.slice(-2000));
       const out = resultLine(run.stdout) as unknown as { targets: Array<{ hostname: string; verified: boolean }> };
       assert.deepEqual(out.targets.map((t) => [t.hostname, t.verified]), [['probe-7', true]]);
       const fsck = fsckBoot(card.device);
       assert.equal(fsck.status, 0, fsck.output);
       assert.match(debugfs(card.device, boot, 'cat /ignition.firstboot'), /^set ignition_network_kcmdline=/);
+      assert.equal(/^options (.*)$/m.exec(debugfs(card.device, boot, `cat ${entry}`))?.[1], `${imageOptions} quiet cfg80211.ieee80211_regdom=DE`,
+        'the boot entry keeps the image’s arguments and gains these');
 
       const configText = debugfs(card.device, boot, 'cat /ignition/config.ign');
       assert.ok(Buffer.byteLength(configText) > 90_000, `the config is ~100 KiB (${Buffer.byteLength(configText)} bytes)`);
       const applied = applyWithIgnition(configText);
       try {
         assert.equal(readFileSync(path.join(applied.root, 'etc/hostname'), 'utf8'), 'probe-7\n');
+        assert.equal(readFileSync(path.join(applied.root, 'etc/vconsole.conf'), 'utf8'), 'KEYMAP=de\n');
         assert.equal(readFileSync(path.join(applied.root, NOTE_PATH), 'utf8'), NOTE);
         const keysDir = path.join(applied.root, 'home/core/.ssh/authorized_keys.d');
         const keys = existsSync(keysDir) ? readdirSync(keysDir).map((f) => readFileSync(path.join(keysDir, f), 'utf8')).join('') : '';
