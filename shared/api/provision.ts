@@ -17,6 +17,8 @@ export const provisionRequests = defineRequests({
       /** The bytes of ignition/config.ign for card counterStart (config mode). */
       configText: z.string().nullable(),
       url: z.string().nullable(),
+      /** What goes on the options line of the card's boot entries (config mode). */
+      kernelArguments: z.array(z.string()).optional(),
       /** The names of the next `count` cards. */
       hostnames: z.array(z.string()),
     }),

@@ -1,8 +1,8 @@
 /**
  * Region and keyboard in the First boot step, on a computer in Berlin with a German browser: the
  * time zone, the Wi-Fi country and the keyboard start from this computer, every one can be
- * changed (the country follows a new zone until picked by hand), and the config preview carries
- * what was chosen. A value off the lists is named beside its field.
+ * changed (the country follows a new zone until picked by hand), and the preview carries what
+ * was chosen: files in the config, the country on the boot entry's kernel line. A value off the lists is named beside its field.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +66,7 @@ describe('region and keyboard from this computer', { skip: skip ?? false }, () =
     assert.match(preview, /"path": "\/etc\/locale\.conf"/);
     assert.match(preview, /"target": "\/usr\/share\/zoneinfo\/Europe\/Paris"/);
     assert.doesNotMatch(preview, /kernelArguments/, 'the Wi-Fi country goes on the boot entry, not into the config');
+    assert.match(await page.getByTestId('boot-entry-preview').innerText(), /cfg80211\.ieee80211_regdom=CA/);
     assert.deepEqual(pageErrors, []);
   });
 });

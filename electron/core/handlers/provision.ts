@@ -24,6 +24,7 @@ export const provisionHandlers: HandlerFactory = ({ config, grants }) => {
         mode: plan.mode,
         configText: plan.mode === 'config' ? plan.configText : null,
         url: plan.mode === 'config' ? null : plan.url,
+        kernelArguments: plan.mode === 'config' ? (plan.kernelArguments ?? []) : [],
         hostnames,
       };
     },

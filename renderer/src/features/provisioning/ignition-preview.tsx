@@ -2,6 +2,7 @@
  * What will be written, twice: one plain sentence first, then the bytes of ignition/config.ign
  * for the first card, with its secrets (password hash, Wi-Fi passphrase) masked on screen.
  */
+import { BootEntryPreview } from './boot-entry-preview';
 import { maskIgnitionSecrets } from '../../../../shared/provisioning';
 import { FieldErrors, useFieldProblems } from './field';
 import { profileSummary } from './profile-summary';
@@ -31,6 +32,7 @@ export function IgnitionPreview() {
           <pre className="preview-json" data-testid="ignition-preview" tabIndex={0} aria-label="Ignition config, secrets masked">{maskIgnitionSecrets(preview.configText)}</pre>
         </details>
       )}
+      <BootEntryPreview />
       {preview?.mode === 'url' && preview.url && <p data-testid="ignition-preview">No config is written: on its first boot the card fetches it from <code>{preview.url}</code>.</p>}
       {preview?.mode === 'zezere' && preview.url && <p data-testid="ignition-preview">No config is written: the card asks <code>{preview.url}</code> until you claim it there.</p>}
     </section>
