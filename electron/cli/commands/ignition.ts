@@ -31,8 +31,8 @@ export const command: Command = {
     if (!plan) throw usageError(problems.map((p) => p.message).join('\n'));
     if (plan.mode === 'config') {
       if (!io.json) io.stdout.write(plan.configText);
-      // Not part of the config: provisioning writes them on the boot entries' options line.
-      if (plan.kernelArguments) io.say(`Kernel arguments for the card's boot entries: ${plan.kernelArguments.join(' ')}`);
+      // Not part of the config (provisioning writes them on the boot entries): on stderr, so stdout stays the config.
+      if (plan.kernelArguments) io.warn(`Kernel arguments for the card's boot entries: ${plan.kernelArguments.join(' ')}`);
       io.result(true, { mode: plan.mode, n, hostname: plan.hostname, config: JSON.parse(plan.configText), kernelArguments: plan.kernelArguments ?? [] });
     } else {
       io.say(plan.mode === 'url'

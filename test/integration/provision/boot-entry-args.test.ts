@@ -107,6 +107,10 @@ describe('kernel arguments go on the boot entry, not into Ignition', () => {
     const { profile } = checkProfile({ hostname: 'a', wifiCountry: 'GB', kernelArguments: ['quiet'] });
     const { plan } = planForCard(profile!, 1);
     assert.deepEqual(plan?.mode === 'config' && plan.kernelArguments, ['quiet', 'cfg80211.ieee80211_regdom=GB']);
+    const printed = cli(['ignition', '--hostname', 'a', '--wifi-country', 'GB', '--kernel-arg', 'quiet']);
+    assert.equal(printed.status, 0, printed.stderr);
+    assert.equal((JSON.parse(printed.stdout) as Record<string, unknown>).kernelArguments, undefined, 'stdout is the config alone');
+    assert.match(printed.stderr, /Kernel arguments for the card's boot entries: quiet cfg80211\.ieee80211_regdom=GB/);
     const url = checkProfile({ ignitionUrl: 'https://cfg.example/a.ign', wifiCountry: 'GB', keymap: 'gb' });
     assert.match(url.problems.map((p) => p.message).join('\n'), /wifiCountry, keymap would be ignored/);
   });
