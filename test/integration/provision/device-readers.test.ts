@@ -115,6 +115,9 @@ describe('Wi-Fi keyfile: NetworkManager reads back the SSID and passphrase exact
       assert.match(bytes.toString('utf8'), /^psk=\\s tomato; soup 42 {2}$/m, 'only the leading space is escaped; ; stays raw');
       assert.equal(readNmKeyfile(bytes).psk, psk);
       tally.roundTrips++;
+      // What the flasher used to write: GLib cannot interpret \; in a string, so the card had no Wi-Fi.
+      const old = readNmKeyfile(Buffer.from(bytes.toString('utf8').replace(/^psk=.*$/m, 'psk=tomato\\; soup 42')));
+      assert.match(JSON.stringify(old.glib['wifi-security']?.psk), /cannot be interpreted/);
     } finally {
       applied.dispose();
     }
