@@ -43,16 +43,6 @@ export function countryOfZone(zone: string): string | undefined {
   return Object.hasOwn(ZONE_COUNTRY, zone) ? ZONE_COUNTRY[zone] : undefined;
 }
 
-/** The locale for a browser language tag (de-AT → de_AT.UTF-8, fr → fr_FR.UTF-8), when Fedora has one. */
-export function localeForLanguage(tag: string): string | undefined {
-  const [language, region] = tag.replace(/_/g, '-').split('-');
-  if (!language) return undefined;
-  const lang = language.toLowerCase();
-  const candidates = [region ? `${lang}_${region.toUpperCase()}.UTF-8` : '', `${lang}_${lang.toUpperCase()}.UTF-8`];
-  const found = candidates.find((name) => name && LOCALES.has(name));
-  return found ?? [...LOCALES].find((name) => name.startsWith(`${lang}_`) && name.endsWith('.UTF-8'));
-}
-
 /**
  * The console keymap for a browser language tag: the region's XKB layout when Fedora has one
  * (de-CH → ch, en-GB → gb, fr-FR → fr; a region's code names its layout), else the language's (de → de), else `us`.
