@@ -7,14 +7,14 @@ import { z } from 'zod';
 import { bootKernelArguments, generateIgnition, ignitionText, type IgnitionConfig } from './generate-ignition';
 import { expandHostname } from './hostname';
 import { problem, type Problem } from './problem';
-import { isEmptyProfile, profileMode, profileSchema, type Profile } from './profile';
+import { isEmptyProfile, KERNEL_ARG, profileMode, profileSchema, type Profile } from './profile';
 import { parseIgnitionText, validateIgnition } from './validate-ignition';
 
 export const provisioningPlanSchema = z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('config'), hostname: z.string().optional(), configText: z.string(),
     /** For the `options` line of the card's boot entries (see bootKernelArguments). */
-    kernelArguments: z.array(z.string().regex(/^[^\s'"\\$]{1,200}$/)).optional(),
+    kernelArguments: z.array(z.string().regex(KERNEL_ARG)).optional(),
   }),
   z.object({ mode: z.literal('url'), url: z.string() }),
   z.object({ mode: z.literal('zezere'), url: z.string() }),

@@ -16,6 +16,8 @@ const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._/-][a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|timer|path|mount|automount|target|swap|slice|scope|device)$/;
+/** One kernel argument for a BLS options line: no quoting there, and GRUB expands `$name`. */
+export const KERNEL_ARG = /^[^\s'"\\$]{1,200}$/;
 const TIMEZONE = /^(UTC|[A-Z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2})$/;
 
 /**
@@ -122,7 +124,7 @@ export const profileSchema = z.object({
    * line of the card's boot entries (never as Ignition kernelArguments, which Fedora IoT cannot
    * apply). One argument per entry; that line has no quoting, and GRUB expands `$name` in it.
    */
-  kernelArguments: z.array(z.string().regex(/^[^\s'"\\$]{1,200}$/, 'must be one kernel argument such as console=ttyS0,115200, without spaces, quotes, backslashes or $')).default([]),
+  kernelArguments: z.array(z.string().regex(KERNEL_ARG, 'must be one kernel argument such as console=ttyS0,115200, without spaces, quotes, backslashes or $')).default([]),
   /** The Wi-Fi regulatory domain (ISO 3166 code): `cfg80211.ieee80211_regdom=CC` on the kernel line. */
   wifiCountry: z.string().trim().refine(isWifiCountry, 'must be a two-letter country code such as DE, US or GB (ISO 3166, upper case)').optional(),
   /** The console keyboard layout (`KEYMAP=` in /etc/vconsole.conf), as `localectl list-keymaps` names it. */
