@@ -103,6 +103,20 @@ describe('kernel arguments go on the boot entry, not into Ignition', () => {
     assert.equal(sha256(image), before, 'the image is unchanged');
   });
 
+  it('flash checks the image for a boot entry before the first byte goes to the card', { skip: loopSkipReason() ?? fixtureTools ?? false }, () => {
+    const image = imageCopy('no-entry-flash.img');
+    spawnSync('debugfs', ['-w', '-R', `rm ${ENTRY}`, `${image}?offset=${boot.offset}`], { stdio: 'ignore' });
+    const card = createLoopDisk(fixture.size);
+    try {
+      const flash = cli(['flash', image, '--drive', card.device, '--yes', '--hostname', 'greenhouse', '--kernel-arg', 'quiet', '--json']);
+      assert.equal(flash.status, 1, flash.stderr + flash.stdout);
+      assert.match(resultLine(flash.stdout).error!.message, /no boot entries in \/loader\/entries to carry the kernel arguments \(quiet\)/);
+      assert.equal(card.sectorsWritten(), 0, 'not a sector written to the card');
+    } finally {
+      card.dispose();
+    }
+  });
+
   it('the plan carries the arguments for the writer; URL mode refuses them', () => {
     const { profile } = checkProfile({ hostname: 'a', wifiCountry: 'GB', kernelArguments: ['quiet'] });
     const { plan } = planForCard(profile!, 1);
