@@ -52,6 +52,14 @@ function imageCopy(name: string): string {
   return image;
 }
 
+/** A copy of the image whose boot partition has lost its boot entry. */
+function imageWithoutEntry(name: string): string {
+  const image = imageCopy(name);
+  spawnSync('debugfs', ['-w', '-R', `rm ${ENTRY}`, `${image}?offset=${boot.offset}`], { stdio: 'ignore' });
+  assert.doesNotMatch(debugfs(image, boot, `stat ${ENTRY}`), /Inode:/, 'the entry is gone');
+  return image;
+}
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const optionsOf = (image: string) => (/^options (.*)$/m.exec(debugfs(image, boot, `cat ${ENTRY}`))?.[1] ?? '').split(' ');
 
@@ -94,8 +102,7 @@ describe('kernel arguments go on the boot entry, not into Ignition', () => {
   });
 
   it('an image whose boot partition has no boot entry is refused before anything is written', { skip: fixtureTools ?? false }, () => {
-    const image = imageCopy('no-entry.img');
-    spawnSync('debugfs', ['-w', '-R', `rm ${ENTRY}`, `${image}?offset=${boot.offset}`], { stdio: 'ignore' });
+    const image = imageWithoutEntry('no-entry.img');
     const before = sha256(image);
     const run = cli(['provision', image, '--hostname', 'greenhouse', '--wifi-country', 'DE', '--json']);
     assert.equal(run.status, 1, run.stderr + run.stdout);
@@ -104,8 +111,7 @@ describe('kernel arguments go on the boot entry, not into Ignition', () => {
   });
 
   it('flash checks the image for a boot entry before the first byte goes to the card', { skip: loopSkipReason() ?? fixtureTools ?? false }, () => {
-    const image = imageCopy('no-entry-flash.img');
-    spawnSync('debugfs', ['-w', '-R', `rm ${ENTRY}`, `${image}?offset=${boot.offset}`], { stdio: 'ignore' });
+    const image = imageWithoutEntry('no-entry-flash.img');
     const card = createLoopDisk(fixture.size);
     try {
       const flash = cli(['flash', image, '--drive', card.device, '--yes', '--hostname', 'greenhouse', '--kernel-arg', 'quiet', '--json']);
