@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { batchRequests } from './api/batch';
 import { benchEvents, benchRequests } from './api/bench';
 import { buildEvents, buildRequests } from './api/build';
+import { checkinEvents, checkinRequests } from './api/checkin';
 import { catalogEvents, catalogRequests } from './api/catalog';
 import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
@@ -21,6 +22,7 @@ export const requests = {
   ...batchRequests,
   ...benchRequests,
   ...buildRequests,
+  ...checkinRequests,
   ...catalogRequests,
   ...drivesRequests,
   ...flashRequests,
@@ -35,6 +37,7 @@ export const requests = {
 export const events = {
   ...benchEvents,
   ...buildEvents,
+  ...checkinEvents,
   ...catalogEvents,
   ...drivesEvents,
   ...flashEvents,

@@ -10,6 +10,7 @@ import { batchHandlers } from './handlers/batch';
 import { benchHandlers } from './handlers/bench';
 import { buildHandlers } from './handlers/build';
 import { catalogHandlers } from './handlers/catalog';
+import { checkinHandlers } from './handlers/checkin';
 import { drivesHandlers } from './handlers/drives';
 import { flashHandlers } from './handlers/flash';
 import { historyHandlers } from './handlers/history';
@@ -35,6 +36,7 @@ const domains: HandlerFactory[] = [
   batchHandlers,
   buildHandlers,
   catalogHandlers,
+  checkinHandlers,
   drivesHandlers,
   flashHandlers,
   historyHandlers,

@@ -6,6 +6,7 @@
 import type { FlashRequest } from '../../shared/domain/flash';
 import { BuildManager } from './build/build-manager';
 import { resolveCatalogSource } from './catalog/resolve-source';
+import { CheckinService } from './checkin/checkin-service';
 import { CatalogService } from './catalog/service';
 import { loadConfig, type AppConfig } from './config';
 import { startFlash, type FlashJob } from './flash/job';
@@ -18,6 +19,7 @@ export class CoreServices {
   private catalogService: CatalogService | undefined;
   private imageService: ImageService | undefined;
   private buildManager: BuildManager | undefined;
+  private checkinService: CheckinService | undefined;
 
   constructor(readonly config: AppConfig = loadConfig(), readonly events: EventBus = new EventBus()) {}
 
@@ -41,6 +43,12 @@ export class CoreServices {
     return this.buildManager;
   }
 
+  /** The devices' check-ins: listens only while a run's cards are awaited. */
+  get checkins(): CheckinService {
+    this.checkinService ??= new CheckinService({ configDir: this.config.configDir, events: this.events });
+    return this.checkinService;
+  }
+
   /**
    * Starts a flash job, wired the same for every front end: URLs and catalog references come
    * through the image cache (downloaded and verified once, decompressed once), local files through
@@ -49,6 +57,6 @@ export class CoreServices {
    */
   flash(request: FlashRequest, local: SourceResolver): FlashJob {
     const { configDir } = this.config;
-    return startFlash(request, { resolvers: [this.images.resolver(), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir });
+    return startFlash(request, { resolvers: [this.images.resolver(), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir, checkins: this.checkins });
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { cardIdentitySchema } from './drive';
 import { SHA256_HEX } from '../sha256';
+import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
 import { transferProgressSchema } from './transfer';
 
@@ -61,6 +62,11 @@ export const flashRequestSchema = z.object({
   expectedCards: z.array(z.object({ device: z.string(), identity: cardIdentitySchema })).max(256).optional(),
   /** A bench session's job: the session (one batch in the history) and each target's number in it. */
   session: z.object({ id: z.string().min(1).max(100), cards: z.array(z.number().int().positive()).max(256) }).optional(),
+  /**
+   * Each card reports once when its device came up (shared/domain/checkin.ts): the app listens
+   * on this address while the cards are awaited. Needs the config this app writes.
+   */
+  checkin: checkinRequestSchema.optional(),
 });
 export type FlashRequest = z.input<typeof flashRequestSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
+import { cardCheckinSchema } from './checkin';
 
 /**
  * One card in the flash history: what went where, for field techs provisioning many cards. Never
@@ -52,6 +53,8 @@ export const historyEntrySchema = z.object({
   writtenSha256: z.string().optional(),
   error: errorInfoSchema.optional(),
   durationMs: z.number().nonnegative(),
+  /** Whether the device said it came up (check-in), joined from the check-in log when read. */
+  checkin: cardCheckinSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

@@ -3,6 +3,7 @@
  * previews exactly the JSON the writer will put on the card.
  */
 import { bootcSwitchUnit } from './bootc-switch';
+import { checkinFiles, checkinUnit, type CheckinCard } from './checkin-unit';
 import { toDataUrl } from './data-url';
 import { expandHostname } from './hostname';
 import { staticIpKeyfile, wifiKeyfile } from './network-keyfiles';
@@ -45,8 +46,11 @@ export function bootKernelArguments(profile: Profile): string[] {
   return [...profile.kernelArguments, ...(profile.wifiCountry ? [`${REGDOM_ARG}=${profile.wifiCountry}`] : [])];
 }
 
-/** The config for the card whose counter value is `n` (the first card of a run is counterStart). */
-export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
+/**
+ * The config for the card whose counter value is `n` (the first card of a run is counterStart);
+ * `checkin`: this card's check-in unit and token, when the run awaits reports.
+ */
+export function generateIgnition(profile: Profile, n: number, checkin?: CheckinCard): IgnitionConfig {
   const config: IgnitionConfig = { ignition: { version: IGNITION_SPEC_VERSION } };
   if (profile.mergeConfig) config.ignition.config = { merge: [{ source: toDataUrl(profile.mergeConfig) }] };
 
@@ -75,6 +79,7 @@ export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
   if (profile.keymap) files.push(file('/etc/vconsole.conf', `KEYMAP=${profile.keymap}\n`, MODE_0644));
   if (profile.locale) files.push(file('/etc/locale.conf', `LANG=${profile.locale}\n`, MODE_0644));
   for (const extra of profile.files) files.push(file(extra.path, extra.contents, extra.mode));
+  if (checkin) for (const part of checkinFiles(checkin)) files.push(file(part.path, part.text, part.mode));
   const links = profile.timezone
     ? [{ path: '/etc/localtime', target: `/usr/share/zoneinfo/${profile.timezone}`, hard: false, overwrite: true }]
     : [];
@@ -82,6 +87,7 @@ export function generateIgnition(profile: Profile, n: number): IgnitionConfig {
 
   const units = profile.units.map((unit) => ({ ...unit }));
   if (profile.bootcSwitch) units.push(bootcSwitchUnit(profile.bootcSwitch));
+  if (checkin) units.push(checkinUnit());
   if (units.length) config.systemd = { units };
   return config;
 }

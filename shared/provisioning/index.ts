@@ -6,6 +6,7 @@ export * from './data-url';
 export * from './profile';
 export * from './network-keyfiles';
 export * from './bootc-switch';
+export * from './checkin-unit';
 export * from './generate-ignition';
 export * from './validate-ignition';
 export * from './plan';

@@ -4,6 +4,7 @@
  * Every check happens here, before anything is written.
  */
 import { z } from 'zod';
+import type { CheckinCard } from './checkin-unit';
 import { bootKernelArguments, generateIgnition, ignitionText, type IgnitionConfig } from './generate-ignition';
 import { expandHostname } from './hostname';
 import { problem, type Problem } from './problem';
@@ -58,18 +59,24 @@ export function checkProfile(input: unknown): { profile?: Profile; problems: Pro
 }
 
 /** The config and its problems for card `n` (problems from our validator on the generated config). */
-export function previewIgnition(profile: Profile, n: number): { config: IgnitionConfig; text: string; problems: Problem[] } {
-  const config = generateIgnition(profile, n);
+export function previewIgnition(profile: Profile, n: number, checkin?: CheckinCard): { config: IgnitionConfig; text: string; problems: Problem[] } {
+  const config = generateIgnition(profile, n, checkin);
   return { config, text: ignitionText(config), problems: validateIgnition(config) };
 }
 
-/** The plan for card `n`; throws nothing, returns problems instead, so every caller can name the field. */
-export function planForCard(profile: Profile, n: number): { plan?: ProvisioningPlan; problems: Problem[] } {
+/**
+ * The plan for card `n`; throws nothing, returns problems instead, so every caller can name the
+ * field. `checkin`: the card also reports that it came up (the config the app writes carries it).
+ */
+export function planForCard(profile: Profile, n: number, checkin?: CheckinCard): { plan?: ProvisioningPlan; problems: Problem[] } {
   const mode = profileMode(profile);
+  if (mode !== 'config' && checkin) {
+    return { problems: [problem('checkin', `needs the config this app writes, and ${mode === 'url' ? 'the URL' : 'Zezere'} decides the card's config: turn the check-in off`)] };
+  }
   if (mode === 'url') return { plan: { mode, url: profile.ignitionUrl! }, problems: [] };
   if (mode === 'zezere') return { plan: { mode, url: profile.zezereUrl! }, problems: [] };
-  if (isEmptyProfile(profile)) return { problems: [problem('profile', 'asks for nothing to set up: fill in at least one setting, or turn first-boot setup off')] };
-  const { text, problems } = previewIgnition(profile, n);
+  if (isEmptyProfile(profile) && !checkin) return { problems: [problem('profile', 'asks for nothing to set up: fill in at least one setting, or turn first-boot setup off')] };
+  const { text, problems } = previewIgnition(profile, n, checkin);
   if (problems.length) return { problems };
   const hostname = profile.hostname ? expandHostname(profile.hostname, n) : undefined;
   const kernelArguments = bootKernelArguments(profile);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createCore } from '../../core/app-core';
 import { loadConfig } from '../../core/config';
 import { isLoopback, servedAddresses } from '../../station/addresses';
-import { certificateFolder, stationCertificate } from '../../station/certificate';
+import { certificateFolder, stationCertificate } from '../../core/station-certificate';
 import { startStation } from '../../station/server';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';

@@ -12,6 +12,7 @@ import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashRe
 import type { SourceTrust } from '../../../shared/domain/images';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
+import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
@@ -31,6 +32,8 @@ export interface TargetProvisioning {
   tableLine?: number;
   label?: string;
   configSha256?: string;
+  /** The card's first user, for the check-in's "ssh user@address" line. */
+  user?: string;
 }
 
 /** A run's provisioning: per-target plans, and `settle`, told how the cards came out (table rows are marked used). */
@@ -44,7 +47,9 @@ export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
    * Builds each target's provisioning plan from the request and checks the source image for it,
    * before anything is written. Default: electron/core/provision's planFlashProvisioning.
    */
-  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }) => Promise<RunProvisioning>;
+  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: PlanContext) => Promise<RunProvisioning>;
+  /** Where the cards of a run that asks for check-in report; without it such a run is refused. */
+  checkins?: CheckinIssuer;
   /** The config folder holding hostname series and device-table state; without it nothing is kept between runs. */
   configDir?: string;
   /**
@@ -63,8 +68,14 @@ export interface FinishedFlash {
   drives: Drive[];
 }
 
+interface PlanContext {
+  jobId: string;
+  configDir?: string;
+  checkins?: CheckinIssuer;
+}
+
 /** Loaded only for runs that provision, so a plain flash never loads the ext4 WebAssembly module. */
-async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: { jobId: string; configDir?: string }): Promise<RunProvisioning> {
+async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: PlanContext): Promise<RunProvisioning> {
   const { planFlashProvisioning } = await import('../provision/plan-flash');
   return planFlashProvisioning(request, drives, source, context);
 }
@@ -194,8 +205,8 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     // Series numbers and table rows are taken here, once a card may carry them;
     // the drives are opened (a polkit prompt) after that, so no descriptor is left open by a refused plan.
     let run: RunProvisioning | undefined;
-    if (request.provisioning !== undefined || request.table !== undefined) {
-      run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source, { jobId: id, configDir: deps.configDir });
+    if (request.provisioning !== undefined || request.table !== undefined || request.checkin !== undefined) {
+      run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source, { jobId: id, configDir: deps.configDir, ...(deps.checkins ? { checkins: deps.checkins } : {}) });
       provisioning = run.targets;
     }
     const access = await writerAccess(checked.drives, deps);
@@ -236,6 +247,16 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     return result;
   }
 
+  /** Cards written to the end are awaited from now on; the others' tokens are dropped. */
+  async function awaitCheckins(finished: FlashResult): Promise<void> {
+    if (!input.checkin || !deps.checkins) return;
+    const cards = finished.targets.map((target, i) => ({
+      card: i + 1, device: target.device, written: target.state === 'done' && !target.error,
+      ...(target.hostname ? { hostname: target.hostname } : {}), ...(provisioning[i]?.user ? { user: provisioning[i].user } : {}),
+    }));
+    await deps.checkins.settle(id, cards);
+  }
+
   // Started on the next tick, so a caller subscribes to progress before the first event.
   const result = Promise.resolve()
     .then(run)
@@ -243,6 +264,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     .then(async (finished) => {
       unlockTargets();
       leaveJob();
+      await awaitCheckins(finished).catch((error: unknown) => process.emitWarning(`Check-ins could not be awaited: ${toErrorInfo(error).message}`));
       // The result promise never rejects: a failing hook must not hide how the cards came out, and its failure is said in the result.
       await deps.onFinished?.({ result: finished, request: input, drives }).catch((error: unknown) => {
         notSaved ??= error instanceof FiotError ? error : new FiotError('STATE_NOT_SAVED', toErrorInfo(error).message);

@@ -8,9 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Drive } from '../../../shared/domain/drive';
+import type { CheckinRequest } from '../../../shared/domain/checkin';
 import type { FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
-import { checkProfile, hasCounter, planForCard, readDeviceTable, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
+import { checkProfile, hasCounter, planForCard, problem, profileMode, readDeviceTable, type CheckinCard, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
+import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { SourceInfo } from '../flash/source';
 import { readEntries } from '../history/flash-log';
 import { planKernelArguments } from './inspect';
@@ -26,6 +28,8 @@ export interface TargetPlan {
   tableLine?: number;
   label?: string;
   configSha256?: string;
+  /** The card's first user: whom the "came up" line tells the person to ssh in as. */
+  user?: string;
 }
 
 export interface BatchRequest {
@@ -34,12 +38,15 @@ export interface BatchRequest {
   cardNumbers?: number[];
   table?: { text: string; name?: string };
   allowDuplicateHostnames?: boolean;
+  checkin?: CheckinRequest;
 }
 
 /** Where series and table state live; without a config folder nothing persists (a library caller's own run). */
 export interface BatchContext {
   configDir?: string;
   jobId: string;
+  /** Gives each card its check-in token when the request asks for check-in. */
+  checkins?: CheckinIssuer;
 }
 
 export interface CardPreview {
@@ -62,6 +69,8 @@ function invalid(problems: Problem[]): FiotError {
 function checkBatch(request: BatchRequest): Checked {
   const { profile, problems } = checkProfile(request.provisioning);
   if (!profile) throw invalid(problems);
+  const mode = profileMode(profile);
+  if (request.checkin && mode !== 'config') throw invalid([problem('checkin', `needs the config this app writes, and ${mode === 'url' ? 'the URL' : 'Zezere'} decides the card's config: turn the check-in off`)]);
   if (!request.table) return { profile };
   const { table, problems: tableProblems } = readDeviceTable(request.table.text, request.provisioning);
   if (!table) throw invalid(tableProblems);
@@ -81,11 +90,16 @@ function numbering(request: BatchRequest, first: number): CardNumber {
   return (i) => given?.[i] ?? first + i;
 }
 
-function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number, numberOf: CardNumber): TargetPlan[] {
+/** Card i's check-in (its own token), when the run awaits reports. */
+type CheckinOf = (i: number) => CheckinCard | undefined;
+
+function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number, numberOf: CardNumber, checkinOf: CheckinOf = () => undefined): TargetPlan[] {
   return Array.from({ length: count }, (_, i) => {
     const row = rows?.[i];
     const n = numberOf(i);
-    const { plan, problems } = planForCard(row?.profile ?? checked.profile, n);
+    const profile = row?.profile ?? checked.profile;
+    const user = profile.users[0]?.name;
+    const { plan, problems } = planForCard(profile, n, checkinOf(i));
     if (!plan) throw invalid(row ? problems.map((p) => ({ ...p, message: `table line ${row.line}: ${p.message}` })) : problems);
     const configText = plan.mode === 'config' ? plan.configText : undefined;
     return {
@@ -94,6 +108,7 @@ function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number
       ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}),
       ...(row ? { tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
       ...(configText ? { configSha256: createHash('sha256').update(configText).digest('hex') } : {}),
+      ...(user ? { user } : {}),
     };
   });
 }
@@ -154,6 +169,14 @@ export async function previewBatch(request: BatchRequest, count: number, configD
   return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 
+/** Opens the check-in listener and hands card i (the i+1th target) its token, when the request asks. */
+async function checkinTokens(request: BatchRequest, { checkins, jobId }: BatchContext): Promise<CheckinOf> {
+  if (!request.checkin) return () => undefined;
+  if (!checkins) throw new FiotError('PREFLIGHT_FAILED', 'This front end cannot receive check-ins from the devices.', 'Write the cards from the app or a station, or turn the check-in off.');
+  const endpoint = await checkins.open(request.checkin, jobId);
+  return (i) => checkins.issue(endpoint, jobId, i + 1);
+}
+
 /**
  * Checks everything, then takes the numbers and rows for `drives` (the write is about to start).
  * Returns each target's plan and `settle`, which marks the rows of cards written to the end used
@@ -171,7 +194,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
     const kernelArguments = tentative.plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [];
     await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments);
   }
-  if (!configDir) return { targets: tentative.plans, settle: async () => undefined };
+  const checkinOf = await checkinTokens(request, context);
+  if (!configDir) return { targets: plansFor(checked, tentative.rows, drives.length, numbering(request, tentative.first), checkinOf), settle: async () => undefined };
 
   const pattern = seriesPattern(checked.profile);
   // Numbers given outright were taken by an earlier run: the series stays where it is.
@@ -182,7 +206,7 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
     await table.settle(jobId, []);
     throw new FiotError('TABLE_EXHAUSTED', `Another run took the device table's last rows: ${rows.length} left for ${drives.length} cards.`);
   }
-  const targets = plansFor(checked, rows, drives.length, numbering(request, first));
+  const targets = plansFor(checked, rows, drives.length, numbering(request, first), checkinOf);
   if (rows) {
     try {
       refuseRepeatedNames(await namesInHistory(configDir, targets.map((t) => t.hostname)), request);
