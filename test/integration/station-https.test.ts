@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { createCore } from '../../electron/core/app-core';
-import { certificateFolder, stationCertificate, type StationCertificate } from '../../electron/station/certificate';
+import { certificateFolder, stationCertificate, type StationCertificate } from '../../electron/core/station-certificate';
 import { startStation, type Station } from '../../electron/station/server';
 import { callApi } from '../helpers/station-client';
 import { spawnStation } from '../helpers/station-process';
