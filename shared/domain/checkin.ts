@@ -81,6 +81,13 @@ function clock(iso: string): string {
   return `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
 }
 
+/** A table cell: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", "awaited". */
+export function checkinSummary(checkin: CardCheckin): string {
+  if (checkin.state === 'came-up' && checkin.report) return `came up ${clock(checkin.report.time)} on ${reachableAddress(checkin.report)}`;
+  if (checkin.state === 'silent') return `not heard from after ${checkin.waitMinutes} min`;
+  return 'awaited';
+}
+
 /** "greenhouse came up at 10:32 on 192.168.1.57: ssh maya@192.168.1.57", or why not (yet). */
 export function checkinLine(checkin: CardCheckin): string {
   const name = checkin.report?.hostname || checkin.hostname || `Card ${checkin.card}`;

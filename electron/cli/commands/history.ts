@@ -2,7 +2,9 @@
  * `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first;
  * `--batch JOB|last` with --csv, --json or --html: one batch's record (a bench session, or one flash job), for the paperwork.
  */
+import { checkinSummary } from '../../../shared/domain/checkin';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
+import { withCheckins } from '../../core/checkin/checkin-log';
 import { loadConfig } from '../../core/config';
 import { batchEntries, exportBatch, historyCsv, readEntries } from '../../core/history';
 import { EXIT_OK, type Command } from '../command';
@@ -14,7 +16,10 @@ Usage: fiot-flash history [--json | --csv] [--limit N]
        fiot-flash history --batch JOB|last [--csv | --json | --html]
 
 Lists every card written by this app, the CLI or a station on this machine, newest first:
-when, the hostname it was given, the device, the image and whether it was verified.
+when, the hostname it was given, the device, the image, whether it was verified, and, for
+cards written with check-in (the app and the station turn it on for batches), whether the
+device said it came up: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", or
+"awaited" while the app still listens.
 
   --limit N   only the newest N cards
   --json      one JSON object: {"type":"result","ok":true,"entries":[...]}
@@ -47,7 +52,7 @@ const resultWords: Record<HistoryEntry['result'], string> = {
 
 function tableRow(entry: HistoryEntry): string[] {
   const result = resultWords[entry.result] + (entry.error && entry.result === 'failed' ? ` (${entry.error.code})` : '');
-  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? '-', entry.device.path, imageLabel(entry.source.given), result];
+  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? '-', entry.device.path, imageLabel(entry.source.given), result, entry.checkin ? checkinSummary(entry.checkin) : '-'];
 }
 
 function parseLimit(value: string | undefined): number | undefined {
@@ -73,7 +78,8 @@ export const command: Command = {
       return EXIT_OK;
     }
     if (values.html) throw usageError('--html needs --batch JOB|last: the printable sheet is for one batch.');
-    const entries = await readEntries(loadConfig().configDir, parseLimit(values.limit));
+    const { configDir } = loadConfig();
+    const entries = await withCheckins(configDir, await readEntries(configDir, parseLimit(values.limit)));
     if (values.csv) {
       io.stdout.write(historyCsv(entries));
       return EXIT_OK;
@@ -86,7 +92,7 @@ export const command: Command = {
       io.say('No cards have been written yet. Each card `fiot-flash flash` or the app writes is listed here.');
       return EXIT_OK;
     }
-    io.say(formatTable(['TIME (UTC)', 'HOSTNAME', 'DEVICE', 'IMAGE', 'RESULT'], entries.map(tableRow)));
+    io.say(formatTable(['TIME (UTC)', 'HOSTNAME', 'DEVICE', 'IMAGE', 'RESULT', 'CHECK-IN'], entries.map(tableRow)));
     return EXIT_OK;
   },
 };
