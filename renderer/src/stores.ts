@@ -9,6 +9,7 @@ import { useStore } from 'zustand';
 import { api } from './api';
 import { createBuildStore, type BuildState } from './features/build/build-store';
 import { createCatalogStore, type CatalogState } from './features/catalog/catalog-store';
+import { createCheckinStore, type CheckinState } from './features/checkin/checkin-store';
 import { createDrivesStore, imageFacts, type DrivesState } from './features/drives/drives-store';
 import { checkTarget } from '../../shared/drive-constraints';
 import { createBenchStore, type BenchState } from './features/fleet/bench-store';
@@ -81,6 +82,7 @@ export const fleetStore = createFleetStore(api);
 export const benchStore = createBenchStore(api);
 export const restoreStore = createRestoreStore(api);
 export const toolStore = createToolStore();
+export const checkinStore = createCheckinStore(api);
 
 export const useUi = <T>(select: (state: UiState) => T): T => useStore(uiStore, select);
 export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T => useStore(connectionStore, select);
@@ -98,6 +100,7 @@ export const useFleet = <T>(select: (state: FleetState) => T): T => useStore(fle
 export const useBench = <T>(select: (state: BenchState) => T): T => useStore(benchStore, select);
 export const useRestore = <T>(select: (state: RestoreState) => T): T => useStore(restoreStore, select);
 export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolStore, select);
+export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
 
 /**
  * Starts every event subscription and the first loads; returns the teardown. Called once, before
@@ -114,6 +117,7 @@ export function startStores(): () => void {
     drivesStore.getState().watch(),
     jobStore.getState().watch(),
     benchStore.getState().watch(),
+    checkinStore.getState().watch(),
     // A finished write took numbers from the series: the names shown next move on.
     api.on('flash:done', () => profileStore.getState().refreshPreview()),
     // A device-table row fills the profile: a changed profile may make a row right or wrong.
@@ -122,12 +126,16 @@ export function startStores(): () => void {
     }),
     // Drives may have come and gone while the station was out of reach.
     api.onConnection((state) => {
-      if (state === 'open') void drivesStore.getState().load();
+      if (state === 'open') {
+        void drivesStore.getState().load();
+        void checkinStore.getState().load().catch(() => undefined);
+      }
     }),
   ];
   performance.mark('fiot:catalog-requested');
   void catalogStore.getState().load();
   void drivesStore.getState().load();
+  void checkinStore.getState().load().catch(() => undefined);
   stops.push(keepDraft({ ui: uiStore, image: imageStore, profile: profileStore, drives: drivesStore }, window.localStorage));
   return () => stops.forEach((stop) => stop());
 }

@@ -95,6 +95,8 @@ export async function startCheckinListener(options: CheckinListenerOptions): Pro
     });
     server.listen(options.port, options.address, () => resolve());
   });
+  // Awaiting devices alone must not keep a process alive: the app or the station does, while it runs.
+  server.unref();
   return {
     port: (server.address() as AddressInfo).port,
     async close() {

@@ -151,7 +151,7 @@ describe('check-in: a written card reports once that its device came up', { skip
 
     // The device boots: the unit's command, run inside its root.
     const sentAt = Date.now();
-    const ran = runInRoot(first.root, execStart(first.root));
+    const ran = await runInRoot(first.root, execStart(first.root));
     assert.equal(ran.status, 0, `the check-in script: ${ran.stdout}${ran.stderr}`);
     const cameUp = await until('checkin:changed with card 1 came up', () => events.find((e) => e.event === 'checkin:changed' && (e.payload as { cards: CardCheckin[] }).cards.some((c) => c.card === 1 && c.state === 'came-up')));
     console.log(`check-in: report sent to "came up" pushed in ${cameUp.at - sentAt} ms (script run included)`);
@@ -174,7 +174,7 @@ describe('check-in: a written card reports once that its device came up', { skip
     const wrongPin = spawnSync('curl', ['--silent', '--cacert', caFile, '--pinnedpubkey', 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', '-d', 'x=1', url]);
     assert.equal(wrongPin.status, 90, 'curl refuses a public key other than the pinned one (exit 90)');
 
-    const secondRun = runInRoot(second.root, execStart(second.root));
+    const secondRun = await runInRoot(second.root, execStart(second.root));
     assert.equal(secondRun.status, 0, `card 2's check-in script: ${secondRun.stdout}${secondRun.stderr}`);
     await until('card 2 came up', () => events.find((e) => e.event === 'checkin:changed' && (e.payload as { cards: CardCheckin[] }).cards.some((c) => c.card === 2 && c.state === 'came-up')));
 

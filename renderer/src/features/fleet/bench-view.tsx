@@ -10,7 +10,8 @@ import { imageLabel } from '../../../../shared/domain/history';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { percent } from '../../format';
-import { benchStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
+import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
+import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
@@ -32,6 +33,7 @@ function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
       <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
       </div>
+      {slot.state === 'done' && <CameUpBadge jobId={slot.jobId} device={slot.device} />}
       {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
       {canRetry && slot.state === 'failed' && (
         <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
@@ -94,7 +96,7 @@ export function BenchView() {
   const toggle = (on: boolean) => {
     if (!on) return void benchStore.getState().stop();
     const { table } = fleetStore.getState().flashFields();
-    void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}) });
+    void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...checkinStore.getState().flashFields(true) });
   };
   const canStart = Boolean(source && imageName) && profileReady && tableOk;
   const session = status.session;
@@ -108,6 +110,7 @@ export function BenchView() {
           <FormValues />
         </>
       )}
+      {!status.active && <CheckinSettings batch />}
       <label className="checkbox-label toggle bench-switch">
         <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert

@@ -5,6 +5,7 @@ import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { targetStateWords } from './progress-view';
 import { NextSteps } from './next-steps';
+import { CameUpLines } from '../checkin';
 
 /** Refusals that concern only the first-boot setup: the image itself can still be written. */
 const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
@@ -89,6 +90,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
             </li>
         ))}
       </ul>
+      <CameUpLines jobId={result.jobId} devices={result.targets.map((t) => t.device)} />
       {ok && <NextSteps request={request} targets={result.targets} />}
       {changedCard && (
         <ErrorNotice error={changedCard} testId="retry-changed-card">

@@ -6,11 +6,13 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
-import { drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
+import { hasCounter } from '../../../../shared/provisioning';
+import { checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
 import { BatchSummary, batchBlocker } from '../fleet';
+import { CheckinSettings } from '../checkin';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
@@ -38,13 +40,17 @@ function Plan() {
   const [confirming, setConfirming] = useState(false);
   const blocker = useFleet((s) => batchBlocker(s, drives.length));
   const provisioned = useProfile((s) => s.enabled);
+  // A batch: more than one card, a device table, or a numbered series; its devices check in by default.
+  const series = useProfile((s) => s.enabled && hasCounter(s.form.hostname ?? ''));
+  const table = useFleet((s) => s.table !== null);
+  const batch = drives.length > 1 || (provisioned && table) || series;
 
   const start = () => {
     setConfirming(false);
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet });
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet, ...checkinStore.getState().flashFields(batch) });
     fleetStore.getState().clearPreview();
   };
 
@@ -72,6 +78,7 @@ function Plan() {
         <ProvisioningPlanLine cards={drives.length} />
       </dl>
       <BatchSummary devices={drives.map((d) => d.device)} />
+      <CheckinSettings batch={batch} />
       <label className="checkbox-label">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
         Verify every written byte (recommended)

@@ -1,0 +1,25 @@
+/** "Tell me when each device comes up": the switch and the address the devices report to. */
+import { checkinStore, useCheckin } from '../../stores';
+
+export function CheckinSettings({ batch }: { batch: boolean }) {
+  const on = useCheckin((s) => s.isOn(batch));
+  const address = useCheckin((s) => s.address);
+  const addresses = useCheckin((s) => s.addresses);
+  return (
+    <fieldset className="checkin-settings stack" data-testid="checkin-settings">
+      <label className="checkbox-label">
+        <input type="checkbox" checked={on} disabled={addresses.length === 0} onChange={(e) => checkinStore.getState().setWanted(e.target.checked)} data-testid="checkin-toggle" />
+        Tell me when each device comes up
+      </label>
+      {on && (
+        <label className="field">
+          <span>Devices report to this computer at</span>
+          <select value={address} onChange={(e) => checkinStore.getState().setAddress(e.target.value)} data-testid="checkin-address">
+            {addresses.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+          <span className="muted small">Pick the address the devices can reach (this computer’s address on their network). The app listens there, over HTTPS, only until every card has reported.</span>
+        </label>
+      )}
+    </fieldset>
+  );
+}

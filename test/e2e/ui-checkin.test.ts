@@ -1,0 +1,110 @@
+/**
+ * "greenhouse-1 came up at 10:32 on …: ssh maya@…" in Chromium through the station: two cards
+ * written as a batch (check-in on by default, the address picked as a person would: 127.0.0.1
+ * here), the result says each is awaited; then card 1's config, read off the card, is applied by
+ * the real Ignition into a scratch root and the unit's command runs there (the device boots), and
+ * the page says it came up. The time from the report reaching the station to the line on the page
+ * is measured in the page itself.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CHECKIN_UNIT } from '../../shared/provisioning';
+import type { CardCheckin } from '../../shared/domain/checkin';
+import type { Fixture } from '../fixtures/fixture';
+import { debugfs } from '../helpers/boot-partition';
+import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
+import { createLoopDisk } from '../helpers/loop';
+import { provisionFixture } from '../helpers/provision-fixture';
+import { applyWithIgnition, realIgnitionSkipReason } from '../helpers/real-ignition';
+import { runInRoot } from '../helpers/scratch-root-run';
+import { ED25519_KEY } from '../helpers/ssh-keys';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { addTarget, chooseImage } from '../helpers/ui-steps';
+import { openStationSession, type StationSession } from '../helpers/station-session';
+
+const skip = loopSkipReason() ?? chromiumSkipReason() ?? realIgnitionSkipReason() ??
+  commandsSkipReason('sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs', 'curl', 'ip', 'unshare', 'chroot');
+
+describe('check-in in the app: the result says which device came up', { skip: skip ?? false }, () => {
+  let session: StationSession;
+  let fixture: Fixture;
+
+  before(async () => {
+    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('checkin')]);
+  });
+
+  after(async () => {
+    await session?.core.checkins.close();
+    await session?.close();
+  });
+
+  it('shows "came up … ssh maya@…" once the device reports', { timeout: 300_000 }, async () => {
+    const cards = [createLoopDisk(fixture.size), createLoopDisk(fixture.size)];
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(session.station.url);
+      await chooseImage(page, session.offer(fixture.path));
+      await page.getByTestId('step-continue').click();
+      await page.getByTestId('provisioning-enabled').check();
+      await page.getByLabel('Hostname', { exact: true }).fill('greenhouse-{n}');
+      await page.getByLabel('User name', { exact: true }).fill('maya');
+      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+      await page.getByText('(next card: 1)').waitFor();
+      await page.getByTestId('step-continue').click();
+      for (const card of cards) await addTarget(page, card.device);
+      await page.getByTestId('step-continue').click();
+
+      // A batch: on by default; the address is the person's pick (here this machine's loopback).
+      const toggle = page.getByTestId('checkin-toggle');
+      assert.equal(await toggle.isChecked(), true, 'check-in is on by default for a batch');
+      await page.getByTestId('checkin-address').selectOption('127.0.0.1');
+      await page.getByTestId('flash-button').click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
+      await page.getByTestId('result-success').waitFor({ timeout: 120_000 });
+      const line = (device: string) => page.locator(`[data-testid="checkin-line"][data-device="${device}"]`);
+      await line(cards[0]!.device).waitFor();
+      assert.match(await line(cards[0]!.device).innerText(), /^greenhouse-1: waiting for it to come up \(up to 30 minutes\)$/);
+
+      // The page notes when the line turns to "came up", by its own clock (the station's is the same machine's).
+      // No named functions inside: the test's TypeScript transform would wrap them in a helper the page lacks.
+      await page.evaluate((device) => {
+        new MutationObserver((_changes, observer) => {
+          if (!document.querySelector(`[data-testid="checkin-line"][data-device="${device}"][data-state="came-up"]`)) return;
+          (window as unknown as { cameUpAt: number }).cameUpAt = Date.now();
+          observer.disconnect();
+        }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      }, cards[0]!.device);
+
+      const boot = fixture.partitions.find((p) => p.label === 'boot')!;
+      const root = applyWithIgnition(debugfs(cards[0]!.device, boot, 'cat /ignition/config.ign'));
+      try {
+        const unit = readFileSync(path.join(root.root, 'etc/systemd/system', CHECKIN_UNIT), 'utf8');
+        const ran = await runInRoot(root.root, /^ExecStart=(.+)$/m.exec(unit)![1]!.split(' '));
+        assert.equal(ran.status, 0, `the check-in script: ${ran.stdout}${ran.stderr}`);
+      } finally {
+        root.dispose();
+      }
+      const cameUp = page.locator(`[data-testid="checkin-line"][data-device="${cards[0]!.device}"][data-state="came-up"]`);
+      await cameUp.waitFor({ timeout: 10_000 });
+      const text = await cameUp.innerText();
+      assert.match(text, /^greenhouse-1 came up at \d\d:\d\d on (\S+): ssh maya@\1$/);
+      assert.match(await line(cards[1]!.device).innerText(), /^greenhouse-2: waiting/, 'the other card is still awaited');
+
+      const reported = (await session.core.checkins.list()).find((c: CardCheckin) => c.device === cards[0]!.device)!;
+      const shownAt = await page.evaluate(() => (window as unknown as { cameUpAt?: number }).cameUpAt);
+      assert.ok(shownAt, 'the page saw the line turn');
+      console.log(`check-in: report received -> "came up" on the station page in ${shownAt - Date.parse(reported.report!.time)} ms`);
+      const file = screenshotPath('checkin-came-up');
+      if (file) await page.screenshot({ path: file, fullPage: true });
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      for (const card of cards) card.dispose();
+    }
+  });
+});
