@@ -19,7 +19,7 @@ export interface CheckinListenerOptions {
   port: number;
   tls: { cert: string; key: string };
   /** Called with the sha256 (hex) of the token sent, the report, and the address it came from. */
-  accept(tokenSha256: string, report: CheckinReport, from: string): Acceptance;
+  accept(tokenSha256: string, report: CheckinReport, from: string): Promise<Acceptance>;
   limits?: RateLimits;
 }
 
@@ -39,17 +39,19 @@ function send(response: ServerResponse, status: number, text: string, headers: R
   response.end(text ? `${text}\n` : undefined);
 }
 
+/** The body, or null once it passes MAX_CHECKIN_BYTES (the rest is drained unkept; 413 closes the connection). */
 function readBody(request: IncomingMessage): Promise<string | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_CHECKIN_BYTES) {
-        resolve(null);
-        request.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= MAX_CHECKIN_BYTES) return void chunks.push(chunk);
+      request.off('data', collect);
+      request.resume();
+      resolve(null);
+    };
+    request.on('data', collect);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', () => resolve(null));
   });
@@ -76,7 +78,7 @@ async function handle(options: CheckinListenerOptions, limiter: RateLimiter, req
   if (body === null) return send(response, 413, `A report is at most ${MAX_CHECKIN_BYTES} bytes.`);
   const parsed = checkinReportSchema.safeParse(Object.fromEntries(new URLSearchParams(body)));
   if (!parsed.success) return send(response, 400, `The report does not read: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  const answer = answers[options.accept(tokenSha256(token), parsed.data, from)];
+  const answer = answers[await options.accept(tokenSha256(token), parsed.data, from)];
   send(response, answer.status, answer.text);
 }
 

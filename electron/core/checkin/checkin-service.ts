@@ -137,7 +137,8 @@ export class CheckinService implements CheckinIssuer {
     this.listeners.clear();
   }
 
-  private accept(hash: string, report: CheckinReport, from: string): Acceptance {
+  /** Answered once the report is in the log and pushed: the device's 204 means the app shows it. */
+  private async accept(hash: string, report: CheckinReport, from: string): Promise<Acceptance> {
     const awaited = this.cards.get(hash);
     const checkin = awaited?.checkin;
     if (!awaited || !checkin || report.job !== awaited.jobId || report.card !== awaited.card) return 'unknown';
@@ -145,7 +146,10 @@ export class CheckinService implements CheckinIssuer {
     clearTimeout(awaited.timer);
     const { hostname, serial, macs, ips, version } = report;
     awaited.checkin = { ...checkin, state: 'came-up', report: { time: new Date().toISOString(), hostname, serial, macs, ips, version, from } };
-    void this.record(awaited.checkin).then(() => this.changed()).then(() => this.closeIdle());
+    await this.record(awaited.checkin);
+    await this.changed();
+    // After the answer is on its way: closing waits for this very connection.
+    setImmediate(() => void this.closeIdle());
     return 'taken';
   }
 
