@@ -4,10 +4,12 @@
  * here), the result says each is awaited; then card 1's config, read off the card, is applied by
  * the real Ignition into a scratch root and the unit's command runs there (the device boots), and
  * the page says it came up. The time from the report reaching the station to the line on the page
- * is measured in the page itself.
+ * is measured in the page itself. Then station mode: a card inserted is written, its tile waits
+ * for the device, and says "Came up" once it reported.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHECKIN_UNIT } from '../../shared/provisioning';
@@ -15,7 +17,7 @@ import type { CardCheckin } from '../../shared/domain/checkin';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
-import { createLoopDisk } from '../helpers/loop';
+import { attachLoop, createLoopDisk, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { applyWithIgnition, realIgnitionSkipReason } from '../helpers/real-ignition';
 import { runInRoot } from '../helpers/scratch-root-run';
@@ -30,15 +32,32 @@ const skip = loopSkipReason() ?? chromiumSkipReason() ?? realIgnitionSkipReason(
 describe('check-in in the app: the result says which device came up', { skip: skip ?? false }, () => {
   let session: StationSession;
   let fixture: Fixture;
+  let cardDir: string;
 
   before(async () => {
-    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('checkin')]);
+    // The card readers' stand-in for station mode: loop devices over files here are removable cards.
+    cardDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-checkin-readers-'));
+    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('checkin', { FIOT_TEST_CARD_DIR: cardDir })]);
   });
 
   after(async () => {
     await session?.core.checkins.close();
     await session?.close();
+    rmSync(cardDir, { recursive: true, force: true });
   });
+
+  /** The device boots: its config, off the card, applied by real Ignition, then the unit's command run in that root. */
+  async function bootDevice(device: string): Promise<void> {
+    const boot = fixture.partitions.find((p) => p.label === 'boot')!;
+    const root = applyWithIgnition(debugfs(device, boot, 'cat /ignition/config.ign'));
+    try {
+      const unit = readFileSync(path.join(root.root, 'etc/systemd/system', CHECKIN_UNIT), 'utf8');
+      const ran = await runInRoot(root.root, /^ExecStart=(.+)$/m.exec(unit)![1]!.split(' '));
+      assert.equal(ran.status, 0, `the check-in script: ${ran.stdout}${ran.stderr}`);
+    } finally {
+      root.dispose();
+    }
+  }
 
   it('shows "came up … ssh maya@…" once the device reports', { timeout: 300_000 }, async () => {
     const cards = [createLoopDisk(fixture.size), createLoopDisk(fixture.size)];
@@ -80,15 +99,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
         }).observe(document.body, { subtree: true, childList: true, attributes: true });
       }, cards[0]!.device);
 
-      const boot = fixture.partitions.find((p) => p.label === 'boot')!;
-      const root = applyWithIgnition(debugfs(cards[0]!.device, boot, 'cat /ignition/config.ign'));
-      try {
-        const unit = readFileSync(path.join(root.root, 'etc/systemd/system', CHECKIN_UNIT), 'utf8');
-        const ran = await runInRoot(root.root, /^ExecStart=(.+)$/m.exec(unit)![1]!.split(' '));
-        assert.equal(ran.status, 0, `the check-in script: ${ran.stdout}${ran.stderr}`);
-      } finally {
-        root.dispose();
-      }
+      await bootDevice(cards[0]!.device);
       const cameUp = page.locator(`[data-testid="checkin-line"][data-device="${cards[0]!.device}"][data-state="came-up"]`);
       await cameUp.waitFor({ timeout: 10_000 });
       const text = await cameUp.innerText();
@@ -105,6 +116,54 @@ describe('check-in in the app: the result says which device came up', { skip: sk
     } finally {
       await page.close();
       for (const card of cards) card.dispose();
+    }
+  });
+
+  it('station mode: the tile of a written card says "Came up" once its device reported', { timeout: 300_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    let card: LoopDevice | null = null;
+    try {
+      await page.goto(session.station.url);
+      // A fresh start, not the first test's draft.
+      await page.evaluate(() => window.localStorage.clear());
+      await page.reload();
+      await chooseImage(page, session.offer(fixture.path));
+      await page.getByTestId('step-continue').click();
+      await page.getByTestId('provisioning-enabled').check();
+      await page.getByLabel('Hostname', { exact: true }).fill('shed-{n}');
+      await page.getByLabel('User name', { exact: true }).fill('maya');
+      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+      await page.getByTestId('tool-open-bench').click();
+      assert.equal(await page.getByTestId('checkin-toggle').isChecked(), true, 'station mode checks in by default');
+      await page.getByTestId('checkin-address').selectOption('127.0.0.1');
+      await page.getByTestId('bench-switch').click();
+      await page.getByTestId('bench-count').waitFor();
+
+      const file = path.join(cardDir, 'reader-1.img');
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, fixture.size);
+      closeSync(fd);
+      card = attachLoop(file);
+      const tile = page.locator(`[data-testid="bench-slot"][data-device="${card.device}"]`);
+      await page.locator(`[data-testid="bench-slot"][data-device="${card.device}"][data-state="done"]`).waitFor({ timeout: 120_000 });
+      const badge = tile.getByTestId('checkin-badge');
+      await badge.waitFor();
+      assert.equal(await badge.innerText(), 'Waiting for it to come up');
+
+      await bootDevice(card.device);
+      await tile.locator('[data-testid="checkin-badge"][data-state="came-up"]').waitFor({ timeout: 10_000 });
+      assert.equal(await badge.innerText(), 'Came up');
+      assert.match((await badge.getAttribute('title')) ?? '', /^shed-\d+ came up at \d\d:\d\d on \S+: ssh maya@\S+$/);
+      const file2 = screenshotPath('checkin-tile-came-up');
+      if (file2) await page.screenshot({ path: file2, fullPage: true });
+      await page.getByTestId('bench-switch').click();
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      card?.detach();
     }
   });
 });
