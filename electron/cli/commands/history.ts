@@ -67,8 +67,9 @@ export const command: Command = {
     const { values } = parseCommandArgs(argv, options);
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     if ([values.json, values.csv, values.html].filter(Boolean).length > 1) throw usageError('Choose one output: --json, --csv or --html.');
+    const { configDir } = loadConfig();
     if (values.batch !== undefined) {
-      const entries = await readEntries(loadConfig().configDir);
+      const entries = await withCheckins(configDir, await readEntries(configDir));
       const jobId = values.batch === 'last' ? undefined : values.batch;
       // --json keeps the CLI's one-result-object form; the file export's JSON is the same cards.
       if (io.json) {
@@ -78,7 +79,6 @@ export const command: Command = {
       return EXIT_OK;
     }
     if (values.html) throw usageError('--html needs --batch JOB|last: the printable sheet is for one batch.');
-    const { configDir } = loadConfig();
     const entries = await withCheckins(configDir, await readEntries(configDir, parseLimit(values.limit)));
     if (values.csv) {
       io.stdout.write(historyCsv(entries));

@@ -3,6 +3,7 @@
  * spreadsheet, JSON for scripts, and an HTML sheet to print with one line per device. Built only
  * from history entries, which never hold a secret, so no export can leak one.
  */
+import { checkinSummary } from '../../../shared/domain/checkin';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
@@ -36,7 +37,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function sheetRow(entry: HistoryEntry): string {
+function sheetRow(entry: HistoryEntry, withCheckin: boolean): string {
   const cells = [
     String(entry.card),
     entry.hostname ?? '',
@@ -45,6 +46,7 @@ function sheetRow(entry: HistoryEntry): string {
     entry.device.size ? formatSize(entry.device.size) : '',
     RESULT_WORDS[entry.result] + (entry.error ? `: ${entry.error.message}` : ''),
     entry.configSha256?.slice(0, 12) ?? '',
+    ...(withCheckin ? [entry.checkin ? checkinSummary(entry.checkin) : ''] : []),
   ];
   return `<tr class="${entry.result}">${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`;
 }
@@ -52,7 +54,9 @@ function sheetRow(entry: HistoryEntry): string {
 function batchSheet(batch: HistoryEntry[]): string {
   const first = batch[0]!;
   const title = `Batch ${first.time.slice(0, 16).replace('T', ' ')} UTC: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
-  const headers = ['#', 'Hostname', 'Label', 'Device (model / serial)', 'Size', 'Result', 'Config sha256'];
+  // A batch written with check-in says which devices came up.
+  const withCheckin = batch.some((entry) => entry.checkin);
+  const headers = ['#', 'Hostname', 'Label', 'Device (model / serial)', 'Size', 'Result', 'Config sha256', ...(withCheckin ? ['Came up'] : [])];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:11pt sans-serif;margin:1.5cm}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
@@ -60,7 +64,7 @@ tr.failed,tr.cancelled{background:#fde8e8}code{font-size:9pt}@media print{body{m
 <body><h1>${escapeHtml(title)}</h1>
 <p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${first.source.sha256}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
 <table><thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
-<tbody>${batch.map(sheetRow).join('\n')}</tbody></table></body></html>
+<tbody>${batch.map((entry) => sheetRow(entry, withCheckin)).join('\n')}</tbody></table></body></html>
 `;
 }
 

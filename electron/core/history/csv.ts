@@ -4,12 +4,13 @@
  * with an apostrophe so a spreadsheet shows it as text instead of running it as a formula (a
  * hostname or file name is user input).
  */
+import { reachableAddress } from '../../../shared/domain/checkin';
 import type { HistoryEntry } from '../../../shared/domain/history';
 
 export const CSV_COLUMNS = [
   'time', 'hostname', 'device', 'device_description', 'device_size', 'image', 'image_sha256', 'image_size',
   'result', 'error_code', 'error_message', 'written_sha256', 'provisioning', 'users', 'duration_s', 'job_id', 'card',
-  'device_model', 'device_serial', 'table_line', 'label', 'config_sha256',
+  'device_model', 'device_serial', 'table_line', 'label', 'config_sha256', 'checkin', 'came_up_at', 'came_up_address',
 ] as const;
 
 export function csvField(value: string): string {
@@ -41,6 +42,9 @@ function row(entry: HistoryEntry): string[] {
     entry.tableLine === undefined ? '' : String(entry.tableLine),
     entry.label ?? '',
     entry.configSha256 ?? '',
+    entry.checkin?.state ?? '',
+    entry.checkin?.report?.time ?? '',
+    entry.checkin?.report ? reachableAddress(entry.checkin.report) : '',
   ];
 }
 

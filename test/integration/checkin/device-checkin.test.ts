@@ -190,5 +190,12 @@ describe('check-in: a written card reports once that its device came up', { skip
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /greenhouse-1 .*came up \d\d:\d\d on \S+/);
     assert.match(cli.stdout, /greenhouse-2 .*came up \d\d:\d\d on \S+/);
+    // The batch record for the paperwork says it too.
+    const sheet = await runCli(['history', '--batch', 'last', '--html'], { FIOT_CONFIG_DIR: station.configDir });
+    assert.match(sheet.stdout, /<th>Came up<\/th>/);
+    assert.equal(sheet.stdout.match(/<td>came up \d\d:\d\d on [^<]+<\/td>/g)?.length, 2);
+    const csv = (await runCli(['history', '--batch', 'last', '--csv'], { FIOT_CONFIG_DIR: station.configDir })).stdout.trim().split('\r\n');
+    assert.match(csv[0]!, /,checkin,came_up_at,came_up_address$/);
+    assert.ok(csv.slice(1).every((row) => /,came-up,\d{4}-\d\d-\d\dT[^,]+,[0-9a-f.:]+$/.test(row)), csv.join('\n'));
   });
 });
