@@ -112,6 +112,12 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       console.log(`check-in: report received -> "came up" on the station page in ${shownAt - Date.parse(reported.report!.time)} ms`);
       const file = screenshotPath('checkin-came-up');
       if (file) await page.screenshot({ path: file, fullPage: true });
+      // The history says the same, card by card.
+      await page.getByTestId('history-open').click();
+      await page.locator('[data-testid="history-checkin"][data-state="came-up"]').waitFor();
+      const states = await page.getByTestId('history-checkin').evaluateAll((cells) => cells.map((cell) => `${cell.getAttribute('data-state')} ${cell.textContent}`));
+      assert.deepEqual(states.map((state) => state.replace(/\d\d:\d\d on \S+/, 'HH:MM on ADDRESS')).sort(), ['awaiting awaited', 'came-up came up HH:MM on ADDRESS']);
+      await page.getByTestId('history-close').click();
       assert.deepEqual(pageErrors, []);
     } finally {
       await page.close();

@@ -4,6 +4,7 @@
  * it was verified or what went wrong in words; Export CSV for a spreadsheet, and one batch's record.
  */
 import { useEffect } from 'react';
+import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { BatchExport } from './batch-export';
@@ -53,6 +54,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       <td>
         <span className={`history-result history-${entry.result}`}>{resultWords[entry.result]}</span>
         {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}><strong>{error.title}</strong>{error.detail && error.detail !== error.title ? `: ${error.detail}` : ''}</span>}
+        {entry.checkin && <span className="small block" data-testid="history-checkin" data-state={entry.checkin.state} title={checkinLine(entry.checkin)}>{checkinSummary(entry.checkin)}</span>}
       </td>
       <td className="nowrap muted">{formatDuration(entry.durationMs)}</td>
     </tr>
