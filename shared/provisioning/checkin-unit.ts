@@ -57,7 +57,7 @@ serial=$({ tr -d '\\0' < /sys/firmware/devicetree/base/serial-number || cat /sys
 macs=""
 for interface in /sys/class/net/*; do
   [ "\${interface##*/}" = lo ] && continue
-  read -r mac < "$interface/address" 2>/dev/null && macs="$macs $mac"
+  read -r mac 2>/dev/null < "$interface/address" && macs="$macs $mac"
 done
 ips=""
 while read -r _ _ _ address _; do ips="$ips \${address%/*}"; done < <(ip -o addr show scope global 2>/dev/null)
