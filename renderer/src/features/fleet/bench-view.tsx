@@ -91,12 +91,13 @@ export function BenchView() {
   const source = useImage((s) => s.path);
   const profileReady = useProfile((s) => !s.enabled || (s.preview !== null && s.preview.problems.length === 0));
   const tableOk = useFleet((s) => s.tableProblems.length === 0);
+  const provisioned = useProfile((s) => s.enabled);
   useEffect(() => void benchStore.getState().load(), []);
 
   const toggle = (on: boolean) => {
     if (!on) return void benchStore.getState().stop();
     const { table } = fleetStore.getState().flashFields();
-    void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...checkinStore.getState().flashFields(true) });
+    void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...(profileStore.getState().enabled ? checkinStore.getState().flashFields(true) : {}) });
   };
   const canStart = Boolean(source && imageName) && profileReady && tableOk;
   const session = status.session;
@@ -110,7 +111,7 @@ export function BenchView() {
           <FormValues />
         </>
       )}
-      {!status.active && <CheckinSettings batch />}
+      {!status.active && provisioned && <CheckinSettings batch />}
       <label className="checkbox-label toggle bench-switch">
         <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert

@@ -50,7 +50,7 @@ function Plan() {
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet, ...checkinStore.getState().flashFields(batch) });
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
@@ -78,7 +78,8 @@ function Plan() {
         <ProvisioningPlanLine cards={drives.length} />
       </dl>
       <BatchSummary devices={drives.map((d) => d.device)} />
-      <CheckinSettings batch={batch} />
+      {/* The check-in rides on the first-boot config: without first-boot setup there is none. */}
+      {provisioned && <CheckinSettings batch={batch} />}
       <label className="checkbox-label">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
         Verify every written byte (recommended)
