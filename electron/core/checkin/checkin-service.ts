@@ -44,6 +44,7 @@ interface Awaited {
   origin: string;
   jobId: string;
   card: number;
+  waitMinutes: number;
   checkin?: CardCheckin;
   timer?: NodeJS.Timeout;
 }
@@ -99,7 +100,7 @@ export class CheckinService implements CheckinIssuer {
 
   issue(endpoint: CheckinEndpoint, jobId: string, card: number): CheckinCard {
     const token = randomBytes(32).toString('base64url');
-    this.cards.set(tokenSha256(token), { origin: endpoint.origin, jobId, card });
+    this.cards.set(tokenSha256(token), { origin: endpoint.origin, jobId, card, waitMinutes: endpoint.waitMinutes });
     return { origin: endpoint.origin, caCert: endpoint.caCert, pinnedPubkey: endpoint.pinnedPubkey, token, jobId, card };
   }
 
@@ -114,7 +115,7 @@ export class CheckinService implements CheckinIssuer {
         this.cards.delete(hash);
         continue;
       }
-      const waitMinutes = this.endpointOf(awaited.origin)?.waitMinutes ?? 1;
+      const { waitMinutes } = awaited;
       awaited.checkin = { jobId, card: card.card, device: card.device, ...(card.hostname ? { hostname: card.hostname } : {}), ...(card.user ? { user: card.user } : {}), state: 'awaiting', since, waitMinutes };
       awaited.timer = setTimeout(() => void this.expire(hash), waitMinutes * 60_000);
       awaited.timer.unref();
@@ -160,10 +161,6 @@ export class CheckinService implements CheckinIssuer {
     await this.record(awaited.checkin);
     await this.changed();
     await this.closeIdle();
-  }
-
-  private endpointOf(origin: string): CheckinEndpoint | undefined {
-    return [...this.listeners.values()].find((open) => open.endpoint.origin === origin)?.endpoint;
   }
 
   /** Closes each listener none of whose cards is awaited or still being written; their tokens go with it. */
