@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import type { CheckinReport } from '../../../shared/domain/checkin';
 import { startCheckinListener, tokenSha256, type Acceptance, type CheckinListener } from '../../../electron/core/checkin/checkin-listener';
 import { CheckinService } from '../../../electron/core/checkin/checkin-service';
@@ -126,6 +126,29 @@ describe('check-in service: a run’s tokens, from issue to came up', { skip: sk
       for (let i = 0; i < 50 && (await send(url, endpoint.caCert, { token: cards[0]!.token, body: body(1) }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
       await assert.rejects(send(url, endpoint.caCert, { token: cards[0]!.token, body: body(1) }), /ECONNREFUSED/);
     } finally {
+      await service.close();
+      rmSync(configDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says "not heard from" once a card’s wait runs out, and stops listening', async () => {
+    const configDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-checkin-silent-'));
+    const service = new CheckinService({ configDir, events: new EventBus() });
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const endpoint = await service.open({ address: '127.0.0.1', waitMinutes: 5 }, 'job-b');
+      const card = service.issue(endpoint, 'job-b', 1);
+      await service.settle('job-b', [{ card: 1, device: '/dev/sdb', written: true, hostname: 'shed' }]);
+      mock.timers.tick(4 * 60_000);
+      assert.equal((await service.list())[0]!.state, 'awaiting');
+      mock.timers.tick(60_000);
+      for (let i = 0; i < 20 && (await service.list())[0]!.state === 'awaiting'; i++) await new Promise((r) => setImmediate(r));
+      assert.equal((await service.list())[0]!.state, 'silent');
+      mock.timers.reset();
+      const body = new URLSearchParams({ job: 'job-b', card: '1', hostname: 'shed' }).toString();
+      await assert.rejects(send(`${endpoint.origin}/checkin`, endpoint.caCert, { token: card.token, body }), /ECONNREFUSED/, 'nothing listens once no card is awaited');
+    } finally {
+      mock.timers.reset();
       await service.close();
       rmSync(configDir, { recursive: true, force: true });
     }
