@@ -16,6 +16,7 @@ import { CHECKIN_UNIT } from '../../shared/provisioning';
 import type { CardCheckin } from '../../shared/domain/checkin';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
+import { describeFindings, seriousAxeFindings } from '../helpers/a11y';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { attachLoop, createLoopDisk, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
@@ -37,7 +38,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
   before(async () => {
     // The card readers' stand-in for station mode: loop devices over files here are removable cards.
     cardDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-checkin-readers-'));
-    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('checkin', { FIOT_TEST_CARD_DIR: cardDir })]);
+    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('checkin', { FIOT_TEST_CARD_DIR: cardDir }, { bypassCSP: true })]);
   });
 
   after(async () => {
@@ -82,6 +83,9 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       const toggle = page.getByTestId('checkin-toggle');
       assert.equal(await toggle.isChecked(), true, 'check-in is on by default for a batch');
       await page.getByTestId('checkin-address').selectOption('127.0.0.1');
+      // The page is opened without its CSP only so axe-core can be injected.
+      const planFindings = await seriousAxeFindings(page);
+      assert.equal(planFindings.length, 0, describeFindings(planFindings));
       await page.getByTestId('flash-button').click();
       await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
       await page.getByTestId('result-success').waitFor({ timeout: 120_000 });
@@ -105,6 +109,8 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       const text = await cameUp.innerText();
       assert.match(text, /^greenhouse-1 came up at \d\d:\d\d on (\S+): ssh maya@\1$/);
       assert.match(await line(cards[1]!.device).innerText(), /^greenhouse-2: waiting/, 'the other card is still awaited');
+      const resultFindings = await seriousAxeFindings(page);
+      assert.equal(resultFindings.length, 0, describeFindings(resultFindings));
 
       const reported = (await session.core.checkins.list()).find((c: CardCheckin) => c.device === cards[0]!.device)!;
       const shownAt = await page.evaluate(() => (window as unknown as { cameUpAt?: number }).cameUpAt);
