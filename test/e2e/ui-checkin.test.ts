@@ -8,17 +8,18 @@
  * for the device, and says "Came up" once it reported.
  */
 import assert from 'node:assert/strict';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { CHECKIN_UNIT } from '../../shared/provisioning';
 import type { CardCheckin } from '../../shared/domain/checkin';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
 import { describeFindings, seriousAxeFindings } from '../helpers/a11y';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
-import { attachLoop, createLoopDisk, type LoopDevice } from '../helpers/loop';
+import { attachNewCard, createLoopDisk, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { applyWithIgnition, realIgnitionSkipReason } from '../helpers/real-ignition';
 import { runInRoot } from '../helpers/scratch-root-run';
@@ -47,6 +48,16 @@ describe('check-in in the app: the result says which device came up', { skip: sk
     rmSync(cardDir, { recursive: true, force: true });
   });
 
+  /** The image chosen, then first-boot setup: the hostname pattern, and maya with a key. */
+  async function imageAndFirstBoot(page: Page, hostname: string): Promise<void> {
+    await chooseImage(page, session.offer(fixture.path));
+    await page.getByTestId('step-continue').click();
+    await page.getByTestId('provisioning-enabled').check();
+    await page.getByLabel('Hostname', { exact: true }).fill(hostname);
+    await page.getByLabel('User name', { exact: true }).fill('maya');
+    await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+  }
+
   /** The device boots: its config, off the card, applied by real Ignition, then the unit's command run in that root. */
   async function bootDevice(device: string): Promise<void> {
     const boot = fixture.partitions.find((p) => p.label === 'boot')!;
@@ -68,12 +79,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
       await page.goto(session.station.url);
-      await chooseImage(page, session.offer(fixture.path));
-      await page.getByTestId('step-continue').click();
-      await page.getByTestId('provisioning-enabled').check();
-      await page.getByLabel('Hostname', { exact: true }).fill('greenhouse-{n}');
-      await page.getByLabel('User name', { exact: true }).fill('maya');
-      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+      await imageAndFirstBoot(page, 'greenhouse-{n}');
       await page.getByText('(next card: 1)').waitFor();
       await page.getByTestId('step-continue').click();
       for (const card of cards) await addTarget(page, card.device);
@@ -142,23 +148,14 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       // A fresh start, not the first test's draft.
       await page.evaluate(() => window.localStorage.clear());
       await page.reload();
-      await chooseImage(page, session.offer(fixture.path));
-      await page.getByTestId('step-continue').click();
-      await page.getByTestId('provisioning-enabled').check();
-      await page.getByLabel('Hostname', { exact: true }).fill('shed-{n}');
-      await page.getByLabel('User name', { exact: true }).fill('maya');
-      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+      await imageAndFirstBoot(page, 'shed-{n}');
       await page.getByTestId('tool-open-bench').click();
       assert.equal(await page.getByTestId('checkin-toggle').isChecked(), true, 'station mode checks in by default');
       await page.getByTestId('checkin-address').selectOption('127.0.0.1');
       await page.getByTestId('bench-switch').click();
       await page.getByTestId('bench-count').waitFor();
 
-      const file = path.join(cardDir, 'reader-1.img');
-      const fd = openSync(file, 'w');
-      ftruncateSync(fd, fixture.size);
-      closeSync(fd);
-      card = attachLoop(file);
+      card = attachNewCard(path.join(cardDir, 'reader-1.img'), fixture.size);
       const tile = page.locator(`[data-testid="bench-slot"][data-device="${card.device}"]`);
       await page.locator(`[data-testid="bench-slot"][data-device="${card.device}"][data-state="done"]`).waitFor({ timeout: 120_000 });
       const badge = tile.getByTestId('checkin-badge');

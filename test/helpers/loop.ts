@@ -39,14 +39,18 @@ export function attachLoop(backingFile: string, options: { partitions?: boolean 
   };
 }
 
+/** A new empty (sparse) card of `size` bytes at `file`, attached: a card put into a reader. */
+export function attachNewCard(file: string, size: number, options: { partitions?: boolean } = {}): LoopDevice {
+  const fd = openSync(file, 'w');
+  ftruncateSync(fd, size);
+  closeSync(fd);
+  return attachLoop(file, options);
+}
+
 /** A fresh sparse file of `size` bytes in its own temp folder, attached as a loop device. */
 export function createLoopDisk(size: number, prefix = 'fiot-card-', options: { partitions?: boolean } = {}): LoopDevice & { dir: string; dispose(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  const backingFile = path.join(dir, 'card.img');
-  const fd = openSync(backingFile, 'w');
-  ftruncateSync(fd, size);
-  closeSync(fd);
-  const loop = attachLoop(backingFile, options);
+  const loop = attachNewCard(path.join(dir, 'card.img'), size, options);
   return {
     ...loop,
     dir,

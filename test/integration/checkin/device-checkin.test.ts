@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 import { CHECKIN_AUTH_FILE, CHECKIN_CA_FILE, CHECKIN_DIR, CHECKIN_UNIT } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
-import { attachLoop, type LoopDevice } from '../../helpers/loop';
+import { attachNewCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { applyWithIgnition, realIgnitionSkipReason, type AppliedRoot } from '../../helpers/real-ignition';
 import { runCli } from '../../helpers/run-cli';
@@ -94,13 +94,7 @@ describe('check-in: a written card reports once that its device came up', { skip
     fixture = await provisionFixture({ layout: 'mbr' });
     execFileSync('cp', ['--reflink=auto', fixture.path, path.join(imagesDir, 'iot.raw')]);
     station = await spawnStation({ args: ['--images', imagesDir], env: { FIOT_TEST_CARD_DIR: cardDir } });
-    for (const name of ['card-1', 'card-2']) {
-      const file = path.join(cardDir, `${name}.img`);
-      const fd = openSync(file, 'w');
-      ftruncateSync(fd, fixture.size);
-      closeSync(fd);
-      cards.push(attachLoop(file));
-    }
+    for (const name of ['card-1', 'card-2']) cards.push(attachNewCard(path.join(cardDir, `${name}.img`), fixture.size));
     ws = await openApi(station.port, station.token);
   });
 
