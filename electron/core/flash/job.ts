@@ -251,7 +251,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   async function awaitCheckins(finished: FlashResult): Promise<void> {
     if (!input.checkin || !deps.checkins) return;
     const cards = finished.targets.map((target, i) => ({
-      card: i + 1, device: target.device, written: target.state === 'done' && !target.error,
+      card: input.session?.cards[i] ?? i + 1, device: target.device, written: target.state === 'done' && !target.error,
       ...(target.hostname ? { hostname: target.hostname } : {}), ...(provisioning[i]?.user ? { user: provisioning[i].user } : {}),
     }));
     await deps.checkins.settle(id, cards);

@@ -39,6 +39,8 @@ export interface BatchRequest {
   table?: { text: string; name?: string };
   allowDuplicateHostnames?: boolean;
   checkin?: CheckinRequest;
+  /** A bench session's job: each target's card number in the session (the history's, and the check-in's). */
+  session?: { cards: number[] };
 }
 
 /** Where series and table state live; without a config folder nothing persists (a library caller's own run). */
@@ -169,12 +171,12 @@ export async function previewBatch(request: BatchRequest, count: number, configD
   return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 
-/** Opens the check-in listener and hands card i (the i+1th target) its token, when the request asks. */
+/** Opens the check-in listener and hands the i+1th target its token, under its card number in the history, when the request asks. */
 async function checkinTokens(request: BatchRequest, { checkins, jobId }: BatchContext): Promise<CheckinOf> {
   if (!request.checkin) return () => undefined;
   if (!checkins) throw new FiotError('PREFLIGHT_FAILED', 'This front end cannot receive check-ins from the devices.', 'Write the cards from the app or a station, or turn the check-in off.');
   const endpoint = await checkins.open(request.checkin, jobId);
-  return (i) => checkins.issue(endpoint, jobId, i + 1);
+  return (i) => checkins.issue(endpoint, jobId, request.session?.cards[i] ?? i + 1);
 }
 
 /**
