@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CHECKIN_UNIT } from '../../shared/provisioning';
 import type { CardCheckin } from '../../shared/domain/checkin';
+import type { HistoryEntry } from '../../shared/domain/history';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
 import { describeFindings, seriousAxeFindings } from '../helpers/a11y';
@@ -165,6 +166,10 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await bootDevice(card.device);
       await tile.locator('[data-testid="checkin-badge"][data-state="came-up"]').waitFor({ timeout: 10_000 });
       assert.equal(await badge.innerText(), 'Came up');
+      // The session's card is the same card in the history, check-in included.
+      const history = await session.core.router.handle('history:list', {});
+      const entries = (history as { value: { entries: HistoryEntry[] } }).value.entries;
+      assert.equal(entries.find((e) => e.device.path === card!.device && e.hostname?.startsWith('shed-'))?.checkin?.state, 'came-up');
       assert.match((await badge.getAttribute('title')) ?? '', /^shed-\d+ came up at \d\d:\d\d on \S+: ssh maya@\S+$/);
       const file2 = screenshotPath('checkin-tile-came-up');
       if (file2) await page.screenshot({ path: file2, fullPage: true });
