@@ -42,6 +42,7 @@ export const errorCatalog = {
   NOT_CONFIRMED: { title: 'Nothing was written: erasing was not confirmed', hint: 'Run it again and type yes when asked, or add --yes in a script once you are sure of the drive.' },
   CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },
   NETWORK: { title: 'The network request failed', hint: 'Check your connection and try again.' },
+  PROXY_REFUSED: { title: 'The proxy refused the connection', hint: 'Check the proxy address (the proxy setting, HTTPS_PROXY or HTTP_PROXY), its user name and password, and that it allows this site; a host that must be reached directly goes in NO_PROXY.' },
   DISK_FULL: { title: 'The disk is full', hint: 'Free some space (fiot-flash cache prune removes cached images), then try again; the download resumes where it stopped.' },
   NOT_FEDORA_IOT: { title: 'This image is not a Fedora IoT image', hint: 'Provisioning needs a Fedora IoT raw image with an ext4 partition labelled “boot”.' },
   ZEZERE_UNSUPPORTED: { title: 'This image cannot use Zezere', hint: 'Fedora IoT images since February 2025 do not ship zezere-ignition. Use an Ignition config or URL instead.' },

@@ -4,6 +4,8 @@
  * errors that name the URL (the catalog shows them as a notice, never a dialog).
  */
 import { FiotError } from '../../../shared/errors';
+import { netDispatcher } from '../net/dispatcher';
+import { proxyRefusal } from '../net/proxy-refusal';
 
 export interface Validators {
   etag?: string;
@@ -31,12 +33,17 @@ export function describeFailure(url: string, error: unknown): string {
   return `${url} could not be reached (${cause || message})`;
 }
 
-/** fetch with a deadline; any transport failure or timeout becomes a NETWORK FiotError. */
+/**
+ * fetch with a deadline, through the app's proxy rules; a proxy that refuses is PROXY_REFUSED, any
+ * other transport failure or timeout a NETWORK FiotError.
+ */
 export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number, fetchImpl: FetchLike = fetch): Promise<Response> {
+  // `dispatcher` is undici's own field of fetch's options, which the DOM's RequestInit type does not name.
+  const options = { ...init, signal: AbortSignal.timeout(timeoutMs), dispatcher: netDispatcher() } as RequestInit;
   try {
-    return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return await fetchImpl(url, options);
   } catch (error) {
-    throw new FiotError('NETWORK', describeFailure(url, error));
+    throw proxyRefusal(url, error) ?? new FiotError('NETWORK', describeFailure(url, error));
   }
 }
 

@@ -4,9 +4,11 @@
  * way), a size cap (a keys file is small; a large answer is not one), a deadline, and every line
  * checked as an SSH public key: lines that are not keys are counted and dropped.
  */
-import https from 'node:https';
+import { request, type Dispatcher } from 'undici';
 import { FiotError } from '../../../shared/errors';
 import { sshKeyProblem } from '../../../shared/provisioning';
+import { netDispatcher } from '../net/dispatcher';
+import { proxyRefusal } from '../net/proxy-refusal';
 
 export const MAX_KEYS_BYTES = 64 * 1024;
 
@@ -30,32 +32,33 @@ function httpsUrl(text: string): URL {
   return url;
 }
 
-function download(url: URL, options: FetchKeysOptions): Promise<string> {
+async function download(url: URL, options: FetchKeysOptions): Promise<string> {
   const maxBytes = options.maxBytes ?? MAX_KEYS_BYTES;
-  return new Promise((resolve, reject) => {
-    const request = https.get(url, { ...(options.ca ? { ca: options.ca } : {}), timeout: options.timeoutMs ?? 10_000 }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        reject(new FiotError('NETWORK', `${url.href} answered HTTP ${response.statusCode}.`, 'Check the address (for GitHub: https://github.com/<user>.keys).'));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          request.destroy();
-          reject(new FiotError('INVALID_INPUT', `${url.href} sent more than ${maxBytes / 1024} KiB: that is not a list of public keys.`, 'Check the address.'));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      response.on('error', (error) => reject(new FiotError('NETWORK', `${url.href}: ${error.message}`)));
-    });
-    request.on('timeout', () => request.destroy(new Error('no answer in time')));
-    request.on('error', (error) => reject(new FiotError('NETWORK', `${url.href} could not be reached (${error.message}).`)));
-  });
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(url, { method: 'GET', dispatcher: netDispatcher(options.ca ? { ca: options.ca } : {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  } catch (error) {
+    throw proxyRefusal(url.href, error) ?? new FiotError('NETWORK', `${url.href} could not be reached (${(error as Error).message}).`);
+  }
+  if (response.statusCode !== 200) {
+    response.body.resume();
+    throw new FiotError('NETWORK', `${url.href} answered HTTP ${response.statusCode}.`, 'Check the address (for GitHub: https://github.com/<user>.keys).');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      // Leaving the loop destroys the body: the rest of an oversized answer is never read.
+      if (size > maxBytes) break;
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw new FiotError('NETWORK', `${url.href}: ${(error as Error).message}`);
+  }
+  if (size > maxBytes) throw new FiotError('INVALID_INPUT', `${url.href} sent more than ${maxBytes / 1024} KiB: that is not a list of public keys.`, 'Check the address.');
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function fetchPublicKeys(address: string, options: FetchKeysOptions = {}): Promise<{ keys: string[]; skipped: number }> {
