@@ -56,7 +56,8 @@ export function readSettings(configDir: string): AppSettings {
 
 function matchesNoProxy(entry: string, host: string, port: number): boolean {
   if (entry === '*') return true;
-  const withPort = /^(.+):(\d+)$/.exec(entry);
+  // A port follows a name or a bracketed IPv6 address; a bare IPv6 address (`::1`) has none.
+  const withPort = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
   const name = (withPort?.[1] ?? entry).replace(/^\[|\]$/g, '');
   if (withPort && Number(withPort[2]) !== port) return false;
   // `.example.org` and `*.example.org` cover the domain and its subdomains; a bare name, that host
