@@ -16,6 +16,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { FiotError } from '../../../shared/errors';
 import { fetchPublicKeys } from '../../../electron/core/ssh-keys/fetch-keys';
 import { resultLine } from '../../helpers/cli-json';
+import { bootcLabels, pushImage, registrySkipReason, startRegistry, type LoopbackRegistry } from '../../helpers/oci-registry';
 import { closedPort, startConnectProxy, type ConnectProxy } from '../../helpers/connect-proxy';
 import { startRouteServer, type RouteServer } from '../../helpers/route-server';
 import { runCli } from '../../helpers/run-cli';
@@ -25,6 +26,8 @@ import { fedoraRoutes } from '../catalog/fixtures';
 import { randomImage } from '../images/setup';
 
 const skip = commandsSkipReason('openssl') ?? false;
+const registrySkip = registrySkipReason();
+let registry: LoopbackRegistry | undefined;
 const image = randomImage(128 * 1024);
 let certDir: string;
 let cert: Buffer;
@@ -38,6 +41,7 @@ const proxies: ConnectProxy[] = [];
 interface CatalogResult {
   ok: boolean;
   origin: string;
+  entries: { kind: string; version: string }[];
   notices: string[];
   sources: { state: string; message?: string }[];
 }
@@ -83,11 +87,15 @@ before(async () => {
   secureHost = `127.0.0.1:${(secure.address() as AddressInfo).port}`;
   fedora = await startRouteServer(() => undefined);
   fedora.route = fedoraRoutes(() => fedora);
+  if (registrySkip) return;
+  registry = await startRegistry();
+  pushImage(registry.host, 'fedora/fedora-iot', '43', { architectures: ['arm64'], labels: bootcLabels('43'), created: '2025-11-01T00:00:00Z' });
 });
 
 after(async () => {
   for (const started of proxies) await started.close();
   await fedora?.close();
+  await registry?.stop();
   await new Promise((resolve) => (secure ? secure.close(resolve) : resolve(undefined)));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -104,15 +112,22 @@ describe('fiot-flash behind a proxy', { skip }, () => {
     return { ...run, last: resultLine<DownloadResult>(run.stdout) };
   };
 
-  test('a catalog refresh asks the release index and the mirror through the proxy', async () => {
+  test('a catalog refresh asks the release index, the mirror and the registry through the proxy', { skip: registrySkip ?? false }, async () => {
     const through = await proxy();
     fedora.requests.length = 0;
-    const run = await runCli(['catalog', '--json'], { ...catalogEnv(), ...proxyEnv(through.url) });
+    const run = await runCli(['catalog', '--json'], {
+      ...catalogEnv(),
+      FIOT_REGISTRY_REPOS: `${registry!.host}/fedora/fedora-iot`,
+      FIOT_INSECURE_REGISTRIES: registry!.host,
+      ...proxyEnv(through.url),
+    });
     assert.equal(run.code, 0, run.stderr);
     const result = resultLine<CatalogResult>(run.stdout);
     assert.equal(result.origin, 'live', JSON.stringify(result));
     assert.ok(result.sources.length > 0 && result.sources.every((s) => s.state === 'ok'), JSON.stringify(result.sources));
-    assert.ok(through.connects.some((c) => c.target === fedora.host), JSON.stringify(through.connects));
+    assert.ok(result.entries.some((e) => e.kind === 'bootc-container' && e.version === '43'), 'the registry answered');
+    const targets = new Set(through.connects.map((c) => c.target));
+    assert.deepEqual([...targets].sort(), [fedora.host, registry!.host].sort());
     assert.ok(fedora.requests.some((r) => r.path === '/releases.json'), 'the index was fetched, through the tunnel');
   });
 
