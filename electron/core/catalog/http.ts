@@ -3,6 +3,7 @@
  * Last-Modified validators so an unchanged index costs one 304, and failures as quiet NETWORK
  * errors that name the URL (the catalog shows them as a notice, never a dialog).
  */
+import { fetch as undiciFetch } from 'undici';
 import { FiotError } from '../../../shared/errors';
 import { netDispatcher } from '../net/dispatcher';
 import { proxyRefusal } from '../net/proxy-refusal';
@@ -13,6 +14,13 @@ export interface Validators {
 }
 
 export type FetchLike = typeof fetch;
+
+/**
+ * undici's own fetch rather than the global one: the global fetch is the undici bundled with the
+ * running Node (Electron's Node carries another major version), and a dispatcher is only sure to
+ * work with the fetch of the same undici it comes from.
+ */
+const appFetch = undiciFetch as unknown as FetchLike;
 
 export interface TextRequest {
   timeoutMs: number;
@@ -37,7 +45,7 @@ export function describeFailure(url: string, error: unknown): string {
  * fetch with a deadline, through the app's proxy rules; a proxy that refuses is PROXY_REFUSED, any
  * other transport failure or timeout a NETWORK FiotError.
  */
-export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number, fetchImpl: FetchLike = fetch): Promise<Response> {
+export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number, fetchImpl: FetchLike = appFetch): Promise<Response> {
   // `dispatcher` is undici's own field of fetch's options, which the DOM's RequestInit type does not name.
   const options = { ...init, signal: AbortSignal.timeout(timeoutMs), dispatcher: netDispatcher() } as RequestInit;
   try {
