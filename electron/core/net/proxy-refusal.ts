@@ -11,10 +11,17 @@ const CONNECT_FAILURE = /^(ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREA
 // How undici reports a proxy that answered CONNECT with anything but 200.
 const TUNNEL_ANSWER = /Proxy response \((\d{3})\)/;
 
-function reason(status: number, host: string): string {
+function unreachableReason(code: string): string {
+  if (code === 'ECONNREFUSED') return 'nothing answers there';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'its name could not be looked up';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'it did not answer in time';
+  return 'it cannot be reached';
+}
+
+function reason(status: number): string {
   if (status === 407) return `it asks for a user name and password (HTTP 407); put them in the proxy address, as http://user:password@proxy:port`;
-  if (status === 403) return `it does not allow connections to ${host} (HTTP 403)`;
-  return `it answered HTTP ${status} when asked to connect to ${host}`;
+  if (status === 403) return 'it does not allow this site (HTTP 403)';
+  return `it answered HTTP ${status} instead of connecting`;
 }
 
 /** fetch wraps the transport error in a TypeError; undici's own request does not. */
@@ -37,10 +44,10 @@ export function proxyRefusal(url: string, error: unknown, env: NodeJS.ProcessEnv
   if (!proxy || !cause) return null;
   const answer = TUNNEL_ANSWER.exec(cause.message);
   if (answer) {
-    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection to ${target.host}: ${reason(Number(answer[1]), target.host)}.`);
+    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection to ${target.host}: ${reason(Number(answer[1]))}.`);
   }
   if (typeof cause.code === 'string' && CONNECT_FAILURE.test(cause.code)) {
-    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection: nothing answers there (${cause.code}), so ${target.host} could not be reached.`);
+    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection: ${unreachableReason(cause.code)} (${cause.code}), so ${target.host} could not be reached.`);
   }
   return null;
 }
