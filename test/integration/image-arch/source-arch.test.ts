@@ -1,0 +1,64 @@
+/**
+ * Which machines an image is for, read from the image before anything is written: the ESP's
+ * removable-media EFI loader, in raw files, osbuild's multi-block .xz (through its index), a
+ * single-block .xz and gzip (decoded as a stream, keeping only what the reading asks for).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { inspectSource } from '../../../electron/core/flash/source';
+import { readSourceArch } from '../../../electron/core/image-arch';
+import { makeFixture, type FixtureOptions } from '../../fixtures/fixture';
+import { commandsSkipReason } from '../../helpers/system';
+
+const MiB = 1024 * 1024;
+const skip = commandsSkipReason('sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'openssl', 'xz') ?? false;
+const small: FixtureOptions = { size: 128 * MiB, espMib: 16, bootMib: 32, rootFillMib: 8 };
+let dir: string;
+before(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-image-arch-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function archOf(file: string): Promise<string | null> {
+  const found = await readSourceArch(await inspectSource(file));
+  return found ? `${found.arch} (${found.evidence})` : null;
+}
+
+describe('readSourceArch', { skip }, () => {
+  it('reads aarch64 from an MBR image and x86_64 from a GPT one, raw and single-block xz', async () => {
+    const arm = await makeFixture({ ...small, layout: 'mbr', xz: true });
+    const pc = await makeFixture({ ...small, layout: 'gpt', xz: true });
+    assert.equal(await archOf(arm.path), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)');
+    assert.equal(await archOf(arm.xzPath!), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)');
+    assert.equal(await archOf(pc.path), 'x86_64 (EFI/BOOT/BOOTX64.EFI)');
+    assert.equal(await archOf(pc.xzPath!), 'x86_64 (EFI/BOOT/BOOTX64.EFI)');
+  });
+
+  it('reads it from osbuild-style multi-block xz, gzip, and every FAT type of ESP', async () => {
+    const fat32 = await makeFixture({ ...small, size: 192 * MiB, layout: 'gpt', espFat: 32, espMib: 40, xz: 'osbuild' });
+    assert.equal(await archOf(fat32.xzPath!), 'x86_64 (EFI/BOOT/BOOTX64.EFI)');
+    const fat12 = await makeFixture({ ...small, layout: 'mbr', espFat: 12, espMib: 4 });
+    const gz = path.join(dir, 'arm.raw.gz');
+    writeFileSync(gz, gzipSync(readFileSync(fat12.path), { level: 1 }));
+    assert.equal(await archOf(gz), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)');
+    const armOnGpt = await makeFixture({ ...small, layout: 'gpt', arch: 'aarch64' });
+    assert.equal(await archOf(armOnGpt.path), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)', 'the loader decides, not the table');
+  });
+
+  it('says nothing for an image without an EFI loader it knows', async () => {
+    const fixture = await makeFixture({ ...small, layout: 'mbr' });
+    const copy = path.join(dir, 'renamed.raw');
+    execFileSync('cp', [fixture.path, copy]);
+    const esp = fixture.partitions[0]!;
+    execFileSync('mren', ['-i', `${copy}@@${esp.offset}`, '::/EFI/BOOT/BOOTAA64.EFI', '::/EFI/BOOT/GRUBAA64.EFI']);
+    assert.equal(await archOf(copy), null);
+    const blank = path.join(dir, 'blank.raw');
+    writeFileSync(blank, Buffer.alloc(4 * MiB));
+    assert.equal(await archOf(blank), null);
+  });
+});
