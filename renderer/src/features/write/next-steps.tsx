@@ -6,6 +6,7 @@
  */
 import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { profileSchema } from '../../../../shared/provisioning';
+import { DeviceSteps } from './device-steps';
 
 export const FEDORA_IOT_DOCS = 'https://docs.fedoraproject.org/en-US/iot/';
 
@@ -35,9 +36,7 @@ export function NextSteps({ request, targets }: NextStepsProps) {
   return (
     <section className="next-steps stack" aria-labelledby="next-steps-title" data-testid="next-steps">
       <h2 id="next-steps-title">What next</h2>
-      <p data-testid="safe-to-remove">
-        <strong>Safe to remove.</strong> {many ? 'Take the cards out' : 'Take the card out'}, put {many ? 'each' : 'it'} in the board and power it on.
-      </p>
+      <DeviceSteps request={request} many={many} />
       {setup ? (
         <p data-testid="first-boot-written">
           First-boot setup was written to {many ? 'every card' : 'the card'}
@@ -62,7 +61,7 @@ export function NextSteps({ request, targets }: NextStepsProps) {
           ))}
         </ul>
       )}
-      {user && <p className="muted small">A name ending in .local is found on the same network through mDNS; if it is not, use the address your router gave the board.</p>}
+      {user && targets.some((target) => target.hostname) && <p className="muted small" data-testid="mdns-hint">A name ending in .local is found on the same network through mDNS; if it is not, use the address your router gave the board.</p>}
       <p>
         <a href={FEDORA_IOT_DOCS} target="_blank" rel="noreferrer" data-testid="fedora-iot-docs">
           Fedora IoT documentation

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
-import { drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
+import { catalogStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
@@ -44,7 +44,10 @@ function Plan() {
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet });
+    // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
+    const board = catalogStore.getState().boardId;
+    const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...boardFields, ...profileStore.getState().flashFields(), ...fleet });
     fleetStore.getState().clearPreview();
   };
 
