@@ -3,9 +3,9 @@
  * at the image step starts from it (a PC's boot menu, UEFI, Secure Boot; a Pi's card slot), and
  * how to log in at its console.
  */
+import type { Board } from '../../../../shared/domain/board';
 import type { FlashRequest } from '../../../../shared/domain/flash';
 import { profileSchema } from '../../../../shared/provisioning';
-import { useCatalog } from '../../stores';
 import { deviceKind, deviceWords, type Login } from './device-words';
 
 function loginOf(request: FlashRequest | null): Login {
@@ -14,8 +14,8 @@ function loginOf(request: FlashRequest | null): Login {
   return { user: user?.name || null, password: Boolean(user?.passwordHash) };
 }
 
-export function DeviceSteps({ request, many }: { request: FlashRequest | null; many: boolean }) {
-  const board = useCatalog((s) => s.boards.find((b) => b.id === request?.board) ?? null);
+/** `board`: the one the request named (chosen at the image step), null when none was. */
+export function DeviceSteps({ request, board, many }: { request: FlashRequest | null; board: Board | null; many: boolean }) {
   const { medium, steps } = deviceWords(board, loginOf(request), many);
   const things = many ? `${medium}s` : medium;
   return (

@@ -4,6 +4,7 @@
  * does and roughly how long it takes; and where Fedora IoT's documentation is. External links open
  * in the user's browser through the app's https-only check (the window-open handler).
  */
+import type { Board } from '../../../../shared/domain/board';
 import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { profileSchema } from '../../../../shared/provisioning';
 import { DeviceSteps } from './device-steps';
@@ -27,16 +28,18 @@ export function sshLine(user: string, hostname: string | undefined): string {
 interface NextStepsProps {
   request: FlashRequest | null;
   targets: FlashResult['targets'];
+  /** The board the cards were written for, when one was chosen: the first steps speak of it. */
+  board?: Board | null;
 }
 
-export function NextSteps({ request, targets }: NextStepsProps) {
+export function NextSteps({ request, targets, board = null }: NextStepsProps) {
   const setup = firstBootWritten(request);
   const user = setup?.user ?? null;
   const many = targets.length > 1;
   return (
     <section className="next-steps stack" aria-labelledby="next-steps-title" data-testid="next-steps">
       <h2 id="next-steps-title">What next</h2>
-      <DeviceSteps request={request} many={many} />
+      <DeviceSteps request={request} board={board} many={many} />
       {setup ? (
         <p data-testid="first-boot-written">
           First-boot setup was written to {many ? 'every card' : 'the card'}
