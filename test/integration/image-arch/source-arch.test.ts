@@ -1,7 +1,8 @@
 /**
  * Which machines an image is for, read from the image before anything is written: the ESP's
  * removable-media EFI loader, in raw files, osbuild's multi-block .xz (through its index), a
- * single-block .xz and gzip (decoded as a stream, keeping only what the reading asks for).
+ * single-block .xz and gzip (decoded as a stream, keeping only what the reading asks for); a
+ * distribution folder's shim when the removable-media loader is missing.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -50,12 +51,23 @@ describe('readSourceArch', { skip }, () => {
     assert.equal(await archOf(armOnGpt.path), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)', 'the loader decides, not the table');
   });
 
+  it('reads a distribution folder\u2019s shim when the removable-media loader is missing', async () => {
+    const fixture = await makeFixture({ ...small, layout: 'gpt' });
+    const copy = path.join(dir, 'shim.raw');
+    execFileSync('cp', [fixture.path, copy]);
+    const esp = `${copy}@@${fixture.partitions[0]!.offset}`;
+    execFileSync('mdel', ['-i', esp, '::/EFI/BOOT/BOOTX64.EFI']);
+    writeFileSync(path.join(dir, 'shimx64.efi'), Buffer.alloc(4096, 1));
+    execFileSync('mcopy', ['-i', esp, path.join(dir, 'shimx64.efi'), '::/EFI/fedora/shimx64.efi']);
+    assert.equal(await archOf(copy), 'x86_64 (EFI/FEDORA/SHIMX64.EFI)');
+  });
+
   it('says nothing for an image without an EFI loader it knows', async () => {
     const fixture = await makeFixture({ ...small, layout: 'mbr' });
     const copy = path.join(dir, 'renamed.raw');
     execFileSync('cp', [fixture.path, copy]);
     const esp = fixture.partitions[0]!;
-    execFileSync('mren', ['-i', `${copy}@@${esp.offset}`, '::/EFI/BOOT/BOOTAA64.EFI', '::/EFI/BOOT/GRUBAA64.EFI']);
+    execFileSync('mren', ['-i', `${copy}@@${esp.offset}`, '::/EFI/BOOT/BOOTAA64.EFI', '::/EFI/BOOT/LOADER.EFI']);
     assert.equal(await archOf(copy), null);
     const blank = path.join(dir, 'blank.raw');
     writeFileSync(blank, Buffer.alloc(4 * MiB));
