@@ -4,6 +4,7 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
+import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
 import { inspectSource, localFileResolver } from '../../core/flash/source';
@@ -13,6 +14,7 @@ import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
+import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
@@ -74,10 +76,17 @@ function findBoardOrUsage(id: string): void {
   }
 }
 
-/** Refuses an image made for another architecture than --board's, before any prompt. */
-async function checkBoard(request: FlashRequest, imagePath: string | undefined): Promise<void> {
-  if (!request.board || request.ignoreBoard || !imagePath) return;
-  await checkBoardFit({ ref: request.source, source: await inspectSource(imagePath), boardId: request.board, overrideWords: 'add --ignore-board' });
+/** Refuses an image made for another architecture than --board's, before any prompt; with --ignore-board, says so and goes on. */
+async function checkBoard(request: FlashRequest, imagePath: string | undefined, io: CliIO): Promise<void> {
+  if (!request.board || !imagePath) return;
+  try {
+    await checkBoardFit({ ref: request.source, source: await inspectSource(imagePath), boardId: request.board, overrideWords: 'add --ignore-board' });
+  } catch (error) {
+    if (!request.ignoreBoard || !(error instanceof FiotError) || error.code !== 'IMAGE_BOARD_MISMATCH') throw error;
+    const message = `${error.message} Writing it anyway (--ignore-board).`;
+    io.warn(`Warning: ${message}`);
+    io.emit({ type: 'warning', code: error.code, message });
+  }
 }
 
 /** A source without a scheme is a local file: inspect it now so a bad file fails before any prompt. */
@@ -119,7 +128,7 @@ export const command: Command = {
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     const image = (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
-    await checkBoard(request, image.path);
+    await checkBoard(request, image.path, io);
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);

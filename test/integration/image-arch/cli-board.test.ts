@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeFixture, type Fixture, type FixtureOptions } from '../../fixtures/fixture';
-import { resultLine } from '../../helpers/cli-json';
+import { jsonLines, resultLine } from '../../helpers/cli-json';
 import { createLoopDisk } from '../../helpers/loop';
 import { runCli } from '../../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
@@ -80,6 +80,8 @@ describe('fiot-flash flash --board', { skip }, () => {
       const ignored = await runCli(['flash', arm.xzPath!, '--drive', disk.device, '--board', 'uefi-x86_64', '--ignore-board', '--yes', '--json'], env);
       assert.equal(ignored.code, 0, ignored.stderr);
       assert.equal(resultLine(ignored.stdout).ok, true);
+      const warning = jsonLines(ignored.stdout).find((line) => line.type === 'warning' && line.code === 'IMAGE_BOARD_MISMATCH');
+      assert.match(String(warning?.message), /This image is for 64-bit Arm boards \(aarch64\).*Writing it anyway \(--ignore-board\)\./);
       const esp = arm.partitions[0]!;
       assert.equal(sha256Of(disk.device, esp.offset + esp.size), sha256Of(arm.path, esp.offset + esp.size), 'the table and the ESP are the image’s');
     } finally {
