@@ -7,7 +7,8 @@
  * `.local` hint when no hostname was set.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,10 +19,21 @@ import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseOfferedImage, writeAndWait } from '../helpers/ui-steps';
+import { addTarget, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv } from '../helpers/walk';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
+
+function sha256Of(file: string, length: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, 0);
+    return createHash('sha256').update(buffer).digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
 
@@ -92,8 +104,15 @@ describe('the image fits the board, and the result speaks of the device', { skip
 
       await firstBoot(page, 'maya');
       await addTarget(page, stick.device);
-      const outcome = await writeAndWait(page, 150_000);
+      await continueButton(page).click();
+      assert.match(await page.getByTestId('plan-board').innerText(), /PC or NUC with UEFI \(x86_64\) \(the image is for another architecture: written anyway, as you asked\)/);
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await confirmErase(page);
+      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+      await outcome.waitFor({ timeout: 150_000 });
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+      const esp = arm.partitions[0]!;
+      assert.equal(sha256Of(stick.device, esp.offset + esp.size), sha256Of(arm.path, esp.offset + esp.size), 'the stick holds the aarch64 image’s table and ESP');
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
       assert.match(words, /Safe to remove\. Take the stick out\./);

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
-import { catalogStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
+import { catalogStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
@@ -38,6 +38,8 @@ function Plan() {
   const [confirming, setConfirming] = useState(false);
   const blocker = useFleet((s) => batchBlocker(s, drives.length));
   const provisioned = useProfile((s) => s.enabled);
+  const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
+  const ignoreBoard = useImage((s) => s.ignoreBoard);
 
   const start = () => {
     setConfirming(false);
@@ -60,6 +62,15 @@ function Plan() {
             {info?.name ?? 'none'} <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
           </dd>
         </div>
+        {boardName && (
+          <div>
+            <dt>For</dt>
+            <dd data-testid="plan-board">
+              {boardName}
+              {ignoreBoard && <span className="muted"> (the image is for another architecture: written anyway, as you asked)</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{drives.length === 1 ? 'Drive' : `Drives (${drives.length})`}</dt>
           <dd>
