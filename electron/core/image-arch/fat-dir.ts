@@ -10,8 +10,11 @@ const ENTRY_BYTES = 32;
 const ATTR_LONG_NAME = 0x0f;
 const ATTR_DIRECTORY = 0x10;
 const ATTR_VOLUME_ID = 0x08;
-/** A corrupt FAT could loop a chain forever: no directory this app looks for spans more clusters. */
-const MAX_CHAIN = 4096;
+/**
+ * A corrupt or hostile FAT could loop a chain forever: the directories read here (EFI and its
+ * vendor folders) hold a few entries, far fewer than this many clusters (at most 16 MiB read).
+ */
+const MAX_CHAIN = 256;
 
 export interface FatEntry {
   /** The short name as stored, upper case: `BOOTAA64.EFI`, `EFI`. */
