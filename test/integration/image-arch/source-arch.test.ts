@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { inspectSource } from '../../../electron/core/flash/source';
 import { readSourceArch } from '../../../electron/core/image-arch';
+import { listFatDirectory, openFatVolume } from '../../../electron/core/image-arch/fat-dir';
 import { makeFixture, type FixtureOptions } from '../../fixtures/fixture';
 import { commandsSkipReason } from '../../helpers/system';
 
@@ -60,6 +61,31 @@ describe('readSourceArch', { skip }, () => {
     writeFileSync(path.join(dir, 'shimx64.efi'), Buffer.alloc(4096, 1));
     execFileSync('mcopy', ['-i', esp, path.join(dir, 'shimx64.efi'), '::/EFI/fedora/shimx64.efi']);
     assert.equal(await archOf(copy), 'x86_64 (EFI/FEDORA/SHIMX64.EFI)');
+  });
+
+  it('survives a FAT whose directory chain loops on itself', async () => {
+    const fixture = await makeFixture({ ...small, layout: 'mbr' });
+    const copy = path.join(dir, 'loop.raw');
+    execFileSync('cp', [fixture.path, copy]);
+    const espOffset = fixture.partitions[0]!.offset;
+    const fd = openSync(copy, 'r+');
+    try {
+      const read = async (offset: number, length: number) => {
+        const buffer = Buffer.alloc(length);
+        readSync(fd, buffer, 0, length, offset);
+        return buffer;
+      };
+      const volume = (await openFatVolume(read, espOffset))!;
+      const efi = (await listFatDirectory(volume, ''))!.find((e) => e.name === 'EFI')!;
+      // FAT16 (the fixture's ESP): the EFI folder's cluster now names itself as the next one.
+      const entry = Buffer.alloc(2);
+      entry.writeUInt16LE(efi.firstCluster);
+      writeSync(fd, entry, 0, 2, espOffset + volume.fatOffset + efi.firstCluster * 2);
+      assert.equal((await read(espOffset + volume.fatOffset + efi.firstCluster * 2, 2)).readUInt16LE(0), efi.firstCluster, 'the chain now loops');
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(await archOf(copy), 'aarch64 (EFI/BOOT/BOOTAA64.EFI)');
   });
 
   it('says nothing for an image without an EFI loader it knows', async () => {
