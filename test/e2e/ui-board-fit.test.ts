@@ -4,7 +4,7 @@
  * and a visible "Write it anyway"; written anyway to a stick, the result speaks of a PC's boot
  * menu, UEFI, Secure Boot, running from the stick and the console login. A Raspberry Pi takes the
  * aarch64 image, refuses the x86_64 one, and its result speaks of the card in its slot, without a
- * `.local` hint when no hostname was set.
+ * `.local` hint when no hostname was set. The Pi Zero 2 W's card says it is community-tested.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -136,6 +136,10 @@ describe('the image fits the board, and the result speaks of the device', { skip
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
+      const zero = page.locator('[data-testid="board-card"][data-board="rpi-zero2w"]');
+      await zero.waitFor();
+      assert.match(await zero.innerText(), /Community-tested[\s\S]*not one of Fedora IoT's reference platforms/);
+      assert.equal(await zero.isDisabled(), false, 'still offered: Fedora’s image boots it');
       await chooseBoard(page, /^Raspberry Pi 4/);
       await chooseOfferedImage(page, pcOffered);
       assert.equal(await archShown(page), 'PCs and other x86_64 machines');
