@@ -88,12 +88,12 @@ describe('the image fits the board, and the result speaks of the device', { skip
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
-      await chooseBoard(page, /^PC or NUC/);
+      await chooseBoard(page, /^PC, laptop or NUC/);
       await chooseOfferedImage(page, armOffered);
       assert.equal(await archShown(page), '64-bit Arm boards (aarch64)');
       const mismatch = page.getByTestId('board-mismatch');
       await mismatch.waitFor();
-      assert.match(await mismatch.innerText(), /This image is for 64-bit Arm boards \(aarch64\); the PC or NUC with UEFI \(x86_64\) you chose needs an x86_64 image/);
+      assert.match(await mismatch.innerText(), /This image is for 64-bit Arm boards \(aarch64\); the PC, laptop or NUC \(x86_64, UEFI\) you chose needs an x86_64 image/);
       assert.match(await mismatch.innerText(), /Choose the x86_64 image/);
       assert.equal(await continueButton(page).isDisabled(), true, 'the image step stops here, before any drive is chosen');
       assert.match(await page.getByTestId('continue-reason').innerText(), /will not start on the chosen board/);
@@ -105,7 +105,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       await firstBoot(page, 'maya');
       await addTarget(page, stick.device);
       await continueButton(page).click();
-      assert.match(await page.getByTestId('plan-board').innerText(), /PC or NUC with UEFI \(x86_64\) \(the image is for another architecture: written anyway, as you asked\)/);
+      assert.match(await page.getByTestId('plan-board').innerText(), /PC, laptop or NUC \(x86_64, UEFI\) \(the image is for another architecture: written anyway, as you asked\)/);
       await page.getByRole('button', { name: 'Flash the drive' }).click();
       await confirmErase(page);
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');

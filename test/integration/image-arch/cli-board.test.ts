@@ -50,7 +50,7 @@ describe('fiot-flash flash --board', { skip }, () => {
       const before = sha256Of(disk.device, small.size!);
       const run = await runCli(['flash', arm.xzPath!, '--drive', disk.device, '--board', 'uefi-x86_64', '--yes'], env);
       assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /This image is for 64-bit Arm boards \(aarch64\); the PC or NUC with UEFI \(x86_64\) you chose needs an x86_64 image/);
+      assert.match(run.stderr, /This image is for 64-bit Arm boards \(aarch64\); the PC, laptop or NUC \(x86_64, UEFI\) you chose needs an x86_64 image/);
       assert.match(run.stderr, /--ignore-board/);
       const json = await runCli(['flash', arm.path, '--drive', disk.device, '--board', 'uefi-x86_64', '--yes', '--json'], env);
       assert.equal(json.code, 1);
