@@ -179,7 +179,7 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
       'https://download.fedoraproject.org/pub/alt/iot/44/IoT/x86_64/images/Fedora-IoT-raw-44-20260427.0.x86_64.raw.xz',
     ]);
     const offline = await cli(['catalog', '--board', 'rpi4', '--offline'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
-    assert.match(offline.stdout, /rpi4\s+raw image\s+fedora-iot\s+44\s+aarch64\s+2026-04-27\s+-\s+-\s+published-raw/);
+    assert.match(offline.stdout, /rpi4\s+fedora-iot:44@rpi4\s+disk image\s+44\s+aarch64\s+2026-04-27\s+-\s+-\s+ready-made image/);
     assert.ok(result.notices.every((n) => /snapshot of \d{4}-\d{2}-\d{2}/.test(n)), result.notices.join('\n'));
     const human = await cli(['catalog'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
     assert.equal(human.code, 0);
