@@ -45,6 +45,7 @@ export const errorCatalog = {
   PROXY_REFUSED: { title: 'The proxy refused the connection', hint: 'Check the proxy address (the proxy setting, HTTPS_PROXY or HTTP_PROXY), its user name and password, and that it allows this site; a host that must be reached directly goes in NO_PROXY.' },
   DISK_FULL: { title: 'The disk is full', hint: 'Free some space (fiot-flash cache prune removes cached images), then try again; the download resumes where it stopped.' },
   NOT_FEDORA_IOT: { title: 'This image is not a Fedora IoT image', hint: 'Provisioning needs a Fedora IoT raw image with an ext4 partition labelled “boot”.' },
+  IMAGE_BOARD_MISMATCH: { title: 'This image will not start on the chosen board', hint: 'Choose the image made for this board, or the board this image is for. If you are sure, write it anyway (--ignore-board).' },
   ZEZERE_UNSUPPORTED: { title: 'This image cannot use Zezere', hint: 'Fedora IoT images since February 2025 do not ship zezere-ignition. Use an Ignition config or URL instead.' },
   BUILD_FAILED: { title: 'Building the image failed', hint: 'Read the build log for the first error.' },
   PREFLIGHT_FAILED: { title: 'This machine cannot do that yet', hint: 'Follow the fix in the message, then try again.' },

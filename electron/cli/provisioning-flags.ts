@@ -37,6 +37,7 @@ export const provisioningOptions = {
 export const cardWriteOptions = {
   yes: { type: 'boolean', short: 'y' },
   board: { type: 'string' },
+  'ignore-board': { type: 'boolean' },
   'insecure-skip-signature': { type: 'boolean' },
   json: { type: 'boolean' },
   table: { type: 'string' },

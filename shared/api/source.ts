@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archSchema } from '../domain/board';
 import { defineRequests } from './define';
 
 /** How the file is packed; the image inside is a raw disk image (or an ISO) in every case. */
@@ -21,6 +22,14 @@ export const sourceInfoSchema = z.object({
 });
 export type SourceInfo = z.infer<typeof sourceInfoSchema>;
 
+/** Which machines an image is for, read from the image (its ESP's EFI loader); null when it does not say. */
+export const sourceArchSchema = z.object({
+  arch: archSchema.nullable(),
+  /** What told: the loader's path in the ESP (`EFI/BOOT/BOOTAA64.EFI`). */
+  evidence: z.string().optional(),
+});
+export type SourceArch = z.infer<typeof sourceArchSchema>;
+
 export const listedImageSchema = z.object({ path: z.string(), name: z.string(), fileSize: z.number().int().nonnegative() });
 
 export const sourceRequests = defineRequests({
@@ -32,4 +41,6 @@ export const sourceRequests = defineRequests({
   'source:list': { args: z.object({}), result: z.object({ folders: z.array(z.string()), images: z.array(listedImageSchema) }) },
   /** Opens a local image file just enough to say what it is; refuses missing, unreadable and unknown files. */
   'source:inspect': { args: z.object({ path: z.string().min(1) }), result: sourceInfoSchema },
+  /** Reads which machines the image is for, so the image step can say whether it fits the chosen board. */
+  'source:arch': { args: z.object({ path: z.string().min(1) }), result: sourceArchSchema },
 });

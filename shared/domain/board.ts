@@ -29,12 +29,15 @@ export const deliveryInWords: Record<Delivery, string> = {
 };
 
 /**
- * - `supported`: Fedora builds and tests images for it; they boot as written.
+ * - `supported`: one of Fedora IoT's reference platforms: Fedora builds and tests images for it;
+ *   they boot as written.
+ * - `community`: Fedora's image boots it as written and people run it, but it is not a reference
+ *   platform, so Fedora does not test it (the Pi Zero 2 W).
  * - `needs-firmware`: Fedora's image runs, but the board first needs its own U-Boot on SPI flash or
  *   eMMC (or written at a fixed offset by arm-image-installer), which this app cannot provide.
  * - `unsupported`: not a Fedora target; listed so people holding one learn why.
  */
-export const supportLevelSchema = z.enum(['supported', 'needs-firmware', 'unsupported']);
+export const supportLevelSchema = z.enum(['supported', 'community', 'needs-firmware', 'unsupported']);
 export type SupportLevel = z.infer<typeof supportLevelSchema>;
 
 export const boardSchema = z.object({

@@ -36,7 +36,10 @@ export const flashRequestSchema = z.object({
   verify: z.boolean().default(true),
   /** Expected sha256 of the source file as given (compressed or not). */
   sha256: z.string().regex(SHA256_HEX).optional(),
+  /** The board the cards are for (a board id): an image made for another architecture is refused before writing. */
   board: z.string().optional(),
+  /** Write even when the image's architecture is not the board's (the user says they know). */
+  ignoreBoard: z.boolean().default(false),
   /** Per-run provisioning: a profile (shared/provisioning/profile.ts), checked by checkProfile when the job plans the cards. */
   provisioning: z.unknown().optional(),
   /**

@@ -46,7 +46,9 @@ session's count is printed. The session is one batch in the history
   --table FILE        per-device values from a CSV file, one row per card in insertion order
                       (see \`fiot-flash flash --help\`)
   --yes               do not ask at the start (for scripts): every card inserted is erased
-  --board ID          the board the cards are for (e.g. rpi4)
+  --board ID          the board the cards are for (e.g. rpi4): an image made for another
+                      architecture is refused before anything is written
+  --ignore-board      write even when the image's architecture is not the board's
   --json              one JSON object per line: {"type":"card",...} per change of a card,
                       then {"type":"result","ok":...} when the session has ended
 
@@ -71,6 +73,7 @@ function parseRequest(argv: string[]) {
     source: local ? path.resolve(given) : given,
     verify: true,
     board: values.board,
+    ignoreBoard: values['ignore-board'] ?? false,
     provisioning: profileFromFlags(values),
     table: readTableFlag(values.table),
     insecureSkipSignature: values['insecure-skip-signature'] ?? false,

@@ -17,6 +17,7 @@ supports them, and how an image reaches them. Use a board's ID in catalog refere
 
 const supportWords: Record<Board['support'], string> = {
   supported: 'supported',
+  community: 'community-tested',
   'needs-firmware': 'needs its own U-Boot',
   unsupported: 'not supported by Fedora',
 };

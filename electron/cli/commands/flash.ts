@@ -4,14 +4,17 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
+import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
 import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
 import { readTableFlag, summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
+import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
@@ -31,7 +34,9 @@ Writes an image to cards or sticks and reads it back to verify it.
   --yes               do not ask before erasing (for scripts; system drives are still refused)
   --no-verify         skip reading the cards back (faster, but a bad card goes unnoticed)
   --sha256 HEX        the expected sha256 of the source file; refuse to write on a mismatch
-  --board ID          the board the cards are for (e.g. rpi4)
+  --board ID          the board the cards are for (e.g. rpi4, see fiot-flash boards): an image
+                      made for another architecture is refused before anything is written
+  --ignore-board      write even when the image's architecture is not the board's
   --json              one JSON object per line: progress, then {"type":"result","ok":...}
 
 ${insecureSkipSignatureHelp.trim()}
@@ -63,6 +68,27 @@ const options = {
   ...cardWriteOptions,
 } as const;
 
+function findBoardOrUsage(id: string): void {
+  try {
+    findBoard(id);
+  } catch {
+    throw usageError(`There is no board “${id}”: run fiot-flash boards to list board ids (rpi4, uefi-x86_64, …).`);
+  }
+}
+
+/** Refuses an image made for another architecture than --board's, before any prompt; with --ignore-board, says so and goes on. */
+async function checkBoard(request: FlashRequest, imagePath: string | undefined, io: CliIO): Promise<void> {
+  if (!request.board || !imagePath) return;
+  try {
+    await checkBoardFit({ ref: request.source, source: await inspectSource(imagePath), boardId: request.board, overrideWords: 'add --ignore-board' });
+  } catch (error) {
+    if (!request.ignoreBoard || !(error instanceof FiotError) || error.code !== 'IMAGE_BOARD_MISMATCH') throw error;
+    const message = `${error.message} Writing it anyway (--ignore-board).`;
+    io.warn(`Warning: ${message}`);
+    io.emit({ type: 'warning', code: error.code, message });
+  }
+}
+
 /** A source without a scheme is a local file: inspect it now so a bad file fails before any prompt. */
 async function imageInfo(source: string): Promise<{ size: number | null; path?: string }> {
   if (/^[a-z][a-z0-9+.-]+:/i.test(source) && !/^[a-z]:[\\/]/i.test(source)) return { size: null };
@@ -78,12 +104,15 @@ function parseRequest(argv: string[]) {
   if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
   // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
   const provisioning = profileFromFlags(values);
+  if (values.board !== undefined) findBoardOrUsage(values.board);
+  if (values['ignore-board'] && values.board === undefined) throw usageError('--ignore-board goes with --board ID: name the board whose check to skip.');
   const request: FlashRequest = {
     source: positionals[0]!,
     targets: values.drive,
     verify: !values['no-verify'],
     sha256: values.sha256?.toLowerCase(),
     board: values.board,
+    ignoreBoard: values['ignore-board'] ?? false,
     provisioning,
     counterStart: counterStartFromFlags(values),
     table: readTableFlag(values.table),
@@ -99,6 +128,7 @@ export const command: Command = {
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     const image = (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    await checkBoard(request, image.path, io);
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);

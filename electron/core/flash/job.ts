@@ -21,6 +21,10 @@ import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';
+import { checkBoardFit } from '../image-arch';
+
+/** How to write anyway when the image does not fit the board, for whichever front end started the job. */
+const IGNORE_BOARD_WORDS = 'fiot-flash flash --ignore-board, or “Write it anyway” under the chosen image in the app';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
@@ -201,6 +205,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     identities = drives.map(cardIdentity);
     checkSameCards(request.expectedCards ?? [], drives);
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
+    if (request.board && !request.ignoreBoard) await checkBoardFit({ ref: request.source, source: checked.source, boardId: request.board, overrideWords: IGNORE_BOARD_WORDS });
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
     // Series numbers and table rows are taken here, once a card may carry them;
     // the drives are opened (a polkit prompt) after that, so no descriptor is left open by a refused plan.

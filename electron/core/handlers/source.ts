@@ -7,11 +7,16 @@ import path from 'node:path';
 import type { HandlerFactory } from '../core-context';
 import { listImages } from '../access/image-listing';
 import { inspectSource } from '../flash/source';
+import { readSourceArch } from '../image-arch';
 
 export const sourceHandlers: HandlerFactory = ({ grants }) => ({
   'source:list': async () => ({ folders: grants.imageFolders, images: await listImages(grants.imageFolders) }),
   'source:inspect': async ({ path: file }) => {
     const info = await inspectSource(grants.admitSource(file));
     return { ...info, name: info.zipEntry ?? path.basename(info.path) };
+  },
+  'source:arch': async ({ path: file }) => {
+    const found = await readSourceArch(await inspectSource(grants.admitSource(file)));
+    return found ? { arch: found.arch, evidence: found.evidence } : { arch: null };
   },
 });

@@ -26,13 +26,13 @@ import { readExtLabel } from './partitions';
 const TABLE_BYTES = 1 << 20;
 const SUPERBLOCK_END = 2048;
 const BOOT_WINDOW = 32 << 20;
-const UNKNOWN_SIZE = 2 ** 40;
+export const UNKNOWN_SIZE = 2 ** 40;
 /** Missed bytes are kept in whole MiB, so one more pass usually brings a directory and its neighbours. */
 const MISS_ALIGN = 1 << 20;
 /** Each pass follows one more link (directory, inode, extent block); a lookup needs few. */
-const MAX_PASSES = 6;
+export const MAX_PASSES = 6;
 /** A damaged or hostile `boot` could ask for a lot: past this many kept bytes, decode to a file. */
-const MAX_KEPT = 256 << 20;
+export const MAX_KEPT = 256 << 20;
 
 function overlaps(a: ByteRange, b: ByteRange): boolean {
   return a.offset < b.offset + b.length && b.offset < a.offset + a.length;
@@ -54,7 +54,7 @@ interface ImageWindow {
 }
 
 /** Pieces of the decoded image kept in memory, filled from one pass over the decoded stream. */
-class ImageWindows {
+export class ImageWindows {
   readonly list: ImageWindow[] = [];
   /** Reads that asked for bytes this pass did not keep, widened to whole MiB. */
   readonly misses: ByteRange[] = [];
@@ -125,6 +125,12 @@ async function captureWindows(source: SourceInfo, size: number, wanted: ByteRang
       for (const partition of table?.partitions ?? []) if (partition.offset > 0 && partition.offset < size) watchPartition(partition.offset, partition.size);
     },
   });
+  await fillWindows(source, windows);
+  return windows;
+}
+
+/** Decodes the source from its start until every open window is complete. */
+export async function fillWindows(source: SourceInfo, windows: ImageWindows): Promise<void> {
   const decoded = await openDecodedStream(source);
   // A damaged archive is the writer's to report (SOURCE_CORRUPT); here it only ends the windows early.
   decoded.finished.catch(() => undefined);
@@ -140,7 +146,6 @@ async function captureWindows(source: SourceInfo, size: number, wanted: ByteRang
   } finally {
     decoded.close();
   }
-  return windows;
 }
 
 /** The decoded image in a sparse temporary file (all-zero blocks are skipped, not written). */

@@ -174,6 +174,12 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     const result = resultOf(run);
     assert.equal(result.origin, 'snapshot');
     assert.ok(result.entries.some((e) => e.kind === 'raw-image' && e.url?.startsWith('https://download.fedoraproject.org/pub/alt/iot/')));
+    assert.deepEqual(result.entries.filter((e) => e.kind === 'raw-image' && e.version === '44').map((e) => e.url), [
+      'https://download.fedoraproject.org/pub/alt/iot/44/IoT/aarch64/images/Fedora-IoT-raw-44-20260427.0.aarch64.raw.xz',
+      'https://download.fedoraproject.org/pub/alt/iot/44/IoT/x86_64/images/Fedora-IoT-raw-44-20260427.0.x86_64.raw.xz',
+    ]);
+    const offline = await cli(['catalog', '--board', 'rpi4', '--offline'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
+    assert.match(offline.stdout, /rpi4\s+fedora-iot:44@rpi4\s+disk image\s+44\s+aarch64\s+2026-04-27\s+-\s+-\s+ready-made image/);
     assert.ok(result.notices.every((n) => /snapshot of \d{4}-\d{2}-\d{2}/.test(n)), result.notices.join('\n'));
     const human = await cli(['catalog'], { ...env, FIOT_CACHE_DIR: dir, FIOT_CONFIG_DIR: dir });
     assert.equal(human.code, 0);
@@ -198,5 +204,8 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     assert.equal(boards.find((b) => b.id === 'rpi4')?.arch, 'aarch64');
     const human = await cli(['boards'], env);
     assert.match(human.stdout, /rpi5\s+Raspberry Pi 5\s+aarch64\s+not supported by Fedora/);
+    assert.equal(boards.find((b) => b.id === 'rpi-zero2w')?.support, 'community');
+    assert.match(human.stdout, /rpi-zero2w\s+Raspberry Pi Zero 2 W\s+aarch64\s+community-tested/);
+    assert.match(human.stdout, /rpi-zero2w: Community-tested: not one of Fedora IoT's reference platforms/);
   });
 });

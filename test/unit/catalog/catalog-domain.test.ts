@@ -54,6 +54,15 @@ describe('boards and snapshot data', () => {
     assert.deepEqual(board('uefi-x86_64').deliveries, ['published-raw', 'bootc-built-raw']);
   });
 
+  it('marks only Fedora IoT\u2019s reference platforms supported: the Pi Zero 2 W is community-tested, with a note saying why', () => {
+    const zero = board('rpi-zero2w');
+    assert.equal(zero.support, 'community');
+    assert.match(zero.notes[0] ?? '', /not one of Fedora IoT's reference platforms/);
+    assert.deepEqual(zero.deliveries, ['published-raw', 'published-raw+bootc-switch'], 'still offered: the image boots it');
+    for (const id of ['rpi3', 'rpi4', 'uefi-x86_64', 'uefi-aarch64']) assert.equal(board(id).support, 'supported', id);
+    for (const id of ['rock-pi-4', 'pinebook-pro', 'orangepi-pc2']) assert.match(board(id).notes.join(' '), /not one of Fedora IoT's reference platforms/i, id);
+  });
+
   it('ships a dated snapshot whose raw image URLs follow Fedora\u2019s path pattern and which invents no checksums', () => {
     const snapshot = loadSnapshot();
     assert.match(snapshot.snapshotDate, /^\d{4}-\d{2}-\d{2}$/);
@@ -66,6 +75,23 @@ describe('boards and snapshot data', () => {
     }
     const variants = new Set(snapshot.entries.filter((e) => e.kind === 'bootc-container').map((e) => e.variant));
     assert.deepEqual([...variants].sort(), ['fedora-bootc', 'fedora-iot']);
+  });
+
+  it('knows Fedora 44, stable since April 2026, by its compose, with nothing it does not know filled in', () => {
+    const snapshot = loadSnapshot();
+    const f44 = snapshot.entries.filter((e) => e.version === '44');
+    assert.deepEqual(f44.filter((e) => e.kind === 'raw-image').map((e) => e.id).sort(), [
+      'raw:Fedora-IoT-raw-44-20260427.0.aarch64.raw.xz',
+      'raw:Fedora-IoT-raw-44-20260427.0.x86_64.raw.xz',
+    ]);
+    assert.deepEqual(f44.filter((e) => e.kind === 'bootc-container').map((e) => e.reference).sort(), ['quay.io/fedora/fedora-bootc:44', 'quay.io/fedora/fedora-iot:44']);
+    for (const e of f44) {
+      assert.equal(e.stable, true);
+      assert.equal(e.size, null);
+      assert.equal(e.sha256, null);
+      assert.equal(e.digest, null);
+    }
+    assert.equal(resolveCatalogRef({ entries: snapshot.entries }, boards, parseCatalogRef('fedora-iot:latest@rpi4')).version, '44');
   });
 });
 

@@ -12,6 +12,7 @@ import { CacheView } from './cache-view';
 import { DownloadSource } from './download-source';
 import { BuildSource } from '../build';
 import { CatalogSource } from '../catalog';
+import { BoardFitNotice, ImageArchFact, useBoardMismatch } from './board-fit';
 import type { SourceInfo } from '../../../../shared/api/source';
 import type { StepBlocker } from '../../shell/step-blocker';
 import type { ImageState } from './image-store';
@@ -45,9 +46,14 @@ const imageBlockers: Record<Exclude<ImageState['status'], 'ready'>, StepBlocker>
   error: { reason: 'The chosen image cannot be used (see why above): choose another.' },
 };
 
+const boardBlocker: StepBlocker = { reason: 'The chosen image will not start on the chosen board (see why above): choose another, or write it anyway.' };
+
 export function useImageBlocker(): StepBlocker | null {
   const status = useImage((s) => s.status);
-  return status === 'ready' ? null : imageBlockers[status];
+  const mismatch = useBoardMismatch();
+  const ignoreBoard = useImage((s) => s.ignoreBoard);
+  if (status !== 'ready') return imageBlockers[status];
+  return mismatch && !ignoreBoard ? boardBlocker : null;
 }
 
 /**
@@ -85,6 +91,7 @@ function ChosenImage() {
             <dt>Written to the card</dt>
             <dd data-testid="image-size">{info.size !== null ? formatSize(info.size) : info.minSize > 0 ? `at least ${formatSize(info.minSize)}` : 'known once decompressed'}</dd>
           </div>
+          <ImageArchFact />
         </dl>
         <span className="path" title={info.path}>{info.path}</span>
       </div>
@@ -139,6 +146,7 @@ export function ImageStep() {
         <source.Component />
       </div>
       <ChosenImage />
+      <BoardFitNotice />
     </div>
   );
 }

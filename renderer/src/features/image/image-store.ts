@@ -2,12 +2,13 @@
  * The image to write: a local file chosen by path, the desktop file dialog, drag and drop, or (on
  * a station) one of the images the station offers: the core accepts no other local file.
  * Choosing inspects the file at once (format, sizes), so a wrong file is refused with its reason
- * before the user goes on to pick drives. Other sources (catalog, downloads, builds) set the same
+ * before the user goes on to pick drives; then which machines the image is for is read from it (its
+ * ESP's EFI loader), so the step can say at once when it does not fit the chosen board. Other sources (catalog, downloads, builds) set the same
  * `path` when their file is ready.
  */
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
-import type { SourceInfo } from '../../../../shared/api/source';
+import type { SourceArch, SourceInfo } from '../../../../shared/api/source';
 import type { FiotShell } from '../../../../shared/bridge';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
@@ -16,6 +17,10 @@ export interface ImageState {
   info: SourceInfo | null;
   status: 'empty' | 'inspecting' | 'ready' | 'error';
   error: ErrorInfo | null;
+  /** Which machines the image is for: undefined while it is read (or could not be), arch null when the image does not say. */
+  arch: SourceArch | undefined;
+  /** The user said to write this image even though it does not fit the chosen board. */
+  ignoreBoard: boolean;
   /** True when a native file dialog is available (the desktop app). */
   canBrowse: boolean;
   /** The local images the core offers (a station's images folder), once loaded. */
@@ -26,6 +31,17 @@ export interface ImageState {
   /** A file dropped on the page: its path is known in the desktop app only. */
   chooseDropped(file: File): Promise<boolean>;
   clear(): void;
+  setIgnoreBoard(ignore: boolean): void;
+}
+
+/** Reads the chosen image's architecture; a failure leaves it unknown (the flash checks the board again). */
+async function readArch(api: Pick<FiotApi, 'invoke'>, path: string, store: { get(): ImageState; set(partial: Partial<ImageState>): void }): Promise<void> {
+  try {
+    const arch = await api.invoke('source:arch', { path });
+    if (store.get().path === path) store.set({ arch });
+  } catch {
+    // Unknown is not a refusal: only a sure mismatch stops the user.
+  }
 }
 
 export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotShell, 'openImage' | 'pathForFile'> | null = null) {
@@ -34,6 +50,8 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
     info: null,
     status: 'empty',
     error: null,
+    arch: undefined,
+    ignoreBoard: false,
     canBrowse: shell !== null,
     offered: null,
 
@@ -51,12 +69,13 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
         set({ status: 'error', info: null, error: { code: 'INVALID_INPUT', message: 'Type the path of an image file, or drop the file here.' } });
         return false;
       }
-      set({ path: trimmed, status: 'inspecting', error: null, info: null });
+      set({ path: trimmed, status: 'inspecting', error: null, info: null, arch: undefined, ignoreBoard: false });
       try {
         const info = await api.invoke('source:inspect', { path: trimmed });
         // A slower answer for an earlier choice must not replace the current one.
         if (get().path !== trimmed) return false;
         set({ info, status: 'ready' });
+        void readArch(api, trimmed, { get, set });
         return true;
       } catch (error) {
         if (get().path === trimmed) set({ status: 'error', error: toErrorInfo(error) });
@@ -85,7 +104,11 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
     },
 
     clear() {
-      set({ path: '', info: null, status: 'empty', error: null });
+      set({ path: '', info: null, status: 'empty', error: null, arch: undefined, ignoreBoard: false });
+    },
+
+    setIgnoreBoard(ignore) {
+      set({ ignoreBoard: ignore });
     },
   }));
 }

@@ -4,8 +4,10 @@
  * does and roughly how long it takes; and where Fedora IoT's documentation is. External links open
  * in the user's browser through the app's https-only check (the window-open handler).
  */
+import type { Board } from '../../../../shared/domain/board';
 import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { profileSchema } from '../../../../shared/provisioning';
+import { DeviceSteps } from './device-steps';
 
 export const FEDORA_IOT_DOCS = 'https://docs.fedoraproject.org/en-US/iot/';
 
@@ -26,18 +28,18 @@ export function sshLine(user: string, hostname: string | undefined): string {
 interface NextStepsProps {
   request: FlashRequest | null;
   targets: FlashResult['targets'];
+  /** The board the cards were written for, when one was chosen: the first steps speak of it. */
+  board?: Board | null;
 }
 
-export function NextSteps({ request, targets }: NextStepsProps) {
+export function NextSteps({ request, targets, board = null }: NextStepsProps) {
   const setup = firstBootWritten(request);
   const user = setup?.user ?? null;
   const many = targets.length > 1;
   return (
     <section className="next-steps stack" aria-labelledby="next-steps-title" data-testid="next-steps">
       <h2 id="next-steps-title">What next</h2>
-      <p data-testid="safe-to-remove">
-        <strong>Safe to remove.</strong> {many ? 'Take the cards out' : 'Take the card out'}, put {many ? 'each' : 'it'} in the board and power it on.
-      </p>
+      <DeviceSteps request={request} board={board} many={many} />
       {setup ? (
         <p data-testid="first-boot-written">
           First-boot setup was written to {many ? 'every card' : 'the card'}
@@ -62,7 +64,7 @@ export function NextSteps({ request, targets }: NextStepsProps) {
           ))}
         </ul>
       )}
-      {user && <p className="muted small">A name ending in .local is found on the same network through mDNS; if it is not, use the address your router gave the board.</p>}
+      {user && targets.some((target) => target.hostname) && <p className="muted small" data-testid="mdns-hint">A name ending in .local is found on the same network through mDNS; if it is not, use the address your router gave the board.</p>}
       <p>
         <a href={FEDORA_IOT_DOCS} target="_blank" rel="noreferrer" data-testid="fedora-iot-docs">
           Fedora IoT documentation

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
-import { useJob } from '../../stores';
+import { useCatalog, useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { targetStateWords } from './progress-view';
@@ -54,6 +54,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
     if (shown) banner.current?.focus();
   }, [shown]);
   const changedCard = useJob((s) => s.changedCard);
+  const board = useCatalog((s) => s.boards.find((b) => b.id === request?.board) ?? null);
   if (!result) return null;
   const { ok, title, detail } = headline(result);
   const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
@@ -91,7 +92,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
         ))}
       </ul>
       <CameUpLines jobId={result.jobId} devices={result.targets.map((t) => t.device)} />
-      {ok && <NextSteps request={request} targets={result.targets} />}
+      {ok && <NextSteps request={request} targets={result.targets} board={board} />}
       {changedCard && (
         <ErrorNotice error={changedCard} testId="retry-changed-card">
           <button type="button" className="button danger" onClick={() => onRetryFailed(true)} data-testid="retry-erase-other">

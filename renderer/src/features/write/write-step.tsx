@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
 import { hasCounter } from '../../../../shared/provisioning';
-import { checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
+import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
@@ -44,13 +44,18 @@ function Plan() {
   const series = useProfile((s) => s.enabled && hasCounter(s.form.hostname ?? ''));
   const table = useFleet((s) => s.table !== null);
   const batch = drives.length > 1 || (provisioned && table) || series;
+  const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
+  const ignoreBoard = useImage((s) => s.ignoreBoard);
 
   const start = () => {
     setConfirming(false);
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
+    const board = catalogStore.getState().boardId;
+    const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
@@ -63,6 +68,15 @@ function Plan() {
             {info?.name ?? 'none'} <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
           </dd>
         </div>
+        {boardName && (
+          <div>
+            <dt>For</dt>
+            <dd data-testid="plan-board">
+              {boardName}
+              {ignoreBoard && <span className="muted"> (the image is for another architecture: written anyway, as you asked)</span>}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{drives.length === 1 ? 'Drive' : `Drives (${drives.length})`}</dt>
           <dd>
