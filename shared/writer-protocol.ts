@@ -1,9 +1,9 @@
 /**
  * The writer's line protocol, between the core (electron/core/flash/writer-client.ts) and the
  * writer process (electron/writer/): newline-delimited JSON over the writer's stdio. The core sends
- * one `job` or `restore` (and maybe a `cancel`); the writer answers with `progress` lines and one
- * `result` or `restored`, then exits. Validated on both ends: the writer may run elevated, so it
- * trusts nothing it is sent.
+ * one `job`, `restore` or `provision` (and maybe a `cancel`); the writer answers with `progress`
+ * lines and one `result`, `restored` or `provisioned`, then exits. Validated on both ends: the
+ * writer may run elevated, so it trusts nothing it is sent.
  */
 import { z } from 'zod';
 import { targetStateSchema } from './domain/flash';
@@ -22,13 +22,15 @@ export const cacheCopyReportSchema = z.object({
 });
 export type CacheCopyReport = z.infer<typeof cacheCopyReportSchema>;
 
+/** A drive opened for the writer (UDisks2's OpenDevice): its inherited fd, used instead of opening the device path. */
+const descriptorSchema = z.number().int().min(3);
+
 export const writerJobSchema = z.object({
   /** A local file; the writer inspects it again itself. */
   source: z.string().min(1),
   targets: z.array(z.object({
     device: z.string().min(1),
-    /** This drive, already open for writing (UDisks2's OpenDevice): the writer's inherited fd, used instead of opening the device path. */
-    descriptor: z.number().int().min(3).optional(),
+    descriptor: descriptorSchema.optional(),
     /** What to inject into this target after it is written and verified (electron/core/provision/inject.ts). */
     provisioning: provisioningPlanSchema.optional(),
   })).min(1),
@@ -47,12 +49,26 @@ export const writerJobSchema = z.object({
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
 /** Restore a card to normal use: one partition with an empty filesystem (shared/domain/restore.ts). */
-export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64) });
+export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional() });
 export type RestoreJob = z.infer<typeof restoreJobSchema>;
+
+/** Provision a card (or image file) that already holds a Fedora IoT image, in place. */
+export const provisionJobSchema = z.object({ device: z.string().min(1), descriptor: descriptorSchema.optional(), plan: provisioningPlanSchema });
+export type ProvisionJob = z.infer<typeof provisionJobSchema>;
+
+export const provisionedResultSchema = z.object({
+  device: z.string(),
+  mode: z.enum(['config', 'url', 'zezere']),
+  hostname: z.string().optional(),
+  /** Byte ranges written, each read back from the card and compared. */
+  changed: z.array(byteRangeSchema),
+});
+export type ProvisionedResult = z.infer<typeof provisionedResultSchema>;
 
 export const parentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: writerJobSchema }),
   z.object({ type: z.literal('restore'), restore: restoreJobSchema }),
+  z.object({ type: z.literal('provision'), provision: provisionJobSchema }),
   z.object({ type: z.literal('cancel') }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
@@ -96,7 +112,9 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     cacheCopy: cacheCopyReportSchema.optional(),
   }),
   z.object({ type: z.literal('restored'), ok: z.boolean(), result: restoreResultSchema.optional(), error: errorInfoSchema.optional() }),
+  z.object({ type: z.literal('provisioned'), ok: z.boolean(), result: provisionedResultSchema.optional(), error: errorInfoSchema.optional() }),
 ]);
 export type WriterMessage = z.infer<typeof writerMessageSchema>;
 export type RestoredMessage = Extract<WriterMessage, { type: 'restored' }>;
+export type ProvisionedMessage = Extract<WriterMessage, { type: 'provisioned' }>;
 export type WriterResultMessage = Extract<WriterMessage, { type: 'result' }>;

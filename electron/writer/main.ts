@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { loadInjector } from './injector';
 import { parentMessageSchema, type WriterMessage } from '../../shared/writer-protocol';
+import { runProvision } from './provision-card';
 import { runRestore } from './restore';
 import { runJob } from './run-job';
 
@@ -23,6 +24,14 @@ function fail(error: FiotError): never {
   process.exit(1);
 }
 
+/** A one-card task's single answer: its result, or the error it stopped with. */
+function answer<T extends 'restored' | 'provisioned'>(type: T, task: Promise<Extract<WriterMessage, { type: T }>['result']>): Promise<WriterMessage> {
+  return task.then(
+    (result) => ({ type, ok: true, result }) as WriterMessage,
+    (error: unknown) => ({ type, ok: false, error: error instanceof FiotError ? error.toInfo() : toErrorInfo(error) }) as WriterMessage,
+  );
+}
+
 async function start(line: string): Promise<void> {
   let parsed;
   try {
@@ -36,23 +45,15 @@ async function start(line: string): Promise<void> {
   }
   if (started) fail(new FiotError('INTERNAL', 'The writer runs one job, and already has one.'));
   started = true;
+  // Only the installed launcher (assets/linux/fiot-writer), which pkexec runs, passes this.
+  const elevated = process.argv.includes('--elevated');
   if (parsed.type === 'restore') {
-    const restored = await runRestore(parsed.restore).then(
-      (result): WriterMessage => ({ type: 'restored', ok: true, result }),
-      (error: unknown): WriterMessage => ({ type: 'restored', ok: false, error: error instanceof FiotError ? error.toInfo() : toErrorInfo(error) }),
-    );
-    send(restored);
-    process.stdout.end(() => process.exit(0));
-    return;
+    send(await answer('restored', runRestore(parsed.restore, elevated)));
+  } else if (parsed.type === 'provision') {
+    send(await answer('provisioned', runProvision(parsed.provision, await loadInjector(), elevated)));
+  } else {
+    send(await runJob(parsed.job, { emit: send, signal: abort.signal, inject: await loadInjector(), elevated }));
   }
-  const result = await runJob(parsed.job, {
-    emit: send,
-    signal: abort.signal,
-    inject: await loadInjector(),
-    // Only the installed launcher (assets/linux/fiot-writer), which pkexec runs, passes this.
-    elevated: process.argv.includes('--elevated'),
-  });
-  send(result);
   // Let stdout drain before leaving: the result is the one line that must arrive.
   process.stdout.end(() => process.exit(0));
 }

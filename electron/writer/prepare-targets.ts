@@ -60,11 +60,19 @@ function checkPrivilegeFits(drive: Drive, elevated: boolean, descriptor: number 
   }
 }
 
+/**
+ * May this writer write the drive, the way it was handed over? A descriptor must be the drive; a
+ * drive opened by path is unmounted first (UDisks2 unmounts the ones it opens).
+ */
+export async function admitTarget(drive: Drive, elevated: boolean, descriptor: number | undefined): Promise<void> {
+  checkPrivilegeFits(drive, elevated, descriptor);
+  if (descriptor !== undefined) checkDescriptor(descriptor, drive);
+  else if (drive.kind !== 'file') await unmountAll(drive);
+}
+
 async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
   const { drive } = await checkOneTarget(slot.device, { size: source.size ?? (source.minSize || null), path: source.path }, seen);
-  checkPrivilegeFits(drive, elevated, slot.descriptor);
-  if (slot.descriptor !== undefined) checkDescriptor(slot.descriptor, drive);
-  else if (drive.kind !== 'file') await unmountAll(drive);
+  await admitTarget(drive, elevated, slot.descriptor);
   slot.io = await TargetIO.open(drive, source.size, slot.descriptor);
   // Every block device, not only suspicious ones: a fake card looks like any other until probed.
   if (drive.kind !== 'file') await probeCapacity(slot.io);

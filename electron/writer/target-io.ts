@@ -108,6 +108,19 @@ export class TargetIO {
   }
 
   /**
+   * A card or image file that already holds an image, opened to change it in place (provisioning
+   * a written card): nothing is emptied, and a file keeps its length.
+   */
+  static async openInPlace(drive: Drive, descriptor?: number): Promise<TargetIO> {
+    if (drive.kind !== 'file') return TargetIO.open(drive, null, descriptor);
+    try {
+      return await TargetIO.openDirectFile(drive.device, drive.size);
+    } catch (error) {
+      throw classifyIoError(error, drive.device);
+    }
+  }
+
+  /**
    * A new file is created with O_EXCL (a file or link that appeared since the checks is never
    * written); an image file that was there is emptied, never through a symlink. Either way it
    * starts empty, so unwritten ranges read as zeros.
@@ -122,11 +135,16 @@ export class TargetIO {
     } finally {
       await handle.close();
     }
+    return TargetIO.openDirectFile(drive.device, null);
+  }
+
+  /** O_DIRECT where the file's filesystem allows it (tmpfs does not); `size` null: the file grows as written. */
+  private static async openDirectFile(path: string, size: number | null): Promise<TargetIO> {
     for (const direct of [true, false]) {
-      const file = new DirectFile(drive.device, direct);
+      const file = new DirectFile(path, direct);
       try {
         await file.open();
-        return new TargetIO(drive.device, file, null);
+        return new TargetIO(path, file, size);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EINVAL' || !direct) throw error;
       }

@@ -1,5 +1,5 @@
 /**
- * The parent's end of the writer: spawn it, send the job (a flash, or a restore), read its
+ * The parent's end of the writer: spawn it, send the job (a flash, a restore, a provisioning), read its
  * progress and result lines, cancel it. The result is always a writer result; a writer that dies without one becomes a
  * failed result the caller reports like any other.
  */
@@ -8,7 +8,7 @@ import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { FiotError } from '../../../shared/errors';
-import { writerMessageSchema, type ParentMessage, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../../shared/writer-protocol';
+import { writerMessageSchema, type ParentMessage, type ProvisionedMessage, type ProvisionJob, type RestoredMessage, type RestoreJob, type WriterJob, type WriterMessage, type WriterResultMessage } from '../../../shared/writer-protocol';
 import type { WriterCommand } from './writer-command';
 
 /** How long a cancelled writer gets to stop on its own before it is signalled. */
@@ -35,6 +35,10 @@ export function spawnWriter(job: WriterJob, command: WriterCommand, onMessage: (
 
 export function spawnRestore(restore: RestoreJob, command: WriterCommand, descriptors: number[] = []): WriterHandle<RestoredMessage> {
   return startWriter({ type: 'restore', restore }, command, () => undefined, (message) => (message.type === 'restored' ? message : null), descriptors);
+}
+
+export function spawnProvision(provision: ProvisionJob, command: WriterCommand, descriptors: number[] = []): WriterHandle<ProvisionedMessage> {
+  return startWriter({ type: 'provision', provision }, command, () => undefined, (message) => (message.type === 'provisioned' ? message : null), descriptors);
 }
 
 /** `descriptors` (drives opened for the writer) become its fds 3, 4, ...: the child keeps its own copies, ours are closed. */

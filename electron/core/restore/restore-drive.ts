@@ -1,18 +1,16 @@
 /**
  * "Restore to an empty drive" for every front end: the drive is resolved and checked here, so a
  * refusal comes before any privilege prompt, then the writer process (which checks again) does
- * the erasing and formatting.
+ * the erasing and formatting, under the card's lock, through UDisks2 where it is there.
  */
 import type { Drive } from '../../../shared/domain/drive';
 import { checkRestore, DEFAULT_RESTORE_LABEL, restoreRequestSchema, type RestoreRequest, type RestoreResult } from '../../../shared/domain/restore';
-import { FiotError, isErrorCode } from '../../../shared/errors';
 import { resolveTarget } from '../drives/resolve-target';
 import { spawnRestore } from '../flash/writer-client';
-import { writerCommand, type WriterCommand } from '../flash/writer-command';
+import { runWriterTask, type WriterTaskDeps } from '../flash/writer-task';
 
-export interface RestoreDeps {
+export interface RestoreDeps extends WriterTaskDeps {
   resolveTarget?: (target: string) => Promise<Drive>;
-  writerCommand?: (needsPrivilege: boolean) => WriterCommand;
 }
 
 /** The drive as checked, before anything is written (the CLI asks for confirmation in between). */
@@ -25,9 +23,6 @@ export async function checkRestoreTarget(request: RestoreRequest, deps: RestoreD
 
 export async function restoreDrive(request: RestoreRequest, deps: RestoreDeps = {}): Promise<RestoreResult> {
   const { drive, label } = await checkRestoreTarget(request, deps);
-  const writer = spawnRestore({ device: drive.device, label }, (deps.writerCommand ?? writerCommand)(true));
-  const answer = await writer.result;
-  if (answer.ok && answer.result) return answer.result;
-  const error = answer.error ?? { code: 'INTERNAL', message: 'The writer did not say how the restore went.' };
-  throw new FiotError(isErrorCode(error.code) ? error.code : 'INTERNAL', error.message, error.hint);
+  return runWriterTask(drive, deps, (command, descriptor, inherited) =>
+    spawnRestore({ device: drive.device, label, ...(descriptor === undefined ? {} : { descriptor }) }, command, inherited));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkProvisionTarget } from '../../../electron/core/provision/provision-target';
+import { checkProvisionTarget } from '../../../shared/domain/provision-target';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
 
