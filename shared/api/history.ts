@@ -10,11 +10,12 @@ export const historyRequests = defineRequests({
   /** The same, as CSV text (RFC 4180, a header and one row per card) for a spreadsheet. */
   'history:export': { args: limitArgs, result: z.object({ csv: z.string() }) },
   /**
-   * One batch (flash job; the newest when jobId is left out) as CSV, JSON or a printable HTML sheet
-   * with one line per card: serial, hostname, table row, image and config hashes. Never a secret.
+   * One batch (flash job; the newest when jobId is left out) as CSV, JSON, a printable A4 HTML sheet
+   * (shared/batch-sheet.ts: device, serial, hostname, IP, row, label, result and a QR code per card)
+   * or an HTML page of 62 mm labels, one per written card. Never a secret.
    */
   'history:batch': {
-    args: z.object({ jobId: z.string().min(1).max(100).optional(), format: z.enum(['csv', 'json', 'html']) }),
+    args: z.object({ jobId: z.string().min(1).max(100).optional(), format: z.enum(['csv', 'json', 'html', 'labels']) }),
     result: z.object({ jobId: z.string(), fileName: z.string(), mediaType: z.string(), text: z.string() }),
   },
 });

@@ -110,6 +110,8 @@ export const flashResultSchema = z.object({
     n: z.number().int().nonnegative().optional(),
     /** The device-table row's label column. */
     label: z.string().optional(),
+    /** The card's static address (A.B.C.D/N) from its table row or the profile. */
+    ip: z.string().optional(),
     /** sha256 of the Ignition config text written to the card (config mode). */
     configSha256: z.string().optional(),
     /** Which card this was (what a retry checks is still in the reader). */

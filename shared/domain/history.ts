@@ -42,6 +42,8 @@ export const historyEntrySchema = z.object({
   /** The device-table line the card's values came from, and its label. */
   tableLine: z.number().int().positive().optional(),
   label: z.string().optional(),
+  /** The card's static address (A.B.C.D/N), when its provisioning gave it one. */
+  ip: z.string().optional(),
   /** sha256 of the Ignition config text written to the card (the text itself may hold secrets). */
   configSha256: z.string().optional(),
   provisioning: z.object({

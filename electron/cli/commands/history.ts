@@ -1,6 +1,6 @@
 /**
  * `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first;
- * `--batch JOB|last` with --csv, --json or --html: one batch's record (a bench session, or one flash job), for the paperwork.
+ * `--batch JOB|last` with --csv, --json, --html or --labels: one batch's record (a bench session, or one flash job), for the paperwork.
  */
 import { checkinSummary } from '../../../shared/domain/checkin';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
@@ -13,7 +13,7 @@ import { formatTable } from '../table';
 
 const help = `
 Usage: fiot-flash history [--json | --csv] [--limit N]
-       fiot-flash history --batch JOB|last [--csv | --json | --html]
+       fiot-flash history --batch JOB|last [--csv | --json | --html | --labels]
 
 Lists every card written by this app, the CLI or a station on this machine, newest first:
 when, the hostname it was given, the device, the image, whether it was verified, and, for
@@ -25,10 +25,12 @@ device said it came up: "came up 10:32 on 192.168.1.57", "not heard from after 3
   --json      one JSON object: {"type":"result","ok":true,"entries":[...]}
   --csv       CSV for a spreadsheet: a header, then one row per card (RFC 4180)
   --batch JOB one batch's cards: a bench session's id (batchId in --json) or a flash job's id
-              (\`last\` for the newest batch; the ids are in --json),
-              as CSV (default), JSON (--json) or a printable HTML sheet (--html) with one
-              line per device: model and serial, hostname, table line and label, result and
-              error in words, image and Ignition config sha256
+              (\`last\` for the newest batch; the ids are in --json): as CSV (default), JSON
+              (--json), a printable A4 HTML sheet (--html) with one line per card (device,
+              model, serial, hostname, IP, table row, label, result in words, and whether it
+              came up when checked in) and a QR code per card holding its hostname, serial and
+              job id, or (--labels) an HTML page of 62 mm x 29 mm labels for a label printer,
+              one per card written to the end. The CSV has the sheet's columns.
 
 The log lives in the config folder (FIOT_CONFIG_DIR) as history.jsonl. It never holds
 passwords, password hashes, SSH keys or Wi-Fi passphrases.
@@ -39,6 +41,7 @@ const options = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   html: { type: 'boolean' },
+  labels: { type: 'boolean' },
   batch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -66,8 +69,8 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
-    if ([values.json, values.csv, values.html].filter(Boolean).length > 1) throw usageError('Choose one output: --json, --csv or --html.');
-    const { configDir } = loadConfig();
+        io.result(true, { jobId: batchOf(cards[0]!), cards });
+      } else io.stdout.write(exportBatch(entries, values.html ? 'html' : values.labels ? 'labels' : 'csv', jobId).text);
     if (values.batch !== undefined) {
       const entries = await withCheckins(configDir, await readEntries(configDir));
       const jobId = values.batch === 'last' ? undefined : values.batch;
@@ -75,11 +78,7 @@ export const command: Command = {
       if (io.json) {
         const cards = batchEntries(entries, jobId);
         io.result(true, { jobId: batchOf(cards[0]!), cards });
-      } else io.stdout.write(exportBatch(entries, values.html ? 'html' : 'csv', jobId).text);
-      return EXIT_OK;
-    }
-    if (values.html) throw usageError('--html needs --batch JOB|last: the printable sheet is for one batch.');
-    const entries = await withCheckins(configDir, await readEntries(configDir, parseLimit(values.limit)));
+      } else io.stdout.write(exportBatch(entries, values.html ? 'html' : values.labels ? 'labels' : 'csv', jobId).text);
     if (values.csv) {
       io.stdout.write(historyCsv(entries));
       return EXIT_OK;

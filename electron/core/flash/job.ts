@@ -35,6 +35,7 @@ export interface TargetProvisioning {
   n?: number;
   tableLine?: number;
   label?: string;
+  ip?: string;
   configSha256?: string;
   /** The card's first user, for the check-in's "ssh user@address" line. */
   user?: string;
@@ -86,8 +87,8 @@ async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Driv
 
 function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult['targets'][number]> {
   if (!target) return {};
-  const { hostname, n, tableLine, label, configSha256 } = target;
-  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(configSha256 ? { configSha256 } : {}) };
+  const { hostname, n, tableLine, label, ip, configSha256 } = target;
+  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(ip ? { ip } : {}), ...(configSha256 ? { configSha256 } : {}) };
 }
 
 function cardName(target: TargetProvisioning | undefined): Pick<TargetState, 'hostname' | 'tableLine'> {

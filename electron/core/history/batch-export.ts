@@ -1,15 +1,16 @@
 /**
- * One batch (a bench session, or else one flash job) out of the history, for the paperwork after a fleet day: CSV for a
- * spreadsheet, JSON for scripts, and an HTML sheet to print with one line per device. Built only
- * from history entries, which never hold a secret, so no export can leak one.
+ * One batch (a bench session, or else one flash job) out of the history, for the paperwork after
+ * a fleet day: CSV for a spreadsheet, JSON for scripts, an HTML sheet to print on A4 with one line
+ * and a QR code per card (and whether it came up, for a batch written with check-in), and a label page for a 62 mm label printer (one label per written card). Built only from
+ * history entries, which never hold a secret, so no export can leak one; every text printed is
+ * escaped (hostnames, labels and file names are user input).
  */
-import { checkinSummary } from '../../../shared/domain/checkin';
+import { checkinCsvFields, LONG_COLUMNS, qrSvg, SHEET_COLUMNS, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard, type SheetColumn } from '../../../shared/batch-sheet';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { FiotError } from '../../../shared/errors';
-import { formatSize } from '../../../shared/format-size';
-import { historyCsv } from './csv';
+import { csvField } from './csv';
 
-export type BatchFormat = 'csv' | 'json' | 'html';
+export type BatchFormat = 'csv' | 'json' | 'html' | 'labels';
 
 export interface BatchExport {
   jobId: string;
@@ -31,48 +32,74 @@ export function batchEntries(entries: HistoryEntry[], jobId?: string): HistoryEn
   return batch.sort((a, b) => a.card - b.card);
 }
 
-const RESULT_WORDS: Record<HistoryEntry['result'], string> = { verified: 'verified', ok: 'written, not verified', failed: 'failed', cancelled: 'cancelled' };
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function sheetRow(entry: HistoryEntry, withCheckin: boolean): string {
-  const cells = [
-    String(entry.card),
-    entry.hostname ?? '',
-    entry.label ?? '',
-    [entry.device.model, entry.device.serial].filter(Boolean).join(' / ') || entry.device.path,
-    entry.device.size ? formatSize(entry.device.size) : '',
-    RESULT_WORDS[entry.result] + (entry.error ? `: ${entry.error.message}` : ''),
-    entry.configSha256?.slice(0, 12) ?? '',
-    ...(withCheckin ? [entry.checkin ? checkinSummary(entry.checkin) : ''] : []),
-  ];
-  return `<tr class="${entry.result}">${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`;
+function page(title: string, style: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>${style}</style></head>
+<body>${body}</body></html>
+`;
+}
+
+const SHEET_STYLE = `@page{size:A4;margin:12mm}body{font:10pt sans-serif;margin:12mm}@media print{body{margin:0}}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:middle}td.long{overflow-wrap:anywhere}
+tr{break-inside:avoid}tr.failed,tr.cancelled{background:#fde8e8}td.qr{width:22mm;padding:1mm}td.qr svg{width:22mm;height:22mm;display:block}code{font-size:8pt;overflow-wrap:anywhere}`;
+
+function sheetRow(card: SheetCard, columns: readonly SheetColumn[]): string {
+  const cells = columns.map(([key]) => `<td${LONG_COLUMNS.has(key) ? ' class="long"' : ''}>${escapeHtml(String(card[key]))}</td>`).join('');
+  return `<tr class="${card.result}">${cells}<td class="qr">${qrSvg(card.qrText)}</td></tr>`;
 }
 
 function batchSheet(batch: HistoryEntry[]): string {
   const first = batch[0]!;
-  const title = `Batch ${first.time.slice(0, 16).replace('T', ' ')} UTC: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
-  // A batch written with check-in says which devices came up.
-  const withCheckin = batch.some((entry) => entry.checkin);
-  const headers = ['#', 'Hostname', 'Label', 'Device (model / serial)', 'Size', 'Result', 'Config sha256', ...(withCheckin ? ['Came up'] : [])];
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:11pt sans-serif;margin:1.5cm}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
-tr.failed,tr.cancelled{background:#fde8e8}code{font-size:9pt}@media print{body{margin:0}}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
-<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${first.source.sha256}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
+  const title = sheetTitle(batch);
+  const cards = batch.map(sheetCard);
+  const columns = sheetColumns(cards);
+  const headers = [...columns.map(([, heading]) => heading), 'QR'];
+  return page(title, SHEET_STYLE, `<h1>${escapeHtml(title)}</h1>
+<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${escapeHtml(first.source.sha256)}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
 <table><thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
-<tbody>${batch.map((entry) => sheetRow(entry, withCheckin)).join('\n')}</tbody></table></body></html>
-`;
+<tbody>${cards.map((card) => sheetRow(card, columns)).join('\n')}</tbody></table>`);
+}
+
+/** 62 mm continuous or die-cut labels (Brother DK-22205 / DK-11209 class), 29 mm tall: one card per label. */
+const LABEL_STYLE = `@page{size:62mm 29mm;margin:0}body{margin:0;font:7pt sans-serif}
+.label{width:62mm;height:29mm;box-sizing:border-box;padding:2mm;display:flex;gap:2mm;align-items:center;overflow:hidden;break-after:page}
+.label svg{width:25mm;height:25mm;flex:none}.label div{min-width:0}.host{font-weight:bold;font-size:10pt;overflow-wrap:anywhere}.line{overflow-wrap:anywhere}`;
+
+function labelOf(card: SheetCard): string {
+  const lines = [card.ip, card.serial && `serial ${card.serial}`, [card.row && `row ${card.row}`, card.label].filter(Boolean).join(' · ')].filter(Boolean);
+  return `<section class="label">${qrSvg(card.qrText)}<div><div class="host">${escapeHtml(card.hostname || card.device)}</div>${lines.map((line) => `<div class="line">${escapeHtml(line)}</div>`).join('')}</div></section>`;
+}
+
+function labelPage(batch: HistoryEntry[]): string {
+  const cards = batch.map(sheetCard).filter(wantsLabel);
+  const body = cards.length ? cards.map(labelOf).join('\n') : '<p>No card of this batch was written to the end: there is nothing to label.</p>';
+  return page(`Labels: ${sheetTitle(batch)}`, LABEL_STYLE, body);
+}
+
+/**
+ * The sheet's columns (the QR code's hostname, serial and job id among them), then the error code,
+ * job id and the check-in's state, time and address: one row per card.
+ */
+function batchCsv(batch: HistoryEntry[]): string {
+  const header = [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? 'result' : key)), 'error_code', 'job_id', 'checkin', 'came_up_at', 'came_up_address'];
+  const rows = batch.map((entry) => {
+    const card = sheetCard(entry);
+    return [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? card.result : String(card[key]))), entry.error?.code ?? '', entry.jobId, ...checkinCsvFields(entry)];
+  });
+  return [header, ...rows].map((fields) => fields.map(csvField).join(',') + '\r\n').join('');
 }
 
 export function exportBatch(entries: HistoryEntry[], format: BatchFormat, jobId?: string): BatchExport {
   const batch = batchEntries(entries, jobId);
   const id = batchOf(batch[0]!);
   const base = `fiot-batch-${batch[0]!.time.slice(0, 10)}-${id.slice(0, 8)}`;
-  if (format === 'csv') return { jobId: id, fileName: `${base}.csv`, mediaType: 'text/csv', text: historyCsv(batch) };
+  if (format === 'csv') return { jobId: id, fileName: `${base}.csv`, mediaType: 'text/csv', text: batchCsv(batch) };
   if (format === 'json') return { jobId: id, fileName: `${base}.json`, mediaType: 'application/json', text: JSON.stringify({ format: 'fiot-batch/1', jobId: id, cards: batch }, null, 2) + '\n' };
+  if (format === 'labels') return { jobId: id, fileName: `${base}-labels.html`, mediaType: 'text/html', text: labelPage(batch) };
   return { jobId: id, fileName: `${base}.html`, mediaType: 'text/html', text: batchSheet(batch) };
 }

@@ -27,6 +27,8 @@ export interface TargetPlan {
   n: number;
   tableLine?: number;
   label?: string;
+  /** The card's static address (A.B.C.D/N), from its table row or the profile: for the site sheet. */
+  ip?: string;
   configSha256?: string;
   /** The card's first user: whom the "came up" line tells the person to ssh in as. */
   user?: string;
@@ -109,6 +111,7 @@ function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number
       n,
       ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}),
       ...(row ? { tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
+      ...(profile.staticIp?.address ? { ip: profile.staticIp.address } : {}),
       ...(configText ? { configSha256: createHash('sha256').update(configText).digest('hex') } : {}),
       ...(user ? { user } : {}),
     };

@@ -1,4 +1,4 @@
-/** One batch (a bench session, or a flash job) exported as the batch record: CSV, JSON, or a printable sheet. */
+/** One batch (a bench session, or a flash job) exported as the batch record (CSV, JSON), or opened in the print view. */
 import { useState } from 'react';
 import { batchOf, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
@@ -23,7 +23,7 @@ function batchesOf(entries: HistoryEntry[]): Batch[] {
   return [...batches.values()];
 }
 
-const formats: Array<[BatchFormat, string]> = [['csv', 'CSV'], ['json', 'JSON'], ['html', 'Printable sheet']];
+const formats: Array<[BatchFormat, string]> = [['csv', 'CSV'], ['json', 'JSON']];
 
 export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   const batches = batchesOf(entries);
@@ -43,6 +43,9 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
           {words}
         </button>
       ))}
+      <button type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().printBatch(jobId)} data-testid="batch-print">
+        Printable sheet
+      </button>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The flash history view's state: whether it is open, the cards written (newest first), and the
- * CSV export. While open it reloads when a flash finishes, so a tech sees each card appear.
+ * The flash history view's state: whether it is open, the cards written (newest first), the
+ * CSV export, and the batch shown in the print view. While open it reloads when a flash finishes, so a tech sees each card appear.
  */
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi } from '../../../../shared/contract';
@@ -19,11 +19,15 @@ export interface HistoryState {
   hide(): void;
   load(): Promise<void>;
   exportCsv(): Promise<void>;
-  /** One batch (a flash job) as the CSV, JSON or printable HTML sheet of the batch record. */
+  /** One batch (a flash job) as the CSV or JSON file of the batch record. */
   exportBatch(jobId: string, format: BatchFormat): Promise<void>;
+  /** The batch in the print view (its sheet, or its labels), every card of it; null when closed. */
+  printing: HistoryEntry[] | null;
+  printBatch(jobId: string): Promise<void>;
+  closePrint(): void;
 }
 
-export type BatchFormat = 'csv' | 'json' | 'html';
+export type BatchFormat = 'csv' | 'json';
 
 /** Hands the CSV text to the user as a file; the app passes a Blob download (see save-file.ts). */
 export type SaveFile = (text: string, fileName: string, mediaType?: string) => void;
@@ -65,6 +69,13 @@ export function createHistoryStore(api: Pick<FiotApi, 'invoke' | 'on'>, saveFile
         const { text, fileName, mediaType } = await api.invoke('history:batch', { jobId, format });
         saveFile(text, fileName, mediaType.split(';')[0]);
       }),
+      printing: null,
+      // The batch record itself (JSON), not the view's rows: the view shows only the newest entries.
+      printBatch: (jobId) => run(async () => {
+        const { text } = await api.invoke('history:batch', { jobId, format: 'json' });
+        set({ printing: (JSON.parse(text) as { cards: HistoryEntry[] }).cards });
+      }),
+      closePrint: () => set({ printing: null }),
     };
   });
 }

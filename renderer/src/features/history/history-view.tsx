@@ -8,6 +8,7 @@ import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { BatchExport } from './batch-export';
+import { BatchPrintView } from './batch-print';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatDuration, formatSize } from '../../format';
 import { HISTORY_VIEW_LIMIT } from './history-store';
@@ -65,6 +66,7 @@ export function HistoryView() {
   const entries = useHistory((s) => s.entries);
   const busy = useHistory((s) => s.busy);
   const error = useHistory((s) => s.error);
+  const printing = useHistory((s) => s.printing);
   useEffect(() => void historyStore.getState().load(), []);
   const history = historyStore.getState();
 
@@ -91,6 +93,7 @@ export function HistoryView() {
         {entries?.length === HISTORY_VIEW_LIMIT && <p className="muted small">The newest {HISTORY_VIEW_LIMIT} cards are shown; Export CSV has every card.</p>}
         {entries && entries.length > 0 && <BatchExport entries={entries} />}
         {error && <ErrorNotice error={error} testId="history-error" />}
+        {printing && printing.length > 0 && <BatchPrintView batch={printing} />}
       </div>
       <footer className="panel-actions">
         <button type="button" className="button" onClick={() => history.hide()} data-testid="history-close">Back to writing</button>

@@ -1,0 +1,94 @@
+/**
+ * The batch sheet a site keeps: one line per card with its device, serial, hostname, IP, table
+ * row, label and result, and a QR code per card (hostname, serial and job id) to scan at the
+ * device later. One model for every rendering (the HTML sheet and label page the core exports,
+ * the CSV, and the app's print view), so they always show the same columns. Pure, so the renderer
+ * uses it too; QR codes come from uqr (unjs).
+ */
+import { renderSVG } from 'uqr';
+import { checkinSummary, reachableAddress } from './domain/checkin';
+import type { HistoryEntry } from './domain/history';
+
+export interface SheetCard {
+  card: number;
+  device: string;
+  model: string;
+  serial: string;
+  hostname: string;
+  ip: string;
+  row: string;
+  label: string;
+  result: HistoryEntry['result'];
+  /** The result in words, with the error's own words for a card that failed. */
+  resultWords: string;
+  /** What the card's QR code holds: its hostname, serial and job id, one per line. */
+  qrText: string;
+  /** Whether the device came up, for a batch written with check-in (empty otherwise). */
+  cameUp: string;
+}
+
+/** The sheet's columns and their headings, in order; the CSV has the same ones (plus the job id). */
+export const SHEET_COLUMNS = [
+  ['card', '#'], ['device', 'Device'], ['model', 'Model'], ['serial', 'Serial'], ['hostname', 'Hostname'],
+  ['ip', 'IP'], ['row', 'Row'], ['label', 'Label'], ['resultWords', 'Result'],
+] as const satisfies ReadonlyArray<readonly [keyof SheetCard, string]>;
+
+export type SheetColumn = readonly [keyof SheetCard, string];
+
+/** The sheet's columns for these cards: a batch written with check-in also says which devices came up. */
+export function sheetColumns(cards: SheetCard[]): readonly SheetColumn[] {
+  return cards.some((card) => card.cameUp) ? [...SHEET_COLUMNS, ['cameUp', 'Came up']] : SHEET_COLUMNS;
+}
+
+/** The check-in columns every batch CSV ends with (empty for a card written without check-in). */
+export function checkinCsvFields(entry: Pick<HistoryEntry, 'checkin'>): [string, string, string] {
+  const report = entry.checkin?.report;
+  return [entry.checkin?.state ?? '', report?.time ?? '', report ? reachableAddress(report) : ''];
+}
+
+/** Columns that hold paths and may break anywhere when printed; the rest break between words only. */
+export const LONG_COLUMNS: ReadonlySet<keyof SheetCard> = new Set(['device', 'serial']);
+
+const RESULT_WORDS: Record<HistoryEntry['result'], string> = { verified: 'verified', ok: 'written, not verified', failed: 'failed', cancelled: 'cancelled' };
+
+export function cardQrText(entry: Pick<HistoryEntry, 'hostname' | 'device' | 'jobId'>): string {
+  return [`hostname: ${entry.hostname ?? ''}`, `serial: ${entry.device.serial ?? entry.device.path}`, `job: ${entry.jobId}`].join('\n');
+}
+
+export function sheetCard(entry: HistoryEntry): SheetCard {
+  return {
+    card: entry.card,
+    device: entry.device.path,
+    model: entry.device.model ?? '',
+    serial: entry.device.serial ?? '',
+    hostname: entry.hostname ?? '',
+    ip: entry.ip ?? '',
+    row: entry.tableLine === undefined ? '' : String(entry.tableLine),
+    label: entry.label ?? '',
+    result: entry.result,
+    resultWords: RESULT_WORDS[entry.result] + (entry.error && entry.result !== 'verified' ? `: ${entry.error.message}` : ''),
+    qrText: cardQrText(entry),
+    cameUp: entry.checkin ? checkinSummary(entry.checkin) : '',
+  };
+}
+
+/** A card gets a label to stick on it only when it was written to the end. */
+export function wantsLabel(card: SheetCard): boolean {
+  return card.result === 'verified' || card.result === 'ok';
+}
+
+/** An SVG QR code (medium error correction: a label may get scuffed); its size is set by the page's CSS. */
+export function qrSvg(text: string): string {
+  return renderSVG(text, { ecc: 'M', border: 2 });
+}
+
+/** The same QR code as a data: URL, for an <img> (the app's content policy allows data: images). */
+export function qrDataUrl(text: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg(text))}`;
+}
+
+export function sheetTitle(batch: Pick<HistoryEntry, 'time'>[]): string {
+  const first = batch[0];
+  const when = first ? `${first.time.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `Batch ${when}: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
+}
