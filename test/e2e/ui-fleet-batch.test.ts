@@ -195,8 +195,10 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
         ['site-07', fakeFile, imageSha256, createHash('sha256').update(configText(fake)).digest('hex')],
       ]);
       await page.getByTestId('batch-choice').selectOption({ index: 1 });
-      const sheet = await download(page, 'batch-export-html');
+      await page.getByTestId('batch-print').click();
+      const sheet = await page.getByTestId('print-sheet').innerText();
       for (const text of ['site-06', a.backingFile, fakeFile]) assert.ok(sheet.includes(text), `the printable sheet names ${text}`);
+      await page.getByTestId('print-close').click();
       await shot(page, 'fleet-3-history');
       const csv = await download(page, 'batch-export-csv');
       assert.equal(csv.trim().split(/\r?\n/).length, 3, 'a header and one line per card of the batch');
