@@ -13,6 +13,7 @@ import { drivesEvents, drivesRequests } from './api/drives';
 import { flashEvents, flashRequests } from './api/flash';
 import { historyRequests } from './api/history';
 import { imagesEvents, imagesRequests } from './api/images';
+import { onCardRequests } from './api/on-card';
 import { provisionRequests } from './api/provision';
 import { restoreRequests } from './api/restore';
 import { sourceRequests } from './api/source';
@@ -28,6 +29,7 @@ export const requests = {
   ...flashRequests,
   ...historyRequests,
   ...imagesRequests,
+  ...onCardRequests,
   ...provisionRequests,
   ...restoreRequests,
   ...sourceRequests,

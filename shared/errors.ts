@@ -50,6 +50,7 @@ export const errorCatalog = {
   BUILD_FAILED: { title: 'Building the image failed', hint: 'Read the build log for the first error.' },
   PREFLIGHT_FAILED: { title: 'This machine cannot do that yet', hint: 'Follow the fix in the message, then try again.' },
   NOT_FOUND: { title: 'Not found', hint: 'Check the name and try again.' },
+  ON_CARD_FAILED: { title: 'The on-card command failed', hint: 'The cards themselves are as reported. Fix the command (or what it talks to, such as the label printer), then run it again for the cards named.' },
   INTERNAL: { title: 'Something went wrong inside the app', hint: 'Try again; if it keeps happening, report it with the message below.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

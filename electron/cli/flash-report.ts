@@ -31,11 +31,21 @@ export function firstError(result: FlashResult, verify: boolean): ErrorInfo | un
   if (failed) return targetError(failed);
   if (result.error) return jobError(result.error);
   if (!flashSucceeded(result, verify)) return { code: 'INTERNAL', message: 'The flash did not finish successfully.', hint: errorCatalog.INTERNAL.hint };
+  const hook = result.onCard?.find((report) => !report.ok);
+  if (hook) return { code: 'ON_CARD_FAILED', message: hook.message, hint: errorCatalog.ON_CARD_FAILED.hint };
   return undefined;
 }
 
+/** A failed on-card command is a failure of what was asked for: said on stderr, and in the exit status. */
+function reportOnCard(result: FlashResult, io: CliIO): boolean {
+  const failed = (result.onCard ?? []).filter((report) => !report.ok);
+  for (const report of failed) io.warn(`✘ on-card command: ${report.message}`);
+  if (result.onCard?.length && failed.length === 0) io.say(`On-card command: ran for ${result.onCard.length} card${result.onCard.length === 1 ? '' : 's'}.`);
+  return failed.length === 0;
+}
+
 export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): boolean {
-  const ok = flashSucceeded(result, verify);
+  const written = flashSucceeded(result, verify);
   for (const target of result.targets) {
     if (targetSucceeded(target, verify)) {
       const how = verify ? 'written and verified' : 'written (not verified)';
@@ -48,9 +58,10 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
   }
   if (result.imageCache) io.say(imageCacheNotes[result.imageCache]);
   if (result.notSaved) io.warn(`Warning: ${result.notSaved.message}`);
-  if (ok) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
-  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved } = result;
+  if (written) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
+  const ok = reportOnCard(result, io) && written;
+  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved, onCard } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
-  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved }, firstError(result, verify));
+  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved, onCard }, firstError(result, verify));
   return ok;
 }

@@ -15,6 +15,7 @@ import { drivesHandlers } from './handlers/drives';
 import { flashHandlers } from './handlers/flash';
 import { historyHandlers } from './handlers/history';
 import { imagesHandlers } from './handlers/images';
+import { onCardHandlers } from './handlers/on-card';
 import { provisionHandlers } from './handlers/provision';
 import { restoreHandlers } from './handlers/restore';
 import { sourceHandlers } from './handlers/source';
@@ -25,6 +26,11 @@ import { CoreServices } from './services';
 export interface CoreOptions {
   /** Folders whose images clients may write and create image files in (the station's --images). */
   imageFolders?: string[];
+  /**
+   * The on-card command may be changed by clients: true only for the desktop app, whose one client
+   * is its own window. A station's browser may be on another machine; a command it set would run here.
+   */
+  onCardEditable?: boolean;
 }
 
 export interface Core extends CoreContext {
@@ -41,6 +47,7 @@ const domains: HandlerFactory[] = [
   flashHandlers,
   historyHandlers,
   imagesHandlers,
+  onCardHandlers,
   provisionHandlers,
   restoreHandlers,
   sourceHandlers,
@@ -49,7 +56,10 @@ const domains: HandlerFactory[] = [
 
 export function createCore(config: AppConfig = loadConfig(), options: CoreOptions = {}): Core {
   const grants = new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] });
-  const ctx: CoreContext = Object.assign(new CoreServices(config), { grants });
+  const services = new CoreServices(config);
+  // The app and the station run the command saved in the config folder after each card.
+  services.onCardFromSetting = true;
+  const ctx: CoreContext = Object.assign(services, { grants, onCardEditable: options.onCardEditable ?? false });
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
   // Station mode starts its jobs through flash:start, so it comes after the domains.

@@ -10,6 +10,8 @@ import type { CoreServices } from './services';
 export interface CoreContext extends CoreServices {
   /** What the renderer and station clients may name: only what the core handed out. */
   grants: ClientGrants;
+  /** Whether clients may change the on-card command: the desktop app's own window only, never a station. */
+  onCardEditable: boolean;
 }
 
 export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;

@@ -12,6 +12,8 @@ import { loadConfig, type AppConfig } from './config';
 import { startFlash, type FlashJob } from './flash/job';
 import type { SourceResolver } from './flash/source';
 import { flashRecorder } from './history';
+import { runOnCardHooks } from './hooks/on-card';
+import { readOnCardCommand } from './hooks/on-card-setting';
 import { imageServiceFromConfig, type ImageService } from './images/image-service';
 import { EventBus } from './router';
 
@@ -20,6 +22,9 @@ export class CoreServices {
   private imageService: ImageService | undefined;
   private buildManager: BuildManager | undefined;
   private checkinService: CheckinService | undefined;
+
+  /** Whether jobs run the on-card command saved in the config folder (the app and the station; the CLI names its own). */
+  onCardFromSetting = false;
 
   constructor(readonly config: AppConfig = loadConfig(), readonly events: EventBus = new EventBus()) {}
 
@@ -53,10 +58,22 @@ export class CoreServices {
    * Starts a flash job, wired the same for every front end: URLs and catalog references come
    * through the image cache (downloaded and verified once, decompressed once), local files through
    * `local` (what this front end may name) and then the cache too (a compressed one is decompressed
-   * once, by its first verified flash), and every job is recorded in the flash history.
+   * once, by its first verified flash), and every job is recorded in the flash history. The
+   * on-card command (`onCardCommand`, else the saved setting where it applies) runs after each card.
    */
-  flash(request: FlashRequest, local: SourceResolver): FlashJob {
+  flash(request: FlashRequest, local: SourceResolver, options: { onCardCommand?: string } = {}): FlashJob {
     const { configDir } = this.config;
-    return startFlash(request, { resolvers: [this.images.resolver(), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir, checkins: this.checkins });
+    // Read when the job ends, so a setting changed while cards are written applies to them.
+    const onCardCommand = async () => options.onCardCommand ?? (this.onCardFromSetting ? await readOnCardCommand(configDir) : null);
+    return startFlash(request, {
+      resolvers: [this.images.resolver(), this.images.localResolver(local)],
+      onFinished: flashRecorder(configDir),
+      configDir,
+      checkins: this.checkins,
+      afterCards: async (finished) => {
+        const command = await onCardCommand();
+        return command ? runOnCardHooks(command, finished) : [];
+      },
+    });
   }
 }

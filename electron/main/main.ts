@@ -25,7 +25,8 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     setupWriterEntry();
-    const core = createCore();
+    // The window is the core's one client here, so it may set the on-card command (a station's browser may not).
+    const core = createCore(undefined, { onCardEditable: true });
     setupSecurity();
     setupIpc(core, getMainWindow);
     setupShellChannels(core.grants, getMainWindow);

@@ -4,6 +4,7 @@ import { cardIdentitySchema } from './drive';
 import { SHA256_HEX } from '../sha256';
 import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
+import { onCardReportSchema } from './on-card';
 import { transferProgressSchema } from './transfer';
 
 /**
@@ -138,6 +139,8 @@ export const flashResultSchema = z.object({
    * their states say, but the next run could hand out the same row again. STATE_NOT_SAVED.
    */
   notSaved: errorInfoSchema.optional(),
+  /** How the on-card command went for each card, when one was set (shared/domain/on-card.ts). */
+  onCard: z.array(onCardReportSchema).optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;
 

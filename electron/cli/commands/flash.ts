@@ -38,6 +38,12 @@ Writes an image to cards or sticks and reads it back to verify it.
                       made for another architecture is refused before anything is written
   --ignore-board      write even when the image's architecture is not the board's
   --json              one JSON object per line: progress, then {"type":"result","ok":...}
+  --on-card CMD       run CMD (through /bin/sh) after each card, with FIOT_DEVICE, FIOT_SERIAL,
+                      FIOT_MODEL, FIOT_HOSTNAME, FIOT_IP, FIOT_ROW, FIOT_LABEL, FIOT_RESULT
+                      (verified, ok, failed or cancelled), FIOT_ERROR_CODE, FIOT_ERROR,
+                      FIOT_JOB_ID and FIOT_CARD in its environment: e.g. to print a label or
+                      tell an inventory system. It runs for failed cards too; if it fails (or
+                      runs over 60 s) that is reported and the exit status is 1.
 
 ${insecureSkipSignatureHelp.trim()}
 
@@ -66,6 +72,7 @@ const options = {
   'no-verify': { type: 'boolean' },
   sha256: { type: 'string' },
   ...cardWriteOptions,
+  'on-card': { type: 'string' },
 } as const;
 
 function findBoardOrUsage(id: string): void {
@@ -102,6 +109,7 @@ function parseRequest(argv: string[]) {
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash flash <source> --drive <target>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
   if (!values.drive?.length) throw usageError('Name at least one target with --drive (run `fiot-flash drives` to list them).');
   if (values.sha256 !== undefined && !isSha256(values.sha256)) throw usageError('--sha256 takes the 64 hexadecimal digits of a sha256 checksum.');
+  if (values['on-card'] !== undefined && !values['on-card'].trim()) throw usageError('--on-card takes a command to run after each card, e.g. --on-card \'lp -d labels "$FIOT_HOSTNAME"\'.');
   // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
   const provisioning = profileFromFlags(values);
   if (values.board !== undefined) findBoardOrUsage(values.board);
@@ -142,7 +150,8 @@ export const command: Command = {
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
     // The terminal's person may name any file they can read: no client grants here.
-    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, localFileResolver);
+    const onCardCommand = values['on-card']?.trim();
+    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, localFileResolver, onCardCommand ? { onCardCommand } : {});
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

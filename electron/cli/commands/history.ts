@@ -69,8 +69,8 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, options);
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
-        io.result(true, { jobId: batchOf(cards[0]!), cards });
-      } else io.stdout.write(exportBatch(entries, values.html ? 'html' : values.labels ? 'labels' : 'csv', jobId).text);
+    if ([values.json, values.csv, values.html, values.labels].filter(Boolean).length > 1) throw usageError('Choose one output: --json, --csv, --html or --labels.');
+    const { configDir } = loadConfig();
     if (values.batch !== undefined) {
       const entries = await withCheckins(configDir, await readEntries(configDir));
       const jobId = values.batch === 'last' ? undefined : values.batch;
@@ -79,6 +79,10 @@ export const command: Command = {
         const cards = batchEntries(entries, jobId);
         io.result(true, { jobId: batchOf(cards[0]!), cards });
       } else io.stdout.write(exportBatch(entries, values.html ? 'html' : values.labels ? 'labels' : 'csv', jobId).text);
+      return EXIT_OK;
+    }
+    if (values.html || values.labels) throw usageError(`--${values.html ? 'html' : 'labels'} needs --batch JOB|last: the printable sheet is for one batch.`);
+    const entries = await withCheckins(configDir, await readEntries(configDir, parseLimit(values.limit)));
     if (values.csv) {
       io.stdout.write(historyCsv(entries));
       return EXIT_OK;

@@ -10,6 +10,7 @@ import { cardIdentity } from '../drives/device-identity';
 import { checkSameCards } from '../drives/same-card';
 import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
+import type { OnCardReport } from '../../../shared/domain/on-card';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
 import type { CheckinIssuer } from '../checkin/checkin-service';
@@ -65,6 +66,11 @@ export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
   onFinished?: (finished: FinishedFlash) => Promise<void>;
   /** The job cap and per-target locks; default: the ones every front end in this process shares. */
   locks?: FlashLocks;
+  /**
+   * Runs the on-card command for each card once the job is done (electron/core/hooks/on-card.ts),
+   * after the history has it; its reports become the result's `onCard`.
+   */
+  afterCards?: (finished: FinishedFlash) => Promise<OnCardReport[]>;
 }
 
 export interface FinishedFlash {
@@ -276,7 +282,12 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
         notSaved ??= error instanceof FiotError ? error : new FiotError('STATE_NOT_SAVED', toErrorInfo(error).message);
       });
       if (notSaved) process.emitWarning(notSaved.message);
-      return notSaved ? { ...finished, notSaved: notSaved.toInfo() } : finished;
+      const saved = notSaved ? { ...finished, notSaved: notSaved.toInfo() } : finished;
+      if (!deps.afterCards) return saved;
+      const onCard = await deps.afterCards({ result: saved, request: input, drives }).catch((error: unknown): OnCardReport[] => [
+        { device: '', ok: false, exitCode: null, message: `The on-card command was not run: ${toErrorInfo(error).message}` },
+      ]);
+      return onCard.length ? { ...saved, onCard } : saved;
     });
 
   return {
