@@ -15,6 +15,7 @@ import { checkTarget } from '../../shared/drive-constraints';
 import { createBenchStore, type BenchState } from './features/fleet/bench-store';
 import { createFleetStore, type FleetState } from './features/fleet/fleet-store';
 import { createRestoreStore, type RestoreState } from './features/fleet/restore-store';
+import { createOnCardStore, type OnCardState } from './features/fleet/on-card-store';
 import { createToolStore, type ToolState } from './features/fleet/tool-store';
 import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
@@ -81,6 +82,7 @@ export const historyStore = createHistoryStore(api, saveTextFile);
 export const fleetStore = createFleetStore(api);
 export const benchStore = createBenchStore(api);
 export const restoreStore = createRestoreStore(api);
+export const onCardStore = createOnCardStore(api);
 export const toolStore = createToolStore();
 export const checkinStore = createCheckinStore(api);
 
@@ -99,6 +101,7 @@ export const useHistory = <T>(select: (state: HistoryState) => T): T => useStore
 export const useFleet = <T>(select: (state: FleetState) => T): T => useStore(fleetStore, select);
 export const useBench = <T>(select: (state: BenchState) => T): T => useStore(benchStore, select);
 export const useRestore = <T>(select: (state: RestoreState) => T): T => useStore(restoreStore, select);
+export const useOnCard = <T>(select: (state: OnCardState) => T): T => useStore(onCardStore, select);
 export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolStore, select);
 export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
 

@@ -13,6 +13,7 @@ import { percent } from '../../format';
 import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
+import { OnCardSetting } from './on-card-setting';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
@@ -123,6 +124,7 @@ export function BenchView() {
       <ul className="bench-slots" aria-label="Card reader slots">
         {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
       </ul>
+      <OnCardSetting />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/fla
 import { useCatalog, useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
+import { OnCardFailures } from '../../components/on-card-failures';
 import { targetStateWords } from './progress-view';
 import { NextSteps } from './next-steps';
 import { CameUpLines } from '../checkin';
@@ -70,6 +71,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
       </div>
       {result.sourceTrust?.signatureSkipped && <p className="drive-warning" data-testid="result-signature-skipped">The image’s signature was not checked (skipped at your request).</p>}
       {result.imageCache && <p className="muted" data-testid="result-image-cache">{imageCacheNotes[result.imageCache]}</p>}
+      <OnCardFailures reports={result.onCard} />
       {/* Shown once here only when no card carries the reason itself. */}
       {result.error && !result.targets.some((t) => t.error) && <ErrorNotice error={result.error} testId="job-error" />}
       <ul className="result-list">
