@@ -15,6 +15,7 @@ type Loader = () => Promise<{ command: Command }>;
 const commands: Record<string, Loader> = {
   bench: () => import('./commands/bench'),
   boards: () => import('./commands/boards'),
+  backup: () => import('./commands/backup'),
   build: () => import('./commands/build'),
   cache: () => import('./commands/cache'),
   catalog: () => import('./commands/catalog'),
