@@ -14,7 +14,8 @@ import { provisionPath } from '../../electron/core/provision/provision-target';
 import { restoreDrive } from '../../electron/core/restore/restore-drive';
 import { plansForRun } from '../../shared/provisioning';
 import { debugfs, fsckPartition } from '../helpers/boot-partition';
-import { attachLoop } from '../helpers/loop';
+import type { Fixture } from '../fixtures/fixture';
+import { attachLoop, type LoopDevice } from '../helpers/loop';
 import { startPrivateBus, udisksSkipReason } from '../helpers/private-udisks';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { checkRestoredFat } from '../helpers/restored-card';
@@ -46,16 +47,26 @@ function unprivileged(asked: boolean[]): (needsPrivilege: boolean) => WriterComm
   };
 }
 
+/** A loop device holding the fixture, known to a private udisksd the core talks to; detached afterwards. */
+async function withUdisksCard(layout: 'mbr' | 'gpt', name: string, test: (card: LoopDevice, fixture: Fixture) => Promise<void>): Promise<void> {
+  const fixture = await provisionFixture({ layout });
+  const backing = path.join(dir, name);
+  copyFileSync(fixture.path, backing);
+  const card = attachLoop(backing);
+  const bus = await startPrivateBus();
+  try {
+    await bus.withUdisks([card.device]);
+    process.env.DBUS_SYSTEM_BUS_ADDRESS = bus.address;
+    await test(card, fixture);
+  } finally {
+    await bus.stop();
+    card.detach();
+  }
+}
+
 describe('restore and provisioning through UDisks2, as nobody', { skip }, () => {
   it('restores a card that held a Fedora IoT image; fsck.vfat accepts it; pkexec never asked for', { timeout: 120_000 }, async () => {
-    const fixture = await provisionFixture({ layout: 'gpt' });
-    const backing = path.join(dir, 'restore.img');
-    copyFileSync(fixture.path, backing);
-    const card = attachLoop(backing);
-    const bus = await startPrivateBus();
-    try {
-      await bus.withUdisks([card.device]);
-      process.env.DBUS_SYSTEM_BUS_ADDRESS = bus.address;
+    await withUdisksCard('gpt', 'restore.img', async (card) => {
       const asked: boolean[] = [];
       const result = await restoreDrive({ device: card.device, label: 'NOBODY' }, { writerHost: host, writerCommand: unprivileged(asked) });
       assert.deepEqual(asked, [false], 'an unprivileged writer, never pkexec');
@@ -66,21 +77,11 @@ describe('restore and provisioning through UDisks2, as nobody', { skip }, () => 
       assert.equal(restored.partitions[0]!.start, 2048);
       assert.equal(restored.partitions[0]!.fsck.status, 0, restored.partitions[0]!.fsck.output);
       assert.equal(restored.partitions[0]!.label, 'NOBODY');
-    } finally {
-      await bus.stop();
-      card.detach();
-    }
+    });
   });
 
   it('provisions a written card; the config is on its boot partition, e2fsck clean', { timeout: 120_000 }, async () => {
-    const fixture = await provisionFixture({ layout: 'mbr' });
-    const backing = path.join(dir, 'provision.img');
-    copyFileSync(fixture.path, backing);
-    const card = attachLoop(backing);
-    const bus = await startPrivateBus();
-    try {
-      await bus.withUdisks([card.device]);
-      process.env.DBUS_SYSTEM_BUS_ADDRESS = bus.address;
+    await withUdisksCard('mbr', 'provision.img', async (card, fixture) => {
       const plan = plansForRun({ hostname: 'udisks-{n:02}', users: [{ name: 'core', passwordHash: '$6$rounds=4096$abcdefgh$0123456789012345678901234567890123456789012345678901234567890123456789012345678901' }] }, 1, 4).plans![0]!;
       const asked: boolean[] = [];
       const result = await provisionPath(card.device, plan, { writerHost: host, writerCommand: unprivileged(asked) });
@@ -90,9 +91,6 @@ describe('restore and provisioning through UDisks2, as nobody', { skip }, () => 
       assert.equal(debugfs(card.device, boot, 'cat /ignition/config.ign'), plan.mode === 'config' ? plan.configText : '');
       const fsck = fsckPartition(card.device, boot);
       assert.equal(fsck.status, 0, fsck.output);
-    } finally {
-      await bus.stop();
-      card.detach();
-    }
+    });
   });
 });

@@ -13,7 +13,6 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { constants } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Drive } from '../../../shared/domain/drive';
@@ -22,6 +21,7 @@ import { FiotError } from '../../../shared/errors';
 import { resolveTarget } from '../drives/resolve-target';
 import { processFlashLocks, type FlashLocks } from '../flash/flash-locks';
 import { mapImage, parsePartitionTable, TABLE_HEAD_BYTES, type ByteRange } from '../image-map';
+import { openBlockIO, type OpenBlockIO } from '../provision/file-io';
 import { findTool } from '../system-tools';
 import { copyOnWrite } from './copy-on-write';
 import { clearMachineIdentity } from './machine-identity';
@@ -85,9 +85,9 @@ export function imageEnd(head: Buffer, cardSize: number): number {
   return Math.min(cardSize, Math.ceil(last / MiB) * MiB);
 }
 
-async function openCard(device: string): Promise<FileHandle> {
+async function openCard(device: string, size: number): Promise<OpenBlockIO> {
   try {
-    return await open(device, constants.O_RDONLY);
+    return await openBlockIO(device, size, { readOnly: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') throw new FiotError('PERMISSION_DENIED', `Reading ${device} was refused.`, 'Run it with sudo, or as a user allowed to read the card (the disk group).');
@@ -96,15 +96,24 @@ async function openCard(device: string): Promise<FileHandle> {
   }
 }
 
-async function readAt(card: FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await card.read(buffer, done, length - done, offset + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
+/**
+ * One 1 MiB piece of the image: the card's bytes where `ranges` (those inside the piece) say data
+ * is, zeros elsewhere. The span from the first range's start to the last one's end is read at
+ * once (a piece may hold hundreds of small ranges) and the gaps in it zeroed.
+ */
+async function imagePiece(at: number, end: number, ranges: ByteRange[], read: (offset: number, length: number) => Promise<Buffer>): Promise<Buffer> {
+  const piece = Buffer.alloc(end - at);
+  const from = Math.max(at, ranges[0]!.offset);
+  const last = ranges.at(-1)!;
+  const to = Math.min(end, last.offset + last.length);
+  (await read(from, to - from)).copy(piece, from - at);
+  let cursor = from;
+  for (const range of ranges) {
+    const start = Math.max(at, range.offset);
+    if (start > cursor) piece.fill(0, cursor - at, start - at);
+    cursor = Math.max(cursor, Math.min(end, range.offset + range.length));
   }
-  return done === length ? buffer : buffer.subarray(0, done);
+  return piece;
 }
 
 /** Feeds the image to `sink` in 1 MiB pieces: data ranges from `read`, zeros elsewhere. */
@@ -114,15 +123,11 @@ async function feedImage(sink: NodeJS.WritableStream, ranges: ByteRange[], size:
   for (let at = 0; at < size; at += XZ_BLOCK_BYTES) {
     const end = Math.min(at + XZ_BLOCK_BYTES, size);
     while (next < ranges.length && ranges[next]!.offset + ranges[next]!.length <= at) next++;
-    let piece: Buffer | null = null;
-    for (let i = next; i < ranges.length && ranges[i]!.offset < end; i++) {
-      piece ??= Buffer.alloc(end - at);
-      const from = Math.max(at, ranges[i]!.offset);
-      const to = Math.min(end, ranges[i]!.offset + ranges[i]!.length);
-      (await read(from, to - from)).copy(piece, from - at);
-    }
+    let last = next;
+    while (last < ranges.length && ranges[last]!.offset < end) last++;
     // A piece without data is the shared zeros: the stream never changes what it is given.
-    if (!sink.write(piece ?? zeros.subarray(0, end - at))) await once(sink, 'drain');
+    const piece = last > next ? await imagePiece(at, end, ranges.slice(next, last), read) : zeros.subarray(0, end - at);
+    if (!sink.write(piece)) await once(sink, 'drain');
     onProgress?.({ bytes: end, totalBytes: size });
   }
   sink.end();
@@ -152,14 +157,13 @@ export async function backupCard(request: BackupRequest, deps: BackupDeps = {}):
   const cardSize = checkBackupSource(drive);
   const unlock = (deps.locks ?? processFlashLocks).lockTargets([drive]);
   const part = `${request.output}.part`;
-  let card: FileHandle | undefined;
+  let card: OpenBlockIO | undefined;
   let out: FileHandle | undefined;
   try {
-    card = await openCard(drive.device);
-    const opened = card;
-    const head = await readAt(opened, 0, Math.min(TABLE_HEAD_BYTES, cardSize));
+    card = await openCard(drive.device, cardSize);
+    const head = await card.read(0, Math.min(TABLE_HEAD_BYTES, cardSize));
     const size = imageEnd(head, cardSize);
-    const copy = copyOnWrite((offset, length) => readAt(opened, offset, length), size);
+    const copy = copyOnWrite(card.read, size);
     let cleared: string[] = [];
     if (request.clearIdentity) {
       const { partitions } = await mapImage(copy.read, size);

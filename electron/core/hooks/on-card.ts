@@ -10,6 +10,7 @@
  * result view).
  */
 import { spawn } from 'node:child_process';
+import { sheetCard } from '../../../shared/batch-sheet';
 import type { OnCardReport } from '../../../shared/domain/on-card';
 import { identifyDevice } from '../drives/device-identity';
 import { entriesFromFlash, type FinishedFlash } from '../history/flash-entries';
@@ -19,20 +20,22 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 export const ON_CARD_TIMEOUT_MS = 60_000;
 const STDERR_KEPT = 2000;
 
+/** The card as the batch sheet shows it (shared/batch-sheet.ts), plus its error and job. */
 export function cardEnvironment(entry: HistoryEntry): Record<string, string> {
+  const card = sheetCard(entry);
   return {
-    FIOT_DEVICE: entry.device.path,
-    FIOT_SERIAL: entry.device.serial ?? '',
-    FIOT_MODEL: entry.device.model ?? '',
-    FIOT_HOSTNAME: entry.hostname ?? '',
-    FIOT_IP: entry.ip ?? '',
-    FIOT_ROW: entry.tableLine === undefined ? '' : String(entry.tableLine),
-    FIOT_LABEL: entry.label ?? '',
-    FIOT_RESULT: entry.result,
+    FIOT_DEVICE: card.device,
+    FIOT_SERIAL: card.serial,
+    FIOT_MODEL: card.model,
+    FIOT_HOSTNAME: card.hostname,
+    FIOT_IP: card.ip,
+    FIOT_ROW: card.row,
+    FIOT_LABEL: card.label,
+    FIOT_RESULT: card.result,
     FIOT_ERROR_CODE: entry.error?.code ?? '',
     FIOT_ERROR: entry.error?.message ?? '',
     FIOT_JOB_ID: entry.jobId,
-    FIOT_CARD: String(entry.card),
+    FIOT_CARD: String(card.card),
   };
 }
 
