@@ -4,6 +4,7 @@
  * channels in shared/api/<domain>.ts; this file only gathers them.
  */
 import type { z } from 'zod';
+import { backupRequests } from './api/backup';
 import { batchRequests } from './api/batch';
 import { benchEvents, benchRequests } from './api/bench';
 import { buildEvents, buildRequests } from './api/build';
@@ -20,6 +21,7 @@ import { sourceRequests } from './api/source';
 import { sshKeysRequests } from './api/ssh-keys';
 
 export const requests = {
+  ...backupRequests,
   ...batchRequests,
   ...benchRequests,
   ...buildRequests,

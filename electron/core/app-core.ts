@@ -6,6 +6,7 @@
 import { ClientGrants } from './access/client-grants';
 import { loadConfig, type AppConfig } from './config';
 import type { CoreContext, HandlerFactory } from './core-context';
+import { backupHandlers } from './handlers/backup';
 import { batchHandlers } from './handlers/batch';
 import { benchHandlers } from './handlers/bench';
 import { buildHandlers } from './handlers/build';
@@ -39,6 +40,7 @@ export interface Core extends CoreContext {
 
 /** One line per domain (electron/core/handlers/<domain>.ts); channels must not overlap. */
 const domains: HandlerFactory[] = [
+  backupHandlers,
   batchHandlers,
   buildHandlers,
   catalogHandlers,

@@ -16,6 +16,7 @@ import { createBenchStore, type BenchState } from './features/fleet/bench-store'
 import { createFleetStore, type FleetState } from './features/fleet/fleet-store';
 import { createRestoreStore, type RestoreState } from './features/fleet/restore-store';
 import { createOnCardStore, type OnCardState } from './features/fleet/on-card-store';
+import { createBackupStore, type BackupState } from './features/fleet/backup-store';
 import { createToolStore, type ToolState } from './features/fleet/tool-store';
 import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
@@ -83,6 +84,7 @@ export const fleetStore = createFleetStore(api);
 export const benchStore = createBenchStore(api);
 export const restoreStore = createRestoreStore(api);
 export const onCardStore = createOnCardStore(api);
+export const backupStore = createBackupStore(api, api.shell);
 export const toolStore = createToolStore();
 export const checkinStore = createCheckinStore(api);
 
@@ -102,6 +104,7 @@ export const useFleet = <T>(select: (state: FleetState) => T): T => useStore(fle
 export const useBench = <T>(select: (state: BenchState) => T): T => useStore(benchStore, select);
 export const useRestore = <T>(select: (state: RestoreState) => T): T => useStore(restoreStore, select);
 export const useOnCard = <T>(select: (state: OnCardState) => T): T => useStore(onCardStore, select);
+export const useBackup = <T>(select: (state: BackupState) => T): T => useStore(backupStore, select);
 export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolStore, select);
 export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
 

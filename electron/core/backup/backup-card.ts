@@ -15,6 +15,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import type { BackupRequest, BackupResult } from '../../../shared/domain/backup';
 import type { Drive } from '../../../shared/domain/drive';
 import { isSystemDrive } from '../../../shared/drive-constraints';
 import { FiotError } from '../../../shared/errors';
@@ -30,30 +31,10 @@ const MiB = 1024 * 1024;
 /** osbuild's xz block size: the unit a flash decodes by random access. */
 export const XZ_BLOCK_BYTES = MiB;
 
-export interface BackupRequest {
-  device: string;
-  output: string;
-  clearIdentity: boolean;
-}
-
 export interface BackupProgress {
   /** Image bytes fed to the compressor so far, of `totalBytes`. */
   bytes: number;
   totalBytes: number;
-}
-
-export interface BackupResult {
-  device: string;
-  output: string;
-  /** Bytes of the image (what a card gets when this file is flashed). */
-  imageSize: number;
-  /** Bytes read from the card: the allocation map's data ranges. */
-  dataBytes: number;
-  /** Bytes of the .xz file. */
-  fileBytes: number;
-  /** Files cleared in the copy (partition label:path), when asked to. */
-  cleared: string[];
-  durationMs: number;
 }
 
 export interface BackupDeps {

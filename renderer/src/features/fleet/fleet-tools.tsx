@@ -1,11 +1,18 @@
-/** The window's fleet tools (station mode, restore) beside the steps, and the top bar's ways in. */
+/** The window's fleet tools (station mode, restore, save a card) beside the steps, and the top bar's ways in. */
 import { historyStore, toolStore, useHistory, useTool } from '../../stores';
+import { BackupView } from './backup-view';
 import { BenchBadge, BenchView } from './bench-view';
 import { RestoreView } from './restore-view';
 import type { FleetTool } from './tool-store';
 import './fleet.css';
 
-const titles: Record<FleetTool, string> = { bench: 'Station mode', restore: 'Restore a card' };
+const titles: Record<FleetTool, string> = { bench: 'Station mode', restore: 'Restore a card', backup: 'Save a card as an image' };
+
+function ToolBody({ tool }: { tool: FleetTool }) {
+  if (tool === 'bench') return <BenchView />;
+  if (tool === 'restore') return <RestoreView />;
+  return <BackupView />;
+}
 
 export function FleetToolView({ tool }: { tool: FleetTool }) {
   return (
@@ -13,7 +20,7 @@ export function FleetToolView({ tool }: { tool: FleetTool }) {
       <header className="panel-header">
         <h1 id="tool-title">{titles[tool]}</h1>
       </header>
-      <div className="panel-body">{tool === 'bench' ? <BenchView /> : <RestoreView />}</div>
+      <div className="panel-body"><ToolBody tool={tool} /></div>
       <footer className="panel-actions">
         <button type="button" className="button" onClick={() => toolStore.getState().open(null)} data-testid="tool-close">Back to writing</button>
       </footer>
@@ -35,7 +42,7 @@ export function FleetToolButtons() {
   return (
     <>
       <BenchBadge onOpen={() => openTool('bench', null)} />
-      {(['bench', 'restore'] as const).map((tool) => (
+      {(['bench', 'restore', 'backup'] as const).map((tool) => (
         <button key={tool} type="button" className="top-bar-button" aria-pressed={shown === tool} onClick={() => openTool(tool, shown)} data-testid={`tool-open-${tool}`}>
           {titles[tool]}
         </button>

@@ -1,7 +1,7 @@
-/** Which fleet tool fills the window instead of the steps: station mode, restore, or none. */
+/** Which fleet tool fills the window instead of the steps: station mode, restore, saving a card, or none. */
 import { createStore } from 'zustand/vanilla';
 
-export type FleetTool = 'bench' | 'restore';
+export type FleetTool = 'bench' | 'restore' | 'backup';
 
 export interface ToolState {
   tool: FleetTool | null;
