@@ -13,7 +13,8 @@ import { restoreDrive } from '../../../electron/core/restore/restore-drive';
 import { FiotError } from '../../../shared/errors';
 import { plansForRun } from '../../../shared/provisioning';
 import { debugfs, fsckPartition } from '../../helpers/boot-partition';
-import { attachLoop } from '../../helpers/loop';
+import type { Fixture } from '../../fixtures/fixture';
+import { attachLoop, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { checkRestoredFat } from '../../helpers/restored-card';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
@@ -44,13 +45,22 @@ function oneRanOneRefused<T>(settled: PromiseSettledResult<T>[]): { ran: number;
   return { ran, value: (settled[ran] as PromiseFulfilledResult<T>).value };
 }
 
+/** A loop device over a copy of the provisioning fixture, detached afterwards. */
+async function withCard(layout: 'mbr' | 'gpt', name: string, test: (card: LoopDevice, fixture: Fixture) => Promise<void>): Promise<void> {
+  const fixture = await provisionFixture({ layout });
+  const backing = path.join(dir, name);
+  copyFileSync(fixture.path, backing);
+  const card = attachLoop(backing);
+  try {
+    await test(card, fixture);
+  } finally {
+    card.detach();
+  }
+}
+
 describe('one writer, one lock', { skip }, () => {
   it('two provisionings of one card at once: one refused, the card holds the other’s config, clean', async () => {
-    const fixture = await provisionFixture({ layout: 'gpt' });
-    const backing = path.join(dir, 'provision-card.img');
-    copyFileSync(fixture.path, backing);
-    const card = attachLoop(backing);
-    try {
+    await withCard('gpt', 'provision-card.img', async (card, fixture) => {
       const plans = [plan(1), plan(2)];
       const { ran, value } = oneRanOneRefused(await Promise.allSettled(plans.map((p) => provisionPath(card.device, p))));
       assert.equal(value.hostname, `lock-00${ran + 1}`);
@@ -58,17 +68,11 @@ describe('one writer, one lock', { skip }, () => {
       assert.equal(debugfs(card.device, boot, 'cat /ignition/config.ign'), plans[ran]!.configText);
       const fsck = fsckPartition(card.device, boot);
       assert.equal(fsck.status, 0, fsck.output);
-    } finally {
-      card.detach();
-    }
+    });
   });
 
   it('two restores of one card at once: one refused, the card then one FAT32 partition fsck.vfat accepts', async () => {
-    const fixture = await provisionFixture({ layout: 'gpt' });
-    const backing = path.join(dir, 'restore-card.img');
-    copyFileSync(fixture.path, backing);
-    const card = attachLoop(backing);
-    try {
+    await withCard('gpt', 'restore-card.img', async (card) => {
       const labels = ['FIRST', 'SECOND'];
       const { ran } = oneRanOneRefused(await Promise.allSettled(labels.map((label) => restoreDrive({ device: card.device, label }))));
       const restored = checkRestoredFat(card.device);
@@ -76,25 +80,17 @@ describe('one writer, one lock', { skip }, () => {
       assert.equal(restored.partitions.length, 1);
       assert.equal(restored.partitions[0]!.fsck.status, 0, restored.partitions[0]!.fsck.output);
       assert.equal(restored.partitions[0]!.label, labels[ran]);
-    } finally {
-      card.detach();
-    }
+    });
   });
 
   it('a restore is refused while a provisioning holds the card', async () => {
-    const fixture = await provisionFixture({ layout: 'mbr' });
-    const backing = path.join(dir, 'mixed-card.img');
-    copyFileSync(fixture.path, backing);
-    const card = attachLoop(backing);
-    try {
+    await withCard('mbr', 'mixed-card.img', async (card, fixture) => {
       const settled = await Promise.allSettled([provisionPath(card.device, plan(7)), restoreDrive({ device: card.device, label: 'NOPE' })]);
       const { ran } = oneRanOneRefused<unknown>(settled);
       assert.equal(ran, 0, 'the provisioning, which asked first, ran');
       assert.equal(checkRestoredFat(card.device).table, 'dos', 'an MBR image still, not erased');
       const boot = fixture.partitions.find((p) => p.label === 'boot')!;
       assert.match(debugfs(card.device, boot, 'cat /ignition/config.ign'), /lock-007/);
-    } finally {
-      card.detach();
-    }
+    });
   });
 });
