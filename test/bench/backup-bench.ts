@@ -3,16 +3,20 @@
  * aarch64 image (reads the allocated blocks only, xz -0 -T0 in 1 MiB blocks) against
  * `dd if=CARD bs=4M | xz -T0 -0` of the whole card. Prints each one's wall time and file size.
  *
- *   node --import tsx test/bench/backup-bench.ts
+ *   node --import tsx test/bench/backup-bench.ts [--used]
  *
- * The card is a loop device over a sparse copy of the image, as large as the image (6 GiB): the
- * best case for dd, whose zeros compress to nothing; a used card's free space would hold old data
- * dd has to compress too. Both runs read through the same warm page cache. Needs root.
+ * The card is a loop device as large as the image (6 GiB). By default it is a sparse copy of the
+ * image: the best case for dd, whose zeros compress to nothing. With --used it is a used card:
+ * old data everywhere, then the image flashed by this app (which writes only the data), so its
+ * free space holds old data that dd has to compress too. Both runs read through the same warm
+ * page cache. Needs root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fillWithOldData } from '../helpers/card-check';
 import { attachLoop } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 import { faithfulFixture } from './bench-fixture';
@@ -34,9 +38,12 @@ async function main(): Promise<void> {
   const fixture = await faithfulFixture();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-backup-bench-'));
   const backing = path.join(dir, 'card.img');
-  execFileSync('cp', ['--sparse=always', fixture.path, backing]);
+  const used = parseArgs({ options: { used: { type: 'boolean' } } }).values.used ?? false;
+  if (used) fillWithOldData(backing, fixture.size);
+  else execFileSync('cp', ['--sparse=always', fixture.path, backing]);
   const card = attachLoop(backing);
   try {
+    if (used) execFileSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'flash', fixture.xzPath, '--drive', card.device, '--yes', '--json'], { env: { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'config'), FIOT_CACHE_DIR: path.join(dir, 'cache') }, stdio: 'ignore' });
     const golden = path.join(dir, 'golden.raw.xz');
     const backupSeconds = timed('fiot-flash backup', () => {
       const run = spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'backup', card.device, golden, '--keep-identity', '--json'], { encoding: 'utf8', env: { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'config') } });
