@@ -12,7 +12,7 @@
  * page cache. Needs root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-backup-bench-'));
   const backing = path.join(dir, 'card.img');
   const used = parseArgs({ options: { used: { type: 'boolean' } } }).values.used ?? false;
-  if (used) fillWithOldData(backing, fixture.size);
+  if (used) {
+    writeFileSync(backing, '');
+    fillWithOldData(backing, fixture.size);
+  }
   else execFileSync('cp', ['--sparse=always', fixture.path, backing]);
   const card = attachLoop(backing);
   try {
