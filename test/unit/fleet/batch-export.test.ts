@@ -28,6 +28,14 @@ test('a card that failed keeps its table row and error in words, but not a hostn
   ]);
 });
 
+test('a hostile image hash from a history file is printed as text, not markup', () => {
+  const [entry] = entriesFromFlash(finished(), new Date('2026-12-01T10:00:00Z'));
+  const hostile = { ...entry!, source: { ...entry!.source, sha256: '<img src=x onerror=alert(1)>' } };
+  const html = exportBatch([hostile], 'html').text;
+  assert.ok(!html.includes('<img src=x'), 'no markup from the history');
+  assert.match(html, /sha256 <code>&#60;img src=x onerror=alert\(1\)&#62;<\/code>/);
+});
+
 test('CSV, JSON and HTML of the newest batch: every card, the sheet escaped, no secret anywhere', () => {
   const older = sampleEntry({ jobId: 'job-1' });
   const entries = [...entriesFromFlash(finished(), new Date('2026-12-01T10:00:00Z')).reverse(), older];
@@ -46,6 +54,11 @@ test('CSV, JSON and HTML of the newest batch: every card, the sheet escaped, no 
     const text = exportBatch(entries, format).text;
     assert.ok(!text.includes('batchsalt') && !text.includes(PSK), `${format}: no password hash or Wi-Fi passphrase`);
   }
+  const labels = exportBatch(entries, 'labels');
+  assert.equal(labels.fileName, 'fiot-batch-2026-12-01-job-9-labels.html');
+  assert.equal((labels.text.match(/<section class="label">/g) ?? []).length, 1, 'a label for the written card only, not the failed one');
+  assert.match(labels.text, /@page\{size:62mm 29mm;margin:0\}/);
+  assert.match(labels.text, /<div class="host">pump-1<\/div>.*row 2 · &#60;b&#62;shelf&#60;\/b&#62;/);
   assert.throws(() => exportBatch(entries, 'csv', 'job-404'), { code: 'NOT_FOUND' });
   assert.equal(exportBatch(entries, 'csv', 'job-1').text.trim().split('\r\n').length, 2);
 });
