@@ -3,6 +3,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parsePartitionTable, TABLE_HEAD_BYTES } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
+import { mbrHead as mbr } from '../../helpers/mbr-head';
 import { commandsSkipReason } from '../../helpers/system';
 
 const skip = commandsSkipReason('sfdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'debugfs', 'openssl') ?? false;
@@ -18,19 +19,6 @@ function headOf(file: string): Buffer {
 /** sfdisk's view of the fixture, without what only the filesystems can tell. */
 function tableView(fixture: Fixture) {
   return fixture.partitions.map(({ label: _label, ...p }) => ({ ...p, fs: 'other' }));
-}
-
-function mbr(entries: Array<{ status?: number; type: number; first: number; sectors: number }>): Buffer {
-  const head = Buffer.alloc(TABLE_HEAD_BYTES);
-  entries.forEach((e, i) => {
-    const at = 446 + i * 16;
-    head[at] = e.status ?? 0;
-    head[at + 4] = e.type;
-    head.writeUInt32LE(e.first, at + 8);
-    head.writeUInt32LE(e.sectors, at + 12);
-  });
-  head.writeUInt16LE(0xaa55, 510);
-  return head;
 }
 
 describe('parsePartitionTable', () => {
