@@ -62,7 +62,7 @@ function batchSheet(batch: HistoryEntry[]): string {
 <style>body{font:11pt sans-serif;margin:1.5cm}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
 tr.failed,tr.cancelled{background:#fde8e8}code{font-size:9pt}@media print{body{margin:0}}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${first.source.sha256}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
+<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${escapeHtml(first.source.sha256)}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
 <table><thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>${batch.map((entry) => sheetRow(entry, withCheckin)).join('\n')}</tbody></table></body></html>
 `;
