@@ -194,7 +194,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   if (source && tentative.plans[0]) {
     // Any card with kernel arguments needs the image's boot entries to carry them.
     const kernelArguments = tentative.plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [];
-    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments);
+    const configBytes = Math.max(0, ...tentative.plans.map(({ plan }) => (plan.mode === 'config' ? Buffer.byteLength(plan.configText) : 0)));
+    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments, configBytes);
   }
   const checkinOf = await checkinTokens(request, context);
   if (!configDir) return { targets: plansFor(checked, tentative.rows, drives.length, numbering(request, tentative.first), checkinOf), settle: async () => undefined };
