@@ -25,6 +25,8 @@ import { CoreServices } from './services';
 export interface CoreOptions {
   /** Folders whose images clients may write and create image files in (the station's --images). */
   imageFolders?: string[];
+  /** A station's clients: URLs they give are fetched only from public addresses (default false: the app's own window). */
+  publicFetchesOnly?: boolean;
 }
 
 export interface Core extends CoreContext {
@@ -49,7 +51,7 @@ const domains: HandlerFactory[] = [
 
 export function createCore(config: AppConfig = loadConfig(), options: CoreOptions = {}): Core {
   const grants = new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] });
-  const ctx: CoreContext = Object.assign(new CoreServices(config), { grants });
+  const ctx: CoreContext = Object.assign(new CoreServices(config), { grants, publicFetchesOnly: options.publicFetchesOnly ?? false });
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
   // Station mode starts its jobs through flash:start, so it comes after the domains.

@@ -10,6 +10,11 @@ import type { CoreServices } from './services';
 export interface CoreContext extends CoreServices {
   /** What the renderer and station clients may name: only what the core handed out. */
   grants: ClientGrants;
+  /**
+   * Whether what clients ask the core to fetch (an image URL, a keys URL) must be on a public
+   * address: a station's clients may not make it fetch from its own machine (access/public-address.ts).
+   */
+  publicFetchesOnly: boolean;
 }
 
 export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;

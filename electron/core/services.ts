@@ -55,8 +55,8 @@ export class CoreServices {
    * `local` (what this front end may name) and then the cache too (a compressed one is decompressed
    * once, by its first verified flash), and every job is recorded in the flash history.
    */
-  flash(request: FlashRequest, local: SourceResolver): FlashJob {
+  flash(request: FlashRequest, local: SourceResolver, fetch: { publicOnly?: boolean } = {}): FlashJob {
     const { configDir } = this.config;
-    return startFlash(request, { resolvers: [this.images.resolver(), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir, checkins: this.checkins });
+    return startFlash(request, { resolvers: [this.images.resolver(fetch), this.images.localResolver(local)], onFinished: flashRecorder(configDir), configDir, checkins: this.checkins });
   }
 }
