@@ -7,9 +7,7 @@
  * deadline for the whole answer: one dripped a byte at a time ends there, however it keeps coming.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { WebSocket } from 'ws';
 import { fetchPublicKeys } from '../../electron/core/ssh-keys/fetch-keys';
 import { FiotError } from '../../shared/errors';
+import { startLoopbackHttps, type LoopbackHttps } from '../helpers/loopback-https';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
@@ -111,35 +110,25 @@ describe('a station does not fetch from its own machine for its clients', () => 
 
 describe('a keys fetch has a deadline for the whole answer', { skip: commandsSkipReason('openssl') ?? false }, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-keys-deadline-'));
-  let server: https.Server;
-  let base: string;
-  let cert: string;
+  let server: LoopbackHttps;
 
   before(async () => {
-    const key = path.join(dir, 'key.pem');
-    const certFile = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certFile,
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    cert = readFileSync(certFile, 'utf8');
     // One byte of a real key every 100 ms: never idle, never done.
-    server = https.createServer({ key: readFileSync(key), cert }, (_req, res) => {
+    server = await startLoopbackHttps(dir, (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       let at = 0;
       const drip = setInterval(() => res.write(ED25519_KEY[at++ % ED25519_KEY.length]!), 100);
       res.on('close', () => clearInterval(drip));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('ends a dripped answer at the deadline with "could not fetch"', async () => {
     const started = Date.now();
-    await assert.rejects(fetchPublicKeys(`${base}/drip.keys`, { ca: cert, timeoutMs: 1500 }), (error: unknown) => {
+    await assert.rejects(fetchPublicKeys(`${server.base}/drip.keys`, { ca: server.cert, timeoutMs: 1500 }), (error: unknown) => {
       assert.ok(error instanceof FiotError);
       assert.equal(error.code, 'NETWORK');
       assert.match(error.message, /^Could not fetch https:\/\/127\.0\.0\.1:\d+\/drip\.keys: no complete answer within 1\.5 s\.$/);
