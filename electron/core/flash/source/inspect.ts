@@ -79,7 +79,8 @@ export async function inspectSource(file: string): Promise<SourceInfo> {
       case 'gzip': {
         // gzip records the size modulo 4 GiB only: the exact size is known once decoded, but the
         // trailer and the image's own partition table each give a floor.
-        const floor = Math.max(gzipTrailerSize(await read(fileSize - 4, 4)), partitionTableEnd(await gzipImageHead(absolute)));
+        const trailer = await read(Math.max(0, fileSize - 4), Math.min(4, fileSize));
+        const floor = Math.max(gzipTrailerSize(trailer), partitionTableEnd(await gzipImageHead(absolute)));
         return { ...base, size: null, minSize: floor };
       }
       default:
