@@ -1,13 +1,14 @@
 /**
  * A station client asking the station to fetch from the station's own machine, repeated against a
  * real `fiot-flash station` process: `images:download http://127.0.0.1:<port>/…` would fetch and
- * cache any local page, and `ssh-keys:fetch` would map local ports by its errors. Both are refused
+ * cache any local page (and `flash:start` with such a URL write it to a card), and
+ * `ssh-keys:fetch` would map local ports by its errors. Both are refused
  * before a connection is made (the local server sees none), the answer is the same whether a port
  * is open or closed, nothing is cached, and the station keeps answering. A keys fetch has a
  * deadline for the whole answer: one dripped a byte at a time ends there, however it keeps coming.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +17,11 @@ import type { WebSocket } from 'ws';
 import { fetchPublicKeys } from '../../electron/core/ssh-keys/fetch-keys';
 import { FiotError } from '../../shared/errors';
 import { startLoopbackHttps, type LoopbackHttps } from '../helpers/loopback-https';
+import { attachLoop } from '../helpers/loop';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
-import { commandsSkipReason } from '../helpers/system';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
 const REFUSED = /^Could not fetch .+: a station does not fetch from its own machine or from link-local addresses\.$/;
 
@@ -42,18 +44,22 @@ async function closedPort(): Promise<number> {
 }
 
 describe('a station does not fetch from its own machine for its clients', () => {
+  /** Loop devices over files here are listed as removable cards (the test seam FIOT_TEST_CARD_DIR). */
+  const cardDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-fetch-targets-cards-'));
   let station: StationProcess;
   let ws: WebSocket;
   let id = 0;
   const call = (channel: string, args: unknown) => callApi(ws, ++id, channel, args);
 
   before(async () => {
-    station = await spawnStation();
+    station = await spawnStation({ env: { FIOT_TEST_CARD_DIR: cardDir } });
     ws = await openApi(station.port, station.token);
   });
   after(async () => {
     ws?.close();
-    assert.equal(station ? await station.stop() : 0, 0, 'the station stopped cleanly');
+    const code = station ? await station.stop() : 0;
+    rmSync(cardDir, { recursive: true, force: true });
+    assert.equal(code, 0, 'the station stopped cleanly');
   });
 
   async function answersWithinASecond(): Promise<void> {
@@ -82,6 +88,29 @@ describe('a station does not fetch from its own machine for its clients', () => 
       assert.deepEqual(readdirSync(path.join(station.configDir, '..', 'cache')).sort(), cacheBefore, 'nothing was cached');
       await answersWithinASecond();
     } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses flash:start from a loopback URL before connecting, and the card is not written', { skip: loopSkipReason() ?? false }, async () => {
+    const local = await listeningPort();
+    const backing = path.join(cardDir, 'card.img');
+    const fd = openSync(backing, 'w');
+    ftruncateSync(fd, 8 * 1024 * 1024);
+    closeSync(fd);
+    const card = attachLoop(backing);
+    try {
+      const listed = await call('drives:list', {});
+      const drives = (listed.value as { drives: Array<{ device: string }> }).drives;
+      assert.ok(drives.some((d) => d.device === card.device), `${card.device} is listed as a card`);
+      const answer = await call('flash:start', { source: `http://127.0.0.1:${local.port}/page.raw`, targets: [card.device] });
+      assert.equal(answer.ok, false);
+      assert.match(answer.error?.message ?? '', REFUSED);
+      assert.equal(local.connections(), 0, 'the local server was never connected to');
+      assert.equal(card.sectorsWritten(), 0, 'the card was not written');
+      await answersWithinASecond();
+    } finally {
+      card.detach();
       await local.close();
     }
   });
