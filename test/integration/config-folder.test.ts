@@ -63,8 +63,11 @@ describe('a settings folder others could write', () => {
     assert.equal(readFileSync(victim, 'utf8'), VICTIM_TEXT);
   });
 
-  it('in a private folder, a history.jsonl that is a link is refused, not appended through', async () => {
+  it('in a private folder, a history.jsonl that is a link is neither read nor appended through', async () => {
     const configDir = plantedFolder('private-config', 0o700);
+    const listed = await runCli(['history', '--json'], { FIOT_CONFIG_DIR: configDir, FIOT_CACHE_DIR: path.join(dir, 'cache') });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(resultLine(listed.stdout).entries, []);
     await assert.rejects(appendEntries(configDir, [sampleEntry()]), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'CONFIG_UNSAFE');
       assert.match(error.message, /history\.jsonl is a symbolic link, not the history file; nothing was appended/);

@@ -89,12 +89,20 @@ export function parseEntries(text: string): HistoryEntry[] {
   return entries;
 }
 
+/** The file's text, never through a link (ELOOP: a planted link is read as no history). */
 async function readText(file: string): Promise<string> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') return '';
     throw error;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
