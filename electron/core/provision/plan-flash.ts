@@ -128,9 +128,14 @@ async function freeRows(checked: Checked, configDir: string | undefined): Promis
   return checked.rows.filter((_, i) => !used[i]);
 }
 
-/** A state file that cannot be written stops the job before a card is touched, in words (STATE_NOT_SAVED). */
+/**
+ * A state file that cannot be written stops the job before a card is touched, in words
+ * (STATE_NOT_SAVED). A refusal the store made itself (a series past its last number, a damaged
+ * file) keeps its own code and words.
+ */
 async function notSaved<T>(what: string, saving: Promise<T>): Promise<T> {
   return saving.catch((error: unknown) => {
+    if (error instanceof FiotError) throw error;
     throw new FiotError('STATE_NOT_SAVED', `The ${what} could not be saved: ${error instanceof Error ? error.message : String(error)}. Nothing was written.`);
   });
 }
