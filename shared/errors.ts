@@ -51,6 +51,9 @@ export const errorCatalog = {
   PREFLIGHT_FAILED: { title: 'This machine cannot do that yet', hint: 'Follow the fix in the message, then try again.' },
   NOT_FOUND: { title: 'Not found', hint: 'Check the name and try again.' },
   ON_CARD_FAILED: { title: 'The on-card command failed', hint: 'The cards themselves are as reported. Fix the command (or what it talks to, such as the label printer), then run it again for the cards named.' },
+  CONFIG_DAMAGED: { title: 'A file in the app’s settings folder is damaged', hint: 'Fix the file named in the message, or remove it (a removed series starts again at 1: give --counter-start then).' },
+  CONFIG_UNSAFE: { title: 'The app’s settings folder is not private', hint: 'Make the folder yours and writable by you alone (chmod 700 FOLDER), or point FIOT_CONFIG_DIR at a folder that is.' },
+  CONFIG_TOO_LARGE: { title: 'The Ignition config does not fit the image’s boot partition', hint: 'Make the config smaller: let Ignition fetch large files at first boot (a file’s contents.source URL) instead of embedding them.' },
   INTERNAL: { title: 'Something went wrong inside the app', hint: 'Try again; if it keeps happening, report it with the message below.' },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

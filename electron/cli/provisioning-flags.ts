@@ -5,7 +5,7 @@
  * that names the flag to correct.
  */
 import { FiotError } from '../../shared/errors';
-import { checkProfile, hasCounter, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
+import { checkProfile, COUNTER_MAX, hasCounter, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
 import { checkUtf8Flags, readUtf8File } from './text-input';
 
 export const provisioningOptions = {
@@ -140,7 +140,9 @@ export function counterStartFromFlags(values: ProvisioningValues): number | unde
   const value = values['counter-start'];
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usage('--counter-start takes a whole number, e.g. --counter-start 12.');
-  return Number(value);
+  const start = Number(value);
+  if (start > COUNTER_MAX) throw usage(`--counter-start takes a number from 0 to ${COUNTER_MAX}; ${value} is larger.`);
+  return start;
 }
 
 /** The checked profile the flags describe, or undefined when none was given. */

@@ -32,6 +32,8 @@ export interface CoreOptions {
    * is its own window. A station's browser may be on another machine; a command it set would run here.
    */
   onCardEditable?: boolean;
+  /** A station's clients: URLs they give are fetched only from public addresses (default false: the app's own window). */
+  publicFetchesOnly?: boolean;
 }
 
 export interface Core extends CoreContext {
@@ -61,7 +63,7 @@ export function createCore(config: AppConfig = loadConfig(), options: CoreOption
   const services = new CoreServices(config);
   // The app and the station run the command saved in the config folder after each card.
   services.onCardFromSetting = true;
-  const ctx: CoreContext = Object.assign(services, { grants, onCardEditable: options.onCardEditable ?? false });
+  const ctx: CoreContext = Object.assign(services, { grants, onCardEditable: options.onCardEditable ?? false, publicFetchesOnly: options.publicFetchesOnly ?? false });
   const handlers: Partial<Handlers> = {};
   for (const factory of domains) Object.assign(handlers, factory(ctx));
   // Station mode starts its jobs through flash:start, so it comes after the domains.

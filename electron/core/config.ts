@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { checkConfigDir } from './config-dir';
 
 export interface AppConfig {
   configDir: string;
@@ -41,7 +42,8 @@ function list(value: string | undefined, fallback: string[]): string[] {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
-    configDir: env.FIOT_CONFIG_DIR ?? platformDir('config'),
+    // Checked first: what a command reads or appends there must be this user's alone.
+    configDir: checkConfigDir(env.FIOT_CONFIG_DIR ?? platformDir('config')),
     cacheDir: env.FIOT_CACHE_DIR ?? platformDir('cache'),
     releasesUrl: env.FIOT_RELEASES_URL ?? 'https://fedoraproject.org/releases.json',
     iotImagesUrl: env.FIOT_IOT_IMAGES_URL ?? 'https://dl.fedoraproject.org/pub/alt/iot/',

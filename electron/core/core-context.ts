@@ -12,6 +12,11 @@ export interface CoreContext extends CoreServices {
   grants: ClientGrants;
   /** Whether clients may change the on-card command: the desktop app's own window only, never a station. */
   onCardEditable: boolean;
+  /**
+   * Whether what clients ask the core to fetch (an image URL, a keys URL) must be on a public
+   * address: a station's clients may not make it fetch from its own machine (access/public-address.ts).
+   */
+  publicFetchesOnly: boolean;
 }
 
 export type HandlerFactory = (ctx: CoreContext) => Partial<Handlers>;

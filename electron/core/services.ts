@@ -61,12 +61,12 @@ export class CoreServices {
    * once, by its first verified flash), and every job is recorded in the flash history. The
    * on-card command (`onCardCommand`, else the saved setting where it applies) runs after each card.
    */
-  flash(request: FlashRequest, local: SourceResolver, options: { onCardCommand?: string } = {}): FlashJob {
+  flash(request: FlashRequest, local: SourceResolver, options: { onCardCommand?: string; publicOnly?: boolean } = {}): FlashJob {
     const { configDir } = this.config;
     // Read when the job ends, so a setting changed while cards are written applies to them.
     const onCardCommand = async () => options.onCardCommand ?? (this.onCardFromSetting ? await readOnCardCommand(configDir) : null);
     return startFlash(request, {
-      resolvers: [this.images.resolver(), this.images.localResolver(local)],
+      resolvers: [this.images.resolver({ publicOnly: options.publicOnly }), this.images.localResolver(local)],
       onFinished: flashRecorder(configDir),
       configDir,
       checkins: this.checkins,

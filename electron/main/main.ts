@@ -3,7 +3,8 @@
  * setupX() call here: security rules for every web contents, the window, the IPC adapter over the
  * core router, and the desktop-only dialogs.
  */
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
+import { toErrorInfo } from '../../shared/errors';
 import { createCore } from '../core/app-core';
 import { setupSecurity } from './security';
 import { createMainWindow, getMainWindow } from './window';
@@ -34,5 +35,10 @@ if (!app.requestSingleInstanceLock()) {
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
     });
+  }).catch((error: unknown) => {
+    // A refusal before any window (a settings folder others may write) must still reach the person.
+    const info = toErrorInfo(error);
+    dialog.showErrorBox('Fedora IoT Flasher cannot start', `${info.message}\n\n${info.hint ?? ''}`.trim());
+    app.quit();
   });
 }

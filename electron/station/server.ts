@@ -44,9 +44,14 @@ export interface StationTimeouts {
   requestMs: number;
   /** The longest an upload may go without a byte arriving (a long upload is fine while it moves). */
   uploadStallMs: number;
+  /**
+   * Each span this long, an upload must bring at least the floor rate's worth of bytes: a client
+   * dripping a byte now and then never stalls, and would otherwise hold the only upload slot.
+   */
+  uploadRateWindowMs: number;
 }
 
-const DEFAULT_TIMEOUTS: StationTimeouts = { headersMs: 10_000, requestMs: 30_000, uploadStallMs: 30_000 };
+const DEFAULT_TIMEOUTS: StationTimeouts = { headersMs: 10_000, requestMs: 30_000, uploadStallMs: 30_000, uploadRateWindowMs: 30_000 };
 
 export interface Station {
   url: string;
@@ -104,6 +109,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
   const upload = createUploadRoute({
     folder: options.core.grants.uploadFolder,
     stallMs: timeouts.uploadStallMs,
+    rateWindowMs: timeouts.uploadRateWindowMs,
     originAllowed: (origin) => originAllowed(origin, listen, port, secure),
   });
 

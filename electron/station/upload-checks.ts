@@ -40,17 +40,26 @@ export function announcedLength(header: string | undefined): { length: number } 
   return { length };
 }
 
-/** Null when `name` is free in `folder` and its disk has room for `length` bytes. */
+/**
+ * What an upload must leave free on the station's disk: 5 % of it, at most 1 GiB. A disk filled
+ * to its last byte stops the station's own work (its history, the image cache, the system's logs).
+ */
+export function uploadReserve(diskBytes: number): number {
+  return Math.min(1024 ** 3, Math.ceil(diskBytes * 0.05));
+}
+
+/** Null when `name` is free in `folder` and its disk has room for `length` bytes and the reserve. */
 export async function roomFor(folder: string, name: string, length: number): Promise<UploadRefusal | null> {
   if (await lstat(path.join(folder, name)).catch(() => null)) {
     return { status: 409, reason: `The station already has a file named “${name}”, and it is never replaced. Choose it from the list of images, or rename your file and upload it again.` };
   }
-  const { bavail, bsize } = await statfs(folder);
+  const { bavail, blocks, bsize } = await statfs(folder);
   const free = bavail * bsize;
-  if (length > free) {
+  const reserve = uploadReserve(blocks * bsize);
+  if (length > free - reserve) {
     return {
       status: 507,
-      reason: `The station’s disk has ${formatSize(free)} free; “${name}” needs ${formatSize(length)}. Free some space on the station (fiot-flash cache prune), or upload a compressed image (.raw.xz).`,
+      reason: `The station’s disk has ${formatSize(free)} free and keeps ${formatSize(reserve)} of it for its own work; “${name}” needs ${formatSize(length)}. Free some space on the station (fiot-flash cache prune), or upload a compressed image (.raw.xz).`,
     };
   }
   return null;

@@ -8,7 +8,8 @@
  * The body streams with backpressure into a new hidden `.part` file (O_EXCL|O_NOFOLLOW: never an
  * existing file, never through a link) and takes its name only once every announced byte is on
  * disk, by a hard link that fails rather than replace a file. A body cut short, a dropped
- * connection or a stall (no byte for `stallMs`) leaves nothing behind.
+ * connection, a stall (no byte for `stallMs`) or a trickle (less than the floor rate over a
+ * `rateWindowMs` span) leaves nothing behind and frees the slot.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -24,11 +25,19 @@ import { announcedLength, isRefusal, roomFor, uploadName, type UploadRefusal } f
 /** One upload at a time: a second would halve the first one's speed and race it for the disk. */
 export const MAX_ACTIVE_UPLOADS = 1;
 
+/**
+ * The slowest upload kept going: 32 KiB/s (256 kbit/s) is below any working network, and an
+ * image of a few hundred MB at this rate still arrives within hours, not never.
+ */
+export const UPLOAD_FLOOR_BYTES_PER_SECOND = 32 * 1024;
+
 export interface UploadRouteOptions {
   /** The real path of the folder uploads land in; null when this station takes none. */
   folder: string | null;
   /** No byte for this long and the upload is cut, its part file removed. */
   stallMs: number;
+  /** Less than the floor rate over a span this long and the upload is cut, its part file removed. */
+  rateWindowMs: number;
   /** Whether an Origin header names a page of this station (absent: not a browser). */
   originAllowed(origin: string | undefined): boolean;
 }
@@ -77,12 +86,20 @@ function requestRefusal(request: IncomingMessage, options: UploadRouteOptions): 
  * The body is piped: a disk slower than the network pauses the socket, and TCP flow control holds
  * the client back instead of the station's memory filling up.
  */
-async function receive(request: IncomingMessage, folder: string, name: string, length: number, stallMs: number): Promise<UploadedImage> {
+async function receive(request: IncomingMessage, folder: string, name: string, length: number, limits: Pick<UploadRouteOptions, 'stallMs' | 'rateWindowMs'>): Promise<UploadedImage> {
   const partPath = partFileFor(folder, name);
   const finalPath = path.join(folder, name);
   const file = await open(partPath, partFileFlags, 0o644);
   let received = 0;
-  const stall = setTimeout(() => request.destroy(new Error('stalled')), stallMs);
+  const stall = setTimeout(() => request.destroy(new Error('stalled')), limits.stallMs);
+  const floorPerWindow = (UPLOAD_FLOOR_BYTES_PER_SECOND * limits.rateWindowMs) / 1000;
+  let receivedAtWindowStart = 0;
+  const rate = setInterval(() => {
+    // The last span may hold less: what is left of the body, not a slow client.
+    const expected = Math.min(floorPerWindow, length - receivedAtWindowStart);
+    if (received - receivedAtWindowStart < expected) request.destroy(new Error('slower than the floor rate'));
+    receivedAtWindowStart = received;
+  }, limits.rateWindowMs);
   request.on('data', (chunk: Buffer) => {
     received += chunk.length;
     stall.refresh();
@@ -101,6 +118,7 @@ async function receive(request: IncomingMessage, folder: string, name: string, l
     return { path: finalPath, name, size: received };
   } finally {
     clearTimeout(stall);
+    clearInterval(rate);
     await file.close().catch(() => undefined);
     await rm(partPath, { force: true });
   }
@@ -133,7 +151,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     try {
       const room = await roomFor(folder, named.name, announced.length);
       if (room) return refuse(room);
-      const uploaded = await receive(request, folder, named.name, announced.length, options.stallMs);
+      const uploaded = await receive(request, folder, named.name, announced.length, options);
       const body = JSON.stringify(uploaded);
       response.writeHead(201, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
       response.end(body);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { flashRequestSchema } from '../domain/flash';
+import { counterValueSchema } from '../provisioning/counter';
 import { defineRequests } from './define';
 
 const cardPreviewSchema = z.object({
@@ -29,7 +30,7 @@ export const batchRequests = defineRequests({
   'batch:series': { args: z.object({}).default({}), result: z.object({ series: z.record(z.string(), z.number().int().nonnegative()) }) },
   /** Sets where a pattern's series continues ("continue from N"). */
   'batch:set-series': {
-    args: z.object({ pattern: z.string().min(1).max(200), next: z.number().int().nonnegative() }),
+    args: z.object({ pattern: z.string().min(1).max(200), next: counterValueSchema }),
     result: z.object({ pattern: z.string(), next: z.number().int().nonnegative() }),
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { profileNameSchema, profileSchema, savedProfileSchema } from '../provisioning';
+import { counterValueSchema, profileNameSchema, profileSchema, savedProfileSchema } from '../provisioning';
 import { defineRequests } from './define';
 
 const problemSchema = z.object({ field: z.string(), message: z.string() });
@@ -10,7 +10,7 @@ export const provisionRequests = defineRequests({
    * so the form can mark the fields; `profile` is unchecked input on purpose.
    */
   'provision:preview': {
-    args: z.object({ profile: z.unknown(), counterStart: z.number().int().nonnegative().default(1), count: z.number().int().min(1).max(50).default(3) }),
+    args: z.object({ profile: z.unknown(), counterStart: counterValueSchema.default(1), count: z.number().int().min(1).max(50).default(3) }),
     result: z.object({
       problems: z.array(problemSchema),
       mode: z.enum(['config', 'url', 'zezere']).nullable(),
@@ -27,7 +27,7 @@ export const provisionRequests = defineRequests({
   'provision:hash-password': { args: z.object({ password: z.string().min(1) }), result: z.object({ hash: z.string() }) },
   /** Provisions a card or image file that already holds a Fedora IoT image. */
   'provision:apply': {
-    args: z.object({ target: z.string().min(1), profile: z.unknown(), counterStart: z.number().int().nonnegative().default(1) }),
+    args: z.object({ target: z.string().min(1), profile: z.unknown(), counterStart: counterValueSchema.default(1) }),
     result: z.object({ target: z.string(), mode: z.enum(['config', 'url', 'zezere']), hostname: z.string().optional(), changedBytes: z.number().nonnegative() }),
   },
   'profiles:list': { args: z.object({}), result: z.object({ profiles: z.array(savedProfileSchema) }) },

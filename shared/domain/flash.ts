@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { cardIdentitySchema } from './drive';
 import { SHA256_HEX } from '../sha256';
+import { counterValueSchema } from '../provisioning/counter';
 import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
 import { onCardReportSchema } from './on-card';
@@ -47,12 +48,12 @@ export const flashRequestSchema = z.object({
    * First value of {n} in hostname patterns, and where the pattern's series continues from.
    * Without it, the series kept in the config folder continues (1 for a new pattern).
    */
-  counterStart: z.number().int().nonnegative().optional(),
+  counterStart: counterValueSchema.optional(),
   /**
    * Each target's `{n}`, given outright: a retry rewrites failed cards with the numbers they were
    * given before, so the series is neither advanced nor rewound. Wins over counterStart.
    */
-  cardNumbers: z.array(z.number().int().nonnegative()).max(256).optional(),
+  cardNumbers: z.array(counterValueSchema).max(256).optional(),
   /** Per-device values: CSV text whose rows fill the profile, one row per card, unused rows first. */
   table: z.object({ text: z.string().max(4 << 20), name: z.string().max(200).optional() }).optional(),
   /** A hostname the history already holds stops the job unless the user confirmed it (flash:preview lists them). */

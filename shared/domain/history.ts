@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
+import { SHA256_HEX } from '../sha256';
 import { cardCheckinSchema } from './checkin';
 
 /**
@@ -20,7 +21,7 @@ export const historyEntrySchema = z.object({
   source: z.object({
     /** As the user gave it: a path, an http(s) URL or a catalog reference. */
     given: z.string(),
-    sha256: z.string().optional(),
+    sha256: z.string().regex(SHA256_HEX).optional(),
     /** Fingerprint of the key that signed the image's CHECKSUM file. */
     signedBy: z.string().optional(),
     /** The user skipped the image's signature check (--insecure-skip-signature). */
@@ -45,14 +46,14 @@ export const historyEntrySchema = z.object({
   /** The card's static address (A.B.C.D/N), when its provisioning gave it one. */
   ip: z.string().optional(),
   /** sha256 of the Ignition config text written to the card (the text itself may hold secrets). */
-  configSha256: z.string().optional(),
+  configSha256: z.string().regex(SHA256_HEX).optional(),
   provisioning: z.object({
     mode: z.enum(['config', 'url', 'zezere', 'none']),
     users: z.array(z.string()),
   }),
   /** verified: written and read back; ok: written, verification skipped; failed; cancelled. */
   result: historyResultSchema,
-  writtenSha256: z.string().optional(),
+  writtenSha256: z.string().regex(SHA256_HEX).optional(),
   error: errorInfoSchema.optional(),
   durationMs: z.number().nonnegative(),
   /** Whether the device said it came up (check-in), joined from the check-in log when read. */

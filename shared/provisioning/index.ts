@@ -1,6 +1,7 @@
 /** Provisioning, pure: the profile, hostname patterns, Ignition generation and validation. */
 export * from './problem';
 export * from './hostname';
+export * from './counter';
 export * from './ssh-key';
 export * from './data-url';
 export * from './profile';

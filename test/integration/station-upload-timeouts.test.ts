@@ -16,7 +16,7 @@ import { stationAnswers } from '../helpers/station-client';
 import { openConnection } from '../helpers/hostile-clients';
 import { answerOf, folderEntries, folderSettles, uploadHead } from '../helpers/upload-client';
 
-const timeouts: StationTimeouts = { headersMs: 1000, requestMs: 1500, uploadStallMs: 1000 };
+const timeouts: StationTimeouts = { headersMs: 1000, requestMs: 1500, uploadStallMs: 1000, uploadRateWindowMs: 30_000 };
 /** Node checks headers every second at most, and a loaded machine is slow: room on top of each limit. */
 const SLACK_MS = 2500;
 

@@ -138,7 +138,7 @@ describe('uploading an image to the station', () => {
     // A petabyte: more than this machine's disk has free, whatever the machine.
     const huge = await putUpload(request('huge.raw', { contentLength: 2 ** 50 }));
     assert.equal(huge.status, 507);
-    assert.match(huge.body, /The station’s disk has [\d.]+ [kMGT]?B free; “huge\.raw” needs 1\.13 PB/);
+    assert.match(huge.body, /The station’s disk has [\d.]+ [kMGT]?B free and keeps [\d.]+ [kMGT]?B of it for its own work; “huge\.raw” needs 1\.13 PB/);
     const get = await putUpload(request('get.raw', { method: 'GET' }));
     assert.equal(get.status, 405);
     assert.deepEqual(folderEntries(images), before);

@@ -1,4 +1,4 @@
-/** `fiot-flash station [--port N] [--listen ADDR] [--images DIR]`: the app in a browser tab, behind a token. */
+/** `fiot-flash station [--port N] [--listen ADDR] [--images DIR] [--fetch-local]`: the app in a browser tab, behind a token. */
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../core/app-core';
@@ -10,7 +10,7 @@ import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 
 const help = `
-Usage: fiot-flash station [--port N] [--listen ADDR] [--images DIR]
+Usage: fiot-flash station [--port N] [--listen ADDR] [--images DIR] [--fetch-local]
 
 Serves the app to a browser: open the URL it prints (it carries a secret token; anything
 without the token is refused, and so is any request naming a host other than the station's
@@ -25,6 +25,10 @@ own address or localhost). Stop it with Ctrl-C.
                   files, and where images uploaded from the browser are saved (default: the
                   folder uploads in the image cache). The image cache's own images are offered
                   too. No other file on this machine can be named from the browser.
+  --fetch-local   let the browser download images and SSH keys from this machine's own
+                  addresses (a mirror served on the station itself). Without it, a URL given in
+                  the browser that names this machine (127.0.0.1, localhost, its own addresses)
+                  or a link-local address is refused, redirects included.
 `;
 
 /**
@@ -45,14 +49,14 @@ function imagesFolder(asked: string | undefined, cacheDir: string): string {
 export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, listen: { type: 'string' }, images: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parseCommandArgs(argv, { port: { type: 'string' }, listen: { type: 'string' }, images: { type: 'string' }, 'fetch-local': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw usageError('--port takes a port number from 0 to 65535.');
     const listen = values.listen ?? '127.0.0.1';
     const config = loadConfig();
     const images = imagesFolder(values.images, config.cacheDir);
-    const core = createCore(config, { imageFolders: [images] });
+    const core = createCore(config, { imageFolders: [images], publicFetchesOnly: !values['fetch-local'] });
     // Off this machine the token would cross the network: never in clear text.
     const tls = isLoopback(listen) ? undefined : await stationCertificate(core.config.configDir, servedAddresses(listen));
     const station = await startStation({ core, port, listen, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });

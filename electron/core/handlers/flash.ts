@@ -3,10 +3,12 @@
  * `flash:progress` and one `flash:done` follow on the event bus; `flash:cancel` stops a job.
  * Targets must be drives the core handed out, and local sources files the client was given.
  */
+import { refuseInternalUrl } from '../access/public-address';
 import type { HandlerFactory } from '../core-context';
 import type { FlashJob } from '../flash/job';
 import { checkSameCardsNow } from '../drives/same-card';
 import { hasScheme } from '../flash/source';
+import { isUrl } from '../images/resolve-source';
 
 export const flashHandlers: HandlerFactory = (ctx) => {
   const jobs = new Map<string, FlashJob>();
@@ -16,7 +18,9 @@ export const flashHandlers: HandlerFactory = (ctx) => {
       if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
       // A retry names the cards that failed: another card in a reader is refused before the job exists.
       if (request.expectedCards?.length) await checkSameCardsNow(request.expectedCards);
-      const job = ctx.flash(request, ctx.grants.localResolver);
+      const publicOnly = ctx.publicFetchesOnly && isUrl(request.source);
+      if (publicOnly) await refuseInternalUrl(request.source);
+      const job = ctx.flash(request, ctx.grants.localResolver, { publicOnly });
       jobs.set(job.id, job);
       job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
       void job.result.then((result) => {

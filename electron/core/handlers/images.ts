@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { toErrorInfo } from '../../../shared/errors';
 import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
+import { refuseInternalUrl } from '../access/public-address';
 import type { HandlerFactory } from '../core-context';
+import { isUrl } from '../images/resolve-source';
 import type { StepProgress } from '../images/image-service';
 
 const stepPhase: Record<StepProgress['step'], ImagePhase> = {
@@ -28,13 +30,16 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
 
   return {
     'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite, insecureSkipSignature }) => {
+      // A catalog reference resolves to the catalog's own (configured) addresses; a URL is the client's.
+      const publicOnly = ctx.publicFetchesOnly && isUrl(source);
+      if (publicOnly) await refuseInternalUrl(source);
       const downloadId = randomUUID();
       const controller = new AbortController();
       running.set(downloadId, controller);
       const base = { downloadId, source, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null };
       const emit = (progress: ImageProgress) => ctx.events.emit('images:progress', progress);
       const options = {
-        sha256, removeAfterWrite, insecureSkipSignature, signal: controller.signal,
+        sha256, removeAfterWrite, insecureSkipSignature, publicOnly, signal: controller.signal,
         onProgress: (p: StepProgress) => emit({ ...base, ...p, phase: stepPhase[p.step] }),
       };
       const work = prepareRaw

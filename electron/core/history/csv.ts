@@ -1,8 +1,10 @@
 /**
  * The history as CSV for spreadsheets (RFC 4180): CRLF line ends, every field that holds a comma,
- * a quote or a line break quoted with its quotes doubled. A field starting with = + - @ is prefixed
- * with an apostrophe so a spreadsheet shows it as text instead of running it as a formula (a
- * hostname or file name is user input).
+ * a semicolon, a quote or a line break quoted with its quotes doubled. A field starting with
+ * = + - @ is prefixed with an apostrophe so a spreadsheet shows it as text instead of running it
+ * as a formula (a hostname or file name is user input). Spreadsheets in locales whose list
+ * separator is `;` split a line there, so each piece after a `;` is guarded the same way, in case
+ * a reader splits without honouring the quotes.
  */
 import { reachableAddress } from '../../../shared/domain/checkin';
 import type { HistoryEntry } from '../../../shared/domain/history';
@@ -13,9 +15,15 @@ export const CSV_COLUMNS = [
   'device_model', 'device_serial', 'table_line', 'label', 'config_sha256', 'checkin', 'came_up_at', 'came_up_address',
 ] as const;
 
+const FORMULA_START = /^\s*[=+\-@]/;
+
+function guardFormula(piece: string): string {
+  return FORMULA_START.test(piece) ? `'${piece}` : piece;
+}
+
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const safe = value.split(';').map(guardFormula).join(';');
+  return /[",;\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function row(entry: HistoryEntry): string[] {

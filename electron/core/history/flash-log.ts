@@ -10,14 +10,16 @@
  * torn there, or by a crash mid-write, is skipped by the reader, and the next append starts on a
  * fresh line so it cannot be glued to the torn one.
  */
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { historyEntrySchema, type HistoryEntry } from '../../../shared/domain/history';
+import { FiotError } from '../../../shared/errors';
 import { withLock } from '../images/cache/lock-file';
 
 export const HISTORY_FILE = 'history.jsonl';
 export const ROTATED_FILE = 'history.1.jsonl';
 export const ROTATE_AT_BYTES = 4 * 1024 * 1024;
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 export interface FlashLogOptions {
   rotateAtBytes?: number;
@@ -26,11 +28,15 @@ export interface FlashLogOptions {
 /** Appends entries (one job's cards) in a single write. */
 export async function appendEntries(configDir: string, entries: HistoryEntry[], options: FlashLogOptions = {}): Promise<void> {
   if (entries.length === 0) return;
-  await fs.mkdir(configDir, { recursive: true });
+  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const file = path.join(configDir, HISTORY_FILE);
   const lines = entries.map((entry) => JSON.stringify(historyEntrySchema.parse(entry)) + '\n').join('');
-  // 'a+': O_APPEND for the write, and readable so a torn last line can be seen first.
-  const handle = await fs.open(file, 'a+', 0o600);
+  // O_APPEND for the write, readable so a torn last line can be seen first, and never through a
+  // link: the history may be appended as root, and a link could aim that at any file.
+  const handle = await fs.open(file, APPEND_FLAGS, 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ELOOP') throw error;
+    throw new FiotError('CONFIG_UNSAFE', `${file} is a symbolic link, not the history file; nothing was appended to it.`, 'Remove the link; the next flash starts a new history.');
+  });
   try {
     const prefix = (await endsMidLine(handle)) ? '\n' : '';
     const bytes = Buffer.from(prefix + lines);
@@ -83,12 +89,20 @@ export function parseEntries(text: string): HistoryEntry[] {
   return entries;
 }
 
+/** The file's text, never through a link (ELOOP: a planted link is read as no history). */
 async function readText(file: string): Promise<string> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') return '';
     throw error;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -38,6 +38,8 @@ export interface FetchEvents {
   removeAfterWrite?: boolean;
   /** Accept a Fedora image without a valid CHECKSUM signature (recorded in the entry). */
   insecureSkipSignature?: boolean;
+  /** For a station client: the image and its CHECKSUM file only from public addresses. */
+  publicOnly?: boolean;
 }
 
 /** The cached entry for a resolved source, downloading and verifying it when it is not cached yet. */
@@ -96,7 +98,7 @@ async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: Fe
   const expectations = await expectationsFor(resolved, deps, events);
   events.onPhase?.('downloading');
   const urls = await deps.mirrors(resolved.url, events.signal);
-  const outcome = await download({ urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs });
+  const outcome = await download({ urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs, publicOnly: events.publicOnly ?? false });
   events.onPhase?.('verifying');
   let verification;
   try {
@@ -119,7 +121,7 @@ async function expectationsFor(resolved: ResolvedSource, deps: FetchDeps, events
     ...(resolved.sha256 ? { given: { sha256: resolved.sha256, from: resolved.expectedFrom === 'catalog' ? 'the catalog' : 'the --sha256 given' } } : {}),
     fromCatalog: isCatalogRef(resolved.source),
     checksumUrl,
-    checksumText: checksumUrl ? await fetchText(checksumUrl, events.signal) : null,
+    checksumText: checksumUrl ? await fetchText(checksumUrl, events.signal, { publicOnly: events.publicOnly ?? false }) : null,
     trusted: await deps.trustedKeys(),
     insecureSkipSignature: events.insecureSkipSignature ?? false,
   });

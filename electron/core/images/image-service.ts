@@ -40,6 +40,8 @@ export interface FetchOptions {
   removeAfterWrite?: boolean;
   /** Accept a Fedora image whose CHECKSUM signature is missing or wrong (recorded in the entry). */
   insecureSkipSignature?: boolean;
+  /** For a station client's URL: fetched only from public addresses (access/public-address.ts). */
+  publicOnly?: boolean;
 }
 
 export interface ImageServiceDeps {
@@ -90,6 +92,7 @@ export class ImageService {
       signal: options.signal,
       removeAfterWrite: options.removeAfterWrite,
       insecureSkipSignature: options.insecureSkipSignature,
+      publicOnly: options.publicOnly,
       onPhase: (phase) => report(phase),
       onProgress: (p: DownloadProgress) => report('downloading', p),
     });

@@ -96,12 +96,12 @@ function checkConfigText(plan: ProvisioningPlan): void {
 /** Provision the card or image behind `io`; nothing is written unless every check passes. */
 export async function injectProvisioning(io: BlockIO, plan: ProvisioningPlan): Promise<InjectResult> {
   checkConfigText(plan);
-  const info = await inspectImageForProvisioning(io.read, io.size, plan.mode, planKernelArguments(plan));
+  const info = await inspectImageForProvisioning(io.read, io.size, plan.mode, planKernelArguments(plan), plan.mode === 'config' ? Buffer.byteLength(plan.configText) : 0);
   try {
     await withExtFs(new BlockIODisk(io, { dryRun: true }), info.boot.offset, (fs) => applyPlan(fs, plan, info));
   } catch (error) {
     if (error instanceof FiotError) throw error;
-    throw new FiotError('NOT_FEDORA_IOT', `The “boot” partition cannot take the change (${errorText(error)}); nothing was written.`, 'Check the card with e2fsck, or write the image again.');
+    throw new FiotError('NOT_FEDORA_IOT', `The “boot” partition cannot take the provisioning (${errorText(error)}); the provisioning was not written to it.`, 'Check the card with e2fsck, or write the image again.');
   }
   const recording = recordingIO(confinedIO(io, info.boot.offset, info.boot.size));
   let expected: Expected;

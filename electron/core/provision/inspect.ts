@@ -4,13 +4,14 @@
  * Takes only a `read`, so the flash pipeline can call it on a source image before writing cards.
  */
 import { FiotError } from '../../../shared/errors';
+import { formatSize } from '../../../shared/format-size';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
 import type { BlockIO } from './block-io';
 import { BOOT_ENTRIES_DIR } from './boot-entries';
 import { exists, withExtFs, type ExtFs } from './ext-fs';
 import { FIRSTBOOT_STAMP } from './firstboot-stamp';
 import { BlockIODisk } from './io-disk';
-import { findFedoraIotPartitions, type Ext4Partition } from './partitions';
+import { findFedoraIotPartitions, readExtFreeBytes, type Ext4Partition } from './partitions';
 
 export interface ProvisioningTargetInfo {
   boot: Ext4Partition;
@@ -48,13 +49,30 @@ export function planKernelArguments(plan: ProvisioningPlan): string[] {
   return plan.mode === 'config' ? (plan.kernelArguments ?? []) : [];
 }
 
+/** Room a config file needs beyond its own blocks: the ignition folder, extent blocks, the stamp. */
+const CONFIG_SLACK_BYTES = 256 * 1024;
+
+/** Refuses a config the `boot` filesystem has no room for, before anything is written. */
+async function checkConfigRoom(read: BlockIO['read'], boot: Ext4Partition, configBytes: number): Promise<void> {
+  if (configBytes === 0) return;
+  const free = await readExtFreeBytes(read, boot.offset);
+  if (configBytes + CONFIG_SLACK_BYTES <= free) return;
+  throw new FiotError('CONFIG_TOO_LARGE', `The Ignition config is ${formatSize(configBytes)}; the image’s “boot” partition has ${formatSize(free)} free, so it cannot hold it. Nothing was written.`);
+}
+
+/**
+ * `kernelArguments`: what the plan puts on the boot entries; `configBytes`: the size of the
+ * Ignition config to be written (config mode), checked against the room in `boot`.
+ */
 export async function inspectImageForProvisioning(
   read: BlockIO['read'],
   size: number,
   mode: ProvisioningPlan['mode'] = 'config',
   kernelArguments: readonly string[] = [],
+  configBytes = 0,
 ): Promise<ProvisioningTargetInfo> {
   const { boot, root } = await findFedoraIotPartitions(read, size);
+  await checkConfigRoom(read, boot, configBytes);
   const info = await withExtFs(new BlockIODisk({ read, size }), boot.offset, async (fs) => ({
     boot,
     ...(root ? { root } : {}),

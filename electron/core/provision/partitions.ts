@@ -17,6 +17,7 @@ export interface Ext4Partition {
 
 const SUPERBLOCK_OFFSET = 1024;
 const EXT_MAGIC = 0xef53;
+const INCOMPAT_64BIT = 0x80;
 
 /** The volume label of the ext2/3/4 filesystem at `offset`, or null when there is none there. */
 export async function readExtLabel(read: BlockIO['read'], offset: number): Promise<string | null> {
@@ -28,6 +29,19 @@ export async function readExtLabel(read: BlockIO['read'], offset: number): Promi
   }
   if (superblock.length < 0x88 || superblock.readUInt16LE(0x38) !== EXT_MAGIC) return null;
   return superblock.subarray(0x78, 0x88).toString('utf8').replace(/\0.*$/s, '');
+}
+
+/**
+ * Bytes the ext2/3/4 filesystem at `offset` has free, from its superblock (the blocks root may
+ * use included: the app writes as root). mkfs and an unmount keep the count current; an image
+ * is written by a builder that unmounted it.
+ */
+export async function readExtFreeBytes(read: BlockIO['read'], offset: number): Promise<number> {
+  const superblock = await read(offset + SUPERBLOCK_OFFSET, 1024);
+  const blockSize = 1024 << superblock.readUInt32LE(0x18);
+  const is64bit = (superblock.readUInt32LE(0x60) & INCOMPAT_64BIT) !== 0;
+  const freeBlocks = superblock.readUInt32LE(0x0c) + (is64bit ? superblock.readUInt32LE(0x158) * 2 ** 32 : 0);
+  return freeBlocks * blockSize;
 }
 
 /** Every ext filesystem in the partition table, with its label. */

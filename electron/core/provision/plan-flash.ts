@@ -131,9 +131,14 @@ async function freeRows(checked: Checked, configDir: string | undefined): Promis
   return checked.rows.filter((_, i) => !used[i]);
 }
 
-/** A state file that cannot be written stops the job before a card is touched, in words (STATE_NOT_SAVED). */
+/**
+ * A state file that cannot be written stops the job before a card is touched, in words
+ * (STATE_NOT_SAVED). A refusal the store made itself (a series past its last number, a damaged
+ * file) keeps its own code and words.
+ */
 async function notSaved<T>(what: string, saving: Promise<T>): Promise<T> {
   return saving.catch((error: unknown) => {
+    if (error instanceof FiotError) throw error;
     throw new FiotError('STATE_NOT_SAVED', `The ${what} could not be saved: ${error instanceof Error ? error.message : String(error)}. Nothing was written.`);
   });
 }
@@ -197,7 +202,8 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   if (source && tentative.plans[0]) {
     // Any card with kernel arguments needs the image's boot entries to carry them.
     const kernelArguments = tentative.plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [];
-    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments);
+    const configBytes = Math.max(0, ...tentative.plans.map(({ plan }) => (plan.mode === 'config' ? Buffer.byteLength(plan.configText) : 0)));
+    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments, configBytes);
   }
   const checkinOf = await checkinTokens(request, context);
   if (!configDir) return { targets: plansFor(checked, tentative.rows, drives.length, numbering(request, tentative.first), checkinOf), settle: async () => undefined };

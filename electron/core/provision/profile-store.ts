@@ -2,6 +2,7 @@
  * Named profiles on disk: one exported-profile file per name under <configDir>/profiles, the same
  * format `profiles:export` hands out, so a saved profile and a shared file are interchangeable.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
@@ -59,11 +60,17 @@ export class ProfileStore {
     const { problems } = checkProfile(profile);
     if (problems.length) throw new FiotError('INVALID_INPUT', problems.map((p) => p.message).join('; '));
     const saved: SavedProfile = { format: 'fiot-profile/1', name: name.trim(), profile, savedAt: new Date().toISOString() };
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dir, profileFileName(name));
-    // Write then rename: a crash mid-save never leaves half a profile.
-    await writeFile(`${file}.tmp`, exportProfileText(saved), { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
+    // Write then rename: a crash mid-save never leaves half a profile. The temp name is new each
+    // time and created afresh (O_EXCL), so a file or link planted under a known name is never written through.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, exportProfileText(saved), { mode: 0o600, flag: 'wx' });
+      await rename(tmp, file);
+    } finally {
+      await rm(tmp, { force: true });
+    }
     return saved;
   }
 

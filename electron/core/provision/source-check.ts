@@ -175,18 +175,19 @@ async function withDecodedFile<T>(source: SourceInfo, fn: (file: string, size: n
   }
 }
 
-async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[]): Promise<void> {
+async function checkRaw(source: Pick<SourceInfo, 'path' | 'size' | 'fileSize'>, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[], configBytes: number): Promise<void> {
   const io = await openBlockIO(source.path, source.size ?? source.fileSize, { readOnly: true });
   try {
-    await inspectImageForProvisioning(io.read, io.size, mode, kernelArguments);
+    await inspectImageForProvisioning(io.read, io.size, mode, kernelArguments, configBytes);
   } finally {
     await io.close();
   }
 }
 
-export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[] = []): Promise<void> {
-  if (source.format === 'raw') return checkRaw(source, mode, kernelArguments);
-  const checkDecodedFile = () => withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode, kernelArguments));
+/** `configBytes`: the largest Ignition config a card of the run gets (config mode), which `boot` must have room for. */
+export async function checkSourceForProvisioning(source: SourceInfo, mode: ProvisioningPlan['mode'], kernelArguments: readonly string[] = [], configBytes = 0): Promise<void> {
+  if (source.format === 'raw') return checkRaw(source, mode, kernelArguments, configBytes);
+  const checkDecodedFile = () => withDecodedFile(source, (file, size) => checkRaw({ path: file, size, fileSize: size }, mode, kernelArguments, configBytes));
   if (mode === 'zezere') return checkDecodedFile();
   // gzip and bzip2 do not record the image size: any bound past the windows serves.
   const size = source.size ?? Math.max(source.minSize, UNKNOWN_SIZE);
@@ -194,7 +195,7 @@ export async function checkSourceForProvisioning(source: SourceInfo, mode: Provi
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const windows = await captureWindows(source, size, wanted);
     try {
-      await inspectImageForProvisioning(windows.read, size, mode, kernelArguments);
+      await inspectImageForProvisioning(windows.read, size, mode, kernelArguments, configBytes);
       return;
     } catch (error) {
       // A refusal built from every byte of `boot` it asked for is the image's answer (another

@@ -7,23 +7,22 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import type { DeviceRow } from '../../../shared/provisioning';
 import { isAlive } from '../images/cache/lock-file';
 import { readJsonState, updateJsonState } from './config-file';
 
 export const TABLE_STATE_FILE = 'table-rows.json';
 
-interface Reservation {
-  jobId: string;
-  pid: number;
-  host: string;
-}
+const reservationSchema = z.object({ jobId: z.string(), pid: z.number().int().positive(), host: z.string() });
+type Reservation = z.infer<typeof reservationSchema>;
 
-interface TableFile {
-  format: 'fiot-table-rows/1';
-  used: Record<string, { time: string; jobId: string; device: string }>;
-  reserved: Record<string, Reservation>;
-}
+const tableFileSchema = z.object({
+  format: z.literal('fiot-table-rows/1'),
+  used: z.record(z.string(), z.object({ time: z.string(), jobId: z.string(), device: z.string() })),
+  reserved: z.record(z.string(), reservationSchema),
+});
+type TableFile = z.infer<typeof tableFileSchema>;
 
 const EMPTY: TableFile = { format: 'fiot-table-rows/1', used: {}, reserved: {} };
 
@@ -46,13 +45,13 @@ export class TableState {
 
   /** For each row, whether a verified card already holds it. */
   async usedRows(rows: DeviceRow[]): Promise<boolean[]> {
-    const { used } = await readJsonState(this.file, EMPTY);
+    const { used } = await readJsonState(this.file, EMPTY, tableFileSchema);
     return rows.map((row) => rowKey(row) in used);
   }
 
   /** The first `count` rows neither used nor reserved, in table order, now reserved for `jobId`; fewer when the table runs out. */
   async reserve(rows: DeviceRow[], count: number, jobId: string): Promise<DeviceRow[]> {
-    return updateJsonState(this.file, EMPTY, (state) => {
+    return updateJsonState(this.file, EMPTY, tableFileSchema, (state) => {
       const reserved = Object.fromEntries(Object.entries(state.reserved).filter(([, r]) => !isStale(r)));
       const free = rows.filter((row) => !(rowKey(row) in state.used) && !(rowKey(row) in reserved)).slice(0, count);
       for (const row of free) reserved[rowKey(row)] = { jobId, pid: process.pid, host: os.hostname() };
@@ -62,7 +61,7 @@ export class TableState {
 
   /** Marks the verified cards' rows used and releases every other row the job reserved. */
   async settle(jobId: string, verified: Array<{ row: DeviceRow; device: string }>): Promise<void> {
-    await updateJsonState(this.file, EMPTY, (state) => {
+    await updateJsonState(this.file, EMPTY, tableFileSchema, (state) => {
       const used = { ...state.used };
       const time = new Date().toISOString();
       for (const { row, device } of verified) used[rowKey(row)] = { time, jobId, device };

@@ -5,16 +5,14 @@
  * size-capped, every line checked.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fetchPublicKeys, MAX_KEYS_BYTES } from '../../../electron/core/ssh-keys/fetch-keys';
 import { listLocalPublicKeys } from '../../../electron/core/ssh-keys/local-keys';
 import { FiotError } from '../../../shared/errors';
+import { startLoopbackHttps, type LoopbackHttps } from '../../helpers/loopback-https';
 import { ECDSA_KEY, ED25519_KEY, RSA_KEY } from '../../helpers/ssh-keys';
 import { commandsSkipReason } from '../../helpers/system';
 
@@ -47,7 +45,7 @@ describe('keys in ~/.ssh', () => {
 });
 
 describe('keys from an https URL', { skip: commandsSkipReason('openssl') ?? false }, () => {
-  let server: https.Server;
+  let server: LoopbackHttps;
   let base: string;
   let cert: string;
   const bodies: Record<string, string> = {
@@ -57,26 +55,20 @@ describe('keys from an https URL', { skip: commandsSkipReason('openssl') ?? fals
   };
 
   before(async () => {
-    const key = path.join(dir, 'key.pem');
-    const certFile = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certFile,
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
-    cert = readFileSync(certFile, 'utf8');
-    server = https.createServer({ key: readFileSync(key), cert }, (req, res) => {
+    server = await startLoopbackHttps(dir, (req, res) => {
       const body = bodies[req.url ?? ''];
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' }).end(body ?? 'not found');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, cert } = server);
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => server.close());
 
   it('returns each valid key and counts the lines that are not keys', async () => {
     assert.deepEqual(await fetchPublicKeys(`${base}/tech.keys`, { ca: cert }), { keys: [ED25519_KEY, ECDSA_KEY], skipped: 1 });
   });
 
   it('refuses a server whose certificate is not trusted', async () => {
-    await rejectsWith(fetchPublicKeys(`${base}/tech.keys`), 'NETWORK', /could not be reached \(self[- ]signed certificate/);
+    await rejectsWith(fetchPublicKeys(`${base}/tech.keys`), 'NETWORK', /^Could not fetch .*: its certificate could not be verified \(self[- ]signed certificate/);
   });
 
   it('refuses http, a missing page, an empty list and an oversized answer, each with its reason', async () => {

@@ -1,12 +1,15 @@
 /**
  * Opens a local source file far enough to know what it is and how large its image is, so every
  * check that can happen before writing does: missing, unreadable, unknown format, truncated xz or
- * zip, image larger than the card.
+ * zip, a raw image shorter than its own partition table, image larger than the card.
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FiotError } from '../../../../shared/errors';
+import { formatSize } from '../../../../shared/format-size';
+import { TABLE_HEAD_BYTES } from '../../image-map/partition-table';
 import { detectFormat, FORMAT_PROBE_BYTES, type SourceFormat } from './format';
+import { gzipImageHead, gzipTrailerSize, partitionTableEnd } from './table-end';
 import { xzUncompressedSize } from './xz-index';
 import { findZipImage } from './zip-entry';
 import { zstdFrameContentSize } from './zstd-frame';
@@ -55,8 +58,13 @@ export async function inspectSource(file: string): Promise<SourceInfo> {
     const format = detectFormat(head, name);
     const base = { path: absolute, format, fileSize };
     switch (format) {
-      case 'raw':
+      case 'raw': {
+        const tableEnd = partitionTableEnd(await read(0, Math.min(TABLE_HEAD_BYTES, fileSize)));
+        if (tableEnd > fileSize) {
+          throw new FiotError('SOURCE_CORRUPT', `${file} is cut short: its partition table says the image is at least ${formatSize(tableEnd)} (${tableEnd} bytes), but the file holds ${formatSize(fileSize)} (${fileSize} bytes). Nothing was written.`);
+        }
         return { ...base, size: fileSize, minSize: fileSize };
+      }
       case 'xz': {
         const size = await xzUncompressedSize(read, fileSize, name);
         return { ...base, size, minSize: size };
@@ -68,8 +76,15 @@ export async function inspectSource(file: string): Promise<SourceInfo> {
       case 'zstd':
         // The first frame's recorded size is a floor: a file may hold several frames.
         return { ...base, size: null, minSize: zstdFrameContentSize(head) ?? 0 };
+      case 'gzip': {
+        // gzip records the size modulo 4 GiB only: the exact size is known once decoded, but the
+        // trailer and the image's own partition table each give a floor.
+        const trailer = await read(Math.max(0, fileSize - 4), Math.min(4, fileSize));
+        const floor = Math.max(gzipTrailerSize(trailer), partitionTableEnd(await gzipImageHead(absolute)));
+        return { ...base, size: null, minSize: floor };
+      }
       default:
-        // gzip records the size modulo 4 GiB and bzip2 not at all: known only once decoded.
+        // bzip2 does not record the size at all: known only once decoded.
         return { ...base, size: null, minSize: 0 };
     }
   } finally {

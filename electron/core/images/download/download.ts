@@ -29,6 +29,8 @@ export interface DownloadRequest {
   attemptsPerUrl?: number;
   /** First backoff delay; doubles on each retry (default 1 s). */
   backoffMs?: number;
+  /** For a station client: only public addresses, every redirect included. */
+  publicOnly?: boolean;
 }
 
 export interface DownloadOutcome {
@@ -87,7 +89,7 @@ async function attemptOnce(url: string, request: DownloadRequest, meter: Progres
   const headers: Record<string, string> = canResume
     ? { range: `bytes=${existing.bytes}-`, 'if-range': existing.state.validator! }
     : {};
-  const response = await httpGet(url, headers, signal);
+  const response = await httpGet(url, headers, signal, { publicOnly: request.publicOnly ?? false });
   if (canResume && response.status === 416 && existing.state.totalBytes === existing.bytes) {
     // Everything had already arrived before the last run stopped.
     response.body.resume();

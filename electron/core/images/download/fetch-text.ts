@@ -4,16 +4,16 @@
  * instead, so the user is told the real reason rather than "the signature is missing".
  */
 import { FiotError } from '../../../../shared/errors';
-import { httpGet } from './http-get';
+import { httpGet, type GetOptions } from './http-get';
 import { isUnreachable, unreachableError } from './unreachable';
 
 const MAX_TEXT_BYTES = 1 << 20;
 const TIMEOUT_MS = 20_000;
 
-export async function fetchText(url: string, signal?: AbortSignal): Promise<string | null> {
+export async function fetchText(url: string, signal?: AbortSignal, options: GetOptions = {}): Promise<string | null> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   try {
-    const response = await httpGet(url, {}, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    const response = await httpGet(url, {}, signal ? AbortSignal.any([signal, timeout]) : timeout, options);
     if (response.status !== 200) {
       response.body.resume();
       return null;

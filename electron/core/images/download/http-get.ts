@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { FiotError } from '../../../../shared/errors';
 import { netDispatcher } from '../../net/dispatcher';
 import { proxyRefusal } from '../../net/proxy-refusal';
+import { refuseInternalUrl } from '../../access/public-address';
 
 const MAX_REDIRECTS = 8;
 // A server that accepts the connection and then says nothing, before or during the body, must not hang a download forever.
@@ -32,8 +33,17 @@ function parseHttpUrl(url: string): URL {
   return parsed;
 }
 
-export async function httpGet(url: string, headers: Record<string, string>, signal?: AbortSignal, redirects = 0): Promise<GetResponse> {
+export interface GetOptions {
+  /**
+   * For a station client: every hop, redirects included, must name a public address
+   * (access/public-address.ts), checked before it is requested.
+   */
+  publicOnly?: boolean;
+}
+
+export async function httpGet(url: string, headers: Record<string, string>, signal?: AbortSignal, options: GetOptions = {}, redirects = 0): Promise<GetResponse> {
   const parsed = parseHttpUrl(url);
+  if (options.publicOnly) await refuseInternalUrl(url);
   let response: Awaited<ReturnType<typeof request>>;
   try {
     response = await request(parsed, {
@@ -57,7 +67,7 @@ export async function httpGet(url: string, headers: Record<string, string>, sign
     if (parsed.protocol === 'https:' && next.protocol !== 'https:') {
       throw new FiotError('INSECURE_REDIRECT', `${url} redirected to ${next.toString()}, which is not https; nothing was downloaded from it.`);
     }
-    return httpGet(next.toString(), headers, signal, redirects + 1);
+    return httpGet(next.toString(), headers, signal, options, redirects + 1);
   }
   return { status, headers: response.headers, body: response.body, url };
 }
