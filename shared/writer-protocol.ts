@@ -35,6 +35,8 @@ export const writerJobSchema = z.object({
     provisioning: provisioningPlanSchema.optional(),
   })).min(1),
   verify: z.boolean(),
+  /** Unmount mounted targets (the person confirmed it); without it a mounted target fails untouched. */
+  unmountConfirmed: z.boolean().optional(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
   dataRanges: z.array(byteRangeSchema).optional(),
   /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */

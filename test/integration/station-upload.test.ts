@@ -13,7 +13,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { FlashResult } from '../../shared/domain/flash';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { createLoopDisk } from '../helpers/loop';
+import { insertTestCard } from '../helpers/loop';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { loopSkipReason } from '../helpers/system';
@@ -32,6 +32,7 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 
 describe('uploading an image to the station', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-upload-'));
+  const cardDir = path.join(dir, 'cards');
   const images = path.join(dir, 'images');
   let station: StationProcess;
   let fixture: Fixture;
@@ -42,7 +43,9 @@ describe('uploading an image to the station', () => {
     fixture = await makeFixture({ xz: true });
     image = readFileSync(fixture.xzPath!);
     mkdirSync(images);
-    station = await spawnStation({ args: ['--images', images] });
+    mkdirSync(cardDir);
+    // Its cards are stand-ins in their own folder: a station writes only the cards it lists.
+    station = await spawnStation({ args: ['--images', images], env: { FIOT_TEST_CARD_DIR: cardDir } });
   });
   afterEach(() => assert.equal(station.running(), true, `the station died: ${station.stderr()}`));
   after(async () => {
@@ -60,7 +63,7 @@ describe('uploading an image to the station', () => {
     assert.deepEqual(folderEntries(images), ['fedora-iot test.raw.xz'], 'no part file is left');
 
     const ws = await openApi(station.port, station.token);
-    const disk = createLoopDisk(fixture.size + 16 * MiB, 'fiot-upload-card-');
+    const disk = insertTestCard(cardDir, 'card', fixture.size + 16 * MiB);
     try {
       const listed = await callApi(ws, 1, 'source:list', {});
       assert.deepEqual((listed.value as { images: Array<{ path: string }> }).images.map((i) => i.path), [saved]);
@@ -79,7 +82,7 @@ describe('uploading an image to the station', () => {
       await assertCardHoldsImage(fixture, disk.device);
     } finally {
       ws.close();
-      disk.dispose();
+      disk.detach();
     }
   });
 

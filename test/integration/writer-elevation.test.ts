@@ -109,7 +109,7 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       execFileSync('mount', [card.device, mountpoint]);
       const command = elevatedCommand();
       assert.deepEqual([command.command, ...command.args], [pkexec, launcher]);
-      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true };
+      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true, unmountConfirmed: true };
       const result = await spawnWriter(job, command, () => undefined).result;
 
       assert.equal(readFileSync(path.join(dir, 'pkexec-args'), 'utf8'), `${launcher}\n`, 'pkexec was asked to run the launcher, nothing else');
@@ -118,6 +118,29 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       assert.match(result.decoder, /^\/(usr\/)?bin\/xz /, 'decoded by the system’s xz, by absolute path');
       assert.equal(sha256(readRange(card.device, 0, 8 * MiB)), sha256(readFileSync(image)), 'the card holds the image');
       assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'the system’s umount unmounted the card');
+    } finally {
+      if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);
+      card.dispose();
+    }
+  });
+
+  it('refuses a mounted card when unmounting was not confirmed: it stays mounted, not a sector written (issue 18, item 1)', { timeout: 120_000 }, async () => {
+    const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
+    const mountpoint = path.join(card.dir, 'mnt');
+    try {
+      execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
+      mkdirSync(mountpoint);
+      execFileSync('mount', [card.device, mountpoint]);
+      writeFileSync(path.join(mountpoint, 'notes.txt'), 'kept\n');
+      execFileSync('sync');
+      const written = card.sectorsWritten();
+      const result = await spawnWriter({ source: xzImage, targets: [{ device: card.device }], verify: true }, elevatedCommand(), () => undefined).result;
+      assert.equal(result.ok, false);
+      assert.equal(result.targets[0]?.error?.code, 'TARGET_BUSY', JSON.stringify(result.targets[0]?.error));
+      assert.match(result.targets[0]!.error!.message, /is mounted \(.*mnt\), and unmounting it was not confirmed: nothing was written/);
+      assert.ok(readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'still mounted');
+      assert.equal(readFileSync(path.join(mountpoint, 'notes.txt'), 'utf8'), 'kept\n');
+      assert.equal(card.sectorsWritten(), written, 'not a sector written');
     } finally {
       if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);
       card.dispose();

@@ -16,7 +16,8 @@ export const flashHandlers: HandlerFactory = (ctx) => {
       if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
       // A retry names the cards that failed: another card in a reader is refused before the job exists.
       if (request.expectedCards?.length) await checkSameCardsNow(request.expectedCards);
-      const job = ctx.flash(request, ctx.grants.localResolver);
+      // A station's browser cannot confirm unmounting for the person at the machine: a mounted card is refused.
+      const job = ctx.flash({ ...request, unmountConfirmed: (request.unmountConfirmed ?? false) && !ctx.grants.station }, ctx.grants.localResolver);
       jobs.set(job.id, job);
       job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
       void job.result.then((result) => {
