@@ -51,7 +51,7 @@ export const writerJobSchema = z.object({
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
 /** Restore a card to normal use: one partition with an empty filesystem (shared/domain/restore.ts). */
-export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional() });
+export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional(), unmountConfirmed: z.boolean().optional() });
 export type RestoreJob = z.infer<typeof restoreJobSchema>;
 
 /** Provision a card (or image file) that already holds a Fedora IoT image, in place. */

@@ -121,7 +121,7 @@ describe('a station writes only the cards it lists, and never unmounts on a clie
     assert.equal(await stationAnswers(station.port, station.token), true);
   });
 
-  it('refuses a mounted card even when the client says the unmount was confirmed; the card stays mounted and unwritten', async () => {
+  it('refuses to flash or restore a mounted card even when the client says the unmount was confirmed; the card stays mounted and unwritten', async () => {
     const card = insertCard('mounted');
     const notes = mountWithFile(card.device, path.join(dir, 'card-mnt'));
     const before = head(card.backingFile, MiB);
@@ -132,6 +132,9 @@ describe('a station writes only the cards it lists, and never unmounts on a clie
     const error = result?.error ?? started.error;
     assert.equal(error?.code, 'TARGET_BUSY', JSON.stringify(error));
     assert.match(error!.message, /is mounted \(.*card-mnt\), and unmounting it was not confirmed: nothing was written/);
+    // Restoring it to an empty drive erases it too: refused the same way.
+    const restored = await ask('restore:start', { device: card.device, label: 'GONE', unmountConfirmed: true });
+    assert.equal(restored.error?.code, 'TARGET_BUSY', JSON.stringify(restored.error));
     assert.equal(isMounted(path.join(dir, 'card-mnt')), true, 'still mounted');
     assert.equal(readFileSync(notes, 'utf8'), 'the owner\'s notes\n');
     assert.ok(head(card.backingFile, MiB).equals(before), 'the card is as it was');
