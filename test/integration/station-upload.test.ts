@@ -38,6 +38,8 @@ describe('uploading an image to the station', () => {
   let fixture: Fixture;
   let image: Buffer;
   const request = (name: string, extra: Partial<UploadRequestOptions> = {}): UploadRequestOptions => ({ name, port: station.port, token: station.token, ...extra });
+  /** The cookie the station sets when its page loads: name=value. */
+  const pageCookie = async () => ((await fetch(station.url)).headers.get('set-cookie') ?? '').split(';')[0]!;
 
   before(async () => {
     fixture = await makeFixture({ xz: true });
@@ -86,14 +88,15 @@ describe('uploading an image to the station', () => {
     }
   });
 
-  it('refuses who may not upload, before the body: no token, a wrong token, a foreign origin, no upload header', async () => {
+  it('refuses who may not upload, before the body: no token, a wrong token, a foreign origin, the cookie alone', async () => {
     const before = folderEntries(images);
     const cases: Array<[Partial<UploadRequestOptions>, number, RegExp]> = [
       [{ token: null }, 401, /needs its token/],
       [{ token: 'not-the-token' }, 403, /not this station’s/],
       [{ origin: 'http://evil.example' }, 403, /Only the station’s own page/],
       [{ origin: `http://127.0.0.1:${station.port + 1}` }, 403, /Only the station’s own page/],
-      [{ uploadHeader: false }, 403, /X-Fiot-Upload header is missing/],
+      // What a page on another port of this host receives: the station's cookie, which opens no upload.
+      [{ token: null, cookie: await pageCookie() }, 401, /needs its token/],
     ];
     for (const [extra, status, words] of cases) {
       // Headers only: the answer must come without a byte of the announced 1 MiB.
