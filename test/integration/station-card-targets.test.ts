@@ -12,10 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { WebSocket } from 'ws';
-import type { FlashResult } from '../../shared/domain/flash';
 import { writeDiskImage } from '../helpers/disk-image';
 import { createLoopDisk, insertTestCard, type LoopDevice } from '../helpers/loop';
-import { callApi, openApi, stationAnswers } from '../helpers/station-client';
+import { callApi, flashDone, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
@@ -46,17 +45,7 @@ describe('a station writes only the cards it lists, and never unmounts on a clie
   let ws: WebSocket;
   let id = 0;
   const ask = (channel: string, args: unknown) => callApi(ws, ++id, channel, args);
-  const doneOf = (jobId: string) =>
-    new Promise<FlashResult>((resolve) => {
-      const listen = (data: Buffer) => {
-        const message = JSON.parse(data.toString()) as { event?: string; payload?: FlashResult };
-        if (message.event === 'flash:done' && message.payload?.jobId === jobId) {
-          ws.off('message', listen);
-          resolve(message.payload);
-        }
-      };
-      ws.on('message', listen);
-    });
+  const doneOf = (jobId: string) => flashDone(ws, jobId);
 
   function insertCard(name: string): LoopDevice {
     const card = insertTestCard(cardDir, name, 32 * MiB);

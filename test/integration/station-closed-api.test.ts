@@ -15,10 +15,9 @@ import type { WebSocket } from 'ws';
 import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
-import type { FlashResult } from '../../shared/domain/flash';
 import { writeDiskImage } from '../helpers/disk-image';
 import { insertTestCard } from '../helpers/loop';
-import { callApi, openApi } from '../helpers/station-client';
+import { callApi, flashDone, openApi } from '../helpers/station-client';
 import { loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
@@ -37,17 +36,7 @@ describe('a station client names only what the station handed out', () => {
   let ws: WebSocket;
   let id = 0;
   const ask = async (channel: string, args: unknown) => callApi(ws, ++id, channel, args);
-  const doneOf = (jobId: string) =>
-    new Promise<FlashResult>((resolve) => {
-      const listen = (data: Buffer) => {
-        const message = JSON.parse(data.toString()) as { event?: string; payload?: FlashResult };
-        if (message.event === 'flash:done' && message.payload?.jobId === jobId) {
-          ws.off('message', listen);
-          resolve(message.payload);
-        }
-      };
-      ws.on('message', listen);
-    });
+  const doneOf = (jobId: string) => flashDone(ws, jobId);
 
   before(async () => {
     mkdirSync(images);

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { startFlash } from '../../electron/core/flash/job';
 import { inspectSource } from '../../electron/core/flash/source';
 import { prepareTargets } from '../../electron/writer/prepare-targets';
@@ -118,41 +118,11 @@ describe('a target that is the source under another name', { skip: loopSkipReaso
     }
   });
 
-  it('is refused when the image lives on a filesystem of the target disk, named through a link from elsewhere', async (t) => {
-    const disk = createLoopDisk(64 * MiB, 'fiot-identity-disk-');
+  /** A loop disk with an ext4 mounted on it holding a copy of the image; skips where loop devices cannot be mounted. */
+  async function withImageOnMountedDisk(t: TestContext, prefix: string, body: (disk: ReturnType<typeof createLoopDisk>, inside: string) => Promise<void>): Promise<void> {
+    const disk = createLoopDisk(64 * MiB, prefix);
     const mountpoint = path.join(disk.dir, 'mnt');
     mkdirSync(mountpoint);
-    try {
-      execFileSync('mkfs.ext4', ['-q', disk.device]);
-      try {
-        execFileSync('mount', [disk.device, mountpoint], { stdio: 'pipe' });
-      } catch (error) {
-        t.skip(`this machine cannot mount a loop device: ${(error as Error).message.split('\n')[0]}`);
-        return;
-      }
-      try {
-        const inside = path.join(mountpoint, 'fedora.raw');
-        copyFileSync(image, inside);
-        // No path in common with the mountpoint: only the file's device says where it lives.
-        const link = path.join(dir, 'elsewhere.raw');
-        symlinkSync(inside, link);
-        const result = await startFlash({ source: link, targets: [disk.device] }, { writerCommand: () => assert.fail('no writer may start') }).result;
-        // (The mounted filesystem writes its own journal, so the device's write counter proves nothing here.)
-        assert.equal(result.error?.code, 'TARGET_IS_SOURCE', result.error?.message);
-        assert.equal(sha256(inside), imageSha256);
-      } finally {
-        execFileSync('umount', [mountpoint]);
-      }
-    } finally {
-      disk.dispose();
-    }
-  });
-
-  it('is refused through a second loop device over the file whose filesystem holds the image (issue 18, item 2)', async (t) => {
-    const disk = createLoopDisk(64 * MiB, 'fiot-identity-twice-');
-    const mountpoint = path.join(disk.dir, 'mnt');
-    mkdirSync(mountpoint);
-    let second: ReturnType<typeof attachLoop> | undefined;
     try {
       execFileSync('mkfs.ext4', ['-q', disk.device]);
       try {
@@ -165,7 +135,30 @@ describe('a target that is the source under another name', { skip: loopSkipReaso
         const inside = path.join(mountpoint, 'fedora.raw');
         copyFileSync(image, inside);
         execFileSync('sync');
-        second = attachLoop(disk.backingFile);
+        await body(disk, inside);
+      } finally {
+        execFileSync('umount', [mountpoint]);
+      }
+    } finally {
+      disk.dispose();
+    }
+  }
+
+  it('is refused when the image lives on a filesystem of the target disk, named through a link from elsewhere', (t) =>
+    withImageOnMountedDisk(t, 'fiot-identity-disk-', async (disk, inside) => {
+      // No path in common with the mountpoint: only the file's device says where it lives.
+      const link = path.join(dir, 'elsewhere.raw');
+      symlinkSync(inside, link);
+      const result = await startFlash({ source: link, targets: [disk.device] }, { writerCommand: () => assert.fail('no writer may start') }).result;
+      // (The mounted filesystem writes its own journal, so the device's write counter proves nothing here.)
+      assert.equal(result.error?.code, 'TARGET_IS_SOURCE', result.error?.message);
+      assert.equal(sha256(inside), imageSha256);
+    }));
+
+  it('is refused through a second loop device over the file whose filesystem holds the image (issue 18, item 2)', (t) =>
+    withImageOnMountedDisk(t, 'fiot-identity-twice-', async (disk, inside) => {
+      const second = attachLoop(disk.backingFile);
+      try {
         const core = await startFlash({ source: inside, targets: [second.device] }, { writerCommand: () => assert.fail('no writer may start') }).result;
         assert.equal(core.error?.code, 'TARGET_IS_SOURCE', core.error?.message);
         const run = spawnSync(process.execPath, [path.join(root, 'bin/fiot-flash.mjs'), 'flash', inside, '--drive', second.device, '--yes', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -180,11 +173,7 @@ describe('a target that is the source under another name', { skip: loopSkipReaso
         assert.equal(second.sectorsWritten(), 0, 'no sector written through the second loop device');
         assert.equal(sha256(inside), imageSha256);
       } finally {
-        second?.detach();
-        execFileSync('umount', [mountpoint]);
+        second.detach();
       }
-    } finally {
-      disk.dispose();
-    }
-  });
+    }));
 });

@@ -102,14 +102,26 @@ function elevatedCommand(): WriterCommand {
   return writerCommand(true, { platform: 'linux', root: false, env: { PATH: `${traps}/bin:/usr/bin:/bin`, FIOT_WRITER_ENTRY: `${traps}/evil.cjs`, HOME: traps }, launcher, pkexec });
 }
 
+const isMounted = (mountpoint: string) => readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `);
+
+/** A card holding a mounted ext4, unmounted (if still mounted) and detached afterwards. */
+async function withMountedCard(body: (card: ReturnType<typeof createLoopDisk>, mountpoint: string) => Promise<void>): Promise<void> {
+  const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
+  const mountpoint = path.join(card.dir, 'mnt');
+  try {
+    execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
+    mkdirSync(mountpoint);
+    execFileSync('mount', [card.device, mountpoint]);
+    await body(card, mountpoint);
+  } finally {
+    if (isMounted(mountpoint)) execFileSync('umount', [mountpoint]);
+    card.dispose();
+  }
+}
+
 describe('an elevated writer runs only what the installed app fixes', { skip }, () => {
-  it('writes a mounted card from an .xz with the system’s xz and umount; the user’s xz, umount, NODE_OPTIONS and FIOT_WRITER_ENTRY never run', { timeout: 120_000 }, async () => {
-    const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
-    const mountpoint = path.join(card.dir, 'mnt');
-    try {
-      execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
-      mkdirSync(mountpoint);
-      execFileSync('mount', [card.device, mountpoint]);
+  it('writes a mounted card from an .xz with the system’s xz and umount; the user’s xz, umount, NODE_OPTIONS and FIOT_WRITER_ENTRY never run', { timeout: 120_000 }, () =>
+    withMountedCard(async (card, mountpoint) => {
       const command = elevatedCommand();
       assert.deepEqual([command.command, ...command.args], [pkexec, launcher]);
       const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true, unmountConfirmed: true };
@@ -120,20 +132,11 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       assert.equal(result.ok, true, JSON.stringify(result.error ?? result.targets));
       assert.match(result.decoder, /^\/(usr\/)?bin\/xz /, 'decoded by the system’s xz, by absolute path');
       assert.equal(sha256(readRange(card.device, 0, 8 * MiB)), sha256(readFileSync(image)), 'the card holds the image');
-      assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'the system’s umount unmounted the card');
-    } finally {
-      if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);
-      card.dispose();
-    }
-  });
+      assert.ok(!isMounted(mountpoint), 'the system’s umount unmounted the card');
+    }));
 
-  it('refuses a mounted card when unmounting was not confirmed: it stays mounted, not a sector written (issue 18, item 1)', { timeout: 120_000 }, async () => {
-    const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
-    const mountpoint = path.join(card.dir, 'mnt');
-    try {
-      execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
-      mkdirSync(mountpoint);
-      execFileSync('mount', [card.device, mountpoint]);
+  it('refuses a mounted card when unmounting was not confirmed: it stays mounted, not a sector written (issue 18, item 1)', { timeout: 120_000 }, () =>
+    withMountedCard(async (card, mountpoint) => {
       writeFileSync(path.join(mountpoint, 'notes.txt'), 'kept\n');
       execFileSync('sync');
       const written = card.sectorsWritten();
@@ -141,14 +144,10 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       assert.equal(result.ok, false);
       assert.equal(result.targets[0]?.error?.code, 'TARGET_BUSY', JSON.stringify(result.targets[0]?.error));
       assert.match(result.targets[0]!.error!.message, /is mounted \(.*mnt\), and unmounting it was not confirmed: nothing was written/);
-      assert.ok(readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'still mounted');
+      assert.ok(isMounted(mountpoint), 'still mounted');
       assert.equal(readFileSync(path.join(mountpoint, 'notes.txt'), 'utf8'), 'kept\n');
       assert.equal(card.sectorsWritten(), written, 'not a sector written');
-    } finally {
-      if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);
-      card.dispose();
-    }
-  });
+    }));
 
   it('runs nothing others can change: a writer made world-writable is refused by the app and, run as root, by the launcher itself (issue 18, item 8)', { timeout: 120_000 }, async () => {
     const resources = path.dirname(launcher);
