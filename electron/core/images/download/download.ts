@@ -178,6 +178,8 @@ async function receiveBody(response: GetResponse, partPath: string, offset: numb
 /** An announced length the cache has no room for is refused before anything is written. */
 async function refuseBeyondRoom(response: GetResponse, url: string, total: number | null, offset: number, room: number): Promise<void> {
   if (total === null || total - offset <= room) return;
+  // Abandoned unread: the aborted body reports an error nobody else is listening for.
+  response.body.on('error', () => undefined);
   response.body.destroy();
   throw new FiotError('DISK_FULL', `${url} is ${formatSize(total)}, and the image cache may take only ${formatSize(Math.max(0, room))} more (the free space on its disk less a 1 GiB reserve, and its limit). Nothing was downloaded.`,
     'Free some space or raise FIOT_CACHE_LIMIT_GB, then try again; if the size is not what the image should be, the server is not one to download it from.');
