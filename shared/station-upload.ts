@@ -8,8 +8,9 @@
 export const UPLOAD_PATH_PREFIX = '/upload/';
 
 /**
- * A header a cross-site page cannot send without a CORS preflight, which the station never grants:
- * a form posted to the station from a website (which would carry the cookie) lacks it.
+ * The station's token, sent by the page's own script (never in a cookie, which other ports of
+ * the host would see). A header a cross-site page cannot send without a CORS preflight, which the
+ * station never grants.
  */
 export const UPLOAD_HEADER = 'X-Fiot-Upload';
 

@@ -35,6 +35,8 @@ export const writerJobSchema = z.object({
     provisioning: provisioningPlanSchema.optional(),
   })).min(1),
   verify: z.boolean(),
+  /** Unmount mounted targets (the person confirmed it); without it a mounted target fails untouched. */
+  unmountConfirmed: z.boolean().optional(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
   dataRanges: z.array(byteRangeSchema).optional(),
   /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */
@@ -49,7 +51,7 @@ export const writerJobSchema = z.object({
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
 /** Restore a card to normal use: one partition with an empty filesystem (shared/domain/restore.ts). */
-export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional() });
+export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional(), unmountConfirmed: z.boolean().optional() });
 export type RestoreJob = z.infer<typeof restoreJobSchema>;
 
 /** Provision a card (or image file) that already holds a Fedora IoT image, in place. */

@@ -34,6 +34,8 @@ export interface CoreOptions {
   onCardEditable?: boolean;
   /** A station's clients: URLs they give are fetched only from public addresses (default false: the app's own window). */
   publicFetchesOnly?: boolean;
+  /** The clients are a station's browsers: they may write only the cards it lists, and never unmount (client-grants.ts). */
+  station?: boolean;
 }
 
 export interface Core extends CoreContext {
@@ -59,7 +61,7 @@ const domains: HandlerFactory[] = [
 ];
 
 export function createCore(config: AppConfig = loadConfig(), options: CoreOptions = {}): Core {
-  const grants = new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [] });
+  const grants = new ClientGrants({ cacheDir: config.cacheDir, imageFolders: options.imageFolders ?? [], station: options.station ?? false });
   const services = new CoreServices(config);
   // The app and the station run the command saved in the config folder after each card.
   services.onCardFromSetting = true;

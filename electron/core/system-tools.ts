@@ -36,6 +36,17 @@ export function findSystemTool(name: string): string | null {
   return findOnPath(name, SYSTEM_PATH);
 }
 
+/**
+ * The program a person named (a bare name, or a path) if it may run as root: a bare name is looked
+ * up in the system folders only, and a path must be the very file found there. A program under
+ * the user's home (`~/bin/podman`) is the user's to change, so elevating it would hand them root.
+ */
+export function systemToolNamed(named: string): string | null {
+  const found = findSystemTool(path.basename(named));
+  if (!named.includes('/')) return found;
+  return found !== null && path.resolve(named) === found ? found : null;
+}
+
 export function findTool(name: string, root = typeof process.getuid === 'function' && process.getuid() === 0): string | null {
   return findOnPath(name, root ? SYSTEM_PATH : process.env.PATH);
 }

@@ -1,14 +1,27 @@
 /**
- * Who may talk to the station. The page URL carries the token (`?token=`); the page's own assets
- * and the socket cannot all carry it in their URL, so the first authorised page load also sets it
- * as a strict, HttpOnly cookie. No token: 401. A wrong token: 403. A socket opened from a page of
- * another origin: 403 (a website the person visits must not drive the station, even by guessing).
+ * Who may talk to the station, and with what. The token travels only where the page's own script
+ * puts it: the page's URL (`?token=`), the socket's URL, and the upload header. Cookies ignore
+ * ports, so a page served on any other port of this host receives every cookie the station sets:
+ * the cookie holds only an asset pass, a random value that opens the app's own files (the page's
+ * scripts and styles cannot carry the token in their URLs) and neither the socket nor an upload.
+ * No credential: 401. A wrong one: 403. A socket opened from a page of another origin: 403 (a
+ * website the person visits must not drive the station, even by guessing).
  */
 import type { IncomingMessage } from 'node:http';
+import { UPLOAD_HEADER } from '../../shared/station-upload';
 import { servedAddresses, urlHost } from './addresses';
 import { tokenMatches } from './token';
 
 export type AccessDecision = { ok: true; fromQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+
+/** What a request asks for: one of the app's files, the API socket, or an upload. */
+export type Route = 'file' | 'api' | 'upload';
+
+export interface Credentials {
+  token: string;
+  /** The cookie's value: opens the app's files only. */
+  assetPass: string;
+}
 
 /** Cookie names ignore ports: name it after the port so two stations on one machine do not collide. */
 export function cookieName(port: number): string {
@@ -23,11 +36,18 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
-export function checkToken(request: IncomingMessage, url: URL, token: string, port: number): AccessDecision {
-  const fromQuery = url.searchParams.get('token');
-  const fromCookie = cookieValue(request.headers.cookie, cookieName(port));
-  if (fromQuery === null && fromCookie === null) return { ok: false, status: 401, reason: 'This station needs its token: open the URL it printed, with ?token=…' };
-  if (fromQuery !== null ? tokenMatches(fromQuery, token) : tokenMatches(fromCookie, token)) return { ok: true, fromQuery: fromQuery !== null };
+const NEEDS_TOKEN = 'This station needs its token: open the URL it printed, with ?token=…';
+
+export function checkToken(request: IncomingMessage, url: URL, credentials: Credentials, port: number, route: Route): AccessDecision {
+  const header = request.headers[UPLOAD_HEADER.toLowerCase()];
+  const given = route === 'upload' ? (typeof header === 'string' ? header : null) : url.searchParams.get('token');
+  if (given !== null) {
+    if (tokenMatches(given, credentials.token)) return { ok: true, fromQuery: route !== 'upload' };
+    return { ok: false, status: 403, reason: 'The token is not this station’s. Open the URL the station printed when it started.' };
+  }
+  const pass = route === 'file' ? cookieValue(request.headers.cookie, cookieName(port)) : null;
+  if (pass === null) return { ok: false, status: 401, reason: NEEDS_TOKEN };
+  if (tokenMatches(pass, credentials.assetPass)) return { ok: true, fromQuery: false };
   return { ok: false, status: 403, reason: 'The token is not this station’s. Open the URL the station printed when it started.' };
 }
 

@@ -102,6 +102,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
   const listen = options.listen ?? '127.0.0.1';
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const token = options.token ?? createToken();
+  const credentials = { token, assetPass: createToken() };
   const secure = options.tls !== undefined;
   let port = 0;
   const misdirected = `This station answers only to the address it printed (${displayHost(listen)}) or localhost.`;
@@ -121,7 +122,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     else limitRequestTime(request, timeouts.requestMs);
     if (!hostAllowed(request.headers.host, listen, port, secure)) return sendText(response, 421, misdirected);
     const url = urlOf(request);
-    const access = checkToken(request, url, token, port);
+    const access = checkToken(request, url, credentials, port, encodedUploadName !== null ? 'upload' : 'file');
     if (!access.ok) return sendText(response, access.status, access.reason);
     if (encodedUploadName !== null) return upload(request, response, encodedUploadName);
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Only GET is served here.');
@@ -135,7 +136,8 @@ export async function startStation(options: StationOptions): Promise<Station> {
       'Content-Length': file.body.length,
       'Cache-Control': file.isPage ? 'no-store' : 'private, max-age=3600',
     };
-    if (access.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+    // Never the token: any page on another port of this host receives this cookie too (access.ts).
+    if (access.fromQuery) headers['Set-Cookie'] = `${cookieName(port)}=${credentials.assetPass}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
     response.writeHead(200, headers);
     response.end(request.method === 'HEAD' ? undefined : file.body);
   };
@@ -152,7 +154,7 @@ export async function startStation(options: StationOptions): Promise<Station> {
     if (!hostAllowed(request.headers.host, listen, port, secure)) return refuse(421, misdirected);
     const url = urlOf(request);
     if (url.pathname !== '/api') return refuse(404, 'The API is at /api.');
-    const access = checkToken(request, url, token, port);
+    const access = checkToken(request, url, credentials, port, 'api');
     if (!access.ok) return refuse(access.status, access.reason);
     if (!originAllowed(request.headers.origin, listen, port, secure)) return refuse(403, 'This page’s origin may not use the station.');
     sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.core.router));

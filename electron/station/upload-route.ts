@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { formatSize } from '../../shared/format-size';
-import { UPLOAD_HEADER, type UploadedImage } from '../../shared/station-upload';
+import type { UploadedImage } from '../../shared/station-upload';
 import { sendText } from './responses';
 import { announcedLength, isRefusal, roomFor, uploadName, type UploadRefusal } from './upload-checks';
 
@@ -74,9 +74,6 @@ class UploadFailed extends Error {
 /** The checks that need no disk, in the order a person fixes them: who asks, then what. */
 function requestRefusal(request: IncomingMessage, options: UploadRouteOptions): UploadRefusal | null {
   if (!options.originAllowed(request.headers.origin)) return { status: 403, reason: 'Only the station’s own page may upload to it.' };
-  if (request.headers[UPLOAD_HEADER.toLowerCase()] !== '1') {
-    return { status: 403, reason: `An upload comes from the station’s own page (the ${UPLOAD_HEADER} header is missing): open the URL the station printed and upload from its image step.` };
-  }
   if (request.method !== 'PUT') return { status: 405, reason: 'Upload an image with PUT.' };
   return null;
 }

@@ -10,7 +10,7 @@ import { fstatSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Drive } from '../../shared/domain/drive';
 import { FiotError } from '../../shared/errors';
-import { checkOneTarget } from '../core/drives/check-targets';
+import { checkOneTarget, mountedRefusal } from '../core/drives/check-targets';
 import type { SourceInfo } from '../core/flash/source';
 import { probeCapacity } from './capacity-probe';
 import { findTool } from '../core/system-tools';
@@ -70,19 +70,21 @@ export async function admitTarget(drive: Drive, elevated: boolean, descriptor: n
   else if (drive.kind !== 'file') await unmountAll(drive);
 }
 
-async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean): Promise<void> {
+async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string>, elevated: boolean, unmountConfirmed: boolean): Promise<void> {
   const { drive } = await checkOneTarget(slot.device, { size: source.size ?? (source.minSize || null), path: source.path }, seen);
+  const refusal = unmountConfirmed ? null : mountedRefusal(drive);
+  if (refusal) throw refusal;
   await admitTarget(drive, elevated, slot.descriptor);
   slot.io = await TargetIO.open(drive, source.size, slot.descriptor);
   // Every block device, not only suspicious ones: a fake card looks like any other until probed.
   if (drive.kind !== 'file') await probeCapacity(slot.io);
 }
 
-export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false): Promise<void> {
+export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false, unmountConfirmed = false): Promise<void> {
   const seen = new Set<string>();
   for (const slot of slots) {
     try {
-      await prepareOne(slot, source, seen, elevated);
+      await prepareOne(slot, source, seen, elevated, unmountConfirmed);
     } catch (error) {
       failSlot(slot, error);
     }

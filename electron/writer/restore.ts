@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { checkRestore, type RestoreResult } from '../../shared/domain/restore';
+import { refuseMounted } from '../core/drives/check-targets';
 import { resolveTarget } from '../core/drives/resolve-target';
 import type { RestoreJob } from '../../shared/writer-protocol';
 import { writeFreshFilesystem } from './fresh-filesystem';
@@ -23,6 +24,7 @@ export async function runRestore(job: RestoreJob, elevated: boolean): Promise<Re
   const drive = await resolveTarget(job.device);
   const { filesystem, size } = checkRestore(drive, job.label);
   const span = partitionSpan(size);
+  if (!job.unmountConfirmed) refuseMounted([drive]);
   await admitTarget(drive, elevated, job.descriptor);
   const io = await TargetIO.open(drive, null, job.descriptor);
   try {

@@ -8,6 +8,7 @@ import type { FiotApi } from '../../shared/contract';
 import type { FiotBridge, FiotShell } from '../../shared/bridge';
 import { unwrap, type ConnectionState } from './transport/envelope';
 import { connectStation } from './transport/station-socket';
+import { stationToken } from './transport/station-token';
 
 export type { ConnectionState };
 
@@ -37,10 +38,6 @@ function electronApi(bridge: FiotBridge, shell: FiotShell | null): AppApi {
   };
 }
 
-/** The station puts its token in the page's URL; the socket carries it back. */
-export function stationToken(search = window.location.search): string | null {
-  return new URLSearchParams(search).get('token');
-}
 
 function createApi(): AppApi {
   if (window.fiot) return electronApi(window.fiot, window.fiotShell ?? null);

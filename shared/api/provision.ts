@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { counterValueSchema, profileNameSchema, profileSchema, savedProfileSchema } from '../provisioning';
+import { counterValueSchema, PASSWORD_MAX_BYTES, passwordBytes, passwordTooLongMessage, profileNameSchema, profileSchema, savedProfileSchema } from '../provisioning';
 import { defineRequests } from './define';
 
 const problemSchema = z.object({ field: z.string(), message: z.string() });
@@ -23,8 +23,17 @@ export const provisionRequests = defineRequests({
       hostnames: z.array(z.string()),
     }),
   },
-  /** Turns a typed password into a sha512-crypt hash at once; only the hash is ever kept. */
-  'provision:hash-password': { args: z.object({ password: z.string().min(1) }), result: z.object({ hash: z.string() }) },
+  /**
+   * Turns a typed password into a sha512-crypt hash at once; only the hash is ever kept. Bounded
+   * to what Fedora's login can check (PASSWORD_MAX_BYTES), which also bounds the hashing's work.
+   */
+  'provision:hash-password': {
+    args: z.object({
+      password: z.string().min(1).max(PASSWORD_MAX_BYTES, passwordTooLongMessage)
+        .refine((password) => passwordBytes(password) <= PASSWORD_MAX_BYTES, passwordTooLongMessage),
+    }),
+    result: z.object({ hash: z.string() }),
+  },
   /** Provisions a card or image file that already holds a Fedora IoT image. */
   'provision:apply': {
     args: z.object({ target: z.string().min(1), profile: z.unknown(), counterStart: counterValueSchema.default(1) }),

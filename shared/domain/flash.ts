@@ -72,6 +72,12 @@ export const flashRequestSchema = z.object({
    * on this address while the cards are awaited. Needs the config this app writes.
    */
   checkin: checkinRequestSchema.optional(),
+  /**
+   * The person confirmed, in the app's own dialog or at the CLI's prompt, that mounted targets are
+   * unmounted. Without it a mounted target is refused, never unmounted. A station ignores it: a
+   * client's word is not the person's.
+   */
+  unmountConfirmed: z.boolean().default(false),
 });
 export type FlashRequest = z.input<typeof flashRequestSchema>;
 

@@ -38,6 +38,8 @@ export const restoreRequestSchema = z.object({
   /** A drive from drives:list, or a loop device named explicitly. */
   device: z.string().min(1),
   label: z.string().max(64).optional(),
+  /** The person confirmed unmounting a mounted drive (as flashRequestSchema's; a station ignores it). */
+  unmountConfirmed: z.boolean().default(false),
 });
 export type RestoreRequest = z.input<typeof restoreRequestSchema>;
 

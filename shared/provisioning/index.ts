@@ -18,3 +18,4 @@ export * from './mask-secrets';
 export * from './table-ip-prefix';
 export * from './regional';
 export * from './utf8-text';
+export * from './password';

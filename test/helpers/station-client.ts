@@ -1,5 +1,6 @@
 /** An authenticated API client for station tests: opens /api with the token and sends requests. */
 import { WebSocket } from 'ws';
+import type { FlashResult } from '../../shared/domain/flash';
 
 export function openApi(port: number, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -31,4 +32,18 @@ export async function stationAnswers(port: number, token: string): Promise<boole
   } finally {
     ws.close();
   }
+}
+
+/** The `flash:done` event of one job, as the socket pushes it. */
+export function flashDone(ws: WebSocket, jobId: string): Promise<FlashResult> {
+  return new Promise((resolve) => {
+    const listen = (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { event?: string; payload?: FlashResult };
+      if (message.event === 'flash:done' && message.payload?.jobId === jobId) {
+        ws.off('message', listen);
+        resolve(message.payload);
+      }
+    };
+    ws.on('message', listen);
+  });
 }

@@ -14,12 +14,12 @@ export interface UploadRequestOptions {
   /** The path after /upload/, exactly as sent (percent-encode it yourself). */
   name: string;
   port: number;
-  /** Sent as the station's cookie, as a browser does; null sends none. */
+  /** Sent in the upload header, as the station's page does; null sends none. */
   token: string | null;
+  /** A Cookie header to send (what a browser holds for the station's host). */
+  cookie?: string;
   /** The page's origin; default the station's own. null sends no Origin. */
   origin?: string | null;
-  /** Whether to send the upload header (a page of the station's own does). */
-  uploadHeader?: boolean;
   /** Content-Length; null sends the body chunked instead. Default: the body's length. */
   contentLength?: number | null;
   method?: string;
@@ -34,9 +34,9 @@ export function uploadHead(options: UploadRequestOptions, bodyLength = 0): strin
   const length = options.contentLength === undefined ? bodyLength : options.contentLength;
   const origin = options.origin === undefined ? `http://127.0.0.1:${options.port}` : options.origin;
   const lines = [`${options.method ?? 'PUT'} /upload/${options.name} HTTP/1.1`, `Host: 127.0.0.1:${options.port}`];
-  if (options.token !== null) lines.push(`Cookie: fiot_station_${options.port}=${options.token}`);
+  if (options.token !== null) lines.push(`${UPLOAD_HEADER}: ${options.token}`);
+  if (options.cookie !== undefined) lines.push(`Cookie: ${options.cookie}`);
   if (origin !== null) lines.push(`Origin: ${origin}`);
-  if (options.uploadHeader ?? true) lines.push(`${UPLOAD_HEADER}: 1`);
   lines.push(length === null ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`, 'Content-Type: application/octet-stream');
   return lines.join('\r\n') + '\r\n\r\n';
 }

@@ -2,7 +2,8 @@
  * A station client holding the token names only what the station handed out: images under its
  * --images folder (listed by source:list), drives it listed or resolved, and new image files in
  * that folder. Files elsewhere, a link out of the folder, an existing non-image file and a
- * symlink are refused, and every such file is left as it was. Two jobs never write one card.
+ * symlink are refused, and every such file is left as it was. Two jobs never write one card (a
+ * stand-in card: a station's clients write only the cards it lists).
  * Real station on 127.0.0.1, real WebSocket, real files and loop devices.
  */
 import assert from 'node:assert/strict';
@@ -14,10 +15,9 @@ import type { WebSocket } from 'ws';
 import { createCore } from '../../electron/core/app-core';
 import { loadConfig } from '../../electron/core/config';
 import { startStation, type Station } from '../../electron/station/server';
-import type { FlashResult } from '../../shared/domain/flash';
 import { writeDiskImage } from '../helpers/disk-image';
-import { createLoopDisk } from '../helpers/loop';
-import { callApi, openApi } from '../helpers/station-client';
+import { insertTestCard } from '../helpers/loop';
+import { callApi, flashDone, openApi } from '../helpers/station-client';
 import { loopSkipReason } from '../helpers/system';
 
 const MiB = 1024 * 1024;
@@ -30,21 +30,13 @@ describe('a station client names only what the station handed out', () => {
   const secret = path.join(home, 'secret.img');
   const keys = path.join(home, 'authorized_keys');
   const image = path.join(images, 'fedora.raw');
+  /** The stand-in card readers: loop devices over files here are the station's removable cards. */
+  const cardDir = path.join(dir, 'cards');
   let station: Station;
   let ws: WebSocket;
   let id = 0;
   const ask = async (channel: string, args: unknown) => callApi(ws, ++id, channel, args);
-  const doneOf = (jobId: string) =>
-    new Promise<FlashResult>((resolve) => {
-      const listen = (data: Buffer) => {
-        const message = JSON.parse(data.toString()) as { event?: string; payload?: FlashResult };
-        if (message.event === 'flash:done' && message.payload?.jobId === jobId) {
-          ws.off('message', listen);
-          resolve(message.payload);
-        }
-      };
-      ws.on('message', listen);
-    });
+  const doneOf = (jobId: string) => flashDone(ws, jobId);
 
   before(async () => {
     mkdirSync(images);
@@ -56,7 +48,8 @@ describe('a station client names only what the station handed out', () => {
     writeFileSync(path.join(images, 'notes.txt'), 'not an image\n');
     symlinkSync(secret, path.join(images, 'secret-link.img'));
     symlinkSync(keys, path.join(images, 'keys-link.img'));
-    const core = createCore(loadConfig({ FIOT_CONFIG_DIR: path.join(dir, 'config'), FIOT_CACHE_DIR: path.join(dir, 'cache') }), { imageFolders: [images] });
+    mkdirSync(cardDir);
+    const core = createCore(loadConfig({ FIOT_CONFIG_DIR: path.join(dir, 'config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir }), { imageFolders: [images], station: true });
     station = await startStation({ core, rendererDir: dir });
     ws = await openApi(station.port, station.token);
   });
@@ -120,7 +113,7 @@ describe('a station client names only what the station handed out', () => {
   });
 
   it('refuses a second job on a card another job is writing', { skip: loopSkipReason() ?? false }, async () => {
-    const card = createLoopDisk(64 * MiB, 'fiot-closed-api-card-');
+    const card = insertTestCard(cardDir, 'card', 64 * MiB);
     try {
       assert.equal((await ask('drives:resolve', { path: card.device })).ok, true);
       const [first, second] = await Promise.all([ask('flash:start', { source: image, targets: [card.device] }), ask('flash:start', { source: image, targets: [card.device] })]);
@@ -131,7 +124,7 @@ describe('a station client names only what the station handed out', () => {
       assert.equal(results.filter((r) => r.ok).length, 1);
       assert.ok(readFileSync(card.backingFile).subarray(0, 32 * MiB).equals(readFileSync(image)), 'the card holds the image, written once');
     } finally {
-      card.dispose();
+      card.detach();
     }
   });
 });

@@ -16,7 +16,7 @@ import type { HistoryEntry } from '../../shared/domain/history';
 import { MAX_MESSAGE_BYTES } from '../../electron/station/socket-api';
 import { readRange } from '../helpers/card-check';
 import { clientFrame, sendAndReset, sendFrames, sendRaw, TEXT_FRAME, upgradeRequest } from '../helpers/hostile-clients';
-import { createLoopDisk } from '../helpers/loop';
+import { insertTestCard } from '../helpers/loop';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { loopSkipReason } from '../helpers/system';
@@ -101,27 +101,31 @@ function attack(station: StationProcess, n: number): Promise<unknown> {
 
 describe('station keeps a flash going', { skip }, () => {
   let workDir = '';
+  let cardDir = '';
   let imagePath = '';
   let image: Buffer;
   let station: StationProcess;
   const disposers: Array<() => void> = [];
   before(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-soak-'));
+    cardDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-soak-cards-'));
     imagePath = path.join(workDir, 'image.img');
     image = writeImage(imagePath);
     // The image lives in the folder the station offers to its browser.
-    station = await spawnStation({ args: ['--images', workDir] });
+    // Its cards are stand-ins in their own folder: a station writes only the cards it lists.
+    station = await spawnStation({ args: ['--images', workDir], env: { FIOT_TEST_CARD_DIR: cardDir } });
   });
   after(async () => {
     const code = station ? await station.stop() : 0;
     for (const dispose of disposers.reverse()) dispose();
     rmSync(workDir, { recursive: true, force: true });
+    rmSync(cardDir, { recursive: true, force: true });
     assert.equal(code, 0, 'the station stopped cleanly');
   });
 
   function card() {
-    const disk = createLoopDisk(IMAGE_SIZE + 16 * MiB, 'fiot-station-card-');
-    disposers.push(() => disk.dispose());
+    const disk = insertTestCard(cardDir, `card-${disposers.length + 1}`, IMAGE_SIZE + 16 * MiB);
+    disposers.push(() => disk.detach());
     return disk;
   }
 

@@ -13,7 +13,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { FlashResult } from '../../shared/domain/flash';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { createLoopDisk } from '../helpers/loop';
+import { insertTestCard } from '../helpers/loop';
 import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { loopSkipReason } from '../helpers/system';
@@ -32,17 +32,22 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
 
 describe('uploading an image to the station', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-station-upload-'));
+  const cardDir = path.join(dir, 'cards');
   const images = path.join(dir, 'images');
   let station: StationProcess;
   let fixture: Fixture;
   let image: Buffer;
   const request = (name: string, extra: Partial<UploadRequestOptions> = {}): UploadRequestOptions => ({ name, port: station.port, token: station.token, ...extra });
+  /** The cookie the station sets when its page loads: name=value. */
+  const pageCookie = async () => ((await fetch(station.url)).headers.get('set-cookie') ?? '').split(';')[0]!;
 
   before(async () => {
     fixture = await makeFixture({ xz: true });
     image = readFileSync(fixture.xzPath!);
     mkdirSync(images);
-    station = await spawnStation({ args: ['--images', images] });
+    mkdirSync(cardDir);
+    // Its cards are stand-ins in their own folder: a station writes only the cards it lists.
+    station = await spawnStation({ args: ['--images', images], env: { FIOT_TEST_CARD_DIR: cardDir } });
   });
   afterEach(() => assert.equal(station.running(), true, `the station died: ${station.stderr()}`));
   after(async () => {
@@ -60,7 +65,7 @@ describe('uploading an image to the station', () => {
     assert.deepEqual(folderEntries(images), ['fedora-iot test.raw.xz'], 'no part file is left');
 
     const ws = await openApi(station.port, station.token);
-    const disk = createLoopDisk(fixture.size + 16 * MiB, 'fiot-upload-card-');
+    const disk = insertTestCard(cardDir, 'card', fixture.size + 16 * MiB);
     try {
       const listed = await callApi(ws, 1, 'source:list', {});
       assert.deepEqual((listed.value as { images: Array<{ path: string }> }).images.map((i) => i.path), [saved]);
@@ -79,18 +84,19 @@ describe('uploading an image to the station', () => {
       await assertCardHoldsImage(fixture, disk.device);
     } finally {
       ws.close();
-      disk.dispose();
+      disk.detach();
     }
   });
 
-  it('refuses who may not upload, before the body: no token, a wrong token, a foreign origin, no upload header', async () => {
+  it('refuses who may not upload, before the body: no token, a wrong token, a foreign origin, the cookie alone', async () => {
     const before = folderEntries(images);
     const cases: Array<[Partial<UploadRequestOptions>, number, RegExp]> = [
       [{ token: null }, 401, /needs its token/],
       [{ token: 'not-the-token' }, 403, /not this station’s/],
       [{ origin: 'http://evil.example' }, 403, /Only the station’s own page/],
       [{ origin: `http://127.0.0.1:${station.port + 1}` }, 403, /Only the station’s own page/],
-      [{ uploadHeader: false }, 403, /X-Fiot-Upload header is missing/],
+      // What a page on another port of this host receives: the station's cookie, which opens no upload.
+      [{ token: null, cookie: await pageCookie() }, 401, /needs its token/],
     ];
     for (const [extra, status, words] of cases) {
       // Headers only: the answer must come without a byte of the announced 1 MiB.

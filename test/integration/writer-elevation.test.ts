@@ -4,12 +4,13 @@
  * command is built as a non-root Linux host would build it, and a stand-in pkexec (no polkit agent
  * can answer here) runs it as root, as carelessly as possible: with a fake xz and umount first on
  * PATH, NODE_OPTIONS and FIOT_WRITER_ENTRY pointing at the user's code. None of it may run; the card
- * must still be written from the .xz and unmounted by the system's own tools.
+ * must still be written from the .xz and unmounted by the system's own tools. And a payload others
+ * could change (a broken install) is refused by the app and by the launcher itself, unrun.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,8 @@ import { spawnWriter } from '../../electron/core/flash/writer-client';
 import { writerCommand, type WriterCommand } from '../../electron/core/flash/writer-command';
 import { freshBuiltWriter } from '../../electron/core/flash/writer-entry';
 import type { WriterJob } from '../../shared/writer-protocol';
+import { FiotError } from '../../shared/errors';
+import { SYSTEM_PATH } from '../../electron/core/system-tools';
 import { readRange } from '../helpers/card-check';
 import { createLoopDisk } from '../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
@@ -99,17 +102,29 @@ function elevatedCommand(): WriterCommand {
   return writerCommand(true, { platform: 'linux', root: false, env: { PATH: `${traps}/bin:/usr/bin:/bin`, FIOT_WRITER_ENTRY: `${traps}/evil.cjs`, HOME: traps }, launcher, pkexec });
 }
 
+const isMounted = (mountpoint: string) => readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `);
+
+/** A card holding a mounted ext4, unmounted (if still mounted) and detached afterwards. */
+async function withMountedCard(body: (card: ReturnType<typeof createLoopDisk>, mountpoint: string) => Promise<void>): Promise<void> {
+  const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
+  const mountpoint = path.join(card.dir, 'mnt');
+  try {
+    execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
+    mkdirSync(mountpoint);
+    execFileSync('mount', [card.device, mountpoint]);
+    await body(card, mountpoint);
+  } finally {
+    if (isMounted(mountpoint)) execFileSync('umount', [mountpoint]);
+    card.dispose();
+  }
+}
+
 describe('an elevated writer runs only what the installed app fixes', { skip }, () => {
-  it('writes a mounted card from an .xz with the system’s xz and umount; the user’s xz, umount, NODE_OPTIONS and FIOT_WRITER_ENTRY never run', { timeout: 120_000 }, async () => {
-    const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
-    const mountpoint = path.join(card.dir, 'mnt');
-    try {
-      execFileSync('mkfs.ext4', ['-q', card.device], { stdio: 'ignore' });
-      mkdirSync(mountpoint);
-      execFileSync('mount', [card.device, mountpoint]);
+  it('writes a mounted card from an .xz with the system’s xz and umount; the user’s xz, umount, NODE_OPTIONS and FIOT_WRITER_ENTRY never run', { timeout: 120_000 }, () =>
+    withMountedCard(async (card, mountpoint) => {
       const command = elevatedCommand();
       assert.deepEqual([command.command, ...command.args], [pkexec, launcher]);
-      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true };
+      const job: WriterJob = { source: xzImage, targets: [{ device: card.device }], verify: true, unmountConfirmed: true };
       const result = await spawnWriter(job, command, () => undefined).result;
 
       assert.equal(readFileSync(path.join(dir, 'pkexec-args'), 'utf8'), `${launcher}\n`, 'pkexec was asked to run the launcher, nothing else');
@@ -117,9 +132,57 @@ describe('an elevated writer runs only what the installed app fixes', { skip }, 
       assert.equal(result.ok, true, JSON.stringify(result.error ?? result.targets));
       assert.match(result.decoder, /^\/(usr\/)?bin\/xz /, 'decoded by the system’s xz, by absolute path');
       assert.equal(sha256(readRange(card.device, 0, 8 * MiB)), sha256(readFileSync(image)), 'the card holds the image');
-      assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `), 'the system’s umount unmounted the card');
+      assert.ok(!isMounted(mountpoint), 'the system’s umount unmounted the card');
+    }));
+
+  it('refuses a mounted card when unmounting was not confirmed: it stays mounted, not a sector written (issue 18, item 1)', { timeout: 120_000 }, () =>
+    withMountedCard(async (card, mountpoint) => {
+      writeFileSync(path.join(mountpoint, 'notes.txt'), 'kept\n');
+      execFileSync('sync');
+      const written = card.sectorsWritten();
+      const result = await spawnWriter({ source: xzImage, targets: [{ device: card.device }], verify: true }, elevatedCommand(), () => undefined).result;
+      assert.equal(result.ok, false);
+      assert.equal(result.targets[0]?.error?.code, 'TARGET_BUSY', JSON.stringify(result.targets[0]?.error));
+      assert.match(result.targets[0]!.error!.message, /is mounted \(.*mnt\), and unmounting it was not confirmed: nothing was written/);
+      assert.ok(isMounted(mountpoint), 'still mounted');
+      assert.equal(readFileSync(path.join(mountpoint, 'notes.txt'), 'utf8'), 'kept\n');
+      assert.equal(card.sectorsWritten(), written, 'not a sector written');
+    }));
+
+  it('runs nothing others can change: a writer made world-writable is refused by the app and, run as root, by the launcher itself (issue 18, item 8)', { timeout: 120_000 }, async () => {
+    const resources = path.dirname(launcher);
+    const writer = path.join(resources, 'app.asar.unpacked', 'dist', 'writer', 'main.cjs');
+    const addon = path.join(resources, 'app.asar.unpacked', 'native', 'addon.node');
+    const original = readFileSync(writer);
+    const ran = path.join(marks(), 'payload');
+    const card = createLoopDisk(16 * MiB, 'fiot-elevation-card-');
+    // pkexec on the launcher, as anyone allowed to run it can ask without the app.
+    const direct: WriterCommand = { command: pkexec, args: [launcher], env: { PATH: SYSTEM_PATH }, elevated: true };
+    const job: WriterJob = { source: image, targets: [{ device: card.device }], verify: true };
+    const attempts: Array<[string, () => void, () => void, RegExp]> = [
+      // What another user would put in a writer they can change: code that leaves a mark.
+      ['the writer', () => (writeFileSync(writer, `require('node:fs').writeFileSync(${JSON.stringify(ran)}, String(process.getuid()));\n`), chmodSync(writer, 0o666)),
+        () => (writeFileSync(writer, original), chmodSync(writer, 0o644)), /main\.cjs can be changed by users other than root/],
+      ['a native module', () => (mkdirSync(path.dirname(addon)), writeFileSync(addon, ''), chownSync(addon, 65534, 65534)),
+        () => rmSync(path.dirname(addon), { recursive: true }), /addon\.node (belongs to user 65534|can be changed by users other than root)/],
+      ['the app folder', () => chmodSync(path.dirname(resources), 0o777), () => chmodSync(path.dirname(resources), 0o755), /Fedora IoT Flasher (belongs|can be changed)/],
+    ];
+    try {
+      for (const [what, change, undo, why] of attempts) {
+        change();
+        try {
+          assert.throws(() => elevatedCommand(), (error: unknown) => error instanceof FiotError && error.code === 'PERMISSION_DENIED' && why.test(error.message), `${what}: the app refuses before asking`);
+          const result = await spawnWriter(job, direct, () => undefined).result.then(() => assert.fail(`${what}: the launcher ran it`), (error: unknown) => error);
+          assert.ok(result instanceof FiotError && result.code === 'PERMISSION_DENIED', `${what}: ${String(result)}`);
+          assert.match(result.message, /can be changed by users other than root, so it is not run as root/, what);
+          assert.equal(existsSync(ran), false, `${what}: the payload never ran`);
+          assert.equal(card.sectorsWritten(), 0, `${what}: not a sector written`);
+        } finally {
+          undo();
+        }
+      }
+      assert.deepEqual(readdirMarks(), [], 'nothing of the user\'s ran');
     } finally {
-      if (readFileSync('/proc/self/mounts', 'utf8').includes(` ${mountpoint} `)) execFileSync('umount', [mountpoint]);
       card.dispose();
     }
   });

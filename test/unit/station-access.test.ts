@@ -27,19 +27,37 @@ describe('station token', () => {
     assert.equal(tokenMatches(null, token), false);
   });
 
-  it('answers 401 without a token, 403 with a wrong one, and accepts query or cookie', () => {
-    const token = createToken();
-    assert.deepEqual(checkToken(request(), url(''), token, 8000).ok, false);
-    assert.equal((checkToken(request(), url(''), token, 8000) as { status: number }).status, 401);
-    assert.equal((checkToken(request(), url('?token=nope'), token, 8000) as { status: number }).status, 403);
-    assert.equal((checkToken(request(`${cookieName(8000)}=nope`), url(''), token, 8000) as { status: number }).status, 403);
-    assert.deepEqual(checkToken(request(), url(`?token=${token}`), token, 8000), { ok: true, fromQuery: true });
-    assert.deepEqual(checkToken(request(`a=b; ${cookieName(8000)}=${token}`), url('assets/x.js'), token, 8000), { ok: true, fromQuery: false });
+  it('answers 401 without a token, 403 with a wrong one, and accepts the token in the query', () => {
+    const credentials = { token: createToken(), assetPass: createToken() };
+    const status = (decision: ReturnType<typeof checkToken>) => (decision.ok ? 200 : decision.status);
+    assert.equal(status(checkToken(request(), url(''), credentials, 8000, 'file')), 401);
+    assert.equal(status(checkToken(request(), url('?token=nope'), credentials, 8000, 'file')), 403);
+    assert.equal(status(checkToken(request(`${cookieName(8000)}=nope`), url(''), credentials, 8000, 'file')), 403);
+    assert.deepEqual(checkToken(request(), url(`?token=${credentials.token}`), credentials, 8000, 'file'), { ok: true, fromQuery: true });
+    assert.deepEqual(checkToken(request(), url(`api?token=${credentials.token}`), credentials, 8000, 'api'), { ok: true, fromQuery: true });
+  });
+
+  it('the cookie holds an asset pass that opens the app\'s files only, never the socket or an upload', () => {
+    const credentials = { token: createToken(), assetPass: createToken() };
+    const cookie = `a=b; ${cookieName(8000)}=${credentials.assetPass}`;
+    assert.deepEqual(checkToken(request(cookie), url('assets/x.js'), credentials, 8000, 'file'), { ok: true, fromQuery: false });
+    assert.equal(checkToken(request(cookie), url('api'), credentials, 8000, 'api').ok, false);
+    assert.equal(checkToken(request(cookie), url('upload/x.raw'), credentials, 8000, 'upload').ok, false);
+    // The token in a cookie (what the station once set) opens nothing either.
+    assert.equal(checkToken(request(`${cookieName(8000)}=${credentials.token}`), url('assets/x.js'), credentials, 8000, 'file').ok, false);
+  });
+
+  it('takes an upload\'s token from the upload header only', () => {
+    const credentials = { token: createToken(), assetPass: createToken() };
+    const withHeader = (value: string) => ({ headers: { 'x-fiot-upload': value } }) as unknown as IncomingMessage;
+    assert.deepEqual(checkToken(withHeader(credentials.token), url('upload/x.raw'), credentials, 8000, 'upload'), { ok: true, fromQuery: false });
+    assert.equal(checkToken(withHeader('nope'), url('upload/x.raw'), credentials, 8000, 'upload').ok, false);
+    assert.equal(checkToken(request(), url(`upload/x.raw?token=${credentials.token}`), credentials, 8000, 'upload').ok, false);
   });
 
   it('does not accept another station’s cookie', () => {
-    const token = createToken();
-    assert.equal(checkToken(request(`${cookieName(9000)}=${token}`), url(''), token, 8000).ok, false);
+    const credentials = { token: createToken(), assetPass: createToken() };
+    assert.equal(checkToken(request(`${cookieName(9000)}=${credentials.assetPass}`), url(''), credentials, 8000, 'file').ok, false);
   });
 });
 

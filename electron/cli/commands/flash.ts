@@ -150,8 +150,9 @@ export const command: Command = {
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
     // The terminal's person may name any file they can read: no client grants here.
+    // Confirmed at the prompt (or by --yes) with the drives named: mounted ones are unmounted.
     const onCardCommand = values['on-card']?.trim();
-    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0 }, localFileResolver, onCardCommand ? { onCardCommand } : {});
+    const job = services.flash({ ...request, allowDuplicateHostnames: repeatedNames.length > 0, unmountConfirmed: true }, localFileResolver, onCardCommand ? { onCardCommand } : {});
     const view = createProgressView(io);
     job.onProgress((progress) => view.update(progress));
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.

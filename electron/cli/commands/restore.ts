@@ -42,7 +42,8 @@ export const command: Command = {
     });
     io.say(`${drive.device} will get one ${restoreFilesystem(drive.size ?? 0) === 'fat32' ? 'FAT32' : 'exFAT'} partition labelled ${label} (${formatSize(drive.size)}).`);
     if (!values.yes) await confirmErase([drive], { input: io.stdin, output: process.stderr });
-    const result = await restoreDrive(request);
+    // Confirmed at the prompt (or by --yes) with the drive named: a mounted one is unmounted.
+    const result = await restoreDrive({ ...request, unmountConfirmed: true });
     io.say(`Restored ${result.device}: ${result.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} “${result.label}”, ${formatSize(result.partition.size)}.`);
     io.result(true, { ...result });
     return EXIT_OK;

@@ -56,7 +56,7 @@ export const command: Command = {
     const listen = values.listen ?? '127.0.0.1';
     const config = loadConfig();
     const images = imagesFolder(values.images, config.cacheDir);
-    const core = createCore(config, { imageFolders: [images], publicFetchesOnly: !values['fetch-local'] });
+    const core = createCore(config, { imageFolders: [images], station: true, publicFetchesOnly: !values['fetch-local'] });
     // Off this machine the token would cross the network: never in clear text.
     const tls = isLoopback(listen) ? undefined : await stationCertificate(core.config.configDir, servedAddresses(listen));
     const station = await startStation({ core, port, listen, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });

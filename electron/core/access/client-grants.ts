@@ -5,6 +5,10 @@
  * (where downloads and catalog images land). Targets: drives the core listed or resolved, and
  * new image files in a folder the person chose. The CLI is the person's own process and uses the
  * core's functions directly, without these grants.
+ *
+ * A station's clients are browsers that hold a token, not the person at the machine: the drives
+ * handed out to them are only the removable cards and sticks the core lists (and, in tests, the
+ * stand-in cards), never another disk or loop device named by path.
  */
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +21,13 @@ export interface GrantOptions {
   imageFolders: string[];
   /** The image cache: always a source, since URLs and catalog references resolve into it. */
   cacheDir: string;
+  /** The clients are a station's browsers (see above); default: the desktop's own window. */
+  station?: boolean;
+}
+
+/** What a station client may write: an image file, or a removable card the core listed that is no system drive. */
+function isCardForStation(drive: Drive): boolean {
+  return drive.kind === 'file' || (drive.kind === 'drive' && drive.isRemovable && !drive.isSystem) || (drive.kind === 'loop' && drive.isRemovable);
 }
 
 /** The real path of a file that may not exist yet: its folder resolved, its name kept. */
@@ -78,9 +89,21 @@ export class ClientGrants {
     this.targetFolders.add(realPathOf(folder));
   }
 
-  /** Drives the core listed or resolved for a client: the only targets it may name. */
+  /** Whether clients are a station's browsers, whose word never stands for the person's (unmounting). */
+  get station(): boolean {
+    return this.options.station ?? false;
+  }
+
+  /** Drives the core listed or resolved for a client: the only targets it may name (a station's: its cards only). */
   handOut(drives: Drive[]): void {
-    for (const drive of drives) this.handedOut.add(drive.device);
+    for (const drive of drives) if (!this.station || isCardForStation(drive)) this.handedOut.add(drive.device);
+  }
+
+  /** A drive a client named by path, refused on a station unless it is one of the cards the core lists. */
+  admitResolved(drive: Drive): void {
+    if (!this.station || isCardForStation(drive)) return;
+    throw new FiotError('PERMISSION_DENIED', `${drive.device} is not a removable card or stick this station lists: a station's browsers may write only those, and image files in its images folder.`,
+      'Insert the card into this machine and choose it from the list of drives; other disks are written from the machine itself (fiot-flash flash).');
   }
 
   /** The real path of a local source a client may read, or PERMISSION_DENIED (whether or not the file exists). */

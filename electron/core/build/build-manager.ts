@@ -11,7 +11,7 @@ import { startBuild, type BuildJob, type BuildJobDeps, type BuildListener } from
 import { buildsDir } from './build-output';
 import { createPodmanRunner, currentRunnerEnv } from './podman-process';
 import { runPreflight } from './preflight';
-import { findOnPath, findSystemTool } from '../system-tools';
+import { findOnPath, SYSTEM_PATH, systemToolNamed } from '../system-tools';
 import { ImageCache } from '../images/cache/image-cache';
 
 export class BuildManager {
@@ -23,8 +23,10 @@ export class BuildManager {
     const host = currentRunnerEnv(config.podman);
     const elevated = host.platform === 'linux' && host.uid !== 0;
     // An absolute path: pkexec starts from a clean environment whose PATH may not find podman. A
-    // podman that will run as root comes from the system folders, never the user's PATH.
-    const podman = config.podman.includes('/') ? config.podman : ((elevated ? findSystemTool : findOnPath)(config.podman) ?? config.podman);
+    // podman that will run as root comes from the system folders, never the user's PATH or a path
+    // of the user's own (FIOT_PODMAN=~/bin/podman): that one is refused by the preflight, unrun.
+    const systemPodman = elevated ? systemToolNamed(config.podman) : null;
+    const podman = elevated ? (systemPodman ?? config.podman) : config.podman.includes('/') ? config.podman : (findOnPath(config.podman) ?? config.podman);
     const runnerEnv = { ...host, podman };
     this.history = overrides.history ?? new BuildHistory(config.configDir);
     this.deps = {
@@ -36,6 +38,7 @@ export class BuildManager {
         platform: runnerEnv.platform,
         uid: runnerEnv.uid,
         hasPkexec: runnerEnv.pkexec !== null,
+        ...(elevated && systemPodman === null ? { podmanOutsideSystem: `${config.podman} (not found in ${SYSTEM_PATH})` } : {}),
         // Where qemu-user-static registers its binfmt handlers; movable for containers and tests.
         binfmtDir: process.env.FIOT_BINFMT_DIR,
       },

@@ -30,6 +30,8 @@ export interface PreflightDeps {
   uid: number | null;
   /** Whether pkexec is installed (how a normal user gets rootful podman on Linux). */
   hasPkexec: boolean;
+  /** Set when podman would run as root but the one named is not the system's: it is then never run. */
+  podmanOutsideSystem?: string;
   nodeArch?: string;
   binfmtDir?: string;
   freeBytes?: (dir: string) => number;
@@ -81,6 +83,16 @@ export async function runPreflight(options: PreflightOptions, deps: PreflightDep
   const checks: PreflightCheck[] = [];
   const builder = options.builderImage ?? BUILDER_IMAGE;
 
+  if (deps.podmanOutsideSystem) {
+    checks.push({
+      id: 'podman',
+      label: 'podman is installed',
+      ok: false,
+      detail: `A build runs podman as root, so only a podman installed in the system folders is run, not ${deps.podmanOutsideSystem}.`,
+      fix: 'Install podman with the system\'s package manager (sudo dnf install podman, or sudo apt-get install podman) and unset FIOT_PODMAN, or name that one (FIOT_PODMAN=/usr/bin/podman).',
+    });
+    return checks;
+  }
   // `podman version` needs no privileges, so it is asked without elevation.
   const version = await deps.runner.exec(['version', '--format', 'json'], { elevated: false });
   if (version.notFound) {

@@ -50,3 +50,19 @@ export async function checkTargets(names: string[], image: ImageInfo, deps: Chec
   if (first) throw new FiotError(first.code, problems.map((p) => p.message).join('\n'), 'Nothing was written. Fix each target named above, or choose others, then try again.');
   return { drives: checked.map((c) => c.drive), warnings: checked.flatMap((c) => c.warnings) };
 }
+
+/**
+ * A mounted target is refused unless the person confirmed unmounting it: its filesystems may hold
+ * someone's files, and a client naming it is not the person at the machine.
+ */
+export function mountedRefusal(drive: Drive): FiotError | null {
+  if (drive.mountpoints.length === 0) return null;
+  return new FiotError('TARGET_BUSY', `${drive.device} is mounted (${drive.mountpoints.join(', ')}), and unmounting it was not confirmed: nothing was written.`,
+    'Unmount or eject it first, or confirm unmounting it in the app\'s own window or at the fiot-flash prompt (a station never unmounts on a browser\'s word).');
+}
+
+/** Throws for the first mounted target when unmounting was not confirmed. */
+export function refuseMounted(drives: Drive[]): void {
+  const refusal = drives.map(mountedRefusal).find((r) => r !== null);
+  if (refusal) throw refusal;
+}

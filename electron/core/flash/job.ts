@@ -17,6 +17,7 @@ import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
+import { refuseMounted } from '../drives/check-targets';
 import type { SourceInfo } from './source';
 import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
@@ -207,6 +208,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const request = parsed.data;
     emit('preparing', 0, null);
     const checked = await preflight(request, deps, abort.signal);
+    if (!request.unmountConfirmed) refuseMounted(checked.drives);
     unlockTargets = locks.lockTargets(checked.drives, request.session?.id);
     drives = checked.drives;
     identities = drives.map(cardIdentity);
@@ -232,6 +234,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       source: checked.source.path,
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
       verify: request.verify,
+      ...(request.unmountConfirmed ? { unmountConfirmed: true } : {}),
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
     };

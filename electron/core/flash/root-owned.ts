@@ -4,7 +4,7 @@
  * folder others may write to is accepted only with the sticky bit (/tmp): there nobody else can
  * rename or delete the root-owned entry inside it.
  */
-import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 const WRITABLE_BY_OTHERS = 0o022;
@@ -35,4 +35,38 @@ export function notRootOnlyBecause(file: string): string | null {
   } catch (error) {
     return `${file} cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
+}
+
+/**
+ * Why root must not run what lies in `folder` (a sentence), or null: the folder as above, and
+ * every file and folder inside it, each link's destination included, only root's to change.
+ */
+export function treeNotRootOnlyBecause(folder: string): string | null {
+  const top = notRootOnlyBecause(folder);
+  if (top) return top;
+  const pending = [folder];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    let names: string[];
+    try {
+      names = readdirSync(current);
+    } catch (error) {
+      return `${current} cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
+    for (const name of names) {
+      const entry = path.join(current, name);
+      const stats = lstatSync(entry);
+      if (stats.isSymbolicLink()) {
+        // Where the link leads, and every folder above that, must be root's too.
+        const problem = notRootOnlyBecause(entry);
+        if (problem) return problem;
+        const target = realpathSync(entry);
+        if (lstatSync(target).isDirectory()) pending.push(target);
+        continue;
+      }
+      const problem = problemWith(entry, stats);
+      if (problem) return problem;
+      if (stats.isDirectory()) pending.push(entry);
+    }
+  }
+  return null;
 }

@@ -20,12 +20,17 @@ export interface WriterHandle<R = WriterResultMessage> {
   pid: number | undefined;
 }
 
+/** The launcher's exit status when what it would run is not root's alone (EX_NOPERM). */
+const LAUNCHER_REFUSED = 77;
+
 function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: string, elevated: boolean): FiotError {
   // pkexec: 126 when the person dismissed the prompt, 127 when not authorized.
   if (elevated && (code === 126 || code === 127)) {
     return new FiotError('PERMISSION_DENIED', 'Permission to write the drive was not given.');
   }
   const last = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 600);
+  // The installed launcher refused to run a payload others can change (assets/linux/fiot-writer).
+  if (elevated && code === LAUNCHER_REFUSED) return new FiotError('PERMISSION_DENIED', last.replace(/^fiot-writer: /, ''));
   return new FiotError('INTERNAL', `The writer stopped without a result (${signal ?? `exit ${code}`})${last ? `: ${last}` : '.'}`);
 }
 

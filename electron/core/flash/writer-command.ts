@@ -5,7 +5,9 @@
  * user: pkexec runs the installed launcher that our polkit policy names, with a fixed PATH.
  */
 import { FiotError } from '../../../shared/errors';
-import { notRootOnlyBecause } from './root-owned';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { notRootOnlyBecause, treeNotRootOnlyBecause } from './root-owned';
 import { findSystemTool, SYSTEM_PATH } from '../system-tools';
 import { writerEntryArgs } from './writer-entry';
 
@@ -51,9 +53,25 @@ export interface WriterHost {
 
 export const currentHost = (): WriterHost => ({ platform: process.platform, root: isRoot(), env: process.env });
 
+/**
+ * Why root must not run the launcher or what it runs (assets/linux/fiot-writer, which checks the
+ * same again as root): the app's binary one folder up, the bundled writer, app.asar and every file
+ * under app.asar.unpacked (the native modules the writer loads).
+ */
+function launcherProblem(launcher: string): string | null {
+  const resources = path.dirname(launcher);
+  const files = [launcher, path.join(resources, '..', 'fedora-iot-flasher'), path.join(resources, 'app.asar.unpacked', 'dist', 'writer', 'main.cjs')];
+  if (existsSync(path.join(resources, 'app.asar'))) files.push(path.join(resources, 'app.asar'));
+  for (const file of files) {
+    const problem = notRootOnlyBecause(file);
+    if (problem) return problem;
+  }
+  return treeNotRootOnlyBecause(path.join(resources, 'app.asar.unpacked'));
+}
+
 /** The launcher pkexec may run, or a refusal that says what to do instead. */
 function trustedLauncher(launcher: string): string {
-  const problem = notRootOnlyBecause(launcher);
+  const problem = launcherProblem(launcher);
   if (!problem) return launcher;
   throw new FiotError(
     'PERMISSION_DENIED',

@@ -35,7 +35,10 @@ export const drivesHandlers: HandlerFactory = ({ config, events, grants }) => {
     },
     'drives:resolve': async ({ path }) => {
       grants.admitTargetPath(path);
-      const drive = await resolveTarget(path);
+      const resolved = await resolveTarget(path);
+      // The listing knows which drives are cards (a stand-in test card is a loop device it lists as removable).
+      const drive = resolved.kind === 'file' ? resolved : ((await listAll()).find((d) => d.device === resolved.device) ?? resolved);
+      grants.admitResolved(drive);
       grants.handOut([drive]);
       return { drive };
     },

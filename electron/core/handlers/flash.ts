@@ -20,7 +20,8 @@ export const flashHandlers: HandlerFactory = (ctx) => {
       if (request.expectedCards?.length) await checkSameCardsNow(request.expectedCards);
       const publicOnly = ctx.publicFetchesOnly && isUrl(request.source);
       if (publicOnly) await refuseInternalUrl(request.source);
-      const job = ctx.flash(request, ctx.grants.localResolver, { publicOnly });
+      // A station's browser cannot confirm unmounting for the person at the machine: a mounted card is refused.
+      const job = ctx.flash({ ...request, unmountConfirmed: (request.unmountConfirmed ?? false) && !ctx.grants.station }, ctx.grants.localResolver, { publicOnly });
       jobs.set(job.id, job);
       job.onProgress((progress) => ctx.events.emit('flash:progress', progress));
       void job.result.then((result) => {

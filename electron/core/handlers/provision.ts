@@ -28,7 +28,7 @@ export const provisionHandlers: HandlerFactory = ({ config, grants }) => {
         hostnames,
       };
     },
-    'provision:hash-password': async ({ password }) => ({ hash: hashPassword(password) }),
+    'provision:hash-password': async ({ password }) => ({ hash: await hashPassword(password) }),
     'provision:apply': async ({ target, profile: input, counterStart }) => {
       const { profile, problems } = checkProfile(input);
       const planned = profile ? planForCard(profile, counterStart) : { problems };

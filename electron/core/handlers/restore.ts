@@ -5,6 +5,7 @@ import { restoreDrive } from '../restore/restore-drive';
 export const restoreHandlers: HandlerFactory = ({ grants }) => ({
   'restore:start': async (request) => {
     grants.admitTargets([request.device]);
-    return restoreDrive(request);
+    // As for a flash: a station's browser cannot confirm unmounting for the person at the machine.
+    return restoreDrive({ ...request, unmountConfirmed: (request.unmountConfirmed ?? false) && !grants.station });
   },
 });

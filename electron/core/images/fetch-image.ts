@@ -98,7 +98,10 @@ async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: Fe
   const expectations = await expectationsFor(resolved, deps, events);
   events.onPhase?.('downloading');
   const urls = await deps.mirrors(resolved.url, events.signal);
-  const outcome = await download({ urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs, publicOnly: events.publicOnly ?? false });
+  const outcome = await download({
+    urls, partPath, signal: events.signal, onProgress: events.onProgress, attemptsPerUrl: deps.attemptsPerUrl, backoffMs: deps.backoffMs,
+    publicOnly: events.publicOnly ?? false, room: () => deps.cache.room(deps.cache.downloadsDir),
+  });
   events.onPhase?.('verifying');
   let verification;
   try {

@@ -18,9 +18,6 @@ import { LEFTOVER_GRACE_MS, type ImageCache } from './cache/image-cache';
 import { rawNameOf, writeMapFile } from './raw-copy';
 import { sha256File } from './verify/sha256';
 
-/** Free space a copy must leave on the cache's disk: the cache is a convenience, the disk is the user's. */
-const RESERVE_BYTES = 1 << 30;
-
 /** The flash source for an entry's decompressed copy (the image service's own). */
 export type WarmSource = (entry: CacheEntry) => Promise<PreparedSource>;
 
@@ -103,7 +100,8 @@ class LocalCopy implements CacheCopyOffer {
     // Without the file's hash its entry is not known yet: the copy is made among the downloads in progress.
     const dir = this.file.sha256 ? this.cache.abs(this.entryDir(this.file.sha256)) : this.cache.downloadsDir;
     await fs.mkdir(dir, { recursive: true });
-    const maxBytes = await this.room(dir);
+    // What the copy may take: the cache's limit and the disk's free space, less a reserve.
+    const maxBytes = await this.cache.room(dir);
     if (maxBytes <= 0) {
       if (this.file.sha256) await fs.rmdir(dir).catch(() => undefined);
       return null;
@@ -127,13 +125,6 @@ class LocalCopy implements CacheCopyOffer {
     const name = rawNameOf(this.file.path);
     const entry = await this.cache.find(sha256);
     return entry?.file && path.basename(entry.file) === name ? `decompressed-${name}` : name;
-  }
-
-  /** What the copy may take: the cache's limit (older entries are pruned to fit) and the disk's free space, less a reserve. */
-  private async room(dir: string): Promise<number> {
-    const disk = await fs.statfs(dir);
-    const free = disk.bavail * disk.bsize - RESERVE_BYTES;
-    return Math.floor(Math.min(free, this.cache.limitBytes ?? Infinity));
   }
 
   async keep(report: CacheCopyReport, sourceSha256: string | undefined): Promise<boolean> {

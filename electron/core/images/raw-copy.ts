@@ -17,6 +17,7 @@ import type { ImageCache } from './cache/image-cache';
 import { dataDigest } from './data-digest';
 import { withLock } from './cache/lock-file';
 import { writeSparse } from './sparse/sparse-writer';
+import { sha256File } from './verify/sha256';
 
 export interface ByteRange {
   offset: number;
@@ -39,48 +40,89 @@ export interface RawCopyEvents {
   onBytes?: (bytes: number, total: number | null) => void;
 }
 
+/** The cached download's bytes are no longer those it was verified (and signed) as. */
+class ChangedSinceVerified extends FiotError {}
+
 /**
  * The entry with its sparse raw copy, map and data digest made (no-op when they exist). A copy made
  * before digests were recorded is made again: it could not be checked when flashed.
+ *
+ * Every later flash is held to the digest recorded here, so the copy must be made from the very
+ * bytes that were verified: the downloaded file is hashed again alongside the decoding (a second
+ * read of a file the decoder has just pulled into memory), and a file changed since its download
+ * is refused before the copy is kept (CACHE_CORRUPT) and its entry dropped.
  */
 export async function ensureRawCopy(cache: ImageCache, entry: DownloadedEntry, mapImage: MapImage, events: RawCopyEvents = {}): Promise<CacheEntry> {
   if (entry.raw?.dataSha256) return entry;
+  try {
+    return await buildRawCopy(cache, entry, mapImage, events);
+  } catch (error) {
+    // Dropped once the entry's lock is let go: the next flash downloads the image afresh.
+    if (error instanceof ChangedSinceVerified) await cache.remove(entry.sha256).catch(() => []);
+    throw error;
+  }
+}
+
+async function buildRawCopy(cache: ImageCache, entry: DownloadedEntry, mapImage: MapImage, events: RawCopyEvents): Promise<CacheEntry> {
   return withLock(path.join(cache.abs(cache.entryDir(entry.sha256)), 'raw-copy.lock'), async () => {
     const current = await cache.find(entry.sha256);
     if (!current || !isDownloaded(current)) throw new FiotError('NOT_FOUND', `${entry.name} was removed from the cache.`);
     if (current.raw?.dataSha256) return current;
-    const source = await inspectSource(cache.abs(current.file));
-    const rawName = rawNameOf(current.name);
-    // A compressed file published under a raw-looking name must not be overwritten by its own copy.
-    const rawFile = path.join(cache.entryDir(current.sha256), rawName === path.basename(current.file) ? `decompressed-${rawName}` : rawName);
-    const mapFile = path.join(cache.entryDir(current.sha256), 'allocation-map.json');
-    let rawPath = cache.abs(rawFile);
-    let size = source.size ?? 0;
-    let map: ImageMapFile | null = null;
-    const access = await openXzRandomAccess(source);
-    if (access) {
-      // Mapped first from its metadata blocks, then only the blocks holding data are decoded.
-      events.onPhase?.('decompressing');
-      map = await decodeMappedBlocks(access, `${rawPath}.part`, mapImage, events);
-      await fs.rename(`${rawPath}.part`, rawPath);
-    } else if (source.format !== 'raw') {
-      events.onPhase?.('decompressing');
-      size = await decompressSparse(source, `${rawPath}.part`, events);
-      await fs.rename(`${rawPath}.part`, rawPath);
-    } else {
-      // Already raw: the downloaded file is the copy; only the map is added.
-      rawPath = cache.abs(current.file);
+    const hashing = sha256File(cache.abs(current.file), events.signal);
+    hashing.catch(() => undefined);
+    /** Throws (after removing a half-made copy) unless the downloaded file still has its verified sha256. */
+    const stillVerified = async (partPath: string | null) => {
+      const actual = await hashing;
+      if (actual === current.sha256) return;
+      if (partPath) await fs.rm(partPath, { force: true });
+      throw new ChangedSinceVerified('CACHE_CORRUPT', `${current.name} in the image cache has sha256 ${actual}, not the ${current.sha256} it was verified with when it was downloaded: it was changed since.`,
+        'It was removed from the cache and nothing was written. Flash again, which downloads the image afresh.');
+    };
+    const make = async (): Promise<CacheEntry> => {
+      const source = await inspectSource(cache.abs(current.file));
+      const rawName = rawNameOf(current.name);
+      // A compressed file published under a raw-looking name must not be overwritten by its own copy.
+      const rawFile = path.join(cache.entryDir(current.sha256), rawName === path.basename(current.file) ? `decompressed-${rawName}` : rawName);
+      const mapFile = path.join(cache.entryDir(current.sha256), 'allocation-map.json');
+      let rawPath = cache.abs(rawFile);
+      let size = source.size ?? 0;
+      let map: ImageMapFile | null = null;
+      const access = await openXzRandomAccess(source);
+      if (access) {
+        // Mapped first from its metadata blocks, then only the blocks holding data are decoded.
+        events.onPhase?.('decompressing');
+        map = await decodeMappedBlocks(access, `${rawPath}.part`, mapImage, events);
+        await stillVerified(`${rawPath}.part`);
+        await fs.rename(`${rawPath}.part`, rawPath);
+      } else if (source.format !== 'raw') {
+        events.onPhase?.('decompressing');
+        size = await decompressSparse(source, `${rawPath}.part`, events);
+        await stillVerified(`${rawPath}.part`);
+        await fs.rename(`${rawPath}.part`, rawPath);
+      } else {
+        // Already raw: the downloaded file is the copy; only the map is added.
+        rawPath = cache.abs(current.file);
+      }
+      if (!map) {
+        events.onPhase?.('mapping');
+        map = await mapFileOf(rawPath, size, mapImage);
+      }
+      await writeMapFile(cache.abs(mapFile), map);
+      // Recorded now, while the copy is fresh from a verified download: every flash is held to it.
+      const dataSha256 = await dataDigest(rawPath, map.dataRanges, events.signal);
+      // A raw download is its own copy: the digest above is only good if the file is still the verified one.
+      await stillVerified(null);
+      return cache.update(current.sha256, (e) => {
+        e.raw = { file: source.format === 'raw' ? current.file : rawFile, size: map.size, mapFile, dataBytes: map.dataBytes, dataSha256 };
+      });
+    };
+    try {
+      return await make();
+    } catch (error) {
+      // A file that no longer decodes may be one changed since its download: then say that.
+      if (!(error instanceof ChangedSinceVerified) && ![null, current.sha256].includes(await hashing.catch(() => null))) await stillVerified(null);
+      throw error;
     }
-    if (!map) {
-      events.onPhase?.('mapping');
-      map = await mapFileOf(rawPath, size, mapImage);
-    }
-    await writeMapFile(cache.abs(mapFile), map);
-    // Recorded now, while the copy is fresh from a verified download: every flash is held to it.
-    const dataSha256 = await dataDigest(rawPath, map.dataRanges, events.signal);
-    return cache.update(current.sha256, (e) => {
-      e.raw = { file: source.format === 'raw' ? current.file : rawFile, size: map.size, mapFile, dataBytes: map.dataBytes, dataSha256 };
-    });
   }, { signal: events.signal });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Drive } from '../../../shared/domain/drive';
 import { checkRestore, DEFAULT_RESTORE_LABEL, restoreRequestSchema, type RestoreRequest, type RestoreResult } from '../../../shared/domain/restore';
+import { refuseMounted } from '../drives/check-targets';
 import { resolveTarget } from '../drives/resolve-target';
 import { spawnRestore } from '../flash/writer-client';
 import { runWriterTask, type WriterTaskDeps } from '../flash/writer-task';
@@ -23,6 +24,8 @@ export async function checkRestoreTarget(request: RestoreRequest, deps: RestoreD
 
 export async function restoreDrive(request: RestoreRequest, deps: RestoreDeps = {}): Promise<RestoreResult> {
   const { drive, label } = await checkRestoreTarget(request, deps);
+  const unmountConfirmed = request.unmountConfirmed ?? false;
+  if (!unmountConfirmed) refuseMounted([drive]);
   return runWriterTask(drive, deps, (command, descriptor, inherited) =>
-    spawnRestore({ device: drive.device, label, ...(descriptor === undefined ? {} : { descriptor }) }, command, inherited));
+    spawnRestore({ device: drive.device, label, ...(descriptor === undefined ? {} : { descriptor }), ...(unmountConfirmed ? { unmountConfirmed } : {}) }, command, inherited));
 }

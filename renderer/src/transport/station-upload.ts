@@ -1,10 +1,11 @@
 /**
  * Sends a file to the station (`PUT /upload/<name>`, shared/station-upload.ts) with the browser's
  * XMLHttpRequest: of the browser's ways to send a request, the one that reports upload progress
- * and can be aborted mid-body over HTTP/1.1. The station's cookie, set when the page loaded,
- * carries the token.
+ * and can be aborted mid-body over HTTP/1.1. The token goes in the upload header, from the page's
+ * own URL (the station's cookie opens only the app's files).
  */
 import { UPLOAD_HEADER, UPLOAD_PATH_PREFIX, type UploadedImage } from '../../../shared/station-upload';
+import { stationToken } from './station-token';
 
 export interface UploadHandle {
   /** The saved image; rejects with an Error whose message the page shows, or with UploadCancelled. */
@@ -29,7 +30,7 @@ export const sendUploadToStation: SendUpload = (file, onProgress) => {
     request.onabort = () => reject(new UploadCancelled('Upload cancelled.'));
   });
   request.open('PUT', UPLOAD_PATH_PREFIX + encodeURIComponent(file.name));
-  request.setRequestHeader(UPLOAD_HEADER, '1');
+  request.setRequestHeader(UPLOAD_HEADER, stationToken() ?? '');
   request.send(file);
   return { done, cancel: () => request.abort() };
 };

@@ -148,11 +148,12 @@ test('a stale lock from a crashed process is broken', async () => {
   assert.equal(entry.sha256, image.sha256);
 });
 
-test('a full disk during download fails with DISK_FULL and leaves the index untouched', { skip: rootSkipReason('to mount a small tmpfs') ?? false }, async () => {
+test('a download the disk has no room for fails with DISK_FULL before it starts, and leaves the index untouched', { skip: rootSkipReason('to mount a small tmpfs') ?? false }, async () => {
   const t = setup();
   const mount = path.join(t.root, 'small');
   mkdirSync(mount);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]);
+  // The cache keeps 1 GiB free on its disk: 8 MiB above that is the room a download may take.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1032m', 'tmpfs', mount]);
   try {
     const cacheDir = path.join(mount, 'cache');
     const small = randomImage(MiB);
@@ -162,7 +163,8 @@ test('a full disk during download fails with DISK_FULL and leaves the index unto
     const svc = t.service({ cacheDir });
     await svc.fetch(server.url('/disk/small.raw'));
     const indexBefore = readFileSync(path.join(cacheDir, 'index.json'), 'utf8');
-    await assert.rejects(svc.fetch(server.url('/disk/big.raw'), { sha256: big.sha256 }), (e: FiotError) => e.code === 'DISK_FULL' && /resumes/.test(e.message));
+    await assert.rejects(svc.fetch(server.url('/disk/big.raw'), { sha256: big.sha256 }), (e: FiotError) => e.code === 'DISK_FULL' && /may take only .* more .* Nothing was downloaded/.test(e.message));
+    assert.ok(!readdirSync(path.join(cacheDir, 'downloads')).some((f) => f.endsWith('.part')), 'no part file was begun');
     assert.equal(readFileSync(path.join(cacheDir, 'index.json'), 'utf8'), indexBefore);
     assert.deepEqual((await svc.cache.list()).map((e) => e.sha256), [small.sha256]);
     assert.ok(!readdirSync(path.join(cacheDir, 'objects')).some((f) => f.startsWith(big.sha256)));

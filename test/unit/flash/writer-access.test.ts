@@ -85,6 +85,8 @@ describe('the packages carry what pkexec relies on', () => {
   test('the launcher clears the environment and starts the bundled writer, elevated', () => {
     const launcher = readFileSync(path.join(root, 'assets/linux/fiot-writer'), 'utf8');
     assert.match(launcher, /exec \/usr\/bin\/env -i PATH=\/usr\/sbin:\/usr\/bin:\/sbin:\/bin /);
-    assert.match(launcher, /"\$here\/\.\.\/fedora-iot-flasher" "\$here\/app\.asar\.unpacked\/dist\/writer\/main\.cjs" --elevated/);
+    assert.match(launcher, /binary=\$\(readlink -f -- "\$here\/\.\.\/fedora-iot-flasher"\)/);
+    assert.match(launcher, /writer=\$\(readlink -f -- "\$here\/app\.asar\.unpacked\/dist\/writer\/main\.cjs"\)/);
+    assert.match(launcher, /"\$binary" "\$writer" --elevated/);
   });
 });

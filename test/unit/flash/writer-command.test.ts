@@ -15,10 +15,14 @@ const env = { PATH: '/nonexistent' };
 /** A root-only launcher can only be made by root. */
 const rootSkip = rootSkipReason('to make a launcher only root can change') ?? false;
 
-/** A launcher as the packages install it: root's file in root's folders (the temp folder is sticky). */
+/** A launcher and what it runs, as the packages install them: root's files in root's folders (the temp folder is sticky). */
 function rootOnlyLauncher(): string {
-  const folder = mkdtempSync(path.join(dir, 'app-'));
-  chmodSync(folder, 0o755);
+  const app = mkdtempSync(path.join(dir, 'app-'));
+  chmodSync(app, 0o755);
+  const folder = path.join(app, 'resources');
+  mkdirSync(path.join(folder, 'app.asar.unpacked', 'dist', 'writer'), { recursive: true });
+  writeFileSync(path.join(folder, 'app.asar.unpacked', 'dist', 'writer', 'main.cjs'), '');
+  writeFileSync(path.join(app, 'fedora-iot-flasher'), '', { mode: 0o755 });
   const launcher = path.join(folder, 'fiot-writer');
   writeFileSync(launcher, '#!/bin/sh\n', { mode: 0o755 });
   return launcher;
@@ -107,6 +111,18 @@ test('a launcher someone other than root can change is refused for elevation, sa
   writable('the launcher is world-writable', () => chmodSync(launcher, 0o777), () => chmodSync(launcher, 0o755));
   writable('its folder belongs to a user', () => chownSync(path.dirname(launcher), 65534, 65534), () => chownSync(path.dirname(launcher), 0, 0));
   writable('its folder is group-writable', () => chmodSync(path.dirname(launcher), 0o775), () => chmodSync(path.dirname(launcher), 0o755));
+  // What the launcher runs (issue 18, item 8): the writer, the binary, and every file of app.asar.unpacked.
+  const resources = path.dirname(launcher);
+  const writer = path.join(resources, 'app.asar.unpacked', 'dist', 'writer', 'main.cjs');
+  writable('the writer it runs is world-writable', () => chmodSync(writer, 0o666), () => chmodSync(writer, 0o644));
+  writable('the binary it runs belongs to a user', () => chownSync(path.join(resources, '..', 'fedora-iot-flasher'), 65534, 65534), () => chownSync(path.join(resources, '..', 'fedora-iot-flasher'), 0, 0));
+  const addon = path.join(resources, 'app.asar.unpacked', 'node_modules', 'addon.node');
+  mkdirSync(path.dirname(addon), { recursive: true });
+  writeFileSync(addon, '');
+  writable('a native module it loads belongs to a user', () => chownSync(addon, 65534, 65534), () => chownSync(addon, 0, 0));
+  const userFolder = mkdtempSync(path.join(dir, 'user-modules-'));
+  writable('a link in app.asar.unpacked leads to a user\'s folder', () => (chownSync(userFolder, 65534, 65534), symlinkSync(userFolder, path.join(resources, 'app.asar.unpacked', 'linked'))), () => rmSync(path.join(resources, 'app.asar.unpacked', 'linked')));
+  writable('the writer is missing', () => rmSync(writer), () => writeFileSync(writer, ''));
   const link = path.join(dir, 'user-link');
   mkdirSync(path.join(dir, 'user-dir'));
   copyFileSync(launcher, path.join(dir, 'user-dir', 'fiot-writer'));

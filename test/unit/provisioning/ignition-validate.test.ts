@@ -13,7 +13,7 @@ import { commandsSkipReason } from '../../helpers/system';
 const skip = commandsSkipReason('ignition-validate') ?? false;
 
 const profiles: Record<string, ProfileInput> = {
-  'user and hostname': { hostname: 'fleet-{n:03}', users: [{ name: 'core', passwordHash: hashPassword('pw'), sshAuthorizedKeys: [ED25519_KEY, RSA_KEY], groups: ['wheel'] }] },
+  'user and hostname': { hostname: 'fleet-{n:03}', users: [{ name: 'core', passwordHash: await hashPassword('pw'), sshAuthorizedKeys: [ED25519_KEY, RSA_KEY], groups: ['wheel'] }] },
   'Wi-Fi (hidden, SAE)': { wifi: { ssid: 'Lab; Net', psk: 'correct horse', security: 'sae', hidden: true } },
   'static IPv4': { staticIp: { address: '10.1.2.3/16', gateway: '10.1.0.1', dns: ['10.1.0.53'] } },
   'bootc switch': { bootcSwitch: 'quay.io/fedora/fedora-bootc:42' },

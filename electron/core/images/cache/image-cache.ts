@@ -33,6 +33,9 @@ export interface CommitInput {
   removeAfterWrite?: boolean;
 }
 
+/** Free space anything the cache writes must leave on its disk: the cache is a convenience, the disk is the user's. */
+export const CACHE_RESERVE_BYTES = 1 << 30;
+
 export class ImageCache {
   readonly objectsDir: string;
   readonly downloadsDir: string;
@@ -40,6 +43,15 @@ export class ImageCache {
   constructor(readonly dir: string, readonly limitBytes: number | null = null) {
     this.objectsDir = path.join(dir, 'objects');
     this.downloadsDir = path.join(dir, 'downloads');
+  }
+
+  /**
+   * The most bytes one more file in `dir` (inside the cache) may take: the disk's free space less
+   * the reserve, and no more than the cache's limit (older entries are pruned to fit it).
+   */
+  async room(dir: string): Promise<number> {
+    const disk = await fs.statfs(dir);
+    return Math.floor(Math.min(disk.bavail * disk.bsize - CACHE_RESERVE_BYTES, this.limitBytes ?? Infinity));
   }
 
   abs(relative: string): string {

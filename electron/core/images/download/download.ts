@@ -14,6 +14,7 @@ import { isUnreachable, unreachableError } from './unreachable';
 import { readPart, validatorOf, writePartState, type PartState } from './part-file';
 import type { TransferProgress } from '../../../../shared/domain/transfer';
 import { ProgressMeter } from '../../../../shared/progress-meter';
+import { formatSize } from '../../../../shared/format-size';
 
 export interface DownloadProgress extends TransferProgress {
   url: string;
@@ -31,6 +32,12 @@ export interface DownloadRequest {
   backoffMs?: number;
   /** For a station client: only public addresses, every redirect included. */
   publicOnly?: boolean;
+  /**
+   * The most bytes the part file may still take (the cache's free space less its reserve, and its
+   * limit): a larger announced length is refused before a byte is written, and a body of unknown
+   * length is stopped there.
+   */
+  room?: () => Promise<number>;
 }
 
 export interface DownloadOutcome {
@@ -43,6 +50,8 @@ export interface DownloadOutcome {
 
 /** A failure worth another try on the same mirror (dropped connection, 5xx), as opposed to a 4xx. */
 class RetryableError extends Error {}
+/** A server sending more than it announced: not one to retry, the next mirror may behave. */
+class OverrunError extends Error {}
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -84,6 +93,7 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
 
 async function attemptOnce(url: string, request: DownloadRequest, meter: ProgressMeter): Promise<Omit<DownloadOutcome, 'resumed'> & { resumed: boolean }> {
   const { partPath, signal } = request;
+  const room = request.room ? await request.room() : Infinity;
   const existing = await readPart(partPath);
   const canResume = existing !== null && existing.bytes > 0 && existing.state.validator !== null;
   const headers: Record<string, string> = canResume
@@ -106,10 +116,12 @@ async function attemptOnce(url: string, request: DownloadRequest, meter: Progres
       throw new RetryableError(`the server answered a different range (${response.headers['content-range'] ?? 'none'})`);
     }
     if (range[2] !== '*') state = { ...state, totalBytes: Number(range[2]) };
+    await refuseBeyondRoom(response, url, state.totalBytes, offset, room);
   } else if (response.status === 200) {
     offset = 0;
     const length = Number(response.headers['content-length']);
     state = { url, validator: validatorOf(response.headers), totalBytes: Number.isFinite(length) && length >= 0 ? length : null };
+    await refuseBeyondRoom(response, url, state.totalBytes, 0, room);
     await fs.writeFile(partPath, '');
     await writePartState(partPath, state);
   } else {
@@ -117,7 +129,9 @@ async function attemptOnce(url: string, request: DownloadRequest, meter: Progres
     const message = `HTTP ${response.status}`;
     throw response.status >= 500 || response.status === 429 ? new RetryableError(message) : new Error(message);
   }
-  const bytes = await receiveBody(response, partPath, offset, state.totalBytes, (received) =>
+  // A body of unknown length may grow only as far as there is room; one with a length, no further than announced.
+  const limit = state.totalBytes ?? offset + room;
+  const bytes = await receiveBody(response, partPath, offset, limit, state.totalBytes !== null, (received) =>
     request.onProgress?.({ ...meter.sample(received, state.totalBytes), url }),
   );
   if (state.totalBytes !== null && bytes !== state.totalBytes) {
@@ -127,13 +141,21 @@ async function attemptOnce(url: string, request: DownloadRequest, meter: Progres
   return { path: partPath, bytes, url, resumed: offset > 0 };
 }
 
-/** Appends the body to the part file; returns the bytes on disk. A dropped socket throws mid-way. */
-async function receiveBody(response: GetResponse, partPath: string, offset: number, total: number | null, progress: (bytes: number) => void): Promise<number> {
+/**
+ * Appends the body to the part file, never past `limit` (the announced length, or the room left
+ * when none was announced); returns the bytes on disk. A dropped socket throws mid-way.
+ */
+async function receiveBody(response: GetResponse, partPath: string, offset: number, limit: number, announced: boolean, progress: (bytes: number) => void): Promise<number> {
   const file = await fs.open(partPath, 'r+');
   let position = offset;
   let lastReport = 0;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      if (position + chunk.length > limit) {
+        response.body.destroy();
+        if (announced) throw new OverrunError(`the server sent more bytes than the ${limit} it announced`);
+        throw new FiotError('DISK_FULL', `The download grew past the ${formatSize(limit - offset)} the image cache may still take (the free space on its disk less a reserve, and its limit); it was stopped there.`);
+      }
       try {
         await file.write(chunk, 0, chunk.length, position);
       } catch (error) {
@@ -145,15 +167,24 @@ async function receiveBody(response: GetResponse, partPath: string, offset: numb
         lastReport = Date.now();
         progress(position);
       }
-      if (total !== null && position > total) throw new RetryableError('the server sent more bytes than it announced');
     }
   } catch (error) {
-    if (error instanceof FiotError || error instanceof RetryableError) throw error;
+    if (error instanceof FiotError || error instanceof RetryableError || error instanceof OverrunError) throw error;
     throw new RetryableError(`the connection dropped after ${position} bytes (${(error as Error).message})`);
   } finally {
     await file.close();
   }
   return position;
+}
+
+/** An announced length the cache has no room for is refused before anything is written. */
+async function refuseBeyondRoom(response: GetResponse, url: string, total: number | null, offset: number, room: number): Promise<void> {
+  if (total === null || total - offset <= room) return;
+  // Abandoned unread: the aborted body reports an error nobody else is listening for.
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+  throw new FiotError('DISK_FULL', `${url} is ${formatSize(total)}, and the image cache may take only ${formatSize(Math.max(0, room))} more (the free space on its disk less a 1 GiB reserve, and its limit). Nothing was downloaded.`,
+    'Free some space or raise FIOT_CACHE_LIMIT_GB, then try again; if the size is not what the image should be, the server is not one to download it from.');
 }
 
 function diskError(error: unknown, partPath: string): FiotError {

@@ -12,7 +12,8 @@ export interface RestoreState {
   error: ErrorInfo | null;
   choose(device: string | null): void;
   setLabel(label: string): void;
-  restore(): Promise<void>;
+  /** `unmountConfirmed`: the person saw that the drive is mounted and confirmed erasing it anyway. */
+  restore(unmountConfirmed?: boolean): Promise<void>;
 }
 
 export function createRestoreStore(api: Pick<FiotApi, 'invoke'>) {
@@ -24,12 +25,12 @@ export function createRestoreStore(api: Pick<FiotApi, 'invoke'>) {
     error: null,
     choose: (device) => set({ device, result: null, error: null }),
     setLabel: (label) => set({ label, error: null }),
-    async restore() {
+    async restore(unmountConfirmed = false) {
       const { device, label, running } = get();
       if (!device || running) return;
       set({ running: true, result: null, error: null });
       try {
-        set({ result: await api.invoke('restore:start', { device, label }) });
+        set({ result: await api.invoke('restore:start', { device, label, unmountConfirmed }) });
       } catch (error) {
         set({ error: toErrorInfo(error) });
       } finally {

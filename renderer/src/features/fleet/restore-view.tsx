@@ -47,9 +47,10 @@ export function RestoreView() {
       ) : (
         <div className="drive-warning stack" role="alert" data-testid="restore-confirm">
           <p>Everything on <strong>{chosen?.description || device}</strong> <span className="mono">{device}</span> will be erased.</p>
+          {chosen && chosen.mountpoints.length > 0 && <p data-testid="restore-unmount">It is open at {chosen.mountpoints.join(', ')}: it is unmounted first, and files still open there are lost.</p>}
           <div className="row">
             <button type="button" className="button" onClick={() => setConfirming(false)}>Cancel</button>
-            <button type="button" className="button danger" disabled={running} onClick={() => { setConfirming(false); void store.restore(); }} data-testid="restore-erase">Erase and restore</button>
+            <button type="button" className="button danger" disabled={running} onClick={() => { setConfirming(false); void store.restore(Boolean(chosen?.mountpoints.length)); }} data-testid="restore-erase">Erase and restore</button>
           </div>
         </div>
       )}

@@ -1,6 +1,7 @@
 /**
  * The last stop before erasing: a modal that names every drive (name, path, size), and asks for
- * an explicit "write anyway" when the cards would have no login. The safe button has the focus,
+ * an explicit "write anyway" when the cards would have no login, and an explicit "unmount" when a
+ * drive is mounted (the core refuses a mounted drive without it). The safe button has the focus,
  * so Enter alone never erases a card.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -11,7 +12,8 @@ import { NoLoginConfirm, useNoLogin } from '../provisioning';
 interface ConfirmDialogProps {
   drives: Drive[];
   imageName: string;
-  onConfirm(): void;
+  /** `unmountConfirmed`: the person ticked the box to unmount the mounted drives. */
+  onConfirm(unmountConfirmed: boolean): void;
   onCancel(): void;
 }
 
@@ -20,6 +22,8 @@ export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: Confir
   const cancelButton = useRef<HTMLButtonElement>(null);
   const noLogin = useNoLogin();
   const [loginlessAccepted, setLoginlessAccepted] = useState(false);
+  const mounted = drives.filter((drive) => drive.mountpoints.length > 0);
+  const [unmountAccepted, setUnmountAccepted] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -43,11 +47,17 @@ export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: Confir
         ))}
       </ul>
       {noLogin && <NoLoginConfirm accepted={loginlessAccepted} onChange={setLoginlessAccepted} />}
+      {mounted.length > 0 && (
+        <label className="checkbox-label">
+          <input type="checkbox" checked={unmountAccepted} onChange={(e) => setUnmountAccepted(e.target.checked)} data-testid="confirm-unmount" />
+          Unmount {mounted.map((drive) => `${drive.device} (open at ${drive.mountpoints.join(', ')})`).join(' and ')} first: files still open there are lost.
+        </label>
+      )}
       <div className="dialog-actions">
         <button type="button" className="button" ref={cancelButton} onClick={onCancel} data-testid="confirm-cancel">
           Cancel
         </button>
-        <button type="button" className="button danger" onClick={onConfirm} disabled={noLogin && !loginlessAccepted} data-testid="confirm-write">
+        <button type="button" className="button danger" onClick={() => onConfirm(mounted.length > 0 && unmountAccepted)} disabled={(noLogin && !loginlessAccepted) || (mounted.length > 0 && !unmountAccepted)} data-testid="confirm-write">
           Erase and write
         </button>
       </div>

@@ -47,7 +47,7 @@ function Plan() {
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
 
-  const start = () => {
+  const start = (unmountConfirmed: boolean) => {
     setConfirming(false);
     const source = imageStore.getState().path;
     // Each card's first-boot config (when set up) is generated per card from this profile.
@@ -55,7 +55,7 @@ function Plan() {
     // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
     const board = catalogStore.getState().boardId;
     const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
