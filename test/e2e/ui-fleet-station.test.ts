@@ -4,9 +4,10 @@
  * insert" switched on, then 12 loop devices "inserted" by the test (a card-reader stand-in:
  * FIOT_TEST_CARD_DIR lists loop devices over files in one folder as removable cards). Each card is
  * read back with debugfs: the Ignition config passes ignition-validate and carries its own row's
- * hostname and address. A card left in is not written again; pulled and put back, it is a new card,
- * and with the table done it waits with "no rows left". The session shows on every view (the top
- * bar's badge, over History too), with the session's own values, whatever the form says now.
+ * hostname and address. A card left in is not written again; pulled and put back, it is not written
+ * again either, and its tile says what it was written as; a new card, with the table done, waits
+ * with "no rows left". The session shows on every view (the top bar's badge, over History too),
+ * with the session's own values, whatever the form says now.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -144,21 +145,31 @@ describe('station mode: every card inserted is written with the next row', { ski
 
     // Left in its reader, a written card is not written again.
     const firstCard = cards[0]!;
+    const firstName = await slot(page, firstCard.device).locator('.bench-hostname').innerText();
     const sectors = firstCard.sectorsWritten();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(firstCard.sectorsWritten(), sectors, 'a card already written is left alone');
 
-    // Pulled out and put back, it is a new card: it would get the next row, and the table has none left: it waits.
+    // Pulled out and put back, it is the same card: left alone, its tile saying what it was written as.
     firstCard.detach();
     await slot(page, firstCard.device).waitFor({ state: 'detached', timeout: 15_000 });
     const again = attachLoop(firstCard.backingFile);
     cards.push(again);
-    const waiting = slot(page, again.device);
-    await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-waiting-for') === 'rows', again.device, { timeout: 30_000 });
+    const refused = slot(page, again.device);
+    await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-state') === 'refused', again.device, { timeout: 30_000 });
+    assert.match(await refused.locator('.bench-error').innerText(), new RegExp(`^Already written in this session as ${firstName}: take it out, or end the session to rewrite it\\.`));
+    assert.doesNotMatch(await refused.locator('.bench-device').innerText(), /card \d/, 'it takes no number');
+    await shot(page, 'station-mode-3-reinserted');
+
+    // A new card would get the next row, and the table has none left: it waits.
+    const extra = insert('card-13');
+    const waiting = slot(page, extra.device);
+    await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-waiting-for') === 'rows', extra.device, { timeout: 30_000 });
     assert.equal(await waiting.getAttribute('data-state'), 'waiting');
     assert.match(await waiting.innerText(), /No rows left/);
-    assert.equal(again.sectorsWritten(), 0, 'a card with no row left is not written');
-    await shot(page, 'station-mode-3-reinserted');
+    assert.equal(await page.getByTestId('bench-count').innerText(), '12 of 12 done: the table is finished.');
+    assert.equal(again.sectorsWritten(), 0, 'the card put back is not written');
+    assert.equal(extra.sectorsWritten(), 0, 'a card with no row left is not written');
 
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-badge').waitFor({ state: 'detached' });

@@ -35,7 +35,8 @@ A bench session in the terminal: every removable card inserted into a reader is 
 with the next values (hostname series or table row) and verified, with no click. One line per
 card as it goes: device, hostname, phase, percent, result. Cards inserted while writers are busy
 wait for a free one; with the table's rows all taken, a card waits with "no rows left". A card is
-written once: pull it out and put it back (or put in another) to write again. System and fixed
+written once per session: put back in, a card the session wrote is left alone, saying what it was
+written as, and takes no row or number (end the session to rewrite it); another card is written. System and fixed
 drives are never written, nor a card a job started elsewhere is writing.
 
 Ctrl-C ends the session: no new card is taken, the cards being written are finished, then the
@@ -95,7 +96,7 @@ function percentOf(slot: BenchSlot): number | null {
 /** A card's line: what changed for it (its phase, every tenth percent, its result). */
 function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<string, unknown> } {
   const pct = percentOf(slot);
-  const phase = slot.state === 'waiting' && slot.waitingFor === 'rows' ? 'no rows left' : phaseWords[slot.state];
+  const phase = slot.state === 'waiting' && slot.waitingFor === 'rows' ? 'no rows left' : slot.error?.code === 'ALREADY_WRITTEN' ? 'already written' : phaseWords[slot.state];
   const step = pct === null ? '' : String(Math.floor(pct / 10));
   const reason = slot.error ? `: ${slot.error.message}${hintOf(slot.error) ? ` ${hintOf(slot.error)}` : ''}` : '';
   const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason;

@@ -4,8 +4,10 @@
  * session's (a job started by hand refuses it) and is written with the next values of the series
  * or table, with no click. Cards wait, in insertion order, for a free writer and for a table row;
  * they never fail for want of either. Cards waiting together are written by one job (one decode for
- * all of them). A card stays in its slot (and is not written again) until it is pulled out; put
- * back in, or swapped for another card in the same reader, it is a new card.
+ * all of them). A card stays in its slot (and is not written again) until it is pulled out. Put
+ * back in (in any reader), a card the session already wrote is known by its identity and left
+ * alone, spending no row or number: only ending the session lets it be written again. A card
+ * that failed, or another card, is a new card.
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
@@ -54,6 +56,18 @@ const notNow = new Set(['TOO_MANY_JOBS', 'TABLE_EXHAUSTED']);
 interface Running extends BenchSession {
   request: BenchRequest;
   jobs: Set<string>;
+  /** The cards this session wrote, and what each was written as (its hostname, or its number). */
+  writtenCards: Array<{ identity: CardIdentity; name: string }>;
+}
+
+/** A card told apart from any other: without a serial, two cards of one model and size look the same. */
+function recognisable(identity: CardIdentity | undefined): identity is CardIdentity {
+  return Boolean(identity?.serial);
+}
+
+/** Why a card put back in is left alone: the session already wrote it, as `name`. */
+function alreadyWritten(name: string): ErrorInfo {
+  return { code: 'ALREADY_WRITTEN', message: `Already written in this session as ${name}: take it out, or end the session to rewrite it.` };
 }
 
 export class BenchWriter {
@@ -100,7 +114,7 @@ export class BenchWriter {
     const table = await this.deps.countTable?.(request);
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
     this.session = {
-      id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(),
+      id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(), writtenCards: [],
       ...(typeof hostname === 'string' && hostname ? { hostname } : {}),
       ...(table ? { table: { ...(request.table?.name ? { name: request.table.name } : {}), rows: table.rows, used: table.rows - table.left } } : {}),
     };
@@ -190,9 +204,10 @@ export class BenchWriter {
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;
       }
       for (const drive of present.filter((d) => !this.slots.has(d.device))) {
+        const identity = this.identify(drive);
         const held = this.locks.isHeld(drive);
-        const error = refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
-        const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity: this.identify(drive) };
+        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
+        const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
         // A queued card is shown by the dispatch that follows, already saying whether it starts or waits.
@@ -202,6 +217,13 @@ export class BenchWriter {
     } catch (error) {
       process.emitWarning(`Station mode could not look at the drives: ${toErrorInfo(error).message}`);
     }
+  }
+
+  /** ALREADY_WRITTEN when this session wrote the card before (it was pulled out and put back); else null. */
+  private writtenAs(identity: CardIdentity): ErrorInfo | null {
+    if (!recognisable(identity)) return null;
+    const written = this.session?.writtenCards.find((card) => sameCard(card.identity, identity));
+    return written ? alreadyWritten(written.name) : null;
   }
 
   /** The card joins the end of the queue, claimed for the session. */
@@ -333,6 +355,10 @@ export class BenchWriter {
         continue;
       }
       const error = target.error ?? (target.state === 'done' ? undefined : result.error);
+      const slot = this.slots.get(target.device);
+      if (session && target.state === 'done' && recognisable(slot?.identity)) {
+        session.writtenCards.push({ identity: slot.identity, name: target.hostname ?? slot.hostname ?? `card ${slot.card ?? session.written + 1}` });
+      }
       this.update(target.device, {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
@@ -374,6 +400,6 @@ export class BenchWriter {
 }
 
 function sessionView(session: Running): BenchSession {
-  const { request: _request, jobs: _jobs, ...view } = session;
+  const { request: _request, jobs: _jobs, writtenCards: _writtenCards, ...view } = session;
   return { ...view, ...(session.table ? { table: { ...session.table } } : {}) };
 }

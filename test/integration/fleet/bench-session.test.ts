@@ -4,8 +4,9 @@
  * session took is refused to a manual job; cards inserted one, then two at once are one batch in
  * the history, numbered in insertion order, each with its own table row read back from the card;
  * with the table done a new card waits with "no rows left" and is never written. A history that
- * cannot be saved stops the session before the next card. A retry naming a card that is no
- * longer in its reader writes nothing.
+ * cannot be saved stops the session before the next card. A written card pulled out and put back
+ * is not written again and takes no row. A retry naming a card that is no longer in its reader
+ * writes nothing.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import { fromDataUrl } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
 import { coreCalls } from '../../helpers/core-calls';
-import { insertTestCard, type LoopDevice } from '../../helpers/loop';
+import { attachLoop, insertTestCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 
@@ -161,6 +162,33 @@ describe('a bench session in the core', { skip }, () => {
     const next = insert(cardDir, 'next');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     assert.equal(next.sectorsWritten(), 0, 'no card is written after the session stopped');
+  });
+
+  it('a card it wrote, pulled out and put back, is not written again and takes no row', { timeout: 240_000 }, async () => {
+    const { core, cardDir } = benchCore('reinsert');
+    const { call } = coreCalls(() => core);
+    const table = { text: 'hostname\nsite-pump-01\nsite-pump-02\n', name: 'pumps.csv' };
+    await call('bench:start', { source: fixture.path, provisioning: { users }, table });
+    const first = insert(cardDir, 'pump');
+    await benchUntil(core, (s) => slotState(s, first.device)?.state === 'done' && s.session?.table?.used === 1, 'the first card verified');
+    first.detach();
+    await benchUntil(core, (s) => slotState(s, first.device) === undefined, 'the card pulled out');
+
+    const again = attachLoop(first.backingFile);
+    cards.push(again);
+    const refused = await benchUntil(core, (s) => slotState(s, again.device) !== undefined, 'the card put back');
+    const slot = slotState(refused, again.device)!;
+    assert.deepEqual([slot.state, slot.card, slot.error?.code], ['refused', undefined, 'ALREADY_WRITTEN']);
+    assert.equal(slot.error?.message, 'Already written in this session as site-pump-01: take it out, or end the session to rewrite it.');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(again.sectorsWritten(), 0, 'the card put back is not written');
+    assert.equal(hostnameOn(again), 'site-pump-01', 'it still holds its row');
+
+    const next = insert(cardDir, 'next');
+    const done = await benchUntil(core, (s) => slotState(s, next.device)?.state === 'done' && s.session?.table?.used === 2, 'the next card verified');
+    assert.equal(hostnameOn(next), 'site-pump-02', 'the next card gets the row the card put back did not take');
+    assert.deepEqual([done.session?.written, done.session?.table], [2, { name: 'pumps.csv', rows: 2, used: 2 }]);
+    await call('bench:stop', {});
   });
 
   it('a retry writes nothing when another card is in the failed card’s reader', { timeout: 120_000 }, async () => {

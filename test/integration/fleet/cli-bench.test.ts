@@ -3,7 +3,8 @@
  * every card inserted will be erased; twelve stand-in cards (loop devices in FIOT_TEST_CARD_DIR)
  * are inserted one per second; each gets a line per phase and its own table row (read back from
  * the card); Ctrl-C while the last card is being written ends the session once that card is
- * verified. The session is then one batch in `fiot-flash history --batch last --json`.
+ * verified. The session is then one batch in `fiot-flash history --batch last --json`. A card the
+ * session wrote, pulled out and put back, gets its "already written" line and is not written again.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +16,7 @@ import type { HistoryEntry } from '../../../shared/domain/history';
 import { fromDataUrl } from '../../../shared/provisioning';
 import type { Fixture } from '../../fixtures/fixture';
 import { debugfs } from '../../helpers/boot-partition';
-import { insertTestCard, type LoopDevice } from '../../helpers/loop';
+import { attachLoop, insertTestCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { runCli } from '../../helpers/run-cli';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
@@ -28,6 +29,30 @@ const skip = loopSkipReason() ?? commandsSkipReason('script', 'debugfs', 'sfdisk
 
 function exitOf(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+}
+
+/** The session's output as it comes, and a wait for what it should print next. */
+function watchOutput(child: ChildProcess) {
+  const output = { text: '' };
+  const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output.text += chunk.toString();
+    for (const waiter of [...waiters]) {
+      if (!waiter.test()) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+  const exited = exitOf(child);
+  const seen = (test: () => boolean, what: string, ms = 120_000) => Promise.race([
+    new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve }))),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}:\n${output.text.slice(-3000)}`)), ms)),
+    exited.then((code) => {
+      throw new Error(`bench exited (${code}) before ${what}:\n${output.text.slice(-3000)}`);
+    }),
+  ]);
+  const linesOf = (device: string) => output.text.split(/\r?\n/).filter((line) => line.startsWith(`${device} `));
+  return { output, exited, seen, linesOf };
 }
 
 describe('fiot-flash bench in a terminal', { skip }, () => {
@@ -55,31 +80,13 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     writeFileSync(keyFile, ED25519_KEY + '\n');
     const command = `${process.execPath} ${bin} bench ${fixture.path} --user core --ssh-key @${keyFile} --table ${tableFile}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const waiter of [...waiters]) {
-        if (!waiter.test()) continue;
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    });
-    const exited = exitOf(child);
-    const seen = (test: () => boolean, what: string, ms = 120_000) => Promise.race([
-      new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve }))),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}:\n${out.slice(-3000)}`)), ms)),
-      exited.then((code) => {
-        throw new Error(`bench exited (${code}) before ${what}:\n${out.slice(-3000)}`);
-      }),
-    ]);
-    const linesOf = (device: string) => out.split(/\r?\n/).filter((line) => line.startsWith(`${device} `));
+    const { output, exited, seen, linesOf } = watchOutput(child);
 
-    await seen(() => out.includes('Type yes to continue: '), 'the question');
-    assert.match(out, /The next card is named kiosk-01 \(table line 2\)\./);
-    assert.match(out, /Every removable card inserted while this session runs will be erased and written with [^ ]+, with no further question\./);
+    await seen(() => output.text.includes('Type yes to continue: '), 'the question');
+    assert.match(output.text, /The next card is named kiosk-01 \(table line 2\)\./);
+    assert.match(output.text, /Every removable card inserted while this session runs will be erased and written with [^ ]+, with no further question\./);
     child.stdin!.write('yes\n');
-    await seen(() => /Bench session \S+ started/.test(out), 'the session to start');
+    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
 
     const first = Date.now();
     for (let i = 0; i < CARDS; i++) {
@@ -91,10 +98,10 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     child.stdin!.write('\x03');
     const code = await exited;
     console.log(`bench: ${CARDS} cards, first insertion to the session's end ${((Date.now() - first) / 1000).toFixed(1)} s`);
-    assert.equal(code, 0, out.slice(-3000));
-    assert.match(out, /Ending the session: no new card is taken; the cards being written are finished\./);
-    assert.match(out, /Session ended: 12 cards written and verified; table 12 of 12 done\./);
-    assert.doesNotMatch(out, /FAILED/);
+    assert.equal(code, 0, output.text.slice(-3000));
+    assert.match(output.text, /Ending the session: no new card is taken; the cards being written are finished\./);
+    assert.match(output.text, /Session ended: 12 cards written and verified; table 12 of 12 done\./);
+    assert.doesNotMatch(output.text, /FAILED/);
 
     const boot = fixture.partitions.find((p) => p.label === 'boot')!;
     const names = cards.map((card) => {
@@ -111,6 +118,33 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const batch = JSON.parse(history.stdout.trim().split('\n').at(-1)!) as { jobId: string; cards: HistoryEntry[] };
     assert.deepEqual(batch.cards.map((c) => [c.card, c.hostname, c.device.serial]), cards.map((card, i) => [i + 1, rows[i], card.backingFile]), 'the session is one batch, in insertion order');
     assert.ok(batch.cards.every((c) => c.batchId === batch.jobId));
+  });
+
+  it('a card it wrote, put back, gets its "already written" line and is not written again', { timeout: 300_000 }, async () => {
+    const cardDir = path.join(dir, 'reinsert-cards');
+    mkdirSync(cardDir);
+    const tableFile = path.join(dir, 'pumps.csv');
+    writeFileSync(tableFile, 'hostname\nsite-pump-01\nsite-pump-02\n');
+    const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'reinsert-config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
+    const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--table', tableFile, '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { output, exited, seen, linesOf } = watchOutput(child);
+    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
+    const card = insertTestCard(cardDir, 'pump', fixture.size);
+    cards.push(card);
+    await seen(() => linesOf(card.device).some((line) => / verified +100%/.test(line)), 'the card verified');
+    card.detach();
+    // The session's next look (once a second) sees the reader empty before the card goes back in.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const again = attachLoop(card.backingFile);
+    cards.push(again);
+    await seen(() => linesOf(again.device).some((line) => line.includes('already written')), 'the card put back');
+    const line = linesOf(again.device).find((l) => l.includes('already written'))!;
+    assert.match(line, /Already written in this session as site-pump-01: take it out, or end the session to rewrite it\./);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(again.sectorsWritten(), 0, 'the card put back is not written');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, output.text.slice(-3000));
+    assert.match(output.text, /Session ended: 1 card written and verified; table 1 of 2 done\./);
   });
 
   it('without a terminal and without --yes, starts nothing', async () => {

@@ -1,7 +1,8 @@
 /**
  * Station mode's rules, with stand-in drives and a stand-in flash:start (the e2e test and
  * test/integration/fleet/bench-session.test.ts run the real thing on loop devices): each removable
- * card is written once while it stays in, again only after it was pulled and put back; fixed and
+ * card is written once while it stays in; put back, a card the session wrote is left alone (no row,
+ * no number) until the session ends, while another card in its reader is a new card; fixed and
  * system drives are never touched; a card the drive rules refuse is shown with the reason, not
  * written; a job that fails to start fails its slots; cards wait for a writer and a row, never fail
  * for want of one; a failed card is retried only while it is the same card.
@@ -39,7 +40,8 @@ function bench(refuseStart = false) {
 
 test('each card inserted is written once, with the session values and no numbering of its own', async () => {
   const { writer, events, started, insert } = bench();
-  insert([card('/dev/sdb'), card('/dev/sdc')]);
+  const [pump7, pump8] = [card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })];
+  insert([pump7, pump8]);
   await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
   assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc']], 'cards seen together share one job');
   assert.equal(started[0]!.counterStart, undefined, 'the series continues');
@@ -53,15 +55,46 @@ test('each card inserted is written once, with the session values and no numberi
   await writer.poll();
   assert.equal(started.length, 1, 'cards still in their readers are not written again');
 
-  insert([card('/dev/sdc')]);
+  insert([pump8]);
   events.emit('flash:done', { jobId: 'job-1', ok: false, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [
     { device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-7' }, { device: '/dev/sdc', state: 'failed', bytesWritten: 10, verified: false },
   ] });
   await writer.poll();
   assert.deepEqual(writer.status().slots.map((s) => s.device), ['/dev/sdc'], 'a card pulled out leaves its slot');
-  insert([card('/dev/sdb'), card('/dev/sdc')]);
+  // The written card put back, in another reader: left alone, saying what it was written as.
+  insert([card('/dev/sdd', { description: 'card A' }), pump8]);
   await writer.poll();
-  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc'], ['/dev/sdb']], 'put back, it is a new card');
+  assert.equal(started.length, 1, 'a card the session wrote is not written again');
+  const again = writer.status().slots.find((s) => s.device === '/dev/sdd')!;
+  assert.deepEqual([again.state, again.card, again.hostname, again.error?.code], ['refused', undefined, undefined, 'ALREADY_WRITTEN']);
+  assert.equal(again.error?.message, 'Already written in this session as pump-7: take it out, or end the session to rewrite it.');
+  // Another card in the reader the written one left: a new card.
+  insert([card('/dev/sdb', { description: 'card C' }), card('/dev/sdd', { description: 'card A' }), pump8]);
+  await writer.poll();
+  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc'], ['/dev/sdb']], 'another card is a new card');
+  assert.deepEqual(started[1]!.session!.cards, [3], 'the card put back took no number');
+  // A new session writes it again.
+  events.emit('flash:done', { jobId: 'job-2', ok: true, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-9' }] });
+  await writer.poll();
+  writer.stop();
+  insert([card('/dev/sdd', { description: 'card A' })]);
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  assert.deepEqual(started.at(-1)!.targets, ['/dev/sdd'], 'ending the session lets it be rewritten');
+});
+
+test('a card with no serial is not taken for one the session wrote', async () => {
+  const events = new EventBus();
+  let present = [card('/dev/sdb')];
+  const started: FlashRequest[] = [];
+  const writer = new BenchWriter({ events, locks: new FlashLocks(), identify: (d) => ({ model: 'SD reader', size: d.size }), list: async () => present, startFlash: async (request) => (started.push(request), { jobId: `job-${started.length}` }) });
+  await writer.start({ source: '/images/iot.raw' });
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }] });
+  present = [];
+  await writer.poll();
+  // Same model and size, no serial: it cannot be told apart from another card, so it is written.
+  present = [card('/dev/sdb')];
+  await writer.poll();
+  assert.equal(started.length, 2);
 });
 
 test('fixed, system and refused drives are never written', async () => {

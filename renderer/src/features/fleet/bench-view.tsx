@@ -19,6 +19,7 @@ const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, ref
 
 function phaseWords(slot: BenchSlot): string {
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
+  if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
   return slotWords[slot.state];
 }
 
