@@ -90,7 +90,7 @@ describe('fiot-flash backup (golden card)', { skip }, () => {
     const cardSize = golden.size + 64 * MiB;
     const source = cardHolding(golden.path, cardSize, 'golden-card.img');
     const before = sha256(source.backingFile);
-    const env = { FIOT_CONFIG_DIR: path.join(dir, 'config'), FIOT_CACHE_DIR: path.join(dir, 'cache') };
+    const env = { FIOT_CONFIG_DIR: path.join(dir, 'settings'), FIOT_CACHE_DIR: path.join(dir, 'cache') };
 
     const kept = path.join(dir, 'golden.raw.xz');
     const read = source.sectorsRead();
