@@ -28,6 +28,8 @@ import { sendUploadToStation } from './transport/station-upload';
 import { formToProfile } from './features/provisioning/profile-form';
 import { createProfileStore, type ProfileState } from './features/provisioning/profile-store';
 import { createJobStore, type JobState } from './features/write/job-store';
+import { cardsPresent } from './features/write/stale-result';
+import { allDrives } from './features/drives/drives-store';
 import { createConnectionStore, type ConnectionStoreState } from './shell/connection-store';
 import { createUiStore, type UiState } from './shell/ui-store';
 import { keepDraft } from './shell/keep-draft';
@@ -109,6 +111,37 @@ export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolS
 export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
 
 /**
+ * A finished write's result stands for the cards it wrote, not for the next write: a new card can
+ * take the old one's device name, and "The card is ready" would send a blank card out. So the Write
+ * step shows the plan again once the person changes what would be written, or a card comes or goes,
+ * or they come back to it from another step. Cards left to retry keep their Retry through cards
+ * coming and going and through a visit elsewhere (the retry checks each is still the same card).
+ */
+function setAsideFinishedWrite(): Array<() => void> {
+  const setAside = (keepCardsToRetry: boolean) => jobStore.getState().setAside({ keepCardsToRetry });
+  return [
+    imageStore.subscribe((state, before) => {
+      if (state.path !== before.path || state.ignoreBoard !== before.ignoreBoard) setAside(false);
+    }),
+    catalogStore.subscribe((state, before) => {
+      if (state.boardId !== before.boardId) setAside(false);
+    }),
+    profileStore.subscribe((state, before) => {
+      if (state.enabled !== before.enabled || state.form !== before.form || state.counterStart !== before.counterStart) setAside(false);
+    }),
+    fleetStore.subscribe((state, before) => {
+      if (state.table !== before.table) setAside(false);
+    }),
+    drivesStore.subscribe((state, before) => {
+      if (state.selected !== before.selected || cardsPresent(allDrives(state)) !== cardsPresent(allDrives(before))) setAside(true);
+    }),
+    uiStore.subscribe((state, before) => {
+      if (state.step === 'write' && before.step !== 'write') setAside(true);
+    }),
+  ];
+}
+
+/**
  * Starts every event subscription and the first loads; returns the teardown. Called once, before
  * the first render: the catalog's answer (from the core's cache) is then usually here by the time
  * React has drawn the page.
@@ -130,6 +163,7 @@ export function startStores(): () => void {
     profileStore.subscribe((state, previous) => {
       if (state.form !== previous.form) fleetStore.getState().recheckTable(formToProfile(state.form));
     }),
+    ...setAsideFinishedWrite(),
     // Drives may have come and gone while the station was out of reach.
     api.onConnection((state) => {
       if (state === 'open') {

@@ -6,8 +6,7 @@
  * bytes says it was written from it.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -15,22 +14,13 @@ import type { Station } from '../../electron/station/server';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
+import { sha256OfRange } from '../helpers/card-check';
 import { addTarget, chooseImage, confirmErase, continueToDrives, openFileSource, writeAndWait } from '../helpers/ui-steps';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
-
-function sha256OfRange(file: string, length: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file, { start: 0, end: length - 1 })
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);

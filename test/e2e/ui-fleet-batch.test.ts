@@ -59,7 +59,11 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
 
   /** From the drives step with these cards: the summary's map, then (unless told not to) the write. */
   async function batch(page: Page, cards: LoopDevice[]): Promise<string[]> {
-    for (const card of cards) await addTarget(page, card.device);
+    for (const card of cards) {
+      await addTarget(page, card.device);
+      // A card added in an earlier batch already has its row: wait until adding it again has ticked it.
+      await page.locator(`[data-testid="drive-row"][data-device="${card.device}"] input[type="checkbox"]:checked`).waitFor();
+    }
     await page.getByTestId('step-continue').click();
     await page.getByTestId('batch-summary').waitFor();
     const names: string[] = [];

@@ -4,9 +4,9 @@
  * The card may be a loop device or an image file; either is read as a plain file.
  */
 import assert from 'node:assert/strict';
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { mapImage, type ByteRange } from '../../electron/core/image-map';
 import type { Fixture } from '../fixtures/fixture';
 import { e2fsck, ext4Tree, fsckVfat, treeDifferences, vfatTree } from './fs-tree';
@@ -21,6 +21,17 @@ export function readRange(file: string, offset: number, length: number): Buffer 
   } finally {
     closeSync(fd);
   }
+}
+
+/** The SHA-256 of a file's or device's first `length` bytes, read as a stream. */
+export function sha256OfRange(file: string, length: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { start: 0, end: length - 1 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
 }
 
 /** Changes one byte of a file in place (XOR with `mask`). */

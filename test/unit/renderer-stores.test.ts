@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDrivesStore, allDrives, selectedDrives } from '../../renderer/src/features/drives/drives-store';
 import { createJobStore } from '../../renderer/src/features/write/job-store';
+import { cardsPresent } from '../../renderer/src/features/write/stale-result';
 import { createImageStore } from '../../renderer/src/features/image/image-store';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
@@ -137,6 +138,38 @@ test('job: cancel asks the core to cancel the running job once', async () => {
   api.emit('flash:done', { ...result('j2', false), targets: [{ device: '/dev/sdb', state: 'cancelled', bytesWritten: 10, verified: false }] });
   assert.equal(store.getState().status, 'finished');
   assert.equal(store.getState().result?.ok, false);
+});
+
+test('job: a finished write is set aside for the next one; a failed card keeps its Retry unless what to write changed', async () => {
+  let jobs = 0;
+  const api = createFakeApi({ 'flash:start': () => ({ jobId: `j${++jobs}` }) });
+  const store = createJobStore(api);
+  store.getState().watch();
+  await store.getState().start({ source: '/img.raw', targets: ['/dev/sdb'] });
+  store.getState().setAside();
+  assert.equal(store.getState().status, 'running', 'a running write is never set aside');
+
+  api.emit('flash:done', result('j1', true));
+  store.getState().setAside({ keepCardsToRetry: true });
+  assert.equal(store.getState().status, 'idle', 'a card that is ready has nothing to retry: back to the plan');
+  assert.equal(store.getState().result, null);
+
+  await store.getState().start({ source: '/img.raw', targets: ['/dev/sdb'] });
+  api.emit('flash:done', result('j2', false));
+  store.getState().setAside({ keepCardsToRetry: true });
+  assert.equal(store.getState().status, 'finished', 'the failed card can still be retried');
+  assert.equal(store.getState().result?.jobId, 'j2');
+  store.getState().setAside();
+  assert.equal(store.getState().status, 'idle');
+});
+
+test('job: the cards present change when a card comes, goes, or another file is behind a loop device', () => {
+  const loop = drive('/dev/loop4', { kind: 'loop', backingFile: '/cards/a.img' });
+  const before = cardsPresent([drive('/dev/sdb'), loop]);
+  assert.equal(cardsPresent([{ ...loop, description: 'Written', mountpoints: ['/media/boot'] }, drive('/dev/sdb')]), before, 'a write that changes labels and mounts is the same cards');
+  assert.notEqual(cardsPresent([drive('/dev/sdb'), { ...loop, backingFile: '/cards/b.img' }]), before);
+  assert.notEqual(cardsPresent([loop]), before);
+  assert.notEqual(cardsPresent([drive('/dev/sdb', { size: 64e9 }), loop]), before);
 });
 
 test('image: a chosen file is inspected; a bad one shows the reason', async () => {

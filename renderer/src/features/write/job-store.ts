@@ -8,6 +8,7 @@ import type { FiotApi } from '../../../../shared/contract';
 import type { FlashProgress, FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { trackCards, type CardTrack } from './card-track';
+import { hasCardsToRetry } from './stale-result';
 
 export type JobStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'finished';
 
@@ -32,6 +33,11 @@ export interface JobState {
   retryFailed(eraseOther?: boolean): Promise<void>;
   cancel(): Promise<void>;
   reset(): void;
+  /**
+   * A finished job's result no longer stands for the next write: back to the plan. Unless
+   * `keepCardsToRetry` and some cards failed: their Retry stays (it checks each card is the same one).
+   */
+  setAside(options?: { keepCardsToRetry?: boolean }): void;
   /** Subscribes to flash:progress and flash:done; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -110,6 +116,12 @@ export function createJobStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       reset() {
         if (isBusy(get().status)) return;
         set({ status: 'idle', jobId: null, request: null, progress: null, cards: {}, result: null, error: null, changedCard: null });
+      },
+
+      setAside({ keepCardsToRetry = false } = {}) {
+        const { status, result } = get();
+        if (status !== 'finished' || (keepCardsToRetry && hasCardsToRetry(result))) return;
+        get().reset();
       },
 
       watch() {
