@@ -1,7 +1,7 @@
 /**
  * A first-time evaluator's first steps in Chromium through the station: the catalog when Fedora
  * cannot be reached (a calm banner; one click on an entry chooses it; its failed download points
- * at a local file, which then works), a password that is set by leaving its field, the plain
+ * at a local file, which then works), a password that is set once typed twice alike, the plain
  * summary with secrets masked, and the erase dialog asking before a card without any login.
  */
 import assert from 'node:assert/strict';
@@ -71,7 +71,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
     }
   });
 
-  it('sets a typed password by leaving its field, and summarises first boot with secrets masked', { timeout: 60_000 }, async () => {
+  it('sets a password typed twice alike, and summarises first boot with secrets masked', { timeout: 60_000 }, async () => {
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
@@ -82,7 +82,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
       await page.getByLabel('User name', { exact: true }).fill('core');
       await page.getByLabel('Password (optional)').fill('pi and cream');
-      await page.keyboard.press('Tab');
+      await page.getByLabel('Type it again').fill('pi and cream');
       await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
       assert.equal(await page.getByLabel('Password (optional)').inputValue(), '', 'the typed password is not kept in the page');
       await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');
