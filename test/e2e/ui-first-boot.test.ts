@@ -6,16 +6,11 @@
  * preview shows each file as readable text while the JSON keeps Ignition's encoding.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { offlineCatalogEnv } from '../helpers/walk';
-import { openStationSession, type StationSession } from '../helpers/station-session';
+import { openOfflineStation, type OfflineStation } from '../helpers/walk';
 import { commandsSkipReason } from '../helpers/system';
 import { chooseImage } from '../helpers/ui-steps';
 
@@ -25,26 +20,19 @@ const skip = chromiumSkipReason() ?? commandsSkipReason('xz');
 const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
 
 describe('the First boot step in Chromium through the station', { skip: skip ?? false }, () => {
-  let session: StationSession;
-  let fixture: Fixture;
-  let work: string;
-
+  let station: OfflineStation;
   before(async () => {
-    work = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-first-boot-'));
-    [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession('first-boot', await offlineCatalogEnv(work))]);
+    station = await openOfflineStation('first-boot');
   });
 
-  after(async () => {
-    await session?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => station?.close());
 
   /** A fresh page with the image chosen, on the First boot step with setup turned on. */
   async function onFirstBoot(walk: (page: Page) => Promise<void>): Promise<void> {
-    const page = await session.browser.context.newPage();
+    const page = await station.session.browser.context.newPage();
     try {
-      await page.goto(session.station.url);
-      await chooseImage(page, session.offer(fixture.xzPath!));
+      await page.goto(station.session.station.url);
+      await chooseImage(page, station.session.offer(station.fixture.xzPath!));
       await page.getByTestId('step-continue').click();
       await page.getByTestId('provisioning-enabled').check();
       await walk(page);
@@ -99,10 +87,10 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
   });
 
   it('gives the First boot step no ✓ before it is opened', { timeout: 60_000 }, async () => {
-    const page = await session.browser.context.newPage();
+    const page = await station.session.browser.context.newPage();
     try {
-      await page.goto(session.station.url);
-      await chooseImage(page, session.offer(fixture.xzPath!));
+      await page.goto(station.session.station.url);
+      await chooseImage(page, station.session.offer(station.fixture.xzPath!));
       const mark = (step: string) => page.getByTestId(`nav-${step}`).locator('.step-number').innerText();
       assert.equal(await mark('provisioning'), '2', 'not opened: its number, no ✓');
       await page.getByTestId('step-continue').click();

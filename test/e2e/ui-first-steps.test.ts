@@ -5,34 +5,28 @@
  * summary with secrets masked, and the erase dialog asking before a card without any login.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeFixture, type Fixture } from '../fixtures/fixture';
+import type { Fixture } from '../fixtures/fixture';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { offlineCatalogEnv } from '../helpers/walk';
-import { openStationSession, type StationSession } from '../helpers/station-session';
+import { openOfflineStation, type OfflineStation } from '../helpers/walk';
+import type { StationSession } from '../helpers/station-session';
 import { commandsSkipReason } from '../helpers/system';
 import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
 
 const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
 describe('first steps of an evaluator in Chromium through the station', { skip: skip ?? false }, () => {
+  let station: OfflineStation;
   let session: StationSession;
   let fixture: Fixture;
-  let work: string;
 
   before(async () => {
-    work = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-first-steps-'));
-    const env = await offlineCatalogEnv(work);
-    [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession('first-steps', env)]);
+    station = await openOfflineStation('first-steps');
+    ({ session, fixture } = station);
   });
 
-  after(async () => {
-    await session?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => station?.close());
 
   it('offline: a calm banner, one click chooses, the failed download points at a local file', { timeout: 120_000 }, async () => {
     const page = await session.browser.context.newPage();
