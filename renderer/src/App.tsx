@@ -65,6 +65,7 @@ function useFocusOnStepChange(stepId: string) {
 
 export function App() {
   const current = useUi((s) => s.step);
+  const visited = useUi((s) => s.visited);
   const busy = useJob((s) => isBusy(s.status));
   const { readyCount, blocker, blockedStep } = useProgress();
   const historyOpen = useHistory((s) => s.open);
@@ -81,7 +82,7 @@ export function App() {
       <TopBar />
       {historyOpen ? <HistoryView /> : tool ? <FleetToolView tool={tool} /> : (
       <div className="layout">
-        <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} onSelect={go} />
+        <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} visited={visited} onSelect={go} />
         <main className="panel" aria-labelledby="step-title" data-testid={`step-${step.id}`}>
           <header className="panel-header">
             <p className="panel-kicker">Step {index + 1} of {steps.length}</p>

@@ -82,7 +82,7 @@ describe('keyboard alone, and an axe-core scan of every step', { skip: skip ?? f
       await typeInto(testId('profile-hostname'), 'my-pi');
       await typeInto(testId('profile-userName'), 'core');
       await typeInto(testId('profile-password'), 'pi and cream');
-      await page.keyboard.press('Tab');
+      await typeInto(testId('profile-password-again'), 'pi and cream');
       await typeInto(testId('profile-sshKeys'), ED25519_KEY);
       await page.getByTestId('profile-summary').filter({ hasText: 'User core, 1 SSH key, password set, hostname my-pi' }).waitFor();
       await visit('first-boot');

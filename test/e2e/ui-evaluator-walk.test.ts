@@ -38,10 +38,11 @@ async function chooseCatalogImage(page: Page, board: RegExp): Promise<void> {
   await page.getByTestId('catalog-entry').first().click();
 }
 
-/** Types a password the way a person does: type it, then leave the field (that sets it). */
+/** Types a password the way a person does: type it, then type it again (the same text twice sets it). */
 async function typePassword(page: Page, password: string): Promise<void> {
   await page.getByLabel(/^Password/).fill(password);
-  await page.getByLabel(/^Password/).press('Tab');
+  await page.getByLabel('Type it again').fill(password);
+  await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
 }
 
 describe('the evaluator walks, in Chromium through the station', { skip: skip ?? false }, () => {

@@ -1,38 +1,32 @@
 /**
  * A first-time evaluator's first steps in Chromium through the station: the catalog when Fedora
  * cannot be reached (a calm banner; one click on an entry chooses it; its failed download points
- * at a local file, which then works), a password that is set by leaving its field, the plain
+ * at a local file, which then works), a password that is set once typed twice alike, the plain
  * summary with secrets masked, and the erase dialog asking before a card without any login.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeFixture, type Fixture } from '../fixtures/fixture';
+import type { Fixture } from '../fixtures/fixture';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
-import { offlineCatalogEnv } from '../helpers/walk';
-import { openStationSession, type StationSession } from '../helpers/station-session';
+import { openOfflineStation, type OfflineStation } from '../helpers/walk';
+import type { StationSession } from '../helpers/station-session';
 import { commandsSkipReason } from '../helpers/system';
 import { addTarget, chooseImage, continueToDrives } from '../helpers/ui-steps';
 
 const skip = chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
 describe('first steps of an evaluator in Chromium through the station', { skip: skip ?? false }, () => {
+  let station: OfflineStation;
   let session: StationSession;
   let fixture: Fixture;
-  let work: string;
 
   before(async () => {
-    work = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-first-steps-'));
-    const env = await offlineCatalogEnv(work);
-    [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession('first-steps', env)]);
+    station = await openOfflineStation('first-steps');
+    ({ session, fixture } = station);
   });
 
-  after(async () => {
-    await session?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
+  after(() => station?.close());
 
   it('offline: a calm banner, one click chooses, the failed download points at a local file', { timeout: 120_000 }, async () => {
     const page = await session.browser.context.newPage();
@@ -71,7 +65,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
     }
   });
 
-  it('sets a typed password by leaving its field, and summarises first boot with secrets masked', { timeout: 60_000 }, async () => {
+  it('sets a password typed twice alike, and summarises first boot with secrets masked', { timeout: 60_000 }, async () => {
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
@@ -82,7 +76,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
       await page.getByLabel('User name', { exact: true }).fill('core');
       await page.getByLabel('Password (optional)').fill('pi and cream');
-      await page.keyboard.press('Tab');
+      await page.getByLabel('Type it again').fill('pi and cream');
       await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
       assert.equal(await page.getByLabel('Password (optional)').inputValue(), '', 'the typed password is not kept in the page');
       await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');

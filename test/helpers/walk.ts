@@ -4,13 +4,15 @@
  * catalog that is offline: refreshed once from a loopback Fedora whose port is then closed, so
  * the app shows the catalog it kept and every download from it fails with "connection refused".
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../electron/core/config';
 import { CatalogService } from '../../electron/core/catalog/service';
+import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { sendJson, startRouteServer } from './route-server';
+import { openStationSession, type StationSession } from './station-session';
 
 export interface StepShots {
   dir: string;
@@ -58,4 +60,26 @@ export async function offlineCatalogEnv(dataDir: string): Promise<NodeJS.Process
     await fedora.close();
   }
   return env;
+}
+
+export interface OfflineStation {
+  session: StationSession;
+  /** An image file the station offers (xz-compressed), as a person without a catalog would use. */
+  fixture: Fixture;
+  close(): Promise<void>;
+}
+
+/** A station whose catalog is offline (see `offlineCatalogEnv`), with a small xz image to choose. */
+export async function openOfflineStation(name: string): Promise<OfflineStation> {
+  const work = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
+  const env = await offlineCatalogEnv(work);
+  const [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession(name, env)]);
+  return {
+    session,
+    fixture,
+    async close() {
+      await session.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,16 +5,19 @@ interface StepNavProps {
   current: string;
   /** Steps at or before this index (the first step not ready) can be opened; -1 locks all. */
   openUpTo: number;
+  /** The steps opened so far: only those can show a ✓. */
+  visited: string[];
   onSelect(id: string): void;
 }
 
-export function StepNav({ steps, current, openUpTo, onSelect }: StepNavProps) {
+export function StepNav({ steps, current, openUpTo, visited, onSelect }: StepNavProps) {
   return (
     <nav className="step-nav" aria-label="Steps">
       <ol>
         {steps.map((step, index) => {
           const isCurrent = step.id === current;
-          const done = index < openUpTo;
+          // Ready is not done: an optional step nobody opened (First boot) needs nothing yet was never looked at.
+          const done = index < openUpTo && visited.includes(step.id);
           return (
             <li key={step.id} className={`step-item${isCurrent ? ' current' : ''}${done ? ' done' : ''}`}>
               <button

@@ -2,8 +2,8 @@
  * The common things, short: hostname (with the names the next cards get), a user with a
  * password and SSH keys (pasted, from a .pub file, ~/.ssh or a keys URL), and Wi-Fi.
  */
-import { useEffect, useRef, useState } from 'react';
-import { FieldErrors, TextField, useFieldProblems } from './field';
+import { useEffect, useState } from 'react';
+import { FieldErrors, RevealButton, TextField, useFieldProblems } from './field';
 import { KeyImport } from './key-import';
 import { profileStore, useProfile } from '../../stores';
 
@@ -22,39 +22,69 @@ function HostnamePreview() {
   );
 }
 
+/** Where a typed password stands: set only when typed twice alike; a mismatch is said once the second is left. */
+function pendingOf(password: string, again: string, againLeft: boolean): 'unconfirmed' | 'mismatch' | null {
+  if (!password && !again) return null;
+  if (password === again) return null;
+  return againLeft && again ? 'mismatch' : 'unconfirmed';
+}
+
 /**
- * What is typed is what is set: the password is hashed when the field is left (or on Enter), so
- * there is no "Set" button to forget; leaving the step with text still typed hashes it too.
+ * The password is typed twice, then set: one typo in a hidden field would lock the user out of the
+ * card. The hash is made as soon as both fields hold the same text (no "Set" button to forget) and
+ * both are emptied; only the hash is kept. While they differ, Continue waits and says why.
  */
 function PasswordField() {
-  const [password, setPassword] = useState('');
-  const typed = useRef('');
+  const [password, setPasswordText] = useState('');
+  const [again, setAgain] = useState('');
+  const [againLeft, setAgainLeft] = useState(false);
+  const [shown, setShown] = useState(false);
   const hash = useProfile((s) => s.form.passwordHash);
   const problems = useFieldProblems('passwordHash');
-  const commit = () => {
-    if (!typed.current) return;
-    void profileStore.getState().setPassword(typed.current);
-    typed.current = '';
-    setPassword('');
+  const pending = pendingOf(password, again, againLeft);
+  const change = (nextPassword: string, nextAgain: string) => {
+    setPasswordText(nextPassword);
+    setAgain(nextAgain);
+    if (nextPassword && nextPassword === nextAgain) {
+      void profileStore.getState().setPassword(nextPassword);
+      setPasswordText('');
+      setAgain('');
+      setAgainLeft(false);
+    }
   };
-  useEffect(() => () => {
-    if (typed.current) void profileStore.getState().setPassword(typed.current);
-  }, []);
+  useEffect(() => profileStore.getState().setPasswordPending(pending), [pending]);
+  // Leaving the step (or turning setup off) drops a half-typed password: nothing of it is kept.
+  useEffect(() => () => profileStore.getState().setPasswordPending(null), []);
+  const type = shown ? 'text' : 'password';
   return (
-    <div className="field">
+    <div className={`field${pending === 'mismatch' ? ' field-invalid' : ''}`}>
       <label htmlFor="profile-password">Password (optional)</label>
       <div className="row">
-        <input id="profile-password" type="password" autoComplete="new-password" value={password} data-testid="profile-password" aria-describedby="profile-password-hint"
-          placeholder={hash ? 'A password is set (only its hash is kept)' : 'Type a password'}
-          onChange={(e) => {
-            typed.current = e.target.value;
-            setPassword(e.target.value);
-          }} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+        <input id="profile-password" type={type} autoComplete="new-password" value={password} data-testid="profile-password" aria-describedby="profile-password-hint"
+          placeholder={hash ? 'A password is set (only its hash is kept)' : 'Type a password'} spellCheck={false}
+          onChange={(e) => change(e.target.value, again)} />
+        <RevealButton shown={shown} onToggle={() => setShown(!shown)} what="password" testId="profile-password-show" />
         {hash && <button type="button" className="button" onClick={() => profileStore.getState().update({ passwordHash: '' })} data-testid="profile-password-clear">Remove password</button>}
       </div>
+      {(password || again) && (
+        <>
+          <label htmlFor="profile-password-again">Type it again</label>
+          <input id="profile-password-again" type={type} autoComplete="new-password" value={again} data-testid="profile-password-again" spellCheck={false}
+            aria-invalid={pending === 'mismatch'} aria-describedby="profile-password-hint profile-password-mismatch"
+            onChange={(e) => {
+              setAgainLeft(false);
+              change(password, e.target.value);
+            }} onBlur={() => setAgainLeft(true)} onKeyDown={(e) => e.key === 'Enter' && setAgainLeft(true)} />
+        </>
+      )}
       <p id="profile-password-hint" className="field-hint" data-testid="profile-password-state">
-        {hash ? 'Password set: only its sha512-crypt hash is kept and written.' : 'Hashed as soon as you leave the field; the password itself is never stored or written.'}
+        {hash && !pending ? 'Password set: only its sha512-crypt hash is kept and written.' : 'Set once typed the same in both fields; the password itself is never stored or written.'}
       </p>
+      {pending === 'mismatch' && (
+        <ul id="profile-password-mismatch" className="field-errors" role="alert" data-testid="profile-password-mismatch">
+          <li>The two passwords differ: type the same one in both fields.</li>
+        </ul>
+      )}
       <FieldErrors messages={problems} field="passwordHash" />
     </div>
   );

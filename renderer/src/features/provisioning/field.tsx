@@ -2,7 +2,7 @@
  * One labelled form field with its problem beside it. Problems come from the core's check of the
  * whole profile, so a field shows exactly what would stop the write.
  */
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Problem } from '../../../../shared/provisioning';
 import { fieldOf, formMessage, type ProfileForm } from './profile-form';
@@ -23,11 +23,24 @@ interface TextFieldProps {
   mono?: boolean;
 }
 
+/**
+ * Show or hide a secret being typed: a typo in a hidden password or passphrase is found only when
+ * the card cannot log in or join the network. aria-pressed tells a screen reader the state.
+ */
+export function RevealButton({ shown, onToggle, what, testId }: { shown: boolean; onToggle(): void; what: string; testId: string }) {
+  return (
+    <button type="button" className="button small" aria-pressed={shown} aria-label={`Show ${what}`} onClick={onToggle} data-testid={testId}>
+      {shown ? 'Hide' : 'Show'}
+    </button>
+  );
+}
+
 export function TextField({ name, label, hint, placeholder, type = 'text', multiline, mono }: TextFieldProps) {
   const id = useId();
   const value = useProfile((s) => s.form[name]);
   const problems = useFieldProblems(name);
   const describedBy = `${id}-hint ${id}-error`;
+  const [shown, setShown] = useState(false);
   const onChange = (text: string) => profileStore.getState().update({ [name]: text } as Partial<ProfileForm>);
   const common = {
     id,
@@ -43,6 +56,11 @@ export function TextField({ name, label, hint, placeholder, type = 'text', multi
       <label htmlFor={id}>{label}</label>
       {multiline ? (
         <textarea {...common} rows={3} spellCheck={false} onChange={(e) => onChange(e.target.value)} />
+      ) : type === 'password' ? (
+        <div className="row">
+          <input {...common} type={shown ? 'text' : 'password'} spellCheck={false} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
+          <RevealButton shown={shown} onToggle={() => setShown(!shown)} what={label.toLowerCase()} testId={`profile-${name}-show`} />
+        </div>
       ) : (
         <input {...common} type={type} spellCheck={false} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
       )}

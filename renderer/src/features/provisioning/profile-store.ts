@@ -30,6 +30,12 @@ export interface ProfileState {
   canReadLocalKeys: boolean;
   /** What the last key import added, in one sentence. */
   keysNotice: string | null;
+  /**
+   * A password typed but not yet set: not confirmed by typing it again, or the two differ. Only
+   * this state is kept here, never the text, so Continue can say why it waits.
+   */
+  passwordPending: 'unconfirmed' | 'mismatch' | null;
+  setPasswordPending(pending: ProfileState['passwordPending']): void;
   setEnabled(enabled: boolean): void;
   update(changes: Partial<ProfileForm>): void;
   setCounterStart(n: number | null): void;
@@ -110,7 +116,11 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>, options: { canR
       error: null,
       canReadLocalKeys: options.canReadLocalKeys ?? false,
       keysNotice: null,
+      passwordPending: null,
 
+      setPasswordPending(passwordPending) {
+        set({ passwordPending });
+      },
       setEnabled(enabled) {
         set({ enabled, ...(enabled ? {} : { preview: null }) });
         refresh();
