@@ -57,7 +57,8 @@ async function firstBoot(page: Page, user: string, hostname?: string): Promise<v
   if (hostname) await page.getByLabel('Hostname', { exact: true }).fill(hostname);
   await page.getByLabel('User name', { exact: true }).fill(user);
   await page.getByLabel(/^Password/).fill('correct horse battery staple');
-  await page.getByLabel(/^Password/).press('Tab');
+  await page.getByLabel('Type it again').fill('correct horse battery staple');
+  await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
   await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
   await continueButton(page).click();
 }
