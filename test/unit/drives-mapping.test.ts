@@ -130,9 +130,10 @@ describe('loop devices from sysfs', () => {
     assert.equal(readLoopDrive('/dev/loop10', { sysRoot, mountsTable: '', swapsTable: swaps }).isSystem, true);
   });
 
-  it('refuses a loop device that is not attached, saying how to attach one', () => {
+  it('refuses a loop device that is not attached, in the words of a card taken out', () => {
     fakeLoop('loop11', { size: '0', ro: '0' });
-    assert.throws(() => readLoopDrive('/dev/loop11', { sysRoot }), (e: Error & { code?: string; hint?: string }) => e.code === 'TARGET_NOT_FOUND' && /losetup/.test(e.hint ?? ''));
+    // A loop device stands in for a card reader: its user is told about the card, not about losetup.
+    assert.throws(() => readLoopDrive('/dev/loop11', { sysRoot }), (e: Error & { code?: string; hint?: string }) => e.code === 'TARGET_NOT_FOUND' && /put it back in/.test(e.hint ?? '') && !/losetup/.test(e.hint ?? ''));
   });
 
   it('refuses a loop device that does not exist', () => {
