@@ -31,6 +31,9 @@ export function firstError(result: FlashResult, verify: boolean): ErrorInfo | un
   if (failed) return targetError(failed);
   if (result.error) return jobError(result.error);
   if (!flashSucceeded(result, verify)) return { code: 'INTERNAL', message: 'The flash did not finish successfully.', hint: errorCatalog.INTERNAL.hint };
+  // The cards are fine, but what they were handed (a history line, a table row) was not saved: the
+  // next run could hand out the same name or row again, so a script must not read this as success.
+  if (result.notSaved) return jobError(result.notSaved);
   const hook = result.onCard?.find((report) => !report.ok);
   if (hook) return { code: 'ON_CARD_FAILED', message: hook.message, hint: errorCatalog.ON_CARD_FAILED.hint };
   return undefined;
@@ -57,9 +60,9 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
     }
   }
   if (result.imageCache) io.say(imageCacheNotes[result.imageCache]);
-  if (result.notSaved) io.warn(`Warning: ${result.notSaved.message}`);
+  if (result.notSaved) io.warn(`✘ ${result.notSaved.message}`);
   if (written) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
-  const ok = reportOnCard(result, io) && written;
+  const ok = reportOnCard(result, io) && written && !result.notSaved;
   const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved, onCard } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
   io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved, onCard }, firstError(result, verify));

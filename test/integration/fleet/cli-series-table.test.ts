@@ -168,3 +168,29 @@ describe('fiot-flash flash --table', { skip }, () => {
     }
   });
 });
+
+describe('fiot-flash flash: what was handed out could not be saved', { skip: skip || (commandsSkipReason('chattr') ?? false) }, () => {
+  it('writes and verifies the card, then fails with STATE_NOT_SAVED and exit 1, never a silent warning', async () => {
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
+    const boot = source.partitions.find((p) => p.label === 'boot')!;
+    const configDir = mkdtempSync(path.join(dir, 'unsaved-'));
+    // An immutable history file: it reads (empty), but appending the card's line fails, even as root.
+    const history = path.join(configDir, 'history.jsonl');
+    writeFileSync(history, '');
+    spawnSync('chattr', ['+i', history]);
+    const card = createLoopDisk(source.size);
+    try {
+      const run = cli(['flash', source.xzPath!, '--drive', card.device, '--yes', '--hostname', 'unsaved-1', '--json'], configDir);
+      assert.equal(run.status, 1, run.stderr + run.stdout.slice(-2000));
+      const result = resultLine(run.stdout) as { ok: boolean; error?: { code: string; message: string }; targets: Array<{ verified?: boolean }> };
+      assert.equal(result.ok, false);
+      assert.equal(result.error?.code, 'STATE_NOT_SAVED');
+      assert.match(result.error?.message ?? '', /history/);
+      assert.equal(result.targets[0]?.verified, true, 'the card itself was written and verified');
+      assert.equal(cardConfig(card.device, boot).file('/etc/hostname'), 'unsaved-1\n');
+    } finally {
+      spawnSync('chattr', ['-i', history]);
+      card.dispose();
+    }
+  });
+});
