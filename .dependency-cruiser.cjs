@@ -7,7 +7,7 @@
 // privileged writer stays small. docs/architecture.md names them too.
 const CORE_LIBRARY = [
   '^electron/core/image-map/',
-  '^electron/core/flash/source/',
+  '^electron/core/image-source/',
   '^electron/core/system-tools[.]ts$',
   '^electron/core/drives/(resolve-target|check-targets|target-identity|loop-backing|file-stat|list-drives|loop-device|map-drive|system-mounts)[.]ts$',
   '^electron/core/provision/(inject|block-io|boot-entries|ext-fs|firstboot-stamp|inspect|io-disk|partitions)[.]ts$',

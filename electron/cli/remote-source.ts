@@ -3,7 +3,7 @@
  * cache (verified, decompressed once) with its own progress before the drives are checked, so the
  * size check and the confirmation see the real image, and a second flash downloads nothing.
  */
-import type { SourceExpectation } from '../core/flash/source';
+import type { SourceExpectation } from '../core/image-source';
 import { ImageService } from '../core/images/image-service';
 import { createImageProgress, verificationLine } from './image-progress';
 import type { CliIO } from './io';

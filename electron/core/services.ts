@@ -10,7 +10,7 @@ import { CheckinService } from './checkin/checkin-service';
 import { CatalogService } from './catalog/service';
 import { loadConfig, type AppConfig } from './config';
 import { startFlash, type FlashJob } from './flash/job';
-import type { SourceResolver } from './flash/source';
+import type { SourceResolver } from './image-source';
 import { flashRecorder } from './history';
 import { runOnCardHooks } from './hooks/on-card';
 import { readOnCardCommand } from './hooks/on-card-setting';

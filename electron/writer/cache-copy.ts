@@ -14,7 +14,7 @@ import { fstatSync } from 'node:fs';
 import type { promises } from 'node:fs';
 import type { CacheCopyReport, WriterJob } from '../../shared/writer-protocol';
 import { descriptorHandle } from './descriptor-handle';
-import { mergeRanges, rangeEnd, totalLength, type ByteRange } from './ranges';
+import { mergeRanges, rangeEnd, totalLength, type ByteRange } from '../core/image-source/ranges';
 import { ALIGNMENT, alignedBuffer } from './target-io';
 import type { StreamOutcome } from './write-stream';
 

@@ -6,7 +6,7 @@
  * the table: a card stopped before the end would look like a damaged good one. The old backup
  * header at the end of a larger card that once held a GPT disk is zeroed before anything else.
  */
-import { rangeEnd, type ByteRange } from './ranges';
+import { rangeEnd, type ByteRange } from '../core/image-source/ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 
 /** Image bytes held in memory and written after everything else. */

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Drive } from '../../shared/domain/drive';
 import { FiotError } from '../../shared/errors';
 import { checkOneTarget, mountedRefusal } from '../core/drives/check-targets';
-import type { SourceInfo } from '../core/flash/source';
+import type { SourceInfo } from '../core/image-source';
 import { probeCapacity } from './capacity-probe';
 import { findTool } from '../core/system-tools';
 import { failSlot, type TargetSlot } from './slots';

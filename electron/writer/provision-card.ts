@@ -11,7 +11,7 @@ import { FiotError } from '../../shared/errors';
 import type { ProvisionedResult, ProvisionJob } from '../../shared/writer-protocol';
 import { admitTarget } from './prepare-targets';
 import type { ProvisioningInjector } from './provision-seam';
-import { mergeRanges } from './ranges';
+import { mergeRanges } from '../core/image-source/ranges';
 import { ALIGNMENT, alignedBuffer, TargetIO } from './target-io';
 
 /** A BlockIO over the open card that remembers what each written block must hold afterwards. */

@@ -10,7 +10,7 @@ import { FiotError } from '../../shared/errors';
 import type { ProvisioningPlan } from '../../shared/provisioning';
 import type { BlockIO } from '../core/provision/block-io';
 import { overlayUnit } from './held-tables';
-import { mergeRanges, type ByteRange } from './ranges';
+import { mergeRanges, type ByteRange } from '../core/image-source/ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 import { HEAD_BYTES, type HeldHead } from './write-stream';
 import { verifyAgainst } from './verify';

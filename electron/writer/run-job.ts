@@ -8,15 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { clearCardTables, wipeWrittenTables } from './held-tables';
-import { decoderProblem, inspectSource, type SourceInfo } from '../core/flash/source';
+import { decoderProblem, inspectSource, openImage, type ImageSource, type SourceInfo } from '../core/image-source';
 import { checkWrittenDigest } from './expected-digest';
 import { CacheCopy } from './cache-copy';
-import { checkDecoded, openImage, type ImageReader } from './open-image';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
 import type { CacheCopyReport, WriterJob, WriterMessage, WriterResultMessage } from '../../shared/writer-protocol';
 import { provisioningOverlay, type ProvisioningInjector } from './provision-seam';
-import { mergeRanges, totalLength } from './ranges';
+import { mergeRanges, totalLength } from '../core/image-source/ranges';
 import { failSlot, forEachLive, isLive, createSlot, slotResult, type TargetSlot } from './slots';
 import type { TargetIO } from './target-io';
 import { verifyAgainst, verifyHashed } from './verify';
@@ -50,7 +49,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
   const { signal } = deps;
   const slots = job.targets.map((t) => createSlot(t.device, t.provisioning, t.descriptor));
   const progress = new ProgressReporter(deps.emit, slots);
-  let reader: ImageReader | null = null;
+  let reader: ImageSource | null = null;
   let source: SourceInfo | null = null;
   let outcome: StreamOutcome | null = null;
   let jobError: FiotError | undefined;
@@ -76,7 +75,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     });
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots.find((s) => s.error)?.error ?? new FiotError('WRITE_FAILED', 'Every target failed.');
-    await checkDecoded(reader, source, outcome.imageBytes);
+    await reader.end(outcome.imageBytes);
     checkWrittenDigest(job.expectedWrittenSha256, outcome, job.source);
     const imageSize = source.size ?? outcome.imageBytes;
     copied = (await copy?.finish(outcome, imageSize)) ?? null;
@@ -89,7 +88,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     jobError = error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message);
     for (const slot of slots) if (slot.state !== 'failed' && slot.state !== 'done') failSlot(slot, jobError);
   } finally {
-    reader?.decoded?.close();
+    reader?.close();
     await Promise.all([...slots.map((slot) => slot.io?.close()), copy?.close()]);
   }
   const ok = slots.every((slot) => slot.state === 'done');

@@ -2,7 +2,7 @@
 import type { TargetState } from '../../shared/domain/flash';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import type { ProvisioningPlan } from '../../shared/provisioning';
-import type { ByteRange } from './ranges';
+import type { ByteRange } from '../core/image-source/ranges';
 import type { TargetIO } from './target-io';
 import type { WriterTargetResult } from '../../shared/writer-protocol';
 

@@ -6,7 +6,7 @@
 import { FiotError } from '../../shared/errors';
 import { overlayUnit, type HeldUnit } from './held-tables';
 import { readBackDigest } from './read-back-digest';
-import { piecesOf, type ByteRange } from './ranges';
+import { piecesOf, type ByteRange } from '../core/image-source/ranges';
 import { ALIGNMENT, alignedBuffer, type TargetIO } from './target-io';
 
 const READ_PIECE = 4 << 20;

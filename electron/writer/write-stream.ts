@@ -6,12 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { FiotError } from '../../shared/errors';
-import type { AllocationMap } from './allocation-map';
 import { AlignedPool } from './aligned-pool';
-import { CHUNK_SIZE, type ImageChunk } from './chunks';
+import { CHUNK_SIZE, type AllocationMap, type ImageChunk } from '../core/image-source';
 import { readBackDigest } from './read-back-digest';
 import { backupGptUnit, holdUnit, type HeldUnit } from './held-tables';
-import { appendRange, rangeEnd, type ByteRange } from './ranges';
+import { appendRange, rangeEnd, type ByteRange } from '../core/image-source/ranges';
 import { failSlot, forEachLive, isLive, type TargetSlot } from './slots';
 import { ALIGNMENT, alignedBuffer } from './target-io';
 

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
-import { localFileResolver } from '../../electron/core/flash/source';
+import { localFileResolver } from '../../electron/core/image-source';
 import { ImageService } from '../../electron/core/images/image-service';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
-import { localFileResolver } from '../../electron/core/flash/source';
+import { localFileResolver } from '../../electron/core/image-source';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 import { faithfulFixture } from './bench-fixture';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFlash } from '../../electron/core/flash/job';
-import { readXzBlocks, type XzBlock } from '../../electron/core/flash/source/xz-index';
+import { readXzBlocks, type XzBlock } from '../../electron/core/image-source/xz-index';
 import type { ByteRange } from '../../electron/core/image-map';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage, fillWithOldData, imageDataRanges, readRange } from '../helpers/card-check';

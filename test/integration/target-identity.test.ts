@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { startFlash } from '../../electron/core/flash/job';
-import { inspectSource } from '../../electron/core/flash/source';
+import { inspectSource } from '../../electron/core/image-source';
 import { prepareTargets } from '../../electron/writer/prepare-targets';
 import { createSlot } from '../../electron/writer/slots';
 import { resultLine } from '../helpers/cli-json';

@@ -12,7 +12,7 @@ import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
 import type { Profile } from '../../../shared/provisioning';
 import { listDrives } from '../../core/drives/list-drives';
-import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { inspectSource, localFileResolver } from '../../core/image-source';
 import { countTableRows } from '../../core/fleet/bench-table';
 import { BenchWriter } from '../../core/fleet/bench-writer';
 import { driveListerFor } from '../../core/handlers/drives';

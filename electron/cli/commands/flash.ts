@@ -7,7 +7,7 @@ import type { FlashRequest } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
-import { inspectSource, localFileResolver } from '../../core/flash/source';
+import { inspectSource, localFileResolver } from '../../core/image-source';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
 import { readTableFlag, summariseBatch } from '../batch-summary';

@@ -14,7 +14,7 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
-import { hasScheme, type SourceResolver } from '../flash/source';
+import { hasScheme, type SourceResolver } from '../image-source';
 
 export interface GrantOptions {
   /** Folders whose images clients may write, and create image files in (the station's --images). */

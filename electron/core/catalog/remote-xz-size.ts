@@ -1,13 +1,13 @@
 /**
  * How much room a raw image published as `.xz` takes on the card, read on the server without
  * downloading it: every xz stream ends with an index listing each block's uncompressed size
- * (electron/core/flash/source/xz-index.ts reads it). Two ranged GETs answer for a usual image: the
+ * (electron/core/image-source/xz-index.ts reads it). Two ranged GETs answer for a usual image: the
  * head (which also tells the file's length and holds the stream header), then the tail (footer and
  * index). A server that ignores Range is left at once, never read to the end.
  */
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
-import { xzUncompressedSize, type ReadAt } from '../flash/source/xz-index';
+import { xzUncompressedSize, type ReadAt } from '../image-source/xz-index';
 import { fetchWithTimeout, readBytes, type FetchLike } from './http';
 
 /** The head window: the stream header is its first 12 bytes. */

@@ -8,7 +8,7 @@ import { accessSync, closeSync, constants, existsSync, openSync, readSync, realp
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
-import { FORMAT_PROBE_BYTES, looksLikeDiskImage } from '../flash/source/format';
+import { FORMAT_PROBE_BYTES, looksLikeDiskImage } from '../image-source/format';
 import { lstatOrNull, statOrNull } from './file-stat';
 import { listAllDrives, type DriveLister } from './list-drives';
 import { isLoopDevicePath, readLoopDrive, type LoopSources } from './loop-device';

@@ -3,7 +3,7 @@
  * starts, inherited by it like a drive, and kept or removed by how the run ended.
  */
 import type { WriterResultMessage } from '../../../shared/writer-protocol';
-import type { CacheCopyOffer, PreparedSource } from './source';
+import type { CacheCopyOffer, PreparedSource } from '../image-source';
 import type { WriterCommand } from './writer-command';
 
 export interface OpenedCacheCopy {

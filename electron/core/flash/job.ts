@@ -18,7 +18,7 @@ import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../sha
 import { processFlashLocks, type FlashLocks } from './flash-locks';
 import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import { refuseMounted } from '../drives/check-targets';
-import type { SourceInfo } from './source';
+import type { SourceInfo } from '../image-source';
 import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
 import { checkTargets, type CheckTargetDeps } from '../drives/check-targets';
-import { decoderProblem, inspectSource, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from './source';
+import { decoderProblem, inspectSource, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from '../image-source';
 
 export interface Preflight {
   prepared: PreparedSource;

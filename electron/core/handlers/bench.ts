@@ -2,7 +2,7 @@
 import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/flash';
 import type { CoreContext } from '../core-context';
 import { listDrives } from '../drives/list-drives';
-import { hasScheme } from '../flash/source';
+import { hasScheme } from '../image-source';
 import { countTableRows } from '../fleet/bench-table';
 import { BenchWriter } from '../fleet/bench-writer';
 import type { Handlers } from '../router';

@@ -7,7 +7,7 @@ import { refuseInternalUrl } from '../access/public-address';
 import type { HandlerFactory } from '../core-context';
 import type { FlashJob } from '../flash/job';
 import { checkSameCardsNow } from '../drives/same-card';
-import { hasScheme } from '../flash/source';
+import { hasScheme } from '../image-source';
 import { isUrl } from '../images/resolve-source';
 
 export const flashHandlers: HandlerFactory = (ctx) => {

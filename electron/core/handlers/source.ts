@@ -1,12 +1,12 @@
 /**
  * The image step's question "what is this file?", answered by the flash pipeline's own inspection
- * (electron/core/flash/source), so the UI refuses exactly what a flash would refuse; and which
+ * (electron/core/image-source), so the UI refuses exactly what a flash would refuse; and which
  * local images a client may choose from at all (electron/core/access).
  */
 import path from 'node:path';
 import type { HandlerFactory } from '../core-context';
 import { listImages } from '../access/image-listing';
-import { inspectSource } from '../flash/source';
+import { inspectSource } from '../image-source';
 import { readSourceArch } from '../image-arch';
 
 export const sourceHandlers: HandlerFactory = ({ grants }) => ({

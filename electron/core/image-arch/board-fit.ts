@@ -9,8 +9,8 @@ import { boardMismatch, boardMismatchError } from '../../../shared/domain/board-
 import { parseCatalogRef } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { loadBoards } from '../catalog/assets';
-import type { SourceInfo } from '../flash/source';
-import { hasScheme } from '../flash/source/resolve';
+import type { SourceInfo } from '../image-source';
+import { hasScheme } from '../image-source/resolve';
 import { readSourceArch } from './source-arch';
 
 /** The board a request names, or INVALID_INPUT saying where the ids are listed. */

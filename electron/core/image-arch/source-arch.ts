@@ -5,8 +5,8 @@
  * the bytes the reading asked for, pass after pass (as the provisioning check does) until the
  * answer rests on kept bytes alone. The ESP lies near the start, so each pass stops early.
  */
-import type { SourceInfo } from '../flash/source';
-import { openXzRandomAccess } from '../flash/source/xz-random-access';
+import type { SourceInfo } from '../image-source';
+import { openXzRandomAccess } from '../image-source/xz-random-access';
 import { mergeRanges, TABLE_HEAD_BYTES, type ByteRange } from '../image-map';
 import { openBlockIO } from '../provision/file-io';
 import { fillWindows, ImageWindows, MAX_KEPT, MAX_PASSES, UNKNOWN_SIZE } from '../provision/source-check';

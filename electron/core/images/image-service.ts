@@ -3,7 +3,7 @@
  *   - `fetch(source, opts)`: the cached, verified image for a URL or catalog reference (downloads it once).
  *   - `prepareSource(source, opts)`: what the flash pipeline writes: the sparse raw copy and its
  *     map's data ranges for a cached image (decompressed once, on the first flash).
- *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/flash/source/resolve.ts).
+ *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/image-source/resolve.ts).
  *   - `afterWrite(source)`: drops an entry marked "remove after writing" once a flash from it ended.
  *   - `cache`: list / remove / prune.
  */
@@ -12,7 +12,7 @@ import { isDownloaded, type CacheEntry, type DownloadedEntry } from '../../../sh
 import { FiotError } from '../../../shared/errors';
 import type { AppConfig } from '../config';
 import { mapImage } from '../image-map';
-import type { PreparedSource, SourceResolver } from '../flash/source';
+import type { PreparedSource, SourceResolver } from '../image-source';
 import { ImageCache } from './cache/image-cache';
 import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
@@ -136,7 +136,7 @@ export class ImageService {
   }
 
   /**
-   * A flash SourceResolver (electron/core/flash/source/resolve.ts) for URLs, catalog references and
+   * A flash SourceResolver (electron/core/image-source/resolve.ts) for URLs, catalog references and
    * the cache's own decompressed copies (the app flashes the path a download handed back); other
    * local paths fall through (null). The request's sha256 is checked before anything is cached.
    */

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import type { CacheEntry } from '../../../shared/domain/images';
 import type { CacheCopyReport } from '../../../shared/writer-protocol';
-import { inspectSource, type CacheCopyOffer, type PreparedSource, type SourceResolver } from '../flash/source';
+import { inspectSource, type CacheCopyOffer, type PreparedSource, type SourceResolver } from '../image-source';
 import { LEFTOVER_GRACE_MS, type ImageCache } from './cache/image-cache';
 import { rawNameOf, writeMapFile } from './raw-copy';
 import { sha256File } from './verify/sha256';

@@ -13,7 +13,7 @@ import type { FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
 import { checkProfile, hasCounter, planForCard, problem, profileMode, readDeviceTable, type CheckinCard, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
 import type { CheckinIssuer } from '../checkin/checkin-service';
-import type { SourceInfo } from '../flash/source';
+import type { SourceInfo } from '../image-source';
 import { readEntries } from '../history/flash-log';
 import { planKernelArguments } from './inspect';
 import { SeriesStore } from './series-store';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { getPartitions } from 'partitioninfo';
 import { FiotError } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
-import { openDecodedStream, type SourceInfo } from '../flash/source';
+import { openDecodedStream, type SourceInfo } from '../image-source';
 import { mergeRanges, type ByteRange } from '../image-map';
 import { openBlockIO } from './file-io';
 import { inspectImageForProvisioning } from './inspect';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
-import { inspectSource } from '../../../electron/core/flash/source';
+import { inspectSource } from '../../../electron/core/image-source';
 import { checkBoardFit } from '../../../electron/core/image-arch';
 import { FiotError } from '../../../shared/errors';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { inspectSource } from '../../../electron/core/flash/source';
+import { inspectSource } from '../../../electron/core/image-source';
 import { readSourceArch } from '../../../electron/core/image-arch';
 import { listFatDirectory, openFatVolume } from '../../../electron/core/image-arch/fat-dir';
 import { makeFixture, type FixtureOptions } from '../../fixtures/fixture';

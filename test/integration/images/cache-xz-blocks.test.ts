@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
-import { localFileResolver } from '../../../electron/core/flash/source';
+import { localFileResolver } from '../../../electron/core/image-source';
 import { mapImage } from '../../../electron/core/image-map';
 import { readMapFile } from '../../../electron/core/images/raw-copy';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
-import { localFileResolver } from '../../../electron/core/flash/source';
+import { localFileResolver } from '../../../electron/core/image-source';
 import { mapImage } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { assertCardHoldsImage, fillWithOldData } from '../../helpers/card-check';

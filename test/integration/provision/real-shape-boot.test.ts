@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { inspectSource } from '../../../electron/core/flash/source';
+import { inspectSource } from '../../../electron/core/image-source';
 import { checkSourceForProvisioning } from '../../../electron/core/provision/source-check';
 import { debugfs, type Span } from '../../helpers/boot-partition';
 import { resultLine } from '../../helpers/cli-json';

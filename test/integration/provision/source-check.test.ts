@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { inspectSource } from '../../../electron/core/flash/source';
+import { inspectSource } from '../../../electron/core/image-source';
 import { checkSourceForProvisioning } from '../../../electron/core/provision/source-check';
 import { FiotError } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { openCacheCopy } from '../../../electron/core/flash/cache-copy';
-import { localFileResolver } from '../../../electron/core/flash/source';
+import { localFileResolver } from '../../../electron/core/image-source';
 import type { WriterCommand } from '../../../electron/core/flash/writer-command';
 import { ImageCache } from '../../../electron/core/images/cache/image-cache';
 import { localCopyResolver } from '../../../electron/core/images/local-copy';

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { inspectSource, openDecodedStream, type DecodedSource } from '../../../electron/core/flash/source';
+import { inspectSource, openDecodedStream, type DecodedSource } from '../../../electron/core/image-source';
 import { FiotError } from '../../../shared/errors';
 import { commandsSkipReason } from '../../helpers/system';
 

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { detectFormat, inspectSource } from '../../../electron/core/flash/source';
-import { zstdFrameContentSize } from '../../../electron/core/flash/source/zstd-frame';
+import { detectFormat, inspectSource } from '../../../electron/core/image-source';
+import { zstdFrameContentSize } from '../../../electron/core/image-source/zstd-frame';
 import { FiotError } from '../../../shared/errors';
 import { commandsSkipReason } from '../../helpers/system';
 

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { fixedRanges } from '../../../electron/writer/allocation-map';
-import { streamChunks } from '../../../electron/writer/chunks';
-import { piecesOf } from '../../../electron/writer/ranges';
+import { fixedRanges } from '../../../electron/core/image-source/allocation-map';
+import { streamChunks } from '../../../electron/core/image-source/chunks';
+import { piecesOf } from '../../../electron/core/image-source/ranges';
 
 test('stream chunks: every byte once, in order, whatever the piece sizes', async () => {
   const chunkSize = 16 * 1024;

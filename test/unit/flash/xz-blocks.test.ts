@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { inspectSource } from '../../../electron/core/flash/source';
-import { decodeBlocks } from '../../../electron/core/flash/source/xz-blocks';
-import { readXzBlocks } from '../../../electron/core/flash/source/xz-index';
-import { openXzRandomAccess } from '../../../electron/core/flash/source/xz-random-access';
+import { inspectSource } from '../../../electron/core/image-source';
+import { decodeBlocks } from '../../../electron/core/image-source/xz-blocks';
+import { readXzBlocks } from '../../../electron/core/image-source/xz-index';
+import { openXzRandomAccess } from '../../../electron/core/image-source/xz-random-access';
 import { commandsSkipReason } from '../../helpers/system';
 
 const KiB = 1024;

@@ -5,9 +5,9 @@
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FiotError } from '../../../../shared/errors';
-import { formatSize } from '../../../../shared/format-size';
-import { TABLE_HEAD_BYTES } from '../../image-map/partition-table';
+import { FiotError } from '../../../shared/errors';
+import { formatSize } from '../../../shared/format-size';
+import { TABLE_HEAD_BYTES } from '../image-map/partition-table';
 import { detectFormat, FORMAT_PROBE_BYTES, type SourceFormat } from './format';
 import { gzipImageHead, gzipTrailerSize, partitionTableEnd } from './table-end';
 import { xzUncompressedSize } from './xz-index';

@@ -4,7 +4,7 @@
  */
 import yauzl from 'yauzl';
 import type { Readable } from 'node:stream';
-import { FiotError } from '../../../../shared/errors';
+import { FiotError } from '../../../shared/errors';
 
 export interface ZipImageEntry {
   name: string;

@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
-import { FiotError } from '../../../../shared/errors';
+import { FiotError } from '../../../shared/errors';
 import type { SourceInfo } from './inspect';
-import { findTool } from '../../system-tools';
+import { findTool } from '../system-tools';
 import { openZipImageStream } from './zip-entry';
 
 export interface DecodedSource {

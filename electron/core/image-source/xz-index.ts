@@ -4,7 +4,7 @@
  * is touched, because its footer or index no longer checks out.
  */
 import { crc32 } from 'node:zlib';
-import { FiotError } from '../../../../shared/errors';
+import { FiotError } from '../../../shared/errors';
 
 export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 

@@ -5,9 +5,9 @@
  * overlap data. Blocks wholly inside free space are never decoded.
  */
 import { open } from 'node:fs/promises';
-import type { ByteRange } from '../../image-map/types';
+import type { ByteRange } from '../image-map/types';
 import type { SourceInfo } from './inspect';
-import { findTool } from '../../system-tools';
+import { findTool } from '../system-tools';
 import { decodeBlocksToBuffers } from './xz-blocks';
 import { readXzBlocks, type XzBlock } from './xz-index';
 

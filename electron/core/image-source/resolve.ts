@@ -4,10 +4,10 @@
  * catalog add resolvers for the rest and hand them to startFlash.
  */
 import path from 'node:path';
-import { FiotError } from '../../../../shared/errors';
-import type { SourceTrust } from '../../../../shared/domain/images';
-import type { ByteRange } from '../../image-map';
-import type { CacheCopyReport } from '../../../../shared/writer-protocol';
+import { FiotError } from '../../../shared/errors';
+import type { SourceTrust } from '../../../shared/domain/images';
+import type { ByteRange } from '../image-map';
+import type { CacheCopyReport } from '../../../shared/writer-protocol';
 
 export interface PreparedSource {
   /** A local file: raw, or compressed in a format inspectSource knows. */

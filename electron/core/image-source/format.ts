@@ -3,7 +3,7 @@
  * images, which have no magic of their own: a file named .xz that does not start like xz is
  * damaged, not raw.
  */
-import { FiotError } from '../../../../shared/errors';
+import { FiotError } from '../../../shared/errors';
 
 export type SourceFormat = 'raw' | 'xz' | 'gzip' | 'bzip2' | 'zstd' | 'zip';
 

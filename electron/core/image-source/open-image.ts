@@ -7,16 +7,20 @@
  * deciding chunk by chunk.
  */
 import { open } from 'node:fs/promises';
-import { FiotError } from '../../shared/errors';
-import { mapImage } from '../core/image-map';
-import { openDecodedStream, type DecodedSource, type SourceInfo } from '../core/flash/source';
-import { decodeBlocks } from '../core/flash/source/xz-blocks';
-import { openXzRandomAccess, type XzRandomAccess } from '../core/flash/source/xz-random-access';
+import { FiotError } from '../../../shared/errors';
+import { mapImage } from '../image-map';
+import { openDecodedStream, type DecodedSource } from './decode';
+import type { SourceInfo } from './inspect';
+import { decodeBlocks } from './xz-blocks';
+import { openXzRandomAccess, type XzRandomAccess } from './xz-random-access';
 import { fixedRanges, streamingMap, type AllocationMap } from './allocation-map';
 import { placedChunks, rangeChunks, streamChunks, type ImageChunk } from './chunks';
 import { mergeRanges, type ByteRange } from './ranges';
 
-export interface ImageReader {
+/** One image opened for writing: what the writer's chunk loop reads, whatever the file's format. */
+export interface ImageSource {
+  /** The image's size in bytes, or null when only decoding the whole stream tells. */
+  size: number | null;
   chunks: AsyncIterable<ImageChunk>;
   map: AllocationMap;
   /** Present when decoding a stream: its exit status and byte count are checked at the end. */
@@ -26,6 +30,23 @@ export interface ImageReader {
   wholeStream: boolean;
   /** For a multi-block .xz: its blocks, those decoded to map it, and those decoded to write it. */
   xzBlocks?: { total: number; forMap: number; decoded: number };
+  /** The end check, once every chunk was taken: see checkDecoded. */
+  end(imageBytes: number): Promise<void>;
+  /** Stops a decoder still running (a failed or cancelled flash). */
+  close(): void;
+}
+
+/** What every kind of source adds the same way: its size, the end check and closing its decoder. */
+type SourceParts = Omit<ImageSource, 'size' | 'end' | 'close'>;
+
+function imageSource(source: SourceInfo, parts: SourceParts): ImageSource {
+  const opened: ImageSource = {
+    ...parts,
+    size: source.size,
+    end: (imageBytes) => checkDecoded(opened, source, imageBytes),
+    close: () => parts.decoded?.close(),
+  };
+  return opened;
 }
 
 async function mapRawFile(file: string, size: number): Promise<ByteRange[]> {
@@ -42,22 +63,22 @@ async function mapRawFile(file: string, size: number): Promise<ByteRange[]> {
   }
 }
 
-export async function openImage(source: SourceInfo, dataRanges: ByteRange[] | undefined): Promise<ImageReader> {
+export async function openImage(source: SourceInfo, dataRanges: ByteRange[] | undefined): Promise<ImageSource> {
   if (source.format === 'raw' && source.size !== null) {
     const ranges = mergeRanges(dataRanges ?? (await mapRawFile(source.path, source.size)));
     const last = ranges[ranges.length - 1];
     if (last && last.offset + last.length > source.size) throw new FiotError('INVALID_INPUT', 'The data ranges reach past the end of the image.');
-    return { chunks: rangeChunks(source.path, ranges), map: fixedRanges(ranges), decoded: null, decoder: dataRanges ? 'raw file, given map' : 'raw file, mapped', wholeStream: false };
+    return imageSource(source, { chunks: rangeChunks(source.path, ranges), map: fixedRanges(ranges), decoded: null, decoder: dataRanges ? 'raw file, given map' : 'raw file, mapped', wholeStream: false });
   }
   if (dataRanges) throw new FiotError('INVALID_INPUT', 'Data ranges can only be given with a raw image file.');
   const access = await openXzRandomAccess(source);
-  if (access) return openBlocks(access);
+  if (access) return imageSource(source, await openBlocks(access));
   const decoded = await openDecodedStream(source);
-  return { chunks: streamChunks(decoded.stream), map: streamingMap(source.size), decoded, decoder: decoded.decoder, wholeStream: true };
+  return imageSource(source, { chunks: streamChunks(decoded.stream), map: streamingMap(source.size), decoded, decoder: decoded.decoder, wholeStream: true });
 }
 
 /** Maps a multi-block .xz from its metadata blocks, then decodes the blocks that hold data. */
-async function openBlocks(access: XzRandomAccess): Promise<ImageReader> {
+async function openBlocks(access: XzRandomAccess): Promise<SourceParts> {
   const ranges = mergeRanges((await mapImage(access.read, access.size)).dataRanges);
   const blocks = access.blocksFor(ranges);
   const decoded = decodeBlocks(access.file, blocks);
@@ -72,7 +93,7 @@ async function openBlocks(access: XzRandomAccess): Promise<ImageReader> {
 }
 
 /** After the stream: the decoder must have exited cleanly and produced exactly the promised bytes. */
-export async function checkDecoded(reader: ImageReader, source: SourceInfo, imageBytes: number): Promise<void> {
+async function checkDecoded(reader: ImageSource, source: SourceInfo, imageBytes: number): Promise<void> {
   if (!reader.decoded || !reader.wholeStream) return;
   await reader.decoded.finished;
   if (source.size !== null && imageBytes !== source.size) {

@@ -3,8 +3,8 @@
  * from the partition table and the filesystems' own allocation bitmaps, like bmaptool: only what no
  * filesystem has allocated is skipped. This file adapts its answers to the writer's chunk loop.
  */
-import { StreamingAllocationMap } from '../core/image-map';
-import { intersectRuns } from '../core/image-map/ranges';
+import { StreamingAllocationMap } from '../image-map';
+import { intersectRuns } from '../image-map/ranges';
 import type { ByteRange } from './ranges';
 
 export interface AllocationMap {
@@ -16,7 +16,7 @@ export interface AllocationMap {
 
 /**
  * A decoded stream: metadata is caught as it passes; what it has not described yet is written.
- * The writer refills one chunk buffer (chunks.ts). Until it has read the partition table, the map
+ * The chunk loop refills one buffer (chunks.ts). Until it has read the partition table, the map
  * keeps the chunks it is given, so it gets copies then; afterwards it copies what it needs itself.
  */
 export function streamingMap(imageSize: number | null): AllocationMap {

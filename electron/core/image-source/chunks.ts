@@ -1,12 +1,12 @@
 /**
  * The decoded image as a sequence of chunks, each with its offset in the image: either the whole
  * stream in order, or only given ranges of a raw file. Plain memory: only the bytes that are
- * written are copied into aligned buffers (write-stream.ts), and most of a stream is free space.
+ * written are copied into aligned buffers (the writer's write-stream.ts), and most of a stream is free space.
  */
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { FiotError } from '../../shared/errors';
-import { runPlacer, type DecodedBlocks } from '../core/flash/source/xz-blocks';
+import { FiotError } from '../../../shared/errors';
+import { runPlacer, type DecodedBlocks } from './xz-blocks';
 import { piecesOf, type ByteRange } from './ranges';
 
 /**

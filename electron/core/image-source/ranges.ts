@@ -1,11 +1,11 @@
 /**
  * Byte ranges as the writer walks them. The range type and the set operations come from the
- * image map (electron/core/image-map), which produces them; these are the writer's own additions.
+ * image map (electron/core/image-map), which produces them; these are the additions for walking them.
  */
-import type { ByteRange } from '../core/image-map';
+import type { ByteRange } from '../image-map';
 
-export type { ByteRange } from '../core/image-map';
-export { mergeRanges, totalLength } from '../core/image-map/ranges';
+export type { ByteRange } from '../image-map';
+export { mergeRanges, totalLength } from '../image-map/ranges';
 
 export function rangeEnd(range: ByteRange): number {
   return range.offset + range.length;

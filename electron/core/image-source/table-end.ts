@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { parsePartitionTable, TABLE_HEAD_BYTES } from '../../image-map/partition-table';
+import { parsePartitionTable, TABLE_HEAD_BYTES } from '../image-map/partition-table';
 
 /** The end of the last partition the table in `head` names; 0 without a readable table. */
 export function partitionTableEnd(head: Buffer): number {

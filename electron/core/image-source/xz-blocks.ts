@@ -11,10 +11,10 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { FiotError } from '../../../../shared/errors';
-import type { ByteRange } from '../../image-map/types';
+import { FiotError } from '../../../shared/errors';
+import type { ByteRange } from '../image-map/types';
 import type { DecodedSource } from './decode';
-import { findTool } from '../../system-tools';
+import { findTool } from '../system-tools';
 import { paddedSize, type XzBlock } from './xz-index';
 
 const HEADER_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
