@@ -6,6 +6,7 @@
  */
 import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { loadConfig } from '../config';
+import { neverPauseClosingResponses } from './closing-responses';
 import { proxyFor, proxySettings, readSettings, type ProxySettings } from './proxy-settings';
 
 export interface NetOptions {
@@ -23,7 +24,7 @@ export function currentProxySettings(env: NodeJS.ProcessEnv = process.env): Prox
 
 function routingAgent(settings: ProxySettings, options: NetOptions): Dispatcher {
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...(options.ca ? { ca: options.ca } : {}) };
-  return new Agent({
+  const agent = new Agent({
     connect: tls,
     // Agent asks for one dispatcher per origin: that is where an origin is routed once and for all.
     factory: (origin, poolOptions) => {
@@ -31,6 +32,8 @@ function routingAgent(settings: ProxySettings, options: NetOptions): Dispatcher 
       return proxy ? new ProxyAgent({ uri: proxy, requestTls: tls, proxyTls: tls, connect: tls }) : new Pool(origin, poolOptions);
     },
   });
+  // Composed last, so it wraps every request whichever way it is routed.
+  return agent.compose(neverPauseClosingResponses);
 }
 
 const agents = new Map<string, Dispatcher>();

@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../../shared/errors';
 import { httpGet, type GetResponse } from './http-get';
 import { isUnreachable, unreachableError } from './unreachable';
+import { SlowReaderTooFarBehind } from '../../net/closing-responses';
 import { readPart, validatorOf, writePartState, type PartState } from './part-file';
 import type { TransferProgress } from '../../../../shared/domain/transfer';
 import { ProgressMeter } from '../../../../shared/progress-meter';
@@ -52,6 +53,11 @@ export interface DownloadOutcome {
 class RetryableError extends Error {}
 /** A server sending more than it announced: not one to retry, the next mirror may behave. */
 class OverrunError extends Error {}
+/**
+ * Cut because this computer's disk fell too far behind a server that closes its connections
+ * (net/closing-responses.ts), after some bytes were saved: resumed at once, not counted as a failure.
+ */
+class CutWhileSaving extends RetryableError {}
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -74,6 +80,11 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
       } catch (error) {
         if (error instanceof FiotError) throw error;
         throwIfCancelled(signal);
+        if (error instanceof CutWhileSaving) {
+          attempt--;
+          resumed = true;
+          continue;
+        }
         const message = error instanceof Error ? error.message : String(error);
         if (isUnreachable(error)) unreachable = { url, error };
         else answered = true;
@@ -170,6 +181,7 @@ async function receiveBody(response: GetResponse, partPath: string, offset: numb
     }
   } catch (error) {
     if (error instanceof FiotError || error instanceof RetryableError || error instanceof OverrunError) throw error;
+    if (error instanceof SlowReaderTooFarBehind && position > offset) throw new CutWhileSaving(`the transfer was cut after ${position} bytes (${error.message})`);
     throw new RetryableError(`the connection dropped after ${position} bytes (${(error as Error).message})`);
   } finally {
     await file.close();
