@@ -9,8 +9,14 @@ import type { CatalogSource } from './source';
 import type { CachedSource } from './cache-store';
 import type { Snapshot } from './assets';
 
+/**
+ * The same file from two sources. Its address is the one of the folder whose CHECKSUM listed it:
+ * that is the images tree the person configured (FIOT_IOT_IMAGES_URL, perhaps their own mirror), while
+ * the release index and the snapshot always name Fedora's servers, which may be out of reach.
+ */
 function mergeSameFile(a: CatalogEntry, b: CatalogEntry): CatalogEntry {
-  return { ...a, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, imageSize: a.imageSize ?? b.imageSize, date: a.date ?? b.date };
+  const url = b.source === 'checksums' && b.url ? b.url : a.url;
+  return { ...a, url, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, imageSize: a.imageSize ?? b.imageSize, date: a.date ?? b.date };
 }
 
 function newestRawImages(entries: CatalogEntry[]): CatalogEntry[] {

@@ -14,6 +14,7 @@ import { bootcLabels, pushImage, registrySkipReason, startRegistry, type Loopbac
 import { startRouteServer, type RouteServer } from '../../helpers/route-server';
 import { sendFile } from '../../helpers/image-server';
 import { fedoraRoutes } from './fixtures';
+import { closedPort } from '../../helpers/connect-proxy';
 import { resultLine } from '../../helpers/cli-json';
 import { commandsSkipReason } from '../../helpers/system';
 
@@ -112,6 +113,20 @@ describe('fiot-flash catalog against loopback sources', { skip: skip ?? false },
     assert.ok(raw.some((e) => e.imageSize === servedImageSize));
     assert.deepEqual(result.sources.map((s) => s.state), ['ok', 'ok', 'ok', 'ok']);
     assert.deepEqual(result.notices, []);
+  });
+
+  it("takes a person's own mirror (FIOT_IOT_IMAGES_URL) for the images it lists, even while Fedora's release index cannot be reached", async () => {
+    const mirrorOnly = { ...env, FIOT_CACHE_DIR: freshDir(), FIOT_RELEASES_URL: `http://127.0.0.1:${await closedPort()}/releases.json`, FIOT_REGISTRY_REPOS: '' };
+    const run = await cli(['catalog', '--json'], mirrorOnly);
+    assert.equal(run.code, 0, run.stderr);
+    const raw = resultOf(run).entries.filter((e) => e.kind === 'raw-image');
+    // The release the snapshot also knows, found in the mirror's CHECKSUM: fetched from the mirror, not Fedora's servers.
+    const served = raw.find((e) => e.url?.endsWith(path.basename(servedImage)));
+    assert.equal(served?.url, `${fedora.base}${servedImage}`);
+    // As in the next test, the stand-in CHECKSUM fails the check after the download: what matters is where the bytes came from.
+    const download = await cli(['download', 'fedora-iot:43@rpi4', '--insecure-skip-signature', '--json'], mirrorOnly);
+    const fetched = download.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { phase?: string; bytes?: number; url?: string });
+    assert.ok(fetched.some((l) => l.phase === 'downloading' && l.bytes === servedBytes), download.stdout);
   });
 
   it('filters by board, with the delivery for each entry', async () => {
