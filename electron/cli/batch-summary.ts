@@ -31,7 +31,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
   for (const card of preview.cards) {
     const drive = drives[card.card - 1]!;
     const from = card.tableLine ? ` (table line ${card.tableLine}${card.label ? `, label ${card.label}` : ''})` : '';
-    if (card.hostname) io.say(`Card ${card.card}: ${drive.device} → ${card.hostname}${from}`);
+    if (card.hostname || card.ip) io.say(`Card ${card.card}: ${drive.device} → ${[card.hostname ?? 'hostname unchanged', card.ip].filter(Boolean).join(', ')}${from}`);
   }
   io.emit({ type: 'plan', cards: preview.cards.map((card) => ({ ...card, device: drives[card.card - 1]?.device })) });
   for (const name of preview.repeatedNames) {

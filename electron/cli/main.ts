@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { appPath } from '../core/app-paths';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type Command } from './command';
-import { closestName } from './did-you-mean';
+import { closestName } from '../../shared/did-you-mean';
 import { createIO } from './io';
 
 type Loader = () => Promise<{ command: Command }>;

@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FiotError } from '../../shared/errors';
-import { closestName } from './did-you-mean';
+import { closestName } from '../../shared/did-you-mean';
 import type { CliIO } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

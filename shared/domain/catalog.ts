@@ -4,6 +4,7 @@
  * filter it with entriesForBoard and resolve references with resolveCatalogRef.
  */
 import { z } from 'zod';
+import { closestName } from '../did-you-mean';
 import { FiotError } from '../errors';
 import { archSchema, type Board, type Delivery } from './board';
 
@@ -163,7 +164,9 @@ export function resolveCatalogRef(catalog: Pick<Catalog, 'entries'>, boards: Boa
   const archNames: readonly string[] = archSchema.options;
   const board = boards.find((b) => b.id === ref.board);
   if (!board && !archNames.includes(ref.board)) {
-    throw new FiotError('NOT_FOUND', `There is no board “${ref.board}”.`, 'Run fiot-flash boards to list board ids, or use aarch64 / x86_64.');
+    const near = closestName(ref.board, boards.map((b) => b.id));
+    throw new FiotError('NOT_FOUND', `There is no board “${ref.board}”${near ? `: did you mean ${near} (${ref.variant}:${ref.version}@${near})?` : '.'}`,
+      `The boards are ${boards.map((b) => b.id).join(', ')}; or name an architecture, aarch64 or x86_64 (fiot-flash boards describes them).`);
   }
   if (board && board.support === 'unsupported') {
     throw new FiotError('INVALID_INPUT', `${board.name} is not supported by Fedora. ${board.notes[0] ?? ''}`.trim(), 'Choose a supported board.');

@@ -89,7 +89,10 @@ export const staticIpSchema = z.object({
     const [ip, prefix] = cidr.split('/');
     return IPV4.test(ip ?? '') && /^\d+$/.test(prefix ?? '') && Number(prefix) >= 1 && Number(prefix) <= 32;
   }, 'must be an IPv4 address with a prefix length, such as 192.168.1.50/24'),
-  gateway: z.string().trim().regex(IPV4, 'must be an IPv4 address such as 192.168.1.1').optional(),
+  gateway: z.string().trim().refine((ip) => IPV4.test(ip), {
+    // The address field takes a prefix, so people give the router one too: say what to drop.
+    error: (issue) => (/^[\d.]+\/\d+$/.test(String(issue.input)) ? `takes the router's address alone, without a prefix length: ${String(issue.input).split('/')[0]}` : 'must be an IPv4 address such as 192.168.1.1'),
+  }).optional(),
   dns: z.array(z.string().trim().regex(IPV4, 'must be an IPv4 address such as 1.1.1.1')).default([]),
 });
 export type StaticIpSettings = z.infer<typeof staticIpSchema>;

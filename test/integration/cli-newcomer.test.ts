@@ -43,6 +43,19 @@ describe('fiot-flash for someone who has not read the help', () => {
     assert.match(run.stderr, /--help/);
   });
 
+  it('a catalog reference with a mistyped board names the board it meant and lists the others', async () => {
+    const run = await runCli(['download', 'fedora-iot:43@pi4'], env);
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /There is no board “pi4”: did you mean rpi4 \(fedora-iot:43@rpi4\)\?/);
+    assert.match(run.stderr, /The boards are [^\n]*rpi3[^\n]*uefi-x86_64/);
+  });
+
+  it('a gateway typed with a prefix length, as the address is, is refused with the address to give instead', async () => {
+    const run = await runCli(['ignition', '--static-ip', '10.0.0.5/24', '--gateway', '10.0.0.1/24', '--user', 'tech'], env);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--gateway: takes the router's address alone, without a prefix length: 10\.0\.0\.1/);
+  });
+
   it('a mistyped command names the command it meant', async () => {
     const run = await runCli(['falsh', 'image.raw.xz'], env);
     assert.equal(run.code, 2);

@@ -32,6 +32,8 @@ Writes an image to cards or sticks and reads it back to verify it.
   --drive <target>    a drive from \`fiot-flash drives\`, a loop device (/dev/loopN), or an
                       image file to create; repeat to write several cards at once
   --yes               do not ask before erasing (for scripts; system drives are still refused)
+  --dry-run           check everything and print which card gets which name and address, then
+                      stop: nothing is downloaded or written
   --no-verify         skip reading the cards back (faster, but a bad card goes unnoticed)
   --sha256 HEX        the expected sha256 of the source file; refuse to write on a mismatch
   --board ID          the board the cards are for (e.g. rpi4, see fiot-flash boards): an image
@@ -69,6 +71,7 @@ Exit status: 0 when every card was written and verified; 2 for a usage error; 1 
 
 const options = {
   drive: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
   sha256: { type: 'string' },
   ...cardWriteOptions,
@@ -135,7 +138,8 @@ export const command: Command = {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
-    const image = (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
+    const image = values['dry-run'] ? await imageInfo(request.source) : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     await checkBoard(request, image.path, io);
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
@@ -147,6 +151,11 @@ export const command: Command = {
       io.emit({ type: 'warning', message });
     }
     const repeatedNames = await summariseBatch(request, drives, services.config.configDir, io, values.table);
+    if (values['dry-run']) {
+      io.say(`Dry run: nothing was written. Without --dry-run, ${drives.map((d) => d.device).join(', ')} would be erased and written.`);
+      io.result(true, { dryRun: true, drives: drives.map((d) => d.device) });
+      return EXIT_OK;
+    }
     if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
 
     // The terminal's person may name any file they can read: no client grants here.

@@ -59,6 +59,8 @@ export interface CardPreview {
   hostname?: string;
   tableLine?: number;
   label?: string;
+  /** The card's static address (A.B.C.D/N), when it gets one. */
+  ip?: string;
 }
 
 interface Checked {
@@ -175,7 +177,7 @@ async function tentativePlans(request: BatchRequest, count: number, configDir: s
 /** What the next `count` cards would get, without taking anything: the summary before writing. */
 export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number }> {
   const { plans, rows, repeatedNames } = await tentativePlans(request, count, configDir);
-  const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}) }));
+  const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}), ...(p.ip ? { ip: p.ip } : {}) }));
   return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
 }
 

@@ -152,6 +152,33 @@ describe('fiot-flash flash --table', { skip }, () => {
     }
   });
 
+  it('--dry-run prints which card gets which name and address, writes nothing, and exits 0', async () => {
+    const source = await provisionFixture({ layout: 'mbr', xz: true });
+    const table = path.join(dir, 'dry.csv');
+    writeFileSync(table, 'hostname,ip,gateway\nsite-01,10.20.0.11/24,10.20.0.1\nsite-02,10.20.0.12/24,10.20.0.1\n');
+    const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
+    const configDir = path.join(dir, 'dry-config');
+    try {
+      const drives = cards.flatMap((card) => ['--drive', card.device]);
+      const text = cli(['flash', source.xzPath!, ...drives, '--table', table, '--dry-run'], configDir);
+      assert.equal(text.status, 0, text.stderr);
+      assert.match(text.stdout, new RegExp(`Card 1: ${cards[0]!.device} → site-01, 10\\.20\\.0\\.11/24 \\(table line 2\\)`));
+      assert.match(text.stdout, new RegExp(`Card 2: ${cards[1]!.device} → site-02, 10\\.20\\.0\\.12/24 \\(table line 3\\)`));
+      assert.match(text.stdout, /Dry run: nothing was written/);
+      const json = cli(['flash', source.xzPath!, ...drives, '--table', table, '--dry-run', '--json'], configDir);
+      assert.equal(json.status, 0, json.stderr);
+      const plan = jsonLines(json.stdout).find((line) => line.type === 'plan') as { cards: Array<{ hostname: string; ip: string }> } | undefined;
+      assert.deepEqual(plan?.cards.map((c) => [c.hostname, c.ip]), [['site-01', '10.20.0.11/24'], ['site-02', '10.20.0.12/24']]);
+      assert.equal(resultLine(json.stdout).ok, true);
+      assert.deepEqual(cards.map((card) => card.sectorsWritten()), [0, 0]);
+      // The rows were only looked at: a real run still starts at the first row.
+      const real = cli(['flash', source.xzPath!, '--drive', cards[0]!.device, '--table', table, '--dry-run'], configDir);
+      assert.match(real.stdout, /site-01/);
+    } finally {
+      for (const card of cards) card.dispose();
+    }
+  });
+
   it('refuses a bad table before writing, naming line and column', async () => {
     const source = await provisionFixture({ layout: 'mbr', xz: true });
     const table = path.join(dir, 'bad.csv');
