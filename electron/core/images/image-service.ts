@@ -106,7 +106,7 @@ export class ImageService {
 
   /** What a flash of the entry reads: its decompressed copy when it has one a flash may trust, else the downloaded file. */
   private async describe(entry: CacheEntry): Promise<PreparedImage> {
-    if (trustedCopy(entry) || !isDownloaded(entry)) return this.preparedCopy(entry);
+    if (!readsDownload(entry)) return this.preparedCopy(entry);
     const file = this.cache.abs(entry.file);
     return { path: file, entry, size: (await inspectSource(file)).size ?? entry.size };
   }
@@ -125,12 +125,10 @@ export class ImageService {
    * the writer makes of it.
    */
   private async flashSource(entry: CacheEntry, signal: AbortSignal | undefined): Promise<PreparedSource> {
+    if (readsDownload(entry)) return { path: this.cache.abs(entry.file), verifiedSha256: entry.sha256, cacheCopy: await this.reverified(entry, signal) };
+    const { path: copy, writtenSha256, dataRanges } = await this.preparedCopy(entry);
     const discard = async () => void (await this.cache.remove(entry.sha256).catch(() => []));
-    if (trustedCopy(entry) || !isDownloaded(entry)) {
-      const prepared = await this.preparedCopy(entry);
-      return { path: prepared.path, verifiedSha256: entry.sha256, writtenSha256: prepared.writtenSha256, fromCache: true, ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}), discard };
-    }
-    return { path: this.cache.abs(entry.file), verifiedSha256: entry.sha256, cacheCopy: await this.reverified(entry, signal), discard };
+    return { path: copy, verifiedSha256: entry.sha256, writtenSha256, fromCache: true, ...(dataRanges ? { dataRanges } : {}), discard };
   }
 
   /**
@@ -198,6 +196,11 @@ export class ImageService {
     const used = entries.find((e) => e.sources.includes(source) || [e.file, e.raw?.file].some((f) => f && this.cache.abs(f) === path.resolve(source)));
     if (used?.removeAfterWrite) await this.cache.remove(used.sha256);
   }
+}
+
+/** A flash of the entry reads its downloaded file: the cache has no copy of it a flash may trust. */
+function readsDownload(entry: CacheEntry): entry is DownloadedEntry {
+  return isDownloaded(entry) && !trustedCopy(entry);
 }
 
 /** Decimal, as the app prints sizes (shared/format-size.ts): a limit of 20 reads back as "20 GB". */

@@ -3,10 +3,12 @@
  * (a multi-block .xz, as osbuild compresses, decoded by random access) leaves the cache holding
  * the verified .xz and, beside it, the copy and its map, recorded with the writer's digest of what
  * it wrote. The second flash of the URL downloads and decodes nothing: it reads only the copy's
- * mapped ranges, and both cards hold the same bytes, the image's.
+ * mapped ranges, and both cards hold the same bytes, the image's. A copy recorded by an older
+ * version (no `madeBy: writer`: its digest was the core's) is not trusted: the next flash makes it again.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
 import { localFileResolver } from '../../../electron/core/image-source';
@@ -77,6 +79,18 @@ test('a URL flashed once leaves the .xz and its copy in the cache; the second fl
 
     assert.equal(await sha256OfRange(second.backingFile, fixture.size), await sha256OfRange(first.backingFile, fixture.size), 'both cards hold the same bytes');
     await assertCardHoldsImage(fixture, second.device, { files: true });
+
+    // The same entry as an older version recorded it: its copy made by the core, not the writer.
+    const indexFile = path.join(temp.cacheDir, 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { entries: Array<{ raw: { madeBy?: string } | null }> };
+    delete index.entries[0]!.raw!.madeBy;
+    writeFileSync(indexFile, JSON.stringify(index));
+    const rebuilt = await flash(first.device);
+    assert.equal(rebuilt.ok, true, JSON.stringify(rebuilt.error ?? rebuilt.targets));
+    assert.match(rebuilt.decoder ?? '', /blocks/, 'an old copy is not read: the .xz is decoded again');
+    assert.equal(rebuilt.imageCache, 'kept', 'and the copy made again');
+    assert.equal((await service.cache.list())[0]?.raw?.madeBy, 'writer');
+    assert.equal(server.transfers(URL_PATH).length, 1, 'from the cached .xz, without a download');
   } finally {
     first.dispose();
     second.dispose();
