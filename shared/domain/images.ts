@@ -71,6 +71,16 @@ export function isDownloaded(entry: CacheEntry): entry is DownloadedEntry {
   return entry.file !== null;
 }
 
+/**
+ * The entry's copy, when a flash may read it: made by the writer, with the digest every flash from
+ * it is held to. A copy recorded by an older version (made by the core from a download, its digest
+ * computed another way) is not trusted: the next flash makes it again.
+ */
+export function trustedCopy(entry: Pick<CacheEntry, 'raw'>): (NonNullable<CacheEntry['raw']> & { dataSha256: string }) | null {
+  const { raw } = entry;
+  return raw?.dataSha256 && raw.madeBy === 'writer' ? { ...raw, dataSha256: raw.dataSha256 } : null;
+}
+
 export const imagePhaseSchema = z.enum(['resolving', 'downloading', 'verifying', 'done', 'failed', 'cancelled']);
 export type ImagePhase = z.infer<typeof imagePhaseSchema>;
 

@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { constants, openSync, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { trustedCopy } from '../../../shared/domain/images';
 import type { CacheCopyReport } from '../../../shared/writer-protocol';
 import type { CacheCopyOffer } from '../image-source';
 import { LEFTOVER_GRACE_MS, type ImageCache } from './cache/image-cache';
-import { rawNameOf, trustedCopy, writeMapFile } from './cache/copy-files';
+import { rawNameOf, writeMapFile } from './cache/copy-files';
 
 /**
  * A plain descriptor, not a FileHandle (which would close it when collected): the writer inherits

@@ -9,11 +9,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isDownloaded, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
+import { isDownloaded, trustedCopy, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
 import { FiotError } from '../../../shared/errors';
 import type { AppConfig } from '../config';
 import { inspectSource, type PreparedSource, type SourceResolver } from '../image-source';
-import { readMapFile, trustedCopy } from './cache/copy-files';
+import { readMapFile } from './cache/copy-files';
 import { ImageCache } from './cache/image-cache';
 import { CopyOffer } from './copy-offer';
 import type { DownloadProgress } from './download/download';

@@ -8,10 +8,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../shared/errors';
-import type { CacheEntry } from '../../../shared/domain/images';
+import { trustedCopy, type CacheEntry } from '../../../shared/domain/images';
 import { inspectSource, type PreparedSource, type SourceResolver } from '../image-source';
 import type { ImageCache } from './cache/image-cache';
-import { trustedCopy } from './cache/copy-files';
 import { CopyOffer } from './copy-offer';
 import { sha256OfImage } from './verify/sha256';
 

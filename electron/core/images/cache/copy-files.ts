@@ -22,16 +22,6 @@ export function rawNameOf(name: string): string {
   return /\.(raw|img|iso)$/i.test(plain) ? plain : `${plain}.raw`;
 }
 
-/**
- * The entry's copy, when a flash may read it: made by the writer, with the digest every flash from
- * it is held to. A copy recorded by an older version (made by the core from a download, its digest
- * computed another way) is not trusted: the next flash makes it again.
- */
-export function trustedCopy(entry: Pick<CacheEntry, 'raw'>): (NonNullable<CacheEntry['raw']> & { dataSha256: string }) | null {
-  const { raw } = entry;
-  return raw?.dataSha256 && raw.madeBy === 'writer' ? { ...raw, dataSha256: raw.dataSha256 } : null;
-}
-
 /** Written whole or not at all: a reader never sees half a map. */
 export async function writeMapFile(file: string, map: ImageMapFile): Promise<void> {
   await fs.writeFile(`${file}.part`, JSON.stringify(map));
