@@ -5,6 +5,7 @@
  * it wrote. The second flash of the URL downloads and decodes nothing: it reads only the copy's
  * mapped ranges, and both cards hold the same bytes, the image's. A copy recorded by an older
  * version (no `madeBy: writer`: its digest was the core's) is not trusted: the next flash makes it again.
+ * The app flashes the path a download handed back (the .xz in the cache): the same way.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -94,5 +95,30 @@ test('a URL flashed once leaves the .xz and its copy in the cache; the second fl
   } finally {
     first.dispose();
     second.dispose();
+  }
+});
+
+test('the path of a cached download, as the app flashes it, gets the copy too, and the next flash of that path reads it', { skip, timeout: 300_000 }, async () => {
+  const own = tempImages();
+  const card = createLoopDisk(fixture.size, 'fiot-download-copy-card-');
+  try {
+    const service = own.service();
+    const entry = await service.fetch(server.url(URL_PATH), { sha256: xzSha256 });
+    const downloaded = service.cache.abs(entry.file);
+    const flash = () => startFlash({ source: downloaded, targets: [card.device] }, { resolvers: [service.resolver(), localFileResolver] }).result;
+    const cold = await flash();
+    assert.equal(cold.ok, true, JSON.stringify(cold.error ?? cold.targets));
+    assert.equal(cold.imageCache, 'kept');
+    assert.equal(cold.sourceSha256, xzSha256, 'known as the verified download, not hashed as a stranger');
+    const [kept] = await service.cache.list();
+    assert.deepEqual([kept?.sha256, kept?.file, kept?.raw?.madeBy], [xzSha256, entry.file, 'writer'], 'the copy joined the download’s entry');
+    const warm = await flash();
+    assert.equal(warm.ok, true, JSON.stringify(warm.error ?? warm.targets));
+    assert.equal(warm.decoder, 'raw file, given map');
+    assert.equal(warm.imageCache, 'read');
+    await assertCardHoldsImage(fixture, card.device, { files: true });
+  } finally {
+    card.dispose();
+    own.dispose();
   }
 });
