@@ -13,7 +13,10 @@ import { provisioningPlanSchema } from './provisioning/plan';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
-/** What a finished cache copy holds: the core records it as the copy's allocation map and data digest. */
+/**
+ * What a finished cache copy holds: the core records it as the copy's allocation map and data
+ * digest. dataSha256 is the writer's writtenSha256, the one meaning a copy's digest has.
+ */
 export const cacheCopyReportSchema = z.object({
   imageSize: z.number().int().nonnegative(),
   dataRanges: z.array(byteRangeSchema),

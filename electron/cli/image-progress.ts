@@ -14,8 +14,6 @@ const stepNames: Record<StepProgress['step'], string> = {
   waiting: 'Waiting for another download of this image',
   downloading: 'Downloading',
   verifying: 'Verifying checksum',
-  decompressing: 'Decompressing once',
-  mapping: 'Mapping data',
 };
 
 export function createImageProgress(io: CliIO): { update(p: StepProgress): void; finish(): void } {

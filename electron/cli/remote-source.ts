@@ -1,6 +1,6 @@
 /**
  * `flash` of an http(s) URL or a catalog reference from the terminal: the image is fetched into the
- * cache (verified, decompressed once) with its own progress before the drives are checked, so the
+ * cache (verified; its first verified flash keeps the decompressed copy) with its own progress before the drives are checked, so the
  * size check and the confirmation see the real image, and a second flash downloads nothing.
  */
 import type { SourceExpectation } from '../core/image-source';

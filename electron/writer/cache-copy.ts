@@ -1,14 +1,15 @@
 /**
- * The image cache's copy of a compressed local file, filled while it is flashed: every image range
- * the cards get is also written into a file the core created in its cache and handed over as an
- * inherited descriptor (the writer never opens a cache path). The core opens it with O_DIRECT
- * where the filesystem allows: buffered, 1.6 GB of copy cost ~12 s of kernel time on a 2-core
- * machine (the decoders' time), direct 0.1 s. So every write here is whole 4 KiB units from an
- * aligned buffer: a range's last unit is written whole (its tail is past the image's end, cut by
- * the final truncate, or rewritten by the next range). Nothing is read back: the copy's digest is
- * the cards' writtenSha256, the same bytes in the same order, and every later flash from the copy
- * is held to it (expected-digest.ts). A copy that would outgrow the room the core gave, a write
- * that fails, or ranges out of image order only give the copy up: the cards go on.
+ * The image cache's decompressed copy of an image (a download or a local file), filled while it is
+ * flashed, by the writer only: every image range the cards get is also written into a file the core
+ * created in its cache and handed over as an inherited descriptor (the writer never opens a cache
+ * path). The core opens it with O_DIRECT where the filesystem allows: buffered, 1.6 GB of copy cost
+ * ~12 s of kernel time on a 2-core machine (the decoders' time), direct 0.1 s. So every write here
+ * is whole 4 KiB units from an aligned buffer: a range's last unit is written whole (its tail is
+ * past the image's end, cut by the final truncate, or rewritten by the next range). Nothing is read
+ * back: the copy's digest is the cards' writtenSha256, the same bytes in the same order, and every
+ * later flash from the copy is held to it (expected-digest.ts). A copy that would outgrow the room
+ * the core gave, a write that fails, or ranges out of image order only give the copy up: the cards
+ * go on.
  */
 import { fstatSync } from 'node:fs';
 import type { promises } from 'node:fs';

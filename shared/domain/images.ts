@@ -29,10 +29,17 @@ export const rawCopySchema = z.object({
   /** Bytes the map says must be written: what a warm flash writes and verifies. */
   dataBytes: z.number().nonnegative(),
   /**
-   * sha256 of the map's data ranges read from the copy, in order: the bytes a flash writes. A flash
-   * that hashes anything else stops before the partition table (electron/core/images/data-digest.ts).
+   * sha256 of the bytes the writer wrote while it made the copy (its writtenSha256): the map's data
+   * ranges, in image order, exactly what a flash from the copy writes. Every such flash must hash
+   * the same, or it stops before the partition table (electron/writer/expected-digest.ts).
    */
   dataSha256: z.string().optional(),
+  /**
+   * "writer": the writer made the copy and dataSha256 has the meaning above. Older versions also
+   * made copies of downloads in the core, whose digest was computed another way: a copy without
+   * this mark is made again by the next flash, never trusted.
+   */
+  madeBy: z.literal('writer').optional(),
 });
 
 export const cacheEntrySchema = z.object({
@@ -64,7 +71,17 @@ export function isDownloaded(entry: CacheEntry): entry is DownloadedEntry {
   return entry.file !== null;
 }
 
-export const imagePhaseSchema = z.enum(['resolving', 'downloading', 'verifying', 'decompressing', 'mapping', 'done', 'failed', 'cancelled']);
+/**
+ * The entry's copy, when a flash may read it: made by the writer, with the digest every flash from
+ * it is held to. A copy recorded by an older version (made by the core from a download, its digest
+ * computed another way) is not trusted: the next flash makes it again.
+ */
+export function trustedCopy(entry: Pick<CacheEntry, 'raw'>): (NonNullable<CacheEntry['raw']> & { dataSha256: string }) | null {
+  const { raw } = entry;
+  return raw?.dataSha256 && raw.madeBy === 'writer' ? { ...raw, dataSha256: raw.dataSha256 } : null;
+}
+
+export const imagePhaseSchema = z.enum(['resolving', 'downloading', 'verifying', 'done', 'failed', 'cancelled']);
 export type ImagePhase = z.infer<typeof imagePhaseSchema>;
 
 export const imageProgressSchema = z.object({
@@ -85,7 +102,10 @@ export const downloadRequestSchema = z.object({
   /** An http(s) URL or a catalog reference such as fedora-iot:42@rpi4. */
   source: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional(),
-  /** Also keep a decompressed sparse copy (decompress once, flash many). */
+  /**
+   * Hand back the path a flash reads: the decompressed copy when the cache has one (the writer makes
+   * it on the image's first verified flash), else the downloaded file.
+   */
   prepareRaw: z.boolean().default(false),
   removeAfterWrite: z.boolean().default(false),
   /** Accept a Fedora image whose CHECKSUM signature is missing or wrong; recorded in the entry. */

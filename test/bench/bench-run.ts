@@ -6,11 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mapImage } from '../../electron/core/image-map';
+import { startFlash } from '../../electron/core/flash/job';
+import { localFileResolver } from '../../electron/core/image-source';
 import { ImageService } from '../../electron/core/images/image-service';
 import type { Fixture } from '../fixtures/fixture';
 import { assertCardHoldsImage, imageDataRanges } from '../helpers/card-check';
 import { startImageServer } from '../helpers/image-server';
+import { createLoopDisk } from '../helpers/loop';
 
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 export const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -93,10 +95,27 @@ export async function serveIntoCache(xzPath: string): Promise<ServedImage> {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-cache-'));
   return {
     url: server.url('/bench.raw.xz'),
-    service: new ImageService({ cacheDir, keyDirs: [], mapImage }),
+    service: new ImageService({ cacheDir, keyDirs: [] }),
     async close() {
       await server.close();
       rmSync(cacheDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The image's first verified flash (download, decode, write), onto a throwaway loop device: the
+ * writer leaves the decompressed copy in the cache, so every flash timed after it is a warm one.
+ * Returns its time in ms.
+ */
+export async function primeCache(service: ImageService, url: string, imageSize: number, sha256?: string): Promise<number> {
+  const card = createLoopDisk(imageSize, 'fiot-bench-prime-');
+  try {
+    const started = Date.now();
+    const result = await startFlash({ source: url, targets: [card.device], ...(sha256 ? { sha256 } : {}) }, { resolvers: [service.resolver(), localFileResolver] }).result;
+    if (!result.ok || result.imageCache !== 'kept') throw new Error(`the first flash kept no copy: ${JSON.stringify(result.error ?? result.targets[0]?.error ?? result.imageCache)}`);
+    return Date.now() - started;
+  } finally {
+    card.dispose();
+  }
 }

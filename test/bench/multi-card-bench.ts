@@ -15,7 +15,7 @@ import { ImageService } from '../../electron/core/images/image-service';
 import { createLoopDisk } from '../helpers/loop';
 import { loopSkipReason } from '../helpers/system';
 import { benchFixture } from './bench-fixture';
-import { checkCard, median, runBench, seconds, serveIntoCache, verdict } from './bench-run';
+import { checkCard, median, primeCache, runBench, seconds, serveIntoCache, verdict } from './bench-run';
 
 async function flashCards(source: string, count: number, size: number, service: ImageService): Promise<{ ms: number; cards: Array<ReturnType<typeof createLoopDisk>> }> {
   const cards = Array.from({ length: count }, () => createLoopDisk(size, 'fiot-bench-card-'));
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const served = await serveIntoCache(fixture.xzPath);
   const { service, url: source } = served;
   try {
-    // Into the cache once (downloaded from loopback, decompressed, mapped): every timed flash below is a warm one.
-    await service.prepareSource(source, {});
+    // Into the cache once (downloaded from loopback, flashed once): every timed flash below is a warm one.
+    await primeCache(service, source, fixture.size);
     const one: number[] = [];
     const three: number[] = [];
     for (let run = 1; run <= runs; run++) {

@@ -1,5 +1,5 @@
 /** `fiot-flash cache [ls | rm <ref> | prune] [--json]`: what the image cache holds, and freeing it. */
-import type { CacheEntry } from '../../../shared/domain/images';
+import { trustedCopy, type CacheEntry } from '../../../shared/domain/images';
 import { formatSize } from '../../../shared/format-size';
 import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
@@ -32,11 +32,17 @@ const verifiedWords: Record<CacheEntry['verification']['checksum'], string> = {
   none: 'NOT VERIFIED',
 };
 
+/** The decompressed copy a flash reads, by its data; an older version's copy, made again by the next flash, shows as none. */
+function copyWords(entry: CacheEntry): string {
+  const copy = trustedCopy(entry);
+  return copy ? `${formatSize(copy.dataBytes)} data` : '-';
+}
+
 function printEntries(io: CliIO, entries: CacheEntry[]): void {
   io.say(formatTable(
     ['SHA256', 'NAME', 'ON DISK', 'VERIFIED', 'RAW COPY', 'LAST USED'],
     // A local file's copy was checked against nothing but the file's own bytes, which stayed with its owner.
-    entries.map((e) => [e.sha256.slice(0, 12), e.name, formatSize(e.diskBytes), e.file === null ? 'local file' : verifiedWords[e.verification.checksum], e.raw ? formatSize(e.raw.dataBytes) + ' data' : '-', e.lastUsedAt.slice(0, 16).replace('T', ' ')]),
+    entries.map((e) => [e.sha256.slice(0, 12), e.name, formatSize(e.diskBytes), e.file === null ? 'local file' : verifiedWords[e.verification.checksum], copyWords(e), e.lastUsedAt.slice(0, 16).replace('T', ' ')]),
   ));
 }
 

@@ -14,7 +14,8 @@ it stopped (also after Ctrl-C); an image already cached is not downloaded again.
 
   <source>       an http(s):// URL or a catalog reference such as fedora-iot:42@rpi4
   --sha256 HEX   the expected sha256 of the file; a mismatch stops and nothing is cached
-  --raw          also decompress it once now, so later flashes start at once
+  --raw          accepted for older scripts, and does nothing more: the image's first verified
+                 flash keeps its decompressed copy in the cache, and later flashes read that
   --json         one JSON object per line: progress, then {"type":"result","ok":...,"entry":{...}}
 ${insecureSkipSignatureHelp}`;
 
@@ -41,8 +42,9 @@ export const command: Command = {
     try {
       const options = { sha256: values.sha256, insecureSkipSignature: values['insecure-skip-signature'], signal: controller.signal, onProgress: view.update };
       const source = positionals[0]!;
-      const entry = values.raw ? (await service.prepareSource(source, options)).entry : await service.fetch(source, options);
+      const entry = await service.fetch(source, options);
       view.finish();
+      if (values.raw) io.warn('Note: --raw is no longer needed: the first verified flash of the image keeps its decompressed copy in the cache.');
       io.say(`${entry.name} (${formatSize(entry.size)}) is in the cache: ${service.cache.abs(entry.file)}`);
       io.say(verificationLine(entry));
       for (const note of entry.verification.notes) io.warn(`Note: ${note}`);

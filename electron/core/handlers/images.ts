@@ -16,8 +16,6 @@ const stepPhase: Record<StepProgress['step'], ImagePhase> = {
   waiting: 'downloading',
   downloading: 'downloading',
   verifying: 'verifying',
-  decompressing: 'decompressing',
-  mapping: 'mapping',
 };
 
 export const imagesHandlers: HandlerFactory = (ctx) => {

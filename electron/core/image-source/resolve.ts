@@ -36,12 +36,12 @@ export interface PreparedSource {
   fromCache?: boolean;
   /** The local file the person named, when `path` is the cache's copy of it: no target may hold it either. */
   origin?: string;
-  /** A compressed local file the image cache has no copy of yet: the flash may fill one. */
+  /** An image the cache has no decompressed copy of yet (a download, a compressed local file): the flash may fill one. */
   cacheCopy?: CacheCopyOffer;
 }
 
 /**
- * The image cache's offer to keep what a flash decodes (electron/core/images/local-copy.ts), so
+ * The image cache's offer to keep what a flash decodes (electron/core/images/copy-offer.ts), so
  * the next flash of the same bytes decodes nothing. The job opens it only for a verified flash by
  * an unprivileged writer, which fills it (electron/writer/cache-copy.ts).
  */

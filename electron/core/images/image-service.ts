@@ -1,29 +1,31 @@
 /**
  * The images domain as other parts call it:
  *   - `fetch(source, opts)`: the cached, verified image for a URL or catalog reference (downloads it once).
- *   - `prepareSource(source, opts)`: what the flash pipeline writes: the sparse raw copy and its
- *     map's data ranges for a cached image (decompressed once, on the first flash).
+ *   - `prepareSource(source, opts)`: the cached image a flash of it reads: the decompressed copy
+ *     the writer made on its first verified flash, else the downloaded file itself.
  *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/image-source/resolve.ts).
  *   - `afterWrite(source)`: drops an entry marked "remove after writing" once a flash from it ended.
  *   - `cache`: list / remove / prune.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isDownloaded, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
+import { isDownloaded, trustedCopy, type CacheEntry, type DownloadedEntry } from '../../../shared/domain/images';
 import { FiotError } from '../../../shared/errors';
 import type { AppConfig } from '../config';
-import { mapImage } from '../image-map';
-import type { PreparedSource, SourceResolver } from '../image-source';
+import { inspectSource, type PreparedSource, type SourceResolver } from '../image-source';
+import { readMapFile } from './cache/copy-files';
 import { ImageCache } from './cache/image-cache';
+import { CopyOffer } from './copy-offer';
 import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
 import { fetchImage } from './fetch-image';
-import { ensureRawCopy, readMapFile, type MapImage } from './raw-copy';
 import { localCopyResolver } from './local-copy';
 import { isCatalogRef } from '../../../shared/domain/catalog';
 import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
+import { sha256OfImage } from './verify/sha256';
 import { loadTrustedKeys, shippedKeysDir } from './verify/trusted-keys';
 
-export type ImageStep = 'resolving' | 'waiting' | 'downloading' | 'verifying' | 'decompressing' | 'mapping';
+export type ImageStep = 'resolving' | 'waiting' | 'downloading' | 'verifying';
 
 export interface StepProgress {
   step: ImageStep;
@@ -51,8 +53,6 @@ export interface ImageServiceDeps {
   limitBytes?: number | null;
   mirrors?: MirrorSource;
   resolveRef?: ResolveCatalogRef;
-  /** image-map's mapImage; without it cached images are flashed whole. */
-  mapImage?: MapImage;
   checksumUrl?: (imageUrl: string) => string | null;
   attemptsPerUrl?: number;
   backoffMs?: number;
@@ -60,7 +60,7 @@ export interface ImageServiceDeps {
 
 export interface PreparedImage extends PreparedSource {
   entry: CacheEntry;
-  /** Bytes of the image the flash reads (the raw copy's size, or the downloaded file's). */
+  /** Bytes of the image the flash writes from (the decompressed image's size). */
   size: number;
 }
 
@@ -100,54 +100,67 @@ export class ImageService {
 
   async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage & { entry: DownloadedEntry }> {
     const fetched = await this.fetch(source, options);
-    const prepared = await this.prepareEntry(fetched, options);
+    const prepared = await this.describe(fetched);
     return { ...prepared, entry: { ...prepared.entry, file: fetched.file } };
   }
 
-  private async prepareEntry(fetched: CacheEntry, options: FetchOptions): Promise<PreparedImage> {
-    const { mapImage } = this.deps;
-    if (!isDownloaded(fetched)) return this.preparedCopy(fetched);
-    if (!mapImage) return { path: this.cache.abs(fetched.file), entry: fetched, size: fetched.size };
-    return this.preparedCopy(await ensureRawCopy(this.cache, fetched, mapImage, {
-      signal: options.signal,
-      onPhase: (step) => options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null }),
-      onBytes: (bytes, totalBytes) => options.onProgress?.({ step: 'decompressing', bytes, totalBytes, speed: 0, etaSeconds: null }),
-    }));
+  /** What a flash of the entry reads: its decompressed copy when it has one a flash may trust, else the downloaded file. */
+  private async describe(entry: CacheEntry): Promise<PreparedImage> {
+    if (!readsDownload(entry)) return this.preparedCopy(entry);
+    const file = this.cache.abs(entry.file);
+    return { path: file, entry, size: (await inspectSource(file)).size ?? entry.size };
   }
 
   /** An entry's decompressed copy as a flash reads it: its data ranges, and the digest the writer must reproduce. */
   private async preparedCopy(entry: CacheEntry): Promise<PreparedImage> {
-    const { raw } = entry;
-    if (!raw) throw new FiotError('NOT_FOUND', `${entry.name} has no decompressed copy in the cache.`);
+    const copy = trustedCopy(entry);
+    if (!copy) throw new FiotError('NOT_FOUND', `${entry.name} has no decompressed copy in the cache.`);
     const map = await readMapFile(this.cache, entry);
-    return { path: this.cache.abs(raw.file), entry, size: raw.size, writtenSha256: raw.dataSha256, ...(map ? { dataRanges: map.dataRanges } : {}) };
+    return { path: this.cache.abs(copy.file), entry, size: copy.size, writtenSha256: copy.dataSha256, ...(map ? { dataRanges: map.dataRanges } : {}) };
   }
 
-  /** What the flash pipeline reads for a prepared entry; a copy that fails the writer's check is dropped. */
-  private flashSource(prepared: PreparedImage): PreparedSource {
-    const { entry } = prepared;
-    return {
-      path: prepared.path,
-      verifiedSha256: entry.sha256,
-      ...(prepared.writtenSha256 ? { writtenSha256: prepared.writtenSha256, fromCache: true } : {}),
-      ...(prepared.dataRanges ? { dataRanges: prepared.dataRanges } : {}),
-      discard: async () => void (await this.cache.remove(entry.sha256).catch(() => [])),
-    };
+  /**
+   * What the flash pipeline reads for an entry: its copy (held to the copy's digest; a copy that
+   * fails the writer's check is dropped), else the downloaded file with an offer to keep the copy
+   * the writer makes of it.
+   */
+  private async flashSource(entry: CacheEntry, signal: AbortSignal | undefined): Promise<PreparedSource> {
+    if (readsDownload(entry)) return { path: this.cache.abs(entry.file), verifiedSha256: entry.sha256, cacheCopy: await this.reverified(entry, signal) };
+    const { path: copy, writtenSha256, dataRanges } = await this.preparedCopy(entry);
+    const discard = async () => void (await this.cache.remove(entry.sha256).catch(() => []));
+    return { path: copy, verifiedSha256: entry.sha256, writtenSha256, fromCache: true, ...(dataRanges ? { dataRanges } : {}), discard };
+  }
+
+  /**
+   * A cached download flashed before the cache has its copy is hashed again first: every later
+   * flash trusts the copy made now, so it must come from the very bytes that were verified, and a
+   * file changed since its download is written to no card (CACHE_CORRUPT, and it leaves the cache).
+   * The copy is then kept only while the file is still the one hashed here (copy-offer.ts).
+   */
+  private async reverified(entry: DownloadedEntry, signal: AbortSignal | undefined): Promise<CopyOffer> {
+    const file = this.cache.abs(entry.file);
+    const identity = await fs.stat(file);
+    const actual = await sha256OfImage(file, signal);
+    if (actual !== entry.sha256) {
+      await this.cache.remove(entry.sha256).catch(() => []);
+      throw new FiotError('CACHE_CORRUPT', `${entry.name} in the image cache has sha256 ${actual}, not the ${entry.sha256} it was verified with when it was downloaded: it was changed since.`,
+        'It was removed from the cache and nothing was written. Flash again, which downloads the image afresh.');
+    }
+    return new CopyOffer(this.cache, { path: file, sha256: entry.sha256, identity });
   }
 
   /**
    * A flash SourceResolver (electron/core/image-source/resolve.ts) for URLs, catalog references and
-   * the cache's own decompressed copies (the app flashes the path a download handed back); other
-   * local paths fall through (null). The request's sha256 is checked before anything is cached.
+   * the cache's own files (the app flashes the path a download handed back); other local paths fall
+   * through (null). The request's sha256 is checked before anything is cached.
    */
   resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
     return async (ref, signal, expected) => {
       const fetchOptions = { ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) };
-      const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.rawCopyAt(ref);
+      const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.entryAt(ref);
       if (!cached) return null;
-      const prepared = await this.prepareEntry(cached, fetchOptions);
-      const { verification } = prepared.entry;
-      return { ...this.flashSource(prepared), trust: { signature: verification.signature, signatureSkipped: verification.signatureSkipped } };
+      const { verification } = cached;
+      return { ...(await this.flashSource(cached, signal)), trust: { signature: verification.signature, signatureSkipped: verification.signatureSkipped } };
     };
   }
 
@@ -159,14 +172,19 @@ export class ImageService {
   localResolver(local: SourceResolver): SourceResolver {
     return localCopyResolver(local, this.cache, async (entry) => {
       await this.cache.touch(entry.sha256);
-      return this.flashSource(await this.preparedCopy(entry));
+      return this.flashSource(entry, undefined);
     });
   }
 
-  /** The entry whose decompressed copy is the file at this path, if any. */
-  private async rawCopyAt(file: string): Promise<CacheEntry | null> {
+  /**
+   * The entry whose downloaded file or decompressed copy is the file at this path, if any. A copy
+   * no flash may trust (made by an older version) with no download beside it is no entry's here:
+   * it is flashed as the local file it is.
+   */
+  private async entryAt(file: string): Promise<CacheEntry | null> {
+    const at = (name: string | null | undefined) => name !== null && name !== undefined && this.cache.abs(name) === path.resolve(file);
     const entries = await this.cache.list();
-    return entries.find((e) => e.raw && this.cache.abs(e.raw.file) === path.resolve(file)) ?? null;
+    return entries.find((e) => at(e.file) || (at(e.raw?.file) && (isDownloaded(e) || trustedCopy(e)))) ?? null;
   }
 
   /**
@@ -180,6 +198,11 @@ export class ImageService {
   }
 }
 
+/** A flash of the entry reads its downloaded file: the cache has no copy of it a flash may trust. */
+function readsDownload(entry: CacheEntry): entry is DownloadedEntry {
+  return isDownloaded(entry) && !trustedCopy(entry);
+}
+
 /** Decimal, as the app prints sizes (shared/format-size.ts): a limit of 20 reads back as "20 GB". */
 const GB = 1e9;
 
@@ -190,7 +213,6 @@ export function imageServiceFromConfig(config: AppConfig, extra: Partial<ImageSe
     keyDirs: [shippedKeysDir(), path.join(config.configDir, 'keys')],
     limitBytes: cacheLimitFromEnv(),
     mirrors: fedoraMirrors(),
-    mapImage,
     ...extra,
   });
 }

@@ -3,20 +3,16 @@
  * sha256 of its bytes, as a download is: hashing a few hundred MB costs far less than decoding
  * them, and unlike a name, size or mtime it cannot be fooled by an edit. The cache either has the
  * decompressed copy of those bytes (the flash reads it and decodes nothing) or offers to keep the
- * copy this flash makes: the writer writes every image range into a file the core created here,
- * alongside the cards, and a verified flash turns it into an ordinary cache entry (one without a
- * downloaded file: the compressed file stays where its owner keeps it).
+ * copy this flash makes (copy-offer.ts), which a verified flash turns into an ordinary cache entry
+ * (one without a downloaded file: the compressed file stays where its owner keeps it).
  */
-import { randomBytes } from 'node:crypto';
-import { constants, openSync, promises as fs, type Stats } from 'node:fs';
-import path from 'node:path';
+import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../shared/errors';
-import type { CacheEntry } from '../../../shared/domain/images';
-import type { CacheCopyReport } from '../../../shared/writer-protocol';
-import { inspectSource, type CacheCopyOffer, type PreparedSource, type SourceResolver } from '../image-source';
-import { LEFTOVER_GRACE_MS, type ImageCache } from './cache/image-cache';
-import { rawNameOf, writeMapFile } from './raw-copy';
-import { sha256File } from './verify/sha256';
+import { trustedCopy, type CacheEntry } from '../../../shared/domain/images';
+import { inspectSource, type PreparedSource, type SourceResolver } from '../image-source';
+import type { ImageCache } from './cache/image-cache';
+import { CopyOffer } from './copy-offer';
+import { sha256OfImage } from './verify/sha256';
 
 /** The flash source for an entry's decompressed copy (the image service's own). */
 export type WarmSource = (entry: CacheEntry) => Promise<PreparedSource>;
@@ -33,135 +29,15 @@ export function localCopyResolver(local: SourceResolver, cache: ImageCache, warm
     // The same bytes have the same length: with no copy of this file's length in the cache, none can
     // match, and the hash waits until the flash reads back (flash/job.ts), when the cores are idle:
     // hashed here first, it held up a cold flash of a Fedora image by ~0.5 s.
-    if (!expected?.sha256 && !entries.some((e) => e.raw?.dataSha256 && e.size === identity.size)) {
-      return { ...prepared, cacheCopy: new LocalCopy(cache, { path: source.path, sha256: null, identity }) };
+    if (!expected?.sha256 && !entries.some((e) => trustedCopy(e) && e.size === identity.size)) {
+      return { ...prepared, cacheCopy: new CopyOffer(cache, { path: source.path, sha256: null, identity }) };
     }
-    const sha256 = await hashOf(source.path, signal);
+    const sha256 = await sha256OfImage(source.path, signal);
     if (expected?.sha256 && expected.sha256.toLowerCase() !== sha256) {
       throw new FiotError('CHECKSUM_MISMATCH', `${source.path} has sha256 ${sha256}, not the expected ${expected.sha256.toLowerCase()}.`);
     }
-    const cached = entries.find((e) => e.sha256 === sha256 && e.raw?.dataSha256);
+    const cached = entries.find((e) => e.sha256 === sha256 && trustedCopy(e));
     if (cached) return { ...(await warm(cached)), verifiedSha256: sha256, origin: source.path };
-    return { ...prepared, verifiedSha256: sha256, cacheCopy: new LocalCopy(cache, { path: source.path, sha256, identity }) };
+    return { ...prepared, verifiedSha256: sha256, cacheCopy: new CopyOffer(cache, { path: source.path, sha256, identity }) };
   };
-}
-
-async function hashOf(file: string, signal: AbortSignal | undefined): Promise<string> {
-  try {
-    return await sha256File(file, signal);
-  } catch (error) {
-    if (signal?.aborted) throw new FiotError('CANCELLED', 'Cancelled while reading the image’s checksum.');
-    throw new FiotError('SOURCE_UNREADABLE', `${file} could not be read to the end: ${(error as Error).message}`);
-  }
-}
-
-/**
- * A plain descriptor, not a FileHandle (which would close it when collected): the writer inherits
- * it, and the writer client closes ours once the writer has its own. O_EXCL: another flash of the
- * same file, already making this copy, keeps it to itself. O_DIRECT where the filesystem has it
- * (tmpfs has not): the writer's writes then cost the machine no page-cache copying
- * (electron/writer/cache-copy.ts).
- */
-async function openPart(partPath: string): Promise<number> {
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  try {
-    return openSync(partPath, flags | constants.O_DIRECT, 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
-    // Refused after it was created: start again without O_DIRECT.
-    await fs.rm(partPath, { force: true });
-    return openSync(partPath, flags, 0o644);
-  }
-}
-
-async function olderThan(file: string, ms: number): Promise<boolean> {
-  const stat = await fs.lstat(file).catch(() => null);
-  return stat !== null && Date.now() - stat.mtimeMs >= ms;
-}
-
-interface LocalFile {
-  path: string;
-  /** Null until the flash's own hash of the file is in (the copy is then made in the downloads folder). */
-  sha256: string | null;
-  /** The file as it was hashed: a copy of a file changed since is not kept under that hash. */
-  identity: Stats;
-}
-
-class LocalCopy implements CacheCopyOffer {
-  private partPath: string | null = null;
-
-  constructor(private readonly cache: ImageCache, private readonly file: LocalFile) {}
-
-  private entryDir(sha256: string): string {
-    return this.cache.entryDir(sha256);
-  }
-
-  async open(): Promise<{ fd: number; maxBytes: number } | null> {
-    // Without the file's hash its entry is not known yet: the copy is made among the downloads in progress.
-    const dir = this.file.sha256 ? this.cache.abs(this.entryDir(this.file.sha256)) : this.cache.downloadsDir;
-    await fs.mkdir(dir, { recursive: true });
-    // What the copy may take: the cache's limit and the disk's free space, less a reserve.
-    const maxBytes = await this.cache.room(dir);
-    if (maxBytes <= 0) {
-      if (this.file.sha256) await fs.rmdir(dir).catch(() => undefined);
-      return null;
-    }
-    const name = this.file.sha256 ? await this.rawName(this.file.sha256) : `local-${randomBytes(8).toString('hex')}`;
-    const partPath = path.join(dir, `${name}.part`);
-    // Left by a run that was killed: nobody has written it for a while.
-    if (await olderThan(partPath, LEFTOVER_GRACE_MS)) await fs.rm(partPath, { force: true });
-    try {
-      const fd = await openPart(partPath);
-      this.partPath = partPath;
-      return { fd, maxBytes };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
-      throw error;
-    }
-  }
-
-  /** The local file's name as a raw image, unless the same bytes were downloaded under that very name. */
-  private async rawName(sha256: string): Promise<string> {
-    const name = rawNameOf(this.file.path);
-    const entry = await this.cache.find(sha256);
-    return entry?.file && path.basename(entry.file) === name ? `decompressed-${name}` : name;
-  }
-
-  async keep(report: CacheCopyReport, sourceSha256: string | undefined): Promise<boolean> {
-    const partPath = this.partPath;
-    const sha256 = this.file.sha256 ?? sourceSha256;
-    // Hashed after the flash, the bytes may already be cached (from another path or a download).
-    const known = !this.file.sha256 && sha256 !== undefined && (await this.cache.find(sha256))?.raw?.dataSha256;
-    if (!partPath || !sha256 || known || !(await this.unchanged())) {
-      await this.discard();
-      return false;
-    }
-    const entryDir = this.entryDir(sha256);
-    await fs.mkdir(this.cache.abs(entryDir), { recursive: true });
-    const rawFile = path.join(entryDir, this.file.sha256 ? path.basename(partPath, '.part') : await this.rawName(sha256));
-    const mapFile = path.join(entryDir, 'allocation-map.json');
-    await fs.rename(partPath, this.cache.abs(rawFile));
-    this.partPath = null;
-    await writeMapFile(this.cache.abs(mapFile), { version: 1, size: report.imageSize, dataBytes: report.dataBytes, dataRanges: report.dataRanges });
-    await this.cache.commitRawCopy({
-      sha256,
-      name: path.basename(this.file.path),
-      size: this.file.identity.size,
-      raw: { file: rawFile, size: report.imageSize, mapFile, dataBytes: report.dataBytes, dataSha256: report.dataSha256 },
-    });
-    return true;
-  }
-
-  private async unchanged(): Promise<boolean> {
-    const now = await fs.stat(this.file.path).catch(() => null);
-    const then = this.file.identity;
-    return now !== null && now.ino === then.ino && now.dev === then.dev && now.size === then.size && now.mtimeMs === then.mtimeMs;
-  }
-
-  async discard(): Promise<void> {
-    if (this.partPath) await fs.rm(this.partPath, { force: true });
-    this.partPath = null;
-    // The entry's folder goes too when nothing else is in it (rmdir refuses a folder that is not empty).
-    if (this.file.sha256) await fs.rmdir(this.cache.abs(this.entryDir(this.file.sha256))).catch(() => undefined);
-  }
 }

@@ -11,7 +11,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { startFlash } from '../../../electron/core/flash/job';
 import { localFileResolver } from '../../../electron/core/image-source';
-import { mapImage } from '../../../electron/core/image-map';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { assertCardHoldsImage, fillWithOldData } from '../../helpers/card-check';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
@@ -44,7 +43,7 @@ after(async () => {
 });
 
 async function flashUrl(device: string) {
-  const service = temp.service({ mapImage });
+  const service = temp.service();
   const job = startFlash({ source: server.url(URL_PATH), targets: [device], sha256: xzSha256 }, { resolvers: [service.resolver(), localFileResolver] });
   return { result: await job.result, service };
 }

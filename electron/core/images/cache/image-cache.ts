@@ -4,8 +4,9 @@
  *   index.json                     committed entries (cache-index.ts)
  *   objects/<sha256>/<file name>   a downloaded file under its published name, entered by rename
  *                                  only after verification
- *   objects/<sha256>/<name>.raw    its decompressed sparse copy, and allocation-map.json its map
- *                                  (a local file's copy has only these: the file stays where it is)
+ *   objects/<sha256>/<name>.raw    its decompressed sparse copy, and allocation-map.json its map,
+ *                                  made by the writer on the first verified flash (a local
+ *                                  file's copy has only these: the file stays where it is)
  *   downloads/<key>.part           downloads in progress (resumable), <key>.lock their owner
  * Files keep their published names so everything that shows a file (the image step, logs) shows
  * "Fedora-IoT-raw-42-….raw", not a hash.
@@ -117,9 +118,9 @@ export class ImageCache {
   }
 
   /**
-   * Indexes a decompressed copy made while a local file was flashed (its files already renamed
-   * into the entry's folder): a new entry without a downloaded file, or the copy of an entry
-   * downloaded earlier. Then prunes to the limit, keeping this one.
+   * Indexes a decompressed copy the writer made while an image was flashed (its files already
+   * renamed into the entry's folder): the copy of a downloaded entry, or for a local file a new
+   * entry without a downloaded file. Then prunes to the limit, keeping this one.
    */
   async commitRawCopy(input: { sha256: string; name: string; size: number; raw: NonNullable<CacheEntry['raw']> }): Promise<CacheEntry> {
     const now = new Date().toISOString();

@@ -3,7 +3,7 @@
  * use one for the next flash, remove one, or prune to the limit.
  */
 import { useEffect } from 'react';
-import type { CacheSummary } from '../../../../shared/domain/images';
+import { trustedCopy, type CacheEntry, type CacheSummary } from '../../../../shared/domain/images';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatSize } from '../../format';
 import { cacheStore, imageStore, useCache } from '../../stores';
@@ -11,6 +11,12 @@ import { imageCountWords } from './cache-store';
 import { VerificationBadge } from './verification-badge';
 
 /** True when the cache holds more than its limit allows (pruning would remove something). */
+/** Only a copy a flash reads is "ready": one an older version made is made again by the next flash. */
+function copyReady(entry: CacheEntry): string {
+  const copy = trustedCopy(entry);
+  return copy ? ` · decompressed copy ready (${formatSize(copy.dataBytes)} of data)` : '';
+}
+
 function overLimit(summary: CacheSummary): boolean {
   return summary.limitBytes !== null && summary.totalBytes > summary.limitBytes;
 }
@@ -36,7 +42,7 @@ export function CacheView() {
             <div className="drive-main">
               <strong className="drive-name">{entry.name}</strong>
               <span className="muted small">
-                {formatSize(entry.diskBytes)} on disk{entry.raw ? ` · decompressed copy ready (${formatSize(entry.raw.dataBytes)} of data)` : ''} · last used {entry.lastUsedAt.slice(0, 10)}
+                {formatSize(entry.diskBytes)} on disk{copyReady(entry)} · last used {entry.lastUsedAt.slice(0, 10)}
               </span>
               {/* A local file's copy was checked against nothing but the file's own bytes: no warning, no claim. */}
               {entry.file === null ? <span className="badge" data-testid="badge-local-file">from a local file</span> : <VerificationBadge verification={entry.verification} />}

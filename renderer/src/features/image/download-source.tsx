@@ -13,14 +13,12 @@ const phaseWords: Record<ImagePhase, string> = {
   resolving: 'Looking up the image',
   downloading: 'Downloading',
   verifying: 'Checking the checksum and signature',
-  decompressing: 'Decompressing once, for every card after this one',
-  mapping: 'Finding where the data are',
   done: 'Ready',
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
 
-const activePhases: ImagePhase[] = ['resolving', 'downloading', 'verifying', 'decompressing', 'mapping'];
+const activePhases: ImagePhase[] = ['resolving', 'downloading', 'verifying'];
 
 export function DownloadSource() {
   const current = useDownloads((s) => s.current);

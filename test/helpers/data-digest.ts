@@ -1,14 +1,11 @@
 /**
- * The digest a flash from a cached raw copy must reproduce: sha256 over the bytes of the copy's
- * data ranges, in image order. That is exactly the byte sequence the writer reads, writes and
- * hashes (its `writtenSha256`), so comparing the two proves that what reached the card is what
- * the cache held when the copy was made from a verified download, without hashing gigabytes of
- * empty space or a second pass over the file before writing.
+ * A test's own reading of what a cached copy's dataSha256 means: sha256 over the bytes of the given
+ * data ranges of a file, in image order (the writer's writtenSha256 over the ranges it wrote).
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { ByteRange } from '../image-map';
-import { mergeRanges } from '../image-map/ranges';
+import type { ByteRange } from '../../electron/core/image-map';
+import { mergeRanges } from '../../electron/core/image-map/ranges';
 
 const READ_BYTES = 4 << 20;
 
