@@ -81,11 +81,11 @@ function clock(iso: string): string {
   return `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
 }
 
-/** A table cell: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", "awaited". */
+/** A table cell: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", "waiting for its first boot". */
 export function checkinSummary(checkin: CardCheckin): string {
   if (checkin.state === 'came-up' && checkin.report) return `came up ${clock(checkin.report.time)} on ${reachableAddress(checkin.report)}`;
   if (checkin.state === 'silent') return `not heard from after ${checkin.waitMinutes} min`;
-  return 'awaited';
+  return 'waiting for its first boot';
 }
 
 /** "greenhouse came up at 10:32 on 192.168.1.57: ssh maya@192.168.1.57", or why not (yet). */

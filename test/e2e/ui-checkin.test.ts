@@ -129,7 +129,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await page.getByTestId('history-open').click();
       await page.locator('[data-testid="history-checkin"][data-state="came-up"]').waitFor();
       const states = await page.getByTestId('history-checkin').evaluateAll((cells) => cells.map((cell) => `${cell.getAttribute('data-state')} ${cell.textContent}`));
-      assert.deepEqual(states.map((state) => state.replace(/\d\d:\d\d on \S+/, 'HH:MM on ADDRESS')).sort(), ['awaiting awaited', 'came-up came up HH:MM on ADDRESS']);
+      assert.deepEqual(states.map((state) => state.replace(/\d\d:\d\d on \S+/, 'HH:MM on ADDRESS')).sort(), ['awaiting waiting for its first boot', 'came-up came up HH:MM on ADDRESS']);
       await page.getByTestId('history-close').click();
       assert.deepEqual(pageErrors, []);
     } finally {

@@ -8,6 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Core } from '../../electron/core/app-core';
+import { appendEntries } from '../../electron/core/history';
+import type { HistoryEntry } from '../../shared/domain/history';
 import type { Station } from '../../electron/station/server';
 import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
 import { openStationSession, type StationSession } from '../helpers/station-session';
@@ -61,5 +63,30 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     await page.getByTestId('history-close').click();
     await page.getByTestId('step-image').waitFor();
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('fits an 800 px window: every card with its address beside its name, long paths wrapped, the result in sight', { timeout: 60_000 }, async () => {
+    // Cards a field tech wrote from the command line on this machine, from a table, awaiting their first boot.
+    const entries: HistoryEntry[] = [1, 2].map((card) => ({
+      time: new Date(Date.UTC(2026, 11, 7, 10, card)).toISOString(), jobId: 'cli-job-1', card,
+      source: { given: '/home/sam/Downloads/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz' }, imageSize: 6 * 2 ** 30,
+      device: { path: `/dev/loop${40 + card}`, description: `Loop device over /tmp/a/rather/long/folder/of/cards/site-pump-${card}.img`, size: 8.59e9, kind: 'loop', model: 'SanDisk_Extreme_PRO_SDXC_UHS-I_Card_Reader_USB3.2Gen1', serial: `0401b5f2e6c1a9d8f0e3c7b2a1d4f6e8c9b0a1d2e3f4a5b6c7d8e9f0a1b2c3d${card}` },
+      hostname: `site-pump-0${card}`, tableLine: card + 1, ip: `10.20.0.${10 + card}/24`,
+      provisioning: { mode: 'config', users: ['tech'] }, result: 'verified', durationMs: 61_000,
+    }));
+    await appendEntries(path.join(session.dataDir, 'config'), entries);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 800, height: 800 });
+    await page.goto(station.url);
+    await page.getByTestId('history-open').click();
+    await page.getByTestId('history-ip').first().waitFor();
+    assert.deepEqual((await page.getByTestId('history-ip').allInnerTexts()).slice(0, 2).sort(), ['10.20.0.11/24', '10.20.0.12/24']);
+    const overflow = await page.locator('.history-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(overflow <= 0, `the table is ${overflow} px wider than the window: a column is out of sight`);
+    const result = await page.getByTestId('history-row').first().locator('.history-result').boundingBox();
+    assert.ok(result && result.x + result.width <= 800, 'the result is inside the window');
+    assert.match(await page.getByTestId('history-row').first().innerText(), /took 1 min/);
+    const shot = screenshotPath('history-2-800px');
+    if (shot) await page.screenshot({ path: shot, fullPage: true });
   });
 });

@@ -42,9 +42,13 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
   const error = entry.error && entry.result !== 'verified' ? errorWords(entry.error) : null;
   return (
     <tr data-testid="history-row" data-result={entry.result}>
-      <td className="nowrap">{new Date(entry.time).toLocaleString()}</td>
+      <td>
+        {new Date(entry.time).toLocaleString()}
+        <span className="muted small block">took {formatDuration(entry.durationMs)}</span>
+      </td>
       <td className="mono">
         {entry.hostname ?? '—'}
+        {entry.ip && <span className="small block" data-testid="history-ip">{entry.ip}</span>}
         {entry.tableLine && <span className="muted small block">table line {entry.tableLine}{entry.label ? `: ${entry.label}` : ''}</span>}
       </td>
       <DeviceCell device={entry.device} />
@@ -57,7 +61,6 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
         {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}><strong>{error.title}</strong>{error.detail && error.detail !== error.title ? `: ${error.detail}` : ''}</span>}
         {entry.checkin && <span className="small block" data-testid="history-checkin" data-state={entry.checkin.state} title={checkinLine(entry.checkin)}>{checkinSummary(entry.checkin)}</span>}
       </td>
-      <td className="nowrap muted">{formatDuration(entry.durationMs)}</td>
     </tr>
   );
 }
@@ -82,7 +85,7 @@ export function HistoryView() {
           <div className="history-scroll">
             <table className="history-table">
               <thead>
-                <tr><th>Time</th><th>Hostname</th><th>Device</th><th>Image</th><th>Result</th><th>Took</th></tr>
+                <tr><th>Time</th><th>Hostname and address</th><th>Device</th><th>Image</th><th>Result</th></tr>
               </thead>
               <tbody>
                 {entries.map((entry) => <HistoryRow key={`${entry.jobId}-${entry.card}`} entry={entry} />)}
