@@ -43,8 +43,20 @@ function createApi(): AppApi {
   if (window.fiot) return electronApi(window.fiot, window.fiotShell ?? null);
   const url = new URL('/api', window.location.href);
   url.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = new URLSearchParams({ token: stationToken() ?? '' }).toString();
-  const station = connectStation(url.href, (address) => new WebSocket(address));
+  const token = stationToken() ?? '';
+  url.search = new URLSearchParams({ token }).toString();
+  // The page itself, asked for with the same token: 401/403 means the station (restarted, with a new token) refuses it.
+  const isRefused = async () => {
+    try {
+      const page = new URL('/', window.location.href);
+      page.search = new URLSearchParams({ token }).toString();
+      const answer = await fetch(page, { cache: 'no-store' });
+      return answer.status === 401 || answer.status === 403;
+    } catch {
+      return false;
+    }
+  };
+  const station = connectStation(url.href, (address) => new WebSocket(address), { isRefused });
   return { host: 'station', shell: null, ...station };
 }
 

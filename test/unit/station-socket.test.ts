@@ -4,6 +4,7 @@
  * opens, a dropped connection mid-request, reconnecting, and a refused token.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -119,5 +120,53 @@ describe('station socket', () => {
     await waitFor(socket, 'unauthorized');
     assert.equal(server.received.length, 0);
     server.wss.close();
+  });
+
+  it('a page of a station restarted with a new token says it was refused instead of reconnecting forever', async () => {
+    // One HTTP server for the page and the socket, as the station is: after the restart both refuse the old token.
+    let restarted = false;
+    const http = createServer((_request, response) => response.writeHead(restarted ? 403 : 200).end());
+    const wss = new WebSocketServer({ server: http, verifyClient: () => !restarted });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const base = `127.0.0.1:${(http.address() as AddressInfo).port}`;
+    let probes = 0;
+    const isRefused = async () => {
+      probes++;
+      try {
+        const answer = await fetch(`http://${base}/?token=t`);
+        return answer.status === 401 || answer.status === 403;
+      } catch {
+        return false;
+      }
+    };
+    const socket = connectStation(`ws://${base}/api?token=t`, (address) => new WebSocket(address), { retryMs: 20, maxRetryMs: 50, attemptsBeforeRefused: 3, isRefused });
+    sockets.push(socket);
+    await waitFor(socket, 'open');
+    assert.equal(probes, 0, 'nothing is asked while the socket is open');
+    restarted = true;
+    for (const client of wss.clients) client.terminate();
+    await waitFor(socket, 'unauthorized');
+    assert.ok(probes >= 1);
+    wss.close();
+    http.close();
+  });
+
+  it('a station that is merely down is waited for: the page keeps reconnecting', async () => {
+    const server = await startServer();
+    const port = new URL(server.url).port;
+    let probes = 0;
+    const socket = connectStation(server.url, (address) => new WebSocket(address), {
+      retryMs: 20, maxRetryMs: 50, attemptsBeforeRefused: 3,
+      isRefused: async () => {
+        probes++;
+        return fetch(`http://127.0.0.1:${port}/`).then((answer) => answer.status === 401 || answer.status === 403, () => false);
+      },
+    });
+    sockets.push(socket);
+    await waitFor(socket, 'open');
+    for (const client of server.wss.clients) client.terminate();
+    server.wss.close();
+    while (probes < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(socket.connection(), 'reconnecting');
   });
 });

@@ -7,7 +7,7 @@ const connectionWords: Record<ConnectionState, string> = {
   connecting: 'Connecting to the station…',
   open: '',
   reconnecting: 'Connection to the station lost: reconnecting…',
-  unauthorized: 'The station refused this page. Open the address printed by `fiot-flash station` (it carries ?token=…).',
+  unauthorized: 'The station refused this page: it may have been restarted, which gives it a new address. Open the address it printed when it started (it ends in ?token=…).',
 };
 
 export function TopBar() {

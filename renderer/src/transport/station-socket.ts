@@ -26,6 +26,13 @@ export interface StationSocketOptions {
   maxRetryMs?: number;
   /** Failed attempts, without ever opening, after which the page is taken as refused. */
   attemptsBeforeRefused?: number;
+  /**
+   * Asks the station over plain HTTP whether it refuses this page's token (true), as a station
+   * restarted with a new token does; false when it does not answer (it is down: keep trying).
+   * A browser's WebSocket never shows why a connection was refused, so without this a page of the
+   * old station would say "reconnecting" forever.
+   */
+  isRefused?: () => Promise<boolean>;
 }
 
 export interface StationSocket {
@@ -102,9 +109,17 @@ export function connectStation(url: string, createSocket: SocketFactory, options
       // A socket refused every time before it ever opened is a missing or stale token.
       if (!everOpened && failedAttempts >= refusedAfter) return setState('unauthorized');
       setState(everOpened ? 'reconnecting' : 'connecting');
-      timer = setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, maxRetry);
+      if (everOpened && failedAttempts >= refusedAfter && options.isRefused) {
+        void options.isRefused().then((refused) => (refused && !closed ? setState('unauthorized') : retry()), retry);
+        return;
+      }
+      retry();
     });
+  };
+  const retry = () => {
+    if (closed) return;
+    timer = setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, maxRetry);
   };
   connect();
 
