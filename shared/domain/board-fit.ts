@@ -12,6 +12,16 @@ export const archAudience: Record<Arch, string> = {
   x86_64: 'PCs and other x86_64 machines',
 };
 
+/**
+ * The architecture a file name says, as Fedora names its images (`…-43-20251024.0.aarch64.raw.xz`),
+ * or null: a name is only a hint (the image itself is checked before writing), enough to not offer
+ * a PC an Arm image from a list.
+ */
+export function archInName(name: string): Arch | null {
+  const match = /(?:^|[._-])(aarch64|x86_64)(?=[._-]|$)/.exec(name);
+  return match ? (match[1] as Arch) : null;
+}
+
 export interface BoardMismatch {
   board: Board;
   imageArch: Arch;

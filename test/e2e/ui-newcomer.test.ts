@@ -6,11 +6,14 @@
  * with first-boot setup never counts cards as bytes.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import type { CacheSummary } from '../../shared/domain/images';
 import type { Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
@@ -302,6 +305,49 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
     } finally {
       card.dispose();
     }
+  });
+
+  // Last: it leaves an image in the cache, which the tests above expect to be empty.
+  it('a cache holding only an Arm image is not offered to a PC; its entry shows its whole name and whom it is for', { timeout: 120_000 }, async () => {
+    const name = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+    const image = path.join(dataDir, name);
+    writeFileSync(image, execFileSync('xz', ['-0', '-c'], { input: randomBytes(1 << 20), maxBuffer: 16 << 20 }));
+    const source = session.offer(image, name);
+    // Only this image in the cache: one of unknown architecture (the tiny image written above) is offered to every board.
+    assert.ok((await session.core.router.handle('cache:prune', { limitBytes: 0 })).ok);
+    // Written once (by the station's core, as another page would): its decompressed copy is kept in the cache.
+    const target = path.join(session.imagesDir, 'arm-card.img');
+    assert.ok((await session.core.router.handle('drives:resolve', { path: target })).ok);
+    assert.ok((await session.core.router.handle('flash:start', { source, targets: [target] })).ok);
+    for (let tries = 0; ; tries++) {
+      const listed = await session.core.router.handle('cache:list', {});
+      if (listed.ok && (listed.value as CacheSummary).entries.some((entry) => entry.name === name)) break;
+      assert.ok(tries < 600, 'the flash left its image in the cache');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const closed = await startRouteServer(() => undefined);
+    const url = `${closed.base}/iot/${name}`;
+    await closed.close();
+    await onPage({ width: 800, height: 800 }, async (page) => {
+      for (const [board, offered] of [[/^PC, laptop or NUC/, 0], [/^Raspberry Pi 4/, 1]] as const) {
+        await page.getByRole('tab', { name: 'Fedora IoT' }).click();
+        if (offered) await page.getByRole('button', { name: 'Change device' }).click();
+        await page.getByRole('button', { name: board }).click();
+        await page.getByRole('tab', { name: 'Download' }).click();
+        await page.getByTestId('download-url').fill(url);
+        await page.getByTestId('download-start').click();
+        const error = page.getByTestId('download-error');
+        await page.waitForFunction(() => document.querySelector('[data-testid="download-error"]')?.getAttribute('data-code') === 'OFFLINE', undefined, { timeout: 30_000 });
+        assert.equal(await error.getByRole('button', { name: 'Use a cached image' }).count(), offered, String(board));
+      }
+      await page.getByTestId('download-error').getByRole('button', { name: 'Use a cached image' }).click();
+      const entry = page.getByTestId('cache-entry').first();
+      await entry.waitFor();
+      const shown = entry.locator('.cache-entry-name');
+      assert.equal(await shown.innerText(), name);
+      assert.ok(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the whole name is in sight at 800 px');
+      assert.equal(await entry.getByTestId('cache-entry-arch').innerText(), 'For 64-bit Arm boards (aarch64)');
+    });
   });
 });
 

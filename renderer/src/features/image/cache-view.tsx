@@ -3,6 +3,7 @@
  * use one for the next flash, remove one, or prune to the limit.
  */
 import { useEffect } from 'react';
+import { archAudience, archInName } from '../../../../shared/domain/board-fit';
 import { trustedCopy, type CacheEntry, type CacheSummary } from '../../../../shared/domain/images';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatSize } from '../../format';
@@ -10,13 +11,13 @@ import { cacheStore, imageStore, useCache } from '../../stores';
 import { imageCountWords } from './cache-store';
 import { VerificationBadge } from './verification-badge';
 
-/** True when the cache holds more than its limit allows (pruning would remove something). */
 /** Only a copy a flash reads is "ready": one an older version made is made again by the next flash. */
 function copyReady(entry: CacheEntry): string {
   const copy = trustedCopy(entry);
   return copy ? ` · decompressed copy ready (${formatSize(copy.dataBytes)} of data)` : '';
 }
 
+/** True when the cache holds more than its limit allows (pruning would remove something). */
 function overLimit(summary: CacheSummary): boolean {
   return summary.limitBytes !== null && summary.totalBytes > summary.limitBytes;
 }
@@ -38,9 +39,10 @@ export function CacheView() {
       {summary?.entries.length === 0 && <p className="empty">No images are kept here yet. The image cache is where downloaded images are kept, so the next card is written without downloading again.</p>}
       <ul className="plain-list">
         {summary?.entries.map((entry) => (
-          <li key={entry.sha256} className="drive" data-testid="cache-entry">
+          <li key={entry.sha256} className="drive cache-entry" data-testid="cache-entry">
             <div className="drive-main">
-              <strong className="drive-name">{entry.name}</strong>
+              <strong className="cache-entry-name">{entry.name}</strong>
+              {archInName(entry.name) && <span className="small" data-testid="cache-entry-arch">For {archAudience[archInName(entry.name)!]}</span>}
               <span className="muted small">
                 {formatSize(entry.diskBytes)} on disk{copyReady(entry)} · last used {entry.lastUsedAt.slice(0, 10)}
               </span>

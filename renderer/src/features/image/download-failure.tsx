@@ -3,13 +3,20 @@
  * needs no network (a file at hand, or an image downloaded earlier, when there is one).
  */
 import { useEffect } from 'react';
+import { archInName } from '../../../../shared/domain/board-fit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
-import { cacheStore, downloadsStore, uiStore, useCache } from '../../stores';
+import { chosenBoard } from '../catalog/catalog-store';
+import { cacheStore, downloadsStore, uiStore, useCache, useCatalog } from '../../stores';
 
-/** How many images the cache holds (null until known); asks the core once when nobody has yet. */
+/**
+ * How many cached images could serve the chosen board (null until known): an image whose name says
+ * another architecture is not counted, so a PC is not sent to a list holding only Arm images. Asks
+ * the core once when nobody has yet.
+ */
 export function useCachedImageCount(): number | null {
-  const count = useCache((s) => s.summary?.entries.length ?? null);
+  const arch = useCatalog((s) => chosenBoard(s)?.arch ?? null);
+  const count = useCache((s) => s.summary?.entries.filter((entry) => !arch || [null, arch].includes(archInName(entry.name))).length ?? null);
   useEffect(() => {
     if (cacheStore.getState().summary === null && !cacheStore.getState().busy) void cacheStore.getState().load();
   }, []);
