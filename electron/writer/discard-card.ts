@@ -24,11 +24,13 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeptReason, OldData } from '../../shared/domain/old-data';
 import { findTool, SYSTEM_PATH } from '../core/system-tools';
+import { PROBE_BLOCK, probeOffsets } from './capacity-probe';
 
-/** A target as the writer holds it: its device, and its size (null: an image file). */
+/** A target as the writer holds it (TargetIO has it): its device, its size (null: an image file), and reads from the medium. */
 export interface DiscardTarget {
   device: string;
   size: number | null;
+  read(offset: number, length: number): Promise<Buffer>;
 }
 
 export interface DiscardOptions {
@@ -58,6 +60,23 @@ export async function discardMaxBytes(device: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Whether the card still returns old data after it acknowledged the discard. A discard is a
+ * request: an SD card's "discard" leaves a block's bytes undefined until the card reuses it, so a
+ * card may drop the data later, or never. The capacity probe's blocks, spread over the whole card,
+ * are read from the medium: erased flash reads as all zeros or all ones, anything else is data.
+ * A block that held zeros before proves nothing, so this finds cards that keep data, never proves
+ * one does not.
+ */
+export async function stillReadable(target: Pick<DiscardTarget, 'read'>, size: number): Promise<boolean> {
+  for (const offset of probeOffsets(size)) {
+    const block = await target.read(offset, PROBE_BLOCK);
+    const erased = block[0];
+    if ((erased !== 0x00 && erased !== 0xff) || block.some((byte) => byte !== erased)) return true;
+  }
+  return false;
 }
 
 /** The last line a program said on stderr, without its own name: "BLKDISCARD ioctl failed: Operation not supported". */
@@ -99,5 +118,6 @@ export async function discardCard(target: DiscardTarget, options: DiscardOptions
   const found = findTool(tool);
   if (!found) return kept('no-tool', tool === 'blkdiscard' ? 'blkdiscard (util-linux) is not installed' : 'python3 is not installed, which discards a card the system’s disk service opened');
   const failure = await runDiscard(found, args, descriptor, options.signal);
-  return failure === null ? { discarded: true } : kept('failed', failure);
+  if (failure !== null) return kept('failed', failure);
+  return (await stillReadable(target, target.size)) ? kept('still-readable') : { discarded: true };
 }

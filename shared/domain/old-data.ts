@@ -10,9 +10,10 @@ import { z } from 'zod';
 /**
  * Why the old contents were not discarded: `turned-off` by the person for this run (--no-discard);
  * `unsupported` by the card or its reader; `no-tool`: the program that asks for it is missing;
- * `failed`: the card refused or stopped part way; `other-system`: discarding is done on Linux only.
+ * `failed`: the card refused or stopped part way; `still-readable`: the card took the discard but
+ * still returns old data; `other-system`: discarding is done on Linux only.
  */
-export const keptReasonSchema = z.enum(['turned-off', 'unsupported', 'no-tool', 'failed', 'other-system']);
+export const keptReasonSchema = z.enum(['turned-off', 'unsupported', 'no-tool', 'failed', 'still-readable', 'other-system']);
 export type KeptReason = z.infer<typeof keptReasonSchema>;
 
 export const oldDataSchema = z.discriminatedUnion('discarded', [
@@ -33,6 +34,7 @@ const reasonWords: Record<KeptReason, string> = {
   unsupported: 'it cannot erase it quickly (the card or its reader does not take a discard)',
   'no-tool': 'it cannot erase it quickly here',
   failed: 'discarding it first did not succeed',
+  'still-readable': 'it cannot erase it quickly (the card took the discard but still returns its old data)',
   'other-system': 'it cannot erase it quickly on this system (discarding is done on Linux only)',
 };
 
