@@ -59,31 +59,34 @@ function usedCard(card: LoopDevice, size: number): void {
   assert.ok(blocksWithMarker(card.device, size, MARKER).length >= size / 4096 - 1, 'the marker is everywhere before the flash');
 }
 
+/** A used card over a file on this machine's disk, `CARD_EXTRA` larger than the image; detached and removed afterwards. */
+async function onUsedCard(prefix: string, test: (fixture: Fixture, card: LoopDevice, size: number) => Promise<void>): Promise<void> {
+  const fixture = await makeFixture();
+  const size = fixture.size + CARD_EXTRA;
+  const card = createLoopDisk(size, prefix);
+  try {
+    usedCard(card, size);
+    await test(fixture, card, size);
+  } finally {
+    card.dispose();
+  }
+}
+
 describe('a reused card leaves nothing behind (discard before writing)', { skip }, () => {
   it('discards the whole card first: no marker anywhere afterwards, verified, fsck clean, and --json says discarded', { timeout: 300_000 }, async () => {
-    const fixture = await makeFixture();
-    const size = fixture.size + CARD_EXTRA;
-    const card = createLoopDisk(size, 'fiot-discard-');
-    try {
+    await onUsedCard('fiot-discard-', async (fixture, card, size) => {
       assert.ok(discardMaxBytes(card.device) > 0, 'a loop device over a file on ext4 takes a discard');
-      usedCard(card, size);
       const result = resultLine<{ ok: boolean; targets: Array<{ verified: boolean; oldData?: OldDataJson }> }>(flash(fixture, card.device, ['--json']).stdout);
       assert.equal(result.ok, true);
       assert.equal(result.targets[0]?.verified, true);
       assert.deepEqual(result.targets[0]?.oldData, { discarded: true });
       assert.deepEqual(blocksWithMarker(card.device, size, MARKER), [], 'no block of the card holds the old marker');
       await assertCardHoldsImage(fixture, card.device);
-    } finally {
-      card.dispose();
-    }
+    });
   });
 
   it('--no-discard: the marker survives in free space and past the image, and the CLI says old data may remain', { timeout: 300_000 }, async () => {
-    const fixture = await makeFixture();
-    const size = fixture.size + CARD_EXTRA;
-    const card = createLoopDisk(size, 'fiot-no-discard-');
-    try {
-      usedCard(card, size);
+    await onUsedCard('fiot-no-discard-', async (fixture, card, size) => {
       const run = flash(fixture, card.device, ['--no-discard']);
       assert.match(run.stdout, new RegExp(`✔ ${card.device}: written and verified`));
       assert.match(run.stdout, /Old data may remain in this card’s free space: discarding it first was turned off for this run\./);
@@ -91,9 +94,7 @@ describe('a reused card leaves nothing behind (discard before writing)', { skip 
       assert.ok(left.pastEnd > 0, 'the old marker is still past the image’s end');
       assert.ok(left.rootFree > 0, 'the old marker is still in the root filesystem’s free blocks');
       await assertCardHoldsImage(fixture, card.device);
-    } finally {
-      card.dispose();
-    }
+    });
   });
 
   it('a card that takes no discard (a loop device over a file on ramfs): written and verified, and the result says it cannot erase it quickly', { timeout: 300_000 }, async () => {
