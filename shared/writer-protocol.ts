@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { targetStateSchema } from './domain/flash';
 import { restoreResultSchema } from './domain/restore';
 import { errorInfoSchema } from './errors';
+import { oldDataSchema } from './domain/old-data';
 import { provisioningPlanSchema } from './provisioning/plan';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
@@ -40,6 +41,11 @@ export const writerJobSchema = z.object({
   verify: z.boolean(),
   /** Unmount mounted targets (the person confirmed it); without it a mounted target fails untouched. */
   unmountConfirmed: z.boolean().optional(),
+  /**
+   * false: leave the cards' old contents where the image does not write (--no-discard). Absent or
+   * true: discard each whole card first where it can (electron/writer/discard-card.ts).
+   */
+  discard: z.boolean().optional(),
   /** Ranges of the decompressed image to write, when the caller already mapped it (a cached image). */
   dataRanges: z.array(byteRangeSchema).optional(),
   /** sha256 the written bytes must have (a cached copy's recorded digest); checked before the partition table. */
@@ -54,7 +60,12 @@ export const writerJobSchema = z.object({
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
 /** Restore a card to normal use: one partition with an empty filesystem (shared/domain/restore.ts). */
-export const restoreJobSchema = z.object({ device: z.string().min(1), label: z.string().min(1).max(64), descriptor: descriptorSchema.optional(), unmountConfirmed: z.boolean().optional() });
+export const restoreJobSchema = z.object({
+  device: z.string().min(1),
+  label: z.string().min(1).max(64),
+  descriptor: descriptorSchema.optional(),
+  unmountConfirmed: z.boolean().optional(),
+});
 export type RestoreJob = z.infer<typeof restoreJobSchema>;
 
 /** Provision a card (or image file) that already holds a Fedora IoT image, in place. */
@@ -86,6 +97,8 @@ export const writerTargetResultSchema = targetStateSchema.extend({
   writtenSha256: z.string().optional(),
   /** Byte ranges the provisioning step changed (read back and compared). */
   provisioned: z.array(byteRangeSchema).optional(),
+  /** Whether the card's old contents were discarded before writing (absent for an image file, which starts empty). */
+  oldData: oldDataSchema.optional(),
 });
 export type WriterTargetResult = z.infer<typeof writerTargetResultSchema>;
 

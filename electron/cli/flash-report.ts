@@ -1,5 +1,6 @@
 /** The end of a flash as a person or a script reads it, and the exit status it earns. */
 import { imageCacheNotes, type FlashResult } from '../../shared/domain/flash';
+import { oldDataWords } from '../../shared/domain/old-data';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../shared/errors';
 import type { CliIO } from './io';
 
@@ -54,6 +55,8 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
       const how = verify ? 'written and verified' : 'written (not verified)';
       const name = target.hostname ? ` as ${target.hostname}` : '';
       io.say(`✔ ${target.device}: ${how}${name}${target.writtenSha256 ? `, sha256 ${target.writtenSha256}` : ''}`);
+      // Never a failure: the card is good, but a person reusing cards should know what it may still hold.
+      if (target.oldData) io.say(`    ${oldDataWords(target.oldData)}`);
     } else {
       const error = targetError(target);
       io.say(`✘ ${target.device}: ${error.message}${error.hint ? `\n    ${error.hint}` : ''}`);

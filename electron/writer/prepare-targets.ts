@@ -2,8 +2,10 @@
  * The writer's own checks, whatever the parent already checked, through the same module the CLI
  * and the core use (electron/core/drives/check-targets.ts): each target must exist, not be a
  * system drive, not hold the source (by file identity), be large enough and writable. Then its
- * mounted filesystems are unmounted, it is opened exclusively, and a block device's claimed size
- * is probed (capacity-probe.ts). A target that fails here is marked failed; the others go on.
+ * mounted filesystems are unmounted, it is opened exclusively, its old contents are discarded
+ * (discard-card.ts), and a block device's claimed size is probed (capacity-probe.ts), in that
+ * order: the probe's blocks are then the card's own. A target that fails here is marked failed;
+ * the others go on.
  */
 import { execFile } from 'node:child_process';
 import { fstatSync, statSync } from 'node:fs';
@@ -13,8 +15,9 @@ import { FiotError } from '../../shared/errors';
 import { checkOneTarget, mountedRefusal } from '../core/drives/check-targets';
 import type { SourceInfo } from '../core/image-source';
 import { probeCapacity } from './capacity-probe';
+import { discardCard } from './discard-card';
 import { findTool } from '../core/system-tools';
-import { failSlot, type TargetSlot } from './slots';
+import { failSlot, forEachLive, type TargetSlot } from './slots';
 import { TargetIO } from './target-io';
 
 const run = promisify(execFile);
@@ -76,11 +79,10 @@ async function prepareOne(slot: TargetSlot, source: SourceInfo, seen: Set<string
   if (refusal) throw refusal;
   await admitTarget(drive, elevated, slot.descriptor);
   slot.io = await TargetIO.open(drive, source.size, slot.descriptor);
-  // Every block device, not only suspicious ones: a fake card looks like any other until probed.
-  if (drive.kind !== 'file') await probeCapacity(slot.io);
 }
 
-export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false, unmountConfirmed = false): Promise<void> {
+/** `discard` false: --no-discard, the cards keep their old contents (and the result says so). */
+export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, elevated = false, unmountConfirmed = false, discard = true, signal?: AbortSignal): Promise<void> {
   const seen = new Set<string>();
   for (const slot of slots) {
     try {
@@ -89,4 +91,10 @@ export async function prepareTargets(slots: TargetSlot[], source: SourceInfo, el
       failSlot(slot, error);
     }
   }
+  // Every card at once: a real card's discard may take seconds.
+  await forEachLive(slots, async (slot) => {
+    slot.oldData = await discardCard(slot.io, { descriptor: slot.descriptor, enabled: discard, signal });
+    // Every block device, not only suspicious ones: a fake card looks like any other until probed.
+    if (slot.io.size !== null) await probeCapacity(slot.io);
+  });
 }

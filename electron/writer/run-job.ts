@@ -59,7 +59,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     source = await inspectSource(job.source);
     const problem = decoderProblem(source);
     if (problem) throw problem;
-    await prepareTargets(slots, source, deps.elevated, job.unmountConfirmed ?? false);
+    await prepareTargets(slots, source, deps.elevated, job.unmountConfirmed ?? false, job.discard !== false, signal);
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots[0]?.error ?? new FiotError('INTERNAL', 'No target could be opened.');
     reader = await openImage(source, job.dataRanges);

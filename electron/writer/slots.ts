@@ -1,5 +1,6 @@
 /** Each target's place in a run: its open device, its state, and why it failed if it did. */
 import type { TargetState } from '../../shared/domain/flash';
+import type { OldData } from '../../shared/domain/old-data';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import type { ProvisioningPlan } from '../../shared/provisioning';
 import type { ByteRange } from '../core/image-source/ranges';
@@ -18,6 +19,8 @@ export interface TargetSlot {
   verified: boolean;
   error?: FiotError;
   provisioned?: ByteRange[];
+  /** Whether the card's old contents were discarded before writing (discard-card.ts). */
+  oldData?: OldData;
 }
 
 export function createSlot(device: string, provisioning: ProvisioningPlan | undefined, descriptor?: number): TargetSlot {
@@ -50,6 +53,7 @@ export function slotResult(slot: TargetSlot, writtenSha256: string | undefined):
     verified: slot.verified,
     ...(slot.state === 'done' && writtenSha256 ? { writtenSha256 } : {}),
     ...(slot.provisioned ? { provisioned: slot.provisioned } : {}),
+    ...(slot.oldData ? { oldData: slot.oldData } : {}),
   };
 }
 

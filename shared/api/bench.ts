@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { cardIdentitySchema } from '../domain/drive';
 import { flashRequestSchema, targetStateSchema } from '../domain/flash';
+import { oldDataSchema } from '../domain/old-data';
 import { defineEvents, defineRequests } from './define';
 
 /**
@@ -28,6 +29,8 @@ export const benchSlotSchema = z.object({
   tableLine: z.number().int().positive().optional(),
   jobId: z.string().optional(),
   error: targetStateSchema.shape.error,
+  /** Once written: whether the card's old contents were discarded first, or may remain in its free space. */
+  oldData: oldDataSchema.optional(),
 });
 export type BenchSlot = z.infer<typeof benchSlotSchema>;
 

@@ -5,6 +5,7 @@ import { SHA256_HEX } from '../sha256';
 import { counterValueSchema } from '../provisioning/counter';
 import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
+import { oldDataSchema } from './old-data';
 import { onCardReportSchema } from './on-card';
 import { transferProgressSchema } from './transfer';
 
@@ -36,6 +37,8 @@ export const flashRequestSchema = z.object({
   /** Devices as listed by drives:list, loop devices named explicitly, or regular file paths. */
   targets: z.array(z.string().min(1)).min(1),
   verify: z.boolean().default(true),
+  /** Discard each whole card before writing, where it can (false: --no-discard, for a card whose discard is slow). */
+  discard: z.boolean().default(true),
   /** Expected sha256 of the source file as given (compressed or not). */
   sha256: z.string().regex(SHA256_HEX).optional(),
   /** The board the cards are for (a board id): an image made for another architecture is refused before writing. */
@@ -124,6 +127,8 @@ export const flashResultSchema = z.object({
     configSha256: z.string().optional(),
     /** Which card this was (what a retry checks is still in the reader). */
     identity: cardIdentitySchema.optional(),
+    /** Whether its old contents were discarded before writing, or may remain in its free space. */
+    oldData: oldDataSchema.optional(),
   })),
   durationMs: z.number().nonnegative(),
   /** Why the whole job stopped (bad input, a corrupt image, a cancel); each target carries its own error too. */

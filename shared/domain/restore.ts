@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { checkTarget } from '../drive-constraints';
 import { FiotError } from '../errors';
 import type { Drive } from './drive';
+import { oldDataSchema } from './old-data';
 
 export const FAT32_LIMIT_BYTES = 32 * 1024 ** 3;
 export const DEFAULT_RESTORE_LABEL = 'CARD';
@@ -49,6 +50,8 @@ export const restoreResultSchema = z.object({
   label: z.string(),
   /** The one partition: where it starts and how many bytes it spans. */
   partition: z.object({ offset: z.number().int().nonnegative(), size: z.number().int().positive() }),
+  /** Whether the card's old contents (an image, a first-boot config's passwords) were discarded before the new filesystem went on. */
+  oldData: oldDataSchema.optional(),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 

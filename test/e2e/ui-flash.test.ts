@@ -96,6 +96,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       const target = page.locator(`[data-testid="target-result"][data-device="${card.device}"]`);
       assert.equal(await target.getAttribute('data-state'), 'done');
       assert.match(await target.getByTestId('target-sha256').innerText(), /^[0-9a-f]{64}$/);
+      assert.match(await target.getByTestId('target-old-data').innerText(), /^Its old contents were discarded before writing/, 'a loop device takes a discard');
       assert.match(await page.getByTestId('result-image-cache').innerText(), /decompressed copy is now in the image cache/);
 
       // What a user would check: the device now starts with exactly the image's bytes.

@@ -123,3 +123,37 @@ export async function assertCardHoldsImage(fixture: Fixture, card: string, optio
     }
   }
 }
+
+/** Fills a card (its backing file, or the device) with `marker` repeated end to end: a used card whose old contents are recognisable anywhere. */
+export function fillWithMarker(file: string, size: number, marker: string): void {
+  const piece = Buffer.alloc(MiB);
+  piece.fill(marker);
+  const fd = openSync(file, 'r+');
+  try {
+    for (let at = 0; at < size; at += MiB) writeSync(fd, piece, 0, Math.min(MiB, size - at), at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The 4 KiB blocks of the card that hold `marker` (at least its start), by offset: every byte of
+ * the card read, in 4 MiB pieces overlapping by the marker's length.
+ */
+export function blocksWithMarker(file: string, size: number, marker: string): number[] {
+  const needle = Buffer.from(marker);
+  const block = 4096;
+  const blocks = new Set<number>();
+  const piece = 4 * MiB;
+  for (let at = 0; at < size; at += piece) {
+    const bytes = readRange(file, at, Math.min(piece + needle.length - 1, size - at));
+    for (let i = bytes.indexOf(needle); i >= 0 && i < piece; ) {
+      const start = Math.floor((at + i) / block) * block;
+      blocks.add(start);
+      // One hit makes the block: look on from the next one.
+      i = bytes.indexOf(needle, start + block - at);
+    }
+  }
+  return [...blocks].sort((a, b) => a - b);
+}

@@ -22,7 +22,7 @@ import { checkRestoredFat } from '../helpers/restored-card';
 import { commandsSkipReason } from '../helpers/system';
 
 const NOBODY = 65534;
-const skip = udisksSkipReason() ?? commandsSkipReason('sfdisk', 'fsck.vfat', 'fatlabel', 'mkfs.vfat', 'debugfs', 'e2fsck', 'mkfs.ext4', 'mcopy') ?? false;
+const skip = udisksSkipReason() ?? commandsSkipReason('python3', 'sfdisk', 'fsck.vfat', 'fatlabel', 'mkfs.vfat', 'debugfs', 'e2fsck', 'mkfs.ext4', 'mcopy') ?? false;
 const savedAddress = process.env.DBUS_SYSTEM_BUS_ADDRESS;
 let dir = '';
 
@@ -77,6 +77,7 @@ describe('restore and provisioning through UDisks2, as nobody', { skip }, () => 
       assert.equal(restored.partitions[0]!.start, 2048);
       assert.equal(restored.partitions[0]!.fsck.status, 0, restored.partitions[0]!.fsck.output);
       assert.equal(restored.partitions[0]!.label, 'NOBODY');
+      assert.deepEqual(result.oldData, { discarded: true }, 'the image it held was discarded through the descriptor');
     });
   });
 

@@ -10,6 +10,7 @@ import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/b
 import type { FlashRequest } from '../../../shared/domain/flash';
 import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
+import { oldDataWords } from '../../../shared/domain/old-data';
 import type { Profile } from '../../../shared/provisioning';
 import { listDrives } from '../../core/drives/list-drives';
 import { inspectSource, localFileResolver } from '../../core/image-source';
@@ -99,9 +100,14 @@ function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<
   const phase = slot.state === 'waiting' && slot.waitingFor === 'rows' ? 'no rows left' : slot.error?.code === 'ALREADY_WRITTEN' ? 'already written' : phaseWords[slot.state];
   const step = pct === null ? '' : String(Math.floor(pct / 10));
   const reason = slot.error ? `: ${slot.error.message}${hintOf(slot.error) ? ` ${hintOf(slot.error)}` : ''}` : '';
-  const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason;
-  const fields = { device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableLine: slot.tableLine } : {}), state: slot.state, ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}) };
-  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}`, line, fields };
+  // Only the exception, as on the station's tile: a card written with its old contents still in its free space.
+  const kept = slot.state === 'done' && slot.oldData?.discarded === false ? slot.oldData : null;
+  const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason + (kept ? ` ${oldDataWords(kept)}` : '');
+  const fields = {
+    device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableLine: slot.tableLine } : {}), state: slot.state,
+    ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}), ...(slot.oldData ? { oldData: slot.oldData } : {}),
+  };
+  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}`, line, fields };
 }
 
 function hintOf(error: { code: string; hint?: string }): string | undefined {

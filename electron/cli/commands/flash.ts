@@ -35,6 +35,8 @@ Writes an image to cards or sticks and reads it back to verify it.
   --dry-run           check everything and print which card gets which name and address, then
                       stop: nothing is downloaded or written
   --no-verify         skip reading the cards back (faster, but a bad card goes unnoticed)
+  --no-discard        do not discard each card's old contents before writing (for a card whose
+                      discard is slow): they may then remain in the new filesystems' free space
   --sha256 HEX        the expected sha256 of the source file; refuse to write on a mismatch
   --board ID          the board the cards are for (e.g. rpi4, see fiot-flash boards): an image
                       made for another architecture is refused before anything is written
@@ -63,8 +65,10 @@ ${provisioningHelp.trim()}
   is printed; a name the history already holds is warned about, and answering yes (or --yes)
   accepts it.
 
-Each card's claimed size is probed with a few blocks before writing; a card that loses them,
-or fails to write inside the size it claims, is reported as probably counterfeit or failing.
+Each card's old contents are discarded first where the card takes a discard (Linux), so
+nothing from its last use survives in its free space; where it cannot, the result says old
+data may remain. Each card's claimed size is then probed with a few blocks; a card that loses
+them, or fails to write inside the size it claims, is reported as probably counterfeit or failing.
 
 Exit status: 0 when every card was written and verified; 2 for a usage error; 1 otherwise.
 `;
@@ -73,6 +77,7 @@ const options = {
   drive: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   'no-verify': { type: 'boolean' },
+  'no-discard': { type: 'boolean' },
   sha256: { type: 'string' },
   ...cardWriteOptions,
   'on-card': { type: 'string' },
@@ -121,6 +126,7 @@ function parseRequest(argv: string[]) {
     source: positionals[0]!,
     targets: values.drive,
     verify: !values['no-verify'],
+    discard: !values['no-discard'],
     sha256: values.sha256?.toLowerCase(),
     board: values.board,
     ignoreBoard: values['ignore-board'] ?? false,

@@ -2,6 +2,7 @@
 import { DEFAULT_RESTORE_LABEL, restoreFilesystem } from '../../../shared/domain/restore';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
+import { oldDataWords } from '../../../shared/domain/old-data';
 import { checkRestoreTarget, restoreDrive } from '../../core/restore/restore-drive';
 import { confirmErase } from '../confirm';
 import { EXIT_OK, type Command } from '../command';
@@ -45,6 +46,7 @@ export const command: Command = {
     // Confirmed at the prompt (or by --yes) with the drive named: a mounted one is unmounted.
     const result = await restoreDrive({ ...request, unmountConfirmed: true });
     io.say(`Restored ${result.device}: ${result.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} “${result.label}”, ${formatSize(result.partition.size)}.`);
+    if (result.oldData) io.say(oldDataWords(result.oldData));
     io.result(true, { ...result });
     return EXIT_OK;
   },

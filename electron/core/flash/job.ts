@@ -187,6 +187,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
         verified: t.verified,
         ...(t.error ? { error: t.error } : {}),
         ...(t.writtenSha256 ? { writtenSha256: t.writtenSha256 } : {}),
+        ...(t.oldData ? { oldData: t.oldData } : {}),
         ...cardValues(provisioning[i]),
         ...(identities[i] ? { identity: identities[i] } : {}),
       })),
@@ -235,6 +236,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
       verify: request.verify,
       ...(request.unmountConfirmed ? { unmountConfirmed: true } : {}),
+      ...(request.discard ? {} : { discard: false }),
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
     };

@@ -228,7 +228,7 @@ export class BenchWriter {
 
   /** The card joins the end of the queue, claimed for the session. */
   private queue(drive: Drive, slot: BenchSlot): void {
-    const { error: _error, hostname: _hostname, tableLine: _tableLine, jobId: _jobId, ...card } = slot;
+    const { error: _error, hostname: _hostname, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, ...card } = slot;
     this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0, phaseBytes: 0, totalBytes: null });
     this.order.set(drive.device, this.inserted++);
     if (!this.claims.has(drive.device)) this.claims.set(drive.device, this.locks.claim(drive, this.session!.id));
@@ -362,6 +362,7 @@ export class BenchWriter {
       this.update(target.device, {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
+        ...(target.oldData ? { oldData: target.oldData } : {}),
       });
       if (session && target.state === 'done') session.written += 1;
       else if (session) session.failed += 1;

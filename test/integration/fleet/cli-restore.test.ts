@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { list } from 'drivelist';
+import { blocksWithMarker, fillWithMarker } from '../../helpers/card-check';
 import { resultLine } from '../../helpers/cli-json';
 import { attachLoop } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
@@ -67,6 +68,25 @@ describe('fiot-flash restore', { skip }, () => {
     try {
       assert.equal((JSON.parse(execFileSync('sfdisk', ['--json', card.device], { encoding: 'utf8' })) as Table).partitiontable.label, 'gpt');
       restoreAndCheck(card.device, 'FIELD KIT', 'c', ['fsck.vfat', '-n'], (loop) => execFileSync('fatlabel', [loop], { encoding: 'utf8' }).trim());
+    } finally {
+      card.detach();
+    }
+  });
+
+  it('keeps nothing of the card’s last use: its old contents are discarded before the new filesystem, and it says so', () => {
+    const marker = 'site-7 wifi-psk=HunterTwo;';
+    const size = 64 << 20;
+    const backing = path.join(dir, 'used-card.img');
+    const fd = openSync(backing, 'w');
+    ftruncateSync(fd, size);
+    closeSync(fd);
+    const card = attachLoop(backing);
+    try {
+      fillWithMarker(card.device, size, marker);
+      const run = cli(['restore', card.device, '--label', 'CLEAN', '--yes']);
+      assert.equal(run.status, 0, run.stderr + run.stdout);
+      assert.match(run.stdout, /Its old contents were discarded before writing: nothing from its last use is left in its free space\./);
+      assert.deepEqual(blocksWithMarker(card.device, size, marker), [], 'no block of the card holds the old marker');
     } finally {
       card.detach();
     }

@@ -266,3 +266,17 @@ test('a state file that cannot be saved stops the session before the next card',
   assert.equal(status.session?.stopped?.code, 'STATE_NOT_SAVED');
   assert.equal(jobs.size, 1, 'no card is written after it');
 });
+
+test('a card whose old contents may remain keeps that on its tile until it leaves; a retried card starts without it', async () => {
+  const { writer, events, insert } = bench();
+  insert([card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })]);
+  await writer.start({ source: '/images/iot.raw' });
+  events.emit('flash:done', { jobId: 'job-1', ok: false, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [
+    { device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, oldData: { discarded: false, reason: 'unsupported' } },
+    { device: '/dev/sdc', state: 'failed', bytesWritten: 10, verified: false, error: { code: 'WRITE_FAILED', message: 'I/O error' }, oldData: { discarded: true } },
+  ] });
+  const slots = writer.status().slots;
+  assert.deepEqual(slots.map((s) => [s.device, s.state, s.oldData]), [['/dev/sdb', 'done', { discarded: false, reason: 'unsupported' }], ['/dev/sdc', 'failed', { discarded: true }]]);
+  await writer.retry('/dev/sdc');
+  assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.oldData, undefined, 'the retry has not been discarded yet');
+});

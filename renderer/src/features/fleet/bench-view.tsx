@@ -7,6 +7,7 @@
 import { useEffect } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
 import { imageLabel } from '../../../../shared/domain/history';
+import { oldDataWords } from '../../../../shared/domain/old-data';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { percent } from '../../format';
@@ -36,6 +37,8 @@ function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
         <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
       </div>
       {slot.state === 'done' && <CameUpBadge jobId={slot.jobId} device={slot.device} />}
+      {/* Only the exception is worth a line on a tile read from a metre away. */}
+      {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}
       {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
       {canRetry && slot.state === 'failed' && (
         <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">

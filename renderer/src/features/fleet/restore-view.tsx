@@ -4,6 +4,7 @@
  * the core anyway; the erase is confirmed by name first.
  */
 import { useState } from 'react';
+import { oldDataWords } from '../../../../shared/domain/old-data';
 import { ErrorNotice } from '../../components/error-notice';
 import { driveSizeWords } from '../../format';
 import { allDrives } from '../drives/drives-store';
@@ -56,6 +57,7 @@ export function RestoreView() {
       )}
       {running && <p role="status">Restoring…</p>}
       {result && <p className="result-banner result-ok" role="status" data-testid="restore-result">{result.device} is an empty {result.filesystem === 'fat32' ? 'FAT32' : 'exFAT'} drive labelled “{result.label}”.</p>}
+      {result?.oldData && <p className={result.oldData.discarded ? 'muted' : 'drive-warning'} data-testid="restore-old-data">{oldDataWords(result.oldData)}</p>}
       {error && <ErrorNotice error={error} testId="restore-error" />}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
+import { oldDataWords } from '../../../../shared/domain/old-data';
 import { useCatalog, useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
@@ -88,6 +89,9 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
                   <span className="muted">SHA-256 of the written bytes </span>
                   <code data-testid="target-sha256">{target.writtenSha256}</code>
                 </p>
+              )}
+              {target.oldData && target.state === 'done' && (
+                <p className={target.oldData.discarded ? 'muted' : 'drive-warning'} data-testid="target-old-data" data-discarded={target.oldData.discarded}>{oldDataWords(target.oldData)}</p>
               )}
               {target.error && <ErrorNotice error={target.error} testId="target-error" />}
             </li>
