@@ -18,6 +18,17 @@ export interface LineServer {
   close(): Promise<void>;
 }
 
+/** Until the response takes more, or the client went away. */
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
 /** Serves `file` at `/<name>` at `bytesPerSecond`. */
 export async function serveAtLineSpeed(file: string, name: string, bytesPerSecond: number): Promise<LineServer> {
   const { size } = await stat(file);
@@ -35,7 +46,7 @@ export async function serveAtLineSpeed(file: string, name: string, bytesPerSecon
       await sleep(lineFreeAt - now);
       const { buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, at);
       sent += length;
-      if (!res.write(buffer)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(buffer)) await drained(res);
     }
     res.end();
   }
