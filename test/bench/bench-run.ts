@@ -27,6 +27,33 @@ export interface Run {
   ms: number;
   bytesWritten: number;
   peakMemory?: number;
+  /** CPU seconds (user + system) of every process the run started: far less noisy than wall time on a shared machine. */
+  cpuMs?: number;
+}
+
+/**
+ * Runs a command through `sh`, which reports its children's CPU time (the shell's `times`: every
+ * process below it that was waited for, decoders included) into a file when the command ends.
+ */
+function cpuCounted(): { script: (command: string) => string; env: NodeJS.ProcessEnv; read(): number; dispose(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-times-'));
+  const file = path.join(dir, 'times');
+  return {
+    script: (command) => `${command}; rc=$?; times > "$FIOT_BENCH_TIMES"; exit $rc`,
+    env: { ...process.env, FIOT_BENCH_TIMES: file },
+    read() {
+      // Two lines: the shell's own user and system time, then its children's, as 1m2.345s.
+      const children = readFileSync(file, 'utf8').trim().split('\n').at(-1) ?? '';
+      return [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, [, min, sec]) => sum + (Number(min) * 60 + Number(sec)) * 1000, 0);
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** CPU seconds of two runs side by side, for the figures the CPU sets. */
+export function cpuLine(ours: Run[], baseline: Run[], baselineName: string): string {
+  const cpu = (runs: Run[]) => median(runs.map((r) => r.cpuMs ?? 0));
+  return `CPU time (user + system, every process; less noisy than wall time): fiot-flash ${seconds(cpu(ours))}, ${baselineName} ${seconds(cpu(baseline))} (${(cpu(ours) / cpu(baseline)).toFixed(2)}x)`;
 }
 
 /** How busy the machine was: figures from a shared 2-core machine are noisy, and this says how noisy. */
@@ -47,12 +74,21 @@ export async function alternating(count: number, steps: Array<(run: number) => P
   }
 }
 
-/** A plain shell command writing the card (`"$0"` is the device), unverified, timed. */
+/** A plain shell command (writing the card `"$0"`, unverified), timed, with its CPU time. */
+export function plainRun(command: string, device = ''): Run {
+  const cpu = cpuCounted();
+  try {
+    const started = Date.now();
+    const r = spawnSync('sh', ['-c', cpu.script(command), device], { stdio: 'inherit', env: cpu.env });
+    if (r.status !== 0) throw new Error(`${command} failed (${r.status})`);
+    return { ms: Date.now() - started, bytesWritten: 0, cpuMs: cpu.read() };
+  } finally {
+    cpu.dispose();
+  }
+}
+
 function plainWrite(command: string, device: string, sectorsWritten: () => number): Run {
-  const started = Date.now();
-  const r = spawnSync('sh', ['-c', command, device], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`${command} failed (${r.status})`);
-  return { ms: Date.now() - started, bytesWritten: sectorsWritten() * 512 };
+  return { ...plainRun(command, device), bytesWritten: sectorsWritten() * 512 };
 }
 
 /**
@@ -106,25 +142,33 @@ function processTable(): Map<number, { ppid: number; hwm: number }> {
 
 /**
  * The writer's peak memory with its decoders (xz -T0 buffers blocks on every thread): every
- * 100 ms, the peak resident sizes (VmHWM) of all processes below `pid` alive at that moment are
- * added up, and the largest sum is kept. An upper bound of what they held at once; `pid` itself
- * (the CLI, or this bench when it runs the job in-process) is not counted.
+ * 100 ms, the peak resident sizes (VmHWM) of the writer (`writerDepth` levels below `pid`) and
+ * everything below it alive at that moment are added up, and the largest sum is kept: an upper
+ * bound of what they held at once. The CLI or this bench (when it runs the job in-process) is not counted.
  */
-export function watchWriterMemory(pid: number): { stop(): number } {
+export function watchWriterMemory(pid: number, writerDepth = 1): { stop(): number } {
+  /** Processes below `pid` and their depth; `writerDepth` is 2 when a shell stands between `pid` and the CLI. */
+  const below = (table: Map<number, { ppid: number; hwm: number }>) => {
+    const depth = new Map([[pid, 0]]);
+    for (let grown = true; grown;) {
+      grown = false;
+      for (const [child, { ppid }] of table) {
+        const parent = depth.get(ppid);
+        if (depth.has(child) || parent === undefined) continue;
+        depth.set(child, parent + 1);
+        grown = true;
+      }
+    }
+    return depth;
+  };
+  // What ran below `pid` before the flash (tsx's esbuild service beside an in-process job) is not the writer's.
+  const before = new Set(below(processTable()).keys());
   let peak = 0;
   const look = () => {
     const table = processTable();
-    const below = new Set([pid]);
     let sum = 0;
-    // Parents have lower PIDs than their children on a machine whose PIDs have not wrapped; walk until nothing new joins.
-    for (let grown = true; grown;) {
-      grown = false;
-      for (const [child, { ppid, hwm }] of table) {
-        if (below.has(child) || !below.has(ppid)) continue;
-        below.add(child);
-        sum += hwm;
-        grown = true;
-      }
+    for (const [child, depth] of below(table)) {
+      if (depth >= writerDepth && !before.has(child)) sum += table.get(child)?.hwm ?? 0;
     }
     peak = Math.max(peak, sum);
   };
@@ -161,12 +205,13 @@ export interface CliRun extends Run {
 export async function flashWithCli(flash: CliFlash): Promise<CliRun> {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-cache-'));
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-bench-config-'));
+  const cpu = cpuCounted();
   try {
     const args = [path.join(root, 'bin/fiot-flash.mjs'), 'flash', flash.source, ...flash.devices.flatMap((d) => ['--drive', d]), '--yes', '--json', ...(flash.args ?? [])];
-    const options: SpawnOptions = { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FIOT_CACHE_DIR: cacheDir, FIOT_CONFIG_DIR: configDir } };
+    const options: SpawnOptions = { stdio: ['ignore', 'pipe', 'inherit'], env: { ...cpu.env, FIOT_CACHE_DIR: cacheDir, FIOT_CONFIG_DIR: configDir } };
     const started = Date.now();
-    const child = (flash.spawn ?? spawn)(process.execPath, args, options);
-    const memory = watchWriterMemory(child.pid!);
+    const child = (flash.spawn ?? spawn)('sh', ['-c', cpu.script('"$@"'), 'sh', process.execPath, ...args], options);
+    const memory = watchWriterMemory(child.pid!, 2);
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -175,8 +220,9 @@ export async function flashWithCli(flash: CliFlash): Promise<CliRun> {
     const result = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((m) => m.type === 'result');
     if (code !== 0 || result?.ok !== true) throw new Error(`fiot-flash failed (exit ${code}): ${JSON.stringify(result)}`);
     const bytesWritten = (result.targets as Array<{ bytesWritten?: number }> | undefined)?.[0]?.bytesWritten ?? 0;
-    return { ms, bytesWritten, peakMemory, decoder: String(result.decoder ?? ''), result };
+    return { ms, bytesWritten, peakMemory, cpuMs: cpu.read(), decoder: String(result.decoder ?? ''), result };
   } finally {
+    cpu.dispose();
     rmSync(cacheDir, { recursive: true, force: true });
     rmSync(configDir, { recursive: true, force: true });
   }

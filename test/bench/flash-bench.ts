@@ -9,11 +9,10 @@
  * Runs alternate their order; every card, ours and the baseline's, is checked afterwards; the
  * writer's peak memory counts its decoders (goal < 300 MB).
  */
-import { spawnSync } from 'node:child_process';
 import type { Fixture } from '../fixtures/fixture';
 import { createLoopDisk } from '../helpers/loop';
 import { faithfulFixture, ownXzFixture } from './bench-fixture';
-import { allocatedBytes, alternating, checkCard, figure, flashWithCli, mb, median, seconds, verdict, xzDd, type Run } from './bench-run';
+import { allocatedBytes, alternating, checkCard, cpuLine, figure, flashWithCli, mb, median, plainRun, seconds, verdict, xzDd, type Run } from './bench-run';
 
 type BenchFixture = Fixture & { xzPath: string };
 
@@ -22,7 +21,7 @@ async function coldFlash(fixture: BenchFixture, ours: Run[], run: number): Promi
   try {
     const result = await flashWithCli({ source: fixture.xzPath, devices: [card.device] });
     ours.push({ ...result, bytesWritten: card.sectorsWritten() * 512 });
-    console.log(`run ${run} fiot-flash ${seconds(result.ms)}, wrote ${mb(card.sectorsWritten() * 512)}, writer + decoders peak ${mb(result.peakMemory ?? 0)} [${result.decoder}]`);
+    console.log(`run ${run} fiot-flash ${seconds(result.ms)} (CPU ${seconds(result.cpuMs ?? 0)}), wrote ${mb(card.sectorsWritten() * 512)}, writer + decoders peak ${mb(result.peakMemory ?? 0)} [${result.decoder}]`);
     console.log(`  ${await checkCard(fixture, card.device)}`);
   } finally {
     card.dispose();
@@ -40,19 +39,18 @@ export async function faithfulFigure(runs: number): Promise<void> {
   const allocated = await allocatedBytes(fixture);
   console.log(`\n== Cold flash, faithful Fedora IoT aarch64 .raw.xz (1 MiB blocks), unthrottled loop device: image ${mb(fixture.size)}, allocated ${mb(allocated)}`);
   const ours: Run[] = [];
-  const decodeAll: number[] = [];
+  const decodeAll: Run[] = [];
   await alternating(runs, [
     (run) => coldFlash(fixture, ours, run),
     async (run) => {
-      const started = Date.now();
-      const r = spawnSync('sh', ['-c', 'xz -dc -T0 "$0" > /dev/null', fixture.xzPath], { stdio: 'inherit' });
-      if (r.status !== 0) throw new Error(`xz -dc -T0 failed (${r.status})`);
-      decodeAll.push(Date.now() - started);
-      console.log(`run ${run} xz -dc -T0 > /dev/null ${seconds(decodeAll.at(-1)!)}`);
+      decodeAll.push(plainRun(`xz -dc -T0 '${fixture.xzPath}' > /dev/null`));
+      console.log(`run ${run} xz -dc -T0 > /dev/null ${seconds(decodeAll.at(-1)!.ms)}`);
     },
   ]);
   const flash = median(ours.map((r) => r.ms));
-  figure('cold verified flash / xz -dc -T0 > /dev/null of the whole file', flash / median(decodeAll), 0.85, `medians ${seconds(flash)} against ${seconds(median(decodeAll))}`);
+  const decode = median(decodeAll.map((r) => r.ms));
+  figure('cold verified flash / xz -dc -T0 > /dev/null of the whole file', flash / decode, 0.85, `medians ${seconds(flash)} against ${seconds(decode)}`);
+  console.log(cpuLine(ours, decodeAll, 'xz -dc -T0 > /dev/null'));
   const over = median(ours.map((r) => r.bytesWritten)) / allocated - 1;
   console.log(`bytes written: allocated ${over >= 0 ? '+' : ''}${(over * 100).toFixed(1)}% (goal <= +2%) ${verdict(over <= 0.02)}`);
   memoryLine(ours);
@@ -80,5 +78,6 @@ export async function singleBlockFigure(runs: number): Promise<void> {
   const flash = median(ours.map((r) => r.ms));
   const plain = median(baseline.map((r) => r.ms));
   figure('cold verified flash / xz -dc | dd bs=4M iflag=fullblock oflag=direct (unverified)', flash / plain, 1.0, `medians ${seconds(flash)} against ${seconds(plain)}`);
+  console.log(cpuLine(ours, baseline, 'xz -dc | dd'));
   memoryLine(ours);
 }
