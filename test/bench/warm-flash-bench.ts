@@ -6,8 +6,9 @@
  *
  * Uses the faithful Fedora IoT aarch64 fixture (bench-fixture.ts), serves it on loopback and
  * flashes it once into a temp cache (download, verify, decode and write, keeping the decompressed
- * copy: printed as "cold first flash"). Prints medians, their ratio (goal <= 0.3), bytes written against
- * the allocated bytes (goal <= +2%) and the writer's peak memory with its children (goal < 300 MB).
+ * copy: printed as "cold first flash"). Prints medians, their ratio (goal <= 0.3), bytes written
+ * against the allocated bytes (goal <= +2%) and the writer's peak memory with its children (goal
+ * < 300 MB).
  */
 import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/image-source';
