@@ -3,19 +3,13 @@
  * one): verified flashes of the 2 GiB benchmark image from the image cache, to one loop device and
  * to three, alternating, every card checked afterwards. One decode feeds every card, so what a
  * second and third card add is their own writing and read-back.
- *
- *   node --import tsx test/bench/multi-card-bench.ts [--runs N]
- *
- * Needs root (loop devices).
  */
-import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/image-source';
 import { ImageService } from '../../electron/core/images/image-service';
 import { createLoopDisk } from '../helpers/loop';
-import { loopSkipReason } from '../helpers/system';
 import { benchFixture } from './bench-fixture';
-import { checkCard, median, primeCache, runBench, seconds, serveIntoCache, verdict } from './bench-run';
+import { alternating, checkCard, figure, median, primeCache, seconds, serveIntoCache } from './bench-run';
 
 async function flashCards(source: string, count: number, size: number, service: ImageService): Promise<{ ms: number; cards: Array<ReturnType<typeof createLoopDisk>> }> {
   const cards = Array.from({ length: count }, () => createLoopDisk(size, 'fiot-bench-card-'));
@@ -26,38 +20,30 @@ async function flashCards(source: string, count: number, size: number, service: 
   return { ms, cards };
 }
 
-async function main(): Promise<void> {
-  const skip = loopSkipReason();
-  if (skip) throw new Error(`cannot run: ${skip}`);
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
-  const runs = Number(values.runs);
+/** Three cards from the cache's copy against one, unthrottled. */
+export async function multiCardFigure(runs: number): Promise<void> {
   const fixture = await benchFixture();
   const served = await serveIntoCache(fixture.xzPath);
   const { service, url: source } = served;
   try {
     // Into the cache once (downloaded from loopback, flashed once): every timed flash below is a warm one.
     await primeCache(service, source, fixture.size);
+    console.log('\n== Several cards at once from the image cache, 2 GiB image, unthrottled loop devices');
     const one: number[] = [];
     const three: number[] = [];
-    for (let run = 1; run <= runs; run++) {
-      for (const [count, times] of [[1, one], [3, three]] as const) {
-        const { ms, cards } = await flashCards(source, count, fixture.size, service);
-        times.push(ms);
-        try {
-          const checks = await Promise.all(cards.map((card) => checkCard(fixture, card.device)));
-          console.log(`run ${run}: ${count} card(s) ${seconds(ms)}; ${checks.every((c) => !c.includes('FAILED')) ? 'every card checked' : checks.join('; ')}`);
-        } finally {
-          for (const card of cards) card.dispose();
-        }
+    const flashAndCheck = (count: number, times: number[]) => async (run: number) => {
+      const { ms, cards } = await flashCards(source, count, fixture.size, service);
+      times.push(ms);
+      try {
+        const checks = await Promise.all(cards.map((card) => checkCard(fixture, card.device)));
+        console.log(`run ${run}: ${count} card(s) ${seconds(ms)}; ${checks.every((c) => !c.includes('FAILED')) ? 'every card checked' : checks.join('; ')}`);
+      } finally {
+        for (const card of cards) card.dispose();
       }
-    }
-    const ratio = median(three) / median(one);
-    console.log('');
-    console.log(`one card (median of ${runs}): ${seconds(median(one))}; three cards: ${seconds(median(three))}`);
-    console.log(`three cards / one card: ${ratio.toFixed(2)}x (goal <= 1.3x) ${verdict(ratio <= 1.3)}`);
+    };
+    await alternating(runs, [flashAndCheck(1, one), flashAndCheck(3, three)]);
+    figure('three cards / one card, from the cache', median(three) / median(one), 1.3, `medians ${seconds(median(three))} against ${seconds(median(one))}`);
   } finally {
     await served.close();
   }
 }
-
-runBench(main);

@@ -1,39 +1,24 @@
 /**
- * Warm flash benchmark (issues #4 and #10): a verified flash from the image cache (sparse raw copy
- * + map) against the plain `xz -dc -T0 IMAGE.xz | dd of=/dev/loopN bs=4M oflag=direct`, on fresh
- * loop devices, the card checked after every flash.
+ * Warm flash figure (issues #4, #10, #20): a verified flash from the image cache (the sparse
+ * decompressed copy + its map) against `dd bs=4M oflag=direct` of that same decompressed copy: both
+ * start from the same decoded bytes, so neither pays for a decode. Fresh loop devices, runs in
+ * alternating order, every card (the baseline's too) checked afterwards.
  *
- *   node --import tsx test/bench/warm-flash-bench.ts [--runs N]
- *
- * Uses the faithful Fedora IoT aarch64 fixture (bench-fixture.ts), serves it on loopback, fetches
- * it once into a temp cache (download, verify, decode the blocks holding data once, map: timed as
- * "cold preparation"), then alternates warm flashes and baseline runs. Prints medians, their ratio
- * (goal <= 0.3), bytes written against the allocated bytes (goal <= +2%) and the writer's peak
- * memory (goal < 300 MB). Needs root (loop devices).
+ * Uses the faithful Fedora IoT aarch64 fixture (bench-fixture.ts), serves it on loopback and
+ * flashes it once into a temp cache (download, verify, decode and write, keeping the decompressed
+ * copy: printed as "cold first flash"). Prints medians, their ratio (goal <= 0.3), bytes written
+ * against the allocated bytes (goal <= +2%) and the writer's peak memory with its children (goal
+ * < 300 MB).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { startFlash } from '../../electron/core/flash/job';
 import { localFileResolver } from '../../electron/core/image-source';
 import { createLoopDisk } from '../helpers/loop';
-import { loopSkipReason } from '../helpers/system';
 import { faithfulFixture } from './bench-fixture';
-import { allocatedBytes, checkCard, mb, median, primeCache, runBench, serveIntoCache, verdict, xzDd } from './bench-run';
+import { allocatedBytes, alternating, checkCard, ddFile, figure, mb, median, primeCache, seconds, serveIntoCache, sha256Of, verdict, watchWriterMemory } from './bench-run';
 
-const MiB = 1024 * 1024;
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function main(): Promise<void> {
-  const skip = loopSkipReason();
-  if (skip) throw new Error(`cannot run: ${skip}`);
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
-  const runs = Number(values.runs);
+/** The warm flash from the cache's decompressed copy against `dd` of that very copy. */
+export async function warmFigure(runs: number): Promise<void> {
   const fixture = await faithfulFixture();
   const { xzPath, size: imageSize } = fixture;
   const allocated = await allocatedBytes(fixture);
@@ -43,41 +28,43 @@ async function main(): Promise<void> {
   try {
     const coldPrepMs = await primeCache(service, url, imageSize, sha256);
     const prepared = await service.prepareSource(url, { sha256 });
-    console.log(`Image ${mb(imageSize)}, .xz ${mb(prepared.entry.size)}; mapped data ${mb(prepared.entry.raw!.dataBytes)} (${((prepared.entry.raw!.dataBytes / imageSize) * 100).toFixed(1)}%)`);
-    console.log(`Cold first flash (download from loopback, verify, decode and write, keeping the decompressed copy): ${(coldPrepMs / 1000).toFixed(1)} s`);
-
+    console.log(`\n== Warm flash from the image cache, faithful image ${mb(imageSize)}, .xz ${mb(prepared.entry.size)}; mapped data ${mb(prepared.entry.raw!.dataBytes)} (${((prepared.entry.raw!.dataBytes / imageSize) * 100).toFixed(1)}%)`);
+    console.log(`cold first flash (download from loopback, verify, decode and write, keeping the decompressed copy): ${seconds(coldPrepMs)}`);
     const warm: number[] = [];
     const base: number[] = [];
     const written: number[] = [];
     const memory: number[] = [];
-    for (let run = 1; run <= runs; run++) {
-      const card = createLoopDisk(imageSize, 'fiot-bench-card-');
-      try {
-        const started = Date.now();
-        const job = startFlash({ source: url, targets: [card.device], sha256 }, { resolvers: [service.resolver(), localFileResolver] });
-        const result = await job.result;
-        if (!result.ok) throw new Error(`warm flash failed: ${JSON.stringify(result.targets[0]?.error ?? result)}`);
-        warm.push(Date.now() - started);
-        written.push(card.sectorsWritten() * 512);
-        memory.push(result.writerPeakMemoryBytes ?? 0);
-        console.log(`run ${run}: warm verified flash ${(warm.at(-1)! / 1000).toFixed(2)} s, ${mb(written.at(-1)!)} written, writer peak ${mb(memory.at(-1)!)}`);
-        console.log(`  ${await checkCard(fixture, card.device)}`);
-      } finally {
-        card.dispose();
-      }
-      const plain = createLoopDisk(imageSize, 'fiot-bench-card-');
-      try {
-        base.push(xzDd(xzPath, plain.device, ['-T0'], plain.sectorsWritten).ms);
-      } finally {
-        plain.dispose();
-      }
-      console.log(`run ${run}: xz -dc -T0 | dd ${(base.at(-1)! / 1000).toFixed(2)} s`);
-    }
-    const ratio = median(warm) / median(base);
-    console.log('');
-    console.log(`warm verified flash (median of ${runs}): ${(median(warm) / 1000).toFixed(2)} s`);
-    console.log(`xz -dc -T0 | dd oflag=direct (median): ${(median(base) / 1000).toFixed(2)} s`);
-    console.log(`ratio: ${ratio.toFixed(3)}x (goal <= 0.3x) ${verdict(ratio <= 0.3)}`);
+    await alternating(runs, [
+      async (run) => {
+        const card = createLoopDisk(imageSize, 'fiot-bench-card-');
+        const watch = watchWriterMemory(process.pid);
+        try {
+          const started = Date.now();
+          const job = startFlash({ source: url, targets: [card.device], sha256 }, { resolvers: [service.resolver(), localFileResolver] });
+          const result = await job.result;
+          if (!result.ok) throw new Error(`warm flash failed: ${JSON.stringify(result.targets[0]?.error ?? result)}`);
+          warm.push(Date.now() - started);
+          written.push(card.sectorsWritten() * 512);
+          memory.push(watch.stop());
+          console.log(`run ${run}: warm verified flash ${seconds(warm.at(-1)!)}, ${mb(written.at(-1)!)} written, writer peak ${mb(memory.at(-1)!)}`);
+          console.log(`  ${await checkCard(fixture, card.device)}`);
+        } finally {
+          watch.stop();
+          card.dispose();
+        }
+      },
+      async (run) => {
+        const plain = createLoopDisk(imageSize, 'fiot-bench-card-');
+        try {
+          base.push(ddFile(prepared.path, plain.device, plain.sectorsWritten).ms);
+          console.log(`run ${run}: dd of the same decompressed copy ${seconds(base.at(-1)!)}, ${mb(plain.sectorsWritten() * 512)} written`);
+          console.log(`  ${await checkCard(fixture, plain.device)}`);
+        } finally {
+          plain.dispose();
+        }
+      },
+    ]);
+    figure('warm verified flash / dd bs=4M oflag=direct of the same decompressed copy (unverified)', median(warm) / median(base), 0.3, `medians ${seconds(median(warm))} against ${seconds(median(base))}`);
     const over = median(written) / allocated - 1;
     console.log(`bytes written: ${mb(median(written))} = allocated ${mb(allocated)} ${over >= 0 ? '+' : ''}${(over * 100).toFixed(1)}% (goal <= +2%) ${verdict(over <= 0.02)}`);
     console.log(`writer peak memory: ${mb(Math.max(...memory))} (goal < 300 MB) ${verdict(Math.max(...memory) < 300e6)}`);
@@ -85,5 +72,3 @@ async function main(): Promise<void> {
     await served.close();
   }
 }
-
-runBench(main);
