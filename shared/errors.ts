@@ -39,6 +39,7 @@ export const errorCatalog = {
   TARGET_GONE: { title: 'The drive was removed while writing', hint: 'Plug it in again and write it again; its contents are incomplete.' },
   WRITE_FAILED: { title: 'Writing to the drive failed', hint: 'The card may be worn out or faulty. Try another card.' },
   VERIFY_FAILED: { title: 'This card failed verification', hint: 'It does not hold what was written: retry it, or use another card. A card that fails again should not be used.' },
+  FILE_NOT_GIVEN: { title: 'The app may not use that file', hint: 'Choose the file in the app itself: the app uses only the files you choose there.' },
   PERMISSION_DENIED: { title: 'Permission to write the drive was refused', hint: 'Approve the administrator prompt, or run the command with sudo.' },
   NOT_CONFIRMED: { title: 'Nothing was written: erasing was not confirmed', hint: 'Run it again and type yes when asked, or add --yes in a script once you are sure of the drive.' },
   CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },

@@ -53,7 +53,7 @@ async function archShown(page: Page): Promise<string> {
 /** The first-boot step: a user with a password, and a hostname only when given. */
 async function firstBoot(page: Page, user: string, hostname?: string): Promise<void> {
   await continueButton(page).click();
-  await page.getByLabel(/Set up the cards on their first boot/).check();
+  await page.getByLabel(/^Set up the .* on their first boot/).check();
   if (hostname) await page.getByLabel('Hostname', { exact: true }).fill(hostname);
   await page.getByLabel('User name', { exact: true }).fill(user);
   await page.getByLabel(/^Password/).fill('correct horse battery staple');
@@ -116,7 +116,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       assert.equal(sha256Of(stick.device, esp.offset + esp.size), sha256Of(arm.path, esp.offset + esp.size), 'the stick holds the aarch64 image’s table and ESP');
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
-      assert.match(words, /Safe to remove\. Take the stick out\./);
+      assert.match(words, /Safe to remove\. Take the USB stick out\./);
       assert.equal(await next.getByTestId('device-steps').getAttribute('data-kind'), 'pc');
       assert.match(words, /boot menu key: F12/);
       assert.match(words, /UEFI entry/);
