@@ -117,12 +117,12 @@ export class ClientGrants {
 
   /**
    * A source the client may not read, said in the terms of the page it came from: a station's
-   * browser has its images folder, a list and an upload button (no Browse); the desktop has Browse
-   * and drag and drop, and a typed path is not enough.
+   * page has its images folder, a list and an upload button (no Browse); the desktop app (started
+   * with no images folder) has Browse and drag and drop, and a typed path is not enough.
    */
   private sourceNotGiven(file: string): FiotError {
-    if (this.station) {
-      const folders = this.options.imageFolders.join(', ') || this.options.cacheDir;
+    if (this.options.imageFolders.length > 0) {
+      const folders = this.options.imageFolders.join(', ');
       return new FiotError('FILE_NOT_GIVEN', `${file} is not in the station’s images folder (${folders}): a browser may use only the images there, so that a page cannot read other files of this computer.`,
         `Choose one of the images listed under the path, send this one with “Upload an image to the station…”, or copy it into ${folders} on the station.`);
     }
@@ -138,8 +138,8 @@ export class ClientGrants {
     const real = realPathOf(name);
     if (statSync(real, { throwIfNoEntry: false })?.isBlockDevice()) return;
     if ([...this.targetFolders].some((folder) => isInside(real, folder))) return;
-    if (this.station) {
-      const folder = this.uploadFolder ?? this.options.cacheDir;
+    const folder = this.uploadFolder;
+    if (folder !== null) {
       throw new FiotError('FILE_NOT_GIVEN', `${name} is outside the station’s images folder (${folder}): a browser may create image files only there.`, `Save it inside that folder, such as ${path.join(folder, 'card.img')}.`);
     }
     throw new FiotError('FILE_NOT_GIVEN', `${name} is not in a folder you chose for image files.`, 'Choose where to save it with the Save as… button: the app then saves image files in that folder.');
