@@ -114,9 +114,14 @@ describe('the image fits the board, and the result speaks of the device', { skip
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
       const esp = arm.partitions[0]!;
       assert.equal(sha256Of(stick.device, esp.offset + esp.size), sha256Of(arm.path, esp.offset + esp.size), 'the stick holds the aarch64 image’s table and ESP');
+      // A laptop is written a USB stick, and the outcome says so: no "card" for it.
+      assert.match(await page.getByTestId('result-banner').innerText(), /^The USB stick is ready/m);
+      assert.equal(await page.getByRole('button', { name: 'Write more USB sticks' }).count(), 1);
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
       assert.match(words, /Safe to remove\. Take the USB stick out\./);
+      assert.match(words, /First-boot setup was written to the USB stick\./);
+      assert.doesNotMatch(words, /\bcards?\b/);
       assert.equal(await next.getByTestId('device-steps').getAttribute('data-kind'), 'pc');
       assert.match(words, /boot menu key: F12/);
       assert.match(words, /UEFI entry/);
@@ -155,6 +160,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       await addTarget(page, card.device);
       const outcome = await writeAndWait(page, 150_000);
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+      assert.match(await page.getByTestId('result-banner').innerText(), /^The card is ready/m);
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
       assert.match(words, /Safe to remove\. Take the card out\./);
