@@ -19,7 +19,7 @@ import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
+import { addTarget, chooseBoard, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv } from '../helpers/walk';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
@@ -36,13 +36,6 @@ function sha256Of(file: string, length: number): string {
 }
 
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
-
-async function chooseBoard(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('tab', { name: 'Fedora IoT' }).click();
-  const change = page.getByTestId('change-board');
-  if (await change.count()) await change.click();
-  await page.getByRole('button', { name }).click();
-}
 
 async function archShown(page: Page): Promise<string> {
   const fact = page.getByTestId('image-arch');

@@ -170,7 +170,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       const question = page.getByTestId('retry-changed-card');
       await question.waitFor();
       assert.match(await question.innerText(), new RegExp(`not the one that failed: that was loop device, serial ${fakeFile.replace(/[.]/g, '\\.')}.*; this is loop device, serial ${swapFile.replace(/[.]/g, '\\.')}`));
-      assert.equal(await page.getByTestId('retry-erase-other').innerText(), 'Erase this card and write it');
+      assert.equal(await page.getByTestId('retry-erase-other').innerText(), 'Erase this card or USB stick and write it');
       assert.equal(sectorsNow(), swapSectors, 'the other card was not written');
       await shot(page, 'fleet-2b-retry-other-card');
       execFileSync('losetup', ['-d', fake.device]);

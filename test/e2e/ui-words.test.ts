@@ -19,19 +19,12 @@ import { createLoopDisk } from '../helpers/loop';
 import { startRouteServer } from '../helpers/route-server';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { loopSkipReason } from '../helpers/system';
-import { addTarget, chooseOfferedImage } from '../helpers/ui-steps';
+import { addTarget, chooseBoard, chooseOfferedImage } from '../helpers/ui-steps';
 import { offlineCatalogEnv } from '../helpers/walk';
 
 const skip = chromiumSkipReason();
 const WIDE = { width: 1280, height: 800 };
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
-
-async function chooseBoard(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('tab', { name: 'Fedora IoT' }).click();
-  const change = page.getByTestId('change-board');
-  if (await change.count()) await change.click();
-  await page.getByRole('button', { name }).click();
-}
 
 /** The step's lead under its title, and everything its panel says. */
 async function stepWords(page: Page): Promise<{ lead: string; panel: string }> {
