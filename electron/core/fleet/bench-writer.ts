@@ -215,7 +215,7 @@ export class BenchWriter {
       }
       if (changed) this.changed();
     } catch (error) {
-      process.emitWarning(`Station mode could not look at the drives: ${toErrorInfo(error).message}`);
+      process.emitWarning(`The card bench could not look at the drives: ${toErrorInfo(error).message}`);
     }
   }
 
