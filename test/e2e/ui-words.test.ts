@@ -166,6 +166,14 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
           assert.ok(style.height >= 34, `${style.id} is ${style.height} px tall`);
         }
 
+        // A long choice (the Wi-Fi country's "Not set …") stays inside its group, not over the preview beside it.
+        const previewLeft = await page.locator('.ignition-preview').evaluate((preview) => preview.getBoundingClientRect().left);
+        for (const id of ['profile-wifiCountry', 'profile-wifiSecurity']) {
+          const right = await page.getByTestId(id).evaluate((select) => select.closest('fieldset')!.getBoundingClientRect().right);
+          assert.ok(right <= previewLeft, `${id}'s group ends at ${right} px, over the preview at ${previewLeft} px`);
+        }
+        await page.getByTestId('profile-wifiSecurity').scrollIntoViewIfNeeded();
+        await shot(page, 'first-boot-selects');
         await page.getByLabel(/on their first boot/).uncheck();
         await continueButton(page).click();
         await addTarget(page, card.device);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { batchOf, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
+import { glossary } from '../../../../shared/glossary';
 
 interface Batch {
   jobId: string;
@@ -37,7 +38,7 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   return (
     <section className="stack batch-export" aria-labelledby="batch-export-title" data-testid="batch-export">
       <h2 id="batch-export-title">One batch</h2>
-      <p className="muted small">A batch is the cards written together: one Write, or one card bench run from start to end.</p>
+      <p className="muted small">{glossary.batch.line}</p>
       <div className="row">
         <label className="inline-label">
           Batch
