@@ -40,9 +40,9 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
 /** A bench session's one question: every card inserted while it runs is erased, with no further prompt. */
 export async function confirmSessionErase(imageName: string, streams: PromptStreams): Promise<void> {
   if (!streams.input.isTTY) {
-    throw new FiotError('NOT_CONFIRMED', 'Not starting the bench session: it erases every card inserted, confirmation is needed, and there is no terminal to ask on.', 'Run it in a terminal to confirm, or add --yes once you are sure.');
+    throw new FiotError('NOT_CONFIRMED', 'Not switching the card bench on: it erases every card inserted, confirmation is needed, and there is no terminal to ask on.', 'Run it in a terminal to confirm, or add --yes once you are sure.');
   }
-  await askYes(`Every removable card inserted while this session runs will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
+  await askYes(`Every removable card inserted while the card bench is on will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
 }
 
 async function askYes(question: string, streams: PromptStreams): Promise<void> {

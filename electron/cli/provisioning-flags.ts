@@ -48,8 +48,9 @@ export const cardWriteOptions = {
 /** The help text block every command that takes these flags prints. */
 export const provisioningHelp = `
 Provisioning (first boot, through Ignition):
-  --hostname NAME        may contain {n} or {n:03}: the card's number in its series
-  --counter-start N      the first card's {n}; flash continues the pattern's series without it
+  --hostname NAME        may contain {n} or {n:03}: the card's number (the numbering goes on
+                         from the last card written with the same pattern)
+  --counter-start N      the first card's {n}; flash continues the pattern's numbering without it
   --user NAME            a user (in group wheel) ...
   --password-hash HASH   ... with this crypt(3) hash (e.g. from \`openssl passwd -6\`)
   --ssh-key KEY|@FILE    ... with this SSH public key (repeatable)
@@ -63,7 +64,8 @@ Provisioning (first boot, through Ignition):
   --kernel-arg ARG       a kernel argument for the card's boot entries (repeatable)
   --bootc-switch IMAGE   switch to this bootc container image on first boot
   --ignition FILE        an Ignition config of yours, merged into the generated one
-  --profile FILE         a saved or exported profile; the flags above add to it
+  --profile FILE         first-boot settings saved or exported from the app; the flags above
+                         add to them
   --ignition-url URL     instead: the card fetches its whole config from URL
   --zezere-url URL       instead: the card asks this Zezere server (images with zezere-ignition only)
 `;

@@ -4,7 +4,7 @@
  * locked while a card is being written. A disabled Continue says why beside it.
  */
 import { useEffect, useRef } from 'react';
-import { useHistory, useJob, useTool, useUi, uiStore } from './stores';
+import { useHistory, useJob, useMedium, useTool, useUi, uiStore } from './stores';
 import { isBusy } from './features/write';
 import { steps, type StepDefinition } from './steps';
 import type { StepBlocker } from './shell/step-blocker';
@@ -76,6 +76,7 @@ export function App() {
   const next = steps[index + 1];
   const go = (id: string) => uiStore.getState().goTo(id);
   const heading = useFocusOnStepChange(step.id);
+  const medium = useMedium();
 
   return (
     <div className="app">
@@ -87,7 +88,7 @@ export function App() {
           <header className="panel-header">
             <p className="panel-kicker">Step {index + 1} of {steps.length}</p>
             <h1 id="step-title" tabIndex={-1} ref={heading}>{step.title}</h1>
-            <p className="panel-lead">{step.lead}</p>
+            <p className="panel-lead">{step.lead(medium)}</p>
           </header>
           <div className="panel-body">
             <step.Panel />

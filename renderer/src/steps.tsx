@@ -8,12 +8,13 @@ import { DrivesStep, DrivesSummary, useDrivesBlocker } from './features/drives';
 import { WriteStep, WriteSummary, useWriteBlocker } from './features/write';
 import { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker } from './features/provisioning';
 import type { StepBlocker } from './shell/step-blocker';
+import type { MediumWords } from './features/write/device-words';
 
 export interface StepDefinition {
   id: string;
   title: string;
-  /** One sentence under the title, saying what this step is for. */
-  lead: string;
+  /** One sentence under the title, saying what this step is for, in the words of the board chosen. */
+  lead(medium: MediumWords): string;
   Panel: ComponentType;
   Summary: ComponentType;
   /** Null once this step's choice is made (the next step can open), else what is missing. */
@@ -21,8 +22,8 @@ export interface StepDefinition {
 }
 
 export const steps: StepDefinition[] = [
-  { id: 'image', title: 'Image', lead: 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useBlocker: useImageBlocker },
-  { id: 'provisioning', title: 'First boot', lead: 'Optionally set each card up on its first boot: name, user, SSH keys, Wi-Fi.', Panel: ProvisioningStep, Summary: ProvisioningSummary, useBlocker: useProvisioningBlocker },
-  { id: 'drives', title: 'Drives', lead: 'Choose the cards or sticks to write. Everything on them will be erased.', Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker },
-  { id: 'write', title: 'Write', lead: 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useBlocker: useWriteBlocker },
+  { id: 'image', title: 'Image', lead: () => 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useBlocker: useImageBlocker },
+  { id: 'provisioning', title: 'First boot', lead: (m) => `Optionally set each ${m.one} up on its first boot: name, user, SSH keys, Wi-Fi.`, Panel: ProvisioningStep, Summary: ProvisioningSummary, useBlocker: useProvisioningBlocker },
+  { id: 'drives', title: 'Drives', lead: (m) => `Choose the ${m.many} to write. Everything on them will be erased.`, Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker },
+  { id: 'write', title: 'Write', lead: () => 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useBlocker: useWriteBlocker },
 ];

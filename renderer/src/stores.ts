@@ -29,6 +29,7 @@ import { formToProfile } from './features/provisioning/profile-form';
 import { createProfileStore, type ProfileState } from './features/provisioning/profile-store';
 import { createJobStore, type JobState } from './features/write/job-store';
 import { cardsPresent } from './features/write/stale-result';
+import { mediumWords, type MediumWords } from './features/write/device-words';
 import { allDrives } from './features/drives/drives-store';
 import { createConnectionStore, type ConnectionStoreState } from './shell/connection-store';
 import { createUiStore, type UiState } from './shell/ui-store';
@@ -78,7 +79,7 @@ imageStore.subscribe((state, before) => {
 imageStore.subscribe((state, before) => {
   if (state.path === before.path || state.path === '' || state.path === downloadsStore.getState().current?.path) return;
   catalogStore.getState().forgetChoice();
-  downloadsStore.getState().dismissError();
+  downloadsStore.getState().setAside();
 });
 export const jobStore = createJobStore(api);
 export const historyStore = createHistoryStore(api, saveTextFile);
@@ -109,6 +110,9 @@ export const useOnCard = <T>(select: (state: OnCardState) => T): T => useStore(o
 export const useBackup = <T>(select: (state: BackupState) => T): T => useStore(backupStore, select);
 export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolStore, select);
 export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
+
+/** What to call the thing written, for the board chosen in the catalog: "card", "USB stick", or both while none is. */
+export const useMedium = (): MediumWords => mediumWords(useCatalog((s) => s.boards.find((b) => b.id === s.boardId) ?? null));
 
 /**
  * A finished write's result stands for the cards it wrote, not for the next write: a new card can

@@ -136,7 +136,7 @@ function checkKernelArguments(kargs: unknown, problems: Problem[]): void {
   if (kargs === undefined) return;
   const lists = isObject(kargs) ? [kargs.shouldExist, kargs.shouldNotExist] : [kargs];
   if (lists.some((list) => list !== undefined && !(Array.isArray(list) && list.length === 0))) {
-    problems.push(problem('kernelArguments', 'cannot be applied on Fedora IoT (it has no ignition-kargs-helper, so the first boot would stop in an emergency shell); give them as kernel arguments of the profile (--kernel-arg), which are written on the card’s boot entries'));
+    problems.push(problem('kernelArguments', 'cannot be applied on Fedora IoT (it has no ignition-kargs-helper, so the first boot would stop in an emergency shell); give them as kernel arguments in the first-boot settings (--kernel-arg), which are written on the card’s boot entries'));
   }
 }
 

@@ -74,7 +74,7 @@ describe('save a card as an image, in the app', { skip }, () => {
       // A name that leaves the images folder is refused.
       await page.getByTestId('backup-name').fill('../escape.raw.xz');
       await page.getByTestId('backup-button').click();
-      assert.equal(await page.getByTestId('backup-error').getAttribute('data-code'), 'PERMISSION_DENIED');
+      assert.equal(await page.getByTestId('backup-error').getAttribute('data-code'), 'FILE_NOT_GIVEN');
       assert.deepEqual(pageErrors, []);
     } finally {
       await page.close();

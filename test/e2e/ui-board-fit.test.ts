@@ -19,7 +19,7 @@ import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { addTarget, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
+import { addTarget, chooseBoard, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv } from '../helpers/walk';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
@@ -37,13 +37,6 @@ function sha256Of(file: string, length: number): string {
 
 const continueButton = (page: Page) => page.getByRole('button', { name: 'Continue', exact: true });
 
-async function chooseBoard(page: Page, name: RegExp): Promise<void> {
-  await page.getByRole('tab', { name: 'Fedora IoT' }).click();
-  const change = page.getByTestId('change-board');
-  if (await change.count()) await change.click();
-  await page.getByRole('button', { name }).click();
-}
-
 async function archShown(page: Page): Promise<string> {
   const fact = page.getByTestId('image-arch');
   await page.waitForFunction(() => document.querySelector('[data-testid="image-arch"]')?.getAttribute('data-arch'));
@@ -53,7 +46,7 @@ async function archShown(page: Page): Promise<string> {
 /** The first-boot step: a user with a password, and a hostname only when given. */
 async function firstBoot(page: Page, user: string, hostname?: string): Promise<void> {
   await continueButton(page).click();
-  await page.getByLabel(/Set up the cards on their first boot/).check();
+  await page.getByLabel(/^Set up the .* on their first boot/).check();
   if (hostname) await page.getByLabel('Hostname', { exact: true }).fill(hostname);
   await page.getByLabel('User name', { exact: true }).fill(user);
   await page.getByLabel(/^Password/).fill('correct horse battery staple');
@@ -114,9 +107,14 @@ describe('the image fits the board, and the result speaks of the device', { skip
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
       const esp = arm.partitions[0]!;
       assert.equal(sha256Of(stick.device, esp.offset + esp.size), sha256Of(arm.path, esp.offset + esp.size), 'the stick holds the aarch64 image’s table and ESP');
+      // A laptop is written a USB stick, and the outcome says so: no "card" for it.
+      assert.match(await page.getByTestId('result-banner').innerText(), /^The USB stick is ready/m);
+      assert.equal(await page.getByRole('button', { name: 'Write more USB sticks' }).count(), 1);
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
-      assert.match(words, /Safe to remove\. Take the stick out\./);
+      assert.match(words, /Safe to remove\. Take the USB stick out\./);
+      assert.match(words, /First-boot setup was written to the USB stick\./);
+      assert.doesNotMatch(words, /\bcards?\b/);
       assert.equal(await next.getByTestId('device-steps').getAttribute('data-kind'), 'pc');
       assert.match(words, /boot menu key: F12/);
       assert.match(words, /UEFI entry/);
@@ -155,6 +153,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       await addTarget(page, card.device);
       const outcome = await writeAndWait(page, 150_000);
       assert.equal(await outcome.getAttribute('data-testid'), 'result-success', await outcome.innerText());
+      assert.match(await page.getByTestId('result-banner').innerText(), /^The card is ready/m);
       const next = page.getByRole('region', { name: 'What next' });
       const words = await next.innerText();
       assert.match(words, /Safe to remove\. Take the card out\./);

@@ -97,7 +97,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       await shot(page, 'local-image');
 
       await continueButton(page).click();
-      await page.getByLabel(/Set up the cards on their first boot/).check();
+      await page.getByLabel(/^Set up the .* on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
       await page.getByLabel('User name', { exact: true }).fill('core');
       await typePassword(page, 'correct horse battery staple');
@@ -113,7 +113,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       await blocked.getByText(small.device, { exact: true }).click({ force: true });
       assert.equal(await blocked.getByRole('checkbox').isChecked(), false, 'never ticked, not even by a click');
       assert.equal(await continueButton(page).isDisabled(), true);
-      assert.match(await page.getByTestId('continue-reason').innerText(), /Tick a card or stick/);
+      assert.match(await page.getByTestId('continue-reason').innerText(), /Tick a card to write/);
       await shot(page, 'blocked-drive');
       await blocked.getByRole('button', { name: `Remove ${small.device} from the list` }).click();
       await blocked.waitFor({ state: 'detached' });
@@ -155,7 +155,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       await page.goto(session.station.url);
       await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
       await continueButton(page).click();
-      await page.getByLabel(/Set up the cards on their first boot/).check();
+      await page.getByLabel(/^Set up the .* on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
       await page.getByLabel('User name', { exact: true }).fill('core');
       await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');

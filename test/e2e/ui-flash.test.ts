@@ -245,8 +245,16 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await page.getByRole('button', { name: 'Use this file' }).click();
       const error = page.getByTestId('image-error');
       await error.waitFor();
-      assert.equal(await error.getAttribute('data-code'), 'PERMISSION_DENIED');
-      assert.match(await error.innerText(), /images folder/);
+      assert.equal(await error.getAttribute('data-code'), 'FILE_NOT_GIVEN');
+      // What happened in the station's terms, and a step that is on this page: no "permission",
+      // no Browse button (a station's page has none).
+      const words = await error.innerText();
+      assert.match(words, /^The app may not use that file/);
+      assert.match(words, /not in the station’s images folder/);
+      assert.doesNotMatch(words, /permission|\bBrowse\b/i);
+      assert.match(words, /Upload an image to the station…/);
+      assert.equal(await page.getByRole('button', { name: 'Upload an image to the station…' }).count(), 1, 'the step the notice names is there');
+      assert.equal(await page.getByRole('button', { name: /Browse/ }).count(), 0);
       await page.getByTestId('offered-images').getByRole('button', { name: 'offered.raw.xz' }).click();
       await page.getByTestId('image-summary').waitFor();
       assert.equal(await page.getByLabel('Image file path').inputValue(), offered);

@@ -166,11 +166,11 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       execFileSync('losetup', [fake.device, swapFile]);
       const sectorsNow = () => Number(readFileSync(`/sys/block/${path.basename(fake!.device)}/stat`, 'utf8').trim().split(/\s+/)[6]);
       const swapSectors = sectorsNow();
-      await page.getByRole('button', { name: 'Retry failed cards' }).click();
+      await page.getByRole('button', { name: 'Retry failed cards or USB sticks' }).click();
       const question = page.getByTestId('retry-changed-card');
       await question.waitFor();
       assert.match(await question.innerText(), new RegExp(`not the one that failed: that was loop device, serial ${fakeFile.replace(/[.]/g, '\\.')}.*; this is loop device, serial ${swapFile.replace(/[.]/g, '\\.')}`));
-      assert.equal(await page.getByTestId('retry-erase-other').innerText(), 'Erase this card and write it');
+      assert.equal(await page.getByTestId('retry-erase-other').innerText(), 'Erase this card or USB stick and write it');
       assert.equal(sectorsNow(), swapSectors, 'the other card was not written');
       await shot(page, 'fleet-2b-retry-other-card');
       execFileSync('losetup', ['-d', fake.device]);
@@ -178,7 +178,7 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
 
       execFileSync('mount', ['-o', 'remount,size=256M', tmpfs]);
       const goodCardSectors = a.sectorsWritten();
-      await page.getByRole('button', { name: 'Retry failed cards' }).click();
+      await page.getByRole('button', { name: 'Retry failed cards or USB sticks' }).click();
       await page.getByTestId('result-success').waitFor({ timeout: WRITE_TIMEOUT });
       assert.deepEqual(await page.getByTestId('target-result').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-device'))), [fake.device]);
       assert.equal(a.sectorsWritten(), goodCardSectors, 'the card that was fine is not written again');

@@ -97,8 +97,8 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.getByTestId('tool-open-bench').click();
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-count').waitFor();
-    assert.match(await page.getByTestId('bench-values').innerText(), /This session writes .+ with rows of devices\.csv, in order\. To change them, end the session/);
-    assert.match(await page.getByTestId('bench-badge').innerText(), /Bench session: 0 of 12 done/);
+    assert.match(await page.getByTestId('bench-values').innerText(), /The card bench writes .+ with rows of devices\.csv, in order\. To change them, switch it off, then on again/);
+    assert.match(await page.getByTestId('bench-badge').innerText(), /Card bench: 0 of 12 done/);
 
     // Cards go in a few at a time, as a tech fills a bench of readers.
     const started = Date.now();
@@ -121,7 +121,7 @@ describe('station mode: every card inserted is written with the next row', { ski
 
     // The session shows on every view: over History, whose button alone is pressed.
     await page.getByTestId('history-open').click();
-    assert.match(await page.getByTestId('bench-badge').innerText(), /Bench session: 12 of 12 done/);
+    assert.match(await page.getByTestId('bench-badge').innerText(), /Card bench: 12 of 12 done/);
     assert.deepEqual([await page.getByTestId('history-open').getAttribute('aria-pressed'), await page.getByTestId('tool-open-bench').getAttribute('aria-pressed')], ['true', 'false']);
     await shot(page, 'station-mode-4-history-badge');
     await page.getByTestId('tool-open-bench').click();
@@ -157,7 +157,7 @@ describe('station mode: every card inserted is written with the next row', { ski
     cards.push(again);
     const refused = slot(page, again.device);
     await page.waitForFunction((device) => document.querySelector(`[data-testid="bench-slot"][data-device="${device}"]`)?.getAttribute('data-state') === 'refused', again.device, { timeout: 30_000 });
-    assert.match(await refused.locator('.bench-error').innerText(), new RegExp(`^Already written in this session as ${firstName}: take it out, or end the session to rewrite it\\.`));
+    assert.match(await refused.locator('.bench-error').innerText(), new RegExp(`^Already written by the card bench as ${firstName}: take it out, or switch the bench off and on again to rewrite it\\.`));
     assert.doesNotMatch(await refused.locator('.bench-device').innerText(), /card \d/, 'it takes no number');
     await shot(page, 'station-mode-3-reinserted');
 

@@ -49,7 +49,7 @@ describe('a new card after a finished write', { skip: skip ?? false }, () => {
       await addTarget(page, card.device);
       const first = await writeAndWait(page, WRITE_TIMEOUT);
       assert.equal(await first.getAttribute('data-testid'), 'result-success', await first.innerText());
-      assert.match(await page.getByTestId('result-banner').innerText(), /The card is ready/);
+      assert.match(await page.getByTestId('result-banner').innerText(), /The card or USB stick is ready/);
 
       // The card is pulled and a new, blank one goes into the same reader: the same device path.
       const fd = openSync(blankFile, 'w');
@@ -71,7 +71,7 @@ describe('a new card after a finished write', { skip: skip ?? false }, () => {
       const shot = screenshotPath('new-card-1-plan-again');
       if (shot) await page.screenshot({ path: shot, fullPage: true });
       assert.equal(await page.getByTestId('result-banner').count(), 0, 'the last card’s result is not shown');
-      assert.equal(await page.getByText('The card is ready').count(), 0);
+      assert.equal(await page.getByText('The card or USB stick is ready').count(), 0);
       assert.match(await page.getByTestId('write-plan').innerText(), new RegExp(card.device.replace(/\//g, '\\/')));
       assert.equal(await page.getByTestId('flash-button').isEnabled(), true);
       assert.notEqual(await page.getByTestId('nav-write').locator('.step-number').innerText(), '✓', 'the Write step is not ticked');

@@ -101,7 +101,7 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
         const before = await page.getByRole('banner').boundingBox();
         await chooseTinyImage(page);
         await continueButton(page).click();
-        await page.getByLabel(/Set up the cards on their first boot/).check();
+        await page.getByLabel(/^Set up the .* on their first boot/).check();
         await page.getByLabel('Hostname', { exact: true }).waitFor();
         await scrollEverywhere(page, 'the first-boot form');
         assert.deepEqual(await page.getByRole('banner').boundingBox(), before, 'the top bar stays where it was');
@@ -121,7 +121,7 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       await page.getByTestId('step-provisioning').waitFor();
       assert.deepEqual(await focused(page), { tag: 'H1', id: 'step-title', text: 'First boot', label: '' });
       await page.keyboard.press('Tab');
-      assert.match((await focused(page)).label, /Set up the cards on their first boot/);
+      assert.match((await focused(page)).label, /^Set up the .* on their first boot/);
       await page.keyboard.press('Space');
       const seen: string[] = [];
       for (let i = 0; i < 10 && !/^Hostname/.test((await focused(page)).label); i++) {
@@ -133,7 +133,7 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       assert.ok(seen.length <= 3, `${seen.length} Tab presses from the checkbox to Hostname`);
 
       // Back by the keyboard too: the heading again, not the footer.
-      await page.getByLabel(/Set up the cards on their first boot/).uncheck();
+      await page.getByLabel(/^Set up the .* on their first boot/).uncheck();
       await continueButton(page).focus();
       await page.keyboard.press('Enter');
       await page.getByTestId('step-drives').waitFor();
@@ -235,7 +235,7 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
     await onPage(WIDE, async (page) => {
       await chooseTinyImage(page);
       await continueButton(page).click();
-      await page.getByLabel(/Set up the cards on their first boot/).check();
+      await page.getByLabel(/^Set up the .* on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
       const rows = Array.from({ length: 12 }, (_, i) => `pump-${String(i + 1).padStart(2, '0')},192.168.7.${i + 10},192.168.7.1`);
       await page.getByTestId('table-paste').fill(['hostname,ip,gateway', ...rows].join('\r\n') + '\r\n');
@@ -266,7 +266,7 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       await onPage(WIDE, async (page) => {
         await chooseOfferedImage(page, path.basename(session.offer(fixture.xzPath!)));
         await continueButton(page).click();
-        await page.getByLabel(/Set up the cards on their first boot/).check();
+        await page.getByLabel(/^Set up the .* on their first boot/).check();
         await page.getByLabel('Hostname', { exact: true }).fill('bench-pi');
         await page.waitForFunction(() => !(document.querySelector('[data-testid="step-continue"]') as HTMLButtonElement | null)?.disabled);
         await continueButton(page).click();

@@ -11,7 +11,7 @@ export function openApi(port: number, token: string): Promise<WebSocket> {
 }
 
 /** Sends one request and resolves with the reply carrying its id. */
-export function callApi(ws: WebSocket, id: number, channel: string, args: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+export function callApi(ws: WebSocket, id: number, channel: string, args: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; hint?: string } }> {
   return new Promise((resolve) => {
     const onMessage = (data: Buffer) => {
       const message = JSON.parse(data.toString()) as { id?: unknown; ok: boolean };

@@ -17,6 +17,14 @@ export async function chooseImage(page: Page, file: string): Promise<void> {
   await page.getByTestId('image-summary').waitFor();
 }
 
+/** The board in the Fedora IoT tab, changing an earlier choice first. */
+export async function chooseBoard(page: Page, name: RegExp): Promise<void> {
+  await page.getByRole('tab', { name: 'Fedora IoT' }).click();
+  const change = page.getByTestId('change-board');
+  if (await change.count()) await change.click();
+  await page.getByRole('button', { name }).click();
+}
+
 /** On a station: clicks one of the images its folder offers, as a person without a path to type would. */
 export async function chooseOfferedImage(page: Page, name: string): Promise<void> {
   await openFileSource(page);

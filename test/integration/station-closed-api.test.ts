@@ -72,13 +72,16 @@ describe('a station client names only what the station handed out', () => {
   it('refuses a source outside the images folder, named directly or through a link inside it', async () => {
     for (const source of [secret, path.join(images, 'secret-link.img'), '/etc/shadow', path.join(images, '..', 'home', 'secret.img')]) {
       const inspected = await ask('source:inspect', { path: source });
-      assert.equal(inspected.error?.code, 'PERMISSION_DENIED', source);
-      assert.match(inspected.error!.message, /not an image this app was given/);
+      assert.equal(inspected.error?.code, 'FILE_NOT_GIVEN', source);
+      // In the station's terms: its images folder, and the ways a browser has (no Browse button there).
+      assert.match(inspected.error!.message, /not in the station’s images folder/);
+      assert.match(inspected.error!.hint ?? '', /Upload an image to the station/);
+      assert.doesNotMatch(inspected.error!.hint ?? '', /Browse/);
     }
     const out = path.join(images, 'copy-of-secret.img');
     assert.equal((await ask('drives:resolve', { path: out })).ok, true);
     const started = await ask('flash:start', { source: secret, targets: [out] });
-    assert.equal(started.error?.code, 'PERMISSION_DENIED');
+    assert.equal(started.error?.code, 'FILE_NOT_GIVEN');
     assert.equal(existsSync(out), false, 'nothing was copied');
   });
 
@@ -87,8 +90,8 @@ describe('a station client names only what the station handed out', () => {
     const notesBefore = readFileSync(path.join(images, 'notes.txt'));
     symlinkSync(image, path.join(images, 'alias.img'));
     const cases: Array<[string, string]> = [
-      [keys, 'PERMISSION_DENIED'],
-      [path.join(images, 'keys-link.img'), 'PERMISSION_DENIED'],
+      [keys, 'FILE_NOT_GIVEN'],
+      [path.join(images, 'keys-link.img'), 'FILE_NOT_GIVEN'],
       [path.join(images, 'notes.txt'), 'INVALID_INPUT'],
       [path.join(images, 'alias.img'), 'INVALID_INPUT'],
     ];

@@ -54,9 +54,12 @@ describe('Electron main process (bundle)', () => {
   it('answers contract requests from its own window through the router', async () => {
     const invoke = fake.ipcHandlers.get('fiot:invoke') as Invoke;
     // A path the renderer was never given (not picked in the dialog, not in the cache) is refused, existing or not.
-    const notGiven = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string } };
+    const notGiven = (await invoke(trusted, 'source:inspect', { path: '/nonexistent/image.raw.xz' })) as { ok: boolean; error: { code: string; hint: string } };
     assert.equal(notGiven.ok, false);
-    assert.equal(notGiven.error.code, 'PERMISSION_DENIED');
+    assert.equal(notGiven.error.code, 'FILE_NOT_GIVEN');
+    // The desktop's own way: its Browse button, never a station's images folder.
+    assert.match(notGiven.error.hint, /Browse…/);
+    assert.doesNotMatch(notGiven.error.hint, /station/);
     const unknown = (await invoke(trusted, 'fs:read', {})) as { ok: boolean; error: { code: string } };
     assert.equal(unknown.error.code, 'USAGE');
     const invalid = (await invoke(trusted, 'flash:start', { source: '', targets: [] })) as { ok: boolean; error: { code: string } };
@@ -73,16 +76,16 @@ describe('Electron main process (bundle)', () => {
       const [picked, dropped, other] = ['picked.raw', 'dropped.raw', 'other.raw'].map((name) => path.join(dir, name));
       for (const file of [picked!, dropped!, other!]) writeDiskImage(file, 64 * 1024);
       dialog.showOpenDialog = async () => ({ canceled: false, filePaths: [picked] });
-      assert.equal((await inspect(picked!)).error?.code, 'PERMISSION_DENIED', 'not before it is picked');
+      assert.equal((await inspect(picked!)).error?.code, 'FILE_NOT_GIVEN', 'not before it is picked');
       assert.equal(await (fake.ipcHandlers.get('dialog:open-image') as Invoke)(trusted), picked);
       assert.equal((await inspect(picked!)).ok, true);
       // A drop is granted only when the app's own window reports it.
       const reportDrop = fake.ipcListeners.get('dialog:dropped-file') as (event: unknown, file: unknown) => void;
       reportDrop({ sender: new FakeWebContents(), senderFrame: { url: window.url } }, dropped);
-      assert.equal((await inspect(dropped!)).error?.code, 'PERMISSION_DENIED');
+      assert.equal((await inspect(dropped!)).error?.code, 'FILE_NOT_GIVEN');
       reportDrop(trusted, dropped);
       assert.equal((await inspect(dropped!)).ok, true);
-      assert.equal((await inspect(other!)).error?.code, 'PERMISSION_DENIED');
+      assert.equal((await inspect(other!)).error?.code, 'FILE_NOT_GIVEN');
     } finally {
       dialog.showOpenDialog = usualDialog;
       rmSync(dir, { recursive: true, force: true });

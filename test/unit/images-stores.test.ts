@@ -41,6 +41,38 @@ test('a failed download shows its error', async () => {
   assert.equal(store.getState().error!.code, 'CHECKSUM_MISMATCH');
 });
 
+test('a failed download\'s outcome goes once another image is chosen or a new try starts; a running one stays', async () => {
+  let next = 0;
+  let refuse = false;
+  const api = createFakeApi({
+    'images:download': () => {
+      if (refuse) throw new Error('refused');
+      return { downloadId: `d${++next}` };
+    },
+  });
+  const store = createDownloadsStore(api, () => undefined);
+  store.getState().watch();
+  const fail = (downloadId: string) => api.emit('images:progress', { downloadId, source: 's', phase: 'failed', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null, error: { code: 'OFFLINE', message: 'no network' } });
+  await store.getState().start('https://x/y');
+  fail('d1');
+  assert.equal(store.getState().current!.phase, 'failed');
+  store.getState().setAside();
+  assert.deepEqual([store.getState().current, store.getState().error], [null, null], 'another image was chosen: no "Failed" left over');
+
+  await store.getState().start('https://x/y');
+  fail('d2');
+  // The next try is refused by the core before it starts: the last try's "Failed" does not stand for it.
+  refuse = true;
+  await store.getState().start('https://x/z');
+  assert.equal(store.getState().current, null);
+  assert.equal(store.getState().error!.code, 'INTERNAL');
+
+  refuse = false;
+  await store.getState().start('https://x/z');
+  store.getState().setAside();
+  assert.equal(store.getState().current!.phase, 'resolving', 'a download under way keeps showing');
+});
+
 test('cache actions call their channel and refresh the list', async () => {
   let entries = [entry];
   const summary = (): CacheSummary => ({ entries, totalBytes: entries.length * 4096, limitBytes: null, dir: '/cache' });

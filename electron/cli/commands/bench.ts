@@ -1,8 +1,8 @@
 /**
- * `fiot-flash bench <image> [provisioning flags] [--table FILE]`: station mode in a terminal, for a
- * field laptop with a USB hub and no browser. One bench session: every removable card inserted is
- * written with the next values and verified, a line per card as it goes; Ctrl-C ends the session
- * once the cards being written are done. It asks once, at the start, that every card inserted
+ * `fiot-flash bench <image> [provisioning flags] [--table FILE]`: the card bench in a terminal, for
+ * a field laptop with a USB hub and no browser. One bench session: every removable card inserted is
+ * written with the next values and verified, a line per card as it goes; Ctrl-C switches the bench
+ * off once the cards being written are done. It asks once, at the start, that every card inserted
  * will be erased (--yes for scripts).
  */
 import path from 'node:path';
@@ -28,24 +28,28 @@ import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp } from '../provisioning-flags';
 import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
+import { glossary } from '../../../shared/glossary';
 
 const help = `
 Usage: fiot-flash bench <source> [provisioning flags] [--table FILE] [--yes] [--json]
 
-A bench session in the terminal: every removable card inserted into a reader is erased, written
-with the next values (hostname series or table row) and verified, with no click. One line per
-card as it goes: device, hostname, phase, percent, result. Cards inserted while writers are busy
-wait for a free one; with the table's rows all taken, a card waits with "no rows left". A card is
-written once per session: put back in, a card the session wrote is left alone, saying what it was
-written as, and takes no row or number (end the session to rewrite it); another card is written. System and fixed
-drives are never written, nor a card a job started elsewhere is writing.
+The card bench in the terminal. ${glossary.cardBench.line}
 
-Ctrl-C ends the session: no new card is taken, the cards being written are finished, then the
-session's count is printed. The session is one batch in the history
-(\`fiot-flash history --batch last\`).
+Every removable card inserted into a reader is erased, written with the next values (the
+hostname's numbering, or the device table's next row) and verified. One line per card as it
+goes: device, hostname, phase, percent, result. Cards inserted while writers are busy wait for a
+free one; with the device table's rows all taken, a card waits with "no rows left". A card is
+written once while the bench is on: put back in, a card it wrote is left alone, saying what it
+was written as, and takes no row or number (switch the bench off and on again to rewrite it);
+another card is written. System and fixed drives are never written, nor a card a job started
+elsewhere is writing.
+
+Ctrl-C switches the bench off: no new card is taken, the cards being written are finished, then
+the count is printed. Everything written between switching it on and off is one batch in the
+history (\`fiot-flash history --batch last\`).
 
   <source>            an image file, an http(s):// URL, or a catalog reference (see flash)
-  --table FILE        per-device values from a CSV file, one row per card in insertion order
+  --table FILE        a device table: a CSV file, one row per card in insertion order
                       (see \`fiot-flash flash --help\`)
   --yes               do not ask at the start (for scripts): every card inserted is erased
   --board ID          the board the cards are for (e.g. rpi4): an image made for another
@@ -59,7 +63,7 @@ ${insecureSkipSignatureHelp.trim()}
 ${provisioningHelp.trim()}
 
 Exit status: 0 when every card of the session was written and verified; 2 for a usage error;
-1 when a card failed or the session stopped (a state file could not be saved).
+1 when a card failed or the bench stopped (a state file could not be saved).
 `;
 
 const options = cardWriteOptions;
@@ -135,7 +139,7 @@ function cardPrinter(io: CliIO) {
 }
 
 export const command: Command = {
-  summary: 'Write every card inserted, a bench session in the terminal',
+  summary: 'The card bench: write every card inserted, one after another',
   async run(argv, io) {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
@@ -188,7 +192,7 @@ export const command: Command = {
         io.warn('Quitting now: the cards being written are incomplete.');
         process.exit(130);
       }
-      io.warn('Ending the session: no new card is taken; the cards being written are finished. (Ctrl-C again quits at once.)');
+      io.warn('Switching the card bench off: no new card is taken; the cards being written are finished. (Ctrl-C again quits at once.)');
       end();
     };
     process.on('SIGINT', interrupt);
@@ -207,7 +211,7 @@ export const command: Command = {
     const alive = setInterval(() => undefined, 60_000);
     try {
       const started = await bench.start(request);
-      io.say(`Bench session ${started.session?.id ?? ''} started: insert cards; Ctrl-C ends the session.`);
+      io.say(`Card bench on (batch ${started.session?.id ?? ''}): insert cards; Ctrl-C switches it off.`);
       io.emit({ type: 'session', ...started.session });
       await ended;
       const last = bench.stop();
@@ -216,9 +220,9 @@ export const command: Command = {
       const cards = [...printer.outcomes.values()].sort((a, b) => (a.card ?? 0) - (b.card ?? 0));
       const failed = cards.filter((c) => c.state !== 'done').length;
       const done = cards.length - failed;
-      io.say(`Session ended: ${done} card${done === 1 ? '' : 's'} written and verified${failed ? `, ${failed} not` : ''}${session?.table ? `; table ${session.table.used} of ${session.table.rows} done` : ''}.`);
+      io.say(`Card bench off: ${done} card${done === 1 ? '' : 's'} written and verified${failed ? `, ${failed} not` : ''}${session?.table ? `; device table: ${session.table.used} of ${session.table.rows} rows done` : ''}.`);
       const ok = failed === 0 && !stopped;
-      io.result(ok, { session, cards: cards.map((c) => cardLine(c).fields) }, stopped ?? (failed ? { code: 'WRITE_FAILED', message: `${failed} card${failed === 1 ? '' : 's'} of the session failed.` } : undefined));
+      io.result(ok, { session, cards: cards.map((c) => cardLine(c).fields) }, stopped ?? (failed ? { code: 'WRITE_FAILED', message: `${failed} card${failed === 1 ? '' : 's'} of the card bench failed.` } : undefined));
       return ok ? EXIT_OK : EXIT_FAILURE;
     } finally {
       if (keys.isTTY) {

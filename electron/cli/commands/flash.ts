@@ -55,13 +55,13 @@ ${provisioningHelp.trim()}
   --table FILE           per-device values from a CSV file (RFC 4180, header line first): one
                          row per card, in order; columns hostname, ip (A.B.C.D/N), gateway, dns,
                          ignition_url, kernel_args, label, and any other column fills {column}
-                         in the profile's files and units. Rows already on a verified card are
+                         in the first-boot files and units. Rows already on a verified card are
                          skipped (their state is kept in the config folder).
 
-  Each card gets its own config. A --hostname with {n} continues its own series, kept in the
+  Each card gets its own config. A --hostname with {n} continues its own numbering, kept in the
   config folder across runs (sensor-{n:03}: sensor-001, 002 now, 003, 004 next time); numbers
   are taken when writing starts and never handed out again, even if a card fails.
-  --counter-start N sets where the series continues. Before asking, the card-to-hostname map
+  --counter-start N sets where the numbering continues. Before asking, the card-to-hostname map
   is printed; a name the history already holds is warned about, and answering yes (or --yes)
   accepts it.
 

@@ -106,13 +106,28 @@ export class ClientGrants {
       'Insert the card into this machine and choose it from the list of drives; other disks are written from the machine itself (fiot-flash flash).');
   }
 
-  /** The real path of a local source a client may read, or PERMISSION_DENIED (whether or not the file exists). */
+  /** The real path of a local source a client may read, or FILE_NOT_GIVEN (whether or not the file exists). */
   admitSource(file: string): string {
     const real = realPathOf(file);
     const id = identity(real);
     if (id && this.pickedFiles.has(id)) return real;
     if (this.imageFolders.some((folder) => isInside(real, folder))) return real;
-    throw new FiotError('PERMISSION_DENIED', `${file} is not an image this app was given to use.`, `Choose the file with “Browse…”, or (on a station) use an image in its images folder: ${this.options.imageFolders.join(', ') || this.options.cacheDir}.`);
+    throw this.sourceNotGiven(file);
+  }
+
+  /**
+   * A source the client may not read, said in the terms of the page it came from: a station's
+   * page has its images folder, a list and an upload button (no Browse); the desktop app (started
+   * with no images folder) has Browse and drag and drop, and a typed path is not enough.
+   */
+  private sourceNotGiven(file: string): FiotError {
+    if (this.options.imageFolders.length > 0) {
+      const folders = this.options.imageFolders.join(', ');
+      return new FiotError('FILE_NOT_GIVEN', `${file} is not in the station’s images folder (${folders}): a browser may use only the images there, so that a page cannot read other files of this computer.`,
+        `Choose one of the images listed under the path, send this one with “Upload an image to the station…”, or copy it into ${folders} on the station.`);
+    }
+    return new FiotError('FILE_NOT_GIVEN', `${file} was typed in, not chosen: the app opens only a file you choose with Browse… or drop on it, and the images it downloaded itself.`,
+      'Click Browse… and choose the file, or drop it on the box.');
   }
 
   /** Local paths pass through admitSource; URLs and catalog references go on to the next resolver. */
@@ -123,7 +138,11 @@ export class ClientGrants {
     const real = realPathOf(name);
     if (statSync(real, { throwIfNoEntry: false })?.isBlockDevice()) return;
     if ([...this.targetFolders].some((folder) => isInside(real, folder))) return;
-    throw new FiotError('PERMISSION_DENIED', `${name} is not in a folder chosen for image files.`, `Save image files with “Save as image file…”, or (on a station) in its images folder${this.options.imageFolders.length ? `: ${this.options.imageFolders.join(', ')}` : ''}.`);
+    const folder = this.uploadFolder;
+    if (folder !== null) {
+      throw new FiotError('FILE_NOT_GIVEN', `${name} is outside the station’s images folder (${folder}): a browser may create image files only there.`, `Save it inside that folder, such as ${path.join(folder, 'card.img')}.`);
+    }
+    throw new FiotError('FILE_NOT_GIVEN', `${name} is not in a folder you chose for image files.`, 'Choose where to save it with the Save as… button: the app then saves image files in that folder.');
   }
 
   /** Targets of a flash or provisioning request: each one handed out before. */

@@ -50,7 +50,7 @@ export class FlashLocks {
 
   private refuseClaim(device: string, owner: string | undefined, session: string | undefined): void {
     if (owner !== undefined && owner !== session) {
-      throw new FiotError('SESSION_CARD', `${device} was inserted while a bench session runs: the session writes it.`);
+      throw new FiotError('SESSION_CARD', `${device} was inserted while the card bench is on: the bench writes it.`);
     }
   }
 

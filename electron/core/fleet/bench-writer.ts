@@ -67,7 +67,7 @@ function recognisable(identity: CardIdentity | undefined): identity is CardIdent
 
 /** Why a card put back in is left alone: the session already wrote it, as `name`. */
 function alreadyWritten(name: string): ErrorInfo {
-  return { code: 'ALREADY_WRITTEN', message: `Already written in this session as ${name}: take it out, or end the session to rewrite it.` };
+  return { code: 'ALREADY_WRITTEN', message: `Already written by the card bench as ${name}: take it out, or switch the bench off and on again to rewrite it.` };
 }
 
 export class BenchWriter {
@@ -109,7 +109,7 @@ export class BenchWriter {
    * mode was switched on. A session runs until stopped: another start is refused (SESSION_RUNNING).
    */
   async start(request: BenchRequest): Promise<BenchStatus> {
-    if (this.active) throw new FiotError('SESSION_RUNNING', 'A bench session is already writing every card inserted.');
+    if (this.active) throw new FiotError('SESSION_RUNNING', 'The card bench is already on, writing every card inserted.');
     // Counted now: a table or profile that does not hold up is refused at the switch, not at the first card.
     const table = await this.deps.countTable?.(request);
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
@@ -162,11 +162,11 @@ export class BenchWriter {
   /** Writes a failed card again, only while the same card is still in its reader. */
   async retry(device: string): Promise<BenchStatus> {
     const slot = this.slots.get(device);
-    if (!this.active || !slot || slot.state !== 'failed') throw new FiotError('NOT_FOUND', `No failed card of the running session is in ${device}.`);
+    if (!this.active || !slot || slot.state !== 'failed') throw new FiotError('NOT_FOUND', `No failed card of the card bench is in ${device}.`);
     const drive = (await this.deps.list()).find((d) => d.device === device);
     if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card that failed in ${device} is not there any more.`);
     if (slot.identity && !sameCard(slot.identity, this.identify(drive))) {
-      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one that failed; the session takes it as a new card.`);
+      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one that failed; the card bench takes it as a new card.`);
     }
     this.queue(drive, slot);
     await this.poll();
@@ -206,7 +206,7 @@ export class BenchWriter {
       for (const drive of present.filter((d) => !this.slots.has(d.device))) {
         const identity = this.identify(drive);
         const held = this.locks.isHeld(drive);
-        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
+        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the card bench leaves it alone.` } : null);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
@@ -215,7 +215,7 @@ export class BenchWriter {
       }
       if (changed) this.changed();
     } catch (error) {
-      process.emitWarning(`Station mode could not look at the drives: ${toErrorInfo(error).message}`);
+      process.emitWarning(`The card bench could not look at the drives: ${toErrorInfo(error).message}`);
     }
   }
 
@@ -294,7 +294,7 @@ export class BenchWriter {
   private end(reason: Pick<ErrorInfo, 'message'> & { code: string }): void {
     if (this.session) this.session.stopped = reason;
     for (const slot of this.slots.values()) {
-      if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: { code: reason.code, message: `Not written: the session stopped. ${reason.message}` } });
+      if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: { code: reason.code, message: `Not written: the card bench stopped. ${reason.message}` } });
     }
     this.halt();
     this.changed();

@@ -60,7 +60,7 @@ function batchSheet(batch: HistoryEntry[]): string {
   const columns = sheetColumns(cards);
   const headers = [...columns.map(([, heading]) => heading), 'QR'];
   return page(title, SHEET_STYLE, `<h1>${escapeHtml(title)}</h1>
-<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${escapeHtml(first.source.sha256)}</code>` : ''}. ${first.batchId ? 'Bench session' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
+<p>Image: <code>${escapeHtml(imageLabel(first.source.given))}</code>${first.source.sha256 ? `, sha256 <code>${escapeHtml(first.source.sha256)}</code>` : ''}. ${first.batchId ? 'Card bench batch' : 'Job'} <code>${escapeHtml(batchOf(first))}</code>.</p>
 <table><thead><tr>${headers.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>${cards.map((card) => sheetRow(card, columns)).join('\n')}</tbody></table>`);
 }

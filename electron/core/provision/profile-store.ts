@@ -26,7 +26,7 @@ export function parseProfileText(text: string, source: string): SavedProfile {
   const parsed = savedProfileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FiotError('INVALID_INPUT', `${source}: ${issue?.path.join('.') || 'profile'}: ${issue?.message ?? 'invalid'}`, 'Import a profile exported by this app.');
+    throw new FiotError('INVALID_INPUT', `${source}: ${issue?.path.join('.') || 'profile'}: ${issue?.message ?? 'invalid'}`, 'Import first-boot settings exported by this app.');
   }
   const { problems } = checkProfile(parsed.data.profile);
   if (problems.length) throw new FiotError('INVALID_INPUT', `${source}: profile.${problems[0]!.message}`);
@@ -76,7 +76,7 @@ export class ProfileStore {
 
   async get(name: string): Promise<SavedProfile> {
     const text = await readFile(path.join(this.dir, profileFileName(name)), 'utf8').catch(() => null);
-    if (text === null) throw new FiotError('NOT_FOUND', `There is no saved profile named “${name}”.`);
+    if (text === null) throw new FiotError('NOT_FOUND', `There are no saved first-boot settings named “${name}”.`);
     return parseProfileText(text, name);
   }
 

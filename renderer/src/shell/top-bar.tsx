@@ -2,6 +2,7 @@ import type { ConnectionState } from '../api';
 import { FleetToolButtons } from '../features/fleet';
 import { HistoryButton } from '../features/history';
 import { useConnection } from '../stores';
+import { WhatIsThis } from '../components/what-is-this';
 
 const connectionWords: Record<ConnectionState, string> = {
   connecting: 'Connecting to the station…',
@@ -18,7 +19,12 @@ export function TopBar() {
     <header className="top-bar">
       <span className="brand-mark" aria-hidden="true" />
       <span className="brand">Fedora IoT Flasher</span>
-      {host === 'station' && <span className="host-badge" title="Running in a browser through fiot-flash station">Station</span>}
+      {host === 'station' && (
+        <>
+          <span className="host-badge" data-testid="host-badge">Station</span>
+          <WhatIsThis term="station" />
+        </>
+      )}
       {words && (
         <span className={`connection connection-${connection}`} role="status" data-testid="connection">
           {words}

@@ -179,7 +179,7 @@ describe('a bench session in the core', { skip }, () => {
     const refused = await benchUntil(core, (s) => slotState(s, again.device) !== undefined, 'the card put back');
     const slot = slotState(refused, again.device)!;
     assert.deepEqual([slot.state, slot.card, slot.error?.code], ['refused', undefined, 'ALREADY_WRITTEN']);
-    assert.equal(slot.error?.message, 'Already written in this session as site-pump-01: take it out, or end the session to rewrite it.');
+    assert.equal(slot.error?.message, 'Already written by the card bench as site-pump-01: take it out, or switch the bench off and on again to rewrite it.');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     assert.equal(again.sectorsWritten(), 0, 'the card put back is not written');
     assert.equal(hostnameOn(again), 'site-pump-01', 'it still holds its row');

@@ -84,9 +84,9 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
 
     await seen(() => output.text.includes('Type yes to continue: '), 'the question');
     assert.match(output.text, /The next card is named kiosk-01 \(table line 2\)\./);
-    assert.match(output.text, /Every removable card inserted while this session runs will be erased and written with [^ ]+, with no further question\./);
+    assert.match(output.text, /Every removable card inserted while the card bench is on will be erased and written with [^ ]+, with no further question\./);
     child.stdin!.write('yes\n');
-    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
+    await seen(() => /Card bench on \(batch \S+\): insert cards; Ctrl-C switches it off\./.test(output.text), 'the session to start');
 
     const first = Date.now();
     for (let i = 0; i < CARDS; i++) {
@@ -99,8 +99,8 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const code = await exited;
     console.log(`bench: ${CARDS} cards, first insertion to the session's end ${((Date.now() - first) / 1000).toFixed(1)} s`);
     assert.equal(code, 0, output.text.slice(-3000));
-    assert.match(output.text, /Ending the session: no new card is taken; the cards being written are finished\./);
-    assert.match(output.text, /Session ended: 12 cards written and verified; table 12 of 12 done\./);
+    assert.match(output.text, /Switching the card bench off: no new card is taken; the cards being written are finished\./);
+    assert.match(output.text, /Card bench off: 12 cards written and verified; device table: 12 of 12 rows done\./);
     assert.doesNotMatch(output.text, /FAILED/);
 
     const boot = fixture.partitions.find((p) => p.label === 'boot')!;
@@ -128,7 +128,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'reinsert-config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
     const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--table', tableFile, '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const { output, exited, seen, linesOf } = watchOutput(child);
-    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
+    await seen(() => /Card bench on \(batch \S+\): insert cards; Ctrl-C switches it off\./.test(output.text), 'the session to start');
     const card = insertTestCard(cardDir, 'pump', fixture.size);
     cards.push(card);
     await seen(() => linesOf(card.device).some((line) => / verified +100%/.test(line)), 'the card verified');
@@ -139,12 +139,12 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     cards.push(again);
     await seen(() => linesOf(again.device).some((line) => line.includes('already written')), 'the card put back');
     const line = linesOf(again.device).find((l) => l.includes('already written'))!;
-    assert.match(line, /Already written in this session as site-pump-01: take it out, or end the session to rewrite it\./);
+    assert.match(line, /Already written by the card bench as site-pump-01: take it out, or switch the bench off and on again to rewrite it\./);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     assert.equal(again.sectorsWritten(), 0, 'the card put back is not written');
     child.kill('SIGINT');
     assert.equal(await exited, 0, output.text.slice(-3000));
-    assert.match(output.text, /Session ended: 1 card written and verified; table 1 of 2 done\./);
+    assert.match(output.text, /Card bench off: 1 card written and verified; device table: 1 of 2 rows done\./);
   });
 
   it('without a terminal and without --yes, starts nothing', async () => {

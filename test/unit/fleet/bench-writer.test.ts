@@ -67,7 +67,7 @@ test('each card inserted is written once, with the session values and no numberi
   assert.equal(started.length, 1, 'a card the session wrote is not written again');
   const again = writer.status().slots.find((s) => s.device === '/dev/sdd')!;
   assert.deepEqual([again.state, again.card, again.hostname, again.error?.code], ['refused', undefined, undefined, 'ALREADY_WRITTEN']);
-  assert.equal(again.error?.message, 'Already written in this session as pump-7: take it out, or end the session to rewrite it.');
+  assert.equal(again.error?.message, 'Already written by the card bench as pump-7: take it out, or switch the bench off and on again to rewrite it.');
   // Another card in the reader the written one left: a new card.
   insert([card('/dev/sdb', { description: 'card C' }), card('/dev/sdd', { description: 'card A' }), pump8]);
   await writer.poll();

@@ -1,6 +1,6 @@
 /**
  * Check-in as the page sees it: whether the next run asks the devices to report (on by default for
- * a batch and station mode, off for a single card unless switched on), the address they report
+ * a batch and the card bench, off for a single card unless switched on), the address they report
  * to, and the recent cards' check-ins, pushed as checkin:changed while the core listens.
  */
 import { createStore } from 'zustand/vanilla';

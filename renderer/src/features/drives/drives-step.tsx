@@ -6,7 +6,7 @@
  */
 import { checkTarget } from '../../../../shared/drive-constraints';
 import { allDrives, imageFacts, removableDevices, selectedDrives } from './drives-store';
-import { drivesStore, useDrives, useImage } from '../../stores';
+import { drivesStore, useDrives, useImage, useMedium } from '../../stores';
 import { ErrorNotice } from '../../components/error-notice';
 import { DriveRow } from './drive-row';
 import { AddTarget } from './add-target';
@@ -17,12 +17,11 @@ function useImageFacts() {
   return imageFacts(useImage((s) => s.info));
 }
 
-const noDriveChosen: StepBlocker = { reason: 'Tick a card or stick to write. One that cannot be written says why.' };
-
 export function useDrivesBlocker(): StepBlocker | null {
   const image = useImageFacts();
   const chosen = useDrives(useShallow(selectedDrives));
-  return chosen.length > 0 && chosen.every((drive) => checkTarget(drive, image).ok) ? null : noDriveChosen;
+  const medium = useMedium();
+  return chosen.length > 0 && chosen.every((drive) => checkTarget(drive, image).ok) ? null : { reason: `Tick a ${medium.one} to write. One that cannot be written says why.` };
 }
 
 export function DrivesSummary() {
@@ -38,6 +37,7 @@ export function DrivesStep() {
   const image = useImageFacts();
   const removable = useDrives(useShallow(removableDevices));
   const { toggle, setShowAll, load, removeAdded } = drivesStore.getState();
+  const medium = useMedium();
 
   return (
     <div className="stack">
@@ -57,7 +57,7 @@ export function DrivesStep() {
       {error && <ErrorNotice error={error} />}
       {drives.length === 0 && status === 'ready' && (
         <p className="empty" data-testid="no-drives">
-          No card or stick found. Insert one and it appears here by itself.
+          No {medium.one} found. Insert one and it appears here by itself.
         </p>
       )}
       <ul className="drive-list" aria-label="Drives" data-testid="drive-list">

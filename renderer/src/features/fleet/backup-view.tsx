@@ -18,10 +18,10 @@ export function BackupView() {
     <div className="stack" data-testid="backup-view">
       <p className="panel-lead">Save a card you set up by hand as an image, to write onto other cards. Only the blocks its filesystems use are read; the card is not changed.</p>
       {drives.length === 0 && <p className="empty">No card is connected. Insert one, or add a device by path in the Drives step.</p>}
-      <fieldset className="stack">
+      <fieldset className="choice-group">
         <legend>Card</legend>
         {drives.map((d) => (
-          <label key={d.device} className="checkbox-label" data-testid="backup-drive">
+          <label key={d.device} className="choice" data-testid="backup-drive">
             <input type="radio" name="backup-drive" checked={device === d.device} onChange={() => store.choose(d.device)} />
             {d.description || d.device} <span className="mono muted">{d.device}</span> <span className="muted">{driveSizeWords(d)}</span>
           </label>

@@ -1,5 +1,5 @@
 /**
- * Station mode as the page sees it: whether the core is writing every card inserted, and each
+ * The card bench as the page sees it: whether the core is writing every card inserted, and each
  * reader slot's card, name, phase and progress (pushed as bench:changed). The writing itself runs
  * in the core (electron/core/fleet/bench-writer.ts), so closing this page does not stop a bench.
  */

@@ -1,8 +1,9 @@
 /**
- * Station mode: one switch, "Write every card I insert", and a big tile per card reader slot
+ * The card bench: one switch, "Write every card I insert", and a big tile per card reader slot
  * (device, hostname, phase, percent) readable from a metre away. The core does the writing. While
- * a session runs, this page shows the session's own image, names and table (fixed until it
- * ends), not the form's: changing them means ending the session and starting another.
+ * it is on, this page shows what it was switched on with (image, names, device table; fixed until
+ * it is switched off), not the form's: changing them means switching it off and on again.
+ * (In the code and the contract one such run is a bench session.)
  */
 import { useEffect } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
@@ -15,6 +16,7 @@ import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBenc
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
+import { glossary } from '../../../../shared/glossary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
@@ -59,17 +61,17 @@ function FormValues() {
   if (!enabled) return <p data-testid="bench-values">No first-boot setup: every card gets the image as it ships.</p>;
   return (
     <p data-testid="bench-values">
-      {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
+      {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the numbering' : 'starting'} at ${start ?? next}` : 'The first-boot settings'}.
     </p>
   );
 }
 
-/** The running session's own values: what it was started with, whatever the form says now. */
+/** The running bench's own values: what it was switched on with, whatever the form says now. */
 function SessionValues({ session }: { session: BenchSession }) {
-  const values = session.table ? `rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `hostnames ${session.hostname}, continuing the series` : 'the values it was started with';
+  const values = session.table ? `rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `hostnames ${session.hostname}, continuing the numbering` : 'the values it was switched on with';
   return (
     <p data-testid="bench-values">
-      This session writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, end the session and start a new one.
+      The card bench writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, switch it off, then on again.
     </p>
   );
 }
@@ -109,7 +111,7 @@ export function BenchView() {
 
   return (
     <div className="stack bench" data-testid="bench-view">
-      <p className="panel-lead">With an image and a profile chosen, every removable card put into a reader is written and verified, no click needed. A card is written once; pull it out and put it back to write it again. System and fixed drives are never written. While the session runs, cards inserted are its own: they cannot be written by hand.</p>
+      <p className="panel-lead" data-testid="bench-lead">{glossary.cardBench.line} Each card is written with the image and first-boot settings chosen in the steps, and verified. A card is written once while the bench is on, and cards inserted meanwhile are the bench’s own: they cannot be written by hand. System and fixed drives are never written.</p>
       {status.active && session ? <SessionValues session={session} /> : (
         <>
           <p>Image: <strong>{imageName ?? 'none chosen'}</strong></p>
@@ -123,7 +125,7 @@ export function BenchView() {
       </label>
       {!canStart && !status.active && <p className="drive-warning">Choose an image first (and finish the First boot step, if it is on).</p>}
       {error && <ErrorNotice error={error} testId="bench-error" />}
-      {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The session stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
+      {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
       <ul className="bench-slots" aria-label="Card reader slots">
         {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
@@ -133,13 +135,13 @@ export function BenchView() {
   );
 }
 
-/** On every view while a session runs: that it runs and how far it is; a click opens station mode. */
+/** On every view while the card bench is on: that it is, and how far it got; a click opens it. */
 export function BenchBadge({ onOpen }: { onOpen(): void }) {
   const status = useBench((s) => s.status);
   const session = status.session;
   const writing = status.slots.some((s) => s.state === 'pending' || s.state === 'writing' || s.state === 'verifying' || s.state === 'provisioning');
   if (!session || (!status.active && !writing && !session.stopped)) return null;
-  const words = session.stopped ? 'Bench session stopped: see why' : `Bench session: ${session.table ? `${session.table.used} of ${session.table.rows} done` : `${session.written} written`}${status.active ? '' : ', ending'}`;
+  const words = session.stopped ? 'Card bench stopped: see why' : `Card bench: ${session.table ? `${session.table.used} of ${session.table.rows} done` : `${session.written} written`}${status.active ? '' : ', switching off'}`;
   return (
     <button type="button" className={`bench-badge${session.stopped ? ' bench-badge-stopped' : ''}`} onClick={onOpen} data-testid="bench-badge">
       {words}

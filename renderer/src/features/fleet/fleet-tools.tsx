@@ -1,4 +1,4 @@
-/** The window's fleet tools (station mode, restore, save a card) beside the steps, and the top bar's ways in. */
+/** The window's fleet tools (the card bench, restore, save a card) beside the steps, and the top bar's ways in. */
 import { historyStore, toolStore, useHistory, useTool } from '../../stores';
 import { BackupView } from './backup-view';
 import { BenchBadge, BenchView } from './bench-view';
@@ -6,7 +6,7 @@ import { RestoreView } from './restore-view';
 import type { FleetTool } from './tool-store';
 import './fleet.css';
 
-const titles: Record<FleetTool, string> = { bench: 'Station mode', restore: 'Restore a card', backup: 'Save a card as an image' };
+const titles: Record<FleetTool, string> = { bench: 'Card bench', restore: 'Restore a card', backup: 'Save a card as an image' };
 
 function ToolBody({ tool }: { tool: FleetTool }) {
   if (tool === 'bench') return <BenchView />;

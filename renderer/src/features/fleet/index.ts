@@ -1,4 +1,4 @@
-/** Fleet days: series and device tables, the batch summary, station mode, restoring a card. */
+/** Fleet days: numbering and device tables, the batch summary, the card bench, restoring a card. */
 export { SeriesTableControls } from './series-table-controls';
 export { BatchSummary } from './batch-summary';
 export { batchBlocker } from './fleet-store';

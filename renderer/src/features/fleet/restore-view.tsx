@@ -26,10 +26,10 @@ export function RestoreView() {
     <div className="stack" data-testid="restore-view">
       <p className="panel-lead">Erase a card and leave one empty partition (FAT32 up to 32 GiB, exFAT above) for cameras, computers and phones.</p>
       {drives.length === 0 && <p className="empty">No card is connected. Insert one, or add a device by path in the Drives step.</p>}
-      <fieldset className="stack">
+      <fieldset className="choice-group">
         <legend>Card</legend>
         {drives.map((d) => (
-          <label key={d.device} className="checkbox-label" data-testid="restore-drive">
+          <label key={d.device} className="choice" data-testid="restore-drive">
             <input type="radio" name="restore-drive" checked={device === d.device} onChange={() => { store.choose(d.device); setConfirming(false); }} />
             {d.description || d.device} <span className="mono muted">{d.device}</span> <span className="muted">{driveSizeWords(d)}</span>
           </label>

@@ -1,5 +1,5 @@
 /**
- * The first-boot form's fleet controls: where the hostname series continues (or "start at"), and
+ * The first-boot form's fleet controls: where the hostname's numbering continues (or "start at"), and
  * a device table imported from a CSV file or pasted, with every problem named by line and column
  * before anything is written. Hosted by the provisioning form.
  */
@@ -7,6 +7,7 @@ import { useState, type ChangeEvent } from 'react';
 import { bareAddressLines, USUAL_PREFIX, withAddressPrefix, type Problem } from '../../../../shared/provisioning';
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
+import { WhatIsThis } from '../../components/what-is-this';
 
 /** One problem repeated on many lines is one item naming the lines, not a dozen identical ones. */
 export function groupTableProblems(problems: Problem[]): string[] {
@@ -55,10 +56,10 @@ function Numbering() {
   const setStart = (value: number | null) => profileStore.getState().setCounterStart(value);
   return (
     <fieldset className="fleet-numbering" data-testid="series-controls">
-      <legend>Numbering</legend>
+      <legend>Numbering <WhatIsThis term="numbering" /></legend>
       <label className="checkbox-label">
         <input type="radio" name="numbering" checked={counterStart === null} onChange={() => setStart(null)} data-testid="series-continue" />
-        Continue the series{counterStart === null ? <span className="muted"> (next card: {previewFrom})</span> : null}
+        Continue the numbering{counterStart === null ? <span className="muted"> (next card: {previewFrom})</span> : null}
       </label>
       <label className="checkbox-label">
         <input type="radio" name="numbering" checked={counterStart !== null} onChange={() => setStart(previewFrom)} data-testid="series-start-at" />
@@ -97,7 +98,7 @@ function DeviceTable() {
   };
   return (
     <fieldset className="fleet-table" data-testid="device-table">
-      <legend>Per-device values (optional)</legend>
+      <legend>Device table (optional) <WhatIsThis term="deviceTable" /></legend>
       <p className="muted small">A table saved from a spreadsheet (as CSV) with one row per device: hostname, ip, gateway, dns, ignition_url, kernel_args, label, and any column used as <code>{'{column}'}</code> in files or units. Rows go to the cards in order.</p>
       <label className="button file-button">
         Import a CSV file…

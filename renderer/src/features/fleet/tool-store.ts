@@ -1,4 +1,4 @@
-/** Which fleet tool fills the window instead of the steps: station mode, restore, saving a card, or none. */
+/** Which fleet tool fills the window instead of the steps: the card bench, restore, saving a card, or none. */
 import { createStore } from 'zustand/vanilla';
 
 export type FleetTool = 'bench' | 'restore' | 'backup';

@@ -1,8 +1,9 @@
-/** One batch (a bench session, or a flash job) exported as the batch record (CSV, JSON), or opened in the print view. */
+/** One batch (a card bench run, or one Write) exported as the batch record (CSV, JSON), or opened in the print view. */
 import { useState } from 'react';
 import { batchOf, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
+import { glossary } from '../../../../shared/glossary';
 
 interface Batch {
   jobId: string;
@@ -23,7 +24,11 @@ function batchesOf(entries: HistoryEntry[]): Batch[] {
   return [...batches.values()];
 }
 
-const formats: Array<[BatchFormat, string]> = [['csv', 'CSV'], ['json', 'JSON']];
+/**
+ * One action per button, each saying what it saves: the whole history's CSV is the footer's, so
+ * these name the batch (a spreadsheet first, the term second).
+ */
+const formats: Array<[BatchFormat, string]> = [['csv', 'Save this batch as a spreadsheet (CSV)'], ['json', 'Save this batch for scripts (JSON)']];
 
 export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   const batches = batchesOf(entries);
@@ -31,21 +36,25 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const jobId = chosen ?? batches[0]?.jobId ?? '';
   return (
-    <div className="row batch-export" data-testid="batch-export">
-      <label>
-        Batch{' '}
-        <select value={jobId} onChange={(e) => setChosen(e.target.value)} data-testid="batch-choice">
-          {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}{b.session ? ' · bench session' : ''}</option>)}
-        </select>
-      </label>
-      {formats.map(([format, words]) => (
-        <button key={format} type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().exportBatch(jobId, format)} data-testid={`batch-export-${format}`}>
-          {words}
+    <section className="stack batch-export" aria-labelledby="batch-export-title" data-testid="batch-export">
+      <h2 id="batch-export-title">One batch</h2>
+      <p className="muted small">{glossary.batch.line}</p>
+      <div className="row">
+        <label className="inline-label">
+          Batch
+          <select value={jobId} onChange={(e) => setChosen(e.target.value)} data-testid="batch-choice">
+            {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}{b.session ? ' · card bench' : ''}</option>)}
+          </select>
+        </label>
+        {formats.map(([format, words]) => (
+          <button key={format} type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().exportBatch(jobId, format)} data-testid={`batch-export-${format}`}>
+            {words}
+          </button>
+        ))}
+        <button type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().printBatch(jobId)} data-testid="batch-print">
+          Printable sheet
         </button>
-      ))}
-      <button type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().printBatch(jobId)} data-testid="batch-print">
-        Printable sheet
-      </button>
-    </div>
+      </div>
+    </section>
   );
 }

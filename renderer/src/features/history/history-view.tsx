@@ -1,7 +1,7 @@
 /**
  * "What went where": every card written on this machine (by the app, a station or the CLI), newest
  * first, with the hostname it was given, the card's model and serial, the config written, whether
- * it was verified or what went wrong in words; Export CSV for a spreadsheet, and one batch's record.
+ * it was verified or what went wrong in words; every card as a spreadsheet, and one batch's record.
  */
 import { useEffect } from 'react';
 import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
@@ -93,7 +93,7 @@ export function HistoryView() {
             </table>
           </div>
         )}
-        {entries?.length === HISTORY_VIEW_LIMIT && <p className="muted small">The newest {HISTORY_VIEW_LIMIT} cards are shown; Export CSV has every card.</p>}
+        {entries?.length === HISTORY_VIEW_LIMIT && <p className="muted small">The newest {HISTORY_VIEW_LIMIT} cards are shown; “Save every card as a spreadsheet” has them all.</p>}
         {entries && entries.length > 0 && <BatchExport entries={entries} />}
         {error && <ErrorNotice error={error} testId="history-error" />}
         {printing && printing.length > 0 && <BatchPrintView batch={printing} />}
@@ -101,7 +101,7 @@ export function HistoryView() {
       <footer className="panel-actions">
         <button type="button" className="button" onClick={() => history.hide()} data-testid="history-close">Back to writing</button>
         <span className="spacer" />
-        <button type="button" className="button primary" disabled={busy || !entries?.length} onClick={() => void history.exportCsv()} data-testid="history-export">Export CSV</button>
+        <button type="button" className="button primary" disabled={busy || !entries?.length} onClick={() => void history.exportCsv()} data-testid="history-export">Save every card as a spreadsheet (CSV)</button>
       </footer>
     </main>
   );

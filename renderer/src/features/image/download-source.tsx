@@ -8,6 +8,7 @@ import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { downloadsStore, useDownloads } from '../../stores';
 import { VerificationBadge } from './verification-badge';
 import { DownloadFailure } from './download-failure';
+import { activePhases } from './downloads-store';
 
 const phaseWords: Record<ImagePhase, string> = {
   resolving: 'Looking up the image',
@@ -18,15 +19,13 @@ const phaseWords: Record<ImagePhase, string> = {
   cancelled: 'Cancelled',
 };
 
-const activePhases: ImagePhase[] = ['resolving', 'downloading', 'verifying'];
-
 export function DownloadSource() {
   const current = useDownloads((s) => s.current);
   const error = useDownloads((s) => s.error);
   const [source, setSource] = useState('');
   const [sha256, setSha256] = useState('');
   const [skipSignature, setSkipSignature] = useState(false);
-  const active = current !== null && activePhases.includes(current.phase);
+  const active = current !== null && activePhases.has(current.phase);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -15,11 +15,18 @@ export interface DownloadsState {
   /** Starts the last download again, as it was asked for (it resumes where it stopped, when the server allows). */
   retry(): Promise<void>;
   cancel(): Promise<void>;
-  /** Forgets a failed download's error (another image was chosen instead). */
-  dismissError(): void;
+  /**
+   * Another image was chosen instead: a download that ended (failed, cancelled, or done with a
+   * file no longer chosen) stops showing, so the tab never keeps an old "Failed" over a later
+   * choice. A download still running goes on showing.
+   */
+  setAside(): void;
   /** Subscribes to images:progress; returns the unsubscribe. */
   watch(): () => void;
 }
+
+/** The phases of a download still under way (the rest are outcomes). */
+export const activePhases: ReadonlySet<ImageProgress['phase']> = new Set(['resolving', 'downloading', 'verifying']);
 
 export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onReady: (path: string) => void) {
   let last: { source: string; sha256?: string; insecureSkipSignature: boolean } | null = null;
@@ -29,7 +36,8 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
 
     async start(source, sha256, insecureSkipSignature = false) {
       last = { source, sha256, insecureSkipSignature };
-      set({ error: null });
+      // A new try replaces the last one's outcome at once, before the core answers.
+      set({ error: null, current: null });
       try {
         const trimmed = sha256?.trim();
         const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true, insecureSkipSignature });
@@ -48,8 +56,10 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
       if (current) await api.invoke('images:cancel', { downloadId: current.downloadId });
     },
 
-    dismissError() {
-      if (get().error) set({ error: null });
+    setAside() {
+      const current = get().current;
+      if (current && activePhases.has(current.phase)) return;
+      if (current || get().error) set({ current: null, error: null });
     },
 
     watch() {

@@ -13,7 +13,7 @@ export function ProvisioningPlanLine({ cards }: { cards: number }) {
   else if (form.hostname.trim()) {
     const names = previewHostnames(form.hostname.trim(), previewFrom, cards);
     words = hasCounter(form.hostname) || cards === 1 ? names.join(', ') : `${names[0]} (the same name on every card)`;
-  } else words = 'set up from the profile';
+  } else words = 'set up from the first-boot settings';
   return (
     <div>
       <dt>First boot</dt>

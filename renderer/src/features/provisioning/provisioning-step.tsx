@@ -12,7 +12,7 @@ import { fieldOf } from './profile-form';
 import { RegionFields } from './region-fields';
 import { SavedProfiles } from './saved-profiles';
 import { SeriesTableControls } from '../fleet';
-import { profileStore, uiStore, useFleet, useProfile } from '../../stores';
+import { profileStore, uiStore, useFleet, useMedium, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
 
@@ -83,11 +83,12 @@ export function ProvisioningStep() {
   const enabled = useProfile((s) => s.enabled);
   const error = useProfile((s) => s.error);
   const mode = useProfile((s) => s.form.mode);
+  const medium = useMedium();
   return (
     <div className="provisioning stack" data-testid="provisioning-step">
       <label className="checkbox-label toggle">
         <input type="checkbox" checked={enabled} onChange={(e) => profileStore.getState().setEnabled(e.target.checked)} data-testid="provisioning-enabled" />
-        Set up the cards on their first boot (hostname, user, SSH keys, Wi-Fi)
+        Set up the {medium.many} on their first boot (hostname, user, SSH keys, Wi-Fi)
       </label>
       {error && <ErrorNotice error={error} testId="profile-error" />}
       {enabled && (

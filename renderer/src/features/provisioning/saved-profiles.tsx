@@ -1,6 +1,7 @@
-/** Saved profiles: load one, save the form under a name, delete, import a shared file, export. */
+/** Saved first-boot settings: load a set, save the form under a name, delete, import a shared file, export. */
 import { useEffect, useState } from 'react';
 import { profileStore, useProfile } from '../../stores';
+import { WhatIsThis } from '../../components/what-is-this';
 
 function download(fileName: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -29,12 +30,13 @@ export function SavedProfiles() {
     <div className="saved-profiles" data-testid="saved-profiles">
       <div className="row">
         <label className="inline-label">
-          Saved profile
+          Saved settings
           <select value={selected} onChange={(e) => setSelected(e.target.value)} data-testid="saved-profile-select">
             <option value="">{saved.length ? 'Choose…' : 'None saved yet'}</option>
             {saved.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
           </select>
         </label>
+        <WhatIsThis term="firstBootSettings" />
         <button type="button" className="button" disabled={!selected} onClick={() => store.use(selected)} data-testid="saved-profile-load">Load</button>
         <button type="button" className="button" disabled={!selected} onClick={() => void exportSelected()}>Export…</button>
         <button type="button" className="button" disabled={!selected} onClick={() => void store.remove(selected).then(() => setSelected(''))}>Delete</button>
@@ -46,7 +48,7 @@ export function SavedProfiles() {
       </div>
       <div className="row">
         <label className="inline-label">
-          Save this form as
+          Save these settings as
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Lab Raspberry Pis" data-testid="profile-save-name" />
         </label>
         <button type="button" className="button" disabled={!name.trim()} data-testid="profile-save"

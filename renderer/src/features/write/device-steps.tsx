@@ -17,7 +17,7 @@ function loginOf(request: FlashRequest | null): Login {
 /** `board`: the one the request named (chosen at the image step), null when none was. */
 export function DeviceSteps({ request, board, many }: { request: FlashRequest | null; board: Board | null; many: boolean }) {
   const { medium, steps } = deviceWords(board, loginOf(request), many);
-  const things = many ? `${medium}s` : medium;
+  const things = many ? medium.many : medium.one;
   return (
     <>
       <p data-testid="safe-to-remove">

@@ -1,5 +1,5 @@
 /**
- * What to do with a written card or stick, for the board it was written for: a PC starts from a
+ * What to call a written card or USB stick, and what to do with it, for the board it was written for: a PC starts from a
  * USB stick through its boot menu in UEFI mode (Secure Boot may refuse it) and runs Fedora IoT
  * from the stick; a Raspberry Pi starts from the card in its slot. Pure, so it is tested without
  * a browser.
@@ -23,9 +23,26 @@ export interface Login {
   password: boolean;
 }
 
+/**
+ * What the app calls the thing it writes, for the board chosen: a Raspberry Pi or another Arm
+ * board starts from a card, a PC from a USB stick; a UEFI Arm machine takes either, and with no
+ * board chosen the app cannot know. Every view that names the medium takes its words from here.
+ */
+export interface MediumWords {
+  /** "card", "USB stick" or "card or USB stick". */
+  one: string;
+  many: string;
+}
+
+export function mediumWords(board: Board | null): MediumWords {
+  const kind = deviceKind(board);
+  if (kind === 'pc') return { one: 'USB stick', many: 'USB sticks' };
+  if (kind === 'raspberry-pi' || kind === 'arm-board') return { one: 'card', many: 'cards' };
+  return { one: 'card or USB stick', many: 'cards or USB sticks' };
+}
+
 export interface DeviceWords {
-  /** `card` or `stick`, for "Safe to remove. Take the stick out." */
-  medium: 'card' | 'stick';
+  medium: MediumWords;
   steps: string[];
 }
 
@@ -56,16 +73,18 @@ function piSteps(board: Board, login: Login): string[] {
   ];
 }
 
-export function deviceWords(board: Board | null, login: Login, many: boolean): DeviceWords {
+function stepsFor(board: Board | null, login: Login, many: boolean): string[] {
   const kind = deviceKind(board);
-  if (kind === 'pc') return { medium: 'stick', steps: pcSteps(login) };
-  if (kind === 'raspberry-pi' && board) return { medium: 'card', steps: piSteps(board, login) };
-  if (kind === 'uefi-arm') {
-    return { medium: 'card', steps: ['Insert the card or stick, switch the machine on and choose it in the firmware’s boot menu (UEFI); it then runs Fedora IoT from it.'] };
-  }
+  if (kind === 'pc') return pcSteps(login);
+  if (kind === 'raspberry-pi' && board) return piSteps(board, login);
+  if (kind === 'uefi-arm') return ['Insert the card or USB stick, switch the machine on and choose it in the firmware’s boot menu (UEFI); it then runs Fedora IoT from it.'];
   if (kind === 'arm-board' && board) {
     const firmware = board.support === 'needs-firmware' ? ' Its own U-Boot must already be on SPI flash or eMMC (see the board’s notes).' : '';
-    return { medium: 'card', steps: [`Put the card in the ${board.name} and power it on.${firmware}`] };
+    return [`Put the card in the ${board.name} and power it on.${firmware}`];
   }
-  return { medium: 'card', steps: [`Put ${many ? 'each card' : 'it'} in the board and power it on.`] };
+  return [`Put ${many ? 'each one' : 'it'} in the device it is for and power it on.`];
+}
+
+export function deviceWords(board: Board | null, login: Login, many: boolean): DeviceWords {
+  return { medium: mediumWords(board), steps: stepsFor(board, login, many) };
 }

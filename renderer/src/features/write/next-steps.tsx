@@ -8,6 +8,7 @@ import type { Board } from '../../../../shared/domain/board';
 import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash';
 import { profileSchema } from '../../../../shared/provisioning';
 import { DeviceSteps } from './device-steps';
+import { mediumWords } from './device-words';
 
 export const FEDORA_IOT_DOCS = 'https://docs.fedoraproject.org/en-US/iot/';
 
@@ -36,21 +37,23 @@ export function NextSteps({ request, targets, board = null }: NextStepsProps) {
   const setup = firstBootWritten(request);
   const user = setup?.user ?? null;
   const many = targets.length > 1;
+  const medium = mediumWords(board);
+  const it = many ? `every ${medium.one}` : `the ${medium.one}`;
   return (
     <section className="next-steps stack" aria-labelledby="next-steps-title" data-testid="next-steps">
       <h2 id="next-steps-title">What next</h2>
       <DeviceSteps request={request} board={board} many={many} />
       {setup ? (
         <p data-testid="first-boot-written">
-          First-boot setup was written to {many ? 'every card' : 'the card'}
+          First-boot setup was written to {it}
           {setup.fetchedFrom ? `: on its first boot it fetches its setup from ${setup.fetchedFrom}.` : '.'} On the first boot Fedora IoT grows its
-          filesystem to fill the card and Ignition applies the setup written here; this takes a few minutes, longer than any
+          filesystem to fill the {medium.one} and Ignition applies the setup written here; this takes a few minutes, longer than any
           later boot. Then it is on the network.
         </p>
       ) : (
         <p data-testid="first-boot-none">
-          No first-boot setup was written: the card boots as the image ships, with no user to log in as. Connect a screen and keyboard to set one up,
-          or write the card again with first-boot setup.
+          No first-boot setup was written: {it} starts the system as the image ships, with no user to log in as. Connect a screen and keyboard to set one up,
+          or write {it} again with first-boot setup.
         </p>
       )}
       {user && (

@@ -1,8 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
 import { cardsDoneWords, phaseCountsCards, type FlashPhase, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
-import { jobStore, useConnection, useJob } from '../../stores';
+import { jobStore, useCatalog, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { cardCounts, type CardTrack } from './card-track';
+import { mediumWords, type MediumWords } from './device-words';
 import './write.css';
 
 const phaseWords: Record<FlashPhase, string> = {
@@ -46,10 +47,10 @@ function CardRow({ card }: { card: CardTrack }) {
 }
 
 /** The heading's words agree with the rows: a failed card is counted, not hidden behind "Writing". */
-function cardsLine(cards: CardTrack[]): string {
+function cardsLine(cards: CardTrack[], medium: MediumWords): string {
   const { active, done, failed } = cardCounts(cards);
   if (cards.length < 2 && !failed) return '';
-  return [active ? `${active} of ${cards.length} cards on the way` : '', done ? `${done} done` : '', failed ? `${failed} failed` : ''].filter(Boolean).join(' · ');
+  return [active ? `${active} of ${cards.length} ${medium.many} on the way` : '', done ? `${done} done` : '', failed ? `${failed} failed` : ''].filter(Boolean).join(' · ');
 }
 
 /** The line under the bar: bytes, speed and time left; or cards, for a phase that counts cards. */
@@ -67,7 +68,9 @@ export function ProgressView() {
   const connection = useConnection((s) => s.state);
   const tracked = useJob(useShallow((s) => Object.values(s.cards)));
   const cards = tracked.length ? tracked : (requested ?? []).map((device): CardTrack => ({ device, state: 'pending', bytesWritten: 0, speed: 0, phaseBytes: 0, totalBytes: null, sampledAt: 0 }));
-  const line = cardsLine(cards);
+  const boardId = useJob((s) => s.request?.board);
+  const medium = mediumWords(useCatalog((s) => s.boards.find((b) => b.id === boardId) ?? null));
+  const line = cardsLine(cards, medium);
   const pct = progress ? percent(progress.bytes, progress.totalBytes) : null;
   const phase = progress ? phaseWords[progress.phase] : 'Starting';
   const starting = !progress || (progress.phase === 'preparing' && progress.bytes === 0);
@@ -88,7 +91,7 @@ export function ProgressView() {
       {line && <p data-testid="progress-cards">{line}</p>}
       {connection !== 'open' && (
         <p className="drive-warning" role="status">
-          The connection to the station dropped. The station goes on writing; this page shows the result if it reconnects before the end. Do not remove the cards meanwhile.
+          The connection to the station dropped. The station goes on writing; this page shows the result if it reconnects before the end. Do not remove the {medium.many} meanwhile.
         </p>
       )}
       <ul className="target-list" aria-label="Drives being written">

@@ -8,6 +8,7 @@ import { OnCardFailures } from '../../components/on-card-failures';
 import { targetStateWords } from './progress-view';
 import { NextSteps } from './next-steps';
 import { CameUpLines } from '../checkin';
+import { mediumWords, type MediumWords } from './device-words';
 
 /** Refusals that concern only the first-boot setup: the image itself can still be written. */
 const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
@@ -22,7 +23,7 @@ interface ResultViewProps {
 }
 
 /** The banner's two lines: what the user can now do with the cards, in one sentence each. */
-function headline(result: FlashResult): { ok: boolean; title: string; detail: string } {
+function headline(result: FlashResult, medium: MediumWords): { ok: boolean; title: string; detail: string } {
   const total = result.targets.length;
   const good = result.targets.filter((t) => t.state === 'done');
   const took = formatDuration(result.durationMs);
@@ -34,14 +35,14 @@ function headline(result: FlashResult): { ok: boolean; title: string; detail: st
       : `${formatSize(result.imageSize)} written in ${took}`;
     return {
       ok: true,
-      title: total === 1 ? 'The card is ready' : `All ${total} cards are ready`,
+      title: total === 1 ? `The ${medium.one} is ready` : `All ${total} ${medium.many} are ready`,
       detail: `${written}${verified ? ', and every written byte read back and checked.' : '. Not verified: verification was turned off.'}`,
     };
   }
   if (result.targets.every((t) => t.state === 'cancelled')) {
     return { ok: false, title: 'Writing was cancelled', detail: `Stopped after ${took}.` };
   }
-  const title = good.length > 0 ? `${good.length} of ${total} cards are ready` : 'Writing did not succeed';
+  const title = good.length > 0 ? `${good.length} of ${total} ${medium.many} are ready` : 'Writing did not succeed';
   return { ok: false, title, detail: `Stopped after ${took}. What went wrong, and what to do next, is below.` };
 }
 
@@ -58,7 +59,8 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
   const changedCard = useJob((s) => s.changedCard);
   const board = useCatalog((s) => s.boards.find((b) => b.id === request?.board) ?? null);
   if (!result) return null;
-  const { ok, title, detail } = headline(result);
+  const medium = mediumWords(board);
+  const { ok, title, detail } = headline(result, medium);
   const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
 
   return (
@@ -102,17 +104,17 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
       {changedCard && (
         <ErrorNotice error={changedCard} testId="retry-changed-card">
           <button type="button" className="button danger" onClick={() => onRetryFailed(true)} data-testid="retry-erase-other">
-            Erase this card and write it
+            Erase this {medium.one} and write it
           </button>
         </ErrorNotice>
       )}
       <div className="row">
         <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
-          Write more cards
+          Write more {medium.many}
         </button>
         {!ok && result.targets.some((t) => t.state === 'failed' || t.state === 'cancelled') && (
           <button type="button" className="button" onClick={() => onRetryFailed()} data-testid="flash-again">
-            Retry failed cards
+            Retry failed {medium.many}
           </button>
         )}
         {firstBootRefused && (

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
 import { hasCounter } from '../../../../shared/provisioning';
-import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useProfile } from '../../stores';
+import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProvisioningPlanLine } from '../provisioning';
@@ -18,10 +18,9 @@ import { ProgressView } from './progress-view';
 import { ResultView } from './result-view';
 import type { StepBlocker } from '../../shell/step-blocker';
 
-const notWrittenYet: StepBlocker = { reason: 'The cards are not written yet.' };
-
 export function useWriteBlocker(): StepBlocker | null {
-  return useJob((s) => s.status === 'finished' && s.result?.ok === true) ? null : notWrittenYet;
+  const medium = useMedium();
+  return useJob((s) => s.status === 'finished' && s.result?.ok === true) ? null : { reason: `The ${medium.many} are not written yet.` };
 }
 
 export function WriteSummary() {
@@ -46,6 +45,7 @@ function Plan() {
   const batch = drives.length > 1 || (provisioned && table) || series;
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
+  const medium = useMedium();
 
   const start = (unmountConfirmed: boolean) => {
     setConfirming(false);
@@ -98,7 +98,7 @@ function Plan() {
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} data-testid="verify-checkbox" />
         Verify every written byte (recommended)
       </label>
-      {!verify && <p className="drive-warning">Without verification a faulty or counterfeit card can go unnoticed.</p>}
+      {!verify && <p className="drive-warning">Without verification a faulty or counterfeit {medium.one} can go unnoticed.</p>}
       {error && <ErrorNotice error={error} testId="start-error" />}
       {provisioned && blocker && <p className="drive-warning" data-testid="batch-blocker">{blocker}</p>}
       <div>
