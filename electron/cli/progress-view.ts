@@ -30,7 +30,19 @@ export function percentOf(progress: FlashProgress): number | null {
   return Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100));
 }
 
+/** The download's pipe next to the write's, and which one sets the pace: `downloaded 120 MB of 442 MB, waiting for the download`. */
+export function downloadWords(download: NonNullable<FlashProgress['download']>): string {
+  const of = download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`;
+  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `downloaded ${formatSize(download.bytes)}`;
+  return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
+}
+
 export function progressLine(progress: FlashProgress, width = 30): string {
+  const line = writeLine(progress, width);
+  return progress.download && progress.phase !== 'done' ? `${line}  (${downloadWords(progress.download)})` : line;
+}
+
+function writeLine(progress: FlashProgress, width: number): string {
   const percent = percentOf(progress);
   const filled = percent === null ? 0 : Math.round((percent / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;

@@ -93,11 +93,26 @@ export const targetStateSchema = z.object({
 });
 export type TargetState = z.infer<typeof targetStateSchema>;
 
+/**
+ * A flash written while its image downloads: the download's own pipe next to the write's, and
+ * which of the two sets the pace (the writer waiting for bytes, or the download ahead of it).
+ */
+export const downloadPaceSchema = z.object({
+  /** Bytes of the compressed file on disk, and its length when the server announced it. */
+  bytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative().nullable(),
+  /** `download`: the writer is waiting for bytes; `card`: the download is ahead of the writing. */
+  limitedBy: z.enum(['download', 'card']),
+});
+export type DownloadPace = z.infer<typeof downloadPaceSchema>;
+
 export const flashProgressSchema = z.object({
   jobId: z.string(),
   phase: flashPhaseSchema,
   ...transferProgressSchema.shape,
   targets: z.array(targetStateSchema),
+  /** Present while the image is still downloading into the flash (written while it downloads). */
+  download: downloadPaceSchema.optional(),
 });
 export type FlashProgress = z.infer<typeof flashProgressSchema>;
 

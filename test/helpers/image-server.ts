@@ -41,6 +41,11 @@ export interface ImageServer {
   requests: RecordedRequest[];
   /** Requests for one path that carried a body (200 or 206). */
   transfers(path: string): RecordedRequest[];
+  /**
+   * Requests for one path that fetched the file to its end (a download, or its resume), leaving
+   * out bounded Range reads (`bytes=A-B`: the `.xz` index read before a flash written while it downloads).
+   */
+  downloads(path: string): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -90,6 +95,7 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
     faults,
     requests,
     transfers: (path) => requests.filter((r) => r.path === path && (r.status === 200 || r.status === 206)),
+    downloads: (path) => requests.filter((r) => r.path === path && (r.status === 200 || r.status === 206) && !/^bytes=\d+-\d+$/.test(r.range ?? '')),
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
