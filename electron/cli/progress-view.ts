@@ -3,7 +3,7 @@
  * (phase, bar, percent, speed, ETA); in a log or pipe a plain line per phase and per tenth;
  * with --json every update as {"type":"progress",...}.
  */
-import { cardsDoneWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
+import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
 
@@ -30,16 +30,10 @@ export function percentOf(progress: FlashProgress): number | null {
   return Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100));
 }
 
-/** The download's pipe next to the write's, and which one sets the pace: `downloaded 120 MB of 442 MB, waiting for the download`. */
-export function downloadWords(download: NonNullable<FlashProgress['download']>): string {
-  const of = download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`;
-  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `downloaded ${formatSize(download.bytes)}`;
-  return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
-}
-
+/** A flash written while its image downloads: the download's pipe and which one sets the pace, after the write's. */
 export function progressLine(progress: FlashProgress, width = 30): string {
   const line = writeLine(progress, width);
-  return progress.download && progress.phase !== 'done' ? `${line}  (${downloadWords(progress.download)})` : line;
+  return progress.download && progress.phase !== 'done' ? `${line}  (${downloadPaceWords(progress.download)})` : line;
 }
 
 function writeLine(progress: FlashProgress, width: number): string {

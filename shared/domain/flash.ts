@@ -7,6 +7,7 @@ import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
 import { onCardReportSchema } from './on-card';
 import { transferProgressSchema } from './transfer';
+import { formatSize } from '../format-size';
 
 /**
  * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
@@ -105,6 +106,13 @@ export const downloadPaceSchema = z.object({
   limitedBy: z.enum(['download', 'card']),
 });
 export type DownloadPace = z.infer<typeof downloadPaceSchema>;
+
+/** The download's pipe in words: `downloaded 120 MB of 442 MB, waiting for the download`. */
+export function downloadPaceWords(download: DownloadPace): string {
+  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `downloaded ${formatSize(download.bytes)}`;
+  const of = download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`;
+  return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
+}
 
 export const flashProgressSchema = z.object({
   jobId: z.string(),
