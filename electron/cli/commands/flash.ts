@@ -20,7 +20,7 @@ import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
-import { prepareRemoteSource } from '../remote-source';
+import { prepareRemoteSource, reportDownloadVerification } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 
 const help = `
@@ -178,6 +178,7 @@ export const command: Command = {
     try {
       const result = await job.result;
       view.finish();
+      if (streamed) await reportDownloadVerification(services.images, result.sourceSha256, io);
       return reportFlash(result, request.verify !== false, io) ? EXIT_OK : EXIT_FAILURE;
     } finally {
       view.finish();
