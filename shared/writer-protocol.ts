@@ -6,7 +6,7 @@
  * writer may run elevated, so it trusts nothing it is sent.
  */
 import { z } from 'zod';
-import { targetStateSchema } from './domain/flash';
+import { downloadPaceSchema, targetStateSchema } from './domain/flash';
 import { restoreResultSchema } from './domain/restore';
 import { errorInfoSchema } from './errors';
 import { oldDataSchema } from './domain/old-data';
@@ -56,6 +56,15 @@ export const writerJobSchema = z.object({
    * gives it up once it would hold more than `maxBytes`.
    */
   cacheCopy: z.object({ descriptor: z.number().int().min(3), maxBytes: z.number().int().nonnegative() }).optional(),
+  /**
+   * The image is still downloading: `source` is the growing `.part` file, read only as far as the
+   * core's `download` messages say it holds; the partition tables wait for `download-verified`.
+   */
+  download: z.object({
+    format: z.enum(['xz', 'raw']),
+    /** Bytes of the decompressed image when known beforehand (the `.xz` index read by Range requests). */
+    imageSize: z.number().int().positive().nullable(),
+  }).optional(),
 });
 export type WriterJob = z.infer<typeof writerJobSchema>;
 
@@ -86,6 +95,12 @@ export const parentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore'), restore: restoreJobSchema }),
   z.object({ type: z.literal('provision'), provision: provisionJobSchema }),
   z.object({ type: z.literal('cancel') }),
+  /** The download has this many bytes on disk (of `totalBytes`, when announced): the writer may read that far. */
+  z.object({ type: z.literal('download'), bytes: z.number().int().nonnegative(), totalBytes: z.number().int().nonnegative().nullable() }),
+  /** The whole file arrived (`bytes` long, now at `file`) and its sha256 matched: the tables may go on. */
+  z.object({ type: z.literal('download-verified'), bytes: z.number().int().nonnegative(), file: z.string().min(1) }),
+  /** The download stopped for good (a mismatch, every mirror failed, a cancel): the job fails with this. */
+  z.object({ type: z.literal('download-failed'), ...errorInfoSchema.shape }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
 
@@ -110,6 +125,8 @@ export const writerMessageSchema = z.discriminatedUnion('type', [
     bytes: z.number().nonnegative(),
     totalBytes: z.number().nonnegative().nullable(),
     targets: z.array(targetStateSchema),
+    /** A job written while its image downloads: the download's pipe, and which one sets the pace. */
+    download: downloadPaceSchema.optional(),
   }),
   z.object({
     type: z.literal('result'),

@@ -3,7 +3,7 @@
  * (phase, bar, percent, speed, ETA); in a log or pipe a plain line per phase and per tenth;
  * with --json every update as {"type":"progress",...}.
  */
-import { cardsDoneWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
+import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
 
@@ -30,7 +30,13 @@ export function percentOf(progress: FlashProgress): number | null {
   return Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100));
 }
 
+/** A flash written while its image downloads: the download's pipe and which one sets the pace, after the write's. */
 export function progressLine(progress: FlashProgress, width = 30): string {
+  const line = writeLine(progress, width);
+  return progress.download && progress.phase !== 'done' ? `${line}  (${downloadPaceWords(progress.download)})` : line;
+}
+
+function writeLine(progress: FlashProgress, width: number): string {
   const percent = percentOf(progress);
   const filled = percent === null ? 0 : Math.round((percent / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;

@@ -7,6 +7,7 @@ import type { SourceExpectation } from '../core/image-source';
 import { ImageService } from '../core/images/image-service';
 import { createImageProgress, verificationLine } from './image-progress';
 import type { CliIO } from './io';
+import type { CacheEntry } from '../../shared/domain/images';
 
 /** Null for local files; for URLs and catalog references, the cached image's size and path. */
 export async function prepareRemoteSource(images: ImageService, source: string, expected: SourceExpectation, io: CliIO, signal?: AbortSignal): Promise<{ size: number; path: string } | null> {
@@ -15,10 +16,20 @@ export async function prepareRemoteSource(images: ImageService, source: string, 
   try {
     const prepared = await images.prepareSource(source, { ...expected, signal, onProgress: view.update });
     view.finish();
-    io.say(verificationLine(prepared.entry));
-    for (const note of prepared.entry.verification.notes) io.warn(`Note: ${note}`);
+    sayVerification(prepared.entry, io);
     return { size: prepared.size, path: prepared.path };
   } finally {
     view.finish();
   }
+}
+
+function sayVerification(entry: CacheEntry, io: CliIO): void {
+  io.say(verificationLine(entry));
+  for (const note of entry.verification.notes) io.warn(`Note: ${note}`);
+}
+
+/** After a flash written while its image downloaded: how the download was verified, as a cached image's is said before. */
+export async function reportDownloadVerification(images: ImageService, sha256: string | undefined, io: CliIO): Promise<void> {
+  const entry = sha256 ? await images.cache.find(sha256) : null;
+  if (entry) sayVerification(entry, io);
 }

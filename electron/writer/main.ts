@@ -11,8 +11,12 @@ import { parentMessageSchema, type WriterMessage } from '../../shared/writer-pro
 import { runProvision } from './provision-card';
 import { runRestore } from './restore';
 import { runJob } from './run-job';
+import { DownloadFeed } from '../core/image-source';
 
 const abort = new AbortController();
+/** A job written while its image downloads hears of the download here; a failed download stops it. */
+const download = new DownloadFeed();
+download.onFailure = () => abort.abort();
 let started = false;
 
 function send(message: WriterMessage): void {
@@ -43,6 +47,10 @@ async function start(line: string): Promise<void> {
     abort.abort();
     return;
   }
+  if (parsed.type === 'download' || parsed.type === 'download-verified' || parsed.type === 'download-failed') {
+    download.update(parsed);
+    return;
+  }
   if (started) fail(new FiotError('INTERNAL', 'The writer runs one job, and already has one.'));
   started = true;
   // Only the installed launcher (assets/linux/fiot-writer), which pkexec runs, passes this.
@@ -52,7 +60,7 @@ async function start(line: string): Promise<void> {
   } else if (parsed.type === 'provision') {
     send(await answer('provisioned', runProvision(parsed.provision, await loadInjector(), elevated)));
   } else {
-    send(await runJob(parsed.job, { emit: send, signal: abort.signal, inject: await loadInjector(), elevated }));
+    send(await runJob(parsed.job, { emit: send, signal: abort.signal, inject: await loadInjector(), elevated, download }));
   }
   // Let stdout drain before leaving: the result is the one line that must arrive.
   process.stdout.end(() => process.exit(0));

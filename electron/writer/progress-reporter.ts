@@ -2,6 +2,7 @@
  * Progress lines for the parent, at most a few a second: each carries the phase, the bytes done
  * and expected in it, and every target's state. State changes (a target failing) go out at once.
  */
+import type { DownloadPace } from '../../shared/domain/flash';
 import type { WriterMessage, WriterPhase } from '../../shared/writer-protocol';
 import { slotState, type TargetSlot } from './slots';
 
@@ -14,7 +15,8 @@ export class ProgressReporter {
   private lastSent = 0;
   private lastStates = '';
 
-  constructor(private readonly emit: (message: WriterMessage) => void, private readonly slots: TargetSlot[]) {}
+  /** `download`: the pipe of a download the job is written from while it happens. */
+  constructor(private readonly emit: (message: WriterMessage) => void, private readonly slots: TargetSlot[], private readonly download?: () => DownloadPace) {}
 
   enter(phase: WriterPhase, totalBytes: number | null): void {
     this.phase = phase;
@@ -40,6 +42,7 @@ export class ProgressReporter {
     if (!force && states === this.lastStates && now - this.lastSent < INTERVAL_MS) return;
     this.lastSent = now;
     this.lastStates = states;
-    this.emit({ type: 'progress', phase: this.phase, bytes: this.bytes, totalBytes: this.totalBytes, targets });
+    const download = this.download?.();
+    this.emit({ type: 'progress', phase: this.phase, bytes: this.bytes, totalBytes: this.totalBytes, targets, ...(download ? { download } : {}) });
   }
 }

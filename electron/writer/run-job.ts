@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { FiotError, toErrorInfo } from '../../shared/errors';
 import { clearCardTables, wipeWrittenTables } from './held-tables';
-import { decoderProblem, inspectSource, openImage, type ImageSource, type SourceInfo } from '../core/image-source';
+import { decoderProblem, inspectSource, openDownloadImage, openImage, pendingDownloadInfo, type DownloadFeed, type ImageSource, type SourceInfo } from '../core/image-source';
 import { checkWrittenDigest } from './expected-digest';
 import { CacheCopy } from './cache-copy';
 import { prepareTargets } from './prepare-targets';
@@ -32,6 +32,8 @@ export interface RunDeps {
    * it): awaited before each read-back of a target, so a test can change the card underneath.
    */
   beforeReadBack?: (what: ReadBackPoint) => Promise<void>;
+  /** The core's word on a download the job is written from while it happens (`job.download`). */
+  download?: DownloadFeed;
 }
 
 export interface ReadBackPoint {
@@ -48,7 +50,9 @@ function throwIfCancelled(signal: AbortSignal): void {
 export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResultMessage> {
   const { signal } = deps;
   const slots = job.targets.map((t) => createSlot(t.device, t.provisioning, t.descriptor));
-  const progress = new ProgressReporter(deps.emit, slots);
+  const feed = job.download ? deps.download : undefined;
+  const progress = new ProgressReporter(deps.emit, slots, feed && (() => feed.pace()));
+  if (feed) feed.onChange = () => progress.send(false);
   let reader: ImageSource | null = null;
   let source: SourceInfo | null = null;
   let outcome: StreamOutcome | null = null;
@@ -56,13 +60,14 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
   const copy = CacheCopy.open(job.cacheCopy, deps.elevated ?? false);
   let copied: CacheCopyReport | null = null;
   try {
-    source = await inspectSource(job.source);
+    if (job.download && !feed) throw new FiotError('INTERNAL', 'A job written while its image downloads needs the download\'s progress.');
+    source = job.download ? pendingDownloadInfo(job.source, job.download) : await inspectSource(job.source);
     const problem = decoderProblem(source);
     if (problem) throw problem;
     await prepareTargets(slots, source, deps.elevated, job.unmountConfirmed ?? false, job.discard !== false, signal);
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots[0]?.error ?? new FiotError('INTERNAL', 'No target could be opened.');
-    reader = await openImage(source, job.dataRanges);
+    reader = feed ? openDownloadImage(source, feed, signal) : await openImage(source, job.dataRanges);
     // The card's old tables are gone while it is written, even a backup at the end of a larger card.
     await forEachLive(slots, (slot) => clearCardTables(slot.io, HEAD_BYTES));
     for (const slot of slots.filter(isLive)) slot.state = 'writing';
@@ -83,9 +88,13 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
       await slot.io.setFileLength(imageSize);
       await slot.io.flush();
     });
-    await finishTargets(job, deps, slots, progress, outcome, imageSize);
+    await finishTargets(job, { ...deps, download: feed }, slots, progress, outcome, imageSize);
   } catch (error) {
-    jobError = error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message);
+    // A damaged download shows first as a decoding error: the checksum's verdict on it says what happened.
+    if (feed && !signal.aborted && (!(error instanceof FiotError) || error.code === 'SOURCE_CORRUPT')) await feed.verified(signal).catch(() => undefined);
+    // A failed download stops the job from the outside: its reason, not the stop it caused, is the job's.
+    const cause = feed?.failure ?? error;
+    jobError = cause instanceof FiotError ? cause : new FiotError('INTERNAL', toErrorInfo(cause).message);
     for (const slot of slots) if (slot.state !== 'failed' && slot.state !== 'done') failSlot(slot, jobError);
   } finally {
     reader?.close();
@@ -157,6 +166,8 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
     progress.add(1);
     throwIfCancelled(signal);
   }
+  // A download's tables go on only once its sha256 matched: a mismatch leaves every card without one.
+  await deps.download?.verified(signal);
   await forEachLive(slots, async (slot) => {
     slot.state = 'writing';
     const written = await writeTables(slot.io, outcome.head, imageSize);

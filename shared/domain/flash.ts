@@ -8,6 +8,7 @@ import { sourceTrustSchema } from './images';
 import { oldDataSchema } from './old-data';
 import { onCardReportSchema } from './on-card';
 import { transferProgressSchema } from './transfer';
+import { formatSize } from '../format-size';
 
 /**
  * `decompressing`: a compressed image is decoded and written at once (bytes count the decoded
@@ -96,11 +97,33 @@ export const targetStateSchema = z.object({
 });
 export type TargetState = z.infer<typeof targetStateSchema>;
 
+/**
+ * A flash written while its image downloads: the download's own pipe next to the write's, and
+ * which of the two sets the pace (the writer waiting for bytes, or the download ahead of it).
+ */
+export const downloadPaceSchema = z.object({
+  /** Bytes of the compressed file on disk, and its length when the server announced it. */
+  bytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative().nullable(),
+  /** `download`: the writer is waiting for bytes; `card`: the download is ahead of the writing. */
+  limitedBy: z.enum(['download', 'card']),
+});
+export type DownloadPace = z.infer<typeof downloadPaceSchema>;
+
+/** The download's pipe in words: `downloaded 120 MB of 442 MB, waiting for the download`. */
+export function downloadPaceWords(download: DownloadPace): string {
+  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `downloaded ${formatSize(download.bytes)}`;
+  const of = download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`;
+  return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
+}
+
 export const flashProgressSchema = z.object({
   jobId: z.string(),
   phase: flashPhaseSchema,
   ...transferProgressSchema.shape,
   targets: z.array(targetStateSchema),
+  /** Present while the image is still downloading into the flash (written while it downloads). */
+  download: downloadPaceSchema.optional(),
 });
 export type FlashProgress = z.infer<typeof flashProgressSchema>;
 

@@ -15,8 +15,11 @@ export interface ServedFile {
 }
 
 export interface Faults {
-  /** Destroy the socket after sending this many body bytes, for the next `times` responses. */
-  cutAfterBytes?: { bytes: number; times: number };
+  /**
+   * Destroy the socket after sending this many body bytes, for the next `times` responses (with
+   * `downloadsOnly`, only responses to downloads: bounded `bytes=A-B` reads are left whole).
+   */
+  cutAfterBytes?: { bytes: number; times: number; downloadsOnly?: boolean };
   /** Answer 503 to the next N requests. */
   fail503?: number;
   /** Ignore Range headers (always 200 with the whole file). */
@@ -41,6 +44,11 @@ export interface ImageServer {
   requests: RecordedRequest[];
   /** Requests for one path that carried a body (200 or 206). */
   transfers(path: string): RecordedRequest[];
+  /**
+   * Requests for one path that fetched the file to its end (a download, or its resume), leaving
+   * out bounded Range reads (`bytes=A-B`: the `.xz` index read before a flash written while it downloads).
+   */
+  downloads(path: string): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -62,7 +70,7 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
       record.status = status;
       res.writeHead(status, headers);
       if (!body) return void res.end();
-      void sendBody(res, body, faults, record);
+      void sendBody(res, body, faults, record, isBoundedRange(req.headers.range));
     };
     if (faults.fail503 && faults.fail503 > 0) {
       faults.fail503--;
@@ -90,6 +98,7 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
     faults,
     requests,
     transfers: (path) => requests.filter((r) => r.path === path && (r.status === 200 || r.status === 206)),
+    downloads: (path) => requests.filter((r) => r.path === path && (r.status === 200 || r.status === 206) && !isBoundedRange(r.range)),
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -115,8 +124,13 @@ export function sendFile(req: http.IncomingMessage, res: http.ServerResponse, bo
   res.end(body.subarray(range.start, range.end + 1));
 }
 
-async function sendBody(res: http.ServerResponse, body: Buffer, faults: Faults, record: RecordedRequest): Promise<void> {
-  const cut = faults.cutAfterBytes && faults.cutAfterBytes.times > 0 ? faults.cutAfterBytes : null;
+function isBoundedRange(header: string | undefined): boolean {
+  return /^bytes=\d+-\d+$/.test(header ?? '');
+}
+
+async function sendBody(res: http.ServerResponse, body: Buffer, faults: Faults, record: RecordedRequest, bounded: boolean): Promise<void> {
+  const spared = bounded && faults.cutAfterBytes?.downloadsOnly;
+  const cut = faults.cutAfterBytes && faults.cutAfterBytes.times > 0 && !spared ? faults.cutAfterBytes : null;
   if (cut) cut.times--;
   const limit = cut ? Math.min(cut.bytes, body.length) : body.length;
   const step = faults.throttle?.bytes ?? 256 * 1024;

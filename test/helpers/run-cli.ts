@@ -1,5 +1,5 @@
 /** `fiot-flash` as a separate process, as a user or a script runs it: exit code and both streams. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/fiot-flash.mjs');
@@ -10,9 +10,11 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+/** `started` gets the process, for a test that signals it (Ctrl-C) while it runs. */
+export function runCli(args: string[], env: Record<string, string>, started?: (child: ChildProcess) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    started?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

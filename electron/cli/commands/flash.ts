@@ -8,6 +8,7 @@ import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
 import { inspectSource, localFileResolver } from '../../core/image-source';
+import { mayWriteWhileDownloading } from '../../core/flash/streamed-download';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
 import { readTableFlag, summariseBatch } from '../batch-summary';
@@ -19,7 +20,7 @@ import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
-import { prepareRemoteSource } from '../remote-source';
+import { prepareRemoteSource, reportDownloadVerification } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 
 const help = `
@@ -144,8 +145,11 @@ export const command: Command = {
     const { values, request } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
+    // Not cached yet: written while it downloads (the job checks the cards' size against the image's index).
+    const streamed = !values['dry-run'] && mayWriteWhileDownloading(request) && (await services.images.needsDownload(request.source, request.sha256));
+    if (streamed) io.say(`${request.source} is not in the image cache yet: it is written to the card while it downloads, and its partition table goes on once the download matched its checksum.`);
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
-    const image = values['dry-run'] ? await imageInfo(request.source) : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    const image = values['dry-run'] ? await imageInfo(request.source) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     await checkBoard(request, image.path, io);
     const { drives, warnings } = await checkTargets(request.targets, image);
     for (const warning of warnings) {
@@ -180,6 +184,7 @@ export const command: Command = {
     try {
       const result = await job.result;
       view.finish();
+      if (streamed) await reportDownloadVerification(services.images, result.sourceSha256, io);
       return reportFlash(result, request.verify !== false, io) ? EXIT_OK : EXIT_FAILURE;
     } finally {
       view.finish();

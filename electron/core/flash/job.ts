@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardIdentity, Drive } from '../../../shared/domain/drive';
 import { cardIdentity } from '../drives/device-identity';
 import { checkSameCards } from '../drives/same-card';
-import { flashRequestSchema, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
+import { flashRequestSchema, type DownloadPace, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import type { OnCardReport } from '../../../shared/domain/on-card';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
@@ -23,12 +23,14 @@ import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';
+import { mayWriteWhileDownloading, streamDownload } from './streamed-download';
 import { checkBoardFit } from '../image-arch';
 
 /** How to write anyway when the image does not fit the board, for whichever front end started the job. */
 const IGNORE_BOARD_WORDS = 'fiot-flash flash --ignore-board, or “Write it anyway” under the chosen image in the app';
 
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
+
 
 /** One target's provisioning: the plan the writer hands the injector, and what the result and history say about it. */
 export interface TargetProvisioning {
@@ -132,11 +134,11 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let identities: CardIdentity[] = [];
   let notSaved: FiotError | undefined;
 
-  function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null): void {
+  function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, download?: DownloadPace): void {
     const { speed, etaSeconds } = meter.sample(bytes, totalBytes, phase);
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
-    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named };
+    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named, ...(download ? { download } : {}) };
     for (const listener of listeners) listener(progress);
   }
 
@@ -156,7 +158,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     if (message.type !== 'progress') return;
     targets = message.targets;
     if (unhashedSource && message.phase !== 'decompressing' && message.phase !== 'writing') void hashSource();
-    emit(message.phase, message.bytes, message.totalBytes);
+    emit(message.phase, message.bytes, message.totalBytes, message.download);
   }
 
   function failed(error: FiotError): FlashResult {
@@ -208,7 +210,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     }
     const request = parsed.data;
     emit('preparing', 0, null);
-    const checked = await preflight(request, deps, abort.signal);
+    const checked = await preflight({ ...request, whileDownloading: mayWriteWhileDownloading(request) }, deps, abort.signal);
     if (!request.unmountConfirmed) refuseMounted(checked.drives);
     unlockTargets = locks.lockTargets(checked.drives, request.session?.id);
     drives = checked.drives;
@@ -231,6 +233,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       const index = inherited.findIndex(([opened]) => opened === device);
       return index < 0 ? {} : { descriptor: 3 + index };
     };
+    const pending = checked.prepared.download;
     const job: WriterJob = {
       source: checked.source.path,
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
@@ -239,20 +242,25 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(request.discard ? {} : { discard: false }),
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
+      ...(pending ? { download: { format: pending.format, imageSize: pending.imageSize } } : {}),
     };
-    if (!checked.sourceSha256) unhashedSource = checked.source.path;
+    // A download is hashed as it is verified: the `.part` is not read again.
+    if (!checked.sourceSha256 && !pending) unhashedSource = checked.source.path;
     // Opened last, right before the writer inherits it (after the drives), so nothing between can leave it open.
     const copy = await openCacheCopy(checked.prepared, access.command, request.verify);
     if (copy) job.cacheCopy = { descriptor: 3 + inherited.length, maxBytes: copy.maxBytes };
     writer = spawnWriter(job, access.command, onWriterMessage, [...inherited.map(([, fd]) => fd), ...(copy ? [copy.fd] : [])]);
+    const streamed = pending ? streamDownload(pending, writer, abort.signal) : null;
     const written = await writer.result.catch(async (error: unknown) => {
       await copy?.offer.discard();
       throw error;
-    });
-    const sourceSha256 = checked.sourceSha256 ?? (await hashSource());
+    }).finally(() => streamed?.stop());
+    // The download is kept in the cache before the copy joins its entry.
+    const downloaded = await streamed?.settled;
+    const sourceSha256 = downloaded?.sha256 ?? checked.sourceSha256 ?? (await hashSource());
     const kept = await settleCacheCopy(copy, written, sourceSha256);
     const imageCache = kept ? 'kept' : checked.prepared.fromCache ? 'read' : undefined;
-    const result: FlashResult = { ...fromWriter(written, sourceSha256, checked.prepared.trust), ...(imageCache ? { imageCache } : {}) };
+    const result: FlashResult = { ...fromWriter(written, sourceSha256, checked.prepared.trust ?? downloaded?.trust), ...(imageCache ? { imageCache } : {}) };
     // A damaged cached copy must not be offered again: the next flash fetches the image afresh.
     if (result.error?.code === 'CACHE_CORRUPT') await checked.prepared.discard?.();
     // Marking table rows used must not turn written cards into a failed job: the result says so instead.

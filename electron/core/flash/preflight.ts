@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
 import { checkTargets, type CheckTargetDeps } from '../drives/check-targets';
-import { decoderProblem, inspectSource, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from '../image-source';
+import { decoderProblem, inspectSource, pendingDownloadInfo, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from '../image-source';
 
 export interface Preflight {
   prepared: PreparedSource;
@@ -28,13 +28,15 @@ export async function fileSha256(file: string, signal: AbortSignal): Promise<str
   return hash.digest('hex');
 }
 
-export async function preflight(request: { source: string; targets: string[]; sha256?: string; insecureSkipSignature?: boolean }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
-  const prepared = await resolveSource(request.source, deps.resolvers, signal, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature });
-  const source = await inspectSource(prepared.path);
+export async function preflight(request: { source: string; targets: string[]; sha256?: string; insecureSkipSignature?: boolean; whileDownloading?: boolean }, deps: PreflightDeps, signal: AbortSignal): Promise<Preflight> {
+  const prepared = await resolveSource(request.source, deps.resolvers, signal, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature, whileDownloading: request.whileDownloading ?? false });
+  // A download not made yet is known by what its server said: the download checks its own sha256.
+  const source = prepared.download ? pendingDownloadInfo(prepared.path, prepared.download) : await inspectSource(prepared.path);
   const problem = decoderProblem(source);
   if (problem) throw problem;
 
   const { drives } = await checkTargets(request.targets, { size: source.size ?? (source.minSize || null), path: source.path, ...(prepared.origin ? { origin: prepared.origin } : {}) }, deps);
+  if (prepared.download) return { prepared, source, drives };
 
   if (!request.sha256) return { prepared, source, drives, ...(prepared.verifiedSha256 ? { sourceSha256: prepared.verifiedSha256 } : {}) };
   if (prepared.verifiedSha256 === request.sha256.toLowerCase()) return { prepared, source, drives, sourceSha256: prepared.verifiedSha256 };

@@ -17,6 +17,8 @@ const CANCEL_GRACE_MS = 5000;
 export interface WriterHandle<R = WriterResultMessage> {
   result: Promise<R>;
   cancel(): void;
+  /** Tells the running writer more (a download's progress and verdict); ignored once it has gone. */
+  send(message: ParentMessage): void;
   pid: number | undefined;
 }
 
@@ -93,6 +95,9 @@ function startWriter<R>(first: ParentMessage, command: WriterCommand, onMessage:
   return {
     result: done,
     pid: child.pid,
+    send(message) {
+      if (child.exitCode === null && !child.stdin.destroyed) child.stdin.write(JSON.stringify(message) + '\n');
+    },
     cancel() {
       if (cancelled || child.exitCode !== null) return;
       cancelled = true;

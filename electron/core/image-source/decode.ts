@@ -5,9 +5,9 @@
  * stream error, zip CRC) rejects `finished` with SOURCE_CORRUPT; the caller also compares the byte
  * count with the size it expected, so a truncated archive can never pass as a short image.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
+import { PassThrough, pipeline, Transform, type Readable, type Writable } from 'node:stream';
 import { createGunzip, crc32 } from 'node:zlib';
 import { FiotError } from '../../../shared/errors';
 import type { SourceInfo } from './inspect';
@@ -37,18 +37,33 @@ function corrupt(source: SourceInfo, why: string): FiotError {
   return new FiotError('SOURCE_CORRUPT', `${source.path} could not be decompressed: ${why}`);
 }
 
-function spawnDecoder(source: SourceInfo, executable: string, args: string[]): DecodedSource {
-  const child = spawn(executable, [...args, '--', source.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The tool decoding the file at `source.path`, or `input` piped to its stdin (a download still
+ * arriving). A failure of `input` is the cause the decoder reports: the tool only sees its input end.
+ */
+function spawnDecoder(source: SourceInfo, executable: string, args: string[], input?: Readable): DecodedSource {
+  const child = spawn(executable, input ? args : [...args, '--', source.path], { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
   let stderr = '';
   let closing = false;
+  let inputError: Error | null = null;
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
     if (stderr.length < 4096) stderr += text;
   });
+  if (input && child.stdin) {
+    child.stdin.on('error', () => undefined);
+    input.on('error', (error: Error) => {
+      inputError = error;
+      child.kill('SIGTERM');
+      child.stdout.destroy(error);
+    });
+    input.pipe(child.stdin);
+  }
   const finished = new Promise<void>((resolve, reject) => {
     child.on('error', (error) => reject(corrupt(source, `${executable} could not run (${error.message})`)));
     child.on('close', (code, signal) => {
-      if (code === 0 || closing) resolve();
+      if (inputError) reject(inputError instanceof FiotError ? inputError : corrupt(source, inputError.message));
+      else if (code === 0 || closing) resolve();
       else reject(corrupt(source, stderr.trim().split('\n').pop() || `${executable} stopped (${signal ?? `exit ${code}`})`));
     });
   });
@@ -60,6 +75,7 @@ function spawnDecoder(source: SourceInfo, executable: string, args: string[]): D
     decoder: `${executable} ${args.join(' ')}`,
     close() {
       closing = true;
+      input?.destroy();
       child.kill('SIGTERM');
       child.stdout.destroy();
     },
@@ -175,4 +191,24 @@ export async function openDecodedStream(source: SourceInfo, options: { preferNod
     case 'zstd':
       throw decoderProblem(source) ?? new FiotError('INTERNAL', 'zstd is on PATH but was not used.');
   }
+}
+
+/**
+ * The decompressed bytes of `input`, a file still arriving (a download written while it
+ * downloads): xz through the system's tool on its stdin, a raw image as it is. A failure of
+ * `input` (the download failed, the job was cancelled) rejects `finished` with that cause.
+ */
+export function openDecodedPipe(source: SourceInfo, input: Readable): DecodedSource {
+  const executable = source.format === 'xz' ? findTool('xz') : null;
+  if (executable) return spawnDecoder(source, executable, ['-dc', '-T0'], input);
+  if (source.format !== 'raw') throw new FiotError('INTERNAL', `A ${source.format} image cannot be written while it downloads.`);
+  let closing = false;
+  const finished = new Promise<void>((resolve, reject) => {
+    input.on('end', resolve);
+    input.on('error', (error: Error) => (closing ? resolve() : reject(error)));
+  });
+  finished.catch(() => undefined);
+  return decodedSource('download', input, input, finished, () => {
+    closing = true;
+  });
 }

@@ -6,9 +6,11 @@
  * nothing from core but the image map and system-tools.
  */
 export { detectFormat, type SourceFormat } from './format';
-export { inspectSource, type SourceInfo } from './inspect';
-export { openDecodedStream, decoderProblem, type DecodedSource } from './decode';
-export { resolveSource, localFileResolver, hasScheme, type CacheCopyOffer, type PreparedSource, type SourceExpectation, type SourceResolver } from './resolve';
+export { inspectSource, pendingDownloadInfo, type SourceInfo } from './inspect';
+export { openDecodedStream, openDecodedPipe, decoderProblem, type DecodedSource } from './decode';
+export { resolveSource, localFileResolver, hasScheme, type CacheCopyOffer, type PreparedSource, type PendingDownload, type SourceExpectation, type SourceResolver } from './resolve';
 export { openImage, type ImageSource } from './open-image';
+export { openDownloadImage } from './open-download';
+export { DownloadFeed, type DownloadMessage } from './download-feed';
 export { CHUNK_SIZE, type ImageChunk } from './chunks';
 export type { AllocationMap } from './allocation-map';

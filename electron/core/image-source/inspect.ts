@@ -28,6 +28,14 @@ export interface SourceInfo {
   zipEntry?: string;
 }
 
+/**
+ * A download not made yet, as far as its server told: its format and, from its `.xz` index read
+ * by Range requests, its image size. The flash writes it while it arrives.
+ */
+export function pendingDownloadInfo(partPath: string, download: { format: 'xz' | 'raw'; imageSize: number | null }): SourceInfo {
+  return { path: partPath, format: download.format, fileSize: 0, size: download.imageSize, minSize: download.imageSize ?? 0 };
+}
+
 function openError(file: string, error: unknown): FiotError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new FiotError('SOURCE_NOT_FOUND', `There is no file at ${file}.`);

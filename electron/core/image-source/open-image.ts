@@ -39,7 +39,7 @@ export interface ImageSource {
 /** What every kind of source adds the same way: its size, the end check and closing its decoder. */
 type SourceParts = Omit<ImageSource, 'size' | 'end' | 'close'>;
 
-function imageSource(source: SourceInfo, parts: SourceParts): ImageSource {
+export function imageSource(source: SourceInfo, parts: SourceParts): ImageSource {
   const opened: ImageSource = {
     ...parts,
     size: source.size,

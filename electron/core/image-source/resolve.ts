@@ -38,6 +38,24 @@ export interface PreparedSource {
   origin?: string;
   /** An image the cache has no decompressed copy of yet (a download, a compressed local file): the flash may fill one. */
   cacheCopy?: CacheCopyOffer;
+  /**
+   * The image is not downloaded yet: `path` is the `.part` file it downloads into, and the flash
+   * writes it while it arrives (electron/core/flash/streamed-download.ts).
+   */
+  download?: PendingDownload;
+}
+
+/** A download the flash starts itself and writes from while it happens. */
+export interface PendingDownload {
+  format: 'xz' | 'raw';
+  /** Bytes of the decompressed image, when the server told them beforehand (the `.xz` index by Range requests). */
+  imageSize: number | null;
+  /**
+   * Downloads, verifies against the expected sha256 and keeps the file in the image cache;
+   * `onBytes` says how much of the `.part` file is on disk. Rejects with why it stopped for good
+   * (CHECKSUM_MISMATCH: the `.part` is deleted; CANCELLED, NETWORK: it stays for a resume).
+   */
+  run(signal: AbortSignal, onBytes: (bytes: number, totalBytes: number | null) => void): Promise<{ file: string; bytes: number; sha256: string; trust: SourceTrust }>;
 }
 
 /**
@@ -61,6 +79,11 @@ export interface CacheCopyOffer {
 export interface SourceExpectation {
   sha256?: string;
   insecureSkipSignature?: boolean;
+  /**
+   * The flash may write a download while it happens (nothing has to read the image before
+   * writing: no provisioning check, no board check from the image itself).
+   */
+  whileDownloading?: boolean;
 }
 
 /** Answers null when the reference is not its kind, so resolvers chain. */

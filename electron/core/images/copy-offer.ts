@@ -45,9 +45,19 @@ export interface CopiedFile {
   sha256: string | null;
   /**
    * The file as it was hashed: a copy of a file changed since is not kept under that hash (the
-   * change shows in its size, mtime or inode; the hash is not repeated after the flash).
+   * change shows in its size, mtime or inode; the hash is not repeated after the flash). Null for
+   * an image written while it downloads: the download's own sha256 check, which the tables wait
+   * for, vouches for the bytes the writer decoded.
    */
-  identity: Stats;
+  identity: Stats | null;
+}
+
+/**
+ * The offer for a flash written while its image downloads: its copy is kept under the download's
+ * verified sha256, next to the downloaded file (named like it, without `.xz`).
+ */
+export function downloadCopyOffer(cache: ImageCache, name: string, sha256: string | null): CopyOffer {
+  return new CopyOffer(cache, { path: name, sha256, identity: null });
 }
 
 export class CopyOffer implements CacheCopyOffer {
@@ -109,15 +119,16 @@ export class CopyOffer implements CacheCopyOffer {
     await this.cache.commitRawCopy({
       sha256,
       name: path.basename(this.file.path),
-      size: this.file.identity.size,
+      size: this.file.identity?.size ?? 0,
       raw: { file: rawFile, size: report.imageSize, mapFile, dataBytes: report.dataBytes, dataSha256: report.dataSha256, madeBy: 'writer' },
     });
     return true;
   }
 
   private async unchanged(): Promise<boolean> {
-    const now = await fs.stat(this.file.path).catch(() => null);
     const then = this.file.identity;
+    if (!then) return true;
+    const now = await fs.stat(this.file.path).catch(() => null);
     return now !== null && now.ino === then.ino && now.dev === then.dev && now.size === then.size && now.mtimeMs === then.mtimeMs;
   }
 

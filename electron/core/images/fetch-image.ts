@@ -42,18 +42,39 @@ export interface FetchEvents {
   publicOnly?: boolean;
 }
 
+/** A download still to do, its CHECKSUM already fetched and trusted: `run` downloads, verifies and keeps it. */
+export interface PlannedDownload {
+  /** The `.part` file the bytes arrive in (a flash may read it while they do). */
+  partPath: string;
+  run(events: FetchEvents): Promise<DownloadedEntry>;
+}
+
 /** The cached entry for a resolved source, downloading and verifying it when it is not cached yet. */
 export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<DownloadedEntry> {
+  const planned = await planFetch(resolved, deps, events);
+  return 'run' in planned ? planned.run(events) : planned;
+}
+
+/**
+ * The cached entry, or the download to do. The CHECKSUM file comes first: an image that cannot be
+ * trusted is refused before a byte of it is downloaded (or written anywhere).
+ */
+export async function planFetch(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<DownloadedEntry | PlannedDownload> {
   const cached = await lookup(resolved, deps.cache);
   if (cached) return trusted(cached, events);
+  const expectations = await expectationsFor(resolved, deps, events);
   const key = downloadKey(resolved);
+  return { partPath: path.join(deps.cache.downloadsDir, `${key}.part`), run: (runEvents) => lockedDownload(resolved, key, expectations, deps, runEvents) };
+}
+
+async function lockedDownload(resolved: ResolvedSource, key: string, expectations: Expectations, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {
   await fs.mkdir(deps.cache.downloadsDir, { recursive: true });
   const release = await acquireLock(path.join(deps.cache.downloadsDir, `${key}.lock`), { signal: events.signal, onWait: () => events.onPhase?.('waiting') });
   try {
     // Another process may have committed it while we waited for the lock.
     const committed = await lookup(resolved, deps.cache);
     if (committed) return trusted(committed, events);
-    return await downloadAndCommit(resolved, key, deps, events);
+    return await downloadAndCommit(resolved, key, expectations, deps, events);
   } finally {
     await release();
   }
@@ -67,13 +88,18 @@ function trusted(entry: DownloadedEntry, events: FetchEvents): DownloadedEntry {
   return entry;
 }
 
-async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<DownloadedEntry | null> {
+/** The cached download of a resolved source, if any (unchanged: no source is remembered). */
+export async function lookupEntry(resolved: ResolvedSource, cache: ImageCache): Promise<DownloadedEntry | null> {
   // A local file's decompressed copy is no download: the file is downloaded and joins that entry.
   const entries = (await cache.list()).filter(isDownloaded);
-  const hit = resolved.sha256
+  return (resolved.sha256
     ? entries.find((e) => e.sha256 === resolved.sha256)
     : // By URL, never by catalog reference alone: the same reference names a newer image tomorrow.
-      entries.find((e) => e.sources.includes(resolved.url));
+      entries.find((e) => e.sources.includes(resolved.url))) ?? null;
+}
+
+async function lookup(resolved: ResolvedSource, cache: ImageCache): Promise<DownloadedEntry | null> {
+  const hit = await lookupEntry(resolved, cache);
   if (!hit) return null;
   // A known image asked for under a new name (another mirror, a catalog ref): remember that name too.
   return remember(cache, hit, [resolved.source, resolved.url]);
@@ -92,10 +118,8 @@ function downloadKey(resolved: ResolvedSource): string {
   return resolved.sha256 ?? createHash('sha256').update(resolved.url).digest('hex');
 }
 
-async function downloadAndCommit(resolved: ResolvedSource, key: string, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {
+async function downloadAndCommit(resolved: ResolvedSource, key: string, expectations: Expectations, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {
   const partPath = path.join(deps.cache.downloadsDir, `${key}.part`);
-  // The CHECKSUM file first: an image that cannot be trusted is refused before it is downloaded.
-  const expectations = await expectationsFor(resolved, deps, events);
   events.onPhase?.('downloading');
   const urls = await deps.mirrors(resolved.url, events.signal);
   const outcome = await download({

@@ -18,7 +18,8 @@ import { ImageCache } from './cache/image-cache';
 import { CopyOffer } from './copy-offer';
 import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
-import { fetchImage } from './fetch-image';
+import { fetchImage, lookupEntry, planFetch, type FetchDeps, type FetchEvents } from './fetch-image';
+import { streamedSource } from './streamed-source';
 import { localCopyResolver } from './local-copy';
 import { isCatalogRef } from '../../../shared/domain/catalog';
 import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
@@ -77,25 +78,54 @@ export class ImageService {
   }
 
   async fetch(source: string, options: FetchOptions = {}): Promise<DownloadedEntry> {
-    const report = (step: ImageStep, p?: Partial<StepProgress>) =>
-      options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null, ...p });
-    report('resolving');
+    options.onProgress?.({ step: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null });
     const resolved = await resolveSource(source, options.sha256, this.deps.resolveRef);
-    return fetchImage(resolved, {
+    return fetchImage(resolved, this.fetchDeps(), this.fetchEvents(options));
+  }
+
+  private fetchDeps(): FetchDeps {
+    return {
       cache: this.cache,
       mirrors: this.deps.mirrors ?? directOnly,
       trustedKeys: () => loadTrustedKeys(this.deps.keyDirs),
       checksumUrl: this.deps.checksumUrl,
       attemptsPerUrl: this.deps.attemptsPerUrl,
       backoffMs: this.deps.backoffMs,
-    }, {
+    };
+  }
+
+  private fetchEvents(options: FetchOptions): FetchEvents {
+    const report = (step: ImageStep, p?: Partial<StepProgress>) =>
+      options.onProgress?.({ step, bytes: 0, totalBytes: null, speed: 0, etaSeconds: null, ...p });
+    return {
       signal: options.signal,
       removeAfterWrite: options.removeAfterWrite,
       insecureSkipSignature: options.insecureSkipSignature,
       publicOnly: options.publicOnly,
       onPhase: (phase) => report(phase),
       onProgress: (p: DownloadProgress) => report('downloading', p),
-    });
+    };
+  }
+
+  /**
+   * True when `source` (a URL or catalog reference) has to be downloaded still, so a flash of it
+   * is written while it downloads. Asks the catalog, never the image's server.
+   */
+  async needsDownload(source: string, sha256?: string): Promise<boolean> {
+    if (!ImageService.handles(source)) return false;
+    const resolved = await resolveSource(source, sha256, this.deps.resolveRef);
+    return (await lookupEntry(resolved, this.cache)) === null;
+  }
+
+  /**
+   * A URL or catalog image not cached yet, as a source the flash writes while it downloads
+   * (streamed-source.ts); null when it is cached or its format cannot be decoded on the way.
+   */
+  private async whileDownloading(ref: string, options: FetchOptions): Promise<PreparedSource | null> {
+    const resolved = await resolveSource(ref, options.sha256, this.deps.resolveRef);
+    const events = this.fetchEvents(options);
+    const planned = await planFetch(resolved, this.fetchDeps(), events);
+    return 'run' in planned ? streamedSource(resolved, planned, this.cache, events) : null;
   }
 
   async prepareSource(source: string, options: FetchOptions = {}): Promise<PreparedImage & { entry: DownloadedEntry }> {
@@ -157,6 +187,8 @@ export class ImageService {
   resolver(options: Omit<FetchOptions, 'signal' | 'sha256'> = {}): SourceResolver {
     return async (ref, signal, expected) => {
       const fetchOptions = { ...options, signal, insecureSkipSignature: expected?.insecureSkipSignature, ...(expected?.sha256 ? { sha256: expected.sha256 } : {}) };
+      const streamed = ImageService.handles(ref) && expected?.whileDownloading ? await this.whileDownloading(ref, fetchOptions) : null;
+      if (streamed) return streamed;
       const cached = ImageService.handles(ref) ? await this.fetch(ref, fetchOptions) : await this.entryAt(ref);
       if (!cached) return null;
       const { verification } = cached;

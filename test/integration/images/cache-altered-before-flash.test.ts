@@ -67,11 +67,11 @@ async function alterThenFlash(name: string, expected: string, alter: (cachedFile
     assert.equal(card.sectorsWritten(), 0, 'not a sector of the card was written');
     assert.deepEqual(cachedEntries(temp.cacheDir), [], 'the entry left the cache');
 
-    const transfers = server.transfers(name).length;
+    const transfers = server.downloads(name).length;
     const second = await cli(temp, ['flash', url, '--drive', card.device, '--sha256', expected, '--yes']);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.last.sourceSha256, expected);
-    assert.equal(server.transfers(name).length, transfers + 1, 'the image was downloaded afresh');
+    assert.equal(server.downloads(name).length, transfers + 1, 'the image was downloaded afresh');
     assert.ok(readFileSync(card.backingFile).subarray(0, MiB).equals(readFileSync(fixture.path).subarray(0, MiB)), 'the card holds the real image');
   } finally {
     card.dispose();

@@ -1,7 +1,8 @@
 /**
  * `fiot-flash flash <url> --sha256 X` as a user runs it: the image is downloaded, verified and
  * decompressed once into the cache, written and verified on a loop device; the second flash of the
- * same URL downloads nothing. A wrong --sha256 leaves the card untouched and nothing cached.
+ * same URL downloads nothing. A wrong --sha256, found once the download is complete (the image is
+ * written while it downloads), leaves the card without a partition table and nothing cached.
  *
  * A cached copy is re-checked every time it is written: the flash hashes exactly the bytes it
  * writes and compares them with the digest recorded when the copy was made from the verified
@@ -59,10 +60,10 @@ test('flash <url> --sha256 writes a verified card; the second flash downloads no
     const run1 = await flash([url, '--drive', first.device, '--sha256', sha256]);
     assert.equal(run1.code, 0, `${run1.stderr}\n${JSON.stringify(run1.last)}`);
     assert.equal(run1.last.ok, true);
-    assert.equal(server.transfers('/Fedora-small.raw.xz').length, 1);
+    assert.equal(server.downloads('/Fedora-small.raw.xz').length, 1);
     const run2 = await flash([url, '--drive', second.device]);
     assert.equal(run2.code, 0, run2.stderr);
-    assert.equal(server.transfers('/Fedora-small.raw.xz').length, 1, 'the second flash downloaded nothing');
+    assert.equal(server.downloads('/Fedora-small.raw.xz').length, 1, 'the second flash downloaded nothing');
     // Both cards read back like the image in its partition table area.
     const image = readFileSync(fixture.path).subarray(0, MiB);
     assert.deepEqual(readFileSync(first.backingFile).subarray(0, MiB), image);
@@ -73,14 +74,15 @@ test('flash <url> --sha256 writes a verified card; the second flash downloads no
   }
 });
 
-test('flash <url> with a wrong --sha256 fails before writing and caches nothing', { skip, timeout: 120_000 }, async () => {
+test('flash <url> with a wrong --sha256 leaves the card without a partition table and caches nothing', { skip, timeout: 120_000 }, async () => {
   server.files.set('/other.raw.xz', { body: readFileSync(fixture.xzPath!).subarray(0, 4096) });
   const card = createLoopDisk(fixture.size + 8 * MiB, 'fiot-url-card-');
   try {
     const run = await flash([server.url('/other.raw.xz'), '--drive', card.device, '--sha256', 'ab'.repeat(32)]);
     assert.equal(run.code, 1);
-    assert.equal(run.last.error?.code, 'CHECKSUM_MISMATCH');
-    assert.equal(card.sectorsWritten(), 0, 'the card was not touched');
+    assert.equal(run.last.error?.code, 'CHECKSUM_MISMATCH', JSON.stringify(run.last));
+    // Written while it downloaded: the mismatch found at the end keeps the partition table off.
+    assertNoPartitionTable(card.device, card.backingFile);
     const index = JSON.parse(readFileSync(path.join(temp.cacheDir, 'index.json'), 'utf8')) as { entries: { name: string }[] };
     assert.ok(!index.entries.some((e) => e.name === 'other.raw.xz'), 'the bad download is not in the cache');
   } finally {
@@ -97,7 +99,7 @@ test('a tampered cached copy fails the flash, leaves the card without a partitio
   try {
     const good = await flash([url, '--drive', first.device, '--sha256', sha256]);
     assert.equal(good.code, 0, `${good.stderr}\n${JSON.stringify(good.last)}`);
-    const transfers = server.transfers('/Fedora-small.raw.xz').length;
+    const transfers = server.downloads('/Fedora-small.raw.xz').length;
     const entry = cachedEntries(temp.cacheDir).find((e) => e.sha256 === sha256);
     assert.match(entry?.raw?.dataSha256 ?? '', /^[0-9a-f]{64}$/, 'the digest of the written bytes was recorded with the copy');
 
@@ -126,7 +128,7 @@ test('a tampered cached copy fails the flash, leaves the card without a partitio
     // What the hint promises: flashing again fetches the image afresh and writes a good card.
     const again = await flash([url, '--drive', second.device, '--sha256', sha256]);
     assert.equal(again.code, 0, `${again.stderr}\n${JSON.stringify(again.last)}`);
-    assert.equal(server.transfers('/Fedora-small.raw.xz').length, transfers + 1, 'downloaded again');
+    assert.equal(server.downloads('/Fedora-small.raw.xz').length, transfers + 1, 'downloaded again');
     assert.equal(finds('sfdisk', ['-d', second.device]).status, 0);
   } finally {
     first.dispose();

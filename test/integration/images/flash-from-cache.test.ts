@@ -80,10 +80,10 @@ test('flash from the cache writes only mapped ranges and leaves an identical, fs
 test('a second flash of the same URL downloads and decompresses nothing', { skip }, async () => {
   const card = createLoopDisk(fixture.size + 16 * MiB, 'fiot-cache-card-');
   try {
-    const transfersBefore = server.transfers(URL_PATH).length;
+    const transfersBefore = server.downloads(URL_PATH).length;
     const first = await flashUrl(card.device);
     assert.equal(first.result.ok, true, JSON.stringify(first.result.targets[0]?.error ?? first.result));
-    assert.equal(server.transfers(URL_PATH).length, transfersBefore + 1, 'the first flash downloads the image once');
+    assert.equal(server.downloads(URL_PATH).length, transfersBefore + 1, 'the first flash downloads the image once');
     const [entry] = await first.service.cache.list();
     assert.ok(entry?.raw, 'the first flash kept a raw copy');
     const raw = statSync(first.service.cache.abs(entry.raw.file));
@@ -91,7 +91,7 @@ test('a second flash of the same URL downloads and decompresses nothing', { skip
     const second = await flashUrl(card.device);
     assert.equal(second.result.ok, true, JSON.stringify(second.result.targets[0]?.error ?? second.result));
     assert.equal(second.result.targets[0]!.verified, true);
-    assert.equal(server.transfers(URL_PATH).length, transfersBefore + 1, 'no second download');
+    assert.equal(server.downloads(URL_PATH).length, transfersBefore + 1, 'no second download');
     const rawAfter = statSync(first.service.cache.abs(entry.raw.file));
     assert.deepEqual([rawAfter.ino, rawAfter.mtimeMs], [raw.ino, raw.mtimeMs], 'the raw copy was not decompressed again');
   } finally {

@@ -1,0 +1,50 @@
+/**
+ * The core's half of a flash written while its image downloads: it runs the download (resume,
+ * retries, mirrors, the sha256 check, the cache) next to the writer and tells the writer, line by
+ * line on its stdin, how far the `.part` file has grown, then either that the whole file matched
+ * its checksum (only then may the partition tables go on) or why it never will. The network stays
+ * here; the writer, which may run as root, only reads a file.
+ */
+import type { SourceTrust } from '../../../shared/domain/images';
+import { toErrorInfo } from '../../../shared/errors';
+import { hasScheme, type PendingDownload } from '../image-source';
+import type { WriterHandle } from './writer-client';
+
+/**
+ * A URL or catalog image not cached yet is written while it downloads, unless something must read
+ * the image before a card is written: the provisioning check, or a board check that the catalog
+ * reference itself cannot answer. Those runs download first.
+ */
+export function mayWriteWhileDownloading(request: { source: string; provisioning?: unknown; table?: unknown; checkin?: unknown; board?: string; ignoreBoard?: boolean }): boolean {
+  if (request.provisioning !== undefined || request.table !== undefined || request.checkin !== undefined) return false;
+  return !request.board || request.ignoreBoard === true || (hasScheme(request.source) && !/^https?:/i.test(request.source));
+}
+
+export interface DownloadedFile {
+  sha256: string;
+  trust: SourceTrust;
+}
+
+export interface StreamedDownload {
+  /** The verified download, or null when it failed (the writer was told why, and fails with it). */
+  settled: Promise<DownloadedFile | null>;
+  /** Stops the download (the writer's job ended first): what arrived stays for a resume. */
+  stop(): void;
+}
+
+export function streamDownload(download: PendingDownload, writer: Pick<WriterHandle, 'send'>, signal: AbortSignal): StreamedDownload {
+  const own = new AbortController();
+  const settled = download
+    .run(AbortSignal.any([signal, own.signal]), (bytes, totalBytes) => writer.send({ type: 'download', bytes, totalBytes }))
+    .then(
+      ({ file, bytes, sha256, trust }) => {
+        writer.send({ type: 'download-verified', bytes, file });
+        return { sha256, trust };
+      },
+      (error: unknown) => {
+        writer.send({ type: 'download-failed', ...toErrorInfo(error) });
+        return null;
+      },
+    );
+  return { settled, stop: () => own.abort() };
+}

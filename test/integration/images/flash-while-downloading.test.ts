@@ -1,0 +1,251 @@
+/**
+ * A URL flash of an image not cached yet is written while it downloads, as a user runs it
+ * (`fiot-flash flash <url> --drive /dev/loopN --sha256 X --json`), from a loopback server sending
+ * at a limited rate. The fixture is compressed as osbuild does (1 MiB xz blocks).
+ *
+ * - The card is written while bytes still arrive (progress says so: written bytes grow while the
+ *   download is incomplete, the writer waiting for it), verified, and holds the image; the cache
+ *   then holds the `.xz` and its decompressed copy, and a second flash reads the copy.
+ * - One byte flipped on the server side: exit 1, CHECKSUM_MISMATCH, the card (which held a valid
+ *   table before) has none at its head or end, and the cache holds neither file. The same for an
+ *   intact image that is not the one its checksum names: written while it downloads, no table.
+ * - The connection cut mid-download: resumed by Range, the card verified.
+ * - A server that ignores Range: the image streams in order from one request and verifies.
+ * - Ctrl-C while it downloads: exit 1 with CANCELLED, the card without a table, the server stops sending.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeFixture, type Fixture } from '../../fixtures/fixture';
+import { assertNoPartitionTable, cachedEntries } from '../../helpers/cache-copy';
+import { assertCardHoldsImage, readRange } from '../../helpers/card-check';
+import { jsonLines, resultLine } from '../../helpers/cli-json';
+import { startImageServer, type ImageServer } from '../../helpers/image-server';
+import { createLoopDisk } from '../../helpers/loop';
+
+type LoopDisk = ReturnType<typeof createLoopDisk>;
+import { runCli } from '../../helpers/run-cli';
+import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
+import { tempImages, type TempImages } from './setup';
+
+const skip = loopSkipReason() ?? commandsSkipReason('sfdisk', 'blkid', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'e2fsck', 'fsck.vfat', 'xz') ?? false;
+const MiB = 1024 * 1024;
+const IMAGE = '/Fedora-IoT-stream.raw.xz';
+/** ~6 MB/s: the download takes a few seconds, slower than the loop device takes the bytes. */
+const RATE = { bytes: 64 * 1024, ms: 10 };
+
+let fixture: Fixture & { xzPath: string };
+let xz: Buffer;
+let sha256: string;
+let server: ImageServer;
+const temps: TempImages[] = [];
+
+before(async () => {
+  if (skip) return;
+  const built = await makeFixture({ xz: 'osbuild', size: 160 * MiB, espMib: 32, bootMib: 32, rootFillMib: 24, seed: 20 });
+  fixture = { ...built, xzPath: built.xzPath! };
+  xz = readFileSync(fixture.xzPath);
+  sha256 = createHash('sha256').update(xz).digest('hex');
+  server = await startImageServer({ [IMAGE]: xz });
+});
+after(async () => {
+  await server?.close();
+  for (const temp of temps) temp.dispose();
+});
+
+interface Progress {
+  type: 'progress';
+  phase: string;
+  bytes: number;
+  download?: { bytes: number; totalBytes: number | null; limitedBy: 'download' | 'card' };
+}
+interface Result {
+  ok: boolean;
+  decoder?: string;
+  imageCache?: string;
+  error?: { code: string; message: string };
+  targets: Array<{ verified: boolean }>;
+}
+
+function freshCache(): TempImages {
+  const temp = tempImages();
+  temps.push(temp);
+  return temp;
+}
+
+async function flash(temp: TempImages, card: LoopDisk, started?: (child: ChildProcess) => void, expected = sha256) {
+  const run = await runCli(['flash', server.url(IMAGE), '--drive', card.device, '--sha256', expected, '--yes', '--json'], { FIOT_CACHE_DIR: temp.cacheDir, FIOT_CONFIG_DIR: temp.root }, started);
+  const progress = jsonLines(run.stdout).filter((line) => line.type === 'progress') as unknown as Progress[];
+  return { ...run, progress, result: resultLine<Result>(run.stdout) };
+}
+
+function newCard(): LoopDisk {
+  return createLoopDisk(fixture.size + 8 * MiB, 'fiot-stream-card-');
+}
+
+/** A card that looks finished before the run: the image's own partition table at its head. */
+function withOldTable(card: LoopDisk): void {
+  const fd = openSync(card.backingFile, 'r+');
+  writeSync(fd, readFileSync(fixture.path).subarray(0, MiB), 0, MiB, 0);
+  closeSync(fd);
+}
+
+/** No partition table at either end: the head (sfdisk, blkid) and no GPT header in the card's last 64 KiB. */
+function assertNoTables(card: LoopDisk): void {
+  assertNoPartitionTable(card.device, card.backingFile);
+  const size = fixture.size + 8 * MiB;
+  assert.ok(!readRange(card.backingFile, size - 64 * 1024, 64 * 1024).includes('EFI PART'), 'no backup GPT header at the end of the card');
+}
+
+/** Neither the download nor a decompressed copy stayed in the cache: no entry, no object folder, no partial file. */
+function assertCacheEmpty(temp: TempImages): void {
+  assert.deepEqual(cachedEntries(temp.cacheDir), [], 'no cache entry');
+  assert.equal(existsSync(path.join(temp.cacheDir, 'objects', sha256)), false, 'no object folder');
+  const downloads = path.join(temp.cacheDir, 'downloads');
+  const parts = existsSync(downloads) ? readdirSync(downloads).filter((name) => name.endsWith('.part')) : [];
+  assert.deepEqual(parts, [], 'no partial download or copy left');
+}
+
+test('a URL flash at a limited rate is written while it downloads, verified, and leaves the .xz and its copy in the cache', { skip, timeout: 300_000 }, async () => {
+  server.faults.throttle = RATE;
+  const temp = freshCache();
+  const first = newCard();
+  const second = newCard();
+  try {
+    const run = await flash(temp, first);
+    assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
+    assert.equal(run.result.targets[0]?.verified, true);
+    assert.match(run.result.decoder ?? '', /while downloading/);
+    // Bytes reached the card while the download was still incomplete, and the writer said it waited for it.
+    const during = run.progress.filter((p) => p.download && p.download.totalBytes !== null && p.download.bytes < p.download.totalBytes);
+    assert.ok(during.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'written while downloading');
+    assert.ok(during.some((p) => p.download?.limitedBy === 'download'), 'the progress said the download set the pace');
+    await assertCardHoldsImage(fixture, first.device);
+
+    // The cache holds the download and the decompressed copy the writer made on the way.
+    const entry = cachedEntries(temp.cacheDir).find((e) => e.sha256 === sha256);
+    assert.ok(entry?.file && entry.raw, 'one entry with both files');
+    assert.ok(readFileSync(path.join(temp.cacheDir, entry.file)).equals(xz), 'the .xz as served');
+    assert.equal(entry.raw.size, fixture.size);
+    assert.equal(run.result.imageCache, 'kept');
+
+    server.faults.throttle = undefined;
+    const downloads = server.downloads(IMAGE).length;
+    const again = await flash(temp, second);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.result.imageCache, 'read', 'the second flash reads the copy');
+    assert.equal(server.downloads(IMAGE).length, downloads, 'and downloads nothing');
+    await assertCardHoldsImage(fixture, second.device);
+  } finally {
+    server.faults.throttle = undefined;
+    first.dispose();
+    second.dispose();
+  }
+});
+
+test('a byte flipped on the server fails with CHECKSUM_MISMATCH: the card has no partition table and the cache holds nothing', { skip, timeout: 300_000 }, async () => {
+  const flipped = Buffer.from(xz);
+  flipped[Math.floor(flipped.length / 2)]! ^= 0x40;
+  server.files.set(IMAGE, { body: flipped });
+  server.faults.throttle = RATE;
+  const temp = freshCache();
+  const card = newCard();
+  withOldTable(card);
+  try {
+    const run = await flash(temp, card);
+    assert.equal(run.code, 1);
+    assert.equal(run.result.error?.code, 'CHECKSUM_MISMATCH', JSON.stringify(run.result));
+    assertNoTables(card);
+    assertCacheEmpty(temp);
+  } finally {
+    server.files.set(IMAGE, { body: xz });
+    server.faults.throttle = undefined;
+    card.dispose();
+  }
+});
+
+/**
+ * A rate-limited flash under `faults` onto a fresh card and cache: it must verify and the card hold
+ * the image. Returns the download requests it made (the `.xz` index's bounded reads left out).
+ */
+async function flashUnder(faults: Partial<typeof server.faults>) {
+  Object.assign(server.faults, { throttle: RATE, ...faults });
+  const card = newCard();
+  const before = server.requests.length;
+  try {
+    const run = await flash(freshCache(), card);
+    assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
+    assert.equal(run.result.targets[0]?.verified, true);
+    assert.match(run.result.decoder ?? '', /while downloading/);
+    await assertCardHoldsImage(fixture, card.device);
+    return server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before);
+  } finally {
+    for (const key of Object.keys(server.faults) as Array<keyof typeof server.faults>) delete server.faults[key];
+    card.dispose();
+  }
+}
+
+test('an intact image that is not the one its checksum names is written, but its partition table never goes on', { skip, timeout: 300_000 }, async () => {
+  server.faults.throttle = RATE;
+  const temp = freshCache();
+  const card = newCard();
+  withOldTable(card);
+  try {
+    // Every block decodes cleanly: only the sha256 of the whole download, known at its end, tells.
+    const run = await flash(temp, card, undefined, 'ab'.repeat(32));
+    assert.equal(run.code, 1);
+    assert.equal(run.result.error?.code, 'CHECKSUM_MISMATCH', JSON.stringify(run.result));
+    assert.ok(run.progress.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'the body was being written before the verdict');
+    assertNoTables(card);
+    assertCacheEmpty(temp);
+  } finally {
+    server.faults.throttle = undefined;
+    card.dispose();
+  }
+});
+
+test('a connection cut mid-download resumes by Range and the card verifies', { skip, timeout: 300_000 }, async () => {
+  const downloads = await flashUnder({ cutAfterBytes: { bytes: Math.floor(xz.length / 2), times: 1, downloadsOnly: true } });
+  assert.equal(downloads.length, 2, 'the download and its resume');
+  assert.equal(downloads[1]?.status, 206);
+  assert.match(downloads[1]?.range ?? '', /^bytes=[1-9]\d*-$/, 'resumed where the cut left it');
+});
+
+test('a server that ignores Range streams the image in order from one request, and the card verifies', { skip, timeout: 300_000 }, async () => {
+  const downloads = await flashUnder({ ignoreRange: true });
+  assert.deepEqual(downloads.map((r) => r.status), [200], 'one whole-file answer');
+});
+
+test('Ctrl-C while the image downloads stops the download and the writer: exit 1, CANCELLED, no partition table', { skip, timeout: 300_000 }, async () => {
+  // Slow enough that the cancel surely comes mid-download.
+  server.faults.throttle = { bytes: 32 * 1024, ms: 20 };
+  const temp = freshCache();
+  const card = newCard();
+  withOldTable(card);
+  const before = server.requests.length;
+  try {
+    const run = await flash(temp, card, (child) => {
+      let out = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        // Once a card is being written from a download under way: Ctrl-C.
+        if (/"download":\{"bytes":[1-9]/.test(out) && /"state":"writing"/.test(out) && !child.killed) child.kill('SIGINT');
+      });
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.result.error?.code, 'CANCELLED', JSON.stringify(run.result));
+    assertNoTables(card);
+    assert.deepEqual(cachedEntries(temp.cacheDir), [], 'nothing was kept as an image');
+    const transfer = server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before).at(-1)!;
+    const sent = transfer.bytesSent;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(transfer.bytesSent, sent, 'the server sends nothing more');
+    assert.ok(sent < xz.length, 'the download stopped before its end');
+  } finally {
+    server.faults.throttle = undefined;
+    card.dispose();
+  }
+});
