@@ -3,6 +3,7 @@
  * image on first boot, merging an Ignition config of one's own, or handing the whole config to
  * an Ignition URL or a Zezere server instead.
  */
+import { staticIpReachWords } from '../../../../shared/provisioning';
 import { FieldErrors, TextField, useFieldProblems } from './field';
 import type { ProvisioningModeChoice } from './profile-form';
 import { profileStore, useProfile } from '../../stores';
@@ -40,6 +41,21 @@ function MergeConfig() {
   );
 }
 
+/**
+ * A fixed address without a gateway or DNS server is allowed (a closed network may want it), but
+ * the device then reaches nothing beyond its subnet: said beside the fields, not as an error.
+ */
+function StaticIpReach() {
+  const address = useProfile((s) => s.form.staticAddress.trim());
+  const gateway = useProfile((s) => s.form.staticGateway.trim());
+  const dns = useProfile((s) => s.form.staticDns.trim());
+  const addressWrong = useFieldProblems('staticAddress').length > 0;
+  const words = address && !addressWrong ? staticIpReachWords({ address, ...(gateway ? { gateway } : {}), dns: dns ? dns.split(/[\s,;]+/) : [] }) : null;
+  if (!words) return null;
+  const missing = [...(gateway ? [] : ['Gateway (usually the router, such as 192.168.1.1)']), ...(dns ? [] : ['DNS servers'])];
+  return <p className="drive-warning" role="note" data-testid="static-ip-reach">{words} Fill in {missing.join(' and ')} above, unless the device is meant to stay on this network.</p>;
+}
+
 export function AdvancedFields() {
   const mode = useProfile((s) => s.form.mode);
   return (
@@ -70,6 +86,7 @@ export function AdvancedFields() {
               <TextField name="staticAddress" label="Address with prefix" placeholder="192.168.1.50/24" />
               <TextField name="staticGateway" label="Gateway" placeholder="192.168.1.1" />
               <TextField name="staticDns" label="DNS servers" placeholder="1.1.1.1 9.9.9.9" />
+              <StaticIpReach />
             </fieldset>
             <MergeConfig />
           </>
