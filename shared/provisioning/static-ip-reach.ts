@@ -17,15 +17,40 @@ export function reachGaps(staticIp: StaticIpSettings | undefined): ReachGap[] {
   return [...(staticIp.gateway ? [] : ['gateway' as const]), ...(staticIp.dns.length ? [] : ['dns' as const])];
 }
 
-/** "192.168.1.0/24" for "192.168.1.20/24"; null for anything that is not an address with a prefix. */
-export function subnetOf(address: string): string | null {
+const ipValue = (ip: string) => ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+
+/** The network an address with a prefix is on, as its first address and size; null for anything else. */
+function networkOf(address: string): { start: number; size: number; prefix: number } | null {
   const [ip, prefixText] = address.trim().split('/');
   const prefix = Number(prefixText);
   if (!IPV4.test(ip ?? '') || !Number.isInteger(prefix) || prefix < 1 || prefix > 32) return null;
-  const value = ip!.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
   const size = 2 ** (32 - prefix);
-  const network = Math.floor(value / size) * size;
-  return `${[24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.')}/${prefix}`;
+  return { start: Math.floor(ipValue(ip!) / size) * size, size, prefix };
+}
+
+/** "192.168.1.0/24" for "192.168.1.20/24"; null for anything that is not an address with a prefix. */
+export function subnetOf(address: string): string | null {
+  const network = networkOf(address);
+  if (!network) return null;
+  return `${[24, 16, 8, 0].map((shift) => Math.floor(network.start / 2 ** shift) % 256).join('.')}/${network.prefix}`;
+}
+
+/** Whether `ip` (an IPv4 address) is on the network of `address` (A.B.C.D/N). */
+export function onSubnet(ip: string, address: string): boolean {
+  const network = networkOf(address);
+  if (!network || !IPV4.test(ip)) return false;
+  const value = ipValue(ip);
+  return value >= network.start && value < network.start + network.size;
+}
+
+/**
+ * The fixed addresses among `staticIps` that cannot reach `checkinAddress` to report: without a
+ * gateway a device reaches only its own subnet. An address that is not IPv4 (a host name, IPv6)
+ * is not judged.
+ */
+export function checkinOutOfReach(checkinAddress: string, staticIps: Array<StaticIpSettings | undefined>): string[] {
+  if (!IPV4.test(checkinAddress)) return [];
+  return staticIps.filter((ip): ip is StaticIpSettings => Boolean(ip?.address && !ip.gateway && !onSubnet(checkinAddress, ip.address))).map((ip) => ip.address);
 }
 
 /**

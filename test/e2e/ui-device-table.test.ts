@@ -3,7 +3,8 @@
  * would report it: the summary names the table's devices (not "hostname unchanged"), the preview
  * shows the config a chosen row's card gets (card 7's hostname and address), and fixed addresses
  * without a gateway or DNS server are warned about in words, beside the table and beside the
- * form's fields, without stopping the write.
+ * form's fields, without stopping the write; station mode names the table's devices and warns
+ * when they could not reach the check-in address.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,6 +96,30 @@ describe('a device table in the First boot step, in Chromium through the station
       await summary.filter({ hasText: '12 devices from pasted table' }).waitFor();
       assert.equal(await reach.count(), 0);
       assert.match(await previewedFile(page, '/etc/NetworkManager/system-connections/wired-static.nmconnection'), /^dns=192\.168\.1\.1;9\.9\.9\.9;$/m);
+    });
+  });
+
+  it('in station mode, warns that devices without a gateway cannot reach a check-in address off their subnet', { timeout: 60_000 }, async () => {
+    await onFirstBoot(async (page) => {
+      const table = (gateway: string) => [`hostname,ip${gateway ? ',gateway' : ''}`, ...pumps.map((p) => `${p.hostname},${p.ip}${gateway ? `,${gateway}` : ''}`)].join('\n');
+      await page.getByTestId('table-paste').fill(table(''));
+      await page.getByTestId('table-use-pasted').click();
+      await page.getByTestId('table-summary').waitFor();
+      await page.getByTestId('tool-open-bench').click();
+      assert.equal(await page.getByTestId('bench-values').innerText(), '12 devices from pasted table: site-pump-01 … site-pump-12, one per card, in the order the cards go in.');
+      await page.getByTestId('checkin-address').selectOption('127.0.0.1');
+      const reach = page.getByTestId('checkin-reach');
+      assert.equal(await reach.innerText(), 'All 12 devices have a fixed address in 192.168.1.0/24 and no gateway (the router to other networks), so they cannot reach 127.0.0.1 to say they came up. Pick this computer’s address on their network, or give them a gateway in the First boot step.');
+      await shotAtWidths(page, 'device-table-3-checkin-reach');
+
+      // Given a gateway, the devices can reach beyond their subnet: nothing to say.
+      await page.getByTestId('tool-close').click();
+      await page.getByTestId('table-paste').fill(table('192.168.1.1'));
+      await page.getByTestId('table-use-pasted').click();
+      await page.getByTestId('profile-summary').filter({ hasText: 'pasted table' }).waitFor();
+      await page.getByTestId('tool-open-bench').click();
+      await page.getByTestId('checkin-address').selectOption('127.0.0.1');
+      assert.equal(await reach.count(), 0);
     });
   });
 

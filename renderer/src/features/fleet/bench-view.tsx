@@ -14,6 +14,8 @@ import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBenc
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
+import { useTableFacts } from './table-rows';
+import { tableWords } from '../provisioning/profile-summary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
@@ -53,10 +55,12 @@ function FormValues() {
   const next = useProfile((s) => s.previewFrom);
   const start = useProfile((s) => s.counterStart);
   const table = useFleet((s) => s.table);
+  const devices = useTableFacts();
+  const firstHostname = useProfile((s) => s.preview?.hostnames[0] ?? '');
   if (!enabled) return <p data-testid="bench-values">No first-boot setup: every card gets the image as it ships.</p>;
   return (
     <p data-testid="bench-values">
-      {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
+      {devices ? `${tableWords(devices, firstHostname)}, in the order the cards go in` : table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
     </p>
   );
 }

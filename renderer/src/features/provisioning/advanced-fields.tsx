@@ -5,7 +5,7 @@
  */
 import { staticIpReachWords } from '../../../../shared/provisioning';
 import { FieldErrors, TextField, useFieldProblems } from './field';
-import type { ProvisioningModeChoice } from './profile-form';
+import { formStaticIp, type ProvisioningModeChoice } from './profile-form';
 import { profileStore, useProfile } from '../../stores';
 
 const MODES: Array<{ value: ProvisioningModeChoice; label: string; hint: string }> = [
@@ -46,13 +46,12 @@ function MergeConfig() {
  * the device then reaches nothing beyond its subnet: said beside the fields, not as an error.
  */
 function StaticIpReach() {
-  const address = useProfile((s) => s.form.staticAddress.trim());
-  const gateway = useProfile((s) => s.form.staticGateway.trim());
-  const dns = useProfile((s) => s.form.staticDns.trim());
+  const form = useProfile((s) => s.form);
   const addressWrong = useFieldProblems('staticAddress').length > 0;
-  const words = address && !addressWrong ? staticIpReachWords({ address, ...(gateway ? { gateway } : {}), dns: dns ? dns.split(/[\s,;]+/) : [] }) : null;
-  if (!words) return null;
-  const missing = [...(gateway ? [] : ['Gateway (usually the router, such as 192.168.1.1)']), ...(dns ? [] : ['DNS servers'])];
+  const staticIp = addressWrong ? undefined : formStaticIp(form);
+  const words = staticIpReachWords(staticIp);
+  if (!staticIp || !words) return null;
+  const missing = [...(staticIp.gateway ? [] : ['Gateway (usually the router, such as 192.168.1.1)']), ...(staticIp.dns.length ? [] : ['DNS servers'])];
   return <p className="drive-warning" role="note" data-testid="static-ip-reach">{words} Fill in {missing.join(' and ')} above, unless the device is meant to stay on this network.</p>;
 }
 
