@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupTableProblems, lineRanges, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps } from '../../../shared/provisioning';
+import { checkinOutOfReach, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps } from '../../../shared/provisioning';
 import { emptyForm } from '../../../renderer/src/features/provisioning/profile-form';
 import { profileSummary, tableWords } from '../../../renderer/src/features/provisioning/profile-summary';
 
@@ -25,6 +25,14 @@ test('a fixed address\'s subnet, and what it lacks to reach beyond it', () => {
   assert.match(staticIpReachWords({ address: '192.168.1.20/24', gateway: '192.168.1.1', dns: [] }) ?? '', /has no DNS server \(which looks up names\): the device will look up no names/);
   assert.equal(staticIpReachWords({ address: '192.168.1.20/24', gateway: '192.168.1.1', dns: ['1.1.1.1'] }), null);
   assert.equal(staticIpReachWords(undefined), null);
+});
+
+test('a check-in address off the subnet of a device without a gateway is out of its reach', () => {
+  assert.deepEqual([onSubnet('192.168.1.5', '192.168.1.20/24'), onSubnet('192.168.2.5', '192.168.1.20/24'), onSubnet('10.255.0.1', '10.0.0.9/8'), onSubnet('host.lan', '10.0.0.9/8')], [true, false, true, false]);
+  const rows = [{ address: '192.168.1.20/24', dns: [] }, { address: '192.168.1.21/24', gateway: '192.168.1.1', dns: [] }, { address: '10.0.0.2/24', dns: [] }, undefined];
+  assert.deepEqual(checkinOutOfReach('192.168.1.5', rows), ['10.0.0.2/24'], 'a gateway reaches anywhere; the same subnet needs none');
+  assert.deepEqual(checkinOutOfReach('127.0.0.1', rows), ['192.168.1.20/24', '10.0.0.2/24']);
+  assert.deepEqual(checkinOutOfReach('fe80::1', rows), [], 'an address that is not IPv4 is not judged');
 });
 
 test('table rows without a gateway or DNS server are grouped by what they lack, naming their shared subnet', () => {
