@@ -26,7 +26,8 @@ ${provisioningHelp}
   --output DIR           save every row's config into DIR instead, one file per card, named by
                          row and hostname (07-site-pump-07.ign); DIR is made when missing. The
                          files hold password hashes and Wi-Fi passphrases: readable by you only
-  --json                 one JSON object: {"type":"result","ok":true,"mode":...,"config":{...}}
+  --json                 one JSON object per line: any {"type":"warning",...}, then
+                         {"type":"result","ok":true,"mode":...,"config":{...}}
                          (with --output: {"type":"result","ok":true,"folder":...,"rows":[...]})
 `;
 
