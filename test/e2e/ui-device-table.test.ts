@@ -127,8 +127,12 @@ describe('a device table in the First boot step, in Chromium through the station
     await onFirstBoot(async (page) => {
       await page.getByLabel('Hostname', { exact: true }).fill('greenhouse');
       await page.getByTestId('profile-advanced').locator('summary').click();
-      await page.getByLabel('Address with prefix').fill('10.20.0.50/16');
       const reach = page.getByTestId('static-ip-reach');
+      // A gateway typed without an address would set nothing: said, not dropped unseen.
+      await page.getByLabel('Gateway', { exact: true }).fill('10.20.0.1');
+      assert.equal(await reach.innerText(), 'The gateway and DNS servers are used only with an address above. For a device table, put them in its gateway and dns columns.');
+      await page.getByLabel('Gateway', { exact: true }).fill('');
+      await page.getByLabel('Address with prefix').fill('10.20.0.50/16');
       assert.equal(await reach.innerText(), 'The fixed address 10.20.0.50/16 has no gateway (the router to other networks) and no DNS server (which looks up names): the device will reach only addresses in 10.20.0.0/16 (not the internet for updates or containers, nor a check-in address outside it) and look up no names such as fedoraproject.org. Fill in Gateway (usually the router, such as 192.168.1.1) and DNS servers above, unless the device is meant to stay on this network.');
       await continueEnabled(page);
       await shotAtWidths(page, 'device-table-2-static-ip-reach');
