@@ -15,8 +15,9 @@ import type { Page } from 'playwright-core';
 import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
 import { ED25519_KEY } from '../helpers/ssh-keys';
-import { commandsSkipReason } from '../helpers/system';
-import { chooseImage } from '../helpers/ui-steps';
+import { createLoopDisk } from '../helpers/loop';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { addTarget, chooseImage } from '../helpers/ui-steps';
 import { openOfflineStation, type OfflineStation } from '../helpers/walk';
 
 const skip = chromiumSkipReason() ?? commandsSkipReason('xz');
@@ -97,6 +98,31 @@ describe('a device table in the First boot step, in Chromium through the station
       assert.equal(await reach.count(), 0);
       assert.match(await previewedFile(page, '/etc/NetworkManager/system-connections/wired-static.nmconnection'), /^dns=192\.168\.1\.1;9\.9\.9\.9;$/m);
     });
+  });
+
+  it('the Write step names the cards by their rows, not by the form\'s hostname pattern the rows replace', { skip: loopSkipReason() ?? false, timeout: 90_000 }, async () => {
+    const cards = [createLoopDisk(station.fixture.size), createLoopDisk(station.fixture.size)];
+    try {
+      await onFirstBoot(async (page) => {
+        await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
+        await page.getByTestId('table-paste').fill(['hostname,ip,gateway,dns', ...pumps.map((p) => `${p.hostname},${p.ip},192.168.1.1,192.168.1.1`)].join('\n'));
+        await page.getByTestId('table-use-pasted').click();
+        await page.getByTestId('table-summary').waitFor();
+        await continueEnabled(page);
+        await page.getByTestId('step-continue').click();
+        for (const card of cards) await addTarget(page, card.device);
+        await page.getByTestId('step-continue').click();
+        const plan = page.getByTestId('plan-provisioning');
+        assert.equal(await plan.innerText(), 'the next unused rows of pasted table, one per card (listed below) · user core');
+        const rows = page.getByTestId('batch-card');
+        await rows.nth(1).waitFor();
+        assert.match(await rows.nth(0).innerText(), /site-pump-01\s+line 2/);
+        assert.match(await rows.nth(1).innerText(), /site-pump-02\s+line 3/);
+        await shotAtWidths(page, 'device-table-4-write-step');
+      });
+    } finally {
+      for (const card of cards) card.dispose();
+    }
   });
 
   it('in station mode, warns that devices without a gateway cannot reach a check-in address off their subnet', { timeout: 60_000 }, async () => {

@@ -52,4 +52,5 @@ test('with a table the summary names its devices, never "hostname unchanged"', (
   assert.equal(tableWords({ name: 'two.csv', hostnames: ['a', 'b'], addresses: false }, ''), '2 devices from two.csv: a and b, one per card');
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined, undefined, undefined], addresses: false }, 'pump-01'), '3 devices from labels.csv, one per card, named pump-01, …');
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined], addresses: false }, ''), '1 device from labels.csv, one per card, hostname unchanged');
+  assert.equal(profileSummary(form, undefined, { name: 'sites.csv', hostnames: [], addresses: false }), 'User core, 1 SSH key, the device table sites.csv, once corrected', 'a table with problems is not "hostname unchanged" either');
 });

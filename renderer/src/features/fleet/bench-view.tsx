@@ -60,7 +60,7 @@ function FormValues() {
   if (!enabled) return <p data-testid="bench-values">No first-boot setup: every card gets the image as it ships.</p>;
   return (
     <p data-testid="bench-values">
-      {devices ? `${tableWords(devices, firstHostname)}, in the order the cards go in` : table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
+      {devices?.hostnames.length ? `${tableWords(devices, firstHostname)}, in the order the cards go in` : table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the series' : 'starting'} at ${start ?? next}` : 'The first-boot profile'}.
     </p>
   );
 }

@@ -8,11 +8,11 @@ import { planForCard, type Problem, type ProvisioningPlan } from '../../../../sh
 import type { TableFacts } from '../provisioning/profile-summary';
 import { useFleet, useProfile } from '../../stores';
 
-/** The table in use, for the summary; undefined without a usable one. */
+/** The table in use, for the summary (no devices while it needs correcting); undefined without one. */
 export function useTableFacts(): TableFacts | undefined {
   const name = useFleet((s) => s.table?.name);
   const devices = useFleet((s) => s.tableDevices);
-  return useMemo(() => (name && devices.length
+  return useMemo(() => (name
     ? { name, hostnames: devices.map((d) => d.values.hostname), addresses: devices.some((d) => d.values.ip !== undefined) }
     : undefined), [name, devices]);
 }

@@ -32,7 +32,7 @@ function wifiWords(form: ProfileForm): string {
 export interface TableFacts {
   /** The file's name ("sites.csv"), or "pasted table". */
   name: string;
-  /** Each row's own hostname (the table's hostname column), in order; undefined for a row without one. */
+  /** Each row's own hostname (the table's hostname column), in order; undefined for a row without one; none while the table needs correcting. */
   hostnames: Array<string | undefined>;
   /** Whether the rows give fixed addresses (an ip column). */
   addresses: boolean;
@@ -41,6 +41,7 @@ export interface TableFacts {
 /** "12 devices from sites.csv: site-pump-01 … site-pump-12, one per card". */
 export function tableWords(table: TableFacts, hostname: string): string {
   const count = table.hostnames.length;
+  if (count === 0) return `the device table ${table.name}, once corrected`;
   const from = `${plural(count, 'device')} from ${table.name}`;
   const names = table.hostnames.filter((name): name is string => Boolean(name));
   if (names.length === count && count > 0) {

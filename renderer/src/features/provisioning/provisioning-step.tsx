@@ -77,7 +77,7 @@ export function ProvisioningSummary() {
   if (!enabled) return <>No first-boot setup</>;
   if (mode === 'url') return <>Config from a URL</>;
   if (mode === 'zezere') return <>Zezere server</>;
-  if (table) return <>{table.hostnames.length} device{table.hostnames.length === 1 ? '' : 's'} from {table.name}</>;
+  if (table) return <>{table.hostnames.length ? `${table.hostnames.length} device${table.hostnames.length === 1 ? '' : 's'} from ${table.name}` : 'Device table to correct'}</>;
   return <>{hostnames[0] ? `Cards named ${hostnames[0]}${hostnames.length > 1 ? ', …' : ''}` : 'First-boot setup'}</>;
 }
 
