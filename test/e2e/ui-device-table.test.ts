@@ -100,6 +100,19 @@ describe('a device table in the First boot step, in Chromium through the station
     });
   });
 
+  it('station mode with a table to correct says so, not "Choose an image" beside the chosen image', { timeout: 60_000 }, async () => {
+    await onFirstBoot(async (page) => {
+      await page.getByTestId('table-paste').fill(['hostname,ip', ...pumps.map((p) => `${p.hostname},${p.ip.replace('/24', '')}`)].join('\n'));
+      await page.getByTestId('table-use-pasted').click();
+      await page.getByTestId('table-problems').waitFor();
+      await page.getByTestId('tool-open-bench').click();
+      assert.match(await page.getByTestId('bench-view').innerText(), /Image: fixture\.img\.xz/);
+      assert.equal(await page.getByTestId('bench-blocker').innerText(), 'The device table needs correcting first: its problems are listed under it in the First boot step.');
+      assert.equal(await page.getByTestId('bench-switch').isDisabled(), true);
+      assert.equal(await page.getByTestId('bench-values').innerText(), 'Rows of pasted table, in order.');
+    });
+  });
+
   it('the Write step names the cards by their rows, not by the form\'s hostname pattern the rows replace', { skip: loopSkipReason() ?? false, timeout: 90_000 }, async () => {
     const cards = [createLoopDisk(station.fixture.size), createLoopDisk(station.fixture.size)];
     try {

@@ -89,6 +89,13 @@ export function sessionProgress(status: BenchStatus): string {
   return status.active ? `${written}. Insert the next card.` : `${written}.`;
 }
 
+/** Why a session cannot start yet, naming the one thing to do (not "choose an image" when one is chosen). */
+export function startBlocker(state: { image: boolean; tableOk: boolean; profileReady: boolean }): string {
+  if (!state.image) return 'Choose an image first.';
+  if (!state.tableOk) return 'The device table needs correcting first: its problems are listed under it in the First boot step.';
+  return 'Finish the First boot step first: a setting there needs correcting.';
+}
+
 export function BenchView() {
   const status = useBench((s) => s.status);
   const busy = useBench((s) => s.busy);
@@ -122,7 +129,7 @@ export function BenchView() {
         <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
-      {!canStart && !status.active && <p className="drive-warning">Choose an image first (and finish the First boot step, if it is on).</p>}
+      {!canStart && !status.active && <p className="drive-warning" data-testid="bench-blocker">{startBlocker({ image: Boolean(source && imageName), tableOk, profileReady })}</p>}
       {error && <ErrorNotice error={error} testId="bench-error" />}
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The session stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
