@@ -90,7 +90,7 @@ export function sessionProgress(status: BenchStatus): string {
 }
 
 /** Why a session cannot start yet, naming the one thing to do (not "choose an image" when one is chosen). */
-export function startBlocker(state: { image: boolean; tableOk: boolean; profileReady: boolean }): string {
+function startBlocker(state: { image: boolean; tableOk: boolean; profileReady: boolean }): string {
   if (!state.image) return 'Choose an image first.';
   if (!state.tableOk) return 'The device table needs correcting first: its problems are listed under it in the First boot step.';
   return 'Finish the First boot step first: a setting there needs correcting.';
