@@ -12,7 +12,10 @@ import { profileSummary } from './profile-summary';
 import { fleetStore, useFleet, useProfile } from '../../stores';
 import { useShownRow, useTableFacts, type ShownRow } from '../fleet';
 
-/** Each file the config writes, decoded to the text that will be in it (secrets already masked). */
+/**
+ * Each file the config writes, decoded to the text that will be in it (secrets already masked);
+ * a long file scrolls, so it takes the keyboard's focus as the JSON does.
+ */
 function FilesAsText({ maskedConfig }: { maskedConfig: string }) {
   const files = readableFiles(maskedConfig);
   if (!files.length) return null;
@@ -22,7 +25,7 @@ function FilesAsText({ maskedConfig }: { maskedConfig: string }) {
       {files.map((file) => (
         <div key={file.path} className="preview-file" data-testid="ignition-file" data-path={file.path}>
           <p className="mono small">{file.path}{file.mode && <span className="muted"> (permissions {file.mode})</span>}</p>
-          {file.text !== null ? <pre className="preview-json">{file.text || '(empty)'}</pre> : <p className="muted small">Fetched from <code>{file.source}</code> on first boot.</p>}
+          {file.text !== null ? <pre className="preview-json" tabIndex={0} aria-label={`${file.path}, as written`}>{file.text || '(empty)'}</pre> : <p className="muted small">Fetched from <code>{file.source}</code> on first boot.</p>}
         </div>
       ))}
       <h3 className="preview-subtitle">The config itself (JSON, files encoded as Ignition needs)</h3>
