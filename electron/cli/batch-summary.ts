@@ -1,21 +1,14 @@
 /**
- * Before a multi-card flash: read --table, and say which card gets which name (and table line),
+ * Before a multi-card flash: say which card gets which name (and table line),
  * warning about names the history already holds. Runs before the erase question, so the person
- * answering it has seen the map; table problems exit 2 naming the line and column.
+ * answering it has seen the map. The table itself was checked when the flags were read (table-flag.ts).
  */
-import path from 'node:path';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
 import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
-import { readUtf8File } from './text-input';
-
-export function readTableFlag(file: string | undefined, cwd = process.cwd()): FlashRequest['table'] {
-  if (file === undefined) return undefined;
-  return { text: readUtf8File(file, '--table', cwd), name: path.basename(file) };
-}
 
 /** Prints the card-to-hostname map; returns the names the history already holds. */
 export async function summariseBatch(request: FlashRequest, drives: Drive[], configDir: string, io: CliIO, tableFile?: string): Promise<string[]> {

@@ -5,7 +5,7 @@
  * that names the flag to correct.
  */
 import { FiotError } from '../../shared/errors';
-import { checkProfile, COUNTER_MAX, hasCounter, savedProfileSchema, type Problem, type Profile } from '../../shared/provisioning';
+import { checkProfile, COUNTER_MAX, hasCounter, IPV4, savedProfileSchema, staticIpReachWords, type Problem, type Profile } from '../../shared/provisioning';
 import { checkUtf8Flags, readUtf8File } from './text-input';
 
 export const provisioningOptions = {
@@ -31,6 +31,7 @@ export const provisioningOptions = {
   'kernel-arg': { type: 'string', multiple: true },
   'bootc-switch': { type: 'string' },
   'counter-start': { type: 'string' },
+  'ip-prefix': { type: 'string' },
 } as const;
 
 /** What `flash` and `bench` share: the provisioning flags, a table, the board, and how to answer. */
@@ -56,7 +57,11 @@ Provisioning (first boot, through Ignition):
   --ssh-key KEY|@FILE    ... with this SSH public key (repeatable)
   --wifi-ssid SSID       a Wi-Fi network, with --wifi-psk-file FILE (the passphrase),
                          --wifi-security wpa-psk|sae|none and --wifi-hidden
-  --static-ip A.B.C.D/N  a static IPv4 address for the wired port (--gateway IP, --dns IP)
+  --static-ip A.B.C.D/N  a static IPv4 address for the wired port (--gateway IP, --dns IP);
+                         without a gateway and DNS server the device reaches only its subnet
+  --ip-prefix N          the network's size for addresses given without one, as spreadsheets
+                         export them (192.168.1.20 with --ip-prefix 24 is 192.168.1.20/24,
+                         netmask 255.255.255.0): --static-ip and the table's ip column
   --timezone TZ          e.g. Europe/Berlin
   --wifi-country CC      the Wi-Fi regulatory domain, e.g. DE (ISO 3166; on the kernel line)
   --keymap NAME          the console keyboard layout, e.g. de-nodeadkeys (as localectl lists them)
@@ -132,9 +137,30 @@ function describeProblem(problem: Problem, profileFile: string | undefined, from
   return profileFile ? `--profile ${profileFile}: ${problem.message}` : problem.message;
 }
 
-/** Whether any provisioning flag (other than --counter-start) was given. */
+/** Flags that shape other values rather than set anything on the card themselves. */
+const MODIFIER_FLAGS = new Set<keyof ProvisioningValues>(['counter-start', 'ip-prefix']);
+
+/** Whether any provisioning flag (other than --counter-start and --ip-prefix) was given. */
 export function hasProvisioningFlags(values: ProvisioningValues): boolean {
-  return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => name !== 'counter-start' && values[name] !== undefined);
+  return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => !MODIFIER_FLAGS.has(name) && values[name] !== undefined);
+}
+
+/** --ip-prefix N: the prefix length bare addresses get; undefined without it. */
+export function ipPrefixFromFlags(values: ProvisioningValues): number | undefined {
+  const value = values['ip-prefix'];
+  if (value === undefined) return undefined;
+  const prefix = /^\/?\d{1,2}$/.test(value) ? Number(value.replace('/', '')) : NaN;
+  if (!(prefix >= 1 && prefix <= 32)) throw usage(`--ip-prefix takes the network's size as a number from 1 to 32, e.g. --ip-prefix 24 (netmask 255.255.255.0); got “${value}”.`);
+  return prefix;
+}
+
+/** --static-ip as given, with --ip-prefix added to a bare address; a bare address without it is refused with the fix. */
+function staticAddress(values: ProvisioningValues): string | undefined {
+  const address = values['static-ip']?.trim();
+  if (address === undefined || !IPV4.test(address)) return address;
+  const prefix = ipPrefixFromFlags(values);
+  if (prefix === undefined) throw usage(`--static-ip ${address} has no network size (the “/24” after it): write ${address}/24, or add --ip-prefix 24 (netmask 255.255.255.0, what most home and office networks use).`);
+  return `${address}/${prefix}`;
 }
 
 /** The first card's {n}: --counter-start; undefined without it (flash continues the series, the others start at 1). */
@@ -180,7 +206,7 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
     throw usage('--wifi-psk-file, --wifi-security and --wifi-hidden need --wifi-ssid SSID.');
   }
   if (values['static-ip'] !== undefined) {
-    set('--static-ip', 'staticIp', { address: values['static-ip'], gateway: values.gateway, dns: values.dns ?? [] });
+    set('--static-ip', 'staticIp', { address: staticAddress(values), gateway: values.gateway, dns: values.dns ?? [] });
     ['--gateway', '--dns'].forEach((flag) => fromFlags.add(flag));
   } else if (values.gateway || values.dns) {
     throw usage('--gateway and --dns need --static-ip ADDRESS/PREFIX.');
@@ -205,4 +231,12 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
 export function provisioningWarnings(profile: Profile | undefined, cards: number): string[] {
   if (!profile?.hostname || cards < 2 || hasCounter(profile.hostname)) return [];
   return [`Every card will be named “${profile.hostname}”; use {n} or {n:03} in --hostname to number them.`];
+}
+
+/** A static address that reaches only its subnet, in words, with the flags that give what it lacks. */
+export function staticIpWarning(profile: Profile | undefined): string | null {
+  const words = staticIpReachWords(profile?.staticIp);
+  if (!words) return null;
+  const flags = [...(profile?.staticIp?.gateway ? [] : ['--gateway ADDRESS (usually the router, such as 192.168.1.1)']), ...(profile?.staticIp?.dns.length ? [] : ['--dns ADDRESS'])];
+  return `${words} Add ${flags.join(' and ')}.`;
 }

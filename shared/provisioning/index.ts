@@ -19,3 +19,5 @@ export * from './table-ip-prefix';
 export * from './regional';
 export * from './utf8-text';
 export * from './password';
+export * from './table-problem-groups';
+export * from './static-ip-reach';

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { loadConfig } from '../../electron/core/config';
 import { CatalogService } from '../../electron/core/catalog/service';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
+import type { BrowserOptions } from './browser';
 import { sendJson, startRouteServer } from './route-server';
 import { openStationSession, type StationSession } from './station-session';
 
@@ -69,11 +70,14 @@ export interface OfflineStation {
   close(): Promise<void>;
 }
 
-/** A station whose catalog is offline (see `offlineCatalogEnv`), with a small xz image to choose. */
-export async function openOfflineStation(name: string): Promise<OfflineStation> {
+/**
+ * A station whose catalog is offline (see `offlineCatalogEnv`), with a small xz image to choose;
+ * `browserOptions` as `launchBrowser` takes them (`bypassCSP` for a test that runs axe-core).
+ */
+export async function openOfflineStation(name: string, browserOptions: BrowserOptions = {}): Promise<OfflineStation> {
   const work = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
   const env = await offlineCatalogEnv(work);
-  const [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession(name, env)]);
+  const [fixture, session] = await Promise.all([makeFixture({ xz: true }), openStationSession(name, env, browserOptions)]);
   return {
     session,
     fixture,

@@ -20,7 +20,7 @@ import { driveListerFor } from '../../core/handlers/drives';
 import { previewBatch } from '../../core/provision/plan-flash';
 import { SeriesStore } from '../../core/provision/series-store';
 import { CoreServices } from '../../core/services';
-import { readTableFlag } from '../batch-summary';
+import { tableFromFlags, warnStaticIp } from '../table-flag';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { confirmSessionErase } from '../confirm';
 import type { CliIO } from '../io';
@@ -74,17 +74,19 @@ function parseRequest(argv: string[]) {
   if (positionals.length !== 1) throw usageError(positionals.length === 0 ? 'Name the image to write: fiot-flash bench <source>.' : `Give one image to write; got ${positionals.length}: ${positionals.join(' ')}.`);
   const given = positionals[0]!;
   const local = !/^[a-z][a-z0-9+.-]+:/i.test(given);
+  const provisioning = profileFromFlags(values);
+  const table = tableFromFlags(values, provisioning);
   const request: BenchRequest = {
     // Absolute, so the drive rules can tell a card that holds the image.
     source: local ? path.resolve(given) : given,
     verify: true,
     board: values.board,
     ignoreBoard: values['ignore-board'] ?? false,
-    provisioning: profileFromFlags(values),
-    table: readTableFlag(values.table),
+    provisioning,
+    table: table?.input,
     insecureSkipSignature: values['insecure-skip-signature'] ?? false,
   };
-  return { values, request };
+  return { values, request, table };
 }
 
 const phaseWords: Record<BenchSlot['state'], string> = {
@@ -141,7 +143,7 @@ function cardPrinter(io: CliIO) {
 export const command: Command = {
   summary: 'The card bench: write every card inserted, one after another',
   async run(argv, io) {
-    const { values, request } = parseRequest(argv);
+    const { values, request, table } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     const { configDir } = services.config;
@@ -151,6 +153,7 @@ export const command: Command = {
     // Bad profile or table input is refused before the question, naming the field or the line.
     const preview = request.provisioning !== undefined || request.table !== undefined ? await previewBatch(request, 1, configDir) : null;
     const profile = request.provisioning as Profile | undefined;
+    warnStaticIp(io, profile, table, values.table);
     const counterStart = counterStartFromFlags(values);
     if (counterStart !== undefined && profile?.hostname) await new SeriesStore(configDir).set(profile.hostname, counterStart);
     const first = preview?.cards[0];

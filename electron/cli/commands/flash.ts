@@ -11,7 +11,7 @@ import { inspectSource, localFileResolver } from '../../core/image-source';
 import { mayWriteWhileDownloading } from '../../core/flash/streamed-download';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
-import { readTableFlag, summariseBatch } from '../batch-summary';
+import { summariseBatch } from '../batch-summary';
 import { confirmErase } from '../confirm';
 import { reportFlash } from '../flash-report';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
@@ -22,6 +22,7 @@ import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioning
 import type { Profile } from '../../../shared/provisioning';
 import { prepareRemoteSource, reportDownloadVerification } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
+import { tableFromFlags, warnStaticIp } from '../table-flag';
 
 const help = `
 Usage: fiot-flash flash <source> --drive <target> [--drive <target> ...] [options]
@@ -54,10 +55,11 @@ ${insecureSkipSignatureHelp.trim()}
 
 ${provisioningHelp.trim()}
   --table FILE           per-device values from a CSV file (RFC 4180, header line first): one
-                         row per card, in order; columns hostname, ip (A.B.C.D/N), gateway, dns,
-                         ignition_url, kernel_args, label, and any other column fills {column}
-                         in the first-boot files and units. Rows already on a verified card are
-                         skipped (their state is kept in the config folder).
+                         row per card, in order; columns hostname, ip (A.B.C.D/N, or bare with
+                         --ip-prefix N), gateway, dns, ignition_url, kernel_args, label, and any
+                         other column fills {column} in the first-boot files and units. Rows
+                         already on a verified card are skipped (their state is kept in the
+                         config folder).
 
   Each card gets its own config. A --hostname with {n} continues its own numbering, kept in the
   config folder across runs (sensor-{n:03}: sensor-001, 002 now, 003, 004 next time); numbers
@@ -121,6 +123,7 @@ function parseRequest(argv: string[]) {
   if (values['on-card'] !== undefined && !values['on-card'].trim()) throw usageError('--on-card takes a command to run after each card, e.g. --on-card \'lp -d labels "$FIOT_HOSTNAME"\'.');
   // Checked here, before any prompt or write: bad provisioning input exits 2 naming the flag.
   const provisioning = profileFromFlags(values);
+  const table = tableFromFlags(values, provisioning);
   if (values.board !== undefined) findBoardOrUsage(values.board);
   if (values['ignore-board'] && values.board === undefined) throw usageError('--ignore-board goes with --board ID: name the board whose check to skip.');
   const request: FlashRequest = {
@@ -133,16 +136,16 @@ function parseRequest(argv: string[]) {
     ignoreBoard: values['ignore-board'] ?? false,
     provisioning,
     counterStart: counterStartFromFlags(values),
-    table: readTableFlag(values.table),
+    table: table?.input,
     insecureSkipSignature: values['insecure-skip-signature'] ?? false,
   };
-  return { values, request };
+  return { values, request, table };
 }
 
 export const command: Command = {
   summary: 'Write an image to one or more cards, verified',
   async run(argv, io) {
-    const { values, request } = parseRequest(argv);
+    const { values, request, table } = parseRequest(argv);
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     // Not cached yet: written while it downloads (the job checks the cards' size against the image's index).
@@ -160,6 +163,7 @@ export const command: Command = {
       io.warn(`Warning: ${message}`);
       io.emit({ type: 'warning', message });
     }
+    warnStaticIp(io, request.provisioning as Profile | undefined, table, values.table);
     const repeatedNames = await summariseBatch(request, drives, services.config.configDir, io, values.table);
     if (values['dry-run']) {
       io.say(`Dry run: nothing was written. Without --dry-run, ${drives.map((d) => d.device).join(', ')} would be erased and written.`);

@@ -8,6 +8,7 @@ import { provisionPath } from '../../core/provision/provision-target';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningOptions } from '../provisioning-flags';
+import { warnStaticIp } from '../table-flag';
 
 const help = `
 Usage: fiot-flash provision <target> [provisioning flags] [--json]
@@ -34,6 +35,7 @@ export const command: Command = {
     if (!profile) throw usageError('Give provisioning flags, e.g. --hostname pi-{n:03} --user core --ssh-key @~/.ssh/id_ed25519.pub.');
     const { plan, problems } = planForCard(profile, n);
     if (!plan) throw usageError(problems.map((p) => p.message).join('\n'));
+    warnStaticIp(io, profile, undefined);
 
     const result = await provisionPath(positionals[0]!, plan);
     const changedBytes = result.changed.reduce((sum, r) => sum + r.length, 0);

@@ -1,5 +1,6 @@
 /** "Tell me when each device comes up": the switch and the address the devices report to. */
 import { checkinStore, useCheckin } from '../../stores';
+import { CheckinReach } from './checkin-reach';
 
 export function CheckinSettings({ batch }: { batch: boolean }) {
   const on = useCheckin((s) => s.isOn(batch));
@@ -20,6 +21,7 @@ export function CheckinSettings({ batch }: { batch: boolean }) {
           <span className="muted small">Pick the address the devices can reach (this computer’s address on their network). The app listens there, over HTTPS, only until every card has reported.</span>
         </label>
       )}
+      {on && <CheckinReach address={address} />}
     </fieldset>
   );
 }

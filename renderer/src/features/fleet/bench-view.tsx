@@ -17,6 +17,8 @@ import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
 import { glossary } from '../../../../shared/glossary';
+import { useTableFacts } from './table-rows';
+import { tableWords } from '../provisioning/profile-summary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
@@ -58,10 +60,12 @@ function FormValues() {
   const next = useProfile((s) => s.previewFrom);
   const start = useProfile((s) => s.counterStart);
   const table = useFleet((s) => s.table);
+  const devices = useTableFacts();
+  const firstHostname = useProfile((s) => s.preview?.hostnames[0] ?? '');
   if (!enabled) return <p data-testid="bench-values">No first-boot setup: every card gets the image as it ships.</p>;
   return (
     <p data-testid="bench-values">
-      {table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the numbering' : 'starting'} at ${start ?? next}` : 'The first-boot settings'}.
+      {devices?.hostnames.length ? `${tableWords(devices, firstHostname)}, in the order the cards go in` : table ? `Rows of ${table.name}, in order` : pattern ? `Hostnames ${pattern}, ${start === null ? 'continuing the numbering' : 'starting'} at ${start ?? next}` : 'The first-boot settings'}.
     </p>
   );
 }
@@ -88,6 +92,13 @@ export function sessionProgress(status: BenchStatus): string {
   }
   const written = `${session.written} card${session.written === 1 ? '' : 's'} written and verified${failed}`;
   return status.active ? `${written}. Insert the next card.` : `${written}.`;
+}
+
+/** Why a session cannot start yet, naming the one thing to do (not "choose an image" when one is chosen). */
+function startBlocker(state: { image: boolean; tableOk: boolean; profileReady: boolean }): string {
+  if (!state.image) return 'Choose an image first.';
+  if (!state.tableOk) return 'The device table needs correcting first: its problems are listed under it in the First boot step.';
+  return 'Finish the First boot step first: a setting there needs correcting.';
 }
 
 export function BenchView() {
@@ -123,7 +134,7 @@ export function BenchView() {
         <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
-      {!canStart && !status.active && <p className="drive-warning">Choose an image first (and finish the First boot step, if it is on).</p>}
+      {!canStart && !status.active && <p className="drive-warning" data-testid="bench-blocker">{startBlocker({ image: Boolean(source && imageName), tableOk, profileReady })}</p>}
       {error && <ErrorNotice error={error} testId="bench-error" />}
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}

@@ -6,7 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
-import { readDeviceTable, type Problem } from '../../../../shared/provisioning';
+import { readDeviceTable, type DeviceRow, type Problem } from '../../../../shared/provisioning';
 
 export type BatchPreview = ResultOf<'batch:preview'>;
 
@@ -20,6 +20,10 @@ export interface FleetState {
   /** What is wrong with the table, each naming its line and column; nothing is written while any remain. */
   tableProblems: Problem[];
   tableRows: number;
+  /** The checked rows, each with its card's whole profile (empty while the table has problems). */
+  tableDevices: DeviceRow[];
+  /** Which row the config preview shows (0-based): a field tech checks what card 7 gets. */
+  previewRow: number;
   preview: BatchPreview | null;
   previewError: ErrorInfo | null;
   /** The user agreed to write names the history already holds (for the names in `preview`). */
@@ -28,6 +32,7 @@ export interface FleetState {
   /** Re-checks the table when the profile under it changes (a row fills the profile). */
   recheckTable(profile: unknown): void;
   clearTable(): void;
+  showRow(index: number): void;
   loadPreview(request: { provisioning?: unknown; counterStart?: number }, cards: number): Promise<void>;
   confirmRepeats(confirmed: boolean): void;
   /** A write started: the summary's numbers and rows are being taken, so it no longer holds. */
@@ -35,6 +40,9 @@ export interface FleetState {
   /** What flash:start carries from here. */
   flashFields(): { table?: { text: string; name: string }; allowDuplicateHostnames?: boolean };
 }
+
+/** No rows: one empty list, so selectors return the same value while there is no table. */
+const NO_DEVICES: DeviceRow[] = [];
 
 /** Cards at most that one summary lists (the contract's bound for batch:preview). */
 const PREVIEW_LIMIT = 256;
@@ -44,12 +52,17 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
     let generation = 0;
     const check = (table: DeviceTableInput, profile: unknown) => {
       const { table: parsed, problems } = readDeviceTable(table.text, profile);
-      set({ table, tableProblems: problems, tableRows: parsed?.rows.length ?? 0, preview: null, repeatsConfirmed: false });
+      const devices = parsed?.rows ?? NO_DEVICES;
+      // The profile under the table changed or a new table came: keep the row shown while it exists.
+      const previewRow = table.text === get().table?.text && get().previewRow < devices.length ? get().previewRow : 0;
+      set({ table, tableProblems: problems, tableRows: devices.length, tableDevices: devices, previewRow, preview: null, repeatsConfirmed: false });
     };
     return {
       table: null,
       tableProblems: [],
       tableRows: 0,
+      tableDevices: NO_DEVICES,
+      previewRow: 0,
       preview: null,
       previewError: null,
       repeatsConfirmed: false,
@@ -62,7 +75,10 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
         if (table) check(table, profile);
       },
       clearTable() {
-        set({ table: null, tableProblems: [], tableRows: 0, preview: null, repeatsConfirmed: false });
+        set({ table: null, tableProblems: [], tableRows: 0, tableDevices: NO_DEVICES, previewRow: 0, preview: null, repeatsConfirmed: false });
+      },
+      showRow(index) {
+        if (index >= 0 && index < get().tableDevices.length) set({ previewRow: index });
       },
       async loadPreview(request, cards) {
         const mine = ++generation;

@@ -3,3 +3,4 @@ export { SeriesTableControls } from './series-table-controls';
 export { BatchSummary } from './batch-summary';
 export { batchBlocker } from './fleet-store';
 export { FleetToolButtons, FleetToolView } from './fleet-tools';
+export { useShownRow, useTableFacts, type ShownRow } from './table-rows';

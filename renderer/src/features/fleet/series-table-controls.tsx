@@ -4,27 +4,10 @@
  * before anything is written. Hosted by the provisioning form.
  */
 import { useState, type ChangeEvent } from 'react';
-import { bareAddressLines, USUAL_PREFIX, withAddressPrefix, type Problem } from '../../../../shared/provisioning';
+import { bareAddressLines, groupTableProblems, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, withAddressPrefix } from '../../../../shared/provisioning';
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
 import { WhatIsThis } from '../../components/what-is-this';
-
-/** One problem repeated on many lines is one item naming the lines, not a dozen identical ones. */
-export function groupTableProblems(problems: Problem[]): string[] {
-  const groups = new Map<string, number[]>();
-  const loose: string[] = [];
-  for (const { message } of problems) {
-    const match = /^table: line (\d+)(.*)$/.exec(message);
-    if (!match) {
-      loose.push(message);
-      continue;
-    }
-    const rest = match[2]!;
-    groups.set(rest, [...(groups.get(rest) ?? []), Number(match[1])]);
-  }
-  const grouped = [...groups].map(([rest, lines]) => `${lines.length === 1 ? 'Line' : 'Lines'} ${lines.join(', ')}${rest}`);
-  return [...loose.map((m) => m.replace(/^table: /, '')), ...grouped];
-}
 
 const takeTable = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
 
@@ -44,6 +27,18 @@ function BareAddressFix() {
           Treat these as /{USUAL_PREFIX}
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Rows whose fixed address has no gateway or DNS server: allowed, but said plainly beside the table. */
+function TableReach() {
+  const devices = useFleet((s) => s.tableDevices);
+  const gaps = tableReachGaps(devices);
+  if (!gaps.length) return null;
+  return (
+    <div className="drive-warning" role="note" data-testid="table-reach">
+      {gaps.map((gap) => <p key={gap.lines.join()}>{tableReachWords(gap)}. {tableReachFix(gap.gaps)}</p>)}
     </div>
   );
 }
@@ -111,6 +106,7 @@ function DeviceTable() {
         {table && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
       </div>
       {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.</p>}
+      {table && okay && <TableReach />}
       <TableProblems />
     </fieldset>
   );

@@ -3,8 +3,9 @@
  * image on first boot, merging an Ignition config of one's own, or handing the whole config to
  * an Ignition URL or a Zezere server instead.
  */
+import { staticIpReachWords } from '../../../../shared/provisioning';
 import { FieldErrors, TextField, useFieldProblems } from './field';
-import type { ProvisioningModeChoice } from './profile-form';
+import { formStaticIp, type ProvisioningModeChoice } from './profile-form';
 import { profileStore, useProfile } from '../../stores';
 
 const MODES: Array<{ value: ProvisioningModeChoice; label: string; hint: string }> = [
@@ -40,6 +41,29 @@ function MergeConfig() {
   );
 }
 
+/**
+ * A fixed address without a gateway or DNS server is allowed (a closed network may want it), but
+ * the device then reaches nothing beyond its subnet: said beside the fields, not as an error.
+ */
+function StaticIpReach() {
+  const form = useProfile((s) => s.form);
+  // A gateway or DNS server alone sets nothing (they belong to an address): say so, rather than drop them unseen.
+  if (!form.staticAddress.trim() && (form.staticGateway.trim() || form.staticDns.trim())) {
+    return <p className="drive-warning" role="note" data-testid="static-ip-reach">The gateway and DNS servers are used only with an address above. For a device table, put them in its gateway and dns columns.</p>;
+  }
+  return <StaticIpReachWords />;
+}
+
+function StaticIpReachWords() {
+  const form = useProfile((s) => s.form);
+  const addressWrong = useFieldProblems('staticAddress').length > 0;
+  const staticIp = addressWrong ? undefined : formStaticIp(form);
+  const words = staticIpReachWords(staticIp);
+  if (!staticIp || !words) return null;
+  const missing = [...(staticIp.gateway ? [] : ['Gateway (usually the router, such as 192.168.1.1)']), ...(staticIp.dns.length ? [] : ['DNS servers'])];
+  return <p className="drive-warning" role="note" data-testid="static-ip-reach">{words} Fill in {missing.join(' and ')} above, unless the device is meant to stay on this network.</p>;
+}
+
 export function AdvancedFields() {
   const mode = useProfile((s) => s.form.mode);
   return (
@@ -70,6 +94,7 @@ export function AdvancedFields() {
               <TextField name="staticAddress" label="Address with prefix" placeholder="192.168.1.50/24" />
               <TextField name="staticGateway" label="Gateway" placeholder="192.168.1.1" />
               <TextField name="staticDns" label="DNS servers" placeholder="1.1.1.1 9.9.9.9" />
+              <StaticIpReach />
             </fieldset>
             <MergeConfig />
           </>

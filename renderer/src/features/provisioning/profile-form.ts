@@ -3,7 +3,7 @@
  * Kept pure so the store, the preview and the tests agree on one mapping; the shared schema then
  * checks the profile and names the profile field of each problem, which `fieldOf` maps back.
  */
-import type { Problem, ProfileInput } from '../../../../shared/provisioning';
+import type { Problem, ProfileInput, StaticIpSettings } from '../../../../shared/provisioning';
 
 export type ProvisioningModeChoice = 'config' | 'url' | 'zezere';
 
@@ -47,6 +47,12 @@ export const keyLines = (text: string) => text.split('\n').map((line) => line.tr
 const list = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
 const given = (text: string) => (text.trim() ? text.trim() : undefined);
 
+/** The fixed address as typed (unchecked), or undefined while its field is empty. */
+export function formStaticIp(form: Pick<ProfileForm, 'staticAddress' | 'staticGateway' | 'staticDns'>): StaticIpSettings | undefined {
+  if (!given(form.staticAddress)) return undefined;
+  return { address: form.staticAddress.trim(), ...(given(form.staticGateway) ? { gateway: form.staticGateway.trim() } : {}), dns: list(form.staticDns) };
+}
+
 export function formToProfile(form: ProfileForm): ProfileInput {
   if (form.mode === 'url') return { ignitionUrl: form.ignitionUrl.trim() };
   if (form.mode === 'zezere') return { zezereUrl: form.zezereUrl.trim() };
@@ -68,9 +74,8 @@ export function formToProfile(form: ProfileForm): ProfileInput {
   if (given(form.wifiCountry)) profile.wifiCountry = form.wifiCountry.trim();
   if (given(form.keymap)) profile.keymap = form.keymap.trim();
   if (given(form.locale)) profile.locale = form.locale.trim();
-  if (given(form.staticAddress)) {
-    profile.staticIp = { address: form.staticAddress.trim(), ...(given(form.staticGateway) ? { gateway: form.staticGateway.trim() } : {}), dns: list(form.staticDns) };
-  }
+  const staticIp = formStaticIp(form);
+  if (staticIp) profile.staticIp = staticIp;
   if (given(form.bootcSwitch)) profile.bootcSwitch = form.bootcSwitch.trim();
   if (form.mergeConfig) profile.mergeConfig = form.mergeConfig;
   return profile;

@@ -28,17 +28,44 @@ function wifiWords(form: ProfileForm): string {
   return `Wi-Fi ${form.wifiSsid} (${form.wifiPsk ? 'passphrase hidden' : 'no passphrase yet'})`;
 }
 
-/** `firstHostname` is the expanded name of the first card (from the preview), when known. */
-export function profileSummary(form: ProfileForm, firstHostname?: string): string {
+/** A device table in use, as the summary tells it. */
+export interface TableFacts {
+  /** The file's name ("sites.csv"), or "pasted table". */
+  name: string;
+  /** Each row's own hostname (the table's hostname column), in order; undefined for a row without one; none while the table needs correcting. */
+  hostnames: Array<string | undefined>;
+  /** Whether the rows give fixed addresses (an ip column). */
+  addresses: boolean;
+}
+
+/** "12 devices from sites.csv: site-pump-01 … site-pump-12, one per card". */
+export function tableWords(table: TableFacts, hostname: string): string {
+  const count = table.hostnames.length;
+  if (count === 0) return `the device table ${table.name}, once corrected`;
+  const from = `${plural(count, 'device')} from ${table.name}`;
+  const names = table.hostnames.filter((name): name is string => Boolean(name));
+  if (names.length === count && count > 0) {
+    const list = count === 1 ? names[0] : count === 2 ? `${names[0]} and ${names[1]}` : `${names[0]} … ${names[count - 1]}`;
+    return `${from}: ${list}, one per card`;
+  }
+  return `${from}, one per card, ${hostname ? `named ${hostname}${count > 1 ? ', …' : ''}` : 'hostname unchanged'}`;
+}
+
+/**
+ * `firstHostname` is the expanded name of the first card (from the preview), when known; with a
+ * device table the rows' names and addresses are told instead of the form's.
+ */
+export function profileSummary(form: ProfileForm, firstHostname?: string, table?: TableFacts): string {
   if (form.mode === 'url') return `Config fetched from ${form.ignitionUrl.trim() || '(no URL yet)'} at first boot`;
   if (form.mode === 'zezere') return `Claimed through the Zezere server ${form.zezereUrl.trim() || '(no URL yet)'}`;
   const hostname = firstHostname ?? form.hostname.trim();
+  const address = table?.addresses ? 'fixed addresses from the table' : form.staticAddress.trim() ? `fixed address ${form.staticAddress.trim()}` : undefined;
   const parts = [
     ...userWords(form),
-    hostname ? `hostname ${hostname}` : 'hostname unchanged',
+    table ? tableWords(table, hostname) : hostname ? `hostname ${hostname}` : 'hostname unchanged',
     form.wifiSsid.trim() ? wifiWords(form) : undefined,
     form.timezone.trim() ? `time zone ${form.timezone.trim()}` : undefined,
-    form.staticAddress.trim() ? `fixed address ${form.staticAddress.trim()}` : undefined,
+    address,
     form.bootcSwitch.trim() ? `switches to ${form.bootcSwitch.trim()}` : undefined,
     form.mergeConfig ? `merges ${form.mergeFileName || 'an Ignition file'}` : undefined,
   ];

@@ -11,7 +11,7 @@ import { IgnitionPreview } from './ignition-preview';
 import { fieldOf } from './profile-form';
 import { RegionFields } from './region-fields';
 import { SavedProfiles } from './saved-profiles';
-import { SeriesTableControls } from '../fleet';
+import { SeriesTableControls, useTableFacts } from '../fleet';
 import { profileStore, uiStore, useFleet, useMedium, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
@@ -73,9 +73,11 @@ export function ProvisioningSummary() {
   const enabled = useProfile((s) => s.enabled);
   const hostnames = useProfile((s) => s.preview?.hostnames ?? NO_NAMES);
   const mode = useProfile((s) => s.preview?.mode);
+  const table = useTableFacts();
   if (!enabled) return <>No first-boot setup</>;
   if (mode === 'url') return <>Config from a URL</>;
   if (mode === 'zezere') return <>Zezere server</>;
+  if (table) return <>{table.hostnames.length ? `${table.hostnames.length} device${table.hostnames.length === 1 ? '' : 's'} from ${table.name}` : 'Device table to correct'}</>;
   return <>{hostnames[0] ? `Cards named ${hostnames[0]}${hostnames.length > 1 ? ', …' : ''}` : 'First-boot setup'}</>;
 }
 

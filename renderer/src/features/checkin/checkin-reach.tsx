@@ -1,0 +1,25 @@
+/**
+ * Devices with a fixed address and no gateway reach only their own subnet: a check-in address
+ * outside it never hears from them, and the app would wait its 30 minutes for nothing. Said
+ * beside the address picker, with the two ways out, before anything is written.
+ */
+import { checkinOutOfReach, subnetOf } from '../../../../shared/provisioning';
+import { formStaticIp } from '../provisioning/profile-form';
+import { useFleet, useProfile } from '../../stores';
+
+export function CheckinReach({ address }: { address: string }) {
+  const devices = useFleet((s) => s.tableDevices);
+  const form = useProfile((s) => s.form);
+  // With a table each row's own address counts; without one, the form's is every card's.
+  const staticIps = devices.length ? devices.map((d) => d.profile.staticIp) : [formStaticIp(form)];
+  const stranded = checkinOutOfReach(address, staticIps);
+  if (!stranded.length) return null;
+  const subnets = [...new Set(stranded.map((a) => subnetOf(a) ?? a))].join(', ');
+  const who = !devices.length ? 'The device has' : stranded.length === devices.length ? `All ${devices.length} devices have` : `${stranded.length} of the ${devices.length} devices have`;
+  return (
+    <p className="drive-warning" role="note" data-testid="checkin-reach">
+      {who} a fixed address in {subnets} and no gateway (the router to other networks), so {devices.length ? 'they' : 'it'} cannot reach {address} to say {devices.length ? 'they' : 'it'} came up.
+      Pick this computer’s address on their network, or give them a gateway in the First boot step.
+    </p>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The words a device table's reader sees, without a browser: problems on many lines as one item
+ * naming them as ranges, a fixed address's subnet, what a row without a gateway or DNS server
+ * cannot reach (grouped by what it lacks), and the First boot summary naming the table's devices.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkinOutOfReach, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps } from '../../../shared/provisioning';
+import { emptyForm } from '../../../renderer/src/features/provisioning/profile-form';
+import { profileSummary, tableWords } from '../../../renderer/src/features/provisioning/profile-summary';
+
+test('line lists read as ranges; a problem on many lines is one item', () => {
+  assert.equal(lineRanges([5, 2, 3, 4, 9, 11, 12, 3]), '2–5, 9, 11, 12');
+  assert.equal(lineRanges([7]), '7');
+  const { problems } = readDeviceTable('hostname,ip\na,10.0.0.1\nb,10.0.0.2\nc,10.0.0.3/24\nd,10.0.0.4\nbad_e,10.0.0.5/24\n', {});
+  const items = groupTableProblems(problems);
+  assert.equal(items.length, 2);
+  assert.equal(items[0], 'Lines 2, 3, 5, column 2 (ip): must be an IPv4 address with a prefix length, such as 192.168.1.50/24');
+  assert.match(items[1]!, /^Line 6, column 1 \(hostname\): /);
+});
+
+test('a fixed address\'s subnet, and what it lacks to reach beyond it', () => {
+  assert.deepEqual([subnetOf('192.168.1.20/24'), subnetOf('172.16.5.77/20'), subnetOf('10.1.2.3/32'), subnetOf('10.1.2.3'), subnetOf('10.1.2.300/8')], ['192.168.1.0/24', '172.16.0.0/20', '10.1.2.3/32', null, null]);
+  assert.match(staticIpReachWords({ address: '192.168.1.20/24', dns: [] }) ?? '', /^The fixed address 192\.168\.1\.20\/24 has no gateway .* and no DNS server .*: the device will reach only addresses in 192\.168\.1\.0\/24 .* and look up no names such as fedoraproject\.org\.$/);
+  assert.match(staticIpReachWords({ address: '192.168.1.20/24', gateway: '192.168.1.1', dns: [] }) ?? '', /has no DNS server \(which looks up names\): the device will look up no names/);
+  assert.equal(staticIpReachWords({ address: '192.168.1.20/24', gateway: '192.168.1.1', dns: ['1.1.1.1'] }), null);
+  assert.equal(staticIpReachWords(undefined), null);
+});
+
+test('a check-in address off the subnet of a device without a gateway is out of its reach', () => {
+  assert.deepEqual([onSubnet('192.168.1.5', '192.168.1.20/24'), onSubnet('192.168.2.5', '192.168.1.20/24'), onSubnet('10.255.0.1', '10.0.0.9/8'), onSubnet('host.lan', '10.0.0.9/8')], [true, false, true, false]);
+  const rows = [{ address: '192.168.1.20/24', dns: [] }, { address: '192.168.1.21/24', gateway: '192.168.1.1', dns: [] }, { address: '10.0.0.2/24', dns: [] }, undefined];
+  assert.deepEqual(checkinOutOfReach('192.168.1.5', rows), ['10.0.0.2/24'], 'a gateway reaches anywhere; the same subnet needs none');
+  assert.deepEqual(checkinOutOfReach('127.0.0.1', rows), ['192.168.1.20/24', '10.0.0.2/24']);
+  assert.deepEqual(checkinOutOfReach('fe80::1', rows), [], 'an address that is not IPv4 is not judged');
+});
+
+test('table rows without a gateway or DNS server are grouped by what they lack, naming their shared subnet', () => {
+  const { table } = readDeviceTable('hostname,ip,gateway,dns\na,10.0.0.2/24,,\nb,10.0.0.3/24,10.0.0.1,1.1.1.1\nc,10.0.0.4/24,,\nd,10.0.0.5/24,10.0.0.1,\ne,,,\n', {});
+  assert.deepEqual(tableReachGaps(table!.rows), [
+    { gaps: ['gateway', 'dns'], lines: [2, 4], subnet: '10.0.0.0/24' },
+    { gaps: ['dns'], lines: [5], subnet: '10.0.0.0/24' },
+  ]);
+  const mixed = readDeviceTable('hostname,ip\na,10.0.0.2/24\nb,10.0.1.2/24\n', {}).table!;
+  assert.equal(tableReachGaps(mixed.rows)[0]?.subnet, null, 'rows on different subnets name none');
+});
+
+test('with a table the summary names its devices, never "hostname unchanged"', () => {
+  const form = { ...emptyForm, userName: 'core', sshKeys: 'ssh-ed25519 AAAA x' };
+  const named = { name: 'sites.csv', hostnames: Array.from({ length: 12 }, (_, i) => `site-pump-${String(i + 1).padStart(2, '0')}`), addresses: true };
+  assert.equal(profileSummary(form, undefined, named), 'User core, 1 SSH key, 12 devices from sites.csv: site-pump-01 … site-pump-12, one per card, fixed addresses from the table');
+  assert.equal(tableWords({ name: 'two.csv', hostnames: ['a', 'b'], addresses: false }, ''), '2 devices from two.csv: a and b, one per card');
+  assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined, undefined, undefined], addresses: false }, 'pump-01'), '3 devices from labels.csv, one per card, named pump-01, …');
+  assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined], addresses: false }, ''), '1 device from labels.csv, one per card, hostname unchanged');
+  assert.equal(profileSummary(form, undefined, { name: 'sites.csv', hostnames: [], addresses: false }), 'User core, 1 SSH key, the device table sites.csv, once corrected', 'a table with problems is not "hostname unchanged" either');
+});
