@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
+import { emptyRowsNote, readDeviceTable } from '../../shared/provisioning';
 import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
@@ -15,6 +16,13 @@ import { readUtf8File } from './text-input';
 export function readTableFlag(file: string | undefined, cwd = process.cwd()): FlashRequest['table'] {
   if (file === undefined) return undefined;
   return { text: readUtf8File(file, '--table', cwd), name: path.basename(file) };
+}
+
+/** Says once that the table's wholly empty rows (`,,` lines a spreadsheet leaves) are not devices. */
+export function sayEmptyRows(request: Pick<FlashRequest, 'table' | 'provisioning'>, io: CliIO): void {
+  const table = request.table && readDeviceTable(request.table.text, request.provisioning).table;
+  const note = table ? emptyRowsNote(table) : null;
+  if (note) io.say(note);
 }
 
 /** Prints the card-to-hostname map; returns the names the history already holds. */
@@ -27,6 +35,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
     if (error instanceof FiotError && error.code === 'INVALID_INPUT' && tableFile) throw usageError(error.message.replace(/^table: /gm, `--table ${tableFile}: `));
     throw error;
   }
+  sayEmptyRows(request, io);
   if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) throw tableExhausted(preview.rowsLeft, drives.length);
   for (const card of preview.cards) {
     const drive = drives[card.card - 1]!;

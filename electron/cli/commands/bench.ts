@@ -19,7 +19,7 @@ import { driveListerFor } from '../../core/handlers/drives';
 import { previewBatch } from '../../core/provision/plan-flash';
 import { SeriesStore } from '../../core/provision/series-store';
 import { CoreServices } from '../../core/services';
-import { readTableFlag } from '../batch-summary';
+import { readTableFlag, sayEmptyRows } from '../batch-summary';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import { confirmSessionErase } from '../confirm';
 import type { CliIO } from '../io';
@@ -145,6 +145,7 @@ export const command: Command = {
     if (counterStart !== undefined && profile?.hostname) await new SeriesStore(configDir).set(profile.hostname, counterStart);
     const first = preview?.cards[0];
     if (first?.hostname) io.say(`The next card is named ${first.hostname}${first.tableLine ? ` (table line ${first.tableLine})` : ''}.`);
+    sayEmptyRows(request, io);
     if (preview?.rowsLeft !== undefined) io.say(`The table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'}.`);
     if (!values.yes) await confirmSessionErase(imageLabel(request.source), { input: io.stdin, output: process.stderr });
 

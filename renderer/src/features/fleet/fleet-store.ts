@@ -6,7 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
-import { readDeviceTable, type Problem } from '../../../../shared/provisioning';
+import { emptyRowsNote, readDeviceTable, type Problem } from '../../../../shared/provisioning';
 
 export type BatchPreview = ResultOf<'batch:preview'>;
 
@@ -20,6 +20,8 @@ export interface FleetState {
   /** What is wrong with the table, each naming its line and column; nothing is written while any remain. */
   tableProblems: Problem[];
   tableRows: number;
+  /** "2 empty rows skipped (lines 14, 15)." when the table had rows with every cell empty. */
+  tableEmptyRows: string | null;
   preview: BatchPreview | null;
   previewError: ErrorInfo | null;
   /** The user agreed to write names the history already holds (for the names in `preview`). */
@@ -44,12 +46,13 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
     let generation = 0;
     const check = (table: DeviceTableInput, profile: unknown) => {
       const { table: parsed, problems } = readDeviceTable(table.text, profile);
-      set({ table, tableProblems: problems, tableRows: parsed?.rows.length ?? 0, preview: null, repeatsConfirmed: false });
+      set({ table, tableProblems: problems, tableRows: parsed?.rows.length ?? 0, tableEmptyRows: parsed ? emptyRowsNote(parsed) : null, preview: null, repeatsConfirmed: false });
     };
     return {
       table: null,
       tableProblems: [],
       tableRows: 0,
+      tableEmptyRows: null,
       preview: null,
       previewError: null,
       repeatsConfirmed: false,
@@ -62,7 +65,7 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
         if (table) check(table, profile);
       },
       clearTable() {
-        set({ table: null, tableProblems: [], tableRows: 0, preview: null, repeatsConfirmed: false });
+        set({ table: null, tableProblems: [], tableRows: 0, tableEmptyRows: null, preview: null, repeatsConfirmed: false });
       },
       async loadPreview(request, cards) {
         const mine = ++generation;
