@@ -32,6 +32,7 @@ export const errorCatalog = {
   TARGET_BUSY: { title: 'The drive is in use', hint: 'Close programs using the drive and unmount it, then try again.' },
   SESSION_CARD: { title: 'The card belongs to the running bench session', hint: 'Station mode writes every card inserted while it runs. End the session (Station mode) to write this card by hand, or let the session write it.' },
   SESSION_RUNNING: { title: 'A bench session is already running', hint: 'Its image, profile and table stay fixed while it runs: end it, then start a new one with the new settings.' },
+  PRESENT_AT_START: { title: 'The card was in a reader before the session started', hint: 'Take it out and put it back in to write it in this session.' },
   ALREADY_WRITTEN: { title: 'This card was already written in this session', hint: 'A session writes each card once, so a card put back in spends no row or name.' },
   CARD_CHANGED: { title: 'This is not the card that failed', hint: 'Another card is in that reader now. Put the failed card back to retry it, or confirm that this card may be erased.' },
   STATE_NOT_SAVED: { title: 'The app could not save what it handed out', hint: 'Free space or fix the permissions of the settings folder named in the message, then start again; until then the next card could get the same name or row.' },

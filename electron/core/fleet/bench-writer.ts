@@ -7,7 +7,10 @@
  * all of them). A card stays in its slot (and is not written again) until it is pulled out. Put
  * back in (in any reader), a card the session already wrote is known by its identity and left
  * alone, spending no row or number: only ending the session lets it be written again. A card
- * that failed, or another card, is a new card.
+ * that failed, or another card, is a new card. A card already in a reader when the session starts
+ * was put there for something else (a card just written by hand, a stick with someone's files):
+ * nobody confirmed erasing it, so it is left alone until it is taken out and put back in, or the
+ * person names it ("Write this one too", `bench --include-present`).
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
@@ -65,6 +68,9 @@ function recognisable(identity: CardIdentity | undefined): identity is CardIdent
   return Boolean(identity?.serial);
 }
 
+/** Why a card that was in its reader before the session started is left alone. */
+const presentAtStart: ErrorInfo = { code: 'PRESENT_AT_START', message: 'In this reader before the session started: not written.' };
+
 /** Why a card put back in is left alone: the session already wrote it, as `name`. */
 function alreadyWritten(name: string): ErrorInfo {
   return { code: 'ALREADY_WRITTEN', message: `Already written in this session as ${name}: take it out, or end the session to rewrite it.` };
@@ -86,6 +92,8 @@ export class BenchWriter {
   /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
   private counting: Promise<void> = Promise.resolve();
   private lookAgain = false;
+  /** Devices holding a card when the session started, not confirmed: the first look leaves them alone. */
+  private readonly beforeStart = new Set<string>();
   private readonly locks: FlashLocks;
   private readonly identify: (drive: Drive) => CardIdentity;
 
@@ -105,11 +113,14 @@ export class BenchWriter {
   }
 
   /**
-   * Starts a session. Cards already in the readers are written too: inserting them is why station
-   * mode was switched on. A session runs until stopped: another start is refused (SESSION_RUNNING).
+   * Starts a session. Switching it on confirms erasing the cards inserted from now on; cards
+   * already in the readers are left alone (PRESENT_AT_START) unless `includePresent` names them.
+   * A session runs until stopped: another start is refused (SESSION_RUNNING).
    */
   async start(request: BenchRequest): Promise<BenchStatus> {
     if (this.active) throw new FiotError('SESSION_RUNNING', 'A bench session is already writing every card inserted.');
+    const confirmed = request.includePresent ?? [];
+    const present = await this.present();
     // Counted now: a table or profile that does not hold up is refused at the switch, not at the first card.
     const table = await this.deps.countTable?.(request);
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
@@ -121,10 +132,41 @@ export class BenchWriter {
     this.active = true;
     this.nextCard = 1;
     for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.forget(device);
+    for (const drive of present) {
+      const identity = this.identify(drive);
+      if (!confirmed.some((card) => card.device === drive.device && sameCard(card.identity, identity))) this.beforeStart.add(drive.device);
+    }
     if (!this.timer) {
       this.timer = setInterval(() => void this.poll(), this.deps.intervalMs ?? 1000);
       this.timer.unref();
     }
+    try {
+      await this.poll();
+    } finally {
+      this.beforeStart.clear();
+    }
+    return this.changed();
+  }
+
+  /** Removable, non-system cards in the readers now. */
+  private async present(): Promise<Drive[]> {
+    return (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
+  }
+
+  /**
+   * "Write this one too": a card left alone because it was in its reader when the session started
+   * joins the queue, while it is the card the person was shown (`identity`).
+   */
+  async include(device: string, identity?: CardIdentity): Promise<BenchStatus> {
+    const slot = this.slots.get(device);
+    if (!this.active || slot?.error?.code !== 'PRESENT_AT_START') throw new FiotError('NOT_FOUND', `No card left alone by the running session is in ${device}.`);
+    const drive = (await this.present()).find((d) => d.device === device);
+    if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card in ${device} is not there any more.`);
+    const now = this.identify(drive);
+    if ((identity && !sameCard(identity, now)) || (slot.identity && !sameCard(slot.identity, now))) {
+      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one shown; the session takes it as a new card.`);
+    }
+    this.queue(drive, slot);
     await this.poll();
     return this.changed();
   }
@@ -194,7 +236,7 @@ export class BenchWriter {
   private async look(): Promise<void> {
     if (!this.active || !this.session) return;
     try {
-      const present = (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
+      const present = await this.present();
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
       for (const [device, slot] of this.slots) {
@@ -206,7 +248,9 @@ export class BenchWriter {
       for (const drive of present.filter((d) => !this.slots.has(d.device))) {
         const identity = this.identify(drive);
         const held = this.locks.isHeld(drive);
-        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null);
+        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source)
+          ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the session leaves it alone.` } : null)
+          ?? (this.beforeStart.has(drive.device) ? presentAtStart : null);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
@@ -276,7 +320,7 @@ export class BenchWriter {
     const cards = targets.map((device) => this.slots.get(device)?.card ?? this.nextCard++);
     targets.forEach((device, i) => this.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
     try {
-      const { request } = session;
+      const { includePresent: _confirmed, ...request } = session.request;
       const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
       session.jobs.add(jobId);
       // Unless its end already came (it may beat this answer): then its cards are finished.
