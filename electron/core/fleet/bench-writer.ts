@@ -173,7 +173,10 @@ export class BenchWriter {
 
   /** Ends the session: no new card is taken; cards being written are finished. */
   stop(): BenchStatus {
-    for (const [device, slot] of this.slots) if (finished.has(slot.state) || slot.state === 'waiting') this.forget(device);
+    // A card whose last progress said done while its job has not reported its end yet stays: the
+    // job's end counts it and tells whenIdle (ending right after a card verified used to hang).
+    const ending = (slot: BenchSlot) => Boolean(slot.jobId && this.unfinished.has(slot.jobId));
+    for (const [device, slot] of this.slots) if ((finished.has(slot.state) && !ending(slot)) || slot.state === 'waiting') this.forget(device);
     this.halt();
     return this.changed();
   }
@@ -386,7 +389,7 @@ export class BenchWriter {
   }
 
   private onDone(result: FlashResult): void {
-    this.unfinished.delete(result.jobId);
+    const awaited = this.unfinished.delete(result.jobId);
     const session = this.session && (this.session.jobs.has(result.jobId) || [...this.slots.values()].some((s) => this.ownSlot(result.jobId, s.device))) ? this.session : null;
     let mine = false;
     // A job that stopped before writing for want of a row (another process took it): its cards wait again.
@@ -417,7 +420,11 @@ export class BenchWriter {
       this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
       if (session) session.failed += 1;
     }
-    if (!mine) return;
+    if (!mine) {
+      // whenIdle waits for a change after each job's end: say it, even with no slot left to update.
+      if (awaited) this.changed();
+      return;
+    }
     const unsaved = result.notSaved ?? (result.error?.code === 'STATE_NOT_SAVED' ? result.error : undefined);
     if (session && unsaved && this.active) this.end(unsaved);
     this.changed();

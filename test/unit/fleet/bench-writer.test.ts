@@ -97,7 +97,7 @@ test('cards in the readers when the session starts are listed, not written, unti
   assert.equal(status.slots[0]!.error?.message, 'In this reader before the session started: not written.');
   await writer.poll();
   await writer.poll();
-  assert.deepEqual(started, [], 'left in, they stay unwritten look after look');
+  assert.equal(started.length, 0, 'left in, they stay unwritten look after look');
 
   // "Write this one too", naming the card shown: another card found there instead is not taken.
   await assert.rejects(writer.include('/dev/sdc', { serial: 'another stick', size: 32e9 }), { code: 'CARD_CHANGED' });
@@ -120,8 +120,21 @@ test('includePresent writes only the cards named with the identity they had when
   insert([card('/dev/sdb', { description: 'card B' }), card('/dev/sdc', { description: 'swapped in' })]);
   await writer.start({ source: '/images/iot.raw', includePresent: [{ device: '/dev/sdb', identity: { serial: 'card B', size: 32e9 } }, { device: '/dev/sdc', identity: { serial: 'card C', size: 32e9 } }] });
   assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb']]);
-  assert.equal(started[0]!.includePresent, undefined, 'the confirmation stays with the session, not the flash job');
+  assert.equal((started[0] as Record<string, unknown>).includePresent, undefined, 'the confirmation stays with the session, not the flash job');
   assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.error?.code, 'PRESENT_AT_START', 'another card than the one listed is left alone');
+});
+
+test('ending the session between a card’s last progress and its job’s end counts the card and goes idle', async () => {
+  const { writer, events, insert } = bench();
+  await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb')]);
+  await writer.poll();
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1 }] });
+  writer.stop();
+  const idle = writer.whenIdle();
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }] });
+  await idle;
+  assert.equal(writer.status().session?.written, 1, 'the card is counted');
 });
 
 test('a card with no serial is not taken for one the session wrote', async () => {
