@@ -173,12 +173,19 @@ export class BenchWriter {
 
   /** Ends the session: no new card is taken; cards being written are finished. */
   stop(): BenchStatus {
-    // A card whose last progress said done while its job has not reported its end yet stays: the
-    // job's end counts it and tells whenIdle (ending right after a card verified used to hang).
-    const ending = (slot: BenchSlot) => Boolean(slot.jobId && this.unfinished.has(slot.jobId));
-    for (const [device, slot] of this.slots) if ((finished.has(slot.state) && !ending(slot)) || slot.state === 'waiting') this.forget(device);
+    for (const [device, slot] of this.slots) if ((finished.has(slot.state) && !this.settling(slot)) || slot.state === 'waiting') this.forget(device);
     this.halt();
     return this.changed();
+  }
+
+  /**
+   * A card whose last progress said done while its job has not reported its end yet: its slot
+   * stays until that end, which counts the card, remembers it as written (so put back in, it is
+   * known) and tells whenIdle. Forgetting it earlier (pulled out, or the session ended, right
+   * after it verified) lost the card from the count and could leave whenIdle waiting for ever.
+   */
+  private settling(slot: BenchSlot): boolean {
+    return Boolean(slot.jobId && this.unfinished.has(slot.jobId));
   }
 
   /** No more looking, no more claims: cards being written go on under their jobs' locks. */
@@ -243,7 +250,7 @@ export class BenchWriter {
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
       for (const [device, slot] of this.slots) {
-        if (writing.has(slot.state)) continue;
+        if (writing.has(slot.state) || this.settling(slot)) continue;
         const drive = byDevice.get(device);
         // Pulled out, or another card in its reader since the last look: the slot's card is gone.
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;

@@ -137,6 +137,23 @@ test('ending the session between a card’s last progress and its job’s end co
   assert.equal(writer.status().session?.written, 1, 'the card is counted');
 });
 
+test('a card pulled out between its last progress and its job’s end is still known when put back', async () => {
+  const { writer, events, started, insert } = bench();
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  insert([card('/dev/sdb', { description: 'card A' })]);
+  await writer.poll();
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, hostname: 'pump-1' }] });
+  insert([]);
+  await writer.poll();
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true, hostname: 'pump-1' }] });
+  await writer.poll();
+  insert([card('/dev/sdc', { description: 'card A' })]);
+  await writer.poll();
+  assert.equal(started.length, 1, 'the card put back is not written again');
+  assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.error?.code, 'ALREADY_WRITTEN');
+  assert.equal(writer.status().session?.written, 1);
+});
+
 test('a card with no serial is not taken for one the session wrote', async () => {
   const events = new EventBus();
   let present: Drive[] = [];
