@@ -106,7 +106,8 @@ describe('station mode leaves the cards already in readers alone', { skip: skip 
     await stateOf(page, present.device, 'done');
     assert.notDeepEqual(headOf(present.backingFile), MARK, 'named and confirmed, it is written');
     assert.equal(await page.getByTestId('bench-present').count(), 0, 'no card is left alone now');
-    assert.match(await page.getByTestId('bench-count').innerText(), /^2 cards written and verified/);
+    await page.getByTestId('bench-count').filter({ hasText: /^2 cards written and verified/ }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(shots, 'present-3-named-and-written.png'), fullPage: true });
 
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-switch').waitFor();
