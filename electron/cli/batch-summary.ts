@@ -6,9 +6,17 @@
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
+import { emptyRowsNote, readDeviceTable } from '../../shared/provisioning';
 import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
+
+/** Says once that the table's wholly empty rows (`,,` lines a spreadsheet leaves) are not devices. */
+export function sayEmptyRows(request: Pick<FlashRequest, 'table' | 'provisioning'>, io: CliIO): void {
+  const table = request.table && readDeviceTable(request.table.text, request.provisioning).table;
+  const note = table ? emptyRowsNote(table) : null;
+  if (note) io.say(note);
+}
 
 /** Prints the card-to-hostname map; returns the names the history already holds. */
 export async function summariseBatch(request: FlashRequest, drives: Drive[], configDir: string, io: CliIO, tableFile?: string): Promise<string[]> {
@@ -20,6 +28,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
     if (error instanceof FiotError && error.code === 'INVALID_INPUT' && tableFile) throw usageError(error.message.replace(/^table: /gm, `--table ${tableFile}: `));
     throw error;
   }
+  sayEmptyRows(request, io);
   if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) throw tableExhausted(preview.rowsLeft, drives.length);
   for (const card of preview.cards) {
     const drive = drives[card.card - 1]!;

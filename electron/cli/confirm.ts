@@ -37,12 +37,16 @@ export async function confirmErase(drives: Drive[], streams: PromptStreams): Pro
   await askYes(erasePrompt(drives), streams);
 }
 
-/** A bench session's one question: every card inserted while it runs is erased, with no further prompt. */
-export async function confirmSessionErase(imageName: string, streams: PromptStreams): Promise<void> {
+/**
+ * A bench session's one question: every card inserted while it runs is erased, with no further
+ * prompt; so are the cards already in readers that the person asked to include (`present`).
+ */
+export async function confirmSessionErase(imageName: string, streams: PromptStreams, present: Drive[] = []): Promise<void> {
   if (!streams.input.isTTY) {
     throw new FiotError('NOT_CONFIRMED', 'Not switching the card bench on: it erases every card inserted, confirmation is needed, and there is no terminal to ask on.', 'Run it in a terminal to confirm, or add --yes once you are sure.');
   }
-  await askYes(`Every removable card inserted while the card bench is on will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
+  const also = present.length ? `, and the ${present.length === 1 ? 'card' : `${present.length} cards`} listed above,` : '';
+  await askYes(`Every removable card inserted while the card bench is on${also} will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
 }
 
 async function askYes(question: string, streams: PromptStreams): Promise<void> {

@@ -5,7 +5,7 @@
  * that names the flag to correct.
  */
 import { FiotError } from '../../shared/errors';
-import { checkProfile, COUNTER_MAX, hasCounter, IPV4, savedProfileSchema, staticIpReachWords, type Problem, type Profile } from '../../shared/provisioning';
+import { checkProfile, COUNTER_MAX, hasCounter, holdsPrivateKey, IPV4, PRIVATE_KEY_WORDS, savedProfileSchema, staticIpReachWords, type Problem, type Profile } from '../../shared/provisioning';
 import { checkUtf8Flags, readUtf8File } from './text-input';
 
 export const provisioningOptions = {
@@ -122,8 +122,11 @@ function readProfileFile(file: string, cwd: string): Record<string, unknown> {
 function sshKeys(values: ProvisioningValues, cwd: string): string[] {
   return (values['ssh-key'] ?? []).flatMap((key) => {
     if (!key.startsWith('@')) return [key.trim()];
+    const text = readUtf8File(key.slice(1), '--ssh-key', cwd);
+    // Named by its file and refused whole: no line of it may reach an error message.
+    if (holdsPrivateKey(text)) throw usage(`--ssh-key ${key} ${PRIVATE_KEY_WORDS}.`, 'Give the public key: the file of the same name ending in .pub.');
     // A key file may hold several keys (an authorized_keys file): one per non-comment line.
-    return readUtf8File(key.slice(1), '--ssh-key', cwd).split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
   });
 }
 

@@ -8,7 +8,7 @@ import { defineEvents, defineRequests } from './define';
 /**
  * One card reader's slot in station mode: the card in it, and how its write is going. `refused`:
  * the drive rules keep it from being written (read-only, holds the image, unusually large, held by
- * a job started by hand); the reason is in `error`. `waiting`: the card is the session's and waits
+ * a job started by hand), or it was in its reader before the session started; the reason is in `error`. `waiting`: the card is the session's and waits
  * in insertion order, for a free writer or for a table row (`waitingFor`).
  */
 export const benchSlotSchema = z.object({
@@ -66,8 +66,16 @@ export const benchStatusSchema = z.object({
 });
 export type BenchStatus = z.infer<typeof benchStatusSchema>;
 
-/** What every card of the session gets: a flash request without targets or numbering (the series continues). */
-export const benchRequestSchema = flashRequestSchema.omit({ targets: true, counterStart: true, cardNumbers: true });
+/**
+ * What every card of the session gets: a flash request without targets or numbering (the series
+ * continues). `includePresent`: cards already in readers when the session starts that the person
+ * confirmed to be written too, each by its reader and identity (another card found there instead is
+ * not taken); every other card present then is left alone
+ * (PRESENT_AT_START) until it is taken out and put back in.
+ */
+export const benchRequestSchema = flashRequestSchema.omit({ targets: true, counterStart: true, cardNumbers: true }).extend({
+  includePresent: z.array(z.object({ device: z.string().min(1), identity: cardIdentitySchema })).max(64).optional(),
+});
 export type BenchRequest = z.input<typeof benchRequestSchema>;
 
 /**
@@ -86,6 +94,12 @@ export const benchRequests = defineRequests({
    * still in its reader: another card there answers CARD_CHANGED (the session takes it as a new card).
    */
   'bench:retry': { args: z.object({ device: z.string().min(1) }), result: benchStatusSchema },
+  /**
+   * "Write this one too": a card that was in its reader before the session started (refused with
+   * PRESENT_AT_START) joins the session, once the person confirmed erasing it, named by its
+   * identity: another card in that reader since answers CARD_CHANGED.
+   */
+  'bench:include': { args: z.object({ device: z.string().min(1), identity: cardIdentitySchema.optional() }), result: benchStatusSchema },
 });
 
 export const benchEvents = defineEvents({

@@ -32,11 +32,22 @@ export interface DeviceRow {
   label?: string;
   /** The card's whole profile: the base profile with this row's values. */
   profile: Profile;
+  /** 2 for the second row with exactly these values, 3 for the third…: identical rows are still different cards. */
+  repeat?: number;
 }
 
 export interface DeviceTable {
   columns: string[];
   rows: DeviceRow[];
+  /** Lines of rows with every cell empty (a spreadsheet leaves `,,,` lines at the end): skipped, not devices. */
+  emptyLines: number[];
+}
+
+/** "2 empty rows skipped (lines 14, 15)." once for a table, or null when it had none. */
+export function emptyRowsNote(table: Pick<DeviceTable, 'emptyLines'>): string | null {
+  const lines = table.emptyLines;
+  if (!lines.length) return null;
+  return `${lines.length} empty row${lines.length === 1 ? '' : 's'} skipped (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}).`;
 }
 
 /** `Static IP` and `static-ip` both name the column `static_ip`, then aliases fold to one name. */
@@ -135,7 +146,10 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
   }
   const [header, ...body] = records;
   if (!header) return { problems: [{ field: 'table', message: 'table: is empty; the first line names the columns (e.g. hostname,ip,label)' }] };
-  if (body.length === 0) return { problems: [{ field: 'table', message: 'table: has a header but no rows' }] };
+  // A row of empty cells (`,,` as a spreadsheet saves rows it once formatted) describes no device.
+  const emptyLines = body.filter((record) => record.fields.every((field) => !field.trim())).map((record) => record.line);
+  const filled = body.filter((record) => record.fields.some((field) => field.trim()));
+  if (filled.length === 0) return { problems: [{ field: 'table', message: 'table: has a header but no rows' }] };
   const columns = header.fields.map(normaliseColumn);
   const problems: Problem[] = [];
   columns.forEach((name, i) => {
@@ -147,7 +161,8 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
   const base = (baseProfile ?? {}) as Record<string, unknown>;
   const rows: DeviceRow[] = [];
   const hostnames = new Map<string, number>();
-  for (const record of body) {
+  const seen = new Map<string, number>();
+  for (const record of filled) {
     if (record.fields.length !== columns.length) {
       problems.push(tableProblem(record.line, null, null, `has ${record.fields.length} fields, the header has ${columns.length}`));
       continue;
@@ -177,8 +192,11 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
       if (earlier !== undefined) problems.push(tableProblem(record.line, columns.indexOf('hostname') + 1, 'hostname', `“${values.hostname}” is already on line ${earlier}`));
       hostnames.set(values.hostname, record.line);
     }
-    if (checked.profile) rows.push({ line: record.line, values, ...(values.label ? { label: values.label } : {}), profile: checked.profile });
+    const same = JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
+    const repeat = (seen.get(same) ?? 0) + 1;
+    seen.set(same, repeat);
+    if (checked.profile) rows.push({ line: record.line, values, ...(values.label ? { label: values.label } : {}), profile: checked.profile, ...(repeat > 1 ? { repeat } : {}) });
   }
-  return problems.length ? { problems } : { table: { columns, rows }, problems };
+  return problems.length ? { problems } : { table: { columns, rows, emptyLines }, problems };
 }
 

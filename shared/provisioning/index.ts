@@ -3,6 +3,7 @@ export * from './problem';
 export * from './hostname';
 export * from './counter';
 export * from './ssh-key';
+export * from './private-key';
 export * from './data-url';
 export * from './profile';
 export * from './network-keyfiles';

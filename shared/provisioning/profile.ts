@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { hostnamePatternProblems } from './hostname';
 import { isKeymap, isLocale, isWifiCountry } from './regional';
+import { holdsPrivateKey, PRIVATE_KEY_WORDS } from './private-key';
 import { sshKeyProblem } from './ssh-key';
 import { notUtf8Problem } from './utf8-text';
 
@@ -49,9 +50,17 @@ const httpUrl = z.string().trim().refine((value) => {
   }
 }, 'must be an http:// or https:// URL without spaces or quotes');
 
-const sshKey = z.string().trim().superRefine((key, ctx) => {
-  const reason = sshKeyProblem(key);
-  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+/**
+ * The keys checked as a list: a private key pasted or loaded as several lines is one problem,
+ * said once, not one message per line of it.
+ */
+const sshKeys = z.array(z.string().trim()).superRefine((keys, ctx) => {
+  const secret = keys.findIndex(holdsPrivateKey);
+  if (secret >= 0) return void ctx.addIssue({ code: 'custom', path: [secret], message: PRIVATE_KEY_WORDS });
+  keys.forEach((key, i) => {
+    const reason = sshKeyProblem(key);
+    if (reason) ctx.addIssue({ code: 'custom', path: [i], message: reason });
+  });
 });
 
 export const userSchema = z.object({
@@ -61,7 +70,7 @@ export const userSchema = z.object({
     .trim()
     .regex(CRYPT_HASH, 'must be a crypt(3) hash such as $6$… or $y$… (never a plain password)')
     .optional(),
-  sshAuthorizedKeys: z.array(sshKey).default([]),
+  sshAuthorizedKeys: sshKeys.default([]),
   groups: z.array(z.string().regex(USER_NAME, 'must be a group name such as wheel')).default([]),
 });
 export type ProfileUser = z.infer<typeof userSchema>;

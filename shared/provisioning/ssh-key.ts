@@ -4,6 +4,7 @@
  * here: a known type, base64 that decodes, and the type embedded in the blob matching the prefix.
  */
 import { decodeBase64 } from './base64';
+import { holdsPrivateKey, PRIVATE_KEY_WORDS } from './private-key';
 
 /** Each key type and the number of SSH wire strings its blob holds (the type name included). */
 const KEY_FIELDS: Record<string, number> = {
@@ -16,6 +17,9 @@ const KEY_FIELDS: Record<string, number> = {
   'sk-ecdsa-sha2-nistp256@openssh.com': 4,
 };
 const KEY_TYPES = Object.keys(KEY_FIELDS);
+
+/** What a key type looks like: repeated in a message only when it is one (never a run of key data). */
+const TYPE_LIKE = /^[a-z][a-z0-9@.-]{0,39}$/;
 
 /** The blob as SSH wire strings (uint32 length, then bytes), or null when a length runs past the end. */
 function wireStrings(blob: Uint8Array): Uint8Array[] | null {
@@ -35,11 +39,12 @@ function wireStrings(blob: Uint8Array): Uint8Array[] | null {
 export function sshKeyProblem(line: string): string | null {
   const key = line.trim();
   if (key.length === 0) return 'is empty';
-  if (key.includes('PRIVATE KEY')) return 'is a private key; paste the public key (the .pub file) instead';
+  if (holdsPrivateKey(key)) return PRIVATE_KEY_WORDS;
   if (/[\r\n]/.test(key)) return 'must be one line (one key per entry)';
   const [type, data] = key.split(/\s+/);
   if (!type || !KEY_TYPES.includes(type)) {
-    return `starts with “${(type ?? '').slice(0, 40)}”, not a key type (${KEY_TYPES.slice(0, 3).join(', ')}, …)`;
+    const known = `(${KEY_TYPES.slice(0, 3).join(', ')}, …)`;
+    return type && TYPE_LIKE.test(type) ? `starts with “${type}”, not a key type ${known}` : `does not start with a key type ${known}`;
   }
   if (!data) return `has the type ${type} but no key data after it`;
   const blob = decodeBase64(data);

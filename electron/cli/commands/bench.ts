@@ -7,11 +7,13 @@
  */
 import path from 'node:path';
 import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
+import type { Drive } from '../../../shared/domain/drive';
 import type { FlashRequest } from '../../../shared/domain/flash';
 import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { oldDataWords } from '../../../shared/domain/old-data';
 import type { Profile } from '../../../shared/provisioning';
+import { cardIdentity } from '../../core/drives/device-identity';
 import { listDrives } from '../../core/drives/list-drives';
 import { inspectSource, localFileResolver } from '../../core/image-source';
 import { countTableRows } from '../../core/fleet/bench-table';
@@ -21,8 +23,9 @@ import { previewBatch } from '../../core/provision/plan-flash';
 import { SeriesStore } from '../../core/provision/series-store';
 import { CoreServices } from '../../core/services';
 import { tableFromFlags, warnStaticIp } from '../table-flag';
+import { sayEmptyRows } from '../batch-summary';
 import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
-import { confirmSessionErase } from '../confirm';
+import { confirmSessionErase, describeTarget } from '../confirm';
 import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp } from '../provisioning-flags';
@@ -31,9 +34,11 @@ import { insecureSkipSignatureHelp } from '../image-progress';
 import { glossary } from '../../../shared/glossary';
 
 const help = `
-Usage: fiot-flash bench <source> [provisioning flags] [--table FILE] [--yes] [--json]
+Usage: fiot-flash bench <source> [provisioning flags] [--table FILE] [--include-present] [--yes] [--json]
 
-The card bench in the terminal. ${glossary.cardBench.line}
+The card bench in the terminal. ${glossary.cardBench.line} Cards already in readers
+when it is switched on are listed and not written: take one out and put it back in to write it,
+or give --include-present to write them too.
 
 Every removable card inserted into a reader is erased, written with the next values (the
 hostname's numbering, or the device table's next row) and verified. One line per card as it
@@ -51,7 +56,10 @@ history (\`fiot-flash history --batch last\`).
   <source>            an image file, an http(s):// URL, or a catalog reference (see flash)
   --table FILE        a device table: a CSV file, one row per card in insertion order
                       (see \`fiot-flash flash --help\`)
+  --include-present   also write the cards already in readers when the session starts (listed
+                      before it starts); without it they are left alone
   --yes               do not ask at the start (for scripts): every card inserted is erased
+                      (not the cards already in readers, unless --include-present)
   --board ID          the board the cards are for (e.g. rpi4): an image made for another
                       architecture is refused before anything is written
   --ignore-board      write even when the image's architecture is not the board's
@@ -66,7 +74,7 @@ Exit status: 0 when every card of the session was written and verified; 2 for a 
 1 when a card failed or the bench stopped (a state file could not be saved).
 `;
 
-const options = cardWriteOptions;
+const options = { ...cardWriteOptions, 'include-present': { type: 'boolean' } } as const;
 
 function parseRequest(argv: string[]) {
   const { values, positionals } = parseCommandArgs(argv, options, true);
@@ -140,6 +148,22 @@ function cardPrinter(io: CliIO) {
   };
 }
 
+/**
+ * The cards already in readers, said before the question: switching a session on confirms erasing
+ * the cards inserted from then on, not these (a card just written by hand, a stick with files).
+ */
+async function cardsPresent(list: () => Promise<Drive[]>, include: boolean, io: CliIO): Promise<Drive[]> {
+  const present = (await list()).filter((drive) => drive.isRemovable && !drive.isSystem);
+  if (!present.length) return present;
+  const count = present.length === 1 ? '1 card is' : `${present.length} cards are`;
+  io.say(include
+    ? `${count} already in readers and will be erased and written too (--include-present):`
+    : `${count} already in readers: ${present.length === 1 ? 'it' : 'they'} will not be written. Take ${present.length === 1 ? 'it' : 'them'} out and put ${present.length === 1 ? 'it' : 'them'} back in to write ${present.length === 1 ? 'it' : 'them'}, or run with --include-present:`);
+  for (const drive of present) io.say(`  ${describeTarget(drive)}`);
+  io.emit({ type: 'present', include, cards: present.map((drive) => ({ device: drive.device, description: drive.description, size: drive.size })) });
+  return present;
+}
+
 export const command: Command = {
   summary: 'The card bench: write every card inserted, one after another',
   async run(argv, io) {
@@ -158,11 +182,14 @@ export const command: Command = {
     if (counterStart !== undefined && profile?.hostname) await new SeriesStore(configDir).set(profile.hostname, counterStart);
     const first = preview?.cards[0];
     if (first?.hostname) io.say(`The next card is named ${first.hostname}${first.tableLine ? ` (table line ${first.tableLine})` : ''}.`);
+    sayEmptyRows(request, io);
     if (preview?.rowsLeft !== undefined) io.say(`The table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'}.`);
-    if (!values.yes) await confirmSessionErase(imageLabel(request.source), { input: io.stdin, output: process.stderr });
+    const listAll = driveListerFor(services.config);
+    const present = await cardsPresent(() => listDrives({ all: false }, listAll), values['include-present'] ?? false, io);
+    if (!values.yes) await confirmSessionErase(imageLabel(request.source), { input: io.stdin, output: process.stderr }, values['include-present'] ? present : []);
+    if (values['include-present']) request.includePresent = present.map((drive) => ({ device: drive.device, identity: cardIdentity(drive) }));
 
     const events = services.events;
-    const listAll = driveListerFor(services.config);
     const bench = new BenchWriter({
       events,
       list: () => listDrives({ all: false }, listAll),

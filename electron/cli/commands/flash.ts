@@ -32,7 +32,8 @@ Writes an image to cards or sticks and reads it back to verify it.
   <source>            an image file (.raw .img .iso, plain or .xz .gz .bz2 .zst .zip),
                       an http(s):// URL, or a catalog reference such as fedora-iot:42@rpi4
   --drive <target>    a drive from \`fiot-flash drives\`, a loop device (/dev/loopN), or an
-                      image file to create; repeat to write several cards at once
+                      image file (an existing one, or a new one named .img .raw .iso .bin);
+                      repeat to write several cards at once
   --yes               do not ask before erasing (for scripts; system drives are still refused)
   --dry-run           check everything and print which card gets which name and address, then
                       stop: nothing is downloaded or written

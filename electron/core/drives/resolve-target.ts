@@ -1,8 +1,10 @@
 /**
  * A target named by a person (CLI `--drive`, the UI's "add a device or image file by path"), as a
  * Drive: a listed drive, an explicitly named loop device, or a regular file that receives an image:
- * a new one, or one that already holds a disk image (what this app writes). A symlink to a file,
- * or any other existing file (a key, a document), is refused here, before a single byte is written.
+ * one that already holds a disk image (what this app writes), or a new one named like an image
+ * file (`card.img`). A symlink to a file, any other existing file (a key, a document), and a new
+ * name without an image file's ending (`loop46`, `sdb`: a drive's name missing its `/dev/`) are
+ * refused here, before a single byte is written.
  */
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +42,25 @@ function isWritable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What a new image file is called: a drive's name typed without `/dev/` never ends so. */
+const NEW_IMAGE_FILE = /\.(img|raw|iso|bin)$/i;
+
+/** The drive a relative name most likely meant (`loop46` or `dev/loop46` → `/dev/loop46`), when it exists. */
+function driveMeant(target: string): string | null {
+  if (path.isAbsolute(target)) return null;
+  const candidates = [path.join('/', target), path.join('/dev', path.basename(target))];
+  return candidates.find((candidate) => statOrNull(candidate)?.isBlockDevice()) ?? null;
+}
+
+function notADrive(target: string): FiotError {
+  const meant = driveMeant(target);
+  return new FiotError(
+    'TARGET_NOT_FOUND',
+    `“${target}” is not a drive, and no image file of that name exists: nothing was written.`,
+    `${meant ? `Did you mean ${meant}? ` : ''}Run \`fiot-flash drives\` to see the drives that can be written (named with /dev/). To write a new image file instead, give it a name ending in .img or .raw (e.g. card.img).`,
+  );
 }
 
 function fileTarget(file: string, stats: Stats | null): Drive {
@@ -91,6 +112,8 @@ export async function resolveTarget(target: string, deps: ResolveDeps = {}): Pro
   if (!stats && absolute.startsWith('/dev/')) {
     throw new FiotError('TARGET_NOT_FOUND', `${absolute} does not exist.`, 'Check that the card or stick is plugged in, then run `fiot-flash drives`.');
   }
+  // A new file only when it is plainly one: a typo of a drive's name must not become a file.
+  if (!stats && !NEW_IMAGE_FILE.test(absolute)) throw notADrive(target);
   if (!stats && !statOrNull(path.dirname(absolute))?.isDirectory()) {
     throw new FiotError('TARGET_NOT_FOUND', `The folder ${path.dirname(absolute)} does not exist.`, 'Create the folder first, or choose another place for the image file.');
   }

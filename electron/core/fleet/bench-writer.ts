@@ -7,7 +7,10 @@
  * all of them). A card stays in its slot (and is not written again) until it is pulled out. Put
  * back in (in any reader), a card the session already wrote is known by its identity and left
  * alone, spending no row or number: only ending the session lets it be written again. A card
- * that failed, or another card, is a new card.
+ * that failed, or another card, is a new card. A card already in a reader when the session starts
+ * was put there for something else (a card just written by hand, a stick with someone's files):
+ * nobody confirmed erasing it, so it is left alone until it is taken out and put back in, or the
+ * person names it ("Write this one too", `bench --include-present`).
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
@@ -65,6 +68,9 @@ function recognisable(identity: CardIdentity | undefined): identity is CardIdent
   return Boolean(identity?.serial);
 }
 
+/** Why a card that was in its reader before the session started is left alone. */
+const presentAtStart: ErrorInfo = { code: 'PRESENT_AT_START', message: 'In this reader before the card bench was switched on: not written.' };
+
 /** Why a card put back in is left alone: the session already wrote it, as `name`. */
 function alreadyWritten(name: string): ErrorInfo {
   return { code: 'ALREADY_WRITTEN', message: `Already written by the card bench as ${name}: take it out, or switch the bench off and on again to rewrite it.` };
@@ -86,6 +92,8 @@ export class BenchWriter {
   /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
   private counting: Promise<void> = Promise.resolve();
   private lookAgain = false;
+  /** Devices holding a card when the session started, not confirmed: the first look leaves them alone. */
+  private readonly beforeStart = new Set<string>();
   private readonly locks: FlashLocks;
   private readonly identify: (drive: Drive) => CardIdentity;
 
@@ -105,11 +113,14 @@ export class BenchWriter {
   }
 
   /**
-   * Starts a session. Cards already in the readers are written too: inserting them is why station
-   * mode was switched on. A session runs until stopped: another start is refused (SESSION_RUNNING).
+   * Starts a session. Switching it on confirms erasing the cards inserted from now on; cards
+   * already in the readers are left alone (PRESENT_AT_START) unless `includePresent` names them.
+   * A session runs until stopped: another start is refused (SESSION_RUNNING).
    */
   async start(request: BenchRequest): Promise<BenchStatus> {
     if (this.active) throw new FiotError('SESSION_RUNNING', 'The card bench is already on, writing every card inserted.');
+    const confirmed = request.includePresent ?? [];
+    const present = await this.present();
     // Counted now: a table or profile that does not hold up is refused at the switch, not at the first card.
     const table = await this.deps.countTable?.(request);
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
@@ -121,19 +132,60 @@ export class BenchWriter {
     this.active = true;
     this.nextCard = 1;
     for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.forget(device);
+    for (const drive of present) {
+      const identity = this.identify(drive);
+      if (!confirmed.some((card) => card.device === drive.device && sameCard(card.identity, identity))) this.beforeStart.add(drive.device);
+    }
     if (!this.timer) {
       this.timer = setInterval(() => void this.poll(), this.deps.intervalMs ?? 1000);
       this.timer.unref();
     }
+    try {
+      await this.poll();
+    } finally {
+      this.beforeStart.clear();
+    }
+    return this.changed();
+  }
+
+  /** Removable, non-system cards in the readers now. */
+  private async present(): Promise<Drive[]> {
+    return (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
+  }
+
+  /**
+   * "Write this one too": a card left alone because it was in its reader when the session started
+   * joins the queue, while it is the card the person was shown (`identity`).
+   */
+  async include(device: string, identity?: CardIdentity): Promise<BenchStatus> {
+    const slot = this.slots.get(device);
+    if (!this.active || slot?.error?.code !== 'PRESENT_AT_START') throw new FiotError('NOT_FOUND', `No card left alone by the running session is in ${device}.`);
+    const drive = (await this.present()).find((d) => d.device === device);
+    if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card in ${device} is not there any more.`);
+    const now = this.identify(drive);
+    if ((identity && !sameCard(identity, now)) || (slot.identity && !sameCard(slot.identity, now))) {
+      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one shown; the session takes it as a new card.`);
+    }
+    this.queue(drive, slot);
     await this.poll();
     return this.changed();
   }
 
   /** Ends the session: no new card is taken; cards being written are finished. */
   stop(): BenchStatus {
-    for (const [device, slot] of this.slots) if (finished.has(slot.state) || slot.state === 'waiting') this.forget(device);
+    for (const [device, slot] of this.slots) if ((finished.has(slot.state) && !this.settling(slot)) || slot.state === 'waiting') this.forget(device);
     this.halt();
     return this.changed();
+  }
+
+  /**
+   * A card whose last progress said done while its job has not reported its end yet: its slot
+   * stays until that end, which counts the card, remembers it as written (so put back in, it is
+   * known) and tells whenIdle. Forgetting it earlier (pulled out, or the session ended, right
+   * after it verified) lost the card from the count and could leave whenIdle waiting for ever.
+   */
+  private settling(slot: BenchSlot): boolean {
+    return Boolean(slot.jobId && this.unfinished.has(slot.jobId));
   }
 
   /** No more looking, no more claims: cards being written go on under their jobs' locks. */
@@ -194,11 +246,11 @@ export class BenchWriter {
   private async look(): Promise<void> {
     if (!this.active || !this.session) return;
     try {
-      const present = (await this.deps.list()).filter((d) => d.isRemovable && !d.isSystem);
+      const present = await this.present();
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
       for (const [device, slot] of this.slots) {
-        if (writing.has(slot.state)) continue;
+        if (writing.has(slot.state) || this.settling(slot)) continue;
         const drive = byDevice.get(device);
         // Pulled out, or another card in its reader since the last look: the slot's card is gone.
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;
@@ -206,7 +258,9 @@ export class BenchWriter {
       for (const drive of present.filter((d) => !this.slots.has(d.device))) {
         const identity = this.identify(drive);
         const held = this.locks.isHeld(drive);
-        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source) ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the card bench leaves it alone.` } : null);
+        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source)
+          ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the card bench leaves it alone.` } : null)
+          ?? (this.beforeStart.has(drive.device) ? presentAtStart : null);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
@@ -276,7 +330,7 @@ export class BenchWriter {
     const cards = targets.map((device) => this.slots.get(device)?.card ?? this.nextCard++);
     targets.forEach((device, i) => this.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
     try {
-      const { request } = session;
+      const { includePresent: _confirmed, ...request } = session.request;
       const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
       session.jobs.add(jobId);
       // Unless its end already came (it may beat this answer): then its cards are finished.
@@ -342,7 +396,7 @@ export class BenchWriter {
   }
 
   private onDone(result: FlashResult): void {
-    this.unfinished.delete(result.jobId);
+    const awaited = this.unfinished.delete(result.jobId);
     const session = this.session && (this.session.jobs.has(result.jobId) || [...this.slots.values()].some((s) => this.ownSlot(result.jobId, s.device))) ? this.session : null;
     let mine = false;
     // A job that stopped before writing for want of a row (another process took it): its cards wait again.
@@ -374,7 +428,11 @@ export class BenchWriter {
       this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
       if (session) session.failed += 1;
     }
-    if (!mine) return;
+    if (!mine) {
+      // whenIdle waits for a change after each job's end: say it, even with no slot left to update.
+      if (awaited) this.changed();
+      return;
+    }
     const unsaved = result.notSaved ?? (result.error?.code === 'STATE_NOT_SAVED' ? result.error : undefined);
     if (session && unsaved && this.active) this.end(unsaved);
     this.changed();

@@ -1,6 +1,6 @@
 /**
  * Which device-table rows have been given to a card, in <configDir>/table-rows.json. A row is
- * known by the sha256 of its values, so a table that gains rows, or is saved elsewhere, keeps
+ * known by the sha256 of its values (and, for a repeat of an identical row, its count), so a table that gains rows, or is saved elsewhere, keeps
  * its state. Rows are reserved when a write starts (two processes never take the same row) and
  * marked used when the card is verified; a failed card's row is released for the next run.
  */
@@ -26,9 +26,12 @@ type TableFile = z.infer<typeof tableFileSchema>;
 
 const EMPTY: TableFile = { format: 'fiot-table-rows/1', used: {}, reserved: {} };
 
-export function rowKey(row: Pick<DeviceRow, 'values'>): string {
+export function rowKey(row: Pick<DeviceRow, 'values' | 'repeat'>): string {
   const sorted = Object.entries(row.values).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+  // Identical rows are different cards: the second and later carry their count, so one card
+  // written does not mark them all used (the first keeps the key it always had).
+  const key = row.repeat ? [...sorted, ['#repeat', String(row.repeat)]] : sorted;
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 
 /** A reservation whose process is gone on this machine ended without settling: its row is free. */

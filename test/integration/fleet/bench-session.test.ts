@@ -6,7 +6,8 @@
  * with the table done a new card waits with "no rows left" and is never written. A history that
  * cannot be saved stops the session before the next card. A written card pulled out and put back
  * is not written again and takes no row. A retry naming a card that is no longer in its reader
- * writes nothing.
+ * writes nothing. A card written by hand and left in its reader when a session starts is not
+ * written by it, until the person names that card ("Write this one too").
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -188,6 +189,31 @@ describe('a bench session in the core', { skip }, () => {
     const done = await benchUntil(core, (s) => slotState(s, next.device)?.state === 'done' && s.session?.table?.used === 2, 'the next card verified');
     assert.equal(hostnameOn(next), 'site-pump-02', 'the next card gets the row the card put back did not take');
     assert.deepEqual([done.session?.written, done.session?.table], [2, { name: 'pumps.csv', rows: 2, used: 2 }]);
+    await call('bench:stop', {});
+  });
+
+  it('a card left in its reader when the session starts keeps what a manual job wrote, until it is named', { timeout: 240_000 }, async () => {
+    const { core, cardDir } = benchCore('present');
+    const { call, flashDone } = coreCalls(() => core);
+    const handWritten = insert(cardDir, 'hand-written');
+    await call('drives:resolve', { path: handWritten.device });
+    const { jobId } = await call<{ jobId: string }>('flash:start', { source: fixture.path, targets: [handWritten.device], provisioning: { hostname: 'greenhouse-1', users } });
+    assert.equal((await flashDone(jobId)).ok, true);
+    const sectors = handWritten.sectorsWritten();
+
+    const table = { text: 'hostname\nsite-pump-01\nsite-pump-02\n', name: 'pumps.csv' };
+    const started = await call<BenchStatus>('bench:start', { source: fixture.path, provisioning: { users }, table });
+    const left = slotState(started, handWritten.device)!;
+    assert.deepEqual([left.state, left.error?.code, left.card], ['refused', 'PRESENT_AT_START', undefined]);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(handWritten.sectorsWritten(), sectors, 'the session does not write the card that was already in');
+    assert.equal(hostnameOn(handWritten), 'greenhouse-1', 'it still holds what the manual job wrote');
+
+    // "Write this one too" names the card shown: a card of another identity is not taken.
+    await assert.rejects(call('bench:include', { device: handWritten.device, identity: { serial: path.join(cardDir, 'other.img'), model: 'loop device', size: fixture.size } }), { code: 'CARD_CHANGED' });
+    await call('bench:include', { device: handWritten.device, identity: left.identity });
+    await benchUntil(core, (s) => slotState(s, handWritten.device)?.state === 'done' && s.session?.table?.used === 1, 'the named card written');
+    assert.equal(hostnameOn(handWritten), 'site-pump-01', 'named, it is the session’s first card');
     await call('bench:stop', {});
   });
 

@@ -5,6 +5,8 @@
  * the card); Ctrl-C while the last card is being written ends the session once that card is
  * verified. The session is then one batch in `fiot-flash history --batch last --json`. A card the
  * session wrote, pulled out and put back, gets its "already written" line and is not written again.
+ * Cards already in readers when `bench --yes` starts are listed and not written (the tester's
+ * five were all erased); `--include-present` lists them as to be written, and writes them.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -145,6 +147,50 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     child.kill('SIGINT');
     assert.equal(await exited, 0, output.text.slice(-3000));
     assert.match(output.text, /Card bench off: 1 card written and verified; device table: 1 of 2 rows done\./);
+  });
+
+  it('--yes leaves the cards already in readers alone, listing them; a card inserted after the start is written', { timeout: 300_000 }, async () => {
+    const cardDir = path.join(dir, 'present-cards');
+    mkdirSync(cardDir);
+    const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'present-config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
+    const present = [insertTestCard(cardDir, 'in-reader-1', fixture.size), insertTestCard(cardDir, 'in-reader-2', fixture.size)];
+    cards.push(...present);
+    const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--hostname', 'bench-{n}', '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { output, exited, seen, linesOf } = watchOutput(child);
+    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
+    const listed = output.text.slice(0, output.text.search(/Bench session \S+ started/));
+    assert.match(listed, /2 cards are already in readers: they will not be written\. Take them out and put them back in to write them, or run with --include-present:/);
+    for (const card of present) assert.match(listed, new RegExp(`^  ${card.device} \\(Test card ${path.basename(card.backingFile).replace('.', '\\.')} `, 'm'));
+    const fresh = insertTestCard(cardDir, 'inserted', fixture.size);
+    cards.push(fresh);
+    await seen(() => linesOf(fresh.device).some((line) => / verified +100%/.test(line)), 'the card inserted after the start verified');
+    for (const card of present) {
+      assert.ok(linesOf(card.device).some((line) => line.includes('not written: In this reader before the card bench was switched on: not written.')), output.text.slice(-3000));
+      assert.equal(card.sectorsWritten(), 0, `${card.device}, in its reader before the start, is not written`);
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, output.text.slice(-3000));
+    assert.match(output.text, /Session ended: 1 card written and verified\./);
+  });
+
+  it('--include-present lists the cards already in readers as to be erased, and writes them', { timeout: 300_000 }, async () => {
+    const cardDir = path.join(dir, 'include-cards');
+    mkdirSync(cardDir);
+    const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'include-config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
+    const present = insertTestCard(cardDir, 'in-reader', fixture.size);
+    cards.push(present);
+    const command = `${process.execPath} ${bin} bench ${fixture.path} --user core --hostname included-{n} --include-present`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const { output, exited, seen, linesOf } = watchOutput(child);
+    await seen(() => output.text.includes('Type yes to continue: '), 'the question');
+    assert.match(output.text, new RegExp(`1 card is already in readers and will be erased and written too \\(--include-present\\):\\r?\\n  ${present.device} `));
+    assert.match(output.text, /Every removable card inserted while this session runs, and the card listed above, will be erased/);
+    assert.equal(present.sectorsWritten(), 0, 'nothing before the answer');
+    child.stdin!.write('yes\n');
+    await seen(() => linesOf(present.device).some((line) => / verified +100%/.test(line)), 'the card already in to be written');
+    child.stdin!.write('\x03');
+    assert.equal(await exited, 0, output.text.slice(-3000));
+    assert.match(output.text, /Session ended: 1 card written and verified\./);
   });
 
   it('without a terminal and without --yes, starts nothing', async () => {

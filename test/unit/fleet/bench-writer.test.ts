@@ -5,7 +5,8 @@
  * no number) until the session ends, while another card in its reader is a new card; fixed and
  * system drives are never touched; a card the drive rules refuse is shown with the reason, not
  * written; a job that fails to start fails its slots; cards wait for a writer and a row, never fail
- * for want of one; a failed card is retried only while it is the same card.
+ * for want of one; a failed card is retried only while it is the same card. Cards already in the
+ * readers when a session starts are left alone until put back in or named ("Write this one too").
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -41,8 +42,9 @@ function bench(refuseStart = false) {
 test('each card inserted is written once, with the session values and no numbering of its own', async () => {
   const { writer, events, started, insert } = bench();
   const [pump7, pump8] = [card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })];
-  insert([pump7, pump8]);
   await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  insert([pump7, pump8]);
+  await writer.poll();
   assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc']], 'cards seen together share one job');
   assert.equal(started[0]!.counterStart, undefined, 'the series continues');
 
@@ -73,21 +75,93 @@ test('each card inserted is written once, with the session values and no numberi
   await writer.poll();
   assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc'], ['/dev/sdb']], 'another card is a new card');
   assert.deepEqual(started[1]!.session!.cards, [3], 'the card put back took no number');
-  // A new session writes it again.
   events.emit('flash:done', { jobId: 'job-2', ok: true, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-9' }] });
   await writer.poll();
   writer.stop();
-  insert([card('/dev/sdd', { description: 'card A' })]);
+  // A new session writes it again, once it is put in after the session started.
   await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  assert.equal(started.length, 2, 'cards in the readers when the session starts are left alone');
+  insert([]);
+  await writer.poll();
+  insert([card('/dev/sdd', { description: 'card A' })]);
+  await writer.poll();
   assert.deepEqual(started.at(-1)!.targets, ['/dev/sdd'], 'ending the session lets it be rewritten');
+});
+
+test('cards in the readers when the session starts are listed, not written, until put back in or named', async () => {
+  const { writer, events, started, insert } = bench();
+  const [written, stick, other] = [card('/dev/sdb', { description: 'card just written by hand' }), card('/dev/sdc', { description: 'stick with files' }), card('/dev/sdd', { description: 'card D' })];
+  insert([written, stick, other]);
+  const status = await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  assert.deepEqual(status.slots.map((s) => [s.device, s.state, s.error?.code]), [['/dev/sdb', 'refused', 'PRESENT_AT_START'], ['/dev/sdc', 'refused', 'PRESENT_AT_START'], ['/dev/sdd', 'refused', 'PRESENT_AT_START']]);
+  assert.equal(status.slots[0]!.error?.message, 'In this reader before the card bench was switched on: not written.');
+  await writer.poll();
+  await writer.poll();
+  assert.equal(started.length, 0, 'left in, they stay unwritten look after look');
+
+  // "Write this one too", naming the card shown: another card found there instead is not taken.
+  await assert.rejects(writer.include('/dev/sdc', { serial: 'another stick', size: 32e9 }), { code: 'CARD_CHANGED' });
+  await writer.include('/dev/sdc', { serial: 'stick with files', size: 32e9 });
+  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdc']]);
+  await assert.rejects(writer.include('/dev/sdc'), { code: 'NOT_FOUND' }, 'only a card left alone can be included');
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdc', state: 'done', bytesWritten: 1, verified: true, hostname: 'pump-1' }] });
+
+  // Taken out and put back in: a card inserted now, written.
+  insert([stick, other]);
+  await writer.poll();
+  insert([written, stick, other]);
+  await writer.poll();
+  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdc'], ['/dev/sdb']]);
+  assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdd')?.error?.code, 'PRESENT_AT_START', 'the card left in is still left alone');
+});
+
+test('includePresent writes only the cards named with the identity they had when listed', async () => {
+  const { writer, started, insert } = bench();
+  insert([card('/dev/sdb', { description: 'card B' }), card('/dev/sdc', { description: 'swapped in' })]);
+  await writer.start({ source: '/images/iot.raw', includePresent: [{ device: '/dev/sdb', identity: { serial: 'card B', size: 32e9 } }, { device: '/dev/sdc', identity: { serial: 'card C', size: 32e9 } }] });
+  assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb']]);
+  assert.equal((started[0] as Record<string, unknown>).includePresent, undefined, 'the confirmation stays with the session, not the flash job');
+  assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.error?.code, 'PRESENT_AT_START', 'another card than the one listed is left alone');
+});
+
+test('ending the session between a card’s last progress and its job’s end counts the card and goes idle', async () => {
+  const { writer, events, insert } = bench();
+  await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb')]);
+  await writer.poll();
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1 }] });
+  writer.stop();
+  const idle = writer.whenIdle();
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }] });
+  await idle;
+  assert.equal(writer.status().session?.written, 1, 'the card is counted');
+});
+
+test('a card pulled out between its last progress and its job’s end is still known when put back', async () => {
+  const { writer, events, started, insert } = bench();
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  insert([card('/dev/sdb', { description: 'card A' })]);
+  await writer.poll();
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, hostname: 'pump-1' }] });
+  insert([]);
+  await writer.poll();
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true, hostname: 'pump-1' }] });
+  await writer.poll();
+  insert([card('/dev/sdc', { description: 'card A' })]);
+  await writer.poll();
+  assert.equal(started.length, 1, 'the card put back is not written again');
+  assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.error?.code, 'ALREADY_WRITTEN');
+  assert.equal(writer.status().session?.written, 1);
 });
 
 test('a card with no serial is not taken for one the session wrote', async () => {
   const events = new EventBus();
-  let present = [card('/dev/sdb')];
+  let present: Drive[] = [];
   const started: FlashRequest[] = [];
   const writer = new BenchWriter({ events, locks: new FlashLocks(), identify: (d) => ({ model: 'SD reader', size: d.size }), list: async () => present, startFlash: async (request) => (started.push(request), { jobId: `job-${started.length}` }) });
   await writer.start({ source: '/images/iot.raw' });
+  present = [card('/dev/sdb')];
+  await writer.poll();
   events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }] });
   present = [];
   await writer.poll();
@@ -112,9 +186,10 @@ test('fixed, system and refused drives are never written', async () => {
 
 test('a job that cannot start fails its slots with the reason; stopping ends the watching', async () => {
   const { writer, insert } = bench(true);
-  insert([card('/dev/sdb')]);
   const status = await writer.start({ source: '/images/iot.raw' });
   assert.equal(status.active, true);
+  insert([card('/dev/sdb')]);
+  await writer.poll();
   assert.deepEqual(writer.status().slots.map((s) => [s.state, s.error?.code]), [['failed', 'SOURCE_NOT_FOUND']]);
   const stopped = writer.stop();
   assert.equal(stopped.active, false);
@@ -185,9 +260,10 @@ test('with one row left the first card gets it and the second waits with no rows
   const { writer, jobs, finish, insert } = busyBench({ tableRows: 2 });
   const [a, b, c] = [card('/dev/sdb', { description: 'a' }), card('/dev/sdc', { description: 'b' }), card('/dev/sdd', { description: 'c' })];
   const table = { text: 'hostname\nx\ny\n', name: 'site.csv' };
-  insert([a]);
   const first = await writer.start({ source: '/images/iot.raw', table });
   assert.deepEqual(first.session?.table, { name: 'site.csv', rows: 2, used: 0 });
+  insert([a]);
+  await writer.poll();
   await finish('job-1');
   insert([a, b, c]);
   await writer.poll();
@@ -228,8 +304,9 @@ test('a manual job refuses the session’s cards, and the session leaves a card 
 
 test('Retry rewrites a failed card only while it is the same card; another card in its reader is a new card', async () => {
   const { writer, jobs, finish, insert } = busyBench();
-  insert([card('/dev/sdb', { description: 'first' })]);
   await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb', { description: 'first' })]);
+  await writer.poll();
   await finish('job-1', 'failed');
   const failed = writer.status().slots[0]!;
   assert.equal(failed.state, 'failed');
@@ -250,8 +327,9 @@ test('Retry rewrites a failed card only while it is the same card; another card 
 
 test('a state file that cannot be saved stops the session before the next card', async () => {
   const { writer, events, jobs, insert } = busyBench();
-  insert([card('/dev/sdb', { description: 'a' })]);
   await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb', { description: 'a' })]);
+  await writer.poll();
   insert([card('/dev/sdb', { description: 'a' }), card('/dev/sdc', { description: 'b' })]);
   // b is inserted; the session's next look comes after a's job has ended without saving the history.
   jobs.get('job-1')!.leave();

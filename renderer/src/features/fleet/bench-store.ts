@@ -6,6 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { BenchRequest, BenchStatus } from '../../../../shared/api/bench';
 import type { FiotApi } from '../../../../shared/contract';
+import type { CardIdentity } from '../../../../shared/domain/drive';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
 export interface BenchState {
@@ -17,6 +18,8 @@ export interface BenchState {
   stop(): Promise<void>;
   /** Writes a failed card again while the same card is in its reader. */
   retry(device: string): Promise<void>;
+  /** "Write this one too": a card that was in its reader before the session started, once confirmed. */
+  include(device: string, identity?: CardIdentity): Promise<void>;
   /** Subscribes to bench:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -41,6 +44,7 @@ export function createBenchStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       start: (request) => run(() => api.invoke('bench:start', request)),
       stop: () => run(() => api.invoke('bench:stop', {})),
       retry: (device) => run(() => api.invoke('bench:retry', { device })),
+      include: (device, identity) => run(() => api.invoke('bench:include', { device, ...(identity ? { identity } : {}) })),
       watch: () => api.on('bench:changed', (status) => set({ status })),
     };
   });

@@ -5,11 +5,12 @@
  * it is switched off), not the form's: changing them means switching it off and on again.
  * (In the code and the contract one such run is a bench session.)
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
 import { imageLabel } from '../../../../shared/domain/history';
 import { oldDataWords } from '../../../../shared/domain/old-data';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
+import { formatSize } from '../../../../shared/format-size';
 import { ErrorNotice } from '../../components/error-notice';
 import { percent } from '../../format';
 import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
@@ -25,14 +26,40 @@ const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, ref
 function phaseWords(slot: BenchSlot): string {
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
   if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
+  if (slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START') return 'Already in the reader';
   return slotWords[slot.state];
+}
+
+/** The card as a person recognises it in the question: reader, what it is, its size. */
+function cardName(slot: BenchSlot): string {
+  return `${slot.description}${slot.size ? `, ${formatSize(slot.size)}` : ''} (${slot.device})`;
+}
+
+/**
+ * "Write this one too" for a card that was in its reader before the session started: it asks
+ * first, naming the card, because nobody confirmed erasing it when the session was switched on.
+ */
+function IncludeCard({ slot }: { slot: BenchSlot }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return <button type="button" className="button small bench-retry" onClick={() => setAsking(true)} data-testid="bench-include">Write this one too…</button>;
+  }
+  return (
+    <div className="bench-include-confirm" role="group" aria-label="Confirm erasing this card" data-testid="bench-include-confirm">
+      <p>Erase {cardName(slot)} and write it with the card bench?</p>
+      <div className="row">
+        <button type="button" className="button small danger" onClick={() => void benchStore.getState().include(slot.device, slot.identity)} data-testid="bench-include-yes">Erase and write it</button>
+        <button type="button" className="button small" onClick={() => setAsking(false)}>Leave it alone</button>
+      </div>
+    </div>
+  );
 }
 
 function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
   const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' ? null : percent(slot.phaseBytes, slot.totalBytes);
   const hint = slot.error && (slot.error.hint ?? (isErrorCode(slot.error.code) ? errorCatalog[slot.error.code].hint : undefined));
   return (
-    <li className={`bench-slot target-${slot.state}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor}>
+    <li className={`bench-slot target-${slot.state}${slot.error?.code === 'PRESENT_AT_START' ? ' bench-left-alone' : ''}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor}>
       <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
       {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{phaseWords(slot)}</span>
@@ -44,6 +71,7 @@ function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
       {/* Only the exception is worth a line on a tile read from a metre away. */}
       {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}
       {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
+      {canRetry && slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START' && <IncludeCard slot={slot} />}
       {canRetry && slot.state === 'failed' && (
         <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
           Retry this card
@@ -78,6 +106,15 @@ function SessionValues({ session }: { session: BenchSession }) {
       The card bench writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, switch it off, then on again.
     </p>
   );
+}
+
+/** The cards the session leaves alone because they were in readers before it started, said once. */
+export function presentCardsWords(status: BenchStatus): string | null {
+  const count = status.slots.filter((slot) => slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START').length;
+  if (!status.active || count === 0) return null;
+  return count === 1
+    ? '1 card is already in a reader: it will not be written. Take it out and put it back in to write it, or choose “Write this one too” on its tile.'
+    : `${count} cards are already in readers: they will not be written. Take them out and put them back in to write them, or choose “Write this one too” on a card’s tile.`;
 }
 
 /** How far the session is: "5 of 12 done" for a table, else the cards written; what to do next. */
@@ -122,7 +159,7 @@ export function BenchView() {
 
   return (
     <div className="stack bench" data-testid="bench-view">
-      <p className="panel-lead" data-testid="bench-lead">{glossary.cardBench.line} Each card is written with the image and first-boot settings chosen in the steps, and verified. A card is written once while the bench is on, and cards inserted meanwhile are the bench’s own: they cannot be written by hand. System and fixed drives are never written.</p>
+      <p className="panel-lead" data-testid="bench-lead">{glossary.cardBench.line} Each card is written with the image and first-boot settings chosen in the steps, and verified. Cards already in a reader when you switch it on are left alone until you take them out and put them back in. A card is written once while the bench is on, and cards inserted meanwhile are the bench’s own: they cannot be written by hand. System and fixed drives are never written.</p>
       {status.active && session ? <SessionValues session={session} /> : (
         <>
           <p>Image: <strong>{imageName ?? 'none chosen'}</strong></p>
@@ -138,6 +175,7 @@ export function BenchView() {
       {error && <ErrorNotice error={error} testId="bench-error" />}
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
+      {presentCardsWords(status) && <p className="drive-warning" data-testid="bench-present">{presentCardsWords(status)}</p>}
       <ul className="bench-slots" aria-label="Card reader slots">
         {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
       </ul>

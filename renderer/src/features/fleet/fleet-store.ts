@@ -6,7 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
-import { readDeviceTable, type DeviceRow, type Problem } from '../../../../shared/provisioning';
+import { emptyRowsNote, readDeviceTable, type DeviceRow, type Problem } from '../../../../shared/provisioning';
 
 export type BatchPreview = ResultOf<'batch:preview'>;
 
@@ -24,6 +24,8 @@ export interface FleetState {
   tableDevices: DeviceRow[];
   /** Which row the config preview shows (0-based): a field tech checks what card 7 gets. */
   previewRow: number;
+  /** "2 empty rows skipped (lines 14, 15)." when the table had rows with every cell empty. */
+  tableEmptyRows: string | null;
   preview: BatchPreview | null;
   previewError: ErrorInfo | null;
   /** The user agreed to write names the history already holds (for the names in `preview`). */
@@ -55,7 +57,7 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
       const devices = parsed?.rows ?? NO_DEVICES;
       // The profile under the table changed or a new table came: keep the row shown while it exists.
       const previewRow = table.text === get().table?.text && get().previewRow < devices.length ? get().previewRow : 0;
-      set({ table, tableProblems: problems, tableRows: devices.length, tableDevices: devices, previewRow, preview: null, repeatsConfirmed: false });
+      set({ table, tableProblems: problems, tableRows: devices.length, tableDevices: devices, previewRow, tableEmptyRows: parsed ? emptyRowsNote(parsed) : null, preview: null, repeatsConfirmed: false });
     };
     return {
       table: null,
@@ -63,6 +65,7 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
       tableRows: 0,
       tableDevices: NO_DEVICES,
       previewRow: 0,
+      tableEmptyRows: null,
       preview: null,
       previewError: null,
       repeatsConfirmed: false,
@@ -75,7 +78,7 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
         if (table) check(table, profile);
       },
       clearTable() {
-        set({ table: null, tableProblems: [], tableRows: 0, tableDevices: NO_DEVICES, previewRow: 0, preview: null, repeatsConfirmed: false });
+        set({ table: null, tableProblems: [], tableRows: 0, tableDevices: NO_DEVICES, previewRow: 0, tableEmptyRows: null, preview: null, repeatsConfirmed: false });
       },
       showRow(index) {
         if (index >= 0 && index < get().tableDevices.length) set({ previewRow: index });

@@ -83,6 +83,7 @@ function TableProblems() {
 function DeviceTable() {
   const table = useFleet((s) => s.table);
   const rows = useFleet((s) => s.tableRows);
+  const emptyRows = useFleet((s) => s.tableEmptyRows);
   const okay = useFleet((s) => s.tableProblems.length === 0);
   const [pasted, setPasted] = useState('');
   const take = takeTable;
@@ -105,7 +106,7 @@ function DeviceTable() {
         <button type="button" className="button" disabled={!pasted.trim()} onClick={() => take(pasted, 'pasted table')} data-testid="table-use-pasted">Use the pasted table</button>
         {table && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
       </div>
-      {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.</p>}
+      {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.{emptyRows ? ` ${emptyRows}` : ''}</p>}
       {table && okay && <TableReach />}
       <TableProblems />
     </fieldset>

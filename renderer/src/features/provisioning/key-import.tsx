@@ -4,13 +4,18 @@
  * GitHub-style https://…/user.keys address the core fetches and checks line by line.
  */
 import { useState, type FormEvent } from 'react';
+import { holdsPrivateKey, PRIVATE_KEY_WORDS } from '../../../../shared/provisioning';
 import { profileStore, useProfile } from '../../stores';
 
 function KeyFileButton() {
   const addFiles = async (files: FileList | null) => {
-    const texts = await Promise.all([...(files ?? [])].map((file) => file.text()));
+    const read = await Promise.all([...(files ?? [])].map(async (file) => ({ name: file.name, text: await file.text() })));
+    // A private key chosen by mistake never enters the form (nor a saved profile or draft).
+    const secret = read.find((file) => holdsPrivateKey(file.text));
+    const texts = read.filter((file) => !holdsPrivateKey(file.text)).map((file) => file.text.trim());
     const current = profileStore.getState().form.sshKeys.trim();
-    profileStore.getState().update({ sshKeys: [current, ...texts.map((t) => t.trim())].filter(Boolean).join('\n') });
+    profileStore.getState().update({ sshKeys: [current, ...texts].filter(Boolean).join('\n') });
+    if (secret) profileStore.setState({ keysNotice: `Not added: ${secret.name} ${PRIVATE_KEY_WORDS}.` });
   };
   return (
     <label className="button file-button">
