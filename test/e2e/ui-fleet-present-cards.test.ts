@@ -75,8 +75,8 @@ describe('station mode leaves the cards already in readers alone', { skip: skip 
     await page.getByTestId('tool-open-bench').click();
     const intro = await page.getByTestId('bench-view').locator('.panel-lead').innerText();
     assert.doesNotMatch(intro, /put it back to write it again/, 'the intro no longer promises what a put-back card does not get');
-    assert.match(intro, /Cards already in a reader then are left alone until you take them out and put them back in\./);
-    assert.match(intro, /put back in, a card it wrote is left alone \(end the session to write it again\)/);
+    assert.match(intro, /Cards already in a reader when you switch it on are left alone until you take them out and put them back in\./);
+    assert.match(intro, /put back in, a card it wrote is left alone \(switch the bench off and on again to write it again\)/);
 
     await page.getByTestId('bench-switch').click();
     await slot(page, present.device).waitFor();

@@ -159,7 +159,7 @@ export function BenchView() {
 
   return (
     <div className="stack bench" data-testid="bench-view">
-      <p className="panel-lead" data-testid="bench-lead">{glossary.cardBench.line} Each card is written with the image and first-boot settings chosen in the steps, and verified. Cards already in a reader when you switch it on are left alone until you take them out and put them back in. A card is written once while the bench is on, and cards inserted meanwhile are the bench’s own: they cannot be written by hand. System and fixed drives are never written.</p>
+      <p className="panel-lead" data-testid="bench-lead">{glossary.cardBench.line} Each card is written with the image and first-boot settings chosen in the steps, and verified. Cards already in a reader when you switch it on are left alone until you take them out and put them back in. A card is written once while the bench is on: put back in, a card it wrote is left alone (switch the bench off and on again to write it again). Cards inserted meanwhile are the bench’s own: they cannot be written by hand. System and fixed drives are never written.</p>
       {status.active && session ? <SessionValues session={session} /> : (
         <>
           <p>Image: <strong>{imageName ?? 'none chosen'}</strong></p>
