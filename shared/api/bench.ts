@@ -31,6 +31,12 @@ export const benchSlotSchema = z.object({
   error: targetStateSchema.shape.error,
   /** Once written: whether the card's old contents were discarded first, or may remain in its free space. */
   oldData: oldDataSchema.optional(),
+  /**
+   * When the card was taken out of its reader (ISO time). The slot stays, in its last state, so
+   * the person sees whether the card went out written or not, until they dismiss it
+   * (bench:dismiss) or the next card goes into that reader.
+   */
+  removedAt: z.string().optional(),
 });
 export type BenchSlot = z.infer<typeof benchSlotSchema>;
 
@@ -86,6 +92,8 @@ export const benchRequests = defineRequests({
    * still in its reader: another card there answers CARD_CHANGED (the session takes it as a new card).
    */
   'bench:retry': { args: z.object({ device: z.string().min(1) }), result: benchStatusSchema },
+  /** Forgets the slot of a card taken out of its reader (see `removedAt`), once the person has read it. */
+  'bench:dismiss': { args: z.object({ device: z.string().min(1) }), result: benchStatusSchema },
 });
 
 export const benchEvents = defineEvents({

@@ -17,6 +17,8 @@ export interface BenchState {
   stop(): Promise<void>;
   /** Writes a failed card again while the same card is in its reader. */
   retry(device: string): Promise<void>;
+  /** Forgets the slot of a card taken out, once the person has read it. */
+  dismiss(device: string): Promise<void>;
   /** Subscribes to bench:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -41,6 +43,7 @@ export function createBenchStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       start: (request) => run(() => api.invoke('bench:start', request)),
       stop: () => run(() => api.invoke('bench:stop', {})),
       retry: (device) => run(() => api.invoke('bench:retry', { device })),
+      dismiss: (device) => run(() => api.invoke('bench:dismiss', { device })),
       watch: () => api.on('bench:changed', (status) => set({ status })),
     };
   });

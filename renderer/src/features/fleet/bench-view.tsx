@@ -5,7 +5,7 @@
  * it is switched off), not the form's: changing them means switching it off and on again.
  * (In the code and the contract one such run is a bench session.)
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
 import { imageLabel } from '../../../../shared/domain/history';
 import { oldDataWords } from '../../../../shared/domain/old-data';
@@ -20,28 +20,62 @@ import { glossary } from '../../../../shared/glossary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
 
+/** Whether the slot's card holds what the session writes: written now, or earlier in this session. */
+function written(slot: BenchSlot): boolean {
+  return slot.state === 'done' || slot.error?.code === 'ALREADY_WRITTEN';
+}
+
+/** "10:42", in the person's own clock. */
+function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
 function phaseWords(slot: BenchSlot): string {
+  if (slot.removedAt) return written(slot) ? 'Taken out after it was written: fine' : `Taken out at ${clockTime(slot.removedAt)} — not written`;
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
   if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
   return slotWords[slot.state];
 }
 
+/**
+ * After Dismiss the button is gone: the keyboard goes to the next tile's Dismiss, else to the
+ * list of slots, never to the page's start.
+ */
+function dismiss(slot: BenchSlot, tile: HTMLElement | null): void {
+  const list = tile?.closest<HTMLElement>('.bench-slots');
+  void benchStore.getState().dismiss(slot.device).then(() => {
+    const next = list?.querySelector<HTMLElement>('[data-testid="bench-dismiss"]');
+    (next ?? list)?.focus();
+  });
+}
+
 function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
-  const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' ? null : percent(slot.phaseBytes, slot.totalBytes);
-  const hint = slot.error && (slot.error.hint ?? (isErrorCode(slot.error.code) ? errorCatalog[slot.error.code].hint : undefined));
+  const removed = Boolean(slot.removedAt);
+  const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' || removed ? null : percent(slot.phaseBytes, slot.totalBytes);
+  // "Take it out" is done: a card put back and taken out again needs no more words than "fine".
+  const error = removed && slot.error?.code === 'ALREADY_WRITTEN' ? undefined : slot.error;
+  const hint = error && (error.hint ?? (isErrorCode(error.code) ? errorCatalog[error.code].hint : undefined));
+  const tile = useRef<HTMLLIElement>(null);
   return (
-    <li className={`bench-slot target-${slot.state}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor}>
+    <li ref={tile} className={`bench-slot target-${slot.state}${removed ? ' bench-removed' : ''}${removed && !written(slot) ? ' bench-not-written' : ''}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor} data-removed={removed || undefined}>
       <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
       {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{phaseWords(slot)}</span>
       <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
-      <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-        <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
-      </div>
+      {!removed && (
+        <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+          <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
+        </div>
+      )}
       {slot.state === 'done' && <CameUpBadge jobId={slot.jobId} device={slot.device} />}
       {/* Only the exception is worth a line on a tile read from a metre away. */}
       {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}
-      {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
+      {error && <p className="bench-error" data-code={error.code}>{error.message}{hint ? ` ${hint}` : ''}</p>}
+      {removed && (
+        <button type="button" className="button small bench-dismiss" onClick={() => dismiss(slot, tile.current)} aria-label={`Dismiss: ${slot.hostname ?? slot.description} (${slot.device})`} data-testid="bench-dismiss">
+          Dismiss
+        </button>
+      )}
       {canRetry && slot.state === 'failed' && (
         <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
           Retry this card
@@ -127,7 +161,7 @@ export function BenchView() {
       {error && <ErrorNotice error={error} testId="bench-error" />}
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
-      <ul className="bench-slots" aria-label="Card reader slots">
+      <ul className="bench-slots" aria-label="Card reader slots" tabIndex={-1}>
         {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
       </ul>
       <OnCardSetting />
