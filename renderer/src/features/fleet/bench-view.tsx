@@ -38,20 +38,23 @@ function phaseWords(slot: BenchSlot): string {
 }
 
 /**
- * After Dismiss the button is gone: the keyboard goes to the next tile's Dismiss, else to the
- * list of slots, never to the page's start.
+ * A tile's button whose action takes the button away (Dismiss, Retry): the keyboard then goes to
+ * the next tile's Dismiss, else to the list of slots, never back to the page's start.
  */
-function dismiss(slot: BenchSlot, tile: HTMLElement | null): void {
+function keepFocus(action: Promise<void>, tile: HTMLElement | null): void {
   const list = tile?.closest<HTMLElement>('.bench-slots');
-  void benchStore.getState().dismiss(slot.device).then(() => {
+  // Looked at after the next paint, once the tile shows the new state.
+  void action.then(() => requestAnimationFrame(() => {
+    if (document.activeElement && document.activeElement !== document.body) return;
     const next = list?.querySelector<HTMLElement>('[data-testid="bench-dismiss"]');
     (next ?? list)?.focus();
-  });
+  }));
 }
 
 function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
   const removed = Boolean(slot.removedAt);
-  const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' || removed ? null : percent(slot.phaseBytes, slot.totalBytes);
+  // A card taken out has no progress left to show: its phase says how it went out.
+  const pct = removed || slot.state === 'waiting' ? null : slot.state === 'done' ? 100 : percent(slot.phaseBytes, slot.totalBytes);
   // "Take it out" is done: a card put back and taken out again needs no more words than "fine".
   const error = removed && slot.error?.code === 'ALREADY_WRITTEN' ? undefined : slot.error;
   const hint = error && (error.hint ?? (isErrorCode(error.code) ? errorCatalog[error.code].hint : undefined));
@@ -72,12 +75,12 @@ function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
       {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}
       {error && <p className="bench-error" data-code={error.code}>{error.message}{hint ? ` ${hint}` : ''}</p>}
       {removed && (
-        <button type="button" className="button small bench-dismiss" onClick={() => dismiss(slot, tile.current)} aria-label={`Dismiss: ${slot.hostname ?? slot.description} (${slot.device})`} data-testid="bench-dismiss">
+        <button type="button" className="button small bench-dismiss" onClick={() => keepFocus(benchStore.getState().dismiss(slot.device), tile.current)} aria-label={`Dismiss: ${slot.hostname ?? slot.description} (${slot.device})`} data-testid="bench-dismiss">
           Dismiss
         </button>
       )}
       {canRetry && slot.state === 'failed' && (
-        <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
+        <button type="button" className="button small bench-retry" onClick={() => keepFocus(benchStore.getState().retry(slot.device), tile.current)} data-testid="bench-retry">
           Retry this card
         </button>
       )}
