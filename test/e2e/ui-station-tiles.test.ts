@@ -6,6 +6,7 @@
  *   it was written: fine" (with its hostname) or "Taken out at 10:42 — not written", until the
  *   person dismisses it (the keyboard then lands on the next Dismiss) or the next card goes into
  *   that reader;
+ * - switched on with the keyboard, the switch dropped the focus to the page's start;
  * - "N of 2 done" lagged the tiles. Every frame the page showed is recorded (a MutationObserver):
  *   in none of them do more tiles say done than the count and the top bar's badge say.
  */
@@ -108,8 +109,12 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     assert.match(await page.getByTestId('table-summary').innerText(), /bench\.csv: 2 devices/);
 
     await page.getByTestId('tool-open-bench').click();
-    await page.getByTestId('bench-switch').click();
+    // Enabled once the First boot values are checked.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="bench-switch"]') as HTMLInputElement | null)?.disabled === false);
+    await page.getByTestId('bench-switch').focus();
+    await page.keyboard.press('Space');
     await page.getByTestId('bench-count').filter({ hasText: '0 of 2 done' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'bench-switch', 'switched on by the keyboard, the keyboard stays on the switch');
     await page.evaluate(RECORD_FRAMES);
 
     const first = insert('card-1');
@@ -170,6 +175,7 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
 
     await page.getByTestId('bench-switch').press('Space');
     await page.waitForFunction(() => !(document.querySelector('[data-testid="bench-switch"]') as HTMLInputElement | null)?.checked);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'bench-switch', 'and when switched off');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -157,7 +157,8 @@ export function BenchView() {
       )}
       {!status.active && provisioned && <CheckinSettings batch />}
       <label className="checkbox-label toggle bench-switch">
-        <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
+        {/* Busy is not disabled: a disabled switch drops the keyboard focus to the page's start. */}
+        <input type="checkbox" role="switch" checked={status.active} disabled={!status.active && !canStart} aria-disabled={busy || undefined} onChange={(e) => !busy && toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
       {!canStart && !status.active && <p className="drive-warning">Choose an image first (and finish the First boot step, if it is on).</p>}
