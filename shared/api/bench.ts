@@ -49,6 +49,8 @@ export const benchSessionSchema = z.object({
   id: z.string(),
   startedAt: z.string(),
   source: z.string(),
+  /** Whether each card gets a first-boot setup; false: the image as it ships. */
+  firstBoot: z.boolean().optional(),
   /** The hostname pattern the cards are named by, when the profile sets one. */
   hostname: z.string().optional(),
   /** The device table's name and size, when the session writes a table's rows. */

@@ -97,7 +97,7 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.getByTestId('tool-open-bench').click();
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-count').waitFor();
-    assert.match(await page.getByTestId('bench-values').innerText(), /The card bench writes .+ with rows of devices\.csv, in order\. To change them, switch it off, then on again/);
+    assert.match(await page.getByTestId('bench-values').innerText(), /The card bench writes .+ with rows of devices\.csv, in order\. To change that, switch it off, then on again/);
     assert.match(await page.getByTestId('bench-badge').innerText(), /Card bench: 0 of 12 done/);
 
     // Cards go in a few at a time, as a tech fills a bench of readers.

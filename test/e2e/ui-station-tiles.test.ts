@@ -34,6 +34,8 @@ interface Frame {
   doneTiles: number;
   count: string;
   badge: string;
+  /** What the tiles of cards whose write is starting said in place of a hostname. */
+  starting: string[];
 }
 
 declare global {
@@ -53,6 +55,7 @@ const RECORD_FRAMES = `(() => {
     doneTiles: document.querySelectorAll('[data-testid="bench-slot"][data-state="done"]').length,
     count: document.querySelector('[data-testid="bench-count"]')?.textContent ?? '',
     badge: document.querySelector('[data-testid="bench-badge"]')?.textContent ?? '',
+    starting: [...document.querySelectorAll('[data-testid="bench-slot"][data-state="pending"] .bench-hostname')].map((e) => e.textContent ?? ''),
   });
   new MutationObserver(take).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-state'] });
   take();
@@ -177,5 +180,28 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     await page.waitForFunction(() => !(document.querySelector('[data-testid="bench-switch"]') as HTMLInputElement | null)?.checked);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'bench-switch', 'and when switched off');
     assert.deepEqual(pageErrors, []);
+    await page.close();
+    // Out of the readers: the next session would write it again, as it writes every card in when switched on.
+    second.detach();
+  });
+
+  it('without first-boot setup, says the image is written as it ships, and a starting card promises no “next values”', { timeout: 180_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 800, height: 800 });
+    await page.goto(session.station.url);
+    await chooseImage(page, session.offer(fixture.path));
+    await page.getByTestId('tool-open-bench').click();
+    await page.getByTestId('bench-switch').click();
+    await page.getByTestId('bench-values').filter({ hasText: 'The card bench writes' }).waitFor();
+    assert.match(await page.getByTestId('bench-values').innerText(), /^This session writes fixture\.img as it ships, with no first-boot setup\./);
+    await page.evaluate(RECORD_FRAMES);
+    const plain = insert('plain-1');
+    await slotState(page, plain.device, 'done');
+    const frames = await page.evaluate(() => window.benchFrames ?? []);
+    const starting = frames.flatMap((f) => f.starting);
+    assert.ok(!starting.includes('Next values…'), `a starting card said: ${starting.join(', ')}`);
+    assert.equal(await page.getByTestId('bench-count').innerText(), '1 card written and verified. Insert the next card.');
+    await page.getByTestId('bench-switch').click();
+    await page.close();
   });
 });

@@ -119,6 +119,7 @@ export class BenchWriter {
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
     this.session = {
       id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(), writtenCards: [],
+      firstBoot: request.provisioning !== undefined || request.table !== undefined,
       ...(typeof hostname === 'string' && hostname ? { hostname } : {}),
       ...(table ? { table: { ...(request.table?.name ? { name: request.table.name } : {}), rows: table.rows, used: table.rows - table.left } } : {}),
     };

@@ -18,7 +18,7 @@ import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
 import { glossary } from '../../../../shared/glossary';
 
-const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
+const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, pending: 'Starting', refused: 'Not written', waiting: 'Waiting for a free writer' };
 
 /** Whether the slot's card holds what the session writes: written now, or earlier in this session. */
 function written(slot: BenchSlot): boolean {
@@ -51,7 +51,8 @@ function keepFocus(action: Promise<void>, tile: HTMLElement | null): void {
   }));
 }
 
-function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
+/** `naming`: the session gives each card a name or row, shown once the card's write has taken it. */
+function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boolean; naming: boolean }) {
   const removed = Boolean(slot.removedAt);
   // A card taken out has no progress left to show: its phase says how it went out.
   const pct = removed || slot.state === 'waiting' ? null : slot.state === 'done' ? 100 : percent(slot.phaseBytes, slot.totalBytes);
@@ -62,7 +63,7 @@ function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
   return (
     <li ref={tile} className={`bench-slot target-${slot.state}${removed ? ' bench-removed' : ''}${removed && !written(slot) ? ' bench-not-written' : ''}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor} data-removed={removed || undefined}>
       <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
-      {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
+      {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' && naming ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{phaseWords(slot)}</span>
       <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
       {!removed && (
@@ -105,10 +106,10 @@ function FormValues() {
 
 /** The running bench's own values: what it was switched on with, whatever the form says now. */
 function SessionValues({ session }: { session: BenchSession }) {
-  const values = session.table ? `rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `hostnames ${session.hostname}, continuing the numbering` : 'the values it was switched on with';
+  const values = session.table ? `with rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `with hostnames ${session.hostname}, continuing the numbering` : session.firstBoot === false ? 'as it ships, with no first-boot setup' : 'with the first-boot settings it was switched on with';
   return (
     <p data-testid="bench-values">
-      The card bench writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, switch it off, then on again.
+      The card bench writes <strong>{imageLabel(session.source)}</strong> {values}. To change that, switch it off, then on again.
     </p>
   );
 }
@@ -166,7 +167,7 @@ export function BenchView() {
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
       <ul className="bench-slots" aria-label="Card reader slots" tabIndex={-1}>
-        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
+        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} naming={Boolean(session?.hostname || session?.table)} />)}
       </ul>
       <OnCardSetting />
     </div>
