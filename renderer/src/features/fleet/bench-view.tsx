@@ -65,7 +65,7 @@ function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boole
       <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
       {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' && naming ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{phaseWords(slot)}</span>
-      <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
+      <span className="bench-percent" aria-label={pct === null ? undefined : `${pct} percent`}>{pct === null ? '' : `${pct}%`}</span>
       {!removed && (
         <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
           <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
