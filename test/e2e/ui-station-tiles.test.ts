@@ -23,7 +23,7 @@ import { insertTestCard, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { chooseImage } from '../helpers/ui-steps';
+import { chooseImage, firstBootWithKey } from '../helpers/ui-steps';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'losetup');
@@ -104,10 +104,7 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(session.station.url);
     await chooseImage(page, session.offer(fixture.path));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByTestId('provisioning-enabled').check();
-    await page.getByLabel('User name', { exact: true }).fill('core');
-    await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+    await firstBootWithKey(page, ED25519_KEY);
     await page.getByTestId('table-file').setInputFiles({ name: 'bench.csv', mimeType: 'text/csv', buffer: Buffer.from(tableText) });
     assert.match(await page.getByTestId('table-summary').innerText(), /bench\.csv: 2 devices/);
 
