@@ -190,7 +190,7 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     await page.getByTestId('tool-open-bench').click();
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-values').filter({ hasText: 'The card bench writes' }).waitFor();
-    assert.match(await page.getByTestId('bench-values').innerText(), /^This session writes fixture\.img as it ships, with no first-boot setup\./);
+    assert.match(await page.getByTestId('bench-values').innerText(), /^The card bench writes fixture\.img as it ships, with no first-boot setup\./);
     await page.evaluate(RECORD_FRAMES);
     const plain = insert('plain-1');
     await slotState(page, plain.device, 'done');
