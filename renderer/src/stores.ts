@@ -22,6 +22,7 @@ import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
 import { createCacheStore, type CacheState } from './features/image/cache-store';
 import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
+import { createFolderCopyStore, type FolderCopyState } from './features/image/folder-copy-store';
 import { createImageStore, type ImageState } from './features/image/image-store';
 import { createUploadStore, type UploadState } from './features/image/upload-store';
 import { sendUploadToStation } from './transport/station-upload';
@@ -45,6 +46,11 @@ export const uploadStore = createUploadStore(api.host === 'station' ? sendUpload
 });
 export const downloadsStore = createDownloadsStore(api, (path) => void imageStore.getState().choose(path));
 export const cacheStore = createCacheStore(api);
+export const folderCopyStore = createFolderCopyStore(api, (path) => {
+  // The copy replaces the failed download, as any file chosen does, even when it was chosen before.
+  downloadsStore.getState().setAside();
+  return imageStore.getState().choose(path);
+});
 export const profileStore = createProfileStore(api, { canReadLocalKeys: api.host === 'electron' });
 export const buildStore = createBuildStore(
   api,
@@ -97,6 +103,7 @@ export const useImage = <T>(select: (state: ImageState) => T): T => useStore(ima
 export const useUpload = <T>(select: (state: UploadState) => T): T => useStore(uploadStore, select);
 export const useDownloads = <T>(select: (state: DownloadsState) => T): T => useStore(downloadsStore, select);
 export const useCache = <T>(select: (state: CacheState) => T): T => useStore(cacheStore, select);
+export const useFolderCopy = <T>(select: (state: FolderCopyState) => T): T => useStore(folderCopyStore, select);
 export const useProfile = <T>(select: (state: ProfileState) => T): T => useStore(profileStore, select);
 export const useBuild = <T>(select: (state: BuildState) => T): T => useStore(buildStore, select);
 export const useCatalog = <T>(select: (state: CatalogState) => T): T => useStore(catalogStore, select);

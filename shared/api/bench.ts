@@ -31,6 +31,12 @@ export const benchSlotSchema = z.object({
   error: targetStateSchema.shape.error,
   /** Once written: whether the card's old contents were discarded first, or may remain in its free space. */
   oldData: oldDataSchema.optional(),
+  /**
+   * When the card was taken out of its reader (ISO time). The slot stays, in its last state, so
+   * the person sees whether the card went out written or not, until they dismiss it
+   * (bench:dismiss) or the next card goes into that reader.
+   */
+  removedAt: z.string().optional(),
 });
 export type BenchSlot = z.infer<typeof benchSlotSchema>;
 
@@ -43,6 +49,8 @@ export const benchSessionSchema = z.object({
   id: z.string(),
   startedAt: z.string(),
   source: z.string(),
+  /** Whether each card gets a first-boot setup; false: the image as it ships. */
+  firstBoot: z.boolean().optional(),
   /** The hostname pattern the cards are named by, when the profile sets one. */
   hostname: z.string().optional(),
   /** The device table's name and size, when the session writes a table's rows. */
@@ -100,6 +108,8 @@ export const benchRequests = defineRequests({
    * identity: another card in that reader since answers CARD_CHANGED.
    */
   'bench:include': { args: z.object({ device: z.string().min(1), identity: cardIdentitySchema.optional() }), result: benchStatusSchema },
+  /** Forgets the slot of a card taken out of its reader (see `removedAt`), once the person has read it. */
+  'bench:dismiss': { args: z.object({ device: z.string().min(1) }), result: benchStatusSchema },
 });
 
 export const benchEvents = defineEvents({

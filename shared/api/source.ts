@@ -32,6 +32,19 @@ export type SourceArch = z.infer<typeof sourceArchSchema>;
 
 export const listedImageSchema = z.object({ path: z.string(), name: z.string(), fileSize: z.number().int().nonnegative() });
 
+/**
+ * A catalog image found in an images folder, checked: its sha256, and what vouched for it (Fedora's
+ * signed CHECKSUM file beside it, or, without one, the catalog's sha256).
+ */
+export const folderCopyCheckSchema = z.object({
+  sha256: z.string(),
+  checkedBy: z.enum(['signed-checksum', 'catalog-sha256']),
+  /** The CHECKSUM file's name, and who signed it, when it vouched. */
+  checksumFile: z.string().optional(),
+  signer: z.string().optional(),
+});
+export type FolderCopyCheck = z.infer<typeof folderCopyCheckSchema>;
+
 export const sourceRequests = defineRequests({
   /**
    * The local images a client may write: those under the app's image folders (a station's
@@ -43,4 +56,13 @@ export const sourceRequests = defineRequests({
   'source:inspect': { args: z.object({ path: z.string().min(1) }), result: sourceInfoSchema },
   /** Reads which machines the image is for, so the image step can say whether it fits the chosen board. */
   'source:arch': { args: z.object({ path: z.string().min(1) }), result: sourceArchSchema },
+  /**
+   * Checks a file of the images folder that bears a catalog entry's file name (`url` is the
+   * entry's download address) before it is used in place of the download: against Fedora's signed
+   * CHECKSUM file beside it when there is one, and the catalog's sha256. A mismatch is refused.
+   */
+  'source:check-copy': {
+    args: z.object({ path: z.string().min(1), url: z.string().url().max(4096), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional() }),
+    result: folderCopyCheckSchema,
+  },
 });

@@ -24,7 +24,7 @@ import { attachLoop, insertTestCard, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
-import { chooseImage } from '../helpers/ui-steps';
+import { chooseImage, firstBootWithKey } from '../helpers/ui-steps';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'debugfs', 'ignition-validate');
@@ -76,11 +76,8 @@ describe('station mode: every card inserted is written with the next row', { ski
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(session.station.url);
     await chooseImage(page, session.offer(fixture.path));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByTestId('provisioning-enabled').check();
+    await firstBootWithKey(page, ED25519_KEY);
     await page.getByLabel('Hostname', { exact: true }).fill('pump-{n:02}');
-    await page.getByLabel('User name', { exact: true }).fill('core');
-    await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
 
     // A bad table is named line by line, column by column, and is not taken.
     await page.getByTestId('table-paste').fill('hostname,ip,gateway\npump-a,10.0.7.2/24,10.0.7.1\npump-b,not-an-address,10.0.7.1\npump-c,,10.0.7.1\n');
@@ -97,7 +94,7 @@ describe('station mode: every card inserted is written with the next row', { ski
     await page.getByTestId('tool-open-bench').click();
     await page.getByTestId('bench-switch').click();
     await page.getByTestId('bench-count').waitFor();
-    assert.match(await page.getByTestId('bench-values').innerText(), /The card bench writes .+ with rows of devices\.csv, in order\. To change them, switch it off, then on again/);
+    assert.match(await page.getByTestId('bench-values').innerText(), /The card bench writes .+ with rows of devices\.csv, in order\. To change that, switch it off, then on again/);
     assert.match(await page.getByTestId('bench-badge').innerText(), /Card bench: 0 of 12 done/);
 
     // Cards go in a few at a time, as a tech fills a bench of readers.
@@ -152,7 +149,8 @@ describe('station mode: every card inserted is written with the next row', { ski
 
     // Pulled out and put back, it is the same card: left alone, its tile saying what it was written as.
     firstCard.detach();
-    await slot(page, firstCard.device).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator(`[data-testid="bench-slot"][data-device="${firstCard.device}"][data-removed="true"]`).waitFor({ timeout: 15_000 });
+    assert.equal(await slot(page, firstCard.device).locator('.bench-phase').innerText(), 'Taken out after it was written: fine', 'pulled out, its tile stays and says so');
     const again = attachLoop(firstCard.backingFile);
     cards.push(again);
     const refused = slot(page, again.device);

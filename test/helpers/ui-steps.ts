@@ -32,6 +32,14 @@ export async function chooseOfferedImage(page: Page, name: string): Promise<void
   await page.getByTestId('image-summary').waitFor();
 }
 
+/** From the image step: on to First boot, switched on, with a user "core" who logs in with `sshKey`. */
+export async function firstBootWithKey(page: Page, sshKey: string): Promise<void> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByTestId('provisioning-enabled').check();
+  await page.getByLabel('User name', { exact: true }).fill('core');
+  await page.getByLabel('SSH public keys (one per line)').fill(sshKey);
+}
+
 /** From the image step to the drives step, passing the optional first-boot step untouched. */
 export async function continueToDrives(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Continue' }).click();

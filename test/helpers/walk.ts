@@ -39,13 +39,14 @@ export const OFFLINE_IMAGE = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
 
 /**
  * Environment for a core whose catalog sources all point at a closed loopback port, with a catalog
- * cache from an earlier refresh in `dataDir` (config/ and cache/ there).
+ * cache from an earlier refresh in `dataDir` (config/ and cache/ there). `published`: the sha256
+ * and size the release index gave for OFFLINE_IMAGE (by default made up: nothing can match them).
  */
-export async function offlineCatalogEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
+export async function offlineCatalogEnv(dataDir: string, published = { sha256: 'ab'.repeat(32), size: 700e6 }): Promise<NodeJS.ProcessEnv> {
   const fedora = await startRouteServer((_req, res, url) => {
     if (url.pathname !== '/releases.json') return void res.writeHead(404).end();
     const link = `${fedora.base}/iot/43/IoT/aarch64/images/${OFFLINE_IMAGE}`;
-    sendJson(res, 200, [{ version: '43', arch: 'aarch64', link, variant: 'IoT', subvariant: 'IoT', sha256: 'ab'.repeat(32), size: String(700e6) }]);
+    sendJson(res, 200, [{ version: '43', arch: 'aarch64', link, variant: 'IoT', subvariant: 'IoT', sha256: published.sha256, size: String(published.size) }]);
   });
   const env = {
     FIOT_CONFIG_DIR: path.join(dataDir, 'config'),

@@ -102,6 +102,14 @@ const phaseWords: Record<BenchSlot['state'], string> = {
   done: 'verified', failed: 'FAILED', cancelled: 'cancelled', refused: 'not written',
 };
 
+/** A card's phase in words; a card taken out says whether it went out written. */
+function phaseOf(slot: BenchSlot): string {
+  const written = slot.state === 'done' || slot.error?.code === 'ALREADY_WRITTEN';
+  if (slot.removedAt) return written ? 'taken out, written: fine' : 'taken out, NOT written';
+  if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'no rows left';
+  return slot.error?.code === 'ALREADY_WRITTEN' ? 'already written' : phaseWords[slot.state];
+}
+
 function percentOf(slot: BenchSlot): number | null {
   if (slot.state === 'done') return 100;
   if (!slot.totalBytes || slot.state === 'waiting') return null;
@@ -111,7 +119,7 @@ function percentOf(slot: BenchSlot): number | null {
 /** A card's line: what changed for it (its phase, every tenth percent, its result). */
 function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<string, unknown> } {
   const pct = percentOf(slot);
-  const phase = slot.state === 'waiting' && slot.waitingFor === 'rows' ? 'no rows left' : slot.error?.code === 'ALREADY_WRITTEN' ? 'already written' : phaseWords[slot.state];
+  const phase = phaseOf(slot);
   const step = pct === null ? '' : String(Math.floor(pct / 10));
   const reason = slot.error ? `: ${slot.error.message}${hintOf(slot.error) ? ` ${hintOf(slot.error)}` : ''}` : '';
   // Only the exception, as on the station's tile: a card written with its old contents still in its free space.
@@ -120,8 +128,9 @@ function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<
   const fields = {
     device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableLine: slot.tableLine } : {}), state: slot.state,
     ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}), ...(slot.oldData ? { oldData: slot.oldData } : {}),
+    ...(slot.removedAt ? { removedAt: slot.removedAt } : {}),
   };
-  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}`, line, fields };
+  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}/${slot.removedAt ?? ''}`, line, fields };
 }
 
 function hintOf(error: { code: string; hint?: string }): string | undefined {

@@ -11,6 +11,9 @@
  * was put there for something else (a card just written by hand, a stick with someone's files):
  * nobody confirmed erasing it, so it is left alone until it is taken out and put back in, or the
  * person names it ("Write this one too", `bench --include-present`).
+ * A card taken out keeps its slot, saying whether it went out written, until the person dismisses it
+ * or the next card goes into that reader. A card is counted (written or failed, its table row used)
+ * in the same status that shows it finished.
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
@@ -89,6 +92,8 @@ export class BenchWriter {
   private looking: Promise<void> | null = null;
   /** Jobs started and not yet reported done: a card's last progress comes before its job's end. */
   private readonly unfinished = new Set<string>();
+  /** The cards already counted as written or failed, by job and device: a card's progress and its job's end both report it. */
+  private readonly counted = new Set<string>();
   /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
   private counting: Promise<void> = Promise.resolve();
   private lookAgain = false;
@@ -126,11 +131,13 @@ export class BenchWriter {
     const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
     this.session = {
       id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(), writtenCards: [],
+      firstBoot: request.provisioning !== undefined || request.table !== undefined,
       ...(typeof hostname === 'string' && hostname ? { hostname } : {}),
       ...(table ? { table: { ...(request.table?.name ? { name: request.table.name } : {}), rows: table.rows, used: table.rows - table.left } } : {}),
     };
     this.active = true;
     this.nextCard = 1;
+    this.counted.clear();
     for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.forget(device);
     for (const drive of present) {
       const identity = this.identify(drive);
@@ -173,7 +180,8 @@ export class BenchWriter {
 
   /** Ends the session: no new card is taken; cards being written are finished. */
   stop(): BenchStatus {
-    for (const [device, slot] of this.slots) if ((finished.has(slot.state) && !this.settling(slot)) || slot.state === 'waiting') this.forget(device);
+    // A card taken out stays on show: the person may not have read whether it went out written.
+    for (const [device, slot] of this.slots) if (!slot.removedAt && ((finished.has(slot.state) && !this.settling(slot)) || slot.state === 'waiting')) this.forget(device);
     this.halt();
     return this.changed();
   }
@@ -225,7 +233,14 @@ export class BenchWriter {
     return this.changed();
   }
 
-  /** One look at the readers (forget pulled cards, take new ones), then start what can start. */
+  /** Forgets the slot of a card taken out, once the person has read it. */
+  dismiss(device: string): BenchStatus {
+    if (!this.slots.get(device)?.removedAt) throw new FiotError('NOT_FOUND', `No card taken out of ${device} is on show.`);
+    this.forget(device);
+    return this.changed();
+  }
+
+  /** One look at the readers (note pulled cards, take new ones), then start what can start. */
   poll(): Promise<void> {
     if (this.looking) {
       this.lookAgain = true;
@@ -250,12 +265,17 @@ export class BenchWriter {
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
       for (const [device, slot] of this.slots) {
-        if (writing.has(slot.state) || this.settling(slot)) continue;
+        if (writing.has(slot.state) || this.settling(slot) || slot.removedAt) continue;
         const drive = byDevice.get(device);
         // Pulled out, or another card in its reader since the last look: the slot's card is gone.
-        if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) changed = this.forget(device) || changed;
+        if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) {
+          this.takeOut(device, slot);
+          changed = true;
+        }
       }
-      for (const drive of present.filter((d) => !this.slots.has(d.device))) {
+      // A card in a reader whose slot shows a card taken out: the next card, in place of that note.
+      for (const drive of present.filter((d) => !this.slots.has(d.device) || this.slots.get(d.device)!.removedAt)) {
+        this.forget(drive.device);
         const identity = this.identify(drive);
         const held = this.locks.isHeld(drive);
         const error = this.writtenAs(identity) ?? refusal(drive, this.session.source)
@@ -299,7 +319,8 @@ export class BenchWriter {
       try {
         const count = await this.deps.countTable?.(session.request);
         if (count) {
-          const used = count.rows - count.left;
+          // Never below what this session counted itself: a card's row may be counted before its state file says so.
+          const used = Math.max(session.table.used, count.rows - count.left);
           moved = used !== session.table.used;
           session.table = { ...session.table, used };
           const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state)).length;
@@ -354,10 +375,20 @@ export class BenchWriter {
     this.changed();
   }
 
-  private forget(device: string): boolean {
+  /** The card left its reader: no longer the session's; a card that was waiting goes out not written. */
+  private takeOut(device: string, slot: BenchSlot): void {
+    this.release(device);
+    this.update(device, { removedAt: new Date().toISOString(), ...(slot.state === 'waiting' ? { state: 'refused', waitingFor: undefined } : {}) });
+  }
+
+  private release(device: string): void {
     this.claims.get(device)?.();
     this.claims.delete(device);
     this.order.delete(device);
+  }
+
+  private forget(device: string): boolean {
+    this.release(device);
     return this.slots.delete(device);
   }
 
@@ -389,6 +420,7 @@ export class BenchWriter {
         jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, ...(moving ? { phaseBytes: progress.bytes, totalBytes: progress.totalBytes } : {}),
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
       });
+      if (this.session) this.tally(this.session, progress.jobId, target.device);
     }
     if (mine) this.changed();
     // The job has its names and rows: the next waiting cards may start.
@@ -409,24 +441,19 @@ export class BenchWriter {
         continue;
       }
       const error = target.error ?? (target.state === 'done' ? undefined : result.error);
-      const slot = this.slots.get(target.device);
-      if (session && target.state === 'done' && recognisable(slot?.identity)) {
-        session.writtenCards.push({ identity: slot.identity, name: target.hostname ?? slot.hostname ?? `card ${slot.card ?? session.written + 1}` });
-      }
       this.update(target.device, {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
         ...(target.oldData ? { oldData: target.oldData } : {}),
       });
-      if (session && target.state === 'done') session.written += 1;
-      else if (session) session.failed += 1;
+      if (session) this.tally(session, result.jobId, target.device);
     }
     // A job that stopped before its targets were resolved names none: its slots take the job's error.
     for (const slot of this.slots.values()) {
       if (slot.jobId !== result.jobId || finished.has(slot.state) || slot.state === 'waiting') continue;
       mine = true;
       this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
-      if (session) session.failed += 1;
+      if (session) this.tally(session, result.jobId, slot.device);
     }
     if (!mine) {
       // whenIdle waits for a change after each job's end: say it, even with no slot left to update.
@@ -441,12 +468,31 @@ export class BenchWriter {
     else if (session) this.recount(session);
   }
 
+  /**
+   * Counts a card once, as soon as its slot shows it finished (its job's last progress may come
+   * well before the job's end: the history and the on-card command run in between): written, its
+   * row used, or failed. So the count never lags the tiles.
+   */
+  private tally(session: Running, jobId: string, device: string): void {
+    const slot = this.slots.get(device);
+    const key = `${jobId} ${device}`;
+    if (!slot || !finished.has(slot.state) || this.counted.has(key)) return;
+    this.counted.add(key);
+    if (slot.state !== 'done') {
+      session.failed += 1;
+      return;
+    }
+    if (recognisable(slot.identity)) session.writtenCards.push({ identity: slot.identity, name: slot.hostname ?? `card ${slot.card ?? session.written + 1}` });
+    session.written += 1;
+    if (session.table && slot.tableLine) session.table = { ...session.table, used: Math.min(session.table.rows, session.table.used + 1) };
+  }
+
   private recount(session: Running): void {
     const count = this.deps.countTable;
     if (!session.table || !count) return;
     this.counting = this.counting.then(async () => {
       const counted = await count(session.request);
-      if (counted && session.table) session.table = { ...session.table, used: counted.rows - counted.left };
+      if (counted && session.table) session.table = { ...session.table, used: Math.max(session.table.used, counted.rows - counted.left) };
       this.changed();
     }).catch(() => undefined);
   }

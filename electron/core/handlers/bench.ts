@@ -8,7 +8,7 @@ import { BenchWriter } from '../fleet/bench-writer';
 import type { Handlers } from '../router';
 import { driveListerFor } from './drives';
 
-type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status' | 'bench:retry' | 'bench:include'>;
+type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status' | 'bench:retry' | 'bench:include' | 'bench:dismiss'>;
 
 /** `startFlash` is the core's own flash:start, so bench jobs are recorded and reported like any other. */
 export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:start']): BenchHandlers {
@@ -34,5 +34,6 @@ export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:star
     'bench:status': async () => bench.status(),
     'bench:retry': async ({ device }) => bench.retry(device),
     'bench:include': async ({ device, identity }) => bench.include(device, identity),
+    'bench:dismiss': async ({ device }) => bench.dismiss(device),
   };
 }

@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { HandlerFactory } from '../core-context';
 import { listImages } from '../access/image-listing';
 import { inspectSource } from '../image-source';
+import { checkFolderCopy } from '../images/folder-copy';
 import { readSourceArch } from '../image-arch';
 
-export const sourceHandlers: HandlerFactory = ({ grants }) => ({
+export const sourceHandlers: HandlerFactory = ({ grants, images }) => ({
   'source:list': async () => ({ folders: grants.imageFolders, images: await listImages(grants.imageFolders) }),
   'source:inspect': async ({ path: file }) => {
     const info = await inspectSource(grants.admitSource(file));
@@ -19,4 +20,5 @@ export const sourceHandlers: HandlerFactory = ({ grants }) => ({
     const found = await readSourceArch(await inspectSource(grants.admitSource(file)));
     return found ? { arch: found.arch, evidence: found.evidence } : { arch: null };
   },
+  'source:check-copy': async ({ path: file, url, sha256 }) => checkFolderCopy({ file: grants.admitSource(file), url, ...(sha256 ? { sha256 } : {}), trusted: () => images.trustedKeys() }),
 });

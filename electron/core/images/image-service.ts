@@ -24,7 +24,7 @@ import { localCopyResolver } from './local-copy';
 import { isCatalogRef } from '../../../shared/domain/catalog';
 import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
 import { sha256OfImage } from './verify/sha256';
-import { loadTrustedKeys, shippedKeysDir } from './verify/trusted-keys';
+import { loadTrustedKeys, shippedKeysDir, type TrustedKeys } from './verify/trusted-keys';
 
 export type ImageStep = 'resolving' | 'waiting' | 'downloading' | 'verifying';
 
@@ -77,6 +77,11 @@ export class ImageService {
     return isUrl(source) || isCatalogRef(source);
   }
 
+  /** The keys a CHECKSUM signature may come from (Fedora's shipped keys and the user's own). */
+  trustedKeys(): Promise<TrustedKeys> {
+    return loadTrustedKeys(this.deps.keyDirs);
+  }
+
   async fetch(source: string, options: FetchOptions = {}): Promise<DownloadedEntry> {
     options.onProgress?.({ step: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null });
     const resolved = await resolveSource(source, options.sha256, this.deps.resolveRef);
@@ -87,7 +92,7 @@ export class ImageService {
     return {
       cache: this.cache,
       mirrors: this.deps.mirrors ?? directOnly,
-      trustedKeys: () => loadTrustedKeys(this.deps.keyDirs),
+      trustedKeys: () => this.trustedKeys(),
       checksumUrl: this.deps.checksumUrl,
       attemptsPerUrl: this.deps.attemptsPerUrl,
       backoffMs: this.deps.backoffMs,

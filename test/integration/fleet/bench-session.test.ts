@@ -173,7 +173,8 @@ describe('a bench session in the core', { skip }, () => {
     const first = insert(cardDir, 'pump');
     await benchUntil(core, (s) => slotState(s, first.device)?.state === 'done' && s.session?.table?.used === 1, 'the first card verified');
     first.detach();
-    await benchUntil(core, (s) => slotState(s, first.device) === undefined, 'the card pulled out');
+    const out = await benchUntil(core, (s) => slotState(s, first.device)?.removedAt !== undefined, 'the card pulled out');
+    assert.deepEqual([slotState(out, first.device)?.state, slotState(out, first.device)?.hostname], ['done', 'site-pump-01'], 'its slot stays, saying it went out written');
 
     const again = attachLoop(first.backingFile);
     cards.push(again);

@@ -62,7 +62,8 @@ test('each card inserted is written once, with the session values and no numberi
     { device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-7' }, { device: '/dev/sdc', state: 'failed', bytesWritten: 10, verified: false },
   ] });
   await writer.poll();
-  assert.deepEqual(writer.status().slots.map((s) => s.device), ['/dev/sdc'], 'a card pulled out leaves its slot');
+  const pulled = writer.status().slots.find((s) => s.device === '/dev/sdb');
+  assert.deepEqual([pulled?.state, pulled?.hostname, typeof pulled?.removedAt], ['done', 'pump-7', 'string'], 'a card pulled out keeps its slot, saying it went out written');
   // The written card put back, in another reader: left alone, saying what it was written as.
   insert([card('/dev/sdd', { description: 'card A' }), pump8]);
   await writer.poll();
@@ -299,7 +300,7 @@ test('a manual job refuses the session’s cards, and the session leaves a card 
   present = [manual];
   await writer.poll();
   locks.refuseClaimed(['/dev/sdn']);
-  assert.deepEqual(writer.status().slots.map((s) => s.device), ['/dev/sdm'], 'pulled out, the card is free again');
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, Boolean(s.removedAt)]), [['/dev/sdm', false], ['/dev/sdn', true]], 'pulled out, the card is free again; its slot says it was taken out');
 });
 
 test('Retry rewrites a failed card only while it is the same card; another card in its reader is a new card', async () => {
@@ -357,4 +358,43 @@ test('a card whose old contents may remain keeps that on its tile until it leave
   assert.deepEqual(slots.map((s) => [s.device, s.state, s.oldData]), [['/dev/sdb', 'done', { discarded: false, reason: 'unsupported' }], ['/dev/sdc', 'failed', { discarded: true }]]);
   await writer.retry('/dev/sdc');
   assert.equal(writer.status().slots.find((s) => s.device === '/dev/sdc')?.oldData, undefined, 'the retry has not been discarded yet');
+});
+
+test('a card taken out keeps its slot until dismissed or the next card goes into its reader; nothing is lost from the count', async () => {
+  const { writer, events, insert } = bench();
+  const [a, b] = [card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })];
+  insert([a]);
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  // Its job's last progress says done: counted there, not when the job's end comes later.
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 100, totalBytes: 100, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, hostname: 'pump-7' }] });
+  assert.equal(writer.status().session?.written, 1, 'counted with the tile that shows it done');
+  events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-7' }] });
+  assert.equal(writer.status().session?.written, 1, 'and not counted twice');
+
+  insert([]);
+  await writer.poll();
+  const out = writer.status().slots;
+  assert.deepEqual(out.map((s) => [s.device, s.state, s.hostname]), [['/dev/sdb', 'done', 'pump-7']]);
+  assert.ok(out[0]!.removedAt && !Number.isNaN(Date.parse(out[0]!.removedAt)));
+  assert.throws(() => writer.dismiss('/dev/sdc'), { code: 'NOT_FOUND' });
+
+  // The next card in the same reader takes the slot; a card dismissed is gone.
+  insert([card('/dev/sdb', { description: 'card C' })]);
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state, s.removedAt]), [['/dev/sdb', 'pending', undefined]]);
+  assert.throws(() => writer.dismiss('/dev/sdb'), { code: 'NOT_FOUND' }, 'a card in its reader is not dismissed');
+  events.emit('flash:done', { jobId: 'job-2', ok: false, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'failed', bytesWritten: 8, verified: false, error: { code: 'WRITE_FAILED', message: 'The card stopped answering.' } }] });
+  insert([b]);
+  await writer.poll();
+  const failed = writer.status().slots.find((s) => s.device === '/dev/sdb')!;
+  assert.deepEqual([failed.state, failed.error?.code, Boolean(failed.removedAt)], ['failed', 'WRITE_FAILED', true], 'a failed card taken out says so, with its reason');
+  assert.deepEqual([writer.status().session?.written, writer.status().session?.failed], [1, 1]);
+  const status = writer.dismiss('/dev/sdb');
+  assert.deepEqual(status.slots.map((s) => s.device), ['/dev/sdc']);
+  // Ending the session keeps a note of a card taken out; the next session starts without it.
+  events.emit('flash:done', { jobId: 'job-3', ok: true, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdc', state: 'done', bytesWritten: 80, verified: true }] });
+  insert([]);
+  await writer.poll();
+  assert.deepEqual(writer.stop().slots.map((s) => [s.device, Boolean(s.removedAt)]), [['/dev/sdc', true]]);
+  assert.deepEqual((await writer.start({ source: '/images/iot.raw' })).slots, []);
 });

@@ -20,6 +20,8 @@ export interface BenchState {
   retry(device: string): Promise<void>;
   /** "Write this one too": a card that was in its reader before the session started, once confirmed. */
   include(device: string, identity?: CardIdentity): Promise<void>;
+  /** Forgets the slot of a card taken out, once the person has read it. */
+  dismiss(device: string): Promise<void>;
   /** Subscribes to bench:changed; returns the unsubscribe. */
   watch(): () => void;
 }
@@ -45,6 +47,7 @@ export function createBenchStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
       stop: () => run(() => api.invoke('bench:stop', {})),
       retry: (device) => run(() => api.invoke('bench:retry', { device })),
       include: (device, identity) => run(() => api.invoke('bench:include', { device, ...(identity ? { identity } : {}) })),
+      dismiss: (device) => run(() => api.invoke('bench:dismiss', { device })),
       watch: () => api.on('bench:changed', (status) => set({ status })),
     };
   });

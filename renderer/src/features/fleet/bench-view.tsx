@@ -5,7 +5,7 @@
  * it is switched off), not the form's: changing them means switching it off and on again.
  * (In the code and the contract one such run is a bench session.)
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
 import { imageLabel } from '../../../../shared/domain/history';
 import { oldDataWords } from '../../../../shared/domain/old-data';
@@ -21,9 +21,20 @@ import { glossary } from '../../../../shared/glossary';
 import { useTableFacts } from './table-rows';
 import { tableWords } from '../provisioning/profile-summary';
 
-const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, refused: 'Not written', waiting: 'Waiting for a free writer' };
+const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, pending: 'Starting', refused: 'Not written', waiting: 'Waiting for a free writer' };
+
+/** Whether the slot's card holds what the session writes: written now, or earlier in this session. */
+function written(slot: BenchSlot): boolean {
+  return slot.state === 'done' || slot.error?.code === 'ALREADY_WRITTEN';
+}
+
+/** "10:42", in the person's own clock. */
+function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
 
 function phaseWords(slot: BenchSlot): string {
+  if (slot.removedAt) return written(slot) ? 'Taken out after it was written: fine' : `Taken out at ${clockTime(slot.removedAt)} — not written`;
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
   if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
   if (slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START') return 'Already in the reader';
@@ -55,25 +66,52 @@ function IncludeCard({ slot }: { slot: BenchSlot }) {
   );
 }
 
-function SlotTile({ slot, canRetry }: { slot: BenchSlot; canRetry: boolean }) {
-  const pct = slot.state === 'done' ? 100 : slot.state === 'waiting' ? null : percent(slot.phaseBytes, slot.totalBytes);
-  const hint = slot.error && (slot.error.hint ?? (isErrorCode(slot.error.code) ? errorCatalog[slot.error.code].hint : undefined));
+/**
+ * A tile's button whose action takes the button away (Dismiss, Retry): the keyboard then goes to
+ * the next tile's Dismiss, else to the list of slots, never back to the page's start.
+ */
+function keepFocus(action: Promise<void>, tile: HTMLElement | null): void {
+  const list = tile?.closest<HTMLElement>('.bench-slots');
+  // Looked at after the next paint, once the tile shows the new state.
+  void action.then(() => requestAnimationFrame(() => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const next = list?.querySelector<HTMLElement>('[data-testid="bench-dismiss"]');
+    (next ?? list)?.focus();
+  }));
+}
+
+/** `naming`: the session gives each card a name or row, shown once the card's write has taken it. */
+function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boolean; naming: boolean }) {
+  const removed = Boolean(slot.removedAt);
+  // A card taken out has no progress left to show: its phase says how it went out.
+  const pct = removed || slot.state === 'waiting' ? null : slot.state === 'done' ? 100 : percent(slot.phaseBytes, slot.totalBytes);
+  // "Take it out" is done: a card put back and taken out again needs no more words than "fine".
+  const error = removed && slot.error?.code === 'ALREADY_WRITTEN' ? undefined : slot.error;
+  const hint = error && (error.hint ?? (isErrorCode(error.code) ? errorCatalog[error.code].hint : undefined));
+  const tile = useRef<HTMLLIElement>(null);
   return (
-    <li className={`bench-slot target-${slot.state}${slot.error?.code === 'PRESENT_AT_START' ? ' bench-left-alone' : ''}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor}>
+    <li ref={tile} className={`bench-slot target-${slot.state}${removed ? ' bench-removed' : ''}${removed && !written(slot) ? ' bench-not-written' : ''}${slot.error?.code === 'PRESENT_AT_START' ? ' bench-left-alone' : ''}`} data-testid="bench-slot" data-device={slot.device} data-state={slot.state} data-waiting-for={slot.waitingFor} data-removed={removed || undefined}>
       <span className="bench-device mono">{slot.device}{slot.card ? ` · card ${slot.card}` : ''}</span>
-      {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' ? 'Next values…' : slot.description}</span>}
+      {slot.hostname ? <strong className="bench-hostname">{slot.hostname}</strong> : <span className="bench-hostname bench-unnamed">{slot.state === 'pending' && naming ? 'Next values…' : slot.description}</span>}
       <span className="bench-phase">{phaseWords(slot)}</span>
-      <span className="bench-percent" aria-label={`${pct ?? 0} percent`}>{pct === null ? '' : `${pct}%`}</span>
-      <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-        <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
-      </div>
+      <span className="bench-percent" aria-label={pct === null ? undefined : `${pct} percent`}>{pct === null ? '' : `${pct}%`}</span>
+      {!removed && (
+        <div className="progress-bar" role="progressbar" aria-label={`${slot.device} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+          <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
+        </div>
+      )}
       {slot.state === 'done' && <CameUpBadge jobId={slot.jobId} device={slot.device} />}
       {/* Only the exception is worth a line on a tile read from a metre away. */}
       {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}
-      {slot.error && <p className="bench-error" data-code={slot.error.code}>{slot.error.message}{hint ? ` ${hint}` : ''}</p>}
-      {canRetry && slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START' && <IncludeCard slot={slot} />}
+      {error && <p className="bench-error" data-code={error.code}>{error.message}{hint ? ` ${hint}` : ''}</p>}
+      {removed && (
+        <button type="button" className="button small bench-dismiss" onClick={() => keepFocus(benchStore.getState().dismiss(slot.device), tile.current)} aria-label={`Dismiss: ${slot.hostname ?? slot.description} (${slot.device})`} data-testid="bench-dismiss">
+          Dismiss
+        </button>
+      )}
+      {canRetry && !removed && slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START' && <IncludeCard slot={slot} />}
       {canRetry && slot.state === 'failed' && (
-        <button type="button" className="button small bench-retry" onClick={() => void benchStore.getState().retry(slot.device)} data-testid="bench-retry">
+        <button type="button" className="button small bench-retry" onClick={() => keepFocus(benchStore.getState().retry(slot.device), tile.current)} data-testid="bench-retry">
           Retry this card
         </button>
       )}
@@ -100,10 +138,10 @@ function FormValues() {
 
 /** The running bench's own values: what it was switched on with, whatever the form says now. */
 function SessionValues({ session }: { session: BenchSession }) {
-  const values = session.table ? `rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `hostnames ${session.hostname}, continuing the numbering` : 'the values it was switched on with';
+  const values = session.table ? `with rows of ${session.table.name ?? 'the device table'}, in order` : session.hostname ? `with hostnames ${session.hostname}, continuing the numbering` : session.firstBoot === false ? 'as it ships, with no first-boot setup' : 'with the first-boot settings it was switched on with';
   return (
     <p data-testid="bench-values">
-      The card bench writes <strong>{imageLabel(session.source)}</strong> with {values}. To change them, switch it off, then on again.
+      The card bench writes <strong>{imageLabel(session.source)}</strong> {values}. To change that, switch it off, then on again.
     </p>
   );
 }
@@ -168,7 +206,8 @@ export function BenchView() {
       )}
       {!status.active && provisioned && <CheckinSettings batch />}
       <label className="checkbox-label toggle bench-switch">
-        <input type="checkbox" role="switch" checked={status.active} disabled={busy || (!status.active && !canStart)} onChange={(e) => toggle(e.target.checked)} data-testid="bench-switch" />
+        {/* Busy is not disabled: a disabled switch drops the keyboard focus to the page's start. */}
+        <input type="checkbox" role="switch" checked={status.active} disabled={!status.active && !canStart} aria-disabled={busy || undefined} onChange={(e) => !busy && toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
       {!canStart && !status.active && <p className="drive-warning" data-testid="bench-blocker">{startBlocker({ image: Boolean(source && imageName), tableOk, profileReady })}</p>}
@@ -176,8 +215,8 @@ export function BenchView() {
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}
       {presentCardsWords(status) && <p className="drive-warning" data-testid="bench-present">{presentCardsWords(status)}</p>}
-      <ul className="bench-slots" aria-label="Card reader slots">
-        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} />)}
+      <ul className="bench-slots" aria-label="Card reader slots" tabIndex={-1}>
+        {status.slots.map((slot) => <SlotTile key={slot.device} slot={slot} canRetry={status.active} naming={Boolean(session?.hostname || session?.table)} />)}
       </ul>
       <OnCardSetting />
     </div>

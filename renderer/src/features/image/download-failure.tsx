@@ -1,6 +1,7 @@
 /**
  * A download that failed, with the ways on: try it again, or take the image from somewhere that
- * needs no network (a file at hand, or an image downloaded earlier, when there is one).
+ * needs no network (the same file already in the images folder, a file at hand, or an image
+ * downloaded earlier, when there is one).
  */
 import { useEffect } from 'react';
 import { archInName } from '../../../../shared/domain/board-fit';
@@ -8,6 +9,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { chosenBoard } from '../catalog/catalog-store';
 import { cacheStore, downloadsStore, uiStore, useCache, useCatalog } from '../../stores';
+import { FolderCopyOffer } from './folder-copy';
 
 /**
  * How many cached images could serve the chosen board (null until known): an image whose name says
@@ -29,6 +31,7 @@ export function DownloadWaysOn() {
   const cached = useCachedImageCount();
   return (
     <>
+      <FolderCopyOffer />
       <button type="button" className="button" onClick={() => void downloadsStore.getState().retry()}>
         Retry
       </button>

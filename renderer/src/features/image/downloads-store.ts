@@ -10,6 +10,8 @@ import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 export interface DownloadsState {
   current: ImageProgress | null;
   error: ErrorInfo | null;
+  /** The last download asked for (a URL or catalog reference, and the sha256 it must have). */
+  asked: { source: string; sha256?: string } | null;
   /** insecureSkipSignature: accept a Fedora image whose CHECKSUM signature is missing or wrong. */
   start(source: string, sha256?: string, insecureSkipSignature?: boolean): Promise<void>;
   /** Starts the last download again, as it was asked for (it resumes where it stopped, when the server allows). */
@@ -33,11 +35,12 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
   return createStore<DownloadsState>()((set, get) => ({
     current: null,
     error: null,
+    asked: null,
 
     async start(source, sha256, insecureSkipSignature = false) {
       last = { source, sha256, insecureSkipSignature };
       // A new try replaces the last one's outcome at once, before the core answers.
-      set({ error: null, current: null });
+      set({ error: null, current: null, asked: { source: source.trim(), ...(sha256?.trim() ? { sha256: sha256.trim() } : {}) } });
       try {
         const trimmed = sha256?.trim();
         const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true, insecureSkipSignature });

@@ -13,6 +13,7 @@ import { DownloadSource } from './download-source';
 import { BuildSource } from '../build';
 import { CatalogSource } from '../catalog';
 import { BoardFitNotice, ImageArchFact, useBoardMismatch } from './board-fit';
+import { FolderCopyStatus } from './folder-copy';
 import type { SourceInfo } from '../../../../shared/api/source';
 import type { StepBlocker } from '../../shell/step-blocker';
 import type { ImageState } from './image-store';
@@ -94,6 +95,7 @@ function ChosenImage() {
           <ImageArchFact />
         </dl>
         <span className="path" title={info.path}>{info.path}</span>
+        <FolderCopyStatus />
       </div>
     </section>
   );
