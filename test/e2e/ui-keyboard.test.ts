@@ -115,6 +115,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
       assert.equal((await focused(page)).testId, 'board-card', 'the skip link goes to the boards');
       // From the first board, one press per board before the PC: 1 + 3 presses with the boards the catalog lists today (11 before).
       const toPc = await tabsTo(page, '[data-board="uefi-x86_64"]');
+      console.log(`Tab presses from the page's start to the PC board: ${1 + toPc}`);
       assert.equal(toPc, boards.indexOf('uefi-x86_64'), `boards in order: ${boards.join(', ')}`);
       assert.ok(1 + toPc <= 5, `${1 + toPc} presses of Tab to reach the PC board`);
 
@@ -128,8 +129,10 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
     await onFirstBoot(async (page) => {
       await page.getByLabel('Hostname', { exact: true }).focus();
       await page.getByLabel('Hostname', { exact: true }).fill('my-pi');
+      await page.locator('[data-testid="step-continue"]:not([disabled])').waitFor();
       // From Hostname past the common fields (user, password, keys, Wi-Fi: 11 stops) to "skip the rest"; 24 before.
       const toSkip = await tabsTo(page, '[data-testid="skip-rest"]');
+      console.log(`Tab presses from Hostname to "skip the optional settings": ${toSkip}`);
       assert.ok(toSkip <= 12, `${toSkip} presses of Tab from Hostname to the way to Continue`);
       assert.equal(await page.getByTestId('skip-rest').isVisible(), true, 'the link shows once focused');
       await page.keyboard.press('Enter');
