@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
 import { commandsSkipReason } from '../helpers/system';
 import { chooseImage } from '../helpers/ui-steps';
@@ -110,6 +111,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
       await page.getByTestId('catalog-offline').waitFor({ timeout: 30_000 });
       // The first Tab stop of the window is the way past the top bar and the step list.
       assert.equal(await tabsTo(page, '[data-testid="skip-to-step"]'), 1, 'the skip link is the first Tab stop');
+      await shotAtWidths(page, 'keyboard-1-skip-link');
       await page.keyboard.press('Enter');
       const boards = await page.locator('[data-testid="board-card"]:not([disabled])').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-board')));
       assert.equal((await focused(page)).testId, 'board-card', 'the skip link goes to the boards');
@@ -135,6 +137,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
       console.log(`Tab presses from Hostname to "skip the optional settings": ${toSkip}`);
       assert.ok(toSkip <= 12, `${toSkip} presses of Tab from Hostname to the way to Continue`);
       assert.equal(await page.getByTestId('skip-rest').isVisible(), true, 'the link shows once focused');
+      await shotAtWidths(page, 'keyboard-2-skip-rest');
       await page.keyboard.press('Enter');
       assert.equal((await focused(page)).testId, 'step-continue', 'Enter on it puts the keyboard on Continue');
     });
@@ -151,6 +154,8 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
       const note = page.getByTestId('profile-note-wifiPsk');
       await note.waitFor();
       assert.equal(await note.innerText(), 'Type the passphrase again (it is not kept).');
+      await note.scrollIntoViewIfNeeded();
+      await shotAtWidths(page, 'keyboard-3-passphrase-not-kept');
       assert.equal(await page.getByTestId('profile-error-wifiPsk').count(), 0, 'no red error for a passphrase the app chose not to keep');
       assert.equal(await page.getByLabel('Passphrase', { exact: true }).getAttribute('aria-invalid'), 'false');
       assert.match(await page.getByTestId('continue-reason').innerText(), /Type the Wi-Fi passphrase again: it is not kept/);
@@ -169,6 +174,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
       await page.locator('[data-testid="step-continue"]:not([disabled])').waitFor();
       assert.match(await page.getByTestId('continue-note').innerText(), /No way to log in yet: add a password or an SSH key/);
       assert.equal(await stepMark(page, 'provisioning'), '2', 'no ✓ for a card nobody can log into');
+      await shotAtWidths(page, 'keyboard-4-no-login');
 
       await page.getByLabel(/^Password/).fill('pi and cream');
       await page.getByLabel('Type it again').fill('pi and cream');
@@ -192,6 +198,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
 
       const fix = page.getByTestId('hostname-fix');
       assert.equal(await fix.innerText(), 'Use old-laptop');
+      await shotAtWidths(page, 'keyboard-5-two-fields-and-fix');
       await fix.press('Enter');
       assert.equal(await page.getByLabel('Hostname', { exact: true }).inputValue(), 'old-laptop');
       await page.getByTestId('profile-error-hostname').waitFor({ state: 'detached' });
