@@ -59,7 +59,8 @@ export function useProvisioningBlocker(): StepBlocker | null {
   const passphraseDropped = useProfile((s) => s.enabled && s.pskNotKept && !s.form.wifiPsk && Boolean(s.preview?.problems.some((p) => fieldOf(p) === 'wifiPsk')));
   const state = useProfile((s): keyof typeof provisioningBlockers | 'problems' | 'ready' => {
     if (!s.enabled) return 'ready';
-    if (s.passwordPending && s.preview?.problems.length === 0) return s.passwordPending;
+    // The password alone waits for its twin (said in its own words); with other fields wrong, all are named.
+    if (s.passwordPending && !s.preview?.problems.length) return s.passwordPending;
     if (s.previewing || s.preview === null) return 'checking';
     if (s.preview.problems.length > 0 || s.passwordPending) return 'problems';
     return s.preview.mode === null ? 'empty' : 'ready';
