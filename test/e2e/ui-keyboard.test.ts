@@ -91,7 +91,7 @@ describe('keyboard-only use and the First boot form, in Chromium through the sta
 
       // An image offered for a Pi 4 cannot be downloaded offline; the notice offers a file instead.
       await page.locator('[data-testid="board-card"][data-board="rpi4"]').press('Enter');
-      await page.keyboard.press('Enter');
+      await page.getByTestId('catalog-entry').first().press('Enter');
       // Offline, the notice is calm or (for an entry with no checksum known) a failure: both offer a file.
       const offline = page.locator('[data-testid="catalog-download-offline"], [data-testid="catalog-download-error"]').first();
       await offline.waitFor({ state: 'attached' });
