@@ -8,6 +8,7 @@ import { useHistory, useJob, useMedium, useTool, useUi, uiStore } from './stores
 import { isBusy } from './features/write';
 import { steps, type StepDefinition } from './steps';
 import type { StepBlocker } from './shell/step-blocker';
+import { SkipLinks } from './shell/skip-links';
 import { StepNav } from './shell/step-nav';
 import { TopBar } from './shell/top-bar';
 import { HistoryView } from './features/history';
@@ -48,18 +49,19 @@ function ContinueReason({ blocker, step, onGo }: { blocker: StepBlocker; step: S
 }
 
 /**
- * Moving to another step puts the keyboard on its heading, as a new page would: the next Tab
- * reaches the step's first field, and a screen reader announces where the person now is. The
- * first render leaves focus alone (the page just opened).
+ * Moving to another step, or back to the steps from History or a fleet tool ("Back to writing"),
+ * puts the keyboard on the step's heading, as a new page would: the next Tab reaches the step's
+ * first field, and a screen reader announces where the person now is. Without it the button just
+ * pressed is gone and the focus falls to the page. The first render leaves focus alone.
  */
-function useFocusOnStepChange(stepId: string) {
+function useFocusOnStepChange(view: string) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const shown = useRef(stepId);
+  const shown = useRef(view);
   useEffect(() => {
-    if (shown.current === stepId) return;
-    shown.current = stepId;
+    if (shown.current === view) return;
+    shown.current = view;
     heading.current?.focus();
-  }, [stepId]);
+  }, [view]);
   return heading;
 }
 
@@ -68,6 +70,8 @@ export function App() {
   const visited = useUi((s) => s.visited);
   const busy = useJob((s) => isBusy(s.status));
   const { readyCount, blocker, blockedStep } = useProgress();
+  const notes = steps.map((s) => s.useNote());
+  const noted = steps.filter((_, i) => notes[i] !== null).map((s) => s.id);
   const historyOpen = useHistory((s) => s.open);
   const tool = useTool((s) => s.tool);
   const index = Math.max(0, steps.findIndex((s) => s.id === current));
@@ -75,15 +79,16 @@ export function App() {
   const previous = steps[index - 1];
   const next = steps[index + 1];
   const go = (id: string) => uiStore.getState().goTo(id);
-  const heading = useFocusOnStepChange(step.id);
+  const heading = useFocusOnStepChange(historyOpen || tool ? 'elsewhere' : step.id);
   const medium = useMedium();
 
   return (
     <div className="app">
+      {!historyOpen && !tool && <SkipLinks showContinue={Boolean(next)} />}
       <TopBar />
       {historyOpen ? <HistoryView /> : tool ? <FleetToolView tool={tool} /> : (
       <div className="layout">
-        <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} visited={visited} onSelect={go} />
+        <StepNav steps={steps} current={step.id} openUpTo={busy ? -1 : readyCount} visited={visited} noted={noted} onSelect={go} />
         <main className="panel" aria-labelledby="step-title" data-testid={`step-${step.id}`}>
           <header className="panel-header">
             <p className="panel-kicker">Step {index + 1} of {steps.length}</p>
@@ -101,6 +106,8 @@ export function App() {
             )}
             {next && !busy && readyCount <= index && blocker ? (
               <ContinueReason blocker={blocker} step={blockedStep === step ? null : blockedStep} onGo={go} />
+            ) : next && !busy && notes[index] ? (
+              <span className="continue-reason" data-testid="continue-note">{notes[index]}</span>
             ) : (
               <span className="spacer" />
             )}

@@ -6,7 +6,7 @@ import type { ComponentType } from 'react';
 import { ImageStep, ImageSummary, useImageBlocker } from './features/image';
 import { DrivesStep, DrivesSummary, useDrivesBlocker } from './features/drives';
 import { WriteStep, WriteSummary, useWriteBlocker } from './features/write';
-import { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker } from './features/provisioning';
+import { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker, useProvisioningNote } from './features/provisioning';
 import type { StepBlocker } from './shell/step-blocker';
 import type { MediumWords } from './features/write/device-words';
 
@@ -19,11 +19,18 @@ export interface StepDefinition {
   Summary: ComponentType;
   /** Null once this step's choice is made (the next step can open), else what is missing. */
   useBlocker(): StepBlocker | null;
+  /**
+   * What is still missing although Continue may be used (a card with no way to log in): said in
+   * the footer, and the step gets no ✓ while it holds. Null when nothing is missing.
+   */
+  useNote(): string | null;
 }
 
+const noNote = (): null => null;
+
 export const steps: StepDefinition[] = [
-  { id: 'image', title: 'Image', lead: () => 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useBlocker: useImageBlocker },
-  { id: 'provisioning', title: 'First boot', lead: (m) => `Optionally set each ${m.one} up on its first boot: name, user, SSH keys, Wi-Fi.`, Panel: ProvisioningStep, Summary: ProvisioningSummary, useBlocker: useProvisioningBlocker },
-  { id: 'drives', title: 'Drives', lead: (m) => `Choose the ${m.many} to write. Everything on them will be erased.`, Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker },
-  { id: 'write', title: 'Write', lead: () => 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useBlocker: useWriteBlocker },
+  { id: 'image', title: 'Image', lead: () => 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useBlocker: useImageBlocker, useNote: noNote },
+  { id: 'provisioning', title: 'First boot', lead: (m) => `Optionally set each ${m.one} up on its first boot: name, user, SSH keys, Wi-Fi.`, Panel: ProvisioningStep, Summary: ProvisioningSummary, useBlocker: useProvisioningBlocker, useNote: useProvisioningNote },
+  { id: 'drives', title: 'Drives', lead: (m) => `Choose the ${m.many} to write. Everything on them will be erased.`, Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker, useNote: noNote },
+  { id: 'write', title: 'Write', lead: () => 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useBlocker: useWriteBlocker, useNote: noNote },
 ];

@@ -36,6 +36,9 @@ async function restoreDraft(draft: Draft, { ui, image, profile, drives }: DraftS
   ui.getState().goTo(draft.step);
   profile.getState().setCounterStart(draft.provisioning.counterStart);
   profile.getState().update(draft.provisioning.form);
+  // The passphrase was not kept: its empty field asks for it again rather than calling it wrong.
+  const { wifiSsid, wifiSecurity } = draft.provisioning.form;
+  profile.setState({ pskNotKept: wifiSsid.trim() !== '' && wifiSecurity !== 'none' });
   profile.getState().setEnabled(draft.provisioning.enabled);
   // The drive rules need the image's size, and added devices must be resolved before selecting.
   await Promise.all([draft.imagePath ? image.getState().choose(draft.imagePath) : undefined, drives.getState().load()]);

@@ -7,17 +7,19 @@ interface StepNavProps {
   openUpTo: number;
   /** The steps opened so far: only those can show a ✓. */
   visited: string[];
+  /** Steps whose Continue is open but something is still missing (see StepDefinition.useNote): no ✓. */
+  noted: string[];
   onSelect(id: string): void;
 }
 
-export function StepNav({ steps, current, openUpTo, visited, onSelect }: StepNavProps) {
+export function StepNav({ steps, current, openUpTo, visited, noted, onSelect }: StepNavProps) {
   return (
     <nav className="step-nav" aria-label="Steps">
       <ol>
         {steps.map((step, index) => {
           const isCurrent = step.id === current;
           // Ready is not done: an optional step nobody opened (First boot) needs nothing yet was never looked at.
-          const done = index < openUpTo && visited.includes(step.id);
+          const done = index < openUpTo && visited.includes(step.id) && !noted.includes(step.id);
           return (
             <li key={step.id} className={`step-item${isCurrent ? ' current' : ''}${done ? ' done' : ''}`}>
               <button

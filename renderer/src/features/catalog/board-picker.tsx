@@ -21,16 +21,28 @@ const supportWords: Record<Board['support'], string> = {
   unsupported: 'Not supported by Fedora',
 };
 
+/**
+ * The chosen board's images replace the cards, and the card just pressed with them: the keyboard
+ * goes to the first image offered (the recommended one), else to the search, not to the page.
+ */
+function chooseAndFocus(boardId: string): void {
+  catalogStore.getState().chooseBoard(boardId);
+  requestAnimationFrame(() => {
+    const first = document.querySelector<HTMLElement>('[data-testid="catalog-entry"]') ?? document.getElementById('catalog-search');
+    first?.focus();
+  });
+}
+
 export function BoardPicker() {
   const boards = useCatalog((s) => s.boards);
   return (
-    <ul className="board-grid" aria-label="Boards" data-testid="board-list">
+    <ul className="board-grid" aria-label="Boards" data-testid="board-list" data-step-start>
       {boards.map((board) => (
         <li key={board.id}>
           <button
             type="button"
             className={`board-card board-${board.support}`}
-            onClick={() => catalogStore.getState().chooseBoard(board.id)}
+            onClick={() => chooseAndFocus(board.id)}
             disabled={board.support === 'unsupported'}
             aria-describedby={`board-notes-${board.id}`}
             data-testid="board-card"

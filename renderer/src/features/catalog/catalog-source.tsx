@@ -76,6 +76,12 @@ function CardFit({ entryId }: { entryId: string }) {
   return <p className={`catalog-card-fit small${fit.tooSmall ? ' too-small' : ' muted'}`} role="status" data-testid="catalog-card-fit">{fit.words}</p>;
 }
 
+/** Back to the boards, with the keyboard on the one that was chosen (the button pressed is gone). */
+function changeBoard(boardId: string): void {
+  catalogStore.getState().chooseBoard(null);
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="board-card"][data-board="${boardId}"]`)?.focus());
+}
+
 function BoardEntries() {
   const state = useCatalog((s) => s);
   const downloadFailed = useDownloads((s) => s.error !== null);
@@ -88,7 +94,7 @@ function BoardEntries() {
         <div>
           <strong>{board.name}</strong> <span className="badge" title={archExplained[board.arch]}>{archWords[board.arch]}</span>
         </div>
-        <button type="button" className="link-button" onClick={() => catalogStore.getState().chooseBoard(null)} data-testid="change-board">
+        <button type="button" className="link-button" onClick={() => changeBoard(board.id)} data-testid="change-board">
           Change device
         </button>
       </div>

@@ -38,7 +38,7 @@ function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Bo
 
 function Entries({ items, board, recommendedId, label }: { items: BoardEntry[]; board: Board; recommendedId: string | null; label: string }) {
   return (
-    <ul className="catalog-list" aria-label={label} data-testid="catalog-entries">
+    <ul className="catalog-list" aria-label={label} data-testid="catalog-entries" data-step-start>
       {items.map((item) => <EntryButton key={item.entry.id} item={item} board={board} recommended={item.entry.id === recommendedId} />)}
     </ul>
   );

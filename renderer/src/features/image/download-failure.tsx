@@ -8,8 +8,9 @@ import { archInName } from '../../../../shared/domain/board-fit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { chosenBoard } from '../catalog/catalog-store';
-import { cacheStore, downloadsStore, uiStore, useCache, useCatalog } from '../../stores';
+import { cacheStore, downloadsStore, useCache, useCatalog } from '../../stores';
 import { FolderCopyOffer } from './folder-copy';
+import { openSourceTab } from './source-tab';
 
 /**
  * How many cached images could serve the chosen board (null until known): an image whose name says
@@ -35,11 +36,11 @@ export function DownloadWaysOn() {
       <button type="button" className="button" onClick={() => void downloadsStore.getState().retry()}>
         Retry
       </button>
-      <button type="button" className="button" onClick={() => uiStore.getState().showImageSource('file')}>
+      <button type="button" className="button" onClick={() => openSourceTab('file')}>
         Use a file you have
       </button>
       {cached !== null && cached > 0 && (
-        <button type="button" className="button" onClick={() => uiStore.getState().showImageSource('cache')}>
+        <button type="button" className="button" onClick={() => openSourceTab('cache')}>
           Use a cached image
         </button>
       )}

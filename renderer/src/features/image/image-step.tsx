@@ -14,6 +14,7 @@ import { BuildSource } from '../build';
 import { CatalogSource } from '../catalog';
 import { BoardFitNotice, ImageArchFact, useBoardMismatch } from './board-fit';
 import { FolderCopyStatus } from './folder-copy';
+import { sourceTabId } from './source-tab';
 import type { SourceInfo } from '../../../../shared/api/source';
 import type { StepBlocker } from '../../shell/step-blocker';
 import type { ImageState } from './image-store';
@@ -101,7 +102,7 @@ function ChosenImage() {
   );
 }
 
-/** Arrow keys, Home and End move between the source tabs, as WAI-ARIA tabs do. */
+/** Arrow keys, Home and End move between the source tabs, as WAI-ARIA tabs do (Tab reaches each as well). */
 function nextTabIndex(key: string, index: number, count: number): number | null {
   if (key === 'ArrowRight') return (index + 1) % count;
   if (key === 'ArrowLeft') return (index - 1 + count) % count;
@@ -121,7 +122,7 @@ export function ImageStep() {
     if (next === null) return;
     event.preventDefault();
     setSourceId(imageSources[next]!.id);
-    document.getElementById(`image-tab-${imageSources[next]!.id}`)?.focus();
+    document.getElementById(sourceTabId(imageSources[next]!.id))?.focus();
   };
   return (
     <div className="stack">
@@ -130,12 +131,14 @@ export function ImageStep() {
           {imageSources.map((s) => (
             <button
               key={s.id}
-              id={`image-tab-${s.id}`}
+              id={sourceTabId(s.id)}
               type="button"
               role="tab"
               aria-selected={s.id === source.id}
               aria-controls="image-source-panel"
-              tabIndex={s.id === source.id ? 0 : -1}
+              // Every tab is its own Tab stop: a person who knows only Tab and Enter reaches
+              // "Image file" too (arrow keys, Home and End still move between them).
+              tabIndex={0}
               className="tab"
               onClick={() => setSourceId(s.id)}
             >
@@ -144,7 +147,7 @@ export function ImageStep() {
           ))}
         </div>
       )}
-      <div id="image-source-panel" role={tabbed ? 'tabpanel' : undefined} aria-labelledby={tabbed ? `image-tab-${source.id}` : undefined}>
+      <div id="image-source-panel" role={tabbed ? 'tabpanel' : undefined} aria-labelledby={tabbed ? sourceTabId(source.id) : undefined}>
         <source.Component />
       </div>
       <ChosenImage />

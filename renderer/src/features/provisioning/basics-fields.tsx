@@ -90,7 +90,34 @@ function PasswordField() {
   );
 }
 
+/**
+ * A name typed as a person says it ("old laptop", "Kitchen_Pi") is offered as a hostname in one
+ * click: spaces and underscores become hyphens, letters lower case. Only offered when that is valid.
+ */
+export function hostnameFix(typed: string): string | null {
+  const fixed = typed.trim().toLowerCase().replace(/[\s_]+/g, '-').replace(/-+/g, '-');
+  if (fixed === typed.trim() || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(fixed.replace(/\{n(:\d+)?\}/g, '0'))) return null;
+  return fixed;
+}
+
+function HostnameFix() {
+  const typed = useProfile((s) => s.form.hostname);
+  const fixed = hostnameFix(typed);
+  if (!fixed) return null;
+  return (
+    <button type="button" className="button small fix-button" onClick={() => profileStore.getState().update({ hostname: fixed })} data-testid="hostname-fix">
+      Use {fixed}
+    </button>
+  );
+}
+
+/** The draft keeps no passphrase (see shell/draft.ts): after a reload its empty field asks again, calmly. */
+function usePassphraseNote(): string | undefined {
+  return useProfile((s) => (s.pskNotKept ? 'Type the passphrase again (it is not kept).' : undefined));
+}
+
 export function BasicsFields() {
+  const passphraseNote = usePassphraseNote();
   const security = useProfile((s) => s.form.wifiSecurity);
   const hidden = useProfile((s) => s.form.wifiHidden);
   const update = profileStore.getState().update;
@@ -98,7 +125,7 @@ export function BasicsFields() {
     <div className="stack">
       <fieldset className="form-group">
         <legend>Name</legend>
-        <TextField name="hostname" label="Hostname" placeholder="sensor-{n:03}"
+        <TextField name="hostname" label="Hostname" placeholder="sensor-{n:03}" fix={<HostnameFix />}
           hint={<>The name the device answers to on your network. For several cards, <code>{'{n}'}</code> numbers them (1, 2, 3…) and <code>{'{n:03}'}</code> pads the number (001, 002…).</>} />
         <HostnamePreview />
       </fieldset>
@@ -126,7 +153,7 @@ export function BasicsFields() {
             <input type="checkbox" checked={hidden} onChange={(e) => update({ wifiHidden: e.target.checked })} /> Hidden network
           </label>
         </div>
-        {security !== 'none' && <TextField name="wifiPsk" label="Passphrase" type="password" />}
+        {security !== 'none' && <TextField name="wifiPsk" label="Passphrase" type="password" emptyNote={passphraseNote} />}
       </fieldset>
     </div>
   );

@@ -21,6 +21,10 @@ const CONTROLS: Partial<Record<FormField, string>> = { passwordHash: 'profile-pa
 
 export const fieldLabel = (field: FormField): string => FIELD_LABELS[field];
 
+/** Fields in the order the form shows them (the labels are listed that way), to name several as a person meets them. */
+const FORM_ORDER = Object.keys(FIELD_LABELS);
+export const byFormOrder = (a: FormField, b: FormField): number => FORM_ORDER.indexOf(a) - FORM_ORDER.indexOf(b);
+
 /** The data-testid of the control where a field's problem is mended. */
 export const controlOf = (field: FormField): string => CONTROLS[field] ?? `profile-${field}`;
 

@@ -21,6 +21,10 @@ interface TextFieldProps {
   type?: 'text' | 'password' | 'url';
   multiline?: boolean;
   mono?: boolean;
+  /** Said in neutral words instead of the field's problems while it is empty (a value the app did not keep). */
+  emptyNote?: string;
+  /** Shown under the problems: a one-click way to mend them. */
+  fix?: ReactNode;
 }
 
 /**
@@ -35,10 +39,12 @@ export function RevealButton({ shown, onToggle, what, testId }: { shown: boolean
   );
 }
 
-export function TextField({ name, label, hint, placeholder, type = 'text', multiline, mono }: TextFieldProps) {
+export function TextField({ name, label, hint, placeholder, type = 'text', multiline, mono, emptyNote, fix }: TextFieldProps) {
   const id = useId();
   const value = useProfile((s) => s.form[name]);
-  const problems = useFieldProblems(name);
+  const found = useFieldProblems(name);
+  const note = emptyNote && value === '' ? emptyNote : null;
+  const problems = note ? [] : found;
   const describedBy = `${id}-hint ${id}-error`;
   const [shown, setShown] = useState(false);
   const onChange = (text: string) => profileStore.getState().update({ [name]: text } as Partial<ProfileForm>);
@@ -65,7 +71,9 @@ export function TextField({ name, label, hint, placeholder, type = 'text', multi
         <input {...common} type={type} spellCheck={false} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
       )}
       {hint && <p id={`${id}-hint`} className="field-hint">{hint}</p>}
+      {note && <p id={`${id}-error`} className="field-note" data-testid={`profile-note-${name}`}>{note}</p>}
       <FieldErrors id={`${id}-error`} messages={problems} field={name} />
+      {problems.length > 0 && fix}
     </div>
   );
 }

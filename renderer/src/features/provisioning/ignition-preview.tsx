@@ -7,6 +7,7 @@
 import { BootEntryPreview } from './boot-entry-preview';
 import { maskIgnitionSecrets } from '../../../../shared/provisioning';
 import { FieldErrors, useFieldProblems } from './field';
+import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
 import { readableFiles } from './ignition-files';
 import { profileSummary } from './profile-summary';
 import { fleetStore, useFleet, useProfile } from '../../stores';
@@ -76,19 +77,19 @@ function useShownConfig(row: ShownRow | null) {
 }
 
 export function IgnitionPreview() {
-  const preview = useProfile((s) => s.preview);
   const previewing = useProfile((s) => s.previewing);
   const row = useShownRow();
   const shown = useShownConfig(row);
   const general = useFieldProblems('profile');
-  const problemCount = preview?.problems.length ?? 0;
+  const toCorrect = useFieldsToCorrect();
+  const problemCount = toCorrect.length;
   const masked = shown.configText ? maskIgnitionSecrets(shown.configText) : '';
   return (
     <section className="ignition-preview" aria-labelledby="preview-title" aria-busy={previewing}>
       <h2 id="preview-title" className="preview-title">What will be written</h2>
       <PlainSummary />
       <FieldErrors messages={general} field="profile" />
-      {problemCount > 0 && <p className="drive-warning" data-testid="profile-problems">{problemCount === 1 ? 'One field needs' : `${problemCount} fields need`} correcting before writing.</p>}
+      {problemCount > 0 && <p className="drive-warning" data-testid="profile-problems">{correctingWords(toCorrect)} before writing.</p>}
       {row && problemCount === 0 && <RowPicker row={row} />}
       {row && problemCount === 0 && !row.plan && <p className="drive-warning" data-testid="preview-row-problems">{row.problems.map((p) => p.message).join(' ')}</p>}
       {shown.mode === 'config' && masked && (

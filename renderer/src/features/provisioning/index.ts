@@ -1,4 +1,4 @@
 /** The First boot step: the provisioning profile, its live Ignition preview, and saved profiles. */
-export { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker } from './provisioning-step';
+export { ProvisioningStep, ProvisioningSummary, useProvisioningBlocker, useProvisioningNote } from './provisioning-step';
 export { ProvisioningPlanLine } from './plan-line';
 export { NoLoginConfirm, useNoLogin } from './no-login-confirm';

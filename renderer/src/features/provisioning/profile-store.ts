@@ -35,6 +35,8 @@ export interface ProfileState {
    * this state is kept here, never the text, so Continue can say why it waits.
    */
   passwordPending: 'unconfirmed' | 'mismatch' | null;
+  /** True when a restored draft had a Wi-Fi passphrase that was left out on purpose (never kept in web storage). */
+  pskNotKept: boolean;
   setPasswordPending(pending: ProfileState['passwordPending']): void;
   setEnabled(enabled: boolean): void;
   update(changes: Partial<ProfileForm>): void;
@@ -117,6 +119,7 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>, options: { canR
       canReadLocalKeys: options.canReadLocalKeys ?? false,
       keysNotice: null,
       passwordPending: null,
+      pskNotKept: false,
 
       setPasswordPending(passwordPending) {
         set({ passwordPending });

@@ -7,11 +7,14 @@ import { ErrorNotice } from '../../components/error-notice';
 import { AdvancedFields } from './advanced-fields';
 import { BasicsFields } from './basics-fields';
 import { controlOf, fieldLabel, goToControl, type FormField } from './field-focus';
+import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
 import { IgnitionPreview } from './ignition-preview';
 import { fieldOf } from './profile-form';
+import { hasLogin } from './profile-summary';
 import { RegionFields } from './region-fields';
 import { SavedProfiles } from './saved-profiles';
 import { SeriesTableControls, useTableFacts } from '../fleet';
+import { SkipRestLink } from '../../shell/skip-links';
 import { profileStore, uiStore, useFleet, useMedium, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
 import './provisioning.css';
@@ -42,31 +45,42 @@ const provisioningBlockers = {
   table: { reason: 'The device table needs correcting (its problems are listed under it).' },
 } satisfies Record<string, StepBlocker>;
 
-/** The first field with a problem, in the order the core lists them, or null. */
-function useFirstProblemField(): FormField | null {
-  return useProfile((s) => (s.enabled && s.preview?.problems[0] ? fieldOf(s.preview.problems[0]) : null));
-}
+const askPassphraseAgain: StepBlocker = {
+  reason: 'Type the Wi-Fi passphrase again: it is not kept between visits.',
+  action: { label: 'Go to Passphrase', run: () => goToControl('profile-wifiPsk') },
+};
 
 export function useProvisioningBlocker(): StepBlocker | null {
   // A table that cannot be used holds the step as a wrong field does: no ✓, no Continue.
   const tableProblems = useFleet((s) => s.tableProblems.length);
   const enabled = useProfile((s) => s.enabled);
   const tableWrong = enabled && tableProblems > 0;
-  const problemField = useFirstProblemField();
+  const fields = useFieldsToCorrect();
+  const passphraseDropped = useProfile((s) => s.enabled && s.pskNotKept && !s.form.wifiPsk && Boolean(s.preview?.problems.some((p) => fieldOf(p) === 'wifiPsk')));
   const state = useProfile((s): keyof typeof provisioningBlockers | 'problems' | 'ready' => {
     if (!s.enabled) return 'ready';
-    if (s.passwordPending) return s.passwordPending;
+    // The password alone waits for its twin (said in its own words); with other fields wrong, all are named.
+    if (s.passwordPending && !s.preview?.problems.length) return s.passwordPending;
     if (s.previewing || s.preview === null) return 'checking';
-    if (s.preview.problems.length > 0) return 'problems';
+    if (s.preview.problems.length > 0 || s.passwordPending) return 'problems';
     return s.preview.mode === null ? 'empty' : 'ready';
   });
-  const problems = useMemo(() => problemField && ({
-    reason: `${fieldLabel(problemField)} needs correcting: the reason is shown under it.`,
-    action: goTo(problemField),
-  }), [problemField]);
+  const problems = useMemo((): StepBlocker | null => fields.length > 0 ? ({
+    reason: `${correctingWords(fields)}: the reason is shown under ${fields.length === 1 ? 'it' : 'each'}.`,
+    action: fields[0] === 'passwordHash' ? goToPasswordAgain : goTo(fields[0]!),
+  }) : null, [fields]);
   if (tableWrong) return provisioningBlockers.table;
+  if (state === 'problems' && fields.length === 0 && passphraseDropped) return askPassphraseAgain;
   if (state === 'problems') return problems ?? provisioningBlockers.checking;
   return state === 'ready' ? null : provisioningBlockers[state];
+}
+
+/**
+ * Continue stays open without a login (a card may be meant for a console), but the step gets no ✓
+ * and the footer says what is missing: Fedora IoT has no default user.
+ */
+export function useProvisioningNote(): string | null {
+  return useProfile((s) => (s.enabled && !hasLogin(s.enabled, s.form) ? 'No way to log in yet: add a password or an SSH key (Fedora IoT has no default user).' : null));
 }
 
 export function ProvisioningSummary() {
@@ -88,16 +102,17 @@ export function ProvisioningStep() {
   const medium = useMedium();
   return (
     <div className="provisioning stack" data-testid="provisioning-step">
-      <label className="checkbox-label toggle">
+      <label className="checkbox-label toggle" data-step-start={enabled ? undefined : true}>
         <input type="checkbox" checked={enabled} onChange={(e) => profileStore.getState().setEnabled(e.target.checked)} data-testid="provisioning-enabled" />
         Set up the {medium.many} on their first boot (hostname, user, SSH keys, Wi-Fi)
       </label>
       {error && <ErrorNotice error={error} testId="profile-error" />}
       {enabled && (
-        <div className="provisioning-grid">
+        <div className="provisioning-grid" data-step-start>
           <div className="stack">
             {/* The fields first, so the keyboard reaches Hostname first; saved profiles are a shortcut. */}
             <BasicsFields />
+            <SkipRestLink what="the optional settings below" />
             {mode === 'config' && <RegionFields />}
             <SeriesTableControls />
             <AdvancedFields />
