@@ -157,8 +157,8 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     cards.push(...present);
     const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--hostname', 'bench-{n}', '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const { output, exited, seen, linesOf } = watchOutput(child);
-    await seen(() => /Bench session \S+ started/.test(output.text), 'the session to start');
-    const listed = output.text.slice(0, output.text.search(/Bench session \S+ started/));
+    await seen(() => /Card bench on \(batch \S+\): insert cards/.test(output.text), 'the session to start');
+    const listed = output.text.slice(0, output.text.search(/Card bench on \(batch \S+\): insert cards/));
     assert.match(listed, /2 cards are already in readers: they will not be written\. Take them out and put them back in to write them, or run with --include-present:/);
     for (const card of present) assert.match(listed, new RegExp(`^  ${card.device} \\(Test card ${path.basename(card.backingFile).replace('.', '\\.')} `, 'm'));
     const fresh = insertTestCard(cardDir, 'inserted', fixture.size);
@@ -170,7 +170,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     }
     child.kill('SIGINT');
     assert.equal(await exited, 0, output.text.slice(-3000));
-    assert.match(output.text, /Session ended: 1 card written and verified\./);
+    assert.match(output.text, /Card bench off: 1 card written and verified\./);
   });
 
   it('--include-present lists the cards already in readers as to be erased, and writes them', { timeout: 300_000 }, async () => {
@@ -184,13 +184,13 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const { output, exited, seen, linesOf } = watchOutput(child);
     await seen(() => output.text.includes('Type yes to continue: '), 'the question');
     assert.match(output.text, new RegExp(`1 card is already in readers and will be erased and written too \\(--include-present\\):\\r?\\n  ${present.device} `));
-    assert.match(output.text, /Every removable card inserted while this session runs, and the card listed above, will be erased/);
+    assert.match(output.text, /Every removable card inserted while the card bench is on, and the card listed above, will be erased/);
     assert.equal(present.sectorsWritten(), 0, 'nothing before the answer');
     child.stdin!.write('yes\n');
     await seen(() => linesOf(present.device).some((line) => / verified +100%/.test(line)), 'the card already in to be written');
     child.stdin!.write('\x03');
     assert.equal(await exited, 0, output.text.slice(-3000));
-    assert.match(output.text, /Session ended: 1 card written and verified\./);
+    assert.match(output.text, /Card bench off: 1 card written and verified\./);
   });
 
   it('without a terminal and without --yes, starts nothing', async () => {
