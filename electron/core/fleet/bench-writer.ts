@@ -323,7 +323,8 @@ export class BenchWriter {
           const used = Math.max(session.table.used, count.rows - count.left);
           moved = used !== session.table.used;
           session.table = { ...session.table, used };
-          const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state)).length;
+          // A card whose job has not ended yet holds its row though its tile says done: its row is marked used only at that end.
+          const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state) || this.settling(s)).length;
           rowsFree = Math.max(0, count.left - inFlight);
         }
       } catch (error) {

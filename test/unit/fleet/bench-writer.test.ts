@@ -348,8 +348,9 @@ test('a state file that cannot be saved stops the session before the next card',
 
 test('a card whose old contents may remain keeps that on its tile until it leaves; a retried card starts without it', async () => {
   const { writer, events, insert } = bench();
-  insert([card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })]);
   await writer.start({ source: '/images/iot.raw' });
+  insert([card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })]);
+  await writer.poll();
   events.emit('flash:done', { jobId: 'job-1', ok: false, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [
     { device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, oldData: { discarded: false, reason: 'unsupported' } },
     { device: '/dev/sdc', state: 'failed', bytesWritten: 10, verified: false, error: { code: 'WRITE_FAILED', message: 'I/O error' }, oldData: { discarded: true } },
@@ -363,8 +364,9 @@ test('a card whose old contents may remain keeps that on its tile until it leave
 test('a card taken out keeps its slot until dismissed or the next card goes into its reader; nothing is lost from the count', async () => {
   const { writer, events, insert } = bench();
   const [a, b] = [card('/dev/sdb', { description: 'card A' }), card('/dev/sdc', { description: 'card B' })];
-  insert([a]);
   await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  insert([a]);
+  await writer.poll();
   // Its job's last progress says done: counted there, not when the job's end comes later.
   events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 100, totalBytes: 100, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, hostname: 'pump-7' }] });
   assert.equal(writer.status().session?.written, 1, 'counted with the tile that shows it done');
