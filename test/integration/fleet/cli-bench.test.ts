@@ -61,12 +61,15 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
   let dir: string;
   let fixture: Fixture;
   const cards: LoopDevice[] = [];
+  // A test that fails mid-way leaves its bench running: stopped here, or the file never ends.
+  const children: ChildProcess[] = [];
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-bench-'));
     fixture = await provisionFixture({ layout: 'mbr' });
   });
   after(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const card of cards) card.detach();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -82,6 +85,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     writeFileSync(keyFile, ED25519_KEY + '\n');
     const command = `${process.execPath} ${bin} bench ${fixture.path} --user core --ssh-key @${keyFile} --table ${tableFile}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
     const { output, exited, seen, linesOf } = watchOutput(child);
 
     await seen(() => output.text.includes('Type yes to continue: '), 'the question');
@@ -129,6 +133,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     writeFileSync(tableFile, 'hostname\nsite-pump-01\nsite-pump-02\n');
     const env = { ...process.env, FIOT_CONFIG_DIR: path.join(dir, 'reinsert-config'), FIOT_CACHE_DIR: path.join(dir, 'cache'), FIOT_TEST_CARD_DIR: cardDir };
     const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--table', tableFile, '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
     const { output, exited, seen, linesOf } = watchOutput(child);
     await seen(() => /Card bench on \(batch \S+\): insert cards; Ctrl-C switches it off\./.test(output.text), 'the session to start');
     const card = insertTestCard(cardDir, 'pump', fixture.size);
@@ -156,6 +161,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const present = [insertTestCard(cardDir, 'in-reader-1', fixture.size), insertTestCard(cardDir, 'in-reader-2', fixture.size)];
     cards.push(...present);
     const child = spawn(process.execPath, [bin, 'bench', fixture.path, '--user', 'core', '--hostname', 'bench-{n}', '--yes'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
     const { output, exited, seen, linesOf } = watchOutput(child);
     await seen(() => /Card bench on \(batch \S+\): insert cards/.test(output.text), 'the session to start');
     const listed = output.text.slice(0, output.text.search(/Card bench on \(batch \S+\): insert cards/));
@@ -181,6 +187,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     cards.push(present);
     const command = `${process.execPath} ${bin} bench ${fixture.path} --user core --hostname included-{n} --include-present`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
     const { output, exited, seen, linesOf } = watchOutput(child);
     await seen(() => output.text.includes('Type yes to continue: '), 'the question');
     assert.match(output.text, new RegExp(`1 card is already in readers and will be erased and written too \\(--include-present\\):\\r?\\n  ${present.device} `));
