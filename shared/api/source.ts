@@ -62,7 +62,7 @@ export const sourceRequests = defineRequests({
    * CHECKSUM file beside it when there is one, and the catalog's sha256. A mismatch is refused.
    */
   'source:check-copy': {
-    args: z.object({ path: z.string().min(1), url: z.string().url().max(4096), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional() }),
+    args: z.object({ path: z.string().min(1), url: z.string().url().max(4096) }),
     result: folderCopyCheckSchema,
   },
 });

@@ -9,8 +9,9 @@ import { listImages } from '../access/image-listing';
 import { inspectSource } from '../image-source';
 import { checkFolderCopy } from '../images/folder-copy';
 import { readSourceArch } from '../image-arch';
+import { FiotError } from '../../../shared/errors';
 
-export const sourceHandlers: HandlerFactory = ({ grants, images }) => ({
+export const sourceHandlers: HandlerFactory = ({ grants, images, catalog }) => ({
   'source:list': async () => ({ folders: grants.imageFolders, images: await listImages(grants.imageFolders) }),
   'source:inspect': async ({ path: file }) => {
     const info = await inspectSource(grants.admitSource(file));
@@ -20,5 +21,10 @@ export const sourceHandlers: HandlerFactory = ({ grants, images }) => ({
     const found = await readSourceArch(await inspectSource(grants.admitSource(file)));
     return found ? { arch: found.arch, evidence: found.evidence } : { arch: null };
   },
-  'source:check-copy': async ({ path: file, url, sha256 }) => checkFolderCopy({ file: grants.admitSource(file), url, ...(sha256 ? { sha256 } : {}), trusted: () => images.trustedKeys() }),
+  // The sha256 that vouches for the copy is the core's own catalog's, never one a client sends.
+  'source:check-copy': async ({ path: file, url }) => {
+    const entry = (await catalog.get()).entries.find((e) => e.url === url);
+    if (!entry) throw new FiotError('NOT_FOUND', `The catalog has no image at ${url}.`, 'Choose the release again from the list.');
+    return checkFolderCopy({ file: grants.admitSource(file), url, ...(entry.sha256 ? { sha256: entry.sha256 } : {}), trusted: () => images.trustedKeys() });
+  },
 });

@@ -20,7 +20,7 @@ export interface FolderCopyState {
   check: FolderCopyCheck | null;
   error: ErrorInfo | null;
   /** Checks the copy against what the catalog entry at `url` promises; a copy that holds becomes the chosen image. */
-  use(copy: FolderCopy, url: string, sha256?: string): Promise<void>;
+  use(copy: FolderCopy, url: string): Promise<void>;
 }
 
 /** The file name a download address ends in ("…/Fedora-IoT-raw-43-….raw.xz"), or null. */
@@ -41,10 +41,10 @@ export function createFolderCopyStore(api: Pick<FiotApi, 'invoke'>, choose: (pat
     check: null,
     error: null,
 
-    async use(copy, url, sha256) {
+    async use(copy, url) {
       set({ status: 'checking', copy, check: null, error: null });
       try {
-        const check = await api.invoke('source:check-copy', { path: copy.path, url, ...(sha256 ? { sha256 } : {}) });
+        const check = await api.invoke('source:check-copy', { path: copy.path, url });
         set({ status: 'checked', check });
         await choose(copy.path);
       } catch (error) {

@@ -30,7 +30,7 @@ export function FolderCopyOffer() {
   const mine = checked?.path === copy.path;
   return (
     <>
-      <button type="button" className="button primary" disabled={status === 'checking'} onClick={() => void folderCopyStore.getState().use({ path: copy.path, name: copy.name }, asked.source, asked.sha256)} data-testid="use-folder-copy">
+      <button type="button" className="button primary" disabled={status === 'checking'} onClick={() => void folderCopyStore.getState().use({ path: copy.path, name: copy.name }, asked.source)} data-testid="use-folder-copy">
         Use the copy in your images folder ({copy.name})
       </button>
       {mine && status === 'checking' && <p className="muted row-line" role="status" data-testid="folder-copy-checking">Checking {copy.name} before it is used…</p>}
