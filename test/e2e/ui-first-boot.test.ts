@@ -103,8 +103,12 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
     }
   });
 
-  it('offers "Go to <field>" for a setting to mend, and keeps what was typed when setup is turned off', { timeout: 60_000 }, async () => {
+  it('shows no error before anything is typed; offers "Go to <field>" for a setting to mend, named under its field; keeps what was typed when setup is turned off', { timeout: 60_000 }, async () => {
     await onFirstBoot(async (page) => {
+      // Just ticked, nothing typed: once the settings are checked, nothing on the form is red.
+      await page.waitForFunction(() => document.querySelector('[data-testid="step-continue"]:not([disabled]), [data-testid^="profile-error"]'));
+      assert.equal(await page.locator('[data-testid^="profile-error"], [aria-invalid="true"], .notice-error, [role="alert"]').count(), 0, 'no error for what nobody typed yet');
+
       const hostname = page.getByLabel('Hostname', { exact: true });
       await hostname.fill('my_pi!');
       await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');
@@ -113,7 +117,13 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
       await reason.getByRole('button', { name: 'Go to Hostname' }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Write without first-boot setup' }).count(), 0, 'no one click that drops the settings');
       // Both settings to mend are named (the Wi-Fi has a name but no passphrase yet); the first is offered.
-      assert.match(await reason.innerText(), /2 fields need correcting: Hostname, Passphrase/);
+      assert.match(await reason.innerText(), /2 fields need correcting: Hostname, Passphrase: the reason is shown under each\./);
+      // Where the footer says: under the field, before the next one, in its column (not in the side panel).
+      const field = (await hostname.boundingBox())!;
+      const error = (await page.getByTestId('profile-error-hostname').boundingBox())!;
+      const next = (await page.getByLabel('User name', { exact: true }).boundingBox())!;
+      assert.ok(error.y >= field.y + field.height && error.y + error.height <= next.y, `the reason from ${error.y} to ${error.y + error.height} px, Hostname ends at ${field.y + field.height} px, User name starts at ${next.y} px`);
+      assert.ok(Math.abs(error.x - field.x) < 40, `the reason starts at ${error.x} px, the field at ${field.x} px`);
       await page.getByTestId('step-continue').focus();
       await reason.getByRole('button', { name: 'Go to Hostname' }).click();
       assert.equal(await focusedTestId(page), 'profile-hostname');

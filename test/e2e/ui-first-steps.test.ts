@@ -97,7 +97,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
     }
   });
 
-  it('asks before writing a card nobody can log into', { timeout: 60_000 }, async () => {
+  it('asks before writing a card nobody can log into, and leads back to add a login in one click', { timeout: 60_000 }, async () => {
     const page = await session.browser.context.newPage();
     try {
       await page.goto(session.station.url);
@@ -116,6 +116,16 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       await shotAtWidths(page, 'first-steps-4-no-login');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'hidden' });
+
+      // Met this late, the way back is one click: First boot opens, set up, the keyboard in User name.
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await dialog.getByRole('button', { name: 'Add a login in First boot' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByTestId('step-provisioning').waitFor();
+      assert.equal(await page.getByTestId('provisioning-enabled').isChecked(), true, 'first-boot setup turned on');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'profile-userName', undefined, { timeout: 2000 });
+      await page.keyboard.type('core');
+      assert.equal(await page.getByLabel('User name', { exact: true }).inputValue(), 'core');
     } finally {
       await page.close();
     }

@@ -46,7 +46,7 @@ export function ConfirmDialog({ drives, imageName, onConfirm, onCancel }: Confir
           </li>
         ))}
       </ul>
-      {noLogin && <NoLoginConfirm accepted={loginlessAccepted} onChange={setLoginlessAccepted} />}
+      {noLogin && <NoLoginConfirm accepted={loginlessAccepted} onChange={setLoginlessAccepted} onLeave={onCancel} />}
       {mounted.length > 0 && (
         <label className="checkbox-label">
           <input type="checkbox" checked={unmountAccepted} onChange={(e) => setUnmountAccepted(e.target.checked)} data-testid="confirm-unmount" />
