@@ -1,6 +1,7 @@
 /**
  * What a newcomer met on screen (offline, as many first tries are), each now checked the way they
- * would notice it: the window itself never scrolls, Continue puts the keyboard on the next step's
+ * would notice it: the window itself never scrolls, the first load asks for no file the station
+ * lacks (a favicon's 404), Continue puts the keyboard on the next step's
  * heading, an offline download says "no network" and does not push to switch checks off, nothing
  * offers an empty image cache, a spreadsheet's bare addresses get "/24" in one click, and a write
  * with first-boot setup never counts cards as bytes.
@@ -9,6 +10,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -63,6 +66,33 @@ function focused(page: Page): Promise<{ tag: string; id: string; text: string; l
   });
 }
 
+/**
+ * A loopback proxy in front of the station that records the answer to every HTTP request the
+ * browser makes, the ones it makes on its own too (a favicon), which a page's events never show.
+ */
+async function recordingProxy(stationPort: number): Promise<{ base: string; answers: string[]; close(): Promise<void> }> {
+  const answers: string[] = [];
+  const server = http.createServer((request, response) => {
+    const headers = { ...request.headers, host: `127.0.0.1:${stationPort}` };
+    const upstream = http.request({ host: '127.0.0.1', port: stationPort, path: request.url, method: request.method, headers }, (answer) => {
+      answers.push(`${answer.statusCode} ${request.url?.split('?')[0]}`);
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answers,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
 describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?? false }, () => {
   let session: StationSession;
   let dataDir: string;
@@ -112,6 +142,23 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       });
     });
   }
+
+  it('the first load asks the station for nothing it lacks: no 404 for a favicon', { timeout: 60_000 }, async () => {
+    const proxy = await recordingProxy(session.station.port);
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(`${proxy.base}/?token=${session.station.token}`, { waitUntil: 'load' });
+      // The browser asks for /favicon.ico on its own shortly after the page has loaded, unless the page names its icon.
+      await page.waitForTimeout(1500);
+      assert.ok(proxy.answers.some((answer) => answer === '200 /'), proxy.answers.join(', '));
+      // The API's socket (refused here: it comes from the proxy's origin) is not what a first load lacks.
+      const files = proxy.answers.filter((answer) => !answer.endsWith(' /api'));
+      assert.deepEqual(files.filter((answer) => !answer.startsWith('2')), [], `every file the first load asked for was there: ${files.join(', ')}`);
+    } finally {
+      await page.close();
+      await proxy.close();
+    }
+  });
 
   it('Continue puts the keyboard on the next step\'s heading; the next Tab reaches its first field, Hostname before saved profiles', { timeout: 90_000 }, async () => {
     await onPage(WIDE, async (page) => {
