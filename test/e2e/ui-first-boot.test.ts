@@ -1,7 +1,8 @@
 /**
  * The First boot step as a usability tester met it, each item checked the way they would notice
  * it in Chromium through the station: a password must be typed twice alike before it is set, and
- * both secrets can be shown; the step gets no ✓ before it is opened; a setting to mend offers
+ * both secrets can be shown; the step gets no ✓ before it is opened and is not called optional;
+ * nothing is red before anything is typed; a setting to mend is named under its field and offers
  * "Go to <field>" (not dropping everything), and turning setup off keeps what was typed; the
  * preview shows each file as readable text while the JSON keeps Ignition's encoding.
  */
@@ -86,7 +87,7 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
     });
   });
 
-  it('gives the First boot step no ✓ before it is opened', { timeout: 60_000 }, async () => {
+  it('gives the First boot step no ✓ before it is opened, and does not call it optional', { timeout: 60_000 }, async () => {
     const page = await station.session.browser.context.newPage();
     try {
       await page.goto(station.session.station.url);
@@ -95,6 +96,10 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
       assert.equal(await mark('provisioning'), '2', 'not opened: its number, no ✓');
       await page.getByTestId('step-continue').click();
       await page.getByTestId('step-provisioning').waitFor();
+      // Not "optional" in words: without it nobody can log in, which the step says before the erase dialog does.
+      const lead = await page.locator('.panel-lead').first().innerText();
+      assert.doesNotMatch(lead, /optional/i);
+      assert.match(lead, /^Fedora IoT has no user to log in as until one is made here: set each card or USB stick up on its first boot/);
       assert.equal(await mark('image'), '✓');
       assert.equal(await mark('provisioning'), '✓', 'opened and left off: nothing to do');
       assert.match(await page.getByTestId('nav-provisioning').innerText(), /No first-boot setup/);

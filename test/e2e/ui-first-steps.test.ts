@@ -2,7 +2,8 @@
  * A first-time evaluator's first steps in Chromium through the station: the catalog when Fedora
  * cannot be reached (a calm banner; one click on an entry chooses it; its failed download points
  * at a local file, which then works), a password that is set once typed twice alike, the plain
- * summary with secrets masked, and the erase dialog asking before a card without any login.
+ * summary with secrets masked, and the erase dialog asking before a card without any login, with
+ * one click back to add one.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
