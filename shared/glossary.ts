@@ -29,6 +29,14 @@ export const glossary = {
     term: 'batch',
     line: 'A batch is the cards written together: one Write, or every card the card bench wrote between switching it on and off.',
   },
+  ignition: {
+    term: 'Ignition',
+    line: 'Ignition is the program Fedora IoT runs once, on a device’s very first start: it reads the file written to the card (ignition/config.ign, in version 3.3.0 of Ignition’s format) and makes the user, the name and the Wi-Fi it describes.',
+  },
+  containerImage: {
+    term: 'container image',
+    line: 'A container image is an operating system packed for download from a registry such as quay.io. Fedora publishes Fedora IoT as one for bootc, the tool that runs a system from it; this computer builds it into a disk image with podman, the program that runs containers.',
+  },
 } as const satisfies Record<string, { term: string; line: string }>;
 
 export type GlossaryTerm = keyof typeof glossary;

@@ -124,12 +124,25 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
       assert.doesNotMatch(await page.locator('main.panel').innerText(), /session|profile|series/i);
       await page.getByTestId('tool-close').click();
 
-      // The First boot step: saved settings, numbering and the device table, each with its line.
+      // A container, met under the image step's Advanced and on its Build tab: said what it is, with bootc and podman.
+      await chooseBoard(page, /^Raspberry Pi 4/);
+      await page.getByTestId('catalog-advanced').locator('summary').first().click();
+      await page.getByTestId('catalog-advanced').getByTestId('what-is-containerImage').click();
+      assert.equal(await page.getByTestId('what-is-containerImage-text').innerText(), glossary.containerImage.line);
+      await page.getByRole('tab', { name: 'Build from a container' }).click();
+      await page.getByTestId('build-source').getByTestId('what-is-containerImage').click();
+      const containerLine = page.getByTestId('build-source').getByTestId('what-is-containerImage-text');
+      assert.match(await containerLine.innerText(), /^A container image is .*bootc, the tool .*podman, the program that runs containers\.$/);
+      // Its "?" ends a line near the window's right edge: the words open leftwards, all of them in the window.
+      const box = (await containerLine.boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= WIDE.width, `the line spans ${box.x} to ${box.x + box.width} px in a ${WIDE.width} px window`);
+
+      // The First boot step: what will be written says what Ignition is; saved settings, numbering and the device table, each with its line.
       await chooseOfferedImage(page, offered);
       await continueButton(page).click();
       await page.getByLabel(/on their first boot/).check();
       await page.getByLabel('Hostname', { exact: true }).fill('sensor-{n:03}');
-      for (const [term, line] of [['firstBootSettings', glossary.firstBootSettings.line], ['numbering', glossary.numbering.line], ['deviceTable', glossary.deviceTable.line]] as const) {
+      for (const [term, line] of [['ignition', glossary.ignition.line], ['firstBootSettings', glossary.firstBootSettings.line], ['numbering', glossary.numbering.line], ['deviceTable', glossary.deviceTable.line]] as const) {
         await page.getByTestId(`what-is-${term}`).click();
         assert.equal(await page.getByTestId(`what-is-${term}-text`).innerText(), line, term);
         await page.getByTestId(`what-is-${term}`).click();

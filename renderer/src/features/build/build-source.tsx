@@ -5,6 +5,7 @@
 import { useEffect, type FormEvent } from 'react';
 import { deliveryExplained } from '../../../../shared/domain/board';
 import { ErrorNotice } from '../../components/error-notice';
+import { WhatIsThis } from '../../components/what-is-this';
 import { BuildHistoryList } from './build-history-list';
 import { BuildRunView } from './build-run-view';
 import { PreflightChecklist } from './preflight-checklist';
@@ -28,7 +29,7 @@ export function BuildSource() {
     <div className="stack" data-testid="build-source">
       <p className="muted">
         {deliveryExplained['bootc-built-raw']} It needs podman; the builder runs as administrator (you may be asked to approve it).
-        A built image carries no Raspberry Pi firmware: it boots on UEFI machines.
+        A built image carries no Raspberry Pi firmware: it boots on UEFI machines. <WhatIsThis term="containerImage" />
       </p>
       <form className="stack" onSubmit={submit}>
         <label className="stack" style={{ gap: 4 }}>

@@ -5,6 +5,7 @@
  */
 import { deliveryExplained, type Board } from '../../../../shared/domain/board';
 import { catalogOffline, type BoardEntry } from '../../../../shared/domain/catalog';
+import { WhatIsThis } from '../../components/what-is-this';
 import { catalogStore, useCatalog } from '../../stores';
 import { CustomRef } from './custom-ref';
 import { entryFacts, entryTitle } from './entry-words';
@@ -62,7 +63,7 @@ export function EntryList({ entries, board, recommendedId }: { entries: BoardEnt
       )}
       <details className="advanced" open={(searching && containers.length > 0 && ready.length === 0) || undefined} data-testid="catalog-advanced">
         <summary>Advanced: start from a container</summary>
-        <p className="small muted">A bootc container is built into a disk image on this computer, or the card switches to it at first boot.</p>
+        <p className="small muted">A bootc container is built into a disk image on this computer, or the card switches to it at first boot. <WhatIsThis term="containerImage" /></p>
         {containers.length > 0 && <Entries items={containers} board={board} recommendedId={recommendedId} label="Containers for this board" />}
         <CustomRef />
       </details>

@@ -5,6 +5,7 @@
  * row's (the first by default), so a field tech sees what card 7 gets before writing.
  */
 import { BootEntryPreview } from './boot-entry-preview';
+import { WhatIsThis } from '../../components/what-is-this';
 import { maskIgnitionSecrets } from '../../../../shared/provisioning';
 import { FieldErrors, useFieldProblems } from './field';
 import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
@@ -86,7 +87,7 @@ export function IgnitionPreview() {
   const masked = shown.configText ? maskIgnitionSecrets(shown.configText) : '';
   return (
     <section className="ignition-preview" aria-labelledby="preview-title" aria-busy={previewing}>
-      <h2 id="preview-title" className="preview-title">What will be written</h2>
+      <h2 id="preview-title" className="preview-title">What will be written <WhatIsThis term="ignition" /></h2>
       <PlainSummary />
       <FieldErrors messages={general} field="profile" />
       {problemCount > 0 && <p className="drive-warning" data-testid="profile-problems">{correctingWords(toCorrect)} before writing.</p>}
