@@ -70,6 +70,7 @@ describe('the First boot step in Chromium through the station', { skip: skip ?? 
       assert.equal(await focusedTestId(page), 'profile-password-again');
       await again.fill('pi and cream');
       await page.getByTestId('profile-password-state').filter({ hasText: 'Password set' }).waitFor();
+      assert.match(await page.getByTestId('profile-password-state').innerText(), /^Password set: only a one-way scrambled form of it \(a sha512-crypt hash\)/, 'plain words first, the term second');
       assert.equal(await mismatch.count(), 0);
       assert.equal(await password.inputValue(), '', 'the typed password is not kept in the page');
       await page.waitForFunction(() => document.querySelector('[data-testid="step-continue"]')?.hasAttribute('disabled') === false);

@@ -147,6 +147,9 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
         assert.equal(await page.getByTestId(`what-is-${term}-text`).innerText(), line, term);
         await page.getByTestId(`what-is-${term}`).click();
       }
+      // Folded under Advanced, Zezere is said what it is before which images have it.
+      await page.getByTestId('profile-advanced').locator('summary').click();
+      assert.match(await page.getByTestId('profile-advanced').innerText(), /Use a Zezere provisioning server\s*A server that gives each device its settings once you claim the device in its web page\./);
       assert.equal(await page.getByLabel('Saved settings').count(), 1);
       assert.equal(await page.getByText('Continue the numbering').count(), 1);
       assert.equal(await page.getByRole('group', { name: /^Device table/ }).count(), 1);

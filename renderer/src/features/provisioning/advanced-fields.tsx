@@ -11,7 +11,7 @@ import { profileStore, useProfile } from '../../stores';
 const MODES: Array<{ value: ProvisioningModeChoice; label: string; hint: string }> = [
   { value: 'config', label: 'Write a config generated from this form', hint: 'The usual choice.' },
   { value: 'url', label: 'Fetch the config from an Ignition URL instead', hint: 'The card downloads its whole config at first boot; it needs a network then.' },
-  { value: 'zezere', label: 'Use a Zezere provisioning server', hint: 'Only images that ship zezere-ignition (Fedora IoT before February 2025).' },
+  { value: 'zezere', label: 'Use a Zezere provisioning server', hint: 'A server that gives each device its settings once you claim the device in its web page. Only images that ship zezere-ignition (Fedora IoT before February 2025).' },
 ];
 
 function MergeConfig() {

@@ -78,7 +78,7 @@ function PasswordField() {
         </>
       )}
       <p id="profile-password-hint" className="field-hint" data-testid="profile-password-state">
-        {hash && !pending ? 'Password set: only its sha512-crypt hash is kept and written.' : 'Set once typed the same in both fields; the password itself is never stored or written.'}
+        {hash && !pending ? 'Password set: only a one-way scrambled form of it (a sha512-crypt hash) is kept and written.' : 'Set once typed the same in both fields; the password itself is never stored or written.'}
       </p>
       {pending === 'mismatch' && (
         <ul id="profile-password-mismatch" className="field-errors" role="alert" data-testid="profile-password-mismatch">
