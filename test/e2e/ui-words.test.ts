@@ -1,7 +1,8 @@
 /**
  * The words and looks the last walk still found, checked in Chromium through an offline station
  * the way a person would notice them: one name per thing with a "what is this?" where it is first
- * met (station, card bench, saved settings, numbering, device table); the medium named by the
+ * met (station, card bench, saved settings, numbering, device table, Ignition, a container
+ * image), and the other terms an evaluator met each after plain words; the medium named by the
  * board (a USB stick for a PC, a card for a Pi, both while no board is chosen); drop-downs and
  * radio groups drawn like the rest of the form; History's buttons each saying what they save; and
  * a Download tab that never keeps an old "Failed" over a later choice or a later success.
@@ -154,6 +155,33 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
       assert.equal(await page.getByText('Continue the numbering').count(), 1);
       assert.equal(await page.getByRole('group', { name: /^Device table/ }).count(), 1);
       assert.doesNotMatch(await page.locator('main.panel').innerText(), /\b(profile|series)\b/i);
+    });
+  });
+
+  it('the terms an evaluator met come after plain words: processors, firmware, image files, checksums, the cache, the administrator, keys, Wi-Fi security', { timeout: 90_000 }, async () => {
+    await onPage(async (page) => {
+      const boards = page.getByTestId('board-list');
+      await boards.waitFor();
+      const pc = await boards.locator('[data-board="uefi-x86_64"]').innerText();
+      assert.match(pc, /PC processor \(x86_64\)/);
+      assert.match(pc, /they start in UEFI mode/);
+      assert.match(await boards.locator('[data-board="rpi4"]').innerText(), /64-bit Arm \(aarch64\)/);
+      assert.match(await boards.innerText(), /Arm boards and servers whose firmware is UEFI \(SystemReady, EDK2\)/);
+
+      await page.getByRole('tab', { name: 'Image file' }).click();
+      assert.match(await page.locator('main.panel').innerText(), /A disk image: a file ending in \.raw, \.img or \.iso, plain or compressed \(\.xz/);
+      await page.getByRole('tab', { name: 'Download' }).click();
+      assert.match(await page.locator('main.panel').innerText(), /Checksum from the publisher \(sha256, optional\)/);
+      await page.getByRole('tab', { name: 'Cached images' }).click();
+      assert.match(await page.getByTestId('cache-view').innerText(), /The image cache is where downloaded images are kept/);
+
+      await chooseOfferedImage(page, offered);
+      await continueButton(page).click();
+      await page.getByLabel(/on their first boot/).check();
+      const form = await page.locator('main.panel').innerText();
+      assert.match(form, /An administrator account: it may run commands with sudo \(as a member of the “wheel” group\)/);
+      assert.match(form, /A key lets your computer log in without a password: paste the one line of a \.pub file/);
+      assert.deepEqual((await page.getByTestId('profile-wifiSecurity').locator('option').allInnerTexts()).slice(0, 2), ['WPA2 with a password (PSK)', 'WPA3 with a password (SAE)']);
     });
   });
 
