@@ -158,7 +158,7 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
     });
   });
 
-  it('the terms an evaluator met come after plain words: processors, firmware, image files, checksums, the cache, the administrator, keys, Wi-Fi security', { timeout: 90_000 }, async () => {
+  it('the terms an evaluator met come after plain words: processors, firmware, U-Boot, image files, checksums, the cache, the administrator, keys, Wi-Fi security', { timeout: 90_000 }, async () => {
     await onPage(async (page) => {
       const boards = page.getByTestId('board-list');
       await boards.waitFor();
@@ -167,6 +167,9 @@ describe('words and looks, in Chromium through the station', { skip: skip ?? fal
       assert.match(pc, /they start in UEFI mode/);
       assert.match(await boards.locator('[data-board="rpi4"]').innerText(), /64-bit Arm \(aarch64\)/);
       assert.match(await boards.innerText(), /Arm boards and servers whose firmware is UEFI \(SystemReady, EDK2\)/);
+      const rockpro = await boards.locator('[data-board="rockpro64"]').innerText();
+      assert.match(rockpro, /Needs its own start-up program \(U-Boot\) first/);
+      assert.match(rockpro, /start-up program \(U-Boot, for the Rockchip RK3399\) first, on the board's flash chip \(SPI flash\)/);
 
       await page.getByRole('tab', { name: 'Image file' }).click();
       assert.match(await page.locator('main.panel').innerText(), /A disk image: a file ending in \.raw, \.img or \.iso, plain or compressed \(\.xz/);

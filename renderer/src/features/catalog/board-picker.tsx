@@ -17,7 +17,7 @@ export const archExplained: Record<Arch, string> = {
 const supportWords: Record<Board['support'], string> = {
   supported: 'Supported by Fedora',
   community: 'Community-tested',
-  'needs-firmware': 'Needs its own U-Boot first',
+  'needs-firmware': 'Needs its own start-up program (U-Boot) first',
   unsupported: 'Not supported by Fedora',
 };
 
