@@ -75,6 +75,11 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       const listed = await entries.first().innerText();
       assert.match(listed, /Fedora-IoT-raw-42-20250414\.0\.aarch64\.raw\.xz/);
       assert.doesNotMatch(listed, /decompressed copy ready/, 'a download gets its decompressed copy from its first verified flash, not before');
+      // "Prune" in plain words, and while the cache is within its limit, why there is nothing to do.
+      const free = page.getByTestId('cache-prune');
+      assert.equal(await free.innerText(), 'Free space down to the limit');
+      assert.equal(await free.isDisabled(), true);
+      assert.equal(await page.locator(`#${await free.getAttribute('aria-describedby')}`).innerText(), 'Within its limit: nothing to free.');
       await page.getByTestId('cache-remove').click();
       await page.getByText('No images are kept here yet').waitFor();
       assert.deepEqual(pageErrors, []);
