@@ -130,6 +130,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       assert.match(words, /First-boot setup was written/);
       assert.match(words, /ssh core@my-pi\.local/);
       assert.match(await next.getByRole('link', { name: 'Fedora IoT documentation' }).getAttribute('href') ?? '', /^https:\/\/docs\.fedoraproject\.org\//);
+      assert.match(words, /Fedora IoT documentation: first steps, updating the system \(rpm-ostree\), running containers \(podman\)\./, 'plain words first, the tools second');
 
       // What the evaluator's Pi will read on its first boot: the name and the typed password's hash.
       const boot = fixture.partitions.find((p) => p.label === 'boot')!;

@@ -72,7 +72,7 @@ export function NextSteps({ request, targets, board = null }: NextStepsProps) {
         <a href={FEDORA_IOT_DOCS} target="_blank" rel="noreferrer" data-testid="fedora-iot-docs">
           Fedora IoT documentation
         </a>
-        <span className="muted">: first steps, updates with rpm-ostree, containers with podman.</span>
+        <span className="muted">: first steps, updating the system (rpm-ostree), running containers (podman).</span>
       </p>
     </section>
   );
