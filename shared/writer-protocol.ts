@@ -11,6 +11,7 @@ import { restoreResultSchema } from './domain/restore';
 import { errorInfoSchema } from './errors';
 import { oldDataSchema } from './domain/old-data';
 import { provisioningPlanSchema } from './provisioning/plan';
+import { boardSchema } from './domain/board';
 
 const byteRangeSchema = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().positive() });
 
@@ -64,6 +65,21 @@ export const writerJobSchema = z.object({
     format: z.enum(['xz', 'raw']),
     /** Bytes of the decompressed image when known beforehand (the `.xz` index read by Range requests). */
     imageSize: z.number().int().positive().nullable(),
+  }).optional(),
+  /**
+   * What the core could not ask of an image still downloading, asked by the writer of the image it
+   * wrote, before any card is provisioned or gets its tables: a failed check leaves every card
+   * without a partition table.
+   */
+  imageChecks: z.object({
+    /** The provisioning's needs (electron/core/provision/inspect.ts): a Fedora IoT `boot`, room for the config, boot entries. */
+    provisioning: z.object({
+      mode: z.enum(['config', 'url', 'zezere']),
+      kernelArguments: z.array(z.string()),
+      configBytes: z.number().int().nonnegative(),
+    }).optional(),
+    /** The board the image must fit (its ESP's EFI loader), and how to write anyway in the front end's words. */
+    board: z.object({ board: boardSchema, overrideWords: z.string().min(1) }).optional(),
   }).optional(),
 });
 export type WriterJob = z.infer<typeof writerJobSchema>;

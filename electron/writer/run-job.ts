@@ -10,6 +10,7 @@ import { FiotError, toErrorInfo } from '../../shared/errors';
 import { clearCardTables, wipeWrittenTables } from './held-tables';
 import { decoderProblem, inspectSource, openDownloadImage, openImage, pendingDownloadInfo, type DownloadFeed, type ImageSource, type SourceInfo } from '../core/image-source';
 import { checkWrittenDigest } from './expected-digest';
+import { checkWrittenImage } from './image-checks';
 import { CacheCopy } from './cache-copy';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
@@ -88,6 +89,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
       await slot.io.setFileLength(imageSize);
       await slot.io.flush();
     });
+    if (job.imageChecks) await checkWrittenImage(job.imageChecks, slots, outcome.head, imageSize, feed, signal);
     await finishTargets(job, { ...deps, download: feed }, slots, progress, outcome, imageSize);
   } catch (error) {
     // A damaged download shows first as a decoding error: the checksum's verdict on it says what happened.
@@ -148,6 +150,9 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
     });
     throwIfCancelled(signal);
   }
+  // A download's cards are provisioned, and get their tables, only once its sha256 matched: a
+  // mismatch leaves every card without a table, and without the secrets a config may carry.
+  await deps.download?.verified(signal);
   const toProvision = slots.filter((slot) => isLive(slot) && slot.provisioning !== undefined);
   if (toProvision.length > 0) progress.enter('provisioning', toProvision.length);
   for (const slot of toProvision) {
@@ -166,8 +171,6 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
     progress.add(1);
     throwIfCancelled(signal);
   }
-  // A download's tables go on only once its sha256 matched: a mismatch leaves every card without one.
-  await deps.download?.verified(signal);
   await forEachLive(slots, async (slot) => {
     slot.state = 'writing';
     const written = await writeTables(slot.io, outcome.head, imageSize);

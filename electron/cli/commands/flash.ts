@@ -8,7 +8,6 @@ import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
 import { inspectSource, localFileResolver } from '../../core/image-source';
-import { mayWriteWhileDownloading } from '../../core/flash/streamed-download';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
 import { summariseBatch } from '../batch-summary';
@@ -150,7 +149,7 @@ export const command: Command = {
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     // Not cached yet: written while it downloads (the job checks the cards' size against the image's index).
-    const streamed = !values['dry-run'] && mayWriteWhileDownloading(request) && (await services.images.needsDownload(request.source, request.sha256));
+    const streamed = !values['dry-run'] && (await services.images.needsDownload(request.source, request.sha256));
     if (streamed) io.say(`${request.source} is not in the image cache yet: it is written to the card while it downloads, and its partition table goes on once the download matched its checksum.`);
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
     const image = values['dry-run'] ? await imageInfo(request.source) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));

@@ -23,8 +23,8 @@ import { ProgressMeter } from '../../../shared/progress-meter';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';
-import { mayWriteWhileDownloading, streamDownload } from './streamed-download';
-import { checkBoardFit } from '../image-arch';
+import { streamDownload } from './streamed-download';
+import { boardFitOfDownload, checkBoardFit } from '../image-arch';
 
 /** How to write anyway when the image does not fit the board, for whichever front end started the job. */
 const IGNORE_BOARD_WORDS = 'fiot-flash flash --ignore-board, or “Write it anyway” under the chosen image in the app';
@@ -49,14 +49,17 @@ export interface TargetProvisioning {
 export interface RunProvisioning {
   targets: TargetProvisioning[];
   settle(result: FlashResult): Promise<void>;
+  /** What the image must offer the plans, for the writer to check when the image was not there to check beforehand. */
+  imageNeeds?: NonNullable<WriterJob['imageChecks']>['provisioning'];
 }
 
 export interface FlashDeps extends PreflightDeps, WriterAccessDeps {
   /**
    * Builds each target's provisioning plan from the request and checks the source image for it,
-   * before anything is written. Default: electron/core/provision's planFlashProvisioning.
+   * before anything is written; `source` is undefined for an image still to download, whose check
+   * the writer makes against `imageNeeds`. Default: electron/core/provision's planFlashProvisioning.
    */
-  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: PlanContext) => Promise<RunProvisioning>;
+  planProvisioning?: (request: ParsedFlashRequest, drives: Drive[], source: SourceInfo | undefined, context: PlanContext) => Promise<RunProvisioning>;
   /** Where the cards of a run that asks for check-in report; without it such a run is refused. */
   checkins?: CheckinIssuer;
   /** The config folder holding hostname series and device-table state; without it nothing is kept between runs. */
@@ -89,7 +92,7 @@ interface PlanContext {
 }
 
 /** Loaded only for runs that provision, so a plain flash never loads the ext4 WebAssembly module. */
-async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo, context: PlanContext): Promise<RunProvisioning> {
+async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Drive[], source: SourceInfo | undefined, context: PlanContext): Promise<RunProvisioning> {
   const { planFlashProvisioning } = await import('../provision/plan-flash');
   return planFlashProvisioning(request, drives, source, context);
 }
@@ -210,20 +213,24 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     }
     const request = parsed.data;
     emit('preparing', 0, null);
-    const checked = await preflight({ ...request, whileDownloading: mayWriteWhileDownloading(request) }, deps, abort.signal);
+    // An image not cached yet is always written while it downloads; what must read it is checked by the writer then.
+    const checked = await preflight({ ...request, whileDownloading: true }, deps, abort.signal);
+    const pending = checked.prepared.download;
     if (!request.unmountConfirmed) refuseMounted(checked.drives);
     unlockTargets = locks.lockTargets(checked.drives, request.session?.id);
     drives = checked.drives;
     identities = drives.map(cardIdentity);
     checkSameCards(request.expectedCards ?? [], drives);
     targets = checked.drives.map((drive) => ({ device: drive.device, state: 'pending', bytesWritten: 0 }));
-    if (request.board && !request.ignoreBoard) await checkBoardFit({ ref: request.source, source: checked.source, boardId: request.board, overrideWords: IGNORE_BOARD_WORDS });
+    const boardCheck = request.board && !request.ignoreBoard ? { ref: request.source, boardId: request.board, overrideWords: IGNORE_BOARD_WORDS } : null;
+    const boardLater = boardCheck && pending ? boardFitOfDownload(boardCheck) : null;
+    if (boardCheck && !pending) await checkBoardFit({ ...boardCheck, source: checked.source });
     if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
     // Series numbers and table rows are taken here, once a card may carry them;
     // the drives are opened (a polkit prompt) after that, so no descriptor is left open by a refused plan.
     let run: RunProvisioning | undefined;
     if (request.provisioning !== undefined || request.table !== undefined || request.checkin !== undefined) {
-      run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, checked.source, { jobId: id, configDir: deps.configDir, ...(deps.checkins ? { checkins: deps.checkins } : {}) });
+      run = await (deps.planProvisioning ?? planWithProvisionDomain)(request, checked.drives, pending ? undefined : checked.source, { jobId: id, configDir: deps.configDir, ...(deps.checkins ? { checkins: deps.checkins } : {}) });
       provisioning = run.targets;
     }
     const access = await writerAccess(checked.drives, deps);
@@ -233,7 +240,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       const index = inherited.findIndex(([opened]) => opened === device);
       return index < 0 ? {} : { descriptor: 3 + index };
     };
-    const pending = checked.prepared.download;
+    const imageChecks = { ...(run?.imageNeeds && pending ? { provisioning: run.imageNeeds } : {}), ...(boardLater ? { board: boardLater } : {}) };
     const job: WriterJob = {
       source: checked.source.path,
       targets: checked.drives.map((drive, i) => ({ device: drive.device, ...descriptorOf(drive.device), ...(provisioning[i] ? { provisioning: provisioning[i].plan } : {}) })),
@@ -243,6 +250,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
       ...(pending ? { download: { format: pending.format, imageSize: pending.imageSize } } : {}),
+      ...(Object.keys(imageChecks).length ? { imageChecks } : {}),
     };
     // A download is hashed as it is verified: the `.part` is not read again.
     if (!checked.sourceSha256 && !pending) unhashedSource = checked.source.path;

@@ -7,18 +7,8 @@
  */
 import type { SourceTrust } from '../../../shared/domain/images';
 import { toErrorInfo } from '../../../shared/errors';
-import { hasScheme, type PendingDownload } from '../image-source';
+import type { PendingDownload } from '../image-source';
 import type { WriterHandle } from './writer-client';
-
-/**
- * A URL or catalog image not cached yet is written while it downloads, unless something must read
- * the image before a card is written: the provisioning check, or a board check that the catalog
- * reference itself cannot answer. Those runs download first.
- */
-export function mayWriteWhileDownloading(request: { source: string; provisioning?: unknown; table?: unknown; checkin?: unknown; board?: string; ignoreBoard?: boolean }): boolean {
-  if (request.provisioning !== undefined || request.table !== undefined || request.checkin !== undefined) return false;
-  return !request.board || request.ignoreBoard === true || (hasScheme(request.source) && !/^https?:/i.test(request.source));
-}
 
 export interface DownloadedFile {
   sha256: string;

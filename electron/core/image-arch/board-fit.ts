@@ -42,11 +42,27 @@ export interface BoardCheck {
   overrideWords: string;
 }
 
+function refuseMismatch(board: Board, arch: Arch | null | undefined, overrideWords: string): void {
+  const mismatch = arch ? boardMismatch(board, arch) : null;
+  if (mismatch) throw boardMismatchError(mismatch, overrideWords);
+}
+
 /** Throws IMAGE_BOARD_MISMATCH when the image surely does not fit the board. */
 export async function checkBoardFit(check: BoardCheck): Promise<void> {
   const boards = loadBoards();
   const board = findBoard(check.boardId, boards);
-  const arch = catalogArch(check.ref, boards) ?? (await readSourceArch(check.source))?.arch;
-  const mismatch = arch ? boardMismatch(board, arch) : null;
-  if (mismatch) throw boardMismatchError(mismatch, check.overrideWords);
+  refuseMismatch(board, catalogArch(check.ref, boards) ?? (await readSourceArch(check.source))?.arch, check.overrideWords);
+}
+
+/**
+ * The board check of an image not downloaded yet: a catalog reference answers now (throws
+ * IMAGE_BOARD_MISMATCH); any other image can only answer once its bytes are there, so this returns
+ * what the writer checks then (electron/writer/image-checks.ts), or null when nothing is left to check.
+ */
+export function boardFitOfDownload(check: Omit<BoardCheck, 'source'>): { board: Board; overrideWords: string } | null {
+  const boards = loadBoards();
+  const board = findBoard(check.boardId, boards);
+  const arch = catalogArch(check.ref, boards);
+  refuseMismatch(board, arch, check.overrideWords);
+  return arch ? null : { board, overrideWords: check.overrideWords };
 }

@@ -80,8 +80,8 @@ export interface SourceExpectation {
   sha256?: string;
   insecureSkipSignature?: boolean;
   /**
-   * The flash may write a download while it happens (nothing has to read the image before
-   * writing: no provisioning check, no board check from the image itself).
+   * The flash may write a download while it happens (it does for every image not cached yet; the
+   * checks that read the image are made by the writer once the bytes are there).
    */
   whileDownloading?: boolean;
 }

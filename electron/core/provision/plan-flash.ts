@@ -189,26 +189,48 @@ async function checkinTokens(request: BatchRequest, { checkins, jobId }: BatchCo
   return (i) => checkins.issue(endpoint, jobId, request.session?.cards[i] ?? i + 1);
 }
 
+/** What a run's plans need of the image: the check the source gets before any card is written. */
+export interface ImageNeeds {
+  mode: ProvisioningPlan['mode'];
+  /** Any card with kernel arguments needs the image's boot entries to carry them. */
+  kernelArguments: string[];
+  /** The largest config a card of the run gets, which `boot` must have room for. */
+  configBytes: number;
+}
+
+function imageNeeds(plans: TargetPlan[]): ImageNeeds | undefined {
+  if (!plans[0]) return undefined;
+  return {
+    mode: plans[0].plan.mode,
+    kernelArguments: plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [],
+    configBytes: Math.max(0, ...plans.map(({ plan }) => (plan.mode === 'config' ? Buffer.byteLength(plan.configText) : 0))),
+  };
+}
+
+export interface PlannedRun {
+  targets: TargetPlan[];
+  settle(result: FlashResult): Promise<void>;
+  /** What the image must offer; checked here when the source was given, else by the writer once the image is there. */
+  imageNeeds?: ImageNeeds;
+}
+
 /**
  * Checks everything, then takes the numbers and rows for `drives` (the write is about to start).
  * Returns each target's plan and `settle`, which marks the rows of cards written to the end used
- * (verified, unless the user turned verification off).
+ * (verified, unless the user turned verification off). `source` is undefined for an image still
+ * to download: the writer checks the image against `imageNeeds` once it is written.
  */
-export async function planFlashProvisioning(request: BatchRequest, drives: Drive[], source: SourceInfo | undefined, context: BatchContext): Promise<{ targets: TargetPlan[]; settle(result: FlashResult): Promise<void> }> {
+export async function planFlashProvisioning(request: BatchRequest, drives: Drive[], source: SourceInfo | undefined, context: BatchContext): Promise<PlannedRun> {
   const { configDir, jobId } = context;
   const tentative = await tentativePlans(request, drives.length, configDir);
   const { checked } = tentative;
   if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
   // With a table, the names come from the rows this run reserves below (a running job may hold the first unused ones).
   if (!checked.rows) refuseRepeatedNames(tentative.repeatedNames, request);
-  if (source && tentative.plans[0]) {
-    // Any card with kernel arguments needs the image's boot entries to carry them.
-    const kernelArguments = tentative.plans.map((target) => planKernelArguments(target.plan)).find((args) => args.length) ?? [];
-    const configBytes = Math.max(0, ...tentative.plans.map(({ plan }) => (plan.mode === 'config' ? Buffer.byteLength(plan.configText) : 0)));
-    await checkSourceForProvisioning(source, tentative.plans[0].plan.mode, kernelArguments, configBytes);
-  }
+  const needs = imageNeeds(tentative.plans);
+  if (source && needs) await checkSourceForProvisioning(source, needs.mode, needs.kernelArguments, needs.configBytes);
   const checkinOf = await checkinTokens(request, context);
-  if (!configDir) return { targets: plansFor(checked, tentative.rows, drives.length, numbering(request, tentative.first), checkinOf), settle: async () => undefined };
+  if (!configDir) return withNeeds({ targets: plansFor(checked, tentative.rows, drives.length, numbering(request, tentative.first), checkinOf), settle: async () => undefined });
 
   const pattern = seriesPattern(checked.profile);
   // Numbers given outright were taken by an earlier run: the series stays where it is.
@@ -228,12 +250,18 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
       throw error;
     }
   }
-  return {
+  return withNeeds({
     targets,
     async settle(result) {
       if (!rows) return;
       const written = result.targets.flatMap((target, i) => (target.state === 'done' && rows[i] ? [{ row: rows[i], device: target.device }] : []));
       await table.settle(jobId, written);
     },
-  };
+  });
+}
+
+/** The run's own plans (their final names and numbers) say what the image must offer. */
+function withNeeds(run: Omit<PlannedRun, 'imageNeeds'>): PlannedRun {
+  const needs = imageNeeds(run.targets);
+  return needs ? { ...run, imageNeeds: needs } : run;
 }
