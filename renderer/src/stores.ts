@@ -23,7 +23,7 @@ import { createHistoryStore, type HistoryState } from './features/history/histor
 import { createCacheStore, type CacheState } from './features/image/cache-store';
 import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
 import { createFolderCopyStore, type FolderCopyState } from './features/image/folder-copy-store';
-import { createImageStore, type ImageState } from './features/image/image-store';
+import { createImageStore, type ImageState, type RemoteImage } from './features/image/image-store';
 import { createUploadStore, type UploadState } from './features/image/upload-store';
 import { sendUploadToStation } from './transport/station-upload';
 import { formToProfile } from './features/provisioning/profile-form';
@@ -60,8 +60,23 @@ export const buildStore = createBuildStore(
     return provisioning ? { profile: provisioning, counterStart } : {};
   },
 );
+/** A catalog image the image cache already holds (by its sha256, or a URL it was fetched as). */
+async function inCache(image: RemoteImage): Promise<boolean> {
+  try {
+    const { entries } = await api.invoke('cache:list', {});
+    return entries.some((entry) => entry.file !== null && (entry.sha256 === image.sha256 || entry.sources.includes(image.url)));
+  } catch {
+    return false;
+  }
+}
+
 export const catalogStore = createCatalogStore(api, {
   download: (url, sha256) => downloadsStore.getState().start(url, sha256 ?? undefined),
+  // A cached image is handed back at once by a download, as its local file; any other is written while it downloads.
+  writeWhileDownloading: async (image) => {
+    if (await inCache(image)) await downloadsStore.getState().start(image.url, image.sha256);
+    else imageStore.getState().chooseRemote(image);
+  },
   prepareBuild: (reference, arch) => buildStore.getState().set({ reference, arch }),
   switchAtFirstBoot: (reference) => {
     profileStore.getState().setEnabled(true);
@@ -81,9 +96,10 @@ imageStore.subscribe((state, before) => {
   if (state.info !== before.info) drivesStore.getState().pruneSelection();
 });
 // A file chosen by hand replaces a catalog pick: the entry (and its failed download) stop showing
-// as the choice. A finished catalog download chooses its own file, which keeps the pick.
+// as the choice. A finished catalog download chooses its own file, which keeps the pick, as does the
+// catalog image chosen to be written while it downloads.
 imageStore.subscribe((state, before) => {
-  if (state.path === before.path || state.path === '' || state.path === downloadsStore.getState().current?.path) return;
+  if (state.path === before.path || state.path === '' || state.remote !== null || state.path === downloadsStore.getState().current?.path) return;
   catalogStore.getState().forgetChoice();
   downloadsStore.getState().setAside();
 });

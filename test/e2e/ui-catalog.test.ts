@@ -1,8 +1,10 @@
 /**
  * The catalog in Chromium through the station: the page shows the catalog from the on-disk cache
  * at once (time measured with a performance mark and printed), a board is picked, only what fits
- * it is listed (newest stable recommended), search narrows it, and one click on the raw image downloads
- * it from the loopback mirror, checked against the release index's sha256, as the chosen image.
+ * it is listed (newest stable recommended), search narrows it, and one click on the raw image chooses
+ * it as it is, to be written while it downloads (nothing downloaded yet); "Download only" then
+ * downloads it from the loopback mirror, checked against the release index's sha256, and the cached
+ * file becomes the chosen image.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -112,7 +114,7 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('shows the cached catalog at once; a board shows only what fits it; one click downloads the image', { timeout: 180_000 }, async () => {
+  it('shows the cached catalog at once; a board shows only what fits it; one click chooses the image, "Download only" downloads it', { timeout: 180_000 }, async () => {
     const page = await browser.context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -158,14 +160,27 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.match(await rows.first().innerText(), /switches to this container at first boot/);
       await page.getByTestId('catalog-search').fill('');
 
-      // One click chooses: the download starts and Continue opens when the file is ready.
+      // One click chooses: the image as the catalog describes it, written while it downloads; Continue opens at once.
+      const before = fedora.requests.filter((r) => r.path === rawPath('aarch64')).length;
       await first.click();
       assert.equal(await first.getAttribute('aria-pressed'), 'true');
       assert.equal(await page.getByTestId('catalog-picked').getAttribute('data-delivery'), 'published-raw');
-      assert.match(await page.getByTestId('catalog-card-fit').innerText(), /^Needs a card of at least 8\.39 MB\./, 'said while the image downloads');
-      const outcome = page.locator('[data-testid="image-summary"], [data-testid="catalog-download-error"], [data-testid="image-error"]');
+      assert.match(await page.getByTestId('catalog-card-fit').innerText(), /^Needs a card of at least 8\.39 MB\./);
+      const streamed = page.getByTestId('image-streamed');
+      await streamed.waitFor();
+      assert.match(await streamed.innerText(), /Not downloaded yet: it downloads while the cards are written/);
+      assert.match(await page.getByTestId('image-size').innerText(), /8\.39 MB/);
+      assert.equal(await page.getByTestId('image-arch').getAttribute('data-arch'), 'aarch64');
+      assert.equal(await page.getByTestId('step-continue').isEnabled(), true, 'Continue opens before any download');
+      assert.equal(fedora.requests.filter((r) => r.path === rawPath('aarch64')).length, before, 'nothing was downloaded by the click');
+      await shot(page, 'catalog-3-chosen-to-stream');
+
+      // "Download only": the file first, in the image cache; it becomes the chosen image.
+      await page.getByTestId('download-only').click();
+      // The downloaded file chosen (the summary no longer says "not downloaded yet"), or why not.
+      const outcome = page.locator('[data-testid="image-summary"]:not(:has([data-testid="image-streamed"])), [data-testid="catalog-download-error"], [data-testid="image-error"]');
       await outcome.first().waitFor({ timeout: 120_000 });
-      await shot(page, 'catalog-3-picked');
+      await shot(page, 'catalog-4-downloaded');
       assert.equal(await outcome.first().getAttribute('data-testid'), 'image-summary', await outcome.first().innerText());
       // What a user would check: the chosen image is the published file, byte for byte (the first
       // flash decompresses it, keeping the copy in the cache; a download alone does not).

@@ -24,7 +24,8 @@ function captureDraft({ ui, image, profile, drives }: DraftStores): Draft {
   return {
     step: ui.getState().step,
     imageSource: ui.getState().imageSource,
-    imagePath: image.getState().path,
+    // A catalog image chosen to download while written is chosen again from the list, not kept.
+    imagePath: image.getState().remote ? '' : image.getState().path,
     provisioning: { enabled, form, counterStart },
     addedTargets: drives.getState().added.map((drive) => drive.device),
     selectedTargets: drives.getState().selected,

@@ -1,11 +1,13 @@
 /**
  * The renderer's catalog store through a fake API, as the UI drives it: it shows the cache at once
  * and refreshes behind it, recommends the newest stable entry that fits the board, searches, adds
- * the user's own container, and one click hands the entry to the right action for its delivery.
+ * the user's own container, and one click hands the entry to the right action for its delivery: a
+ * raw image is chosen to be written while it downloads, or (offline) its download is tried at once.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCatalogStore, recommendedId, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
+import type { RemoteImage } from '../../../renderer/src/features/image/image-store';
 import { loadBoards } from '../../../electron/core/catalog/assets';
 import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
@@ -24,10 +26,12 @@ function catalog(origin: Catalog['origin'], entries: CatalogEntry[]): Catalog {
   return { origin, snapshotDate: '2025-10-28', updatedAt: null, entries, sources: [] };
 }
 
-function setup(overrides: { inspect?: (reference: string) => CatalogEntry } = {}) {
+function setup(overrides: { inspect?: (reference: string) => CatalogEntry; offline?: boolean } = {}) {
   const cached = catalog('cache', [raw('42', 'aarch64'), raw('42', 'x86_64'), container('fedora-iot', '42')]);
+  if (overrides.offline) cached.sources = [{ id: 'releases', state: 'failed', message: 'no answer', checkedAt: '2025-10-28T00:00:00Z', entries: 0 }];
   const live = catalog('live', [raw('44', 'aarch64', false), raw('43', 'aarch64'), raw('43', 'x86_64'), container('fedora-iot', '43'), container('fedora-bootc', '43')]);
   const downloads: Array<[string, string | null]> = [];
+  const streamed: RemoteImage[] = [];
   const builds: Array<[string, string]> = [];
   const switches: string[] = [];
   let releaseRefresh: () => void = () => undefined;
@@ -40,8 +44,8 @@ function setup(overrides: { inspect?: (reference: string) => CatalogEntry } = {}
       return overrides.inspect(reference);
     },
   });
-  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), prepareBuild: (ref, arch) => void builds.push([ref, arch]), switchAtFirstBoot: (ref) => void switches.push(ref) });
-  return { api, store, downloads, builds, switches, live, release: () => releaseRefresh() };
+  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), writeWhileDownloading: (image) => void streamed.push(image), prepareBuild: (ref, arch) => void builds.push([ref, arch]), switchAtFirstBoot: (ref) => void switches.push(ref) });
+  return { api, store, downloads, streamed, builds, switches, live, release: () => releaseRefresh() };
 }
 
 describe('catalog store', () => {
@@ -77,18 +81,20 @@ describe('catalog store', () => {
   });
 
   it('one click chooses an entry and hands it to the right action', async () => {
-    const { store, release, downloads, builds, switches } = setup();
+    const { store, release, downloads, streamed, builds, switches } = setup();
     await store.getState().load();
     release();
     await settle();
     store.getState().chooseBoard('rpi4');
     await store.getState().choose('raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz');
     assert.equal(store.getState().selectedId, 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz');
-    assert.deepEqual(downloads, [['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)]]);
+    const published: RemoteImage = { url: 'https://mirror.example/43/aarch64.raw.xz', sha256: 'a'.repeat(64), name: 'aarch64.raw.xz', fileSize: 10, imageSize: null, arch: 'aarch64' };
+    assert.deepEqual(streamed, [published], 'chosen to be written while it downloads');
+    assert.deepEqual(downloads, [], 'nothing is downloaded on a click');
     assert.equal(store.getState().picked?.delivery, 'published-raw');
 
     await store.getState().choose('oci:quay.io/fedora/fedora-iot:43');
-    assert.deepEqual(downloads[1], ['https://mirror.example/43/aarch64.raw.xz', 'a'.repeat(64)], 'the Pi starts from the published image');
+    assert.deepEqual(streamed[1], published, 'the Pi starts from the published image');
     assert.equal(store.getState().picked?.bootcSwitch, 'quay.io/fedora/fedora-iot:43');
     assert.deepEqual(switches, ['quay.io/fedora/fedora-iot:43'], 'the first-boot switch is set in provisioning');
 
@@ -96,6 +102,15 @@ describe('catalog store', () => {
     await store.getState().choose('oci:quay.io/fedora/fedora-bootc:43');
     assert.deepEqual(builds, [['quay.io/fedora/fedora-bootc:43', 'x86_64']]);
     assert.match(store.getState().picked?.message ?? '', /Build tab/);
+  });
+
+  it('offline, a click on a raw image tries its download at once (so the failure and the ways on show now)', async () => {
+    const { store, downloads, streamed } = setup({ offline: true });
+    await store.getState().load();
+    store.getState().chooseBoard('rpi4');
+    await store.getState().choose('raw:Fedora-IoT-raw-42-20250101.0.aarch64.raw.xz');
+    assert.deepEqual(downloads, [['https://mirror.example/42/aarch64.raw.xz', 'a'.repeat(64)]]);
+    assert.deepEqual(streamed, []);
   });
 
   it('adds the user\u2019s own container after looking it up, and shows why when it cannot', async () => {

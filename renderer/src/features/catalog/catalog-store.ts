@@ -2,18 +2,23 @@
  * The catalog as the image step shows it: the boards, the chosen board, what fits it (newest stable
  * recommended), a search, and containers the user added. One click on an entry chooses it. It shows what the core has at once (cache
  * or snapshot) and refreshes in the background; a source that failed is a quiet notice, not an error.
- * Picking an entry hands it to whoever makes it a file (download or build), passed in as `actions`.
+ * Picking an entry hands it to whoever makes it a file (download or build), passed in as `actions`:
+ * a raw image is chosen as it is and written while it downloads, except offline, where trying the
+ * download at once says so (with the ways on) before the person goes any further.
  */
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi } from '../../../../shared/contract';
 import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../../shared/domain/board';
-import { compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
+import { catalogOffline, compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { entryTitle } from './entry-words';
+import type { RemoteImage } from '../image/image-store';
 
 export interface CatalogActions {
   /** Downloads a raw image (verified against its sha256 when known); it becomes the chosen image. */
   download(url: string, sha256: string | null): Promise<void> | void;
+  /** Chooses a raw image to be written while it downloads (one already cached is simply used). */
+  writeWhileDownloading(image: RemoteImage): Promise<void> | void;
   /** Prepares a bootc build of the reference for the architecture (the Build tab runs it). */
   prepareBuild(reference: string, arch: Arch): void;
   /** Sets the first-boot provisioning to `bootc switch` to the reference. */
@@ -85,6 +90,18 @@ export function visibleEntries(state: View): BoardEntry[] {
 export function recommendedId(state: View): string | null {
   const fitting = visibleEntries({ ...state, query: '' });
   return (fitting.find((f) => f.entry.stable) ?? fitting[0])?.entry.id ?? null;
+}
+
+/** A published raw image as the write sees it before it is downloaded. */
+function remoteImage(entry: CatalogEntry & { url: string }, board: Board): RemoteImage {
+  return {
+    url: entry.url,
+    ...(entry.sha256 ? { sha256: entry.sha256 } : {}),
+    name: entry.url.slice(entry.url.lastIndexOf('/') + 1),
+    fileSize: entry.size,
+    imageSize: entry.imageSize,
+    arch: entry.architectures.includes(board.arch) ? board.arch : (entry.architectures[0] ?? null),
+  };
 }
 
 /** The newest stable published raw image for a board, preferring the container's release. */
@@ -168,9 +185,11 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === entryId);
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
+      const offline = catalogOffline(state.catalog);
+      const useRaw = (raw: CatalogEntry & { url: string }) => (offline ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
       if (delivery === 'published-raw' && entry.url) {
         set({ picked: { entryId: entry.id, delivery, message: `${entryTitle(entry, board)}. ${deliveryExplained[delivery]}` } });
-        await actions.download(entry.url, entry.sha256);
+        await useRaw({ ...entry, url: entry.url });
       } else if (delivery === 'bootc-built-raw' && entry.reference) {
         actions.prepareBuild(entry.reference, board.arch);
         set({ picked: { entryId: entry.id, delivery, message: `Ready to build ${entry.reference} for ${board.arch}: open the Build tab to start it.` } });
@@ -189,7 +208,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
             message: `Fedora IoT ${raw.version} for ${board.name}; at first boot the card switches to ${entry.reference} (set in the First boot step, where you can change it).`,
           },
         });
-        await actions.download(raw.url, raw.sha256);
+        await useRaw({ ...raw, url: raw.url });
       }
     },
 

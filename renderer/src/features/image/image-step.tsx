@@ -4,7 +4,7 @@
  * summary below says what was chosen.
  */
 import type { ComponentType, KeyboardEvent } from 'react';
-import { uiStore, useDownloads, useImage, useUi } from '../../stores';
+import { downloadsStore, uiStore, useDownloads, useImage, useUi } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
@@ -73,8 +73,30 @@ export function ImageSummary() {
   return <>Not chosen yet</>;
 }
 
+/**
+ * A catalog image chosen before it is downloaded: the write downloads it while it writes the cards.
+ * "Download only" fetches it into the image cache first, for a person who wants the file before a
+ * card is touched; once it is there, the cached file is the chosen image.
+ */
+function NotDownloadedYet({ url, sha256 }: { url: string; sha256?: string }) {
+  const downloading = useDownloads((s) => s.current !== null && s.current.source === url && !['done', 'failed', 'cancelled'].includes(s.current.phase));
+  return (
+    <div className="stack" data-testid="image-streamed">
+      <p className="small">
+        Not downloaded yet: it downloads while the cards are written, so a card is ready about when the slower of the two is done. Each card gets its partition table only once the whole
+        download matched its signed checksum.
+      </p>
+      <div className="row">
+        <button type="button" className="button" disabled={downloading} onClick={() => void downloadsStore.getState().start(url, sha256)} data-testid="download-only">
+          {downloading ? 'Downloading… (see the Download tab)' : 'Download only (keep the file first, write later)'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function ChosenImage() {
-  const { info, status, error } = useImage((s) => s);
+  const { info, status, error, remote } = useImage((s) => s);
   if (status === 'inspecting') return <p className="muted" role="status">Reading the file…</p>;
   if (status === 'error' && error) return <ErrorNotice error={error} testId="image-error" />;
   if (!info) return null;
@@ -86,8 +108,8 @@ function ChosenImage() {
         <span className="muted">{formatWords[info.format]}</span>
         <dl className="facts">
           <div>
-            <dt>File</dt>
-            <dd>{formatSize(info.fileSize)}</dd>
+            <dt>{remote ? 'Download' : 'File'}</dt>
+            <dd>{remote && remote.fileSize === null ? 'size not known yet' : formatSize(info.fileSize)}</dd>
           </div>
           <div>
             <dt>Written to the card</dt>
@@ -96,7 +118,7 @@ function ChosenImage() {
           <ImageArchFact />
         </dl>
         <span className="path" title={info.path}>{info.path}</span>
-        <FolderCopyStatus />
+        {remote ? <NotDownloadedYet url={remote.url} {...(remote.sha256 ? { sha256: remote.sha256 } : {})} /> : <FolderCopyStatus />}
       </div>
     </section>
   );

@@ -4,16 +4,33 @@
  * Choosing inspects the file at once (format, sizes), so a wrong file is refused with its reason
  * before the user goes on to pick drives; then which machines the image is for is read from it (its
  * ESP's EFI loader), so the step can say at once when it does not fit the chosen board. Other sources (catalog, downloads, builds) set the same
- * `path` when their file is ready.
+ * `path` when their file is ready. A catalog image not downloaded yet is chosen as it is
+ * (`chooseRemote`): `path` is then its URL, and the write downloads it while it writes the cards.
  */
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi, ResultOf } from '../../../../shared/contract';
 import type { SourceArch, SourceInfo } from '../../../../shared/api/source';
 import type { FiotShell } from '../../../../shared/bridge';
+import type { Arch } from '../../../../shared/domain/board';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 
+/** A catalog image not in the cache yet: written while it downloads, as the catalog describes it. */
+export interface RemoteImage {
+  url: string;
+  /** The sha256 the download must have, when the catalog knows it (else its signed CHECKSUM says). */
+  sha256?: string;
+  name: string;
+  /** Bytes of the download, and of the image on the card (from the `.xz` index), when known. */
+  fileSize: number | null;
+  imageSize: number | null;
+  arch: Arch | null;
+}
+
 export interface ImageState {
+  /** A local file, or a remote image's URL. */
   path: string;
+  /** Set while the chosen image is a catalog image not downloaded yet. */
+  remote: RemoteImage | null;
   info: SourceInfo | null;
   status: 'empty' | 'inspecting' | 'ready' | 'error';
   error: ErrorInfo | null;
@@ -27,6 +44,8 @@ export interface ImageState {
   offered: ResultOf<'source:list'> | null;
   loadOffered(): Promise<void>;
   choose(path: string): Promise<boolean>;
+  /** Chooses a catalog image to be written while it downloads: nothing is downloaded now. */
+  chooseRemote(image: RemoteImage): void;
   browse(): Promise<boolean>;
   /** A file dropped on the page: its path is known in the desktop app only. */
   chooseDropped(file: File): Promise<boolean>;
@@ -47,6 +66,7 @@ async function readArch(api: Pick<FiotApi, 'invoke'>, path: string, store: { get
 export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotShell, 'openImage' | 'pathForFile'> | null = null) {
   return createStore<ImageState>()((set, get) => ({
     path: '',
+    remote: null,
     info: null,
     status: 'empty',
     error: null,
@@ -69,7 +89,7 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
         set({ status: 'error', info: null, error: { code: 'INVALID_INPUT', message: 'Type the path of an image file, or drop the file here.' } });
         return false;
       }
-      set({ path: trimmed, status: 'inspecting', error: null, info: null, arch: undefined, ignoreBoard: false });
+      set({ path: trimmed, remote: null, status: 'inspecting', error: null, info: null, arch: undefined, ignoreBoard: false });
       try {
         const info = await api.invoke('source:inspect', { path: trimmed });
         // A slower answer for an earlier choice must not replace the current one.
@@ -81,6 +101,11 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
         if (get().path === trimmed) set({ status: 'error', error: toErrorInfo(error) });
         return false;
       }
+    },
+
+    chooseRemote(image) {
+      const info: SourceInfo = { path: image.url, name: image.name, format: /\.xz$/i.test(image.name) ? 'xz' : 'raw', fileSize: image.fileSize ?? 0, size: image.imageSize, minSize: image.imageSize ?? 0 };
+      set({ path: image.url, remote: image, info, status: 'ready', error: null, arch: { arch: image.arch, evidence: 'the Fedora IoT list' }, ignoreBoard: false });
     },
 
     async browse() {
@@ -104,7 +129,7 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
     },
 
     clear() {
-      set({ path: '', info: null, status: 'empty', error: null, arch: undefined, ignoreBoard: false });
+      set({ path: '', remote: null, info: null, status: 'empty', error: null, arch: undefined, ignoreBoard: false });
     },
 
     setIgnoreBoard(ignore) {

@@ -1,9 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
-import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashPhase, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
+import { cardsDoneWords, phaseCountsCards, type FlashPhase, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
 import { jobStore, useCatalog, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { cardCounts, type CardTrack } from './card-track';
 import { mediumWords, type MediumWords } from './device-words';
+import { DownloadPipes } from './download-pipes';
 import './write.css';
 
 const phaseWords: Record<FlashPhase, string> = {
@@ -88,7 +89,7 @@ export function ProgressView() {
         <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
       </div>
       <p className="muted">{details.join(' · ') || 'Checking the image and the drives…'}</p>
-      {progress?.download && progress.phase !== 'done' && <p className="muted" data-testid="progress-download">Written while it downloads: {downloadPaceWords(progress.download)}</p>}
+      {progress?.download && progress.phase !== 'done' && <DownloadPipes progress={progress} download={progress.download} medium={medium} />}
       {line && <p data-testid="progress-cards">{line}</p>}
       {connection !== 'open' && (
         <p className="drive-warning" role="status">

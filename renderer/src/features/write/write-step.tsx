@@ -45,17 +45,20 @@ function Plan() {
   const batch = drives.length > 1 || (provisioned && table) || series;
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
+  const streamed = useImage((s) => s.remote !== null);
   const medium = useMedium();
 
   const start = (unmountConfirmed: boolean) => {
     setConfirming(false);
-    const source = imageStore.getState().path;
+    const { path: source, remote } = imageStore.getState();
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
     // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
     const board = catalogStore.getState().boardId;
     const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
-    void jobStore.getState().start({ source, targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    // A catalog image not downloaded yet goes by its URL: the core downloads it while it writes, held to the catalog's sha256.
+    const expected = remote?.sha256 ? { sha256: remote.sha256 } : {};
+    void jobStore.getState().start({ source, ...expected, targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
@@ -66,6 +69,7 @@ function Plan() {
           <dt>Image</dt>
           <dd>
             {info?.name ?? 'none'} <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
+            {streamed && <span className="muted" data-testid="plan-streamed"> downloaded while the {medium.many} are written</span>}
           </dd>
         </div>
         {boardName && (

@@ -1,0 +1,158 @@
+/**
+ * A catalog image not cached yet, chosen and written in Chromium through the station, from a
+ * loopback mirror sending at a limited rate (its release index, signed CHECKSUM and the `.xz` as
+ * osbuild compresses it) onto a loop device. One click chooses the image without downloading it;
+ * the write downloads it while it writes the card. While it runs, the Write step shows both pipes
+ * (the bytes downloaded, the bytes written) and which one sets the pace, in words. Afterwards the
+ * card holds the image (partition table, filesystems checked, every used byte compared) and the
+ * image cache holds the download.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CatalogService } from '../../electron/core/catalog/service';
+import { loadConfig } from '../../electron/core/config';
+import { makeFixture, type Fixture } from '../fixtures/fixture';
+import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
+import { cachedEntries } from '../helpers/cache-copy';
+import { assertCardHoldsImage } from '../helpers/card-check';
+import { startImageServer, type ImageServer } from '../helpers/image-server';
+import { createLoopDisk } from '../helpers/loop';
+import { makeTestKey } from '../helpers/pgp';
+import { openStationSession, type StationSession } from '../helpers/station-session';
+import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { addTarget, confirmErase, continueToDrives } from '../helpers/ui-steps';
+
+const MiB = 1024 * 1024;
+const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'e2fsck', 'fsck.vfat');
+const IMAGE_NAME = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+const IMAGE_PATH = `/iot/43/IoT/aarch64/images/${IMAGE_NAME}`;
+const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
+/** ~6 MB/s: the download takes several seconds, slower than the loop device takes the bytes. */
+const RATE = { bytes: 64 * 1024, ms: 10 };
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = screenshotPath(name);
+  if (file) await page.screenshot({ path: file, fullPage: true });
+}
+
+/** What the Write step shows of the two pipes at one moment, or null when it shows none. */
+interface PipesSample {
+  downloaded: string;
+  written: string;
+  limit: string;
+  limitedBy: string;
+}
+
+async function samplePipes(page: Page): Promise<PipesSample | null> {
+  // No named helper inside: the page runs the function's source as it is.
+  return page.evaluate(() => {
+    const pipes = document.querySelector('[data-testid="progress-download"]');
+    if (!pipes) return null;
+    const [downloaded = '', written = '', limit = ''] = ['pipe-downloaded', 'pipe-written', 'pipe-limit'].map((id) => pipes.querySelector(`[data-testid="${id}"]`)?.textContent ?? '');
+    return { downloaded, written, limit, limitedBy: pipes.getAttribute('data-limited-by') ?? '' };
+  });
+}
+
+describe('a catalog image not cached yet, written while it downloads, in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
+  let mirror: ImageServer;
+  let fixture: Fixture & { xzPath: string };
+  let dataDir: string;
+  let xz: Buffer;
+
+  before(async () => {
+    const built = await makeFixture({ xz: 'osbuild', size: 160 * MiB, espMib: 32, bootMib: 32, rootFillMib: 24, seed: 20 });
+    fixture = { ...built, xzPath: built.xzPath! };
+    xz = readFileSync(fixture.xzPath);
+    const sha256 = createHash('sha256').update(xz).digest('hex');
+    // The mirror's CHECKSUM file, signed by a key the user trusts (a Fedora image needs one).
+    const key = await makeTestKey('Fedora (test)');
+    const checksum = await key.clearSign(`SHA256 (${IMAGE_NAME}) = ${sha256}\n`);
+    mirror = await startImageServer({ [IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum) });
+    const releases = ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: mirror.url(IMAGE_PATH.replaceAll('aarch64', arch)), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) }));
+    mirror.files.set('/releases.json', { body: Buffer.from(JSON.stringify(releases)) });
+
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-stream-'));
+    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
+    const env = {
+      FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
+      FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
+      FIOT_RELEASES_URL: mirror.url('/releases.json'),
+      FIOT_IOT_IMAGES_URL: mirror.url('/iot/'),
+    };
+    // A refresh before the app starts, as on an earlier day: the list shows the mirror's image, its size on the card read from its index.
+    await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
+    session = await openStationSession('stream', env);
+  });
+
+  after(async () => {
+    await session?.close();
+    await mirror?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('one click chooses it, the write downloads it while it writes the card, showing both pipes and which one limits', { timeout: 300_000 }, async () => {
+    const card = createLoopDisk(fixture.size + 8 * MiB, 'fiot-e2e-stream-');
+    const page = await session.browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(session.station.url);
+      await page.getByTestId('catalog-source').waitFor();
+      await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
+      const entry = page.locator(`[data-testid="catalog-entry"][data-entry="raw:${IMAGE_NAME}"]`);
+      await entry.click();
+      await page.getByTestId('image-streamed').waitFor();
+      assert.equal(mirror.downloads(IMAGE_PATH).length, 0, 'choosing downloads nothing');
+      await shot(page, 'stream-1-chosen');
+
+      await continueToDrives(page);
+      await addTarget(page, card.device);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      assert.match(await page.getByTestId('plan-streamed').innerText(), /downloaded while the cards are written/);
+      mirror.faults.throttle = RATE;
+      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await confirmErase(page);
+
+      // The Write step while it runs: what it shows of both pipes, sampled until the outcome.
+      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
+      const samples: PipesSample[] = [];
+      let shotTaken = false;
+      while (!(await outcome.count())) {
+        const sample = await samplePipes(page);
+        if (sample) samples.push(sample);
+        if (sample && !shotTaken && /\(\d+%\)/.test(sample.downloaded) && !/^Written 0 B/.test(sample.written)) {
+          await shot(page, 'stream-2-both-pipes');
+          shotTaken = true;
+        }
+        await page.waitForTimeout(100);
+      }
+      assert.equal(await outcome.first().getAttribute('data-testid'), 'result-success', await outcome.first().innerText());
+      assert.deepEqual(pageErrors, []);
+
+      // Both pipes were shown with their bytes, written bytes growing while the download was incomplete.
+      const during = samples.filter((s) => /^Downloaded [\d.]+ [kMG]?B of [\d.]+ [kMG]?B \((\d|[1-9]\d)%\)$/.test(s.downloaded));
+      assert.ok(during.length > 0, `the download's bytes and share were shown: ${JSON.stringify(samples.slice(0, 3))}`);
+      assert.ok(during.some((s) => /^Written [1-9][\d.]* [kMG]?B to each card$/.test(s.written)), `bytes were written while it downloaded: ${JSON.stringify(during.slice(-3))}`);
+      assert.ok(during.some((s) => s.limitedBy === 'download' && s.limit === 'The download is the slower part: the cards wait for its bytes.'), 'the download was said to set the pace');
+      assert.ok(samples.every((s) => s.limit !== ''), 'a pace sentence each time');
+
+      // What a person would check: the card holds the image, and the download stayed in the image cache.
+      await assertCardHoldsImage(fixture, card.device);
+      const kept = cachedEntries(path.join(dataDir, 'cache')).find((e) => e.name === IMAGE_NAME);
+      assert.ok(kept?.file, 'the download is in the image cache');
+      assert.ok(readFileSync(path.join(dataDir, 'cache', kept.file)).equals(xz), 'byte for byte as served');
+      assert.equal(mirror.downloads(IMAGE_PATH).length, 1, 'downloaded once, while it was written');
+    } finally {
+      mirror.faults.throttle = undefined;
+      await page.close();
+      card.dispose();
+    }
+  });
+});
