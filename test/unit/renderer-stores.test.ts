@@ -205,6 +205,19 @@ test('image: a slow answer for an earlier choice does not replace the current on
   assert.equal(store.getState().info?.path, '/second.raw');
 });
 
+test('image: a catalog image not downloaded yet is chosen by its URL as the catalog describes it, and a file chosen later replaces it', async () => {
+  const api = createFakeApi({ 'source:inspect': ({ path }) => ({ path, name: 'mine.raw', format: 'raw', fileSize: 1, size: 1, minSize: 1 }) });
+  const store = createImageStore(api);
+  const url = 'https://mirror.example/43/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
+  store.getState().chooseRemote({ url, sha256: 'a'.repeat(64), name: 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz', fileSize: 700e6, imageSize: 6442450944, arch: 'aarch64' });
+  assert.equal(store.getState().status, 'ready', 'ready to go on: nothing to download or inspect first');
+  assert.equal(store.getState().path, url, 'the write names the URL');
+  assert.deepEqual(store.getState().info, { path: url, name: 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz', format: 'xz', fileSize: 700e6, size: 6442450944, minSize: 6442450944 });
+  assert.equal(store.getState().arch?.arch, 'aarch64');
+  assert.equal(await store.getState().choose('/data/mine.raw'), true);
+  assert.equal(store.getState().remote, null, 'a file chosen by path is no remote image');
+});
+
 test('image: on a station, the images it offers are listed for choosing', async () => {
   const offered = { folders: ['/srv/images'], images: [{ path: '/srv/images/fedora.raw.xz', name: 'fedora.raw.xz', fileSize: 5 }] };
   const store = createImageStore(createFakeApi({ 'source:list': () => offered }), null);
