@@ -11,6 +11,9 @@
  * - `--table` with two rows onto two cards: each card gets its row's hostname.
  * - `--ignition FILE` with a download that is not the one its checksum names: exit 1,
  *   CHECKSUM_MISMATCH, no partition table, and no config in the card's `boot`.
+ * - Two jobs of the image at once, sharing one image cache (as the card bench starts a job for a
+ *   card inserted while another is written): one download; the second job waits for it, then
+ *   writes from the cached file; both cards verified and provisioned.
  * - An image that cannot take the provisioning (`--zezere-url` on an image without
  *   zezere-ignition) or does not fit the board (`--board uefi-x86_64` for an aarch64 image): exit
  *   1 with the refusal in words saying the card has no partition table, and it has none.
@@ -88,10 +91,14 @@ function withOldTable(card: LoopDisk): LoopDisk {
   return card;
 }
 
-/** A fresh cache and config folder per run, so the image is never cached yet and no series carries over. */
-async function flash(cards: LoopDisk[], extra: string[], expected = sha256) {
+function freshFolders(): TempImages {
   const temp = tempImages();
   temps.push(temp);
+  return temp;
+}
+
+/** A fresh cache and config folder per run (unless given), so the image is never cached yet and no series carries over. */
+async function flash(cards: LoopDisk[], extra: string[], expected = sha256, temp = freshFolders()) {
   const args = ['flash', server.url(IMAGE), ...cards.flatMap((card) => ['--drive', card.device]), '--sha256', expected, '--yes', '--json', ...extra];
   const run = await runCli(args, { FIOT_CACHE_DIR: temp.cacheDir, FIOT_CONFIG_DIR: temp.root });
   const progress = jsonLines(run.stdout).filter((line) => line.type === 'progress') as unknown as Progress[];
@@ -119,7 +126,7 @@ function assertProvisionedCard(card: LoopDisk, hostname: string): void {
 
 /** Bytes reached the cards while the download was still incomplete. */
 function assertWrittenWhileDownloading(run: { progress: Progress[]; result: Result }): void {
-  assert.match(run.result.decoder ?? '', /while downloading/);
+  assert.match(run.result.decoder ?? '', /while downloading/, JSON.stringify(run.result));
   const during = run.progress.filter((p) => p.download && p.download.totalBytes !== null && p.download.bytes < p.download.totalBytes);
   assert.ok(during.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'written while downloading');
 }
@@ -164,8 +171,26 @@ describe('provisioned flashes of an image not cached yet, written while it downl
     }
   });
 
-  it('--ignition with a download that is not the one its checksum names: CHECKSUM_MISMATCH, no table, no config on the card', { timeout: 300_000 }, async () => {
+  it('two jobs of the image at once over one image cache: one download, both cards verified with their own config', { timeout: 300_000 }, async () => {
     server.faults.throttle = RATE;
+    const cards = newCards(2);
+    const shared = freshFolders();
+    const before = server.downloads(IMAGE).length;
+    try {
+      const runs = await Promise.all(cards.map((card, i) => flash([card], ['--hostname', `bench-${i + 1}`, '--user', 'core', '--ssh-key', ED25519_KEY], sha256, { ...shared, root: freshFolders().root })));
+      for (const run of runs) assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
+      assert.equal(server.downloads(IMAGE).length - before, 1, 'the image was downloaded once');
+      assertProvisionedCard(cards[0]!, 'bench-1');
+      assertProvisionedCard(cards[1]!, 'bench-2');
+    } finally {
+      server.faults.throttle = undefined;
+      for (const card of cards) card.dispose();
+    }
+  });
+
+  it('--ignition with a download that is not the one its checksum names: CHECKSUM_MISMATCH, no table, no config on the card', { timeout: 300_000 }, async () => {
+    // Slower than the others: the card's discard and set-up, on a busy machine, must end before the download does.
+    server.faults.throttle = { bytes: 32 * 1024, ms: 10 };
     const [card] = newCards(1).map(withOldTable);
     const config = path.join(dir, 'site.ign');
     writeFileSync(config, JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/hostname', mode: 420, contents: { source: 'data:,never-here%0A' } }] } }));
