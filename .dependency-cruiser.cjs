@@ -10,7 +10,7 @@ const CORE_LIBRARY = [
   '^electron/core/image-source/',
   '^electron/core/system-tools[.]ts$',
   '^electron/core/drives/(resolve-target|check-targets|target-identity|loop-backing|file-stat|list-drives|loop-device|map-drive|system-mounts)[.]ts$',
-  '^electron/core/provision/(inject|block-io|boot-entries|ext-fs|firstboot-stamp|inspect|io-disk|partitions)[.]ts$',
+  '^electron/core/provision/(inject|block-io|boot-entries|ext-fs|firstboot-stamp|image-windows|inspect|io-disk|partitions)[.]ts$',
   '^electron/core/image-arch/(read-arch|fat-dir)[.]ts$',
 ];
 

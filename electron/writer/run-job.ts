@@ -10,7 +10,7 @@ import { FiotError, toErrorInfo } from '../../shared/errors';
 import { clearCardTables, wipeWrittenTables } from './held-tables';
 import { decoderProblem, inspectSource, openDownloadImage, openImage, pendingDownloadInfo, type DownloadFeed, type ImageSource, type SourceInfo } from '../core/image-source';
 import { checkWrittenDigest } from './expected-digest';
-import { checkWrittenImage } from './image-checks';
+import { checkWrittenImage, StreamedImageChecks } from './image-checks';
 import { CacheCopy } from './cache-copy';
 import { prepareTargets } from './prepare-targets';
 import { ProgressReporter } from './progress-reporter';
@@ -74,7 +74,8 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     for (const slot of slots.filter(isLive)) slot.state = 'writing';
     progress.enter(source.format === 'raw' ? 'writing' : 'decompressing', source.size);
     const decoded = reader.decoded;
-    outcome = await writeChunks(reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes), copy }).catch(async (error: unknown) => {
+    const early = job.imageChecks ? new StreamedImageChecks(job.imageChecks, source.size) : null;
+    outcome = await writeChunks(early ? early.watch(reader.chunks) : reader.chunks, reader.map, slots, { signal, onChunk: (bytes) => progress.at(bytes), copy }).catch(async (error: unknown) => {
       // A decoder's stream error says little; the decoder's own verdict (SOURCE_CORRUPT) says what happened.
       if (!(error instanceof FiotError) && decoded) await decoded.finished;
       throw error;
@@ -89,7 +90,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
       await slot.io.setFileLength(imageSize);
       await slot.io.flush();
     });
-    if (job.imageChecks) await checkWrittenImage(job.imageChecks, slots, outcome.head, imageSize, feed, signal);
+    if (early) await checkWrittenImage(early.remaining(), slots, outcome.head, imageSize, feed, signal);
     await finishTargets(job, { ...deps, download: feed }, slots, progress, outcome, imageSize);
   } catch (error) {
     // A damaged download shows first as a decoding error: the checksum's verdict on it says what happened.

@@ -9,7 +9,8 @@ import type { SourceInfo } from '../image-source';
 import { openXzRandomAccess } from '../image-source/xz-random-access';
 import { mergeRanges, TABLE_HEAD_BYTES, type ByteRange } from '../image-map';
 import { openBlockIO } from '../provision/file-io';
-import { fillWindows, ImageWindows, MAX_KEPT, MAX_PASSES, UNKNOWN_SIZE } from '../provision/source-check';
+import { ImageWindows } from '../provision/image-windows';
+import { fillWindows, MAX_KEPT, MAX_PASSES, UNKNOWN_SIZE } from '../provision/source-check';
 import { readImageArch, type ImageArch } from './read-arch';
 
 async function fromDecodedPasses(source: SourceInfo): Promise<ImageArch | null> {

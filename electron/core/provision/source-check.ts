@@ -13,94 +13,23 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { getPartitions } from 'partitioninfo';
 import { FiotError } from '../../../shared/errors';
 import type { ProvisioningPlan } from '../../../shared/provisioning';
 import { openDecodedStream, type SourceInfo } from '../image-source';
 import { mergeRanges, type ByteRange } from '../image-map';
 import { openBlockIO } from './file-io';
 import { inspectImageForProvisioning } from './inspect';
-import { BlockIODisk } from './io-disk';
-import { readExtLabel } from './partitions';
+import { ImageWindows, watchForChecks } from './image-windows';
 
-const TABLE_BYTES = 1 << 20;
-const SUPERBLOCK_END = 2048;
-const BOOT_WINDOW = 32 << 20;
 export const UNKNOWN_SIZE = 2 ** 40;
-/** Missed bytes are kept in whole MiB, so one more pass usually brings a directory and its neighbours. */
-const MISS_ALIGN = 1 << 20;
 /** Each pass follows one more link (directory, inode, extent block); a lookup needs few. */
 export const MAX_PASSES = 6;
 /** A damaged or hostile `boot` could ask for a lot: past this many kept bytes, decode to a file. */
 export const MAX_KEPT = 256 << 20;
 
-function overlaps(a: ByteRange, b: ByteRange): boolean {
-  return a.offset < b.offset + b.length && b.offset < a.offset + a.length;
-}
-
 function corrupt(source: SourceInfo, error: unknown): FiotError {
   if (error instanceof FiotError) return error;
   return new FiotError('SOURCE_CORRUPT', `${source.path} could not be decompressed: ${error instanceof Error ? error.message : String(error)}`);
-}
-
-interface ImageWindow {
-  start: number;
-  data: Buffer;
-  done: boolean;
-  /** Runs once the window is complete; may open further windows. */
-  onDone?: () => Promise<void>;
-  /** A partition's superblock, wanted only while `boot` is still to be found. */
-  untilBoot?: boolean;
-}
-
-/** Pieces of the decoded image kept in memory, filled from one pass over the decoded stream. */
-export class ImageWindows {
-  readonly list: ImageWindow[] = [];
-  /** Reads that asked for bytes this pass did not keep, widened to whole MiB. */
-  readonly misses: ByteRange[] = [];
-  /** Where `boot` lies, once its superblock has been read. */
-  boot: ByteRange | null = null;
-
-  constructor(readonly size: number) {}
-
-  open(start: number, length: number, more: Pick<ImageWindow, 'onDone' | 'untilBoot'> & { prefix?: Buffer } = {}): void {
-    const { prefix, ...rest } = more;
-    const data = Buffer.alloc(Math.max(0, Math.min(length, this.size - start)));
-    prefix?.copy(data);
-    this.list.push({ start, data, done: false, ...rest });
-  }
-
-  /** Copies the chunk at `chunkStart` into every open window; windows opened meanwhile get it too. */
-  async take(chunk: Buffer, chunkStart: number): Promise<void> {
-    const chunkEnd = chunkStart + chunk.length;
-    for (let i = 0; i < this.list.length; i++) {
-      const window = this.list[i]!;
-      if (window.done) continue;
-      const end = window.start + window.data.length;
-      const from = Math.max(window.start, chunkStart);
-      const to = Math.min(end, chunkEnd);
-      if (from < to) chunk.copy(window.data, from - window.start, from - chunkStart, to - chunkStart);
-      if (chunkEnd >= end) {
-        window.done = true;
-        await window.onDone?.();
-      }
-    }
-  }
-
-  get complete(): boolean {
-    // The root filesystem's superblock may lie gigabytes further: once `boot` is found, it can wait.
-    return this.list.every((w) => w.done || (w.untilBoot && this.boot));
-  }
-
-  read = async (offset: number, length: number): Promise<Buffer> => {
-    const window = this.list.find((w) => w.done && offset >= w.start && offset + length <= w.start + w.data.length);
-    if (!window) {
-      const start = Math.floor(offset / MISS_ALIGN) * MISS_ALIGN;
-      this.misses.push({ offset: start, length: Math.ceil((offset + length) / MISS_ALIGN) * MISS_ALIGN - start });
-      throw new Error(`byte ${offset} was not kept from the compressed image`);
-    }
-    return window.data.subarray(offset - window.start, offset - window.start + length);
-  };
 }
 
 /**
@@ -110,21 +39,7 @@ export class ImageWindows {
 async function captureWindows(source: SourceInfo, size: number, wanted: ByteRange[]): Promise<ImageWindows> {
   const windows = new ImageWindows(size);
   for (const span of wanted) windows.open(span.offset, span.length);
-  const watchPartition = (start: number, length: number) =>
-    windows.open(start, SUPERBLOCK_END, {
-      untilBoot: true,
-      onDone: async () => {
-        if ((await readExtLabel(windows.read, start)) !== 'boot') return;
-        windows.boot = { offset: start, length };
-        windows.open(start, BOOT_WINDOW, { prefix: await windows.read(start, SUPERBLOCK_END) });
-      },
-    });
-  windows.open(0, TABLE_BYTES, {
-    onDone: async () => {
-      const table = await getPartitions(new BlockIODisk({ read: windows.read, size }), { includeExtended: false }).catch(() => null);
-      for (const partition of table?.partitions ?? []) if (partition.offset > 0 && partition.offset < size) watchPartition(partition.offset, partition.size);
-    },
-  });
+  watchForChecks(windows);
   await fillWindows(source, windows);
   return windows;
 }
@@ -200,7 +115,7 @@ export async function checkSourceForProvisioning(source: SourceInfo, mode: Provi
     } catch (error) {
       // A refusal built from every byte of `boot` it asked for is the image's answer (another
       // partition's superblock, read while looking for `boot`, does not change it): else look further.
-      const misses = windows.misses.filter((span) => windows.boot === null || overlaps(span, windows.boot));
+      const misses = windows.bootMisses();
       if (misses.length === 0) throw error;
       wanted = mergeRanges([...wanted, ...misses]);
     }

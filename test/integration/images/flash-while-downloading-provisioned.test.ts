@@ -15,8 +15,11 @@
  *   card inserted while another is written): one download; the second job waits for it, then
  *   writes from the cached file; both cards verified and provisioned.
  * - An image that cannot take the provisioning (`--zezere-url` on an image without
- *   zezere-ignition) or does not fit the board (`--board uefi-x86_64` for an aarch64 image): exit
- *   1 with the refusal in words saying the card has no partition table, and it has none.
+ *   zezere-ignition, known once the root filesystem is written; an `--ignition` config larger than
+ *   `boot`, known from its superblock) or does not fit the board (`--board uefi-x86_64` for an
+ *   aarch64 image, known from its ESP): exit 1 with the refusal in words saying the card has no
+ *   partition table, and it has none; a refusal the first pieces of the image settle stops the
+ *   download before its end.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -44,6 +47,8 @@ const MiB = 1024 * 1024;
 const IMAGE = '/Fedora-IoT-provisioned.raw.xz';
 /** ~6 MB/s: the download takes a few seconds, slower than the loop devices take the bytes. */
 const RATE = { bytes: 64 * 1024, ms: 10 };
+/** ~1.6 MB/s: slow enough that a refusal from the image's first pieces comes well before the download's end. */
+const SLOW = { bytes: 16 * 1024, ms: 10 };
 
 type LoopDisk = ReturnType<typeof createLoopDisk>;
 
@@ -62,6 +67,7 @@ interface Result {
 
 let fixture: Fixture & { xzPath: string };
 let sha256: string;
+let xzBytes: number;
 let server: ImageServer;
 let dir: string;
 const temps: TempImages[] = [];
@@ -72,6 +78,7 @@ before(async () => {
   fixture = { ...built, xzPath: built.xzPath! };
   const xz = readFileSync(fixture.xzPath);
   sha256 = createHash('sha256').update(xz).digest('hex');
+  xzBytes = xz.length;
   server = await startImageServer({ [IMAGE]: xz });
   dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-stream-provision-'));
 });
@@ -223,15 +230,46 @@ describe('provisioned flashes of an image not cached yet, written while it downl
     }
   });
 
-  it('an aarch64 image from a URL for a PC board: IMAGE_BOARD_MISMATCH once written, the card without a table', { timeout: 300_000 }, async () => {
+  /** The transfer of the image the last run made stopped before the file's end: refused while it downloaded. */
+  function assertStoppedEarly(before: number): void {
+    const transfer = server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before).at(-1);
+    assert.ok(transfer, 'the download had started');
+    assert.ok(transfer.bytesSent < xzBytes, `the download stopped at ${transfer.bytesSent} of ${xzBytes} bytes`);
+  }
+
+  it('an aarch64 image from a URL for a PC board: IMAGE_BOARD_MISMATCH as soon as its ESP arrived, the download stopped, the card without a table', { timeout: 300_000 }, async () => {
+    server.faults.throttle = SLOW;
     const [card] = newCards(1).map(withOldTable);
+    const before = server.requests.length;
     try {
       const run = await flash([card!], ['--board', 'uefi-x86_64']);
       assert.equal(run.code, 1, run.stderr);
       assert.equal(run.result.error?.code, 'IMAGE_BOARD_MISMATCH', JSON.stringify(run.result));
       assert.match(run.result.error?.message ?? '', /64-bit Arm boards.*without a partition table/);
+      assertStoppedEarly(before);
       assertNoPartitionTable(card!.device, card!.backingFile);
     } finally {
+      server.faults.throttle = undefined;
+      card!.dispose();
+    }
+  });
+
+  it('an --ignition config larger than boot can hold: CONFIG_TOO_LARGE as soon as boot’s superblock arrived, in words, the card without a table', { timeout: 300_000 }, async () => {
+    server.faults.throttle = SLOW;
+    const [card] = newCards(1).map(withOldTable);
+    const big = path.join(dir, 'big.ign');
+    // A data: URL carries the file in the config itself: 60 MB of it would have to land in a 48 MiB boot.
+    writeFileSync(big, JSON.stringify({ ignition: { version: '3.3.0' }, storage: { files: [{ path: '/var/lib/big', contents: { source: `data:,${'A'.repeat(60e6)}` } }] } }));
+    const before = server.requests.length;
+    try {
+      const run = await flash([card!], ['--hostname', 'probe-1', '--ignition', big]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.result.error?.code, 'CONFIG_TOO_LARGE', JSON.stringify(run.result));
+      assert.match(run.result.error?.message ?? '', /^The Ignition config is 60(\.\d)? MB; the image’s “boot” partition has [\d.]+ MB free, so it cannot hold it\. The card was being written while the image downloaded: it was left without a partition table/);
+      assertStoppedEarly(before);
+      assertNoPartitionTable(card!.device, card!.backingFile);
+    } finally {
+      server.faults.throttle = undefined;
       card!.dispose();
     }
   });

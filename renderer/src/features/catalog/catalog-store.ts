@@ -186,10 +186,10 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
       const offline = catalogOffline(state.catalog);
-      const useRaw = (raw: CatalogEntry & { url: string }) => (offline ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
+      const takeRaw = (raw: CatalogEntry & { url: string }) => (offline ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
       if (delivery === 'published-raw' && entry.url) {
         set({ picked: { entryId: entry.id, delivery, message: `${entryTitle(entry, board)}. ${deliveryExplained[delivery]}` } });
-        await useRaw({ ...entry, url: entry.url });
+        await takeRaw({ ...entry, url: entry.url });
       } else if (delivery === 'bootc-built-raw' && entry.reference) {
         actions.prepareBuild(entry.reference, board.arch);
         set({ picked: { entryId: entry.id, delivery, message: `Ready to build ${entry.reference} for ${board.arch}: open the Build tab to start it.` } });
@@ -208,7 +208,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
             message: `Fedora IoT ${raw.version} for ${board.name}; at first boot the card switches to ${entry.reference} (set in the First boot step, where you can change it).`,
           },
         });
-        await useRaw({ ...raw, url: raw.url });
+        await takeRaw({ ...raw, url: raw.url });
       }
     },
 
