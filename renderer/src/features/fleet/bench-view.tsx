@@ -5,6 +5,7 @@
  * it is switched off), not the form's: changing them means switching it off and on again.
  * (In the code and the contract one such run is a bench session.)
  */
+import { flashSource } from '../image/image-store';
 import { useEffect, useRef, useState } from 'react';
 import type { BenchSession, BenchSlot, BenchStatus } from '../../../../shared/api/bench';
 import { imageLabel } from '../../../../shared/domain/history';
@@ -190,7 +191,8 @@ export function BenchView() {
   const toggle = (on: boolean) => {
     if (!on) return void benchStore.getState().stop();
     const { table } = fleetStore.getState().flashFields();
-    void benchStore.getState().start({ source: imageStore.getState().path, verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...(profileStore.getState().enabled ? checkinStore.getState().flashFields(true) : {}) });
+    // A catalog image not cached yet streams into the bench's first job; jobs started meanwhile wait for that one download.
+    void benchStore.getState().start({ ...flashSource(imageStore.getState()), verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...(profileStore.getState().enabled ? checkinStore.getState().flashFields(true) : {}) });
   };
   const canStart = Boolean(source && imageName) && profileReady && tableOk;
   const session = status.session;

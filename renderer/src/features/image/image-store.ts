@@ -53,6 +53,14 @@ export interface ImageState {
   setIgnoreBoard(ignore: boolean): void;
 }
 
+/**
+ * What a flash (or the card bench) names as its source: the file, or a catalog image's URL with the
+ * sha256 the catalog gives it, which the core then downloads while it writes and holds the download to.
+ */
+export function flashSource(state: Pick<ImageState, 'path' | 'remote'>): { source: string; sha256?: string } {
+  return { source: state.path, ...(state.remote?.sha256 ? { sha256: state.remote.sha256 } : {}) };
+}
+
 /** Reads the chosen image's architecture; a failure leaves it unknown (the flash checks the board again). */
 async function readArch(api: Pick<FiotApi, 'invoke'>, path: string, store: { get(): ImageState; set(partial: Partial<ImageState>): void }): Promise<void> {
   try {

@@ -15,6 +15,7 @@ import { BatchSummary, batchBlocker } from '../fleet';
 import { CheckinSettings } from '../checkin';
 import { ConfirmDialog } from './confirm-dialog';
 import { ProgressView } from './progress-view';
+import { flashSource } from '../image/image-store';
 import { ResultView } from './result-view';
 import type { StepBlocker } from '../../shell/step-blocker';
 
@@ -50,15 +51,12 @@ function Plan() {
 
   const start = (unmountConfirmed: boolean) => {
     setConfirming(false);
-    const { path: source, remote } = imageStore.getState();
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
     // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
     const board = catalogStore.getState().boardId;
     const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
-    // A catalog image not downloaded yet goes by its URL: the core downloads it while it writes, held to the catalog's sha256.
-    const expected = remote?.sha256 ? { sha256: remote.sha256 } : {};
-    void jobStore.getState().start({ source, ...expected, targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    void jobStore.getState().start({ ...flashSource(imageStore.getState()), targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
