@@ -33,7 +33,8 @@ import type { Fixture } from '../../fixtures/fixture';
 import { debugfs, fsckPartition, statMode } from '../../helpers/boot-partition';
 import { assertNoPartitionTable } from '../../helpers/cache-copy';
 import { readRange } from '../../helpers/card-check';
-import { jsonLines, resultLine } from '../../helpers/cli-json';
+import { resultLine } from '../../helpers/cli-json';
+import { progressLines, whileDownloading, writtenIn, type StreamedProgress } from '../../helpers/streamed-progress';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { createLoopDisk } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
@@ -52,12 +53,6 @@ const SLOW = { bytes: 16 * 1024, ms: 10 };
 
 type LoopDisk = ReturnType<typeof createLoopDisk>;
 
-interface Progress {
-  type: 'progress';
-  phase: string;
-  bytes: number;
-  download?: { bytes: number; totalBytes: number | null; limitedBy: 'download' | 'card' };
-}
 interface Result {
   ok: boolean;
   decoder?: string;
@@ -108,8 +103,7 @@ function freshFolders(): TempImages {
 async function flash(cards: LoopDisk[], extra: string[], expected = sha256, temp = freshFolders()) {
   const args = ['flash', server.url(IMAGE), ...cards.flatMap((card) => ['--drive', card.device]), '--sha256', expected, '--yes', '--json', ...extra];
   const run = await runCli(args, { FIOT_CACHE_DIR: temp.cacheDir, FIOT_CONFIG_DIR: temp.root });
-  const progress = jsonLines(run.stdout).filter((line) => line.type === 'progress') as unknown as Progress[];
-  return { ...run, progress, result: resultLine<Result>(run.stdout) };
+  return { ...run, progress: progressLines(run.stdout), result: resultLine<Result>(run.stdout) };
 }
 
 function boot() {
@@ -132,10 +126,9 @@ function assertProvisionedCard(card: LoopDisk, hostname: string): void {
 }
 
 /** Bytes reached the cards while the download was still incomplete. */
-function assertWrittenWhileDownloading(run: { progress: Progress[]; result: Result }): void {
+function assertWrittenWhileDownloading(run: { progress: StreamedProgress[]; result: Result }): void {
   assert.match(run.result.decoder ?? '', /while downloading/, JSON.stringify(run.result));
-  const during = run.progress.filter((p) => p.download && p.download.totalBytes !== null && p.download.bytes < p.download.totalBytes);
-  assert.ok(during.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'written while downloading');
+  assert.ok(writtenIn(whileDownloading(run.progress)), 'written while downloading');
 }
 
 /** The card's `boot` holds no Ignition config (debugfs finds no such file). */
@@ -144,38 +137,30 @@ function assertNoConfig(card: LoopDisk): void {
 }
 
 describe('provisioned flashes of an image not cached yet, written while it downloads', { skip }, () => {
-  it('--hostname onto two cards: each verified, with its own config in a clean boot and its partition table', { timeout: 300_000 }, async () => {
+  /** One run onto two cards at the download's pace: both written while it downloads, verified, each with its own name. */
+  async function twoProvisionedCards(extra: string[], names: [string, string]): Promise<void> {
     server.faults.throttle = RATE;
     const cards = newCards(2);
     try {
-      const run = await flash(cards, ['--hostname', 'fleet-{n:03}', '--user', 'core', '--ssh-key', ED25519_KEY]);
+      const run = await flash(cards, [...extra, '--user', 'core', '--ssh-key', ED25519_KEY]);
       assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
       assertWrittenWhileDownloading(run);
-      assert.deepEqual(run.result.targets.map((t) => [t.hostname, t.verified]), [['fleet-001', true], ['fleet-002', true]]);
-      assertProvisionedCard(cards[0]!, 'fleet-001');
-      assertProvisionedCard(cards[1]!, 'fleet-002');
+      assert.deepEqual(run.result.targets.map((t) => [t.hostname, t.verified]), names.map((name) => [name, true]));
+      cards.forEach((card, i) => assertProvisionedCard(card, names[i]!));
     } finally {
       server.faults.throttle = undefined;
       for (const card of cards) card.dispose();
     }
+  }
+
+  it('--hostname onto two cards: each verified, with its own config in a clean boot and its partition table', { timeout: 300_000 }, async () => {
+    await twoProvisionedCards(['--hostname', 'fleet-{n:03}'], ['fleet-001', 'fleet-002']);
   });
 
   it('--table onto two cards: each card gets its row', { timeout: 300_000 }, async () => {
-    server.faults.throttle = RATE;
-    const cards = newCards(2);
     const table = path.join(dir, 'sites.csv');
     writeFileSync(table, 'hostname,label\npump-north,Shelf 1\npump-south,Shelf 2\n');
-    try {
-      const run = await flash(cards, ['--table', table, '--user', 'core', '--ssh-key', ED25519_KEY]);
-      assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
-      assertWrittenWhileDownloading(run);
-      assert.deepEqual(run.result.targets.map((t) => [t.hostname, t.verified]), [['pump-north', true], ['pump-south', true]]);
-      assertProvisionedCard(cards[0]!, 'pump-north');
-      assertProvisionedCard(cards[1]!, 'pump-south');
-    } finally {
-      server.faults.throttle = undefined;
-      for (const card of cards) card.dispose();
-    }
+    await twoProvisionedCards(['--table', table], ['pump-north', 'pump-south']);
   });
 
   it('two jobs of the image at once over one image cache: one download, both cards verified with their own config', { timeout: 300_000 }, async () => {

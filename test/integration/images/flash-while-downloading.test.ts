@@ -22,7 +22,8 @@ import { after, before, test } from 'node:test';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { assertNoPartitionTable, cachedEntries } from '../../helpers/cache-copy';
 import { assertCardHoldsImage, readRange } from '../../helpers/card-check';
-import { jsonLines, resultLine } from '../../helpers/cli-json';
+import { resultLine } from '../../helpers/cli-json';
+import { progressLines, whileDownloading, writtenIn } from '../../helpers/streamed-progress';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { createLoopDisk } from '../../helpers/loop';
 
@@ -56,12 +57,6 @@ after(async () => {
   for (const temp of temps) temp.dispose();
 });
 
-interface Progress {
-  type: 'progress';
-  phase: string;
-  bytes: number;
-  download?: { bytes: number; totalBytes: number | null; limitedBy: 'download' | 'card' };
-}
 interface Result {
   ok: boolean;
   decoder?: string;
@@ -78,8 +73,7 @@ function freshCache(): TempImages {
 
 async function flash(temp: TempImages, card: LoopDisk, started?: (child: ChildProcess) => void, expected = sha256) {
   const run = await runCli(['flash', server.url(IMAGE), '--drive', card.device, '--sha256', expected, '--yes', '--json'], { FIOT_CACHE_DIR: temp.cacheDir, FIOT_CONFIG_DIR: temp.root }, started);
-  const progress = jsonLines(run.stdout).filter((line) => line.type === 'progress') as unknown as Progress[];
-  return { ...run, progress, result: resultLine<Result>(run.stdout) };
+  return { ...run, progress: progressLines(run.stdout), result: resultLine<Result>(run.stdout) };
 }
 
 function newCard(): LoopDisk {
@@ -120,8 +114,8 @@ test('a URL flash at a limited rate is written while it downloads, verified, and
     assert.equal(run.result.targets[0]?.verified, true);
     assert.match(run.result.decoder ?? '', /while downloading/);
     // Bytes reached the card while the download was still incomplete, and the writer said it waited for it.
-    const during = run.progress.filter((p) => p.download && p.download.totalBytes !== null && p.download.bytes < p.download.totalBytes);
-    assert.ok(during.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'written while downloading');
+    const during = whileDownloading(run.progress);
+    assert.ok(writtenIn(during), 'written while downloading');
     assert.ok(during.some((p) => p.download?.limitedBy === 'download'), 'the progress said the download set the pace');
     await assertCardHoldsImage(fixture, first.device);
 
@@ -198,7 +192,7 @@ test('an intact image that is not the one its checksum names is written, but its
     const run = await flash(temp, card, undefined, 'ab'.repeat(32));
     assert.equal(run.code, 1);
     assert.equal(run.result.error?.code, 'CHECKSUM_MISMATCH', JSON.stringify(run.result));
-    assert.ok(run.progress.some((p) => (p.phase === 'decompressing' || p.phase === 'writing') && p.bytes > 0), 'the body was being written before the verdict');
+    assert.ok(writtenIn(run.progress), 'the body was being written before the verdict');
     assertNoTables(card);
     assertCacheEmpty(temp);
   } finally {
