@@ -130,6 +130,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   const listeners = new Set<(progress: FlashProgress) => void>();
   const abort = new AbortController();
   const meter = new ProgressMeter();
+  const downloadMeter = new ProgressMeter();
   let writer: WriterHandle | null = null;
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
   let provisioning: TargetProvisioning[] = [];
@@ -138,7 +139,10 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let notSaved: FiotError | undefined;
 
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, download?: DownloadPace): void {
-    const { speed, etaSeconds } = meter.sample(bytes, totalBytes, phase);
+    const { speed, etaSeconds: writeEta } = meter.sample(bytes, totalBytes, phase);
+    // The cards cannot be done before the download is: while one runs, the time left is the longer of the two.
+    const downloadEta = download ? downloadMeter.sample(download.bytes, download.totalBytes).etaSeconds : null;
+    const etaSeconds = writeEta !== null && downloadEta !== null ? Math.max(writeEta, downloadEta) : writeEta;
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
     const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named, ...(download ? { download } : {}) };
