@@ -64,7 +64,7 @@ export class StreamedImageChecks {
   constructor(private readonly checks: ImageChecks, imageSize: number | null) {
     this.size = imageSize ?? UNKNOWN_SIZE;
     this.windows = new ImageWindows(this.size);
-    watchForChecks(this.windows, checks.board ? { partitionHeads: ESP_HEAD_BYTES } : {});
+    watchForChecks(this.windows, { boot: checks.provisioning !== undefined, ...(checks.board ? { fatHeads: ESP_HEAD_BYTES } : {}) });
   }
 
   /** The chunks, passed on unchanged once the kept pieces took theirs (a chunk's buffer is refilled after it is passed on). */

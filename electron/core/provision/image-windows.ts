@@ -1,7 +1,7 @@
 /**
  * Pieces of a decoded image kept in memory while the image streams past, enough to answer the
  * before-writing checks without the whole image: the partition table, each partition's superblock,
- * the first 32 MiB of `boot` (and, for the board check, the head of each partition, where an ESP
+ * the first 32 MiB of `boot` (and, for the board check, the head of each FAT partition, where an ESP
  * keeps its FATs and first directories). A read of bytes not kept is noted (`misses`) and throws,
  * so a caller knows whether an answer rests on kept bytes alone. The core's source check fills the
  * windows from a decoder pass over a file (source-check.ts); the writer fills them from the image
@@ -92,12 +92,26 @@ export class ImageWindows {
   }
 }
 
+/** MBR types of FAT filesystems (0xef: an ESP), and the GPT ESP and basic-data type GUIDs: where an EFI loader may lie. */
+const FAT_MBR_TYPES = new Set([0x01, 0x04, 0x06, 0x0b, 0x0c, 0x0e, 0xef]);
+const FAT_GPT_TYPES = new Set(['C12A7328-F81F-11D2-BA4B-00A0C93EC93B', 'EBD0A0A2-B9E5-4433-87C0-68B6B72699C7']);
+
+function mayHoldFat(type: number | string): boolean {
+  return typeof type === 'number' ? FAT_MBR_TYPES.has(type) : FAT_GPT_TYPES.has(type.toUpperCase());
+}
+
+export interface ChecksToWatch {
+  /** Find `boot` (each partition's superblock until it is found) and keep its first 32 MiB: the provisioning check. */
+  boot: boolean;
+  /** Keep this many bytes from the start of every FAT partition (the ESP's FATs and first directories): the board check. */
+  fatHeads?: number;
+}
+
 /**
- * Opens the windows the checks read: the partition table, then each partition's superblock until
- * `boot` is found, then the first 32 MiB of `boot`; with `partitionHeads`, also that many bytes
- * from the start of every partition (awaited only until `boot` is found, as the superblocks are).
+ * Opens the windows the checks read: the partition table, then what `checks` asks for. The
+ * windows are complete once `boot`'s start and every FAT partition's head have passed.
  */
-export function watchForChecks(windows: ImageWindows, options: { partitionHeads?: number } = {}): void {
+export function watchForChecks(windows: ImageWindows, checks: ChecksToWatch = { boot: true }): void {
   const { size } = windows;
   const watchPartition = (start: number, length: number) =>
     windows.open(start, SUPERBLOCK_END, {
@@ -113,9 +127,8 @@ export function watchForChecks(windows: ImageWindows, options: { partitionHeads?
       const table = await getPartitions(new BlockIODisk({ read: windows.read, size }), { includeExtended: false }).catch(() => null);
       for (const partition of table?.partitions ?? []) {
         if (partition.offset <= 0 || partition.offset >= size) continue;
-        watchPartition(partition.offset, partition.size);
-        // Like the superblocks, no longer awaited once `boot` is found: the ESP lies before it.
-        if (options.partitionHeads) windows.open(partition.offset, Math.min(options.partitionHeads, partition.size), { untilBoot: true });
+        if (checks.boot) watchPartition(partition.offset, partition.size);
+        if (checks.fatHeads && mayHoldFat(partition.type)) windows.open(partition.offset, Math.min(checks.fatHeads, partition.size));
       }
     },
   });
