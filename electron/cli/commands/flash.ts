@@ -150,7 +150,8 @@ export const command: Command = {
     const services = new CoreServices();
     // Not cached yet: written while it downloads (the job checks the cards' size against the image's index).
     const streamed = !values['dry-run'] && (await services.images.needsDownload(request.source, request.sha256));
-    if (streamed) io.say(`${request.source} is not in the image cache yet: it is written to the card while it downloads, and its partition table goes on once the download matched its checksum.`);
+    const setUp = request.provisioning !== undefined || request.table !== undefined ? ' (and its first-boot setup)' : '';
+    if (streamed) io.say(`${request.source} is not in the image cache yet: it is written to the card while it downloads, and its partition table${setUp} goes on once the download matched its checksum.`);
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
     const image = values['dry-run'] ? await imageInfo(request.source) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     await checkBoard(request, image.path, io);
