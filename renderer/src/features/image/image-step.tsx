@@ -4,7 +4,7 @@
  * summary below says what was chosen.
  */
 import type { ComponentType, KeyboardEvent } from 'react';
-import { downloadsStore, uiStore, useDownloads, useImage, useUi } from '../../stores';
+import { downloadsStore, uiStore, useDownloads, useImage, useMedium, useUi } from '../../stores';
 import { formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
@@ -80,11 +80,12 @@ export function ImageSummary() {
  */
 function NotDownloadedYet({ url, sha256 }: { url: string; sha256?: string }) {
   const downloading = useDownloads((s) => s.current !== null && s.current.source === url && !['done', 'failed', 'cancelled'].includes(s.current.phase));
+  const medium = useMedium();
   return (
     <div className="stack" data-testid="image-streamed">
       <p className="small">
-        Not downloaded yet: it downloads while the cards are written, so a card is ready about when the slower of the two is done. Each card gets its partition table only once the whole
-        download matched its signed checksum.
+        Not downloaded yet: it downloads while the {medium.many} are written, so a {medium.one} is ready about when the slower of the two is done. Each {medium.one} gets its partition
+        table only once the whole download matched its signed checksum.
       </p>
       <div className="row">
         <button type="button" className="button" disabled={downloading} onClick={() => void downloadsStore.getState().start(url, sha256)} data-testid="download-only">
