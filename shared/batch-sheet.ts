@@ -8,6 +8,7 @@
 import { renderSVG } from 'uqr';
 import { checkinSummary, reachableAddress } from './domain/checkin';
 import type { HistoryEntry } from './domain/history';
+import { tableRowCell, tableRowWords } from './provisioning/table-row-words';
 
 export interface SheetCard {
   card: number;
@@ -16,7 +17,10 @@ export interface SheetCard {
   serial: string;
   hostname: string;
   ip: string;
+  /** Where the card's values came from in the device table, for the "Row" column: "4 (line 5)". */
   row: string;
+  /** The same in a sentence or on a label: "row 4 (line 5)". */
+  rowWords: string;
   label: string;
   result: HistoryEntry['result'];
   /** The result in words, with the error's own words for a card that failed. */
@@ -63,7 +67,8 @@ export function sheetCard(entry: HistoryEntry): SheetCard {
     serial: entry.device.serial ?? '',
     hostname: entry.hostname ?? '',
     ip: entry.ip ?? '',
-    row: entry.tableLine === undefined ? '' : String(entry.tableLine),
+    row: entry.tableLine === undefined ? '' : tableRowCell({ row: entry.tableRow, line: entry.tableLine }),
+    rowWords: entry.tableLine === undefined ? '' : tableRowWords({ row: entry.tableRow, line: entry.tableLine }),
     label: entry.label ?? '',
     result: entry.result,
     resultWords: RESULT_WORDS[entry.result] + (entry.error && entry.result !== 'verified' ? `: ${entry.error.message}` : ''),

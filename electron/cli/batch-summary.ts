@@ -1,12 +1,12 @@
 /**
- * Before a multi-card flash: say which card gets which name (and table line),
+ * Before a multi-card flash: say which card gets which name (and table row),
  * warning about names the history already holds. Runs before the erase question, so the person
  * answering it has seen the map. The table itself was checked when the flags were read (table-flag.ts).
  */
 import type { Drive } from '../../shared/domain/drive';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
-import { emptyRowsNote, readDeviceTable } from '../../shared/provisioning';
+import { emptyRowsNote, readDeviceTable, tableRowWords } from '../../shared/provisioning';
 import { previewBatch, tableExhausted } from '../core/provision/plan-flash';
 import type { CliIO } from './io';
 import { usageError } from './parse-args';
@@ -32,7 +32,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
   if (preview.rowsLeft !== undefined && preview.rowsLeft < drives.length) throw tableExhausted(preview.rowsLeft, drives.length);
   for (const card of preview.cards) {
     const drive = drives[card.card - 1]!;
-    const from = card.tableLine ? ` (table line ${card.tableLine}${card.label ? `, label ${card.label}` : ''})` : '';
+    const from = card.tableLine ? ` from ${tableRowWords({ row: card.tableRow, line: card.tableLine })}${card.label ? `, label ${card.label}` : ''}` : '';
     if (card.hostname || card.ip) io.say(`Card ${card.card}: ${drive.device} → ${[card.hostname ?? 'hostname unchanged', card.ip].filter(Boolean).join(', ')}${from}`);
   }
   io.emit({ type: 'plan', cards: preview.cards.map((card) => ({ ...card, device: drives[card.card - 1]?.device })) });

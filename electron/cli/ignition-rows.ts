@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { planForCard, type DeviceRow, type ProvisioningPlan } from '../../shared/provisioning';
+import { planForCard, tableRowWords, type DeviceRow, type ProvisioningPlan } from '../../shared/provisioning';
 import { usageError } from './parse-args';
 
 export interface RowPlan {
@@ -23,8 +23,8 @@ export function planRows(rows: DeviceRow[], counterStart: number, file: string):
   return rows.map((row, i) => {
     const n = counterStart + i;
     const { plan, problems } = planForCard(row.profile, n);
-    if (!plan) throw usageError(problems.map((p) => `--table ${file}: line ${row.line}: ${p.message}`).join('\n'));
-    return { row: i + 1, line: row.line, n, plan };
+    if (!plan) throw usageError(problems.map((p) => `--table ${file}: ${tableRowWords(row)}: ${p.message}`).join('\n'));
+    return { row: row.row, line: row.line, n, plan };
   });
 }
 

@@ -169,6 +169,27 @@ function setAsideFinishedWrite(): Array<() => void> {
 }
 
 /**
+ * Which of the device table's rows are written already is the core's record: asked again when the
+ * table or the settings under it change (the checked preview, not each keystroke), and when cards
+ * were written (a write or the card bench), so every summary names the next row.
+ */
+function followTableRows(): Array<() => void> {
+  const load = () => void fleetStore.getState().loadRowsUsed(profileStore.getState().flashFields());
+  return [
+    fleetStore.subscribe((state, before) => {
+      if (state.table !== before.table || state.tableProblems !== before.tableProblems) load();
+    }),
+    profileStore.subscribe((state, before) => {
+      if (state.preview !== before.preview || state.counterStart !== before.counterStart) load();
+    }),
+    api.on('flash:done', load),
+    benchStore.subscribe((state, before) => {
+      if (state.status.session?.table?.used !== before.status.session?.table?.used) load();
+    }),
+  ];
+}
+
+/**
  * Starts every event subscription and the first loads; returns the teardown. Called once, before
  * the first render: the catalog's answer (from the core's cache) is then usually here by the time
  * React has drawn the page.
@@ -191,6 +212,7 @@ export function startStores(): () => void {
       if (state.form !== previous.form) fleetStore.getState().recheckTable(formToProfile(state.form));
     }),
     ...setAsideFinishedWrite(),
+    ...followTableRows(),
     // Drives may have come and gone while the station was out of reach.
     api.onConnection((state) => {
       if (state === 'open') {
@@ -203,6 +225,6 @@ export function startStores(): () => void {
   void catalogStore.getState().load();
   void drivesStore.getState().load();
   void checkinStore.getState().load().catch(() => undefined);
-  stops.push(keepDraft({ ui: uiStore, image: imageStore, profile: profileStore, drives: drivesStore }, window.localStorage));
+  stops.push(keepDraft({ ui: uiStore, image: imageStore, profile: profileStore, drives: drivesStore, catalog: catalogStore, fleet: fleetStore }, window.localStorage));
   return () => stops.forEach((stop) => stop());
 }

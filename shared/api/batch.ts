@@ -9,6 +9,8 @@ const cardPreviewSchema = z.object({
   /** The card's `{n}`. */
   n: z.number().int().nonnegative(),
   hostname: z.string().optional(),
+  /** Where the card's values come from in the device table: its row (1 = first device) and the file's line. */
+  tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),
   label: z.string().optional(),
 });
@@ -19,12 +21,13 @@ export const batchRequests = defineRequests({
    * The card-to-hostname map for the next `cards` cards of this request, taking nothing: the
    * summary before writing. `repeatedNames` are names the history already holds: flash:start refuses
    * them (DUPLICATE_HOSTNAME) unless the request sets allowDuplicateHostnames after the user agreed.
-   * `rowsLeft`: unused rows of the request's device table. Bad input answers INVALID_INPUT naming
+   * `rowsLeft`: unused rows of the request's device table; `rowsUsed`: the numbers of its rows
+   * already written (row 1 is the first device), so every summary can say which row is next. Bad input answers INVALID_INPUT naming
    * the field, or the table's line and column.
    */
   'batch:preview': {
     args: flashRequestSchema.pick({ provisioning: true, counterStart: true, table: true }).extend({ cards: z.number().int().min(1).max(256) }),
-    result: z.object({ cards: z.array(cardPreviewSchema), repeatedNames: z.array(z.string()), rowsLeft: z.number().int().nonnegative().optional() }),
+    result: z.object({ cards: z.array(cardPreviewSchema), repeatedNames: z.array(z.string()), rowsLeft: z.number().int().nonnegative().optional(), rowsUsed: z.array(z.number().int().positive()).optional() }),
   },
   /** Every hostname pattern's next number. */
   'batch:series': { args: z.object({}).default({}), result: z.object({ series: z.record(z.string(), z.number().int().nonnegative()) }) },

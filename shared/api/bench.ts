@@ -26,6 +26,7 @@ export const benchSlotSchema = z.object({
   phaseBytes: z.number().nonnegative(),
   totalBytes: z.number().nonnegative().nullable(),
   hostname: z.string().optional(),
+  tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),
   jobId: z.string().optional(),
   error: targetStateSchema.shape.error,

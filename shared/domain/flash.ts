@@ -92,7 +92,8 @@ export const targetStateSchema = z.object({
   error: errorInfoSchema.optional(),
   /** The name this card is given, known once its values are taken (set on the card only when its state is done). */
   hostname: z.string().optional(),
-  /** The device-table line this card's values came from. */
+  /** The device-table row (1 = first device) and the file's line this card's values came from. */
+  tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),
 });
 export type TargetState = z.infer<typeof targetStateSchema>;

@@ -40,7 +40,8 @@ export const historyEntrySchema = z.object({
   }),
   /** The name the card carries: recorded only for a card that was written to the end. */
   hostname: z.string().optional(),
-  /** The device-table line the card's values came from, and its label. */
+  /** The device-table row (1 = first device; absent in records older than rows), the file's line, and the card's label. */
+  tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),
   label: z.string().optional(),
   /** The card's static address (A.B.C.D/N), when its provisioning gave it one. */

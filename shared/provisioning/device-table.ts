@@ -24,6 +24,8 @@ const ALIASES: Record<string, ProfileColumn> = { static_ip: 'ip', address: 'ip',
 const COLUMN_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
 export interface DeviceRow {
+  /** 1 for the table's first device: the header and empty rows are not counted (see table-row-words.ts). */
+  row: number;
   /** 1-based line of the table file where the row starts. */
   line: number;
   /** Every non-empty cell, by normalised column name. */
@@ -162,7 +164,7 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
   const rows: DeviceRow[] = [];
   const hostnames = new Map<string, number>();
   const seen = new Map<string, number>();
-  for (const record of filled) {
+  for (const [index, record] of filled.entries()) {
     if (record.fields.length !== columns.length) {
       problems.push(tableProblem(record.line, null, null, `has ${record.fields.length} fields, the header has ${columns.length}`));
       continue;
@@ -195,7 +197,7 @@ export function readDeviceTable(text: string, baseProfile: unknown): { table?: D
     const same = JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
     const repeat = (seen.get(same) ?? 0) + 1;
     seen.set(same, repeat);
-    if (checked.profile) rows.push({ line: record.line, values, ...(values.label ? { label: values.label } : {}), profile: checked.profile, ...(repeat > 1 ? { repeat } : {}) });
+    if (checked.profile) rows.push({ row: index + 1, line: record.line, values, ...(values.label ? { label: values.label } : {}), profile: checked.profile, ...(repeat > 1 ? { repeat } : {}) });
   }
   return problems.length ? { problems } : { table: { columns, rows, emptyLines }, problems };
 }

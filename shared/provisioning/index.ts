@@ -22,3 +22,5 @@ export * from './utf8-text';
 export * from './password';
 export * from './table-problem-groups';
 export * from './static-ip-reach';
+export * from './table-row-words';
+export * from './table-reach-fill';

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createCatalogStore } from '../../renderer/src/features/catalog/catalog-store';
+import { batchBlocker, createFleetStore } from '../../renderer/src/features/fleet/fleet-store';
 import { createDrivesStore, imageFacts, removableDevices } from '../../renderer/src/features/drives/drives-store';
 import { createImageStore } from '../../renderer/src/features/image/image-store';
 import { createProfileStore } from '../../renderer/src/features/provisioning/profile-store';
@@ -65,7 +67,7 @@ function memoryStorage(): DraftStorage & { text(): string } {
   return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), text: () => items.get(DRAFT_KEY) ?? '' };
 }
 
-/** The app's four stores over one fake core, as stores.ts wires them. */
+/** The app's stores the draft keeps, over one fake core, as stores.ts wires them. */
 function appStores(files: Record<string, number>, loopSize: number) {
   const api = createFakeApi({
     'source:inspect': ({ path }) => sourceInfo(path, files[path]!),
@@ -79,6 +81,8 @@ function appStores(files: Record<string, number>, loopSize: number) {
     image,
     profile: createProfileStore(api),
     drives: createDrivesStore(api, { writable: (d) => checkTarget(d, imageFacts(image.getState().info)).ok }),
+    catalog: createCatalogStore(api, { download: () => undefined, prepareBuild: () => undefined, switchAtFirstBoot: () => undefined }),
+    fleet: createFleetStore(api),
   };
   return { api, stores };
 }
@@ -149,4 +153,54 @@ test('result: the ssh line and what the first-boot setup was, read from the job 
   assert.equal(sshLine('core', 'my-pi'), 'ssh core@my-pi.local');
   assert.equal(firstBootWritten({ source: '/a.raw', targets: ['/dev/sdb'] }), null);
   assert.deepEqual(firstBootWritten({ ...request, provisioning: { ignitionUrl: 'https://example.org/c.ign' } }), { user: null, fetchedFrom: 'https://example.org/c.ign' });
+});
+
+const SITES = 'hostname,ip\r\nsite-pump-01,10.20.0.11/24\r\nsite-pump-02,10.20.0.12/24\r\n';
+
+test('draft: the board and the device table survive a restart, checked again', async () => {
+  const storage = memoryStorage();
+  const first = appStores({}, GB);
+  keepDraft(first.stores, storage);
+  await settle();
+  first.stores.catalog.getState().chooseBoard('rpi4');
+  first.stores.profile.getState().setEnabled(true);
+  first.stores.profile.getState().update({ userName: 'tech', sshKeys: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGlRWT7lbAZ0gZIcmXG6Im7RyjVS91cqjLsSUhGlbmPI tech@bench' });
+  first.stores.fleet.getState().importTable(SITES, 'sites.csv', {});
+  await settle();
+
+  const again = appStores({}, GB);
+  keepDraft(again.stores, storage);
+  await settle();
+  assert.equal(again.stores.catalog.getState().boardId, 'rpi4');
+  const fleet = again.stores.fleet.getState();
+  assert.deepEqual(fleet.table, { name: 'sites.csv', text: SITES });
+  assert.deepEqual(fleet.tableDevices.map((d) => d.values.hostname), ['site-pump-01', 'site-pump-02']);
+  assert.equal(fleet.tableLost, null);
+});
+
+test('draft: a table whose rows storage refused comes back as missing, and the write waits for it', async () => {
+  const items = new Map<string, string>();
+  // Web storage full for anything as long as the table: the draft is kept without its rows.
+  const storage: DraftStorage = {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => {
+      if (value.includes('site-pump-01')) throw new DOMException('quota', 'QuotaExceededError');
+      items.set(key, value);
+    },
+  };
+  const first = appStores({}, GB);
+  keepDraft(first.stores, storage);
+  await settle();
+  first.stores.fleet.getState().importTable(SITES, 'sites.csv', {});
+  await settle();
+
+  const again = appStores({}, GB);
+  keepDraft(again.stores, storage);
+  await settle();
+  const fleet = again.stores.fleet.getState();
+  assert.equal(fleet.table, null);
+  assert.equal(fleet.tableLost, 'sites.csv');
+  assert.match(batchBlocker(fleet, 1) ?? '', /^The device table sites\.csv could not be brought back after the page reloaded.*import it again in the First boot step/);
+  again.stores.fleet.getState().clearTable();
+  assert.equal(batchBlocker(again.stores.fleet.getState(), 1), null, 'removing the table lets the write go on without it');
 });

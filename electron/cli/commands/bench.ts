@@ -12,7 +12,7 @@ import type { FlashRequest } from '../../../shared/domain/flash';
 import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { oldDataWords } from '../../../shared/domain/old-data';
-import type { Profile } from '../../../shared/provisioning';
+import { tableRowWords, type Profile } from '../../../shared/provisioning';
 import { cardIdentity } from '../../core/drives/device-identity';
 import { listDrives } from '../../core/drives/list-drives';
 import { inspectSource, localFileResolver } from '../../core/image-source';
@@ -126,7 +126,7 @@ function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<
   const kept = slot.state === 'done' && slot.oldData?.discarded === false ? slot.oldData : null;
   const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason + (kept ? ` ${oldDataWords(kept)}` : '');
   const fields = {
-    device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableLine: slot.tableLine } : {}), state: slot.state,
+    device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableRow: slot.tableRow, tableLine: slot.tableLine } : {}), state: slot.state,
     ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}), ...(slot.oldData ? { oldData: slot.oldData } : {}),
     ...(slot.removedAt ? { removedAt: slot.removedAt } : {}),
   };
@@ -190,7 +190,7 @@ export const command: Command = {
     const counterStart = counterStartFromFlags(values);
     if (counterStart !== undefined && profile?.hostname) await new SeriesStore(configDir).set(profile.hostname, counterStart);
     const first = preview?.cards[0];
-    if (first?.hostname) io.say(`The next card is named ${first.hostname}${first.tableLine ? ` (table line ${first.tableLine})` : ''}.`);
+    if (first?.hostname) io.say(`The next card is named ${first.hostname}${first.tableLine ? `, from ${tableRowWords({ row: first.tableRow, line: first.tableLine })} of the table` : ''}.`);
     sayEmptyRows(request, io);
     if (preview?.rowsLeft !== undefined) io.say(`The table has ${preview.rowsLeft} unused row${preview.rowsLeft === 1 ? '' : 's'}.`);
     const listAll = driveListerFor(services.config);

@@ -37,6 +37,7 @@ export interface TargetProvisioning {
   plan: ProvisioningPlan;
   hostname?: string;
   n?: number;
+  tableRow?: number;
   tableLine?: number;
   label?: string;
   ip?: string;
@@ -99,12 +100,12 @@ async function planWithProvisionDomain(request: ParsedFlashRequest, drives: Driv
 
 function cardValues(target: TargetProvisioning | undefined): Partial<FlashResult['targets'][number]> {
   if (!target) return {};
-  const { hostname, n, tableLine, label, ip, configSha256 } = target;
-  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(ip ? { ip } : {}), ...(configSha256 ? { configSha256 } : {}) };
+  const { hostname, n, tableRow, tableLine, label, ip, configSha256 } = target;
+  return { ...(hostname ? { hostname } : {}), ...(n === undefined ? {} : { n }), ...(tableRow ? { tableRow } : {}), ...(tableLine ? { tableLine } : {}), ...(label ? { label } : {}), ...(ip ? { ip } : {}), ...(configSha256 ? { configSha256 } : {}) };
 }
 
-function cardName(target: TargetProvisioning | undefined): Pick<TargetState, 'hostname' | 'tableLine'> {
-  return { ...(target?.hostname ? { hostname: target.hostname } : {}), ...(target?.tableLine ? { tableLine: target.tableLine } : {}) };
+function cardName(target: TargetProvisioning | undefined): Pick<TargetState, 'hostname' | 'tableRow' | 'tableLine'> {
+  return { ...(target?.hostname ? { hostname: target.hostname } : {}), ...(target?.tableRow ? { tableRow: target.tableRow } : {}), ...(target?.tableLine ? { tableLine: target.tableLine } : {}) };
 }
 
 export interface FlashJob {

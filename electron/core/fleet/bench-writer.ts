@@ -302,7 +302,7 @@ export class BenchWriter {
 
   /** The card joins the end of the queue, claimed for the session. */
   private queue(drive: Drive, slot: BenchSlot): void {
-    const { error: _error, hostname: _hostname, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, ...card } = slot;
+    const { error: _error, hostname: _hostname, tableRow: _tableRow, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, ...card } = slot;
     this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0, phaseBytes: 0, totalBytes: null });
     this.order.set(drive.device, this.inserted++);
     if (!this.claims.has(drive.device)) this.claims.set(drive.device, this.locks.claim(drive, this.session!.id));
@@ -419,7 +419,7 @@ export class BenchWriter {
       const moving = target.state === 'writing' || target.state === 'verifying' || target.state === 'provisioning';
       this.update(target.device, {
         jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, ...(moving ? { phaseBytes: progress.bytes, totalBytes: progress.totalBytes } : {}),
-        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
+        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
       });
       if (this.session) this.tally(this.session, progress.jobId, target.device);
     }
@@ -444,7 +444,7 @@ export class BenchWriter {
       const error = target.error ?? (target.state === 'done' ? undefined : result.error);
       this.update(target.device, {
         jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
-        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
+        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
         ...(target.oldData ? { oldData: target.oldData } : {}),
       });
       if (session) this.tally(session, result.jobId, target.device);

@@ -71,7 +71,7 @@ const LABEL_STYLE = `@page{size:62mm 29mm;margin:0}body{margin:0;font:7pt sans-s
 .label svg{width:25mm;height:25mm;flex:none}.label div{min-width:0}.host{font-weight:bold;font-size:10pt;overflow-wrap:anywhere}.line{overflow-wrap:anywhere}`;
 
 function labelOf(card: SheetCard): string {
-  const lines = [card.ip, card.serial && `serial ${card.serial}`, [card.row && `row ${card.row}`, card.label].filter(Boolean).join(' · ')].filter(Boolean);
+  const lines = [card.ip, card.serial && `serial ${card.serial}`, [card.rowWords, card.label].filter(Boolean).join(' · ')].filter(Boolean);
   return `<section class="label">${qrSvg(card.qrText)}<div><div class="host">${escapeHtml(card.hostname || card.device)}</div>${lines.map((line) => `<div class="line">${escapeHtml(line)}</div>`).join('')}</div></section>`;
 }
 

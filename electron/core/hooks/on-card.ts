@@ -29,7 +29,8 @@ export function cardEnvironment(entry: HistoryEntry): Record<string, string> {
     FIOT_MODEL: card.model,
     FIOT_HOSTNAME: card.hostname,
     FIOT_IP: card.ip,
-    FIOT_ROW: card.row,
+    // The row's number alone (1 = the table's first device), for a script to use.
+    FIOT_ROW: entry.tableRow === undefined ? '' : String(entry.tableRow),
     FIOT_LABEL: card.label,
     FIOT_RESULT: card.result,
     FIOT_ERROR_CODE: entry.error?.code ?? '',

@@ -11,7 +11,7 @@ import type { Drive } from '../../../shared/domain/drive';
 import type { CheckinRequest } from '../../../shared/domain/checkin';
 import type { FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
-import { checkProfile, hasCounter, planForCard, problem, profileMode, readDeviceTable, type CheckinCard, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
+import { checkProfile, hasCounter, planForCard, problem, profileMode, readDeviceTable, tableRowWords, type CheckinCard, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
 import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { SourceInfo } from '../image-source';
 import { readEntries } from '../history/flash-log';
@@ -25,6 +25,7 @@ export interface TargetPlan {
   hostname?: string;
   /** The card's `{n}`. */
   n: number;
+  tableRow?: number;
   tableLine?: number;
   label?: string;
   /** The card's static address (A.B.C.D/N), from its table row or the profile: for the site sheet. */
@@ -57,6 +58,7 @@ export interface CardPreview {
   card: number;
   n: number;
   hostname?: string;
+  tableRow?: number;
   tableLine?: number;
   label?: string;
   /** The card's static address (A.B.C.D/N), when it gets one. */
@@ -106,13 +108,13 @@ function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number
     const profile = row?.profile ?? checked.profile;
     const user = profile.users[0]?.name;
     const { plan, problems } = planForCard(profile, n, checkinOf(i));
-    if (!plan) throw invalid(row ? problems.map((p) => ({ ...p, message: `table line ${row.line}: ${p.message}` })) : problems);
+    if (!plan) throw invalid(row ? problems.map((p) => ({ ...p, message: `table ${tableRowWords(row)}: ${p.message}` })) : problems);
     const configText = plan.mode === 'config' ? plan.configText : undefined;
     return {
       plan,
       n,
       ...(plan.mode === 'config' && plan.hostname ? { hostname: plan.hostname } : {}),
-      ...(row ? { tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
+      ...(row ? { tableRow: row.row, tableLine: row.line, ...(row.label ? { label: row.label } : {}) } : {}),
       ...(profile.staticIp?.address ? { ip: profile.staticIp.address } : {}),
       ...(configText ? { configSha256: createHash('sha256').update(configText).digest('hex') } : {}),
       ...(user ? { user } : {}),
@@ -175,10 +177,11 @@ async function tentativePlans(request: BatchRequest, count: number, configDir: s
 }
 
 /** What the next `count` cards would get, without taking anything: the summary before writing. */
-export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number }> {
-  const { plans, rows, repeatedNames } = await tentativePlans(request, count, configDir);
-  const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}), ...(p.ip ? { ip: p.ip } : {}) }));
-  return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length } : {}) };
+export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number; rowsUsed?: number[] }> {
+  const { checked, plans, rows, repeatedNames } = await tentativePlans(request, count, configDir);
+  const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableRow: p.tableRow, tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}), ...(p.ip ? { ip: p.ip } : {}) }));
+  const free = new Set(rows);
+  return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length, rowsUsed: (checked.rows ?? []).filter((row) => !free.has(row)).map((row) => row.row) } : {}) };
 }
 
 /** Opens the check-in listener and hands the i+1th target its token, under its card number in the history, when the request asks. */

@@ -1,7 +1,8 @@
 /**
  * The draft: what the user has chosen so far (the step, the image, the first-boot settings, the
  * drives), kept in the page's local storage so a reload or an app restart picks up where the user
- * was. Secrets are never kept there: the Wi-Fi passphrase and a merged Ignition config (which may
+ * was, with the board the cards are for and the device table (its rows and file name; which rows
+ * were used is the core's record, so it survives by itself). Secrets are never kept there: the Wi-Fi passphrase and a merged Ignition config (which may
  * carry any secret) are left out and asked for again; the user's password is only ever held as
  * its crypt(3) hash, which may be kept. Saved profiles (in the core's config folder) are where a
  * user keeps a passphrase on purpose.
@@ -17,6 +18,13 @@ export interface Draft {
   /** Devices and image files added by path, resolved again on restore. */
   addedTargets: string[];
   selectedTargets: string[];
+  /** The board chosen in the catalog (null: none). */
+  boardId: string | null;
+  /**
+   * The device table in use: its text is null when it could not be kept (web storage full), and
+   * the restored app then refuses to write until it is imported again.
+   */
+  table: { name: string; text: string | null } | null;
 }
 
 export const DRAFT_KEY = 'fiot:draft';
@@ -49,6 +57,13 @@ function parseForm(value: unknown): ProfileForm {
   return withoutSecrets(form as unknown as ProfileForm);
 }
 
+function parseTable(value: unknown): Draft['table'] {
+  if (!value || typeof value !== 'object') return null;
+  const { name, text } = value as Record<string, unknown>;
+  if (!isString(name)) return null;
+  return { name, text: isString(text) ? text : null };
+}
+
 /** The stored draft, or null when there is none or it cannot be read (an older or damaged one). */
 export function parseDraft(text: string | null): Draft | null {
   if (!text) return null;
@@ -75,5 +90,8 @@ export function parseDraft(text: string | null): Draft | null {
     },
     addedTargets: draft.addedTargets,
     selectedTargets: draft.selectedTargets,
+    // Drafts kept before the board and the table were have neither.
+    boardId: isString(draft.boardId) ? draft.boardId : null,
+    table: parseTable(draft.table),
   };
 }

@@ -46,8 +46,8 @@ describe('the on-card command', { skip }, () => {
       const run = await runCli([...base, '--table', table, '--on-card', recorder(out)], { FIOT_CONFIG_DIR: configDir });
       assert.equal(run.code, 0, run.stderr + run.stdout.slice(-1500));
       assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n'), [
-        `1|${cards[0]!.device}|${cards[0]!.backingFile}|hook-a|2|Shelf 1|verified`,
-        `2|${cards[1]!.device}|${cards[1]!.backingFile}|hook-b|3|Shelf 2|verified`,
+        `1|${cards[0]!.device}|${cards[0]!.backingFile}|hook-a|1|Shelf 1|verified`,
+        `2|${cards[1]!.device}|${cards[1]!.backingFile}|hook-b|2|Shelf 2|verified`,
       ]);
       const result = resultLine<{ ok: boolean; onCard: Array<{ ok: boolean; exitCode: number }> }>(run.stdout);
       assert.deepEqual(result.onCard.map((r) => [r.ok, r.exitCode]), [[true, 0], [true, 0]]);

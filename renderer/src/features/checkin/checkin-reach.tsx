@@ -1,7 +1,8 @@
 /**
  * Devices with a fixed address and no gateway reach only their own subnet: a check-in address
  * outside it never hears from them, and the app would wait its 30 minutes for nothing. Said
- * beside the address picker, with the two ways out, before anything is written.
+ * beside the address picker, with the two ways out, before anything is written. A table's rows
+ * take a gateway from the table (the one-click fill under it), never from the form's fields.
  */
 import { checkinOutOfReach, subnetOf } from '../../../../shared/provisioning';
 import { formStaticIp } from '../provisioning/profile-form';
@@ -19,7 +20,9 @@ export function CheckinReach({ address }: { address: string }) {
   return (
     <p className="drive-warning" role="note" data-testid="checkin-reach">
       {who} a fixed address in {subnets} and no gateway (the router to other networks), so {devices.length ? 'they' : 'it'} cannot reach {address} to say {devices.length ? 'they' : 'it'} came up.
-      Pick this computer’s address on their network, or give them a gateway in the First boot step.
+      Pick this computer’s address on their network, or {devices.length
+        ? 'give the rows a gateway: in the First boot step, “Use this gateway … for every row without one” under the device table, or a gateway column in the table'
+        : 'fill in its Gateway under the fixed address in the First boot step'}.
     </p>
   );
 }

@@ -4,6 +4,7 @@
  * already holds, which must be confirmed before the write can start.
  */
 import { useEffect } from 'react';
+import { tableRowCell } from '../../../../shared/provisioning/table-row-words';
 import { fleetStore, profileStore, useFleet, useJob, useProfile } from '../../stores';
 
 export function BatchSummary({ devices }: { devices: string[] }) {
@@ -37,7 +38,7 @@ export function BatchSummary({ devices }: { devices: string[] }) {
             <tr key={card.card} data-testid="batch-card" data-device={devices[card.card - 1]}>
               <td className="mono">{devices[card.card - 1]}</td>
               <td className="mono">{card.hostname ?? '—'}{card.hostname && repeated.has(card.hostname) ? <span className="badge badge-warning"> already written</span> : null}</td>
-              {table && <td>{card.tableLine ? `line ${card.tableLine}` : '—'}</td>}
+              {table && <td>{card.tableLine ? tableRowCell({ row: card.tableRow, line: card.tableLine }) : '—'}</td>}
               {table && <td>{card.label ?? ''}</td>}
             </tr>
           ))}

@@ -20,6 +20,7 @@ import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
 import { glossary } from '../../../../shared/glossary';
 import { useTableFacts } from './table-rows';
+import { tableLostWords } from './fleet-store';
 import { tableWords } from '../provisioning/profile-summary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, pending: 'Starting', refused: 'Not written', waiting: 'Waiting for a free writer' };
@@ -171,8 +172,9 @@ export function sessionProgress(status: BenchStatus): string {
 }
 
 /** Why a session cannot start yet, naming the one thing to do (not "choose an image" when one is chosen). */
-function startBlocker(state: { image: boolean; tableOk: boolean; profileReady: boolean }): string {
+function startBlocker(state: { image: boolean; tableOk: boolean; tableLost: string | null; profileReady: boolean }): string {
   if (!state.image) return 'Choose an image first.';
+  if (state.tableLost) return tableLostWords(state.tableLost);
   if (!state.tableOk) return 'The device table needs correcting first: its problems are listed under it in the First boot step.';
   return 'Finish the First boot step first: a setting there needs correcting.';
 }
@@ -184,8 +186,9 @@ export function BenchView() {
   const imageName = useImage((s) => s.info?.name);
   const source = useImage((s) => s.path);
   const profileReady = useProfile((s) => !s.enabled || (s.preview !== null && s.preview.problems.length === 0));
-  const tableOk = useFleet((s) => s.tableProblems.length === 0);
   const provisioned = useProfile((s) => s.enabled);
+  const tableLost = useFleet((s) => (provisioned ? s.tableLost : null));
+  const tableOk = useFleet((s) => s.tableProblems.length === 0) && tableLost === null;
   useEffect(() => void benchStore.getState().load(), []);
 
   const toggle = (on: boolean) => {
@@ -212,7 +215,7 @@ export function BenchView() {
         <input type="checkbox" role="switch" checked={status.active} disabled={!status.active && !canStart} aria-disabled={busy || undefined} onChange={(e) => !busy && toggle(e.target.checked)} data-testid="bench-switch" />
         Write every card I insert
       </label>
-      {!canStart && !status.active && <p className="drive-warning" data-testid="bench-blocker">{startBlocker({ image: Boolean(source && imageName), tableOk, profileReady })}</p>}
+      {!canStart && !status.active && <p className="drive-warning" data-testid="bench-blocker">{startBlocker({ image: Boolean(source && imageName), tableOk, tableLost, profileReady })}</p>}
       {error && <ErrorNotice error={error} testId="bench-error" />}
       {session?.stopped && <ErrorNotice error={{ ...session.stopped, message: `The card bench stopped before the next card. ${session.stopped.message}` }} testId="bench-stopped" />}
       {session && (status.active || session.written + session.failed > 0) && <p className="muted bench-count" role="status" data-testid="bench-count">{sessionProgress(status)}</p>}

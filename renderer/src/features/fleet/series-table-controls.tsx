@@ -4,9 +4,10 @@
  * before anything is written. Hosted by the provisioning form.
  */
 import { useState, type ChangeEvent } from 'react';
-import { bareAddressLines, groupTableProblems, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, withAddressPrefix } from '../../../../shared/provisioning';
+import { bareAddressLines, groupTableProblems, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, withAddressPrefix, withReachFill } from '../../../../shared/provisioning';
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
+import { tableLostWords } from './fleet-store';
 import { WhatIsThis } from '../../components/what-is-this';
 
 const takeTable = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
@@ -31,14 +32,58 @@ function BareAddressFix() {
   );
 }
 
-/** Rows whose fixed address has no gateway or DNS server: allowed, but said plainly beside the table. */
+/**
+ * Rows whose fixed address has no gateway or DNS server: allowed, but said plainly beside the
+ * table, with the fix in one click: one gateway and DNS list for every row without its own (taken
+ * from the form's fields when typed there, since those apply to the form's own address only).
+ */
 function TableReach() {
   const devices = useFleet((s) => s.tableDevices);
   const gaps = tableReachGaps(devices);
   if (!gaps.length) return null;
+  const lacking = new Set(gaps.flatMap((gap) => gap.gaps));
   return (
-    <div className="drive-warning" role="note" data-testid="table-reach">
+    <div className="drive-warning stack" role="note" data-testid="table-reach">
       {gaps.map((gap) => <p key={gap.lines.join()}>{tableReachWords(gap)}. {tableReachFix(gap.gaps)}</p>)}
+      <ReachFillForm gateway={lacking.has('gateway')} dns={lacking.has('dns')} subnet={gaps[0]?.subnet ?? null} />
+    </div>
+  );
+}
+
+/** "10.20.0.1" for "10.20.0.0/24": what a router's address usually is, shown as an example only. */
+const usualRouter = (subnet: string | null) => /^(.*)\.0\/\d+$/.exec(subnet ?? '')?.[1]?.concat('.1') ?? '192.168.1.1';
+
+function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolean; subnet: string | null }) {
+  const table = useFleet((s) => s.table);
+  const formGateway = useProfile((s) => s.form.staticGateway.trim());
+  const formDns = useProfile((s) => s.form.staticDns.trim());
+  const [typedGateway, setGateway] = useState<string | null>(null);
+  const [typedDns, setDns] = useState<string | null>(null);
+  const gatewayValue = typedGateway ?? formGateway;
+  const dnsValue = typedDns ?? formDns;
+  if (!table) return null;
+  const apply = () => takeTable(withReachFill(table.text, { ...(gateway ? { gateway: gatewayValue } : {}), ...(dns ? { dns: dnsValue } : {}) }), table.name);
+  return (
+    <div className="stack table-fix" data-testid="table-reach-fill">
+      <div className="row">
+        {gateway && (
+          <label className="inline-label small">
+            Gateway for these rows
+            <input type="text" className="mono" value={gatewayValue} placeholder={usualRouter(subnet)} onChange={(e) => setGateway(e.target.value)} data-testid="table-fill-gateway" />
+          </label>
+        )}
+        {dns && (
+          <label className="inline-label small">
+            DNS servers for these rows
+            <input type="text" className="mono" value={dnsValue} placeholder={usualRouter(subnet)} onChange={(e) => setDns(e.target.value)} data-testid="table-fill-dns" />
+          </label>
+        )}
+      </div>
+      <div className="row">
+        <button type="button" className="button primary" disabled={!(gateway && gatewayValue) && !(dns && dnsValue)} onClick={apply} data-testid="table-fill-apply">
+          Use {[gateway && 'this gateway', dns && 'these DNS servers'].filter(Boolean).join(' and ')} for every row without {gateway && dns ? 'them' : 'one'}
+        </button>
+      </div>
     </div>
   );
 }
@@ -80,8 +125,21 @@ function TableProblems() {
   );
 }
 
+/** A table in use before the page reloaded that could not be brought back: the way on, named. */
+function TableLost() {
+  const lost = useFleet((s) => s.tableLost);
+  if (!lost) return null;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="table-lost">
+      <strong className="notice-title">Import {lost} again</strong>
+      <p>{tableLostWords(lost)}</p>
+    </div>
+  );
+}
+
 function DeviceTable() {
   const table = useFleet((s) => s.table);
+  const lost = useFleet((s) => s.tableLost !== null);
   const rows = useFleet((s) => s.tableRows);
   const emptyRows = useFleet((s) => s.tableEmptyRows);
   const okay = useFleet((s) => s.tableProblems.length === 0);
@@ -104,10 +162,11 @@ function DeviceTable() {
       <textarea id="table-paste" rows={4} className="mono" value={pasted} onChange={(e) => setPasted(e.target.value)} data-testid="table-paste" />
       <div className="row">
         <button type="button" className="button" disabled={!pasted.trim()} onClick={() => take(pasted, 'pasted table')} data-testid="table-use-pasted">Use the pasted table</button>
-        {table && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
+        {(table || lost) && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
       </div>
       {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.{emptyRows ? ` ${emptyRows}` : ''}</p>}
       {table && okay && <TableReach />}
+      <TableLost />
       <TableProblems />
     </fieldset>
   );

@@ -12,14 +12,19 @@ import { useFleet, useProfile } from '../../stores';
 export function useTableFacts(): TableFacts | undefined {
   const name = useFleet((s) => s.table?.name);
   const devices = useFleet((s) => s.tableDevices);
+  const rowsUsed = useFleet((s) => s.rowsUsed);
   return useMemo(() => (name
-    ? { name, hostnames: devices.map((d) => d.values.hostname), addresses: devices.some((d) => d.values.ip !== undefined) }
-    : undefined), [name, devices]);
+    ? { name, hostnames: devices.map((d) => d.values.hostname), addresses: devices.some((d) => d.values.ip !== undefined), ...(rowsUsed ? { rowsUsed } : {}) }
+    : undefined), [name, devices, rowsUsed]);
 }
 
 export interface ShownRow {
   /** 0-based among the table's rows. */
   index: number;
+  /** The row's number (1 = first device). */
+  row: number;
+  /** Written already (its card is out): shown, but no card gets it again. */
+  used: boolean;
   count: number;
   /** The table file's line the row is on. */
   line: number;
@@ -36,10 +41,13 @@ export function useShownRow(): ShownRow | null {
   const index = useFleet((s) => s.previewRow);
   const tableName = useFleet((s) => s.table?.name ?? '');
   const from = useProfile((s) => s.previewFrom);
+  const rowsUsed = useFleet((s) => s.rowsUsed);
   return useMemo(() => {
     const row = devices[index];
     if (!row) return null;
-    const n = from + index;
-    return { index, count: devices.length, line: row.line, tableName, n, ...planForCard(row.profile, n) };
-  }, [devices, index, tableName, from]);
+    // The unused rows take the next numbers in order; the written ones had theirs.
+    const used = new Set(rowsUsed ?? []);
+    const n = from + devices.slice(0, index).filter((d) => !used.has(d.row)).length;
+    return { index, row: row.row, used: used.has(row.row), count: devices.length, line: row.line, tableName, n, ...planForCard(row.profile, n) };
+  }, [devices, index, tableName, from, rowsUsed]);
 }

@@ -54,7 +54,7 @@ function Labels({ cards }: { cards: SheetCard[] }) {
             <div className="print-label-host">{card.hostname || card.device}</div>
             {card.ip && <div>{card.ip}</div>}
             {card.serial && <div>serial {card.serial}</div>}
-            {(card.row || card.label) && <div>{[card.row && `row ${card.row}`, card.label].filter(Boolean).join(' · ')}</div>}
+            {(card.rowWords || card.label) && <div>{[card.rowWords, card.label].filter(Boolean).join(' · ')}</div>}
           </div>
         </section>
       ))}

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
+import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { BatchExport } from './batch-export';
 import { BatchPrintView } from './batch-print';
@@ -49,7 +50,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       <td className="mono">
         {entry.hostname ?? '—'}
         {entry.ip && <span className="small block" data-testid="history-ip">{entry.ip}</span>}
-        {entry.tableLine && <span className="muted small block">table line {entry.tableLine}{entry.label ? `: ${entry.label}` : ''}</span>}
+        {entry.tableLine && <span className="muted small block" data-testid="history-table-row">{tableRowTitle({ row: entry.tableRow, line: entry.tableLine })}{entry.label ? `: ${entry.label}` : ''}</span>}
       </td>
       <DeviceCell device={entry.device} />
       <td title={entry.source.given}>

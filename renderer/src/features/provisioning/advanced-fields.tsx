@@ -49,7 +49,7 @@ function StaticIpReach() {
   const form = useProfile((s) => s.form);
   // A gateway or DNS server alone sets nothing (they belong to an address): say so, rather than drop them unseen.
   if (!form.staticAddress.trim() && (form.staticGateway.trim() || form.staticDns.trim())) {
-    return <p className="drive-warning" role="note" data-testid="static-ip-reach">The gateway and DNS servers are used only with an address above. For a device table, put them in its gateway and dns columns.</p>;
+    return <p className="drive-warning" role="note" data-testid="static-ip-reach">The gateway and DNS servers are used only with an address above. For a device table’s rows, use “Use this gateway … for every row without one” under the table, or its gateway and dns columns.</p>;
   }
   return <StaticIpReachWords />;
 }

@@ -2,11 +2,12 @@
  * What will be written, twice: one plain sentence first, then ignition/config.ign for the first
  * card (each file it writes as readable text, then the JSON itself), with its secrets (password
  * hash, Wi-Fi passphrase) masked on screen. With a device table, the config shown is the chosen
- * row's (the first by default), so a field tech sees what card 7 gets before writing.
+ * row's (the next unused one by default), so a field tech sees what card 7 gets before writing.
  */
+import { useMemo } from 'react';
 import { BootEntryPreview } from './boot-entry-preview';
 import { WhatIsThis } from '../../components/what-is-this';
-import { maskIgnitionSecrets } from '../../../../shared/provisioning';
+import { maskIgnitionSecrets, tableRowTitle, tableRowWords } from '../../../../shared/provisioning';
 import { FieldErrors, useFieldProblems } from './field';
 import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
 import { readableFiles } from './ignition-files';
@@ -45,12 +46,14 @@ function PlainSummary() {
 /** Which device of the table the config below is for: a short list, by row and hostname. */
 function RowPicker({ row }: { row: ShownRow }) {
   const devices = useFleet((s) => s.tableDevices);
+  const rowsUsed = useFleet((s) => s.rowsUsed);
+  const used = useMemo(() => new Set(rowsUsed ?? []), [rowsUsed]);
   return (
     <label className="preview-row-picker inline-label small">
       Show the config of
       <select value={row.index} onChange={(e) => fleetStore.getState().showRow(Number(e.target.value))} data-testid="preview-row">
         {devices.map((device, i) => (
-          <option key={device.line} value={i}>Row {i + 1}{device.values.hostname ? `: ${device.values.hostname}` : ` (line ${device.line})`}</option>
+          <option key={device.line} value={i}>{tableRowTitle(device)}{device.values.hostname ? `: ${device.values.hostname}` : ''}{used.has(device.row) ? ' (written)' : ''}</option>
         ))}
       </select>
       <span className="muted">of {row.count} in {row.tableName}</span>
@@ -67,13 +70,13 @@ function useShownConfig(row: ShownRow | null) {
     return { mode: preview?.mode, configText: preview?.configText ?? null, url: preview?.url ?? null, kernelArguments, whose: `the card numbered ${previewFrom}` };
   }
   const plan = row.plan;
-  const hostname = plan?.mode === 'config' && plan.hostname ? `${plan.hostname}, ` : '';
+  const hostname = plan?.mode === 'config' && plan.hostname ? `: ${plan.hostname}` : '';
   return {
     mode: plan?.mode,
     configText: plan?.mode === 'config' ? plan.configText : null,
     url: plan && plan.mode !== 'config' ? plan.url : null,
     kernelArguments: plan?.mode === 'config' ? plan.kernelArguments : undefined,
-    whose: `row ${row.index + 1}’s card (${hostname}line ${row.line} of ${row.tableName})`,
+    whose: `the card of ${tableRowWords(row, row.tableName)}${hostname}${row.used ? ' (written already)' : ''}`,
   };
 }
 

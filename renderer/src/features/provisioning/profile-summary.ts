@@ -36,10 +36,29 @@ export interface TableFacts {
   hostnames: Array<string | undefined>;
   /** Whether the rows give fixed addresses (an ip column). */
   addresses: boolean;
+  /** The rows already written (1 = first device), once the core said; undefined until then. */
+  rowsUsed?: readonly number[];
 }
 
-/** "12 devices from sites.csv: site-pump-01 … site-pump-12, one per card". */
+/** "3 written, next is row 4 (site-pump-04), 9 left"; null before any row is written or while unknown. */
+export function tableProgressWords(table: TableFacts): string | null {
+  const count = table.hostnames.length;
+  const used = new Set(table.rowsUsed ?? []);
+  if (used.size === 0 || count === 0) return null;
+  const nextIndex = table.hostnames.findIndex((_, i) => !used.has(i + 1));
+  if (nextIndex < 0) return `all ${count} rows written: add rows to the table for more cards`;
+  const name = table.hostnames[nextIndex];
+  const left = table.hostnames.filter((_, i) => !used.has(i + 1)).length;
+  return `${used.size} written, next is row ${nextIndex + 1}${name ? ` (${name})` : ''}, ${left} left`;
+}
+
+/** "12 devices from sites.csv: site-pump-01 … site-pump-12, one per card", and how far the table is. */
 export function tableWords(table: TableFacts, hostname: string): string {
+  const progress = tableProgressWords(table);
+  return progress ? `${tableDevicesWords(table, hostname)}; ${progress}` : tableDevicesWords(table, hostname);
+}
+
+function tableDevicesWords(table: TableFacts, hostname: string): string {
   const count = table.hostnames.length;
   if (count === 0) return `the device table ${table.name}, once corrected`;
   const from = `${plural(count, 'device')} from ${table.name}`;

@@ -10,7 +10,7 @@ import { controlOf, fieldLabel, goToControl, type FormField } from './field-focu
 import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
 import { IgnitionPreview } from './ignition-preview';
 import { fieldOf } from './profile-form';
-import { hasLogin } from './profile-summary';
+import { hasLogin, type TableFacts } from './profile-summary';
 import { RegionFields } from './region-fields';
 import { SavedProfiles } from './saved-profiles';
 import { SeriesTableControls, useTableFacts } from '../fleet';
@@ -43,6 +43,7 @@ const provisioningBlockers = {
   unconfirmed: { reason: 'Type the password again to set it (or empty the password field).', action: goToPasswordAgain },
   mismatch: { reason: 'The two passwords typed differ: type the same one in both.', action: goToPasswordAgain },
   table: { reason: 'The device table needs correcting (its problems are listed under it).' },
+  tableLost: { reason: 'Import the device table again (it was not brought back after the page reloaded), or remove it.', action: { label: 'Go to the device table', run: () => goToControl('table-file') } },
 } satisfies Record<string, StepBlocker>;
 
 const askPassphraseAgain: StepBlocker = {
@@ -55,6 +56,7 @@ export function useProvisioningBlocker(): StepBlocker | null {
   const tableProblems = useFleet((s) => s.tableProblems.length);
   const enabled = useProfile((s) => s.enabled);
   const tableWrong = enabled && tableProblems > 0;
+  const tableLost = useFleet((s) => enabled && s.tableLost !== null);
   const fields = useFieldsToCorrect();
   const passphraseDropped = useProfile((s) => s.enabled && s.pskNotKept && !s.form.wifiPsk && Boolean(s.preview?.problems.some((p) => fieldOf(p) === 'wifiPsk')));
   const state = useProfile((s): keyof typeof provisioningBlockers | 'problems' | 'ready' => {
@@ -69,6 +71,7 @@ export function useProvisioningBlocker(): StepBlocker | null {
     reason: `${correctingWords(fields)}: the reason is shown under ${fields.length === 1 ? 'it' : 'each'}.`,
     action: fields[0] === 'passwordHash' ? goToPasswordAgain : goTo(fields[0]!),
   }) : null, [fields]);
+  if (tableLost) return provisioningBlockers.tableLost;
   if (tableWrong) return provisioningBlockers.table;
   if (state === 'problems' && fields.length === 0 && passphraseDropped) return askPassphraseAgain;
   if (state === 'problems') return problems ?? provisioningBlockers.checking;
@@ -83,6 +86,14 @@ export function useProvisioningNote(): string | null {
   return useProfile((s) => (s.enabled && !hasLogin(s.enabled, s.form) ? 'No way to log in yet: add a password or an SSH key (Fedora IoT has no default user).' : null));
 }
 
+/** "12 devices from sites.csv", or once cards were written "9 of 12 left in sites.csv". */
+function tableNavWords(table: TableFacts): string {
+  const count = table.hostnames.length;
+  if (count === 0) return 'Device table to correct';
+  const used = table.rowsUsed?.length ?? 0;
+  return used ? `${count - used} of ${count} left in ${table.name}` : `${count} device${count === 1 ? '' : 's'} from ${table.name}`;
+}
+
 export function ProvisioningSummary() {
   const enabled = useProfile((s) => s.enabled);
   const hostnames = useProfile((s) => s.preview?.hostnames ?? NO_NAMES);
@@ -91,7 +102,7 @@ export function ProvisioningSummary() {
   if (!enabled) return <>No first-boot setup</>;
   if (mode === 'url') return <>Config from a URL</>;
   if (mode === 'zezere') return <>Zezere server</>;
-  if (table) return <>{table.hostnames.length ? `${table.hostnames.length} device${table.hostnames.length === 1 ? '' : 's'} from ${table.name}` : 'Device table to correct'}</>;
+  if (table) return <>{tableNavWords(table)}</>;
   return <>{hostnames[0] ? `Cards named ${hostnames[0]}${hostnames.length > 1 ? ', …' : ''}` : 'First-boot setup'}</>;
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
 import { oldDataWords } from '../../../../shared/domain/old-data';
+import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { useCatalog, useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
@@ -84,7 +85,7 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
                 <span className="mono">{target.device}</span>
                 <span>{target.verified ? 'Verified' : targetStateWords[target.state]}</span>
                 {target.hostname && <span className="badge">{target.hostname}</span>}
-                {target.tableLine && <span className="badge" data-testid="target-table-line">table line {target.tableLine}{target.label ? `: ${target.label}` : ''}</span>}
+                {target.tableLine && <span className="badge" data-testid="target-table-line">{tableRowTitle({ row: target.tableRow, line: target.tableLine })}{target.label ? `: ${target.label}` : ''}</span>}
               </div>
               {target.writtenSha256 && (
                 <p className="checksum">

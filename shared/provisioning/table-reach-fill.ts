@@ -1,0 +1,39 @@
+/**
+ * A device table whose rows give an address but no gateway or DNS server reaches only its own
+ * subnet. Rather than send the person back to the spreadsheet, the app offers to put one gateway
+ * and DNS server list into every such row in one step (adding the columns when the table has
+ * none); rows with their own keep them, and the person sees the result before anything is written.
+ */
+import { formatCsv, parseCsv } from './csv';
+import { normaliseColumn } from './device-table';
+
+export interface ReachFill {
+  gateway?: string;
+  /** One or more addresses, separated by spaces or ; as the dns column takes them. */
+  dns?: string;
+}
+
+/** The table with `fill` in every row that has an address but no gateway (or no DNS) of its own. */
+export function withReachFill(text: string, fill: ReachFill): string {
+  const records = parseCsv(text);
+  const [header, ...body] = records;
+  if (!header) return text;
+  const columns = header.fields.map(normaliseColumn);
+  const ip = columns.indexOf('ip');
+  if (ip < 0) return text;
+  const wanted = ([['gateway', fill.gateway?.trim()], ['dns', fill.dns?.trim()]] as const).filter(([, value]) => value);
+  for (const [name, value] of wanted) {
+    let column = columns.indexOf(name);
+    if (column < 0) {
+      // A new last column: each row as long as the header gets an empty cell (a row of another
+      // length stays as it was, still named as a problem).
+      for (const record of body) if (record.fields.length === columns.length) record.fields.push('');
+      column = columns.push(name) - 1;
+      header.fields.push(name);
+    }
+    for (const record of body) {
+      if (record.fields.length === columns.length && record.fields[ip]?.trim() && !record.fields[column]?.trim()) record.fields[column] = value!;
+    }
+  }
+  return formatCsv(records);
+}
