@@ -79,12 +79,12 @@ describe('a device table in the First boot step, in Chromium through the station
 
       // The preview starts on the first row; the picker shows what card 7 gets.
       const picker = page.getByTestId('preview-row');
-      assert.equal(await picker.locator('option:checked').innerText(), 'Row 1: site-pump-01');
+      assert.equal(await picker.locator('option:checked').innerText(), 'Row 1 (line 2): site-pump-01');
       assert.equal(await picker.locator('option').count(), 12);
       await page.locator('.preview-details > summary').click();
       assert.equal(await previewedFile(page, '/etc/hostname'), 'site-pump-01\n');
-      await picker.selectOption({ label: 'Row 7: site-pump-07' });
-      await page.locator('.preview-details > summary').filter({ hasText: 'row 7’s card (site-pump-07, line 8 of sites.csv)' }).waitFor();
+      await picker.selectOption({ label: 'Row 7 (line 8): site-pump-07' });
+      await page.locator('.preview-details > summary').filter({ hasText: 'the card of row 7 (line 8 of sites.csv): site-pump-07' }).waitFor();
       assert.equal(await previewedFile(page, '/etc/hostname'), 'site-pump-07\n');
       assert.match(await previewedFile(page, '/etc/NetworkManager/system-connections/wired-static.nmconnection'), /^address1=192\.168\.1\.27\/24$/m);
       assert.match(await page.getByTestId('ignition-preview').innerText(), /site-pump-07%0A/, 'the JSON below is row 7\'s too');
@@ -132,8 +132,8 @@ describe('a device table in the First boot step, in Chromium through the station
         assert.equal(await plan.innerText(), 'the next unused rows of pasted table, one per card (listed below) · user core');
         const rows = page.getByTestId('batch-card');
         await rows.nth(1).waitFor();
-        assert.match(await rows.nth(0).innerText(), /site-pump-01\s+line 2/);
-        assert.match(await rows.nth(1).innerText(), /site-pump-02\s+line 3/);
+        assert.match(await rows.nth(0).innerText(), /site-pump-01\s+1 \(line 2\)/);
+        assert.match(await rows.nth(1).innerText(), /site-pump-02\s+2 \(line 3\)/);
         await shotAtWidths(page, 'device-table-4-write-step');
       });
     } finally {
@@ -151,7 +151,7 @@ describe('a device table in the First boot step, in Chromium through the station
       assert.equal(await page.getByTestId('bench-values').innerText(), '12 devices from pasted table: site-pump-01 … site-pump-12, one per card, in the order the cards go in.');
       await page.getByTestId('checkin-address').selectOption('127.0.0.1');
       const reach = page.getByTestId('checkin-reach');
-      assert.equal(await reach.innerText(), 'All 12 devices have a fixed address in 192.168.1.0/24 and no gateway (the router to other networks), so they cannot reach 127.0.0.1 to say they came up. Pick this computer’s address on their network, or give them a gateway in the First boot step.');
+      assert.equal(await reach.innerText(), 'All 12 devices have a fixed address in 192.168.1.0/24 and no gateway (the router to other networks), so they cannot reach 127.0.0.1 to say they came up. Pick this computer’s address on their network, or give the rows a gateway: in the First boot step, “Use this gateway … for every row without one” under the device table, or a gateway column in the table.');
       await shotAtWidths(page, 'device-table-3-checkin-reach');
 
       // Given a gateway, the devices can reach beyond their subnet: nothing to say.
@@ -172,7 +172,7 @@ describe('a device table in the First boot step, in Chromium through the station
       const reach = page.getByTestId('static-ip-reach');
       // A gateway typed without an address would set nothing: said, not dropped unseen.
       await page.getByLabel('Gateway', { exact: true }).fill('10.20.0.1');
-      assert.equal(await reach.innerText(), 'The gateway and DNS servers are used only with an address above. For a device table, put them in its gateway and dns columns.');
+      assert.equal(await reach.innerText(), 'The gateway and DNS servers are used only with an address above. For a device table’s rows, use “Use this gateway … for every row without one” under the table, or its gateway and dns columns.');
       await page.getByLabel('Gateway', { exact: true }).fill('');
       await page.getByLabel('Address with prefix').fill('10.20.0.50/16');
       assert.equal(await reach.innerText(), 'The fixed address 10.20.0.50/16 has no gateway (the router to other networks) and no DNS server (which looks up names): the device will reach only addresses in 10.20.0.0/16 (not the internet for updates or containers, nor a check-in address outside it) and look up no names such as fedoraproject.org. Fill in Gateway (usually the router, such as 192.168.1.1) and DNS servers above, unless the device is meant to stay on this network.');

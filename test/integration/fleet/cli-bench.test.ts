@@ -89,7 +89,7 @@ describe('fiot-flash bench in a terminal', { skip }, () => {
     const { output, exited, seen, linesOf } = watchOutput(child);
 
     await seen(() => output.text.includes('Type yes to continue: '), 'the question');
-    assert.match(output.text, /The next card is named kiosk-01 \(table line 2\)\./);
+    assert.match(output.text, /The next card is named kiosk-01, from row 1 \(line 2\) of the table\./);
     assert.match(output.text, /Every removable card inserted while the card bench is on will be erased and written with [^ ]+, with no further question\./);
     child.stdin!.write('yes\n');
     await seen(() => /Card bench on \(batch \S+\): insert cards; Ctrl-C switches it off\./.test(output.text), 'the session to start');

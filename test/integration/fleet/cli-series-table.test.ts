@@ -162,8 +162,8 @@ describe('fiot-flash flash --table', { skip }, () => {
       const drives = cards.flatMap((card) => ['--drive', card.device]);
       const text = cli(['flash', source.xzPath!, ...drives, '--table', table, '--dry-run'], configDir);
       assert.equal(text.status, 0, text.stderr);
-      assert.match(text.stdout, new RegExp(`Card 1: ${cards[0]!.device} → site-01, 10\\.20\\.0\\.11/24 \\(table line 2\\)`));
-      assert.match(text.stdout, new RegExp(`Card 2: ${cards[1]!.device} → site-02, 10\\.20\\.0\\.12/24 \\(table line 3\\)`));
+      assert.match(text.stdout, new RegExp(`Card 1: ${cards[0]!.device} → site-01, 10\\.20\\.0\\.11/24 from row 1 \\(line 2\\)`));
+      assert.match(text.stdout, new RegExp(`Card 2: ${cards[1]!.device} → site-02, 10\\.20\\.0\\.12/24 from row 2 \\(line 3\\)`));
       assert.match(text.stdout, /Dry run: nothing was written/);
       const json = cli(['flash', source.xzPath!, ...drives, '--table', table, '--dry-run', '--json'], configDir);
       assert.equal(json.status, 0, json.stderr);

@@ -10,7 +10,7 @@ const PSK = 'correct horse battery';
 
 function finished(): FinishedFlash {
   const target = (device: string, hostname: string, state: 'done' | 'failed') => ({
-    device, state, bytesWritten: 1, verified: state === 'done', hostname, tableLine: 2, label: '<b>shelf</b>', configSha256: 'c'.repeat(64),
+    device, state, bytesWritten: 1, verified: state === 'done', hostname, tableRow: 1, tableLine: 2, label: '<b>shelf</b>', configSha256: 'c'.repeat(64),
     ...(state === 'failed' ? { error: { code: 'TARGET_COUNTERFEIT', message: `${device} is probably counterfeit or failing: it accepted about 100 MB of its claimed 4.29 GB.` } } : {}),
   });
   return {
@@ -58,7 +58,8 @@ test('CSV, JSON and HTML of the newest batch: every card, the sheet escaped, no 
   assert.equal(labels.fileName, 'fiot-batch-2026-12-01-job-9-labels.html');
   assert.equal((labels.text.match(/<section class="label">/g) ?? []).length, 1, 'a label for the written card only, not the failed one');
   assert.match(labels.text, /@page\{size:62mm 29mm;margin:0\}/);
-  assert.match(labels.text, /<div class="host">pump-1<\/div>.*row 2 · &#60;b&#62;shelf&#60;\/b&#62;/);
+  assert.match(labels.text, /<div class="host">pump-1<\/div>.*row 1 \(line 2\) · &#60;b&#62;shelf&#60;\/b&#62;/, 'the row as everywhere: the device’s row, the file’s line in brackets');
+  assert.match(html, /<td>1 \(line 2\)<\/td>/, 'the sheet’s Row column says the same');
   assert.throws(() => exportBatch(entries, 'csv', 'job-404'), { code: 'NOT_FOUND' });
   assert.equal(exportBatch(entries, 'csv', 'job-1').text.trim().split('\r\n').length, 2);
 });

@@ -1,13 +1,14 @@
 /**
  * The words a device table's reader sees, without a browser: problems on many lines as one item
  * naming them as ranges, a fixed address's subnet, what a row without a gateway or DNS server
- * cannot reach (grouped by what it lacks), and the First boot summary naming the table's devices.
+ * cannot reach (grouped by what it lacks) and its one-click fill, the First boot summary naming
+ * the table's devices and how far the table is, and a row named one way everywhere.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkinOutOfReach, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps } from '../../../shared/provisioning';
+import { checkinOutOfReach, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps, tableRowCell, tableRowTitle, tableRowWords, withReachFill } from '../../../shared/provisioning';
 import { emptyForm } from '../../../renderer/src/features/provisioning/profile-form';
-import { profileSummary, tableWords } from '../../../renderer/src/features/provisioning/profile-summary';
+import { profileSummary, tableProgressWords, tableWords } from '../../../renderer/src/features/provisioning/profile-summary';
 
 test('line lists read as ranges; a problem on many lines is one item', () => {
   assert.equal(lineRanges([5, 2, 3, 4, 9, 11, 12, 3]), '2–5, 9, 11, 12');
@@ -53,4 +54,38 @@ test('with a table the summary names its devices, never "hostname unchanged"', (
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined, undefined, undefined], addresses: false }, 'pump-01'), '3 devices from labels.csv, one per card, named pump-01, …');
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined], addresses: false }, ''), '1 device from labels.csv, one per card, hostname unchanged');
   assert.equal(profileSummary(form, undefined, { name: 'sites.csv', hostnames: [], addresses: false }), 'User core, 1 SSH key, the device table sites.csv, once corrected', 'a table with problems is not "hostname unchanged" either');
+});
+
+test('a row is named one way: row 1 is the first device, the file\'s line in brackets; empty rows are not counted', () => {
+  const { table } = readDeviceTable('hostname\n\npump-01\n,\npump-02\n', {});
+  assert.deepEqual(table?.rows.map((r) => [r.row, r.line]), [[1, 3], [2, 5]]);
+  assert.equal(tableRowWords(table!.rows[1]!), 'row 2 (line 5)');
+  assert.equal(tableRowWords(table!.rows[1]!, 'sites.csv'), 'row 2 (line 5 of sites.csv)');
+  assert.equal(tableRowTitle({ row: 2, line: 5 }), 'Row 2 (line 5)');
+  assert.equal(tableRowCell({ row: 2, line: 5 }), '2 (line 5)');
+  // A history record from before rows were counted knows only its line: never called a row.
+  assert.equal(tableRowWords({ line: 5 }), 'line 5 of the table');
+  assert.equal(tableRowCell({ line: 5 }), 'line 5');
+});
+
+test('the summary says how far the table is: rows written, the next row, the rows left', () => {
+  const facts = { name: 'sites.csv', hostnames: ['p-01', 'p-02', 'p-03'], addresses: false };
+  assert.equal(tableProgressWords(facts), null, 'not known yet');
+  assert.equal(tableProgressWords({ ...facts, rowsUsed: [] }), null, 'nothing written: the list says it all');
+  assert.equal(tableWords({ ...facts, rowsUsed: [1] }, ''), '3 devices from sites.csv: p-01 … p-03, one per card; 1 written, next is row 2 (p-02), 2 left');
+  // Rows are taken in order of the unused ones: a row skipped earlier comes next.
+  assert.equal(tableProgressWords({ ...facts, rowsUsed: [2] }), '1 written, next is row 1 (p-01), 2 left');
+  assert.equal(tableProgressWords({ ...facts, rowsUsed: [1, 2, 3] }), 'all 3 rows written: add rows to the table for more cards');
+});
+
+test('one gateway and DNS list fill every row that has an address but none of its own', () => {
+  const csv = 'hostname,ip,dns\r\na,10.0.0.1/24,\r\nb,10.0.0.2/24,9.9.9.9\r\nc,,\r\nd,10.0.0.4/24\r\n';
+  const filled = withReachFill(csv, { gateway: '10.0.0.254', dns: '10.0.0.53' });
+  assert.equal(filled, 'hostname,ip,dns,gateway\na,10.0.0.1/24,10.0.0.53,10.0.0.254\nb,10.0.0.2/24,9.9.9.9,10.0.0.254\nc,,,\nd,10.0.0.4/24\n');
+  // The row of the wrong length stays wrong (still named as a problem); the others reach beyond their subnet.
+  const { problems } = readDeviceTable(filled, {});
+  assert.deepEqual(problems.map((p) => p.message), ['table: line 5: has 2 fields, the header has 4']);
+  const fixed = readDeviceTable(withReachFill('hostname,ip\na,10.0.0.1/24\n', { gateway: '10.0.0.254', dns: '10.0.0.53' }), {});
+  assert.deepEqual(tableReachGaps(fixed.table!.rows), []);
+  assert.equal(withReachFill('hostname\na\n', { gateway: '10.0.0.254' }), 'hostname\na\n', 'no ip column: nothing to fill');
 });
