@@ -131,7 +131,7 @@ describe('fiot-flash flash --table', { skip }, () => {
       assert.ok(batch.cards.every((e) => /^[0-9a-f]{64}$/.test(e.source.sha256 ?? '')), 'each card names the image sha256');
       const html = cli(['history', '--batch', batch.cards[0]!.jobId, '--html'], configDir);
       assert.equal(html.status, 0, html.stderr);
-      assert.match(html.stdout, /<td>pump-south<\/td><td>10\.0\.0\.12\/24<\/td><td>3<\/td><td>Say &#34;hi&#34;<\/td>/, 'hostname, IP, row and label, escaped');
+      assert.match(html.stdout, /<td>pump-south<\/td><td>10\.0\.0\.12\/24<\/td><td>2 \(line 3\)<\/td><td>Say &#34;hi&#34;<\/td>/, 'hostname, IP, row and label, escaped');
       const csv = cli(['history', '--batch', 'last', '--csv'], configDir);
       assert.equal(csv.stdout.trim().split('\r\n').length, 4, 'a header and one line per card');
       for (const text of [record.stdout, html.stdout, csv.stdout, readFileSync(path.join(configDir, 'history.jsonl'), 'utf8')]) {
