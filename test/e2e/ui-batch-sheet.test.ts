@@ -85,7 +85,7 @@ describe('the batch sheet and labels', { skip }, () => {
       assert.equal(await rows.count(), 3);
       for (const [i, [hostname, ip, label]] of ROWS.entries()) {
         const cells = await rows.nth(i).locator('td').allInnerTexts();
-        assert.deepEqual(cells.slice(0, 9), [String(i + 1), cards[i]!.device, 'loop device', cards[i]!.backingFile, hostname, ip, String(i + 2), label, 'verified']);
+        assert.deepEqual(cells.slice(0, 9), [String(i + 1), cards[i]!.device, 'loop device', cards[i]!.backingFile, hostname, ip, `${i + 1} (line ${i + 2})`, label, 'verified']);
       }
       const sheet = await printed(page, 'batch-sheet-a4');
       const expected = ROWS.map(([hostname], i) => `hostname: ${hostname}\nserial: ${cards[i]!.backingFile}\njob: ${jobId}`);
@@ -95,7 +95,7 @@ describe('the batch sheet and labels', { skip }, () => {
 
       await page.getByTestId('print-layout-labels').click();
       assert.equal(await page.getByTestId('print-label').count(), 3);
-      assert.match(await page.getByTestId('print-label').nth(1).innerText(), /gw-south[\s\S]*10\.20\.0\.12\/24[\s\S]*row 3 · Gate <2>/);
+      assert.match(await page.getByTestId('print-label').nth(1).innerText(), /gw-south[\s\S]*10\.20\.0\.12\/24[\s\S]*row 2 \(line 3\) · Gate <2>/);
       const labels = await printed(page, 'batch-labels-62mm');
       assert.deepEqual(scanQrCodes(labels).sort(), [...expected].sort());
       assert.deepEqual(pdfPageSizesMm(await page.pdf({ preferCSSPageSize: true })), [[62, 29], [62, 29], [62, 29]], 'one 62 x 29 mm label per card');
@@ -115,7 +115,7 @@ describe('the batch sheet and labels', { skip }, () => {
       const csv = await call<{ text: string }>('history:batch', { jobId, format: 'csv' });
       const [header, second] = csv.text.split('\r\n');
       assert.equal(header, 'card,device,model,serial,hostname,ip,row,label,result,error_code,job_id,checkin,came_up_at,came_up_address');
-      assert.equal(second, `1,${cards[0]!.device},loop device,${cards[0]!.backingFile},gw-north,10.20.0.11/24,2,Pump house,verified,,${jobId},,,`);
+      assert.equal(second, `1,${cards[0]!.device},loop device,${cards[0]!.backingFile},gw-north,10.20.0.11/24,1 (line 2),Pump house,verified,,${jobId},,,`);
       await exported.close();
       await page.close();
     } finally {
