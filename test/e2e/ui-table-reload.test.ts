@@ -174,8 +174,10 @@ describe('the device table across a reload, in Chromium through the station', { 
       assert.equal(await page.getByTestId('bench-switch').isDisabled(), true);
       await page.getByTestId('tool-close').click();
 
+      assert.match(await page.getByTestId('nav-provisioning').innerText(), /Import sites\.csv again/);
       await page.getByTestId('nav-provisioning').click();
       assert.match(await page.getByTestId('table-lost').innerText(), /^Import sites\.csv again/);
+      assert.match(await page.getByTestId('profile-summary').innerText(), /the device table sites\.csv, once imported again/);
       assert.equal(await continueButton(page).isDisabled(), true);
       await page.getByTestId('table-file').setInputFiles({ name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(sitesCsv('well')) });
       await page.getByTestId('table-summary').waitFor();

@@ -13,9 +13,11 @@ export function useTableFacts(): TableFacts | undefined {
   const name = useFleet((s) => s.table?.name);
   const devices = useFleet((s) => s.tableDevices);
   const rowsUsed = useFleet((s) => s.rowsUsed);
-  return useMemo(() => (name
-    ? { name, hostnames: devices.map((d) => d.values.hostname), addresses: devices.some((d) => d.values.ip !== undefined), ...(rowsUsed ? { rowsUsed } : {}) }
-    : undefined), [name, devices, rowsUsed]);
+  const lost = useFleet((s) => s.tableLost);
+  return useMemo(() => {
+    if (name) return { name, hostnames: devices.map((d) => d.values.hostname), addresses: devices.some((d) => d.values.ip !== undefined), ...(rowsUsed ? { rowsUsed } : {}) };
+    return lost ? { name: lost, hostnames: [], addresses: false, lost: true } : undefined;
+  }, [name, devices, rowsUsed, lost]);
 }
 
 export interface ShownRow {

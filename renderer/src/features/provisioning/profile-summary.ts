@@ -38,6 +38,8 @@ export interface TableFacts {
   addresses: boolean;
   /** The rows already written (1 = first device), once the core said; undefined until then. */
   rowsUsed?: readonly number[];
+  /** The table was in use before a reload but could not be brought back: it must be imported again. */
+  lost?: boolean;
 }
 
 /** "3 written, next is row 4 (site-pump-04), 9 left"; null before any row is written or while unknown. */
@@ -60,6 +62,7 @@ export function tableWords(table: TableFacts, hostname: string): string {
 
 function tableDevicesWords(table: TableFacts, hostname: string): string {
   const count = table.hostnames.length;
+  if (table.lost) return `the device table ${table.name}, once imported again`;
   if (count === 0) return `the device table ${table.name}, once corrected`;
   const from = `${plural(count, 'device')} from ${table.name}`;
   const names = table.hostnames.filter((name): name is string => Boolean(name));

@@ -89,6 +89,7 @@ export function useProvisioningNote(): string | null {
 /** "12 devices from sites.csv", or once cards were written "9 of 12 left in sites.csv". */
 function tableNavWords(table: TableFacts): string {
   const count = table.hostnames.length;
+  if (table.lost) return `Import ${table.name} again`;
   if (count === 0) return 'Device table to correct';
   const used = table.rowsUsed?.length ?? 0;
   return used ? `${count - used} of ${count} left in ${table.name}` : `${count} device${count === 1 ? '' : 's'} from ${table.name}`;
