@@ -14,6 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Fixture } from '../fixtures/fixture';
+import { shotAtWidths } from '../helpers/a11y';
 import { chromiumSkipReason } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
@@ -94,6 +95,7 @@ describe('the device table across a reload, in Chromium through the station', { 
       const fill = page.getByTestId('table-reach-fill');
       assert.equal(await fill.getByTestId('table-fill-gateway').inputValue(), '10.20.0.1');
       assert.equal(await fill.getByTestId('table-fill-dns').inputValue(), '10.20.0.1');
+      await shotAtWidths(page, 'table-reload-0-gateway-fill');
       await fill.getByRole('button', { name: 'Use this gateway and these DNS servers for every row without them' }).click();
       await page.getByTestId('table-reach').waitFor({ state: 'detached' });
       await page.locator('.preview-details > summary').click();
@@ -132,12 +134,14 @@ describe('the device table across a reload, in Chromium through the station', { 
       assert.doesNotMatch(await summary.innerText(), /hostname unchanged/);
       assert.match(await page.getByTestId('nav-provisioning').innerText(), /11 of 12 left in sites\.csv/);
       assert.match(await page.getByTestId('table-summary').innerText(), /^sites\.csv: 12 devices/);
+      await shotAtWidths(page, 'table-reload-1-first-boot-after-reload');
       await toWrite(page, card.device);
       assert.match(await page.getByTestId('plan-board').innerText(), /^Raspberry Pi 4/, 'the board is kept');
       await planned.first().filter({ hasText: 'site-pump-02' }).waitFor();
       assert.match(await planned.first().innerText(), /site-pump-02\s+2 \(line 3\)/);
       assert.equal(await page.getByTestId('rows-left').innerText(), '11 unused rows in the table before this batch.');
       assert.equal(await page.getByRole('button', { name: 'Flash the drive' }).isDisabled(), false);
+      await shotAtWidths(page, 'table-reload-2-write-after-reload');
 
       // History names the row the same way.
       await page.getByTestId('history-open').click();
@@ -169,14 +173,16 @@ describe('the device table across a reload, in Chromium through the station', { 
       await blocker.waitFor();
       assert.equal(await blocker.innerText(), 'The device table sites.csv could not be brought back after the page reloaded, so the cards would get no names or addresses from it: import it again in the First boot step (or remove it there) before writing.');
       assert.equal(await page.getByRole('button', { name: 'Flash the drive' }).isDisabled(), true);
+      await shotAtWidths(page, 'table-reload-3-table-not-kept');
       await page.getByTestId('tool-open-bench').click();
       assert.match(await page.getByTestId('bench-blocker').innerText(), /^The device table sites\.csv could not be brought back/);
       assert.equal(await page.getByTestId('bench-switch').isDisabled(), true);
       await page.getByTestId('tool-close').click();
 
       assert.match(await page.getByTestId('nav-provisioning').innerText(), /Import sites\.csv again/);
-      await page.getByTestId('nav-provisioning').click();
+      await page.getByRole('button', { name: 'Go to the device table' }).click();
       assert.match(await page.getByTestId('table-lost').innerText(), /^Import sites\.csv again/);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'table-file', 'the keyboard is on the file picker');
       assert.match(await page.getByTestId('profile-summary').innerText(), /the device table sites\.csv, once imported again/);
       assert.equal(await continueButton(page).isDisabled(), true);
       await page.getByTestId('table-file').setInputFiles({ name: 'sites.csv', mimeType: 'text/csv', buffer: Buffer.from(sitesCsv('well')) });

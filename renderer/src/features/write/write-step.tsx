@@ -10,7 +10,7 @@ import { hasCounter } from '../../../../shared/provisioning';
 import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
-import { ProvisioningPlanLine } from '../provisioning';
+import { goToControl, ProvisioningPlanLine } from '../provisioning';
 import { BatchSummary, batchBlocker } from '../fleet';
 import { CheckinSettings } from '../checkin';
 import { ConfirmDialog } from './confirm-dialog';
@@ -43,6 +43,7 @@ function Plan() {
   // A batch: more than one card, a device table, or a numbered series; its devices check in by default.
   const series = useProfile((s) => s.enabled && hasCounter(s.form.hostname ?? ''));
   const table = useFleet((s) => s.table !== null);
+  const tableLost = useFleet((s) => s.tableLost !== null);
   const batch = drives.length > 1 || (provisioned && table) || series;
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
@@ -103,6 +104,11 @@ function Plan() {
       {!verify && <p className="drive-warning">Without verification a faulty or counterfeit {medium.one} can go unnoticed.</p>}
       {error && <ErrorNotice error={error} testId="start-error" />}
       {provisioned && blocker && <p className="drive-warning" data-testid="batch-blocker">{blocker}</p>}
+      {provisioned && tableLost && (
+        <div>
+          <button type="button" className="button" onClick={() => goToControl('table-file')} data-testid="table-lost-go">Go to the device table</button>
+        </div>
+      )}
       <div>
         <button type="button" className="button primary large" disabled={!info || drives.length === 0 || (provisioned && blocker !== null)} onClick={() => setConfirming(true)} data-testid="flash-button">
           Flash {drives.length === 1 ? 'the drive' : `${drives.length} drives`}
