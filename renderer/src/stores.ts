@@ -84,9 +84,10 @@ export const catalogStore = createCatalogStore(api, {
   },
 });
 // The board chosen in the catalog decides the architecture a build is for (a PC is x86_64), unless
-// a build is already running.
+// a build is already running. A board restored from the draft is known before the boards are: its
+// architecture applies once they are here.
 catalogStore.subscribe((state, before) => {
-  if (state.boardId === before.boardId) return;
+  if (state.boardId === before.boardId && state.boards === before.boards) return;
   const arch = state.boards.find((b) => b.id === state.boardId)?.arch;
   if (arch && buildStore.getState().build?.status !== 'running') buildStore.getState().set({ arch });
 });

@@ -26,6 +26,23 @@ test('a device table is checked whole: problems name line and column, and nothin
   assert.deepEqual(store.getState().flashFields(), { table: { text: 'hostname,ip\npump-1,10.0.0.2/24\npump-2,10.0.0.3/24\n', name: 'devices.csv' } });
 });
 
+test('the rows written come from the core: the preview follows the next unused row until a row is picked', async () => {
+  let used = [1, 2];
+  const api = createFakeApi({ 'batch:preview': () => ({ cards: [], repeatedNames: [], rowsLeft: 3 - used.length, rowsUsed: used }) });
+  const store = createFleetStore(api);
+  const text = 'hostname\npump-1\npump-2\npump-3\n';
+  store.getState().importTable(text, 'pumps.csv', { users: [{ name: 'core' }] });
+  await store.getState().loadRowsUsed({ provisioning: { users: [{ name: 'core' }] } });
+  assert.deepEqual(api.calls.at(-1)?.args, { provisioning: { users: [{ name: 'core' }] }, table: { text, name: 'pumps.csv' }, cards: 1 });
+  assert.deepEqual([store.getState().rowsUsed, store.getState().previewRow], [[1, 2], 2], 'row 3 is next');
+  store.getState().showRow(0);
+  used = [1, 2, 3];
+  await store.getState().loadRowsUsed({ provisioning: { users: [{ name: 'core' }] } });
+  assert.deepEqual([store.getState().rowsUsed, store.getState().previewRow], [[1, 2, 3], 0], 'a row the person picked stays shown');
+  store.getState().clearTable();
+  assert.equal(store.getState().rowsUsed, null);
+});
+
 test('names the history holds block the write until confirmed, and only then allow repeated names', async () => {
   const api = createFakeApi({ 'batch:preview': () => ({ cards: [{ card: 1, n: 3, hostname: 'cam-3' }, { card: 2, n: 4, hostname: 'cam-4' }], repeatedNames: ['cam-3'] }) });
   const store = createFleetStore(api);
