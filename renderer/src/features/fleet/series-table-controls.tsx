@@ -8,6 +8,8 @@ import { bareAddressLines, groupTableProblems, tableReachFix, tableReachGaps, ta
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
 import { tableLostWords } from './fleet-store';
+import { useTableFacts } from './table-rows';
+import { tableProgressWords } from '../provisioning/profile-summary';
 import { WhatIsThis } from '../../components/what-is-this';
 
 const takeTable = (text: string, name: string) => fleetStore.getState().importTable(text, name, formToProfile(profileStore.getState().form));
@@ -143,6 +145,8 @@ function DeviceTable() {
   const rows = useFleet((s) => s.tableRows);
   const emptyRows = useFleet((s) => s.tableEmptyRows);
   const okay = useFleet((s) => s.tableProblems.length === 0);
+  const facts = useTableFacts();
+  const progress = facts ? tableProgressWords(facts) : null;
   const [pasted, setPasted] = useState('');
   const take = takeTable;
   const pick = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -164,7 +168,7 @@ function DeviceTable() {
         <button type="button" className="button" disabled={!pasted.trim()} onClick={() => take(pasted, 'pasted table')} data-testid="table-use-pasted">Use the pasted table</button>
         {(table || lost) && <button type="button" className="button" onClick={() => fleetStore.getState().clearTable()} data-testid="table-clear">Remove the table</button>}
       </div>
-      {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row.{emptyRows ? ` ${emptyRows}` : ''}</p>}
+      {table && okay && <p data-testid="table-summary">{table.name}: {rows} device{rows === 1 ? '' : 's'}, used in order from the first unused row{progress ? `: ${progress}` : ''}.{emptyRows ? ` ${emptyRows}` : ''}</p>}
       {table && okay && <TableReach />}
       <TableLost />
       <TableProblems />
