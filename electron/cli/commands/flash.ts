@@ -45,8 +45,8 @@ Writes an image to cards or sticks and reads it back to verify it.
   --ignore-board      write even when the image's architecture is not the board's
   --json              one JSON object per line: progress, then {"type":"result","ok":...}
   --on-card CMD       run CMD (through /bin/sh) after each card, with FIOT_DEVICE, FIOT_SERIAL,
-                      FIOT_MODEL, FIOT_HOSTNAME, FIOT_IP, FIOT_ROW, FIOT_LABEL, FIOT_RESULT
-                      (verified, ok, failed or cancelled), FIOT_ERROR_CODE, FIOT_ERROR,
+                      FIOT_MODEL, FIOT_HOSTNAME, FIOT_IP, FIOT_ROW, FIOT_TABLE_ROW, FIOT_LABEL,
+                      FIOT_RESULT (verified, ok, failed or cancelled), FIOT_ERROR_CODE, FIOT_ERROR,
                       FIOT_JOB_ID and FIOT_CARD in its environment: e.g. to print a label or
                       tell an inventory system. It runs for failed cards too; if it fails (or
                       runs over 60 s) that is reported and the exit status is 1.

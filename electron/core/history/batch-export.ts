@@ -83,13 +83,16 @@ function labelPage(batch: HistoryEntry[]): string {
 
 /**
  * The sheet's columns (the QR code's hostname, serial and job id among them), then the error code,
- * job id and the check-in's state, time and address: one row per card.
+ * job id and the check-in's state, time and address: one row per card. Scripts read this file, so
+ * its `row` column keeps what it always held, the table's line; the device's row number (1 for the
+ * first device) was added as `table_row`, at the end where no column moves.
  */
 function batchCsv(batch: HistoryEntry[]): string {
-  const header = [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? 'result' : key)), 'error_code', 'job_id', 'checkin', 'came_up_at', 'came_up_address'];
+  const header = [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? 'result' : key)), 'error_code', 'job_id', 'checkin', 'came_up_at', 'came_up_address', 'table_row'];
   const rows = batch.map((entry) => {
     const card = sheetCard(entry);
-    return [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? card.result : String(card[key]))), entry.error?.code ?? '', entry.jobId, ...checkinCsvFields(entry)];
+    const cell = (key: keyof SheetCard) => (key === 'resultWords' ? card.result : key === 'row' ? String(entry.tableLine ?? '') : String(card[key]));
+    return [...SHEET_COLUMNS.map(([key]) => cell(key)), entry.error?.code ?? '', entry.jobId, ...checkinCsvFields(entry), String(entry.tableRow ?? '')];
   });
   return [header, ...rows].map((fields) => fields.map(csvField).join(',') + '\r\n').join('');
 }

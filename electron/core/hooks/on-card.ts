@@ -2,7 +2,7 @@
  * Runs the on-card command once per card of a finished job, in card order, through `/bin/sh -c`
  * (a person's own command line, as a cron entry is), with what the card became in its environment:
  *
- *   FIOT_DEVICE FIOT_SERIAL FIOT_MODEL FIOT_HOSTNAME FIOT_IP FIOT_ROW FIOT_LABEL
+ *   FIOT_DEVICE FIOT_SERIAL FIOT_MODEL FIOT_HOSTNAME FIOT_IP FIOT_ROW (table line) FIOT_TABLE_ROW FIOT_LABEL
  *   FIOT_RESULT (verified | ok | failed | cancelled) FIOT_ERROR_CODE FIOT_ERROR FIOT_JOB_ID FIOT_CARD
  *
  * A command that exits non-zero, cannot start, or runs past its time is a failed report with the
@@ -29,8 +29,10 @@ export function cardEnvironment(entry: HistoryEntry): Record<string, string> {
     FIOT_MODEL: card.model,
     FIOT_HOSTNAME: card.hostname,
     FIOT_IP: card.ip,
-    // The row's number alone (1 = the table's first device), for a script to use.
-    FIOT_ROW: entry.tableRow === undefined ? '' : String(entry.tableRow),
+    // Scripts rely on FIOT_ROW holding the table's line, as it always did; the device's row
+    // number (1 = the table's first device) came later, under its own name.
+    FIOT_ROW: entry.tableLine === undefined ? '' : String(entry.tableLine),
+    FIOT_TABLE_ROW: entry.tableRow === undefined ? '' : String(entry.tableRow),
     FIOT_LABEL: card.label,
     FIOT_RESULT: card.result,
     FIOT_ERROR_CODE: entry.error?.code ?? '',

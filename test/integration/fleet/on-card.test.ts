@@ -30,7 +30,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Appends one line per run, from the environment the command was given. */
 function recorder(out: string): string {
-  return `printf '%s|%s|%s|%s|%s|%s|%s\\n' "$FIOT_CARD" "$FIOT_DEVICE" "$FIOT_SERIAL" "$FIOT_HOSTNAME" "$FIOT_ROW" "$FIOT_LABEL" "$FIOT_RESULT" >> '${out}'`;
+  return `printf '%s|%s|%s|%s|%s|%s|%s|%s\\n' "$FIOT_CARD" "$FIOT_DEVICE" "$FIOT_SERIAL" "$FIOT_HOSTNAME" "$FIOT_ROW" "$FIOT_TABLE_ROW" "$FIOT_LABEL" "$FIOT_RESULT" >> '${out}'`;
 }
 
 describe('the on-card command', { skip }, () => {
@@ -46,8 +46,8 @@ describe('the on-card command', { skip }, () => {
       const run = await runCli([...base, '--table', table, '--on-card', recorder(out)], { FIOT_CONFIG_DIR: configDir });
       assert.equal(run.code, 0, run.stderr + run.stdout.slice(-1500));
       assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n'), [
-        `1|${cards[0]!.device}|${cards[0]!.backingFile}|hook-a|1|Shelf 1|verified`,
-        `2|${cards[1]!.device}|${cards[1]!.backingFile}|hook-b|2|Shelf 2|verified`,
+        `1|${cards[0]!.device}|${cards[0]!.backingFile}|hook-a|2|1|Shelf 1|verified`,
+        `2|${cards[1]!.device}|${cards[1]!.backingFile}|hook-b|3|2|Shelf 2|verified`,
       ]);
       const result = resultLine<{ ok: boolean; onCard: Array<{ ok: boolean; exitCode: number }> }>(run.stdout);
       assert.deepEqual(result.onCard.map((r) => [r.ok, r.exitCode]), [[true, 0], [true, 0]]);
@@ -96,7 +96,7 @@ describe('the on-card command', { skip }, () => {
       const result = await station.flashDone(jobId);
       assert.equal(result.ok, true, JSON.stringify(result.targets));
       assert.deepEqual(result.onCard?.map((r) => r.ok), [true]);
-      assert.equal(readFileSync(out, 'utf8'), `1|${card.device}|${card.backingFile}||||verified\n`);
+      assert.equal(readFileSync(out, 'utf8'), `1|${card.device}|${card.backingFile}|||||verified\n`);
 
       // A command that cannot run is in the result the app shows, not lost.
       await desktop.call('on-card:set', { command: 'exit 9' });
