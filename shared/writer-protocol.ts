@@ -27,6 +27,23 @@ export const cacheCopyReportSchema = z.object({
 });
 export type CacheCopyReport = z.infer<typeof cacheCopyReportSchema>;
 
+/** The longest piece of an `.xz` file's end the core reads to find its index (remote-xz-size.ts reads at most 1 MiB at once). */
+const MAX_INDEX_PIECE_BYTES = 1 << 20;
+
+/**
+ * The parts of a download's `.xz` file the core read by Range requests before the download (its
+ * head and its end: stream header, index, footer), as the server sent them. The writer parses the
+ * block list from them itself and, once the file arrived, checks that the file holds these same bytes.
+ */
+export const xzIndexBytesSchema = z.object({
+  fileSize: z.number().int().positive(),
+  pieces: z.array(z.object({
+    offset: z.number().int().nonnegative(),
+    bytes: z.base64().min(1).max(Math.ceil(MAX_INDEX_PIECE_BYTES / 3) * 4),
+  })).min(1).max(16),
+});
+export type XzIndexBytes = z.infer<typeof xzIndexBytesSchema>;
+
 /** A drive opened for the writer (UDisks2's OpenDevice): its inherited fd, used instead of opening the device path. */
 const descriptorSchema = z.number().int().min(3);
 
@@ -65,6 +82,8 @@ export const writerJobSchema = z.object({
     format: z.enum(['xz', 'raw']),
     /** Bytes of the decompressed image when known beforehand (the `.xz` index read by Range requests). */
     imageSize: z.number().int().positive().nullable(),
+    /** With it, only the blocks that may hold data are decoded, each as it arrives (image-source/download-blocks.ts). */
+    xzIndex: xzIndexBytesSchema.optional(),
   }).optional(),
   /**
    * What the core could not ask of an image still downloading, asked by the writer of the image it

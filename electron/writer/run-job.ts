@@ -68,7 +68,7 @@ export async function runJob(job: WriterJob, deps: RunDeps): Promise<WriterResul
     await prepareTargets(slots, source, deps.elevated, job.unmountConfirmed ?? false, job.discard !== false, signal);
     throwIfCancelled(signal);
     if (!slots.some(isLive)) throw slots[0]?.error ?? new FiotError('INTERNAL', 'No target could be opened.');
-    reader = feed ? openDownloadImage(source, feed, signal) : await openImage(source, job.dataRanges);
+    reader = feed ? await openDownloadImage(source, feed, signal, job.download?.xzIndex) : await openImage(source, job.dataRanges);
     // The card's old tables are gone while it is written, even a backup at the end of a larger card.
     await forEachLive(slots, (slot) => clearCardTables(slot.io, HEAD_BYTES));
     for (const slot of slots.filter(isLive)) slot.state = 'writing';

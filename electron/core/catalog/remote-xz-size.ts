@@ -25,7 +25,7 @@ export interface RangeRequest {
   fetchImpl?: FetchLike;
 }
 
-interface FetchedRange {
+export interface FetchedRange {
   offset: number;
   bytes: Buffer;
 }
@@ -50,7 +50,7 @@ async function fetchRange(url: string, start: number, end: number, request: Rang
  * A ReadAt over HTTP that keeps what it fetched. A read outside what is held fetches a window ending
  * where the read ends, since the index is read walking back from the end of the file.
  */
-function rangedReader(url: string, request: RangeRequest): { read: ReadAt; fetchHead(): Promise<number> } {
+function rangedReader(url: string, request: RangeRequest): { read: ReadAt; fetchHead(): Promise<number>; held: FetchedRange[] } {
   const held: FetchedRange[] = [];
   const fetchInto = async (start: number, end: number) => {
     const { bytes, fileSize } = await fetchRange(url, start, end, request);
@@ -69,12 +69,26 @@ function rangedReader(url: string, request: RangeRequest): { read: ReadAt; fetch
     }
     return range.bytes.subarray(offset - range.offset, offset - range.offset + length);
   };
-  return { read, fetchHead: () => fetchInto(0, HEAD_BYTES - 1) };
+  return { read, fetchHead: () => fetchInto(0, HEAD_BYTES - 1), held };
+}
+
+/** What the server told of an `.xz` before sending it: the image's size, and the file's parts it was read from. */
+export interface RemoteXzIndex {
+  imageSize: number;
+  fileSize: number;
+  /** The ranges fetched (head and end: stream header, index, footer), as sent. */
+  pieces: FetchedRange[];
+}
+
+/** The `.xz` at `url` as its index describes it; throws when the server cannot tell (no Range, no xz). */
+export async function remoteXzIndex(url: string, request: RangeRequest): Promise<RemoteXzIndex> {
+  const reader = rangedReader(url, request);
+  const fileSize = await reader.fetchHead();
+  const imageSize = await xzUncompressedSize(reader.read, fileSize, path.posix.basename(new URL(url).pathname));
+  return { imageSize, fileSize, pieces: reader.held };
 }
 
 /** Bytes of the image inside the `.xz` at `url`; throws when the server cannot tell (no Range, no xz). */
 export async function remoteXzImageSize(url: string, request: RangeRequest): Promise<number> {
-  const reader = rangedReader(url, request);
-  const fileSize = await reader.fetchHead();
-  return xzUncompressedSize(reader.read, fileSize, path.posix.basename(new URL(url).pathname));
+  return (await remoteXzIndex(url, request)).imageSize;
 }

@@ -254,7 +254,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
       ...(request.discard ? {} : { discard: false }),
       ...(checked.prepared.dataRanges ? { dataRanges: checked.prepared.dataRanges } : {}),
       ...(checked.prepared.writtenSha256 ? { expectedWrittenSha256: checked.prepared.writtenSha256 } : {}),
-      ...(pending ? { download: { format: pending.format, imageSize: pending.imageSize } } : {}),
+      ...(pending ? { download: { format: pending.format, imageSize: pending.imageSize, ...(pending.xzIndex ? { xzIndex: pending.xzIndex } : {}) } } : {}),
       ...(Object.keys(imageChecks).length ? { imageChecks } : {}),
     };
     // A download is hashed as it is verified: the `.part` is not read again.

@@ -11,7 +11,8 @@ import type { DownloadFeed } from './download-feed';
 
 const READ_BYTES = 1 << 20;
 
-async function openPart(partPath: string, feed: DownloadFeed, signal: AbortSignal): Promise<FileHandle> {
+/** The `.part` file, or where the core moved it once verified. */
+export async function openPart(partPath: string, feed: DownloadFeed, signal: AbortSignal): Promise<FileHandle> {
   try {
     return await open(partPath, 'r');
   } catch (error) {

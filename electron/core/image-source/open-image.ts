@@ -37,7 +37,7 @@ export interface ImageSource {
 }
 
 /** What every kind of source adds the same way: its size, the end check and closing its decoder. */
-type SourceParts = Omit<ImageSource, 'size' | 'end' | 'close'>;
+export type SourceParts = Omit<ImageSource, 'size' | 'end' | 'close'>;
 
 export function imageSource(source: SourceInfo, parts: SourceParts): ImageSource {
   const opened: ImageSource = {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import type { SourceTrust } from '../../../shared/domain/images';
 import type { ByteRange } from '../image-map';
-import type { CacheCopyReport } from '../../../shared/writer-protocol';
+import type { CacheCopyReport, XzIndexBytes } from '../../../shared/writer-protocol';
 
 export interface PreparedSource {
   /** A local file: raw, or compressed in a format inspectSource knows. */
@@ -50,6 +50,8 @@ export interface PendingDownload {
   format: 'xz' | 'raw';
   /** Bytes of the decompressed image, when the server told them beforehand (the `.xz` index by Range requests). */
   imageSize: number | null;
+  /** The `.xz` file's head and end as the server sent them, when it sends parts of files: the writer reads the block list from them. */
+  xzIndex?: XzIndexBytes;
   /**
    * Downloads, verifies against the expected sha256 and keeps the file in the image cache;
    * `onBytes` says how much of the `.part` file is on disk. Rejects with why it stopped for good

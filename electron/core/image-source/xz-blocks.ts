@@ -8,7 +8,7 @@
  * verified as it is decoded, so a damaged block fails the decoder with SOURCE_CORRUPT.
  */
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { FiotError } from '../../../shared/errors';
@@ -43,12 +43,12 @@ function withCrc(body: Buffer): Buffer {
   return Buffer.concat([body, crc]);
 }
 
-function streamHeader(flags: Buffer): Buffer {
+export function streamHeader(flags: Buffer): Buffer {
   return Buffer.concat([HEADER_MAGIC, withCrc(flags)]);
 }
 
 /** The index and footer closing a stream of exactly these blocks. */
-function streamEnd(blocks: XzBlock[], flags: Buffer): Buffer {
+export function streamEnd(blocks: XzBlock[], flags: Buffer): Buffer {
   const records = blocks.flatMap((b) => [...varint(b.unpaddedSize), ...varint(b.imageSize)]);
   const body = [0x00, ...varint(blocks.length), ...records];
   while (body.length % 4 !== 0) body.push(0);
@@ -114,7 +114,11 @@ export function runPlacer(runs: ByteRange[]): { place(data: Buffer): Array<{ off
         const current = runs[run];
         if (!current) throw wrongLength('more bytes');
         const take = Math.min(current.length - into, data.length - at);
-        pieces.push({ offset: current.offset + into, data: data.subarray(at, at + take) });
+        const offset = current.offset + into;
+        const last = pieces[pieces.length - 1];
+        // Runs that touch in the image come out joined, so chunks stay as large as the decoder's.
+        if (last && last.offset + last.data.length === offset) pieces[pieces.length - 1] = { offset: last.offset, data: data.subarray(at - last.data.length, at + take) };
+        else pieces.push({ offset, data: data.subarray(at, at + take) });
         at += take;
         into += take;
         if (into === current.length) {
@@ -130,45 +134,58 @@ export function runPlacer(runs: ByteRange[]): { place(data: Buffer): Array<{ off
   };
 }
 
-async function feed(file: string, pieces: FeedPiece[], input: Writable): Promise<void> {
+/** The bytes of `pieces`: framing as it is, file ranges read from `file` in bounded reads. */
+async function* fileFeed(file: string, pieces: FeedPiece[]): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r');
-  // When xz stops early its stdin closes and 'drain' never comes: closing ends the wait too.
-  const send = (bytes: Buffer) =>
-    new Promise<void>((resolve) => {
-      if (input.write(bytes)) return resolve();
-      const done = () => {
-        input.off('drain', done);
-        input.off('close', done);
-        resolve();
-      };
-      input.on('drain', done);
-      input.on('close', done);
-    });
   try {
     for (const piece of pieces) {
-      if (input.destroyed) return;
-      if (Buffer.isBuffer(piece)) {
-        await send(piece);
-        continue;
-      }
-      for (let at = piece.offset; at < piece.offset + piece.length; at += FEED_BYTES) {
-        const length = Math.min(FEED_BYTES, piece.offset + piece.length - at);
-        const { buffer, bytesRead } = await handle.read(Buffer.allocUnsafe(length), 0, length, at);
-        if (input.destroyed) return;
-        await send(buffer.subarray(0, bytesRead));
-      }
+      if (Buffer.isBuffer(piece)) yield piece;
+      else yield* readSpan(handle, piece.offset, piece.length);
     }
-    input.end();
   } finally {
     await handle.close();
   }
 }
 
+/** `length` bytes of the open file from `offset`, in reads of at most FEED_BYTES. */
+export async function* readSpan(handle: FileHandle, offset: number, length: number): AsyncGenerator<Buffer> {
+  for (let at = offset; at < offset + length; at += FEED_BYTES) {
+    const want = Math.min(FEED_BYTES, offset + length - at);
+    const { buffer, bytesRead } = await handle.read(Buffer.allocUnsafe(want), 0, want, at);
+    if (bytesRead === 0) throw new FiotError('SOURCE_CORRUPT', `The .xz file ends before ${at}, where its index says a block lies.`, 'The file is damaged: download it again.');
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** Writes every piece of `input` to xz's stdin as fast as xz takes it, then closes it. */
+async function pump(input: AsyncIterable<Buffer>, stdin: Writable): Promise<void> {
+  // When xz stops early its stdin closes and 'drain' never comes: closing ends the wait too.
+  const send = (bytes: Buffer) =>
+    new Promise<void>((resolve) => {
+      if (stdin.write(bytes)) return resolve();
+      const done = () => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        resolve();
+      };
+      stdin.on('drain', done);
+      stdin.on('close', done);
+    });
+  for await (const bytes of input) {
+    // Leaving the loop closes the input (its file handle) too.
+    if (stdin.destroyed) return;
+    await send(bytes);
+  }
+  stdin.end();
+}
+
 /**
- * The decoded bytes of `blocks` (sorted by position, from the file at `file`), as one stream.
- * `threads`: xz's -T; 0 is one thread per core.
+ * One `xz -dc` fed framed streams (`input`: stream headers, block bytes, indexes and footers);
+ * its output is the blocks' image bytes in `runs` order. `runs` may still grow while it runs, as
+ * long as each block's run is there before its bytes are fed. `threads`: xz's -T; 0 is one per core.
+ * A failure of `input` (a FiotError: the download failed, the job was cancelled) is the decoder's.
  */
-export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): DecodedBlocks {
+export function decodeFramed(name: string, input: AsyncIterable<Buffer>, runs: ByteRange[], threads = 0): DecodedBlocks {
   const executable = findTool('xz');
   if (!executable) throw new FiotError('INTERNAL', 'Decoding chosen blocks of an .xz file needs the xz program.');
   const args = ['-dc', `-T${threads}`];
@@ -182,16 +199,17 @@ export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): Deco
   child.stdin.on('error', () => undefined);
   // A read error of the source stops xz; its exit then reports this cause.
   let feedError: Error | null = null;
-  feed(file, framedPieces(blocks), child.stdin).catch((error: Error) => {
+  pump(input, child.stdin).catch((error: Error) => {
     feedError = error;
     child.kill('SIGTERM');
   });
   const finished = new Promise<void>((resolve, reject) => {
-    child.on('error', (error) => reject(new FiotError('SOURCE_CORRUPT', `${file} could not be decompressed: xz could not run (${error.message})`)));
+    child.on('error', (error) => reject(new FiotError('SOURCE_CORRUPT', `${name} could not be decompressed: xz could not run (${error.message})`)));
     child.on('close', (code, signal) => {
       if (closing || (code === 0 && !feedError)) return resolve();
-      const why = feedError?.message ?? (stderr.trim().split('\n').pop()?.replace(/^xz: \(stdin\): /, '') || `xz stopped (${signal ?? `exit ${code}`})`);
-      reject(new FiotError('SOURCE_CORRUPT', `${file} could not be decompressed: ${why}`, 'The file is damaged: download it again.'));
+      if (feedError instanceof FiotError && feedError.code !== 'SOURCE_CORRUPT') return reject(feedError);
+      const why = (feedError as Error | null)?.message ?? (stderr.trim().split('\n').pop()?.replace(/^xz: \(stdin\): /, '') || `xz stopped (${signal ?? `exit ${code}`})`);
+      reject(new FiotError('SOURCE_CORRUPT', `${name} could not be decompressed: ${why}`, 'The file is damaged: download it again.'));
     });
   });
   finished.catch(() => undefined);
@@ -199,13 +217,21 @@ export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): Deco
     stream: child.stdout as Readable,
     finished,
     decoder: `${executable} ${args.join(' ')}`,
-    runs: decodedRuns(blocks),
+    runs,
     close() {
       closing = true;
       child.kill('SIGTERM');
       child.stdout.destroy();
     },
   };
+}
+
+/**
+ * The decoded bytes of `blocks` (sorted by position, from the file at `file`), as one stream.
+ * `threads`: xz's -T; 0 is one thread per core.
+ */
+export function decodeBlocks(file: string, blocks: XzBlock[], threads = 0): DecodedBlocks {
+  return decodeFramed(file, fileFeed(file, framedPieces(blocks)), decodedRuns(blocks), threads);
 }
 
 /** Decodes a few blocks whole (metadata reads), each as its own buffer. */

@@ -57,6 +57,15 @@ function overlapping(blocks: XzBlock[], ranges: ByteRange[]): XzBlock[] {
 }
 
 /**
+ * Whether an image may be decoded block by block: more than one block (a single block is decoded
+ * as a stream), none too large, and every block but the last on the 4 KiB grid the cards are written in.
+ */
+export function blocksAllowRandomAccess(blocks: XzBlock[]): boolean {
+  if (blocks.length < 2) return false;
+  return !blocks.some((b, i) => b.imageSize > MAX_BLOCK_BYTES || (i < blocks.length - 1 && b.imageSize % ALIGN !== 0));
+}
+
+/**
  * Random access to the source, or null when it is not worth it or not possible: not xz, a single
  * block (decoded as a stream), blocks too large or off the 4 KiB grid, or no xz program.
  */
@@ -70,8 +79,7 @@ export async function openXzRandomAccess(source: SourceInfo): Promise<XzRandomAc
   } finally {
     await handle.close();
   }
-  if (blocks.length < 2) return null;
-  if (blocks.some((b, i) => b.imageSize > MAX_BLOCK_BYTES || (i < blocks.length - 1 && b.imageSize % ALIGN !== 0))) return null;
+  if (!blocksAllowRandomAccess(blocks)) return null;
   const size = blocks.reduce((sum, b) => sum + b.imageSize, 0);
   const cache = new Map<number, Buffer>();
   let cachedBytes = 0;

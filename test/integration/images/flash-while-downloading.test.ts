@@ -5,12 +5,16 @@
  *
  * - The card is written while bytes still arrive (progress says so: written bytes grow while the
  *   download is incomplete, the writer waiting for it), verified, and holds the image; the cache
- *   then holds the `.xz` and its decompressed copy, and a second flash reads the copy.
+ *   then holds the `.xz` and its decompressed copy, and a second flash reads the copy. With the
+ *   `.xz` index read first, only the blocks that may hold data are decoded (the result counts them).
  * - One byte flipped on the server side: exit 1, CHECKSUM_MISMATCH, the card (which held a valid
  *   table before) has none at its head or end, and the cache holds neither file. The same for an
  *   intact image that is not the one its checksum names: written while it downloads, no table.
  * - The connection cut mid-download: resumed by Range, the card verified.
- * - A server that ignores Range: the image streams in order from one request and verifies.
+ * - Mirrors: the first dies mid-download (its index was read first); the next sends the rest by
+ *   Range, and the card verifies.
+ * - A server that ignores Range: no index beforehand, so the image streams in order from one
+ *   request, decoded whole, and verifies.
  * - Ctrl-C while it downloads: exit 1 with CANCELLED, the card without a table, the server stops sending.
  */
 import assert from 'node:assert/strict';
@@ -19,9 +23,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { startFlash } from '../../../electron/core/flash/job';
+import { localFileResolver } from '../../../electron/core/image-source';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
 import { assertNoPartitionTable, cachedEntries } from '../../helpers/cache-copy';
-import { assertCardHoldsImage, readRange } from '../../helpers/card-check';
+import { assertCardHoldsImage, imageDataRanges, readRange } from '../../helpers/card-check';
 import { resultLine } from '../../helpers/cli-json';
 import { progressLines, whileDownloading, writtenIn } from '../../helpers/streamed-progress';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
@@ -60,6 +66,7 @@ after(async () => {
 interface Result {
   ok: boolean;
   decoder?: string;
+  xzBlocks?: { total: number; forMap: number; decoded: number };
   imageCache?: string;
   error?: { code: string; message: string };
   targets: Array<{ verified: boolean }>;
@@ -74,6 +81,28 @@ function freshCache(): TempImages {
 async function flash(temp: TempImages, card: LoopDisk, started?: (child: ChildProcess) => void, expected = sha256) {
   const run = await runCli(['flash', server.url(IMAGE), '--drive', card.device, '--sha256', expected, '--yes', '--json'], { FIOT_CACHE_DIR: temp.cacheDir, FIOT_CONFIG_DIR: temp.root }, started);
   return { ...run, progress: progressLines(run.stdout), result: resultLine<Result>(run.stdout) };
+}
+
+/**
+ * The blocks of the fixture's `.xz` (1 MiB each) that overlap data the image's filesystems
+ * allocated: the fewest a flash can decode and still write every byte of the image.
+ */
+async function blocksHoldingData(): Promise<number> {
+  const blocks = new Set<number>();
+  for (const range of await imageDataRanges(fixture.path, fixture.size)) {
+    for (let block = Math.floor(range.offset / MiB); block * MiB < range.offset + range.length; block++) blocks.add(block);
+  }
+  return blocks.size;
+}
+
+/** The flash read the `.xz` index first and decoded the blocks that may hold data, not the free space between them. */
+async function assertOnlyDataBlocksDecoded(result: Result): Promise<void> {
+  const blocks = result.xzBlocks;
+  assert.ok(blocks, `the result counts the .xz blocks: ${JSON.stringify(result)}`);
+  assert.equal(blocks.total, fixture.size / MiB, 'every 1 MiB block of the file is known from its index');
+  assert.equal(blocks.forMap, 0, 'no block decoded twice: the map is read from the blocks as they are written');
+  assert.ok(blocks.decoded < blocks.total, `only some blocks decoded (${blocks.decoded} of ${blocks.total})`);
+  assert.ok(blocks.decoded >= (await blocksHoldingData()), `at least every block holding data decoded (${blocks.decoded})`);
 }
 
 function newCard(): LoopDisk {
@@ -113,6 +142,7 @@ test('a URL flash at a limited rate is written while it downloads, verified, and
     assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(run.result)}`);
     assert.equal(run.result.targets[0]?.verified, true);
     assert.match(run.result.decoder ?? '', /while downloading/);
+    await assertOnlyDataBlocksDecoded(run.result);
     // Bytes reached the card while the download was still incomplete, and the writer said it waited for it.
     const during = whileDownloading(run.progress);
     assert.ok(writtenIn(during), 'written while downloading');
@@ -163,7 +193,7 @@ test('a byte flipped on the server fails with CHECKSUM_MISMATCH: the card has no
 
 /**
  * A rate-limited flash under `faults` onto a fresh card and cache: it must verify and the card hold
- * the image. Returns the download requests it made (the `.xz` index's bounded reads left out).
+ * the image. Returns its result and the download requests it made (the `.xz` index's bounded reads left out).
  */
 async function flashUnder(faults: Partial<typeof server.faults>) {
   Object.assign(server.faults, { throttle: RATE, ...faults });
@@ -175,7 +205,7 @@ async function flashUnder(faults: Partial<typeof server.faults>) {
     assert.equal(run.result.targets[0]?.verified, true);
     assert.match(run.result.decoder ?? '', /while downloading/);
     await assertCardHoldsImage(fixture, card.device);
-    return server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before);
+    return { result: run.result, downloads: server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before) };
   } finally {
     for (const key of Object.keys(server.faults) as Array<keyof typeof server.faults>) delete server.faults[key];
     card.dispose();
@@ -202,15 +232,53 @@ test('an intact image that is not the one its checksum names is written, but its
 });
 
 test('a connection cut mid-download resumes by Range and the card verifies', { skip, timeout: 300_000 }, async () => {
-  const downloads = await flashUnder({ cutAfterBytes: { bytes: Math.floor(xz.length / 2), times: 1, downloadsOnly: true } });
+  const { result, downloads } = await flashUnder({ cutAfterBytes: { bytes: Math.floor(xz.length / 2), times: 1, downloadsOnly: true } });
+  await assertOnlyDataBlocksDecoded(result);
   assert.equal(downloads.length, 2, 'the download and its resume');
   assert.equal(downloads[1]?.status, 206);
   assert.match(downloads[1]?.range ?? '', /^bytes=[1-9]\d*-$/, 'resumed where the cut left it');
 });
 
+test('mirrors fail over mid-stream: the first dies after a third of the file, the next sends the rest by Range, and the card verifies', { skip, timeout: 300_000 }, async () => {
+  const dying = await startImageServer({ [IMAGE]: xz });
+  const cutAt = Math.floor(xz.length / 3);
+  Object.assign(dying.faults, { throttle: RATE, cutAfterBytes: { bytes: cutAt, times: 1, downloadsOnly: true } });
+  server.faults.throttle = RATE;
+  // Once the first mirror has sent its part, it goes away for good: every retry there is refused.
+  let dead = false;
+  const watch = setInterval(() => {
+    if (dead || !dying.downloads(IMAGE).some((r) => r.bytesSent >= cutAt)) return;
+    dead = true;
+    void dying.close();
+  }, 5);
+  const card = newCard();
+  const before = server.requests.length;
+  try {
+    const service = freshCache().service({ mirrors: async () => [dying.url(IMAGE), server.url(IMAGE)], attemptsPerUrl: 2 });
+    const job = startFlash({ source: dying.url(IMAGE), targets: [card.device], sha256 }, { resolvers: [service.resolver(), localFileResolver] });
+    const result = await job.result;
+    assert.equal(result.ok, true, JSON.stringify(result.error ?? result.targets));
+    assert.equal(result.targets[0]?.verified, true);
+    assert.match(result.decoder ?? '', /while downloading/);
+    await assertOnlyDataBlocksDecoded(result);
+    assert.ok(dead, 'the first mirror died mid-download');
+    const rest = server.downloads(IMAGE).filter((r) => server.requests.indexOf(r) >= before);
+    assert.deepEqual(rest.map((r) => r.status), [206], 'the second mirror sent only the rest');
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(rest[0]?.range ?? '')?.[1]);
+    assert.ok(resumedAt > 0 && resumedAt <= cutAt, `resumed where the first mirror stopped (${rest[0]?.range})`);
+    await assertCardHoldsImage(fixture, card.device);
+  } finally {
+    clearInterval(watch);
+    server.faults.throttle = undefined;
+    if (!dead) await dying.close();
+    card.dispose();
+  }
+});
+
 test('a server that ignores Range streams the image in order from one request, and the card verifies', { skip, timeout: 300_000 }, async () => {
-  const downloads = await flashUnder({ ignoreRange: true });
+  const { result, downloads } = await flashUnder({ ignoreRange: true });
   assert.deepEqual(downloads.map((r) => r.status), [200], 'one whole-file answer');
+  assert.equal(result.xzBlocks, undefined, 'without its index the file is decoded as one stream');
 });
 
 test('Ctrl-C while the image downloads stops the download and the writer: exit 1, CANCELLED, no partition table', { skip, timeout: 300_000 }, async () => {

@@ -1,0 +1,139 @@
+/**
+ * A multi-block `.xz` image still downloading, decoded block by block as the download reaches
+ * each block, and only the blocks that may hold data. The core read the file's index before the
+ * download (its head and end, by Range requests), so the writer knows where every block lies. When
+ * a block has arrived, the allocation map, fed with everything decoded so far, answers for the
+ * block's span: unknown or allocated, the block is decoded; known free, it is skipped, as the
+ * local cold path skips it (open-image.ts). Metadata lies in allocated space, so it is always
+ * decoded, and ahead of the data it describes. One `xz -dc -T0` decodes every chosen block on
+ * every core, fed as one framed stream (xz-blocks.ts) while the blocks arrive.
+ *
+ * The index came from the server before the file did, maybe from another mirror: once the whole
+ * file is on disk it must hold the very bytes the index was read from, or the decoder fails
+ * (SOURCE_CORRUPT) before the partition tables could go on.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { FiotError } from '../../../shared/errors';
+import type { XzIndexBytes } from '../../../shared/writer-protocol';
+import { streamingMap, type AllocationMap } from './allocation-map';
+import { placedChunks } from './chunks';
+import type { DownloadFeed } from './download-feed';
+import { openPart } from './growing-file';
+import type { SourceInfo } from './inspect';
+import type { SourceParts } from './open-image';
+import type { ByteRange } from './ranges';
+import { decodeFramed, readSpan, streamEnd, streamHeader } from './xz-blocks';
+import { paddedSize, readXzBlocks, type XzBlock } from './xz-index';
+import { blocksAllowRandomAccess } from './xz-random-access';
+
+/** The download's `.xz` as its index describes it, and the bytes the index was read from. */
+export interface DownloadIndex {
+  blocks: XzBlock[];
+  fileSize: number;
+  pieces: Array<{ offset: number; bytes: Buffer }>;
+}
+
+/**
+ * The block list from the index bytes the core sent, checked as any `.xz` index is (footer and
+ * index checksums); null when they describe no image this writer decodes block by block (one
+ * block, blocks off the 4 KiB grid, another size than the job's): the download is then decoded as a stream.
+ */
+export async function downloadIndex(sent: XzIndexBytes, source: SourceInfo): Promise<DownloadIndex | null> {
+  const pieces = sent.pieces.map((piece) => ({ offset: piece.offset, bytes: Buffer.from(piece.bytes, 'base64') }));
+  const read = async (offset: number, length: number) => {
+    const piece = pieces.find((p) => offset >= p.offset && offset + length <= p.offset + p.bytes.length);
+    if (!piece) throw new FiotError('SOURCE_CORRUPT', `The index bytes sent for ${source.path} do not hold ${length} bytes at ${offset}.`);
+    return piece.bytes.subarray(offset - piece.offset, offset - piece.offset + length);
+  };
+  const blocks = await readXzBlocks(read, sent.fileSize, source.path).catch(() => null);
+  if (!blocks || !blocksAllowRandomAccess(blocks)) return null;
+  if (blocks.reduce((sum, b) => sum + b.imageSize, 0) !== source.size) return null;
+  return { blocks, fileSize: sent.fileSize, pieces };
+}
+
+interface ArrivalContext {
+  path: string;
+  index: DownloadIndex;
+  feed: DownloadFeed;
+  signal: AbortSignal;
+  map: AllocationMap;
+  /** Where each decoded block's bytes go, pushed before its bytes are fed. */
+  runs: ByteRange[];
+  counts: { decoded: number };
+}
+
+/** Waits until the download holds the file's first `end` bytes. */
+async function arrived(context: ArrivalContext, end: number): Promise<void> {
+  const bytes = await context.feed.available(end - 1, context.signal);
+  if (bytes < end) throw new FiotError('SOURCE_CORRUPT', `The download of ${context.path} ended at ${bytes} bytes, before the block its index places at ${end}.`, 'The file is damaged: download it again.');
+}
+
+/** A block is decoded unless the map already knows its whole span is free. */
+function mayHoldData(map: AllocationMap, block: XzBlock): boolean {
+  return block.imageSize > 0 && map.mustWrite(block.imageOffset, block.imageSize).length > 0;
+}
+
+/** The whole file arrived: it must be as long as the index said, and hold the bytes it was read from. */
+async function checkIndexBytes(handle: FileHandle, context: ArrivalContext): Promise<void> {
+  const { fileSize, pieces } = context.index;
+  const bytes = await context.feed.available(fileSize, context.signal);
+  const same = async (piece: DownloadIndex['pieces'][number]) => {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(piece.bytes.length), 0, piece.bytes.length, piece.offset);
+    return bytesRead === piece.bytes.length && buffer.equals(piece.bytes);
+  };
+  if (bytes !== fileSize || !(await Promise.all(pieces.map(same))).every(Boolean)) {
+    throw new FiotError('SOURCE_CORRUPT', `The downloaded ${context.path} is not the file whose index was read before the download: the server, or a mirror, sent another one.`, 'Write the card again; if it happens again, the mirror serves a damaged copy.');
+  }
+}
+
+/** The framed stream of the chosen blocks, each fed once it has arrived. */
+async function* arrivingBlocks(context: ArrivalContext): AsyncGenerator<Buffer> {
+  const handle = await openPart(context.path, context.feed, context.signal);
+  try {
+    // The blocks of the stream being fed: a new stream starts where the file's stream flags change.
+    let open: XzBlock[] = [];
+    for (const block of context.index.blocks) {
+      const length = paddedSize(block.unpaddedSize);
+      await arrived(context, block.fileOffset + length);
+      if (!mayHoldData(context.map, block)) continue;
+      if (open.length > 0 && !open[0]!.streamFlags.equals(block.streamFlags)) {
+        yield streamEnd(open, open[0]!.streamFlags);
+        open = [];
+      }
+      if (open.length === 0) yield streamHeader(block.streamFlags);
+      open.push(block);
+      context.runs.push({ offset: block.imageOffset, length: block.imageSize });
+      context.counts.decoded++;
+      yield* readSpan(handle, block.fileOffset, length);
+    }
+    if (open.length > 0) yield streamEnd(open, open[0]!.streamFlags);
+    await checkIndexBytes(handle, context);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The download, its blocks decoded as they arrive when they may hold data. */
+export function openArrivingBlocks(source: SourceInfo, index: DownloadIndex, feed: DownloadFeed, signal: AbortSignal): SourceParts {
+  const map = streamingMap(source.size);
+  const stop = new AbortController();
+  const xzBlocks = { total: index.blocks.length, forMap: 0, decoded: 0 };
+  const context: ArrivalContext = { path: source.path, index, feed, signal: AbortSignal.any([signal, stop.signal]), map, runs: [], counts: xzBlocks };
+  const decoded = decodeFramed(source.path, arrivingBlocks(context), context.runs);
+  const closable = {
+    ...decoded,
+    close() {
+      stop.abort();
+      decoded.close();
+    },
+  };
+  return {
+    chunks: placedChunks(closable),
+    map,
+    decoded: closable,
+    decoder: `${decoded.decoder}, the blocks that may hold data, while downloading`,
+    wholeStream: false,
+    // Counted as the blocks arrive: the result reads it at the end.
+    xzBlocks,
+  };
+}
