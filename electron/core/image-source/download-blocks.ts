@@ -60,12 +60,21 @@ interface ArrivalContext {
   /** Where each decoded block's bytes go, pushed before its bytes are fed. */
   runs: ByteRange[];
   counts: { decoded: number };
+  /** Bytes of the file the download said are on disk. */
+  onDisk: number;
 }
 
-/** Waits until the download holds the file's first `end` bytes. */
+/**
+ * Waits until the download holds the file's first `end` bytes. The feed is asked only for bytes
+ * past what it already said it holds: what it takes as read must be on disk (a download starting
+ * over below it fails the job).
+ */
 async function arrived(context: ArrivalContext, end: number): Promise<void> {
-  const bytes = await context.feed.available(end - 1, context.signal);
-  if (bytes < end) throw new FiotError('SOURCE_CORRUPT', `The download of ${context.path} ended at ${bytes} bytes, before the block its index places at ${end}.`, 'The file is damaged: download it again.');
+  while (context.onDisk < end) {
+    const bytes = await context.feed.available(context.onDisk, context.signal);
+    if (bytes <= context.onDisk) throw new FiotError('SOURCE_CORRUPT', `The download of ${context.path} ended at ${bytes} bytes, before the block its index places at ${end}.`, 'The file is damaged: download it again.');
+    context.onDisk = bytes;
+  }
 }
 
 /** A block is decoded unless the map already knows its whole span is free. */
@@ -76,7 +85,7 @@ function mayHoldData(map: AllocationMap, block: XzBlock): boolean {
 /** The whole file arrived: it must be as long as the index said, and hold the bytes it was read from. */
 async function checkIndexBytes(handle: FileHandle, context: ArrivalContext): Promise<void> {
   const { fileSize, pieces } = context.index;
-  const bytes = await context.feed.available(fileSize, context.signal);
+  const bytes = await context.feed.length(context.signal);
   const same = async (piece: DownloadIndex['pieces'][number]) => {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(piece.bytes.length), 0, piece.bytes.length, piece.offset);
     return bytesRead === piece.bytes.length && buffer.equals(piece.bytes);
@@ -118,7 +127,7 @@ export function openArrivingBlocks(source: SourceInfo, index: DownloadIndex, fee
   const map = streamingMap(source.size);
   const stop = new AbortController();
   const xzBlocks = { total: index.blocks.length, forMap: 0, decoded: 0 };
-  const context: ArrivalContext = { path: source.path, index, feed, signal: AbortSignal.any([signal, stop.signal]), map, runs: [], counts: xzBlocks };
+  const context: ArrivalContext = { path: source.path, index, feed, signal: AbortSignal.any([signal, stop.signal]), map, runs: [], counts: xzBlocks, onDisk: 0 };
   const decoded = decodeFramed(source.path, arrivingBlocks(context), context.runs);
   const closable = {
     ...decoded,

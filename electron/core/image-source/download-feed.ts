@@ -94,6 +94,13 @@ export class DownloadFeed {
     return this.bytes;
   }
 
+  /** The file's whole length, once every byte is on disk; throws the download's failure, or CANCELLED. */
+  async length(signal: AbortSignal): Promise<number> {
+    while (!this.failed && !this.complete && !signal.aborted) await this.next(signal);
+    this.throwIfStopped(signal);
+    return this.bytes;
+  }
+
   /** Resolves once the download's sha256 matched; throws its failure, or CANCELLED. */
   async verified(signal: AbortSignal): Promise<void> {
     while (!this.failed && !this.verifiedAs && !signal.aborted) await this.next(signal);
