@@ -5,7 +5,9 @@
  * listing just them, a footer) and piped to `xz -dc`. Blocks that record their sizes in their
  * headers, as the multi-threaded encoder (osbuild's `xz -T0`) writes them, are then decoded on
  * every core by xz's own threads. Integrity is xz's: each block's check (CRC64, SHA-256) is
- * verified as it is decoded, so a damaged block fails the decoder with SOURCE_CORRUPT.
+ * verified as it is decoded, so a damaged block fails the decoder with SOURCE_CORRUPT. The blocks
+ * of a local file are chosen beforehand (decodeBlocks); those of a download are chosen and fed
+ * as they arrive (download-blocks.ts, through decodeFramed).
  */
 import { spawn } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
