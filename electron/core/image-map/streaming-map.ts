@@ -43,6 +43,16 @@ export class StreamingAllocationMap {
     this.collectHead(chunk, offset);
   }
 
+  /**
+   * Whether metadata the map is waiting for lies before `offset`: observing the image up to there
+   * may then change what mustWrite answers (the partition table, a filesystem's first bytes, its
+   * bitmaps). Metadata that went by before it was asked for never comes: that is not waited for.
+   */
+  awaits(offset: number): boolean {
+    if (!this.allocation) return this.headBytes < offset;
+    return this.pending.some((p) => p.request.offset + p.filled < offset && p.request.offset + p.filled >= this.position);
+  }
+
   /** What to write of [offset, offset + length), given the metadata observed so far. */
   mustWrite(offset: number, length: number): ByteRange[] {
     if (!this.allocation) return length > 0 ? [{ offset, length }] : [];

@@ -19,7 +19,7 @@ export interface AllocationMap {
  * The chunk loop refills one buffer (chunks.ts). Until it has read the partition table, the map
  * keeps the chunks it is given, so it gets copies then; afterwards it copies what it needs itself.
  */
-export function streamingMap(imageSize: number | null): AllocationMap {
+export function streamingMap(imageSize: number | null): StreamingMap {
   const map = new StreamingAllocationMap(imageSize);
   let tableRead = false;
   return {
@@ -28,7 +28,14 @@ export function streamingMap(imageSize: number | null): AllocationMap {
       tableRead = map.partitions.length > 0;
     },
     mustWrite: (offset, length) => map.mustWrite(offset, length),
+    awaits: (offset) => map.awaits(offset),
   };
+}
+
+/** A map filled as the image passes, which can tell whether it still waits for metadata. */
+export interface StreamingMap extends AllocationMap {
+  /** Whether metadata asked for lies before `offset` and has not been observed yet. */
+  awaits(offset: number): boolean;
 }
 
 /** Ranges known before writing (a mapped raw file or cached image). */

@@ -22,11 +22,27 @@ export interface ImageChunk {
 export const CHUNK_SIZE = 4 << 20;
 
 /**
+ * Asks a chunk stream for what it holds before its chunk is full: `want()` makes it hand over the
+ * bytes that arrived so far, or the next ones to arrive, as a shorter chunk (download-blocks.ts,
+ * whose allocation map must see metadata the decoder already put out).
+ */
+export class EarlyChunk {
+  wanted = false;
+  /** Set by the chunk stream that reads it: wakes it when it holds bytes already. */
+  notify: () => void = () => undefined;
+
+  want(): void {
+    this.wanted = true;
+    this.notify();
+  }
+}
+
+/**
  * Fills one buffer from 'data' events and hands it over when full. Not `for await` over the
  * stream: xz writes 8 KiB at a time, so a 2 GiB image arrives in ~200,000 small pieces, and an
  * awaited step per piece cost seconds; here there is one per 4 MiB chunk.
  */
-export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
+export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE, early?: EarlyChunk): AsyncGenerator<ImageChunk> {
   const buffer = Buffer.allocUnsafeSlow(chunkSize);
   let filled = 0;
   /** The part of a piece that did not fit: it waits, with the stream paused, for the next chunk. */
@@ -44,9 +60,11 @@ export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): A
     filled += n;
     return n < piece.length ? piece.subarray(n) : null;
   };
+  /** A chunk is with the consumer: its buffer must not change until it asks for the next. */
+  let out = false;
   stream.on('data', (piece: Buffer) => {
     // A piece arriving while the chunk is still out (the stream was already paused) waits its turn.
-    if (filled === chunkSize || rest) {
+    if (out || filled === chunkSize || rest) {
       rest = rest ? Buffer.concat([rest, piece]) : piece;
       return;
     }
@@ -54,8 +72,15 @@ export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): A
     if (filled === chunkSize) {
       stream.pause();
       signal();
+    } else if (early?.wanted) {
+      signal();
     }
   });
+  if (early) {
+    early.notify = () => {
+      if (filled > 0) signal();
+    };
+  }
   stream.on('end', () => {
     ended = true;
     signal();
@@ -65,12 +90,16 @@ export async function* streamChunks(stream: Readable, chunkSize = CHUNK_SIZE): A
     signal();
   });
   try {
-    for (let offset = 0; ; offset += chunkSize) {
-      while (filled < chunkSize && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+    for (let offset = 0; ; ) {
+      while (filled < chunkSize && !ended && !failure && !(early?.wanted && filled > 0)) await new Promise<void>((resolve) => (wake = resolve));
       if (failure) throw failure;
       if (filled === 0) return;
+      if (early) early.wanted = false;
+      out = true;
+      stream.pause();
       yield { offset, data: filled === chunkSize ? buffer : buffer.subarray(0, filled) };
-      if (filled < chunkSize) return;
+      out = false;
+      offset += filled;
       filled = 0;
       while (rest && filled < chunkSize) rest = take(rest);
       if (filled < chunkSize) stream.resume();
@@ -101,9 +130,9 @@ export async function* rangeChunks(file: string, ranges: ByteRange[], chunkSize 
  * decoder exited cleanly with exactly the blocks' bytes, so a damaged or short block fails here,
  * before the head is written.
  */
-export async function* placedChunks(decoded: DecodedBlocks, chunkSize = CHUNK_SIZE): AsyncGenerator<ImageChunk> {
+export async function* placedChunks(decoded: DecodedBlocks, chunkSize = CHUNK_SIZE, early?: EarlyChunk): AsyncGenerator<ImageChunk> {
   const placer = runPlacer(decoded.runs);
-  for await (const chunk of streamChunks(decoded.stream, chunkSize)) yield* placer.place(chunk.data);
+  for await (const chunk of streamChunks(decoded.stream, chunkSize, early)) yield* placer.place(chunk.data);
   await decoded.finished;
   placer.end();
 }

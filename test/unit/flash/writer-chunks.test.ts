@@ -1,14 +1,15 @@
 /**
  * The writer's chunking of a decoded stream: whatever sizes the decoder's pieces have (xz writes
  * 8 KiB; a piece may also exceed a chunk), the chunks carry every byte once, in order, at the
- * right offsets, with a short last chunk; and the fixed-ranges map answers by intersection.
+ * right offsets, with a short last chunk, or a short one asked for early; and the fixed-ranges map
+ * answers by intersection.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { fixedRanges } from '../../../electron/core/image-source/allocation-map';
-import { streamChunks } from '../../../electron/core/image-source/chunks';
+import { EarlyChunk, streamChunks } from '../../../electron/core/image-source/chunks';
 import { piecesOf } from '../../../electron/core/image-source/ranges';
 
 test('stream chunks: every byte once, in order, whatever the piece sizes', async () => {
@@ -37,6 +38,35 @@ test('stream chunks: every byte once, in order, whatever the piece sizes', async
   assert.deepEqual(offsets, [0, 1, 2, 3, 4, 5].map((i) => i * chunkSize));
   assert.deepEqual(received.map((c) => c.length), [chunkSize, chunkSize, chunkSize, chunkSize, chunkSize, 1234]);
   assert.ok(Buffer.concat(received).equals(input));
+});
+
+test('stream chunks asked early: a short chunk with what arrived, and nothing lost that arrives while it is out', async () => {
+  const chunkSize = 16 * 1024;
+  const input = randomBytes(3 * chunkSize);
+  const stream = new PassThrough();
+  const early = new EarlyChunk();
+  const chunks = streamChunks(stream, chunkSize, early);
+  stream.write(input.subarray(0, 3000));
+  early.want();
+  const first = await chunks.next();
+  assert.equal(first.done, false);
+  assert.deepEqual([first.value!.offset, first.value!.data.length], [0, 3000], 'what had arrived, before the chunk was full');
+  const received = [Buffer.from(first.value!.data)];
+  // Bytes arriving while the short chunk is still with the consumer wait for the next chunk.
+  stream.write(input.subarray(3000, 9000));
+  await new Promise((resolve) => setImmediate(resolve));
+  stream.end(input.subarray(9000));
+  const offsets = [first.value!.offset];
+  for await (const chunk of { [Symbol.asyncIterator]: () => chunks }) {
+    offsets.push(chunk.offset);
+    received.push(Buffer.from(chunk.data));
+  }
+  assert.ok(Buffer.concat(received).equals(input), 'every byte once, in order');
+  let expected = 0;
+  offsets.forEach((offset, i) => {
+    assert.equal(offset, expected, `chunk ${i} starts where the last ended`);
+    expected += received[i]!.length;
+  });
 });
 
 test('stream chunks: a stream error reaches the consumer', async () => {

@@ -58,10 +58,13 @@ function growingDownload(name: string, body: Buffer): { partPath: string; feed: 
   };
 }
 
-/** The image as the chunks place it: every byte at its offset. */
+/** The image as the chunks place it, every byte at its offset, each chunk shown to the map first as the writer does. */
 async function placed(reader: ImageSource, size: number): Promise<Buffer> {
   const image = Buffer.alloc(size);
-  for await (const chunk of reader.chunks) chunk.data.copy(image, chunk.offset);
+  for await (const chunk of reader.chunks) {
+    reader.map.observe(chunk.data, chunk.offset);
+    chunk.data.copy(image, chunk.offset);
+  }
   await reader.end(size);
   return image;
 }
