@@ -1,20 +1,13 @@
 /**
  * How flash progress reaches a person or a script: on a terminal one line redrawn in place
- * (phase, bar, percent, speed, ETA); in a log or pipe a plain line per phase and per tenth;
- * with --json every update as {"type":"progress",...}.
+ * (what the cards are doing, bar, the job's one figure, speed and time left in this step); in a
+ * log or pipe a plain line per step and per tenth; with --json every update as
+ * {"type":"progress",...}, carrying the same figures (the job's `percent`, each target's `figure`).
  */
-import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
+import { cardsDoneWords, downloadPaceWords, type FlashProgress } from '../../shared/domain/flash';
+import { progressHeadline } from '../../shared/domain/flash-figures';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
-
-const phaseNames: Record<FlashProgress['phase'], string> = {
-  preparing: 'Preparing',
-  decompressing: 'Decompressing',
-  writing: 'Writing',
-  verifying: 'Verifying',
-  provisioning: 'Provisioning',
-  done: 'Done',
-};
 
 export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--:--';
@@ -25,9 +18,10 @@ export function formatEta(seconds: number | null): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-export function percentOf(progress: FlashProgress): number | null {
-  if (!progress.totalBytes) return null;
-  return Math.min(100, Math.floor((progress.bytes / progress.totalBytes) * 100));
+/** What the cards are doing, as the app's header says it: one card's step, or how many are done and the slowest's step. */
+function headlineOf(progress: FlashProgress): string {
+  if (progress.phase === 'done' && progress.targets.length === 0) return 'Done';
+  return progress.targets.length ? progressHeadline(progress.targets.map((t) => t.figure)) : 'Preparing';
 }
 
 /** A flash written while its image downloads: the download's pipe and which one sets the pace, after the write's. */
@@ -36,16 +30,21 @@ export function progressLine(progress: FlashProgress, width = 30): string {
   return progress.download && progress.phase !== 'done' ? `${line}  (${downloadPaceWords(progress.download)})` : line;
 }
 
+/** Where the job's current step is, in its own unit: bytes with a speed and the step's time left, or cards. */
+function stepFigures(progress: FlashProgress): string {
+  if (progress.phase === 'done' || progress.phase === 'preparing') return '';
+  if (progress.phase === 'provisioning') return `first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
+  const amount = progress.totalBytes === null ? `${formatSize(progress.bytes)}  ` : '';
+  return `${amount}${formatSize(progress.speed)}/s  ${formatEta(progress.etaSeconds)} left in this step`;
+}
+
 function writeLine(progress: FlashProgress, width: number): string {
-  const percent = percentOf(progress);
+  const percent = progress.percent;
   const filled = percent === null ? 0 : Math.round((percent / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-  const amount = percent === null ? formatSize(progress.bytes) : `${String(percent).padStart(3)}%`;
-  const head = `${phaseNames[progress.phase].padEnd(13)} ${bar}`;
-  // Cards are counted, not measured: no speed or time left for them, nor once everything is done.
-  if (phaseCountsCards(progress.phase)) return `${head} ${cardsDoneWords(progress.bytes, progress.totalBytes)}`;
-  if (progress.phase === 'done') return `${head} ${amount}`;
-  return `${head} ${amount}  ${formatSize(progress.speed)}/s  ETA ${formatEta(progress.etaSeconds)}`;
+  const head = `${headlineOf(progress).padEnd(21)} ${bar} ${percent === null ? '    ' : `${String(percent).padStart(3)}%`}`;
+  const figures = stepFigures(progress);
+  return figures ? `${head}  ${figures}` : head;
 }
 
 export interface ProgressView {
@@ -78,16 +77,16 @@ export function createProgressView(io: CliIO): ProgressView {
       },
     };
   }
-  let lastPhase: string | null = null;
+  let lastHeadline: string | null = null;
   let lastTenth = -1;
   return {
     update(p) {
-      const percent = percentOf(p);
-      const tenth = percent === null ? -1 : Math.floor(percent / 10);
-      if (p.phase === lastPhase && tenth <= lastTenth) return;
-      if (p.phase !== lastPhase) lastTenth = -1;
-      lastPhase = p.phase;
-      lastTenth = tenth;
+      // The figure never goes back, so a line is due when the cards' step changes or it passes a tenth.
+      const tenth = p.percent === null ? -1 : Math.floor(p.percent / 10);
+      const headline = headlineOf(p);
+      if (headline === lastHeadline && tenth <= lastTenth) return;
+      lastHeadline = headline;
+      lastTenth = Math.max(tenth, lastTenth);
       io.say(progressLine(p));
     },
     finish() {},

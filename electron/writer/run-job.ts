@@ -143,11 +143,19 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
     // The held backup GPT header is part of the digest, in image order: read from memory, compared when written.
     const bodyAndBackup = mergeRanges([...outcome.body, ...(outcome.head.backup?.ranges ?? [])]);
     const live = slots.filter(isLive);
-    for (const slot of live) slot.state = 'verifying';
-    progress.enter('verifying', totalLength(outcome.body) * live.length);
+    const perCard = totalLength(bodyAndBackup);
+    for (const slot of live) {
+      slot.state = 'verifying';
+      slot.readBack = { bytes: 0, totalBytes: perCard };
+    }
+    progress.enter('verifying', perCard * live.length);
     await forEachLive(slots, async (slot) => {
       await deps.beforeReadBack?.({ device: slot.device, part: 'body' });
-      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenDigest, signal, (n) => progress.add(n), heldBytes, outcome.head.backup);
+      const readBack = slot.readBack!;
+      await verifyHashed(slot.io, bodyAndBackup, outcome.writtenDigest, signal, (n) => {
+        readBack.bytes += n;
+        progress.add(n);
+      }, heldBytes, outcome.head.backup);
     });
     throwIfCancelled(signal);
   }
@@ -166,6 +174,7 @@ async function finishTargets(job: WriterJob, deps: RunDeps, slots: TargetSlot[],
       await deps.beforeReadBack?.({ device: slot.device, part: 'provisioning' });
       await overlay.verify(signal);
       slot.provisioned = changed;
+      slot.firstBoot = 'done';
     } catch (error) {
       failSlot(slot, error);
     }

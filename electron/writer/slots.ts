@@ -21,10 +21,14 @@ export interface TargetSlot {
   provisioned?: ByteRange[];
   /** Whether the card's old contents were discarded before writing (discard-card.ts). */
   oldData?: OldData;
+  /** How far its own read-back is, once started. */
+  readBack?: { bytes: number; totalBytes: number };
+  /** Set when the card gets first-boot settings: whether they are on it yet. */
+  firstBoot?: 'waiting' | 'done';
 }
 
 export function createSlot(device: string, provisioning: ProvisioningPlan | undefined, descriptor?: number): TargetSlot {
-  return { device, provisioning, ...(descriptor === undefined ? {} : { descriptor }), io: null, state: 'pending', bytesWritten: 0, verified: false };
+  return { device, provisioning, ...(descriptor === undefined ? {} : { descriptor }), ...(provisioning ? { firstBoot: 'waiting' as const } : {}), io: null, state: 'pending', bytesWritten: 0, verified: false };
 }
 
 /** Still in the run: opened and not failed. A failed target never stops the others. */
@@ -43,6 +47,8 @@ export function slotState(slot: TargetSlot): TargetState {
     device: slot.device,
     state: slot.state,
     bytesWritten: slot.bytesWritten,
+    ...(slot.readBack ? { readBack: { ...slot.readBack } } : {}),
+    ...(slot.firstBoot ? { firstBoot: slot.firstBoot } : {}),
     ...(slot.error ? { error: slot.error.toInfo() } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { cardIdentitySchema } from '../domain/drive';
-import { flashRequestSchema, targetStateSchema } from '../domain/flash';
+import { cardFigureSchema, flashRequestSchema, targetStateSchema } from '../domain/flash';
 import { oldDataSchema } from '../domain/old-data';
 import { defineEvents, defineRequests } from './define';
 
@@ -22,9 +22,8 @@ export const benchSlotSchema = z.object({
   identity: cardIdentitySchema.optional(),
   /** Bytes written to this card (only the image's data: free space is skipped). */
   bytesWritten: z.number().nonnegative(),
-  /** How far this card's current phase is: its job's position while the card takes part, of `totalBytes`. */
-  phaseBytes: z.number().nonnegative(),
-  totalBytes: z.number().nonnegative().nullable(),
+  /** Its step and one figure over its whole write, as its job reports them (absent until it does). */
+  figure: cardFigureSchema.optional(),
   hostname: z.string().optional(),
   tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),

@@ -89,6 +89,10 @@ export const targetStateSchema = z.object({
   device: z.string(),
   state: z.enum(['pending', 'writing', 'verifying', 'provisioning', 'done', 'failed', 'cancelled']),
   bytesWritten: z.number().nonnegative(),
+  /** How far this card's own read-back is, once it started (each card reads back at its own pace). */
+  readBack: z.object({ bytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() }).optional(),
+  /** Present when the card gets first-boot settings: whether they are on it yet. */
+  firstBoot: z.enum(['waiting', 'done']).optional(),
   error: errorInfoSchema.optional(),
   /** The name this card is given, known once its values are taken (set on the card only when its state is done). */
   hostname: z.string().optional(),
@@ -118,11 +122,28 @@ export function downloadPaceWords(download: DownloadPace): string {
   return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
 }
 
+/** Where a card is in its own write, in the order it goes; `finishing`: its partition table goes on last. */
+export const cardStepSchema = z.enum(['starting', 'writing', 'verifying', 'first-boot', 'finishing', 'done', 'failed', 'cancelled']);
+export type CardStep = z.infer<typeof cardStepSchema>;
+
+/**
+ * A card's one figure over its whole write (shared/domain/flash-figures.ts): its step, and how far
+ * it is, 100 only once it is done (null while not known; a stopped card keeps the figure it reached).
+ */
+export const cardFigureSchema = z.object({
+  step: cardStepSchema,
+  percent: z.number().int().min(0).max(100).nullable(),
+});
+export type CardFigure = z.infer<typeof cardFigureSchema>;
+
 export const flashProgressSchema = z.object({
   jobId: z.string(),
   phase: flashPhaseSchema,
+  /** The job's position in its phase (the image stream's, the read-back's, the cards set up): speed and time left. */
   ...transferProgressSchema.shape,
-  targets: z.array(targetStateSchema),
+  /** The job's one figure: its slowest card still being written (shared/domain/flash-figures.ts). */
+  percent: z.number().int().min(0).max(100).nullable(),
+  targets: z.array(targetStateSchema.extend({ figure: cardFigureSchema })),
   /** Present while the image is still downloading into the flash (written while it downloads). */
   download: downloadPaceSchema.optional(),
 });

@@ -11,8 +11,10 @@ import { captureIO } from '../helpers/cli-io';
 
 const card: Drive = { device: '/dev/sdb', description: 'SanDisk Ultra', size: 32e9, isSystem: false, isRemovable: true, isReadOnly: false, isVirtual: false, kind: 'drive', mountpoints: [] };
 
+const oneCard = (step: FlashProgress['targets'][number]['figure']['step'], percent: number | null): FlashProgress['targets'] => [{ device: '/dev/sdb', state: 'writing', bytesWritten: 0, figure: { step, percent } }];
+
 function progress(overrides: Partial<FlashProgress> = {}): FlashProgress {
-  return { jobId: 'j1', phase: 'writing', bytes: 420e6, totalBytes: 1e9, speed: 35.2e6, etaSeconds: 16.5, targets: [], ...overrides };
+  return { jobId: 'j1', phase: 'writing', bytes: 420e6, totalBytes: 1e9, speed: 35.2e6, etaSeconds: 16.5, percent: 27, targets: oneCard('writing', 27), ...overrides };
 }
 
 function result(overrides: Partial<FlashResult> = {}, target: Partial<FlashResult['targets'][number]> = {}): FlashResult {
@@ -105,19 +107,28 @@ describe('target checks before writing', () => {
 });
 
 describe('progress', () => {
-  it('shows phase, bar, percent, speed and ETA in one line', () => {
-    assert.equal(progressLine(progress(), 10), 'Writing       [####------]  42%  35.2 MB/s  ETA 0:17');
+  it('shows the card\'s step, its one figure over the whole write, speed and the step\'s time left', () => {
+    assert.equal(progressLine(progress(), 10), 'Writing               [###-------]  27%  35.2 MB/s  0:17 left in this step');
   });
 
-  it('shows bytes instead of a percent when the total is unknown', () => {
-    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing' })), /^Decompressing .* 420 MB .* ETA --:--$/);
+  it('shows bytes and no figure while the image\'s size is unknown', () => {
+    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing', percent: null, targets: oneCard('writing', null) })), /^Writing .*\]       420 MB  .* --:-- left in this step$/);
   });
 
-  it('counts cards, not bytes, while first boot is set up; no speed or ETA then, nor once done', () => {
-    const line = progressLine(progress({ phase: 'provisioning', bytes: 1, totalBytes: 3, speed: 6, etaSeconds: 2 }), 10);
-    assert.equal(line, 'Provisioning  [###-------] 1 of 3 cards');
-    assert.equal(progressLine(progress({ phase: 'provisioning', bytes: 0, totalBytes: 1, speed: 0 }), 10), 'Provisioning  [----------] 0 of 1 card');
-    assert.equal(progressLine(progress({ phase: 'done', bytes: 1e9, totalBytes: 1e9, speed: 0, etaSeconds: null }), 10), 'Done          [##########] 100%');
+  it('counts cards, not bytes, while first boot is set up; no speed or time left then, nor once done', () => {
+    const line = progressLine(progress({ phase: 'provisioning', bytes: 1, totalBytes: 3, speed: 6, etaSeconds: 2, percent: 95, targets: oneCard('first-boot', 95) }), 10);
+    assert.equal(line, 'Setting up first boot [##########]  95%  first boot: 1 of 3 cards set up');
+    assert.doesNotMatch(line, /B\/s/);
+    assert.equal(progressLine(progress({ phase: 'done', bytes: 1e9, totalBytes: 1e9, speed: 0, etaSeconds: null, percent: 100, targets: oneCard('done', 100) }), 10), 'Done                  [##########] 100%');
+  });
+
+  it('says how many of several cards are done and what the slowest does, with the slowest\'s figure', () => {
+    const targets: FlashProgress['targets'] = [
+      { device: '/dev/sdb', state: 'done', bytesWritten: 5, figure: { step: 'done', percent: 100 } },
+      { device: '/dev/sdc', state: 'verifying', bytesWritten: 5, figure: { step: 'verifying', percent: 83 } },
+      { device: '/dev/sdd', state: 'failed', bytesWritten: 1, figure: { step: 'failed', percent: 12 } },
+    ];
+    assert.match(progressLine(progress({ phase: 'verifying', percent: 83, targets }), 10), /^1 of 3 cards done · the slowest is verifying · 1 failed \[########--\]  83%/);
   });
 
   it('formats long ETAs with hours', () => {
@@ -146,10 +157,10 @@ describe('progress', () => {
   it('prints plain lines in a log: each phase, then every tenth', () => {
     const captured = captureIO(false);
     const view = createProgressView(captured.io);
-    for (let bytes = 0; bytes <= 1e9; bytes += 1e7) view.update(progress({ bytes }));
-    view.update(progress({ phase: 'verifying', bytes: 0 }));
+    for (let percent = 0; percent <= 66; percent += 1) view.update(progress({ percent, targets: oneCard('writing', percent) }));
+    view.update(progress({ phase: 'verifying', bytes: 0, percent: 66, targets: oneCard('verifying', 66) }));
     const lines = captured.stdout().trim().split('\n');
-    assert.equal(lines.filter((l) => l.startsWith('Writing')).length, 11);
+    assert.equal(lines.filter((l) => l.startsWith('Writing')).length, 7, '0 %, then each tenth up to 60 %');
     assert.equal(lines.filter((l) => l.startsWith('Verifying')).length, 1);
     assert.ok(!captured.stdout().includes('\r'));
   });

@@ -87,7 +87,7 @@ describe('DriveWatcher', () => {
 });
 
 describe('pauseDuringFlashes', () => {
-  const progress = (jobId: string) => ({ jobId, phase: 'writing' as const, bytes: 1, totalBytes: 10, speed: 1, etaSeconds: 9, targets: [] });
+  const progress = (jobId: string) => ({ jobId, phase: 'writing' as const, bytes: 1, totalBytes: 10, speed: 1, etaSeconds: 9, percent: 6, targets: [] });
   const done = (jobId: string) => ({ jobId, ok: true, source: '/x.raw', imageSize: 10, targets: [], durationMs: 5 });
 
   it('pauses while any job runs and resumes after the last one ends', () => {

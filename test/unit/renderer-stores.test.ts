@@ -18,7 +18,7 @@ function drive(device: string, extra: Partial<Drive> = {}): Drive {
 }
 
 function progress(jobId: string, bytes: number): FlashProgress {
-  return { jobId, phase: 'writing', bytes, totalBytes: 100, speed: 10, etaSeconds: 5, targets: [{ device: '/dev/sdb', state: 'writing', bytesWritten: bytes }] };
+  return { jobId, phase: 'writing', bytes, totalBytes: 100, speed: 10, etaSeconds: 5, percent: Math.floor(bytes * 0.66), targets: [{ device: '/dev/sdb', state: 'writing', bytesWritten: bytes, figure: { step: 'writing', percent: Math.floor(bytes * 0.66) } }] };
 }
 
 function result(jobId: string, ok: boolean): FlashResult {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
 import type { Drive } from '../../../shared/domain/drive';
 import type { FlashRequest } from '../../../shared/domain/flash';
+import { cardStepWords } from '../../../shared/domain/flash-figures';
 import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
 import { oldDataWords } from '../../../shared/domain/old-data';
@@ -102,18 +103,23 @@ const phaseWords: Record<BenchSlot['state'], string> = {
   done: 'verified', failed: 'FAILED', cancelled: 'cancelled', refused: 'not written',
 };
 
+const moving: ReadonlySet<BenchSlot['state']> = new Set(['writing', 'verifying', 'provisioning']);
+
 /** A card's phase in words; a card taken out says whether it went out written. */
 function phaseOf(slot: BenchSlot): string {
   const written = slot.state === 'done' || slot.error?.code === 'ALREADY_WRITTEN';
   if (slot.removedAt) return written ? 'taken out, written: fine' : 'taken out, NOT written';
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'no rows left';
-  return slot.error?.code === 'ALREADY_WRITTEN' ? 'already written' : phaseWords[slot.state];
+  if (slot.error?.code === 'ALREADY_WRITTEN') return 'already written';
+  // A card in its job says the step its figure is in (waiting for its first-boot turn is first boot, not verifying).
+  return slot.figure && moving.has(slot.state) ? cardStepWords[slot.figure.step].toLowerCase() : phaseWords[slot.state];
 }
 
+/** The card's one figure over its whole write, as its job reports it (shared/domain/flash-figures.ts). */
 function percentOf(slot: BenchSlot): number | null {
   if (slot.state === 'done') return 100;
-  if (!slot.totalBytes || slot.state === 'waiting') return null;
-  return Math.min(100, Math.floor((slot.phaseBytes / slot.totalBytes) * 100));
+  if (slot.state === 'waiting' || slot.state === 'refused' || slot.state === 'failed' || slot.state === 'cancelled') return null;
+  return slot.figure?.percent ?? null;
 }
 
 /** A card's line: what changed for it (its phase, every tenth percent, its result). */
@@ -130,7 +136,7 @@ function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<
     ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}), ...(slot.oldData ? { oldData: slot.oldData } : {}),
     ...(slot.removedAt ? { removedAt: slot.removedAt } : {}),
   };
-  return { key: `${slot.state}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}/${slot.removedAt ?? ''}`, line, fields };
+  return { key: `${slot.state}/${phase}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}/${slot.removedAt ?? ''}`, line, fields };
 }
 
 function hintOf(error: { code: string; hint?: string }): string | undefined {

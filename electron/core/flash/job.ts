@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardIdentity, Drive } from '../../../shared/domain/drive';
 import { cardIdentity } from '../drives/device-identity';
 import { checkSameCards } from '../drives/same-card';
-import { flashRequestSchema, type DownloadPace, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
+import { flashRequestSchema, type CardFigure, type DownloadPace, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import type { OnCardReport } from '../../../shared/domain/on-card';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
@@ -20,6 +20,7 @@ import { fileSha256, preflight, type PreflightDeps } from './preflight';
 import { refuseMounted } from '../drives/check-targets';
 import type { SourceInfo } from '../image-source';
 import { ProgressMeter } from '../../../shared/progress-meter';
+import { progressFigures } from '../../../shared/domain/flash-figures';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';
@@ -139,14 +140,18 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let identities: CardIdentity[] = [];
   let notSaved: FiotError | undefined;
 
+  // The figures of the last report: each card's figure only goes forward.
+  let figures: CardFigure[] = [];
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, download?: DownloadPace): void {
     const { speed, etaSeconds: writeEta } = meter.sample(bytes, totalBytes, phase);
     // The cards cannot be done before the download is: while one runs, the time left is the longer of the two.
     const downloadEta = download ? downloadMeter.sample(download.bytes, download.totalBytes).etaSeconds : null;
     const etaSeconds = writeEta !== null && downloadEta !== null ? Math.max(writeEta, downloadEta) : writeEta;
+    const computed = progressFigures({ phase, bytes, totalBytes, verify: input.verify !== false, targets }, figures);
+    figures = computed.cards;
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
-    const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]) }));
-    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, targets: named, ...(download ? { download } : {}) };
+    const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]), figure: computed.cards[i]! }));
+    const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, percent: computed.percent, targets: named, ...(download ? { download } : {}) };
     for (const listener of listeners) listener(progress);
   }
 

@@ -281,7 +281,7 @@ export class BenchWriter {
         const error = this.writtenAs(identity) ?? refusal(drive, this.session.source)
           ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the card bench leaves it alone.` } : null)
           ?? (this.beforeStart.has(drive.device) ? presentAtStart : null);
-        const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, phaseBytes: 0, totalBytes: null, identity };
+        const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, identity };
         if (error) this.slots.set(drive.device, { ...slot, error });
         else this.queue(drive, slot);
         // A queued card is shown by the dispatch that follows, already saying whether it starts or waits.
@@ -302,8 +302,8 @@ export class BenchWriter {
 
   /** The card joins the end of the queue, claimed for the session. */
   private queue(drive: Drive, slot: BenchSlot): void {
-    const { error: _error, hostname: _hostname, tableRow: _tableRow, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, ...card } = slot;
-    this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0, phaseBytes: 0, totalBytes: null });
+    const { error: _error, hostname: _hostname, tableRow: _tableRow, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, figure: _figure, ...card } = slot;
+    this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0 });
     this.order.set(drive.device, this.inserted++);
     if (!this.claims.has(drive.device)) this.claims.set(drive.device, this.locks.claim(drive, this.session!.id));
   }
@@ -415,10 +415,8 @@ export class BenchWriter {
       if (!slot) continue;
       mine = true;
       prepared = prepared || (slot.state === 'pending' && target.state !== 'pending');
-      // A card that failed keeps the position it reached; the others move with the job.
-      const moving = target.state === 'writing' || target.state === 'verifying' || target.state === 'provisioning';
       this.update(target.device, {
-        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, ...(moving ? { phaseBytes: progress.bytes, totalBytes: progress.totalBytes } : {}),
+        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, figure: target.figure,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
       });
       if (this.session) this.tally(this.session, progress.jobId, target.device);

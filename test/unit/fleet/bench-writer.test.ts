@@ -48,11 +48,12 @@ test('each card inserted is written once, with the session values and no numberi
   assert.deepEqual(started.map((r) => r.targets), [['/dev/sdb', '/dev/sdc']], 'cards seen together share one job');
   assert.equal(started[0]!.counterStart, undefined, 'the series continues');
 
-  events.emit('flash:progress', { jobId: 'job-1', phase: 'writing', bytes: 50, totalBytes: 100, speed: 1, etaSeconds: 1, targets: [
-    { device: '/dev/sdb', state: 'writing', bytesWritten: 40, hostname: 'pump-7' }, { device: '/dev/sdc', state: 'failed', bytesWritten: 10, hostname: 'pump-8', error: { code: 'TARGET_COUNTERFEIT', message: 'probably counterfeit' } },
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'writing', bytes: 50, totalBytes: 100, speed: 1, etaSeconds: 1, percent: 33, targets: [
+    { device: '/dev/sdb', state: 'writing', bytesWritten: 40, hostname: 'pump-7', figure: { step: 'writing', percent: 33 } },
+    { device: '/dev/sdc', state: 'failed', bytesWritten: 10, hostname: 'pump-8', error: { code: 'TARGET_COUNTERFEIT', message: 'probably counterfeit' }, figure: { step: 'failed', percent: 6 } },
   ] });
   const slots = writer.status().slots;
-  assert.deepEqual(slots.map((s) => [s.device, s.state, s.hostname, s.phaseBytes]), [['/dev/sdb', 'writing', 'pump-7', 50], ['/dev/sdc', 'failed', 'pump-8', 0]]);
+  assert.deepEqual(slots.map((s) => [s.device, s.state, s.hostname, s.figure]), [['/dev/sdb', 'writing', 'pump-7', { step: 'writing', percent: 33 }], ['/dev/sdc', 'failed', 'pump-8', { step: 'failed', percent: 6 }]]);
 
   await writer.poll();
   assert.equal(started.length, 1, 'cards still in their readers are not written again');
@@ -130,7 +131,7 @@ test('ending the session between a card’s last progress and its job’s end co
   await writer.start({ source: '/images/iot.raw' });
   insert([card('/dev/sdb')]);
   await writer.poll();
-  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1 }] });
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, percent: 100, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, figure: { step: 'done', percent: 100 } }] });
   writer.stop();
   const idle = writer.whenIdle();
   events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true }] });
@@ -143,7 +144,7 @@ test('a card pulled out between its last progress and its job’s end is still k
   await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
   insert([card('/dev/sdb', { description: 'card A' })]);
   await writer.poll();
-  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, hostname: 'pump-1' }] });
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 1, totalBytes: 1, speed: 1, etaSeconds: 0, percent: 100, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, hostname: 'pump-1', figure: { step: 'done', percent: 100 } }] });
   insert([]);
   await writer.poll();
   events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 1, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 1, verified: true, hostname: 'pump-1' }] });
@@ -368,7 +369,7 @@ test('a card taken out keeps its slot until dismissed or the next card goes into
   insert([a]);
   await writer.poll();
   // Its job's last progress says done: counted there, not when the job's end comes later.
-  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 100, totalBytes: 100, speed: 1, etaSeconds: 0, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, hostname: 'pump-7' }] });
+  events.emit('flash:progress', { jobId: 'job-1', phase: 'done', bytes: 100, totalBytes: 100, speed: 1, etaSeconds: 0, percent: 100, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, hostname: 'pump-7', figure: { step: 'done', percent: 100 } }] });
   assert.equal(writer.status().session?.written, 1, 'counted with the tile that shows it done');
   events.emit('flash:done', { jobId: 'job-1', ok: true, source: '/images/iot.raw', imageSize: 100, durationMs: 1, targets: [{ device: '/dev/sdb', state: 'done', bytesWritten: 80, verified: true, hostname: 'pump-7' }] });
   assert.equal(writer.status().session?.written, 1, 'and not counted twice');

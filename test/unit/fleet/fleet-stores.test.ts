@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchBlocker, createFleetStore } from '../../../renderer/src/features/fleet/fleet-store';
-import { cardCounts, trackCards } from '../../../renderer/src/features/write/card-track';
+import { trackCards } from '../../../renderer/src/features/write/card-track';
 import { createJobStore } from '../../../renderer/src/features/write/job-store';
 import type { FlashProgress, FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
@@ -55,14 +55,14 @@ test('names the history holds block the write until confirmed, and only then all
   assert.deepEqual(store.getState().flashFields(), { allowDuplicateHostnames: true });
 });
 
-const progress = (bytes: number, targets: FlashProgress['targets']): FlashProgress => ({ jobId: 'j', phase: 'writing', bytes, totalBytes: 1000, speed: 0, etaSeconds: null, targets });
+const progress = (bytes: number, targets: FlashProgress['targets']): FlashProgress => ({ jobId: 'j', phase: 'writing', bytes, totalBytes: 1000, speed: 0, etaSeconds: null, percent: null, targets });
+const writing = (percent: number) => ({ step: 'writing' as const, percent });
 
-test('each card has its own position, bytes and speed; the counts follow the rows', () => {
-  let cards = trackCards({}, progress(100, [{ device: 'a', state: 'writing', bytesWritten: 100 }, { device: 'b', state: 'writing', bytesWritten: 100 }]), 0);
-  cards = trackCards(cards, progress(400, [{ device: 'a', state: 'writing', bytesWritten: 300 }, { device: 'b', state: 'failed', bytesWritten: 150, error: { code: 'TARGET_COUNTERFEIT', message: 'x' } }]), 1000);
-  assert.deepEqual([cards.a?.phaseBytes, cards.a?.speed, cards.a?.bytesWritten], [400, 200, 300]);
-  assert.deepEqual([cards.b?.phaseBytes, cards.b?.speed, cards.b?.state], [100, 0, 'failed'], 'a failed card stays where it stopped');
-  assert.deepEqual(cardCounts(Object.values(cards)), { active: 1, done: 0, failed: 1 });
+test('each card has its own figure, bytes and speed; a stopped card keeps its figure and has no speed', () => {
+  let cards = trackCards({}, progress(100, [{ device: 'a', state: 'writing', bytesWritten: 100, figure: writing(6) }, { device: 'b', state: 'writing', bytesWritten: 100, figure: writing(6) }]), 0);
+  cards = trackCards(cards, progress(400, [{ device: 'a', state: 'writing', bytesWritten: 300, figure: writing(26) }, { device: 'b', state: 'failed', bytesWritten: 150, error: { code: 'TARGET_COUNTERFEIT', message: 'x' }, figure: { step: 'failed', percent: 6 } }]), 1000);
+  assert.deepEqual([cards.a?.figure.percent, cards.a?.speed, cards.a?.bytesWritten], [26, 200, 300]);
+  assert.deepEqual([cards.b?.figure, cards.b?.speed, cards.b?.state], [{ step: 'failed', percent: 6 }, 0, 'failed'], 'a failed card stays where it stopped');
 });
 
 test('"Retry failed cards" rewrites only those, with the numbers they were given', async () => {

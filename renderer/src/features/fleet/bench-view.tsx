@@ -13,7 +13,7 @@ import { oldDataWords } from '../../../../shared/domain/old-data';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { formatSize } from '../../../../shared/format-size';
 import { ErrorNotice } from '../../components/error-notice';
-import { percent } from '../../format';
+import { cardStepWords } from '../../../../shared/domain/flash-figures';
 import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
@@ -24,6 +24,8 @@ import { tableLostWords } from './fleet-store';
 import { tableWords } from '../provisioning/profile-summary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, pending: 'Starting', refused: 'Not written', waiting: 'Waiting for a free writer' };
+
+const moving: ReadonlySet<BenchSlot['state']> = new Set(['writing', 'verifying', 'provisioning']);
 
 /** Whether the slot's card holds what the session writes: written now, or earlier in this session. */
 function written(slot: BenchSlot): boolean {
@@ -40,7 +42,8 @@ function phaseWords(slot: BenchSlot): string {
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
   if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
   if (slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START') return 'Already in the reader';
-  return slotWords[slot.state];
+  // In its job, the card's step: waiting its turn for first-boot setup is first boot, not verifying.
+  return slot.figure && moving.has(slot.state) ? cardStepWords[slot.figure.step] : slotWords[slot.state];
 }
 
 /** The card as a person recognises it in the question: reader, what it is, its size. */
@@ -86,7 +89,8 @@ function keepFocus(action: Promise<void>, tile: HTMLElement | null): void {
 function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boolean; naming: boolean }) {
   const removed = Boolean(slot.removedAt);
   // A card taken out has no progress left to show: its phase says how it went out.
-  const pct = removed || slot.state === 'waiting' ? null : slot.state === 'done' ? 100 : percent(slot.phaseBytes, slot.totalBytes);
+  // The card's one figure over its whole write, as its job reports it; a stopped card's words say how it stopped.
+  const pct = removed || !moving.has(slot.state) ? (slot.state === 'done' && !removed ? 100 : null) : (slot.figure?.percent ?? null);
   // "Take it out" is done: a card put back and taken out again needs no more words than "fine".
   const error = removed && slot.error?.code === 'ALREADY_WRITTEN' ? undefined : slot.error;
   const hint = error && (error.hint ?? (isErrorCode(error.code) ? errorCatalog[error.code].hint : undefined));
