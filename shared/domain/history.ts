@@ -73,3 +73,14 @@ export function imageLabel(given: string): string {
 export function batchOf(entry: Pick<HistoryEntry, 'jobId' | 'batchId'>): string {
   return entry.batchId ?? entry.jobId;
 }
+
+/**
+ * The batch History shows first and `history --batch last` names: the newest card bench session
+ * (the paperwork after a fleet day, even when a card was written by hand since), else the newest
+ * job. `entries` are newest first.
+ */
+export function latestBatch(entries: ReadonlyArray<Pick<HistoryEntry, 'jobId' | 'batchId'>>): string | undefined {
+  const session = entries.find((entry) => entry.batchId !== undefined);
+  const newest = session ?? entries[0];
+  return newest ? batchOf(newest) : undefined;
+}

@@ -25,7 +25,7 @@ device said it came up: "came up 10:32 on 192.168.1.57", "not heard from after 3
   --json      one JSON object: {"type":"result","ok":true,"entries":[...]}
   --csv       CSV for a spreadsheet: a header, then one row per card (RFC 4180)
   --batch JOB one batch's cards: the card bench's batch id (batchId in --json) or a flash job's id
-              (\`last\` for the newest batch; the ids are in --json): as CSV (default), JSON
+              (\`last\`: the newest card bench batch, else the newest job; the ids are in --json): as CSV (default), JSON
               (--json), a printable A4 HTML sheet (--html) with one line per card (device,
               model, serial, hostname, IP, table row, label, result in words, and whether it
               came up when checked in) and a QR code per card holding its hostname, serial and

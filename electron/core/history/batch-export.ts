@@ -6,7 +6,7 @@
  * escaped (hostnames, labels and file names are user input).
  */
 import { checkinCsvFields, LONG_COLUMNS, qrSvg, SHEET_COLUMNS, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard, type SheetColumn } from '../../../shared/batch-sheet';
-import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
+import { batchOf, imageLabel, latestBatch, type HistoryEntry } from '../../../shared/domain/history';
 import { FiotError } from '../../../shared/errors';
 import { csvField } from './csv';
 
@@ -20,11 +20,11 @@ export interface BatchExport {
 }
 
 /**
- * The cards of the batch `jobId` names (a session's id, or a job's; the newest batch when none is
- * named), in card order; entries are newest first.
+ * The cards of the batch `jobId` names (a session's id, or a job's; the latest batch when none is
+ * named: shared/domain/history.ts latestBatch), in card order; entries are newest first.
  */
 export function batchEntries(entries: HistoryEntry[], jobId?: string): HistoryEntry[] {
-  const id = jobId ?? (entries[0] ? batchOf(entries[0]) : undefined);
+  const id = jobId ?? latestBatch(entries);
   const batch = entries.filter((entry) => batchOf(entry) === id);
   if (!id || batch.length === 0) {
     throw new FiotError('NOT_FOUND', jobId ? `The history has no batch with job id ${jobId}.` : 'The history is empty: no batch has been written yet.', 'Run `fiot-flash history --json` to see the job ids.');

@@ -1,6 +1,6 @@
 /** One batch (a card bench run, or one Write) exported as the batch record (CSV, JSON), or opened in the print view. */
 import { useState } from 'react';
-import { batchOf, type HistoryEntry } from '../../../../shared/domain/history';
+import { batchOf, latestBatch, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
 import { glossary } from '../../../../shared/glossary';
@@ -34,7 +34,8 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   const batches = batchesOf(entries);
   const busy = useHistory((s) => s.busy);
   const [chosen, setChosen] = useState<string | null>(null);
-  const jobId = chosen ?? batches[0]?.jobId ?? '';
+  // The latest card bench session first (the paperwork after a fleet day), else the newest Write.
+  const jobId = chosen ?? latestBatch(entries) ?? '';
   return (
     <section className="stack batch-export" aria-labelledby="batch-export-title" data-testid="batch-export">
       <h2 id="batch-export-title">One batch</h2>

@@ -6,8 +6,8 @@
  */
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
-import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
-import { LONG_COLUMNS, qrDataUrl, SHEET_COLUMNS, sheetCard, sheetTitle, wantsLabel, type SheetCard } from '../../../../shared/batch-sheet';
+import { batchOf, imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
+import { LONG_COLUMNS, qrDataUrl, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard } from '../../../../shared/batch-sheet';
 import { historyStore } from '../../stores';
 
 type Layout = 'sheet' | 'labels';
@@ -18,21 +18,23 @@ function QrImage({ card, className }: { card: SheetCard; className: string }) {
 
 function Sheet({ batch, cards }: { batch: HistoryEntry[]; cards: SheetCard[] }) {
   const first = batch[0]!;
+  // A batch written with check-in also says which devices came up, and when, as the exported sheet does.
+  const columns = sheetColumns(cards);
   return (
     <section className="print-sheet" data-testid="print-sheet">
       <h1>{sheetTitle(batch)}</h1>
       <p>
         Image: <code>{imageLabel(first.source.given)}</code>
-        {first.source.sha256 && <>, sha256 <code>{first.source.sha256}</code></>}. Job <code>{first.jobId}</code>.
+        {first.source.sha256 && <>, sha256 <code>{first.source.sha256}</code></>}. {first.batchId ? 'Card bench batch' : 'Job'} <code>{batchOf(first)}</code>.
       </p>
       <table>
         <thead>
-          <tr>{SHEET_COLUMNS.map(([key, heading]) => <th key={key}>{heading}</th>)}<th>QR</th></tr>
+          <tr>{columns.map(([key, heading]) => <th key={key}>{heading}</th>)}<th>QR</th></tr>
         </thead>
         <tbody>
           {cards.map((card) => (
             <tr key={card.card} className={`print-${card.result}`} data-testid="print-row">
-              {SHEET_COLUMNS.map(([key]) => <td key={key} className={LONG_COLUMNS.has(key) ? 'print-long' : undefined}>{String(card[key])}</td>)}
+              {columns.map(([key]) => <td key={key} className={LONG_COLUMNS.has(key) ? 'print-long' : undefined}>{String(card[key])}</td>)}
               <td className="print-qr-cell"><QrImage card={card} className="print-qr" /></td>
             </tr>
           ))}
