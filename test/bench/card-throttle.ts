@@ -51,8 +51,19 @@ export interface ThrottledCards {
   spawn(command: string, args: string[], options?: SpawnOptions): ChildProcess;
   /** Bytes read and written on `device` by processes of the cgroup so far. */
   serviceBytes(device: string): ServiceBytes;
+  /**
+   * Moves this process into the cgroup, so the children it starts from now on (a writer) are held
+   * to the cards' speed too; returns the way back to the cgroup it was in.
+   */
+  enter(): () => void;
   /** Removes the cgroup; every process started in it must have ended. */
   remove(): void;
+}
+
+/** This process's blkio cgroup, as a path under the hierarchy's root. */
+function ownCgroup(): string {
+  const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => /^\d+:([^:]*,)?blkio(,[^:]*)?:/.test(l));
+  return line ? line.slice(line.lastIndexOf(':') + 1) : '/';
 }
 
 function majorMinor(device: string): string {
@@ -79,6 +90,11 @@ export function throttleCards(devices: string[], speed: CardSpeed): ThrottledCar
     spawn(command, args, options = {}) {
       // The shell joins the cgroup, then becomes the command: nothing runs outside it.
       return spawn('sh', ['-c', 'echo $$ > "$0" && exec "$@"', path.join(dir, 'cgroup.procs'), command, ...args], options);
+    },
+    enter() {
+      const before = path.join(BLKIO, ownCgroup(), 'cgroup.procs');
+      writeFileSync(path.join(dir, 'cgroup.procs'), `${process.pid}\n`);
+      return () => writeFileSync(before, `${process.pid}\n`);
     },
     serviceBytes(device) {
       const mm = majorMinor(device);

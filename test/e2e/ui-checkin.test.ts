@@ -5,7 +5,9 @@
  * the real Ignition into a scratch root and the unit's command runs there (the device boots), and
  * the page says it came up. The time from the report reaching the station to the line on the page
  * is measured in the page itself. Then station mode: a card inserted is written, its tile waits
- * for the device, and says "Came up" once it reported.
+ * for the device, and says "Came up" once it reported. Last, History after a card written by hand
+ * since: it opens on the card bench batch, and its printable sheet and CSV say when the device
+ * came up (`history --batch last` names the same batch).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +29,8 @@ import { runInRoot } from '../helpers/scratch-root-run';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { addTarget, chooseImage } from '../helpers/ui-steps';
+import { coreCalls } from '../helpers/core-calls';
+import { runCli } from '../helpers/run-cli';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? realIgnitionSkipReason() ??
@@ -178,6 +182,66 @@ describe('check-in in the app: the result says which device came up', { skip: sk
     } finally {
       await page.close();
       card?.detach();
+    }
+  });
+
+  it('History opens on the card bench batch, not a card written by hand since; its sheet and CSV say when the device came up', { timeout: 300_000 }, async () => {
+    // A card written by hand after the bench session: the newest job in the history.
+    const byHand = createLoopDisk(fixture.size);
+    const page = await session.browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      const calls = coreCalls(() => session.core);
+      const { jobId } = await calls.call<{ jobId: string }>('flash:start', { source: session.offer(fixture.path), targets: [byHand.device], unmountConfirmed: true });
+      assert.equal((await calls.flashDone(jobId)).ok, true);
+      const entries = (await calls.call<{ entries: HistoryEntry[] }>('history:list', {})).entries;
+      assert.equal(entries[0]!.jobId, jobId, 'the hand-written card is the newest entry');
+      const bench = entries.find((e) => e.batchId !== undefined && e.checkin?.state === 'came-up')!;
+      assert.ok(bench, 'the bench session\'s card, came up');
+
+      await page.goto(session.station.url);
+      await page.getByTestId('history-open').click();
+      const choice = page.getByTestId('batch-choice');
+      await choice.waitFor();
+      assert.equal(await choice.inputValue(), bench.batchId, 'the latest card bench batch is chosen, not the newer job');
+      assert.match(await choice.locator('option:checked').innerText(), /card bench$/);
+      assert.equal(await choice.locator('option').first().getAttribute('value'), jobId, 'the newer job is still offered, first in the list');
+
+      // The printable sheet: a "Came up" column with when and where the device reported.
+      await page.getByTestId('batch-print').click();
+      const sheet = page.getByTestId('print-sheet');
+      await sheet.waitFor();
+      const headings = await sheet.locator('th').allInnerTexts();
+      assert.ok(headings.includes('Came up'), `the sheet's columns: ${headings.join(', ')}`);
+      const cameUpCell = sheet.getByTestId('print-row').first().locator('td').nth(headings.indexOf('Came up'));
+      assert.match(await cameUpCell.innerText(), /^came up \d\d:\d\d on \S+$/);
+      assert.match(await sheet.locator('p').first().innerText(), new RegExp(`Card bench batch ${bench.batchId}`));
+      for (const [width, height] of [[1280, 900], [800, 800]] as const) {
+        await page.setViewportSize({ width, height });
+        const file = screenshotPath(`history-sheet-came-up-${width}`);
+        if (file) await page.screenshot({ path: file, fullPage: true });
+      }
+      await page.getByTestId('print-close').click();
+
+      // The batch's spreadsheet says the same, with the time of the report.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('batch-export-csv').click()]);
+      const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+      const header = csv[0]!.split(',');
+      const row = csv.find((line) => line.includes(bench.jobId))!.split(',');
+      assert.equal(row[header.indexOf('checkin')], 'came-up');
+      assert.equal(row[header.indexOf('came_up_at')], bench.checkin!.report!.time);
+      assert.ok(!csv.some((line) => line.includes(jobId)), 'the hand-written card is another batch');
+
+      // `history --batch last` names the same batch.
+      const last = await runCli(['history', '--batch', 'last', '--json'], { FIOT_CONFIG_DIR: path.join(session.dataDir, 'config') });
+      assert.equal(last.code, 0, last.stderr);
+      assert.equal((JSON.parse(last.stdout.trim().split('\n').at(-1)!) as { jobId: string }).jobId, bench.batchId);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      byHand.dispose();
     }
   });
 });

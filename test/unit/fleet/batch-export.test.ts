@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { batchEntries, entriesFromFlash, exportBatch } from '../../../electron/core/history';
 import type { FinishedFlash } from '../../../electron/core/history';
 import { sampleEntry } from '../history/sample-entry';
+import { latestBatch } from '../../../shared/domain/history';
 
 const PASSWORD_HASH = '$6$batchsalt$' + 'y'.repeat(86);
 const PSK = 'correct horse battery';
@@ -62,4 +63,15 @@ test('CSV, JSON and HTML of the newest batch: every card, the sheet escaped, no 
   assert.match(html, /<td>1 \(line 2\)<\/td>/, 'the sheet’s Row column says the same');
   assert.throws(() => exportBatch(entries, 'csv', 'job-404'), { code: 'NOT_FOUND' });
   assert.equal(exportBatch(entries, 'csv', 'job-1').text.trim().split('\r\n').length, 2);
+});
+
+test('the latest batch is the newest card bench session, even with a card written by hand since; else the newest job', () => {
+  const bench = (card: number, jobId: string) => sampleEntry({ jobId, batchId: 'session-7', card });
+  const byHand = sampleEntry({ jobId: 'job-hand' });
+  // Newest first: a card written by hand after the bench session, then the session's three cards (two jobs).
+  const entries = [byHand, bench(3, 'job-b'), bench(2, 'job-a'), bench(1, 'job-a'), sampleEntry({ jobId: 'job-old', batchId: 'session-6' })];
+  assert.equal(latestBatch(entries), 'session-7');
+  assert.deepEqual(batchEntries(entries).map((e) => [e.batchId, e.card]), [['session-7', 1], ['session-7', 2], ['session-7', 3]], '--batch last: the session, in card order');
+  assert.equal(latestBatch([byHand, sampleEntry({ jobId: 'job-older' })]), 'job-hand', 'no bench session: the newest job');
+  assert.equal(latestBatch([]), undefined);
 });

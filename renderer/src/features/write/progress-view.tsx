@@ -47,10 +47,11 @@ function progressDetails(progress: FlashProgress): string {
   if (progress.phase === 'done') return '';
   if (progress.phase === 'provisioning') return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
   if (progress.phase === 'preparing' && progress.bytes === 0) return 'Checking the image and the drives…';
-  const amount = progress.totalBytes ? `${formatSize(progress.bytes)} of ${formatSize(progress.totalBytes)}` : formatSize(progress.bytes);
-  const what = progress.phase === 'verifying' ? `${amount} read back` : `${amount} of the image written`;
+  const of = (what: string) => (progress.totalBytes ? `${formatSize(progress.bytes)} of ${what}${formatSize(progress.totalBytes)}` : formatSize(progress.bytes));
+  // The image passes by its free space without writing it: the stream's figure is the image's, a card's own bytes are on its row.
+  const where = progress.phase === 'verifying' ? `${of('')} read back` : `${of('the ')} image done`;
   const left = formatEta(progress.etaSeconds);
-  return [what, formatSpeed(progress.speed), left ? `${left} in this step` : ''].filter(Boolean).join(' · ');
+  return [where, formatSpeed(progress.speed), left ? `${left} in this step` : ''].filter(Boolean).join(' · ');
 }
 
 export function ProgressView() {
@@ -63,7 +64,7 @@ export function ProgressView() {
   const boardId = useJob((s) => s.request?.board);
   const medium = mediumWords(useCatalog((s) => s.boards.find((b) => b.id === boardId) ?? null));
   const pct = progress?.percent ?? null;
-  const headline = progress ? progressHeadline(cards.map((card) => card.figure), medium) : 'Starting';
+  const headline = cards.length ? progressHeadline(cards.map((card) => card.figure), medium) : 'Starting';
   const details = progress ? progressDetails(progress) : 'Checking the image and the drives…';
 
   return (
