@@ -21,7 +21,7 @@ import type { HistoryEntry } from '../../shared/domain/history';
 import type { Fixture } from '../fixtures/fixture';
 import { debugfs } from '../helpers/boot-partition';
 import { describeFindings, seriousAxeFindings } from '../helpers/a11y';
-import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath, watchedPage } from '../helpers/browser';
 import { attachNewCard, createLoopDisk, type LoopDevice } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { applyWithIgnition, realIgnitionSkipReason } from '../helpers/real-ignition';
@@ -188,10 +188,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
   it('History opens on the card bench batch, not a card written by hand since; its sheet and CSV say when the device came up', { timeout: 300_000 }, async () => {
     // A card written by hand after the bench session: the newest job in the history.
     const byHand = createLoopDisk(fixture.size);
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const { page, pageErrors } = await watchedPage(session.browser);
     try {
       const calls = coreCalls(() => session.core);
       const { jobId } = await calls.call<{ jobId: string }>('flash:start', { source: session.offer(fixture.path), targets: [byHand.device], unmountConfirmed: true });

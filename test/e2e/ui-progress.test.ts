@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Fixture } from '../fixtures/fixture';
 import { throttleCards, throttleSkipReason, type ThrottledCards } from '../bench/card-throttle';
-import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
+import { chromiumSkipReason, screenshotPath, watchedPage } from '../helpers/browser';
 import { createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
@@ -111,10 +111,7 @@ describe('write progress that agrees with itself', { skip: skip ?? false }, () =
     const cards = [createLoopDisk(fixture.size), createLoopDisk(fixture.size)];
     const throttled: ThrottledCards = throttleCards(cards.map((c) => c.device), SLOW_CARD);
     const leave = throttled.enter();
-    const page = await session.browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const { page, pageErrors } = await watchedPage(session.browser);
     try {
       await page.goto(session.station.url);
       await chooseImage(page, session.offer(fixture.path));

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ciSkip } from './skip';
 
 export const CHROMIUM = process.env.FIOT_CHROMIUM ?? '/usr/bin/chromium';
@@ -62,4 +62,13 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
 export function screenshotPath(name: string): string | undefined {
   const dir = process.env.FIOT_E2E_SCREENSHOTS;
   return dir ? path.join(dir, `${name}.png`) : undefined;
+}
+
+/** A new page of `browser` at this size, with the errors the page throws collected (a test expects none). */
+export async function watchedPage(browser: TestBrowser, width = 1280, height = 900): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { page, pageErrors };
 }

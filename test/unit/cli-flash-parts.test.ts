@@ -112,7 +112,7 @@ describe('progress', () => {
   });
 
   it('shows bytes and no figure while the image\'s size is unknown', () => {
-    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing', percent: null, targets: oneCard('writing', null) })), /^Writing .*\]       420 MB  .* --:-- left in this step$/);
+    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing', percent: null, targets: oneCard('writing', null) })), /^Writing .*\] {7}420 MB {2}.* --:-- left in this step$/);
   });
 
   it('counts cards, not bytes, while first boot is set up; no speed or time left then, nor once done', () => {
@@ -128,7 +128,7 @@ describe('progress', () => {
       { device: '/dev/sdc', state: 'verifying', bytesWritten: 5, figure: { step: 'verifying', percent: 83 } },
       { device: '/dev/sdd', state: 'failed', bytesWritten: 1, figure: { step: 'failed', percent: 12 } },
     ];
-    assert.match(progressLine(progress({ phase: 'verifying', percent: 83, targets }), 10), /^1 of 3 cards done · the slowest is verifying · 1 failed \[########--\]  83%/);
+    assert.match(progressLine(progress({ phase: 'verifying', percent: 83, targets }), 10), /^1 of 3 cards done · the slowest is verifying · 1 failed \[########--\] {2}83%/);
   });
 
   it('formats long ETAs with hours', () => {
