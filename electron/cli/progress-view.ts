@@ -4,7 +4,7 @@
  * log or pipe a plain line per step and per tenth; with --json every update as
  * {"type":"progress",...}, carrying the same figures (the job's `percent`, each target's `figure`).
  */
-import { cardsDoneWords, downloadPaceWords, type FlashProgress } from '../../shared/domain/flash';
+import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
 import { progressHeadline } from '../../shared/domain/flash-figures';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
@@ -33,7 +33,7 @@ export function progressLine(progress: FlashProgress, width = 30): string {
 /** Where the job's current step is, in its own unit: bytes with a speed and the step's time left, or cards. */
 function stepFigures(progress: FlashProgress): string {
   if (progress.phase === 'done' || progress.phase === 'preparing') return '';
-  if (progress.phase === 'provisioning') return `first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
+  if (phaseCountsCards(progress.phase)) return `first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
   const amount = progress.totalBytes === null ? `${formatSize(progress.bytes)}  ` : '';
   return `${amount}${formatSize(progress.speed)}/s  ${formatEta(progress.etaSeconds)} left in this step`;
 }

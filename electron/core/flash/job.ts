@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardIdentity, Drive } from '../../../shared/domain/drive';
 import { cardIdentity } from '../drives/device-identity';
 import { checkSameCards } from '../drives/same-card';
-import { flashRequestSchema, type CardFigure, type DownloadPace, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
+import { flashRequestSchema, phaseCountsCards, type CardFigure, type DownloadPace, type FlashProgress, type FlashRequest, type FlashResult, type TargetState } from '../../../shared/domain/flash';
 import type { SourceTrust } from '../../../shared/domain/images';
 import type { OnCardReport } from '../../../shared/domain/on-card';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
@@ -143,7 +143,9 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   // The figures of the last report: each card's figure only goes forward.
   let figures: CardFigure[] = [];
   function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, download?: DownloadPace): void {
-    const { speed, etaSeconds: writeEta } = meter.sample(bytes, totalBytes, phase);
+    const { speed: sampledSpeed, etaSeconds: writeEta } = meter.sample(bytes, totalBytes, phase);
+    // `speed` is bytes per second: a step that counts cards has none (its time left stands).
+    const speed = phaseCountsCards(phase) ? 0 : sampledSpeed;
     // The cards cannot be done before the download is: while one runs, the time left is the longer of the two.
     const downloadEta = download ? downloadMeter.sample(download.bytes, download.totalBytes).etaSeconds : null;
     const etaSeconds = writeEta !== null && downloadEta !== null ? Math.max(writeEta, downloadEta) : writeEta;

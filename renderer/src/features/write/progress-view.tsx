@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { cardsDoneWords, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
+import { cardsDoneWords, phaseCountsCards, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
 import { cardStepWords, progressHeadline } from '../../../../shared/domain/flash-figures';
 import { jobStore, useCatalog, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed } from '../../format';
@@ -45,7 +45,7 @@ function CardRow({ card }: { card: CardTrack }) {
  */
 function progressDetails(progress: FlashProgress): string {
   if (progress.phase === 'done') return '';
-  if (progress.phase === 'provisioning') return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
+  if (phaseCountsCards(progress.phase)) return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
   if (progress.phase === 'preparing' && progress.bytes === 0) return 'Checking the image and the drives…';
   const of = (what: string) => (progress.totalBytes ? `${formatSize(progress.bytes)} of ${what}${formatSize(progress.totalBytes)}` : formatSize(progress.bytes));
   // The image passes by its free space without writing it: the stream's figure is the image's, a card's own bytes are on its row.
