@@ -6,15 +6,19 @@
  * holds in each: the header's figure is never above a card still being written, never goes
  * back; a row's figure never goes back nor starts over at a step, reads 100 % only once its card
  * is done; the header's words count the cards done and name the step of the slowest card, which
- * a row shows; first boot counts cards, never bytes, and shows no speed.
+ * a row shows; first boot counts cards, never bytes, and shows no speed. The card bench's tile,
+ * for one slowed card: its figure goes once from 0 to 100, its bar with it, 100 only when done.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Fixture } from '../fixtures/fixture';
 import { throttleCards, throttleSkipReason, type ThrottledCards } from '../bench/card-throttle';
 import { chromiumSkipReason, screenshotPath, watchedPage } from '../helpers/browser';
-import { createLoopDisk } from '../helpers/loop';
+import { attachNewCard, createLoopDisk } from '../helpers/loop';
 import { provisionFixture } from '../helpers/provision-fixture';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { openStationSession, type StationSession } from '../helpers/station-session';
@@ -99,13 +103,29 @@ async function shot(page: Page, name: string): Promise<void> {
 describe('write progress that agrees with itself', { skip: skip ?? false }, () => {
   let session: StationSession;
   let fixture: Fixture;
+  let cardDir: string;
 
   before(async () => {
-    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('progress')]);
+    // The card readers' stand-in for the card bench: loop devices over files here are removable cards.
+    cardDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-progress-readers-'));
+    [fixture, session] = await Promise.all([provisionFixture({ layout: 'mbr' }), openStationSession('progress', { FIOT_TEST_CARD_DIR: cardDir })]);
   });
   after(async () => {
     await session?.close();
+    rmSync(cardDir, { recursive: true, force: true });
   });
+
+  /** The image, then first boot: names from a pattern, a user with a key. */
+  async function imageAndFirstBoot(page: Page, hostname: string): Promise<void> {
+    await page.goto(session.station.url);
+    await chooseImage(page, session.offer(fixture.path));
+    await page.getByTestId('step-continue').click();
+    await page.getByTestId('provisioning-enabled').check();
+    await page.getByLabel('Hostname', { exact: true }).fill(hostname);
+    await page.getByLabel('User name', { exact: true }).fill('core');
+    await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
+    await page.getByText('(next card: 1)').waitFor();
+  }
 
   it('two cards with first-boot settings: the header and the rows never contradict, never go back', { timeout: 300_000 }, async () => {
     const cards = [createLoopDisk(fixture.size), createLoopDisk(fixture.size)];
@@ -113,14 +133,7 @@ describe('write progress that agrees with itself', { skip: skip ?? false }, () =
     const leave = throttled.enter();
     const { page, pageErrors } = await watchedPage(session.browser);
     try {
-      await page.goto(session.station.url);
-      await chooseImage(page, session.offer(fixture.path));
-      await page.getByTestId('step-continue').click();
-      await page.getByTestId('provisioning-enabled').check();
-      await page.getByLabel('Hostname', { exact: true }).fill('gate-{n}');
-      await page.getByLabel('User name', { exact: true }).fill('core');
-      await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
-      await page.getByText('(next card: 1)').waitFor();
+      await imageAndFirstBoot(page, 'gate-{n}');
       await page.getByTestId('step-continue').click();
       for (const card of cards) await addTarget(page, card.device);
       await page.getByTestId('step-continue').click();
@@ -193,6 +206,58 @@ describe('write progress that agrees with itself', { skip: skip ?? false }, () =
       leave();
       await removeOnceEmpty(throttled);
       for (const card of cards) card.dispose();
+    }
+  });
+
+  it('the card bench: a tile\'s figure goes once from 0 to 100 over writing, reading back and first boot', { timeout: 300_000 }, async () => {
+    // In its reader before the bench is on, so it is slowed before anything is written; then named to be written.
+    const card = attachNewCard(path.join(cardDir, 'reader-1.img'), fixture.size);
+    const throttled = throttleCards([card.device], SLOW_CARD);
+    const leave = throttled.enter();
+    const { page, pageErrors } = await watchedPage(session.browser);
+    try {
+      await imageAndFirstBoot(page, 'shed-{n}');
+      await page.getByTestId('tool-open-bench').click();
+      await page.getByTestId('bench-switch').click();
+      const tile = page.locator(`[data-testid="bench-slot"][data-device="${card.device}"]`);
+      await tile.getByTestId('bench-include').click();
+      await page.evaluate((device) => {
+        const seen: string[] = [];
+        (window as unknown as { tileSeen: string[] }).tileSeen = seen;
+        new MutationObserver(() => {
+          const slot = document.querySelector<HTMLElement>(`[data-testid="bench-slot"][data-device="${device}"]`);
+          if (!slot) return;
+          const text = `${slot.dataset.state}|${slot.querySelector('.bench-phase')?.textContent ?? ''}|${slot.querySelector('.bench-percent')?.textContent ?? ''}|${slot.querySelector<HTMLElement>('.progress-fill')?.style.width ?? ''}`;
+          if (seen.at(-1) !== text) seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      }, card.device);
+      await tile.getByTestId('bench-include-yes').click();
+      await page.waitForFunction((device) => Number(document.querySelector(`[data-testid="bench-slot"][data-device="${device}"] .bench-percent`)?.textContent?.replace('%', '') || 0) >= 30, card.device, { timeout: 120_000 });
+      await shot(page, 'progress-bench-tile-1280');
+      await page.locator(`[data-testid="bench-slot"][data-device="${card.device}"][data-state="done"]`).waitFor({ timeout: 180_000 });
+      const seen = await page.evaluate(() => (window as unknown as { tileSeen: string[] }).tileSeen);
+      console.log(`bench tile: ${seen.length} states seen`);
+      let last = 0;
+      const words = new Set<string>();
+      for (const line of seen) {
+        const [state, phase, percentText, width] = line.split('|') as [string, string, string, string];
+        if (!percentText) continue;
+        const percent = Number(percentText.replace('%', ''));
+        assert.ok(percent >= last, `the tile went back from ${last}: ${seen.join('\n')}`);
+        last = percent;
+        assert.equal(width, `${percent}%`, `the bar is where the figure says: ${line}`);
+        if (percent === 100) assert.equal(state, 'done', `100 % before the card is done: ${line}`);
+        words.add(phase);
+      }
+      for (const phase of ['Writing', 'Verifying', 'Setting up first boot', 'Done']) assert.ok(words.has(phase), `the tile said ${phase}: ${[...words].join(', ')}`);
+      assert.equal(last, 100);
+      await page.getByTestId('bench-switch').click();
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await page.close();
+      leave();
+      await removeOnceEmpty(throttled);
+      card.detach();
     }
   });
 });
