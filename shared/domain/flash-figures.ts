@@ -32,7 +32,7 @@ function share(done: number, total: number | null): number | null {
   return total === 0 ? 1 : Math.max(0, Math.min(1, done / total));
 }
 
-/** One card's figure. A card reaches 100 % only once it is done; a stopped card has no figure. */
+/** One card's figure. A card reaches 100 % only once it is done; a stopped card has none of its own (keepForward keeps the one it reached). */
 export function cardFigure(input: FiguresInput, target: FiguresInput['targets'][number]): CardFigure {
   if (target.state === 'done') return { step: 'done', percent: 100 };
   if (target.state === 'failed' || target.state === 'cancelled') return { step: target.state, percent: null };

@@ -191,6 +191,8 @@ describe('check-in in the app: the result says which device came up', { skip: sk
     const { page, pageErrors } = await watchedPage(session.browser);
     try {
       const calls = coreCalls(() => session.core);
+      // Named by path, as the Drives step's "Add a device or image file by path" does first.
+      await calls.call('drives:resolve', { path: byHand.device });
       const { jobId } = await calls.call<{ jobId: string }>('flash:start', { source: session.offer(fixture.path), targets: [byHand.device], unmountConfirmed: true });
       assert.equal((await calls.flashDone(jobId)).ok, true);
       const entries = (await calls.call<{ entries: HistoryEntry[] }>('history:list', {})).entries;
