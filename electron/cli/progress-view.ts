@@ -5,7 +5,7 @@
  * {"type":"progress",...}, carrying the same figures (the job's `percent`, each target's `figure`).
  */
 import { cardsDoneWords, downloadPaceWords, phaseCountsCards, type FlashProgress } from '../../shared/domain/flash';
-import { progressHeadline } from '../../shared/domain/flash-figures';
+import { anyCardWriting, progressHeadline } from '../../shared/domain/flash-figures';
 import { formatSize } from '../../shared/format-size';
 import type { CliIO } from './io';
 
@@ -32,10 +32,14 @@ export function progressLine(progress: FlashProgress, width = 30): string {
 
 /** Where the job's current step is, in its own unit: bytes with a speed and the step's time left, or cards. */
 function stepFigures(progress: FlashProgress): string {
-  if (progress.phase === 'done' || progress.phase === 'preparing') return '';
+  if (progress.phase === 'done' || progress.phase === 'preparing' || !anyCardWriting(progress.targets.map((t) => t.figure))) return '';
   if (phaseCountsCards(progress.phase)) return `first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
-  const amount = progress.totalBytes === null ? `${formatSize(progress.bytes)}  ` : '';
-  return `${amount}${formatSize(progress.speed)}/s  ${formatEta(progress.etaSeconds)} left in this step`;
+  // Nothing measured yet is said as nothing, not as "0 B/s".
+  return [
+    progress.totalBytes === null ? formatSize(progress.bytes) : '',
+    progress.speed > 0 ? `${formatSize(progress.speed)}/s` : '',
+    progress.speed > 0 && progress.etaSeconds !== null ? `${formatEta(progress.etaSeconds)} left in this step` : '',
+  ].filter(Boolean).join('  ');
 }
 
 function writeLine(progress: FlashProgress, width: number): string {

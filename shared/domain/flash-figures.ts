@@ -70,6 +70,11 @@ export function keepForward(previous: CardFigure | undefined, next: CardFigure):
   return next;
 }
 
+/** Whether a card is still being written: once none is, a step's speed and time left mean nothing. */
+export function anyCardWriting(cards: readonly CardFigure[]): boolean {
+  return cards.some((card) => card.step !== 'done' && card.step !== 'failed' && card.step !== 'cancelled');
+}
+
 /**
  * Every card's figure and the job's, for one progress report; `previous`: the figures of the
  * report before, in the same card order, so no figure goes back.

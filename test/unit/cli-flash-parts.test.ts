@@ -112,7 +112,13 @@ describe('progress', () => {
   });
 
   it('shows bytes and no figure while the image\'s size is unknown', () => {
-    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing', percent: null, targets: oneCard('writing', null) })), /^Writing .*\] {7}420 MB {2}.* --:-- left in this step$/);
+    assert.match(progressLine(progress({ totalBytes: null, etaSeconds: null, phase: 'decompressing', percent: null, targets: oneCard('writing', null) })), /^Writing .*\] {7}420 MB {2}35\.2 MB\/s$/);
+  });
+
+  it('says nothing of a speed not measured yet, nor of speed and time once every card is done', () => {
+    assert.equal(progressLine(progress({ bytes: 0, speed: 0, etaSeconds: null, percent: 0, targets: oneCard('writing', 0) }), 10), 'Writing               [----------]   0%');
+    const done: FlashProgress['targets'] = [{ device: '/dev/sdb', state: 'done', bytesWritten: 5, figure: { step: 'done', percent: 100 } }];
+    assert.equal(progressLine(progress({ phase: 'verifying', percent: 100, targets: done }), 10), 'Done                  [##########] 100%');
   });
 
   it('counts cards, not bytes, while first boot is set up; no speed or time left then, nor once done', () => {

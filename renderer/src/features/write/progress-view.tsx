@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { cardsDoneWords, phaseCountsCards, type FlashProgress, type TargetState } from '../../../../shared/domain/flash';
-import { cardStepWords, progressHeadline } from '../../../../shared/domain/flash-figures';
+import { anyCardWriting, cardStepWords, progressHeadline } from '../../../../shared/domain/flash-figures';
 import { jobStore, useCatalog, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed } from '../../format';
 import { waitingCard, type CardTrack } from './card-track';
@@ -44,7 +44,7 @@ function CardRow({ card }: { card: CardTrack }) {
  * bytes read back, cards set up), with speed and time left only for bytes.
  */
 function progressDetails(progress: FlashProgress): string {
-  if (progress.phase === 'done') return '';
+  if (progress.phase === 'done' || !anyCardWriting(progress.targets.map((t) => t.figure))) return '';
   if (phaseCountsCards(progress.phase)) return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
   if (progress.phase === 'preparing' && progress.bytes === 0) return 'Checking the image and the drives…';
   const of = (what: string) => (progress.totalBytes ? `${formatSize(progress.bytes)} of ${what}${formatSize(progress.totalBytes)}` : formatSize(progress.bytes));
