@@ -32,8 +32,9 @@ export function progressLine(progress: FlashProgress, width = 30): string {
 
 /** Where the job's current step is, in its own unit: bytes with a speed and the step's time left, or cards. */
 function stepFigures(progress: FlashProgress): string {
-  if (progress.phase === 'done' || progress.phase === 'preparing' || !anyCardWriting(progress.targets.map((t) => t.figure))) return '';
+  if (progress.phase === 'done' || progress.phase === 'preparing') return '';
   if (phaseCountsCards(progress.phase)) return `first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
+  if (!anyCardWriting(progress.targets.map((t) => t.figure))) return '';
   // Nothing measured yet is said as nothing, not as "0 B/s".
   return [
     progress.totalBytes === null ? formatSize(progress.bytes) : '',

@@ -44,8 +44,9 @@ function CardRow({ card }: { card: CardTrack }) {
  * bytes read back, cards set up), with speed and time left only for bytes.
  */
 function progressDetails(progress: FlashProgress): string {
-  if (progress.phase === 'done' || !anyCardWriting(progress.targets.map((t) => t.figure))) return '';
+  if (progress.phase === 'done') return '';
   if (phaseCountsCards(progress.phase)) return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
+  if (!anyCardWriting(progress.targets.map((t) => t.figure))) return '';
   if (progress.phase === 'preparing' && progress.bytes === 0) return 'Checking the image and the drives…';
   const of = (what: string) => (progress.totalBytes ? `${formatSize(progress.bytes)} of ${what}${formatSize(progress.totalBytes)}` : formatSize(progress.bytes));
   // The image passes by its free space without writing it: the stream's figure is the image's, a card's own bytes are on its row.
