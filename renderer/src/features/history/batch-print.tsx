@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
-import { LONG_COLUMNS, qrDataUrl, SHEET_COLUMNS, sheetCard, sheetTitle, wantsLabel, type SheetCard } from '../../../../shared/batch-sheet';
+import { LONG_COLUMNS, qrDataUrl, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard } from '../../../../shared/batch-sheet';
 import { historyStore } from '../../stores';
 
 type Layout = 'sheet' | 'labels';
@@ -18,6 +18,8 @@ function QrImage({ card, className }: { card: SheetCard; className: string }) {
 
 function Sheet({ batch, cards }: { batch: HistoryEntry[]; cards: SheetCard[] }) {
   const first = batch[0]!;
+  // The same columns as the exported sheet: old data and check-in where the batch recorded them.
+  const columns = sheetColumns(cards);
   return (
     <section className="print-sheet" data-testid="print-sheet">
       <h1>{sheetTitle(batch)}</h1>
@@ -27,12 +29,12 @@ function Sheet({ batch, cards }: { batch: HistoryEntry[]; cards: SheetCard[] }) 
       </p>
       <table>
         <thead>
-          <tr>{SHEET_COLUMNS.map(([key, heading]) => <th key={key}>{heading}</th>)}<th>QR</th></tr>
+          <tr>{columns.map(([key, heading]) => <th key={key}>{heading}</th>)}<th>QR</th></tr>
         </thead>
         <tbody>
           {cards.map((card) => (
             <tr key={card.card} className={`print-${card.result}`} data-testid="print-row">
-              {SHEET_COLUMNS.map(([key]) => <td key={key} className={LONG_COLUMNS.has(key) ? 'print-long' : undefined}>{String(card[key])}</td>)}
+              {columns.map(([key]) => <td key={key} className={LONG_COLUMNS.has(key) ? 'print-long' : undefined}>{String(card[key])}</td>)}
               <td className="print-qr-cell"><QrImage card={card} className="print-qr" /></td>
             </tr>
           ))}
