@@ -17,7 +17,7 @@ export function CheckinSettings({ batch }: { batch: boolean }) {
       </label>
       {addresses.length === 0 && (
         <p className="muted small" role="note" data-testid="checkin-no-address">
-          This computer has no network address a device could reach (only its own loopback, 127.0.0.1, which on a device means the device itself): connect it to the devices’ network, then come back to this step.
+          This computer has no network address a device could reach (only 127.0.0.1, which on a device means the device itself): connect it to the devices’ network.
         </p>
       )}
       {on && (
