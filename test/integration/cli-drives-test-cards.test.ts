@@ -5,7 +5,6 @@
  * listed (it may still be named explicitly), and without the folder no loop device is listed.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,31 +16,12 @@ import { resultLine } from '../helpers/cli-json';
 import { createLoopDisk, insertTestCard, type LoopDevice } from '../helpers/loop';
 import { runCli } from '../helpers/run-cli';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { answerOnTerminal } from '../helpers/terminal';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fiot-flash.mjs');
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? commandsSkipReason('script', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy') ?? false;
-
-/** `flash` on a terminal (a pty from `script`), answering "n": the prompt's words, and nothing written. */
-function promptOf(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const command = [process.execPath, bin, ...args].join(' ');
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let answered = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (!answered && out.includes('Erase it? [y/N] ')) {
-      answered = true;
-      child.stdin.write('n\n');
-    }
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  return new Promise((resolve) => child.once('exit', () => {
-    clearTimeout(timer);
-    resolve(out);
-  }));
-}
 
 describe('fiot-flash drives lists the stand-in cards flash --drive is offered', { skip }, () => {
   let work: string;
@@ -84,7 +64,7 @@ describe('fiot-flash drives lists the stand-in cards flash --drive is offered', 
     assert.match(row, /Test card reader-1\.img +removable$/);
 
     const before = card.sectorsWritten();
-    const prompt = await promptOf(['flash', fixture.path, '--drive', card.device], env);
+    const { transcript: prompt } = await answerOnTerminal([process.execPath, bin, 'flash', fixture.path, '--drive', card.device].join(' '), 'n', { env });
     assert.match(prompt, new RegExp(`This will erase everything on ${card.device} \\(Test card reader-1\\.img ${formatSize(inserted.size!).replace('.', '\\.')}\\)\\. Erase it\\? \\[y/N\\] `));
     assert.match(prompt, /Nothing was written/);
     assert.equal(card.sectorsWritten(), before, 'answered no: not a sector written');

@@ -6,42 +6,20 @@
  * the progress is plain lines; on a terminal the progress line redraws only after the answer.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { makeFixture } from '../fixtures/fixture';
 import { createLoopDisk } from '../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { answerOnTerminal, ERASE_QUESTION } from '../helpers/terminal';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fiot-flash.mjs');
 const skip = loopSkipReason() ?? commandsSkipReason('script', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'xz') ?? false;
-const QUESTION = 'Erase it? [y/N] ';
-
-/** Runs `command` on a terminal (a pty from `script`), answers `answer` once the question shows, and returns all the terminal showed. */
-function onTerminal(command: string, answer: string): Promise<{ code: number | null; transcript: string }> {
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  let transcript = '';
-  let answered = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    transcript += chunk.toString();
-    if (!answered && transcript.includes(QUESTION)) {
-      answered = true;
-      child.stdin.write(`${answer}\n`);
-    }
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-  return new Promise((resolve) => {
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, transcript });
-    });
-  });
-}
 
 /** The transcript up to and including the echoed answer: what the terminal showed while the question waited. */
 function whileAsking(transcript: string): string {
-  const asked = transcript.indexOf(QUESTION);
+  const asked = transcript.indexOf(ERASE_QUESTION);
   assert.ok(asked >= 0, `the question was asked:\n${transcript.slice(0, 2000)}`);
   const answerEnd = transcript.indexOf('\n', asked);
   return transcript.slice(0, answerEnd < 0 ? undefined : answerEnd + 1);
@@ -52,7 +30,7 @@ describe('the erase prompt in a captured transcript', { skip }, () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {
-      const { code, transcript } = await onTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify | cat`, 'y');
+      const { code, transcript } = await answerOnTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify | cat`, 'y');
       assert.equal(code, 0, transcript.slice(-2000));
       // The terminal echoes the answer right after the question: the line reads as a person typed it.
       assert.match(transcript, new RegExp(`This will erase everything on ${disk.device} \\(.*\\)\\. Erase it\\? \\[y/N\\] y\\r?\\n`));
@@ -69,7 +47,7 @@ describe('the erase prompt in a captured transcript', { skip }, () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {
-      const { code, transcript } = await onTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify`, 'yes');
+      const { code, transcript } = await answerOnTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify`, 'yes');
       assert.equal(code, 0, transcript.slice(-2000));
       const asking = whileAsking(transcript);
       assert.ok(!asking.includes('\x1b'), `no cursor control around the question: ${JSON.stringify(asking)}`);
