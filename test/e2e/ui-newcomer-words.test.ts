@@ -113,12 +113,18 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
       await addTarget(page, kept.device);
       await continueButton(page).click();
 
-      // The check-in addresses: never loopback, the likeliest LAN address first.
-      await page.getByTestId('checkin-toggle').check();
-      const addresses = await page.getByTestId('checkin-address').locator('option').allInnerTexts();
-      assert.ok(!addresses.some((a) => /^(127\.|::1$|fe80:)/i.test(a)), `no loopback or unscoped link-local offer: ${addresses.join(', ')}`);
-      assert.deepEqual(addresses, checkinAddresses().addresses);
-      await page.getByTestId('checkin-toggle').uncheck();
+      // The check-in addresses: never loopback, the likeliest LAN address first (on a machine
+      // with loopback only, none: the test below covers that one).
+      const reachable = checkinAddresses().addresses;
+      if (reachable.length) {
+        await page.getByTestId('checkin-toggle').check();
+        const addresses = await page.getByTestId('checkin-address').locator('option').allInnerTexts();
+        assert.ok(!addresses.some((a) => /^(127\.|::1$|fe80:)/i.test(a)), `no loopback or unscoped link-local offer: ${addresses.join(', ')}`);
+        assert.deepEqual(addresses, reachable);
+        await page.getByTestId('checkin-toggle').uncheck();
+      } else {
+        await page.getByTestId('checkin-no-address').waitFor();
+      }
 
       const discard = page.getByTestId('discard-checkbox');
       assert.equal(await discard.isChecked(), true, 'on by default');
