@@ -8,6 +8,7 @@
 import { renderSVG } from 'uqr';
 import { checkinSummary, reachableAddress } from './domain/checkin';
 import type { HistoryEntry } from './domain/history';
+import { oldDataShortWords } from './domain/old-data';
 import { tableRowCell, tableRowWords } from './provisioning/table-row-words';
 
 export interface SheetCard {
@@ -29,6 +30,8 @@ export interface SheetCard {
   qrText: string;
   /** Whether the device came up, for a batch written with check-in (empty otherwise). */
   cameUp: string;
+  /** Whether the card's old contents were erased before writing, in words (empty when not recorded). */
+  oldData: string;
 }
 
 /** The sheet's columns and their headings, in order; the CSV has the same ones (plus the job id). */
@@ -39,9 +42,15 @@ export const SHEET_COLUMNS = [
 
 export type SheetColumn = readonly [keyof SheetCard, string];
 
-/** The sheet's columns for these cards: a batch written with check-in also says which devices came up. */
+/**
+ * The sheet's columns for these cards: whether each card's old data was erased (where recorded:
+ * a reused card may hold another site's secrets), and for a batch written with check-in which
+ * devices came up.
+ */
 export function sheetColumns(cards: SheetCard[]): readonly SheetColumn[] {
-  return cards.some((card) => card.cameUp) ? [...SHEET_COLUMNS, ['cameUp', 'Came up']] : SHEET_COLUMNS;
+  const oldData: SheetColumn[] = cards.some((card) => card.oldData) ? [['oldData', 'Old data']] : [];
+  const cameUp: SheetColumn[] = cards.some((card) => card.cameUp) ? [['cameUp', 'Came up']] : [];
+  return [...SHEET_COLUMNS, ...oldData, ...cameUp];
 }
 
 /** The check-in columns every batch CSV ends with (empty for a card written without check-in). */
@@ -74,6 +83,7 @@ export function sheetCard(entry: HistoryEntry): SheetCard {
     resultWords: RESULT_WORDS[entry.result] + (entry.error && entry.result !== 'verified' ? `: ${entry.error.message}` : ''),
     qrText: cardQrText(entry),
     cameUp: entry.checkin ? checkinSummary(entry.checkin) : '',
+    oldData: entry.oldData ? oldDataShortWords(entry.oldData) : '',
   };
 }
 

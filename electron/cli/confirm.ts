@@ -49,18 +49,25 @@ export async function confirmSessionErase(imageName: string, streams: PromptStre
   await askYes(`Every removable card inserted while the card bench is on${also} will be erased and written with ${imageName}, with no further question. Type yes to continue: `, streams);
 }
 
+/**
+ * The question as one plain line, the answer read as the terminal's own line editing hands it over:
+ * readline's terminal mode would move the cursor around the prompt (escape sequences that land in
+ * a captured transcript, `| tee log` or `script`), and nothing else draws while the question waits.
+ */
 async function askYes(question: string, streams: PromptStreams): Promise<void> {
-  const rl = createInterface({ input: streams.input, output: streams.output });
-  // Ctrl-C or Ctrl-D at the question is a no, never a silent exit 0.
+  const rl = createInterface({ input: streams.input, output: streams.output, terminal: false });
+  // Ctrl-C (a signal, the terminal not being raw) or Ctrl-D at the question is a no, never a silent exit 0.
   const stopped = new AbortController();
-  rl.once('SIGINT', () => stopped.abort());
-  rl.once('close', () => stopped.abort());
+  const interrupt = () => stopped.abort();
+  process.once('SIGINT', interrupt);
+  rl.once('close', interrupt);
   let answer: string;
   try {
     answer = await rl.question(question, { signal: stopped.signal });
   } catch {
     throw new FiotError('NOT_CONFIRMED', 'Nothing was written: stopped at the question.', 'Run it again and answer y when you are sure of the drive.');
   } finally {
+    process.removeListener('SIGINT', interrupt);
     rl.close();
   }
   if (!isYes(answer)) throw new FiotError('NOT_CONFIRMED', 'Nothing was written.', 'Run it again and answer y (or yes) when you are sure of the drive.');

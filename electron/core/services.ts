@@ -9,6 +9,7 @@ import { resolveCatalogSource } from './catalog/resolve-source';
 import { CheckinService } from './checkin/checkin-service';
 import { CatalogService } from './catalog/service';
 import { loadConfig, type AppConfig } from './config';
+import { targetDepsFor } from './drives/test-cards';
 import { startFlash, type FlashJob } from './flash/job';
 import type { SourceResolver } from './image-source';
 import { flashRecorder } from './history';
@@ -67,6 +68,7 @@ export class CoreServices {
     const onCardCommand = async () => options.onCardCommand ?? (this.onCardFromSetting ? await readOnCardCommand(configDir) : null);
     return startFlash(request, {
       resolvers: [this.images.resolver({ publicOnly: options.publicOnly }), this.images.localResolver(local)],
+      ...targetDepsFor(this.config),
       onFinished: flashRecorder(configDir),
       configDir,
       checkins: this.checkins,

@@ -9,8 +9,9 @@ export const checkinRequests = defineRequests({
   /** The cards of recent batches that await, or awaited, a report; newest first. */
   'checkin:list': { args: z.object({ limit: z.number().int().positive().max(1000).optional() }).default({}), result: checkinsSchema },
   /**
-   * This machine's addresses a device might reach, LAN ones first: the check-in address to pick
-   * from (`suggested` is the default, absent when this machine has none but loopback).
+   * This machine's addresses a device might reach, the likeliest LAN one first, never loopback nor
+   * an unscoped IPv6 link-local one: the check-in address to pick from (`suggested` is the default;
+   * both empty when this machine has none but loopback).
    */
   'checkin:addresses': { args: z.object({}).default({}), result: z.object({ addresses: z.array(z.string()), suggested: z.string().optional() }) },
 });

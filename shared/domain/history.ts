@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { SHA256_HEX } from '../sha256';
 import { cardCheckinSchema } from './checkin';
+import { oldDataSchema } from './old-data';
 
 /**
  * One card in the flash history: what went where, for field techs provisioning many cards. Never
@@ -55,6 +56,11 @@ export const historyEntrySchema = z.object({
   /** verified: written and read back; ok: written, verification skipped; failed; cancelled. */
   result: historyResultSchema,
   writtenSha256: z.string().regex(SHA256_HEX).optional(),
+  /**
+   * Whether the card's old contents were discarded before writing, or why they may remain in its
+   * free space (absent for a card the job stopped at before its discard, and in older entries).
+   */
+  oldData: oldDataSchema.optional(),
   error: errorInfoSchema.optional(),
   durationMs: z.number().nonnegative(),
   /** Whether the device said it came up (check-in), joined from the check-in log when read. */

@@ -38,6 +38,17 @@ const reasonWords: Record<KeptReason, string> = {
   'other-system': 'it cannot erase it quickly on this system (discarding is done on Linux only)',
 };
 
+/** A few words for a column (History, the batch sheet): whether the card's old contents are gone. */
+export function oldDataShortWords(oldData: OldData): string {
+  return oldData.discarded ? 'old data erased' : 'old data may remain in free space';
+}
+
+/** The value a spreadsheet column holds: `erased`, or `kept: ` and why (turned-off, unsupported…). */
+export function oldDataCsvField(oldData: OldData | undefined): string {
+  if (!oldData) return '';
+  return oldData.discarded ? 'erased' : `kept: ${oldData.reason}`;
+}
+
 /** One sentence for the result, the CLI and the station tile. */
 export function oldDataWords(oldData: OldData): string {
   if (oldData.discarded) return 'Its old contents were discarded before writing: nothing from its last use is left in its free space.';

@@ -114,8 +114,8 @@ describe('the batch sheet and labels', { skip }, () => {
       assert.deepEqual(pdfPageSizesMm(await exported.pdf({ preferCSSPageSize: true })), [[62, 29], [62, 29], [62, 29]]);
       const csv = await call<{ text: string }>('history:batch', { jobId, format: 'csv' });
       const [header, second] = csv.text.split('\r\n');
-      assert.equal(header, 'card,device,model,serial,hostname,ip,row,label,result,error_code,job_id,checkin,came_up_at,came_up_address,table_row');
-      assert.equal(second, `1,${cards[0]!.device},loop device,${cards[0]!.backingFile},gw-north,10.20.0.11/24,2,Pump house,verified,,${jobId},,,,1`, 'the row column keeps the table line scripts read; table_row is the device row');
+      assert.equal(header, 'card,device,model,serial,hostname,ip,row,label,result,error_code,job_id,checkin,came_up_at,came_up_address,table_row,old_data');
+      assert.equal(second, `1,${cards[0]!.device},loop device,${cards[0]!.backingFile},gw-north,10.20.0.11/24,2,Pump house,verified,,${jobId},,,,1,erased`, 'the row column keeps the table line scripts read; table_row is the device row');
       await exported.close();
       await page.close();
     } finally {

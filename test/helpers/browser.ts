@@ -28,13 +28,15 @@ export interface BrowserOptions {
   /** The computer's time zone and language as the page sees them (Intl, navigator.language). */
   timezoneId?: string;
   locale?: string;
+  /** Another way to start Chromium (a wrapper script that starts it in a station's network namespace). */
+  executablePath?: string;
 }
 
 /** A headless Chromium at 900×650 (the smallest window the app supports) with its own profile. */
 export async function launchBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'fiot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     viewport: { width: 900, height: 650 },
     bypassCSP: options.bypassCSP ?? false,

@@ -6,7 +6,8 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ciSkip } from './skip';
+import { checkinAddresses } from '../../electron/core/checkin/addresses';
+import { ciSkip, optionalSkip } from './skip';
 
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -32,6 +33,14 @@ export function loopSkipReason(): string | null {
 }
 
 /** Why a test needing these commands cannot run, or null. */
+/**
+ * A check-in needs an address of this machine a device could reach: only loopback is never
+ * offered (a device's 127.0.0.1 is itself), so a machine with no other skips such a test.
+ */
+export function reachableAddressSkipReason(): string | null {
+  return checkinAddresses().addresses.length ? null : optionalSkip('this machine has no network address but loopback, so no check-in address is offered');
+}
+
 export function commandsSkipReason(...names: string[]): string | null {
   const missing = names.filter((n) => !hasCommand(n));
   return missing.length ? ciSkip(`missing ${missing.join(', ')} (see .ci/run for the Debian packages)`) : null;

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { makeFixture } from '../fixtures/fixture';
 import { createLoopDisk } from '../helpers/loop';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
+import { answerOnTerminal } from '../helpers/terminal';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/fiot-flash.mjs');
@@ -79,19 +80,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
     const fixture = await makeFixture({ xz: true });
     const disk = createLoopDisk(fixture.size);
     try {
-      const command = `${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify`;
-      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      let answered = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        // readline follows the prompt with cursor moves, so look for the words, once.
-        if (!answered && out.includes('Erase it? [y/N] ')) {
-          answered = true;
-          child.stdin.write('y\n');
-        }
-      });
-      const code = await exitOf(child);
+      const { code, transcript: out } = await answerOnTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device} --no-verify`, 'y');
       assert.match(out, new RegExp(`This will erase everything on ${disk.device} \\(Loop device over .* 2\\d\\d MB\\)\\. Erase it\\? \\[y/N\\] `));
       assert.equal(code, 0, out.slice(-2000));
       assert.match(out, /\r(Writing|Decompressing) +\[[#-]+\] +\d+%/);
@@ -107,19 +96,7 @@ describe('fiot-flash flash, end to end', { skip }, () => {
     const disk = createLoopDisk(fixture.size);
     try {
       const before = disk.sectorsWritten();
-      const command = `${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device}`;
-      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      let answered = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        // readline follows the prompt with cursor moves, so look for the words, once.
-        if (!answered && out.includes('Erase it? [y/N] ')) {
-          answered = true;
-          child.stdin.write('no\n');
-        }
-      });
-      const code = await exitOf(child);
+      const { code, transcript: out } = await answerOnTerminal(`${process.execPath} ${bin} flash ${fixture.xzPath} --drive ${disk.device}`, 'no');
       assert.equal(code, 1);
       assert.match(out, /Nothing was written/);
       assert.equal(disk.sectorsWritten(), before);

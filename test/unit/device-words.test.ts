@@ -28,15 +28,20 @@ describe('deviceWords', () => {
   it('a Pi: the card in its slot; a user without a password is sent to SSH, no user means no login line', () => {
     const pi = deviceWords(board('rpi4'), { user: 'core', password: false }, false);
     assert.deepEqual(pi.medium, { one: 'card', many: 'cards' });
-    assert.match(pi.steps[0]!, /microSD slot/);
+    assert.match(pi.steps[0]!, /^Connect the Raspberry Pi 4.* to your network: plug a network cable from your router into it \(no Wi-Fi was set up/);
+    assert.match(pi.steps[1]!, /microSD slot/);
     assert.match(pi.steps.join('\n'), /core has no password, so the console will not let them in: log in over SSH/);
     assert.doesNotMatch(pi.steps.join('\n'), /Secure Boot|boot menu/);
-    assert.equal(deviceWords(board('rpi3'), { user: null, password: false }, false).steps.length, 2);
+    assert.equal(deviceWords(board('rpi3'), { user: null, password: false }, false).steps.length, 3);
+    assert.match(deviceWords(board('rpi3'), { user: null, password: false, wifi: true }, false).steps[0]!, /, or let it join the Wi-Fi network set up for its first boot\.$/);
   });
 
   it('a board that needs its own U-Boot says so; no board chosen keeps the plain words', () => {
-    assert.match(deviceWords(board('rockpro64'), withPassword, false).steps[0]!, /Its own U-Boot must already be on SPI flash/);
-    assert.deepEqual(deviceWords(null, withPassword, true), { medium: { one: 'card or USB stick', many: 'cards or USB sticks' }, steps: ['Put each one in the device it is for and power it on.'] });
+    assert.match(deviceWords(board('rockpro64'), withPassword, false).steps[1]!, /Its own U-Boot must already be on SPI flash/);
+    assert.deepEqual(deviceWords(null, withPassword, true), { medium: { one: 'card or USB stick', many: 'cards or USB sticks' }, steps: [
+      'Connect each device to your network: plug a network cable from your router into it (no Wi-Fi was set up for its first boot, so the cable is its way in).',
+      'Put each one in the device it is for and power it on.',
+    ] });
   });
 
   it('names the medium by the board: a card for a Pi or an Arm board, a USB stick for a PC, both when either fits or none is chosen', () => {

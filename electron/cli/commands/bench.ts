@@ -19,7 +19,7 @@ import { listDrives } from '../../core/drives/list-drives';
 import { inspectSource, localFileResolver } from '../../core/image-source';
 import { countTableRows } from '../../core/fleet/bench-table';
 import { BenchWriter } from '../../core/fleet/bench-writer';
-import { driveListerFor } from '../../core/handlers/drives';
+import { driveListerFor } from '../../core/drives/test-cards';
 import { previewBatch } from '../../core/provision/plan-flash';
 import { SeriesStore } from '../../core/provision/series-store';
 import { CoreServices } from '../../core/services';

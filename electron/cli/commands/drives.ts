@@ -1,7 +1,9 @@
 /** `fiot-flash drives [--all] [--json]`: the drives an image can be written to. */
 import type { Drive } from '../../../shared/domain/drive';
 import { formatSize } from '../../../shared/format-size';
+import { loadConfig } from '../../core/config';
 import { listDrives } from '../../core/drives/list-drives';
+import { driveListerFor } from '../../core/drives/test-cards';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked } from '../parse-args';
 
@@ -13,7 +15,8 @@ Lists the cards and sticks an image can be written to.
   --all    also list system drives (marked "system"; they are never written)
   --json   one JSON object: {"type":"result","ok":true,"drives":[...]}
 
-Loop devices are not listed: name one explicitly, e.g. fiot-flash flash IMAGE --drive /dev/loop3.
+Loop devices are not listed (but for the stand-in cards of FIOT_TEST_CARD_DIR): name one
+explicitly, e.g. fiot-flash flash IMAGE --drive /dev/loop3.
 `;
 
 function flags(drive: Drive): string {
@@ -39,7 +42,8 @@ export const command: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { all: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
     if (printHelpIfAsked(values, help, io)) return EXIT_OK;
-    const drives = await listDrives({ all: values.all ?? false });
+    // The same listing the app and `flash --drive` use (with FIOT_TEST_CARD_DIR, its stand-in cards too).
+    const drives = await listDrives({ all: values.all ?? false }, driveListerFor(loadConfig()));
     if (drives.length === 0) {
       io.say(values.all ? 'No drives found.' : 'No removable drives found. Insert a card or stick (or use --all to see system drives).');
     } else {

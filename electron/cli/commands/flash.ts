@@ -7,6 +7,7 @@ import type { FlashRequest } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
+import { targetDepsFor } from '../../core/drives/test-cards';
 import { inspectSource, localFileResolver } from '../../core/image-source';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
@@ -155,7 +156,7 @@ export const command: Command = {
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
     const image = values['dry-run'] ? await imageInfo(request.source) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     await checkBoard(request, image.path, io);
-    const { drives, warnings } = await checkTargets(request.targets, image);
+    const { drives, warnings } = await checkTargets(request.targets, image, targetDepsFor(services.config));
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
       io.emit({ type: 'warning', ...warning });

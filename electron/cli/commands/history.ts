@@ -3,6 +3,7 @@
  * `--batch JOB|last` with --csv, --json, --html or --labels: one batch's record (a bench session, or one flash job), for the paperwork.
  */
 import { checkinSummary } from '../../../shared/domain/checkin';
+import { oldDataShortWords } from '../../../shared/domain/old-data';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../shared/domain/history';
 import { withCheckins } from '../../core/checkin/checkin-log';
 import { loadConfig } from '../../core/config';
@@ -55,7 +56,7 @@ const resultWords: Record<HistoryEntry['result'], string> = {
 
 function tableRow(entry: HistoryEntry): string[] {
   const result = resultWords[entry.result] + (entry.error && entry.result === 'failed' ? ` (${entry.error.code})` : '');
-  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? '-', entry.device.path, imageLabel(entry.source.given), result, entry.checkin ? checkinSummary(entry.checkin) : '-'];
+  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? '-', entry.device.path, imageLabel(entry.source.given), result, entry.oldData ? oldDataShortWords(entry.oldData) : '-', entry.checkin ? checkinSummary(entry.checkin) : '-'];
 }
 
 function parseLimit(value: string | undefined): number | undefined {
@@ -95,7 +96,7 @@ export const command: Command = {
       io.say('No cards have been written yet. Each card `fiot-flash flash` or the app writes is listed here.');
       return EXIT_OK;
     }
-    io.say(formatTable(['TIME (UTC)', 'HOSTNAME', 'DEVICE', 'IMAGE', 'RESULT', 'CHECK-IN'], entries.map(tableRow)));
+    io.say(formatTable(['TIME (UTC)', 'HOSTNAME', 'DEVICE', 'IMAGE', 'RESULT', 'OLD DATA', 'CHECK-IN'], entries.map(tableRow)));
     return EXIT_OK;
   },
 };

@@ -79,7 +79,8 @@ function fileTarget(file: string, stats: Stats | null): Drive {
 }
 
 async function blockDeviceTarget(device: string, deps: ResolveDeps): Promise<Drive> {
-  if (isLoopDevicePath(device)) return readLoopDrive(device, deps);
+  // A loop device is one of the listing's cards only where a listing was handed in (test-cards.ts).
+  if (isLoopDevicePath(device)) return (deps.listAll && (await deps.listAll()).find((d) => d.device === device)) || readLoopDrive(device, deps);
   const listed = (await (deps.listAll ?? listAllDrives)()).find((d) => d.device === device);
   if (listed) return listed;
   const name = path.basename(device);

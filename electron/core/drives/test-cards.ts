@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Drive } from '../../../shared/domain/drive';
+import { listAllDrives, type DriveLister } from './list-drives';
 import { readLoopDrive } from './loop-device';
 
 function backingFileOf(sysBlock: string): string | null {
@@ -30,4 +31,23 @@ export function listTestCards(cardDir: string, sysRoot = '/sys'): Drive[] {
     }
   }
   return cards.sort((a, b) => a.device.localeCompare(b.device, undefined, { numeric: true }));
+}
+
+/**
+ * Every drive, plus the test's stand-in cards when `testCardDir` (FIOT_TEST_CARD_DIR) names their
+ * folder: the one listing the app, the station, the card bench and every CLI command share, so
+ * `fiot-flash drives` lists what `flash --drive` is offered, under the same names.
+ */
+export function driveListerFor({ testCardDir }: { testCardDir?: string }): DriveLister {
+  if (!testCardDir) return listAllDrives;
+  return async () => [...(await listAllDrives()), ...listTestCards(testCardDir)];
+}
+
+/**
+ * How a named target is resolved beside that listing: a stand-in card is then the card the listing
+ * names (its description included), not an anonymous loop device. Without the folder, nothing
+ * changes (a loop device is never looked up in drivelist's listing, which does not hold it).
+ */
+export function targetDepsFor(config: { testCardDir?: string }): { listAll?: DriveLister } {
+  return config.testCardDir ? { listAll: driveListerFor(config) } : {};
 }

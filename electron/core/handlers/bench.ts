@@ -2,11 +2,11 @@
 import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/flash';
 import type { CoreContext } from '../core-context';
 import { listDrives } from '../drives/list-drives';
+import { driveListerFor } from '../drives/test-cards';
 import { hasScheme } from '../image-source';
 import { countTableRows } from '../fleet/bench-table';
 import { BenchWriter } from '../fleet/bench-writer';
 import type { Handlers } from '../router';
-import { driveListerFor } from './drives';
 
 type BenchHandlers = Pick<Handlers, 'bench:start' | 'bench:stop' | 'bench:status' | 'bench:retry' | 'bench:include' | 'bench:dismiss'>;
 

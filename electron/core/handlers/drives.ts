@@ -4,20 +4,12 @@
  * pushed while someone is looking. Watching starts with the first listing (a UI that lists drives
  * wants to hear when they change; a one-shot CLI listing does not keep polling: the timer is unref'd).
  */
-import type { AppConfig } from '../config';
 import type { HandlerFactory } from '../core-context';
 import { DriveWatcher } from '../drives/drive-watcher';
-import { listAllDrives, listDrives, type DriveLister } from '../drives/list-drives';
+import { listDrives } from '../drives/list-drives';
 import { pauseDuringFlashes } from '../drives/pause-during-flash';
 import { resolveTarget } from '../drives/resolve-target';
-import { listTestCards } from '../drives/test-cards';
-
-/** Every drive, plus the test's stand-in cards when FIOT_TEST_CARD_DIR names their folder. */
-export function driveListerFor(config: AppConfig): DriveLister {
-  const { testCardDir } = config;
-  if (!testCardDir) return listAllDrives;
-  return async () => [...(await listAllDrives()), ...listTestCards(testCardDir)];
-}
+import { driveListerFor } from '../drives/test-cards';
 
 export const drivesHandlers: HandlerFactory = ({ config, events, grants }) => {
   const listAll = driveListerFor(config);

@@ -5,6 +5,7 @@
  * history entries, which never hold a secret, so no export can leak one; every text printed is
  * escaped (hostnames, labels and file names are user input).
  */
+import { oldDataCsvField } from '../../../shared/domain/old-data';
 import { checkinCsvFields, LONG_COLUMNS, qrSvg, SHEET_COLUMNS, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard, type SheetColumn } from '../../../shared/batch-sheet';
 import { batchOf, imageLabel, latestBatch, type HistoryEntry } from '../../../shared/domain/history';
 import { FiotError } from '../../../shared/errors';
@@ -85,14 +86,15 @@ function labelPage(batch: HistoryEntry[]): string {
  * The sheet's columns (the QR code's hostname, serial and job id among them), then the error code,
  * job id and the check-in's state, time and address: one row per card. Scripts read this file, so
  * its `row` column keeps what it always held, the table's line; the device's row number (1 for the
- * first device) was added as `table_row`, at the end where no column moves.
+ * first device) was added as `table_row`, and whether the card's old data was erased as
+ * `old_data`, at the end where no column moves.
  */
 function batchCsv(batch: HistoryEntry[]): string {
-  const header = [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? 'result' : key)), 'error_code', 'job_id', 'checkin', 'came_up_at', 'came_up_address', 'table_row'];
+  const header = [...SHEET_COLUMNS.map(([key]) => (key === 'resultWords' ? 'result' : key)), 'error_code', 'job_id', 'checkin', 'came_up_at', 'came_up_address', 'table_row', 'old_data'];
   const rows = batch.map((entry) => {
     const card = sheetCard(entry);
     const cell = (key: keyof SheetCard) => (key === 'resultWords' ? card.result : key === 'row' ? String(entry.tableLine ?? '') : String(card[key]));
-    return [...SHEET_COLUMNS.map(([key]) => cell(key)), entry.error?.code ?? '', entry.jobId, ...checkinCsvFields(entry), String(entry.tableRow ?? '')];
+    return [...SHEET_COLUMNS.map(([key]) => cell(key)), entry.error?.code ?? '', entry.jobId, ...checkinCsvFields(entry), String(entry.tableRow ?? ''), oldDataCsvField(entry.oldData)];
   });
   return [header, ...rows].map((fields) => fields.map(csvField).join(',') + '\r\n').join('');
 }

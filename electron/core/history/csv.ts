@@ -8,11 +8,12 @@
  */
 import { reachableAddress } from '../../../shared/domain/checkin';
 import type { HistoryEntry } from '../../../shared/domain/history';
+import { oldDataCsvField } from '../../../shared/domain/old-data';
 
 export const CSV_COLUMNS = [
   'time', 'hostname', 'device', 'device_description', 'device_size', 'image', 'image_sha256', 'image_size',
   'result', 'error_code', 'error_message', 'written_sha256', 'provisioning', 'users', 'duration_s', 'job_id', 'card',
-  'device_model', 'device_serial', 'table_line', 'label', 'config_sha256', 'checkin', 'came_up_at', 'came_up_address',
+  'device_model', 'device_serial', 'table_line', 'label', 'config_sha256', 'checkin', 'came_up_at', 'came_up_address', 'old_data',
 ] as const;
 
 const FORMULA_START = /^\s*[=+\-@]/;
@@ -53,6 +54,7 @@ function row(entry: HistoryEntry): string[] {
     entry.checkin?.state ?? '',
     entry.checkin?.report?.time ?? '',
     entry.checkin?.report ? reachableAddress(entry.checkin.report) : '',
+    oldDataCsvField(entry.oldData),
   ];
 }
 

@@ -70,6 +70,7 @@ export function entriesFromFlash(flash: FinishedFlash, finishedAt = new Date(), 
       provisioning,
       result: outcome(target),
       ...(target.writtenSha256 ? { writtenSha256: target.writtenSha256 } : {}),
+      ...(target.oldData ? { oldData: target.oldData } : {}),
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
       durationMs: result.durationMs,
     };

@@ -2,6 +2,10 @@ interface PathFieldProps {
   id: string;
   /** Read by screen readers (and the tests); the field itself shows only its placeholder. */
   label: string;
+  /**
+   * An example, starting "e.g." and with "…" where a folder would be: a placeholder that looks
+   * like a real path (/home/me/…) is read as one already filled in.
+   */
   placeholder: string;
   value: string;
   onChange(value: string): void;

@@ -104,8 +104,15 @@ test('the CSV has a header and one CRLF-ended row per card', () => {
   assert.equal(rows.length, 4);
   assert.equal(rows[3], '');
   assert.ok(rows[0]!.startsWith('time,hostname,device,device_description,device_size,image,'));
-  assert.match(rows[1]!, /^2026-11-26T08:00:00.000Z,fleet-001,\/dev\/sdb,Generic SD card reader,32000000000,\/images\/Fedora-IoT-raw-42.aarch64.raw.xz,a{64},4294967296,verified,,,b{64},config,core,61.5,job-1,1,,,,,,,,$/);
+  assert.match(rows[1]!, /^2026-11-26T08:00:00.000Z,fleet-001,\/dev\/sdb,Generic SD card reader,32000000000,\/images\/Fedora-IoT-raw-42.aarch64.raw.xz,a{64},4294967296,verified,,,b{64},config,core,61.5,job-1,1,,,,,,,,,$/);
   assert.match(rows[2]!, /,failed,VERIFY_FAILED,"byte 7, differs",/);
+});
+
+test('the CSV says whether each card’s old data was erased, or why it may remain', () => {
+  const csv = historyCsv([sampleEntry({ oldData: { discarded: true } }), sampleEntry({ card: 2, oldData: { discarded: false, reason: 'unsupported' } })]);
+  const rows = csv.split('\r\n');
+  assert.ok(rows[0]!.endsWith(',old_data'));
+  assert.deepEqual([rows[1]!.split(',').at(-1), rows[2]!.split(',').at(-1)], ['erased', 'kept: unsupported']);
 });
 
 test('lists name an image by its file name, a catalog reference as it is', () => {

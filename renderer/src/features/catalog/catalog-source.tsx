@@ -13,6 +13,7 @@ import { chosenBoard, recommendedId, visibleEntries } from './catalog-store';
 import { percent } from '../../format';
 import { archExplained, archWords, BoardPicker } from './board-picker';
 import { CatalogNotices } from './catalog-notices';
+import { WhatIsFedoraIot } from './what-is-fedora-iot';
 import { EntryList } from './entry-list';
 import { cardFit } from './entry-words';
 import { allDrives } from '../drives/drives-store';
@@ -149,6 +150,7 @@ export function CatalogSource() {
       {catalog && boardId && <BoardEntries />}
       {catalog && !boardId && (
         <>
+          <WhatIsFedoraIot />
           <h2 className="catalog-question">Which device will it run on? A board such as a Raspberry Pi, or a PC or laptop</h2>
           <BoardPicker />
         </>

@@ -1,4 +1,7 @@
-/** "Tell me when each device comes up": the switch and the address the devices report to. */
+/**
+ * "Tell me when each device comes up": the switch and the address the devices report to, from
+ * this machine's addresses a device could reach (never loopback); with none, why the switch is off.
+ */
 import { checkinStore, useCheckin } from '../../stores';
 import { CheckinReach } from './checkin-reach';
 
@@ -12,6 +15,11 @@ export function CheckinSettings({ batch }: { batch: boolean }) {
         <input type="checkbox" checked={on} disabled={addresses.length === 0} onChange={(e) => checkinStore.getState().setWanted(e.target.checked)} data-testid="checkin-toggle" />
         Tell me when each device comes up
       </label>
+      {addresses.length === 0 && (
+        <p className="muted small" role="note" data-testid="checkin-no-address">
+          This computer has no network address a device could reach (only 127.0.0.1, which on a device means the device itself): connect it to the devices’ network.
+        </p>
+      )}
       {on && (
         <label className="field">
           <span>Devices report to this computer at</span>

@@ -28,7 +28,7 @@ export function AddTarget() {
         <PathField
           id="add-target-path"
           label="Device or image file path"
-          placeholder="/dev/loop3 or /home/me/card.img"
+          placeholder="e.g. /dev/loop3, or …/new-card.img"
           value={path}
           onChange={setPath}
           testId="add-target-input"

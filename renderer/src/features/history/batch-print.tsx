@@ -18,7 +18,7 @@ function QrImage({ card, className }: { card: SheetCard; className: string }) {
 
 function Sheet({ batch, cards }: { batch: HistoryEntry[]; cards: SheetCard[] }) {
   const first = batch[0]!;
-  // A batch written with check-in also says which devices came up, and when, as the exported sheet does.
+  // The same columns as the exported sheet: old data and check-in where the batch recorded them.
   const columns = sheetColumns(cards);
   return (
     <section className="print-sheet" data-testid="print-sheet">

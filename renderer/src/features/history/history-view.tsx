@@ -1,11 +1,13 @@
 /**
  * "What went where": every card written on this machine (by the app, a station or the CLI), newest
  * first, with the hostname it was given, the card's model and serial, the config written, whether
- * it was verified or what went wrong in words; every card as a spreadsheet, and one batch's record.
+ * it was verified or what went wrong in words, whether its old data was erased; every card as a
+ * spreadsheet, and one batch's record.
  */
 import { useEffect } from 'react';
 import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
+import { oldDataShortWords, oldDataWords } from '../../../../shared/domain/old-data';
 import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { BatchExport } from './batch-export';
@@ -60,6 +62,11 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       <td>
         <span className={`history-result history-${entry.result}`}>{resultWords[entry.result]}</span>
         {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}><strong>{error.title}</strong>{error.detail && error.detail !== error.title ? `: ${error.detail}` : ''}</span>}
+        {entry.oldData && (
+          <span className={`small block${entry.oldData.discarded ? ' muted' : ''}`} data-testid="history-old-data" data-discarded={entry.oldData.discarded} title={oldDataWords(entry.oldData)}>
+            {oldDataShortWords(entry.oldData)}
+          </span>
+        )}
         {entry.checkin && <span className="small block" data-testid="history-checkin" data-state={entry.checkin.state} title={checkinLine(entry.checkin)}>{checkinSummary(entry.checkin)}</span>}
       </td>
     </tr>

@@ -49,7 +49,7 @@ export function FileSource() {
         <PathField
           id="image-path"
           label="Image file path"
-          placeholder="/home/me/Downloads/Fedora-IoT-raw-42-20250414.0.aarch64.raw.xz"
+          placeholder="e.g. …/Fedora-IoT-raw-43-….raw.xz"
           value={path}
           onChange={setPath}
           testId="image-path-input"

@@ -1,6 +1,6 @@
 /**
- * The first lines of "What next": the card or stick is safe to remove, and how the device chosen
- * at the image step starts from it (a PC's boot menu, UEFI, Secure Boot; a Pi's card slot), and
+ * The first lines of "What next": the card or stick is safe to remove, the device goes on the
+ * network, and how the device chosen at the image step starts from it (a PC's boot menu, UEFI, Secure Boot; a Pi's card slot), and
  * how to log in at its console.
  */
 import type { Board } from '../../../../shared/domain/board';
@@ -11,7 +11,7 @@ import { deviceKind, deviceWords, type Login } from './device-words';
 function loginOf(request: FlashRequest | null): Login {
   const parsed = request?.provisioning === undefined ? null : profileSchema.safeParse(request.provisioning);
   const user = parsed?.success ? parsed.data.users?.[0] : undefined;
-  return { user: user?.name || null, password: Boolean(user?.passwordHash) };
+  return { user: user?.name || null, password: Boolean(user?.passwordHash), wifi: Boolean(parsed?.success && parsed.data.wifi) };
 }
 
 /** `board`: the one the request named (chosen at the image step), null when none was. */

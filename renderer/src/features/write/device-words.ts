@@ -1,5 +1,6 @@
 /**
- * What to call a written card or USB stick, and what to do with it, for the board it was written for: a PC starts from a
+ * What to call a written card or USB stick, and what to do with it, for the board it was written for:
+ * first the network (Fedora IoT is used over it), then the board's own way to start: a PC starts from a
  * USB stick through its boot menu in UEFI mode (Secure Boot may refuse it) and runs Fedora IoT
  * from the stick; a Raspberry Pi starts from the card in its slot. Pure, so it is tested without
  * a browser.
@@ -16,11 +17,13 @@ export function deviceKind(board: Board | null): DeviceKind {
   return 'arm-board';
 }
 
-/** What first-boot setup gave the device to log in with. */
+/** What first-boot setup gave the device to log in with, and to reach the network on. */
 export interface Login {
   user: string | null;
   /** The user has a password, so the console lets them in. */
   password: boolean;
+  /** A Wi-Fi network was set up, so the device joins it by itself. */
+  wifi?: boolean;
 }
 
 /**
@@ -85,6 +88,16 @@ function stepsFor(board: Board | null, login: Login, many: boolean): string[] {
   return [`Put ${many ? 'each one' : 'it'} in the device it is for and power it on.`];
 }
 
+/**
+ * Fedora IoT has no desktop: it is used over the network, so the first step is the network. A
+ * cable always works; Wi-Fi only where first-boot setup gave it a network to join.
+ */
+function networkStep(board: Board | null, login: Login, many: boolean): string {
+  const device = board ? `the ${board.name}` : many ? 'each device' : 'the device';
+  const cable = `Connect ${device} to your network: plug a network cable from your router into it`;
+  return login.wifi ? `${cable}, or let it join the Wi-Fi network set up for its first boot.` : `${cable} (no Wi-Fi was set up for its first boot, so the cable is its way in).`;
+}
+
 export function deviceWords(board: Board | null, login: Login, many: boolean): DeviceWords {
-  return { medium: mediumWords(board), steps: stepsFor(board, login, many) };
+  return { medium: mediumWords(board), steps: [networkStep(board, login, many), ...stepsFor(board, login, many)] };
 }

@@ -9,8 +9,7 @@ import type { FlashRequest, FlashResult } from '../../../../shared/domain/flash'
 import { profileSchema } from '../../../../shared/provisioning';
 import { DeviceSteps } from './device-steps';
 import { mediumWords } from './device-words';
-
-export const FEDORA_IOT_DOCS = 'https://docs.fedoraproject.org/en-US/iot/';
+import { FEDORA_IOT_DOCS } from '../catalog/what-is-fedora-iot';
 
 /** What the first-boot setup written with this job sets up, read back from the request itself. */
 export function firstBootWritten(request: FlashRequest | null): { user: string | null; fetchedFrom: string | null } | null {

@@ -37,6 +37,7 @@ function Plan() {
   const drives = useDrives(useShallow(selectedDrives));
   const error = useJob((s) => s.error);
   const [verify, setVerify] = useState(true);
+  const [discard, setDiscard] = useState(true);
   const [confirming, setConfirming] = useState(false);
   const blocker = useFleet((s) => batchBlocker(s, drives.length));
   const provisioned = useProfile((s) => s.enabled);
@@ -57,7 +58,7 @@ function Plan() {
     // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
     const board = catalogStore.getState().boardId;
     const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
-    void jobStore.getState().start({ ...flashSource(imageStore.getState()), targets: drives.map((d) => d.device), verify, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    void jobStore.getState().start({ ...flashSource(imageStore.getState()), targets: drives.map((d) => d.device), verify, discard, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
@@ -102,6 +103,7 @@ function Plan() {
         Verify every written byte (recommended)
       </label>
       {!verify && <p className="drive-warning">Without verification a faulty or counterfeit {medium.one} can go unnoticed.</p>}
+      <EraseOldDataSwitch discard={discard} onChange={setDiscard} medium={medium.one} />
       {error && <ErrorNotice error={error} testId="start-error" />}
       {provisioned && blocker && <p className="drive-warning" data-testid="batch-blocker">{blocker}</p>}
       {provisioned && tableLost && (
@@ -115,6 +117,27 @@ function Plan() {
         </button>
       </div>
       {confirming && <ConfirmDialog drives={drives} imageName={info?.name ?? ''} onConfirm={start} onCancel={() => setConfirming(false)} />}
+    </div>
+  );
+}
+
+/**
+ * The writer discards a card's old contents before writing (where the card can), so its last use
+ * (another site's Wi-Fi passphrase) is not left in the new filesystems' free space. On by default;
+ * off keeps the old bytes, as the CLI's --no-discard does, and the result and History say so.
+ */
+function EraseOldDataSwitch({ discard, onChange, medium }: { discard: boolean; onChange(on: boolean): void; medium: string }) {
+  return (
+    <div>
+      <label className="checkbox-label">
+        <input type="checkbox" checked={discard} onChange={(e) => onChange(e.target.checked)} aria-describedby="discard-why" data-testid="discard-checkbox" />
+        Erase the old data first (recommended)
+      </label>
+      <p id="discard-why" className={discard ? 'muted small' : 'drive-warning'} data-testid="discard-why">
+        {discard
+          ? `So nothing from the ${medium}’s last use (files, an old Wi-Fi passphrase) is left in its free space.`
+          : `Old data will remain in the ${medium}’s free space, readable by anyone who gets it.`}
+      </p>
     </div>
   );
 }
