@@ -5,7 +5,7 @@
  */
 import type { FlashRequest } from '../../shared/domain/flash';
 import { BuildManager } from './build/build-manager';
-import { resolveCatalogSource } from './catalog/resolve-source';
+import { mirrorGapOfUrl, resolveCatalogSource } from './catalog/resolve-source';
 import { CheckinService } from './checkin/checkin-service';
 import { CatalogService } from './catalog/service';
 import { loadConfig, type AppConfig } from './config';
@@ -40,7 +40,10 @@ export class CoreServices {
    * same image share one download; catalog references resolve through the catalog service.
    */
   get images(): ImageService {
-    this.imageService ??= imageServiceFromConfig(this.config, { resolveRef: (ref) => resolveCatalogSource(ref, this.catalog) });
+    this.imageService ??= imageServiceFromConfig(this.config, {
+      resolveRef: (ref) => resolveCatalogSource(ref, this.catalog),
+      mirrorGapOf: (url) => mirrorGapOfUrl(url, this.catalog),
+    });
     return this.imageService;
   }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { closestName } from '../did-you-mean';
 import { FiotError } from '../errors';
-import { archSchema, type Board, type Delivery } from './board';
+import { archSchema, type Arch, type Board, type Delivery } from './board';
 
 export const catalogEntrySchema = z.object({
   /** Stable across refreshes: `raw:<file name>` or `oci:<registry/repository>:<tag>`. */
@@ -53,6 +53,8 @@ export const sourceStatusSchema = z.object({
   checkedAt: z.string().nullable(),
   /** How old what is shown for this source is: the ISO date or time it last answered, or the snapshot's date. */
   shownFrom: z.string().optional(),
+  /** The address the source asks, where one names it (the images tree for `checksums`, FIOT_IOT_IMAGES_URL). */
+  address: z.string().optional(),
   entries: z.number().int().nonnegative(),
 });
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
@@ -80,6 +82,65 @@ export function catalogOffline(catalog: Pick<Catalog, 'sources'>): boolean {
 export function catalogShownFrom(catalog: Pick<Catalog, 'sources' | 'snapshotDate'>): string {
   const dates = catalog.sources.map((s) => (s.shownFrom ?? catalog.snapshotDate).slice(0, 10));
   return dates.sort()[0] ?? catalog.snapshotDate;
+}
+
+/** True when the source an entry came from answered in the last refresh (not the snapshot, not an earlier answer kept). */
+export function offeredNow(catalog: Pick<Catalog, 'sources'>, entry: CatalogEntry): boolean {
+  return catalog.sources.some((s) => s.id === entry.source && s.state === 'ok');
+}
+
+/** True when some source answered in the last refresh: then what none of them offers is worth telling apart. */
+export function someSourceAnswered(catalog: Pick<Catalog, 'sources'>): boolean {
+  return catalog.sources.some((s) => s.state === 'ok');
+}
+
+/**
+ * The person's own images tree (FIOT_IOT_IMAGES_URL set to a server that is not Fedora's) when it
+ * answered in the last refresh, else null.
+ */
+export function ownMirror(catalog: Pick<Catalog, 'sources'>): string | null {
+  const tree = catalog.sources.find((s) => s.id === 'checksums' && s.state === 'ok' && s.address);
+  if (!tree?.address) return null;
+  try {
+    return /(^|\.)fedoraproject\.org$/i.test(new URL(tree.address).hostname) ? null : tree.address;
+  } catch {
+    return null;
+  }
+}
+
+/** A raw image the person's own mirror answered without: listed only from elsewhere (the snapshot, Fedora's index). */
+export interface MirrorGap {
+  mirror: string;
+  version: string;
+  arch: string;
+  /** The releases the mirror has for that architecture, newest first. */
+  has: string[];
+}
+
+/** The gap when `entry` is a raw image the person's own mirror, which answered, does not list. */
+export function mirrorGapOf(catalog: Pick<Catalog, 'sources' | 'entries'>, entry: CatalogEntry): MirrorGap | null {
+  const mirror = ownMirror(catalog);
+  if (!mirror || entry.kind !== 'raw-image' || entry.source === 'checksums') return null;
+  const arch = entry.architectures[0] ?? '';
+  const has = catalog.entries
+    .filter((e) => e.kind === 'raw-image' && e.source === 'checksums' && e.architectures.includes(arch as Arch))
+    .sort(compareEntries)
+    .map((e) => e.version);
+  return { mirror, version: entry.version, arch, has: [...new Set(has)] };
+}
+
+/**
+ * What a person reads when an image their mirror lacks could not be fetched from elsewhere either:
+ * the mirror's answer first (it is theirs to fix), then what the other server did.
+ */
+export function mirrorGapError(gap: MirrorGap, otherHost: string): FiotError {
+  const release = `Fedora IoT ${gap.version} for ${gap.arch}`;
+  const has = gap.has.length > 0 ? `, or choose a release it has (${gap.has.join(', ')})` : '';
+  return new FiotError(
+    'NOT_FOUND',
+    `Your mirror at ${gap.mirror} has no ${release} (nothing in its ${gap.version}/IoT/${gap.arch}/images/ folder), and ${otherHost}, where it would come from instead, did not answer: nothing was downloaded.`,
+    `Copy ${release} onto your mirror, in the same folders as Fedora's${has}.`,
+  );
 }
 
 /** An entry as it fits one board: which delivery writes it there. */

@@ -1,6 +1,7 @@
 /** `fiot-flash station [--port N] [--listen ADDR] [--images DIR] [--fetch-local]`: the app in a browser tab, behind a token. */
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { refuseInternalUrl } from '../../core/access/public-address';
 import { createCore } from '../../core/app-core';
 import { loadConfig } from '../../core/config';
 import { isLoopback, servedAddresses } from '../../station/addresses';
@@ -49,6 +50,15 @@ function imagesFolder(asked: string | undefined, cacheDir: string): string {
   return folder;
 }
 
+/**
+ * Said at start when the images tree (FIOT_IOT_IMAGES_URL) is served on this machine and the
+ * station was not told to fetch from it: every catalog image the browser picks would be refused.
+ */
+async function warnLocalMirror(iotImagesUrl: string, warn: (line: string) => void): Promise<void> {
+  const local = await refuseInternalUrl(iotImagesUrl).then(() => false, () => true);
+  if (local) warn(`Note: your mirror ${iotImagesUrl} (FIOT_IOT_IMAGES_URL) is on this machine: the browser cannot download from it unless the station is started with --fetch-local.`);
+}
+
 export const command: Command = {
   summary: 'Serve the app to a browser, behind a token',
   async run(argv, io) {
@@ -76,6 +86,7 @@ export const command: Command = {
     io.say(`Station ready: ${station.url}`);
     io.say(`Images offered to the browser: ${core.grants.imageFolders.join(', ')}`);
     io.say(`Images uploaded from the browser are saved in: ${images}`);
+    if (!values['fetch-local']) await warnLocalMirror(config.iotImagesUrl, (line) => io.warn(line));
     io.emit({ type: 'ready', url: station.url, port: station.port, ...(tls ? { fingerprint: tls.fingerprint } : {}) });
     await stopped;
     await station.close();

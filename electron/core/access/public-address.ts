@@ -36,31 +36,50 @@ export function isInternalAddress(address: string): boolean {
   return internalAddresses().check(bare, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** The refusal a station client reads: the same for every port, so it maps nothing. */
-function internalTargetError(url: string): FiotError {
-  return new FiotError('NETWORK', `Could not fetch ${url}: a station does not fetch from its own machine or from link-local addresses.`, 'Give the address of a server on the network or the internet.');
+/**
+ * The refusal a station client reads: what was refused and why, and the station's switch that
+ * allows it (a person serving a mirror on the station's own machine needs it). The words depend
+ * only on the address, never on whether a port is open, so they map nothing.
+ */
+function internalTargetError(address: string, what: string): FiotError {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
+  const linkLocal = /^169\.254\./.test(bare) || /^fe[89ab][0-9a-f]:/i.test(bare);
+  const where = linkLocal ? `is at a link-local address (${bare})` : 'is on this machine (the station’s own)';
+  return new FiotError('LOCAL_ADDRESS_REFUSED', `${what} ${where}: the station fetches from such addresses only when it was started with --fetch-local, so nothing was fetched.`);
 }
 
 /** Throws when `url` names an internal address as a number. */
-function refuseInternalLiteral(url: URL): void {
-  if (isInternalAddress(url.hostname)) throw internalTargetError(url.href);
+function refuseInternalLiteral(url: URL, what: string): void {
+  if (isInternalAddress(url.hostname)) throw internalTargetError(url.hostname, what);
 }
 
 /**
  * Refuses a URL whose host is, or resolves to, an internal address, before it is requested: the
  * handlers call it so the client hears at once instead of from a download in the background, and
  * httpGet calls it again at every redirect. A name that does not resolve is left to the fetch,
- * which reports it like any unreachable server.
+ * which reports it like any unreachable server. `what` names the address in the refusal (the
+ * handlers say "Your mirror at …" for the configured images tree).
  */
-export async function refuseInternalUrl(text: string): Promise<void> {
+export async function refuseInternalUrl(text: string, what = text): Promise<void> {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     return;
   }
-  refuseInternalLiteral(url);
+  refuseInternalLiteral(url, what);
   if (isIP(url.hostname.replace(/^\[|\]$/g, ''))) return;
   const addresses = await dns.promises.lookup(url.hostname, { all: true }).catch(() => []);
-  if (addresses.some(({ address }) => isInternalAddress(address))) throw internalTargetError(url.href);
+  const internal = addresses.find(({ address }) => isInternalAddress(address));
+  if (internal) throw internalTargetError(internal.address, what);
+}
+
+/**
+ * refuseInternalUrl for an image a client asked for: one under the configured images tree
+ * (FIOT_IOT_IMAGES_URL, what the catalog lists) is named as the person's mirror, which is what
+ * they set up and will recognise.
+ */
+export async function refuseInternalImageUrl(url: string, iotImagesUrl: string): Promise<void> {
+  const base = iotImagesUrl.endsWith('/') ? iotImagesUrl : `${iotImagesUrl}/`;
+  await refuseInternalUrl(url, url.startsWith(base) ? `Your mirror at ${base}` : url);
 }

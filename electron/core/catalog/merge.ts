@@ -15,8 +15,9 @@ import type { Snapshot } from './assets';
  * the release index and the snapshot always name Fedora's servers, which may be out of reach.
  */
 function mergeSameFile(a: CatalogEntry, b: CatalogEntry): CatalogEntry {
-  const url = b.source === 'checksums' && b.url ? b.url : a.url;
-  return { ...a, url, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, imageSize: a.imageSize ?? b.imageSize, date: a.date ?? b.date };
+  // The source goes with the address: the entry is offered by whoever serves the file it names.
+  const [url, source] = b.source === 'checksums' && b.url ? [b.url, b.source] : [a.url, a.source];
+  return { ...a, url, source, sha256: a.sha256 ?? b.sha256, size: a.size ?? b.size, imageSize: a.imageSize ?? b.imageSize, date: a.date ?? b.date };
 }
 
 function newestRawImages(entries: CatalogEntry[]): CatalogEntry[] {
@@ -56,15 +57,17 @@ export function buildCatalog(
   for (const source of sources) {
     const known = cached[source.id];
     entries.push(...(known?.state ? known.state.entries : snapshot.entries.filter((e) => source.owns(e))));
-    statuses.push(
-      known?.status ?? {
+    const address = source.address ? { address: source.address } : {};
+    statuses.push({
+      ...(known?.status ?? {
         id: source.id,
         state: 'stale',
         message: `not refreshed yet: showing the snapshot of ${snapshot.snapshotDate}`,
         checkedAt: null,
         entries: snapshot.entries.filter((e) => source.owns(e)).length,
-      },
-    );
+      }),
+      ...address,
+    });
   }
   const known = fillFromSnapshot(entries, snapshot);
   const raw = newestRawImages(known.filter((e) => e.kind === 'raw-image'));

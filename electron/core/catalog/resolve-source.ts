@@ -3,7 +3,7 @@
  * before fetching, for the CLI, the station and the app alike.
  */
 import type { Board } from '../../../shared/domain/board';
-import { parseCatalogRef, resolveCatalogRef, type CatalogEntry } from '../../../shared/domain/catalog';
+import { mirrorGapOf, parseCatalogRef, resolveCatalogRef, type CatalogEntry, type MirrorGap } from '../../../shared/domain/catalog';
 import type { CatalogService } from './service';
 
 export interface CatalogSourceResolution {
@@ -37,4 +37,14 @@ export async function resolveCatalogSource(ref: string, catalogService: Pick<Cat
     ...(entry.size !== null ? { size: entry.size } : {}),
     ...(board ? { board } : {}),
   };
+}
+
+/**
+ * For an image URL the catalog lists (a catalog reference resolved, or an entry the app picked):
+ * the gap when the person's own mirror answered without it. Read from the catalog as known now.
+ */
+export async function mirrorGapOfUrl(url: string, catalogService: Pick<CatalogService, 'get'>): Promise<MirrorGap | null> {
+  const catalog = await catalogService.get();
+  const entry = catalog.entries.find((e) => e.url === url);
+  return entry ? mirrorGapOf(catalog, entry) : null;
 }

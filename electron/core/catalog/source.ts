@@ -29,6 +29,8 @@ export interface SourceContext {
 
 export interface CatalogSource {
   id: string;
+  /** The address it asks, where one names it (the images tree): shown so a person knows their mirror. */
+  address?: string;
   /** Snapshot entries this source replaces when it answers (and stands in for when it never has). */
   owns(entry: CatalogEntry): boolean;
   run(ctx: SourceContext): Promise<SourceOutcome>;

@@ -3,7 +3,7 @@
  * `flash:progress` and one `flash:done` follow on the event bus; `flash:cancel` stops a job.
  * Targets must be drives the core handed out, and local sources files the client was given.
  */
-import { refuseInternalUrl } from '../access/public-address';
+import { refuseInternalImageUrl } from '../access/public-address';
 import type { HandlerFactory } from '../core-context';
 import type { FlashJob } from '../flash/job';
 import { checkSameCardsNow } from '../drives/same-card';
@@ -19,7 +19,7 @@ export const flashHandlers: HandlerFactory = (ctx) => {
       // A retry names the cards that failed: another card in a reader is refused before the job exists.
       if (request.expectedCards?.length) await checkSameCardsNow(request.expectedCards);
       const publicOnly = ctx.publicFetchesOnly && isUrl(request.source);
-      if (publicOnly) await refuseInternalUrl(request.source);
+      if (publicOnly) await refuseInternalImageUrl(request.source, ctx.config.iotImagesUrl);
       // A station's browser cannot confirm unmounting for the person at the machine: a mounted card is refused.
       const job = ctx.flash({ ...request, unmountConfirmed: (request.unmountConfirmed ?? false) && !ctx.grants.station }, ctx.grants.localResolver, { publicOnly });
       jobs.set(job.id, job);

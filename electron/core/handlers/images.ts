@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { toErrorInfo } from '../../../shared/errors';
 import type { ImagePhase, ImageProgress } from '../../../shared/domain/images';
-import { refuseInternalUrl } from '../access/public-address';
+import { refuseInternalImageUrl } from '../access/public-address';
 import type { HandlerFactory } from '../core-context';
 import { isUrl } from '../images/resolve-source';
 import type { StepProgress } from '../images/image-service';
@@ -30,7 +30,7 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
     'images:download': async ({ source, sha256, prepareRaw, removeAfterWrite, insecureSkipSignature }) => {
       // A catalog reference resolves to the catalog's own (configured) addresses; a URL is the client's.
       const publicOnly = ctx.publicFetchesOnly && isUrl(source);
-      if (publicOnly) await refuseInternalUrl(source);
+      if (publicOnly) await refuseInternalImageUrl(source, ctx.config.iotImagesUrl);
       const downloadId = randomUUID();
       const controller = new AbortController();
       running.set(downloadId, controller);

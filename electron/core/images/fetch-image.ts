@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
-import { isCatalogRef } from '../../../shared/domain/catalog';
+import { isCatalogRef, mirrorGapError } from '../../../shared/domain/catalog';
 import { isDownloaded, type DownloadedEntry } from '../../../shared/domain/images';
 import type { ImageCache } from './cache/image-cache';
 import { acquireLock } from './cache/lock-file';
@@ -56,15 +56,28 @@ export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, even
 }
 
 /**
+ * An image the person's own mirror lacks, whose other server (Fedora's) could not be reached
+ * either: the mirror's answer is what they can act on, so it comes first, not "no network".
+ */
+async function tellMirrorGap<T>(resolved: ResolvedSource, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!resolved.mirrorGap || !(error instanceof FiotError) || error.code !== 'OFFLINE') throw error;
+    throw mirrorGapError(resolved.mirrorGap, new URL(resolved.url).host);
+  }
+}
+
+/**
  * The cached entry, or the download to do. The CHECKSUM file comes first: an image that cannot be
  * trusted is refused before a byte of it is downloaded (or written anywhere).
  */
 export async function planFetch(resolved: ResolvedSource, deps: FetchDeps, events: FetchEvents = {}): Promise<DownloadedEntry | PlannedDownload> {
   const cached = await lookup(resolved, deps.cache);
   if (cached) return trusted(cached, events);
-  const expectations = await expectationsFor(resolved, deps, events);
+  const expectations = await tellMirrorGap(resolved, expectationsFor(resolved, deps, events));
   const key = downloadKey(resolved);
-  return { partPath: path.join(deps.cache.downloadsDir, `${key}.part`), run: (runEvents) => lockedDownload(resolved, key, expectations, deps, runEvents) };
+  return { partPath: path.join(deps.cache.downloadsDir, `${key}.part`), run: (runEvents) => tellMirrorGap(resolved, lockedDownload(resolved, key, expectations, deps, runEvents)) };
 }
 
 async function lockedDownload(resolved: ResolvedSource, key: string, expectations: Expectations, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {

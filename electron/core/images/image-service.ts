@@ -21,8 +21,8 @@ import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors
 import { fetchImage, lookupEntry, planFetch, type FetchDeps, type FetchEvents } from './fetch-image';
 import { streamedSource } from './streamed-source';
 import { localCopyResolver } from './local-copy';
-import { isCatalogRef } from '../../../shared/domain/catalog';
-import { isUrl, resolveSource, type ResolveCatalogRef } from './resolve-source';
+import { isCatalogRef, type MirrorGap } from '../../../shared/domain/catalog';
+import { isUrl, resolveSource, type ResolveCatalogRef, type ResolvedSource } from './resolve-source';
 import { sha256OfImage } from './verify/sha256';
 import { loadTrustedKeys, shippedKeysDir, type TrustedKeys } from './verify/trusted-keys';
 
@@ -54,6 +54,8 @@ export interface ImageServiceDeps {
   limitBytes?: number | null;
   mirrors?: MirrorSource;
   resolveRef?: ResolveCatalogRef;
+  /** What the catalog knows of an image URL its person's own mirror lacks (electron/core/services.ts asks the catalog). */
+  mirrorGapOf?: (url: string) => Promise<MirrorGap | null>;
   checksumUrl?: (imageUrl: string) => string | null;
   attemptsPerUrl?: number;
   backoffMs?: number;
@@ -84,8 +86,15 @@ export class ImageService {
 
   async fetch(source: string, options: FetchOptions = {}): Promise<DownloadedEntry> {
     options.onProgress?.({ step: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null });
-    const resolved = await resolveSource(source, options.sha256, this.deps.resolveRef);
+    const resolved = await this.resolve(source, options.sha256);
     return fetchImage(resolved, this.fetchDeps(), this.fetchEvents(options));
+  }
+
+  /** What to download for `source`, with what the catalog knows of a gap in the person's mirror. */
+  private async resolve(source: string, sha256: string | undefined): Promise<ResolvedSource> {
+    const resolved = await resolveSource(source, sha256, this.deps.resolveRef);
+    const gap = await this.deps.mirrorGapOf?.(resolved.url).catch(() => null);
+    return gap ? { ...resolved, mirrorGap: gap } : resolved;
   }
 
   private fetchDeps(): FetchDeps {
@@ -127,7 +136,7 @@ export class ImageService {
    * (streamed-source.ts); null when it is cached or its format cannot be decoded on the way.
    */
   private async whileDownloading(ref: string, options: FetchOptions): Promise<PreparedSource | null> {
-    const resolved = await resolveSource(ref, options.sha256, this.deps.resolveRef);
+    const resolved = await this.resolve(ref, options.sha256);
     const events = this.fetchEvents(options);
     const planned = await planFetch(resolved, this.fetchDeps(), events);
     return 'run' in planned ? streamedSource(resolved, planned, this.cache, events) : null;

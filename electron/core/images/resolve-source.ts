@@ -3,7 +3,7 @@
  * what to download and what to check it against. Catalog references go through the catalog
  * domain's resolver, handed in so this module does not depend on how the catalog is built.
  */
-import { isCatalogRef } from '../../../shared/domain/catalog';
+import { isCatalogRef, type MirrorGap } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { fileNameOf } from './verify/checksum-file';
 
@@ -24,6 +24,8 @@ export interface ResolvedSource {
   sha256?: string;
   expectedFrom?: 'catalog' | 'user';
   size?: number;
+  /** A catalog image the person's own mirror answered without: a failure to reach its other server says so first. */
+  mirrorGap?: MirrorGap;
 }
 
 export function isUrl(source: string): boolean {

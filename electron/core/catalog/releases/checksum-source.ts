@@ -49,6 +49,7 @@ export function checksumSource(baseUrl: string): CatalogSource {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return {
     id: 'checksums',
+    address: base,
     owns: () => false,
     async run(ctx) {
       const folders = releasesToProbe(ctx.known).flatMap((version) => arches.map((arch) => `${base}${version}/IoT/${arch}/images/`));

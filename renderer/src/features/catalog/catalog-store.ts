@@ -9,7 +9,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { FiotApi } from '../../../../shared/contract';
 import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../../shared/domain/board';
-import { catalogOffline, compareEntries, entriesForBoard, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
+import { catalogOffline, compareEntries, entriesForBoard, offeredNow, someSourceAnswered, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 import { entryTitle } from './entry-words';
 import type { RemoteImage } from '../image/image-store';
@@ -86,10 +86,17 @@ export function visibleEntries(state: View): BoardEntry[] {
   return fitting.filter(({ entry, delivery }) => words.every((w) => searchText(entry, delivery).includes(w)));
 }
 
-/** The entry to suggest (never chosen for the user: choosing starts a download). */
+/**
+ * The entry to suggest (never chosen for the user: choosing starts a download): the newest stable
+ * one. When some source answered, only among what a source that answered offers: a release known
+ * only from the shipped list (which the person's mirror lacks) is not the one to suggest.
+ */
 export function recommendedId(state: View): string | null {
   const fitting = visibleEntries({ ...state, query: '' });
-  return (fitting.find((f) => f.entry.stable) ?? fitting[0])?.entry.id ?? null;
+  const catalog = state.catalog;
+  const offered = catalog && someSourceAnswered(catalog) ? fitting.filter((f) => offeredNow(catalog, f.entry)) : [];
+  const from = offered.length > 0 ? offered : fitting;
+  return (from.find((f) => f.entry.stable) ?? from[0])?.entry.id ?? null;
 }
 
 /** A published raw image as the write sees it before it is downloaded. */

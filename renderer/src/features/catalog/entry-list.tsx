@@ -4,11 +4,29 @@
  * under "Advanced", opened by themselves when a search only matches containers.
  */
 import { deliveryExplained, type Board } from '../../../../shared/domain/board';
-import { catalogOffline, type BoardEntry } from '../../../../shared/domain/catalog';
+import { catalogOffline, mirrorGapOf, type BoardEntry, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { WhatIsThis } from '../../components/what-is-this';
 import { catalogStore, useCatalog } from '../../stores';
 import { CustomRef } from './custom-ref';
 import { entryFacts, entryTitle } from './entry-words';
+
+/** Under a raw image the person's own mirror answered without: where it would come from instead. */
+function MirrorGapNote({ entry }: { entry: CatalogEntry }) {
+  const catalog = useCatalog((s) => s.catalog);
+  const gap = catalog ? mirrorGapOf(catalog, entry) : null;
+  if (!gap) return null;
+  let host = '';
+  try {
+    host = entry.url ? new URL(entry.url).host : '';
+  } catch {
+    // No address to name.
+  }
+  return (
+    <span className="catalog-gap small" data-testid="catalog-mirror-gap">
+      Not on your mirror ({gap.mirror}){host ? `: it would be downloaded from ${host}` : ''}.
+    </span>
+  );
+}
 
 function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Board; recommended: boolean }) {
   const selected = useCatalog((s) => s.selectedId === item.entry.id);
@@ -32,6 +50,7 @@ function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Bo
         </span>
         <span className="catalog-facts muted small">{entryFacts(entry)}</span>
         <span className="catalog-delivery small">{deliveryExplained[delivery]}</span>
+        <MirrorGapNote entry={entry} />
       </button>
     </li>
   );
