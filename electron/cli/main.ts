@@ -52,11 +52,14 @@ export async function main(argv: string[]): Promise<number> {
   });
   const [name, ...rest] = argv;
   const io = createIO(rest.includes('--json'));
+  // `fiot-flash help flash` is `fiot-flash flash --help`, as git and npm read it.
+  if (name === 'help' && rest[0] && commands[rest[0]]) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write((await usage()) + '\n');
     return name ? EXIT_OK : EXIT_USAGE;
   }
-  if (name === '--version' || name === '-V' || name === 'version') {
+  // -v is --version here, as in node and most tools: fiot-flash has no verbose mode to confuse it with.
+  if (name === '--version' || name === '-V' || name === '-v' || name === 'version') {
     if (io.json) io.result(true, { version: version() });
     else io.say(`fiot-flash ${version()}`);
     return EXIT_OK;

@@ -19,11 +19,38 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   }
 }
 
+/**
+ * Words people type for a flag that has another name here, from other tools or plain speech: a
+ * spelling guess would miss them (`--ip` is nearest to `--ip-prefix`, but means the address).
+ */
+const FLAG_SYNONYMS: Record<string, string> = {
+  ip: 'static-ip',
+  'ip-address': 'static-ip',
+  address: 'static-ip',
+  netmask: 'ip-prefix',
+  router: 'gateway',
+  password: 'password-hash',
+  ssid: 'wifi-ssid',
+  psk: 'wifi-psk-file',
+  'wifi-password': 'wifi-psk-file',
+  key: 'ssh-key',
+  device: 'drive',
+  disk: 'drive',
+  target: 'drive',
+};
+
+/** The flag a mistyped or misremembered one most likely meant, among `names`, or null. */
+function meantFlag(typed: string, names: string[]): string | null {
+  const synonym = FLAG_SYNONYMS[typed.toLowerCase()];
+  if (synonym && names.includes(synonym)) return synonym;
+  return closestName(typed, names);
+}
+
 /** For a flag the command does not take: the one it most likely meant, and where to see them all. */
 function unknownFlagHint(error: unknown, names: string[]): string | undefined {
   if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return undefined;
   const typed = /'--([^'=]+)'/.exec((error as Error).message)?.[1];
-  const meant = typed === undefined ? null : closestName(typed, names);
+  const meant = typed === undefined ? null : meantFlag(typed, names);
   return `${meant ? `Did you mean --${meant}? ` : ''}Run the command with --help to see what it takes.`;
 }
 

@@ -4,6 +4,8 @@
  * values to `profileFromFlags`, which returns a checked profile or throws a USAGE error (exit 2)
  * that names the flag to correct.
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { FiotError } from '../../shared/errors';
 import { checkProfile, COUNTER_MAX, hasCounter, holdsPrivateKey, IPV4, PRIVATE_KEY_WORDS, savedProfileSchema, staticIpReachWords, type Problem, type Profile } from '../../shared/provisioning';
 import { checkUtf8Flags, readUtf8File } from './text-input';
@@ -54,7 +56,8 @@ Provisioning (first boot, through Ignition):
   --counter-start N      the first card's {n}; flash continues the pattern's numbering without it
   --user NAME            a user (in group wheel) ...
   --password-hash HASH   ... with this crypt(3) hash (e.g. from \`openssl passwd -6\`)
-  --ssh-key KEY|@FILE    ... with this SSH public key (repeatable)
+  --ssh-key KEY|@FILE    ... with this SSH public key, or the keys in FILE (repeatable; a
+                         path without the @, such as ~/.ssh/id_ed25519.pub, is read too)
   --wifi-ssid SSID       a Wi-Fi network, with --wifi-psk-file FILE (the passphrase),
                          --wifi-security wpa-psk|sae|none and --wifi-hidden
   --static-ip A.B.C.D/N  a static IPv4 address for the wired port (--gateway IP, --dns IP);
@@ -119,14 +122,30 @@ function readProfileFile(file: string, cwd: string): Record<string, unknown> {
   return saved.success ? { ...saved.data.profile } : (parsed as Record<string, unknown>);
 }
 
+/** The keys in a key file (`value` as typed names it in messages). */
+function keysInFile(file: string, value: string, cwd: string): string[] {
+  const text = readUtf8File(file, '--ssh-key', cwd);
+  // Named by its file and refused whole: no line of it may reach an error message.
+  if (holdsPrivateKey(text)) throw usage(`--ssh-key ${value} ${PRIVATE_KEY_WORDS}.`, 'Give the public key: the file of the same name ending in .pub.');
+  // A key file may hold several keys (an authorized_keys file): one per non-comment line.
+  return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+}
+
+/**
+ * A value that is not a key but names an existing file (`--ssh-key ~/.ssh/id_ed25519.pub`, the
+ * shell having expanded the ~ that `@~/…` would keep) is read as `@FILE` would be: a key's text
+ * starts with its type, never with a path.
+ */
+function namesKeyFile(value: string, cwd: string): boolean {
+  if (/^(ssh-|ecdsa-|sk-)/.test(value.trim())) return false;
+  return statSync(path.resolve(cwd, value), { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 function sshKeys(values: ProvisioningValues, cwd: string): string[] {
   return (values['ssh-key'] ?? []).flatMap((key) => {
-    if (!key.startsWith('@')) return [key.trim()];
-    const text = readUtf8File(key.slice(1), '--ssh-key', cwd);
-    // Named by its file and refused whole: no line of it may reach an error message.
-    if (holdsPrivateKey(text)) throw usage(`--ssh-key ${key} ${PRIVATE_KEY_WORDS}.`, 'Give the public key: the file of the same name ending in .pub.');
-    // A key file may hold several keys (an authorized_keys file): one per non-comment line.
-    return text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    if (key.startsWith('@')) return keysInFile(key.slice(1), key, cwd);
+    if (namesKeyFile(key, cwd)) return keysInFile(key, key, cwd);
+    return [key.trim()];
   });
 }
 

@@ -24,8 +24,9 @@ const supportWords: Record<Board['support'], string> = {
 
 export function boardsTable(boards: Board[]): string {
   return formatTable(
-    ['ID', 'BOARD', 'ARCH', 'SUPPORT', 'DELIVERIES'],
-    boards.map((b) => [b.id, b.name, b.arch, supportWords[b.support], b.deliveries.join(', ') || '-']),
+    // In words, as the legend under the table and catalog's HOW column say them; --json keeps the ids.
+    ['ID', 'BOARD', 'ARCH', 'SUPPORT', 'HOW'],
+    boards.map((b) => [b.id, b.name, b.arch, supportWords[b.support], b.deliveries.map((d) => deliveryInWords[d]).join(' | ') || '-']),
   );
 }
 

@@ -4,6 +4,8 @@
  * the writer re-checks each target itself.
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
+import type { Arch } from '../../../shared/domain/board';
+import { boardMismatch, boardMismatchError } from '../../../shared/domain/board-fit';
 import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
@@ -18,6 +20,7 @@ import { EXIT_FAILURE, EXIT_OK, type Command } from '../command';
 import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { createProgressView } from '../progress-view';
+import { resolveForDryRun } from '../dry-run-source';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp, provisioningWarnings } from '../provisioning-flags';
 import type { Profile } from '../../../shared/provisioning';
 import { prepareRemoteSource, reportDownloadVerification } from '../remote-source';
@@ -95,11 +98,18 @@ function findBoardOrUsage(id: string): void {
   }
 }
 
-/** Refuses an image made for another architecture than --board's, before any prompt; with --ignore-board, says so and goes on. */
-async function checkBoard(request: FlashRequest, imagePath: string | undefined, io: CliIO): Promise<void> {
-  if (!request.board || !imagePath) return;
+/**
+ * Refuses an image made for another architecture than --board's, before any prompt; with
+ * --ignore-board, says so and goes on. A dry run of a catalog reference has no file to read: the
+ * catalog entry's architecture answers.
+ */
+async function checkBoard(request: FlashRequest, image: { path?: string; arch?: Arch }, io: CliIO): Promise<void> {
+  const board = request.board;
+  if (!board || (!image.path && !image.arch)) return;
   try {
-    await checkBoardFit({ ref: request.source, source: await inspectSource(imagePath), boardId: request.board, overrideWords: 'add --ignore-board' });
+    const mismatch = image.arch ? boardMismatch(findBoard(board), image.arch) : null;
+    if (mismatch) throw boardMismatchError(mismatch, 'add --ignore-board');
+    if (image.path) await checkBoardFit({ ref: request.source, source: await inspectSource(image.path), boardId: board, overrideWords: 'add --ignore-board' });
   } catch (error) {
     if (!request.ignoreBoard || !(error instanceof FiotError) || error.code !== 'IMAGE_BOARD_MISMATCH') throw error;
     const message = `${error.message} Writing it anyway (--ignore-board).`;
@@ -113,6 +123,12 @@ async function imageInfo(source: string): Promise<{ size: number | null; path?: 
   if (/^[a-z][a-z0-9+.-]+:/i.test(source) && !/^[a-z]:[\\/]/i.test(source)) return { size: null };
   const info = await inspectSource(source);
   return { size: info.size ?? (info.minSize || null), path: info.path };
+}
+
+/** What a dry run knows of the image: a local file inspected, a catalog reference resolved (its architecture), a URL nothing. */
+async function dryRunImage(source: string, services: CoreServices, io: CliIO): Promise<{ size: number | null; path?: string; arch?: Arch }> {
+  const resolved = await resolveForDryRun(source, services.catalog, io);
+  return resolved ? { size: null, arch: resolved.entry.architectures[0] } : imageInfo(source);
 }
 
 function parseRequest(argv: string[]) {
@@ -154,8 +170,8 @@ export const command: Command = {
     const setUp = request.provisioning !== undefined || request.table !== undefined ? ' (and its first-boot setup)' : '';
     if (streamed) io.say(`${request.source} is not in the image cache yet: it is written to the card while it downloads, and its partition table${setUp} goes on once the download matched its checksum.`);
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
-    const image = values['dry-run'] ? await imageInfo(request.source) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
-    await checkBoard(request, image.path, io);
+    const image = values['dry-run'] ? await dryRunImage(request.source, services, io) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
+    await checkBoard(request, image, io);
     const { drives, warnings } = await checkTargets(request.targets, image, targetDepsFor(services.config));
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
