@@ -1,6 +1,6 @@
 /** `fiot-flash catalog [--board ID] [--offline] [--json]`: what Fedora publishes, per board. */
 import { deliveryExplained, deliveryInWords, type Board, type Delivery } from '../../../shared/domain/board';
-import { catalogShownFrom, entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
+import { entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
 import { CoreServices } from '../../core/services';
@@ -42,10 +42,23 @@ export function referenceFor(entry: CatalogEntry, board: Board | undefined): str
   return `${entry.variant}:${entry.version}@${board?.id ?? entry.architectures[0]}`;
 }
 
+/**
+ * Where the catalog shown comes from, in one place: when the refresh was, and which sources'
+ * part is older (they did not answer then: an earlier answer or the shipped snapshot stands in).
+ */
 function origin(catalog: Catalog): string {
   if (catalog.origin === 'snapshot') return `snapshot of ${catalog.snapshotDate}`;
   const when = catalog.updatedAt ? catalog.updatedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'unknown';
-  return catalog.origin === 'live' ? `refreshed ${when}` : `cached, last refreshed ${when}`;
+  const refreshed = catalog.origin === 'live' ? `refreshed ${when}` : `cached, last refreshed ${when}`;
+  const older = catalog.sources.filter((s) => s.state !== 'ok');
+  if (older.length === 0) return refreshed;
+  const byDate = new Map<string, string[]>();
+  for (const source of older) {
+    const date = (source.shownFrom ?? catalog.snapshotDate).slice(0, 10);
+    byDate.set(date, [...(byDate.get(date) ?? []), source.id]);
+  }
+  const parts = [...byDate].map(([date, ids]) => `${ids.join(', ')} did not answer then: shown from ${date === catalog.snapshotDate ? `the snapshot of ${date}` : `their answer of ${date}`}`);
+  return `${refreshed}; ${parts.join('; ')}`;
 }
 
 /**
@@ -58,7 +71,8 @@ export function notices(catalog: Catalog, offline = false): string[] {
   if (quiet.length > 0 && quiet.every((s) => s.checkedAt === null)) {
     return [`not refreshed yet: showing the snapshot of ${catalog.snapshotDate} (run without --offline to refresh)`];
   }
-  if (offline) return [`offline: the sources were not asked; showing the catalog from ${catalogShownFrom(catalog)} (run without --offline to refresh)`];
+  // The header says how old each part is: one date, said once.
+  if (offline) return ['offline: the sources were not asked (run without --offline to refresh)'];
   return quiet.map((s) => `${s.id}: ${s.message ?? s.state}`);
 }
 
