@@ -137,7 +137,7 @@ export function mirrorGapError(gap: MirrorGap, otherHost: string): FiotError {
   const release = `Fedora IoT ${gap.version} for ${gap.arch}`;
   const has = gap.has.length > 0 ? `, or choose a release it has (${gap.has.join(', ')})` : '';
   return new FiotError(
-    'NOT_FOUND',
+    'NOT_ON_MIRROR',
     `Your mirror at ${gap.mirror} has no ${release} (nothing in its ${gap.version}/IoT/${gap.arch}/images/ folder), and ${otherHost}, where it would come from instead, did not answer: nothing was downloaded.`,
     `Copy ${release} onto your mirror, in the same folders as Fedora's${has}.`,
   );

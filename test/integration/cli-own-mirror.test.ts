@@ -94,7 +94,7 @@ describe('fiot-flash with a mirror of its own that has release 43 only', { skip 
     assert.doesNotMatch(real.stderr, /connected to the internet/);
     assert.ok(mirror.requests.slice(before).every((r) => !r.path.includes(imageName)), 'no image was asked of the mirror');
     const history = await runCli(['history'], env);
-    assert.match(history.stdout, /fedora-iot:44@rpi4\s+FAILED \(NOT_FOUND\)/);
+    assert.match(history.stdout, /fedora-iot:44@rpi4\s+FAILED \(NOT_ON_MIRROR\)/);
   });
 
   it('catalog --offline says once how old each part is; the mirror\'s image shows its size on the card', async () => {

@@ -64,7 +64,7 @@ describe('fiot-flash as typed from habit', () => {
     assert.match(run.stdout, /\nrpi4 .*supported\s+ready-made image \| ready-made image, switches at first boot\n/);
     assert.match(run.stdout, /\nuefi-x86_64 .*ready-made image \| built here from the container\n/);
     assert.doesNotMatch(run.stdout.split('\n\n')[0]!, /published-raw|bootc-built-raw|bootc-switch/);
-    const json = resultLine((await runCli(['boards', '--json'], env)).stdout) as { boards: Array<{ id: string; deliveries: string[] }> };
+    const json = resultLine<{ ok: boolean; boards: Array<{ id: string; deliveries: string[] }> }>((await runCli(['boards', '--json'], env)).stdout);
     assert.deepEqual(json.boards.find((b) => b.id === 'rpi4')?.deliveries, ['published-raw', 'published-raw+bootc-switch']);
   });
 });

@@ -23,7 +23,7 @@ import { callApi, openApi, stationAnswers } from '../helpers/station-client';
 import { spawnStation, type StationProcess } from '../helpers/station-process';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 
-const REFUSED = /^Could not fetch .+: a station does not fetch from its own machine or from link-local addresses\.$/;
+const REFUSED = /^.+ (is on this machine \(the station’s own\)|is at a link-local address \(169\.254\.169\.254\)): the station fetches from such addresses only when it was started with --fetch-local, so nothing was fetched\.$/;
 
 /** A TCP server on 127.0.0.1 that counts the connections it gets and answers none. */
 async function listeningPort(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
@@ -81,8 +81,10 @@ describe('a station does not fetch from its own machine for its clients', () => 
       ]) {
         const answer = await call('images:download', { source: url });
         assert.equal(answer.ok, false, `${url} was accepted`);
-        assert.equal(answer.error?.code, 'NETWORK');
+        // Said as what it is, never as a network failure: the app must not tell the person they are offline.
+        assert.equal(answer.error?.code, 'LOCAL_ADDRESS_REFUSED');
         assert.match(answer.error?.message ?? '', REFUSED, url);
+        assert.match(answer.error?.hint ?? '', /fiot-flash station --fetch-local/);
       }
       assert.equal(local.connections(), 0, 'the local server was never connected to');
       assert.deepEqual(readdirSync(path.join(station.configDir, '..', 'cache')).sort(), cacheBefore, 'nothing was cached');
@@ -126,7 +128,7 @@ describe('a station does not fetch from its own machine for its clients', () => 
         answers.push(`${answer.error?.code} ${answer.error?.message?.replace(String(port), 'PORT')}`);
       }
       assert.equal(answers[0], answers[1], 'an open and a closed port read the same');
-      assert.match(answers[0]!.replace(/^NETWORK /, ''), REFUSED);
+      assert.match(answers[0]!.replace(/^LOCAL_ADDRESS_REFUSED /, ''), REFUSED);
       const named = await call('ssh-keys:fetch', { url: `https://localhost:${local.port}/tech.keys` });
       assert.match(named.error?.message ?? '', REFUSED);
       assert.equal(local.connections(), 0, 'the local server was never connected to');

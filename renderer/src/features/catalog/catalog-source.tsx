@@ -52,13 +52,26 @@ function failedOffline(error: ErrorInfo | null, catalogIsOffline: boolean): bool
   return error?.code === 'OFFLINE' || error?.code === 'NETWORK' || (catalogIsOffline && error?.code === 'SIGNATURE_MISSING');
 }
 
+/** A failure under the list the person just clicked, brought into view as the offline notice is. */
+function DownloadFailed({ error }: { error: ErrorInfo }) {
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    notice.current?.scrollIntoView({ block: 'nearest' });
+  }, [error]);
+  return (
+    <div ref={notice}>
+      <DownloadFailure error={error} testId="catalog-download-error" />
+    </div>
+  );
+}
+
 /** The download a choice started, in one line (the Download tab has the full view); failures in full. */
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
   const error = useDownloads((s) => s.error);
   const offline = useCatalog((s) => s.catalog !== null && catalogOffline(s.catalog));
   if (failedOffline(error, offline)) return <DownloadOffline />;
-  if (error) return <DownloadFailure error={error} testId="catalog-download-error" />;
+  if (error) return <DownloadFailed error={error} />;
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
   return (
