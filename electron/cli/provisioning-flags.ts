@@ -5,6 +5,7 @@
  * that names the flag to correct.
  */
 import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FiotError } from '../../shared/errors';
 import { checkProfile, COUNTER_MAX, hasCounter, holdsPrivateKey, IPV4, PRIVATE_KEY_WORDS, savedProfileSchema, staticIpReachWords, type Problem, type Profile } from '../../shared/provisioning';
@@ -143,6 +144,8 @@ function namesKeyFile(value: string, cwd: string): boolean {
 
 function sshKeys(values: ProvisioningValues, cwd: string): string[] {
   return (values['ssh-key'] ?? []).flatMap((key) => {
+    // The shell leaves the ~ of `@~/.ssh/id_ed25519.pub` alone (it is not at the word's start): it is the home folder here too.
+    if (key.startsWith('@~/')) return keysInFile(path.join(os.homedir(), key.slice(3)), key, cwd);
     if (key.startsWith('@')) return keysInFile(key.slice(1), key, cwd);
     if (namesKeyFile(key, cwd)) return keysInFile(key, key, cwd);
     return [key.trim()];

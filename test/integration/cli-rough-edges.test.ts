@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -49,6 +49,13 @@ describe('fiot-flash as typed from habit', () => {
     assert.equal(run.code, 0, run.stderr);
     const config = resultLine(run.stdout).config as { passwd: { users: Array<{ name: string; sshAuthorizedKeys: string[] }> } };
     assert.deepEqual(config.passwd.users.find((u) => u.name === 'tech')?.sshAuthorizedKeys, [ED25519_KEY]);
+    // `@~/…` as the README writes it: the shell does not expand that ~, the command does.
+    const home = path.join(work, 'home');
+    mkdirSync(path.join(home, '.ssh'), { recursive: true });
+    writeFileSync(path.join(home, '.ssh', 'id_ed25519.pub'), `${ED25519_KEY}\n`);
+    const tilde = await runCli(['ignition', '--user', 'tech', '--ssh-key', '@~/.ssh/id_ed25519.pub', '--json'], { ...env, HOME: home });
+    assert.equal(tilde.code, 0, tilde.stderr);
+    assert.match(tilde.stdout, new RegExp(ED25519_KEY.split(' ')[1]!.replace(/[+/]/g, '\\$&')));
     const secret = path.join(work, 'tech_key');
     writeFileSync(secret, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
     const refused = await runCli(['ignition', '--user', 'tech', '--ssh-key', secret], env);
