@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { formatSize } from '../../shared/format-size';
 import { closedPort } from '../helpers/connect-proxy';
 import { resultLine } from '../helpers/cli-json';
 import { sendFile } from '../helpers/image-server';
@@ -29,9 +30,10 @@ describe('fiot-flash with a mirror of its own that has release 43 only', { skip 
   const work = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-own-mirror-'));
   let mirror: RouteServer;
   let env: Record<string, string>;
+  let packed: Buffer;
 
   before(async () => {
-    const packed = execFileSync('xz', ['-0', '-T1', '--block-size=1MiB', '-c'], { input: Buffer.alloc(imageSize) });
+    packed = execFileSync('xz', ['-0', '-T1', '--block-size=1MiB', '-c'], { input: Buffer.alloc(imageSize) });
     mirror = await startRouteServer((req, res, url) => {
       if (url.pathname === folder) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<a href="${checksumName}">${checksumName}</a>`);
       if (url.pathname === folder + checksumName) return void res.writeHead(200).end(`SHA256 (${imageName}) = ${'a'.repeat(64)}\n`);
@@ -97,13 +99,14 @@ describe('fiot-flash with a mirror of its own that has release 43 only', { skip 
     assert.match(history.stdout, /fedora-iot:44@rpi4\s+FAILED \(NOT_ON_MIRROR\)/);
   });
 
-  it('catalog --offline says once how old each part is; the mirror\'s image shows its size on the card', async () => {
+  it('catalog --offline says once how old each part is; the mirror\'s image shows its download size and its size on the card', async () => {
     const live = await runCli(['catalog', '--board', 'rpi4', '--json'], env);
     assert.equal(live.code, 0, live.stderr);
     const offline = await runCli(['catalog', '--board', 'rpi4', '--offline'], env);
     assert.equal(offline.code, 0, offline.stderr);
     assert.match(offline.stdout, /^Fedora IoT catalog \(cached, last refreshed \d{4}-\d\d-\d\d \d\d:\d\d UTC; releases, registry:[^ ]+ did not answer then: shown from the snapshot of \d{4}-\d\d-\d\d\)\n/);
     assert.equal(offline.stderr, 'notice: offline: the sources were not asked (run without --offline to refresh)\n');
-    assert.match(offline.stdout, /fedora-iot:43@rpi4\s+disk image\s+43\s+aarch64\s+2025-10-24\s+\S+\s+3 MB\s+ready-made image/);
+    // SIZE from the mirror's own answer (its CHECKSUM file gives none), ON CARD from the image's xz index.
+    assert.match(offline.stdout, new RegExp(`fedora-iot:43@rpi4\\s+disk image\\s+43\\s+aarch64\\s+2025-10-24\\s+${formatSize(packed.length)}\\s+3 MB\\s+ready-made image`));
   });
 });

@@ -28,6 +28,8 @@ export const cacheFileSchema = z.object({
   sources: z.record(z.string(), cachedSourceSchema),
   /** Unpacked sizes of raw images by entry id, read from their xz indexes (image-sizes.ts). */
   imageSizes: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  /** Download sizes of raw images whose source gave none (a mirror's CHECKSUM file), by entry id. */
+  fileSizes: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });
 export type CacheFile = z.infer<typeof cacheFileSchema>;
 export type CachedSource = z.infer<typeof cachedSourceSchema>;

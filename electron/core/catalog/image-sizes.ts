@@ -6,7 +6,7 @@
  */
 import type { CatalogEntry } from '../../../shared/domain/catalog';
 import { readIndex } from '../images/cache/cache-index';
-import type { FetchLike } from './http';
+import { fetchWithTimeout, type FetchLike } from './http';
 import { remoteXzImageSize } from './remote-xz-size';
 
 export type ImageSizes = Record<string, number>;
@@ -24,25 +24,44 @@ function needsProbe(entry: CatalogEntry, known: ImageSizes): entry is CatalogEnt
   return entry.kind === 'raw-image' && entry.imageSize === null && known[entry.id] === undefined && /\.xz$/i.test(entry.url ?? '');
 }
 
-/**
- * Reads from their servers the sizes of the raw `.xz` images among `entries` not in `known`, a few
- * at a time. A server that fails, times out or ignores Range leaves its entry out: a missing size
- * never fails a refresh.
- */
-export async function probeImageSizes(entries: CatalogEntry[], known: ImageSizes, request: ProbeRequest): Promise<ImageSizes> {
+/** Raw entries with a URL whose download size is not known (a CHECKSUM file, as a mirror's, does not carry sizes). */
+function needsFileSize(entry: CatalogEntry, known: ImageSizes): entry is CatalogEntry & { url: string } {
+  return entry.kind === 'raw-image' && entry.size === null && known[entry.id] === undefined && entry.url !== undefined;
+}
+
+/** Measures each queued entry, a few at a time; one that fails is left out (asked again next refresh). */
+async function measureEach(queue: Array<CatalogEntry & { url: string }>, measure: (url: string) => Promise<number>): Promise<ImageSizes> {
   const sizes: ImageSizes = {};
-  const queue = entries.filter((entry) => needsProbe(entry, known));
   const worker = async () => {
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       try {
-        sizes[entry.id] = await remoteXzImageSize(entry.url, request);
+        sizes[entry.id] = await measure(entry.url);
       } catch {
-        // Stays unknown: the entry is shown without "on the card", and the next refresh asks again.
+        // Stays unknown: the entry is shown without it, and the next refresh asks again.
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, queue.length) }, worker));
   return sizes;
+}
+
+/**
+ * Reads from their servers the sizes of the raw `.xz` images among `entries` not in `known`, a few
+ * at a time. A server that fails, times out or ignores Range leaves its entry out: a missing size
+ * never fails a refresh.
+ */
+export function probeImageSizes(entries: CatalogEntry[], known: ImageSizes, request: ProbeRequest): Promise<ImageSizes> {
+  return measureEach(entries.filter((entry) => needsProbe(entry, known)), (url) => remoteXzImageSize(url, request));
+}
+
+/** The download sizes (Content-Length of a HEAD request) of raw images whose source gave none. */
+export function probeFileSizes(entries: CatalogEntry[], known: ImageSizes, request: ProbeRequest): Promise<ImageSizes> {
+  return measureEach(entries.filter((entry) => needsFileSize(entry, known)), async (url) => {
+    const response = await fetchWithTimeout(url, { method: 'HEAD' }, request.timeoutMs, request.fetchImpl);
+    const length = Number(response.headers.get('content-length'));
+    if (response.status !== 200 || !Number.isSafeInteger(length) || length <= 0) throw new Error(`${url}: no length (HTTP ${response.status})`);
+    return length;
+  });
 }
 
 /**
@@ -64,6 +83,14 @@ export function sizesOfListed(sizes: ImageSizes, entries: CatalogEntry[]): Image
   const kept: ImageSizes = {};
   for (const { id } of entries) if (sizes[id] !== undefined) kept[id] = sizes[id];
   return kept;
+}
+
+/** The entries with every download size known filled in, where their source gave none (raw images only). */
+export function withFileSizes(entries: CatalogEntry[], sizes: ImageSizes): CatalogEntry[] {
+  return entries.map((entry) => {
+    const size = sizes[entry.id];
+    return entry.kind === 'raw-image' && entry.size === null && size !== undefined ? { ...entry, size } : entry;
+  });
 }
 
 /** The entries with every size known filled in (raw images only). */

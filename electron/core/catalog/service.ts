@@ -10,7 +10,7 @@ import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
 import { loadBoards, loadSnapshot, type Snapshot } from './assets';
 import { cacheFilePath, readCache, writeCache, type CachedSource, type CacheFile } from './cache-store';
 import { describeFailure, type FetchLike } from './http';
-import { cachedImageSizes, probeImageSizes, sizesOfListed, withImageSizes, type ImageSizes } from './image-sizes';
+import { cachedImageSizes, probeFileSizes, probeImageSizes, sizesOfListed, withFileSizes, withImageSizes, type ImageSizes } from './image-sizes';
 import { buildCatalog } from './merge';
 import { checksumSource } from './releases/checksum-source';
 import { releasesSource } from './releases/releases-source';
@@ -77,7 +77,7 @@ export class CatalogService {
     this.cache ??= await readCache(this.cacheFile);
     const sources = this.cache?.sources ?? {};
     const catalog = buildCatalog(originOf(sources, false), this.snapshot, this.sources, sources, this.cache?.updatedAt ?? null);
-    this.current = await this.withSizes(catalog, this.cache?.imageSizes ?? {});
+    this.current = await this.withSizes(catalog, this.cache?.imageSizes ?? {}, this.cache?.fileSizes ?? {});
     return this.current;
   }
 
@@ -116,9 +116,9 @@ export class CatalogService {
       sources[source.id] = this.settle(source.id, outcome, previous[source.id], checkedAt);
     });
     const catalog = buildCatalog(originOf(sources, true), this.snapshot, this.sources, sources, checkedAt);
-    const imageSizes = await this.learnSizes(catalog, sources, requestTimeoutMs, sourceTimeoutMs);
-    this.cache = { version: 1, updatedAt: checkedAt, sources, imageSizes };
-    this.current = await this.withSizes(catalog, imageSizes);
+    const { imageSizes, fileSizes } = await this.learnSizes(catalog, sources, requestTimeoutMs, sourceTimeoutMs);
+    this.cache = { version: 1, updatedAt: checkedAt, sources, imageSizes, fileSizes };
+    this.current = await this.withSizes(catalog, imageSizes, fileSizes);
     await writeCache(this.cacheFile, this.cache);
     this.options.onChange?.(this.current);
     return this.current;
@@ -129,18 +129,19 @@ export class CatalogService {
    * in this refresh (a source that did not answer would not serve its images either), under the same
    * deadline as a source. Kept only for entries still listed, so the cache does not grow.
    */
-  private async learnSizes(catalog: Catalog, sources: Record<string, CachedSource>, timeoutMs: number, deadlineMs: number): Promise<ImageSizes> {
-    const before = this.cache?.imageSizes ?? {};
+  private async learnSizes(catalog: Catalog, sources: Record<string, CachedSource>, timeoutMs: number, deadlineMs: number): Promise<{ imageSizes: ImageSizes; fileSizes: ImageSizes }> {
+    const before = { image: this.cache?.imageSizes ?? {}, file: this.cache?.fileSizes ?? {} };
     const reachable = catalog.entries.filter((e) => sources[e.source]?.status.state === 'ok');
-    const probing = probeImageSizes(reachable, before, { timeoutMs, fetchImpl: this.options.fetchImpl });
-    const learned = await withDeadline(probing, deadlineMs, 'image sizes').catch((): ImageSizes => ({}));
-    return sizesOfListed({ ...before, ...learned }, catalog.entries);
+    const request = { timeoutMs, fetchImpl: this.options.fetchImpl };
+    const probing = Promise.all([probeImageSizes(reachable, before.image, request), probeFileSizes(reachable, before.file, request)]);
+    const [image, file] = await withDeadline(probing, deadlineMs, 'image sizes').catch((): ImageSizes[] => [{}, {}]);
+    return { imageSizes: sizesOfListed({ ...before.image, ...image }, catalog.entries), fileSizes: sizesOfListed({ ...before.file, ...file }, catalog.entries) };
   }
 
   /** The catalog with the sizes known from the catalog's cache and from images already downloaded. */
-  private async withSizes(catalog: Catalog, known: ImageSizes): Promise<Catalog> {
+  private async withSizes(catalog: Catalog, known: ImageSizes, fileSizes: ImageSizes): Promise<Catalog> {
     const downloaded = await cachedImageSizes(this.options.config.cacheDir, catalog.entries);
-    return { ...catalog, entries: withImageSizes(catalog.entries, { ...known, ...downloaded }) };
+    return { ...catalog, entries: withFileSizes(withImageSizes(catalog.entries, { ...known, ...downloaded }), fileSizes) };
   }
 
   private settle(id: string, outcome: PromiseSettledResult<SourceOutcome>, before: CachedSource | undefined, checkedAt: string): CachedSource {
