@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { createCatalogStore, recommendedId, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
 import type { RemoteImage } from '../../../renderer/src/features/image/image-store';
 import { loadBoards } from '../../../electron/core/catalog/assets';
-import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
+import { mirrorGapOf, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { createFakeApi, settle } from '../../helpers/fake-api';
 
@@ -78,6 +78,24 @@ describe('catalog store', () => {
     assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.id), ['oci:quay.io/fedora/fedora-bootc:43', 'oci:quay.io/fedora/fedora-iot:43']);
     store.getState().setQuery('prerelease');
     assert.deepEqual(visibleEntries(store.getState()).map((f) => f.entry.version), ['44']);
+  });
+
+  it('with a mirror that answered, recommends what a source that answered offers, not a newer release known only from the snapshot', () => {
+    const fromSnapshot = { ...raw('44', 'aarch64'), source: 'snapshot' };
+    const onMirror = { ...raw('43', 'aarch64'), source: 'checksums' };
+    const sources = [
+      { id: 'releases', state: 'failed' as const, checkedAt: '2026-12-07T06:00:00Z', entries: 0 },
+      { id: 'checksums', state: 'ok' as const, checkedAt: '2026-12-07T06:00:00Z', entries: 1, address: 'http://127.0.0.1:8701/' },
+    ];
+    const view = { boards: loadBoards(), boardId: 'rpi4', query: '', custom: [] };
+    const answered = { ...catalog('live', [fromSnapshot, onMirror]), sources };
+    assert.equal(recommendedId({ ...view, catalog: answered }), onMirror.id);
+    assert.deepEqual(mirrorGapOf(answered, fromSnapshot), { mirror: 'http://127.0.0.1:8701/', version: '44', arch: 'aarch64', has: ['43'] });
+    assert.equal(mirrorGapOf(answered, onMirror), null);
+    // Nobody answered (offline): the newest stable is still the one to suggest.
+    const offline = { ...answered, sources: sources.map((s) => ({ ...s, state: 'failed' as const })) };
+    assert.equal(recommendedId({ ...view, catalog: offline }), fromSnapshot.id);
+    assert.equal(mirrorGapOf(offline, fromSnapshot), null);
   });
 
   it('one click chooses an entry and hands it to the right action', async () => {
