@@ -106,6 +106,7 @@ describe('fiot-flash with a mirror of its own that has release 43 only', { skip 
     assert.equal(offline.code, 0, offline.stderr);
     assert.match(offline.stdout, /^Fedora IoT catalog \(cached, last refreshed \d{4}-\d\d-\d\d \d\d:\d\d UTC; releases, registry:[^ ]+ did not answer then: shown from the snapshot of \d{4}-\d\d-\d\d\)\n/);
     assert.equal(offline.stderr, 'notice: offline: the sources were not asked (run without --offline to refresh)\n');
+    assert.match(offline.stdout, new RegExp(`\nNot on your mirror \\(${mirror.base.replace(/\./g, '\\.')}/iot/\\), so downloaded from download\\.fedoraproject\\.org: fedora-iot:44@rpi4, fedora-iot:42@rpi4, fedora-iot:41@rpi4\\.\n`));
     // SIZE from the mirror's own answer (its CHECKSUM file gives none), ON CARD from the image's xz index.
     assert.match(offline.stdout, new RegExp(`fedora-iot:43@rpi4\\s+disk image\\s+43\\s+aarch64\\s+2025-10-24\\s+${formatSize(packed.length)}\\s+3 MB\\s+ready-made image`));
   });

@@ -1,6 +1,6 @@
 /** `fiot-flash catalog [--board ID] [--offline] [--json]`: what Fedora publishes, per board. */
 import { deliveryExplained, deliveryInWords, type Board, type Delivery } from '../../../shared/domain/board';
-import { entriesForBoard, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
+import { entriesForBoard, mirrorGapOf, ownMirror, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
 import { CoreServices } from '../../core/services';
@@ -102,7 +102,17 @@ function printHuman(io: CliIO, catalog: Catalog, board: Board | undefined, board
     for (const delivery of board.deliveries) io.say(`${deliveryInWords[delivery]}: ${deliveryExplained[delivery]}`);
     for (const note of board.notes) io.say(`Note: ${note}`);
   }
+  sayMirrorGaps(io, catalog, rows.map(([, entry]) => entry), board);
   for (const line of notices(catalog, offline)) io.warn(`notice: ${line}`);
+}
+
+/** The raw images listed that the person's own mirror answered without, and where they would come from. */
+function sayMirrorGaps(io: CliIO, catalog: Catalog, shown: CatalogEntry[], board: Board | undefined): void {
+  const missing = shown.filter((entry) => mirrorGapOf(catalog, entry));
+  const mirror = ownMirror(catalog);
+  if (!mirror || missing.length === 0) return;
+  const hosts = [...new Set(missing.map((e) => (e.url ? new URL(e.url).host : '?')))].join(', ');
+  io.say(`Not on your mirror (${mirror}), so downloaded from ${hosts}: ${missing.map((e) => referenceFor(e, board)).join(', ')}.`);
 }
 
 export const command: Command = {
