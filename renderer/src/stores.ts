@@ -75,7 +75,11 @@ export const catalogStore = createCatalogStore(api, {
   // A cached image is handed back at once by a download, as its local file; any other is written while it downloads.
   writeWhileDownloading: async (image) => {
     if (await inCache(image)) await downloadsStore.getState().start(image.url, image.sha256);
-    else imageStore.getState().chooseRemote(image);
+    else {
+      // A station that will not fetch from there says so now, at the choice, not at the write (throws).
+      await api.invoke('images:check-fetch', { url: image.url });
+      imageStore.getState().chooseRemote(image);
+    }
   },
   prepareBuild: (reference, arch) => buildStore.getState().set({ reference, arch }),
   switchAtFirstBoot: (reference) => {

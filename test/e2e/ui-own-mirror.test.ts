@@ -3,9 +3,9 @@
  * process, as the tester walked it: the mirror (loopback, FIOT_IOT_IMAGES_URL) has release 43 only;
  * Fedora's release index and the registries cannot be reached, so 44 is known only from the list
  * shipped with the app. Without --fetch-local, picking 43 says the station does not fetch from its
- * own machine and names --fetch-local (never "No network", and the mirror is not asked); 43, which
- * the mirror has, is the one recommended; 44 says it is not on the mirror and, picked, that the
- * mirror has no such image. With --fetch-local, 43 downloads from the mirror.
+ * own machine and names --fetch-local at once (never "No network", and the mirror is not asked);
+ * 43, which the mirror has, is the one recommended; 44 says it is not on the mirror and, picked,
+ * that the mirror has no such image. With --fetch-local, 43 is chosen and downloads from the mirror.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -106,7 +106,8 @@ describe('a mirror on the station\'s own machine, in Chromium', { skip }, () => 
 
     const asked = mirror.requests.length;
     await row43.click();
-    const refusal = page.getByTestId('catalog-download-error');
+    // Said at the choice, before any step further (the image would be written while it downloads).
+    const refusal = page.getByTestId('catalog-error');
     await refusal.waitFor();
     await shot(page, 'own-mirror-2-pick-43');
     assert.equal(await refusal.getAttribute('data-code'), 'LOCAL_ADDRESS_REFUSED');
@@ -114,8 +115,10 @@ describe('a mirror on the station\'s own machine, in Chromium', { skip }, () => 
     assert.match(await refusal.innerText(), /start the station with fiot-flash station --fetch-local/);
     assert.equal(await page.getByTestId('catalog-download-offline').count(), 0, 'no "No network" notice');
     assert.doesNotMatch(await page.getByTestId('catalog-board').innerText(), /No network|Connect this computer to the internet/);
+    assert.equal(await page.getByTestId('image-streamed').count(), 0, 'nothing was chosen');
     assert.deepEqual(mirror.requests.slice(asked).map((r) => r.path), [], 'the mirror was not asked for anything');
 
+    // No source that answered offers 44: tried at once, so its failure is said now, not at the write.
     await row44.click();
     const missing = page.locator('[data-testid="catalog-download-error"][data-code="NOT_ON_MIRROR"]');
     await missing.waitFor({ timeout: 60_000 });
@@ -127,10 +130,13 @@ describe('a mirror on the station\'s own machine, in Chromium', { skip }, () => 
     await page.close();
   });
 
-  it('with --fetch-local: picking 43 downloads it from the mirror', { timeout: 180_000 }, async () => {
+  it('with --fetch-local: picking 43 chooses it, and it downloads from the mirror', { timeout: 180_000 }, async () => {
     const { page, station } = await openPi4(['--fetch-local']);
     assert.doesNotMatch(station.stderr(), /is on this machine/);
     await page.locator(`[data-testid="catalog-entry"][data-entry="${entry43}"]`).click();
+    await page.getByTestId('image-streamed').waitFor();
+    assert.equal(await page.getByTestId('catalog-error').count(), 0);
+    await page.getByTestId('download-only').click();
     const outcome = page.locator('[data-testid="image-summary"], [data-testid="catalog-download-error"], [data-testid="catalog-download-offline"]');
     await outcome.first().waitFor({ timeout: 120_000 });
     await shot(page, 'own-mirror-4-fetch-local');

@@ -52,6 +52,10 @@ export const imagesHandlers: HandlerFactory = (ctx) => {
         .finally(() => running.delete(downloadId));
       return { downloadId };
     },
+    'images:check-fetch': async ({ url }) => {
+      if (ctx.publicFetchesOnly) await refuseInternalImageUrl(url, ctx.config.iotImagesUrl);
+      return {};
+    },
     'images:cancel': async ({ downloadId }) => {
       const controller = running.get(downloadId);
       controller?.abort();

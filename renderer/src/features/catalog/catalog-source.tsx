@@ -3,7 +3,7 @@
  * recommended), search, start from a container, or use a local file instead. The catalog shows at
  * once from the cache (or the shipped snapshot) and refreshes in the background.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { catalogOffline } from '../../../../shared/domain/catalog';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
@@ -53,16 +53,12 @@ function failedOffline(error: ErrorInfo | null, catalogIsOffline: boolean): bool
 }
 
 /** A failure under the list the person just clicked, brought into view as the offline notice is. */
-function DownloadFailed({ error }: { error: ErrorInfo }) {
+function InView({ error, children }: { error: ErrorInfo; children: ReactNode }) {
   const notice = useRef<HTMLDivElement>(null);
   useEffect(() => {
     notice.current?.scrollIntoView({ block: 'nearest' });
   }, [error]);
-  return (
-    <div ref={notice}>
-      <DownloadFailure error={error} testId="catalog-download-error" />
-    </div>
-  );
+  return <div ref={notice}>{children}</div>;
 }
 
 /** The download a choice started, in one line (the Download tab has the full view); failures in full. */
@@ -71,7 +67,13 @@ function DownloadLine() {
   const error = useDownloads((s) => s.error);
   const offline = useCatalog((s) => s.catalog !== null && catalogOffline(s.catalog));
   if (failedOffline(error, offline)) return <DownloadOffline />;
-  if (error) return <DownloadFailed error={error} />;
+  if (error) {
+    return (
+      <InView error={error}>
+        <DownloadFailure error={error} testId="catalog-download-error" />
+      </InView>
+    );
+  }
   if (!current) return null;
   const pct = percent(current.bytes, current.totalBytes);
   return (
@@ -126,7 +128,11 @@ function BoardEntries() {
       <label htmlFor="catalog-search" className="visually-hidden">Search images</label>
       <input id="catalog-search" type="search" className="input" placeholder="Search: version, container, architecture…" value={state.query} onChange={(e) => catalogStore.getState().setQuery(e.target.value)} data-testid="catalog-search" />
       <EntryList entries={entries} board={board} recommendedId={recommendedId(state)} />
-      {state.error && <ErrorNotice error={state.error} testId="catalog-error" />}
+      {state.error && (
+        <InView error={state.error}>
+          <ErrorNotice error={state.error} testId="catalog-error" />
+        </InView>
+      )}
       {state.picked && !downloadFailed && <p className="catalog-picked" role="status" data-testid="catalog-picked" data-delivery={state.picked.delivery}>{state.picked.message}</p>}
       {state.picked && !downloadFailed && <CardFit entryId={state.picked.entryId} />}
       <DownloadLine />

@@ -192,8 +192,18 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === entryId);
       if (!board || !chosen || !state.catalog) return;
       const { entry, delivery } = chosen;
-      const offline = catalogOffline(state.catalog);
-      const takeRaw = (raw: CatalogEntry & { url: string }) => (offline ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
+      const catalog = state.catalog;
+      // Tried at once (its failure said now, with the ways on) when offline, or when no source that
+      // answered offers it (a release the person's mirror lacks); otherwise written while it downloads.
+      const tryNow = (raw: CatalogEntry) => catalogOffline(catalog) || (someSourceAnswered(catalog) && !offeredNow(catalog, raw));
+      const takeRaw = async (raw: CatalogEntry & { url: string }) => {
+        try {
+          await (tryNow(raw) ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
+        } catch (error) {
+          // Refused before anything started (a station that does not fetch from its own machine).
+          set({ picked: null, error: toErrorInfo(error) });
+        }
+      };
       if (delivery === 'published-raw' && entry.url) {
         set({ picked: { entryId: entry.id, delivery, message: `${entryTitle(entry, board)}. ${deliveryExplained[delivery]}` } });
         await takeRaw({ ...entry, url: entry.url });
