@@ -68,7 +68,7 @@ describe('a station does not fetch from its own machine for its clients', () => 
     assert.ok(Date.now() - started < 1000, `answered after ${Date.now() - started} ms`);
   }
 
-  it('refuses images:download of a loopback or link-local URL before connecting, and caches nothing', async () => {
+  it('refuses images:download (and images:check-fetch) of a loopback or link-local URL before connecting, and caches nothing', async () => {
     const local = await listeningPort();
     try {
       const cacheBefore = readdirSync(path.join(station.configDir, '..', 'cache')).sort();
@@ -85,8 +85,13 @@ describe('a station does not fetch from its own machine for its clients', () => 
         assert.equal(answer.error?.code, 'LOCAL_ADDRESS_REFUSED');
         assert.match(answer.error?.message ?? '', REFUSED, url);
         assert.match(answer.error?.hint ?? '', /fiot-flash station --fetch-local/);
+        // The app asks before it chooses a catalog image to write while it downloads: the same answer, nothing fetched.
+        const asked = await call('images:check-fetch', { url });
+        assert.equal(asked.error?.code, 'LOCAL_ADDRESS_REFUSED', url);
+        assert.match(asked.error?.message ?? '', REFUSED, url);
       }
       assert.equal(local.connections(), 0, 'the local server was never connected to');
+      assert.equal((await call('images:check-fetch', { url: 'https://download.fedoraproject.org/pub/alt/iot/' })).ok, true, 'a public address is let through');
       assert.deepEqual(readdirSync(path.join(station.configDir, '..', 'cache')).sort(), cacheBefore, 'nothing was cached');
       await answersWithinASecond();
     } finally {
