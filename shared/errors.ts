@@ -18,7 +18,7 @@ export const errorCatalog = {
   CHECKSUM_UNLISTED: { title: 'Fedora’s list of checksums (its CHECKSUM file) does not name this image', hint: 'The image is not one Fedora published. Pick an image from the catalog.' },
   SHA256_MISSING: { title: 'There is no checksum to check this image against', hint: 'Refresh the catalog (the copy shown may be old), or download the image by its address with the checksum (sha256) its publisher gives.' },
   OFFLINE: { title: 'No network: the server could not be reached', hint: 'Check that this computer is connected to the internet (Wi-Fi or cable), then try again. An image file you already have can be written without a network.' },
-  LOCAL_ADDRESS_REFUSED: { title: 'The station does not download from its own machine', hint: 'To download from a mirror served on the station’s machine, start the station with fiot-flash station --fetch-local; or give the address of a server on the network.' },
+  LOCAL_ADDRESS_REFUSED: { title: 'The station does not download from its own machine', hint: 'To let it fetch from its own machine (a mirror served there), start the station with fiot-flash station --fetch-local; or give the address of a server on the network.' },
   NOT_ON_MIRROR: { title: 'Your mirror does not have this image', hint: 'Copy the release onto your mirror, in the same folders as Fedora’s, or choose a release it has.' },
   INSECURE_REDIRECT: { title: 'A secure download was redirected to plain http', hint: 'The server or a network in between tried to downgrade the connection. Use another mirror or network.' },
   CACHE_CORRUPT: { title: 'The cached copy of the image is damaged', hint: 'It was removed from the cache, and the card was left without a partition table: flash again, which fetches the image afresh.' },

@@ -4,7 +4,7 @@
  * answer), so a reference the real run would refuse (an unknown board, a release the catalog does
  * not have) fails the dry run the same way. Only the catalog is asked: no image is downloaded.
  */
-import { isCatalogRef, mirrorGapOf } from '../../shared/domain/catalog';
+import { isCatalogRef, mirrorGapOf, missingBoardError } from '../../shared/domain/catalog';
 import { resolveCatalogSource, type CatalogSourceResolution } from '../core/catalog/resolve-source';
 import type { CatalogService } from '../core/catalog/service';
 import type { CliIO } from './io';
@@ -19,6 +19,8 @@ function hostOf(url: string): string {
 
 /** The catalog entry a reference names, said in one line (and a warning when the person's mirror lacks it); null for any other source. */
 export async function resolveForDryRun(source: string, catalog: CatalogService, io: CliIO): Promise<CatalogSourceResolution | null> {
+  const noBoard = missingBoardError(source);
+  if (noBoard) throw noBoard;
   if (!isCatalogRef(source)) return null;
   const resolved = await resolveCatalogSource(source, catalog);
   io.say(`Image: ${source} is ${resolved.name}, from ${hostOf(resolved.url)}.`);

@@ -218,6 +218,16 @@ export function parseCatalogRef(value: string): CatalogRef {
 }
 
 /**
+ * `fedora-iot:43`, a catalog reference without its board: the error that says how to name one, or
+ * null for anything else.
+ */
+export function missingBoardError(value: string): FiotError | null {
+  if (!/^[a-z0-9][a-z0-9._-]*:[A-Za-z0-9._-]+$/.test(value.trim())) return null;
+  return new FiotError('INVALID_INPUT', `“${value}” names no board: a catalog reference ends with the board the image is for, such as ${value.trim()}@rpi4.`,
+    'Add @ and a board id (fiot-flash boards lists them), or @aarch64 or @x86_64 for an architecture.');
+}
+
+/**
  * The raw image a reference names for its board: what `flash` and `download` fetch. Only raw images
  * are written directly; a bootc container must be built first (fiot-flash build), and the error says so.
  */

@@ -69,6 +69,12 @@ describe('fiot-flash with a mirror of its own that has release 43 only', { skip 
     assert.match(typo.stderr, /There is no board “pi4”: did you mean rpi4 \(fedora-iot:43@rpi4\)\?/);
     assert.doesNotMatch(typo.stdout, /Dry run: nothing was written/);
 
+    for (const args of [['flash', 'fedora-iot:43', '--drive', card(), '--dry-run'], ['download', 'fedora-iot:43']]) {
+      const noBoard = await runCli(args, env);
+      assert.equal(noBoard.code, 1, args.join(' '));
+      assert.match(noBoard.stderr, /“fedora-iot:43” names no board: a catalog reference ends with the board the image is for, such as fedora-iot:43@rpi4\./, args.join(' '));
+    }
+
     const missing = await runCli(['flash', 'fedora-iot:99@rpi4', '--drive', card(), '--dry-run', '--json'], env);
     assert.equal(missing.code, 1);
     const result = resultLine(missing.stdout);

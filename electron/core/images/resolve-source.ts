@@ -3,7 +3,7 @@
  * what to download and what to check it against. Catalog references go through the catalog
  * domain's resolver, handed in so this module does not depend on how the catalog is built.
  */
-import { isCatalogRef, type MirrorGap } from '../../../shared/domain/catalog';
+import { isCatalogRef, missingBoardError, type MirrorGap } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { fileNameOf } from './verify/checksum-file';
 
@@ -50,5 +50,5 @@ export async function resolveSource(source: string, userSha256: string | undefin
       ...(sha256 ? { sha256, expectedFrom: 'user' as const } : catalogSha ? { sha256: catalogSha, expectedFrom: 'catalog' as const } : {}),
     };
   }
-  throw new FiotError('INVALID_INPUT', `“${source}” is neither an http(s) URL nor a catalog reference such as fedora-iot:42@rpi4.`);
+  throw missingBoardError(source) ?? new FiotError('INVALID_INPUT', `“${source}” is neither an http(s) URL nor a catalog reference such as fedora-iot:42@rpi4.`);
 }
