@@ -94,7 +94,8 @@ export function visibleEntries(state: View): BoardEntry[] {
 export function recommendedId(state: View): string | null {
   const fitting = visibleEntries({ ...state, query: '' });
   const catalog = state.catalog;
-  const offered = catalog && someSourceAnswered(catalog) ? fitting.filter((f) => offeredNow(catalog, f.entry)) : [];
+  // A container the person added is theirs: it counts as offered.
+  const offered = catalog && someSourceAnswered(catalog) ? fitting.filter((f) => f.entry.source === 'custom' || offeredNow(catalog, f.entry)) : [];
   const from = offered.length > 0 ? offered : fitting;
   return (from.find((f) => f.entry.stable) ?? from[0])?.entry.id ?? null;
 }
