@@ -113,6 +113,9 @@ describe('a station does not fetch from its own machine for its clients', () => 
       const answer = await call('flash:start', { source: `http://127.0.0.1:${local.port}/page.raw`, targets: [card.device] });
       assert.equal(answer.ok, false);
       assert.match(answer.error?.message ?? '', REFUSED);
+      // The card bench is refused at its switch, not at its first card.
+      const bench = await call('bench:start', { source: `http://127.0.0.1:${local.port}/page.raw` });
+      assert.equal(bench.error?.code, 'LOCAL_ADDRESS_REFUSED', JSON.stringify(bench));
       assert.equal(local.connections(), 0, 'the local server was never connected to');
       assert.equal(card.sectorsWritten(), 0, 'the card was not written');
       await answersWithinASecond();

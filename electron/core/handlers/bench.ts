@@ -1,10 +1,12 @@
 /** Station mode over the router (electron/core/fleet/bench-writer.ts). */
 import { flashRequestSchema, type FlashRequest } from '../../../shared/domain/flash';
+import { refuseInternalImageUrl } from '../access/public-address';
 import type { CoreContext } from '../core-context';
 import { listDrives } from '../drives/list-drives';
 import { driveListerFor } from '../drives/test-cards';
 import { hasScheme } from '../image-source';
 import { countTableRows } from '../fleet/bench-table';
+import { isUrl } from '../images/resolve-source';
 import { BenchWriter } from '../fleet/bench-writer';
 import type { Handlers } from '../router';
 
@@ -28,6 +30,8 @@ export function benchHandlers(ctx: CoreContext, startFlash: Handlers['flash:star
     'bench:start': async (request) => {
       // Checked now, not at the first card: a source the client may not read is refused at the switch.
       if (!hasScheme(request.source)) ctx.grants.admitSource(request.source);
+      // So is an address a station does not fetch from (its own machine, without --fetch-local).
+      if (ctx.publicFetchesOnly && isUrl(request.source)) await refuseInternalImageUrl(request.source, ctx.config.iotImagesUrl);
       return bench.start(request);
     },
     'bench:stop': async () => bench.stop(),
