@@ -1,6 +1,7 @@
 /**
  * `fiot-flash history [--json | --csv] [--limit N]`: which image went to which card, newest first;
- * `--batch JOB|last` with --csv, --json, --html or --labels: one batch's record (a bench session, or one flash job), for the paperwork.
+ * `--batch JOB|last`: one batch's record (a bench session, or one flash job), a table on a terminal,
+ * or --csv, --json, --html or --labels for the paperwork.
  */
 import { sheetCard, sheetColumns, sheetTitle } from '../../../shared/batch-sheet';
 import { closestName } from '../../../shared/did-you-mean';
