@@ -25,7 +25,7 @@ describe('the plain summary', () => {
 
   it('uses the expanded name of the first card and says when there is no login', () => {
     const numbered = { ...emptyForm, hostname: 'pi-{n:02}', wifiSsid: 'Lab', wifiSecurity: 'none' as const };
-    assert.equal(profileSummary(numbered, 'pi-01'), 'No user (no way to log in), hostname pi-01, Wi-Fi Lab (open network)');
+    assert.equal(profileSummary(numbered, { firstHostname: 'pi-01' }), 'No user (no way to log in), hostname pi-01, Wi-Fi Lab (open network)');
     assert.equal(profileSummary({ ...emptyForm, userName: 'core' }), 'User core with no password and no SSH key, hostname unchanged');
     assert.equal(profileSummary({ ...emptyForm, mode: 'url', ignitionUrl: 'https://cfg.example/a.ign' }), 'Config fetched from https://cfg.example/a.ign at first boot');
   });
