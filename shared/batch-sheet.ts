@@ -6,11 +6,11 @@
  * uses it too; QR codes come from uqr (unjs).
  */
 import { renderSVG } from 'uqr';
+import { formatWhen } from './format-time';
 import { checkinSummary, reachableAddress } from './domain/checkin';
 import type { HistoryEntry } from './domain/history';
 import { oldDataShortWords } from './domain/old-data';
 import { tableRowCell, tableRowWords } from './provisioning/table-row-words';
-import { formatWhen } from './format-time';
 
 export interface SheetCard {
   card: number;

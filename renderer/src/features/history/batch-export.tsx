@@ -1,10 +1,10 @@
 /** One batch (a card bench run, or one Write) exported as the batch record (CSV, JSON), or opened in the print view. */
 import { useState } from 'react';
 import { batchOf, latestBatch, type HistoryEntry } from '../../../../shared/domain/history';
-import { sheetTitle } from '../../../../shared/batch-sheet';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
 import { glossary } from '../../../../shared/glossary';
+import { sheetTitle } from '../../../../shared/batch-sheet';
 
 interface Batch {
   jobId: string;
