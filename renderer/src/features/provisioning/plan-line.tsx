@@ -10,9 +10,10 @@ import { useTableFacts } from '../fleet';
 import { profileSummary, type TableFacts } from './profile-summary';
 import type { ProfileForm } from './profile-form';
 
-/** What the selected cards will be called; undefined when the form leaves the hostname alone. */
+/** What the selected cards will be called; undefined when the summary's own words say it (no hostname, a lost table). */
 function namingWords(form: ProfileForm, previewFrom: number, cards: number, table: TableFacts | undefined): string | undefined {
-  if (table) return `the next unused rows of ${table.name}, one per card (listed below)`;
+  // A table lost in a reload is told by the summary itself ("once imported again").
+  if (table) return table.lost ? undefined : `the next unused rows of ${table.name}, one per card (listed below)`;
   const pattern = form.hostname.trim();
   if (!pattern) return undefined;
   const names = previewHostnames(pattern, previewFrom, cards);
