@@ -6,6 +6,7 @@
  * uses it too; QR codes come from uqr (unjs).
  */
 import { renderSVG } from 'uqr';
+import { formatWhen } from './format-time';
 import { checkinSummary, reachableAddress } from './domain/checkin';
 import type { HistoryEntry } from './domain/history';
 import { oldDataShortWords } from './domain/old-data';
@@ -102,8 +103,16 @@ export function qrDataUrl(text: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg(text))}`;
 }
 
-export function sheetTitle(batch: Pick<HistoryEntry, 'time'>[]): string {
-  const first = batch[0];
-  const when = first ? `${first.time.slice(0, 16).replace('T', ' ')} UTC` : '';
-  return `Batch ${when}: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
+type Timed = Pick<HistoryEntry, 'time' | 'durationMs'>;
+
+/** When the batch started: its earliest card's start (a card's time is when it finished, less how long it took). */
+export function batchStart(batch: readonly Timed[]): string | undefined {
+  const starts = batch.map((entry) => Date.parse(entry.time) - entry.durationMs).filter(Number.isFinite);
+  return starts.length ? new Date(Math.min(...starts)).toISOString() : undefined;
+}
+
+/** The batch's name, by when it started: the sheet's title, and the History's batch picker. */
+export function sheetTitle(batch: readonly Timed[]): string {
+  const start = batchStart(batch);
+  return `Batch ${start ? formatWhen(start) : ''}: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
 }

@@ -175,6 +175,9 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.equal(fedora.requests.filter((r) => r.path === rawPath('aarch64')).length, before, 'nothing was downloaded by the click');
       await shot(page, 'catalog-3-chosen-to-stream');
 
+      // Nothing is in the cache yet, and the station's list of images says so.
+      const offered = page.getByTestId('offered-images');
+      assert.match(await offered.innerText(), /None yet/);
       // "Download only": the file first, in the image cache; it becomes the chosen image.
       await page.getByTestId('download-only').click();
       // The downloaded file chosen (the summary no longer says "not downloaded yet"), or why not.
@@ -188,6 +191,9 @@ describe('the catalog in Chromium through the station', { skip: skip ?? false },
       assert.equal(await sha256Of(chosenPath), await sha256Of(xz));
       assert.ok(fedora.requests.some((r) => r.path === rawPath('aarch64')), 'the image came from the loopback mirror');
       assert.equal(await page.getByTestId('step-continue').isEnabled(), true, 'Continue opens without a second "use" step');
+      // The station's list of images no longer says "None yet": the cached image is one of them.
+      await offered.getByRole('button', { name: path.basename(chosenPath), exact: true }).waitFor();
+      assert.doesNotMatch(await offered.innerText(), /None yet/);
 
       await page.getByTestId('change-board').click();
       await page.locator('[data-testid="board-card"][data-board="uefi-x86_64"]').click();

@@ -131,7 +131,7 @@ describe('a device table in the First boot step, in Chromium through the station
         for (const card of cards) await addTarget(page, card.device);
         await page.getByTestId('step-continue').click();
         const plan = page.getByTestId('plan-provisioning');
-        assert.equal(await plan.innerText(), 'the next unused rows of pasted table, one per card (listed below) · user core');
+        assert.match(await plan.innerText(), /^User core, 1 SSH key, the next unused rows of pasted table, one per card \(listed below\), time zone UTC, fixed addresses from the table(, reports to this computer when it comes up)?$/);
         const rows = page.getByTestId('batch-card');
         await rows.nth(1).waitFor();
         assert.match(await rows.nth(0).innerText(), /site-pump-01\s+1 \(line 2\)/);

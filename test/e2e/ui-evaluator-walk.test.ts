@@ -190,7 +190,7 @@ describe('the evaluator walks, in Chromium through the station', { skip: skip ??
       await shot(page, 'first-boot-again');
       await continueButton(page).click();
       await continueButton(page).click();
-      assert.match(await page.getByTestId('plan-provisioning').innerText(), /my-pi · user core/);
+      assert.match(await page.getByTestId('plan-provisioning').innerText(), /^User core with no password and no SSH key, hostname my-pi, Wi-Fi Workshop \(passphrase hidden\), time zone /);
       await shot(page, 'write-plan');
     } finally {
       await page.close();

@@ -1,6 +1,7 @@
 /**
  * The History view in Chromium through the station: a card flashed by the station's core appears
- * in the open view (it reloads on flash:done), and Export CSV downloads the same rows.
+ * in the open view (it reloads on flash:done), and Export CSV downloads the same rows; times read
+ * the same in the rows, the batch picker and the printed sheet.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -88,5 +89,14 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     assert.match(await page.getByTestId('history-row').first().innerText(), /took 1 min/);
     const shot = screenshotPath('history-2-800px');
     if (shot) await page.screenshot({ path: shot, fullPage: true });
+
+    // One way of writing a moment: the row, the batch picker and the printed sheet agree, and the
+    // batch is named by when it started (its first card began 61 s before 10:01), not by its last card.
+    assert.match(await page.getByTestId('history-row').filter({ hasText: 'site-pump-02' }).innerText(), /^2026-12-07 10:02 UTC\s/);
+    await page.getByTestId('batch-choice').selectOption('cli-job-1');
+    const batchName = 'Batch 2026-12-07 09:59 UTC: 2 cards';
+    assert.equal(await page.locator('[data-testid="batch-choice"] option:checked').innerText(), batchName);
+    await page.getByTestId('batch-print').click();
+    assert.equal(await page.getByTestId('print-sheet').locator('h1').innerText(), batchName);
   });
 });

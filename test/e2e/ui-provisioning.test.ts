@@ -61,6 +61,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       await page.getByLabel('SSH public keys (one per line)').fill('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMnoEkZFkFq');
       await page.getByLabel('Network name (SSID)', { exact: true }).fill('Workshop');
       await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+      await page.getByLabel('Time zone', { exact: true }).fill('Europe/Paris');
 
       // A cut key is named beside its field, and the way on stays closed.
       const keyError = page.getByTestId('profile-error-sshKeys');
@@ -89,7 +90,17 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       await page.getByRole('button', { name: 'Continue' }).click();
       for (const card of cards) await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
-      assert.match(await page.getByTestId('plan-provisioning').innerText(), /fleet-001, fleet-002 · user core/);
+      // The last look before erasing names every first-boot setting, the passphrase only as hidden.
+      const plan = page.getByTestId('plan-provisioning');
+      const settings = 'User core, 1 SSH key, hostnames fleet-001, fleet-002, Wi-Fi Workshop (passphrase hidden), time zone Europe/Paris';
+      const checkin = page.getByTestId('checkin-toggle');
+      if (await checkin.isChecked()) {
+        assert.equal(await plan.innerText(), `${settings}, reports to this computer when it comes up`);
+        await checkin.uncheck();
+      }
+      await plan.filter({ hasNotText: 'reports' }).waitFor();
+      assert.equal(await plan.innerText(), settings);
+      await shot(page, 'provision-2-write-plan');
       await page.getByRole('button', { name: 'Flash 2 drives' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');

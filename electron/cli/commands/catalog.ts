@@ -3,6 +3,7 @@ import { deliveryExplained, deliveryInWords, type Board, type Delivery } from '.
 import { entriesForBoard, mirrorGapOf, ownMirror, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { formatSize } from '../../../shared/format-size';
+import { formatWhen } from '../../../shared/format-time';
 import { CoreServices } from '../../core/services';
 import type { CliIO } from '../io';
 import { EXIT_OK, type Command } from '../command';
@@ -48,7 +49,7 @@ export function referenceFor(entry: CatalogEntry, board: Board | undefined): str
  */
 function origin(catalog: Catalog): string {
   if (catalog.origin === 'snapshot') return `snapshot of ${catalog.snapshotDate}`;
-  const when = catalog.updatedAt ? catalog.updatedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'unknown';
+  const when = catalog.updatedAt ? formatWhen(catalog.updatedAt) : 'unknown';
   const refreshed = catalog.origin === 'live' ? `refreshed ${when}` : `cached, last refreshed ${when}`;
   const older = catalog.sources.filter((s) => s.state !== 'ok');
   if (older.length === 0) return refreshed;

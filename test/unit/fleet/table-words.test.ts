@@ -49,11 +49,11 @@ test('table rows without a gateway or DNS server are grouped by what they lack, 
 test('with a table the summary names its devices, never "hostname unchanged"', () => {
   const form = { ...emptyForm, userName: 'core', sshKeys: 'ssh-ed25519 AAAA x' };
   const named = { name: 'sites.csv', hostnames: Array.from({ length: 12 }, (_, i) => `site-pump-${String(i + 1).padStart(2, '0')}`), addresses: true };
-  assert.equal(profileSummary(form, undefined, named), 'User core, 1 SSH key, 12 devices from sites.csv: site-pump-01 … site-pump-12, one per card, fixed addresses from the table');
+  assert.equal(profileSummary(form, { table: named }), 'User core, 1 SSH key, 12 devices from sites.csv: site-pump-01 … site-pump-12, one per card, fixed addresses from the table');
   assert.equal(tableWords({ name: 'two.csv', hostnames: ['a', 'b'], addresses: false }, ''), '2 devices from two.csv: a and b, one per card');
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined, undefined, undefined], addresses: false }, 'pump-01'), '3 devices from labels.csv, one per card, named pump-01, …');
   assert.equal(tableWords({ name: 'labels.csv', hostnames: [undefined], addresses: false }, ''), '1 device from labels.csv, one per card, hostname unchanged');
-  assert.equal(profileSummary(form, undefined, { name: 'sites.csv', hostnames: [], addresses: false }), 'User core, 1 SSH key, the device table sites.csv, once corrected', 'a table with problems is not "hostname unchanged" either');
+  assert.equal(profileSummary(form, { table: { name: 'sites.csv', hostnames: [], addresses: false } }), 'User core, 1 SSH key, the device table sites.csv, once corrected', 'a table with problems is not "hostname unchanged" either');
 });
 
 test('a row is named one way: row 1 is the first device, the file\'s line in brackets; empty rows are not counted', () => {

@@ -25,9 +25,18 @@ describe('the plain summary', () => {
 
   it('uses the expanded name of the first card and says when there is no login', () => {
     const numbered = { ...emptyForm, hostname: 'pi-{n:02}', wifiSsid: 'Lab', wifiSecurity: 'none' as const };
-    assert.equal(profileSummary(numbered, 'pi-01'), 'No user (no way to log in), hostname pi-01, Wi-Fi Lab (open network)');
+    assert.equal(profileSummary(numbered, { firstHostname: 'pi-01' }), 'No user (no way to log in), hostname pi-01, Wi-Fi Lab (open network)');
     assert.equal(profileSummary({ ...emptyForm, userName: 'core' }), 'User core with no password and no SSH key, hostname unchanged');
     assert.equal(profileSummary({ ...emptyForm, mode: 'url', ignitionUrl: 'https://cfg.example/a.ign' }), 'Config fetched from https://cfg.example/a.ign at first boot');
+  });
+
+  it('tells the Write step every setting too: its own names for the cards, a fixed address and the check-in', () => {
+    const fixed = { ...form, staticAddress: '192.168.1.50/24' };
+    assert.equal(
+      profileSummary(fixed, { naming: 'hostname my-pi (the same name on every card)', checkin: true }),
+      'User core, 1 SSH key, password set, hostname my-pi (the same name on every card), Wi-Fi Workshop (passphrase hidden), time zone Europe/Paris, fixed address 192.168.1.50/24, reports to this computer when it comes up',
+    );
+    assert.doesNotMatch(profileSummary(fixed, { checkin: false }), /reports/);
   });
 });
 

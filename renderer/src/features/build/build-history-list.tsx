@@ -1,5 +1,6 @@
 /** Earlier builds: what, when, from which digest, how it ended; a finished one can be written again. */
 import type { BuildRecord } from '../../../../shared/domain/build';
+import { formatWhen } from '../../../../shared/format-time';
 import { buildStore } from '../../stores';
 
 const statusWords: Record<BuildRecord['status'], string> = { running: 'Running', succeeded: 'Built', failed: 'Failed', cancelled: 'Cancelled' };
@@ -15,7 +16,7 @@ export function BuildHistoryList({ history }: { history: BuildRecord[] }) {
             <div className="stack" style={{ gap: 2, flex: 1, minWidth: 0 }}>
               <strong>{record.reference} · {record.arch} · {statusWords[record.status]}</strong>
               <span className="muted small">
-                {new Date(record.startedAt).toLocaleString()}
+                {formatWhen(record.startedAt)}
                 {record.digest ? ` · ${record.digest.slice(0, 19)}…` : ''}
                 {record.error ? ` · ${record.error.message.split('\n')[0]}` : ''}
               </span>

@@ -4,13 +4,14 @@
  */
 import { useState } from 'react';
 import { catalogOffline, catalogShownFrom, type Catalog } from '../../../../shared/domain/catalog';
+import { formatWhen } from '../../../../shared/format-time';
 import { catalogStore, useCatalog } from '../../stores';
 import { useCachedImageCount } from '../image/download-failure';
 
 /** "Up to date" only when every source answered: with some not reached, the list is only partly fresh. */
 function originWords(catalog: Catalog): string {
   if (catalog.origin === 'snapshot') return `Snapshot of ${catalog.snapshotDate}, shipped with the app`;
-  const when = catalog.updatedAt ? new Date(catalog.updatedAt).toLocaleString() : 'an earlier refresh';
+  const when = catalog.updatedAt ? formatWhen(catalog.updatedAt) : 'an earlier refresh';
   if (catalog.origin !== 'live') return `From ${when}`;
   const answered = catalog.sources.filter((s) => s.state === 'ok').length;
   return answered === catalog.sources.length ? `Up to date (${when})` : `Partly updated (${when}): ${answered} of ${catalog.sources.length} sources answered`;

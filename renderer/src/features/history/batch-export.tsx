@@ -4,22 +4,22 @@ import { batchOf, latestBatch, type HistoryEntry } from '../../../../shared/doma
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
 import { glossary } from '../../../../shared/glossary';
+import { sheetTitle } from '../../../../shared/batch-sheet';
 
 interface Batch {
   jobId: string;
-  time: string;
-  cards: number;
+  entries: HistoryEntry[];
   session: boolean;
 }
 
-/** Batches newest first, as the entries (newest first) name them. */
+/** Batches newest first, as the entries (newest first) name them, each with all its cards. */
 function batchesOf(entries: HistoryEntry[]): Batch[] {
   const batches = new Map<string, Batch>();
   for (const entry of entries) {
     const id = batchOf(entry);
     const batch = batches.get(id);
-    if (batch) batch.cards++;
-    else batches.set(id, { jobId: id, time: entry.time, cards: 1, session: entry.batchId !== undefined });
+    if (batch) batch.entries.push(entry);
+    else batches.set(id, { jobId: id, entries: [entry], session: entry.batchId !== undefined });
   }
   return [...batches.values()];
 }
@@ -44,7 +44,7 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
         <label className="inline-label">
           Batch
           <select value={jobId} onChange={(e) => setChosen(e.target.value)} data-testid="batch-choice">
-            {batches.map((b) => <option key={b.jobId} value={b.jobId}>{new Date(b.time).toLocaleString()} · {b.cards} card{b.cards === 1 ? '' : 's'}{b.session ? ' · card bench' : ''}</option>)}
+            {batches.map((b) => <option key={b.jobId} value={b.jobId}>{sheetTitle(b.entries)}{b.session ? ' · card bench' : ''}</option>)}
           </select>
         </label>
         {formats.map(([format, words]) => (

@@ -10,6 +10,7 @@ import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history
 import { oldDataShortWords, oldDataWords } from '../../../../shared/domain/old-data';
 import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
+import { formatWhen } from '../../../../shared/format-time';
 import { BatchExport } from './batch-export';
 import { BatchPrintView } from './batch-print';
 import { ErrorNotice } from '../../components/error-notice';
@@ -46,7 +47,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
   return (
     <tr data-testid="history-row" data-result={entry.result}>
       <td>
-        {new Date(entry.time).toLocaleString()}
+        {formatWhen(entry.time)}
         <span className="muted small block">took {formatDuration(entry.durationMs)}</span>
       </td>
       <td className="mono">

@@ -1,16 +1,21 @@
 /**
- * On a station: the images in the folder it was started with (`--images`), the only local files
- * it will write. Choosing one fills in its path and inspects it.
+ * On a station: the images in the folder it was started with (`--images`) and in the image cache,
+ * the only local files it will write. Choosing one fills in its path and inspects it. The list is
+ * read again whenever an image may have landed in the cache (a download done, a card written while
+ * its image downloaded, another image chosen), so it never says "None yet" beside a cached image.
  */
 import { useEffect } from 'react';
-import { imageStore, useImage } from '../../stores';
+import { imageStore, useDownloads, useImage, useJob } from '../../stores';
 import { formatSize } from '../../format';
 
 export function OfferedImages({ onChoose }: { onChoose(path: string): void }) {
   const offered = useImage((s) => s.offered);
+  const chosen = useImage((s) => s.info?.path);
+  const downloaded = useDownloads((s) => (s.current?.phase === 'done' ? s.current.downloadId : null));
+  const written = useJob((s) => s.status === 'finished');
   useEffect(() => {
     void imageStore.getState().loadOffered();
-  }, []);
+  }, [chosen, downloaded, written]);
   if (!offered) return null;
   return (
     <div className="offered-images" data-testid="offered-images">

@@ -40,7 +40,7 @@ function PlainSummary() {
   const form = useProfile((s) => s.form);
   const firstHostname = useProfile((s) => s.preview?.hostnames[0]);
   const table = useTableFacts();
-  return <p className="plain-summary" data-testid="profile-summary">{profileSummary(form, firstHostname, table)}</p>;
+  return <p className="plain-summary" data-testid="profile-summary">{profileSummary(form, { firstHostname, table })}</p>;
 }
 
 /** Which device of the table the config below is for: a short list, by row and hostname. */

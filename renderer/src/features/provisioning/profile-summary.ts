@@ -73,23 +73,37 @@ function tableDevicesWords(table: TableFacts, hostname: string): string {
   return `${from}, one per card, ${hostname ? `named ${hostname}${count > 1 ? ', …' : ''}` : 'hostname unchanged'}`;
 }
 
+/** What the form alone does not know, from the screen that shows the summary. */
+export interface SummaryFacts {
+  /** The expanded name of the first card (from the preview), when known. */
+  firstHostname?: string;
+  /** How the cards are named, when the caller knows better (the Write step names each selected card); replaces the hostname words. */
+  naming?: string;
+  /** The device table in use: its rows' names and addresses are told instead of the form's. */
+  table?: TableFacts;
+  /** Whether the devices will report to this machine when they come up (chosen in the Write step). */
+  checkin?: boolean;
+}
+
 /**
- * `firstHostname` is the expanded name of the first card (from the preview), when known; with a
- * device table the rows' names and addresses are told instead of the form's.
+ * Every first-boot setting in plain words, secrets left out (a password or passphrase is only said
+ * to be set): the First boot step's summary and the Write step's last look before erasing.
  */
-export function profileSummary(form: ProfileForm, firstHostname?: string, table?: TableFacts): string {
+export function profileSummary(form: ProfileForm, facts: SummaryFacts = {}): string {
   if (form.mode === 'url') return `Config fetched from ${form.ignitionUrl.trim() || '(no URL yet)'} at first boot`;
   if (form.mode === 'zezere') return `Claimed through the Zezere server ${form.zezereUrl.trim() || '(no URL yet)'}`;
-  const hostname = firstHostname ?? form.hostname.trim();
+  const { table } = facts;
+  const hostname = facts.firstHostname ?? form.hostname.trim();
   const address = table?.addresses ? 'fixed addresses from the table' : form.staticAddress.trim() ? `fixed address ${form.staticAddress.trim()}` : undefined;
   const parts = [
     ...userWords(form),
-    table ? tableWords(table, hostname) : hostname ? `hostname ${hostname}` : 'hostname unchanged',
+    facts.naming ?? (table ? tableWords(table, hostname) : hostname ? `hostname ${hostname}` : 'hostname unchanged'),
     form.wifiSsid.trim() ? wifiWords(form) : undefined,
     form.timezone.trim() ? `time zone ${form.timezone.trim()}` : undefined,
     address,
     form.bootcSwitch.trim() ? `switches to ${form.bootcSwitch.trim()}` : undefined,
     form.mergeConfig ? `merges ${form.mergeFileName || 'an Ignition file'}` : undefined,
+    facts.checkin ? 'reports to this computer when it comes up' : undefined,
   ];
   return parts.filter(Boolean).join(', ');
 }

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
 import { hasCounter } from '../../../../shared/provisioning';
-import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
+import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useCheckin, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { goToControl, ProvisioningPlanLine } from '../provisioning';
@@ -46,6 +46,7 @@ function Plan() {
   const table = useFleet((s) => s.table !== null);
   const tableLost = useFleet((s) => s.tableLost !== null);
   const batch = drives.length > 1 || (provisioned && table) || series;
+  const checkin = useCheckin((s) => s.isOn(batch));
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
   const streamed = useImage((s) => s.remote !== null);
@@ -93,7 +94,7 @@ function Plan() {
             </ul>
           </dd>
         </div>
-        <ProvisioningPlanLine cards={drives.length} />
+        <ProvisioningPlanLine cards={drives.length} checkin={checkin} />
       </dl>
       <BatchSummary devices={drives.map((d) => d.device)} />
       {/* The check-in rides on the first-boot config: without first-boot setup there is none. */}
