@@ -19,6 +19,7 @@ import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
 import { glossary } from '../../../../shared/glossary';
+import { retryCanHelp } from '../../../../shared/domain/failure-remedy';
 import { useTableFacts } from './table-rows';
 import { tableLostWords } from './fleet-store';
 import { tableWords } from '../provisioning/profile-summary';
@@ -116,7 +117,8 @@ function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boole
         </button>
       )}
       {canRetry && !removed && slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START' && <IncludeCard slot={slot} />}
-      {canRetry && slot.state === 'failed' && (
+      {/* Retry only where writing the card again can succeed; a card too small says what to use instead. */}
+      {canRetry && slot.state === 'failed' && retryCanHelp(slot.error?.code) && (
         <button type="button" className="button small bench-retry" onClick={() => keepFocus(benchStore.getState().retry(slot.device), tile.current)} data-testid="bench-retry">
           Retry this card
         </button>

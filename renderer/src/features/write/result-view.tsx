@@ -10,6 +10,7 @@ import { targetStateWords } from './progress-view';
 import { NextSteps } from './next-steps';
 import { CameUpLines } from '../checkin';
 import { mediumWords, type MediumWords } from './device-words';
+import { remedyForAll, retryCanHelp, type FailureRemedy } from '../../../../shared/domain/failure-remedy';
 
 /** Refusals that concern only the first-boot setup: the image itself can still be written. */
 const firstBootRefusals = new Set<string>(['NOT_FEDORA_IOT', 'ZEZERE_UNSUPPORTED']);
@@ -19,8 +20,17 @@ interface ResultViewProps {
   onRetryFailed(eraseOther?: boolean): void;
   /** Keep the image, choose new cards. */
   onNewCards(): void;
+  /** Open the step that fixes the failure (the image, the drives or First boot), keeping every choice made. */
+  onFix(step: 'image' | 'drives' | 'provisioning'): void;
   /** The image cannot take the first-boot setup: turn it off and go back to write without it. */
   onWithoutFirstBoot(): void;
+}
+
+/** The button that leads to the fix of a failure no retry can mend, and the step it opens. */
+function fixButton(remedy: Exclude<FailureRemedy, 'retry'>, tooSmall: boolean, medium: MediumWords): { label: string; step: 'image' | 'drives' | 'provisioning' } {
+  if (remedy === 'image') return { label: 'Choose another image', step: 'image' };
+  if (remedy === 'card') return { label: tooSmall ? `Choose a larger ${medium.one}` : `Choose another ${medium.one}`, step: 'drives' };
+  return { label: 'Back to First boot', step: 'provisioning' };
 }
 
 /** The banner's two lines: what the user can now do with the cards, in one sentence each. */
@@ -47,7 +57,7 @@ function headline(result: FlashResult, medium: MediumWords): { ok: boolean; titl
   return { ok: false, title, detail: `Stopped after ${took}. What went wrong, and what to do next, is below.` };
 }
 
-export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: ResultViewProps) {
+export function ResultView({ onRetryFailed, onNewCards, onFix, onWithoutFirstBoot }: ResultViewProps) {
   const result = useJob((s) => s.result);
   const request = useJob((s) => s.request);
   // The outcome takes the keyboard when it appears (the Flash button it replaced is gone), so the
@@ -63,6 +73,14 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
   const medium = mediumWords(board);
   const { ok, title, detail } = headline(result, medium);
   const firstBootRefused = [result.error, ...result.targets.map((t) => t.error)].some((error) => error && firstBootRefusals.has(error.code));
+  // The failed cards' reasons decide what is offered: a retry only where writing again can help,
+  // else the step that fixes it, first and in blue.
+  const failed = result.targets.filter((t) => t.state === 'failed' || t.state === 'cancelled');
+  const failureCodes = failed.map((t) => t.error?.code ?? result.error?.code);
+  const retryable = failureCodes.some(retryCanHelp);
+  const remedy = remedyForAll(failureCodes);
+  const fix = !ok && remedy !== 'retry' ? fixButton(remedy, failureCodes.includes('TARGET_TOO_SMALL'), medium) : null;
+  const anyWritten = result.targets.some((t) => t.state === 'done');
 
   return (
     <div className="stack" data-testid={ok ? 'result-success' : 'result-failure'}>
@@ -110,12 +128,19 @@ export function ResultView({ onRetryFailed, onNewCards, onWithoutFirstBoot }: Re
         </ErrorNotice>
       )}
       <div className="row">
-        <button type="button" className="button primary" onClick={onNewCards} data-testid="flash-new-cards">
-          Write more {medium.many}
-        </button>
-        {!ok && result.targets.some((t) => t.state === 'failed' || t.state === 'cancelled') && (
-          <button type="button" className="button" onClick={() => onRetryFailed()} data-testid="flash-again">
+        {fix && (
+          <button type="button" className="button primary" onClick={() => onFix(fix.step)} data-testid="failure-next-step">
+            {fix.label}
+          </button>
+        )}
+        {!ok && retryable && (
+          <button type="button" className={`button${fix ? '' : ' primary'}`} onClick={() => onRetryFailed()} data-testid="flash-again">
             Retry failed {medium.many}
+          </button>
+        )}
+        {(ok || anyWritten) && (
+          <button type="button" className={`button${ok ? ' primary' : ''}`} onClick={onNewCards} data-testid="flash-new-cards">
+            Write more {medium.many}
           </button>
         )}
         {firstBootRefused && (

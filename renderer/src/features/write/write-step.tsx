@@ -150,6 +150,7 @@ export function WriteStep() {
     return (
       <ResultView
         onRetryFailed={(eraseOther) => void jobStore.getState().retryFailed(eraseOther)}
+        onFix={(step) => uiStore.getState().goTo(step)}
         onWithoutFirstBoot={() => {
           profileStore.getState().setEnabled(false);
           jobStore.getState().reset();
