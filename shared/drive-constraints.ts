@@ -7,6 +7,7 @@
 import type { Drive } from './domain/drive';
 import type { ErrorCode } from './errors';
 import { formatSize } from './format-size';
+import { mediumWords, type MediumWords } from './domain/medium-words';
 
 /** Drives above this size are rarely SD cards or sticks: warn, because it may be a backup disk. */
 export const LARGE_DRIVE_BYTES = 128e9;
@@ -26,7 +27,10 @@ export interface ImageInfo {
 
 export interface ConstraintIssue {
   code: ErrorCode;
+  /** What is wrong, in facts. */
   message: string;
+  /** What to do instead, when it depends on the case (the size needed, the board's word); else the code's own hint. */
+  hint?: string;
 }
 
 export interface TargetCheck {
@@ -85,8 +89,11 @@ function describe(drive: Drive): string {
   return `${drive.device}${details}`;
 }
 
-/** `holdsSource`: the answer by file identity, where it could be found; path text otherwise. */
-export function checkTarget(drive: Drive, image: ImageInfo, holdsSource = isSourceDrive(drive, image.path)): TargetCheck {
+/**
+ * `holdsSource`: the answer by file identity, where it could be found; path text otherwise.
+ * `medium`: what the board chosen starts from (a card, a USB stick), for the words of the way out.
+ */
+export function checkTarget(drive: Drive, image: ImageInfo, holdsSource = isSourceDrive(drive, image.path), medium: MediumWords = mediumWords(null)): TargetCheck {
   const errors: ConstraintIssue[] = [];
   const warnings: ConstraintIssue[] = [];
   const name = describe(drive);
@@ -97,7 +104,8 @@ export function checkTarget(drive: Drive, image: ImageInfo, holdsSource = isSour
     errors.push({ code: 'TARGET_READ_ONLY', message: `${name} is read-only. If it is an SD card, slide its lock switch away from “lock” and insert it again.` });
   }
   if (isTooSmall(drive, image.size)) {
-    errors.push({ code: 'TARGET_TOO_SMALL', message: `${name} is too small: the image needs ${formatSize(image.size)}. Use a card or stick of at least that size.` });
+    // Said once: the facts here, the way out in the hint (shown after it), in the board's word.
+    errors.push({ code: 'TARGET_TOO_SMALL', message: `${name} is too small: the image needs ${formatSize(image.size)}.`, hint: `Use a ${medium.one} of at least ${formatSize(image.size)}.` });
   }
   if (holdsSource) {
     errors.push({ code: 'TARGET_IS_SOURCE', message: `${name} holds the image being written (${image.origin ?? image.path ?? 'the source'}). Copy the image to another drive, or choose another target.` });

@@ -25,7 +25,7 @@ export const errorCatalog = {
   TARGET_NOT_FOUND: { title: 'The drive is not there', hint: 'Check that the card or stick is plugged in, then refresh the list of drives.' },
   TARGET_SYSTEM: { title: 'That is a system drive', hint: 'Writing it would destroy your computer’s operating system. Choose a removable card or stick.' },
   TARGET_READ_ONLY: { title: 'The drive is write-protected', hint: 'Slide the lock switch on the SD card (or its adapter) away from “lock” and plug it in again.' },
-  TARGET_TOO_SMALL: { title: 'The drive is too small for this image', hint: 'Use a larger card or stick.' },
+  TARGET_TOO_SMALL: { title: 'The drive is too small for this image', hint: 'Use a larger card or USB stick.' },
   TARGET_COUNTERFEIT: { title: 'This card holds less than it claims', hint: 'Whatever is written past that point is lost: retry it, or use another card. A card that fails again should not be used.' },
   DUPLICATE_HOSTNAME: { title: 'A card already has this name', hint: 'The history holds a card with this hostname. Confirm to write it again, or continue the numbering.' },
   TABLE_EXHAUSTED: { title: 'The device table has no unused rows left', hint: 'Add rows to the table, or use another table.' },

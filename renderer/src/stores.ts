@@ -140,6 +140,16 @@ export const useTool = <T>(select: (state: ToolState) => T): T => useStore(toolS
 export const useCheckin = <T>(select: (state: CheckinState) => T): T => useStore(checkinStore, select);
 
 /** What to call the thing written, for the board chosen in the catalog: "card", "USB stick", or both while none is. */
+/**
+ * The board chosen in the Fedora IoT tab, as a write (or the card bench) carries it: the core
+ * refuses an image for another architecture unless the user said to write it anyway, and its
+ * refusals and results speak of the board's card or USB stick.
+ */
+export function boardFlashFields(): { board?: string; ignoreBoard?: boolean } {
+  const board = catalogStore.getState().boardId;
+  return board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
+}
+
 export const useMedium = (): MediumWords => mediumWords(useCatalog((s) => s.boards.find((b) => b.id === s.boardId) ?? null));
 
 /**

@@ -6,6 +6,8 @@ import type { FlashProgress, FlashResult } from '../../shared/domain/flash';
 import { confirmErase, erasePrompt } from '../../electron/cli/confirm';
 import { flashSucceeded, reportFlash } from '../../electron/cli/flash-report';
 import { checkTargets } from '../../electron/core/drives/check-targets';
+import { boardMedium } from '../../electron/core/flash/preflight';
+import type { FiotError } from '../../shared/errors';
 import { createProgressView, formatEta, progressLine } from '../../electron/cli/progress-view';
 import { captureIO } from '../helpers/cli-io';
 
@@ -98,6 +100,12 @@ describe('target checks before writing', () => {
       checkTargets(['/dev/sdb', '/dev/sdc'], { size: 1e9 }, onPaper(drives)),
       (e: Error) => /\/dev\/sdb.*read-only/s.test(e.message) && /\/dev\/sdc.*too small/s.test(e.message),
     );
+  });
+
+  it('a card too small: the refusal says the way out once, for a PC in the words of a USB stick', async () => {
+    const error = await checkTargets(['/dev/sdb'], { size: 6.44e9 }, { ...onPaper([{ ...card, size: 4e9 }]), medium: boardMedium('uefi-x86_64')! }).then(() => assert.fail('refused'), (e: FiotError) => e);
+    assert.equal(error.code, 'TARGET_TOO_SMALL');
+    assert.equal(`${error.message} ${error.hint}`, '/dev/sdb (SanDisk Ultra 4 GB) is too small: the image needs 6.44 GB. Use a USB stick of at least 6.44 GB.');
   });
 
   it('passes large drives through with a warning', async () => {

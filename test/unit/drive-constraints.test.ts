@@ -132,6 +132,15 @@ describe('checkTarget', () => {
     assert.match(check.errors[0]!.message, /6 GB/);
   });
 
+  it('says the way out of a card too small once, in the board’s word', () => {
+    const [pi] = checkTarget(drive({ size: 4 * GB }), { size: 6 * GB }, false, { one: 'card', many: 'cards' }).errors;
+    const said = `${pi!.message} ${pi!.hint}`;
+    assert.equal(said, '/dev/sdb (SanDisk Ultra 4 GB) is too small: the image needs 6 GB. Use a card of at least 6 GB.');
+    assert.equal(said.match(/\bUse\b/g)?.length, 1, said);
+    const [none] = checkTarget(drive({ size: 4 * GB }), { size: 6 * GB }).errors;
+    assert.equal(none!.hint, 'Use a card or USB stick of at least 6 GB.', 'no board chosen: either');
+  });
+
   it('refuses the drive holding the source', () => {
     const check = checkTarget(drive({ mountpoints: ['/media/card'] }), { size: 1, path: '/media/card/x.raw' });
     assert.deepEqual(check.errors.map((e) => e.code), ['TARGET_IS_SOURCE']);

@@ -10,6 +10,7 @@ import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
 import { checkTargets } from '../../core/drives/check-targets';
 import { targetDepsFor } from '../../core/drives/test-cards';
+import { boardMedium } from '../../core/flash/preflight';
 import { inspectSource, localFileResolver } from '../../core/image-source';
 import { checkBoardFit, findBoard } from '../../core/image-arch';
 import { CoreServices } from '../../core/services';
@@ -172,7 +173,8 @@ export const command: Command = {
     // A dry run downloads nothing: a remote image's size is then unknown, as the plan does not need it.
     const image = values['dry-run'] ? await dryRunImage(request.source, services, io) : streamed ? { size: null } : (await prepareRemoteSource(services.images, request.source, { sha256: request.sha256, insecureSkipSignature: request.insecureSkipSignature }, io)) ?? (await imageInfo(request.source));
     await checkBoard(request, image, io);
-    const { drives, warnings } = await checkTargets(request.targets, image, targetDepsFor(services.config));
+    const medium = boardMedium(request.board);
+    const { drives, warnings } = await checkTargets(request.targets, image, { ...targetDepsFor(services.config), ...(medium ? { medium } : {}) });
     for (const warning of warnings) {
       io.warn(`Warning: ${warning.message}`);
       io.emit({ type: 'warning', ...warning });

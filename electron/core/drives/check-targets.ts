@@ -6,6 +6,7 @@
  */
 import type { Drive } from '../../../shared/domain/drive';
 import { checkTarget, type ConstraintIssue, type ImageInfo } from '../../../shared/drive-constraints';
+import type { MediumWords } from '../../../shared/domain/medium-words';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
 import { resolveTarget, type ResolveDeps } from './resolve-target';
 import { targetHoldsSource, targetKeys } from './target-identity';
@@ -13,6 +14,8 @@ import { targetHoldsSource, targetKeys } from './target-identity';
 export interface CheckTargetDeps extends ResolveDeps {
   /** Tests hand in drives that exist only on paper; default: resolveTarget on this machine. */
   resolveTarget?: (name: string) => Promise<Drive>;
+  /** What the board chosen starts from (a card, a USB stick), for the words of a refusal. */
+  medium?: MediumWords;
 }
 
 export interface CheckedTarget {
@@ -27,9 +30,9 @@ export async function checkOneTarget(name: string, image: ImageInfo, seen: Set<s
   if (keys.some((key) => seen.has(key))) throw new FiotError('INVALID_INPUT', `${name} is named more than once (perhaps under another name).`, 'Name each target once.');
   for (const key of keys) seen.add(key);
   const holdsSource = [image.path, image.origin].some((source) => source !== undefined && targetHoldsSource(drive, source, deps.sysRoot));
-  const check = checkTarget(drive, image, holdsSource);
+  const check = checkTarget(drive, image, holdsSource, deps.medium);
   const first = check.errors[0];
-  if (first) throw new FiotError(first.code, check.errors.map((e) => e.message).join('\n'));
+  if (first) throw new FiotError(first.code, check.errors.map((e) => e.message).join('\n'), check.errors.length === 1 ? first.hint : undefined);
   return { drive, warnings: check.warnings };
 }
 

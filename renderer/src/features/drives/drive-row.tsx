@@ -58,7 +58,7 @@ export function DriveRow({ drive, check, selected, onToggle, onRemove }: DriveRo
         {/* A system drive is never written: its other problems would only add noise. */}
         {(drive.isSystem ? check.errors.filter((issue) => issue.code === 'TARGET_SYSTEM') : check.errors).map((issue) => (
           <p key={issue.code} className="drive-reason" data-code={issue.code}>
-            {issue.message}
+            {issue.hint ? `${issue.message} ${issue.hint}` : issue.message}
           </p>
         ))}
         {!drive.isSystem && check.warnings.map((issue) => (

@@ -14,7 +14,7 @@ import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { formatSize } from '../../../../shared/format-size';
 import { ErrorNotice } from '../../components/error-notice';
 import { cardStepWords } from '../../../../shared/domain/flash-figures';
-import { benchStore, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
+import { benchStore, boardFlashFields, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
 import { OnCardSetting } from './on-card-setting';
@@ -201,7 +201,7 @@ export function BenchView() {
     if (!on) return void benchStore.getState().stop();
     const { table } = fleetStore.getState().flashFields();
     // A catalog image not cached yet streams into the bench's first job; jobs started meanwhile wait for that one download.
-    void benchStore.getState().start({ ...flashSource(imageStore.getState()), verify: true, ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...(profileStore.getState().enabled ? checkinStore.getState().flashFields(true) : {}) });
+    void benchStore.getState().start({ ...flashSource(imageStore.getState()), verify: true, ...boardFlashFields(), ...profileStore.getState().flashFields(), ...(table ? { table } : {}), ...(profileStore.getState().enabled ? checkinStore.getState().flashFields(true) : {}) });
   };
   const canStart = Boolean(source && imageName) && profileReady && tableOk;
   const session = status.session;

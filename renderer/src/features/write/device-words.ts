@@ -6,16 +6,9 @@
  * a browser.
  */
 import type { Board } from '../../../../shared/domain/board';
+import { deviceKind, mediumWords, type MediumWords } from '../../../../shared/domain/medium-words';
 
-export type DeviceKind = 'pc' | 'raspberry-pi' | 'uefi-arm' | 'arm-board' | 'unknown';
-
-export function deviceKind(board: Board | null): DeviceKind {
-  if (!board) return 'unknown';
-  if (board.arch === 'x86_64') return 'pc';
-  if (board.id.startsWith('rpi')) return 'raspberry-pi';
-  if (board.deliveries.includes('bootc-built-raw')) return 'uefi-arm';
-  return 'arm-board';
-}
+export { deviceKind, mediumWords, type DeviceKind, type MediumWords } from '../../../../shared/domain/medium-words';
 
 /** What first-boot setup gave the device to log in with, and to reach the network on. */
 export interface Login {
@@ -24,24 +17,6 @@ export interface Login {
   password: boolean;
   /** A Wi-Fi network was set up, so the device joins it by itself. */
   wifi?: boolean;
-}
-
-/**
- * What the app calls the thing it writes, for the board chosen: a Raspberry Pi or another Arm
- * board starts from a card, a PC from a USB stick; a UEFI Arm machine takes either, and with no
- * board chosen the app cannot know. Every view that names the medium takes its words from here.
- */
-export interface MediumWords {
-  /** "card", "USB stick" or "card or USB stick". */
-  one: string;
-  many: string;
-}
-
-export function mediumWords(board: Board | null): MediumWords {
-  const kind = deviceKind(board);
-  if (kind === 'pc') return { one: 'USB stick', many: 'USB sticks' };
-  if (kind === 'raspberry-pi' || kind === 'arm-board') return { one: 'card', many: 'cards' };
-  return { one: 'card or USB stick', many: 'cards or USB sticks' };
 }
 
 export interface DeviceWords {

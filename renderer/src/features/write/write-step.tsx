@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectedDrives } from '../drives';
 import { hasCounter } from '../../../../shared/provisioning';
-import { catalogStore, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useCheckin, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
+import { boardFlashFields, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useCheckin, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
 import { goToControl, ProvisioningPlanLine } from '../provisioning';
@@ -56,10 +56,7 @@ function Plan() {
     setConfirming(false);
     // Each card's first-boot config (when set up) is generated per card from this profile.
     const fleet = provisioned ? fleetStore.getState().flashFields() : {};
-    // The board chosen in the Fedora IoT tab: the core refuses an image for another architecture (unless the user said to write it anyway), and the result speaks of it.
-    const board = catalogStore.getState().boardId;
-    const boardFields = board ? { board, ignoreBoard: imageStore.getState().ignoreBoard } : {};
-    void jobStore.getState().start({ ...flashSource(imageStore.getState()), targets: drives.map((d) => d.device), verify, discard, unmountConfirmed, ...boardFields, ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
+    void jobStore.getState().start({ ...flashSource(imageStore.getState()), targets: drives.map((d) => d.device), verify, discard, unmountConfirmed, ...boardFlashFields(), ...profileStore.getState().flashFields(), ...fleet, ...(provisioned ? checkinStore.getState().flashFields(batch) : {}) });
     fleetStore.getState().clearPreview();
   };
 
