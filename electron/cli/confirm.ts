@@ -16,7 +16,7 @@ export function describeTarget(drive: Drive): string {
 export function erasePrompt(drives: Drive[]): string {
   const names = drives.map(describeTarget);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `This will erase everything on ${list}. Erase it? [y/N] `;
+  return `This will erase everything on ${list}. Erase ${names.length === 1 ? 'it' : 'them'}? [y/N] `;
 }
 
 /** y or yes, as every terminal prompt takes them; anything else (or nothing) is a no. */

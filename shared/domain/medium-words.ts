@@ -25,6 +25,11 @@ export interface MediumWords {
   many: string;
 }
 
+/** "USB stick" as a column's heading: "USB stick"; "card" as "Card". */
+export function headingWord(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 export function mediumWords(board: Board | null): MediumWords {
   const kind = deviceKind(board);
   if (kind === 'pc') return { one: 'USB stick', many: 'USB sticks' };

@@ -85,6 +85,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       await chooseBoard(page, /^PC, laptop or NUC/);
       await chooseOfferedImage(page, armOffered);
       assert.equal(await archShown(page), '64-bit Arm boards (aarch64)');
+      assert.match(await page.getByTestId('image-summary').innerText(), /Written to the USB stick/);
       const mismatch = page.getByTestId('board-mismatch');
       await mismatch.waitFor();
       assert.match(await mismatch.innerText(), /This image is for 64-bit Arm boards \(aarch64\); the PC, laptop or NUC \(x86_64, UEFI\) you chose needs an x86_64 image/);
@@ -97,10 +98,20 @@ describe('the image fits the board, and the result speaks of the device', { skip
       assert.equal(await continueButton(page).isDisabled(), false);
 
       await firstBoot(page, 'maya');
+      // Every word for what is written is the PC's: a USB stick, never a card.
+      await page.getByTestId('nav-provisioning').click();
+      assert.match(await page.locator('.preview-details > summary').innerText(), /^ignition\/config\.ign for the USB stick numbered 1 /);
+      await page.getByTestId('nav-drives').click();
       await addTarget(page, stick.device);
       await continueButton(page).click();
+      const plan = page.getByTestId('write-plan');
+      assert.match(await plan.locator('.plan').innerText(), /^USB stick\s/m);
+      assert.equal(await plan.locator('.batch-map th').first().innerText(), 'USB stick');
+      assert.equal(await page.getByTestId('flash-button').innerText(), 'Write the USB stick');
+      // Paths aside (the test's loop device lives in a folder named for cards).
+      assert.doesNotMatch((await plan.innerText()).replace(/\S*\/\S*/g, ''), /\b[Cc]ards?\b/);
       assert.match(await page.getByTestId('plan-board').innerText(), /PC, laptop or NUC \(x86_64, UEFI\) \(the image is for another architecture: written anyway, as you asked\)/);
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       await confirmErase(page);
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
       await outcome.waitFor({ timeout: 150_000 });

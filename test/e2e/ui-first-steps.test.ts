@@ -106,7 +106,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       await continueToDrives(page);
       await addTarget(page, path.join(session.imagesDir, 'card.img'));
       await page.getByTestId('step-continue').click();
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       const dialog = page.getByRole('dialog');
       const warning = dialog.getByTestId('no-login-warning');
       assert.match(await warning.innerText(), /no way to log in[\s\S]*First-boot setup is off/);

@@ -81,7 +81,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await shot(page, '3-drives');
       await page.getByRole('button', { name: 'Continue' }).click();
 
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       const dialog = page.getByRole('dialog');
       assert.match(await dialog.innerText(), new RegExp(card.device.replace(/\//g, '\\/')), 'the confirmation names the device');
       await shot(page, '4-confirm');
@@ -118,7 +118,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await continueToDrives(page);
       for (const card of cards) await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByRole('button', { name: 'Flash 2 drives' }).click();
+      await page.getByTestId('flash-button').click();
       const dialog = page.getByRole('dialog');
       const words = await dialog.innerText();
       for (const card of cards) assert.ok(words.includes(card.device), `the confirmation names ${card.device}`);
@@ -148,7 +148,7 @@ describe('the app in Chromium through the station', { skip: skip ?? false }, () 
       await continueToDrives(page);
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       await confirmErase(page);
       await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 30_000 });
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');

@@ -101,7 +101,7 @@ describe('first-boot setup in Chromium through the station', { skip: skip ?? fal
       await plan.filter({ hasNotText: 'reports' }).waitFor();
       assert.equal(await plan.innerText(), settings);
       await shot(page, 'provision-2-write-plan');
-      await page.getByRole('button', { name: 'Flash 2 drives' }).click();
+      await page.getByTestId('flash-button').click();
       await page.getByRole('dialog').getByRole('button', { name: 'Erase and write' }).click();
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
       await outcome.waitFor({ timeout: 200_000 });

@@ -73,7 +73,7 @@ export async function confirmErase(page: Page): Promise<void> {
  */
 export async function writeAndWait(page: Page, timeout: number): Promise<Locator> {
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Flash the drive' }).click();
+  await page.getByTestId('flash-button').click();
   await confirmErase(page);
   const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
   await outcome.waitFor({ timeout });

@@ -38,7 +38,7 @@ describe('confirmation', () => {
 
   it('names every drive of a multi-card run', () => {
     const second = { ...card, device: '/dev/sdc', size: 16e9 };
-    assert.match(erasePrompt([card, second]), /\/dev\/sdb \(SanDisk Ultra 32 GB\) and \/dev\/sdc \(SanDisk Ultra 16 GB\)/);
+    assert.match(erasePrompt([card, second]), /\/dev\/sdb \(SanDisk Ultra 32 GB\) and \/dev\/sdc \(SanDisk Ultra 16 GB\)\. Erase them\? \[y\/N\] $/);
   });
 
   it('refuses when there is no terminal to ask on', async () => {

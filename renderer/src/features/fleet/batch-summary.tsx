@@ -5,7 +5,8 @@
  */
 import { useEffect } from 'react';
 import { tableRowCell } from '../../../../shared/provisioning/table-row-words';
-import { fleetStore, profileStore, useFleet, useJob, useProfile } from '../../stores';
+import { headingWord } from '../../../../shared/domain/medium-words';
+import { fleetStore, profileStore, useFleet, useJob, useMedium, useProfile } from '../../stores';
 
 export function BatchSummary({ devices }: { devices: string[] }) {
   const enabled = useProfile((s) => s.enabled);
@@ -17,6 +18,7 @@ export function BatchSummary({ devices }: { devices: string[] }) {
   const key = devices.join('\n');
   // Back to the plan after a write: the series and the table's rows have moved on.
   const jobStatus = useJob((s) => s.status);
+  const medium = useMedium();
 
   useEffect(() => {
     const { provisioning, counterStart: start } = profileStore.getState().flashFields();
@@ -31,7 +33,7 @@ export function BatchSummary({ devices }: { devices: string[] }) {
     <div className="batch-summary stack" data-testid="batch-summary">
       <table className="batch-map">
         <thead>
-          <tr><th>Card</th><th>Hostname</th>{table && <th>Table row</th>}{table && <th>Label</th>}</tr>
+          <tr><th>{headingWord(medium.one)}</th><th>Hostname</th>{table && <th>Table row</th>}{table && <th>Label</th>}</tr>
         </thead>
         <tbody>
           {preview.cards.map((card) => (

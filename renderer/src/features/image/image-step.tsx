@@ -98,6 +98,7 @@ function NotDownloadedYet({ url, sha256 }: { url: string; sha256?: string }) {
 
 function ChosenImage() {
   const { info, status, error, remote } = useImage((s) => s);
+  const medium = useMedium();
   if (status === 'inspecting') return <p className="muted" role="status">Reading the file…</p>;
   if (status === 'error' && error) return <ErrorNotice error={error} testId="image-error" />;
   if (!info) return null;
@@ -113,7 +114,7 @@ function ChosenImage() {
             <dd>{remote && remote.fileSize === null ? 'size not known yet' : formatSize(info.fileSize)}</dd>
           </div>
           <div>
-            <dt>Written to the card</dt>
+            <dt>Written to the {medium.one}</dt>
             <dd data-testid="image-size">{info.size !== null ? formatSize(info.size) : info.minSize > 0 ? `at least ${formatSize(info.minSize)}` : 'known once decompressed'}</dd>
           </div>
           <ImageArchFact />

@@ -12,7 +12,7 @@ import { FieldErrors, useFieldProblems } from './field';
 import { correctingWords, useFieldsToCorrect } from './fields-to-correct';
 import { readableFiles } from './ignition-files';
 import { profileSummary } from './profile-summary';
-import { fleetStore, useFleet, useProfile } from '../../stores';
+import { fleetStore, useFleet, useMedium, useProfile } from '../../stores';
 import { useShownRow, useTableFacts, type ShownRow } from '../fleet';
 
 /**
@@ -65,9 +65,10 @@ function RowPicker({ row }: { row: ShownRow }) {
 function useShownConfig(row: ShownRow | null) {
   const preview = useProfile((s) => s.preview);
   const previewFrom = useProfile((s) => s.previewFrom);
+  const medium = useMedium();
   if (!row) {
     const kernelArguments = preview?.mode === 'config' ? preview.kernelArguments : undefined;
-    return { mode: preview?.mode, configText: preview?.configText ?? null, url: preview?.url ?? null, kernelArguments, whose: `the card numbered ${previewFrom}` };
+    return { mode: preview?.mode, configText: preview?.configText ?? null, url: preview?.url ?? null, kernelArguments, whose: `the ${medium.one} numbered ${previewFrom}` };
   }
   const plan = row.plan;
   const hostname = plan?.mode === 'config' && plan.hostname ? `: ${plan.hostname}` : '';
@@ -76,7 +77,7 @@ function useShownConfig(row: ShownRow | null) {
     configText: plan?.mode === 'config' ? plan.configText : null,
     url: plan && plan.mode !== 'config' ? plan.url : null,
     kernelArguments: plan?.mode === 'config' ? plan.kernelArguments : undefined,
-    whose: `the card of ${tableRowWords(row, row.tableName)}${hostname}${row.used ? ' (written already)' : ''}`,
+    whose: `the ${medium.one} of ${tableRowWords(row, row.tableName)}${hostname}${row.used ? ' (written already)' : ''}`,
   };
 }
 

@@ -10,6 +10,7 @@ import { hasCounter } from '../../../../shared/provisioning';
 import { boardFlashFields, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useCheckin, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
+import { headingWord } from '../../../../shared/domain/medium-words';
 import { goToControl, ProvisioningPlanLine } from '../provisioning';
 import { BatchSummary, batchBlocker } from '../fleet';
 import { CheckinSettings } from '../checkin';
@@ -80,7 +81,7 @@ function Plan() {
           </div>
         )}
         <div>
-          <dt>{drives.length === 1 ? 'Drive' : `Drives (${drives.length})`}</dt>
+          <dt>{drives.length === 1 ? headingWord(medium.one) : `${headingWord(medium.many)} (${drives.length})`}</dt>
           <dd>
             <ul className="plain-list">
               {drives.map((d) => (
@@ -111,7 +112,7 @@ function Plan() {
       )}
       <div>
         <button type="button" className="button primary large" disabled={!info || drives.length === 0 || (provisioned && blocker !== null)} onClick={() => setConfirming(true)} data-testid="flash-button">
-          Flash {drives.length === 1 ? 'the drive' : `${drives.length} drives`}
+          Write {drives.length === 1 ? `the ${medium.one}` : `${drives.length} ${medium.many}`}
         </button>
       </div>
       {confirming && <ConfirmDialog drives={drives} imageName={info?.name ?? ''} onConfirm={start} onCancel={() => setConfirming(false)} />}
