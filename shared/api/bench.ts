@@ -29,6 +29,8 @@ export const benchSlotSchema = z.object({
   tableLine: z.number().int().positive().optional(),
   jobId: z.string().optional(),
   error: targetStateSchema.shape.error,
+  /** Once written: whether every written byte was read back and matched (the tile then says it is safe to take out, verified). */
+  verified: z.boolean().optional(),
   /** Once written: whether the card's old contents were discarded first, or may remain in its free space. */
   oldData: oldDataSchema.optional(),
   /**

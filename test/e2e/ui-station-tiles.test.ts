@@ -194,6 +194,7 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     await page.evaluate(RECORD_FRAMES);
     const plain = insert('plain-1');
     await slotState(page, plain.device, 'done');
+    assert.equal(await slot(page, plain.device).locator('.bench-phase').innerText(), 'Verified — safe to take out', 'the tile ends in what to do next');
     const frames = await page.evaluate(() => window.benchFrames ?? []);
     const starting = frames.flatMap((f) => f.starting);
     assert.ok(!starting.includes('Next values…'), `a starting card said: ${starting.join(', ')}`);

@@ -417,6 +417,8 @@ export class BenchWriter {
       prepared = prepared || (slot.state === 'pending' && target.state !== 'pending');
       this.update(target.device, {
         jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, figure: target.figure,
+        // Done before the job's end: a card of a verifying job is done only once its read-back matched.
+        ...(target.state === 'done' ? { verified: this.session?.request.verify !== false } : {}),
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
       });
       if (this.session) this.tally(this.session, progress.jobId, target.device);
@@ -441,7 +443,7 @@ export class BenchWriter {
       }
       const error = target.error ?? (target.state === 'done' ? undefined : result.error);
       this.update(target.device, {
-        jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten,
+        jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten, verified: target.verified === true,
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
         ...(target.oldData ? { oldData: target.oldData } : {}),
       });

@@ -43,6 +43,8 @@ function phaseWords(slot: BenchSlot): string {
   if (slot.state === 'waiting' && slot.waitingFor === 'rows') return 'No rows left';
   if (slot.state === 'refused' && slot.error?.code === 'ALREADY_WRITTEN') return 'Already written';
   if (slot.state === 'refused' && slot.error?.code === 'PRESENT_AT_START') return 'Already in the reader';
+  // The end of a card's write, in what the tech does next rather than "Done".
+  if (slot.state === 'done') return slot.verified ? 'Verified — safe to take out' : 'Written, not verified — safe to take out';
   // In its job, the card's step: waiting its turn for first-boot setup is first boot, not verifying.
   return slot.figure && moving.has(slot.state) ? cardStepWords[slot.figure.step] : slotWords[slot.state];
 }
