@@ -393,6 +393,9 @@ describe('the newcomer\'s path, in Chromium through the station', { skip: skip ?
       const shown = entry.locator('.cache-entry-name');
       assert.equal(await shown.innerText(), name);
       assert.ok(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the whole name is in sight at 800 px');
+      // Its own line across the entry, not a narrow column beside the board's words (wrapped every 10 characters).
+      const widths = await shown.evaluate((el) => ({ name: el.getBoundingClientRect().width, entry: el.closest('.cache-entry')!.getBoundingClientRect().width, lines: el.getClientRects().length, height: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) }));
+      assert.ok(widths.name > widths.entry / 2 && widths.height < 2 * widths.line, `the name is ${Math.round(widths.name)} px of ${Math.round(widths.entry)} px, ${Math.round(widths.height)} px tall`);
       assert.equal(await entry.getByTestId('cache-entry-arch').innerText(), 'For 64-bit Arm boards (aarch64)');
     });
   });

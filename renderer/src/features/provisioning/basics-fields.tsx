@@ -61,7 +61,7 @@ function PasswordField() {
       <label htmlFor="profile-password">Password (optional)</label>
       <div className="row">
         <input id="profile-password" type={type} autoComplete="new-password" value={password} data-testid="profile-password" aria-describedby="profile-password-hint"
-          placeholder={hash ? 'A password is set (only its hash is kept)' : 'Type a password'} spellCheck={false}
+          placeholder={hash ? 'Set: type to replace it' : 'Type a password'} spellCheck={false}
           onChange={(e) => change(e.target.value, again)} />
         <RevealButton shown={shown} onToggle={() => setShown(!shown)} what="password" testId="profile-password-show" />
         {hash && <button type="button" className="button" onClick={() => profileStore.getState().update({ passwordHash: '' })} data-testid="profile-password-clear">Remove password</button>}

@@ -17,6 +17,7 @@ import { SeriesTableControls, useTableFacts } from '../fleet';
 import { SkipRestLink } from '../../shell/skip-links';
 import { profileStore, uiStore, useFleet, useMedium, useProfile } from '../../stores';
 import type { StepBlocker } from '../../shell/step-blocker';
+import { headingWord } from '../../../../shared/domain/medium-words';
 import './provisioning.css';
 
 /** One empty list, so a selector returns the same value while there is no preview (zustand compares by identity). */
@@ -100,11 +101,14 @@ export function ProvisioningSummary() {
   const hostnames = useProfile((s) => s.preview?.hostnames ?? NO_NAMES);
   const mode = useProfile((s) => s.preview?.mode);
   const table = useTableFacts();
+  const medium = useMedium();
   if (!enabled) return <>No first-boot setup</>;
   if (mode === 'url') return <>Config from a URL</>;
   if (mode === 'zezere') return <>Zezere server</>;
   if (table) return <>{tableNavWords(table)}</>;
-  return <>{hostnames[0] ? `Cards named ${hostnames[0]}${hostnames.length > 1 ? ', …' : ''}` : 'First-boot setup'}</>;
+  if (!hostnames[0]) return <>First-boot setup</>;
+  // One name for every card (no {n} in it) is a hostname, not a series: no "…" after it.
+  return <>{new Set(hostnames).size > 1 ? `${headingWord(medium.many)} named ${hostnames[0]}, …` : `Hostname ${hostnames[0]}`}</>;
 }
 
 export function ProvisioningStep() {
