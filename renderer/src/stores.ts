@@ -10,6 +10,7 @@ import { api } from './api';
 import { createBuildStore, type BuildState } from './features/build/build-store';
 import { createCatalogStore, type CatalogState } from './features/catalog/catalog-store';
 import { createCheckinStore, type CheckinState } from './features/checkin/checkin-store';
+import { strandedBy } from './features/checkin/checkin-reach-of';
 import { createDrivesStore, imageFacts, type DrivesState } from './features/drives/drives-store';
 import { checkTarget } from '../../shared/drive-constraints';
 import { createBenchStore, type BenchState } from './features/fleet/bench-store';
@@ -116,7 +117,10 @@ export const restoreStore = createRestoreStore(api);
 export const onCardStore = createOnCardStore(api);
 export const backupStore = createBackupStore(api, api.shell);
 export const toolStore = createToolStore();
-export const checkinStore = createCheckinStore(api);
+// Check-in is on by default only where the next write's devices can reach the address.
+export const checkinStore = createCheckinStore(api, {
+  reachable: (address) => strandedBy(address, fleetStore.getState().tableDevices, profileStore.getState().form).length === 0,
+});
 
 export const useUi = <T>(select: (state: UiState) => T): T => useStore(uiStore, select);
 export const useConnection = <T>(select: (state: ConnectionStoreState) => T): T => useStore(connectionStore, select);

@@ -81,20 +81,37 @@ function clock(iso: string): string {
   return `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
 }
 
-/** A table cell: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", "waiting for its first boot". */
-export function checkinSummary(checkin: CardCheckin): string {
+/** When the app stops listening for a card (its wait runs out), in ms since the epoch. */
+function listensUntil(checkin: CardCheckin): number {
+  return Date.parse(checkin.since) + checkin.waitMinutes * 60_000;
+}
+
+/**
+ * A card not heard from yet, in what is known rather than a wait that may never end (the card
+ * taken out, the bench switched off, the app restarted): when it was written, that it has not
+ * called in, and until when the app listens, or that it no longer does.
+ */
+export function notCalledInWords(checkin: CardCheckin, now = Date.now()): { short: string; listening: string } {
+  const until = listensUntil(checkin);
+  const listening = now < until ? `the app listens until ${clock(new Date(until).toISOString())}` : `the app stopped listening at ${clock(new Date(until).toISOString())}`;
+  return { short: `written ${clock(checkin.since)}; it has not called in yet`, listening };
+}
+
+/** A table cell: "came up 10:32 on 192.168.1.57", "not heard from after 30 min", "written 10:02; it has not called in yet". */
+export function checkinSummary(checkin: CardCheckin, now = Date.now()): string {
   if (checkin.state === 'came-up' && checkin.report) return `came up ${clock(checkin.report.time)} on ${reachableAddress(checkin.report)}`;
   if (checkin.state === 'silent') return `not heard from after ${checkin.waitMinutes} min`;
-  return 'waiting for its first boot';
+  return notCalledInWords(checkin, now).short;
 }
 
 /** "greenhouse came up at 10:32 on 192.168.1.57: ssh maya@192.168.1.57", or why not (yet). */
-export function checkinLine(checkin: CardCheckin): string {
+export function checkinLine(checkin: CardCheckin, now = Date.now()): string {
   const name = checkin.report?.hostname || checkin.hostname || `Card ${checkin.card}`;
   if (checkin.state === 'came-up' && checkin.report) {
     const address = reachableAddress(checkin.report);
     return `${name} came up at ${clock(checkin.report.time)} on ${address}${checkin.user ? `: ssh ${checkin.user}@${address}` : ''}`;
   }
   if (checkin.state === 'silent') return `${name}: not heard from after ${checkin.waitMinutes} minutes`;
-  return `${name}: waiting for it to come up (up to ${checkin.waitMinutes} minutes)`;
+  const { short, listening } = notCalledInWords(checkin, now);
+  return `${name}: ${short} (${listening})`;
 }

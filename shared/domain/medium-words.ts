@@ -25,7 +25,7 @@ export interface MediumWords {
   many: string;
 }
 
-/** "USB stick" as a column's heading: "USB stick"; "card" as "Card". */
+/** A phrase as a heading or the start of a line: "card" as "Card", "USB stick" as it is. */
 export function headingWord(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }

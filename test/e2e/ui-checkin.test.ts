@@ -102,7 +102,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await page.getByTestId('result-success').waitFor({ timeout: 120_000 });
       const line = (device: string) => page.locator(`[data-testid="checkin-line"][data-device="${device}"]`);
       await line(cards[0]!.device).waitFor();
-      assert.match(await line(cards[0]!.device).innerText(), /^greenhouse-1: waiting for it to come up \(up to 30 minutes\)$/);
+      assert.match(await line(cards[0]!.device).innerText(), /^greenhouse-1: written \d\d:\d\d; it has not called in yet \(the app listens until \d\d:\d\d\)$/);
 
       // The page notes when the line turns to "came up", by its own clock (the station's is the same machine's).
       // No named functions inside: the test's TypeScript transform would wrap them in a helper the page lacks.
@@ -119,7 +119,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await cameUp.waitFor({ timeout: 10_000 });
       const text = await cameUp.innerText();
       assert.match(text, /^greenhouse-1 came up at \d\d:\d\d on (\S+): ssh maya@\1$/);
-      assert.match(await line(cards[1]!.device).innerText(), /^greenhouse-2: waiting/, 'the other card is still awaited');
+      assert.match(await line(cards[1]!.device).innerText(), /^greenhouse-2: written \d\d:\d\d; it has not called in yet/, 'the other card is still awaited');
       const resultFindings = await seriousAxeFindings(page);
       assert.equal(resultFindings.length, 0, describeFindings(resultFindings));
 
@@ -133,7 +133,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await page.getByTestId('history-open').click();
       await page.locator('[data-testid="history-checkin"][data-state="came-up"]').waitFor();
       const states = await page.getByTestId('history-checkin').evaluateAll((cells) => cells.map((cell) => `${cell.getAttribute('data-state')} ${cell.textContent}`));
-      assert.deepEqual(states.map((state) => state.replace(/\d\d:\d\d on \S+/, 'HH:MM on ADDRESS')).sort(), ['awaiting waiting for its first boot', 'came-up came up HH:MM on ADDRESS']);
+      assert.deepEqual(states.map((state) => state.replace(/\d\d:\d\d on \S+/, 'HH:MM on ADDRESS').replace(/written \d\d:\d\d/, 'written HH:MM')).sort(), ['awaiting written HH:MM; it has not called in yet', 'came-up came up HH:MM on ADDRESS']);
       await page.getByTestId('history-close').click();
       assert.deepEqual(pageErrors, []);
     } finally {
@@ -164,7 +164,7 @@ describe('check-in in the app: the result says which device came up', { skip: sk
       await page.locator(`[data-testid="bench-slot"][data-device="${card.device}"][data-state="done"]`).waitFor({ timeout: 120_000 });
       const badge = tile.getByTestId('checkin-badge');
       await badge.waitFor();
-      assert.equal(await badge.innerText(), 'Waiting for it to come up');
+      assert.match(await badge.innerText(), /^Written \d\d:\d\d; it has not called in yet$/, 'what is known, not a wait that may never end');
 
       await bootDevice(card.device);
       await tile.locator('[data-testid="checkin-badge"][data-state="came-up"]').waitFor({ timeout: 10_000 });

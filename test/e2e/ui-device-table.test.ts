@@ -86,7 +86,8 @@ describe('a device table in the First boot step, in Chromium through the station
       await page.locator('.preview-details > summary').click();
       assert.equal(await previewedFile(page, '/etc/hostname'), 'site-pump-01\n');
       await picker.selectOption({ label: 'Row 7 (line 8): site-pump-07' });
-      await page.locator('.preview-details > summary').filter({ hasText: 'the card of row 7 (line 8 of sites.csv): site-pump-07' }).waitFor();
+      // No board chosen: the app cannot know whether it writes a card or a USB stick.
+      await page.locator('.preview-details > summary').filter({ hasText: 'the card or USB stick of row 7 (line 8 of sites.csv): site-pump-07' }).waitFor();
       assert.equal(await previewedFile(page, '/etc/hostname'), 'site-pump-07\n');
       assert.match(await previewedFile(page, '/etc/NetworkManager/system-connections/wired-static.nmconnection'), /^address1=192\.168\.1\.27\/24$/m);
       assert.match(await page.getByTestId('ignition-preview').innerText(), /site-pump-07%0A/, 'the JSON below is row 7\'s too');
@@ -154,8 +155,13 @@ describe('a device table in the First boot step, in Chromium through the station
       await page.getByTestId('table-summary').waitFor();
       await page.getByTestId('tool-open-bench').click();
       assert.equal(await page.getByTestId('bench-values').innerText(), '12 devices from pasted table: site-pump-01 … site-pump-12, one per card, in the order the cards go in.');
-      await page.getByTestId('checkin-address').selectOption(outside);
+      // The devices could not reach this computer: check-in is off by default, and the note says why.
+      const toggle = page.getByTestId('checkin-toggle');
       const reach = page.getByTestId('checkin-reach');
+      assert.equal(await toggle.isChecked(), false, 'not on by default with an address the devices cannot reach');
+      assert.match(await reach.innerText(), /^All 12 devices have a fixed address in 192\.168\.1\.0\/24 and no gateway .* so they cannot reach \S+ to say they came up\. So it is off\. To use it, switch it on and pick this computer’s address on their network, or give the rows a gateway: .*\.$/);
+      await toggle.check();
+      await page.getByTestId('checkin-address').selectOption(outside);
       assert.equal(await reach.innerText(), `All 12 devices have a fixed address in 192.168.1.0/24 and no gateway (the router to other networks), so they cannot reach ${outside} to say they came up. Pick this computer’s address on their network, or give the rows a gateway: in the First boot step, “Use this gateway … for every row without one” under the device table, or a gateway column in the table.`);
       await shotAtWidths(page, 'device-table-3-checkin-reach');
 

@@ -50,6 +50,14 @@ describe('check-in words', () => {
     assert.equal(checkinLine({ ...base, user: undefined, state: 'came-up', report }), 'greenhouse came up at 10:32 on 192.168.1.57');
   });
 
+  it('a card not heard from yet: when it was written and until when the app listens, never an open-ended wait', () => {
+    const written = Date.parse(base.since);
+    const at = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+    assert.equal(checkinSummary(base, written + 60_000), `written ${at(written)}; it has not called in yet`);
+    assert.equal(checkinLine(base, written + 60_000), `greenhouse: written ${at(written)}; it has not called in yet (the app listens until ${at(written + 30 * 60_000)})`);
+    assert.equal(checkinLine(base, written + 31 * 60_000), `greenhouse: written ${at(written)}; it has not called in yet (the app stopped listening at ${at(written + 30 * 60_000)})`);
+  });
+
   it('says a card was not heard from once its wait ran out, even when the app was closed meanwhile', () => {
     assert.equal(overdue(base, Date.parse(base.since) + 29 * 60_000).state, 'awaiting');
     const late = overdue(base, Date.parse(base.since) + 30 * 60_000);

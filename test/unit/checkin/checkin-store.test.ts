@@ -30,3 +30,19 @@ test('check-in is on for a batch, off for one card, and the person decides over 
   assert.equal(checkinOf(store.getState().cards, 'job-2', '/dev/sdb'), undefined, 'another job’s card in the same reader is another card');
   stop();
 });
+
+test('a batch is not checked in by default at an address its devices cannot reach; the person may still switch it on', async () => {
+  const api = createFakeApi({
+    'checkin:addresses': () => ({ addresses: ['192.0.2.2', '192.168.1.20'], suggested: '192.0.2.2' }),
+    'checkin:list': () => ({ cards: [] }),
+  });
+  // Devices with fixed addresses in 192.168.1.0/24 and no gateway.
+  const store = createCheckinStore(api, { reachable: (address) => address.startsWith('192.168.1.') });
+  await store.getState().load();
+  assert.deepEqual(store.getState().flashFields(true), {}, 'off: the devices could never report to 192.0.2.2');
+  store.getState().setAddress('192.168.1.20');
+  assert.deepEqual(store.getState().flashFields(true), { checkin: { address: '192.168.1.20' } }, 'on by default at their own subnet’s address');
+  store.getState().setAddress('192.0.2.2');
+  store.getState().setWanted(true);
+  assert.deepEqual(store.getState().flashFields(true), { checkin: { address: '192.0.2.2' } }, 'the person’s choice wins');
+});

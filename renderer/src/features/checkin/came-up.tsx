@@ -2,13 +2,15 @@
  * Whether a written device came up: one line per card on the result screen ("greenhouse came up
  * at 10:32 on 192.168.1.57: ssh maya@192.168.1.57"), and a badge on a station-mode tile.
  */
-import { checkinLine, type CardCheckin } from '../../../../shared/domain/checkin';
+import { checkinLine, notCalledInWords, type CardCheckin } from '../../../../shared/domain/checkin';
+import { headingWord } from '../../../../shared/domain/medium-words';
 import { useCheckin } from '../../stores';
 import { checkinOf } from './checkin-store';
 import './checkin.css';
 
 const badgeWords: Record<CardCheckin['state'], (c: CardCheckin) => string> = {
-  awaiting: () => 'Waiting for it to come up',
+  // Not a wait that may never end: what is known (the card may be out of its reader, the bench off).
+  awaiting: (c) => headingWord(notCalledInWords(c).short),
   'came-up': () => 'Came up',
   silent: (c) => `Not heard from after ${c.waitMinutes} minutes`,
 };

@@ -3,11 +3,14 @@
  * this machine's addresses a device could reach (never loopback); with none, why the switch is off.
  */
 import { checkinStore, useCheckin } from '../../stores';
-import { CheckinReach } from './checkin-reach';
+import { CheckinReach, useStranded } from './checkin-reach';
 
 export function CheckinSettings({ batch }: { batch: boolean }) {
-  const on = useCheckin((s) => s.isOn(batch));
   const address = useCheckin((s) => s.address);
+  const reachable = useStranded(address).length === 0;
+  const on = useCheckin((s) => s.isOn(batch, reachable));
+  // Left off by default because the devices could not reach the address: the note says why.
+  const offForReach = useCheckin((s) => s.wanted === null && batch && !reachable && s.address !== '');
   const addresses = useCheckin((s) => s.addresses);
   return (
     <fieldset className="checkin-settings stack" data-testid="checkin-settings">
@@ -29,7 +32,7 @@ export function CheckinSettings({ batch }: { batch: boolean }) {
           <span className="muted small">Pick the address the devices can reach (this computer’s address on their network). The app listens there, over HTTPS, only until every card has reported.</span>
         </label>
       )}
-      {on && <CheckinReach address={address} />}
+      {(on || offForReach) && <CheckinReach address={address} off={offForReach} />}
     </fieldset>
   );
 }

@@ -19,7 +19,11 @@ export interface CheckinState {
   watch(): () => void;
   setWanted(on: boolean): void;
   setAddress(address: string): void;
-  isOn(batch: boolean): boolean;
+  /**
+   * Whether the next run asks for check-in: the person's choice, else on for a batch, but only
+   * where the devices can reach the address (`reachable`, by default as the store was told).
+   */
+  isOn(batch: boolean, reachable?: boolean): boolean;
   /** The flash request's `checkin`, when on. */
   flashFields(batch: boolean): { checkin?: CheckinRequest };
 }
@@ -29,7 +33,12 @@ export function checkinOf(cards: CardCheckin[], jobId: string | undefined, devic
   return jobId === undefined ? undefined : cards.find((card) => card.jobId === jobId && card.device === device);
 }
 
-export function createCheckinStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
+export interface CheckinOptions {
+  /** Whether the next write's devices can reach this address (a fixed address with no gateway may not). */
+  reachable?(address: string): boolean;
+}
+
+export function createCheckinStore(api: Pick<FiotApi, 'invoke' | 'on'>, options: CheckinOptions = {}) {
   return createStore<CheckinState>()((set, get) => ({
     wanted: null,
     address: '',
@@ -42,7 +51,8 @@ export function createCheckinStore(api: Pick<FiotApi, 'invoke' | 'on'>) {
     watch: () => api.on('checkin:changed', ({ cards }) => set({ cards })),
     setWanted: (on) => set({ wanted: on }),
     setAddress: (address) => set({ address }),
-    isOn: (batch) => (get().wanted ?? batch) && get().address !== '',
+    // On by default with an address the devices cannot reach, every tile would wait for nothing.
+    isOn: (batch, reachable = options.reachable?.(get().address) ?? true) => (get().wanted ?? (batch && reachable)) && get().address !== '',
     flashFields(batch) {
       return get().isOn(batch) ? { checkin: { address: get().address } } : {};
     },
