@@ -119,7 +119,7 @@ describe('first steps of an evaluator in Chromium through the station', { skip: 
       await dialog.waitFor({ state: 'hidden' });
 
       // Met this late, the way back is one click: First boot opens, set up, the keyboard in User name.
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       await dialog.getByRole('button', { name: 'Add a login in First boot' }).click();
       await dialog.waitFor({ state: 'hidden' });
       await page.getByTestId('step-provisioning').waitFor();
