@@ -21,6 +21,7 @@ import { openStationSession, type StationSession } from '../helpers/station-sess
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { addTarget, chooseBoard, chooseOfferedImage, confirmErase, writeAndWait } from '../helpers/ui-steps';
 import { offlineCatalogEnv } from '../helpers/walk';
+import { shotAtWidths } from '../helpers/a11y';
 
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy');
 
@@ -108,6 +109,7 @@ describe('the image fits the board, and the result speaks of the device', { skip
       assert.match(await plan.locator('.plan').innerText(), /^USB stick\s/m);
       assert.equal(await plan.locator('.batch-map th').first().innerText(), 'USB stick');
       assert.equal(await page.getByTestId('flash-button').innerText(), 'Write the USB stick');
+      await shotAtWidths(page, 'board-fit-pc-write-step');
       // Paths aside (the test's loop device lives in a folder named for cards).
       assert.doesNotMatch((await plan.innerText()).replace(/\S*\/\S*/g, ''), /\b[Cc]ards?\b/);
       assert.match(await page.getByTestId('plan-board').innerText(), /PC, laptop or NUC \(x86_64, UEFI\) \(the image is for another architecture: written anyway, as you asked\)/);

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Station } from '../../electron/station/server';
-import { chromiumSkipReason, screenshotPath, type TestBrowser } from '../helpers/browser';
+import { chromiumSkipReason, type TestBrowser } from '../helpers/browser';
+import { shotAtWidths } from '../helpers/a11y';
 import { createLoopDisk } from '../helpers/loop';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { addTarget, chooseImage, confirmErase, firstBootWithKey } from '../helpers/ui-steps';
@@ -18,11 +19,6 @@ import { openStationSession, type StationSession } from '../helpers/station-sess
 
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason();
-
-async function shot(page: Page, name: string): Promise<void> {
-  const file = screenshotPath(name);
-  if (file) await page.screenshot({ path: file });
-}
 
 /** Whether the step list shows the step ticked (✓) and whether it can be opened. */
 async function stepState(page: Page, id: string): Promise<{ done: boolean; open: boolean }> {
@@ -72,7 +68,7 @@ describe('what a failed write offers, in Chromium through the station', { skip: 
       assert.equal(await page.getByTestId('target-error').first().getAttribute('data-code'), 'NOT_FEDORA_IOT');
       // Let any refresh the end of a write sets off settle before reading the step list.
       await page.waitForTimeout(1000);
-      await shot(page, 'failed-1-not-fedora-iot');
+      await shotAtWidths(page, 'failed-1-not-fedora-iot');
 
       const after = { image: await stepState(page, 'image'), provisioning: await stepState(page, 'provisioning'), drives: await stepState(page, 'drives') };
       assert.deepEqual(after, before, 'the step list is as it was before the write');

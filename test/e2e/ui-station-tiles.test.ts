@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { shotAtWidths } from '../helpers/a11y';
 import type { Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason } from '../helpers/browser';
 import { insertTestCard, type LoopDevice } from '../helpers/loop';
@@ -195,10 +196,23 @@ describe('station mode tiles: cards taken out, and a count that keeps up', { ski
     const plain = insert('plain-1');
     await slotState(page, plain.device, 'done');
     assert.equal(await slot(page, plain.device).locator('.bench-phase').innerText(), 'Verified — safe to take out', 'the tile ends in what to do next');
+    await shotAtWidths(page, 'tiles-verified');
+
     const frames = await page.evaluate(() => window.benchFrames ?? []);
     const starting = frames.flatMap((f) => f.starting);
     assert.ok(!starting.includes('Next values…'), `a starting card said: ${starting.join(', ')}`);
     assert.equal(await page.getByTestId('bench-count').innerText(), '1 card written and verified. Insert the next card.');
+
+    // A card too small for the image: said once, with the way out; no Retry, which would meet the same size.
+    const smallCard = insertTestCard(cardDir, 'small-1', 8 * 1024 * 1024);
+    cards.push(smallCard);
+    await slotState(page, smallCard.device, 'failed');
+    const smallTile = slot(page, smallCard.device);
+    const error = await smallTile.locator('.bench-error[data-code="TARGET_TOO_SMALL"]').innerText();
+    assert.match(error, /is too small: the image needs [\d.]+ MB\. Use a card or USB stick of at least [\d.]+ MB\.$/);
+    assert.equal(error.match(/\bUse\b/g)?.length, 1, error);
+    assert.equal(await smallTile.getByTestId('bench-retry').count(), 0, 'no retry for a card too small');
+    await shotAtWidths(page, 'tiles-too-small');
     await page.getByTestId('bench-switch').click();
     await page.close();
   });
