@@ -60,6 +60,17 @@ describe('what a failed write offers, in Chromium through the station', { skip: 
       const before = { image: await stepState(page, 'image'), provisioning: await stepState(page, 'provisioning'), drives: await stepState(page, 'drives') };
       assert.deepEqual(before, { image: { done: true, open: true }, provisioning: { done: true, open: true }, drives: { done: true, open: true } });
 
+      // From the moment the outcome shows, every state of the first three steps is noted: none may lose its ✓ or lock, even for a moment.
+      // A script string: the test's TypeScript transform would wrap named functions in a helper the page lacks.
+      await page.evaluate(`(() => {
+        window.stepStates = [];
+        const nav = document.querySelector('.step-nav');
+        new MutationObserver(() => {
+          if (!document.querySelector('[data-testid="result-failure"], [data-testid="result-success"]')) return;
+          const now = [...nav.querySelectorAll('li')].slice(0, 3).map((li) => (li.classList.contains('done') ? '✓' : '-') + (li.querySelector('button').disabled ? ' locked' : '')).join(', ');
+          if (!window.stepStates.includes(now)) window.stepStates.push(now);
+        }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+      })()`);
       await page.getByTestId('flash-button').click();
       await confirmErase(page);
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
@@ -72,6 +83,8 @@ describe('what a failed write offers, in Chromium through the station', { skip: 
 
       const after = { image: await stepState(page, 'image'), provisioning: await stepState(page, 'provisioning'), drives: await stepState(page, 'drives') };
       assert.deepEqual(after, before, 'the step list is as it was before the write');
+      const seen = await page.evaluate(() => (window as unknown as { stepStates: string[] }).stepStates);
+      assert.deepEqual(seen.filter((state) => state !== '✓, ✓, ✓'), [], 'after the write, no step lost its ✓ or locked, even for a moment');
       assert.equal(await page.getByRole('button', { name: /^Retry/ }).count(), 0, 'a retry would meet the same image');
       assert.equal(await page.getByRole('button', { name: /^Write more/ }).count(), 0, 'no card was written: there is nothing to write more of');
       const next = page.getByTestId('failure-next-step');

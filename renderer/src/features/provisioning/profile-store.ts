@@ -73,10 +73,15 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>, options: { canR
     let timer: ReturnType<typeof setTimeout> | null = null;
     let generation = 0;
 
-    const refresh = () => {
+    /**
+     * `quiet`: the form did not change (a finished write moved the series), so the preview shown
+     * stays good until the new one arrives: the step is not "checking" meanwhile, which would
+     * take First boot's ✓ away and lock the steps after it for a moment after every write.
+     */
+    const refresh = (quiet = false) => {
       if (timer) clearTimeout(timer);
       if (!get().enabled) return;
-      set({ previewing: true });
+      if (!quiet) set({ previewing: true });
       timer = setTimeout(() => {
         const mine = ++generation;
         const { form, counterStart } = get();
@@ -136,7 +141,7 @@ export function createProfileStore(api: Pick<FiotApi, 'invoke'>, options: { canR
         set({ counterStart: n !== null && Number.isInteger(n) && n >= 0 ? n : null });
         refresh();
       },
-      refreshPreview: refresh,
+      refreshPreview: () => refresh(true),
       async setPassword(password) {
         if (!password) {
           get().update({ passwordHash: '' });
