@@ -117,7 +117,7 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       await page.getByRole('button', { name: 'Continue' }).click();
       assert.match(await page.getByTestId('plan-streamed').innerText(), /downloaded while the cards are written/);
       mirror.faults.throttle = RATE;
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       await confirmErase(page);
 
       // The Write step while it runs: what it shows of both pipes, sampled until the outcome.
