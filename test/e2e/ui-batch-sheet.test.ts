@@ -80,6 +80,7 @@ describe('the batch sheet and labels', { skip }, () => {
       await page.getByTestId('batch-print').click();
       await page.getByTestId('print-view').waitFor();
       assert.equal(downloaded, false, 'a print view, not a download');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'print-now', 'the keyboard is in the print view');
 
       const rows = page.getByTestId('print-row');
       assert.equal(await rows.count(), 3);
@@ -101,6 +102,8 @@ describe('the batch sheet and labels', { skip }, () => {
       assert.deepEqual(pdfPageSizesMm(await page.pdf({ preferCSSPageSize: true })), [[62, 29], [62, 29], [62, 29]], 'one 62 x 29 mm label per card');
       await page.getByTestId('print-close').click();
       assert.equal(await page.getByTestId('print-view').count(), 0);
+      await page.waitForFunction(() => document.activeElement !== document.body);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'batch-print', 'closed, the keyboard is back on the button that opened it');
       assert.deepEqual(pageErrors, []);
 
       // The exported sheet and labels (what `history --batch --html / --labels` prints), in a page of their own.

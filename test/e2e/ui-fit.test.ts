@@ -31,7 +31,7 @@ describe('words that fit, in Chromium through the station', { skip: skip ?? fals
     await session?.close();
   });
 
-  it('at 800 px the top bar is one row, each button on one line', async () => {
+  it('at 800 px the top bar is one row, each button on one line; a tool it opens takes the keyboard', async () => {
     const page = await session.browser.context.newPage();
     try {
       await page.setViewportSize({ width: 800, height: 700 });
@@ -49,6 +49,12 @@ describe('words that fit, in Chromium through the station', { skip: skip ?? fals
       assert.ok(brand, 'the app’s name is on one line');
       const rows = await page.locator('.top-bar > *').evaluateAll((elements) => new Set(elements.map((element) => Math.round(element.getBoundingClientRect().bottom / 8))).size);
       assert.equal(rows, 1, 'the whole top bar is one row');
+
+      // A tool opened from the top bar takes the keyboard, as a step does: not left on the top-bar button.
+      await page.getByTestId('tool-open-restore').press('Enter');
+      await page.getByTestId('tool-restore').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'tool-title');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Restore a card');
     } finally {
       await page.close();
     }

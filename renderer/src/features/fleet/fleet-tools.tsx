@@ -1,4 +1,5 @@
 /** The window's fleet tools (the card bench, restore, save a card) beside the steps, and the top bar's ways in. */
+import { useEffect, useRef } from 'react';
 import { historyStore, toolStore, useHistory, useTool } from '../../stores';
 import { BackupView } from './backup-view';
 import { BenchBadge, BenchView } from './bench-view';
@@ -15,10 +16,14 @@ function ToolBody({ tool }: { tool: FleetTool }) {
 }
 
 export function FleetToolView({ tool }: { tool: FleetTool }) {
+  // Opened from the top bar, the keyboard goes to the tool, as it does to a step's heading: else
+  // it stays on the top-bar button and the next Tab starts from there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [tool]);
   return (
     <main className="panel fleet-tool" aria-labelledby="tool-title" data-testid={`tool-${tool}`}>
       <header className="panel-header">
-        <h1 id="tool-title">{titles[tool]}</h1>
+        <h1 id="tool-title" tabIndex={-1} ref={heading}>{titles[tool]}</h1>
       </header>
       <div className="panel-body"><ToolBody tool={tool} /></div>
       <footer className="panel-actions">

@@ -1,5 +1,5 @@
 /** One batch (a card bench run, or one Write) exported as the batch record (CSV, JSON), or opened in the print view. */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { batchOf, latestBatch, type HistoryEntry } from '../../../../shared/domain/history';
 import { historyStore, useHistory } from '../../stores';
 import type { BatchFormat } from './history-store';
@@ -36,6 +36,14 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
   const [chosen, setChosen] = useState<string | null>(null);
   // The latest card bench session first (the paperwork after a fleet day), else the newest Write.
   const jobId = chosen ?? latestBatch(entries) ?? '';
+  // The print view closed: the keyboard comes back to "Printable sheet", as from a dialog, not to the page's start.
+  const printing = useHistory((s) => s.printing !== null);
+  const printButton = useRef<HTMLButtonElement>(null);
+  const wasPrinting = useRef(false);
+  useEffect(() => {
+    if (wasPrinting.current && !printing) printButton.current?.focus();
+    wasPrinting.current = printing;
+  }, [printing]);
   return (
     <section className="stack batch-export" aria-labelledby="batch-export-title" data-testid="batch-export">
       <h2 id="batch-export-title">One batch</h2>
@@ -52,7 +60,7 @@ export function BatchExport({ entries }: { entries: HistoryEntry[] }) {
             {words}
           </button>
         ))}
-        <button type="button" className="button" disabled={busy || !jobId} onClick={() => void historyStore.getState().printBatch(jobId)} data-testid="batch-print">
+        <button type="button" className="button" ref={printButton} disabled={busy || !jobId} onClick={() => void historyStore.getState().printBatch(jobId)} data-testid="batch-print">
           Printable sheet
         </button>
       </div>

@@ -4,7 +4,7 @@
  * line and a QR code per card) and a label page for a 62 mm label printer (one 62 x 29 mm label
  * per card written to the end). Only this view prints: the rest of the app is hidden from print.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { batchOf, imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
 import { LONG_COLUMNS, qrDataUrl, sheetCard, sheetColumns, sheetTitle, wantsLabel, type SheetCard } from '../../../../shared/batch-sheet';
@@ -64,8 +64,16 @@ function Labels({ cards }: { cards: SheetCard[] }) {
   );
 }
 
+/** The keyboard goes into the view when it opens, on Print… (Close gives it back: see BatchExport). */
+function useDialogFocus(): RefObject<HTMLButtonElement | null> {
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return first;
+}
+
 export function BatchPrintView({ batch }: { batch: HistoryEntry[] }) {
   const [layout, setLayout] = useState<Layout>('sheet');
+  const printButton = useDialogFocus();
   const cards = batch.map(sheetCard);
   return createPortal(
     <div className={`print-view print-view-${layout}`} role="dialog" aria-modal="true" aria-label="Printable sheet" data-testid="print-view" data-layout={layout}>
@@ -75,7 +83,7 @@ export function BatchPrintView({ batch }: { batch: HistoryEntry[] }) {
           <button type="button" className="button" aria-pressed={layout === 'labels'} onClick={() => setLayout('labels')} data-testid="print-layout-labels">62 mm labels</button>
         </div>
         <span className="spacer" />
-        <button type="button" className="button primary" onClick={() => window.print()} data-testid="print-now">Print…</button>
+        <button type="button" className="button primary" ref={printButton} onClick={() => window.print()} data-testid="print-now">Print…</button>
         <button type="button" className="button" onClick={() => historyStore.getState().closePrint()} data-testid="print-close">Close</button>
       </div>
       <div className="print-pages">{layout === 'sheet' ? <Sheet batch={batch} cards={cards} /> : <Labels cards={cards} />}</div>
