@@ -10,8 +10,11 @@ import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { chooseImage, firstBootWithKey } from '../helpers/ui-steps';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { shotAtWidths } from '../helpers/a11y';
+import { offlineCatalogEnv } from '../helpers/walk';
 
 const skip = chromiumSkipReason();
 
@@ -92,6 +95,54 @@ describe('words that fit, in Chromium through the station', { skip: skip ?? fals
       await page.getByLabel('Hostname', { exact: true }).fill('maya-{n}');
       await summary.filter({ hasText: 'maya-1' }).waitFor();
       assert.equal(await summary.innerText(), 'Cards or USB sticks named maya-1, …');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('offline, the download notice’s Retry, in Chromium through the station', { skip: skip ?? false }, () => {
+  let session: StationSession;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-fit-offline-'));
+    session = await openStationSession('fit-offline', await offlineCatalogEnv(dataDir));
+  });
+
+  after(async () => {
+    await session?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says it is trying, keeps the notice and the keyboard on Retry, and says again that there is no network', { timeout: 60_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(session.station.url);
+      await page.getByTestId('catalog-offline').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
+      await page.getByTestId('catalog-entry').first().click();
+      const retry = page.getByTestId('download-retry');
+      await retry.waitFor();
+      // Every word the button shows from here on, noted as the page draws it (a script string: see ui-failed-write).
+      await page.evaluate(`(() => {
+        window.retryWords = [];
+        new MutationObserver(() => {
+          const button = document.querySelector('[data-testid="download-retry"]');
+          const words = button ? button.textContent : '(gone)';
+          if (window.retryWords[window.retryWords.length - 1] !== words) window.retryWords.push(words);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      })()`);
+      await retry.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => {
+        const words = (window as unknown as { retryWords: string[] }).retryWords;
+        return words.includes('Trying…') && words[words.length - 1] === 'Retry';
+      }, undefined, { timeout: 30_000 });
+      const words = await page.evaluate(() => (window as unknown as { retryWords: string[] }).retryWords);
+      assert.ok(!words.includes('(gone)'), `the notice never went away: ${words.join(' → ')}`);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'download-retry', 'the keyboard is still on Retry');
+      await shotAtWidths(page, 'fit-3-offline-retry');
     } finally {
       await page.close();
     }

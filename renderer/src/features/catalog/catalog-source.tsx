@@ -64,7 +64,8 @@ function InView({ error, children }: { error: ErrorInfo; children: ReactNode }) 
 /** The download a choice started, in one line (the Download tab has the full view); failures in full. */
 function DownloadLine() {
   const current = useDownloads((s) => s.current);
-  const error = useDownloads((s) => s.error);
+  // While a Retry tries, the failure it means to mend stays shown (its Retry says "Trying…").
+  const error = useDownloads((s) => s.error ?? s.retrying);
   const offline = useCatalog((s) => s.catalog !== null && catalogOffline(s.catalog));
   if (failedOffline(error, offline)) return <DownloadOffline />;
   if (error) {

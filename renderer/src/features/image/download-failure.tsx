@@ -8,7 +8,7 @@ import { archInName } from '../../../../shared/domain/board-fit';
 import type { ErrorInfo } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/error-notice';
 import { chosenBoard } from '../catalog/catalog-store';
-import { cacheStore, downloadsStore, useCache, useCatalog } from '../../stores';
+import { cacheStore, downloadsStore, useCache, useCatalog, useDownloads } from '../../stores';
 import { FolderCopyOffer } from './folder-copy';
 import { openSourceTab } from './source-tab';
 
@@ -30,11 +30,13 @@ export function useCachedImageCount(): number | null {
 export function DownloadWaysOn() {
   // An empty cache offers nothing: no button that leads to an empty list.
   const cached = useCachedImageCount();
+  const trying = useDownloads((s) => s.retrying !== null);
   return (
     <>
       <FolderCopyOffer />
-      <button type="button" className="button" onClick={() => void downloadsStore.getState().retry()}>
-        Retry
+      {/* Not disabled while trying: a disabled button would drop the keyboard to the page's start. */}
+      <button type="button" className="button" aria-disabled={trying} onClick={() => { if (!trying) void downloadsStore.getState().retry(); }} data-testid="download-retry">
+        {trying ? 'Trying…' : 'Retry'}
       </button>
       <button type="button" className="button" onClick={() => openSourceTab('file')}>
         Use a file you have

@@ -21,7 +21,8 @@ const phaseWords: Record<ImagePhase, string> = {
 
 export function DownloadSource() {
   const current = useDownloads((s) => s.current);
-  const error = useDownloads((s) => s.error);
+  // While a Retry tries, the failure it means to mend stays shown (its Retry says "Trying…").
+  const error = useDownloads((s) => s.error ?? s.retrying);
   const [source, setSource] = useState('');
   const [sha256, setSha256] = useState('');
   const [skipSignature, setSkipSignature] = useState(false);

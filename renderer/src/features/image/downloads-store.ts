@@ -10,6 +10,11 @@ import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
 export interface DownloadsState {
   current: ImageProgress | null;
   error: ErrorInfo | null;
+  /**
+   * The failure a Retry is trying to mend, until the retry fails too or gets under way: its notice
+   * stays on screen saying "Trying…" meanwhile, so the press shows and the keyboard stays on Retry.
+   */
+  retrying: ErrorInfo | null;
   /** The last download asked for (a URL or catalog reference, and the sha256 it must have). */
   asked: { source: string; sha256?: string } | null;
   /** insecureSkipSignature: accept a Fedora image whose CHECKSUM signature is missing or wrong. */
@@ -35,6 +40,7 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
   return createStore<DownloadsState>()((set, get) => ({
     current: null,
     error: null,
+    retrying: null,
     asked: null,
 
     async start(source, sha256, insecureSkipSignature = false) {
@@ -46,12 +52,15 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
         const { downloadId } = await api.invoke('images:download', { source: source.trim(), ...(trimmed ? { sha256: trimmed } : {}), prepareRaw: true, insecureSkipSignature });
         set({ current: { downloadId, source, phase: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null } });
       } catch (error) {
-        set({ error: toErrorInfo(error) });
+        set({ error: toErrorInfo(error), retrying: null });
       }
     },
 
     async retry() {
-      if (last) await get().start(last.source, last.sha256, last.insecureSkipSignature);
+      if (!last) return;
+      // The old failure stands, as "Trying…", until this try answers: a failure or progress ends it.
+      set({ retrying: get().error });
+      await get().start(last.source, last.sha256, last.insecureSkipSignature);
     },
 
     async cancel() {
@@ -62,13 +71,13 @@ export function createDownloadsStore(api: Pick<FiotApi, 'invoke' | 'on'>, onRead
     setAside() {
       const current = get().current;
       if (current && activePhases.has(current.phase)) return;
-      if (current || get().error) set({ current: null, error: null });
+      if (current || get().error || get().retrying) set({ current: null, error: null, retrying: null });
     },
 
     watch() {
       return api.on('images:progress', (progress) => {
         if (progress.downloadId !== get().current?.downloadId) return;
-        set({ current: progress, error: progress.error ? { ...progress.error, code: progress.error.code as ErrorInfo['code'] } : null });
+        set({ current: progress, error: progress.error ? { ...progress.error, code: progress.error.code as ErrorInfo['code'] } : null, ...(progress.phase === 'resolving' ? {} : { retrying: null }) });
         if (progress.phase === 'done' && progress.path) onReady(progress.path);
       });
     },
