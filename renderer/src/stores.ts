@@ -13,6 +13,7 @@ import { createCheckinStore, type CheckinState } from './features/checkin/checki
 import { strandedBy } from './features/checkin/checkin-reach-of';
 import { createDrivesStore, imageFacts, type DrivesState } from './features/drives/drives-store';
 import { checkTarget } from '../../shared/drive-constraints';
+import { catalogOffline } from '../../shared/domain/catalog';
 import { createBenchStore, type BenchState } from './features/fleet/bench-store';
 import { createFleetStore, type FleetState } from './features/fleet/fleet-store';
 import { createRestoreStore, type RestoreState } from './features/fleet/restore-store';
@@ -95,6 +96,13 @@ catalogStore.subscribe((state, before) => {
   if (state.boardId === before.boardId && state.boards === before.boards) return;
   const arch = state.boards.find((b) => b.id === state.boardId)?.arch;
   if (arch && buildStore.getState().build?.status !== 'running') buildStore.getState().set({ arch });
+});
+// Fedora answers again (the banner's Retry, or a refresh): a download that failed for want of a
+// network no longer stands for what happens next, so its "No network" notice goes.
+catalogStore.subscribe((state, before) => {
+  const online = (catalog: typeof state.catalog) => catalog !== null && !catalogOffline(catalog);
+  const failedOffline = ['OFFLINE', 'NETWORK'].includes(downloadsStore.getState().error?.code ?? '');
+  if (online(state.catalog) && !online(before.catalog) && failedOffline) downloadsStore.getState().setAside();
 });
 export const drivesStore = createDrivesStore(api, { shell: api.shell, writable: (drive) => checkTarget(drive, imageFacts(imageStore.getState().info)).ok });
 // Another image may not fit a card chosen for the last one: its tick goes, and its row says why.
