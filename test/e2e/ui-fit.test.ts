@@ -143,6 +143,12 @@ describe('offline, the download notice’s Retry, in Chromium through the statio
       assert.ok(!words.includes('(gone)'), `the notice never went away: ${words.join(' → ')}`);
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'download-retry', 'the keyboard is still on Retry');
       await shotAtWidths(page, 'fit-3-offline-retry');
+
+      // The offline banner's Retry too: it says when it tried, and the keyboard stays on it.
+      await page.getByTestId('catalog-retry').focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('catalog-tried').waitFor({ timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'catalog-retry', 'the keyboard is still on the banner’s Retry');
     } finally {
       await page.close();
     }

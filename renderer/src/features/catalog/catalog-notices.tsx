@@ -28,6 +28,7 @@ function OfflineBanner({ catalog }: { catalog: Catalog }) {
   const cached = useCachedImageCount();
   const [retried, setRetried] = useState(false);
   const retry = () => {
+    if (refreshing) return;
     setRetried(true);
     void catalogStore.getState().refresh();
   };
@@ -38,7 +39,8 @@ function OfflineBanner({ catalog }: { catalog: Catalog }) {
         <strong>You’re offline:</strong> showing the list of releases as it was on {catalogShownFrom(catalog)} (newer ones may exist); {works}.
       </p>
       <div className="row">
-        <button type="button" className="button" onClick={retry} disabled={refreshing} data-testid="catalog-retry">
+        {/* Not disabled while trying: a disabled button would drop the keyboard to the page's start. */}
+        <button type="button" className="button" onClick={retry} aria-disabled={refreshing} data-testid="catalog-retry">
           {refreshing ? 'Trying…' : 'Retry'}
         </button>
         {retried && triedAt && !refreshing && <span className="muted small offline-tried" data-testid="catalog-tried">Tried again at {new Date(triedAt).toLocaleTimeString()}: still no answer.</span>}
