@@ -109,7 +109,7 @@ describe('the device table across a reload, in Chromium through the station', { 
       const planned = page.getByTestId('batch-card');
       await planned.first().waitFor();
       assert.match(await planned.first().innerText(), /site-pump-01\s+1 \(line 2\)/);
-      await page.getByRole('button', { name: 'Flash the drive' }).click();
+      await page.getByTestId('flash-button').click();
       await confirmErase(page);
       const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
       await outcome.waitFor({ timeout: 150_000 });
@@ -140,7 +140,7 @@ describe('the device table across a reload, in Chromium through the station', { 
       await planned.first().filter({ hasText: 'site-pump-02' }).waitFor();
       assert.match(await planned.first().innerText(), /site-pump-02\s+2 \(line 3\)/);
       assert.equal(await page.getByTestId('rows-left').innerText(), '11 unused rows in the table before this batch.');
-      assert.equal(await page.getByRole('button', { name: 'Flash the drive' }).isDisabled(), false);
+      assert.equal(await page.getByTestId('flash-button').isDisabled(), false);
       await shotAtWidths(page, 'table-reload-2-write-after-reload');
 
       // History names the row the same way.
@@ -172,7 +172,7 @@ describe('the device table across a reload, in Chromium through the station', { 
       const blocker = page.getByTestId('batch-blocker');
       await blocker.waitFor();
       assert.equal(await blocker.innerText(), 'The device table sites.csv could not be brought back after the page reloaded, so the cards would get no names or addresses from it: import it again in the First boot step (or remove it there) before writing.');
-      assert.equal(await page.getByRole('button', { name: 'Flash the drive' }).isDisabled(), true);
+      assert.equal(await page.getByTestId('flash-button').isDisabled(), true);
       // The first-boot line does not promise the table's rows either.
       assert.match(await page.getByTestId('plan-provisioning').innerText(), /the device table sites\.csv, once imported again/);
       await shotAtWidths(page, 'table-reload-3-table-not-kept');
@@ -193,7 +193,7 @@ describe('the device table across a reload, in Chromium through the station', { 
       await toWrite(page, card.device);
       await page.getByTestId('batch-card').first().filter({ hasText: 'well-01' }).waitFor();
       assert.equal(await blocker.count(), 0);
-      assert.equal(await page.getByRole('button', { name: 'Flash the drive' }).isDisabled(), false);
+      assert.equal(await page.getByTestId('flash-button').isDisabled(), false);
     } finally {
       await page.close();
       card.dispose();
