@@ -22,6 +22,8 @@ export interface FiguresInput {
   /** Whether the job reads every card back. */
   verify: boolean;
   targets: Array<Pick<TargetState, 'state' | 'readBack' | 'firstBoot'>>;
+  /** The download a streamed write reads, when one runs: its share stands in for an image size not known yet. */
+  download?: { bytes: number; totalBytes: number | null };
 }
 
 const STREAM_PHASES: ReadonlySet<FlashPhase> = new Set(['decompressing', 'writing']);
@@ -32,6 +34,18 @@ function share(done: number, total: number | null): number | null {
   return total === 0 ? 1 : Math.max(0, Math.min(1, done / total));
 }
 
+/**
+ * How far the stream has reached every card. An image whose size only its end tells (a single-block
+ * .xz written while it downloads) is as far as its download, which the decoder cannot be ahead of;
+ * that share stops short of 1 until the writer says the stream ended, so the step stays "writing".
+ */
+function streamShare(input: FiguresInput): number | null {
+  const known = share(input.bytes, input.totalBytes);
+  if (known !== null || !input.download) return known;
+  const downloaded = share(input.download.bytes, input.download.totalBytes);
+  return downloaded === null ? null : Math.min(0.99, downloaded);
+}
+
 /** One card's figure. A card reaches 100 % only once it is done; a stopped card has none of its own (keepForward keeps the one it reached). */
 export function cardFigure(input: FiguresInput, target: FiguresInput['targets'][number]): CardFigure {
   if (target.state === 'done') return { step: 'done', percent: 100 };
@@ -39,7 +53,7 @@ export function cardFigure(input: FiguresInput, target: FiguresInput['targets'][
   if (target.state === 'pending' || input.phase === 'preparing') return { step: 'starting', percent: 0 };
   const streaming = STREAM_PHASES.has(input.phase);
   // While the image streams every card takes part at the stream's position; after it, the stream is behind every card.
-  const written = streaming ? share(input.bytes, input.totalBytes) : 1;
+  const written = streaming ? streamShare(input) : 1;
   const readBack = target.readBack ? share(target.readBack.bytes, target.readBack.totalBytes) : AFTER_READ_BACK.has(input.phase) ? 1 : 0;
   const parts: Array<[CardStep, number, number | null]> = [['writing', STEP_WEIGHTS.writing, written]];
   if (input.verify) parts.push(['verifying', STEP_WEIGHTS.verifying, readBack]);

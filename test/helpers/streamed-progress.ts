@@ -5,6 +5,8 @@ export interface StreamedProgress {
   type: 'progress';
   phase: string;
   bytes: number;
+  /** The job's one figure, as the app's header and the CLI's bar show it. */
+  percent?: number | null;
   download?: { bytes: number; totalBytes: number | null; limitedBy: 'download' | 'card' };
 }
 

@@ -149,7 +149,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     // The cards cannot be done before the download is: while one runs, the time left is the longer of the two.
     const downloadEta = download ? downloadMeter.sample(download.bytes, download.totalBytes).etaSeconds : null;
     const etaSeconds = writeEta !== null && downloadEta !== null ? Math.max(writeEta, downloadEta) : writeEta;
-    const computed = progressFigures({ phase, bytes, totalBytes, verify: input.verify !== false, targets }, figures);
+    const computed = progressFigures({ phase, bytes, totalBytes, verify: input.verify !== false, targets, ...(download ? { download } : {}) }, figures);
     figures = computed.cards;
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]), figure: computed.cards[i]! }));

@@ -92,6 +92,13 @@ describe('one card', () => {
     assert.deepEqual(cardFigure(input('writing', 500, 1000, [], false), card('writing')), { step: 'writing', percent: 50 });
   });
 
+  it('an image whose size is unknown while it downloads moves with the download, and stays "writing" until its stream ends', () => {
+    const streamed = (bytes: number, downloaded: number): FiguresInput => ({ ...input('decompressing', bytes, null, []), download: { bytes: downloaded, totalBytes: 1000 } });
+    assert.deepEqual(cardFigure(streamed(3000, 500), card('writing')), { step: 'writing', percent: 34 });
+    assert.deepEqual(cardFigure(streamed(6000, 1000), card('writing')), { step: 'writing', percent: 68 }, 'downloaded whole, still decoding: short of the read-back');
+    assert.deepEqual(cardFigure({ ...streamed(6000, 1000), totalBytes: 6000 }, card('writing')), { step: 'verifying', percent: 69 }, 'the stream ended: its size is known');
+  });
+
   it('has no figure while the image\'s size is unknown, and keeps the one it had', () => {
     assert.deepEqual(cardFigure(input('decompressing', 500, null, []), card('writing')), { step: 'writing', percent: null });
     assert.deepEqual(keepForward({ step: 'writing', percent: 20 }, { step: 'writing', percent: null }), { step: 'writing', percent: 20 });
