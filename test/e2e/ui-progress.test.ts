@@ -249,7 +249,7 @@ describe('write progress that agrees with itself', { skip: skip ?? false }, () =
         if (percent === 100) assert.equal(state, 'done', `100 % before the card is done: ${line}`);
         words.add(phase);
       }
-      for (const phase of ['Writing', 'Verifying', 'Setting up first boot', 'Done']) assert.ok(words.has(phase), `the tile said ${phase}: ${[...words].join(', ')}`);
+      for (const phase of ['Writing', 'Verifying', 'Setting up first boot', 'Verified — safe to take out']) assert.ok(words.has(phase), `the tile said ${phase}: ${[...words].join(', ')}`);
       assert.equal(last, 100);
       await page.getByTestId('bench-switch').click();
       assert.deepEqual(pageErrors, []);
