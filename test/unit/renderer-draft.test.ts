@@ -204,3 +204,22 @@ test('draft: a table whose rows storage refused comes back as missing, and the w
   again.stores.fleet.getState().clearTable();
   assert.equal(batchBlocker(again.stores.fleet.getState(), 1), null, 'removing the table lets the write go on without it');
 });
+
+test('draft: a catalog image chosen to be written while it downloads is still chosen after a restart; a foreign URL is not', async () => {
+  const storage = memoryStorage();
+  const first = appStores({}, GB);
+  keepDraft(first.stores, storage);
+  await settle();
+  const remote = { url: 'https://mirror.example/43/IoT/aarch64/images/Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz', sha256: 'a'.repeat(64), name: 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz', fileSize: 442_000_000, imageSize: 6_442_450_944, arch: 'aarch64' as const };
+  first.stores.image.getState().chooseRemote(remote);
+  await settle();
+
+  const again = appStores({}, GB);
+  keepDraft(again.stores, storage);
+  await settle();
+  assert.deepEqual(again.stores.image.getState().remote, remote);
+  assert.equal(again.stores.image.getState().path, remote.url);
+
+  const stored = JSON.parse(storage.getItem('fiot:draft')!) as Record<string, unknown>;
+  assert.equal(parseDraft(JSON.stringify({ ...stored, remoteImage: { ...remote, url: 'file:///etc/shadow' } }))!.remoteImage, null);
+});

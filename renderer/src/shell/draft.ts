@@ -8,6 +8,7 @@
  * user keeps a passphrase on purpose.
  */
 import { emptyForm, type ProfileForm } from '../features/provisioning/profile-form';
+import type { RemoteImage } from '../features/image/image-store';
 
 export interface Draft {
   step: string;
@@ -25,6 +26,8 @@ export interface Draft {
    * the restored app then refuses to write until it is imported again.
    */
   table: { name: string; text: string | null } | null;
+  /** A catalog image chosen to be written while it downloads (nothing of it is on disk yet to choose by path). */
+  remoteImage: RemoteImage | null;
 }
 
 export const DRAFT_KEY = 'fiot:draft';
@@ -64,6 +67,23 @@ function parseTable(value: unknown): Draft['table'] {
   return { name, text: isString(text) ? text : null };
 }
 
+const sizeOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
+
+/** Only a well-formed http(s) image with the fields the store uses; the core checks its address again on writing. */
+function parseRemote(value: unknown): RemoteImage | null {
+  if (!value || typeof value !== 'object') return null;
+  const { url, sha256, name, fileSize, imageSize, arch } = value as Record<string, unknown>;
+  if (!isString(url) || !/^https?:\/\//i.test(url) || !isString(name)) return null;
+  return {
+    url,
+    name,
+    ...(isString(sha256) && /^[0-9a-f]{64}$/.test(sha256) ? { sha256 } : {}),
+    fileSize: sizeOrNull(fileSize),
+    imageSize: sizeOrNull(imageSize),
+    arch: arch === 'aarch64' || arch === 'x86_64' ? arch : null,
+  };
+}
+
 /** The stored draft, or null when there is none or it cannot be read (an older or damaged one). */
 export function parseDraft(text: string | null): Draft | null {
   if (!text) return null;
@@ -93,5 +113,6 @@ export function parseDraft(text: string | null): Draft | null {
     // Drafts kept before the board and the table were have neither.
     boardId: isString(draft.boardId) ? draft.boardId : null,
     table: parseTable(draft.table),
+    remoteImage: parseRemote(draft.remoteImage),
   };
 }

@@ -37,8 +37,9 @@ function captureDraft({ ui, image, profile, drives, catalog, fleet }: DraftStore
   return {
     step: ui.getState().step,
     imageSource: ui.getState().imageSource,
-    // A catalog image chosen to download while written is chosen again from the list, not kept.
+    // A catalog image chosen to download while written has no path on disk yet: it is kept as the catalog described it.
     imagePath: image.getState().remote ? '' : image.getState().path,
+    remoteImage: image.getState().remote,
     provisioning: { enabled, form, counterStart },
     addedTargets: drives.getState().added.map((drive) => drive.device),
     selectedTargets: drives.getState().selected,
@@ -60,6 +61,7 @@ async function restoreDraft(draft: Draft, { ui, image, profile, drives, catalog,
   if (draft.boardId) catalog.getState().chooseBoard(draft.boardId);
   if (draft.table?.text != null) fleet.getState().importTable(draft.table.text, draft.table.name, formToProfile(profile.getState().form));
   else if (draft.table) fleet.getState().tableNotRestored(draft.table.name);
+  if (draft.remoteImage) image.getState().chooseRemote(draft.remoteImage);
   // The drive rules need the image's size, and added devices must be resolved before selecting.
   await Promise.all([draft.imagePath ? image.getState().choose(draft.imagePath) : undefined, drives.getState().load()]);
   for (const target of draft.addedTargets) await drives.getState().addByPath(target);
