@@ -142,12 +142,18 @@ function namesKeyFile(value: string, cwd: string): boolean {
   return statSync(path.resolve(cwd, value), { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+/** A value with no space that reads as a file's path (a key's text is its type, a space, then the key). */
+function looksLikeKeyPath(value: string): boolean {
+  return !/\s/.test(value.trim()) && (value.includes('/') || /\.pub$/i.test(value));
+}
+
 function sshKeys(values: ProvisioningValues, cwd: string): string[] {
   return (values['ssh-key'] ?? []).flatMap((key) => {
     // The shell leaves the ~ of `@~/.ssh/id_ed25519.pub` alone (it is not at the word's start): it is the home folder here too.
     if (key.startsWith('@~/')) return keysInFile(path.join(os.homedir(), key.slice(3)), key, cwd);
     if (key.startsWith('@')) return keysInFile(key.slice(1), key, cwd);
     if (namesKeyFile(key, cwd)) return keysInFile(key, key, cwd);
+    if (looksLikeKeyPath(key)) throw usage(`--ssh-key ${key}: there is no such file.`, 'Give the path of your public key file (such as ~/.ssh/id_ed25519.pub; `ls ~/.ssh` lists them), or the key\'s own text in quotes.');
     return [key.trim()];
   });
 }

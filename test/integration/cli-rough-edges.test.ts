@@ -62,6 +62,11 @@ describe('fiot-flash as typed from habit', () => {
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /is a private key: never share it/);
     assert.doesNotMatch(refused.stderr, /b3BlbnNzaC1rZXktdjEAAAAA/);
+    // A path that names no file is said to be one, not called a key of no known type.
+    const missing = await runCli(['ignition', '--user', 'tech', '--ssh-key', path.join(work, 'nokey.pub')], env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nokey\.pub: there is no such file/);
+    assert.doesNotMatch(missing.stderr, /key type/);
   });
 
   it('boards says in words how an image reaches each board; --json keeps the ids scripts read', async () => {
