@@ -86,6 +86,12 @@ describe('the device table across a reload, in Chromium through the station', { 
     const page = await session.browser.context.newPage();
     try {
       await tableOnFirstBoot(page, 'site-pump');
+      // Empty fields show a grey example, never one that reads as a value, and the button says what it waits for.
+      const waiting = page.getByTestId('table-reach-fill');
+      assert.equal(await waiting.getByTestId('table-fill-gateway').inputValue(), '');
+      assert.match((await waiting.getByTestId('table-fill-gateway').getAttribute('placeholder')) ?? '', /^e\.g\. /);
+      assert.ok(await waiting.getByTestId('table-fill-apply').isDisabled());
+      assert.match(await waiting.getByTestId('table-fill-waits').innerText(), /Type your router's address first/);
 
       // The gateway typed in the form is for the form's own address: beside the table it is offered for every row in one click.
       await page.getByTestId('profile-advanced').locator('summary').click();

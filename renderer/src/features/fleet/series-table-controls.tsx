@@ -64,6 +64,7 @@ function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolea
   const gatewayValue = typedGateway ?? formGateway;
   const dnsValue = typedDns ?? formDns;
   if (!table) return null;
+  const empty = !(gateway && gatewayValue) && !(dns && dnsValue);
   const apply = () => takeTable(withReachFill(table.text, { ...(gateway ? { gateway: gatewayValue } : {}), ...(dns ? { dns: dnsValue } : {}) }), table.name);
   return (
     <div className="stack table-fix" data-testid="table-reach-fill">
@@ -71,20 +72,22 @@ function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolea
         {gateway && (
           <label className="inline-label small">
             Gateway for these rows
-            <input type="text" className="mono" value={gatewayValue} placeholder={usualRouter(subnet)} onChange={(e) => setGateway(e.target.value)} data-testid="table-fill-gateway" />
+            <input type="text" className="mono" value={gatewayValue} placeholder={`e.g. ${usualRouter(subnet)}`} onChange={(e) => setGateway(e.target.value)} data-testid="table-fill-gateway" />
           </label>
         )}
         {dns && (
           <label className="inline-label small">
             DNS servers for these rows
-            <input type="text" className="mono" value={dnsValue} placeholder={usualRouter(subnet)} onChange={(e) => setDns(e.target.value)} data-testid="table-fill-dns" />
+            <input type="text" className="mono" value={dnsValue} placeholder={`e.g. ${usualRouter(subnet)}`} onChange={(e) => setDns(e.target.value)} data-testid="table-fill-dns" />
           </label>
         )}
       </div>
       <div className="row">
-        <button type="button" className="button primary" disabled={!(gateway && gatewayValue) && !(dns && dnsValue)} onClick={apply} data-testid="table-fill-apply">
+        <button type="button" className="button primary" disabled={empty} onClick={apply} data-testid="table-fill-apply">
           Use {[gateway && 'this gateway', dns && 'these DNS servers'].filter(Boolean).join(' and ')} for every row without {gateway && dns ? 'them' : 'one'}
         </button>
+        {/* The grey examples are not values: say what the button waits for. */}
+        {empty && <span className="muted small" data-testid="table-fill-waits">Type your router's address first (often {usualRouter(subnet)}; a router usually answers DNS too).</span>}
       </div>
     </div>
   );
