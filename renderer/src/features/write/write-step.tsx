@@ -110,7 +110,8 @@ function Plan() {
           <button type="button" className="button" onClick={() => goToControl('table-file')} data-testid="table-lost-go">Go to the device table</button>
         </div>
       )}
-      <div>
+      {/* Kept in sight at the panel's foot (a short window hides it under the options otherwise: the footer has only Back here). */}
+      <div className="write-action">
         <button type="button" className="button primary large" disabled={!info || drives.length === 0 || (provisioned && blocker !== null)} onClick={() => setConfirming(true)} data-testid="flash-button">
           Write {drives.length === 1 ? `the ${medium.one}` : `${drives.length} ${medium.many}`}
         </button>
