@@ -24,6 +24,9 @@ test('the help of station and bench opens with what a station and the card bench
     const { code, stdout } = await runCli([command, '--help'], {});
     assert.equal(code, 0);
     assert.ok(stdout.replace(/\s+/g, ' ').includes(line), `${command} --help: ${stdout.slice(0, 300)}`);
+    // Folded for a terminal, as the rest of the help is: no line of its opening paragraph runs on past 100 columns.
+    const opening = stdout.split('\n\n')[1] ?? '';
+    assert.ok(opening.split('\n').every((row) => row.length <= 100), `${command} --help folds its opening paragraph:\n${opening}`);
   }
 });
 

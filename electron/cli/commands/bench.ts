@@ -33,13 +33,12 @@ import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioning
 import { prepareRemoteSource } from '../remote-source';
 import { insecureSkipSignatureHelp } from '../image-progress';
 import { glossary } from '../../../shared/glossary';
+import { foldedParagraph } from '../help-text';
 
 const help = `
 Usage: fiot-flash bench <source> [provisioning flags] [--table FILE] [--include-present] [--yes] [--json]
 
-The card bench in the terminal. ${glossary.cardBench.line} Cards already in readers
-when it is switched on are listed and not written: take one out and put it back in to write it,
-or give --include-present to write them too.
+${foldedParagraph(`The card bench in the terminal. ${glossary.cardBench.line} Cards already in readers when it is switched on are listed and not written: take one out and put it back in to write it, or give --include-present to write them too.`)}
 
 Every removable card inserted into a reader is erased, written with the next values (the
 hostname's numbering, or the device table's next row) and verified. One line per card as it

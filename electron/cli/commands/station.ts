@@ -10,11 +10,12 @@ import { startStation } from '../../station/server';
 import { EXIT_OK, type Command } from '../command';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { glossary } from '../../../shared/glossary';
+import { foldedParagraph } from '../help-text';
 
 const help = `
 Usage: fiot-flash station [--port N] [--listen ADDR] [--images DIR] [--fetch-local]
 
-${glossary.station.line}
+${foldedParagraph(glossary.station.line)}
 
 Serves the app to a browser: open the URL it prints (it carries a secret token; anything
 without the token is refused, and so is any request naming a host other than the station's
