@@ -142,9 +142,14 @@ function namesKeyFile(value: string, cwd: string): boolean {
   return statSync(path.resolve(cwd, value), { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
-/** A value with no space that reads as a file's path (a key's text is its type, a space, then the key). */
+/**
+ * A value with no space that reads as a file's path: it starts as a path does (`/`, `./`, `../`,
+ * `~`) or ends in `.pub`. A pasted line of a key's body holds `/` too, but never in front and never
+ * a dot: it must reach the private-key check, which names it without echoing it.
+ */
 function looksLikeKeyPath(value: string): boolean {
-  return !/\s/.test(value.trim()) && (value.includes('/') || /\.pub$/i.test(value));
+  const trimmed = value.trim();
+  return !/\s/.test(trimmed) && (/^(~|\.{0,2}\/)/.test(trimmed) || /\.pub$/i.test(trimmed));
 }
 
 function sshKeys(values: ProvisioningValues, cwd: string): string[] {
