@@ -110,7 +110,8 @@ describe('station mode leaves the cards already in readers alone', { skip: skip 
     await page.screenshot({ path: path.join(shots, 'present-3-named-and-written.png'), fullPage: true });
 
     await page.getByTestId('bench-switch').click();
-    await page.getByTestId('bench-switch').waitFor();
+    // Switching off waits for the core to stop the bench: the switch shows off once it has.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="bench-switch"]') as HTMLInputElement | null)?.checked === false, undefined, { timeout: 30_000 });
     assert.equal(await page.getByTestId('bench-switch').isChecked(), false);
   });
 });
