@@ -12,7 +12,7 @@ import { flashRequestSchema, phaseCountsCards, type CardFigure, type DownloadPac
 import type { SourceTrust } from '../../../shared/domain/images';
 import type { OnCardReport } from '../../../shared/domain/on-card';
 import { FiotError, toErrorInfo } from '../../../shared/errors';
-import type { ProvisioningPlan } from '../../../shared/provisioning';
+import type { TargetPlan } from '../provision/plan-flash';
 import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
@@ -33,19 +33,11 @@ const IGNORE_BOARD_WORDS = 'fiot-flash flash --ignore-board, or “Write it anyw
 type ParsedFlashRequest = ReturnType<typeof flashRequestSchema.parse>;
 
 
-/** One target's provisioning: the plan the writer hands the injector, and what the result and history say about it. */
-export interface TargetProvisioning {
-  plan: ProvisioningPlan;
-  hostname?: string;
-  n?: number;
-  tableRow?: number;
-  tableLine?: number;
-  label?: string;
-  ip?: string;
-  configSha256?: string;
-  /** The card's first user, for the check-in's "ssh user@address" line. */
-  user?: string;
-}
+/**
+ * One target's provisioning: the plan the writer hands the injector, and what the result and
+ * history say about it (the provision domain's plan; a caller's own planner may leave out `{n}`).
+ */
+export type TargetProvisioning = Omit<TargetPlan, 'n'> & { n?: number };
 
 /** A run's provisioning: per-target plans, and `settle`, told how the cards came out (table rows are marked used). */
 export interface RunProvisioning {
