@@ -16,7 +16,8 @@ import type { TargetPlan } from '../provision/plan-flash';
 import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
-import { fileSha256, preflight, type PreflightDeps } from './preflight';
+import { preflight, type PreflightDeps } from './preflight';
+import { sha256File } from '../images/verify/sha256';
 import { refuseMounted } from '../drives/check-targets';
 import type { SourceInfo } from '../image-source';
 import { ProgressMeter } from '../../../shared/progress-meter';
@@ -157,7 +158,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   let unhashedSource: string | null = null;
   let sourceHash: Promise<string | undefined> | undefined;
   function hashSource(): Promise<string | undefined> {
-    sourceHash ??= unhashedSource ? fileSha256(unhashedSource, abort.signal).catch(() => undefined) : Promise.resolve(undefined);
+    sourceHash ??= unhashedSource ? sha256File(unhashedSource, abort.signal).catch(() => undefined) : Promise.resolve(undefined);
     return sourceHash;
   }
 

@@ -4,12 +4,11 @@
  * this machine can decode it, and every target exists, is writable and large enough. Bad input
  * fails here, with the drives untouched.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { Drive } from '../../../shared/domain/drive';
 import { FiotError } from '../../../shared/errors';
 import { mediumWords, type MediumWords } from '../../../shared/domain/medium-words';
 import { loadBoards } from '../catalog/assets';
+import { sha256OfImage } from '../images/verify/sha256';
 import { checkTargets, type CheckTargetDeps } from '../drives/check-targets';
 import { decoderProblem, inspectSource, pendingDownloadInfo, resolveSource, type PreparedSource, type SourceInfo, type SourceResolver } from '../image-source';
 
@@ -22,12 +21,6 @@ export interface Preflight {
 
 export interface PreflightDeps extends CheckTargetDeps {
   resolvers?: SourceResolver[];
-}
-
-export async function fileSha256(file: string, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** What the request's board starts from (a card, a USB stick); no board, or one this version lacks: the neutral words. */
@@ -49,13 +42,7 @@ export async function preflight(request: { source: string; targets: string[]; sh
 
   if (!request.sha256) return { prepared, source, drives, ...(prepared.verifiedSha256 ? { sourceSha256: prepared.verifiedSha256 } : {}) };
   if (prepared.verifiedSha256 === request.sha256.toLowerCase()) return { prepared, source, drives, sourceSha256: prepared.verifiedSha256 };
-  let sourceSha256: string;
-  try {
-    sourceSha256 = await fileSha256(source.path, signal);
-  } catch (error) {
-    if (signal.aborted) throw new FiotError('CANCELLED', 'Cancelled while checking the image’s checksum.');
-    throw new FiotError('SOURCE_UNREADABLE', `${source.path} could not be read to the end: ${(error as Error).message}`);
-  }
+  const sourceSha256 = await sha256OfImage(source.path, signal);
   if (sourceSha256 !== request.sha256.toLowerCase()) {
     throw new FiotError('CHECKSUM_MISMATCH', `${source.path} has sha256 ${sourceSha256}, not the expected ${request.sha256.toLowerCase()}.`);
   }
