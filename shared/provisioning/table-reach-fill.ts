@@ -6,6 +6,7 @@
  */
 import { formatCsv, parseCsv } from './csv';
 import { normaliseColumn } from './device-table';
+import { onSubnet, subnetOf } from './static-ip-reach';
 
 export interface ReachFill {
   gateway?: string;
@@ -36,4 +37,32 @@ export function withReachFill(text: string, fill: ReachFill): string {
     }
   }
   return formatCsv(records);
+}
+
+/** The rows a fill would give a gateway to whose own subnet does not hold it, by subnet. */
+export interface FillOutsideSubnet {
+  subnet: string;
+  lines: number[];
+}
+
+/**
+ * Where `gateway` would land outside the row's subnet: a device reaches its gateway only on its
+ * own network, so such a fill would leave it reaching nothing beyond. Only the rows the fill would
+ * change are judged (a row's own gateway is the person's choice); an address without a prefix is
+ * left to the table's own check.
+ */
+export function fillOutsideSubnet(text: string, gateway: string): FillOutsideSubnet[] {
+  const [header, ...body] = parseCsv(text);
+  if (!header) return [];
+  const columns = header.fields.map(normaliseColumn);
+  const ip = columns.indexOf('ip');
+  const own = columns.indexOf('gateway');
+  const groups = new Map<string, number[]>();
+  for (const record of body) {
+    const address = record.fields[ip]?.trim() ?? '';
+    const subnet = subnetOf(address);
+    if (ip < 0 || !subnet || record.fields[own]?.trim() || onSubnet(gateway, address)) continue;
+    groups.set(subnet, [...(groups.get(subnet) ?? []), record.line]);
+  }
+  return [...groups].map(([subnet, lines]) => ({ subnet, lines }));
 }
