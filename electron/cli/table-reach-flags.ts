@@ -5,18 +5,12 @@
  * network is refused naming the lines before anything is downloaded, asked or written.
  */
 import { FiotError } from '../../shared/errors';
-import { CsvSyntaxError, fillOutsideSubnet, IPV4, linesWord, withReachFill } from '../../shared/provisioning';
+import { CsvSyntaxError, fillOutsideSubnet, GATEWAY_OWN_NETWORK, IPV4, outsideSubnetWords, usualRouterOf, withReachFill } from '../../shared/provisioning';
 import { fillsTable, type ProvisioningValues } from './provisioning-flags';
 
 function usage(message: string, hint: string): FiotError {
   return new FiotError('USAGE', message, hint);
 }
-
-/** "Line 5" as it sits in a sentence: "line 5", "lines 5–7". */
-const linesOf = (lines: number[]) => linesWord(lines).replace(/^L/, 'l');
-
-/** A router on `subnet` ("10.20.0.0/24"), as an example: its first address. */
-const firstAddress = (subnet: string) => subnet.replace(/\.0\/\d+$/, '.1');
 
 function checkGateway(text: string, gateway: string, file: string): void {
   if (!IPV4.test(gateway)) {
@@ -24,9 +18,9 @@ function checkGateway(text: string, gateway: string, file: string): void {
   }
   const outside = fillOutsideSubnet(text, gateway);
   if (!outside.length) return;
-  const where = outside.map(({ subnet, lines }) => `--gateway ${gateway} is not on the network of ${linesOf(lines)} of ${file} (${subnet}): a device reaches its gateway only on its own network.`);
+  const where = outside.map((group) => `--gateway ${outsideSubnetWords(gateway, group)} in ${file}: ${GATEWAY_OWN_NETWORK}.`);
   const example = outside[0]!.subnet;
-  throw usage(where.join('\n'), `Give those rows a gateway of their own in the table's gateway column, or name the router of their network with --gateway (often ${firstAddress(example)} on ${example}).`);
+  throw usage(where.join('\n'), `Give those rows a gateway of their own in the table's gateway column, or name the router of their network with --gateway (often ${usualRouterOf(example)} on ${example}).`);
 }
 
 /** The table's text with the flags' gateway and DNS servers in the rows that lack them; unchanged without the flags. */

@@ -7,6 +7,7 @@
 import { formatCsv, parseCsv } from './csv';
 import { normaliseColumn } from './device-table';
 import { onSubnet, subnetOf } from './static-ip-reach';
+import { linesWord } from './table-problem-groups';
 
 export interface ReachFill {
   gateway?: string;
@@ -66,3 +67,16 @@ export function fillOutsideSubnet(text: string, gateway: string): FillOutsideSub
   }
   return [...groups].map(([subnet, lines]) => ({ subnet, lines }));
 }
+
+/** "10.20.0.1" for "10.20.0.0/24": what a router's address usually is, for examples only. */
+export function usualRouterOf(subnet: string | null): string {
+  return /^(.*)\.0\/\d+$/.exec(subnet ?? '')?.[1]?.concat('.1') ?? '192.168.1.1';
+}
+
+/** "10.20.0.1 is not on the network of lines 3, 4 (192.168.7.0/24)": a sentence's start, each front end adds its way on. */
+export function outsideSubnetWords(gateway: string, { subnet, lines }: FillOutsideSubnet): string {
+  return `${gateway} is not on the network of ${linesWord(lines).replace(/^L/, 'l')} (${subnet})`;
+}
+
+/** Why a gateway outside a row's network is refused. */
+export const GATEWAY_OWN_NETWORK = 'a device reaches its gateway only on its own network';

@@ -70,13 +70,13 @@ describe('--gateway and --dns with --table', () => {
     const out = path.join(dir, 'never.img');
     const flash = cli(['flash', path.join(dir, 'no-such-image.raw.xz'), '--drive', out, '--yes', '--table', 'two-sites.csv', '--gateway', '10.20.0.1', '--dns', '10.20.0.1']);
     assert.equal(flash.status, 2, flash.stderr);
-    assert.match(flash.stderr, /^Error: --gateway 10\.20\.0\.1 is not on the network of lines 3, 4 of two-sites\.csv \(192\.168\.7\.0\/24\)/m);
+    assert.match(flash.stderr, /^Error: --gateway 10\.20\.0\.1 is not on the network of lines 3, 4 \(192\.168\.7\.0\/24\) in two-sites\.csv: a device reaches its gateway only on its own network\.$/m);
     assert.match(flash.stderr, /gateway of their own in the table's gateway column, or name the router of their network with --gateway \(often 192\.168\.7\.1/);
     assert.equal(existsSync(out), false, 'no image file made');
 
     const bench = cli(['bench', path.join(dir, 'no-such-image.raw.xz'), '--yes', '--table', 'two-sites.csv', '--gateway', '10.20.0.1']);
     assert.equal(bench.status, 2, 'a bench session refuses it before it starts');
-    assert.match(bench.stderr, /not on the network of lines 3, 4 of two-sites\.csv/);
+    assert.match(bench.stderr, /not on the network of lines 3, 4 \(192\.168\.7\.0\/24\) in two-sites\.csv/);
   });
 
   it('a value that is no address is named by its flag, and without a table the flags still need --static-ip', () => {
