@@ -35,6 +35,7 @@ export const errorCatalog = {
   SESSION_CARD: { title: 'The card belongs to the card bench', hint: 'The card bench writes every card inserted while it is on. Switch it off (Card bench) to write this card by hand, or let the bench write it.' },
   SESSION_RUNNING: { title: 'The card bench is already on', hint: 'Its image, first-boot settings and device table stay fixed while it is on: switch it off, then on again with the new ones.' },
   ALREADY_WRITTEN: { title: 'The card bench already wrote this card', hint: 'While it is on, the card bench writes each card once, so a card put back in spends no row or name.' },
+  BENCH_OFF: { title: 'The card bench was switched off before this card was written', hint: 'Take it out; switch the card bench on and put the card back in to write it.' },
   PRESENT_AT_START: { title: 'The card was in a reader before the card bench was switched on', hint: 'Take it out and put it back in to write it with the card bench.' },
   CARD_CHANGED: { title: 'This is not the card that failed', hint: 'Another card is in that reader now. Put the failed card back to retry it, or confirm that this card may be erased.' },
   STATE_NOT_SAVED: { title: 'The app could not save what it handed out', hint: 'Free space or fix the permissions of the settings folder named in the message, then start again; until then the next card could get the same name or row.' },

@@ -176,9 +176,19 @@ function describeProblem(problem: Problem, profileFile: string | undefined, from
 /** Flags that shape other values rather than set anything on the card themselves. */
 const MODIFIER_FLAGS = new Set<keyof ProvisioningValues>(['counter-start', 'ip-prefix']);
 
-/** Whether any provisioning flag (other than --counter-start and --ip-prefix) was given. */
-export function hasProvisioningFlags(values: ProvisioningValues): boolean {
-  return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => !MODIFIER_FLAGS.has(name) && values[name] !== undefined);
+/**
+ * --gateway and --dns with --table and no --static-ip: the router's address for the table's rows
+ * that give an address but no gateway or DNS server of their own (table-flag.ts fills them), as
+ * the app's "Gateway for these rows" does. They are then no part of the profile.
+ */
+export function fillsTable(values: ProvisioningValues & { table?: string }): boolean {
+  return values.table !== undefined && values['static-ip'] === undefined;
+}
+
+/** Whether any provisioning flag (other than --counter-start, --ip-prefix, and a table's fill) was given. */
+export function hasProvisioningFlags(values: ProvisioningValues & { table?: string }): boolean {
+  const modifiers = fillsTable(values) ? new Set<keyof ProvisioningValues>([...MODIFIER_FLAGS, 'gateway', 'dns']) : MODIFIER_FLAGS;
+  return (Object.keys(provisioningOptions) as Array<keyof ProvisioningValues>).some((name) => !modifiers.has(name) && values[name] !== undefined);
 }
 
 /** --ip-prefix N: the prefix length bare addresses get; undefined without it. */
@@ -210,7 +220,7 @@ export function counterStartFromFlags(values: ProvisioningValues): number | unde
 }
 
 /** The checked profile the flags describe, or undefined when none was given. */
-export function profileFromFlags(values: ProvisioningValues, options: { cwd?: string } = {}): Profile | undefined {
+export function profileFromFlags(values: ProvisioningValues & { table?: string }, options: { cwd?: string } = {}): Profile | undefined {
   if (!hasProvisioningFlags(values)) return undefined;
   checkUtf8Flags(values);
   const cwd = options.cwd ?? process.cwd();
@@ -244,8 +254,8 @@ export function profileFromFlags(values: ProvisioningValues, options: { cwd?: st
   if (values['static-ip'] !== undefined) {
     set('--static-ip', 'staticIp', { address: staticAddress(values), gateway: values.gateway, dns: values.dns ?? [] });
     ['--gateway', '--dns'].forEach((flag) => fromFlags.add(flag));
-  } else if (values.gateway || values.dns) {
-    throw usage('--gateway and --dns need --static-ip ADDRESS/PREFIX.');
+  } else if ((values.gateway || values.dns) && !fillsTable(values)) {
+    throw usage('--gateway and --dns need --static-ip ADDRESS/PREFIX (or --table FILE, whose rows with an address and no gateway or DNS server of their own they fill).');
   }
   set('--hostname', 'hostname', values.hostname);
   set('--timezone', 'timezone', values.timezone);

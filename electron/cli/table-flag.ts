@@ -9,6 +9,7 @@ import { FiotError } from '../../shared/errors';
 import { bareAddressLines, groupTableProblems, reachGaps, readDeviceTable, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, withAddressPrefix, type DeviceTable, type Profile } from '../../shared/provisioning';
 import type { CliIO } from './io';
 import { ipPrefixFromFlags, staticIpWarning, type ProvisioningValues } from './provisioning-flags';
+import { withFlagsReachFill } from './table-reach-flags';
 import { readUtf8File } from './text-input';
 
 export interface TableFlag {
@@ -33,7 +34,7 @@ export function tableFromFlags(values: ProvisioningValues & { table?: string }, 
   if (file === undefined) return undefined;
   const prefix = ipPrefixFromFlags(values);
   const read = readUtf8File(file, '--table', cwd);
-  const text = prefix === undefined ? read : withAddressPrefix(read, prefix);
+  const text = withFlagsReachFill(prefix === undefined ? read : withAddressPrefix(read, prefix), values, file);
   const { table, problems } = readDeviceTable(text, profile ?? {});
   if (table) return { input: { text, name: path.basename(file) }, table };
   const bare = bareAddressLines(text);
@@ -48,7 +49,7 @@ export function staticIpWarnings(profile: Profile | undefined, table: TableFlag 
     return message ? [{ message, missing: reachGaps(profile?.staticIp) }] : [];
   }
   return tableReachGaps(table.table.rows).map((gap) => ({
-    message: `${underFlag(file ?? table.input.name, tableReachWords(gap))}. ${tableReachFix(gap.gaps)}`,
+    message: `${underFlag(file ?? table.input.name, tableReachWords(gap))}. ${tableReachFix(gap.gaps).replace(/\.$/, '')}, or add ${gap.gaps.map((g) => `--${g} ADDRESS`).join(' and ')} for every row without one.`,
     missing: gap.gaps,
     lines: gap.lines,
   }));

@@ -23,7 +23,7 @@ import { createToolStore, type ToolState } from './features/fleet/tool-store';
 import { saveTextFile } from './features/history/save-file';
 import { createHistoryStore, type HistoryState } from './features/history/history-store';
 import { createCacheStore, type CacheState } from './features/image/cache-store';
-import { createDownloadsStore, type DownloadsState } from './features/image/downloads-store';
+import { createDownloadsStore, failedDownloadSource, type DownloadsState } from './features/image/downloads-store';
 import { createFolderCopyStore, type FolderCopyState } from './features/image/folder-copy-store';
 import { createImageStore, type ImageState, type RemoteImage } from './features/image/image-store';
 import { createUploadStore, type UploadState } from './features/image/upload-store';
@@ -88,6 +88,7 @@ export const catalogStore = createCatalogStore(api, {
     profileStore.getState().setEnabled(true);
     profileStore.getState().update({ bootcSwitch: reference });
   },
+  failedDownload: () => failedDownloadSource(downloadsStore.getState()),
 });
 // The board chosen in the catalog decides the architecture a build is for (a PC is x86_64), unless
 // a build is already running. A board restored from the draft is known before the boards are: its

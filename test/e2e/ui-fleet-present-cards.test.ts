@@ -4,7 +4,8 @@
  * station, with stand-in card readers (FIOT_TEST_CARD_DIR): the card in its reader before the
  * switch keeps its bytes and its tile says why; the page says how many cards are left alone and how
  * to write them; a card inserted afterwards is written; "Write this one too…" asks, naming the
- * card, and only then writes it. The intro's words match what a card put back in gets.
+ * card, and only then writes it. The intro's words match what a card put back in gets. Switched
+ * off, the cards still in readers keep their tiles and results until taken out.
  */
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
@@ -113,5 +114,17 @@ describe('station mode leaves the cards already in readers alone', { skip: skip 
     // Switching off waits for the core to stop the bench: the switch shows off once it has.
     await page.waitForFunction(() => (document.querySelector('[data-testid="bench-switch"]') as HTMLInputElement | null)?.checked === false, undefined, { timeout: 30_000 });
     assert.equal(await page.getByTestId('bench-switch').isChecked(), false);
+
+    // Switched off, the cards still in their readers keep their tiles and results until taken out.
+    for (const card of [present, inserted]) {
+      assert.equal(await slot(page, card.device).getAttribute('data-state'), 'done', `${card.device} keeps its tile after the switch-off`);
+      assert.match(await slot(page, card.device).innerText(), /Verified — safe to take out/);
+    }
+    await page.screenshot({ path: path.join(shots, 'present-4-bench-off-cards-in.png'), fullPage: true });
+    inserted.detach();
+    await page.waitForFunction((d) => document.querySelector(`[data-testid="bench-slot"][data-device="${d}"]`)?.getAttribute('data-removed') === 'true', inserted.device, { timeout: 30_000 });
+    assert.match(await slot(page, inserted.device).innerText(), /Taken out after it was written: fine/);
+    assert.match(await slot(page, present.device).innerText(), /Verified — safe to take out/, 'the card left in keeps its tile');
+    await page.screenshot({ path: path.join(shots, 'present-5-bench-off-one-taken-out.png'), fullPage: true });
   });
 });

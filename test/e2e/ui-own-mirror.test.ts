@@ -5,7 +5,8 @@
  * shipped with the app. Without --fetch-local, picking 43 says the station does not fetch from its
  * own machine and names --fetch-local at once (never "No network", and the mirror is not asked);
  * 43, which the mirror has, is the one recommended; 44 says it is not on the mirror and, picked,
- * that the mirror has no such image. With --fetch-local, 43 is chosen and downloads from the mirror.
+ * that the mirror has no such image. With --fetch-local, 43 is chosen and downloads from the mirror;
+ * 44 picked after it fails, and 43 stays the highlighted choice while 44 says it failed.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -130,7 +131,7 @@ describe('a mirror on the station\'s own machine, in Chromium', { skip }, () => 
     await page.close();
   });
 
-  it('with --fetch-local: picking 43 chooses it, and it downloads from the mirror', { timeout: 180_000 }, async () => {
+  it('with --fetch-local: picking 43 chooses it, and it downloads from the mirror; a failed 44 after it leaves 43 highlighted as the choice', { timeout: 180_000 }, async () => {
     const { page, station } = await openPi4(['--fetch-local']);
     assert.doesNotMatch(station.stderr(), /is on this machine/);
     await page.locator(`[data-testid="catalog-entry"][data-entry="${entry43}"]`).click();
@@ -142,6 +143,23 @@ describe('a mirror on the station\'s own machine, in Chromium', { skip }, () => 
     await shot(page, 'own-mirror-4-fetch-local');
     assert.equal(await outcome.first().getAttribute('data-testid'), 'image-summary', await outcome.first().innerText());
     assert.ok(mirror.requests.some((r) => r.path === folder + imageName), 'the image came from the mirror');
+    // 44, which the mirror lacks, fails: 43 stays the chosen image, highlighted as such; 44 says it failed.
+    const row43 = page.locator(`[data-testid="catalog-entry"][data-entry="${entry43}"]`);
+    const row44 = page.locator(`[data-testid="catalog-entry"][data-entry="${entry44}"]`);
+    const pressed = () => page.locator('[data-testid="catalog-entry"][aria-pressed="true"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-entry')));
+    assert.deepEqual(await pressed(), [entry43]);
+    await row44.click();
+    await page.locator('[data-testid="catalog-download-error"][data-code="NOT_ON_MIRROR"]').waitFor({ timeout: 60_000 });
+    await shot(page, 'own-mirror-5-44-failed-43-chosen');
+    assert.deepEqual(await pressed(), [entry43], 'the image still chosen (43) is the one highlighted, not the failed 44');
+    assert.match(await page.getByTestId('nav-image').innerText(), /Fedora-IoT-raw-43/);
+    assert.equal(await row44.getAttribute('data-failed'), 'true');
+    assert.match(await row44.getByTestId('catalog-entry-failed').innerText(), /^Could not be downloaded: see why below\./);
+    // Choosing 43 again: it is highlighted, and 44 no longer shows a failure.
+    await row43.click();
+    await page.getByTestId('catalog-download-error').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.deepEqual(await pressed(), [entry43]);
+    assert.equal(await row44.getAttribute('data-failed'), null);
     await page.close();
   });
 });

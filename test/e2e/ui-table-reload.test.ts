@@ -101,6 +101,12 @@ describe('the device table across a reload, in Chromium through the station', { 
       const fill = page.getByTestId('table-reach-fill');
       assert.equal(await fill.getByTestId('table-fill-gateway').inputValue(), '10.20.0.1');
       assert.equal(await fill.getByTestId('table-fill-dns').inputValue(), '10.20.0.1');
+      // A gateway off the rows' network is refused, naming the lines and their network, as the command line does.
+      await fill.getByTestId('table-fill-gateway').fill('192.168.7.1');
+      assert.match(await fill.getByTestId('table-fill-outside').innerText(), /^192\.168\.7\.1 is not on the network of lines 2–13 \(10\.20\.0\.0\/24\): a device reaches its gateway only on its own network\. Type the router of their network \(often 10\.20\.0\.1\)/);
+      assert.ok(await fill.getByTestId('table-fill-apply').isDisabled());
+      await fill.getByTestId('table-fill-gateway').fill('10.20.0.1');
+      assert.equal(await fill.getByTestId('table-fill-outside').count(), 0);
       await shotAtWidths(page, 'table-reload-0-gateway-fill');
       await fill.getByRole('button', { name: 'Use this gateway and these DNS servers for every row without them' }).click();
       await page.getByTestId('table-reach').waitFor({ state: 'detached' });

@@ -81,7 +81,7 @@ function appStores(files: Record<string, number>, loopSize: number) {
     image,
     profile: createProfileStore(api),
     drives: createDrivesStore(api, { writable: (d) => checkTarget(d, imageFacts(image.getState().info)).ok }),
-    catalog: createCatalogStore(api, { download: () => undefined, writeWhileDownloading: () => undefined, prepareBuild: () => undefined, switchAtFirstBoot: () => undefined }),
+    catalog: createCatalogStore(api, { download: () => undefined, writeWhileDownloading: () => undefined, prepareBuild: () => undefined, switchAtFirstBoot: () => undefined, failedDownload: () => null }),
     fleet: createFleetStore(api),
   };
   return { api, stores };

@@ -55,7 +55,8 @@ history (\`fiot-flash history --batch last\`).
 
   <source>            an image file, an http(s):// URL, or a catalog reference (see flash)
   --table FILE        a device table: a CSV file, one row per card in insertion order
-                      (see \`fiot-flash flash --help\`)
+                      (see \`fiot-flash flash --help\`); --gateway IP and --dns IP fill the
+                      rows that give an address but no gateway or DNS of their own
   --include-present   also write the cards already in readers when the session starts (listed
                       before it starts); without it they are left alone
   --yes               do not ask at the start (for scripts): every card inserted is erased

@@ -64,7 +64,8 @@ ${provisioningHelp.trim()}
                          --ip-prefix N), gateway, dns, ignition_url, kernel_args, label, and any
                          other column fills {column} in the first-boot files and units. Rows
                          already on a verified card are skipped (their state is kept in the
-                         config folder).
+                         config folder). --gateway IP and --dns IP (without --static-ip) fill
+                         the rows that give an address but no gateway or DNS of their own.
 
   Each card gets its own config. A --hostname with {n} continues its own numbering, kept in the
   config folder across runs (sensor-{n:03}: sensor-001, 002 now, 003, 004 next time); numbers

@@ -12,8 +12,10 @@
  * nobody confirmed erasing it, so it is left alone until it is taken out and put back in, or the
  * person names it ("Write this one too", `bench --include-present`).
  * A card taken out keeps its slot, saying whether it went out written, until the person dismisses it
- * or the next card goes into that reader. A card is counted (written or failed, its table row used)
- * in the same status that shows it finished.
+ * or the next card goes into that reader. Switched off, the bench takes no card, but every card still
+ * in a reader keeps its slot (how it went, or that it waited and was not written) until it is taken
+ * out, so a tech clearing the bench still reads each card's result. A card is counted (written or
+ * failed, its table row used) in the same status that shows it finished.
  *
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
@@ -73,6 +75,9 @@ function recognisable(identity: CardIdentity | undefined): identity is CardIdent
 
 /** Why a card that was in its reader before the session started is left alone. */
 const presentAtStart: ErrorInfo = { code: 'PRESENT_AT_START', message: 'In this reader before the card bench was switched on: not written.' };
+
+/** Why a card that waited its turn went unwritten: the bench was switched off first. */
+const benchOff: ErrorInfo = { code: 'BENCH_OFF', message: 'Not written: the card bench was switched off while it waited.' };
 
 /** Why a card put back in is left alone: the session already wrote it, as `name`. */
 function alreadyWritten(name: string): ErrorInfo {
@@ -178,10 +183,13 @@ export class BenchWriter {
     return this.changed();
   }
 
-  /** Ends the session: no new card is taken; cards being written are finished. */
+  /**
+   * Ends the session: no new card is taken; cards being written are finished. Every slot stays on
+   * show (a card taken out, and a card still in its reader until it is taken out): the person may
+   * not have read how it went.
+   */
   stop(): BenchStatus {
-    // A card taken out stays on show: the person may not have read whether it went out written.
-    for (const [device, slot] of this.slots) if (!slot.removedAt && ((finished.has(slot.state) && !this.settling(slot)) || slot.state === 'waiting')) this.forget(device);
+    for (const slot of this.slots.values()) if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: benchOff });
     this.halt();
     return this.changed();
   }
@@ -196,13 +204,22 @@ export class BenchWriter {
     return Boolean(slot.jobId && this.unfinished.has(slot.jobId));
   }
 
-  /** No more looking, no more claims: cards being written go on under their jobs' locks. */
+  /**
+   * No more new cards, no more claims: cards being written go on under their jobs' locks. The
+   * readers are still looked at while a slot shows a card in one, to note when it is taken out.
+   */
   private halt(): void {
     this.active = false;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     for (const release of this.claims.values()) release();
     this.claims.clear();
+    this.stopWatching();
+  }
+
+  /** Off and no card left in a reader to watch: the looking ends. */
+  private stopWatching(): void {
+    if (this.active || !this.timer || [...this.slots.values()].some((slot) => !slot.removedAt)) return;
+    clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Resolves once no card of any session is being written (after stop: when the session has ended). */
@@ -259,7 +276,7 @@ export class BenchWriter {
   }
 
   private async look(): Promise<void> {
-    if (!this.active || !this.session) return;
+    if (!this.session) return;
     try {
       const present = await this.present();
       const byDevice = new Map(present.map((d) => [d.device, d]));
@@ -272,6 +289,12 @@ export class BenchWriter {
           this.takeOut(device, slot);
           changed = true;
         }
+      }
+      if (!this.active) {
+        // Switched off: cards taken out are noted; a card put in is no business of the bench's.
+        if (changed) this.changed();
+        this.stopWatching();
+        return;
       }
       // A card in a reader whose slot shows a card taken out: the next card, in place of that note.
       for (const drive of present.filter((d) => !this.slots.has(d.device) || this.slots.get(d.device)!.removedAt)) {

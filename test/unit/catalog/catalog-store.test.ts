@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCatalogStore, recommendedId, visibleEntries } from '../../../renderer/src/features/catalog/catalog-store';
+import { choiceShown } from '../../../renderer/src/features/catalog/choice-shown';
 import type { RemoteImage } from '../../../renderer/src/features/image/image-store';
 import { loadBoards } from '../../../electron/core/catalog/assets';
 import { mirrorGapOf, type Catalog, type CatalogEntry } from '../../../shared/domain/catalog';
@@ -44,8 +45,13 @@ function setup(overrides: { inspect?: (reference: string) => CatalogEntry; offli
       return overrides.inspect(reference);
     },
   });
-  const store = createCatalogStore(api, { download: (url, sha) => void downloads.push([url, sha]), writeWhileDownloading: (image) => void streamed.push(image), prepareBuild: (ref, arch) => void builds.push([ref, arch]), switchAtFirstBoot: (ref) => void switches.push(ref) });
-  return { api, store, downloads, streamed, builds, switches, live, release: () => releaseRefresh() };
+  // The download whose failure is on screen, as the downloads store would say.
+  let failed: string | null = null;
+  const store = createCatalogStore(api, {
+    download: (url, sha) => void downloads.push([url, sha]), writeWhileDownloading: (image) => void streamed.push(image), prepareBuild: (ref, arch) => void builds.push([ref, arch]), switchAtFirstBoot: (ref) => void switches.push(ref),
+    failedDownload: () => failed,
+  });
+  return { api, store, downloads, streamed, builds, switches, live, release: () => releaseRefresh(), fail: (url: string | null) => (failed = url), failed: () => failed };
 }
 
 describe('catalog store', () => {
@@ -129,6 +135,32 @@ describe('catalog store', () => {
     await store.getState().choose('raw:Fedora-IoT-raw-42-20250101.0.aarch64.raw.xz');
     assert.deepEqual(downloads, [['https://mirror.example/42/aarch64.raw.xz', 'a'.repeat(64)]]);
     assert.deepEqual(streamed, []);
+  });
+
+  it('a click whose image fails to download leaves the choice before it shown as chosen, and marks itself failed', async () => {
+    const { store, fail, failed } = setup({ offline: true });
+    await store.getState().load();
+    store.getState().chooseBoard('rpi4');
+    const [e42, e44] = ['raw:Fedora-IoT-raw-42-20250101.0.aarch64.raw.xz', 'raw:Fedora-IoT-raw-44-20250101.0.aarch64.raw.xz'];
+    await store.getState().choose(e42);
+    assert.deepEqual(choiceShown(store.getState(), failed()), { chosenId: e42, failedId: null });
+    store.setState({ catalog: { ...store.getState().catalog!, entries: [...store.getState().catalog!.entries, raw('44', 'aarch64')] } });
+    await store.getState().choose(e44);
+    assert.deepEqual(choiceShown(store.getState(), failed()), { chosenId: e44, failedId: null }, 'chosen while it downloads');
+    fail('https://mirror.example/44/aarch64.raw.xz');
+    assert.deepEqual(choiceShown(store.getState(), failed()), { chosenId: e42, failedId: e44 }, 'failed: 42 is still the image');
+    // Another failure after it still leaves 42 as the choice, not the failed 44.
+    const e43 = 'raw:Fedora-IoT-raw-43-20250101.0.aarch64.raw.xz';
+    store.setState({ catalog: { ...store.getState().catalog!, entries: [...store.getState().catalog!.entries, raw('43', 'aarch64')] } });
+    await store.getState().choose(e43);
+    fail('https://mirror.example/43/aarch64.raw.xz');
+    assert.deepEqual(choiceShown(store.getState(), failed()), { chosenId: e42, failedId: e43 });
+    // A Retry under way (its failure no longer on screen): the click's entry is the choice again.
+    fail(null);
+    assert.deepEqual(choiceShown(store.getState(), failed()), { chosenId: e43, failedId: null });
+    // Another source's image chosen: nothing is highlighted, failed or not.
+    store.getState().forgetChoice();
+    assert.deepEqual(choiceShown(store.getState(), 'https://mirror.example/43/aarch64.raw.xz'), { chosenId: null, failedId: null });
   });
 
   it('adds the user\u2019s own container after looking it up, and shows why when it cannot', async () => {

@@ -186,8 +186,8 @@ test('fixed, system and refused drives are never written', async () => {
   assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state, s.error?.code]), [['/dev/sde', 'refused', 'TARGET_READ_ONLY'], ['/dev/sdf', 'refused', 'TARGET_LARGE']]);
 });
 
-test('a job that cannot start fails its slots with the reason; stopping ends the watching', async () => {
-  const { writer, insert } = bench(true);
+test('a job that cannot start fails its slots with the reason; switched off, the failed card keeps its tile until taken out', async () => {
+  const { writer, insert, started } = bench(true);
   const status = await writer.start({ source: '/images/iot.raw' });
   assert.equal(status.active, true);
   insert([card('/dev/sdb')]);
@@ -195,9 +195,49 @@ test('a job that cannot start fails its slots with the reason; stopping ends the
   assert.deepEqual(writer.status().slots.map((s) => [s.state, s.error?.code]), [['failed', 'SOURCE_NOT_FOUND']]);
   const stopped = writer.stop();
   assert.equal(stopped.active, false);
-  assert.deepEqual(stopped.slots, []);
+  assert.deepEqual(stopped.slots.map((s) => [s.device, s.state, s.error?.code, s.removedAt]), [['/dev/sdb', 'failed', 'SOURCE_NOT_FOUND', undefined]], 'still in its reader: its result stays on show');
   assert.deepEqual([stopped.session?.written, stopped.session?.failed], [0, 0], 'the session it ended stays readable');
   await assert.rejects(writer.retry('/dev/sdb'), { code: 'NOT_FOUND' });
+  // Switched off, a card put in is not the bench's; the card taken out is noted as taken out.
+  insert([card('/dev/sdc')]);
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state, Boolean(s.removedAt)]), [['/dev/sdb', 'failed', true]]);
+  assert.deepEqual(started, []);
+});
+
+test('switched off, every card still in a reader keeps its tile, written, waiting or left alone, until taken out', async () => {
+  const { writer, jobs, finish, insert } = busyBench({ writers: 1 });
+  const [early, a, b, c] = [card('/dev/sdb', { description: 'in before' }), card('/dev/sdc', { description: 'card A' }), card('/dev/sdd', { description: 'card B' }), card('/dev/sde', { description: 'card C' })];
+  insert([early]);
+  await writer.start({ source: '/images/iot.raw', provisioning: { hostname: 'pump-{n}' } });
+  insert([early, a]);
+  await writer.poll();
+  await finish('job-1');
+  insert([early, a, b]);
+  await writer.poll();
+  insert([early, a, b, c]);
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state]), [['/dev/sdb', 'refused'], ['/dev/sdc', 'done'], ['/dev/sdd', 'pending'], ['/dev/sde', 'waiting']]);
+
+  const off = writer.stop();
+  assert.deepEqual(off.slots.map((s) => [s.device, s.state, s.hostname ?? null, s.error?.code ?? null]), [
+    ['/dev/sdb', 'refused', null, 'PRESENT_AT_START'], ['/dev/sdc', 'done', 'pump-1', null], ['/dev/sdd', 'pending', null, null], ['/dev/sde', 'refused', null, 'BENCH_OFF'],
+  ], 'every card in a reader keeps its tile; the one that waited says it was not written');
+  assert.equal(off.slots[3]!.error?.message, 'Not written: the card bench was switched off while it waited.');
+  await finish('job-2');
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state, Boolean(s.removedAt)]), [['/dev/sdb', 'refused', false], ['/dev/sdc', 'done', false], ['/dev/sdd', 'done', false], ['/dev/sde', 'refused', false]], 'the card being written finishes on show');
+  assert.equal(jobs.size, 2, 'the card that waited is not written');
+
+  // Taken out one by one: each tile says it went out (and how) until dismissed.
+  insert([early, b]);
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, Boolean(s.removedAt)]), [['/dev/sdb', false], ['/dev/sdc', true], ['/dev/sdd', false], ['/dev/sde', true]]);
+  writer.dismiss('/dev/sdc');
+  insert([]);
+  await writer.poll();
+  assert.deepEqual(writer.status().slots.map((s) => [s.device, s.state, Boolean(s.removedAt)]), [['/dev/sdb', 'refused', true], ['/dev/sdd', 'done', true], ['/dev/sde', 'refused', true]]);
+  assert.equal(jobs.size, 2);
 });
 
 /** A bench whose jobs take real job slots (two writers) and end when the test says. */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkinOutOfReach, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps, tableRowCell, tableRowTitle, tableRowWords, withReachFill } from '../../../shared/provisioning';
+import { checkinOutOfReach, fillOutsideSubnet, groupTableProblems, lineRanges, onSubnet, readDeviceTable, staticIpReachWords, subnetOf, tableReachGaps, tableRowCell, tableRowTitle, tableRowWords, withReachFill } from '../../../shared/provisioning';
 import { emptyForm } from '../../../renderer/src/features/provisioning/profile-form';
 import { profileSummary, tableProgressWords, tableWords } from '../../../renderer/src/features/provisioning/profile-summary';
 
@@ -88,4 +88,12 @@ test('one gateway and DNS list fill every row that has an address but none of it
   const fixed = readDeviceTable(withReachFill('hostname,ip\na,10.0.0.1/24\n', { gateway: '10.0.0.254', dns: '10.0.0.53' }), {});
   assert.deepEqual(tableReachGaps(fixed.table!.rows), []);
   assert.equal(withReachFill('hostname\na\n', { gateway: '10.0.0.254' }), 'hostname\na\n', 'no ip column: nothing to fill');
+});
+
+test('a gateway fill is judged only on the rows it would fill, by their networks', () => {
+  const csv = 'hostname,ip,gateway\na,10.0.0.1/24,\nb,192.168.7.5/24,192.168.7.1\nc,192.168.7.6/24,\nd,172.16.0.9/16,\ne,10.0.0.5,\nf,,\n';
+  // b has its own gateway; e has no prefix (the table's own check names it); f gives no address.
+  assert.deepEqual(fillOutsideSubnet(csv, '10.0.0.254'), [{ subnet: '192.168.7.0/24', lines: [4] }, { subnet: '172.16.0.0/16', lines: [5] }]);
+  assert.deepEqual(fillOutsideSubnet('hostname,ip\na,10.0.0.1/8\n', '10.200.3.1'), [], 'a /8 holds it');
+  assert.deepEqual(fillOutsideSubnet('hostname\na\n', '10.0.0.254'), [], 'no ip column: nothing to judge');
 });

@@ -11,6 +11,7 @@ import type { FiotApi } from '../../../../shared/contract';
 import { deliveryExplained, type Arch, type Board, type Delivery } from '../../../../shared/domain/board';
 import { catalogOffline, compareEntries, entriesForBoard, offeredNow, someSourceAnswered, type BoardEntry, type Catalog, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { toErrorInfo, type ErrorInfo } from '../../../../shared/errors';
+import { choiceShown, type PickState } from './choice-shown';
 import { entryTitle } from './entry-words';
 import type { RemoteImage } from '../image/image-store';
 
@@ -23,6 +24,8 @@ export interface CatalogActions {
   prepareBuild(reference: string, arch: Arch): void;
   /** Sets the first-boot provisioning to `bootc switch` to the reference. */
   switchAtFirstBoot(reference: string): void;
+  /** The address of a download whose failure is on screen, or null. */
+  failedDownload(): string | null;
 }
 
 /** What picking an entry did, in one sentence the UI shows. */
@@ -34,7 +37,7 @@ export interface Picked {
   bootcSwitch?: string;
 }
 
-export interface CatalogState {
+export interface CatalogState extends PickState {
   catalog: Catalog | null;
   boards: Board[];
   boardId: string | null;
@@ -124,6 +127,8 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
     boards: [],
     boardId: null,
     selectedId: null,
+    heldId: null,
+    tryingUrl: null,
     query: '',
     custom: [],
     status: 'idle',
@@ -160,11 +165,11 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
     },
 
     forgetChoice() {
-      if (get().selectedId !== null || get().picked !== null) set({ selectedId: null, picked: null });
+      if (get().selectedId !== null || get().picked !== null) set({ selectedId: null, heldId: null, tryingUrl: null, picked: null });
     },
 
     chooseBoard(id) {
-      set({ boardId: id, selectedId: null, picked: null });
+      set({ boardId: id, selectedId: null, heldId: null, tryingUrl: null, picked: null });
     },
 
     setQuery(query) {
@@ -187,7 +192,9 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
     },
 
     async choose(entryId) {
-      set({ selectedId: entryId, picked: null, error: null });
+      // What was shown as chosen before the click stays the choice if this one's image fails.
+      const held = choiceShown(get(), actions.failedDownload()).chosenId;
+      set({ selectedId: entryId, heldId: held === entryId ? null : held, tryingUrl: null, picked: null, error: null });
       const state = get();
       const board = chosenBoard(state);
       const chosen = visibleEntries({ ...state, query: '' }).find((f) => f.entry.id === entryId);
@@ -198,11 +205,13 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       // answered offers it (a release the person's mirror lacks); otherwise written while it downloads.
       const tryNow = (raw: CatalogEntry) => catalogOffline(catalog) || (someSourceAnswered(catalog) && !offeredNow(catalog, raw));
       const takeRaw = async (raw: CatalogEntry & { url: string }) => {
+        set({ tryingUrl: raw.url });
         try {
           await (tryNow(raw) ? actions.download(raw.url, raw.sha256) : actions.writeWhileDownloading(remoteImage(raw, board)));
         } catch (error) {
-          // Refused before anything started (a station that does not fetch from its own machine).
-          set({ picked: null, error: toErrorInfo(error) });
+          // Refused before anything started (a station that does not fetch from its own machine):
+          // nothing was chosen, so the choice before the click stands.
+          set({ selectedId: held, heldId: null, tryingUrl: null, picked: null, error: toErrorInfo(error) });
         }
       };
       if (delivery === 'published-raw' && entry.url) {
@@ -214,7 +223,7 @@ export function createCatalogStore(api: Pick<FiotApi, 'invoke' | 'on'>, actions:
       } else if (delivery === 'published-raw+bootc-switch' && entry.reference) {
         const raw = rawImageFor(state.catalog.entries, board, entry.version);
         if (!raw?.url) {
-          set({ picked: null, error: { code: 'NOT_FOUND', message: `No published raw image for ${board.arch} to start ${entry.reference} from.`, hint: 'Refresh the catalog, or choose a raw image.' } });
+          set({ selectedId: held, heldId: null, picked: null, error: { code: 'NOT_FOUND', message: `No published raw image for ${board.arch} to start ${entry.reference} from.`, hint: 'Refresh the catalog, or choose a raw image.' } });
           return;
         }
         actions.switchAtFirstBoot(entry.reference);

@@ -6,7 +6,10 @@
 import { deliveryExplained, type Board } from '../../../../shared/domain/board';
 import { catalogOffline, mirrorGapOf, type BoardEntry, type CatalogEntry } from '../../../../shared/domain/catalog';
 import { WhatIsThis } from '../../components/what-is-this';
-import { catalogStore, useCatalog } from '../../stores';
+import { useShallow } from 'zustand/react/shallow';
+import { catalogStore, useCatalog, useDownloads } from '../../stores';
+import { failedDownloadSource } from '../image/downloads-store';
+import { choiceShown } from './choice-shown';
 import { CustomRef } from './custom-ref';
 import { entryFacts, entryTitle } from './entry-words';
 
@@ -29,14 +32,18 @@ function MirrorGapNote({ entry }: { entry: CatalogEntry }) {
 }
 
 function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Board; recommended: boolean }) {
-  const selected = useCatalog((s) => s.selectedId === item.entry.id);
+  const failedSource = useDownloads(failedDownloadSource);
+  const shown = useCatalog(useShallow((s) => choiceShown(s, failedSource)));
   const { entry, delivery } = item;
+  const selected = shown.chosenId === entry.id;
+  const failed = shown.failedId === entry.id;
   return (
     <li>
       <button
         type="button"
-        className={`catalog-entry${selected ? ' selected' : ''}`}
+        className={`catalog-entry${selected ? ' selected' : ''}${failed ? ' failed' : ''}`}
         aria-pressed={selected}
+        data-failed={failed || undefined}
         onClick={() => void catalogStore.getState().choose(entry.id)}
         data-testid="catalog-entry"
         data-entry={entry.id}
@@ -51,6 +58,7 @@ function EntryButton({ item, board, recommended }: { item: BoardEntry; board: Bo
         <span className="catalog-facts muted small">{entryFacts(entry)}</span>
         <span className="catalog-delivery small">{deliveryExplained[delivery]}</span>
         <MirrorGapNote entry={entry} />
+        {failed && <span className="catalog-failed small" data-testid="catalog-entry-failed">Could not be downloaded: see why below. Nothing was chosen by this click.</span>}
       </button>
     </li>
   );

@@ -4,7 +4,7 @@
  * before anything is written. Hosted by the provisioning form.
  */
 import { useState, type ChangeEvent } from 'react';
-import { bareAddressLines, groupTableProblems, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, withAddressPrefix, withReachFill } from '../../../../shared/provisioning';
+import { bareAddressLines, fillOutsideSubnet, GATEWAY_OWN_NETWORK, groupTableProblems, IPV4, outsideSubnetWords, tableReachFix, tableReachGaps, tableReachWords, USUAL_PREFIX, usualRouterOf, withAddressPrefix, withReachFill } from '../../../../shared/provisioning';
 import { fleetStore, profileStore, useFleet, useProfile } from '../../stores';
 import { formToProfile } from '../provisioning/profile-form';
 import { tableLostWords } from './fleet-store';
@@ -52,9 +52,6 @@ function TableReach() {
   );
 }
 
-/** "10.20.0.1" for "10.20.0.0/24": what a router's address usually is, shown as an example only. */
-const usualRouter = (subnet: string | null) => /^(.*)\.0\/\d+$/.exec(subnet ?? '')?.[1]?.concat('.1') ?? '192.168.1.1';
-
 function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolean; subnet: string | null }) {
   const table = useFleet((s) => s.table);
   const formGateway = useProfile((s) => s.form.staticGateway.trim());
@@ -65,6 +62,8 @@ function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolea
   const dnsValue = typedDns ?? formDns;
   if (!table) return null;
   const empty = !(gateway && gatewayValue) && !(dns && dnsValue);
+  // Refused here as on the command line: a gateway off a row's network leaves it reaching nothing beyond.
+  const outside = gateway && IPV4.test(gatewayValue) ? fillOutsideSubnet(table.text, gatewayValue) : [];
   const apply = () => takeTable(withReachFill(table.text, { ...(gateway ? { gateway: gatewayValue } : {}), ...(dns ? { dns: dnsValue } : {}) }), table.name);
   return (
     <div className="stack table-fix" data-testid="table-reach-fill">
@@ -72,22 +71,27 @@ function ReachFillForm({ gateway, dns, subnet }: { gateway: boolean; dns: boolea
         {gateway && (
           <label className="inline-label small">
             Gateway for these rows
-            <input type="text" className="mono" value={gatewayValue} placeholder={`e.g. ${usualRouter(subnet)}`} onChange={(e) => setGateway(e.target.value)} data-testid="table-fill-gateway" />
+            <input type="text" className="mono" value={gatewayValue} placeholder={`e.g. ${usualRouterOf(subnet)}`} onChange={(e) => setGateway(e.target.value)} data-testid="table-fill-gateway" />
           </label>
         )}
         {dns && (
           <label className="inline-label small">
             DNS servers for these rows
-            <input type="text" className="mono" value={dnsValue} placeholder={`e.g. ${usualRouter(subnet)}`} onChange={(e) => setDns(e.target.value)} data-testid="table-fill-dns" />
+            <input type="text" className="mono" value={dnsValue} placeholder={`e.g. ${usualRouterOf(subnet)}`} onChange={(e) => setDns(e.target.value)} data-testid="table-fill-dns" />
           </label>
         )}
       </div>
       <div className="row">
-        <button type="button" className="button primary" disabled={empty} onClick={apply} data-testid="table-fill-apply">
+        <button type="button" className="button primary" disabled={empty || outside.length > 0} onClick={apply} data-testid="table-fill-apply">
           Use {[gateway && 'this gateway', dns && 'these DNS servers'].filter(Boolean).join(' and ')} for every row without {gateway && dns ? 'them' : 'one'}
         </button>
         {/* The grey examples are not values: say what the button waits for. */}
-        {empty && <span className="muted small" data-testid="table-fill-waits">Type your router's address first (often {usualRouter(subnet)}; a router usually answers DNS too).</span>}
+        {outside.map((group) => (
+          <span key={group.subnet} className="small table-fill-outside" role="alert" data-testid="table-fill-outside">
+            {outsideSubnetWords(gatewayValue, group)}: {GATEWAY_OWN_NETWORK}. Type the router of their network (often {usualRouterOf(group.subnet)}), or give those rows a gateway of their own in the table.
+          </span>
+        ))}
+        {empty && <span className="muted small" data-testid="table-fill-waits">Type your router's address first (often {usualRouterOf(subnet)}; a router usually answers DNS too).</span>}
       </div>
     </div>
   );

@@ -32,6 +32,11 @@ export interface DownloadsState {
   watch(): () => void;
 }
 
+/** The address (or catalog reference) of the download whose failure is on screen; null when none failed. */
+export function failedDownloadSource(state: Pick<DownloadsState, 'error' | 'asked'>): string | null {
+  return state.error ? (state.asked?.source ?? null) : null;
+}
+
 /** The phases of a download still under way (the rest are outcomes). */
 export const activePhases: ReadonlySet<ImageProgress['phase']> = new Set(['resolving', 'downloading', 'verifying']);
 
