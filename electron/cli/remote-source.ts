@@ -28,8 +28,27 @@ function sayVerification(entry: CacheEntry, io: CliIO): void {
   for (const note of entry.verification.notes) io.warn(`Note: ${note}`);
 }
 
-/** After a flash written while its image downloaded: how the download was verified, as a cached image's is said before. */
-export async function reportDownloadVerification(images: ImageService, sha256: string | undefined, io: CliIO): Promise<void> {
+/**
+ * After a flash written while its image downloaded: how the download was verified, as a cached
+ * image's is said before; null when the cache has no such entry (nothing was said).
+ */
+export async function reportDownloadVerification(images: ImageService, sha256: string | undefined, io: CliIO): Promise<CacheEntry | null> {
   const entry = sha256 ? await images.cache.find(sha256) : null;
   if (entry) sayVerification(entry, io);
+  return entry;
+}
+
+/**
+ * A URL or catalog image not cached yet, checked as far as that needs no download (the catalog
+ * entry, the signed CHECKSUM, the server answering), with the resolving step shown as a download's
+ * is; null for a local file or a cached image.
+ */
+export async function checkRemoteSource(images: ImageService, source: string, expected: SourceExpectation, io: CliIO): Promise<{ name: string; bytes: number | null } | null> {
+  if (!ImageService.handles(source)) return null;
+  const view = createImageProgress(io);
+  try {
+    return await images.checkBeforeDownload(source, { ...expected, onProgress: view.update });
+  } finally {
+    view.finish();
+  }
 }

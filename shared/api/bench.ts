@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorInfoSchema } from '../errors';
 import { cardIdentitySchema } from '../domain/drive';
-import { cardFigureSchema, flashRequestSchema, targetStateSchema } from '../domain/flash';
+import { cardFigureSchema, downloadPaceSchema, flashRequestSchema, targetStateSchema } from '../domain/flash';
 import { oldDataSchema } from '../domain/old-data';
 import { defineEvents, defineRequests } from './define';
 
@@ -24,6 +24,8 @@ export const benchSlotSchema = z.object({
   bytesWritten: z.number().nonnegative(),
   /** Its step and one figure over its whole write, as its job reports them (absent until it does). */
   figure: cardFigureSchema.optional(),
+  /** While its job writes it as the image downloads: the download's pipe next to the card's (absent otherwise). */
+  download: downloadPaceSchema.optional(),
   hostname: z.string().optional(),
   tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),

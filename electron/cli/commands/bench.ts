@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
 import type { Drive } from '../../../shared/domain/drive';
-import type { FlashRequest } from '../../../shared/domain/flash';
+import { downloadPaceWords, type DownloadPace, type FlashRequest, type FlashResult } from '../../../shared/domain/flash';
 import { cardStepWords } from '../../../shared/domain/flash-figures';
 import { imageLabel } from '../../../shared/domain/history';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../../shared/errors';
@@ -30,7 +30,9 @@ import { confirmSessionErase, describeTarget } from '../confirm';
 import type { CliIO } from '../io';
 import { parseCommandArgs, printHelpIfAsked, usageError } from '../parse-args';
 import { cardWriteOptions, counterStartFromFlags, profileFromFlags, provisioningHelp } from '../provisioning-flags';
-import { prepareRemoteSource } from '../remote-source';
+import { checkRemoteSource, prepareRemoteSource, reportDownloadVerification } from '../remote-source';
+import type { ImageService } from '../../core/images/image-service';
+import { formatSize } from '../../../shared/format-size';
 import { insecureSkipSignatureHelp } from '../image-progress';
 import { glossary } from '../../../shared/glossary';
 import { foldedParagraph } from '../help-text';
@@ -130,13 +132,22 @@ function cardLine(slot: BenchSlot): { key: string; line: string; fields: Record<
   const reason = slot.error ? `: ${slot.error.message}${hintOf(slot.error) ? ` ${hintOf(slot.error)}` : ''}` : '';
   // Only the exception, as on the station's tile: a card written with its old contents still in its free space.
   const kept = slot.state === 'done' && slot.oldData?.discarded === false ? slot.oldData : null;
-  const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + reason + (kept ? ` ${oldDataWords(kept)}` : '');
+  // A card written while its image downloads shows both pipes, as flash's progress line does.
+  const download = slot.download && moving.has(slot.state) ? slot.download : null;
+  const pipe = download ? `  (${downloadPaceWords(download)})` : '';
+  const line = [slot.device.padEnd(12), (slot.hostname ?? '-').padEnd(16), phase.padEnd(26), pct === null ? '    ' : `${String(pct).padStart(3)}%`].join(' ').trimEnd() + pipe + reason + (kept ? ` ${oldDataWords(kept)}` : '');
   const fields = {
     device: slot.device, ...(slot.card ? { card: slot.card } : {}), ...(slot.hostname ? { hostname: slot.hostname } : {}), ...(slot.tableLine ? { tableRow: slot.tableRow, tableLine: slot.tableLine } : {}), state: slot.state,
     ...(slot.waitingFor ? { waitingFor: slot.waitingFor } : {}), ...(pct === null ? {} : { percent: pct }), ...(slot.error ? { error: slot.error } : {}), ...(slot.oldData ? { oldData: slot.oldData } : {}),
-    ...(slot.removedAt ? { removedAt: slot.removedAt } : {}),
+    ...(slot.removedAt ? { removedAt: slot.removedAt } : {}), ...(download ? { download } : {}),
   };
-  return { key: `${slot.state}/${phase}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}/${slot.removedAt ?? ''}`, line, fields };
+  return { key: `${slot.state}/${phase}/${slot.waitingFor ?? ''}/${step}/${slot.hostname ?? ''}/${kept?.reason ?? ''}/${slot.removedAt ?? ''}/${downloadStep(download)}`, line, fields };
+}
+
+/** A new line every tenth of the download, and when the pace's limit moves between the download and the card. */
+function downloadStep(download: DownloadPace | null): string {
+  if (!download) return '';
+  return `${download.totalBytes ? Math.floor((download.bytes / download.totalBytes) * 10) : ''}${download.limitedBy}`;
 }
 
 function hintOf(error: { code: string; hint?: string }): string | undefined {
@@ -164,6 +175,35 @@ function cardPrinter(io: CliIO) {
 }
 
 /**
+ * A bench whose image downloads with its first card: how the download was verified is said once a
+ * job has it in the cache, and a download that failed its checksum stops the bench, since every
+ * next card would download the same bytes (that card has no partition table, and nothing was cached).
+ */
+function watchDownload(images: ImageService, io: CliIO, stop: (reason: ErrorInfo) => void) {
+  let known = false;
+  let saying = Promise.resolve();
+  return {
+    done(result: FlashResult) {
+      const mismatch = [result.error, ...result.targets.map((t) => t.error)].find((e) => e?.code === 'CHECKSUM_MISMATCH');
+      if (mismatch) {
+        const message = `The download did not match its checksum, so the card bench stopped: no card is written from it. ${mismatch.message}`;
+        io.warn(message);
+        stop({ code: 'CHECKSUM_MISMATCH', message, hint: hintOf(mismatch) ?? errorCatalog.CHECKSUM_MISMATCH.hint });
+      }
+      if (known || !result.sourceSha256) return;
+      const sha256 = result.sourceSha256;
+      saying = saying.then(async () => {
+        if (known) return;
+        const entry = await reportDownloadVerification(images, sha256, io);
+        if (entry) io.emit({ type: 'verification', sha256: entry.sha256, verification: entry.verification });
+        known = Boolean(entry);
+      });
+    },
+    said: () => saying,
+  };
+}
+
+/**
  * The cards already in readers, said before the question: switching a session on confirms erasing
  * the cards inserted from then on, not these (a card just written by hand, a stick with files).
  */
@@ -186,9 +226,13 @@ export const command: Command = {
     if (printHelpIfAsked(values, help, io) || !request) return EXIT_OK;
     const services = new CoreServices();
     const { configDir } = services.config;
-    const remote = await prepareRemoteSource(services.images, request.source, { insecureSkipSignature: request.insecureSkipSignature }, io);
-    // A local image that cannot be written fails now, before the question.
-    if (!remote) await inspectSource(request.source);
+    const expected = { insecureSkipSignature: request.insecureSkipSignature };
+    // An image not cached yet is checked now as far as that needs no download; the first card is written while it downloads.
+    const streamed = await checkRemoteSource(services.images, request.source, expected, io);
+    const setUp = request.provisioning !== undefined || request.table !== undefined ? ' (and its first-boot setup)' : '';
+    if (streamed) io.say(`${request.source} is not in the image cache yet${streamed.bytes ? ` (${formatSize(streamed.bytes)})` : ''}: the first card is written while it downloads, and its partition table${setUp} goes on once the download matched its checksum; the next cards read the cache.`);
+    // A local image that cannot be written fails now, before the question; a cached one is said as it was verified.
+    else if (!(await prepareRemoteSource(services.images, request.source, expected, io))) await inspectSource(request.source);
     // Bad profile or table input is refused before the question, naming the field or the line.
     const preview = request.provisioning !== undefined || request.table !== undefined ? await previewBatch(request, 1, configDir) : null;
     const profile = request.provisioning as Profile | undefined;
@@ -221,7 +265,12 @@ export const command: Command = {
     let stopped: ErrorInfo | undefined;
     let end: () => void = () => {};
     const ended = new Promise<void>((resolve) => (end = resolve));
+    const download = streamed ? watchDownload(services.images, io, (reason) => {
+      stopped ??= reason;
+      end();
+    }) : null;
     const off = events.subscribe((...[event, payload]) => {
+      if (event === 'flash:done') download?.done(payload);
       if (event !== 'bench:changed') return;
       printer.show(payload);
       if (payload.session?.stopped) {
@@ -261,6 +310,7 @@ export const command: Command = {
       await ended;
       const last = bench.stop();
       await bench.whenIdle();
+      await download?.said();
       const session = bench.status().session ?? last.session;
       const cards = [...printer.outcomes.values()].sort((a, b) => (a.card ?? 0) - (b.card ?? 0));
       const failed = cards.filter((c) => c.state !== 'done').length;

@@ -439,7 +439,7 @@ export class BenchWriter {
       mine = true;
       prepared = prepared || (slot.state === 'pending' && target.state !== 'pending');
       this.update(target.device, {
-        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, figure: target.figure,
+        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, figure: target.figure, download: progress.download,
         // Done before the job's end: a card of a verifying job is done only once its read-back matched.
         ...(target.state === 'done' ? { verified: this.session?.request.verify !== false } : {}),
         ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),

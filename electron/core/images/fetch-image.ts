@@ -59,7 +59,7 @@ export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, even
  * An image the person's own mirror lacks, whose other server (Fedora's) could not be reached
  * either: the mirror's answer is what they can act on, so it comes first, not "no network".
  */
-async function tellMirrorGap<T>(resolved: ResolvedSource, work: Promise<T>): Promise<T> {
+export async function tellMirrorGap<T>(resolved: ResolvedSource, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {

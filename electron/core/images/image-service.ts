@@ -1,6 +1,7 @@
 /**
  * The images domain as other parts call it:
  *   - `fetch(source, opts)`: the cached, verified image for a URL or catalog reference (downloads it once).
+ *   - `checkBeforeDownload(source, opts)`: what a download started later can be checked for now, downloading nothing.
  *   - `prepareSource(source, opts)`: the cached image a flash of it reads: the decompressed copy
  *     the writer made on its first verified flash, else the downloaded file itself.
  *   - `resolver(opts)`: the same as a flash SourceResolver (electron/core/image-source/resolve.ts).
@@ -18,7 +19,8 @@ import { ImageCache } from './cache/image-cache';
 import { CopyOffer } from './copy-offer';
 import type { DownloadProgress } from './download/download';
 import { directOnly, fedoraMirrors, type MirrorSource } from './download/mirrors';
-import { fetchImage, lookupEntry, planFetch, type FetchDeps, type FetchEvents } from './fetch-image';
+import { probeImage } from './download/probe';
+import { fetchImage, lookupEntry, planFetch, tellMirrorGap, type FetchDeps, type FetchEvents } from './fetch-image';
 import { streamedSource } from './streamed-source';
 import { localCopyResolver } from './local-copy';
 import { isCatalogRef, type MirrorGap } from '../../../shared/domain/catalog';
@@ -129,6 +131,22 @@ export class ImageService {
     if (!ImageService.handles(source)) return false;
     const resolved = await resolveSource(source, sha256, this.deps.resolveRef);
     return (await lookupEntry(resolved, this.cache)) === null;
+  }
+
+  /**
+   * For a front end that starts flashes written while `source` downloads later (the CLI's card
+   * bench): what can be checked before the download, in the words the download would fail with:
+   * the reference resolved, the CHECKSUM fetched and trusted, the image's server answering. Null
+   * when the image is cached already (a flash of it downloads nothing).
+   */
+  async checkBeforeDownload(source: string, options: FetchOptions = {}): Promise<{ name: string; bytes: number | null } | null> {
+    if (!ImageService.handles(source)) return null;
+    options.onProgress?.({ step: 'resolving', bytes: 0, totalBytes: null, speed: 0, etaSeconds: null });
+    const resolved = await this.resolve(source, options.sha256);
+    const planned = await planFetch(resolved, this.fetchDeps(), this.fetchEvents(options));
+    if (!('run' in planned)) return null;
+    const urls = await (this.deps.mirrors ?? directOnly)(resolved.url, options.signal);
+    return { name: resolved.name, bytes: await tellMirrorGap(resolved, probeImage(urls, options.signal, { publicOnly: options.publicOnly ?? false })) };
   }
 
   /**

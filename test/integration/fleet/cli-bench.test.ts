@@ -21,6 +21,7 @@ import { debugfs } from '../../helpers/boot-partition';
 import { attachLoop, insertTestCard, type LoopDevice } from '../../helpers/loop';
 import { provisionFixture } from '../../helpers/provision-fixture';
 import { runCli } from '../../helpers/run-cli';
+import { watchOutput } from '../../helpers/cli-session';
 import { ED25519_KEY } from '../../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../../helpers/system';
 
@@ -28,34 +29,6 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const bin = path.join(root, 'bin/fiot-flash.mjs');
 const CARDS = 12;
 const skip = loopSkipReason() ?? commandsSkipReason('script', 'debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false;
-
-function exitOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-}
-
-/** The session's output as it comes, and a wait for what it should print next. */
-function watchOutput(child: ChildProcess) {
-  const output = { text: '' };
-  const waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output.text += chunk.toString();
-    for (const waiter of [...waiters]) {
-      if (!waiter.test()) continue;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  });
-  const exited = exitOf(child);
-  const seen = (test: () => boolean, what: string, ms = 120_000) => Promise.race([
-    new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve }))),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}:\n${output.text.slice(-3000)}`)), ms)),
-    exited.then((code) => {
-      throw new Error(`bench exited (${code}) before ${what}:\n${output.text.slice(-3000)}`);
-    }),
-  ]);
-  const linesOf = (device: string) => output.text.split(/\r?\n/).filter((line) => line.startsWith(`${device} `));
-  return { output, exited, seen, linesOf };
-}
 
 describe('fiot-flash bench in a terminal', { skip }, () => {
   let dir: string;
