@@ -1,7 +1,8 @@
 /**
- * `flash` of an http(s) URL or a catalog reference from the terminal: the image is fetched into the
- * cache (verified; its first verified flash keeps the decompressed copy) with its own progress before the drives are checked, so the
- * size check and the confirmation see the real image, and a second flash downloads nothing.
+ * `flash` and `bench` of an http(s) URL or a catalog reference from the terminal. A cached image is
+ * said verified before the question. One not cached yet is written while it downloads: the bench
+ * checks it first as far as that needs no download (`checkRemoteSource`), and how the download was
+ * verified is said once the job has it (`reportDownloadVerification`).
  */
 import type { SourceExpectation } from '../core/image-source';
 import { ImageService } from '../core/images/image-service';
