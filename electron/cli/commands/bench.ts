@@ -186,8 +186,7 @@ function watchDownload(images: ImageService, io: CliIO, stop: (reason: ErrorInfo
     done(result: FlashResult) {
       const mismatch = [result.error, ...result.targets.map((t) => t.error)].find((e) => e?.code === 'CHECKSUM_MISMATCH');
       if (mismatch) {
-        const message = `The download did not match its checksum, so the card bench stopped: no card is written from it. ${mismatch.message}`;
-        io.warn(message);
+        const message = `The download did not match its checksum: the card written as it arrived has no partition table, nothing was kept in the image cache, and the card bench stopped. ${mismatch.message}`;
         stop({ code: 'CHECKSUM_MISMATCH', message, hint: hintOf(mismatch) ?? errorCatalog.CHECKSUM_MISMATCH.hint });
       }
       if (known || !result.sourceSha256) return;
