@@ -17,8 +17,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +25,7 @@ import { assertNoPartitionTable, cachedEntries } from '../../helpers/cache-copy'
 import { assertCardHoldsImage } from '../../helpers/card-check';
 import { jsonLines, type JsonLine } from '../../helpers/cli-json';
 import { watchOutput } from '../../helpers/cli-session';
+import { closedPort } from '../../helpers/connect-proxy';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 import { attachLoop, type LoopDevice } from '../../helpers/loop';
 import { makeTestKey } from '../../helpers/pgp';
@@ -168,10 +167,7 @@ describe('fiot-flash bench of an image not cached yet', { skip }, () => {
   });
 
   it('a server that does not answer, or has no such image, is refused before anything is asked', { timeout: 60_000 }, async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
     const { env } = folders('refused');
     const unreachable = await runCli(['bench', `http://127.0.0.1:${port}/site-image.raw.xz`, '--yes'], env as Record<string, string>);
     assert.equal(unreachable.code, 1, unreachable.stderr);

@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { probeImage } from '../../../electron/core/images/download/probe';
 import { FiotError } from '../../../shared/errors';
+import { closedPort } from '../../helpers/connect-proxy';
 import { startImageServer, type ImageServer } from '../../helpers/image-server';
 
 const IMAGE = '/site-image.raw.xz';
@@ -24,14 +23,6 @@ before(async () => {
 after(async () => {
   await server?.close();
 });
-
-async function closedPort(): Promise<number> {
-  const closed = http.createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = (closed.address() as AddressInfo);
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
-  return port;
-}
 
 test('a server that sends parts tells the length for one byte', async () => {
   assert.equal(await probeImage([server.url(IMAGE)]), body.length);
