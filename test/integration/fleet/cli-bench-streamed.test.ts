@@ -10,8 +10,8 @@
  * - A download with one byte flipped: the card (which held a table) is left without one, the bench
  *   says in words that it stopped for the checksum, exits 1 with CHECKSUM_MISMATCH, and the cache
  *   holds nothing.
- * - A server that does not answer, a reference unknown on it: refused before the question and
- *   before any card is taken, in the download's own words.
+ * - A server that does not answer, an image missing on it, a catalog reference the catalog does not
+ *   know: refused before the question and before any card is taken, in the download's own words.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -166,7 +166,7 @@ describe('fiot-flash bench of an image not cached yet', { skip }, () => {
     assert.deepEqual(existsSync(downloads) ? readdirSync(downloads).filter((f) => f.endsWith('.part')) : [], [], 'no partial download kept');
   });
 
-  it('a server that does not answer, or has no such image, is refused before anything is asked', { timeout: 60_000 }, async () => {
+  it('a server that does not answer, an image it does not have, or an unknown catalog reference is refused before anything is asked', { timeout: 60_000 }, async () => {
     const port = await closedPort();
     const { env } = folders('refused');
     const unreachable = await runCli(['bench', `http://127.0.0.1:${port}/site-image.raw.xz`, '--yes'], env as Record<string, string>);
@@ -175,6 +175,13 @@ describe('fiot-flash bench of an image not cached yet', { skip }, () => {
     const missing = await runCli(['bench', server.url('/nowhere/site-image.raw.xz'), '--yes'], env as Record<string, string>);
     assert.equal(missing.code, 1, missing.stderr);
     assert.match(missing.stderr, /HTTP 404/);
-    for (const run of [unreachable, missing]) assert.doesNotMatch(run.stdout, /Card bench on/);
+    // A catalog reference the catalog does not know: the same words `download` says for it.
+    const offline = { ...env, FIOT_RELEASES_URL: `http://127.0.0.1:${port}/releases.json`, FIOT_IOT_IMAGES_URL: `http://127.0.0.1:${port}/iot/`, FIOT_REGISTRY_REPOS: '' } as Record<string, string>;
+    const unknown = await runCli(['bench', 'fedora-iot:99@rpi4', '--yes'], offline);
+    const downloaded = await runCli(['download', 'fedora-iot:99@rpi4'], offline);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /fedora-iot 99 has no raw image for aarch64\./);
+    assert.equal(unknown.stderr, downloaded.stderr);
+    for (const run of [unreachable, missing, unknown]) assert.doesNotMatch(run.stdout, /Card bench on/);
   });
 });
