@@ -103,16 +103,20 @@ export function qrDataUrl(text: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg(text))}`;
 }
 
-type Timed = Pick<HistoryEntry, 'time' | 'durationMs'>;
+type Timed = Pick<HistoryEntry, 'time'>;
 
-/** When the batch started: its earliest card's start (a card's time is when it finished, less how long it took). */
-export function batchStart(batch: readonly Timed[]): string | undefined {
-  const starts = batch.map((entry) => Date.parse(entry.time) - entry.durationMs).filter(Number.isFinite);
-  return starts.length ? new Date(Math.min(...starts)).toISOString() : undefined;
+/**
+ * The moment a batch is named by: its first card's time, as its History row shows it (when that
+ * card was done). Named by when the batch started, "Batch 09:45" stood over rows that all read
+ * 09:46 and a person looked for a card that did not exist.
+ */
+export function batchTime(batch: readonly Timed[]): string | undefined {
+  const times = batch.map((entry) => Date.parse(entry.time)).filter(Number.isFinite);
+  return times.length ? new Date(Math.min(...times)).toISOString() : undefined;
 }
 
-/** The batch's name, by when it started: the sheet's title, and the History's batch picker. */
+/** The batch's name, by the time its first row shows: the sheet's title, and the History's batch picker. */
 export function sheetTitle(batch: readonly Timed[]): string {
-  const start = batchStart(batch);
+  const start = batchTime(batch);
   return `Batch ${start ? formatWhen(start) : ''}: ${batch.length} card${batch.length === 1 ? '' : 's'}`;
 }

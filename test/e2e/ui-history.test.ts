@@ -91,10 +91,11 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     if (shot) await page.screenshot({ path: shot, fullPage: true });
 
     // One way of writing a moment: the row, the batch picker and the printed sheet agree, and the
-    // batch is named by when it started (its first card began 61 s before 10:01), not by its last card.
+    // batch is named by its first card's row (10:01), not by when that card began (61 s earlier) nor by its last card.
     assert.match(await page.getByTestId('history-row').filter({ hasText: 'site-pump-02' }).innerText(), /^2026-12-07 10:02 UTC\s/);
     await page.getByTestId('batch-choice').selectOption('cli-job-1');
-    const batchName = 'Batch 2026-12-07 09:59 UTC: 2 cards';
+    assert.match(await page.getByTestId('history-row').filter({ hasText: 'site-pump-01' }).innerText(), /^2026-12-07 10:01 UTC\s/);
+    const batchName = 'Batch 2026-12-07 10:01 UTC: 2 cards';
     assert.equal(await page.locator('[data-testid="batch-choice"] option:checked').innerText(), batchName);
     await page.getByTestId('batch-print').click();
     assert.equal(await page.getByTestId('print-sheet').locator('h1').innerText(), batchName);
