@@ -93,7 +93,7 @@ export function App() {
           <header className="panel-header">
             <p className="panel-kicker">Step {index + 1} of {steps.length}</p>
             <h1 id="step-title" tabIndex={-1} ref={heading}>{step.title}</h1>
-            <p className="panel-lead">{step.lead(medium)}</p>
+            <p className="panel-lead" data-testid="step-lead">{step.lead(medium)}</p>
           </header>
           <div className="panel-body">
             <step.Panel />

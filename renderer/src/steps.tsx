@@ -31,6 +31,6 @@ const noNote = (): null => null;
 export const steps: StepDefinition[] = [
   { id: 'image', title: 'Image', lead: () => 'Choose the disk image to write.', Panel: ImageStep, Summary: ImageSummary, useBlocker: useImageBlocker, useNote: noNote },
   { id: 'provisioning', title: 'First boot', lead: (m) => `Fedora IoT has no user to log in as until one is made here: set each ${m.one} up on its first boot (name, user, SSH keys, Wi-Fi).`, Panel: ProvisioningStep, Summary: ProvisioningSummary, useBlocker: useProvisioningBlocker, useNote: useProvisioningNote },
-  { id: 'drives', title: 'Drives', lead: (m) => `Choose the ${m.many} to write. Everything on them will be erased.`, Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker, useNote: noNote },
+  { id: 'drives', title: 'Drives', lead: (m) => `Choose the ${m.many} to write. The image is written over them: the files on them now are lost.`, Panel: DrivesStep, Summary: DrivesSummary, useBlocker: useDrivesBlocker, useNote: noNote },
   { id: 'write', title: 'Write', lead: () => 'Write the image, check every byte, and see the result.', Panel: WriteStep, Summary: WriteSummary, useBlocker: useWriteBlocker, useNote: noNote },
 ];

@@ -38,9 +38,19 @@ const reasonWords: Record<KeptReason, string> = {
   'other-system': 'it cannot erase it quickly on this system (discarding is done on Linux only)',
 };
 
-/** A few words for a column (History, the batch sheet): whether the card's old contents are gone. */
+/** The reason in a few words, for a column: a row that only said "may remain" lost why (and so whether to worry). */
+const shortReasonWords: Record<KeptReason, string> = {
+  'turned-off': 'erasing was turned off',
+  unsupported: 'the card cannot erase quickly',
+  'no-tool': 'no erase tool here',
+  failed: 'erasing failed',
+  'still-readable': 'the card kept it after erasing',
+  'other-system': 'erased on Linux only',
+};
+
+/** A few words for a column (History, the batch sheet): whether the card's old contents are gone, and if not why. */
 export function oldDataShortWords(oldData: OldData): string {
-  return oldData.discarded ? 'old data erased' : 'old data may remain in free space';
+  return oldData.discarded ? 'old data erased' : `old data may remain in free space (${shortReasonWords[oldData.reason]})`;
 }
 
 /** The value a spreadsheet column holds: `erased`, or `kept: ` and why (turned-off, unsupported…). */

@@ -3,9 +3,11 @@
  * - the first screen says what Fedora IoT is (no desktop, reached over the network by SSH or
  *   Cockpit, whole-image updates that roll back), folded away, with Fedora's docs;
  * - path fields show a neutral example, not a path that looks like someone's laptop;
- * - the Write step's "Erase the old data first" switch (on by default, with why): off, a used card
- *   keeps its old bytes past the image and the result and History say old data may remain; on,
- *   nothing of them is left and History says old data erased, as does the batch sheet;
+ * - the Write step's "Erase the old data first" switch (on by default, with why and when one would
+ *   turn it off): off, the confirmation says "write over", not "erase", a used card keeps its old
+ *   bytes past the image, and the result and History say old data may remain and why; on, nothing
+ *   of them is left and History says old data erased, as does the batch sheet; the Drives step
+ *   promises no erase either way;
  * - after writing for a Raspberry Pi 4, what to do next: the network, the power, where to find it
  *   and the `ssh` line;
  * - the check-in addresses offered never include loopback, the likeliest LAN one first; and on a
@@ -89,7 +91,7 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
     }
   });
 
-  it('erases old data unless switched off, says so in the result, History and the sheet, and says what to do next with the Pi', { timeout: 300_000 }, async () => {
+  it('erases old data unless switched off (then nothing promises an erase), says so in the result, History and the sheet, and says what to do next with the Pi', { timeout: 300_000 }, async () => {
     const { shot } = stepShots('old-data');
     const cardSize = fixture.size + 16 * MiB;
     const kept = createLoopDisk(cardSize, 'fiot-e2e-kept-');
@@ -111,6 +113,9 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
       await page.getByLabel('SSH public keys (one per line)').fill(ED25519_KEY);
       await continueButton(page).click();
       await addTarget(page, kept.device);
+      // The Drives step promises no erase: whether the old data is erased is the Write step's switch.
+      assert.match(await page.getByTestId('step-lead').innerText(), /^Choose the cards to write\. The image is written over them/);
+      assert.doesNotMatch(await page.getByTestId('step-lead').innerText(), /erase/i);
       await continueButton(page).click();
 
       // The check-in addresses: never loopback, the likeliest LAN address first (on a machine
@@ -129,10 +134,19 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
       const discard = page.getByTestId('discard-checkbox');
       assert.equal(await discard.isChecked(), true, 'on by default');
       assert.match(await page.getByTestId('discard-why').innerText(), /nothing from the card’s last use .* is left in its free space/);
+      assert.match(await page.getByTestId('discard-why').innerText(), /turn it off only for one whose reader erases slowly/, 'why one would turn it off');
       await discard.uncheck();
       assert.match(await page.getByTestId('discard-why').innerText(), /Old data will remain in the card’s free space/);
+      assert.match(await page.getByTestId('discard-why').innerText(), /Off saves the time erasing takes .*: use it only for cards that held nothing private/, 'what it costs');
       await shot(page, 'erase-switched-off');
+      // Off, nothing promises an erase: not the confirmation (nor the Drives step's lead, read above).
       await page.getByTestId('flash-button').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert.equal(await dialog.getByRole('heading').innerText(), 'Write over this drive?');
+      assert.match(await dialog.getByTestId('confirm-not-erased').innerText(), /not erased first .* stays readable in the free space/);
+      assert.equal(await dialog.getByRole('button', { name: /erase/i }).count(), 0, 'no button says erase');
+      await shot(page, 'erase-off-confirm');
       await confirmErase(page);
       await page.getByTestId('result-success').waitFor({ timeout: 120_000 });
       assert.match(await page.getByTestId('target-old-data').innerText(), /^Old data may remain in this card’s free space: discarding it first was turned off for this run\.$/);
@@ -160,7 +174,7 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
       const rows = page.getByTestId('history-row');
       await rows.first().waitFor();
       const oldData = await page.getByTestId('history-old-data').allInnerTexts();
-      assert.deepEqual(oldData.slice(0, 2), ['old data erased', 'old data may remain in free space'], 'newest first');
+      assert.deepEqual(oldData.slice(0, 2), ['old data erased', 'old data may remain in free space (erasing was turned off)'], 'newest first, the reason kept');
       await shot(page, 'history');
       await page.getByTestId('batch-print').click();
       const sheet = page.getByTestId('print-sheet');

@@ -57,14 +57,15 @@ export async function addTarget(page: Page, device: string): Promise<void> {
 
 /**
  * In the erase dialog: confirm. A card written without any login asks for an explicit "write
- * anyway" first (these tests write test images that need no login).
+ * anyway" first (these tests write test images that need no login). With "Erase the old data
+ * first" off the button says "Write over it".
  */
 export async function confirmErase(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   const noLogin = dialog.getByTestId('no-login-accept');
   if (await noLogin.count()) await noLogin.check();
-  await dialog.getByRole('button', { name: 'Erase and write' }).click();
+  await dialog.getByRole('button', { name: /^(Erase and write|Write over it)$/ }).click();
 }
 
 /**

@@ -49,7 +49,7 @@ describe('the history records whether a card’s old data was erased', { skip },
 
       const table = (await runCli(['history'], env)).stdout.split('\n');
       assert.match(table[0]!, /RESULT +OLD DATA +CHECK-IN/);
-      assert.match(table[1]!, /verified +old data may remain in free space +-$/);
+      assert.match(table[1]!, /verified +old data may remain in free space \(erasing was turned off\) +-$/);
       assert.match(table[2]!, /verified +old data erased +-$/);
 
       const csv = (await runCli(['history', '--csv'], env)).stdout.trim().split('\r\n');

@@ -10,7 +10,7 @@ import { hasCounter } from '../../../../shared/provisioning';
 import { boardFlashFields, checkinStore, drivesStore, fleetStore, imageStore, jobStore, profileStore, uiStore, useCatalog, useCheckin, useDrives, useFleet, useImage, useJob, useMedium, useProfile } from '../../stores';
 import { driveSizeWords, formatSize } from '../../format';
 import { ErrorNotice } from '../../components/error-notice';
-import { headingWord } from '../../../../shared/domain/medium-words';
+import { headingWord, type MediumWords } from '../../../../shared/domain/medium-words';
 import { goToControl, ProvisioningPlanLine } from '../provisioning';
 import { BatchSummary, batchBlocker } from '../fleet';
 import { CheckinSettings } from '../checkin';
@@ -102,7 +102,7 @@ function Plan() {
         Verify every written byte (recommended)
       </label>
       {!verify && <p className="drive-warning">Without verification a faulty or counterfeit {medium.one} can go unnoticed.</p>}
-      <EraseOldDataSwitch discard={discard} onChange={setDiscard} medium={medium.one} />
+      <EraseOldDataSwitch discard={discard} onChange={setDiscard} medium={medium} />
       {error && <ErrorNotice error={error} testId="start-error" />}
       {provisioned && blocker && <p className="drive-warning" data-testid="batch-blocker">{blocker}</p>}
       {provisioned && tableLost && (
@@ -116,7 +116,7 @@ function Plan() {
           Write {drives.length === 1 ? `the ${medium.one}` : `${drives.length} ${medium.many}`}
         </button>
       </div>
-      {confirming && <ConfirmDialog drives={drives} imageName={info?.name ?? ''} onConfirm={start} onCancel={() => setConfirming(false)} />}
+      {confirming && <ConfirmDialog drives={drives} imageName={info?.name ?? ''} discard={discard} onConfirm={start} onCancel={() => setConfirming(false)} />}
     </div>
   );
 }
@@ -125,8 +125,9 @@ function Plan() {
  * The writer discards a card's old contents before writing (where the card can), so its last use
  * (another site's Wi-Fi passphrase) is not left in the new filesystems' free space. On by default;
  * off keeps the old bytes, as the CLI's --no-discard does, and the result and History say so.
+ * Off is for a card or reader that erases slowly: it saves that time, at the cost of the old data.
  */
-function EraseOldDataSwitch({ discard, onChange, medium }: { discard: boolean; onChange(on: boolean): void; medium: string }) {
+function EraseOldDataSwitch({ discard, onChange, medium }: { discard: boolean; onChange(on: boolean): void; medium: MediumWords }) {
   return (
     <div>
       <label className="checkbox-label">
@@ -135,8 +136,8 @@ function EraseOldDataSwitch({ discard, onChange, medium }: { discard: boolean; o
       </label>
       <p id="discard-why" className={discard ? 'muted small' : 'drive-warning'} data-testid="discard-why">
         {discard
-          ? `So nothing from the ${medium}’s last use (files, an old Wi-Fi passphrase) is left in its free space.`
-          : `Old data will remain in the ${medium}’s free space, readable by anyone who gets it.`}
+          ? `So nothing from the ${medium.one}’s last use (files, an old Wi-Fi passphrase) is left in its free space. It takes seconds on most ${medium.many}; turn it off only for one whose reader erases slowly.`
+          : `Old data will remain in the ${medium.one}’s free space, readable by anyone who gets it. Off saves the time erasing takes (seconds on most ${medium.many}, minutes on a slow reader): use it only for ${medium.many} that held nothing private.`}
       </p>
     </div>
   );
