@@ -1,6 +1,7 @@
 /** The end of a flash as a person or a script reads it, and the exit status it earns. */
 import { imageCacheNotes, type FlashResult } from '../../shared/domain/flash';
 import { oldDataWords } from '../../shared/domain/old-data';
+import { WRITTEN_DIGEST_CLI_NAME, writtenDigestMeaning } from '../../shared/domain/written-digest';
 import { errorCatalog, isErrorCode, type ErrorInfo } from '../../shared/errors';
 import type { CliIO } from './io';
 
@@ -54,7 +55,7 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
     if (targetSucceeded(target, verify)) {
       const how = verify ? 'written and verified' : 'written (not verified)';
       const name = target.hostname ? ` as ${target.hostname}` : '';
-      io.say(`✔ ${target.device}: ${how}${name}${target.writtenSha256 ? `, sha256 ${target.writtenSha256}` : ''}`);
+      io.say(`✔ ${target.device}: ${how}${name}${target.writtenSha256 ? `, ${WRITTEN_DIGEST_CLI_NAME} ${target.writtenSha256}` : ''}`);
       // Never a failure: the card is good, but a person reusing cards should know what it may still hold.
       if (target.oldData) io.say(`    ${oldDataWords(target.oldData)}`);
     } else {
@@ -62,6 +63,8 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
       io.say(`✘ ${target.device}: ${error.message}${error.hint ? `\n    ${error.hint}` : ''}`);
     }
   }
+  // Once, not per card: what the value on the lines above is, so nobody hashes the file or the card to check it.
+  if (result.targets.some((t) => targetSucceeded(t, verify) && t.writtenSha256)) io.say(writtenDigestMeaning(WRITTEN_DIGEST_CLI_NAME));
   if (result.imageCache) io.say(imageCacheNotes[result.imageCache]);
   if (result.notSaved) io.warn(`✘ ${result.notSaved.message}`);
   if (written) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);

@@ -158,7 +158,7 @@ export const flashResultSchema = z.object({
   sourceSha256: z.string().optional(),
   /** For a downloaded image: who signed its CHECKSUM, or that the user skipped that check. */
   sourceTrust: sourceTrustSchema.optional(),
-  /** sha256 over every byte written to each card (the same for all cards of a run without per-card provisioning). */
+  /** writtenSha256: sha256 over the image's data as written, first-boot settings not included (the same for every card of one image; shared/domain/written-digest.ts). */
   targets: z.array(targetStateSchema.extend({
     writtenSha256: z.string().optional(),
     verified: z.boolean(),

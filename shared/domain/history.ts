@@ -55,6 +55,7 @@ export const historyEntrySchema = z.object({
   }),
   /** verified: written and read back; ok: written, verification skipped; failed; cancelled. */
   result: historyResultSchema,
+  /** sha256 of the image's data as written, first-boot settings not included (shared/domain/written-digest.ts). */
   writtenSha256: z.string().regex(SHA256_HEX).optional(),
   /**
    * Whether the card's old contents were discarded before writing, or why they may remain in its

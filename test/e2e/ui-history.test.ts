@@ -52,6 +52,10 @@ describe('the History view in Chromium', { skip: chromiumSkipReason() ?? false }
     assert.equal(await row.count(), 1);
     assert.equal(await row.first().getAttribute('data-result'), 'verified');
     assert.match(await row.first().innerText(), new RegExp(`${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[\\s\\S]*bench-card\\.raw[\\s\\S]*Verified`));
+    // The card's digest, named for what it covers: the image's data as written, not the file's nor the card's hash.
+    const digest = row.first().getByTestId('history-written-hash');
+    assert.match(await digest.innerText(), /^image data [0-9a-f]{12}…$/);
+    assert.match(await digest.getAttribute('title') ?? '', /^SHA-256 of the image data written: [0-9a-f]{64}\. The SHA-256 of the image data written covers the image’s bytes as written .*first-boot settings are not in it/);
     const shot = screenshotPath('history-1-list');
     if (shot) await page.screenshot({ path: shot, fullPage: true });
 

@@ -150,6 +150,9 @@ describe('a newcomer’s words, in Chromium through the station', { skip: skip ?
       await confirmErase(page);
       await page.getByTestId('result-success').waitFor({ timeout: 120_000 });
       assert.match(await page.getByTestId('target-old-data').innerText(), /^Old data may remain in this card’s free space: discarding it first was turned off for this run\.$/);
+      // The card's digest is named for what it covers, and said to be neither the file's nor the card's.
+      assert.match(await page.getByTestId('target-result').locator('.checksum').innerText(), /^SHA-256 of the image data written\s+[0-9a-f]{64}$/);
+      assert.match(await page.getByTestId('written-sha256-meaning').innerText(), /as written to each card .*the same for every card written from this image, first-boot settings are not in it, and it is not meant to match the image file’s SHA-256 or a hash of the whole card/);
       assert.ok(blocksWithMarker(kept.device, cardSize, MARKER).some((block) => block >= fixture.size), 'the old bytes are still past the image’s end');
 
       const next = page.getByRole('region', { name: 'What next' });

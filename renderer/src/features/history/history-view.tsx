@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { checkinLine, checkinSummary } from '../../../../shared/domain/checkin';
 import { imageLabel, type HistoryEntry } from '../../../../shared/domain/history';
 import { oldDataShortWords, oldDataWords } from '../../../../shared/domain/old-data';
+import { WRITTEN_DIGEST_NAME, writtenDigestMeaning } from '../../../../shared/domain/written-digest';
 import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { errorCatalog, isErrorCode } from '../../../../shared/errors';
 import { formatWhen } from '../../../../shared/format-time';
@@ -58,6 +59,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       <DeviceCell device={entry.device} />
       <td title={entry.source.given}>
         {imageLabel(entry.source.given)}
+        {entry.writtenSha256 && <span className="muted small block mono" title={`${WRITTEN_DIGEST_NAME}: ${entry.writtenSha256}. ${writtenDigestMeaning(WRITTEN_DIGEST_NAME)}`} data-testid="history-written-hash">image data {entry.writtenSha256.slice(0, 12)}…</span>}
         {entry.configSha256 && <span className="muted small block mono" title={`sha256 of the Ignition config written: ${entry.configSha256}`} data-testid="history-config-hash">config {entry.configSha256.slice(0, 12)}…</span>}
       </td>
       <td>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { imageCacheNotes, type FlashResult } from '../../../../shared/domain/flash';
 import { oldDataWords } from '../../../../shared/domain/old-data';
+import { WRITTEN_DIGEST_NAME, writtenDigestMeaning } from '../../../../shared/domain/written-digest';
 import { tableRowTitle } from '../../../../shared/provisioning/table-row-words';
 import { useCatalog, useJob } from '../../stores';
 import { formatDuration, formatSize } from '../../format';
@@ -107,7 +108,7 @@ export function ResultView({ onRetryFailed, onNewCards, onFix, onWithoutFirstBoo
               </div>
               {target.writtenSha256 && (
                 <p className="checksum">
-                  <span className="muted">SHA-256 of the written bytes </span>
+                  <span className="muted">{WRITTEN_DIGEST_NAME} </span>
                   <code data-testid="target-sha256">{target.writtenSha256}</code>
                 </p>
               )}
@@ -118,6 +119,7 @@ export function ResultView({ onRetryFailed, onNewCards, onFix, onWithoutFirstBoo
             </li>
         ))}
       </ul>
+      {result.targets.some((t) => t.writtenSha256) && <p className="muted small" data-testid="written-sha256-meaning">{writtenDigestMeaning(WRITTEN_DIGEST_NAME, medium.one)}</p>}
       <CameUpLines jobId={result.jobId} devices={result.targets.map((t) => t.device)} />
       {ok && <NextSteps request={request} targets={result.targets} board={board} />}
       {changedCard && (
