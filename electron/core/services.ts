@@ -6,6 +6,7 @@
 import type { FlashRequest } from '../../shared/domain/flash';
 import { BuildManager } from './build/build-manager';
 import { mirrorGapOfUrl, resolveCatalogSource } from './catalog/resolve-source';
+import { unreachableMirror } from '../../shared/domain/catalog';
 import { CheckinService } from './checkin/checkin-service';
 import { CatalogService } from './catalog/service';
 import { loadConfig, type AppConfig } from './config';
@@ -43,6 +44,7 @@ export class CoreServices {
     this.imageService ??= imageServiceFromConfig(this.config, {
       resolveRef: (ref) => resolveCatalogSource(ref, this.catalog),
       mirrorGapOf: (url) => mirrorGapOfUrl(url, this.catalog),
+      unreachableMirror: async () => unreachableMirror(await this.catalog.get()),
     });
     return this.imageService;
   }

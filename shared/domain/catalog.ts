@@ -50,6 +50,8 @@ export const sourceStatusSchema = z.object({
   state: z.enum(['ok', 'stale', 'failed']),
   /** A quiet, human reason when not ok. */
   message: z.string().optional(),
+  /** The error code of that reason, when it has one (PROXY_REFUSED, NETWORK...): how to act on it depends on it. */
+  code: z.string().optional(),
   checkedAt: z.string().nullable(),
   /** How old what is shown for this source is: the ISO date or time it last answered, or the snapshot's date. */
   shownFrom: z.string().optional(),
@@ -100,12 +102,34 @@ export function someSourceAnswered(catalog: Pick<Catalog, 'sources'>): boolean {
  */
 export function ownMirror(catalog: Pick<Catalog, 'sources'>): string | null {
   const tree = catalog.sources.find((s) => s.id === 'checksums' && s.state === 'ok' && s.address);
-  if (!tree?.address) return null;
+  return tree?.address && isOwnServer(tree.address) ? tree.address : null;
+}
+
+function isOwnServer(address: string): boolean {
   try {
-    return /(^|\.)fedoraproject\.org$/i.test(new URL(tree.address).hostname) ? null : tree.address;
+    return !/(^|\.)fedoraproject\.org$/i.test(new URL(address).hostname);
   } catch {
-    return null;
+    return false;
   }
+}
+
+/** The person's own images tree when it was asked in the last refresh and did not answer. */
+export interface UnreachableMirror {
+  mirror: string;
+  /** Why, as the refresh said it, and its error code when it had one. */
+  message: string;
+  code?: string;
+}
+
+/**
+ * The person's own images tree (FIOT_IOT_IMAGES_URL, not Fedora's) when the last refresh could not
+ * reach it: what the catalog lists then comes from elsewhere, and the person must hear that their
+ * mirror was not used, and why, rather than read another site's name with no word about theirs.
+ */
+export function unreachableMirror(catalog: Pick<Catalog, 'sources'>): UnreachableMirror | null {
+  const tree = catalog.sources.find((s) => s.id === 'checksums' && s.state !== 'ok' && s.checkedAt !== null && s.address);
+  if (!tree?.address || !isOwnServer(tree.address)) return null;
+  return { mirror: tree.address, message: tree.message ?? 'it did not answer', ...(tree.code ? { code: tree.code } : {}) };
 }
 
 /** A raw image the person's own mirror answered without: listed only from elsewhere (the snapshot, Fedora's index). */

@@ -7,6 +7,7 @@
 import type { AppConfig } from '../config';
 import type { Board } from '../../../shared/domain/board';
 import type { Catalog, CatalogEntry } from '../../../shared/domain/catalog';
+import { FiotError } from '../../../shared/errors';
 import { loadBoards, loadSnapshot, type Snapshot } from './assets';
 import { cacheFilePath, readCache, writeCache, type CachedSource, type CacheFile } from './cache-store';
 import { describeFailure, type FetchLike } from './http';
@@ -154,14 +155,15 @@ export class CatalogService {
       };
     }
     const reason = describeFailure(id, outcome.reason);
+    const code = outcome.reason instanceof FiotError ? { code: outcome.reason.code } : {};
     if (before?.state) {
       const since = before.state.checkedAt ? ` (showing what it said on ${before.state.checkedAt.slice(0, 10)})` : '';
       const shownFrom = before.state.checkedAt ?? this.snapshot.snapshotDate;
-      return { status: { id, state: 'stale', message: `${reason}${since}`, checkedAt, shownFrom, entries: before.state.entries.length }, state: before.state };
+      return { status: { id, state: 'stale', message: `${reason}${since}`, ...code, checkedAt, shownFrom, entries: before.state.entries.length }, state: before.state };
     }
     const snapshotCount = this.snapshot.entries.filter((e) => this.sources.find((s) => s.id === id)?.owns(e)).length;
     return {
-      status: { id, state: 'failed', message: `${reason} (showing the snapshot of ${this.snapshot.snapshotDate})`, checkedAt, shownFrom: this.snapshot.snapshotDate, entries: snapshotCount },
+      status: { id, state: 'failed', message: `${reason} (showing the snapshot of ${this.snapshot.snapshotDate})`, ...code, checkedAt, shownFrom: this.snapshot.snapshotDate, entries: snapshotCount },
     };
   }
 }

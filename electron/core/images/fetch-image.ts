@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import { isCatalogRef, mirrorGapError } from '../../../shared/domain/catalog';
 import { isDownloaded, type DownloadedEntry } from '../../../shared/domain/images';
+import { mirrorRefusal } from '../net/proxy-refusal';
 import type { ImageCache } from './cache/image-cache';
 import { acquireLock } from './cache/lock-file';
 import { download, type DownloadProgress } from './download/download';
@@ -57,15 +58,23 @@ export async function fetchImage(resolved: ResolvedSource, deps: FetchDeps, even
 
 /**
  * An image the person's own mirror lacks, whose other server (Fedora's) could not be reached
- * either: the mirror's answer is what they can act on, so it comes first, not "no network".
+ * either: the mirror's answer is what they can act on, so it comes first, not "no network". The
+ * same when a proxy refused the mirror and then the other server: the mirror is named first.
  */
 export async function tellMirrorGap<T>(resolved: ResolvedSource, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (!resolved.mirrorGap || !(error instanceof FiotError) || error.code !== 'OFFLINE') throw error;
-    throw mirrorGapError(resolved.mirrorGap, new URL(resolved.url).host);
+    if (!(error instanceof FiotError)) throw error;
+    if (resolved.mirrorGap && error.code === 'OFFLINE') throw mirrorGapError(resolved.mirrorGap, new URL(resolved.url).host);
+    const unreachable = resolved.unreachableMirror;
+    if (unreachable?.code === 'PROXY_REFUSED' && error.code === 'PROXY_REFUSED' && !sameServer(unreachable.mirror, resolved.url)) throw mirrorRefusal(unreachable.mirror, resolved.url);
+    throw error;
   }
+}
+
+function sameServer(a: string, b: string): boolean {
+  return new URL(a).host === new URL(b).host;
 }
 
 /**

@@ -23,7 +23,7 @@ import { probeImage } from './download/probe';
 import { fetchImage, lookupEntry, planFetch, tellMirrorGap, type FetchDeps, type FetchEvents } from './fetch-image';
 import { streamedSource } from './streamed-source';
 import { localCopyResolver } from './local-copy';
-import { isCatalogRef, type MirrorGap } from '../../../shared/domain/catalog';
+import { isCatalogRef, type MirrorGap, type UnreachableMirror } from '../../../shared/domain/catalog';
 import { isUrl, resolveSource, type ResolveCatalogRef, type ResolvedSource } from './resolve-source';
 import { sha256OfImage } from './verify/sha256';
 import { loadTrustedKeys, shippedKeysDir, type TrustedKeys } from './verify/trusted-keys';
@@ -58,6 +58,8 @@ export interface ImageServiceDeps {
   resolveRef?: ResolveCatalogRef;
   /** What the catalog knows of an image URL its person's own mirror lacks (electron/core/services.ts asks the catalog). */
   mirrorGapOf?: (url: string) => Promise<MirrorGap | null>;
+  /** The person's own mirror when the catalog's last refresh could not reach it (services.ts asks the catalog). */
+  unreachableMirror?: () => Promise<UnreachableMirror | null>;
   checksumUrl?: (imageUrl: string) => string | null;
   attemptsPerUrl?: number;
   backoffMs?: number;
@@ -96,7 +98,8 @@ export class ImageService {
   private async resolve(source: string, sha256: string | undefined): Promise<ResolvedSource> {
     const resolved = await resolveSource(source, sha256, this.deps.resolveRef);
     const gap = await this.deps.mirrorGapOf?.(resolved.url).catch(() => null);
-    return gap ? { ...resolved, mirrorGap: gap } : resolved;
+    const unreachable = await this.deps.unreachableMirror?.().catch(() => null);
+    return { ...resolved, ...(gap ? { mirrorGap: gap } : {}), ...(unreachable ? { unreachableMirror: unreachable } : {}) };
   }
 
   private fetchDeps(): FetchDeps {

@@ -3,7 +3,7 @@
  * what to download and what to check it against. Catalog references go through the catalog
  * domain's resolver, handed in so this module does not depend on how the catalog is built.
  */
-import { isCatalogRef, missingBoardError, type MirrorGap } from '../../../shared/domain/catalog';
+import { isCatalogRef, missingBoardError, type MirrorGap, type UnreachableMirror } from '../../../shared/domain/catalog';
 import { FiotError } from '../../../shared/errors';
 import { fileNameOf } from './verify/checksum-file';
 
@@ -26,6 +26,8 @@ export interface ResolvedSource {
   size?: number;
   /** A catalog image the person's own mirror answered without: a failure to reach its other server says so first. */
   mirrorGap?: MirrorGap;
+  /** The person's own mirror when the catalog could not reach it: a refusal of the other server names the mirror first. */
+  unreachableMirror?: UnreachableMirror;
 }
 
 export function isUrl(source: string): boolean {

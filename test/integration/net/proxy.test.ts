@@ -3,11 +3,13 @@
  * settings file), and NO_PROXY names the hosts reached directly. A real CONNECT proxy on loopback
  * records the tunnels it was asked for: a catalog refresh, an image download (https, the test's own
  * certificate trusted through NODE_EXTRA_CA_CERTS) and an SSH-keys lookup each show up there. A
- * proxy that says no (403, 407, or nothing listening) is named in the error, with PROXY_REFUSED.
+ * proxy that says no (403, 407, or nothing listening) is named in the error, with PROXY_REFUSED;
+ * a refused host on this machine or its network comes with NO_PROXY, and a refused own mirror is
+ * named first (also by `flash --dry-run`), before the site the image was asked of instead.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -49,7 +51,7 @@ interface CatalogResult {
 interface DownloadResult {
   ok: boolean;
   entry?: { sha256: string };
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; hint?: string };
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
@@ -136,8 +138,38 @@ describe('fiot-flash behind a proxy', { skip }, () => {
     const run = await runCli(['catalog', '--json'], { ...catalogEnv(), ...proxyEnv(forbidding.url) });
     const result = resultLine<CatalogResult>(run.stdout);
     const messages = result.sources.map((s) => s.message ?? '').join('\n');
-    assert.match(messages, new RegExp(`The proxy at ${forbidding.url} refused the connection to ${fedora.host}: it does not allow this site \\(HTTP 403\\)`), JSON.stringify(result));
+    assert.match(messages, new RegExp(`The proxy at ${forbidding.url} refused the connection to ${fedora.host}: it does not allow this site \\(HTTP 403\\)\\. 127\\.0\\.0\\.1 is on this machine or your network: put it in NO_PROXY \\(NO_PROXY=127\\.0\\.0\\.1`), JSON.stringify(result));
     assert.ok(result.sources.every((s) => s.state !== 'ok'));
+  });
+
+  test('a proxy that refuses the person’s own mirror: the mirror is named first, with NO_PROXY, in the dry run and the real one, and the card is untouched', async () => {
+    const forbidding = await proxy(403);
+    const env = { ...catalogEnv(), ...proxyEnv(forbidding.url) };
+    // A new image file as the card: nothing may be written before the image is there, so it must not appear.
+    const card = path.join(freshDir(), 'card.img');
+    const mirrorTarget = new URL(env.FIOT_IOT_IMAGES_URL).host;
+
+    // The dry run names where the image would come from, and says the mirror could not be used, and why.
+    const dry = await runCli(['flash', 'fedora-iot:43@rpi4', '--drive', card, '--dry-run'], env);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /Image: fedora-iot:43@rpi4 is .*, from download\.fedoraproject\.org\./);
+    assert.ok(dry.stderr.includes(`Warning: The proxy at ${forbidding.url} refused the connection to your mirror at ${mirrorTarget} (${env.FIOT_IOT_IMAGES_URL}): the image would be asked of download.fedoraproject.org instead. 127.0.0.1 is on this machine or your network: put it in NO_PROXY (NO_PROXY=127.0.0.1`), dry.stderr);
+
+    // The real run: the mirror first (as the proxy saw it), then the site asked instead, and how to let the mirror through.
+    const run = await runCli(['flash', 'fedora-iot:43@rpi4', '--drive', card, '--yes', '--json'], env);
+    assert.equal(run.code, 1, run.stderr);
+    const error = resultLine<DownloadResult>(run.stdout).error!;
+    assert.equal(error.code, 'PROXY_REFUSED', JSON.stringify(error));
+    assert.equal(error.message, `The proxy at ${forbidding.url} refused the connection to your mirror at ${mirrorTarget} (${env.FIOT_IOT_IMAGES_URL}), so the image was asked of download.fedoraproject.org:443 instead, and the proxy refused that too: nothing was downloaded.`);
+    assert.match(error.hint ?? '', /^127\.0\.0\.1 is on this machine or your network: put it in NO_PROXY \(NO_PROXY=127\.0\.0\.1, or noProxy in the settings file\)/);
+    const asked = forbidding.connects.map((c) => c.target);
+    assert.ok(asked.includes(mirrorTarget) && asked.includes('download.fedoraproject.org:443'), asked.join(', '));
+    assert.equal(existsSync(card), false, 'nothing was written');
+
+    // Let through as the words say, the mirror is reached directly and the proxy is not asked for it.
+    const direct = await runCli(['flash', 'fedora-iot:43@rpi4', '--drive', card, '--dry-run'], { ...env, ...proxyEnv(forbidding.url, '127.0.0.1') });
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.doesNotMatch(direct.stderr, /your mirror/);
   });
 
   test('an https image download goes through the proxy and lands verified', async () => {
