@@ -13,10 +13,13 @@ export function describeTarget(drive: Drive): string {
   return `${drive.device} (${details})`;
 }
 
-export function erasePrompt(drives: Drive[]): string {
+/** `discard` false (--no-discard): the image is written over the drives, their old data not erased first, and the question says so. */
+export function erasePrompt(drives: Drive[], discard = true): string {
   const names = drives.map(describeTarget);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `This will erase everything on ${list}. Erase ${names.length === 1 ? 'it' : 'them'}? [y/N] `;
+  const them = names.length === 1 ? 'it' : 'them';
+  if (!discard) return `This will write the image over everything on ${list}, without erasing the old data first (--no-discard): it may remain in free space. Write over ${them}? [y/N] `;
+  return `This will erase everything on ${list}. Erase ${them}? [y/N] `;
 }
 
 /** y or yes, as every terminal prompt takes them; anything else (or nothing) is a no. */
@@ -30,11 +33,11 @@ export interface PromptStreams {
   output: NodeJS.WritableStream;
 }
 
-export async function confirmErase(drives: Drive[], streams: PromptStreams): Promise<void> {
+export async function confirmErase(drives: Drive[], streams: PromptStreams, discard = true): Promise<void> {
   if (!streams.input.isTTY) {
     throw new FiotError('NOT_CONFIRMED', `Not writing ${drives.map((d) => d.device).join(', ')}: confirmation is needed, and there is no terminal to ask on.`, 'Run it in a terminal to confirm, or add --yes once you are sure of the drive.');
   }
-  await askYes(erasePrompt(drives), streams);
+  await askYes(erasePrompt(drives, discard), streams);
 }
 
 /**

@@ -41,6 +41,12 @@ describe('confirmation', () => {
     assert.match(erasePrompt([card, second]), /\/dev\/sdb \(SanDisk Ultra 32 GB\) and \/dev\/sdc \(SanDisk Ultra 16 GB\)\. Erase them\? \[y\/N\] $/);
   });
 
+  it('with --no-discard asks to write over, not to erase, and says the old data may remain', () => {
+    const asked = erasePrompt([card], false);
+    assert.match(asked, /^This will write the image over everything on \/dev\/sdb \(SanDisk Ultra 32 GB\), without erasing the old data first \(--no-discard\): it may remain in free space\. Write over it\? \[y\/N\] $/);
+    assert.doesNotMatch(asked, /Erase/);
+  });
+
   it('refuses when there is no terminal to ask on', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: false });
     await assert.rejects(confirmErase([card], { input, output: new PassThrough() }), (e: Error & { code?: string }) => e.code === 'NOT_CONFIRMED' && /--yes/.test((e as Error & { hint: string }).hint));
@@ -209,6 +215,7 @@ describe('flash report', () => {
   it('prints the verified checksum per card for people', () => {
     const captured = captureIO(false);
     assert.equal(reportFlash(result(), true, captured.io), true);
-    assert.match(captured.stdout(), /✔ \/dev\/sdb: written and verified, sha256 (ab){32}/);
+    assert.match(captured.stdout(), /✔ \/dev\/sdb: written and verified, image data sha256 (ab){32}\n/);
+    assert.match(captured.stdout(), /^The image data sha256 covers the image’s bytes as written to each card/m, 'what it covers, once');
   });
 });

@@ -187,11 +187,11 @@ export const command: Command = {
     warnStaticIp(io, request.provisioning as Profile | undefined, table, values.table);
     const repeatedNames = await summariseBatch(request, drives, services.config.configDir, io, values.table);
     if (values['dry-run']) {
-      io.say(`Dry run: nothing was written. Without --dry-run, ${drives.map((d) => d.device).join(', ')} would be erased and written.`);
+      io.say(`Dry run: nothing was written. Without --dry-run, ${drives.map((d) => d.device).join(', ')} would be ${values['no-discard'] ? 'written over (old data not erased first)' : 'erased and written'}.`);
       io.result(true, { dryRun: true, drives: drives.map((d) => d.device) });
       return EXIT_OK;
     }
-    if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr });
+    if (!values.yes) await confirmErase(drives, { input: io.stdin, output: process.stderr }, !values['no-discard']);
 
     // The terminal's person may name any file they can read: no client grants here.
     // Confirmed at the prompt (or by --yes) with the drives named: mounted ones are unmounted.

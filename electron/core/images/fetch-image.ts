@@ -10,7 +10,7 @@ import path from 'node:path';
 import { FiotError } from '../../../shared/errors';
 import { isCatalogRef, mirrorGapError } from '../../../shared/domain/catalog';
 import { isDownloaded, type DownloadedEntry } from '../../../shared/domain/images';
-import { mirrorRefusal } from '../net/proxy-refusal';
+import { mirrorRefusal, ProxyRefusal } from '../net/proxy-refusal';
 import type { ImageCache } from './cache/image-cache';
 import { acquireLock } from './cache/lock-file';
 import { download, type DownloadProgress } from './download/download';
@@ -68,7 +68,8 @@ export async function tellMirrorGap<T>(resolved: ResolvedSource, work: Promise<T
     if (!(error instanceof FiotError)) throw error;
     if (resolved.mirrorGap && error.code === 'OFFLINE') throw mirrorGapError(resolved.mirrorGap, new URL(resolved.url).host);
     const unreachable = resolved.unreachableMirror;
-    if (unreachable?.code === 'PROXY_REFUSED' && error.code === 'PROXY_REFUSED' && !sameServer(unreachable.mirror, resolved.url)) throw mirrorRefusal(unreachable.mirror, resolved.url);
+    // Only when the proxy answered no: a proxy that is not running is said as such, whatever was asked of it.
+    if (unreachable?.code === 'PROXY_REFUSED' && error instanceof ProxyRefusal && error.answered && !sameServer(unreachable.mirror, resolved.url)) throw mirrorRefusal(unreachable.mirror, resolved.url);
     throw error;
   }
 }

@@ -32,6 +32,16 @@ function transportError(error: unknown): NodeJS.ErrnoException | null {
   return error as NodeJS.ErrnoException;
 }
 
+/**
+ * PROXY_REFUSED, knowing whether the proxy itself answered no (403, 407...) or could not be reached
+ * at all: only an answer says something about the site asked for.
+ */
+export class ProxyRefusal extends FiotError {
+  constructor(message: string, readonly answered: boolean, hint?: string) {
+    super('PROXY_REFUSED', message, hint);
+  }
+}
+
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
 /** The host and port a proxy is asked to connect to (what its log shows): `127.0.0.1:8420`, `example.org:443`. */
@@ -66,7 +76,7 @@ export function mirrorRefusedWords(mirror: string, env: NodeJS.ProcessEnv = proc
  */
 export function mirrorRefusal(mirror: string, otherUrl: string, env: NodeJS.ProcessEnv = process.env): FiotError {
   const { refused, letThrough } = mirrorRefusedWords(mirror, env);
-  return new FiotError('PROXY_REFUSED', `${refused}, so the image was asked of ${connectTarget(new URL(otherUrl))} instead, and the proxy refused that too: nothing was downloaded.`, letThrough);
+  return new ProxyRefusal(`${refused}, so the image was asked of ${connectTarget(new URL(otherUrl))} instead, and the proxy refused that too: nothing was downloaded.`, true, letThrough);
 }
 
 /** PROXY_REFUSED when this failed request to `url` went to a proxy that refused it; otherwise null. */
@@ -83,10 +93,10 @@ export function proxyRefusal(url: string, error: unknown, env: NodeJS.ProcessEnv
   const answer = TUNNEL_ANSWER.exec(cause.message);
   if (answer) {
     const letThrough = letThroughWords(target);
-    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection to ${connectTarget(target)}: ${reason(Number(answer[1]))}.${letThrough ? ` ${letThrough}` : ''}`);
+    return new ProxyRefusal(`The proxy at ${proxyLabel(proxy)} refused the connection to ${connectTarget(target)}: ${reason(Number(answer[1]))}.${letThrough ? ` ${letThrough}` : ''}`, true);
   }
   if (typeof cause.code === 'string' && CONNECT_FAILURE.test(cause.code)) {
-    return new FiotError('PROXY_REFUSED', `The proxy at ${proxyLabel(proxy)} refused the connection: ${unreachableReason(cause.code)} (${cause.code}), so ${target.host} could not be reached.`);
+    return new ProxyRefusal(`The proxy at ${proxyLabel(proxy)} refused the connection: ${unreachableReason(cause.code)} (${cause.code}), so ${target.host} could not be reached.`, false);
   }
   return null;
 }
