@@ -4,6 +4,7 @@
  * answering it has seen the map. The table itself was checked when the flags were read (table-flag.ts).
  */
 import type { Drive } from '../../shared/domain/drive';
+import { cardIdentity } from '../core/drives/device-identity';
 import type { FlashRequest } from '../../shared/domain/flash';
 import { FiotError } from '../../shared/errors';
 import { emptyRowsNote, readDeviceTable, tableRowWords } from '../../shared/provisioning';
@@ -23,7 +24,7 @@ export async function summariseBatch(request: FlashRequest, drives: Drive[], con
   if (request.provisioning === undefined && request.table === undefined) return [];
   let preview;
   try {
-    preview = await previewBatch(request, drives.length, configDir);
+    preview = await previewBatch(request, drives.length, configDir, drives.map(cardIdentity));
   } catch (error) {
     if (error instanceof FiotError && error.code === 'INVALID_INPUT' && tableFile) throw usageError(error.message.replace(/^table: /gm, `--table ${tableFile}: `));
     throw error;

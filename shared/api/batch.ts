@@ -23,10 +23,12 @@ export const batchRequests = defineRequests({
    * them (DUPLICATE_HOSTNAME) unless the request sets allowDuplicateHostnames after the user agreed.
    * `rowsLeft`: unused rows of the request's device table; `rowsUsed`: the numbers of its rows
    * already written (row 1 is the first device), so every summary can say which row is next. Bad input answers INVALID_INPUT naming
-   * the field, or the table's line and column.
+   * the field, or the table's line and column. `devices`: the targets the cards go to, in order, as
+   * the drives list handed them out: a name the history holds only for that same card (serial,
+   * model and size) is the device replacing itself, not a repeat.
    */
   'batch:preview': {
-    args: flashRequestSchema.pick({ provisioning: true, counterStart: true, table: true }).extend({ cards: z.number().int().min(1).max(256) }),
+    args: flashRequestSchema.pick({ provisioning: true, counterStart: true, table: true }).extend({ cards: z.number().int().min(1).max(256), devices: z.array(z.string().min(1)).max(256).optional() }),
     result: z.object({ cards: z.array(cardPreviewSchema), repeatedNames: z.array(z.string()), rowsLeft: z.number().int().nonnegative().optional(), rowsUsed: z.array(z.number().int().positive()).optional() }),
   },
   /** Every hostname pattern's next number. */

@@ -35,6 +35,14 @@ export function sameCard(a: CardIdentity, b: CardIdentity): boolean {
   return (a.serial ?? '') === (b.serial ?? '') && (a.model ?? '') === (b.model ?? '') && (a.size ?? null) === (b.size ?? null);
 }
 
+/**
+ * Whether two identities are known to be one card: the same serial, model and size, and a serial
+ * at all (without one, two cards of one model and size look the same).
+ */
+export function knownSameCard(a: CardIdentity | undefined, b: CardIdentity | undefined): boolean {
+  return Boolean(a?.serial && b?.serial) && sameCard(a!, b!);
+}
+
 /** A card as a person recognises it: model, serial and size. */
 export function cardWords(identity: CardIdentity, formatBytes: (bytes: number) => string): string {
   const parts = [identity.model, identity.serial ? `serial ${identity.serial}` : undefined, identity.size ? formatBytes(identity.size) : undefined].filter(Boolean);

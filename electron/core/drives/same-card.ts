@@ -30,3 +30,8 @@ export function checkSameCards(expected: ExpectedCard[], drives: Drive[]): void 
 export async function checkSameCardsNow(expected: ExpectedCard[]): Promise<void> {
   checkSameCards(expected, await Promise.all(expected.map((card) => resolveTarget(card.device))));
 }
+
+/** Which card each device holds now; undefined for one that cannot be read (gone, or never a card). */
+export async function cardsNow(devices: string[]): Promise<Array<CardIdentity | undefined>> {
+  return Promise.all(devices.map((device) => resolveTarget(device).then(cardIdentity, () => undefined)));
+}

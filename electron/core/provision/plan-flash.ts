@@ -7,12 +7,14 @@
  * its card is verified (a failed card's row goes back to the pool, for a retry).
  */
 import { createHash } from 'node:crypto';
-import type { Drive } from '../../../shared/domain/drive';
+import { knownSameCard, type CardIdentity, type Drive } from '../../../shared/domain/drive';
+import type { HistoryEntry } from '../../../shared/domain/history';
 import type { CheckinRequest } from '../../../shared/domain/checkin';
 import type { FlashResult } from '../../../shared/domain/flash';
 import { FiotError } from '../../../shared/errors';
 import { checkProfile, hasCounter, planForCard, problem, profileMode, readDeviceTable, tableRowWords, type CheckinCard, type DeviceRow, type Problem, type Profile, type ProvisioningPlan } from '../../../shared/provisioning';
 import type { CheckinIssuer } from '../checkin/checkin-service';
+import { cardIdentity } from '../drives/device-identity';
 import type { SourceInfo } from '../image-source';
 import { readEntries } from '../history/flash-log';
 import { planKernelArguments } from './inspect';
@@ -122,11 +124,22 @@ function plansFor(checked: Checked, rows: DeviceRow[] | undefined, count: number
   });
 }
 
-/** Names the history already holds for a written card, among `names`. */
-async function namesInHistory(configDir: string | undefined, names: Array<string | undefined>): Promise<string[]> {
+/** The card a history entry was written to, as the history recorded it. */
+function entryCard(entry: HistoryEntry): CardIdentity {
+  const { serial, model, size } = entry.device;
+  return { ...(serial ? { serial } : {}), ...(model ? { model } : {}), size: size ?? null };
+}
+
+/**
+ * Names among `names` the history holds for another written card than the one each goes to
+ * (`cards[i]`, when known). The same card written again with its own name is one device
+ * replacing itself, not two devices colliding on the network; a card without a serial cannot be
+ * told from another of its model and size, so its name still counts as held.
+ */
+async function namesInHistory(configDir: string | undefined, names: Array<string | undefined>, cards: Array<CardIdentity | undefined> = []): Promise<string[]> {
   if (!configDir) return [];
-  const taken = new Set((await readEntries(configDir)).filter((e) => e.result === 'verified' || e.result === 'ok').map((e) => e.hostname));
-  return names.filter((name): name is string => name !== undefined && taken.has(name));
+  const written = (await readEntries(configDir)).filter((e) => e.hostname !== undefined && (e.result === 'verified' || e.result === 'ok'));
+  return names.filter((name, i): name is string => name !== undefined && written.some((e) => e.hostname === name && !knownSameCard(entryCard(e), cards[i])));
 }
 
 async function freeRows(checked: Checked, configDir: string | undefined): Promise<DeviceRow[] | undefined> {
@@ -167,18 +180,21 @@ interface Tentative {
 }
 
 /** The plans the next `count` cards would get now, taking nothing. */
-async function tentativePlans(request: BatchRequest, count: number, configDir: string | undefined): Promise<Tentative> {
+async function tentativePlans(request: BatchRequest, count: number, configDir: string | undefined, cards?: Array<CardIdentity | undefined>): Promise<Tentative> {
   const checked = checkBatch(request);
   const pattern = seriesPattern(checked.profile);
   const first = request.counterStart ?? (pattern && configDir ? await new SeriesStore(configDir).peek(pattern) : 1);
   const rows = await freeRows(checked, configDir);
   const plans = plansFor(checked, rows, Math.min(count, rows?.length ?? count), numbering(request, first));
-  return { checked, plans, first, ...(rows ? { rows } : {}), repeatedNames: await namesInHistory(configDir, plans.map((p) => p.hostname)) };
+  return { checked, plans, first, ...(rows ? { rows } : {}), repeatedNames: await namesInHistory(configDir, plans.map((p) => p.hostname), cards) };
 }
 
-/** What the next `count` cards would get, without taking anything: the summary before writing. */
-export async function previewBatch(request: BatchRequest, count: number, configDir?: string): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number; rowsUsed?: number[] }> {
-  const { checked, plans, rows, repeatedNames } = await tentativePlans(request, count, configDir);
+/**
+ * What the next `count` cards would get, without taking anything: the summary before writing.
+ * `targetCards`: the cards the names go to, in order, when known (a name back on its own card is no repeat).
+ */
+export async function previewBatch(request: BatchRequest, count: number, configDir?: string, targetCards?: Array<CardIdentity | undefined>): Promise<{ cards: CardPreview[]; repeatedNames: string[]; rowsLeft?: number; rowsUsed?: number[] }> {
+  const { checked, plans, rows, repeatedNames } = await tentativePlans(request, count, configDir, targetCards);
   const cards = plans.map((p, i) => ({ card: i + 1, n: p.n, ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.tableLine ? { tableRow: p.tableRow, tableLine: p.tableLine } : {}), ...(p.label ? { label: p.label } : {}), ...(p.ip ? { ip: p.ip } : {}) }));
   const free = new Set(rows);
   return { cards, repeatedNames, ...(rows ? { rowsLeft: rows.length, rowsUsed: (checked.rows ?? []).filter((row) => !free.has(row)).map((row) => row.row) } : {}) };
@@ -225,7 +241,8 @@ export interface PlannedRun {
  */
 export async function planFlashProvisioning(request: BatchRequest, drives: Drive[], source: SourceInfo | undefined, context: BatchContext): Promise<PlannedRun> {
   const { configDir, jobId } = context;
-  const tentative = await tentativePlans(request, drives.length, configDir);
+  const cards = drives.map(cardIdentity);
+  const tentative = await tentativePlans(request, drives.length, configDir, cards);
   const { checked } = tentative;
   if (tentative.rows && tentative.rows.length < drives.length) throw tableExhausted(tentative.rows.length, drives.length);
   // With a table, the names come from the rows this run reserves below (a running job may hold the first unused ones).
@@ -247,7 +264,7 @@ export async function planFlashProvisioning(request: BatchRequest, drives: Drive
   const targets = plansFor(checked, rows, drives.length, numbering(request, first), checkinOf);
   if (rows) {
     try {
-      refuseRepeatedNames(await namesInHistory(configDir, targets.map((t) => t.hostname)), request);
+      refuseRepeatedNames(await namesInHistory(configDir, targets.map((t) => t.hostname), cards), request);
     } catch (error) {
       await table.settle(jobId, []);
       throw error;

@@ -70,7 +70,15 @@ describe('fiot-flash flash: hostname series across runs', { skip }, () => {
       const series = JSON.parse(readFileSync(path.join(configDir, 'series.json'), 'utf8')) as { patterns: Record<string, { next: number }> };
       assert.equal(series.patterns['sensor-{n:03}']?.next, 11);
 
-      // sensor-001 is on a verified card already: without a yes (no terminal here) nothing is written.
+      // sensor-003 went onto cards[0]: the same card (its serial, model and size) written with it
+      // again is that device replacing itself, not a second device with its name: no warning.
+      const itself = cli(['flash', source.xzPath!, '--drive', cards[0]!.device, '--yes', '--hostname', 'sensor-{n:03}', '--counter-start', '3', '--json'], configDir);
+      assert.equal(itself.status, 0, itself.stderr);
+      assert.equal(jsonLines(itself.stdout).find((line) => line.code === 'DUPLICATE_HOSTNAME'), undefined, 'no warning for the card that holds the name');
+      assert.doesNotMatch(itself.stderr, /already in the history/);
+      assert.equal(cardConfig(cards[0]!.device, boot).file('/etc/hostname'), 'sensor-003\n');
+
+      // sensor-001 is on a verified card already (cards[0]), and this is another one: without a yes (no terminal here) nothing is written.
       const sectorsBefore = cards[1]!.sectorsWritten();
       const repeat = cli(['flash', source.xzPath!, '--drive', cards[1]!.device, '--hostname', 'sensor-{n:03}', '--counter-start', '1', '--json'], configDir);
       assert.equal(repeat.status, 1);

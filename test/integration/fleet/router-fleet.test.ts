@@ -1,7 +1,8 @@
 /**
  * The fleet contract the UI and the station use, through the core's router: the card-to-hostname
  * map before writing (continuing the series, naming names the history holds), the series itself,
- * a whole flash with a table over the router, the batch sheet, and restore:start on a loop device.
+ * a whole flash with a table over the router, the batch sheet, a name back on its own card (no
+ * repeat) and on another (refused), and restore:start on a loop device.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -39,7 +40,7 @@ test('batch:preview continues the series; batch:set-series moves it; a bad table
   await assert.rejects(call('batch:preview', { provisioning: profile, table: { text: 'hostname,gateway\nok,10.0.0.1\n' }, cards: 1 }), /INVALID_INPUT: table: line 2, column 2 \(gateway\)/);
 });
 
-test('a table flash over the router: each card its row, the batch sheet, then a name the history holds is refused', { skip: loopSkipReason() ?? commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false }, async () => {
+test('a table flash over the router: each card its row, the batch sheet, then a held name: its own card may take it again, another is refused', { skip: loopSkipReason() ?? commandsSkipReason('debugfs', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy') ?? false }, async () => {
   const source = await provisionFixture({ layout: 'mbr' });
   const cards = [createLoopDisk(source.size), createLoopDisk(source.size)];
   const table = { text: 'hostname,label\nscreen-a,Lobby\nscreen-b,Canteen\n', name: 'screens.csv' };
@@ -54,9 +55,17 @@ test('a table flash over the router: each card its row, the batch sheet, then a 
     const sheet = await call<{ fileName: string; mediaType: string; text: string }>('history:batch', { jobId, format: 'html' });
     assert.equal(sheet.mediaType, 'text/html');
     for (const card of cards) assert.ok(sheet.text.includes(card.backingFile), 'the sheet names each card by its serial (the backing file)');
-    const again = await call<{ repeatedNames: string[]; rowsLeft: number }>('batch:preview', { provisioning: { hostname: 'screen-a', users: profile.users }, cards: 1 });
-    assert.deepEqual(again.repeatedNames, ['screen-a']);
-    const refused = await call<{ jobId: string }>('flash:start', { source: source.path, targets: [cards[0]!.device], provisioning: { hostname: 'screen-a', users: profile.users } });
+    const screenA = { hostname: 'screen-a', users: profile.users };
+    const repeats = async (devices?: string[]) => (await call<{ repeatedNames: string[] }>('batch:preview', { provisioning: screenA, cards: 1, ...(devices ? { devices } : {}) })).repeatedNames;
+    assert.deepEqual(await repeats(), ['screen-a'], 'no card named: the name is held');
+    assert.deepEqual(await repeats([cards[1]!.device]), ['screen-a'], 'another card with the name collides');
+    assert.deepEqual(await repeats([cards[0]!.device]), [], 'the card that holds the name is the device replacing itself');
+    // The same card written again with its own name needs no confirmation; another card still does.
+    const itself = await call<{ jobId: string }>('flash:start', { source: source.path, targets: [cards[0]!.device], provisioning: screenA });
+    const rewritten = await flashDone(itself.jobId);
+    assert.equal(rewritten.ok, true, JSON.stringify(rewritten.error));
+    assert.equal(rewritten.targets[0]?.hostname, 'screen-a');
+    const refused = await call<{ jobId: string }>('flash:start', { source: source.path, targets: [cards[1]!.device], provisioning: screenA });
     const outcome = await flashDone(refused.jobId);
     assert.equal(outcome.error?.code, 'DUPLICATE_HOSTNAME');
     const left = await call<{ rowsLeft: number }>('batch:preview', { table, cards: 1 });

@@ -46,8 +46,8 @@ test('the rows written come from the core: the preview follows the next unused r
 test('names the history holds block the write until confirmed, and only then allow repeated names', async () => {
   const api = createFakeApi({ 'batch:preview': () => ({ cards: [{ card: 1, n: 3, hostname: 'cam-3' }, { card: 2, n: 4, hostname: 'cam-4' }], repeatedNames: ['cam-3'] }) });
   const store = createFleetStore(api);
-  await store.getState().loadPreview({ provisioning: { hostname: 'cam-{n}' }, counterStart: 3 }, 2);
-  assert.deepEqual(api.calls[0]?.args, { provisioning: { hostname: 'cam-{n}' }, counterStart: 3, cards: 2 });
+  await store.getState().loadPreview({ provisioning: { hostname: 'cam-{n}' }, counterStart: 3 }, ['/dev/sdb', '/dev/sdc']);
+  assert.deepEqual(api.calls[0]?.args, { provisioning: { hostname: 'cam-{n}' }, counterStart: 3, cards: 2, devices: ['/dev/sdb', '/dev/sdc'] });
   assert.match(batchBlocker(store.getState(), 2) ?? '', /^Confirm the repeated names/);
   assert.deepEqual(store.getState().flashFields(), {});
   store.getState().confirmRepeats(true);

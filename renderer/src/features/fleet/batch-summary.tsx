@@ -22,7 +22,7 @@ export function BatchSummary({ devices }: { devices: string[] }) {
 
   useEffect(() => {
     const { provisioning, counterStart: start } = profileStore.getState().flashFields();
-    void fleetStore.getState().loadPreview({ provisioning, ...(start === undefined ? {} : { counterStart: start }) }, devices.length);
+    void fleetStore.getState().loadPreview({ provisioning, ...(start === undefined ? {} : { counterStart: start }) }, devices);
     // The device list is compared by its text: a new array with the same cards is no change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, form, counterStart, table, key, jobStatus]);

@@ -52,7 +52,8 @@ export interface FleetState {
   showRow(index: number): void;
   /** Asks the core which of the table's rows are written already (after a table, a settings change or a write). */
   loadRowsUsed(request: { provisioning?: unknown; counterStart?: number }): Promise<void>;
-  loadPreview(request: { provisioning?: unknown; counterStart?: number }, cards: number): Promise<void>;
+  /** `devices`: the chosen targets, in order: a name the history holds for that same card is no repeat. */
+  loadPreview(request: { provisioning?: unknown; counterStart?: number }, devices: string[]): Promise<void>;
   confirmRepeats(confirmed: boolean): void;
   /** A write started: the summary's numbers and rows are being taken, so it no longer holds. */
   clearPreview(): void;
@@ -124,7 +125,8 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
           if (mine === usedGeneration) set({ rowsUsed: null });
         }
       },
-      async loadPreview(request, cards) {
+      async loadPreview(request, devices) {
+        const cards = Math.min(devices.length, PREVIEW_LIMIT);
         const mine = ++generation;
         const { table, tableProblems } = get();
         if (!request.provisioning || cards === 0 || tableProblems.length) {
@@ -135,7 +137,7 @@ export function createFleetStore(api: Pick<FiotApi, 'invoke'>) {
         const previous = get().preview;
         set({ preview: null });
         try {
-          const preview = await api.invoke('batch:preview', { ...request, ...(table ? { table } : {}), cards: Math.min(cards, PREVIEW_LIMIT) });
+          const preview = await api.invoke('batch:preview', { ...request, ...(table ? { table } : {}), cards, devices: devices.slice(0, cards) });
           if (mine !== generation) return;
           const same = preview.repeatedNames.join('\n') === previous?.repeatedNames.join('\n');
           set({ preview, previewError: null, repeatsConfirmed: same && get().repeatsConfirmed });
