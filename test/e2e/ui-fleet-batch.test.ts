@@ -1,7 +1,8 @@
 /**
  * A fleet day in Chromium through the station, on loop devices: the summary before writing maps
  * each card to its hostname; a profile's second batch continues the numbers; "start at" a number
- * the history holds must be confirmed; a counterfeit card (a loop device over a small tmpfs) is
+ * the history holds on another card must be confirmed (the same card taking its own name back need
+ * not be); a counterfeit card (a loop device over a small tmpfs) is
  * named in words; with another card in its reader "Retry failed cards" erases nothing and asks,
  * naming both cards; once the card is back and good, Retry rewrites only it with the name it was
  * given, leaving the series where it was; History says errors in words and exports the batch record; "Restore a card" leaves one FAT32 partition that fsck accepts.
@@ -186,6 +187,21 @@ describe('fleet batches in the app', { skip: skip ?? false }, () => {
       assert.equal(hostnameOn(a), 'site-06');
       await newCards(page);
       assert.deepEqual(await batch(page, [b]), ['site-08'], 'the retry did not move the series');
+
+      // site-05 is on b alone: b written with it again is the device replacing itself, so no warning
+      // and no tick; site-04 is on a as well, another card, so it still warns.
+      for (const [start, shown, warned] of [['5', 'site-05', false], ['4', 'site-04 already written', true]] as const) {
+        await page.getByTestId('nav-provisioning').click();
+        await page.getByTestId('series-start-at').check();
+        await page.getByTestId('profile-counterStart').fill(start);
+        await page.getByTestId('nav-drives').click();
+        await batch(page, [b]);
+        await page.locator(`[data-testid="batch-card"][data-device="${b.device}"] td`).nth(1).filter({ hasText: shown.split(' ')[0] }).waitFor();
+        assert.equal(await page.locator(`[data-testid="batch-card"][data-device="${b.device}"] td`).nth(1).innerText(), shown);
+        assert.equal(await page.getByTestId('repeated-names').count(), warned ? 1 : 0);
+        assert.equal(await page.getByTestId('flash-button').isDisabled(), warned);
+        if (!warned) await shot(page, 'fleet-2c-same-card-same-name');
+      }
       await page.getByTestId('nav-drives').click();
 
       // History: the failure in words, the card's serial and config hash; the batch record.
