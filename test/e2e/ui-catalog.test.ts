@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,10 +24,10 @@ import { bootcLabels, pushImage, registrySkipReason, startRegistry, type Loopbac
 import { sendJson, startRouteServer, type RouteServer } from '../helpers/route-server';
 import { sendFile } from '../helpers/image-server';
 import { makeTestKey } from '../helpers/pgp';
+import { makeSmallImage } from '../helpers/small-image';
 import { commandsSkipReason } from '../helpers/system';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const MiB = 1024 * 1024;
 const skip = chromiumSkipReason() ?? registrySkipReason() ?? commandsSkipReason('xz', 'sfdisk');
 const rawPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-raw-43-20251024.0.${arch}.raw.xz`;
 const checksumPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-43-${arch}-20251024.0-CHECKSUM`;
@@ -35,21 +35,6 @@ const checksumPath = (arch: string) => `/iot/43/IoT/${arch}/images/Fedora-IoT-43
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);
   if (file) await page.screenshot({ path: file, fullPage: true });
-}
-
-/**
- * A small disk image (an MBR with one partition of data), xz-compressed: enough for the download
- * and inspection to treat it as the published image, and cheap to make on a busy machine.
- */
-function makeSmallImage(dir: string): string {
-  const image = path.join(dir, 'Fedora-IoT-raw-43-20251024.0.aarch64.raw');
-  writeFileSync(image, Buffer.alloc(8 * MiB));
-  execFileSync('sfdisk', ['--quiet', image], { input: 'label: dos\nstart=2048, type=83\n' });
-  const fd = openSync(image, 'r+');
-  writeSync(fd, randomBytes(64 * 1024), 0, 64 * 1024, MiB);
-  closeSync(fd);
-  execFileSync('xz', ['-T1', '-0', '-k', '-f', image]);
-  return `${image}.xz`;
 }
 
 function sha256Of(file: string): Promise<string> {

@@ -5,7 +5,9 @@
  * the write downloads it while it writes the card. While it runs, the Write step shows both pipes
  * (the bytes downloaded, the bytes written) and which one sets the pace, in words. Afterwards the
  * card holds the image (partition table, filesystems checked, every used byte compared) and the
- * image cache holds the download.
+ * image cache holds the download. "Download only" of another image shows its progress in the
+ * chosen image's panel, then how the download was checked; the station's list offers a download
+ * and its decompressed copy as one image; the file path box holds only what was typed there.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -23,6 +25,7 @@ import { assertCardHoldsImage } from '../helpers/card-check';
 import { startImageServer, type ImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
 import { makeTestKey } from '../helpers/pgp';
+import { makeSmallImage } from '../helpers/small-image';
 import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { addTarget, confirmErase, continueToDrives } from '../helpers/ui-steps';
@@ -34,6 +37,11 @@ const IMAGE_PATH = `/iot/43/IoT/aarch64/images/${IMAGE_NAME}`;
 const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
 /** ~6 MB/s: the download takes several seconds, slower than the loop device takes the bytes. */
 const RATE = { bytes: 64 * 1024, ms: 10 };
+/** The x86_64 image: other bytes (not in the cache when it is chosen), ~1.6 MB/s for "Download only". */
+const X86_NAME = 'Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz';
+const X86_PATH = `/iot/43/IoT/x86_64/images/${X86_NAME}`;
+const X86_CHECKSUM_PATH = '/iot/43/IoT/x86_64/images/Fedora-IoT-43-x86_64-20251024.0-CHECKSUM';
+const SLOW = { bytes: 16 * 1024, ms: 10 };
 
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);
@@ -64,20 +72,27 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
   let fixture: Fixture & { xzPath: string };
   let dataDir: string;
   let xz: Buffer;
+  let x86: Buffer;
 
   before(async () => {
     const built = await makeFixture({ xz: 'osbuild', size: 160 * MiB, espMib: 32, bootMib: 32, rootFillMib: 24, seed: 20 });
     fixture = { ...built, xzPath: built.xzPath! };
     xz = readFileSync(fixture.xzPath);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-stream-'));
+    x86 = readFileSync(makeSmallImage(dataDir, { arch: 'x86_64', random: 6 * MiB }));
     const sha256 = createHash('sha256').update(xz).digest('hex');
-    // The mirror's CHECKSUM file, signed by a key the user trusts (a Fedora image needs one).
+    const x86Sha256 = createHash('sha256').update(x86).digest('hex');
+    // The mirror's CHECKSUM files, signed by a key the user trusts (a Fedora image needs one).
     const key = await makeTestKey('Fedora (test)');
     const checksum = await key.clearSign(`SHA256 (${IMAGE_NAME}) = ${sha256}\n`);
-    mirror = await startImageServer({ [IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum) });
-    const releases = ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: mirror.url(IMAGE_PATH.replaceAll('aarch64', arch)), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) }));
+    const x86Checksum = await key.clearSign(`SHA256 (${X86_NAME}) = ${x86Sha256}\n`);
+    mirror = await startImageServer({ [IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum), [X86_PATH]: x86, [X86_CHECKSUM_PATH]: Buffer.from(x86Checksum) });
+    const releases = [
+      { version: '43', arch: 'aarch64', link: mirror.url(IMAGE_PATH), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) },
+      { version: '43', arch: 'x86_64', link: mirror.url(X86_PATH), variant: 'IoT', subvariant: 'IoT', sha256: x86Sha256, size: String(x86.length) },
+    ];
     mirror.files.set('/releases.json', { body: Buffer.from(JSON.stringify(releases)) });
 
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-stream-'));
     mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
     writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
     const env = {
@@ -153,6 +168,68 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       mirror.faults.throttle = undefined;
       await page.close();
       card.dispose();
+    }
+  });
+  // After the write above: the cache holds the aarch64 download and the decompressed copy that write made of it.
+  it('"Download only" shows its progress where it was clicked, then that it is downloaded and whose signature checked it; a download and its copy are one listed image; the path box is left as typed', { timeout: 180_000 }, async () => {
+    const page = await session.browser.context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const pathBox = () => page.getByLabel('Image file path').inputValue();
+    const awayAndBack = async () => {
+      await page.getByTestId('step-continue').click();
+      await page.getByTestId('nav-image').click();
+      await page.getByTestId('image-summary').waitFor();
+    };
+    try {
+      // A person starting afresh: not the draft the first walk left in this browser.
+      await page.goto(session.station.url);
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      const kept = cachedEntries(path.join(dataDir, 'cache')).find((e) => e.name === IMAGE_NAME);
+      assert.ok(kept?.raw && /\.raw$/.test(kept.raw.file), 'the first write kept the decompressed copy beside the download');
+      const offered = page.getByTestId('offered-images');
+      await offered.getByTestId('offered-image').first().waitFor();
+      const listed = async () => (await offered.getByTestId('offered-image').allInnerTexts()).filter((name) => name.startsWith('Fedora-IoT-raw-43'));
+      assert.deepEqual(await listed(), [IMAGE_NAME], 'the download once, not also its decompressed copy as a second image');
+
+      await page.locator('[data-testid="board-card"][data-board="uefi-x86_64"]').click();
+      await page.locator(`[data-testid="catalog-entry"][data-entry="raw:${X86_NAME}"]`).click();
+      const streamed = page.getByTestId('image-streamed');
+      await streamed.waitFor();
+      await awayAndBack();
+      assert.equal(await pathBox(), '', 'the catalog pick is not typed into the file path box');
+
+      mirror.faults.throttle = SLOW;
+      await page.getByTestId('download-only').click();
+      // Where it was clicked: the download's phase, share and bytes, until the downloaded file is the chosen image.
+      const done = page.locator('[data-testid="image-downloaded"], [data-testid="catalog-download-error"], [data-testid="image-error"]');
+      const samples: string[] = [];
+      const deadline = Date.now() + 90_000;
+      while (!(await done.count()) && Date.now() < deadline) {
+        const progress = page.getByTestId('image-download-progress');
+        if (await progress.count()) samples.push(await progress.innerText().catch(() => ''));
+        await page.waitForTimeout(100);
+      }
+      mirror.faults.throttle = undefined;
+      await shot(page, 'stream-3-downloaded-only');
+      assert.ok(await done.count(), `the panel said neither that it is downloaded nor why not: ${JSON.stringify(samples.slice(-3))}`);
+      assert.equal(await done.first().getAttribute('data-testid'), 'image-downloaded', await done.first().innerText());
+      assert.ok(samples.some((text) => /^Downloading\s+\d+%\s+[\d.]+ [kM]?B of [\d.]+ MB/.test(text)), `its progress was shown in the panel: ${JSON.stringify(samples.slice(0, 3))}`);
+      assert.match(await done.innerText(), /^Downloaded and kept in the image cache[\s\S]*Signature verified by Fedora \(test\)/);
+      assert.equal(await streamed.count(), 0, 'no longer "not downloaded yet"');
+      // What a person would check: the chosen file is the published image, byte for byte.
+      const chosen = await page.getByTestId('image-summary').locator('.path').innerText();
+      assert.ok(readFileSync(chosen).equals(x86), 'the chosen file is the download, as served');
+      assert.equal(mirror.downloads(X86_PATH).length, 1);
+      await awayAndBack();
+      assert.equal(await pathBox(), '', 'nor is the downloaded file\'s path');
+      await offered.getByRole('button', { name: X86_NAME, exact: true }).waitFor();
+      assert.deepEqual((await listed()).sort(), [IMAGE_NAME, X86_NAME].sort());
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      mirror.faults.throttle = undefined;
+      await page.close();
     }
   });
 });

@@ -12,7 +12,7 @@ import { readSourceArch } from '../image-arch';
 import { FiotError } from '../../../shared/errors';
 
 export const sourceHandlers: HandlerFactory = ({ grants, images, catalog }) => ({
-  'source:list': async () => ({ folders: grants.imageFolders, images: await listImages(grants.imageFolders) }),
+  'source:list': async () => ({ folders: grants.imageFolders, images: await listImages(grants.imageFolders, await images.copiesOfDownloads()) }),
   'source:inspect': async ({ path: file }) => {
     const info = await inspectSource(grants.admitSource(file));
     return { ...info, name: info.zipEntry ?? path.basename(info.path) };

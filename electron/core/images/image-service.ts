@@ -254,6 +254,11 @@ export class ImageService {
     return entries.find((e) => at(e.file) || (at(e.raw?.file) && (isDownloaded(e) || trustedCopy(e)))) ?? null;
   }
 
+  /** The decompressed copies the cache keeps of its downloads: part of each download, not images of their own. */
+  async copiesOfDownloads(): Promise<string[]> {
+    return (await this.cache.list()).flatMap((entry) => (isDownloaded(entry) && entry.raw ? [this.cache.abs(entry.raw.file)] : []));
+  }
+
   /**
    * Call when a flash has ended: the entry it was written from (named by the flash's source, a URL,
    * catalog reference or cached file path) goes if it was marked "remove after writing".

@@ -3,21 +3,10 @@
  * download's progress with cancel, and the verification badge once it is in the cache.
  */
 import { useState, type FormEvent } from 'react';
-import type { ImagePhase } from '../../../../shared/domain/images';
-import { formatEta, formatSize, formatSpeed, percent } from '../../format';
 import { downloadsStore, useDownloads } from '../../stores';
-import { VerificationBadge } from './verification-badge';
 import { DownloadFailure } from './download-failure';
+import { DownloadProgress } from './download-progress';
 import { activePhases } from './downloads-store';
-
-const phaseWords: Record<ImagePhase, string> = {
-  resolving: 'Looking up the image',
-  downloading: 'Downloading',
-  verifying: 'Checking the checksum and signature',
-  done: 'Ready',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 export function DownloadSource() {
   const current = useDownloads((s) => s.current);
@@ -32,7 +21,6 @@ export function DownloadSource() {
     event.preventDefault();
     void downloadsStore.getState().start(source, sha256, skipSignature);
   };
-  const pct = current ? percent(current.bytes, current.totalBytes) : null;
 
   return (
     <div className="stack" data-testid="download-source">
@@ -51,23 +39,7 @@ export function DownloadSource() {
           {active && <button type="button" className="button" onClick={() => void downloadsStore.getState().cancel()} data-testid="download-cancel">Cancel</button>}
         </div>
       </form>
-      {current && (
-        <section className="stack" aria-label="Download progress" data-testid="download-progress" data-phase={current.phase}>
-          <div className="progress-head">
-            <strong className="progress-phase" aria-live="polite">{phaseWords[current.phase]}</strong>
-            <span className="progress-percent">{pct === null ? '' : `${pct}%`}</span>
-          </div>
-          {active && (
-            <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-              <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
-            </div>
-          )}
-          {active && current.bytes > 0 && (
-            <p className="muted small">{[current.totalBytes ? `${formatSize(current.bytes)} of ${formatSize(current.totalBytes)}` : formatSize(current.bytes), formatSpeed(current.speed), formatEta(current.etaSeconds)].filter(Boolean).join(' · ')}</p>
-          )}
-          {current.entry && <VerificationBadge verification={current.entry.verification} />}
-        </section>
-      )}
+      {current && <DownloadProgress current={current} testId="download-progress" />}
       {error && <DownloadFailure error={error} testId="download-error" />}
     </div>
   );

@@ -11,8 +11,9 @@ import { StationUpload, uploadFile } from './station-upload';
 export function FileSource() {
   const canBrowse = useImage((s) => s.canBrowse);
   const canUpload = useUpload((s) => s.available);
-  const chosenPath = useImage((s) => s.path);
-  const [path, setPath] = useState(chosenPath);
+  // What was typed or picked here, not the chosen image: a catalog pick or a download leaves it alone.
+  const path = useImage((s) => s.boxPath);
+  const setPath = (text: string) => imageStore.getState().setBoxPath(text);
   const [dragging, setDragging] = useState(false);
 
   const submit = (event: FormEvent) => {

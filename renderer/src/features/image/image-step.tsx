@@ -10,6 +10,8 @@ import { ErrorNotice } from '../../components/error-notice';
 import { FileSource } from './file-source';
 import { CacheView } from './cache-view';
 import { DownloadSource } from './download-source';
+import { DownloadProgress, DownloadedNote } from './download-progress';
+import { activePhases } from './downloads-store';
 import { BuildSource } from '../build';
 import { CatalogSource } from '../catalog';
 import { BoardFitNotice, ImageArchFact, useBoardMismatch } from './board-fit';
@@ -76,21 +78,30 @@ export function ImageSummary() {
 /**
  * A catalog image chosen before it is downloaded: the write downloads it while it writes the cards.
  * "Download only" fetches it into the image cache first, for a person who wants the file before a
- * card is touched; once it is there, the cached file is the chosen image.
+ * card is touched: its progress shows here, where it was asked for; once it is there, the cached
+ * file is the chosen image (and DownloadedNote says how it was checked).
  */
 function NotDownloadedYet({ url, sha256 }: { url: string; sha256?: string }) {
-  const downloading = useDownloads((s) => s.current !== null && s.current.source === url && !['done', 'failed', 'cancelled'].includes(s.current.phase));
+  const current = useDownloads((s) => (s.current?.source === url ? s.current : null));
+  const downloading = current !== null && activePhases.has(current.phase);
   const medium = useMedium();
   return (
     <div className="stack" data-testid="image-streamed">
-      <p className="small">
-        Not downloaded yet: it downloads while the {medium.many} are written, so a {medium.one} is ready about when the slower of the two is done. Each {medium.one} gets its partition
-        table only once the whole download matched its signed checksum.
-      </p>
+      {downloading ? (
+        <p className="small">Downloading it into the image cache now. Once the whole file matched its signed checksum, the kept file is the chosen image.</p>
+      ) : (
+        <p className="small">
+          Not downloaded yet: it downloads while the {medium.many} are written, so a {medium.one} is ready about when the slower of the two is done. Each {medium.one} gets its partition
+          table only once the whole download matched its signed checksum.
+        </p>
+      )}
+      {downloading && <DownloadProgress current={current} testId="image-download-progress" />}
       <div className="row">
-        <button type="button" className="button" disabled={downloading} onClick={() => void downloadsStore.getState().start(url, sha256)} data-testid="download-only">
-          {downloading ? 'Downloading… (see the Download tab)' : 'Download only (keep the file first, write later)'}
-        </button>
+        {downloading ? (
+          <button type="button" className="button" onClick={() => void downloadsStore.getState().cancel()} data-testid="download-only-cancel">Cancel the download</button>
+        ) : (
+          <button type="button" className="button" onClick={() => void downloadsStore.getState().start(url, sha256)} data-testid="download-only">Download only (keep the file first, write later)</button>
+        )}
       </div>
     </div>
   );
@@ -120,7 +131,7 @@ function ChosenImage() {
           <ImageArchFact />
         </dl>
         <span className="path" title={info.path}>{info.path}</span>
-        {remote ? <NotDownloadedYet url={remote.url} {...(remote.sha256 ? { sha256: remote.sha256 } : {})} /> : <FolderCopyStatus />}
+        {remote ? <NotDownloadedYet url={remote.url} {...(remote.sha256 ? { sha256: remote.sha256 } : {})} /> : <><DownloadedNote /><FolderCopyStatus /></>}
       </div>
     </section>
   );

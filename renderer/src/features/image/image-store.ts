@@ -29,6 +29,13 @@ export interface RemoteImage {
 export interface ImageState {
   /** A local file, or a remote image's URL. */
   path: string;
+  /**
+   * The text of the image file box: only what the person typed or picked there (a listed image, an
+   * upload, Browse). Kept across the box's remounts, never filled with an image another source chose
+   * (a catalog image's URL, a download's cache path).
+   */
+  boxPath: string;
+  setBoxPath(text: string): void;
   /** Set while the chosen image is a catalog image not downloaded yet. */
   remote: RemoteImage | null;
   info: SourceInfo | null;
@@ -74,6 +81,7 @@ async function readArch(api: Pick<FiotApi, 'invoke'>, path: string, store: { get
 export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotShell, 'openImage' | 'pathForFile'> | null = null) {
   return createStore<ImageState>()((set, get) => ({
     path: '',
+    boxPath: '',
     remote: null,
     info: null,
     status: 'empty',
@@ -109,6 +117,10 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
         if (get().path === trimmed) set({ status: 'error', error: toErrorInfo(error) });
         return false;
       }
+    },
+
+    setBoxPath(text) {
+      set({ boxPath: text });
     },
 
     chooseRemote(image) {
