@@ -209,10 +209,11 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       while (!(await done.count()) && Date.now() < deadline) {
         const progress = page.getByTestId('image-download-progress');
         if (await progress.count()) samples.push(await progress.innerText().catch(() => ''));
+        if (samples.length === 10) await shot(page, 'stream-3-downloading-only');
         await page.waitForTimeout(100);
       }
       mirror.faults.throttle = undefined;
-      await shot(page, 'stream-3-downloaded-only');
+      await shot(page, 'stream-4-downloaded-only');
       assert.ok(await done.count(), `the panel said neither that it is downloaded nor why not: ${JSON.stringify(samples.slice(-3))}`);
       assert.equal(await done.first().getAttribute('data-testid'), 'image-downloaded', await done.first().innerText());
       assert.ok(samples.some((text) => /^Downloading\s+\d+%\s+[\d.]+ [kM]?B of [\d.]+ MB/.test(text)), `its progress was shown in the panel: ${JSON.stringify(samples.slice(0, 3))}`);
