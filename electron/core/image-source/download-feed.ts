@@ -12,6 +12,11 @@ export type DownloadMessage = Extract<ParentMessage, { type: 'download' | 'downl
 
 /** A wait for bytes that ended this recently still counts: the writer is then keeping pace with the download. */
 const PACE_MEMORY_MS = 1000;
+/**
+ * How long the writer reads before its verdict on the pace is given: its first seconds say little
+ * (the first blocks are written while the download is still ramping up, or it has a head start).
+ */
+export const PACE_VERDICT_MS = 5000;
 
 export class DownloadFeed {
   private bytes = 0;
@@ -24,6 +29,11 @@ export class DownloadFeed {
   private waiters = new Set<() => void>();
   private waitingSince: number | null = null;
   private lastWaitEnd = 0;
+  /** When the reader first asked for bytes: the pace verdict waits PACE_VERDICT_MS from there. */
+  private firstRead: number | null = null;
+
+  /** `now`: the clock the pace is judged by (a test's own). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Called on every change (new bytes, the verdict): the writer sends a progress line. */
   onChange: () => void = () => undefined;
@@ -81,14 +91,15 @@ export class DownloadFeed {
    */
   async available(position: number, signal: AbortSignal): Promise<number> {
     this.consumed = Math.max(this.consumed, position);
+    this.firstRead ??= this.now();
     while (!this.failed && this.bytes <= position && !this.complete) {
       if (signal.aborted) break;
-      this.waitingSince ??= Date.now();
+      this.waitingSince ??= this.now();
       await this.next(signal);
     }
     if (this.waitingSince !== null) {
       this.waitingSince = null;
-      this.lastWaitEnd = Date.now();
+      this.lastWaitEnd = this.now();
     }
     this.throwIfStopped(signal);
     return this.bytes;
@@ -126,7 +137,11 @@ export class DownloadFeed {
 
   /** The download's pipe as the progress line shows it. */
   pace(): DownloadPace {
-    const waiting = this.waitingSince !== null || Date.now() - this.lastWaitEnd < PACE_MEMORY_MS;
-    return { bytes: this.bytes, totalBytes: this.totalBytes, limitedBy: waiting && !this.complete ? 'download' : 'card' };
+    const now = this.now();
+    const waiting = this.waitingSince !== null || now - this.lastWaitEnd < PACE_MEMORY_MS;
+    const paceKnown = this.complete || (this.firstRead !== null && now - this.firstRead >= PACE_VERDICT_MS);
+    // The reader asks for a position before its bytes are there: it has read no further than the download.
+    const read = Math.min(this.consumed, this.bytes);
+    return { bytes: this.bytes, totalBytes: this.totalBytes, limitedBy: waiting && !this.complete ? 'download' : 'card', paceKnown, read };
   }
 }
