@@ -38,38 +38,48 @@ function streaming(progress: FlashProgress): boolean {
   return !!progress.download && (progress.phase === 'decompressing' || progress.phase === 'writing');
 }
 
+/** One fact after the bar, and a shorter way to say it for a narrow terminal. */
+interface Part {
+  long: string;
+  short: string;
+}
+
+const part = (long: string, short = long): Part => ({ long, short });
+
 /**
  * What follows the bar, most telling first, each part whole (a narrow line drops the last ones).
  * While the image streams from its download: how much arrived, the time left, the download's own
  * speed and which pipe sets the pace; the image's own speed then says little (it races over free space).
  */
-function tailParts(progress: FlashProgress): string[] {
+function tailParts(progress: FlashProgress): Part[] {
   if (progress.phase === 'done') return [];
   const steps = stepParts(progress);
   if (!progress.download) return steps;
-  const download = downloadPaceParts(progress.download);
+  const download = downloadPaceParts(progress.download).map((words) => part(words));
   if (!streaming(progress)) return [...steps, ...download];
-  const left = progress.etaSeconds !== null && anyCardWriting(progress.targets.map((t) => t.figure)) ? [`${formatEta(progress.etaSeconds)} left in this step`] : [];
-  return [download[0]!, ...left, ...download.slice(1)];
+  const eta = progress.etaSeconds !== null && anyCardWriting(progress.targets.map((t) => t.figure)) ? formatEta(progress.etaSeconds) : null;
+  return [download[0]!, ...(eta ? [part(`${eta} left in this step`, `${eta} left`)] : []), ...download.slice(1)];
 }
 
 /** Where the job's current step is, in its own unit: bytes with a speed and the step's time left, or cards. */
-function stepParts(progress: FlashProgress): string[] {
+function stepParts(progress: FlashProgress): Part[] {
   if (progress.phase === 'done' || progress.phase === 'preparing') return [];
-  if (phaseCountsCards(progress.phase)) return [`first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`];
+  if (phaseCountsCards(progress.phase)) return [part(`first boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`)];
   if (!anyCardWriting(progress.targets.map((t) => t.figure))) return [];
   // Nothing measured yet is said as nothing, not as "0 B/s".
+  const eta = progress.speed > 0 && progress.etaSeconds !== null ? formatEta(progress.etaSeconds) : null;
   return [
-    progress.totalBytes === null ? formatSize(progress.bytes) : '',
-    progress.speed > 0 ? `${formatSize(progress.speed)}/s` : '',
-    progress.speed > 0 && progress.etaSeconds !== null ? `${formatEta(progress.etaSeconds)} left in this step` : '',
-  ].filter(Boolean);
+    ...(progress.totalBytes === null ? [part(formatSize(progress.bytes))] : []),
+    ...(progress.speed > 0 ? [part(`${formatSize(progress.speed)}/s`)] : []),
+    ...(eta ? [part(`${eta} left in this step`, `${eta} left`)] : []),
+  ];
 }
 
-function headOf(headline: string, percent: number | null, barWidth: number): string {
+/** The headline (padded, so the bar stays put while it changes), the bar and the job's one figure. */
+function headOf(headline: string, percent: number | null, barWidth: number, pad = 21): string {
   const filled = percent === null ? 0 : Math.round((percent / 100) * barWidth);
   const bar = barWidth > 0 ? ` [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]` : '';
-  return `${headline.padEnd(21)}${bar} ${percent === null ? '    ' : `${String(percent).padStart(3)}%`}`;
+  return `${headline.padEnd(pad)}${bar} ${percent === null ? '    ' : `${String(percent).padStart(3)}%`}`;
 }
 
 const MIN_BAR = 10;
@@ -77,24 +87,28 @@ const MIN_BAR = 10;
 /**
  * The progress line: what the cards are doing, the bar and the job's one figure, then the step's
  * facts. Given `columns`, the line fits them: the bar narrows first (down to MIN_BAR), then the
- * headline of several cards shortens, then the least telling facts are left out, whole.
+ * headline of several cards and the facts are said shorter, then the least telling facts are left
+ * out, whole; a word is never cut.
  */
 export function progressLine(progress: FlashProgress, barWidth = 30, columns?: number): string {
   const parts = tailParts(progress);
-  const lineOf = (head: string, kept: number) => [head, ...parts.slice(0, kept)].join('  ');
-  if (columns === undefined) return lineOf(headOf(headlineOf(progress), progress.percent, barWidth), parts.length);
+  const lineOf = (head: string, kept: number, short: boolean) => [head, ...parts.slice(0, kept).map((p) => (short ? p.short : p.long))].join('  ');
+  if (columns === undefined) return lineOf(headOf(headlineOf(progress), progress.percent, barWidth), parts.length, false);
   const room = columns - 1;
-  const headlines = [headlineOf(progress), headlineOf(progress, true)];
+  const ways = [
+    { headline: headlineOf(progress), pad: 21, short: false },
+    { headline: headlineOf(progress, true), pad: 0, short: false },
+    { headline: headlineOf(progress, true), pad: 0, short: true },
+  ];
   for (let kept = parts.length; kept >= 0; kept--) {
-    for (const headline of headlines) {
-      const spare = room - lineOf(headOf(headline, progress.percent, 0), kept).length;
+    for (const way of ways) {
       // The bar takes " [" and "]" besides its width.
-      const width = Math.min(barWidth, spare - 3);
-      if (width >= MIN_BAR) return lineOf(headOf(headline, progress.percent, width), kept);
+      const width = Math.min(barWidth, room - lineOf(headOf(way.headline, progress.percent, 0, way.pad), kept, way.short).length - 3);
+      if (width >= MIN_BAR) return lineOf(headOf(way.headline, progress.percent, width, way.pad), kept, way.short);
     }
   }
   // A terminal too narrow even for the bar: the headline and figure alone, cut at a word if need be.
-  const bare = headOf(headlines[1]!, progress.percent, 0).replace(/ +/g, ' ');
+  const bare = headOf(ways[2]!.headline, progress.percent, 0, 0).replace(/ +/g, ' ');
   return bare.length <= room ? bare : bare.slice(0, Math.max(0, bare.lastIndexOf(' ', room)));
 }
 

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeFixture, type Fixture } from '../../fixtures/fixture';
@@ -71,7 +71,6 @@ test('--json: the figure and the time left follow the download that sets the pac
     assert.equal(run.code, 0, `${run.stderr}\n${run.stdout.slice(-2000)}`);
     assert.equal(resultLine<{ ok: boolean }>(run.stdout).ok, true);
     const lines = progressLines(run.stdout) as unknown as FigureLine[];
-    if (process.env.FIGURES_DUMP) writeFileSync(process.env.FIGURES_DUMP, JSON.stringify(lines));
     const streamed = lines.filter((p) => (p.phase === 'writing' || p.phase === 'decompressing') && p.download?.totalBytes && p.download.bytes < p.download.totalBytes);
     assert.ok(streamed.length >= 10, `progress while the download ran: ${streamed.length} lines`);
 
