@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DownloadFeed } from '../../../electron/core/image-source';
+import { DownloadFeed, PACE_VERDICT_MS } from '../../../electron/core/image-source';
 import { FiotError } from '../../../shared/errors';
 
 const never = new AbortController().signal;
@@ -60,4 +60,23 @@ test('a cancel ends a wait with CANCELLED', async () => {
   const waiting = feed.available(0, abort.signal);
   abort.abort();
   await assert.rejects(waiting, (error: FiotError) => error.code === 'CANCELLED');
+});
+
+test('the pace verdict is given only after the writer has read for a few seconds, and how far it read is said', async () => {
+  let now = 1_000_000;
+  const feed = new DownloadFeed(() => now);
+  feed.update({ type: 'download', bytes: 4 << 20, totalBytes: 100 << 20 });
+  await feed.available(1 << 20, never);
+  // Busy writing the first blocks while the download has a head start: that says nothing yet.
+  assert.deepEqual(feed.pace(), { bytes: 4 << 20, totalBytes: 100 << 20, limitedBy: 'card', paceKnown: false, read: 1 << 20 });
+  now += PACE_VERDICT_MS - 1;
+  assert.equal(feed.pace().paceKnown, false, 'still watching');
+  now += 1;
+  assert.equal(feed.pace().paceKnown, true, 'known once the writer has read for the whole wait');
+  // A read asked beyond the bytes on disk waits: it has not read further than the download.
+  const waiting = feed.available(8 << 20, never);
+  assert.deepEqual({ read: feed.pace().read, limitedBy: feed.pace().limitedBy }, { read: 4 << 20, limitedBy: 'download' });
+  feed.update({ type: 'download', bytes: 100 << 20, totalBytes: 100 << 20 });
+  await waiting;
+  assert.equal(feed.pace().read, 8 << 20);
 });
