@@ -49,6 +49,8 @@ interface PipesSample {
   written: string;
   limit: string;
   limitedBy: string;
+  /** The line under the main bar. */
+  details: string;
 }
 
 async function samplePipes(page: Page): Promise<PipesSample | null> {
@@ -57,7 +59,8 @@ async function samplePipes(page: Page): Promise<PipesSample | null> {
     const pipes = document.querySelector('[data-testid="progress-download"]');
     if (!pipes) return null;
     const [downloaded = '', written = '', limit = ''] = ['pipe-downloaded', 'pipe-written', 'pipe-limit'].map((id) => pipes.querySelector(`[data-testid="${id}"]`)?.textContent ?? '');
-    return { downloaded, written, limit, limitedBy: pipes.getAttribute('data-limited-by') ?? '' };
+    const details = document.querySelector('[data-testid="progress-details"]')?.textContent ?? '';
+    return { downloaded, written, limit, limitedBy: pipes.getAttribute('data-limited-by') ?? '', details };
   });
 }
 
@@ -175,6 +178,10 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       assert.equal(samples[0]?.limitedBy, 'unknown', `the first sample: ${JSON.stringify(samples[0])}`);
       assert.equal(samples[0]?.limit, 'Which is the slower part, the download or the cards, shows after the first seconds.');
       assert.ok(during.some((s) => /· [\d.]+ [kMG]?B\/s$/.test(s.downloaded)), `the download's own speed was shown: ${JSON.stringify(during.slice(-3))}`);
+      // Under the main bar: how much of the download reached the card, not the image's position racing over its free space.
+      const told = during.filter((s) => s.details !== '');
+      assert.ok(told.some((s) => /^[\d.]+ [kMG]?B of the [\d.]+ [kMG]?B download written to the cards( · about .+ left in this step)?$/.test(s.details)), `the detail line: ${JSON.stringify(told.slice(-3).map((s) => s.details))}`);
+      assert.ok(told.every((s) => !/image done/.test(s.details)), 'no image position while it downloads');
       // The main bar's fill was never drawn ahead of the figure beside it (a "0%" over a quarter-full bar).
       const ahead = await page.evaluate(() => (window as unknown as { fillAhead: { most: number; at: string } }).fillAhead);
       assert.ok(ahead.most <= 2, `the fill ran ${ahead.most.toFixed(1)} points ahead of the figure (${ahead.at})`);
