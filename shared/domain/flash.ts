@@ -152,9 +152,9 @@ export function downloadPaceParts(download: DownloadPace): string[] {
   ].filter(Boolean);
 }
 
-/** The download's pipe in words: `downloaded 120 MB of 442 MB, 5.0 MB/s, waiting for the download`. */
+/** The download's pipe in a few words, without its speed: `downloaded 120 MB of 442 MB, waiting for the download`. */
 export function downloadPaceWords(download: DownloadPace): string {
-  return downloadPaceParts(download).join(', ');
+  return downloadPaceParts({ ...download, speed: 0 }).join(', ');
 }
 
 /** Where a card is in its own write, in the order it goes; `finishing`: its partition table goes on last. */

@@ -174,9 +174,10 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       assert.ok(during.some((s) => /^Written [1-9][\d.]* [kMG]?B to each card$/.test(s.written)), `bytes were written while it downloaded: ${JSON.stringify(during.slice(-3))}`);
       assert.ok(during.some((s) => s.limitedBy === 'download' && s.limit === 'The download is the slower part: the cards wait for its bytes.'), 'the download was said to set the pace');
       assert.ok(samples.every((s) => s.limit !== ''), 'a pace sentence each time');
-      // No verdict from the first moments: the first sentence says it is not known yet.
-      assert.equal(samples[0]?.limitedBy, 'unknown', `the first sample: ${JSON.stringify(samples[0])}`);
-      assert.equal(samples[0]?.limit, 'Which is the slower part, the download or the cards, shows after the first seconds.');
+      // No verdict for the cards from the first moments (the download's comes once the card caught up with it): until then the sentence says so.
+      assert.notEqual(samples[0]?.limitedBy, 'card', `the first sample: ${JSON.stringify(samples[0])}`);
+      const unknown = samples.filter((s) => s.limitedBy === 'unknown');
+      assert.ok(unknown.every((s) => s.limit === 'Which is the slower part, the download or the cards, shows after the first seconds.'), JSON.stringify(unknown.slice(0, 2)));
       assert.ok(during.some((s) => /· [\d.]+ [kMG]?B\/s$/.test(s.downloaded)), `the download's own speed was shown: ${JSON.stringify(during.slice(-3))}`);
       // Under the main bar: how much of the download reached the card, not the image's position racing over its free space.
       const told = during.filter((s) => s.details !== '');

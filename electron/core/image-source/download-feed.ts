@@ -13,8 +13,9 @@ export type DownloadMessage = Extract<ParentMessage, { type: 'download' | 'downl
 /** A wait for bytes that ended this recently still counts: the writer is then keeping pace with the download. */
 const PACE_MEMORY_MS = 1000;
 /**
- * How long the writer reads before its verdict on the pace is given: its first seconds say little
- * (the first blocks are written while the download is still ramping up, or it has a head start).
+ * How long the writer must read without waiting before the cards are said to be the slower part:
+ * a few busy seconds say little (the first blocks are written while the download has a head start).
+ * The download is said to be the slower part as soon as the writer catches up with it.
  */
 export const PACE_VERDICT_MS = 5000;
 
@@ -29,8 +30,10 @@ export class DownloadFeed {
   private waiters = new Set<() => void>();
   private waitingSince: number | null = null;
   private lastWaitEnd = 0;
-  /** When the reader first asked for bytes: the pace verdict waits PACE_VERDICT_MS from there. */
+  /** When the reader first asked for bytes: the cards' verdict waits PACE_VERDICT_MS from there, or from its last wait. */
   private firstRead: number | null = null;
+  /** Whether the reader ever waited for a download under way (not merely for its first bytes): it caught up with it. */
+  private caughtUp = false;
 
   /** `now`: the clock the pace is judged by (a test's own). */
   constructor(private readonly now: () => number = Date.now) {}
@@ -95,6 +98,7 @@ export class DownloadFeed {
     while (!this.failed && this.bytes <= position && !this.complete) {
       if (signal.aborted) break;
       this.waitingSince ??= this.now();
+      if (this.bytes > 0) this.caughtUp = true;
       await this.next(signal);
     }
     if (this.waitingSince !== null) {
@@ -139,7 +143,8 @@ export class DownloadFeed {
   pace(): DownloadPace {
     const now = this.now();
     const waiting = this.waitingSince !== null || now - this.lastWaitEnd < PACE_MEMORY_MS;
-    const paceKnown = this.complete || (this.firstRead !== null && now - this.firstRead >= PACE_VERDICT_MS);
+    const unhindered = this.firstRead !== null && this.waitingSince === null && now - Math.max(this.firstRead, this.lastWaitEnd) >= PACE_VERDICT_MS;
+    const paceKnown = this.complete || (waiting ? this.caughtUp : unhindered);
     // The reader asks for a position before its bytes are there: it has read no further than the download.
     const read = Math.min(this.consumed, this.bytes);
     return { bytes: this.bytes, totalBytes: this.totalBytes, limitedBy: waiting && !this.complete ? 'download' : 'card', paceKnown, read };

@@ -9,6 +9,8 @@ import { DownloadFeed, PACE_VERDICT_MS } from '../../../electron/core/image-sour
 import { FiotError } from '../../../shared/errors';
 
 const never = new AbortController().signal;
+/** Longer than the feed keeps a wait in mind (a second). */
+const PACE_MEMORY_MS_FOR_TEST = 1000;
 /** Read afresh each time: an assertion on it must not narrow the next read. */
 const failureOf = (feed: DownloadFeed): FiotError | null => feed.failure;
 
@@ -62,7 +64,7 @@ test('a cancel ends a wait with CANCELLED', async () => {
   await assert.rejects(waiting, (error: FiotError) => error.code === 'CANCELLED');
 });
 
-test('the pace verdict is given only after the writer has read for a few seconds, and how far it read is said', async () => {
+test('the cards are said to be slower only after a few seconds without waiting, the download as soon as the writer catches up; how far it read is said', async () => {
   let now = 1_000_000;
   const feed = new DownloadFeed(() => now);
   feed.update({ type: 'download', bytes: 4 << 20, totalBytes: 100 << 20 });
@@ -75,8 +77,13 @@ test('the pace verdict is given only after the writer has read for a few seconds
   assert.equal(feed.pace().paceKnown, true, 'known once the writer has read for the whole wait');
   // A read asked beyond the bytes on disk waits: it has not read further than the download.
   const waiting = feed.available(8 << 20, never);
-  assert.deepEqual({ read: feed.pace().read, limitedBy: feed.pace().limitedBy }, { read: 4 << 20, limitedBy: 'download' });
-  feed.update({ type: 'download', bytes: 100 << 20, totalBytes: 100 << 20 });
+  assert.deepEqual(feed.pace(), { bytes: 4 << 20, totalBytes: 100 << 20, limitedBy: 'download', paceKnown: true, read: 4 << 20 });
+  feed.update({ type: 'download', bytes: 10 << 20, totalBytes: 100 << 20 });
   await waiting;
   assert.equal(feed.pace().read, 8 << 20);
+  // Busy again just after that wait: not yet a verdict for the cards.
+  now += 2 * PACE_MEMORY_MS_FOR_TEST;
+  assert.deepEqual({ limitedBy: feed.pace().limitedBy, paceKnown: feed.pace().paceKnown }, { limitedBy: 'card', paceKnown: false });
+  now += PACE_VERDICT_MS;
+  assert.equal(feed.pace().paceKnown, true);
 });
