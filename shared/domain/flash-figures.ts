@@ -22,8 +22,12 @@ export interface FiguresInput {
   /** Whether the job reads every card back. */
   verify: boolean;
   targets: Array<Pick<TargetState, 'state' | 'readBack' | 'firstBoot'>>;
-  /** The download a streamed write reads, when one runs: its share stands in for an image size not known yet. */
-  download?: { bytes: number; totalBytes: number | null };
+  /**
+   * The download a streamed write reads, when one runs: how far the writer has read into it is the
+   * stream's share (the image's own position races over free space the writer skips, so it runs
+   * ahead of the download); without that, the download's share stands in for an image size not known yet.
+   */
+  download?: { bytes: number; totalBytes: number | null; read?: number };
 }
 
 const STREAM_PHASES: ReadonlySet<FlashPhase> = new Set(['decompressing', 'writing']);
@@ -35,11 +39,15 @@ function share(done: number, total: number | null): number | null {
 }
 
 /**
- * How far the stream has reached every card. An image whose size only its end tells (a single-block
- * .xz written while it downloads) is as far as its download, which the decoder cannot be ahead of;
- * that share stops short of 1 until the writer says the stream ended, so the step stays "writing".
+ * How far the stream has reached every card. While it comes from a download, as far as the writer
+ * has read into the download (the download sets that pace, or the cards do). An image whose size
+ * only its end tells (a single-block .xz written while it downloads) is as far as its download, which
+ * the decoder cannot be ahead of. A share from the download stops short of 1 until the writer says
+ * the stream ended, so the step stays "writing".
  */
 function streamShare(input: FiguresInput): number | null {
+  const read = input.download?.read === undefined ? null : share(input.download.read, input.download.totalBytes);
+  if (read !== null) return Math.min(0.99, read);
   const known = share(input.bytes, input.totalBytes);
   if (known !== null || !input.download) return known;
   const downloaded = share(input.download.bytes, input.download.totalBytes);

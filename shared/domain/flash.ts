@@ -112,14 +112,49 @@ export const downloadPaceSchema = z.object({
   totalBytes: z.number().nonnegative().nullable(),
   /** `download`: the writer is waiting for bytes; `card`: the download is ahead of the writing. */
   limitedBy: z.enum(['download', 'card']),
+  /**
+   * False while the writer has not yet watched the two pipes long enough to tell which sets the
+   * pace (its first seconds): `limitedBy` is then only a guess, and the words leave it out.
+   */
+  paceKnown: z.boolean().optional(),
+  /**
+   * How far into the download the writer has read (decoded and written to the cards): what the
+   * write's figure and time left follow, since the image's own position races over its free space.
+   */
+  read: z.number().nonnegative().optional(),
+  /** The download's own speed, bytes per second (0 while not measured yet). */
+  speed: z.number().nonnegative().optional(),
 });
 export type DownloadPace = z.infer<typeof downloadPaceSchema>;
 
-/** The download's pipe in words: `downloaded 120 MB of 442 MB, waiting for the download`. */
-export function downloadPaceWords(download: DownloadPace): string {
-  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `downloaded ${formatSize(download.bytes)}`;
+/** Whether the whole download is on disk. */
+export function downloadComplete(download: DownloadPace): boolean {
+  return download.totalBytes !== null && download.bytes >= download.totalBytes;
+}
+
+/** Which pipe sets the pace, once the writer has watched long enough to know (null before, and once the download is complete). */
+export function paceVerdict(download: DownloadPace): DownloadPace['limitedBy'] | null {
+  return download.paceKnown === false || downloadComplete(download) ? null : download.limitedBy;
+}
+
+/**
+ * The download's pipe in words, most telling first, each part whole so a narrow line can drop the
+ * last ones: `downloaded 120 MB of 442 MB`, `5.0 MB/s`, `waiting for the download`.
+ */
+export function downloadPaceParts(download: DownloadPace): string[] {
+  if (downloadComplete(download)) return [`downloaded ${formatSize(download.bytes)}`];
   const of = download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`;
-  return `downloaded ${formatSize(download.bytes)}${of}, ${download.limitedBy === 'download' ? 'waiting for the download' : 'the card is the slower part'}`;
+  const verdict = paceVerdict(download);
+  return [
+    `downloaded ${formatSize(download.bytes)}${of}`,
+    download.speed ? `${formatSize(download.speed)}/s` : '',
+    verdict === null ? '' : verdict === 'download' ? 'waiting for the download' : 'the card is the slower part',
+  ].filter(Boolean);
+}
+
+/** The download's pipe in a few words, without its speed: `downloaded 120 MB of 442 MB, waiting for the download`. */
+export function downloadPaceWords(download: DownloadPace): string {
+  return downloadPaceParts({ ...download, speed: 0 }).join(', ');
 }
 
 /** Where a card is in its own write, in the order it goes; `finishing`: its partition table goes on last. */

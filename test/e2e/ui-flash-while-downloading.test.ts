@@ -3,7 +3,9 @@
  * loopback mirror sending at a limited rate (its release index, signed CHECKSUM and the `.xz` as
  * osbuild compresses it) onto a loop device. One click chooses the image without downloading it;
  * the write downloads it while it writes the card. While it runs, the Write step shows both pipes
- * (the bytes downloaded, the bytes written) and which one sets the pace, in words. Afterwards the
+ * (the bytes downloaded at the download's own speed, the bytes written) and which one sets the
+ * pace, in words, once the first seconds tell; its bar never drawn ahead of its figure; the summary
+ * names the download's size and the image's size on the card. Afterwards the
  * card holds the image (partition table, filesystems checked, every used byte compared) and the
  * image cache holds the download. "Download only" of another image shows its progress in the
  * chosen image's panel, then how the download was checked; the station's list offers a download
@@ -18,6 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CatalogService } from '../../electron/core/catalog/service';
 import { loadConfig } from '../../electron/core/config';
+import { formatSize } from '../../shared/format-size';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { cachedEntries } from '../helpers/cache-copy';
@@ -35,8 +38,8 @@ const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz'
 const IMAGE_NAME = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
 const IMAGE_PATH = `/iot/43/IoT/aarch64/images/${IMAGE_NAME}`;
 const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
-/** ~6 MB/s: the download takes several seconds, slower than the loop device takes the bytes. */
-const RATE = { bytes: 64 * 1024, ms: 10 };
+/** ~3 MB/s: the download takes several seconds (more than the pace verdict waits), slower than the loop device takes the bytes. */
+const RATE = { bytes: 32 * 1024, ms: 10 };
 /** The x86_64 image: other bytes (not in the cache when it is chosen), ~1.6 MB/s for "Download only". */
 const X86_NAME = 'Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz';
 const X86_PATH = `/iot/43/IoT/x86_64/images/${X86_NAME}`;
@@ -54,6 +57,8 @@ interface PipesSample {
   written: string;
   limit: string;
   limitedBy: string;
+  /** The line under the main bar. */
+  details: string;
 }
 
 async function samplePipes(page: Page): Promise<PipesSample | null> {
@@ -62,8 +67,33 @@ async function samplePipes(page: Page): Promise<PipesSample | null> {
     const pipes = document.querySelector('[data-testid="progress-download"]');
     if (!pipes) return null;
     const [downloaded = '', written = '', limit = ''] = ['pipe-downloaded', 'pipe-written', 'pipe-limit'].map((id) => pipes.querySelector(`[data-testid="${id}"]`)?.textContent ?? '');
-    return { downloaded, written, limit, limitedBy: pipes.getAttribute('data-limited-by') ?? '' };
+    const details = document.querySelector('[data-testid="progress-details"]')?.textContent ?? '';
+    return { downloaded, written, limit, limitedBy: pipes.getAttribute('data-limited-by') ?? '', details };
   });
+}
+
+/**
+ * Watches the Write step's main bar on every frame the page draws: how far, at most, its fill is
+ * drawn ahead of the figure written beside it, kept in `window.fillAhead`.
+ */
+async function watchMainBar(page: Page): Promise<void> {
+  // Given as source: a named function inside would be renamed by the test's transpiler, whose helper the page lacks.
+  await page.evaluate(`(() => {
+    const record = { most: 0, at: '' };
+    window.fillAhead = record;
+    const frame = () => {
+      const bar = document.querySelector('[data-testid="progress"] > .progress-bar');
+      const fill = bar && bar.querySelector('.progress-fill');
+      const figure = /^(\\d+)%$/.exec((document.querySelector('[data-testid="progress-percent"]') || {}).textContent || '');
+      if (bar && fill && figure && !fill.classList.contains('indeterminate')) {
+        const drawn = (fill.getBoundingClientRect().width / bar.getBoundingClientRect().width) * 100;
+        const ahead = drawn - Number(figure[1]);
+        if (ahead > record.most) Object.assign(record, { most: ahead, at: drawn.toFixed(1) + '% drawn beside ' + figure[0] + ', ' + document.querySelector('[data-testid="progress-headline"]').textContent });
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  })()`);
 }
 
 describe('a catalog image not cached yet, written while it downloads, in Chromium through the station', { skip: skip ?? false }, () => {
@@ -130,8 +160,10 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       await continueToDrives(page);
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
-      assert.match(await page.getByTestId('plan-streamed').innerText(), /downloaded while the cards are written/);
+      // The summary names the download's size and the image's size on the card, each as what it is.
+      assert.equal(await page.getByTestId('plan-streamed').innerText(), `(a ${formatSize(xz.length)} download, ${formatSize(fixture.size)} on each card), downloaded while the cards are written`);
       mirror.faults.throttle = RATE;
+      await watchMainBar(page);
       await page.getByTestId('flash-button').click();
       await confirmErase(page);
 
@@ -152,11 +184,23 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       assert.deepEqual(pageErrors, []);
 
       // Both pipes were shown with their bytes, written bytes growing while the download was incomplete.
-      const during = samples.filter((s) => /^Downloaded [\d.]+ [kMG]?B of [\d.]+ [kMG]?B \((\d|[1-9]\d)%\)$/.test(s.downloaded));
+      const during = samples.filter((s) => /^Downloaded [\d.]+ [kMG]?B of [\d.]+ [kMG]?B \((\d|[1-9]\d)%\)( · [\d.]+ [kMG]?B\/s)?$/.test(s.downloaded));
       assert.ok(during.length > 0, `the download's bytes and share were shown: ${JSON.stringify(samples.slice(0, 3))}`);
       assert.ok(during.some((s) => /^Written [1-9][\d.]* [kMG]?B to each card$/.test(s.written)), `bytes were written while it downloaded: ${JSON.stringify(during.slice(-3))}`);
       assert.ok(during.some((s) => s.limitedBy === 'download' && s.limit === 'The download is the slower part: the cards wait for its bytes.'), 'the download was said to set the pace');
       assert.ok(samples.every((s) => s.limit !== ''), 'a pace sentence each time');
+      // No verdict for the cards from the first moments (the download's comes once the card caught up with it): until then the sentence says so.
+      assert.notEqual(samples[0]?.limitedBy, 'card', `the first sample: ${JSON.stringify(samples[0])}`);
+      const unknown = samples.filter((s) => s.limitedBy === 'unknown');
+      assert.ok(unknown.every((s) => s.limit === 'Which is the slower part, the download or the cards, shows after the first seconds.'), JSON.stringify(unknown.slice(0, 2)));
+      assert.ok(during.some((s) => /· [\d.]+ [kMG]?B\/s$/.test(s.downloaded)), `the download's own speed was shown: ${JSON.stringify(during.slice(-3))}`);
+      // Under the main bar: how much of the download reached the card, not the image's position racing over its free space.
+      const told = during.filter((s) => s.details !== '');
+      assert.ok(told.some((s) => /^[\d.]+ [kMG]?B of the [\d.]+ [kMG]?B download written to the cards( · about .+ left in this step)?$/.test(s.details)), `the detail line: ${JSON.stringify(told.slice(-3).map((s) => s.details))}`);
+      assert.ok(told.every((s) => !/image done/.test(s.details)), 'no image position while it downloads');
+      // The main bar's fill was never drawn ahead of the figure beside it (a "0%" over a quarter-full bar).
+      const ahead = await page.evaluate(() => (window as unknown as { fillAhead: { most: number; at: string } }).fillAhead);
+      assert.ok(ahead.most <= 2, `the fill ran ${ahead.most.toFixed(1)} points ahead of the figure (${ahead.at})`);
 
       // What a person would check: the card holds the image, and the download stayed in the image cache.
       await assertCardHoldsImage(fixture, card.device);

@@ -151,6 +151,21 @@ describe('progress', () => {
     assert.match(progressLine(progress({ phase: 'verifying', percent: 83, targets }), 10), /^1 of 3 cards done · the slowest is verifying · 1 failed \[########--\] {2}83%/);
   });
 
+  it('while the image streams from its download: the download facts first, fitted to the terminal in whole words', () => {
+    const twoCards: FlashProgress['targets'] = ['/dev/sdb', '/dev/sdc'].map((device) => ({ device, state: 'writing', bytesWritten: 2e8, figure: { step: 'writing', percent: 8 } }));
+    const streamed = progress({ phase: 'writing', bytes: 2.8e9, totalBytes: 6.44e9, speed: 13.9e6, etaSeconds: 64, percent: 8, targets: twoCards, download: { bytes: 40e6, totalBytes: 348e6, limitedBy: 'download', paceKnown: true, read: 39e6, speed: 5e6 } });
+    assert.equal(progressLine(streamed, 10), '0 of 2 cards done · the slowest is writing [#---------]   8%  downloaded 40 MB of 348 MB  1:04 left in this step  5 MB/s  waiting for the download');
+    // Narrower: the bar first, then the headline and the time left said shorter, then the last facts left out whole.
+    assert.equal(progressLine(streamed, 30, 120), '0/2 done, writing [##-------------------]   8%  downloaded 40 MB of 348 MB  1:04 left  5 MB/s  waiting for the download');
+    assert.equal(progressLine(streamed, 30, 80), '0/2 done, writing [#--------------]   8%  downloaded 40 MB of 348 MB  1:04 left');
+    for (const columns of [200, 120, 100, 80, 60, 40, 24]) assert.ok(progressLine(streamed, 30, columns).length < columns, `fits ${columns} columns`);
+  });
+
+  it('gives no pace verdict before the writer knows it', () => {
+    const line = progressLine(progress({ phase: 'writing', percent: 1, download: { bytes: 14e6, totalBytes: 348e6, limitedBy: 'card', paceKnown: false, read: 13e6, speed: 0 } }), 10);
+    assert.equal(line, 'Writing               [----------]   1%  downloaded 14 MB of 348 MB  0:17 left in this step');
+  });
+
   it('formats long ETAs with hours', () => {
     assert.equal(formatEta(3725), '1:02:05');
   });

@@ -126,6 +126,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   const abort = new AbortController();
   const meter = new ProgressMeter();
   const downloadMeter = new ProgressMeter();
+  const readMeter = new ProgressMeter();
   let writer: WriterHandle | null = null;
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
   let provisioning: TargetProvisioning[] = [];
@@ -135,19 +136,32 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
 
   // The figures of the last report: each card's figure only goes forward.
   let figures: CardFigure[] = [];
-  function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, download?: DownloadPace): void {
+  function emit(phase: FlashProgress['phase'], bytes: number, totalBytes: number | null, pace?: DownloadPace): void {
     const { speed: sampledSpeed, etaSeconds: writeEta } = meter.sample(bytes, totalBytes, phase);
     // `speed` is bytes per second: a step that counts cards has none (its time left stands).
     const speed = phaseCountsCards(phase) ? 0 : sampledSpeed;
-    // The cards cannot be done before the download is: while one runs, the time left is the longer of the two.
-    const downloadEta = download ? downloadMeter.sample(download.bytes, download.totalBytes).etaSeconds : null;
-    const etaSeconds = writeEta !== null && downloadEta !== null ? Math.max(writeEta, downloadEta) : writeEta;
+    const measured = pace ? downloadMeter.sample(pace.bytes, pace.totalBytes) : null;
+    const download = pace && measured ? { ...pace, speed: measured.speed } : undefined;
+    const etaSeconds = download && measured ? streamedEta(phase, download, measured.etaSeconds) ?? writeEta : writeEta;
     const computed = progressFigures({ phase, bytes, totalBytes, verify: input.verify !== false, targets, ...(download ? { download } : {}) }, figures);
     figures = computed.cards;
     // Each card's name and row travel with its progress once they are taken, so a slot can show them while it is written.
     const named = targets.map((target, i) => ({ ...target, ...cardName(provisioning[i]), figure: computed.cards[i]! }));
     const progress: FlashProgress = { jobId: id, phase, bytes, totalBytes, speed, etaSeconds, percent: computed.percent, targets: named, ...(download ? { download } : {}) };
     for (const listener of listeners) listener(progress);
+  }
+
+  /**
+   * The writing step's time left while it streams from a download: what the slower pipe still needs.
+   * The image's own position skips free space, so its speed and time left say little; the bytes
+   * the writer still has to read from the download do, at the pace it reads them (the download's
+   * when the cards wait for it), and never less than the download still needs to arrive.
+   */
+  function streamedEta(phase: FlashProgress['phase'], download: DownloadPace, downloadEta: number | null): number | null {
+    if (phase !== 'decompressing' && phase !== 'writing') return null;
+    if (download.read === undefined || download.totalBytes === null) return downloadEta;
+    const readEta = readMeter.sample(download.read, download.totalBytes).etaSeconds;
+    return readEta !== null && downloadEta !== null ? Math.max(readEta, downloadEta) : readEta ?? downloadEta;
   }
 
   /**

@@ -12,6 +12,12 @@ export type DownloadMessage = Extract<ParentMessage, { type: 'download' | 'downl
 
 /** A wait for bytes that ended this recently still counts: the writer is then keeping pace with the download. */
 const PACE_MEMORY_MS = 1000;
+/**
+ * How long the writer must read without waiting before the cards are said to be the slower part:
+ * a few busy seconds say little (the first blocks are written while the download has a head start).
+ * The download is said to be the slower part as soon as the writer catches up with it.
+ */
+export const PACE_VERDICT_MS = 5000;
 
 export class DownloadFeed {
   private bytes = 0;
@@ -24,6 +30,13 @@ export class DownloadFeed {
   private waiters = new Set<() => void>();
   private waitingSince: number | null = null;
   private lastWaitEnd = 0;
+  /** When the reader first asked for bytes: the cards' verdict waits PACE_VERDICT_MS from there, or from its last wait. */
+  private firstRead: number | null = null;
+  /** Whether the reader ever waited for a download under way (not merely for its first bytes): it caught up with it. */
+  private caughtUp = false;
+
+  /** `now`: the clock the pace is judged by (a test's own). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Called on every change (new bytes, the verdict): the writer sends a progress line. */
   onChange: () => void = () => undefined;
@@ -81,14 +94,16 @@ export class DownloadFeed {
    */
   async available(position: number, signal: AbortSignal): Promise<number> {
     this.consumed = Math.max(this.consumed, position);
+    this.firstRead ??= this.now();
     while (!this.failed && this.bytes <= position && !this.complete) {
       if (signal.aborted) break;
-      this.waitingSince ??= Date.now();
+      this.waitingSince ??= this.now();
+      if (this.bytes > 0) this.caughtUp = true;
       await this.next(signal);
     }
     if (this.waitingSince !== null) {
       this.waitingSince = null;
-      this.lastWaitEnd = Date.now();
+      this.lastWaitEnd = this.now();
     }
     this.throwIfStopped(signal);
     return this.bytes;
@@ -126,7 +141,12 @@ export class DownloadFeed {
 
   /** The download's pipe as the progress line shows it. */
   pace(): DownloadPace {
-    const waiting = this.waitingSince !== null || Date.now() - this.lastWaitEnd < PACE_MEMORY_MS;
-    return { bytes: this.bytes, totalBytes: this.totalBytes, limitedBy: waiting && !this.complete ? 'download' : 'card' };
+    const now = this.now();
+    const waiting = this.waitingSince !== null || now - this.lastWaitEnd < PACE_MEMORY_MS;
+    const unhindered = this.firstRead !== null && this.waitingSince === null && now - Math.max(this.firstRead, this.lastWaitEnd) >= PACE_VERDICT_MS;
+    const paceKnown = this.complete || (waiting ? this.caughtUp : unhindered);
+    // The reader asks for a position before its bytes are there: it has read no further than the download.
+    const read = Math.min(this.consumed, this.bytes);
+    return { bytes: this.bytes, totalBytes: this.totalBytes, limitedBy: waiting && !this.complete ? 'download' : 'card', paceKnown, read };
   }
 }

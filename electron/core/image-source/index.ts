@@ -11,6 +11,6 @@ export { openDecodedStream, openDecodedPipe, decoderProblem, type DecodedSource 
 export { resolveSource, localFileResolver, hasScheme, type CacheCopyOffer, type PreparedSource, type PendingDownload, type SourceExpectation, type SourceResolver } from './resolve';
 export { openImage, type ImageSource } from './open-image';
 export { openDownloadImage } from './open-download';
-export { DownloadFeed, type DownloadMessage } from './download-feed';
+export { DownloadFeed, PACE_VERDICT_MS, type DownloadMessage } from './download-feed';
 export { CHUNK_SIZE, type ImageChunk } from './chunks';
 export type { AllocationMap } from './allocation-map';

@@ -164,3 +164,19 @@ describe('several cards', () => {
     assert.deepEqual(job, [0, 0, 66, 73, 95, 95, 95, 99, 99, 100]);
   });
 });
+
+describe('written while the image downloads', () => {
+  const writing = [card('writing')];
+  it('follows how far the writer read into the download, not the image position racing over free space', () => {
+    // 4 % of the download read, while the image's position already skipped past 28 % of it (free space).
+    const figure = cardFigure({ ...input('writing', 28, 100, writing), download: { bytes: 14, totalBytes: 348, read: 14 } }, writing[0]!);
+    // Writing weighs 0.66 of the 0.95 a verified card's steps weigh: 4 % of it is 2 %, not the image's 19 %.
+    assert.deepEqual(figure, { step: 'writing', percent: 2 });
+  });
+
+  it('stays in the writing step until the stream ends, even with the whole download read', () => {
+    const figure = cardFigure({ ...input('writing', 60, 100, writing), download: { bytes: 348, totalBytes: 348, read: 348 } }, writing[0]!);
+    assert.equal(figure.step, 'writing');
+    assert.equal(figure.percent, Math.floor(((0.66 * 0.99) / 0.95) * 100));
+  });
+});

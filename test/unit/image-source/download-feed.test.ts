@@ -5,10 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DownloadFeed } from '../../../electron/core/image-source';
+import { DownloadFeed, PACE_VERDICT_MS } from '../../../electron/core/image-source';
 import { FiotError } from '../../../shared/errors';
 
 const never = new AbortController().signal;
+/** Longer than the feed keeps a wait in mind (a second). */
+const PACE_MEMORY_MS_FOR_TEST = 1000;
 /** Read afresh each time: an assertion on it must not narrow the next read. */
 const failureOf = (feed: DownloadFeed): FiotError | null => feed.failure;
 
@@ -60,4 +62,28 @@ test('a cancel ends a wait with CANCELLED', async () => {
   const waiting = feed.available(0, abort.signal);
   abort.abort();
   await assert.rejects(waiting, (error: FiotError) => error.code === 'CANCELLED');
+});
+
+test('the cards are said to be slower only after a few seconds without waiting, the download as soon as the writer catches up; how far it read is said', async () => {
+  let now = 1_000_000;
+  const feed = new DownloadFeed(() => now);
+  feed.update({ type: 'download', bytes: 4 << 20, totalBytes: 100 << 20 });
+  await feed.available(1 << 20, never);
+  // Busy writing the first blocks while the download has a head start: that says nothing yet.
+  assert.deepEqual(feed.pace(), { bytes: 4 << 20, totalBytes: 100 << 20, limitedBy: 'card', paceKnown: false, read: 1 << 20 });
+  now += PACE_VERDICT_MS - 1;
+  assert.equal(feed.pace().paceKnown, false, 'still watching');
+  now += 1;
+  assert.equal(feed.pace().paceKnown, true, 'known once the writer has read for the whole wait');
+  // A read asked beyond the bytes on disk waits: it has not read further than the download.
+  const waiting = feed.available(8 << 20, never);
+  assert.deepEqual(feed.pace(), { bytes: 4 << 20, totalBytes: 100 << 20, limitedBy: 'download', paceKnown: true, read: 4 << 20 });
+  feed.update({ type: 'download', bytes: 10 << 20, totalBytes: 100 << 20 });
+  await waiting;
+  assert.equal(feed.pace().read, 8 << 20);
+  // Busy again just after that wait: not yet a verdict for the cards.
+  now += 2 * PACE_MEMORY_MS_FOR_TEST;
+  assert.deepEqual({ limitedBy: feed.pace().limitedBy, paceKnown: feed.pace().paceKnown }, { limitedBy: 'card', paceKnown: false });
+  now += PACE_VERDICT_MS;
+  assert.equal(feed.pace().paceKnown, true);
 });

@@ -3,13 +3,16 @@
  * being written from it. Both show their bytes, and one plain sentence says which of them sets
  * the pace, so a person knows whether a faster card or a faster line would help.
  */
-import type { DownloadPace, FlashProgress } from '../../../../shared/domain/flash';
-import { formatSize, percent } from '../../format';
+import { downloadComplete, paceVerdict, type DownloadPace, type FlashProgress } from '../../../../shared/domain/flash';
+import { formatSize, formatSpeed, percent } from '../../format';
 import type { MediumWords } from './device-words';
+import { ProgressFill } from './progress-fill';
 
 function paceWords(download: DownloadPace, medium: MediumWords): string {
-  if (download.totalBytes !== null && download.bytes >= download.totalBytes) return `The download is complete: the rest goes at the ${medium.many}’ own pace.`;
-  return download.limitedBy === 'download'
+  if (downloadComplete(download)) return `The download is complete: the rest goes at the ${medium.many}’ own pace.`;
+  const verdict = paceVerdict(download);
+  if (verdict === null) return `Which is the slower part, the download or the ${medium.many}, shows after the first seconds.`;
+  return verdict === 'download'
     ? `The download is the slower part: the ${medium.many} wait for its bytes.`
     : `The ${medium.many} are the slower part: the download is ahead of them.`;
 }
@@ -21,16 +24,18 @@ function writtenBytes(progress: FlashProgress): number {
 
 export function DownloadPipes({ progress, download, medium }: { progress: FlashProgress; download: DownloadPace; medium: MediumWords }) {
   const pct = percent(download.bytes, download.totalBytes);
-  const complete = download.totalBytes !== null && download.bytes >= download.totalBytes;
+  const complete = downloadComplete(download);
+  const verdict = paceVerdict(download);
   return (
-    <div className="stack download-pipes" data-testid="progress-download" data-limited-by={complete ? 'none' : download.limitedBy}>
+    <div className="stack download-pipes" data-testid="progress-download" data-limited-by={complete ? 'none' : verdict ?? 'unknown'}>
       <p data-testid="pipe-downloaded">
         <strong>Downloaded</strong> {formatSize(download.bytes)}
         {download.totalBytes === null ? '' : ` of ${formatSize(download.totalBytes)}`}
         {pct === null ? '' : ` (${pct}%)`}
+        {!complete && download.speed ? <span data-testid="pipe-download-speed"> · {formatSpeed(download.speed)}</span> : null}
       </p>
       <div className="progress-bar pipe-bar" role="progressbar" aria-label="Downloaded" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-        <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
+        <ProgressFill percent={pct} />
       </div>
       <p data-testid="pipe-written">
         <strong>Written</strong> {formatSize(writtenBytes(progress))} to each {medium.one}

@@ -4,8 +4,9 @@ import { anyCardWriting, cardStepWords, progressHeadline } from '../../../../sha
 import { jobStore, useCatalog, useConnection, useJob } from '../../stores';
 import { formatEta, formatSize, formatSpeed } from '../../format';
 import { waitingCard, type CardTrack } from './card-track';
-import { mediumWords } from './device-words';
+import { mediumWords, type MediumWords } from './device-words';
 import { DownloadPipes } from './download-pipes';
+import { ProgressFill } from './progress-fill';
 import './write.css';
 
 export const targetStateWords: Record<TargetState['state'], string> = {
@@ -43,15 +44,22 @@ function CardRow({ card }: { card: CardTrack }) {
  * The line under the bar: where the job's current step is, in its own unit (bytes of the image,
  * bytes read back, cards set up), with speed and time left only for bytes.
  */
-function progressDetails(progress: FlashProgress): string {
+function progressDetails(progress: FlashProgress, medium: MediumWords): string {
   if (progress.phase === 'done') return '';
   if (phaseCountsCards(progress.phase)) return `First boot: ${cardsDoneWords(progress.bytes, progress.totalBytes)} set up`;
   if (!anyCardWriting(progress.targets.map((t) => t.figure))) return '';
   if (progress.phase === 'preparing' && progress.bytes === 0) return 'Checking the image and the drives…';
+  const left = formatEta(progress.etaSeconds);
+  // Streamed from its download: the image's own position races over free space, so the step is told
+  // by how far the writer read into the download; the speed that matters is on the download's line.
+  const read = progress.download?.read;
+  if (progress.download && read !== undefined && (progress.phase === 'writing' || progress.phase === 'decompressing')) {
+    const of = progress.download.totalBytes === null ? '' : ` of the ${formatSize(progress.download.totalBytes)} download`;
+    return [`${formatSize(read)}${of} written to the ${medium.many}`, left ? `${left} in this step` : ''].filter(Boolean).join(' · ');
+  }
   const of = (what: string) => (progress.totalBytes ? `${formatSize(progress.bytes)} of ${what}${formatSize(progress.totalBytes)}` : formatSize(progress.bytes));
   // The image passes by its free space without writing it: the stream's figure is the image's, a card's own bytes are on its row.
   const where = progress.phase === 'verifying' ? `${of('')} read back` : `${of('the ')} image done`;
-  const left = formatEta(progress.etaSeconds);
   return [where, formatSpeed(progress.speed), left ? `${left} in this step` : ''].filter(Boolean).join(' · ');
 }
 
@@ -66,7 +74,7 @@ export function ProgressView() {
   const medium = mediumWords(useCatalog((s) => s.boards.find((b) => b.id === boardId) ?? null));
   const pct = progress?.percent ?? null;
   const headline = cards.length ? progressHeadline(cards.map((card) => card.figure), medium) : 'Starting';
-  const details = progress ? progressDetails(progress) : 'Checking the image and the drives…';
+  const details = progress ? progressDetails(progress, medium) : 'Checking the image and the drives…';
 
   return (
     <div className="stack" data-testid="progress" data-phase={progress?.phase ?? 'starting'} data-percent={pct ?? undefined}>
@@ -77,7 +85,7 @@ export function ProgressView() {
         <span className="progress-percent" data-testid="progress-percent">{pct === null ? '' : `${pct}%`}</span>
       </div>
       <div className="progress-bar" role="progressbar" aria-label={headline} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-        <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={{ width: pct === null ? undefined : `${pct}%` }} />
+        <ProgressFill percent={pct} />
       </div>
       {details && <p className="muted" data-testid="progress-details">{details}</p>}
       {progress?.download && progress.phase !== 'done' && <DownloadPipes progress={progress} download={progress.download} medium={medium} />}

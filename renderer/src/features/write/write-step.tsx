@@ -67,8 +67,15 @@ function Plan() {
         <div>
           <dt>Image</dt>
           <dd>
-            {info?.name ?? 'none'} <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
-            {streamed && <span className="muted" data-testid="plan-streamed"> downloaded while the {medium.many} are written</span>}
+            {info?.name ?? 'none'}{' '}
+            {streamed ? (
+              // The download and what it becomes on the card differ many times over: each is named as what it is.
+              <span className="muted" data-testid="plan-streamed">
+                (a {formatSize(info?.fileSize)} download{info?.size ? `, ${formatSize(info.size)} on each ${medium.one}` : ''}), downloaded while the {medium.many} are written
+              </span>
+            ) : (
+              <span className="muted">({formatSize(info?.size ?? info?.fileSize)})</span>
+            )}
           </dd>
         </div>
         {boardName && (
