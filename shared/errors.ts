@@ -46,7 +46,7 @@ export const errorCatalog = {
   FILE_NOT_GIVEN: { title: 'The app may not use that file', hint: 'Choose the file in the app itself: the app uses only the files you choose there.' },
   PERMISSION_DENIED: { title: 'Permission to write the drive was refused', hint: 'Approve the administrator prompt, or run the command with sudo.' },
   NOT_CONFIRMED: { title: 'Nothing was written: erasing was not confirmed', hint: 'Run it again and type yes when asked, or add --yes in a script once you are sure of the drive.' },
-  CANCELLED: { title: 'Cancelled', hint: 'The drive is incomplete: write it again before using it.' },
+  CANCELLED: { title: 'Cancelled', hint: 'A card or USB stick left unfinished is incomplete: write it again before using it.' },
   NETWORK: { title: 'The network request failed', hint: 'Check your connection and try again.' },
   PROXY_REFUSED: { title: 'The proxy refused the connection', hint: 'Check the proxy address (the proxy setting, HTTPS_PROXY or HTTP_PROXY), its user name and password, and that it allows this site; a host that must be reached directly goes in NO_PROXY.' },
   DISK_FULL: { title: 'The disk is full', hint: 'Free some space (fiot-flash cache prune removes cached images), then try again; the download resumes where it stopped.' },

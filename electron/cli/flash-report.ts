@@ -69,8 +69,8 @@ export function reportFlash(result: FlashResult, verify: boolean, io: CliIO): bo
   if (result.notSaved) io.warn(`✘ ${result.notSaved.message}`);
   if (written) io.say(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
   const ok = reportOnCard(result, io) && written && !result.notSaved;
-  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved, onCard } = result;
+  const { jobId, source, imageSize, sourceSha256, sourceTrust, targets, durationMs, writtenBytes, decoder, xzBlocks, imageCache, notSaved, onCard, downloadLeft } = result;
   // Without --json the per-card lines above already told the story; io.result adds the error line.
-  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved, onCard }, firstError(result, verify));
+  io.result(ok, { jobId, source, imageSize, sourceSha256, sourceTrust, writtenBytes, decoder, xzBlocks, imageCache, targets, durationMs, notSaved, onCard, downloadLeft }, firstError(result, verify));
   return ok;
 }

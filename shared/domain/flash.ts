@@ -5,6 +5,7 @@ import { SHA256_HEX } from '../sha256';
 import { counterValueSchema } from '../provisioning/counter';
 import { checkinRequestSchema } from './checkin';
 import { sourceTrustSchema } from './images';
+import { downloadLeftSchema } from './download-left';
 import { oldDataSchema } from './old-data';
 import { onCardReportSchema } from './on-card';
 import { transferProgressSchema } from './transfer';
@@ -233,6 +234,11 @@ export const flashResultSchema = z.object({
   notSaved: errorInfoSchema.optional(),
   /** How the on-card command went for each card, when one was set (shared/domain/on-card.ts). */
   onCard: z.array(onCardReportSchema).optional(),
+  /**
+   * A write of an image still downloading that was cancelled: how much had arrived, and whether it
+   * is kept so the next write continues the download (only when the server lets it).
+   */
+  downloadLeft: downloadLeftSchema.optional(),
 });
 export type FlashResult = z.infer<typeof flashResultSchema>;
 

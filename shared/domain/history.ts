@@ -41,6 +41,8 @@ export const historyEntrySchema = z.object({
   }),
   /** The name the card carries: recorded only for a card that was written to the end. */
   hostname: z.string().optional(),
+  /** The name a card that stopped before the end was to carry (it does not carry it): which card a row is about. */
+  plannedHostname: z.string().optional(),
   /** The device-table row (1 = first device; absent in records older than rows), the file's line, and the card's label. */
   tableRow: z.number().int().positive().optional(),
   tableLine: z.number().int().positive().optional(),

@@ -1,7 +1,7 @@
 /**
  * A loopback HTTP file server for download tests: real sockets, real Range/If-Range handling,
  * ETags, and fault injection (cut the connection after N bytes, fail N requests with 503, answer
- * 200 to every Range request like a server that cannot resume). It records every request so tests
+ * 200 to every Range request like a server that cannot resume), or a file served with no validator. It records every request so tests
  * can assert what the client actually asked for.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +12,11 @@ export interface ServedFile {
   body: Buffer;
   /** Served as ETag; change it to simulate the file changing on the server. */
   etag?: string;
+  /**
+   * Served with no ETag and no Last-Modified, as some plain servers do: Range requests are answered,
+   * but a client has nothing to ask "still the same file?" with (If-Range), so it cannot safely resume.
+   */
+  noValidators?: boolean;
 }
 
 export interface Faults {
@@ -22,7 +27,7 @@ export interface Faults {
   cutAfterBytes?: { bytes: number; times: number; downloadsOnly?: boolean };
   /** Answer 503 to the next N requests. */
   fail503?: number;
-  /** Ignore Range headers (always 200 with the whole file). */
+  /** Ignore Range headers (always 200 with the whole file), and say so: no `Accept-Ranges: bytes`. */
   ignoreRange?: boolean;
   /** Send the body slowly: this many bytes then a pause of `ms`, repeated. */
   throttle?: { bytes: number; ms: number };
@@ -80,9 +85,13 @@ export async function startImageServer(files: Record<string, Buffer | ServedFile
     if (!file) return reply(404);
     const etag = file.etag ?? etagOf(file.body);
     const size = file.body.length;
-    const common = { etag, 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
+    const common = {
+      ...(file.noValidators ? {} : { etag }),
+      ...(faults.ignoreRange ? {} : { 'accept-ranges': 'bytes' }),
+      'content-type': 'application/octet-stream',
+    };
     const ifRange = req.headers['if-range'];
-    const range = faults.ignoreRange || (ifRange && ifRange !== etag) ? null : requestedRange(req.headers.range, size);
+    const range = faults.ignoreRange || (ifRange && (file.noValidators || ifRange !== etag)) ? null : requestedRange(req.headers.range, size);
     if (range === 'unsatisfiable') return reply(416, { 'content-range': `bytes */${size}` });
     if (range) {
       const { start, end } = range;

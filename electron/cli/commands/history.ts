@@ -62,7 +62,7 @@ const resultWords: Record<HistoryEntry['result'], string> = {
 
 function tableRow(entry: HistoryEntry): string[] {
   const result = resultWords[entry.result] + (entry.error && entry.result === 'failed' ? ` (${entry.error.code})` : '');
-  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? '-', entry.device.path, imageLabel(entry.source.given), result, entry.oldData ? oldDataShortWords(entry.oldData) : '-', entry.checkin ? checkinSummary(entry.checkin) : '-'];
+  return [entry.time.slice(0, 19).replace('T', ' '), entry.hostname ?? (entry.plannedHostname ? `${entry.plannedHostname} (not given)` : '-'), entry.device.path, imageLabel(entry.source.given), result, entry.oldData ? oldDataShortWords(entry.oldData) : '-', entry.checkin ? checkinSummary(entry.checkin) : '-'];
 }
 
 /** The batch's cards; a job id that is not one but is near `last` (`lst`) is told so. */

@@ -16,7 +16,7 @@ import type { TargetPlan } from '../provision/plan-flash';
 import type { CheckinIssuer } from '../checkin/checkin-service';
 import type { WriterJob, WriterMessage, WriterResultMessage } from '../../../shared/writer-protocol';
 import { processFlashLocks, type FlashLocks } from './flash-locks';
-import { preflight, type PreflightDeps } from './preflight';
+import { boardMedium, preflight, type PreflightDeps } from './preflight';
 import { sha256File } from '../images/verify/sha256';
 import { refuseMounted } from '../drives/check-targets';
 import type { SourceInfo } from '../image-source';
@@ -25,7 +25,9 @@ import { progressFigures } from '../../../shared/domain/flash-figures';
 import { spawnWriter, type WriterHandle } from './writer-client';
 import { writerAccess, type WriterAccessDeps } from './writer-access';
 import { openCacheCopy, settleCacheCopy } from './cache-copy';
-import { streamDownload } from './streamed-download';
+import { streamDownload, type StreamedDownload } from './streamed-download';
+import { asCancelled } from './person-cancel';
+import { mediumWords } from '../../../shared/domain/medium-words';
 import { boardFitOfDownload, checkBoardFit } from '../image-arch';
 
 /** How to write anyway when the image does not fit the board, for whichever front end started the job. */
@@ -128,6 +130,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
   const downloadMeter = new ProgressMeter();
   const readMeter = new ProgressMeter();
   let writer: WriterHandle | null = null;
+  let streamed: StreamedDownload | null = null;
   let targets: TargetState[] = input.targets.map((device) => ({ device, state: 'pending', bytesWritten: 0 }));
   let provisioning: TargetProvisioning[] = [];
   let drives: Drive[] = [];
@@ -244,7 +247,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const boardCheck = request.board && !request.ignoreBoard ? { ref: request.source, boardId: request.board, overrideWords: IGNORE_BOARD_WORDS } : null;
     const boardLater = boardCheck && pending ? boardFitOfDownload(boardCheck) : null;
     if (boardCheck && !pending) await checkBoardFit({ ...boardCheck, source: checked.source });
-    if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.');
+    if (abort.signal.aborted) throw new FiotError('CANCELLED', 'The flash was cancelled before writing started.', 'Nothing was written.');
     // Series numbers and table rows are taken here, once a card may carry them;
     // the drives are opened (a polkit prompt) after that, so no descriptor is left open by a refused plan.
     let run: RunProvisioning | undefined;
@@ -277,7 +280,7 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     const copy = await openCacheCopy(checked.prepared, access.command, request.verify);
     if (copy) job.cacheCopy = { descriptor: 3 + inherited.length, maxBytes: copy.maxBytes };
     writer = spawnWriter(job, access.command, onWriterMessage, [...inherited.map(([, fd]) => fd), ...(copy ? [copy.fd] : [])]);
-    const streamed = pending ? streamDownload(pending, writer, abort.signal) : null;
+    streamed = pending ? streamDownload(pending, writer, abort.signal) : null;
     const written = await writer.result.catch(async (error: unknown) => {
       await copy?.offer.discard();
       throw error;
@@ -309,10 +312,19 @@ export function startFlash(input: FlashRequest, deps: FlashDeps = {}): FlashJob 
     await deps.checkins.settle(id, cards);
   }
 
+  /** After a person's own cancel, every card it stopped says so in one voice, with what the download left. */
+  async function sayCancel(finished: FlashResult): Promise<FlashResult> {
+    // Before the writer started nothing was written: that cancel's own words stand.
+    if (!abort.signal.aborted || !writer || finished.targets.every((t) => t.state === 'done')) return finished;
+    const left = (await streamed?.left) ?? null;
+    return asCancelled(finished, boardMedium(input.board) ?? mediumWords(null), left);
+  }
+
   // Started on the next tick, so a caller subscribes to progress before the first event.
   const result = Promise.resolve()
     .then(run)
     .catch((error: unknown) => failed(error instanceof FiotError ? error : new FiotError('INTERNAL', toErrorInfo(error).message)))
+    .then(sayCancel)
     .then(async (finished) => {
       unlockTargets();
       leaveJob();

@@ -5,9 +5,11 @@
  * its checksum (only then may the partition tables go on) or why it never will. The network stays
  * here; the writer, which may run as root, only reads a file.
  */
+import type { DownloadLeft } from '../../../shared/domain/download-left';
 import type { SourceTrust } from '../../../shared/domain/images';
 import { toErrorInfo } from '../../../shared/errors';
 import type { PendingDownload } from '../image-source';
+import { DownloadCancelled } from '../images/download/download';
 import type { WriterHandle } from './writer-client';
 
 export interface DownloadedFile {
@@ -18,12 +20,15 @@ export interface DownloadedFile {
 export interface StreamedDownload {
   /** The verified download, or null when it failed (the writer was told why, and fails with it). */
   settled: Promise<DownloadedFile | null>;
+  /** Once settled: what a cancelled download left for the next write (kept, or removed); null otherwise. */
+  left: Promise<DownloadLeft | null>;
   /** Stops the download (the writer's job ended first): what arrived stays for a resume. */
   stop(): void;
 }
 
 export function streamDownload(download: PendingDownload, writer: Pick<WriterHandle, 'send'>, signal: AbortSignal): StreamedDownload {
   const own = new AbortController();
+  let left: DownloadLeft | null = null;
   const settled = download
     .run(AbortSignal.any([signal, own.signal]), (bytes, totalBytes) => writer.send({ type: 'download', bytes, totalBytes }))
     .then(
@@ -32,9 +37,10 @@ export function streamDownload(download: PendingDownload, writer: Pick<WriterHan
         return { sha256, trust };
       },
       (error: unknown) => {
+        if (error instanceof DownloadCancelled) left = error.left;
         writer.send({ type: 'download-failed', ...toErrorInfo(error) });
         return null;
       },
     );
-  return { settled, stop: () => own.abort() };
+  return { settled, left: settled.then(() => left), stop: () => own.abort() };
 }

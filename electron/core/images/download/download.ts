@@ -4,15 +4,17 @@
  * Policy, in order: resume what is on disk with `Range` + `If-Range` (a 200 instead of a 206 means
  * the file changed or the server cannot resume: start again from zero); retry a dropped connection
  * with exponential backoff; after a mirror keeps failing (or answers 4xx) move to the next one.
- * A full disk or a cancel stops at once: the `.part` stays for a later resume, and nothing claims
- * success unless every byte of the announced length arrived.
+ * A full disk stops at once, the `.part` kept for a later resume. A cancel stops at once too, and
+ * keeps the `.part` only when the server lets the next run continue it (part-file.ts); its error
+ * says which. Nothing claims success unless every byte of the announced length arrived.
  */
 import { promises as fs } from 'node:fs';
 import { FiotError } from '../../../../shared/errors';
 import { httpGet, type GetResponse } from './http-get';
 import { isUnreachable, unreachableError } from './unreachable';
 import { SlowReaderTooFarBehind } from '../../net/closing-responses';
-import { readPart, validatorOf, writePartState, type PartState } from './part-file';
+import { acceptsRanges, readPart, settleStoppedPart, validatorOf, writePartState, type PartState } from './part-file';
+import { downloadLeftWords, type DownloadLeft } from '../../../../shared/domain/download-left';
 import type { TransferProgress } from '../../../../shared/domain/transfer';
 import { ProgressMeter } from '../../../../shared/progress-meter';
 import { formatSize } from '../../../../shared/format-size';
@@ -49,6 +51,13 @@ export interface DownloadOutcome {
   resumed: boolean;
 }
 
+/** A cancelled download, with what it left for the next run (said in its message). */
+export class DownloadCancelled extends FiotError {
+  constructor(readonly left: DownloadLeft) {
+    super('CANCELLED', `The download was cancelled. ${downloadLeftWords(left, 'download')}`, 'Start the download again when you are ready.');
+  }
+}
+
 /** A failure worth another try on the same mirror (dropped connection, 5xx), as opposed to a 4xx. */
 class RetryableError extends Error {}
 /** A server sending more than it announced: not one to retry, the next mirror may behave. */
@@ -72,14 +81,14 @@ export async function download(request: DownloadRequest): Promise<DownloadOutcom
   let answered = false;
   for (const url of urls) {
     for (let attempt = 1; attempt <= attemptsPerUrl; attempt++) {
-      throwIfCancelled(signal);
+      await throwIfCancelled(signal, request.partPath);
       try {
         const outcome = await attemptOnce(url, request, meter);
         resumed ||= outcome.resumed;
         return { ...outcome, resumed };
       } catch (error) {
         if (error instanceof FiotError) throw error;
-        throwIfCancelled(signal);
+        await throwIfCancelled(signal, request.partPath);
         if (error instanceof CutWhileSaving) {
           attempt--;
           resumed = true;
@@ -127,11 +136,16 @@ async function attemptOnce(url: string, request: DownloadRequest, meter: Progres
       throw new RetryableError(`the server answered a different range (${response.headers['content-range'] ?? 'none'})`);
     }
     if (range[2] !== '*') state = { ...state, totalBytes: Number(range[2]) };
+    // It sent a part of the file: what a cancel keeps can be continued.
+    if (state.ranges !== true) {
+      state = { ...state, ranges: true };
+      await writePartState(partPath, state);
+    }
     await refuseBeyondRoom(response, url, state.totalBytes, offset, room);
   } else if (response.status === 200) {
     offset = 0;
     const length = Number(response.headers['content-length']);
-    state = { url, validator: validatorOf(response.headers), totalBytes: Number.isFinite(length) && length >= 0 ? length : null };
+    state = { url, validator: validatorOf(response.headers), totalBytes: Number.isFinite(length) && length >= 0 ? length : null, ranges: acceptsRanges(response.headers) };
     await refuseBeyondRoom(response, url, state.totalBytes, 0, room);
     await fs.writeFile(partPath, '');
     await writePartState(partPath, state);
@@ -207,8 +221,8 @@ function diskError(error: unknown, partPath: string): FiotError {
   return new FiotError('INTERNAL', `Could not write ${partPath}: ${(error as Error).message}`);
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new FiotError('CANCELLED', 'The download was cancelled. What arrived so far is kept, so it resumes next time.', 'Start the download again to continue where it stopped.');
+async function throwIfCancelled(signal: AbortSignal | undefined, partPath: string): Promise<void> {
+  if (signal?.aborted) throw new DownloadCancelled(await settleStoppedPart(partPath));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

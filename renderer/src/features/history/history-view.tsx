@@ -43,6 +43,19 @@ function DeviceCell({ device }: { device: HistoryEntry['device'] }) {
   );
 }
 
+/** The title in bold, unless the result above already says it ("Cancelled"); then the detail alone. */
+function errorLine({ title, detail }: { title: string; detail: string }, resultWord: string) {
+  if (title === resultWord) return detail;
+  return <><strong>{title}</strong>{detail && detail !== title ? `: ${detail}` : ''}</>;
+}
+
+/** The card's name; for a card that stopped before the end, the name it was to carry, said as not written. */
+function HostnameWords({ entry }: { entry: HistoryEntry }) {
+  if (entry.hostname) return <>{entry.hostname}</>;
+  if (!entry.plannedHostname) return <>—</>;
+  return <>{entry.plannedHostname}<span className="muted small block" data-testid="history-planned-hostname">not given: the card was not finished</span></>;
+}
+
 function HistoryRow({ entry }: { entry: HistoryEntry }) {
   const error = entry.error && entry.result !== 'verified' ? errorWords(entry.error) : null;
   return (
@@ -52,7 +65,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
         <span className="muted small block">took {formatDuration(entry.durationMs)}</span>
       </td>
       <td className="mono">
-        {entry.hostname ?? '—'}
+        <HostnameWords entry={entry} />
         {entry.ip && <span className="small block" data-testid="history-ip">{entry.ip}</span>}
         {entry.tableLine && <span className="muted small block" data-testid="history-table-row">{tableRowTitle({ row: entry.tableRow, line: entry.tableLine })}{entry.label ? `: ${entry.label}` : ''}</span>}
       </td>
@@ -64,7 +77,7 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       </td>
       <td>
         <span className={`history-result history-${entry.result}`}>{resultWords[entry.result]}</span>
-        {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}><strong>{error.title}</strong>{error.detail && error.detail !== error.title ? `: ${error.detail}` : ''}</span>}
+        {error && <span className="small block" data-testid="history-error-words" data-code={entry.error?.code}>{errorLine(error, resultWords[entry.result])}</span>}
         {entry.oldData && (
           <span className={`small block${entry.oldData.discarded ? ' muted' : ''}`} data-testid="history-old-data" data-discarded={entry.oldData.discarded} title={oldDataWords(entry.oldData)}>
             {oldDataShortWords(entry.oldData)}

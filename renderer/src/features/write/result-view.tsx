@@ -34,6 +34,16 @@ function fixButton(remedy: Exclude<FailureRemedy, 'retry'>, tooSmall: boolean, m
   return { label: 'Back to First boot', step: 'provisioning' };
 }
 
+/**
+ * The button that writes the stopped cards again: after a person's own Cancel it is no retry of a
+ * failure, and when the download was kept it says the write continues it.
+ */
+function writeAgainLabel(result: FlashResult, failed: FlashResult['targets'], medium: MediumWords): string {
+  const cards = failed.length === 1 ? `the ${medium.one}` : `the ${failed.length} ${medium.many}`;
+  const label = failed.every((t) => t.state === 'cancelled') ? `Write ${cards} again` : `Retry failed ${medium.many}`;
+  return result.downloadLeft?.kept ? `${label}, continuing the download` : label;
+}
+
 /** The banner's two lines: what the user can now do with the cards, in one sentence each. */
 function headline(result: FlashResult, medium: MediumWords): { ok: boolean; title: string; detail: string } {
   const total = result.targets.length;
@@ -137,7 +147,7 @@ export function ResultView({ onRetryFailed, onNewCards, onFix, onWithoutFirstBoo
         )}
         {!ok && retryable && (
           <button type="button" className={`button${fix ? '' : ' primary'}`} onClick={() => onRetryFailed()} data-testid="flash-again">
-            Retry failed {medium.many}
+            {writeAgainLabel(result, failed, medium)}
           </button>
         )}
         {(ok || anyWritten) && (

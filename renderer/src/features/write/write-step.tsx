@@ -28,7 +28,9 @@ export function useWriteBlocker(): StepBlocker | null {
 export function WriteSummary() {
   const status = useJob((s) => s.status);
   const ok = useJob((s) => s.result?.ok);
-  if (status === 'finished') return <>{ok ? 'Written and verified' : 'Failed'}</>;
+  // A person's own Cancel is no failure: the step says what they did.
+  const cancelled = useJob((s) => s.result !== null && s.result.targets.length > 0 && s.result.targets.every((t) => t.state === 'cancelled'));
+  if (status === 'finished') return <>{ok ? 'Written and verified' : cancelled ? 'Cancelled' : 'Failed'}</>;
   if (status === 'idle') return <>Ready when you are</>;
   return <>Writing…</>;
 }
