@@ -136,6 +136,7 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
       await page.getByRole('button', { name: 'History' }).click();
       const row = page.locator('[data-testid="history-row"][data-result="cancelled"]');
       await row.waitFor();
+      await row.scrollIntoViewIfNeeded();
       await shot(page, 'cancel-stream-2-history');
       assert.match(await row.locator('td').nth(1).innerText(), new RegExp(`^${HOSTNAME}\\s+not given: the card was not finished$`));
       const words = await row.getByTestId('history-error-words').innerText();
