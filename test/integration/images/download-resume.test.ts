@@ -131,6 +131,45 @@ test('cancel stops the download with CANCELLED and keeps the part for a resume',
   assert.equal(server.transfers('/slow.raw').at(-1)!.status, 206);
 });
 
+/** Cancels a download of `file` once a MiB of it arrived; returns the CANCELLED error and the part files left. */
+async function cancelAfterAMiB(t: TempImages, file: string, sha: string): Promise<{ error: FiotError; parts: string[] }> {
+  server.faults.throttle = { bytes: 64 * 1024, ms: 20 };
+  const controller = new AbortController();
+  let error: FiotError | undefined;
+  try {
+    await t.service().fetch(server.url(file), { sha256: sha, signal: controller.signal, onProgress: (p) => p.step === 'downloading' && p.bytes > MiB && controller.abort() });
+  } catch (thrown) {
+    error = thrown as FiotError;
+  } finally {
+    server.faults.throttle = undefined;
+  }
+  assert.equal(error?.code, 'CANCELLED');
+  return { error: error!, parts: readdirSync(path.join(t.cacheDir, 'downloads')).filter((n) => n.endsWith('.part')) };
+}
+
+test('cancel on a server with an ETag and Range says what is kept and that starting again continues it', async () => {
+  const t = fresh();
+  const image = randomImage(4 * MiB);
+  server.files.set('/kept.raw', { body: image.body });
+  const { error, parts } = await cancelAfterAMiB(t, '/kept.raw', image.sha256);
+  assert.equal(parts.length, 1);
+  assert.match(error.message, /^The download was cancelled\. The [\d.]+ MB of 4\.19 MB downloaded so far are kept: starting the download again continues from there\.$/);
+});
+
+test('cancel on a server with no ETag nor Last-Modified keeps no part, promises no resume, and the next download asks for all of it', async () => {
+  const t = fresh();
+  const image = randomImage(4 * MiB);
+  server.files.set('/plain.raw', { body: image.body, noValidators: true });
+  const { error, parts } = await cancelAfterAMiB(t, '/plain.raw', image.sha256);
+  assert.deepEqual(parts, [], 'nothing the next run could continue is kept');
+  assert.match(error.message, /^The download was cancelled\. The [\d.]+ MB of 4\.19 MB downloaded so far were not kept, because the server does not let a download continue where it stopped .*: starting it again downloads the image from its start\.$/);
+  assert.doesNotMatch(`${error.message} ${error.hint}`, /resumes|kept, so|continue where it stopped\./);
+  const before = server.requests.length;
+  const entry = await t.service().fetch(server.url('/plain.raw'), { sha256: image.sha256 });
+  assert.equal(entry.sha256, image.sha256);
+  assert.deepEqual(server.transfers('/plain.raw').filter((r) => server.requests.indexOf(r) >= before).map((r) => [r.range, r.status]), [[undefined, 200]]);
+});
+
 test('a second request for the same URL downloads nothing', async () => {
   const t = fresh();
   const image = randomImage(MiB);
