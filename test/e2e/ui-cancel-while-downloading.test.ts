@@ -13,30 +13,21 @@
  *   "Cancelled" once, not "Cancelled … Cancelled: …".
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CatalogService } from '../../electron/core/catalog/service';
-import { loadConfig } from '../../electron/core/config';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { startImageServer, type ImageServer } from '../helpers/image-server';
+import { CATALOG_IMAGE_NAME, CATALOG_IMAGE_PATH, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
 import { createLoopDisk } from '../helpers/loop';
-import { makeTestKey } from '../helpers/pgp';
 import { ED25519_KEY } from '../helpers/ssh-keys';
-import { openStationSession, type StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { addTarget, confirmErase, firstBootWithKey } from '../helpers/ui-steps';
 
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'e2fsck', 'fsck.vfat');
-const IMAGE_NAME = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
-const IMAGE_PATH = `/iot/43/IoT/aarch64/images/${IMAGE_NAME}`;
-const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
 /** ~1.5 MB/s: the Cancel surely comes mid-download. */
 const SLOW = { bytes: 32 * 1024, ms: 20 };
 const HOSTNAME = 'maya-pi';
@@ -47,43 +38,21 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe('Cancel while a catalog image downloads and is written, in Chromium through the station', { skip: skip ?? false }, () => {
-  let session: StationSession;
-  let mirror: ImageServer;
+  let opened: CatalogMirrorStation;
   let fixture: Fixture & { xzPath: string };
-  let dataDir: string;
-  let sha256: string;
 
   before(async () => {
     const built = await makeFixture({ xz: 'osbuild', size: 96 * MiB, espMib: 16, bootMib: 16, rootFillMib: 16, seed: 22 });
     fixture = { ...built, xzPath: built.xzPath! };
-    const xz = readFileSync(fixture.xzPath);
-    sha256 = createHash('sha256').update(xz).digest('hex');
-    const key = await makeTestKey('Fedora (test)');
-    const checksum = await key.clearSign(`SHA256 (${IMAGE_NAME}) = ${sha256}\n`);
-    mirror = await startImageServer({ [IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum) });
-    const releases = ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: mirror.url(IMAGE_PATH.replaceAll('aarch64', arch)), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) }));
-    mirror.files.set('/releases.json', { body: Buffer.from(JSON.stringify(releases)) });
-
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-cancel-'));
-    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
-    writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
-    const env = {
-      FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
-      FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
-      FIOT_RELEASES_URL: mirror.url('/releases.json'),
-      FIOT_IOT_IMAGES_URL: mirror.url('/iot/'),
-    };
-    await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
-    session = await openStationSession('cancel-stream', env);
+    opened = await openCatalogMirrorStation('cancel-stream', fixture.xzPath);
   });
 
   after(async () => {
-    await session?.close();
-    await mirror?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await opened?.close();
   });
 
   it('says the download is kept, writes again continuing it, and History names the cancelled card once', { timeout: 300_000 }, async () => {
+    const { session, mirror, dataDir, sha256 } = opened;
     const card = createLoopDisk(fixture.size + 8 * MiB, 'fiot-e2e-cancel-');
     const page = await session.browser.context.newPage();
     const pageErrors: string[] = [];
@@ -93,7 +62,7 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
       await page.goto(session.station.url);
       await page.getByTestId('catalog-source').waitFor();
       await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
-      await page.locator(`[data-testid="catalog-entry"][data-entry="raw:${IMAGE_NAME}"]`).click();
+      await page.locator(`[data-testid="catalog-entry"][data-entry="raw:${CATALOG_IMAGE_NAME}"]`).click();
       await page.getByTestId('image-streamed').waitFor();
       await firstBootWithKey(page, ED25519_KEY);
       await page.getByLabel('Hostname', { exact: true }).fill(HOSTNAME);
@@ -129,7 +98,7 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
       assert.equal(await again.innerText(), 'Write the card again, continuing the download');
       await again.click();
       await page.getByTestId('result-success').waitFor({ timeout: 240_000 });
-      const resumed = mirror.downloads(IMAGE_PATH).filter((r) => mirror.requests.indexOf(r) >= before);
+      const resumed = mirror.downloads(CATALOG_IMAGE_PATH).filter((r) => mirror.requests.indexOf(r) >= before);
       assert.deepEqual(resumed.map((r) => [r.range, r.status]), [[`bytes=${partBytes}-`, 206]], 'the write asked the mirror only for the rest');
       await assertCardHoldsImage(fixture, card.device, { provisioned: 'boot' });
 
