@@ -3,8 +3,11 @@
  * the station, from a loopback mirror (ETag, Range) onto a loop device, then writing again, as a
  * person does. What the page says about the downloaded part must hold at the next write:
  *
- * - the card says the write was cancelled, that the card is incomplete (a "card", for a Raspberry
- *   Pi), and that what was downloaded is kept and the next write continues it;
+ * - from a mirror with no ETag nor Last-Modified: the card says what was downloaded was not kept,
+ *   no `.part` stays, the button promises nothing, and the next write downloads from the start;
+ * - from the mirror with its ETag: the card says the write was cancelled, that the card is
+ *   incomplete (a "card", for a Raspberry Pi), and that what was downloaded is kept and the next
+ *   write continues it;
  * - the step list says Cancelled (a person's own Cancel is no failure), and the button writes the
  *   card again "continuing the download";
  * - that write asks the mirror only for the rest (`Range: bytes=<the part's size>-`), and the card
@@ -32,6 +35,13 @@ const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz'
 const SLOW = { bytes: 32 * 1024, ms: 20 };
 const HOSTNAME = 'maya-pi';
 
+/** The step list says what the person did: Cancelled, not Failed. */
+async function assertStepSaysCancelled(page: Page): Promise<void> {
+  const step = await page.getByTestId('nav-write').innerText();
+  assert.match(step, /Cancelled/, step);
+  assert.doesNotMatch(step, /Failed/);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   const file = screenshotPath(name);
   if (file) await page.screenshot({ path: file, fullPage: true });
@@ -51,13 +61,23 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
     await opened?.close();
   });
 
-  it('says the download is kept, writes again continuing it, and History names the cancelled card once', { timeout: 300_000 }, async () => {
+  it('promises no resume a mirror cannot give; with an ETag says the download is kept and writes again continuing it; History names the cancelled card once', { timeout: 300_000 }, async () => {
     const { session, mirror, dataDir, sha256 } = opened;
     const card = createLoopDisk(fixture.size + 8 * MiB, 'fiot-e2e-cancel-');
     const page = await session.browser.context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const part = path.join(dataDir, 'cache', 'downloads', `${sha256}.part`);
+    /** Cancels once part of the image is on disk while the page shows the download under way; waits for the outcome. */
+    const cancelPartway = async (page: Page) => {
+      mirror.faults.throttle = SLOW;
+      await page.getByTestId('progress-download').waitFor({ timeout: 60_000 });
+      while (!existsSync(part) || statSync(part).size < 2 * MiB) await page.waitForTimeout(50);
+      await page.getByTestId('cancel-button').click();
+      await page.getByTestId('result-failure').waitFor({ timeout: 60_000 });
+      mirror.faults.throttle = undefined;
+      assert.equal(await page.getByTestId('target-result').getAttribute('data-state'), 'cancelled');
+    };
     try {
       await page.goto(session.station.url);
       await page.getByTestId('catalog-source').waitFor();
@@ -70,30 +90,33 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
       await page.getByTestId('step-drives').waitFor();
       await addTarget(page, card.device);
       await page.getByRole('button', { name: 'Continue' }).click();
-      mirror.faults.throttle = SLOW;
+      // First from a mirror that sends no ETag nor Last-Modified: nothing to continue by.
+      const served = mirror.files.get(CATALOG_IMAGE_PATH)!;
+      served.noValidators = true;
       await page.getByTestId('flash-button').click();
       await confirmErase(page);
+      await cancelPartway(page);
+      const plainWords = await page.getByTestId('target-error').innerText();
+      assert.match(plainWords, /The write was cancelled\. The [\d.]+ [kM]B of [\d.]+ MB downloaded so far were not kept, because the server does not let a download continue where it stopped .*: the next write downloads the image from its start\./, plainWords);
+      assert.equal(existsSync(part), false, 'no partial download the next write could not use');
+      await assertStepSaysCancelled(page);
+      assert.equal(await page.getByTestId('flash-again').innerText(), 'Write the card again', 'no promise to continue the download');
 
-      // Cancel once part of the image is on disk and the page shows the download under way.
-      await page.getByTestId('progress-download').waitFor({ timeout: 60_000 });
-      while (!existsSync(part) || statSync(part).size < 2 * MiB) await page.waitForTimeout(50);
-      await page.getByTestId('cancel-button').click();
-      const outcome = page.locator('[data-testid="result-success"], [data-testid="result-failure"]');
-      await outcome.waitFor({ timeout: 60_000 });
-      mirror.faults.throttle = undefined;
+      // Again, from the mirror as it usually is (an ETag, Range): it starts from the beginning, and is cancelled once more.
+      served.noValidators = false;
+      let before = mirror.requests.length;
+      await page.getByTestId('flash-again').click();
+      await cancelPartway(page);
+      assert.deepEqual(mirror.downloads(CATALOG_IMAGE_PATH).filter((r) => mirror.requests.indexOf(r) >= before).map((r) => [r.range, r.status]), [[undefined, 200]], 'nothing was kept to continue from');
       await shot(page, 'cancel-stream-1-cancelled');
-      assert.equal(await outcome.getAttribute('data-testid'), 'result-failure');
-      assert.equal(await page.getByTestId('target-result').getAttribute('data-state'), 'cancelled');
-
       const said = await page.getByTestId('target-error').innerText();
       assert.match(said, /The write was cancelled\. The [\d.]+ [kM]B of [\d.]+ MB downloaded so far are kept: the next write continues the download from there\./, said);
       assert.match(said, /The card is incomplete: write it again before using it\./, said);
       assert.doesNotMatch(said, /drive/, 'a Raspberry Pi card is called a card');
-      assert.match(await page.getByTestId('nav-write').innerText(), /Cancelled/, 'the step list says what the person did');
-      assert.doesNotMatch(await page.getByTestId('nav-write').innerText(), /Failed/);
+      await assertStepSaysCancelled(page);
 
       const partBytes = statSync(part).size;
-      const before = mirror.requests.length;
+      before = mirror.requests.length;
       const again = page.getByTestId('flash-again');
       assert.equal(await again.innerText(), 'Write the card again, continuing the download');
       await again.click();
@@ -103,7 +126,7 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
       await assertCardHoldsImage(fixture, card.device, { provisioned: 'boot' });
 
       await page.getByRole('button', { name: 'History' }).click();
-      const row = page.locator('[data-testid="history-row"][data-result="cancelled"]');
+      const row = page.locator('[data-testid="history-row"][data-result="cancelled"]').first();
       await row.waitFor();
       await row.scrollIntoViewIfNeeded();
       await shot(page, 'cancel-stream-2-history');
