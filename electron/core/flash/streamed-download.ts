@@ -5,7 +5,7 @@
  * its checksum (only then may the partition tables go on) or why it never will. The network stays
  * here; the writer, which may run as root, only reads a file.
  */
-import type { DownloadLeft } from '../../../shared/domain/download-left';
+import { downloadLeftWords, type DownloadLeft } from '../../../shared/domain/download-left';
 import type { SourceTrust } from '../../../shared/domain/images';
 import { toErrorInfo } from '../../../shared/errors';
 import type { PendingDownload } from '../image-source';
@@ -37,8 +37,13 @@ export function streamDownload(download: PendingDownload, writer: Pick<WriterHan
         return { sha256, trust };
       },
       (error: unknown) => {
-        if (error instanceof DownloadCancelled) left = error.left;
-        writer.send({ type: 'download-failed', ...toErrorInfo(error) });
+        if (error instanceof DownloadCancelled) {
+          left = error.left;
+          // Shown on the card until the result comes: in a write's words, not a lone download's.
+          writer.send({ type: 'download-failed', code: 'CANCELLED', message: `The write was cancelled. ${downloadLeftWords(left, 'write')}` });
+        } else {
+          writer.send({ type: 'download-failed', ...toErrorInfo(error) });
+        }
         return null;
       },
     );
