@@ -5,6 +5,7 @@
  */
 import type { FlashRequest } from '../../../shared/domain/flash';
 import type { Arch } from '../../../shared/domain/board';
+import { mediumWords } from '../../../shared/domain/medium-words';
 import { boardMismatch, boardMismatchError } from '../../../shared/domain/board-fit';
 import { FiotError } from '../../../shared/errors';
 import { isSha256 } from '../../../shared/sha256';
@@ -202,7 +203,8 @@ export const command: Command = {
     // Ctrl-C stops the writer cleanly; the result then reports each card as incomplete.
     const cancel = () => {
       view.finish();
-      io.warn('Cancelling… the card will be incomplete. (Ctrl-C again quits at once.)');
+      const words = medium ?? mediumWords(null);
+      io.warn(`Cancelling… the ${drives.length === 1 ? words.one : words.many} will be incomplete. (Ctrl-C again quits at once.)`);
       job.cancel();
     };
     process.once('SIGINT', cancel);

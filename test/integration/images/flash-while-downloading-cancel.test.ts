@@ -120,6 +120,7 @@ test('a server with an ETag: Ctrl-C says the download is kept, and the next writ
   const line = cancelled.stdout.split('\n').find((l) => l.startsWith('✘ '));
   assert.match(line ?? '', /^✘ \/dev\/loop\d+: The write was cancelled\. The [\d.]+ [kM]B of [\d.]+ MB downloaded so far are kept: the next write continues the download from there\.$/, cancelled.stdout);
   assert.match(cancelled.stdout, /\n {4}The card or USB stick is incomplete: write it again before using it\.\n/);
+  assert.match(cancelled.stderr, /Cancelling… the card or USB stick will be incomplete\./, 'with no board named, both media are named');
   assert.doesNotMatch(cancelled.stdout + cancelled.stderr, /drive is incomplete|not kept/);
 
   assert.equal(again.code, 0, again.stderr + again.stdout.slice(-2000));
