@@ -16,14 +16,14 @@
  *   "Cancelled" once, not "Cancelled … Cancelled: …".
  */
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { CATALOG_IMAGE_NAME, CATALOG_IMAGE_PATH, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
+import { catalogImage, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
 import { createLoopDisk } from '../helpers/loop';
 import { ED25519_KEY } from '../helpers/ssh-keys';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
@@ -34,6 +34,7 @@ const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz'
 /** ~1.5 MB/s: the Cancel surely comes mid-download. */
 const SLOW = { bytes: 32 * 1024, ms: 20 };
 const HOSTNAME = 'maya-pi';
+const { name: CATALOG_IMAGE_NAME, path: CATALOG_IMAGE_PATH } = catalogImage('aarch64');
 
 /** The step list says what the person did: Cancelled, not Failed. */
 async function assertStepSaysCancelled(page: Page): Promise<void> {
@@ -54,7 +55,7 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
   before(async () => {
     const built = await makeFixture({ xz: 'osbuild', size: 96 * MiB, espMib: 16, bootMib: 16, rootFillMib: 16, seed: 22 });
     fixture = { ...built, xzPath: built.xzPath! };
-    opened = await openCatalogMirrorStation('cancel-stream', fixture.xzPath);
+    opened = await openCatalogMirrorStation('cancel-stream', { aarch64: readFileSync(fixture.xzPath) });
   });
 
   after(async () => {
@@ -62,7 +63,8 @@ describe('Cancel while a catalog image downloads and is written, in Chromium thr
   });
 
   it('promises no resume a mirror cannot give; with an ETag says the download is kept and writes again continuing it; History names the cancelled card once', { timeout: 300_000 }, async () => {
-    const { session, mirror, dataDir, sha256 } = opened;
+    const { session, mirror, dataDir } = opened;
+    const sha256 = opened.sha256.aarch64!;
     const card = createLoopDisk(fixture.size + 8 * MiB, 'fiot-e2e-cancel-');
     const page = await session.browser.context.newPage();
     const pageErrors: string[] = [];

@@ -12,38 +12,31 @@
  * and its decompressed copy as one image; the file path box holds only what was typed there.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CatalogService } from '../../electron/core/catalog/service';
-import { loadConfig } from '../../electron/core/config';
 import { formatSize } from '../../shared/format-size';
 import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { cachedEntries } from '../helpers/cache-copy';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { startImageServer, type ImageServer } from '../helpers/image-server';
+import { catalogImage, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
+import type { ImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
-import { makeTestKey } from '../helpers/pgp';
 import { makeSmallImage } from '../helpers/small-image';
-import { openStationSession, type StationSession } from '../helpers/station-session';
+import type { StationSession } from '../helpers/station-session';
 import { commandsSkipReason, loopSkipReason } from '../helpers/system';
 import { addTarget, confirmErase, continueToDrives } from '../helpers/ui-steps';
 
 const MiB = 1024 * 1024;
 const skip = loopSkipReason() ?? chromiumSkipReason() ?? commandsSkipReason('xz', 'sfdisk', 'mkfs.vfat', 'mkfs.ext4', 'mcopy', 'e2fsck', 'fsck.vfat');
-const IMAGE_NAME = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
-const IMAGE_PATH = `/iot/43/IoT/aarch64/images/${IMAGE_NAME}`;
-const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
+const { name: IMAGE_NAME, path: IMAGE_PATH } = catalogImage('aarch64');
 /** ~3 MB/s: the download takes several seconds (more than the pace verdict waits), slower than the loop device takes the bytes. */
 const RATE = { bytes: 32 * 1024, ms: 10 };
 /** The x86_64 image: other bytes (not in the cache when it is chosen), ~1.6 MB/s for "Download only". */
-const X86_NAME = 'Fedora-IoT-raw-43-20251024.0.x86_64.raw.xz';
-const X86_PATH = `/iot/43/IoT/x86_64/images/${X86_NAME}`;
-const X86_CHECKSUM_PATH = '/iot/43/IoT/x86_64/images/Fedora-IoT-43-x86_64-20251024.0-CHECKSUM';
+const { name: X86_NAME, path: X86_PATH } = catalogImage('x86_64');
 const SLOW = { bytes: 16 * 1024, ms: 10 };
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -97,49 +90,28 @@ async function watchMainBar(page: Page): Promise<void> {
 }
 
 describe('a catalog image not cached yet, written while it downloads, in Chromium through the station', { skip: skip ?? false }, () => {
+  let opened: CatalogMirrorStation;
   let session: StationSession;
   let mirror: ImageServer;
   let fixture: Fixture & { xzPath: string };
   let dataDir: string;
   let xz: Buffer;
   let x86: Buffer;
+  let x86Dir: string;
 
   before(async () => {
     const built = await makeFixture({ xz: 'osbuild', size: 160 * MiB, espMib: 32, bootMib: 32, rootFillMib: 24, seed: 20 });
     fixture = { ...built, xzPath: built.xzPath! };
     xz = readFileSync(fixture.xzPath);
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-stream-'));
-    x86 = readFileSync(makeSmallImage(dataDir, { arch: 'x86_64', random: 6 * MiB }));
-    const sha256 = createHash('sha256').update(xz).digest('hex');
-    const x86Sha256 = createHash('sha256').update(x86).digest('hex');
-    // The mirror's CHECKSUM files, signed by a key the user trusts (a Fedora image needs one).
-    const key = await makeTestKey('Fedora (test)');
-    const checksum = await key.clearSign(`SHA256 (${IMAGE_NAME}) = ${sha256}\n`);
-    const x86Checksum = await key.clearSign(`SHA256 (${X86_NAME}) = ${x86Sha256}\n`);
-    mirror = await startImageServer({ [IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum), [X86_PATH]: x86, [X86_CHECKSUM_PATH]: Buffer.from(x86Checksum) });
-    const releases = [
-      { version: '43', arch: 'aarch64', link: mirror.url(IMAGE_PATH), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) },
-      { version: '43', arch: 'x86_64', link: mirror.url(X86_PATH), variant: 'IoT', subvariant: 'IoT', sha256: x86Sha256, size: String(x86.length) },
-    ];
-    mirror.files.set('/releases.json', { body: Buffer.from(JSON.stringify(releases)) });
-
-    mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
-    writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
-    const env = {
-      FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
-      FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
-      FIOT_RELEASES_URL: mirror.url('/releases.json'),
-      FIOT_IOT_IMAGES_URL: mirror.url('/iot/'),
-    };
-    // A refresh before the app starts, as on an earlier day: the list shows the mirror's image, its size on the card read from its index.
-    await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
-    session = await openStationSession('stream', env);
+    x86Dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-e2e-stream-x86-'));
+    x86 = readFileSync(makeSmallImage(x86Dir, { arch: 'x86_64', random: 6 * MiB }));
+    opened = await openCatalogMirrorStation('stream', { aarch64: xz, x86_64: x86 });
+    ({ session, mirror, dataDir } = opened);
   });
 
   after(async () => {
-    await session?.close();
-    await mirror?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await opened?.close();
+    if (x86Dir) rmSync(x86Dir, { recursive: true, force: true });
   });
 
   it('one click chooses it, the write downloads it while it writes the card, showing both pipes and which one limits', { timeout: 300_000 }, async () => {

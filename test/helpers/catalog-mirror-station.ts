@@ -1,10 +1,10 @@
 /**
- * A station whose catalog lists one Fedora IoT 43 aarch64 image on a loopback mirror, not cached
- * yet: the mirror serves its release index, the `.xz` and a CHECKSUM file signed by a key the
- * station trusts, so choosing it and writing it downloads it while the card is written.
+ * A station whose catalog lists Fedora IoT 43 images (aarch64, x86_64) on a loopback mirror, not
+ * cached yet: the mirror serves its release index, each `.xz` and a CHECKSUM file signed by a key
+ * the station trusts, so choosing one and writing it downloads it while the card is written.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CatalogService } from '../../electron/core/catalog/service';
@@ -13,28 +13,40 @@ import { startImageServer, type ImageServer } from './image-server';
 import { makeTestKey } from './pgp';
 import { openStationSession, type StationSession } from './station-session';
 
-export const CATALOG_IMAGE_NAME = 'Fedora-IoT-raw-43-20251024.0.aarch64.raw.xz';
-export const CATALOG_IMAGE_PATH = `/iot/43/IoT/aarch64/images/${CATALOG_IMAGE_NAME}`;
-const CHECKSUM_PATH = '/iot/43/IoT/aarch64/images/Fedora-IoT-43-aarch64-20251024.0-CHECKSUM';
+export type CatalogArch = 'aarch64' | 'x86_64';
+
+/** Where Fedora publishes the 43 image of an architecture, and its CHECKSUM file, on the mirror. */
+export function catalogImage(arch: CatalogArch): { name: string; path: string; checksumPath: string } {
+  const name = `Fedora-IoT-raw-43-20251024.0.${arch}.raw.xz`;
+  const folder = `/iot/43/IoT/${arch}/images`;
+  return { name, path: `${folder}/${name}`, checksumPath: `${folder}/Fedora-IoT-43-${arch}-20251024.0-CHECKSUM` };
+}
 
 export interface CatalogMirrorStation {
   session: StationSession;
   mirror: ImageServer;
   /** Holds config/ and cache/ of the station's core. */
   dataDir: string;
-  /** The `.xz` as served, and its sha256. */
-  xz: Buffer;
-  sha256: string;
+  /** Each served image's sha256, by architecture. */
+  sha256: Partial<Record<CatalogArch, string>>;
   close(): Promise<void>;
 }
 
-export async function openCatalogMirrorStation(name: string, xzPath: string): Promise<CatalogMirrorStation> {
-  const xz = readFileSync(xzPath);
-  const sha256 = createHash('sha256').update(xz).digest('hex');
+/** `images`: the bytes served as each architecture's 43 image (the catalog lists those given). */
+export async function openCatalogMirrorStation(name: string, images: Partial<Record<CatalogArch, Buffer>>): Promise<CatalogMirrorStation> {
+  // The mirror's CHECKSUM files, signed by a key the user trusts (a Fedora image needs one).
   const key = await makeTestKey('Fedora (test)');
-  const checksum = await key.clearSign(`SHA256 (${CATALOG_IMAGE_NAME}) = ${sha256}\n`);
-  const mirror = await startImageServer({ [CATALOG_IMAGE_PATH]: xz, [CHECKSUM_PATH]: Buffer.from(checksum) });
-  const releases = ['aarch64', 'x86_64'].map((arch) => ({ version: '43', arch, link: mirror.url(CATALOG_IMAGE_PATH.replaceAll('aarch64', arch)), variant: 'IoT', subvariant: 'IoT', sha256, size: String(xz.length) }));
+  const mirror = await startImageServer();
+  const sha256: Partial<Record<CatalogArch, string>> = {};
+  const releases = [];
+  for (const [arch, body] of Object.entries(images) as Array<[CatalogArch, Buffer]>) {
+    const image = catalogImage(arch);
+    const sum = createHash('sha256').update(body).digest('hex');
+    sha256[arch] = sum;
+    mirror.files.set(image.path, { body });
+    mirror.files.set(image.checksumPath, { body: Buffer.from(await key.clearSign(`SHA256 (${image.name}) = ${sum}\n`)) });
+    releases.push({ version: '43', arch, link: mirror.url(image.path), variant: 'IoT', subvariant: 'IoT', sha256: sum, size: String(body.length) });
+  }
   mirror.files.set('/releases.json', { body: Buffer.from(JSON.stringify(releases)) });
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
@@ -46,11 +58,11 @@ export async function openCatalogMirrorStation(name: string, xzPath: string): Pr
     FIOT_RELEASES_URL: mirror.url('/releases.json'),
     FIOT_IOT_IMAGES_URL: mirror.url('/iot/'),
   };
-  // A refresh before the app starts, as on an earlier day: the list shows the mirror's image, its size on the card read from its index.
+  // A refresh before the app starts, as on an earlier day: the list shows the mirror's images, their size on the card read from their index.
   await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
   const session = await openStationSession(name, env);
   return {
-    session, mirror, dataDir, xz, sha256,
+    session, mirror, dataDir, sha256,
     async close() {
       await session.close();
       await mirror.close();
