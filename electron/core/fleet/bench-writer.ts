@@ -20,16 +20,17 @@
  * It lives in the core, not in a page: a bench runs for hours, the page that switched it on may be
  * closed or reloaded, and a headless station or the CLI can drive the same service.
  */
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import type { BenchRequest, BenchSession, BenchSlot, BenchStatus } from '../../../shared/api/bench';
-import { checkTarget } from '../../../shared/drive-constraints';
+import type { BenchRequest, BenchSlot, BenchStatus } from '../../../shared/api/bench';
 import { sameCard, type CardIdentity, type Drive } from '../../../shared/domain/drive';
 import type { FlashProgress, FlashRequest, FlashResult } from '../../../shared/domain/flash';
 import { FiotError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { cardIdentity } from '../drives/device-identity';
 import { processFlashLocks, type FlashLocks } from '../flash/flash-locks';
 import type { EventBus } from '../router';
+import { countedUsed, openSession, sessionView, writtenAs, type Running } from './bench-count';
+import { applyProgress, applyResult } from './bench-job-reports';
+import { benchOff, finished, heldByHand, notNow, presentAtStart, refusal, writing } from './bench-rules';
+import { BenchSlots } from './bench-slots';
 import type { TableCount } from './bench-table';
 
 export interface BenchDeps {
@@ -47,58 +48,15 @@ export interface BenchDeps {
   intervalMs?: number;
 }
 
-/** Why a listed card is not written unattended; null when it may be. */
-function refusal(drive: Drive, source: string): ErrorInfo | null {
-  const check = checkTarget(drive, { size: null, ...(path.isAbsolute(source) ? { path: source } : {}) });
-  const issue = check.errors[0] ?? check.warnings[0];
-  // A warning asks a person to look: with no one clicking, the card is left alone.
-  return issue ? { code: issue.code, message: issue.message } : null;
-}
-
-const finished = new Set<BenchSlot['state']>(['done', 'failed', 'cancelled', 'refused']);
-const writing = new Set<BenchSlot['state']>(['pending', 'writing', 'verifying', 'provisioning']);
-
-/** Failures that mean "not now", not "this card is bad": the cards wait again. */
-const notNow = new Set(['TOO_MANY_JOBS', 'TABLE_EXHAUSTED']);
-
-interface Running extends BenchSession {
-  request: BenchRequest;
-  jobs: Set<string>;
-  /** The cards this session wrote, and what each was written as (its hostname, or its number). */
-  writtenCards: Array<{ identity: CardIdentity; name: string }>;
-}
-
-/** A card told apart from any other: without a serial, two cards of one model and size look the same. */
-function recognisable(identity: CardIdentity | undefined): identity is CardIdentity {
-  return Boolean(identity?.serial);
-}
-
-/** Why a card that was in its reader before the session started is left alone. */
-const presentAtStart: ErrorInfo = { code: 'PRESENT_AT_START', message: 'In this reader before the card bench was switched on: not written.' };
-
-/** Why a card that waited its turn went unwritten: the bench was switched off first. */
-const benchOff: ErrorInfo = { code: 'BENCH_OFF', message: 'Not written: the card bench was switched off while it waited.' };
-
-/** Why a card put back in is left alone: the session already wrote it, as `name`. */
-function alreadyWritten(name: string): ErrorInfo {
-  return { code: 'ALREADY_WRITTEN', message: `Already written by the card bench as ${name}: take it out, or switch the bench off and on again to rewrite it.` };
-}
-
 export class BenchWriter {
   private session: Running | null = null;
   private active = false;
-  private readonly slots = new Map<string, BenchSlot>();
-  /** Insertion order of the cards waiting, and each session card's claim, by device. */
-  private readonly order = new Map<string, number>();
-  private readonly claims = new Map<string, () => void>();
-  private inserted = 0;
+  private readonly slots: BenchSlots;
   private nextCard = 1;
   private timer: NodeJS.Timeout | null = null;
   private looking: Promise<void> | null = null;
   /** Jobs started and not yet reported done: a card's last progress comes before its job's end. */
   private readonly unfinished = new Set<string>();
-  /** The cards already counted as written or failed, by job and device: a card's progress and its job's end both report it. */
-  private readonly counted = new Set<string>();
   /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
   private counting: Promise<void> = Promise.resolve();
   private lookAgain = false;
@@ -109,6 +67,7 @@ export class BenchWriter {
 
   constructor(private readonly deps: BenchDeps) {
     this.locks = deps.locks ?? processFlashLocks;
+    this.slots = new BenchSlots(this.locks);
     this.identify = deps.identify ?? cardIdentity;
     deps.events.subscribe((event, payload) => {
       if (event === 'flash:progress') this.onProgress(payload);
@@ -117,7 +76,7 @@ export class BenchWriter {
   }
 
   status(): BenchStatus {
-    const slots = [...this.slots.values()].sort((a, b) => a.device.localeCompare(b.device, undefined, { numeric: true }));
+    const slots = this.slots.inDeviceOrder();
     const session = this.session ? sessionView(this.session) : undefined;
     return { active: this.active, ...(session ? { source: session.source, session } : {}), slots };
   }
@@ -133,17 +92,10 @@ export class BenchWriter {
     const present = await this.present();
     // Counted now: a table or profile that does not hold up is refused at the switch, not at the first card.
     const table = await this.deps.countTable?.(request);
-    const hostname = (request.provisioning as { hostname?: unknown } | undefined)?.hostname;
-    this.session = {
-      id: randomUUID(), startedAt: new Date().toISOString(), source: request.source, written: 0, failed: 0, request, jobs: new Set(), writtenCards: [],
-      firstBoot: request.provisioning !== undefined || request.table !== undefined,
-      ...(typeof hostname === 'string' && hostname ? { hostname } : {}),
-      ...(table ? { table: { ...(request.table?.name ? { name: request.table.name } : {}), rows: table.rows, used: table.rows - table.left } } : {}),
-    };
+    this.session = openSession(request, table);
     this.active = true;
     this.nextCard = 1;
-    this.counted.clear();
-    for (const [device, slot] of this.slots) if (finished.has(slot.state)) this.forget(device);
+    for (const slot of this.slots.all()) if (finished.has(slot.state)) this.slots.forget(slot.device);
     for (const drive of present) {
       const identity = this.identify(drive);
       if (!confirmed.some((card) => card.device === drive.device && sameCard(card.identity, identity))) this.beforeStart.add(drive.device);
@@ -178,7 +130,7 @@ export class BenchWriter {
     if ((identity && !sameCard(identity, now)) || (slot.identity && !sameCard(slot.identity, now))) {
       throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one shown; the session takes it as a new card.`);
     }
-    this.queue(drive, slot);
+    this.slots.queue(drive, slot, this.session!.id);
     await this.poll();
     return this.changed();
   }
@@ -189,7 +141,7 @@ export class BenchWriter {
    * not have read how it went.
    */
   stop(): BenchStatus {
-    for (const slot of this.slots.values()) if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: benchOff });
+    for (const slot of this.slots.waiting()) this.slots.update(slot.device, { state: 'refused', waitingFor: undefined, error: benchOff });
     this.halt();
     return this.changed();
   }
@@ -210,21 +162,20 @@ export class BenchWriter {
    */
   private halt(): void {
     this.active = false;
-    for (const release of this.claims.values()) release();
-    this.claims.clear();
+    this.slots.releaseClaims();
     this.stopWatching();
   }
 
   /** Off and no card left in a reader to watch: the looking ends. */
   private stopWatching(): void {
-    if (this.active || !this.timer || [...this.slots.values()].some((slot) => !slot.removedAt)) return;
+    if (this.active || !this.timer || this.slots.all().some((slot) => !slot.removedAt)) return;
     clearInterval(this.timer);
     this.timer = null;
   }
 
   /** Resolves once no card of any session is being written (after stop: when the session has ended). */
   async whenIdle(): Promise<void> {
-    while (this.unfinished.size || [...this.slots.values()].some((slot) => writing.has(slot.state))) {
+    while (this.unfinished.size || this.slots.all().some((slot) => writing.has(slot.state))) {
       await new Promise<void>((resolve) => {
         const off = this.deps.events.subscribe((...[event]) => {
           if (event !== 'bench:changed') return;
@@ -245,7 +196,7 @@ export class BenchWriter {
     if (slot.identity && !sameCard(slot.identity, this.identify(drive))) {
       throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one that failed; the card bench takes it as a new card.`);
     }
-    this.queue(drive, slot);
+    this.slots.queue(drive, slot, this.session!.id);
     await this.poll();
     return this.changed();
   }
@@ -253,7 +204,7 @@ export class BenchWriter {
   /** Forgets the slot of a card taken out, once the person has read it. */
   dismiss(device: string): BenchStatus {
     if (!this.slots.get(device)?.removedAt) throw new FiotError('NOT_FOUND', `No card taken out of ${device} is on show.`);
-    this.forget(device);
+    this.slots.forget(device);
     return this.changed();
   }
 
@@ -281,12 +232,12 @@ export class BenchWriter {
       const present = await this.present();
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
-      for (const [device, slot] of this.slots) {
+      for (const slot of this.slots.all()) {
         if (writing.has(slot.state) || this.settling(slot) || slot.removedAt) continue;
-        const drive = byDevice.get(device);
+        const drive = byDevice.get(slot.device);
         // Pulled out, or another card in its reader since the last look: the slot's card is gone.
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) {
-          this.takeOut(device, slot);
+          this.slots.takeOut(slot);
           changed = true;
         }
       }
@@ -297,16 +248,15 @@ export class BenchWriter {
         return;
       }
       // A card in a reader whose slot shows a card taken out: the next card, in place of that note.
-      for (const drive of present.filter((d) => !this.slots.has(d.device) || this.slots.get(d.device)!.removedAt)) {
-        this.forget(drive.device);
+      for (const drive of present.filter((d) => !this.slots.get(d.device) || this.slots.get(d.device)!.removedAt)) {
+        this.slots.forget(drive.device);
         const identity = this.identify(drive);
-        const held = this.locks.isHeld(drive);
-        const error = this.writtenAs(identity) ?? refusal(drive, this.session.source)
-          ?? (held ? { code: 'TARGET_BUSY', message: `${drive.device} is being written by a job started by hand: the card bench leaves it alone.` } : null)
+        const error = writtenAs(this.session, identity) ?? refusal(drive, this.session.source)
+          ?? (this.locks.isHeld(drive) ? heldByHand(drive) : null)
           ?? (this.beforeStart.has(drive.device) ? presentAtStart : null);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, identity };
-        if (error) this.slots.set(drive.device, { ...slot, error });
-        else this.queue(drive, slot);
+        if (error) this.slots.set({ ...slot, error });
+        else this.slots.queue(drive, slot, this.session.id);
         // A queued card is shown by the dispatch that follows, already saying whether it starts or waits.
         changed = changed || Boolean(error);
       }
@@ -316,38 +266,22 @@ export class BenchWriter {
     }
   }
 
-  /** ALREADY_WRITTEN when this session wrote the card before (it was pulled out and put back); else null. */
-  private writtenAs(identity: CardIdentity): ErrorInfo | null {
-    if (!recognisable(identity)) return null;
-    const written = this.session?.writtenCards.find((card) => sameCard(card.identity, identity));
-    return written ? alreadyWritten(written.name) : null;
-  }
-
-  /** The card joins the end of the queue, claimed for the session. */
-  private queue(drive: Drive, slot: BenchSlot): void {
-    const { error: _error, hostname: _hostname, tableRow: _tableRow, tableLine: _tableLine, jobId: _jobId, oldData: _oldData, figure: _figure, ...card } = slot;
-    this.slots.set(drive.device, { ...card, state: 'waiting', waitingFor: 'writer', bytesWritten: 0 });
-    this.order.set(drive.device, this.inserted++);
-    if (!this.claims.has(drive.device)) this.claims.set(drive.device, this.locks.claim(drive, this.session!.id));
-  }
-
   /** Starts one job for the waiting cards a row and a writer are free for; the rest wait, saying for what. */
   private async dispatch(): Promise<void> {
     const session = this.session;
     if (!this.active || !session) return;
-    const waiting = [...this.slots.values()].filter((s) => s.state === 'waiting').sort((a, b) => this.order.get(a.device)! - this.order.get(b.device)!);
+    const waiting = this.slots.waiting();
     let rowsFree = Infinity;
     let moved = false;
     if (session.table) {
       try {
         const count = await this.deps.countTable?.(session.request);
         if (count) {
-          // Never below what this session counted itself: a card's row may be counted before its state file says so.
-          const used = Math.max(session.table.used, count.rows - count.left);
+          const used = countedUsed(session, count);
           moved = used !== session.table.used;
           session.table = { ...session.table, used };
           // A card whose job has not ended yet holds its row though its tile says done: its row is marked used only at that end.
-          const inFlight = [...this.slots.values()].filter((s) => writing.has(s.state) || this.settling(s)).length;
+          const inFlight = this.slots.all().filter((s) => writing.has(s.state) || this.settling(s)).length;
           rowsFree = Math.max(0, count.left - inFlight);
         }
       } catch (error) {
@@ -361,91 +295,46 @@ export class BenchWriter {
       return;
     }
     const rowsFor = waiting.slice(0, rowsFree);
-    for (const slot of waiting.slice(rowsFree)) this.update(slot.device, { waitingFor: 'rows' });
-    for (const slot of rowsFor) this.update(slot.device, { waitingFor: 'writer' });
+    for (const slot of waiting.slice(rowsFree)) this.slots.update(slot.device, { waitingFor: 'rows' });
+    for (const slot of rowsFor) this.slots.update(slot.device, { waitingFor: 'writer' });
     // Names and rows are taken while a job prepares: the next job starts once the last one has its
     // own, so rows and numbers follow insertion order even when two jobs run.
     const naming = session.request.provisioning !== undefined || session.request.table !== undefined;
-    const preparing = naming && [...this.slots.values()].some((s) => s.state === 'pending');
+    const preparing = naming && this.slots.all().some((s) => s.state === 'pending');
     if (rowsFor.length && !preparing && this.locks.freeJobs() > 0) await this.write(session, rowsFor.map((s) => s.device));
     this.changed();
   }
 
   private async write(session: Running, targets: string[]): Promise<void> {
     const cards = targets.map((device) => this.slots.get(device)?.card ?? this.nextCard++);
-    targets.forEach((device, i) => this.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
+    targets.forEach((device, i) => this.slots.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
     try {
       const { includePresent: _confirmed, ...request } = session.request;
       const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
       session.jobs.add(jobId);
       // Unless its end already came (it may beat this answer): then its cards are finished.
       if (targets.some((device) => writing.has(this.slots.get(device)?.state ?? 'done'))) this.unfinished.add(jobId);
-      for (const device of targets) this.update(device, { jobId });
+      for (const device of targets) this.slots.update(device, { jobId });
     } catch (error) {
       const info = toErrorInfo(error);
       // Another front end took the last writer between the look and the start: the cards wait again.
-      if (notNow.has(info.code)) for (const device of targets) this.update(device, { state: 'waiting', waitingFor: 'writer' });
-      else for (const device of targets) this.update(device, { state: 'failed', error: info });
+      if (notNow.has(info.code)) for (const device of targets) this.slots.update(device, { state: 'waiting', waitingFor: 'writer' });
+      else for (const device of targets) this.slots.update(device, { state: 'failed', error: info });
     }
   }
 
   /** Stops taking cards for a reason the operator must read (a state file that could not be saved). */
   private end(reason: Pick<ErrorInfo, 'message'> & { code: string }): void {
     if (this.session) this.session.stopped = reason;
-    for (const slot of this.slots.values()) {
-      if (slot.state === 'waiting') this.update(slot.device, { state: 'refused', waitingFor: undefined, error: { code: reason.code, message: `Not written: the card bench stopped. ${reason.message}` } });
+    for (const slot of this.slots.waiting()) {
+      this.slots.update(slot.device, { state: 'refused', waitingFor: undefined, error: { code: reason.code, message: `Not written: the card bench stopped. ${reason.message}` } });
     }
     this.halt();
     this.changed();
   }
 
-  /** The card left its reader: no longer the session's; a card that was waiting goes out not written. */
-  private takeOut(device: string, slot: BenchSlot): void {
-    this.release(device);
-    this.update(device, { removedAt: new Date().toISOString(), ...(slot.state === 'waiting' ? { state: 'refused', waitingFor: undefined } : {}) });
-  }
-
-  private release(device: string): void {
-    this.claims.get(device)?.();
-    this.claims.delete(device);
-    this.order.delete(device);
-  }
-
-  private forget(device: string): boolean {
-    this.release(device);
-    return this.slots.delete(device);
-  }
-
-  private update(device: string, changes: Partial<BenchSlot>): void {
-    const slot = this.slots.get(device);
-    if (!slot) return;
-    const next: BenchSlot = { ...slot, ...changes };
-    for (const key of Object.keys(changes) as Array<keyof BenchSlot>) if (changes[key] === undefined) delete next[key];
-    this.slots.set(device, next);
-  }
-
-  /** Progress may beat flash:start's answer: a slot is matched by its pending device then. */
-  private ownSlot(jobId: string, device: string): BenchSlot | undefined {
-    const slot = this.slots.get(device);
-    return slot && (slot.jobId === jobId || (slot.jobId === undefined && slot.state === 'pending')) ? slot : undefined;
-  }
-
   private onProgress(progress: FlashProgress): void {
-    let mine = false;
-    let prepared = false;
-    for (const target of progress.targets) {
-      const slot = this.ownSlot(progress.jobId, target.device);
-      if (!slot) continue;
-      mine = true;
-      prepared = prepared || (slot.state === 'pending' && target.state !== 'pending');
-      this.update(target.device, {
-        jobId: progress.jobId, state: target.state, bytesWritten: target.bytesWritten, figure: target.figure, download: progress.download,
-        // Done before the job's end: a card of a verifying job is done only once its read-back matched.
-        ...(target.state === 'done' ? { verified: this.session?.request.verify !== false } : {}),
-        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(target.error ? { error: target.error } : {}),
-      });
-      if (this.session) this.tally(this.session, progress.jobId, target.device);
-    }
+    const { mine, prepared } = applyProgress(this.slots, this.session, progress);
     if (mine) this.changed();
     // The job has its names and rows: the next waiting cards may start.
     if (prepared && this.active) void this.poll();
@@ -453,33 +342,8 @@ export class BenchWriter {
 
   private onDone(result: FlashResult): void {
     const awaited = this.unfinished.delete(result.jobId);
-    const session = this.session && (this.session.jobs.has(result.jobId) || [...this.slots.values()].some((s) => this.ownSlot(result.jobId, s.device))) ? this.session : null;
-    let mine = false;
-    // A job that stopped before writing for want of a row (another process took it): its cards wait again.
-    const retake = result.error && notNow.has(result.error.code) && result.targets.every((t) => t.bytesWritten === 0);
-    for (const target of result.targets) {
-      if (!this.ownSlot(result.jobId, target.device)) continue;
-      mine = true;
-      if (retake) {
-        this.update(target.device, { state: 'waiting', waitingFor: 'rows', jobId: undefined });
-        continue;
-      }
-      const error = target.error ?? (target.state === 'done' ? undefined : result.error);
-      this.update(target.device, {
-        jobId: result.jobId, state: target.state, bytesWritten: target.bytesWritten, verified: target.verified === true,
-        ...(target.hostname ? { hostname: target.hostname } : {}), ...(target.tableLine ? { tableRow: target.tableRow, tableLine: target.tableLine } : {}), ...(error ? { error } : {}),
-        ...(target.oldData ? { oldData: target.oldData } : {}),
-      });
-      if (session) this.tally(session, result.jobId, target.device);
-    }
-    // A job that stopped before its targets were resolved names none: its slots take the job's error.
-    for (const slot of this.slots.values()) {
-      if (slot.jobId !== result.jobId || finished.has(slot.state) || slot.state === 'waiting') continue;
-      mine = true;
-      this.update(slot.device, { state: 'failed', error: result.error ?? { code: 'INTERNAL', message: 'The write stopped without saying why.' } });
-      if (session) this.tally(session, result.jobId, slot.device);
-    }
-    if (!mine) {
+    const session = this.session && (this.session.jobs.has(result.jobId) || this.slots.all().some((s) => this.slots.ownSlot(result.jobId, s.device))) ? this.session : null;
+    if (!applyResult(this.slots, session, result)) {
       // whenIdle waits for a change after each job's end: say it, even with no slot left to update.
       if (awaited) this.changed();
       return;
@@ -492,31 +356,12 @@ export class BenchWriter {
     else if (session) this.recount(session);
   }
 
-  /**
-   * Counts a card once, as soon as its slot shows it finished (its job's last progress may come
-   * well before the job's end: the history and the on-card command run in between): written, its
-   * row used, or failed. So the count never lags the tiles.
-   */
-  private tally(session: Running, jobId: string, device: string): void {
-    const slot = this.slots.get(device);
-    const key = `${jobId} ${device}`;
-    if (!slot || !finished.has(slot.state) || this.counted.has(key)) return;
-    this.counted.add(key);
-    if (slot.state !== 'done') {
-      session.failed += 1;
-      return;
-    }
-    if (recognisable(slot.identity)) session.writtenCards.push({ identity: slot.identity, name: slot.hostname ?? `card ${slot.card ?? session.written + 1}` });
-    session.written += 1;
-    if (session.table && slot.tableLine) session.table = { ...session.table, used: Math.min(session.table.rows, session.table.used + 1) };
-  }
-
   private recount(session: Running): void {
     const count = this.deps.countTable;
     if (!session.table || !count) return;
     this.counting = this.counting.then(async () => {
       const counted = await count(session.request);
-      if (counted && session.table) session.table = { ...session.table, used: Math.max(session.table.used, counted.rows - counted.left) };
+      if (counted && session.table) session.table = { ...session.table, used: countedUsed(session, counted) };
       this.changed();
     }).catch(() => undefined);
   }
@@ -526,9 +371,4 @@ export class BenchWriter {
     this.deps.events.emit('bench:changed', status);
     return status;
   }
-}
-
-function sessionView(session: Running): BenchSession {
-  const { request: _request, jobs: _jobs, writtenCards: _writtenCards, ...view } = session;
-  return { ...view, ...(session.table ? { table: { ...session.table } } : {}) };
 }
