@@ -17,6 +17,8 @@ import { cardStepWords } from '../../../../shared/domain/flash-figures';
 import { benchStore, boardFlashFields, checkinStore, fleetStore, imageStore, profileStore, useBench, useFleet, useImage, useProfile } from '../../stores';
 import { CameUpBadge, CheckinSettings } from '../checkin';
 import { targetStateWords } from '../write/progress-view';
+import { DownloadPipes } from '../write/download-pipes';
+import type { MediumWords } from '../write/device-words';
 import { OnCardSetting } from './on-card-setting';
 import { glossary } from '../../../../shared/glossary';
 import { retryCanHelp } from '../../../../shared/domain/failure-remedy';
@@ -25,6 +27,9 @@ import { tableLostWords } from './fleet-store';
 import { tableWords } from '../provisioning/profile-summary';
 
 const slotWords: Record<BenchSlot['state'], string> = { ...targetStateWords, pending: 'Starting', refused: 'Not written', waiting: 'Waiting for a free writer' };
+
+/** A bench writes cards (the station's readers), whatever board the image is for. */
+const benchMedium: MediumWords = { one: 'card', many: 'cards' };
 
 const moving: ReadonlySet<BenchSlot['state']> = new Set(['writing', 'verifying', 'provisioning']);
 
@@ -109,6 +114,8 @@ function SlotTile({ slot, canRetry, naming }: { slot: BenchSlot; canRetry: boole
           <div className="progress-fill" style={{ width: `${pct ?? 0}%` }} />
         </div>
       )}
+      {/* The first card of a bench whose image is not cached yet is written as it downloads: both pipes, as the Write step shows them. */}
+      {slot.download && moving.has(slot.state) && !removed && <DownloadPipes written={slot.bytesWritten} download={slot.download} medium={benchMedium} each={false} />}
       {slot.state === 'done' && <CameUpBadge jobId={slot.jobId} device={slot.device} />}
       {/* Only the exception is worth a line on a tile read from a metre away. */}
       {slot.state === 'done' && slot.oldData && !slot.oldData.discarded && <p className="bench-note" data-testid="bench-old-data">{oldDataWords(slot.oldData)}</p>}

@@ -3,7 +3,7 @@
  * being written from it. Both show their bytes, and one plain sentence says which of them sets
  * the pace, so a person knows whether a faster card or a faster line would help.
  */
-import { downloadComplete, paceVerdict, type DownloadPace, type FlashProgress } from '../../../../shared/domain/flash';
+import { downloadComplete, paceVerdict, type DownloadPace } from '../../../../shared/domain/flash';
 import { formatSize, formatSpeed, percent } from '../../format';
 import type { MediumWords } from './device-words';
 import { ProgressFill } from './progress-fill';
@@ -17,12 +17,12 @@ function paceWords(download: DownloadPace, medium: MediumWords): string {
     : `The ${medium.many} are the slower part: the download is ahead of them.`;
 }
 
-/** The bytes that reached the cards so far: the furthest card's (the others follow it closely). */
-function writtenBytes(progress: FlashProgress): number {
-  return Math.max(0, ...progress.targets.map((target) => target.bytesWritten));
-}
-
-export function DownloadPipes({ progress, download, medium }: { progress: FlashProgress; download: DownloadPace; medium: MediumWords }) {
+/**
+ * `written`: the bytes that reached the cards so far (in a job of several, the furthest card's: the
+ * others follow it closely); `each`: whether they went to several cards at once, or to this one
+ * (a card bench's tile).
+ */
+export function DownloadPipes({ written, download, medium, each = true }: { written: number; download: DownloadPace; medium: MediumWords; each?: boolean }) {
   const pct = percent(download.bytes, download.totalBytes);
   const complete = downloadComplete(download);
   const verdict = paceVerdict(download);
@@ -38,7 +38,7 @@ export function DownloadPipes({ progress, download, medium }: { progress: FlashP
         <ProgressFill percent={pct} />
       </div>
       <p data-testid="pipe-written">
-        <strong>Written</strong> {formatSize(writtenBytes(progress))} to each {medium.one}
+        <strong>Written</strong> {formatSize(written)} to {each ? 'each' : 'this'} {medium.one}
       </p>
       <p className="muted" data-testid="pipe-limit">{paceWords(download, medium)}</p>
     </div>

@@ -88,7 +88,7 @@ export function ProgressView() {
         <ProgressFill percent={pct} />
       </div>
       {details && <p className="muted" data-testid="progress-details">{details}</p>}
-      {progress?.download && progress.phase !== 'done' && <DownloadPipes progress={progress} download={progress.download} medium={medium} />}
+      {progress?.download && progress.phase !== 'done' && <DownloadPipes written={Math.max(0, ...progress.targets.map((target) => target.bytesWritten))} download={progress.download} medium={medium} />}
       {connection !== 'open' && (
         <p className="drive-warning" role="status">
           The connection to the station dropped. The station goes on writing; this page shows the result if it reconnects before the end. Do not remove the {medium.many} meanwhile.
