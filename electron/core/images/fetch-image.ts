@@ -90,17 +90,38 @@ export async function planFetch(resolved: ResolvedSource, deps: FetchDeps, event
   return { partPath: path.join(deps.cache.downloadsDir, `${key}.part`), run: (runEvents) => tellMirrorGap(resolved, lockedDownload(resolved, key, expectations, deps, runEvents)) };
 }
 
+/** The downloads this process is making, by key: a request that waits for one learns how it ended. */
+const downloading = new Map<string, Promise<DownloadedEntry>>();
+
 async function lockedDownload(resolved: ResolvedSource, key: string, expectations: Expectations, deps: FetchDeps, events: FetchEvents): Promise<DownloadedEntry> {
+  const ahead = downloading.get(key);
   await fs.mkdir(deps.cache.downloadsDir, { recursive: true });
   const release = await acquireLock(path.join(deps.cache.downloadsDir, `${key}.lock`), { signal: events.signal, onWait: () => events.onPhase?.('waiting') });
+  let running: Promise<DownloadedEntry> | undefined;
   try {
     // Another process may have committed it while we waited for the lock.
     const committed = await lookup(resolved, deps.cache);
     if (committed) return trusted(committed, events);
-    return await downloadAndCommit(resolved, key, expectations, deps, events);
+    if (ahead) await sameBytesAgain(resolved, ahead);
+    running = downloadAndCommit(resolved, key, expectations, deps, events);
+    downloading.set(key, running);
+    return await running;
   } finally {
+    if (running && downloading.get(key) === running) downloading.delete(key);
     await release();
   }
+}
+
+/**
+ * A request that waited for this process's download of the same image (a card bench's next card
+ * while its first is written as the image arrives): when that download failed its checksum, the
+ * server would send the same bytes again, so this request fails with it instead of downloading.
+ * Any other end (cancelled, a dropped line) leaves this request to download as usual.
+ */
+async function sameBytesAgain(resolved: ResolvedSource, ahead: Promise<DownloadedEntry>): Promise<void> {
+  const failure = await ahead.then(() => null, (error: unknown) => error);
+  if (!(failure instanceof FiotError) || failure.code !== 'CHECKSUM_MISMATCH') return;
+  throw new FiotError('CHECKSUM_MISMATCH', `${resolved.name} was not downloaded again: the download this write waited for did not match its checksum. ${failure.message}`, failure.hint);
 }
 
 /** An entry kept without a signature check is used again only by someone who skips the check too. */

@@ -9,7 +9,8 @@
  *   inserted afterwards reads the cache (the server sees one download) and holds the image too.
  * - A download with one byte flipped: the card (which held a table) is left without one, the bench
  *   says in words that it stopped for the checksum, exits 1 with CHECKSUM_MISMATCH, and the cache
- *   holds nothing.
+ *   holds nothing. A second card inserted while that download still arrives (its job waits for the
+ *   same download) is not downloaded for again: the server sees one download, and the bench stops.
  * - A server that does not answer, an image missing on it, a catalog reference the catalog does not
  *   know: refused before the question and before any card is taken, in the download's own words.
  */
@@ -71,6 +72,7 @@ describe('fiot-flash bench of an image not cached yet', { skip }, () => {
     server = await startImageServer({
       [`/good/${FEDORA_IMAGE}`]: xz, [`/good/${FEDORA_CHECKSUM}`]: checksum,
       [`/damaged/${FEDORA_IMAGE}`]: flipped, [`/damaged/${FEDORA_CHECKSUM}`]: checksum,
+      [`/damaged-twice/${FEDORA_IMAGE}`]: flipped, [`/damaged-twice/${FEDORA_CHECKSUM}`]: checksum,
     });
     server.faults.throttle = RATE;
     dir = mkdtempSync(path.join(os.tmpdir(), 'fiot-cli-bench-streamed-'));
@@ -164,6 +166,32 @@ describe('fiot-flash bench of an image not cached yet', { skip }, () => {
     assert.deepEqual(cachedEntries(cacheDir), [], 'nothing cached');
     const downloads = path.join(cacheDir, 'downloads');
     assert.deepEqual(existsSync(downloads) ? readdirSync(downloads).filter((f) => f.endsWith('.part')) : [], [], 'no partial download kept');
+  });
+
+  it('a download that fails its checksum while a second card’s job waits for it is not downloaded again for that card', { timeout: 300_000 }, async () => {
+    const { cardDir, cacheDir, env } = folders('damaged-twice');
+    const image = `/damaged-twice/${FEDORA_IMAGE}`;
+    // Slower than the other tests: the second card's job must start while the download still arrives.
+    server.faults.throttle = { bytes: 16 * 1024, ms: 10 };
+    try {
+      const bench = startBench(server.url(image), env);
+      await bench.seen(() => /Card bench on \(batch \S+\)/.test(bench.output.text), 'the session to start');
+      const first = insertCard(cardDir, 'twice-first');
+      await bench.seen(() => bench.linesOf(first.device).some((line) => /\(downloaded [\d.]+ [kMG]?B of/.test(line)), 'the first card written as the image arrives');
+      const second = insertCard(cardDir, 'twice-second');
+      await bench.seen(() => bench.linesOf(second.device).length > 0, 'the second card taken');
+      assert.equal(await bench.exited, 1, `${bench.output.text}\n${bench.stderr.text}`);
+      assert.match(bench.stderr.text, /The download did not match its checksum: the card written as it arrived has no partition table, nothing was kept in the image cache, and the card bench stopped\./);
+      assert.equal(server.downloads(image).length, 1, `one download, not one more for the second card:\n${bench.output.text}`);
+      // The second card's line says why it was not written: the download it waited for failed, and was not made again.
+      assert.ok(bench.linesOf(second.device).some((line) => /FAILED: .*was not downloaded again: the download this write waited for did not match its checksum\./.test(line)), bench.output.text);
+      assert.match(bench.output.text, /Card bench off: 0 cards written and verified, 2 not\./);
+      assertNoPartitionTable(first.device, first.backingFile);
+      assertNoPartitionTable(second.device, second.backingFile);
+      assert.deepEqual(cachedEntries(cacheDir), [], 'nothing cached');
+    } finally {
+      server.faults.throttle = RATE;
+    }
   });
 
   it('a server that does not answer, an image it does not have, or an unknown catalog reference is refused before anything is asked', { timeout: 60_000 }, async () => {
