@@ -61,7 +61,15 @@ export function tally(session: Running, jobId: string, slot: BenchSlot | undefin
   if (session.table && slot.tableLine) session.table = { ...session.table, used: Math.min(session.table.rows, session.table.used + 1) };
 }
 
-/** The table's used rows from a count: never below what the session counted itself (a card's row may be counted before its state file says so). */
-export function countedUsed(session: Running, count: TableCount): number {
-  return Math.max(session.table?.used ?? 0, count.rows - count.left);
+/**
+ * A fresh count of the session's table: its used rows (never below what the session counted itself:
+ * a card's row may be counted before its state file says so), whether that moved, and the rows free
+ * for waiting cards, less those `inFlight` hold.
+ */
+export function takeCount(session: Running, count: TableCount, inFlight: number): { rowsFree: number; moved: boolean } {
+  if (!session.table) return { rowsFree: Infinity, moved: false };
+  const used = Math.max(session.table.used, count.rows - count.left);
+  const moved = used !== session.table.used;
+  session.table = { ...session.table, used };
+  return { rowsFree: Math.max(0, count.left - inFlight), moved };
 }

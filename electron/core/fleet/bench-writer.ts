@@ -27,9 +27,11 @@ import { FiotError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { cardIdentity } from '../drives/device-identity';
 import { processFlashLocks, type FlashLocks } from '../flash/flash-locks';
 import type { EventBus } from '../router';
-import { countedUsed, openSession, sessionView, writtenAs, type Running } from './bench-count';
+import { openSession, takeCount, sessionView, type Running } from './bench-count';
 import { applyProgress, applyResult } from './bench-job-reports';
-import { benchOff, finished, heldByHand, notNow, presentAtStart, refusal, writing } from './bench-rules';
+import { ReaderRounds, whyLeftAlone } from './bench-readers';
+import { BenchJobs } from './bench-jobs';
+import { benchOff, finished, writing } from './bench-rules';
 import { BenchSlots } from './bench-slots';
 import type { TableCount } from './bench-table';
 
@@ -52,14 +54,10 @@ export class BenchWriter {
   private session: Running | null = null;
   private active = false;
   private readonly slots: BenchSlots;
-  private nextCard = 1;
-  private timer: NodeJS.Timeout | null = null;
-  private looking: Promise<void> | null = null;
-  /** Jobs started and not yet reported done: a card's last progress comes before its job's end. */
-  private readonly unfinished = new Set<string>();
+  private readonly readers: ReaderRounds;
+  private readonly jobs: BenchJobs;
   /** The table's count after a card finished once the session has ended (no dispatch counts it then). */
   private counting: Promise<void> = Promise.resolve();
-  private lookAgain = false;
   /** Devices holding a card when the session started, not confirmed: the first look leaves them alone. */
   private readonly beforeStart = new Set<string>();
   private readonly locks: FlashLocks;
@@ -68,7 +66,12 @@ export class BenchWriter {
   constructor(private readonly deps: BenchDeps) {
     this.locks = deps.locks ?? processFlashLocks;
     this.slots = new BenchSlots(this.locks);
+    this.jobs = new BenchJobs(this.slots, (request) => deps.startFlash(request));
     this.identify = deps.identify ?? cardIdentity;
+    this.readers = new ReaderRounds(async () => {
+      await this.look();
+      await this.dispatch();
+    }, () => this.active, deps.intervalMs ?? 1000);
     deps.events.subscribe((event, payload) => {
       if (event === 'flash:progress') this.onProgress(payload);
       else if (event === 'flash:done') this.onDone(payload);
@@ -94,16 +97,13 @@ export class BenchWriter {
     const table = await this.deps.countTable?.(request);
     this.session = openSession(request, table);
     this.active = true;
-    this.nextCard = 1;
+    this.jobs.renumber();
     for (const slot of this.slots.all()) if (finished.has(slot.state)) this.slots.forget(slot.device);
     for (const drive of present) {
       const identity = this.identify(drive);
       if (!confirmed.some((card) => card.device === drive.device && sameCard(card.identity, identity))) this.beforeStart.add(drive.device);
     }
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.poll(), this.deps.intervalMs ?? 1000);
-      this.timer.unref();
-    }
+    this.readers.watch();
     try {
       await this.poll();
     } finally {
@@ -124,15 +124,9 @@ export class BenchWriter {
   async include(device: string, identity?: CardIdentity): Promise<BenchStatus> {
     const slot = this.slots.get(device);
     if (!this.active || slot?.error?.code !== 'PRESENT_AT_START') throw new FiotError('NOT_FOUND', `No card left alone by the running session is in ${device}.`);
-    const drive = (await this.present()).find((d) => d.device === device);
-    if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card in ${device} is not there any more.`);
-    const now = this.identify(drive);
-    if ((identity && !sameCard(identity, now)) || (slot.identity && !sameCard(slot.identity, now))) {
-      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one shown; the session takes it as a new card.`);
-    }
-    this.slots.queue(drive, slot, this.session!.id);
-    await this.poll();
-    return this.changed();
+    return this.requeue(slot, () => this.present(), {
+      gone: `The card in ${device} is not there any more.`, changed: `The card in ${device} is not the one shown; the session takes it as a new card.`,
+    }, identity);
   }
 
   /**
@@ -147,16 +141,6 @@ export class BenchWriter {
   }
 
   /**
-   * A card whose last progress said done while its job has not reported its end yet: its slot
-   * stays until that end, which counts the card, remembers it as written (so put back in, it is
-   * known) and tells whenIdle. Forgetting it earlier (pulled out, or the session ended, right
-   * after it verified) lost the card from the count and could leave whenIdle waiting for ever.
-   */
-  private settling(slot: BenchSlot): boolean {
-    return Boolean(slot.jobId && this.unfinished.has(slot.jobId));
-  }
-
-  /**
    * No more new cards, no more claims: cards being written go on under their jobs' locks. The
    * readers are still looked at while a slot shows a card in one, to note when it is taken out.
    */
@@ -168,14 +152,13 @@ export class BenchWriter {
 
   /** Off and no card left in a reader to watch: the looking ends. */
   private stopWatching(): void {
-    if (this.active || !this.timer || this.slots.all().some((slot) => !slot.removedAt)) return;
-    clearInterval(this.timer);
-    this.timer = null;
+    if (this.active || !this.readers.watching || this.slots.all().some((slot) => !slot.removedAt)) return;
+    this.readers.unwatch();
   }
 
   /** Resolves once no card of any session is being written (after stop: when the session has ended). */
   async whenIdle(): Promise<void> {
-    while (this.unfinished.size || this.slots.all().some((slot) => writing.has(slot.state))) {
+    while (this.jobs.running || this.slots.all().some((slot) => writing.has(slot.state))) {
       await new Promise<void>((resolve) => {
         const off = this.deps.events.subscribe((...[event]) => {
           if (event !== 'bench:changed') return;
@@ -191,11 +174,17 @@ export class BenchWriter {
   async retry(device: string): Promise<BenchStatus> {
     const slot = this.slots.get(device);
     if (!this.active || !slot || slot.state !== 'failed') throw new FiotError('NOT_FOUND', `No failed card of the card bench is in ${device}.`);
-    const drive = (await this.deps.list()).find((d) => d.device === device);
-    if (!drive) throw new FiotError('TARGET_NOT_FOUND', `The card that failed in ${device} is not there any more.`);
-    if (slot.identity && !sameCard(slot.identity, this.identify(drive))) {
-      throw new FiotError('CARD_CHANGED', `The card in ${device} is not the one that failed; the card bench takes it as a new card.`);
-    }
+    return this.requeue(slot, () => this.deps.list(), {
+      gone: `The card that failed in ${device} is not there any more.`, changed: `The card in ${device} is not the one that failed; the card bench takes it as a new card.`,
+    });
+  }
+
+  /** The slot's card queues again, while it is still in its reader (and is the card the person was `shown`); else why not, in `words`. */
+  private async requeue(slot: BenchSlot, list: () => Promise<Drive[]>, words: { gone: string; changed: string }, shown?: CardIdentity): Promise<BenchStatus> {
+    const drive = (await list()).find((d) => d.device === slot.device);
+    if (!drive) throw new FiotError('TARGET_NOT_FOUND', words.gone);
+    const now = this.identify(drive);
+    if ((shown && !sameCard(shown, now)) || (slot.identity && !sameCard(slot.identity, now))) throw new FiotError('CARD_CHANGED', words.changed);
     this.slots.queue(drive, slot, this.session!.id);
     await this.poll();
     return this.changed();
@@ -210,20 +199,7 @@ export class BenchWriter {
 
   /** One look at the readers (note pulled cards, take new ones), then start what can start. */
   poll(): Promise<void> {
-    if (this.looking) {
-      this.lookAgain = true;
-      return this.looking;
-    }
-    this.looking = (async () => {
-      do {
-        this.lookAgain = false;
-        await this.look();
-        await this.dispatch();
-      } while (this.lookAgain && this.active);
-    })().finally(() => {
-      this.looking = null;
-    });
-    return this.looking;
+    return this.readers.look();
   }
 
   private async look(): Promise<void> {
@@ -233,7 +209,7 @@ export class BenchWriter {
       const byDevice = new Map(present.map((d) => [d.device, d]));
       let changed = false;
       for (const slot of this.slots.all()) {
-        if (writing.has(slot.state) || this.settling(slot) || slot.removedAt) continue;
+        if (writing.has(slot.state) || this.jobs.settling(slot) || slot.removedAt) continue;
         const drive = byDevice.get(slot.device);
         // Pulled out, or another card in its reader since the last look: the slot's card is gone.
         if (!drive || (slot.identity && !sameCard(slot.identity, this.identify(drive)))) {
@@ -251,9 +227,7 @@ export class BenchWriter {
       for (const drive of present.filter((d) => !this.slots.get(d.device) || this.slots.get(d.device)!.removedAt)) {
         this.slots.forget(drive.device);
         const identity = this.identify(drive);
-        const error = writtenAs(this.session, identity) ?? refusal(drive, this.session.source)
-          ?? (this.locks.isHeld(drive) ? heldByHand(drive) : null)
-          ?? (this.beforeStart.has(drive.device) ? presentAtStart : null);
+        const error = whyLeftAlone(drive, identity, this.session, this.locks, this.beforeStart);
         const slot: BenchSlot = { device: drive.device, description: drive.description, size: drive.size, state: 'refused', bytesWritten: 0, identity };
         if (error) this.slots.set({ ...slot, error });
         else this.slots.queue(drive, slot, this.session.id);
@@ -276,14 +250,8 @@ export class BenchWriter {
     if (session.table) {
       try {
         const count = await this.deps.countTable?.(session.request);
-        if (count) {
-          const used = countedUsed(session, count);
-          moved = used !== session.table.used;
-          session.table = { ...session.table, used };
-          // A card whose job has not ended yet holds its row though its tile says done: its row is marked used only at that end.
-          const inFlight = this.slots.all().filter((s) => writing.has(s.state) || this.settling(s)).length;
-          rowsFree = Math.max(0, count.left - inFlight);
-        }
+        // A card whose job has not ended yet holds its row though its tile says done: its row is marked used only at that end.
+        if (count) ({ rowsFree, moved } = takeCount(session, count, this.slots.all().filter((s) => writing.has(s.state) || this.jobs.settling(s)).length));
       } catch (error) {
         this.end(toErrorInfo(error));
         return;
@@ -301,26 +269,8 @@ export class BenchWriter {
     // own, so rows and numbers follow insertion order even when two jobs run.
     const naming = session.request.provisioning !== undefined || session.request.table !== undefined;
     const preparing = naming && this.slots.all().some((s) => s.state === 'pending');
-    if (rowsFor.length && !preparing && this.locks.freeJobs() > 0) await this.write(session, rowsFor.map((s) => s.device));
+    if (rowsFor.length && !preparing && this.locks.freeJobs() > 0) await this.jobs.start(session, rowsFor.map((s) => s.device));
     this.changed();
-  }
-
-  private async write(session: Running, targets: string[]): Promise<void> {
-    const cards = targets.map((device) => this.slots.get(device)?.card ?? this.nextCard++);
-    targets.forEach((device, i) => this.slots.update(device, { state: 'pending', waitingFor: undefined, card: cards[i] }));
-    try {
-      const { includePresent: _confirmed, ...request } = session.request;
-      const { jobId } = await this.deps.startFlash({ ...request, targets, session: { id: session.id, cards } });
-      session.jobs.add(jobId);
-      // Unless its end already came (it may beat this answer): then its cards are finished.
-      if (targets.some((device) => writing.has(this.slots.get(device)?.state ?? 'done'))) this.unfinished.add(jobId);
-      for (const device of targets) this.slots.update(device, { jobId });
-    } catch (error) {
-      const info = toErrorInfo(error);
-      // Another front end took the last writer between the look and the start: the cards wait again.
-      if (notNow.has(info.code)) for (const device of targets) this.slots.update(device, { state: 'waiting', waitingFor: 'writer' });
-      else for (const device of targets) this.slots.update(device, { state: 'failed', error: info });
-    }
   }
 
   /** Stops taking cards for a reason the operator must read (a state file that could not be saved). */
@@ -341,7 +291,7 @@ export class BenchWriter {
   }
 
   private onDone(result: FlashResult): void {
-    const awaited = this.unfinished.delete(result.jobId);
+    const awaited = this.jobs.ended(result.jobId);
     const session = this.session && (this.session.jobs.has(result.jobId) || this.slots.all().some((s) => this.slots.ownSlot(result.jobId, s.device))) ? this.session : null;
     if (!applyResult(this.slots, session, result)) {
       // whenIdle waits for a change after each job's end: say it, even with no slot left to update.
@@ -361,7 +311,7 @@ export class BenchWriter {
     if (!session.table || !count) return;
     this.counting = this.counting.then(async () => {
       const counted = await count(session.request);
-      if (counted && session.table) session.table = { ...session.table, used: countedUsed(session, counted) };
+      if (counted) takeCount(session, counted, 0);
       this.changed();
     }).catch(() => undefined);
   }
