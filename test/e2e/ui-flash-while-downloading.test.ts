@@ -22,7 +22,7 @@ import { makeFixture, type Fixture } from '../fixtures/fixture';
 import { chromiumSkipReason, screenshotPath } from '../helpers/browser';
 import { cachedEntries } from '../helpers/cache-copy';
 import { assertCardHoldsImage } from '../helpers/card-check';
-import { catalogImage, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
+import { catalogImage, chooseMirrorImage, openCatalogMirrorStation, type CatalogMirrorStation } from '../helpers/catalog-mirror-station';
 import type { ImageServer } from '../helpers/image-server';
 import { createLoopDisk } from '../helpers/loop';
 import { makeSmallImage } from '../helpers/small-image';
@@ -120,12 +120,7 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await page.goto(session.station.url);
-      await page.getByTestId('catalog-source').waitFor();
-      await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
-      const entry = page.locator(`[data-testid="catalog-entry"][data-entry="raw:${IMAGE_NAME}"]`);
-      await entry.click();
-      await page.getByTestId('image-streamed').waitFor();
+      await chooseMirrorImage(page, session.station.url);
       assert.equal(mirror.downloads(IMAGE_PATH).length, 0, 'choosing downloads nothing');
       await shot(page, 'stream-1-chosen');
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { CatalogService } from '../../electron/core/catalog/service';
 import { loadConfig } from '../../electron/core/config';
 import { startImageServer, type ImageServer } from './image-server';
@@ -22,6 +23,15 @@ export function catalogImage(arch: CatalogArch): { name: string; path: string; c
   return { name, path: `${folder}/${name}`, checksumPath: `${folder}/Fedora-IoT-43-${arch}-20251024.0-CHECKSUM` };
 }
 
+/** The station opened in `page`, and the mirror's image for a Raspberry Pi 4 chosen by one click (which downloads nothing). */
+export async function chooseMirrorImage(page: Page, stationUrl: string): Promise<void> {
+  await page.goto(stationUrl);
+  await page.getByTestId('catalog-source').waitFor();
+  await page.locator('[data-testid="board-card"][data-board="rpi4"]').click();
+  await page.locator(`[data-testid="catalog-entry"][data-entry="raw:${catalogImage('aarch64').name}"]`).click();
+  await page.getByTestId('image-streamed').waitFor();
+}
+
 export interface CatalogMirrorStation {
   session: StationSession;
   mirror: ImageServer;
@@ -32,8 +42,11 @@ export interface CatalogMirrorStation {
   close(): Promise<void>;
 }
 
-/** `images`: the bytes served as each architecture's 43 image (the catalog lists those given). */
-export async function openCatalogMirrorStation(name: string, images: Partial<Record<CatalogArch, Buffer>>): Promise<CatalogMirrorStation> {
+/**
+ * `images`: the bytes served as each architecture's 43 image (the catalog lists those given);
+ * `env`: more of the station's environment (a card bench's stand-in readers, FIOT_TEST_CARD_DIR).
+ */
+export async function openCatalogMirrorStation(name: string, images: Partial<Record<CatalogArch, Buffer>>, env: Record<string, string> = {}): Promise<CatalogMirrorStation> {
   // The mirror's CHECKSUM files, signed by a key the user trusts (a Fedora image needs one).
   const key = await makeTestKey('Fedora (test)');
   const mirror = await startImageServer();
@@ -52,15 +65,15 @@ export async function openCatalogMirrorStation(name: string, images: Partial<Rec
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `fiot-e2e-${name}-`));
   mkdirSync(path.join(dataDir, 'config', 'keys'), { recursive: true });
   writeFileSync(path.join(dataDir, 'config', 'keys', 'test.asc'), key.publicArmored);
-  const env = {
+  const folders = {
     FIOT_CONFIG_DIR: path.join(dataDir, 'config'),
     FIOT_CACHE_DIR: path.join(dataDir, 'cache'),
     FIOT_RELEASES_URL: mirror.url('/releases.json'),
     FIOT_IOT_IMAGES_URL: mirror.url('/iot/'),
   };
   // A refresh before the app starts, as on an earlier day: the list shows the mirror's images, their size on the card read from their index.
-  await new CatalogService({ config: loadConfig({ ...process.env, ...env }) }).refresh();
-  const session = await openStationSession(name, env);
+  await new CatalogService({ config: loadConfig({ ...process.env, ...folders }) }).refresh();
+  const session = await openStationSession(name, { ...env, ...folders });
   return {
     session, mirror, dataDir, sha256,
     async close() {
