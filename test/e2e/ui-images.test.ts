@@ -60,8 +60,10 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       await page.getByRole('tab', { name: 'Download' }).click();
       await page.getByTestId('download-url').fill(mirror.url(`/iot/${IMAGE}`));
       await page.getByTestId('download-start').click();
-      await page.getByTestId('badge-signed').waitFor({ timeout: 120_000 });
-      assert.match(await page.getByTestId('badge-signed').innerText(), /^Signature verified by Fedora \(test\) <test@example\.invalid> \(([0-9A-F]{4} ){9}[0-9A-F]{4}\)$/);
+      // The Download tab's progress says how it was checked (the chosen image's panel says it too).
+      const signed = page.getByTestId('download-progress').getByTestId('badge-signed');
+      await signed.waitFor({ timeout: 120_000 });
+      assert.match(await signed.innerText(), /^Signature verified by Fedora \(test\) <test@example\.invalid> \(([0-9A-F]{4} ){9}[0-9A-F]{4}\)$/);
       await page.getByTestId('image-summary').waitFor({ timeout: 60_000 });
       assert.match(await page.getByTestId('image-summary').innerText(), /Fedora-IoT-raw-42-20250414\.0\.aarch64\.raw/);
       assert.equal(mirror.transfers(`/iot/${IMAGE}`).length, 1);
@@ -106,9 +108,11 @@ describe('downloads and the image cache in Chromium', { skip: skip ?? false }, (
       await page.getByTestId('skip-signature').check();
       assert.match(await page.getByTestId('skip-signature-warning').innerText(), /^Insecure:/);
       await page.getByTestId('download-start').click();
-      const badge = page.getByTestId('badge-skipped');
+      const badge = page.getByTestId('download-progress').getByTestId('badge-skipped');
       await badge.waitFor({ timeout: 120_000 });
       assert.match(await badge.innerText(), /^SIGNATURE NOT CHECKED/);
+      // Under the chosen image too, where the person looks next.
+      assert.match(await page.getByTestId('image-downloaded').getByTestId('badge-skipped').innerText(), /^SIGNATURE NOT CHECKED/);
       assert.equal(await page.getByTestId('badge-signed').count(), 0);
       const shot = screenshotPath('images-2-signature-skipped');
       if (shot) await page.screenshot({ path: shot, fullPage: true });
