@@ -119,6 +119,11 @@ imageStore.subscribe((state, before) => {
   downloadsStore.getState().setAside();
 });
 export const jobStore = createJobStore(api);
+// A catalog image written while it downloaded is in the image cache once the write ended well: the
+// next cards are written from the kept file, and the Image and Write steps must stop saying it downloads.
+jobStore.subscribe((state, before) => {
+  if (state.result !== before.result && state.result?.ok) imageStore.getState().markKept(state.result.source);
+});
 export const historyStore = createHistoryStore(api, saveTextFile);
 export const fleetStore = createFleetStore(api);
 export const benchStore = createBenchStore(api);

@@ -175,6 +175,13 @@ describe('a catalog image not cached yet, written while it downloads, in Chromiu
       assert.ok(kept?.file, 'the download is in the image cache');
       assert.ok(readFileSync(path.join(dataDir, 'cache', kept.file)).equals(xz), 'byte for byte as served');
       assert.equal(mirror.downloads(IMAGE_PATH).length, 1, 'downloaded once, while it was written');
+
+      // The next cards come from the kept file: the Image step (and the Write step's summary, from the same mark) no longer says it downloads.
+      await page.getByTestId('flash-new-cards').click();
+      await page.getByTestId('nav-image').click();
+      await page.getByTestId('image-kept').waitFor();
+      assert.match(await page.getByTestId('image-kept').innerText(), /^Downloaded and kept in the image cache by the last write: the next cards are written from it/);
+      assert.equal(await page.getByTestId('image-streamed').count(), 0, 'no "Not downloaded yet" once it is kept');
     } finally {
       mirror.faults.throttle = undefined;
       await page.close();

@@ -131,7 +131,13 @@ function ChosenImage() {
           <ImageArchFact />
         </dl>
         <span className="path" title={info.path}>{info.path}</span>
-        {remote ? <NotDownloadedYet url={remote.url} {...(remote.sha256 ? { sha256: remote.sha256 } : {})} /> : <><DownloadedNote /><FolderCopyStatus /></>}
+        {remote?.kept ? (
+          <p className="small" data-testid="image-kept">Downloaded and kept in the image cache by the last write: the next {medium.many} are written from it, with nothing to download.</p>
+        ) : remote ? (
+          <NotDownloadedYet url={remote.url} {...(remote.sha256 ? { sha256: remote.sha256 } : {})} />
+        ) : (
+          <><DownloadedNote /><FolderCopyStatus /></>
+        )}
       </div>
     </section>
   );

@@ -24,6 +24,8 @@ export interface RemoteImage {
   fileSize: number | null;
   imageSize: number | null;
   arch: Arch | null;
+  /** Set once a write downloaded it into the image cache: the next cards are written from the kept file. */
+  kept?: boolean;
 }
 
 export interface ImageState {
@@ -53,6 +55,8 @@ export interface ImageState {
   choose(path: string): Promise<boolean>;
   /** Chooses a catalog image to be written while it downloads: nothing is downloaded now. */
   chooseRemote(image: RemoteImage): void;
+  /** A write of `url` ended with its download kept in the image cache. */
+  markKept(url: string): void;
   browse(): Promise<boolean>;
   /** A file dropped on the page: its path is known in the desktop app only. */
   chooseDropped(file: File): Promise<boolean>;
@@ -123,6 +127,10 @@ export function createImageStore(api: Pick<FiotApi, 'invoke'>, shell: Pick<FiotS
       set({ boxPath: text });
     },
 
+    markKept(url) {
+      const remote = get().remote;
+      if (remote?.url === url && !remote.kept) set({ remote: { ...remote, kept: true } });
+    },
     chooseRemote(image) {
       const info: SourceInfo = { path: image.url, name: image.name, format: /\.xz$/i.test(image.name) ? 'xz' : 'raw', fileSize: image.fileSize ?? 0, size: image.imageSize, minSize: image.imageSize ?? 0 };
       set({ path: image.url, remote: image, info, status: 'ready', error: null, arch: { arch: image.arch, evidence: 'the Fedora IoT list' }, ignoreBoard: false });

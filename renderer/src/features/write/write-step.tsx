@@ -52,7 +52,7 @@ function Plan() {
   const checkin = useCheckin((s) => s.isOn(batch));
   const boardName = useCatalog((s) => s.boards.find((b) => b.id === s.boardId)?.name);
   const ignoreBoard = useImage((s) => s.ignoreBoard);
-  const streamed = useImage((s) => s.remote !== null);
+  const streamed = useImage((s) => s.remote !== null && !s.remote.kept);
   const medium = useMedium();
 
   const start = (unmountConfirmed: boolean) => {
